@@ -444,6 +444,49 @@ fn deprecation_is_not_breaking_but_a_moved_method_is() {
 // Schemas
 // ---------------------------------------------------------------------------
 
+/// `GET /agents` answering a page with `next_cursor` and `has_more`;
+/// with `paging`, it takes the `cursor` that pages through it.
+fn agents(paging: bool) -> String {
+    let cursor = if paging {
+        "parameters:\n- {name: cursor, in: query, schema: {type: string}}\n"
+    } else {
+        ""
+    };
+    let page = "{type: object, required: [agents, has_more], properties: {agents: {type: array, items: {type: string}}, next_cursor: {type: string}, has_more: {type: boolean}}}";
+    let responses =
+        format!("responses: {{'200': {{description: ok, content: {{application/json: {{schema: {page}}}}}}}}}");
+    doc(&op("get", "/agents", &format!("{cursor}{responses}")), "")
+}
+
+#[test]
+fn an_operation_that_starts_paging_is_an_addition_and_one_that_stops_is_breaking() {
+    let log = changelog(&agents(false), &agents(true));
+    let starts = the_change(&log, "GET /agents", "", ChangeKind::PagingAdded);
+    assert!(!starts.breaking, "{}", starts.reason);
+    assert!(
+        starts.reason.contains("gains `.pages()`"),
+        "{}",
+        starts.reason
+    );
+    assert_eq!(starts.new.as_deref(), Some("by cursor (`cursor`)"));
+    assert!(!log.has_breaking(), "{}", render::text(&log, false));
+
+    let log = changelog(&agents(true), &agents(false));
+    let stops = the_change(&log, "GET /agents", "", ChangeKind::PagingRemoved);
+    assert!(stops.breaking, "{}", stops.reason);
+    assert!(stops.reason.contains("`.pages()`"), "{}", stops.reason);
+    assert_eq!(stops.old.as_deref(), Some("by cursor (`cursor`)"));
+    assert!(
+        render::text(&log, false).contains("Stops paging"),
+        "{}",
+        render::text(&log, false)
+    );
+
+    let same = changelog(&agents(true), &agents(true));
+    assert!(!kinds(&same).contains(&ChangeKind::PagingAdded));
+    assert!(same.is_empty());
+}
+
 /// `Req` is sent (a request body), `Res` received (a response), `Free`
 /// used by no operation; each holds `fields`.
 fn sided(req: &str, res: &str, free: &str) -> String {

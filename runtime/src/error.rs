@@ -54,6 +54,10 @@ pub enum Error<E> {
     /// reads into memory (see
     /// [`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)).
     TooLarge(TooLargeError),
+    /// A listing could not go on: the server sent a cursor it had sent
+    /// before, said there was more without saying where, or sent the same
+    /// page again. The stream of pages ends here rather than looping.
+    Paging(PagingError),
 }
 
 impl<E> Error<E> {
@@ -96,6 +100,7 @@ impl<E> fmt::Display for Error<E> {
             Error::Decode(error) => fmt::Display::fmt(error, f),
             Error::Body(_) => f.write_str("the response body broke off"),
             Error::TooLarge(error) => fmt::Display::fmt(error, f),
+            Error::Paging(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -106,7 +111,7 @@ impl<E: fmt::Debug> StdError for Error<E> {
             Error::Request(error) => error.source(),
             Error::Transport(error) | Error::Body(error) => Some(error),
             Error::Timeout(error) => error.source(),
-            Error::Status(_) | Error::Decode(_) | Error::TooLarge(_) => None,
+            Error::Status(_) | Error::Decode(_) | Error::TooLarge(_) | Error::Paging(_) => None,
         }
     }
 }
@@ -242,6 +247,23 @@ impl fmt::Display for TooLargeError {
 }
 
 impl StdError for TooLargeError {}
+
+/// Why a listing stopped before the server said it was done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagingError {
+    /// The page (counting from 1) whose answer stopped the listing.
+    pub page: usize,
+    /// What the server did.
+    pub reason: String,
+}
+
+impl fmt::Display for PagingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "paging stopped at page {}: {}", self.page, self.reason)
+    }
+}
+
+impl StdError for PagingError {}
 
 /// A non-2xx answer.
 #[non_exhaustive]

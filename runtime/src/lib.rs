@@ -38,15 +38,21 @@ pub use response::{json_stream, sse};
 pub use types::{de, ser, strings, union};
 
 pub use bytes::Bytes;
+/// `next()` and the other stream adapters, for [`Pages`], [`Items`] and the
+/// other streams, without a `futures` dependency of your own.
+pub use futures_util::StreamExt;
 pub use reqwest;
 
 pub use error::{
-    ConfigError, DecodeError, Error, ErrorBody, NoErrorBody, RequestError, StatusError,
-    TimeoutError, TimeoutKind, TooLargeError,
+    ConfigError, DecodeError, Error, ErrorBody, NoErrorBody, PagingError, RequestError,
+    StatusError, TimeoutError, TimeoutKind, TooLargeError,
 };
 pub use http::call::Call;
 pub use http::client::{ApiConfig, BoxFuture, ClientBuilder, FromTransport};
 pub use http::hook::Hook;
+pub use http::pages::{
+    CountField, CursorField, FlagField, Items, ListField, Listed, PageInfo, Paged, Pages, Position,
+};
 pub use http::retry::RetryPolicy;
 pub use http::transport::Transport;
 pub use request::file::File;

@@ -136,6 +136,7 @@ pub struct Schema {
     pub deprecated: bool,
     #[serde(deserialize_with = "present_value")]
     pub default: Option<Value>,
+    pub minimum: Option<Value>,
     #[serde(deserialize_with = "present_value")]
     pub example: Option<Value>,
     pub examples: Option<Value>,

@@ -28,6 +28,8 @@ pub struct ApiModel {
     /// body and its error bodies), with their types.
     pub response_sites: Vec<ExampleSite>,
     pub fallbacks: Vec<Fallback>,
+    /// List-like operations the paging pass could not classify.
+    pub unclassified_lists: Vec<UnclassifiedList>,
     pub counts: DocumentCounts,
     /// The webhooks the API signs, when the document says how.
     pub webhooks: Option<WebhookDef>,
@@ -246,6 +248,73 @@ pub struct Operation {
     pub response: ResponseDef,
     /// Declared error bodies by status (`422`, `4XX`, `default`).
     pub errors: Vec<(String, TypeRef)>,
+    /// How the operation pages through a list, when it does (set by
+    /// [`crate::model::paging`]).
+    pub paging: Option<Paging>,
+}
+
+/// How a list operation pages, found from its query parameters and the
+/// fields of its JSON response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paging {
+    pub kind: PagingKind,
+    /// The optional query parameter that says where the page starts
+    /// (`cursor`, `start_after_history_item_id`, `page`, `offset`).
+    pub param: String,
+    /// The response field that holds the next position, for the cursor
+    /// kinds (`next_cursor`, `last_history_item_id`, `next_page_token`).
+    pub next_field: Option<String>,
+    /// The response's `has_more` flag, when it has one.
+    pub has_more_field: Option<String>,
+    /// The response's total count, when it has one.
+    pub total_field: Option<String>,
+    /// The query parameter setting the page size, when there is one, and
+    /// the size the document declares as its default.
+    pub size_param: Option<(String, Option<i64>)>,
+    /// The response field listing the page's items, when it has exactly
+    /// one list.
+    pub items_field: Option<String>,
+    /// The first page (or offset) when the caller sets none: the
+    /// parameter's declared default or minimum, else 1 for pages and 0 for
+    /// offsets.
+    pub first: i64,
+    /// Whether `first` was assumed rather than declared.
+    pub first_assumed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PagingKind {
+    /// `cursor` in, `next_cursor` out (or `last_doc` / `next_doc`).
+    Cursor,
+    /// `start_after_<item>` in, `last_<item>` out.
+    AfterItem,
+    /// The same page-token field in and out (`next_page_token`).
+    Token,
+    /// An integer `page`.
+    Number,
+    /// An integer `offset`.
+    Offset,
+}
+
+impl PagingKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            PagingKind::Cursor => "cursor",
+            PagingKind::AfterItem => "after item",
+            PagingKind::Token => "page token",
+            PagingKind::Number => "page number",
+            PagingKind::Offset => "offset",
+        }
+    }
+}
+
+/// A list-like operation (its response says `has_more`, or it takes a
+/// paging parameter) whose paging could not be classified, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnclassifiedList {
+    pub method: String,
+    pub path: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,6 +335,8 @@ pub struct ParamDef {
     /// comma-joined.
     pub explode: bool,
     pub docs: Docs,
+    /// The schema's integer `minimum`, when it declares one.
+    pub minimum: Option<i64>,
 }
 
 #[derive(Debug, Clone)]

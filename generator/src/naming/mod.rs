@@ -55,6 +55,9 @@ const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "transport", "cl
 /// Builder fields and methods beside the parameters.
 const BUILDER_MEMBERS: &[&str] = &["client", "body", "send", "into_future"];
 
+/// The methods a paging operation's builder has beside those.
+const PAGING_MEMBERS: &[&str] = &["pages", "items"];
+
 /// Names that generated files use for imported items; a type may not
 /// take them.
 const RESERVED_TYPE_NAMES: &[&str] = &[
@@ -252,6 +255,9 @@ fn operation_names(model: &ApiModel) -> (Vec<OperationNames>, BTreeMap<Vec<Strin
             claim(taken, type_ident(&words), |n, i| format!("{n}{i}"))
         });
         let mut taken: HashSet<String> = BUILDER_MEMBERS.iter().map(|s| s.to_string()).collect();
+        if op.paging.is_some() {
+            taken.extend(PAGING_MEMBERS.iter().map(|s| s.to_string()));
+        }
         let params = op
             .params
             .iter()

@@ -8,6 +8,7 @@
 pub(crate) mod call;
 pub(crate) mod client;
 pub(crate) mod hook;
+pub mod pages;
 pub(crate) mod retry;
 pub(crate) mod trace;
 pub(crate) mod transport;

@@ -151,3 +151,54 @@ impl<'a> std::future::IntoFuture for AudioIsolationList<'a> {
         self.send()
     }
 }
+
+impl<'a> api_runtime::Paged<'a> for AudioIsolationList<'a> {
+    type Page = types::GetAudioIsolationHistoryResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .has_more(&page.has_more)
+            .list(&page.items)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.page = position.count();
+    }
+
+    #[inline]
+    fn page_size(&self) -> Option<u64> {
+        self.page_size
+            .or(Some(100i64))
+            .and_then(|size| u64::try_from(size).ok())
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for AudioIsolationList<'a> {
+    type Item = types::AudioIsolationHistoryItemResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.items)
+    }
+}
+
+impl<'a> AudioIsolationList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `page` counted up by one, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let first = self.page.unwrap_or(1i64);
+        api_runtime::Pages::by_number(self, first)
+    }
+
+    /// The `items` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}

@@ -813,6 +813,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiAgentsList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for ConversationalAiAgentsList<'a> {
+    type Page = types::GetAgentsPageResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.agents)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiAgentsList<'a> {
+    type Item = types::AgentSummaryResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.agents)
+    }
+}
+
+impl<'a> ConversationalAiAgentsList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `agents` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// Request builder for [`ConversationalAiAgents::duplicate`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2187,6 +2232,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiBatchCallsList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for ConversationalAiBatchCallsList<'a> {
+    type Page = types::WorkspaceBatchCallsResponse;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_doc)
+            .has_more(&page.has_more)
+            .list(&page.batch_calls)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.last_doc = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiBatchCallsList<'a> {
+    type Item = types::BatchCallResponse;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.batch_calls)
+    }
+}
+
+impl<'a> ConversationalAiBatchCallsList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `last_doc` set to each page's `next_doc`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.last_doc.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `batch_calls` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// The `conversational_ai.conversations` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationalAiConversations<'a> {
@@ -3020,6 +3110,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiConversationsList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for ConversationalAiConversationsList<'a> {
+    type Page = types::GetConversationsPageResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.conversations)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsList<'a> {
+    type Item = types::ConversationSummaryResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.conversations)
+    }
+}
+
+impl<'a> ConversationalAiConversationsList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `conversations` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// Request builder for [`ConversationalAiConversations::get`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3159,6 +3294,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetSipMessages
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> api_runtime::Paged<'a> for ConversationalAiConversationsGetSipMessages<'a> {
+    type Page = types::GetSipLogMessagesResponse;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.sip_messages)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsGetSipMessages<'a> {
+    type Item = types::SipLogMessage;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.sip_messages)
+    }
+}
+
+impl<'a> ConversationalAiConversationsGetSipMessages<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `sip_messages` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
     }
 }
 
@@ -3749,6 +3929,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiConversationsMessagesTextSe
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for ConversationalAiConversationsMessagesTextSearch<'a> {
+    type Page = types::MessagesSearchResponse;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.results)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsMessagesTextSearch<'a> {
+    type Item = types::MessagesSearchResult;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.results)
+    }
+}
+
+impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `results` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// Request builder for [`ConversationalAiConversationsMessages::search`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3809,6 +4034,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiConversationsMessagesSearch
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> api_runtime::Paged<'a> for ConversationalAiConversationsMessagesSearch<'a> {
+    type Page = types::MessagesSearchResponse;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.results)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsMessagesSearch<'a> {
+    type Item = types::MessagesSearchResult;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.results)
+    }
+}
+
+impl<'a> ConversationalAiConversationsMessagesSearch<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `results` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
     }
 }
 
@@ -3992,6 +4262,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiConversationsTagsList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for ConversationalAiConversationsTagsList<'a> {
+    type Page = types::GetConversationTagsPageResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.conversation_tags)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsTagsList<'a> {
+    type Item = types::ConversationTagResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.conversation_tags)
+    }
+}
+
+impl<'a> ConversationalAiConversationsTagsList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `conversation_tags` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// The `conversational_ai.conversations.topics` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationalAiConversationsTopics<'a> {
@@ -4121,6 +4436,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiConversationsTopicsGet<'a> 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> api_runtime::Paged<'a> for ConversationalAiConversationsTopicsGet<'a> {
+    type Page = types::GetAgentTopicsResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.topics)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsTopicsGet<'a> {
+    type Item = types::AgentTopicResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.topics)
+    }
+}
+
+impl<'a> ConversationalAiConversationsTopicsGet<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `topics` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
     }
 }
 
@@ -4445,6 +4805,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseList<'a> {
+    type Page = types::GetKnowledgeBaseListResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.documents)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiKnowledgeBaseList<'a> {
+    type Item = types::GetKnowledgeBaseListResponseModelDocumentsItem;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.documents)
+    }
+}
+
+impl<'a> ConversationalAiKnowledgeBaseList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `documents` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// Request builder for [`ConversationalAiKnowledgeBase::search`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4508,6 +4913,50 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseSearch<'a> {
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseSearch<'a> {
+    type Page = types::KnowledgeBaseContentSearchResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .list(&page.results)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiKnowledgeBaseSearch<'a> {
+    type Item = types::KnowledgeBaseContentSearchResult;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.results)
+    }
+}
+
+impl<'a> ConversationalAiKnowledgeBaseSearch<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `results` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
     }
 }
 
@@ -4643,6 +5092,50 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseCrawlJobsList<
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
+    type Page = types::ListCrawlJobsResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .list(&page.crawl_jobs)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
+    type Item = types::GetCrawlJobResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.crawl_jobs)
+    }
+}
+
+impl<'a> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `crawl_jobs` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
     }
 }
 
@@ -5208,6 +5701,36 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsGetAg
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
+    type Page = types::GetKnowledgeBaseDependentAgentsResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+}
+
 /// Request builder for [`ConversationalAiKnowledgeBaseDocuments::get_bulk_agents`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5270,6 +5793,36 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsGetBu
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
+    type Page = types::GetKnowledgeBaseDependentAgentsResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 }
 
@@ -5479,6 +6032,50 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsChunk
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
+    type Page = types::KnowledgeBaseDocumentChunksResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .list(&page.chunks)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
+    type Item = types::KnowledgeBaseDocumentChunkResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.chunks)
+    }
+}
+
+impl<'a> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `chunks` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
     }
 }
 
@@ -6249,6 +6846,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiPhoneNumbersGetSipMessages<
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for ConversationalAiPhoneNumbersGetSipMessages<'a> {
+    type Page = types::GetSipLogMessagesResponse;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.sip_messages)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiPhoneNumbersGetSipMessages<'a> {
+    type Item = types::SipLogMessage;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.sip_messages)
+    }
+}
+
+impl<'a> ConversationalAiPhoneNumbersGetSipMessages<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `sip_messages` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// The `conversational_ai.secrets` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationalAiSecrets<'a> {
@@ -6430,6 +7072,50 @@ impl<'a> std::future::IntoFuture for ConversationalAiSecretsList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for ConversationalAiSecretsList<'a> {
+    type Page = types::GetWorkspaceSecretsResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .list(&page.secrets)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiSecretsList<'a> {
+    type Item = types::ConvAiWorkspaceStoredSecretConfig;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.secrets)
+    }
+}
+
+impl<'a> ConversationalAiSecretsList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `secrets` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// Request builder for [`ConversationalAiSecrets::get_dependencies`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -6484,6 +7170,34 @@ impl<'a> std::future::IntoFuture for ConversationalAiSecretsGetDependencies<'a> 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> api_runtime::Paged<'a> for ConversationalAiSecretsGetDependencies<'a> {
+    type Page = types::GetSecretDependenciesResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default().next(&page.next_cursor)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> ConversationalAiSecretsGetDependencies<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 }
 
@@ -6815,6 +7529,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiTestsList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for ConversationalAiTestsList<'a> {
+    type Page = types::GetTestsPageResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.tests)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiTestsList<'a> {
+    type Item = types::UnitTestSummaryResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.tests)
+    }
+}
+
+impl<'a> ConversationalAiTestsList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `tests` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// The `conversational_ai.tests.folders` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationalAiTestsFolders<'a> {
@@ -7063,6 +7822,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiTestsInvocationsList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for ConversationalAiTestsInvocationsList<'a> {
+    type Page = types::GetTestInvocationsPageResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.results)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiTestsInvocationsList<'a> {
+    type Item = types::TestInvocationSummaryResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.results)
+    }
+}
+
+impl<'a> ConversationalAiTestsInvocationsList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `results` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// The `conversational_ai.tools` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationalAiTools<'a> {
@@ -7289,6 +8093,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiToolsList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for ConversationalAiToolsList<'a> {
+    type Page = types::ToolsResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.tools)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiToolsList<'a> {
+    type Item = types::ToolResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.tools)
+    }
+}
+
+impl<'a> ConversationalAiToolsList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `tools` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// Request builder for [`ConversationalAiTools::get`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -7433,6 +8282,36 @@ impl<'a> std::future::IntoFuture for ConversationalAiToolsGetDependentAgents<'a>
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for ConversationalAiToolsGetDependentAgents<'a> {
+    type Page = types::GetToolDependentAgentsResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> ConversationalAiToolsGetDependentAgents<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+}
+
 /// The `conversational_ai.tools.executions` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationalAiToolsExecutions<'a> {
@@ -7558,6 +8437,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiToolsExecutionsGet<'a> {
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> api_runtime::Paged<'a> for ConversationalAiToolsExecutionsGet<'a> {
+    type Page = types::GetToolExecutionsPageResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.executions)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiToolsExecutionsGet<'a> {
+    type Item = types::ToolExecutionResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.executions)
+    }
+}
+
+impl<'a> ConversationalAiToolsExecutionsGet<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `executions` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
     }
 }
 
@@ -7751,6 +8675,51 @@ impl<'a> std::future::IntoFuture for ConversationalAiUsersList<'a> {
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> api_runtime::Paged<'a> for ConversationalAiUsersList<'a> {
+    type Page = types::GetConversationUsersPageResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.users)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ConversationalAiUsersList<'a> {
+    type Item = types::ConversationUserResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.users)
+    }
+}
+
+impl<'a> ConversationalAiUsersList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `users` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
     }
 }
 

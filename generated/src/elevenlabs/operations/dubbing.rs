@@ -262,6 +262,51 @@ impl<'a> std::future::IntoFuture for DubbingList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for DubbingList<'a> {
+    type Page = types::DubbingMetadataPageResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.dubs)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for DubbingList<'a> {
+    type Item = types::DubbingMetadataResponse;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.dubs)
+    }
+}
+
+impl<'a> DubbingList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `dubs` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// Request builder for [`Dubbing::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -479,6 +524,50 @@ impl<'a> std::future::IntoFuture for DubbingProjectList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for DubbingProjectList<'a> {
+    type Page = types::DubbingProjectListResponse;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .list(&page.projects)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for DubbingProjectList<'a> {
+    type Item = types::DubbingProjectResponse;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.projects)
+    }
+}
+
+impl<'a> DubbingProjectList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `projects` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// Request builder for [`DubbingProject::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -668,6 +757,50 @@ impl<'a> std::future::IntoFuture for DubbingProjectLanguageList<'a> {
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> api_runtime::Paged<'a> for DubbingProjectLanguageList<'a> {
+    type Page = types::DubbingLanguageListResponse;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .list(&page.languages)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for DubbingProjectLanguageList<'a> {
+    type Item = types::DubbingLanguageResponse;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.languages)
+    }
+}
+
+impl<'a> DubbingProjectLanguageList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `languages` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
     }
 }
 

@@ -171,3 +171,48 @@ impl<'a> std::future::IntoFuture for EnvironmentVariablesList<'a> {
         self.send()
     }
 }
+
+impl<'a> api_runtime::Paged<'a> for EnvironmentVariablesList<'a> {
+    type Page = types::EnvironmentVariablesListResponse;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.environment_variables)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for EnvironmentVariablesList<'a> {
+    type Item = types::EnvironmentVariableResponse;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.environment_variables)
+    }
+}
+
+impl<'a> EnvironmentVariablesList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `environment_variables` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}

@@ -166,6 +166,51 @@ impl<'a> std::future::IntoFuture for FlowsImageList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for FlowsImageList<'a> {
+    type Page = types::MediaGenerationListResponse;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.generations)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for FlowsImageList<'a> {
+    type Item = types::MediaGenerationResponse;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.generations)
+    }
+}
+
+impl<'a> FlowsImageList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `generations` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// The `flows.text_to_speech` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct FlowsTextToSpeech<'a> {
@@ -295,6 +340,51 @@ impl<'a> std::future::IntoFuture for FlowsTextToSpeechList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for FlowsTextToSpeechList<'a> {
+    type Page = types::MediaGenerationListResponse;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.generations)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for FlowsTextToSpeechList<'a> {
+    type Item = types::MediaGenerationResponse;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.generations)
+    }
+}
+
+impl<'a> FlowsTextToSpeechList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `generations` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// The `flows.video` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct FlowsVideo<'a> {
@@ -417,5 +507,50 @@ impl<'a> std::future::IntoFuture for FlowsVideoList<'a> {
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> api_runtime::Paged<'a> for FlowsVideoList<'a> {
+    type Page = types::MediaGenerationListResponse;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.generations)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for FlowsVideoList<'a> {
+    type Item = types::MediaGenerationResponse;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.generations)
+    }
+}
+
+impl<'a> FlowsVideoList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `generations` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
     }
 }

@@ -221,3 +221,48 @@ impl<'a> std::future::IntoFuture for HistoryList<'a> {
         self.send()
     }
 }
+
+impl<'a> api_runtime::Paged<'a> for HistoryList<'a> {
+    type Page = types::GetSpeechHistoryResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.last_history_item_id)
+            .has_more(&page.has_more)
+            .list(&page.history)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.start_after_history_item_id = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for HistoryList<'a> {
+    type Item = types::SpeechHistoryItemResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.history)
+    }
+}
+
+impl<'a> HistoryList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `start_after_history_item_id` set to each page's `last_history_item_id`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.start_after_history_item_id.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `history` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}

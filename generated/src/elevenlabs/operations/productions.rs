@@ -230,6 +230,55 @@ impl<'a> std::future::IntoFuture for ProductionsOrdersList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for ProductionsOrdersList<'a> {
+    type Page = types::ListOrdersResponse;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default().list(&page.orders)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.offset = position.count();
+    }
+
+    #[inline]
+    fn page_size(&self) -> Option<u64> {
+        self.page_size
+            .or(Some(20i64))
+            .and_then(|size| u64::try_from(size).ok())
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for ProductionsOrdersList<'a> {
+    type Item = types::OrderSummary;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.orders)
+    }
+}
+
+impl<'a> ProductionsOrdersList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `offset` advanced by each page's items, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let first = self.offset.unwrap_or(0i64);
+        api_runtime::Pages::by_offset(self, first)
+    }
+
+    /// The `orders` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// Request builder for [`ProductionsOrders::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]

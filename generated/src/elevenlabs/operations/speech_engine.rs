@@ -185,3 +185,48 @@ impl<'a> std::future::IntoFuture for SpeechEngineList<'a> {
         self.send()
     }
 }
+
+impl<'a> api_runtime::Paged<'a> for SpeechEngineList<'a> {
+    type Page = types::ListSpeechEnginesResponse;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_cursor)
+            .has_more(&page.has_more)
+            .list(&page.speech_engines)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.cursor = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for SpeechEngineList<'a> {
+    type Item = types::SpeechEngineSummaryResponse;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.speech_engines)
+    }
+}
+
+impl<'a> SpeechEngineList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.cursor.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `speech_engines` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}

@@ -538,6 +538,52 @@ impl<'a> std::future::IntoFuture for VoicesSearch<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for VoicesSearch<'a> {
+    type Page = types::GetVoicesV2ResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .next(&page.next_page_token)
+            .has_more(&page.has_more)
+            .total(&page.total_count)
+            .list(&page.voices)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.next_page_token = position.cursor();
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for VoicesSearch<'a> {
+    type Item = types::VoiceResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.voices)
+    }
+}
+
+impl<'a> VoicesSearch<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `next_page_token` set to each page's `next_page_token`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let start = self.next_page_token.clone();
+        api_runtime::Pages::by_cursor(self, start.as_deref())
+    }
+
+    /// The `voices` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// Request builder for [`Voices::find_similar_voices`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -772,6 +818,58 @@ impl<'a> std::future::IntoFuture for VoicesGetShared<'a> {
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl<'a> api_runtime::Paged<'a> for VoicesGetShared<'a> {
+    type Page = types::GetLibraryVoicesResponseModel;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default()
+            .has_more(&page.has_more)
+            .total(&page.total_count)
+            .list(&page.voices)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.page = position.count();
+    }
+
+    #[inline]
+    fn page_size(&self) -> Option<u64> {
+        self.page_size
+            .or(Some(30i64))
+            .and_then(|size| u64::try_from(size).ok())
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for VoicesGetShared<'a> {
+    type Item = types::LibraryVoiceResponseModel;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.voices)
+    }
+}
+
+impl<'a> VoicesGetShared<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `page` counted up by one, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let first = self.page.unwrap_or(0i64);
+        api_runtime::Pages::by_number(self, first)
+    }
+
+    /// The `voices` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
     }
 }
 

@@ -168,6 +168,53 @@ impl<'a> std::future::IntoFuture for DocumentsList<'a> {
     }
 }
 
+impl<'a> api_runtime::Paged<'a> for DocumentsList<'a> {
+    type Page = types::ListDocumentsResponse;
+    type Body = ErrorBody;
+    #[inline]
+    fn fetch(self) -> Call<'a, Self::Page> {
+        self.send()
+    }
+
+    #[inline]
+    fn info(page: &Self::Page) -> api_runtime::PageInfo<'_> {
+        api_runtime::PageInfo::default().list(&page.data)
+    }
+
+    #[inline]
+    fn seek(&mut self, position: api_runtime::Position) {
+        self.page = position.count();
+    }
+
+    #[inline]
+    fn page_size(&self) -> Option<u64> {
+        self.page_size.and_then(|size| u64::try_from(size).ok())
+    }
+}
+
+impl<'a> api_runtime::Listed<'a> for DocumentsList<'a> {
+    type Item = types::Document;
+    #[inline]
+    fn items(page: Self::Page) -> Vec<Self::Item> {
+        api_runtime::ListField::into_items(page.data)
+    }
+}
+
+impl<'a> DocumentsList<'a> {
+    /// Every page of this listing, fetched as the stream is polled: the request is sent again with `page` counted up by one, everything else unchanged, until the server says there is no more. An error ends the stream. The document declares no first `page`; 1 is assumed unless you set one.
+    #[inline]
+    pub fn pages(self) -> api_runtime::Pages<'a, Self> {
+        let first = self.page.unwrap_or(1i64);
+        api_runtime::Pages::by_number(self, first)
+    }
+
+    /// The `data` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
+    pub fn items(self) -> api_runtime::Items<'a, Self> {
+        api_runtime::Items::new(self.pages())
+    }
+}
+
 /// Request builder for [`Documents::recrawl`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]

@@ -13,6 +13,7 @@ use quote::{format_ident, quote};
 
 mod call;
 mod index;
+mod pages;
 
 use call::Call;
 pub use index::operation_index_file;
@@ -378,9 +379,21 @@ impl OperationEmitter<'_> {
             match &names.builder {
                 Some(builder) => {
                     let owner = self.names.groups.get(path).map_or("Client", String::as_str);
-                    let (method, builder) = call.builder_method(builder, owner, path.is_empty());
+                    let (method, builder_tokens) =
+                        call.builder_method(builder, owner, path.is_empty());
                     methods.push(method);
-                    builders.push(builder);
+                    builders.push(builder_tokens);
+                    if let Some(paging) = &op.paging {
+                        let page = call.output_type();
+                        let glue = pages::PagingGlue {
+                            op,
+                            paging,
+                            names,
+                            all_names: self.names,
+                            types: &self.model.types,
+                        };
+                        builders.push(glue.tokens(builder, &page));
+                    }
                 }
                 None => methods.push(call.call_method(path.is_empty())),
             }

@@ -33,7 +33,7 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
         .map(|t| t.expect("every reserved type is filled"))
         .collect();
     crate::model::recursion::box_recursive_fields(&mut types, &loaded.path)?;
-    Ok(ApiModel {
+    let mut model = ApiModel {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
@@ -53,6 +53,7 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
         example_sites: lowerer.example_sites,
         response_sites: lowerer.response_sites,
         fallbacks: lowerer.fallbacks,
+        unclassified_lists: Vec::new(),
         counts: DocumentCounts {
             operations: doc
                 .paths
@@ -62,5 +63,7 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
             component_schemas: doc.components.schemas.len(),
         },
         webhooks,
-    })
+    };
+    crate::model::paging::detect_paging(&mut model);
+    Ok(model)
 }

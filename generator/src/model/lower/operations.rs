@@ -70,6 +70,7 @@ impl Lowerer<'_> {
             body,
             response,
             errors,
+            paging: None,
         })
     }
 
@@ -130,6 +131,11 @@ impl Lowerer<'_> {
             None => TypeRef::String,
         };
         let schema_docs = param.schema.as_ref().map(docs_of).unwrap_or_default();
+        let minimum = param
+            .schema
+            .as_ref()
+            .and_then(|s| s.minimum.as_ref())
+            .and_then(Value::as_i64);
         Ok(ParamDef {
             wire_name: param.name,
             location,
@@ -144,6 +150,7 @@ impl Lowerer<'_> {
                 deprecated: param.deprecated || schema_docs.deprecated,
                 default: schema_docs.default,
             },
+            minimum,
         })
     }
 

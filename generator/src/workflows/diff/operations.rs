@@ -100,6 +100,7 @@ impl Differ<'_> {
         }
         self.body(old, new, sink);
         self.response(&old.response, &new.response, sink);
+        paging(old.paging.as_ref(), new.paging.as_ref(), sink);
     }
 
     pub(super) fn parameters(&self, old: &Operation, new: &Operation, sink: &mut Sink) {
@@ -438,5 +439,52 @@ pub(super) fn describe_response(model: &ApiModel, response: &ResponseDef) -> Str
         ResponseDef::JsonStream(ty) => {
             format!("JSON stream of {}", describe_type(model, ty))
         }
+    }
+}
+
+/// Whether the request builder has `.pages()` (and `.items()`) in each
+/// version, and how it pages.
+fn paging(old: Option<&Paging>, new: Option<&Paging>, sink: &mut Sink) {
+    let whole = Place::root("");
+    let describe = |p: &Paging| format!("by {} (`{}`)", p.kind.describe(), p.param);
+    match (old, new) {
+        (None, Some(new)) => sink.push(
+            &whole,
+            ChangeKind::PagingAdded,
+            format!("starts paging {}", describe(new)),
+            None,
+            Some(describe(new)),
+            false,
+            "its request builder gains `.pages()` (and `.items()` when a page has one list)",
+        ),
+        (Some(old), None) => sink.push(
+            &whole,
+            ChangeKind::PagingRemoved,
+            "stops paging".to_owned(),
+            Some(describe(old)),
+            None,
+            true,
+            "`.pages()` and `.items()` are gone from its request builder; calls to them stop compiling",
+        ),
+        (Some(old), Some(new)) if old.items_field.is_some() && new.items_field.is_none() => sink
+            .push(
+                &whole,
+                ChangeKind::PagingChanged,
+                "pages without one list of items".to_owned(),
+                old.items_field.clone(),
+                None,
+                true,
+                "`.items()` is gone from its request builder (a page no longer has exactly one list); calls to it stop compiling",
+            ),
+        (Some(old), Some(new)) if old.kind != new.kind => sink.push(
+            &whole,
+            ChangeKind::PagingChanged,
+            format!("pages {} instead of {}", describe(new), describe(old)),
+            Some(describe(old)),
+            Some(describe(new)),
+            false,
+            "`.pages()` follows the new way; calls are unchanged",
+        ),
+        _ => {}
     }
 }
