@@ -61,7 +61,9 @@ async fn unavailable_once() -> MockServer {
 }
 
 fn voice_request() -> Request {
-    Request::new(Method::GET, "/v1/voices/{voice_id}").path_param("voice_id", "private-voice-42")
+    Request::new(Method::GET, "/v1/voices/{voice_id}")
+        .operation("voices.get")
+        .path_param("voice_id", "private-voice-42")
 }
 
 fn hooked_request() -> Request {
@@ -114,6 +116,7 @@ async fn a_call_is_one_span_with_its_attempts_and_no_secret() {
     for field in [
         "api_call",
         "api=\"test\"",
+        "operation=\"voices.get\"",
         "method=GET",
         "path=/v1/voices/{voice_id}",
         "status=200",

@@ -356,6 +356,7 @@ impl Client {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/triage-tickets",
         )
+        .operation("create_manual_agent_ticket_route")
         .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -376,6 +377,7 @@ impl Client {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/{agent_id}/triage-tickets/assignable-users",
         )
+        .operation("get_assignable_users_route")
         .path_param("agent_id", &agent_id);
         client.transport().call_json(request)
     }
@@ -395,6 +397,7 @@ impl Client {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/triage-tickets/{agentqa_ticket_id}",
         )
+        .operation("get_agent_conversation_ticket_route")
         .path_param("agentqa_ticket_id", &agentqa_ticket_id);
         client.transport().call_json(request)
     }
@@ -411,6 +414,7 @@ impl Client {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/triage-tickets/{agentqa_ticket_id}",
         )
+        .operation("delete_agent_conversation_ticket_route")
         .path_param("agentqa_ticket_id", &agentqa_ticket_id);
         client.transport().call_empty(request)
     }
@@ -431,6 +435,7 @@ impl Client {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/triage-tickets/{agentqa_ticket_id}",
         )
+        .operation("update_agent_conversation_ticket_route")
         .path_param("agentqa_ticket_id", &agentqa_ticket_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -450,7 +455,8 @@ impl Client {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/triage-tickets",
-        );
+        )
+        .operation("create_agent_conversation_ticket_route");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -471,6 +477,7 @@ impl Client {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/triage-tickets/{agentqa_ticket_id}/comments",
         )
+        .operation("add_ticket_comment_route")
         .path_param("agentqa_ticket_id", &agentqa_ticket_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -492,6 +499,7 @@ impl Client {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/triage-tickets/{agentqa_ticket_id}/turn-comments",
         )
+        .operation("add_turn_comment_route")
         .path_param("agentqa_ticket_id", &agentqa_ticket_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -503,7 +511,8 @@ impl Client {
     #[inline]
     pub fn redirect_to_mintlify(&self) -> Call<'_, serde_json::Value> {
         let client = self;
-        let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/docs");
+        let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/docs")
+            .operation("redirect_to_mintlify");
         client.transport().call_json(request)
     }
 }
@@ -605,6 +614,7 @@ impl<'a> ListAgentConversationTicketsRoute<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/{agent_id}/triage-tickets",
         )
+        .operation("list_agent_conversation_tickets_route")
         .path_param("agent_id", &agent_id)
         .query("page_size", &page_size)
         .query("conversation_id", &conversation_id)

@@ -1,5 +1,6 @@
 //! What every call tells `tracing`: one `api_call` span per call, with an
-//! event per attempt and per retry. Fields are the API, the method, the
+//! event per attempt and per retry. Fields are the API, the operation (as
+//! the client spells the call, `text_to_speech.convert`), the method, the
 //! path template (never the filled path: ids can be personal data), the
 //! attempt, the status or the kind of failure, durations and waits;
 //! never a header, a body or an error message.
@@ -24,6 +25,7 @@ pub(crate) fn call_span(api: &'static str, request: &Request) -> Span {
     tracing::info_span!(
         "api_call",
         api,
+        operation = request.operation,
         method = %request.method,
         path = %request.template,
         status = Empty,

@@ -42,6 +42,9 @@ pub struct Request {
     /// The path as the document writes it, `{name}`s included: what logs
     /// and traces show.
     pub(crate) template: Cow<'static, str>,
+    /// The operation's name in the client (`text_to_speech.convert`), for
+    /// traces.
+    pub(crate) operation: &'static str,
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
@@ -72,6 +75,7 @@ impl Request {
             method,
             path: template.clone().into_owned(),
             template,
+            operation: "",
             query: Vec::new(),
             headers: Vec::new(),
             accept: None,
@@ -228,6 +232,13 @@ impl Request {
                 error,
             )),
         }
+    }
+
+    /// Names the operation in traces, as the client spells the call
+    /// (`text_to_speech.convert`).
+    pub fn operation(mut self, name: &'static str) -> Self {
+        self.operation = name;
+        self
     }
 
     /// Sets the `accept` header, replacing the default `application/json`.

@@ -118,6 +118,7 @@ impl<'a> AgentsPlatformGetSignedUrlDeprecated<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/conversation/get_signed_url",
         )
+        .operation("agents_platform.get_signed_url_deprecated")
         .query("agent_id", &agent_id)
         .query("include_conversation_id", &include_conversation_id)
         .query("branch_id", &branch_id)
@@ -166,6 +167,7 @@ impl<'a> AgentsPlatformQueryKnowledgeBaseRag<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/knowledge-base/rag-query",
         )
+        .operation("agents_platform.query_knowledge_base_rag")
         .path_param("agent_id", &agent_id)
         .query("branch_id", &branch_id);
         let request = request.json(body);

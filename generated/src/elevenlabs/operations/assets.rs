@@ -46,7 +46,8 @@ impl<'a> Assets<'a> {
         body: &types::BodyUploadAssetV1AssetsPost,
     ) -> Call<'a, types::AssetResponse> {
         let client = self.client;
-        let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/assets");
+        let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/assets")
+            .operation("assets.create");
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -61,6 +62,7 @@ impl<'a> Assets<'a> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/assets/{asset_id}")
+                .operation("assets.get")
                 .path_param("asset_id", &asset_id);
         client.transport().call_json(request)
     }
@@ -77,6 +79,7 @@ impl<'a> Assets<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/assets/{asset_id}",
         )
+        .operation("assets.delete")
         .path_param("asset_id", &asset_id);
         client.transport().call_empty(request)
     }
@@ -123,6 +126,7 @@ impl<'a> AssetsList<'a> {
             search,
         } = self;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/assets")
+            .operation("assets.list")
             .query("page_size", &page_size)
             .query("cursor", &cursor)
             .query("search", &search);

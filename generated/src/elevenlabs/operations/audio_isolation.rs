@@ -32,6 +32,7 @@ impl<'a> AudioIsolation<'a> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/audio-isolation")
+                .operation("audio_isolation.convert")
                 .accept("audio/mpeg");
         let request = request.multipart(body.to_form());
         client.transport().call_bytes(request)
@@ -65,6 +66,7 @@ impl<'a> AudioIsolation<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/audio-isolation/history/{history_item_id}",
         )
+        .operation("audio_isolation.delete")
         .path_param("history_item_id", &history_item_id);
         client.transport().call_empty(request)
     }
@@ -84,6 +86,7 @@ impl<'a> AudioIsolation<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/audio-isolation/stream",
         )
+        .operation("audio_isolation.stream")
         .accept("audio/mpeg");
         let request = request.multipart(body.to_form());
         client.transport().call_bytes(request)
@@ -136,6 +139,7 @@ impl<'a> AudioIsolationList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/audio-isolation/history",
         )
+        .operation("audio_isolation.list")
         .query("page_size", &page_size)
         .query("page", &page)
         .query("search", &search);

@@ -31,7 +31,8 @@ impl<'a> AudioNative<'a> {
     ) -> Call<'a, types::AudioNativeCreateProjectResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/audio-native");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/audio-native")
+                .operation("audio_native.create");
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -51,6 +52,7 @@ impl<'a> AudioNative<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/audio-native/{project_id}/settings",
         )
+        .operation("audio_native.get_settings")
         .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
@@ -84,7 +86,8 @@ impl<'a> AudioNative<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/audio-native/content",
-        );
+        )
+        .operation("audio_native.update_content_from_url");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -121,6 +124,7 @@ impl<'a> AudioNativeUpdate<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/audio-native/{project_id}/content",
         )
+        .operation("audio_native.update")
         .path_param("project_id", &project_id);
         let request = match body {
             Some(body) => request.multipart(body.to_form()),

@@ -186,7 +186,8 @@ impl<'a> ConversationalAi<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             "/v1/convai/knowledge-base/rag-index",
-        );
+        )
+        .operation("conversational_ai.rag_index_overview");
         client.transport().call_json(request)
     }
 
@@ -205,6 +206,7 @@ impl<'a> ConversationalAi<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/knowledge-base/{documentation_id}/rag-index",
         )
+        .operation("conversational_ai.get_document_rag_indexes")
         .path_param("documentation_id", &documentation_id);
         client.transport().call_json(request)
     }
@@ -225,6 +227,7 @@ impl<'a> ConversationalAi<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/knowledge-base/{documentation_id}/rag-index/{rag_index_id}",
         )
+        .operation("conversational_ai.delete_document_rag_index")
         .path_param("documentation_id", &documentation_id)
         .path_param("rag_index_id", &rag_index_id);
         client.transport().call_json(request)
@@ -268,6 +271,7 @@ impl<'a> ConversationalAiAddToKnowledgeBase<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base",
         )
+        .operation("conversational_ai.add_to_knowledge_base")
         .query("agent_id", &agent_id);
         let request = match body {
             Some(body) => request.multipart(body.to_form()),
@@ -409,6 +413,7 @@ impl<'a> ConversationalAiAgents<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/agents/{agent_id}",
         )
+        .operation("conversational_ai.agents.delete")
         .path_param("agent_id", &agent_id);
         client.transport().call_empty(request)
     }
@@ -483,6 +488,7 @@ impl<'a> ConversationalAiAgents<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/simulate-conversation",
         )
+        .operation("conversational_ai.agents.simulate_conversation")
         .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -505,6 +511,7 @@ impl<'a> ConversationalAiAgents<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/simulate-conversation/stream",
         )
+        .operation("conversational_ai.agents.simulate_conversation_stream")
         .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_empty(request)
@@ -526,6 +533,7 @@ impl<'a> ConversationalAiAgents<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/run-tests",
         )
+        .operation("conversational_ai.agents.run_tests")
         .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -563,6 +571,7 @@ impl<'a> ConversationalAiAgentsCreate<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/create",
         )
+        .operation("conversational_ai.agents.create")
         .query("enable_versioning", &enable_versioning);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -614,6 +623,7 @@ impl<'a> ConversationalAiAgentsGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/{agent_id}",
         )
+        .operation("conversational_ai.agents.get")
         .path_param("agent_id", &agent_id)
         .query("version_id", &version_id)
         .query("branch_id", &branch_id);
@@ -680,6 +690,7 @@ impl<'a> ConversationalAiAgentsUpdate<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/agents/{agent_id}",
         )
+        .operation("conversational_ai.agents.update")
         .path_param("agent_id", &agent_id)
         .query(
             "enable_versioning_if_not_enabled",
@@ -792,6 +803,7 @@ impl<'a> ConversationalAiAgentsList<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/agents")
+                .operation("conversational_ai.agents.list")
                 .query("page_size", &page_size)
                 .query("search", &search)
                 .query("archived", &archived)
@@ -889,6 +901,7 @@ impl<'a> ConversationalAiAgentsDuplicate<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/duplicate",
         )
+        .operation("conversational_ai.agents.duplicate")
         .path_param("agent_id", &agent_id);
         let request = match body {
             Some(body) => request.json(body),
@@ -947,6 +960,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/branches",
         )
+        .operation("conversational_ai.agents.branches.create")
         .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -964,6 +978,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/{agent_id}/branches/{branch_id}",
         )
+        .operation("conversational_ai.agents.branches.get")
         .path_param("agent_id", &agent_id)
         .path_param("branch_id", &branch_id);
         client.transport().call_json(request)
@@ -1049,6 +1064,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/{agent_id}/branches/{branch_id}/rebase-preview",
         )
+        .operation("conversational_ai.agents.branches.preview_rebase")
         .path_param("agent_id", &agent_id)
         .path_param("branch_id", &branch_id);
         client.transport().call_json(request)
@@ -1066,6 +1082,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/branches/{branch_id}/rebase",
         )
+        .operation("conversational_ai.agents.branches.rebase")
         .path_param("agent_id", &agent_id)
         .path_param("branch_id", &branch_id);
         client.transport().call_json(request)
@@ -1122,6 +1139,7 @@ impl<'a> ConversationalAiAgentsBranchesList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/{agent_id}/branches",
         )
+        .operation("conversational_ai.agents.branches.list")
         .path_param("agent_id", &agent_id)
         .query("include_archived", &include_archived)
         .query("limit", &limit)
@@ -1172,6 +1190,7 @@ impl<'a> ConversationalAiAgentsBranchesUpdate<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/agents/{agent_id}/branches/{branch_id}",
         )
+        .operation("conversational_ai.agents.branches.update")
         .path_param("agent_id", &agent_id)
         .path_param("branch_id", &branch_id);
         let request = match body {
@@ -1225,6 +1244,7 @@ impl<'a> ConversationalAiAgentsBranchesPreviewMerge<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/{agent_id}/branches/{source_branch_id}/merge-preview",
         )
+        .operation("conversational_ai.agents.branches.preview_merge")
         .path_param("agent_id", &agent_id)
         .path_param("source_branch_id", &source_branch_id)
         .query("target_branch_id", &target_branch_id)
@@ -1279,6 +1299,7 @@ impl<'a> ConversationalAiAgentsBranchesMerge<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/branches/{source_branch_id}/merge",
         )
+        .operation("conversational_ai.agents.branches.merge")
         .path_param("agent_id", &agent_id)
         .path_param("source_branch_id", &source_branch_id)
         .query("target_branch_id", &target_branch_id);
@@ -1322,6 +1343,7 @@ impl<'a> ConversationalAiAgentsDeployments<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/deployments",
         )
+        .operation("conversational_ai.agents.deployments.create")
         .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -1352,6 +1374,7 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/drafts",
         )
+        .operation("conversational_ai.agents.drafts.create")
         .path_param("agent_id", &agent_id)
         .query("branch_id", &branch_id);
         let request = request.json(body);
@@ -1370,6 +1393,7 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/agents/{agent_id}/drafts",
         )
+        .operation("conversational_ai.agents.drafts.delete")
         .path_param("agent_id", &agent_id)
         .query("branch_id", &branch_id);
         client.transport().call_json(request)
@@ -1395,6 +1419,7 @@ impl<'a> ConversationalAiAgentsKnowledgeBase<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agent/{agent_id}/knowledge-base/size",
         )
+        .operation("conversational_ai.agents.knowledge_base.size")
         .path_param("agent_id", &agent_id);
         client.transport().call_json(request)
     }
@@ -1419,6 +1444,7 @@ impl<'a> ConversationalAiAgentsLink<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/{agent_id}/link",
         )
+        .operation("conversational_ai.agents.link.get")
         .path_param("agent_id", &agent_id);
         client.transport().call_json(request)
     }
@@ -1447,6 +1473,7 @@ impl<'a> ConversationalAiAgentsLlmUsage<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agent/{agent_id}/llm-usage/calculate",
         )
+        .operation("conversational_ai.agents.llm_usage.calculate")
         .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -1523,6 +1550,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/compile",
         )
+        .operation("conversational_ai.agents.procedures.compile")
         .path_param("agent_id", &agent_id)
         .path_param("branch_id", &branch_id);
         client.transport().call_json(request)
@@ -1568,6 +1596,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}",
         )
+        .operation("conversational_ai.agents.procedures.remove")
         .path_param("agent_id", &agent_id)
         .path_param("branch_id", &branch_id)
         .path_param("procedure_id", &procedure_id);
@@ -1605,6 +1634,7 @@ impl<'a> ConversationalAiAgentsProceduresList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures",
         )
+        .operation("conversational_ai.agents.procedures.list")
         .path_param("agent_id", &agent_id)
         .path_param("branch_id", &branch_id)
         .query("agent_version_id", &agent_version_id);
@@ -1651,6 +1681,7 @@ impl<'a> ConversationalAiAgentsProceduresCreate<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures",
         )
+        .operation("conversational_ai.agents.procedures.create")
         .path_param("agent_id", &agent_id)
         .path_param("branch_id", &branch_id);
         let request = match body {
@@ -1710,6 +1741,7 @@ impl<'a> ConversationalAiAgentsProceduresGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}",
         )
+        .operation("conversational_ai.agents.procedures.get")
         .path_param("agent_id", &agent_id)
         .path_param("branch_id", &branch_id)
         .path_param("procedure_id", &procedure_id)
@@ -1752,6 +1784,7 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft",
         )
+        .operation("conversational_ai.agents.procedures.drafts.get")
         .path_param("agent_id", &agent_id)
         .path_param("branch_id", &branch_id)
         .path_param("procedure_id", &procedure_id);
@@ -1775,6 +1808,7 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft",
         )
+        .operation("conversational_ai.agents.procedures.drafts.delete")
         .path_param("agent_id", &agent_id)
         .path_param("branch_id", &branch_id)
         .path_param("procedure_id", &procedure_id);
@@ -1799,6 +1833,7 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft",
         )
+        .operation("conversational_ai.agents.procedures.drafts.update")
         .path_param("agent_id", &agent_id)
         .path_param("branch_id", &branch_id)
         .path_param("procedure_id", &procedure_id);
@@ -1832,6 +1867,7 @@ impl<'a> ConversationalAiAgentsSummaries<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/summaries",
         )
+        .operation("conversational_ai.agents.summaries.get")
         .query("agent_ids", &agent_ids);
         client.transport().call_json(request)
     }
@@ -1856,6 +1892,7 @@ impl<'a> ConversationalAiAgentsVersions<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/{agent_id}/versions/{version_id}",
         )
+        .operation("conversational_ai.agents.versions.get")
         .path_param("agent_id", &agent_id)
         .path_param("version_id", &version_id);
         client.transport().call_json(request)
@@ -1920,6 +1957,7 @@ impl<'a> ConversationalAiAgentsWidgetGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/{agent_id}/widget",
         )
+        .operation("conversational_ai.agents.widget.get")
         .path_param("agent_id", &agent_id)
         .query("conversation_signature", &conversation_signature);
         client.transport().call_json(request)
@@ -1958,6 +1996,7 @@ impl<'a> ConversationalAiAgentsWidgetAvatar<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/avatar",
         )
+        .operation("conversational_ai.agents.widget.avatar.create")
         .path_param("agent_id", &agent_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
@@ -2036,6 +2075,7 @@ impl<'a> ConversationalAiAnalyticsLiveCountGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/analytics/live-count",
         )
+        .operation("conversational_ai.analytics.live_count.get")
         .query("agent_id", &agent_id)
         .query("agent_ids", &agent_ids);
         client.transport().call_json(request)
@@ -2072,7 +2112,8 @@ impl<'a> ConversationalAiBatchCalls<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/batch-calling/submit",
-        );
+        )
+        .operation("conversational_ai.batch_calls.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -2105,6 +2146,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/batch-calling/{batch_id}",
         )
+        .operation("conversational_ai.batch_calls.get")
         .path_param("batch_id", &batch_id);
         client.transport().call_json(request)
     }
@@ -2121,6 +2163,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/batch-calling/{batch_id}",
         )
+        .operation("conversational_ai.batch_calls.delete")
         .path_param("batch_id", &batch_id);
         client.transport().call_empty(request)
     }
@@ -2137,6 +2180,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/batch-calling/{batch_id}/cancel",
         )
+        .operation("conversational_ai.batch_calls.cancel")
         .path_param("batch_id", &batch_id);
         client.transport().call_json(request)
     }
@@ -2153,6 +2197,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/batch-calling/{batch_id}/retry",
         )
+        .operation("conversational_ai.batch_calls.retry")
         .path_param("batch_id", &batch_id);
         client.transport().call_json(request)
     }
@@ -2169,6 +2214,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/batch-calling/{batch_id}/export",
         )
+        .operation("conversational_ai.batch_calls.export")
         .path_param("batch_id", &batch_id)
         .accept("text/csv");
         client.transport().call_bytes(request)
@@ -2216,6 +2262,7 @@ impl<'a> ConversationalAiBatchCallsList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/batch-calling/workspace",
         )
+        .operation("conversational_ai.batch_calls.list")
         .query("limit", &limit)
         .query("last_doc", &last_doc)
         .query("agent_id", &agent_id);
@@ -2444,6 +2491,7 @@ impl<'a> ConversationalAiConversations<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/conversations/resolve",
         )
+        .operation("conversational_ai.conversations.resolve")
         .query("agent_id", &agent_id)
         .query("reference", &reference);
         client.transport().call_json(request)
@@ -2476,6 +2524,7 @@ impl<'a> ConversationalAiConversations<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/conversations/{conversation_id}",
         )
+        .operation("conversational_ai.conversations.delete")
         .path_param("conversation_id", &conversation_id);
         client.transport().call_json(request)
     }
@@ -2574,6 +2623,7 @@ impl<'a> ConversationalAiConversationsGetSignedUrl<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/conversation/get-signed-url",
         )
+        .operation("conversational_ai.conversations.get_signed_url")
         .query("agent_id", &agent_id)
         .query("include_conversation_id", &include_conversation_id)
         .query("branch_id", &branch_id)
@@ -2646,6 +2696,7 @@ impl<'a> ConversationalAiConversationsGetWebrtcToken<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/conversation/token",
         )
+        .operation("conversational_ai.conversations.get_webrtc_token")
         .query("agent_id", &agent_id)
         .query("participant_name", &participant_name)
         .query("branch_id", &branch_id)
@@ -3054,6 +3105,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/conversations",
         )
+        .operation("conversational_ai.conversations.list")
         .query("cursor", &cursor)
         .query("agent_id", &agent_id)
         .query("visited_agent_ids", &visited_agent_ids)
@@ -3185,6 +3237,7 @@ impl<'a> ConversationalAiConversationsGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/conversations/{conversation_id}",
         )
+        .operation("conversational_ai.conversations.get")
         .path_param("conversation_id", &conversation_id)
         .query("format", &format);
         client.transport().call_json(request)
@@ -3230,6 +3283,7 @@ impl<'a> ConversationalAiConversationsGetSummary<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/conversations/{conversation_id}/summary",
         )
+        .operation("conversational_ai.conversations.get_summary")
         .path_param("conversation_id", &conversation_id)
         .query("max_messages", &max_messages);
         client.transport().call_json(request)
@@ -3281,6 +3335,7 @@ impl<'a> ConversationalAiConversationsGetSipMessages<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/conversations/{conversation_id}/sip-messages",
         )
+        .operation("conversational_ai.conversations.get_sip_messages")
         .path_param("conversation_id", &conversation_id)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
@@ -3361,6 +3416,7 @@ impl<'a> ConversationalAiConversationsAnalysis<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/conversations/{conversation_id}/analysis/run",
         )
+        .operation("conversational_ai.conversations.analysis.run")
         .path_param("conversation_id", &conversation_id);
         client.transport().call_json(request)
     }
@@ -3381,6 +3437,7 @@ impl<'a> ConversationalAiConversationsAnalysis<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/conversations/{conversation_id}/analysis/evaluations/run",
         )
+        .operation("conversational_ai.conversations.analysis.run_evaluation")
         .path_param("conversation_id", &conversation_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -3406,6 +3463,7 @@ impl<'a> ConversationalAiConversationsAudio<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/conversations/{conversation_id}/audio",
         )
+        .operation("conversational_ai.conversations.audio.get")
         .path_param("conversation_id", &conversation_id)
         .accept("audio/mpeg");
         client.transport().call_bytes(request)
@@ -3435,6 +3493,7 @@ impl<'a> ConversationalAiConversationsFeedback<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/conversations/{conversation_id}/feedback",
         )
+        .operation("conversational_ai.conversations.feedback.create")
         .path_param("conversation_id", &conversation_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -3464,6 +3523,7 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/conversations/{conversation_id}/files",
         )
+        .operation("conversational_ai.conversations.files.create")
         .path_param("conversation_id", &conversation_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
@@ -3485,6 +3545,7 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/conversations/{conversation_id}/files/{file_id}",
         )
+        .operation("conversational_ai.conversations.files.delete")
         .path_param("conversation_id", &conversation_id)
         .path_param("file_id", &file_id);
         client.transport().call_json(request)
@@ -3880,6 +3941,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/conversations/messages/text-search",
         )
+        .operation("conversational_ai.conversations.messages.text_search")
         .query("text_query", &text_query)
         .query("agent_id", &agent_id)
         .query("visited_agent_ids", &visited_agent_ids)
@@ -4020,6 +4082,7 @@ impl<'a> ConversationalAiConversationsMessagesSearch<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/conversations/messages/smart-search",
         )
+        .operation("conversational_ai.conversations.messages.search")
         .query("text_query", &text_query)
         .query("agent_id", &agent_id)
         .query("page_size", &page_size)
@@ -4105,6 +4168,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/conversations/{conversation_id}/tags",
         )
+        .operation("conversational_ai.conversations.tags.assign")
         .path_param("conversation_id", &conversation_id);
         let request = request.json(body);
         client.transport().call_empty(request)
@@ -4122,6 +4186,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/conversations/{conversation_id}/tags/{tag_id}",
         )
+        .operation("conversational_ai.conversations.tags.unassign")
         .path_param("conversation_id", &conversation_id)
         .path_param("tag_id", &tag_id);
         client.transport().call_empty(request)
@@ -4154,7 +4219,8 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     ) -> Call<'a, types::ConversationTagResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/convai/tags");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/convai/tags")
+                .operation("conversational_ai.conversations.tags.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -4171,6 +4237,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/tags/{tag_id}",
         )
+        .operation("conversational_ai.conversations.tags.get")
         .path_param("tag_id", &tag_id);
         client.transport().call_json(request)
     }
@@ -4187,6 +4254,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/tags/{tag_id}",
         )
+        .operation("conversational_ai.conversations.tags.delete")
         .path_param("tag_id", &tag_id);
         client.transport().call_empty(request)
     }
@@ -4207,6 +4275,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/tags/{tag_id}",
         )
+        .operation("conversational_ai.conversations.tags.update")
         .path_param("tag_id", &tag_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -4247,6 +4316,7 @@ impl<'a> ConversationalAiConversationsTagsList<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/tags")
+                .operation("conversational_ai.conversations.tags.list")
                 .query("page_size", &page_size)
                 .query("cursor", &cursor);
         client.transport().call_json(request)
@@ -4418,6 +4488,7 @@ impl<'a> ConversationalAiConversationsTopicsGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agents/{agent_id}/topics",
         )
+        .operation("conversational_ai.conversations.topics.get")
         .path_param("agent_id", &agent_id)
         .query("page_size", &page_size)
         .query("sort_by", &sort_by)
@@ -4517,7 +4588,8 @@ impl<'a> ConversationalAiDashboardSettings<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             "/v1/convai/settings/dashboard",
-        );
+        )
+        .operation("conversational_ai.dashboard.settings.get");
         client.transport().call_json(request)
     }
 
@@ -4535,7 +4607,8 @@ impl<'a> ConversationalAiDashboardSettings<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/settings/dashboard",
-        );
+        )
+        .operation("conversational_ai.dashboard.settings.update");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -4562,7 +4635,8 @@ impl<'a> ConversationalAiExotel<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/exotel/outbound-call",
-        );
+        )
+        .operation("conversational_ai.exotel.outbound_call");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -4640,7 +4714,8 @@ impl<'a> ConversationalAiKnowledgeBase<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/rag-index",
-        );
+        )
+        .operation("conversational_ai.knowledge_base.get_or_create_rag_indexes");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -4781,6 +4856,7 @@ impl<'a> ConversationalAiKnowledgeBaseList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/knowledge-base",
         )
+        .operation("conversational_ai.knowledge_base.list")
         .query("page_size", &page_size)
         .query("search", &search)
         .query("show_only_owned_documents", &show_only_owned_documents)
@@ -4899,6 +4975,7 @@ impl<'a> ConversationalAiKnowledgeBaseSearch<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/knowledge-base/search",
         )
+        .operation("conversational_ai.knowledge_base.search")
         .query("query", &query)
         .query("page_size", &page_size)
         .query("types", &types)
@@ -4997,7 +5074,8 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/crawl",
-        );
+        )
+        .operation("conversational_ai.knowledge_base.crawl_jobs.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -5014,6 +5092,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/knowledge-base/crawl/{crawl_job_id}",
         )
+        .operation("conversational_ai.knowledge_base.crawl_jobs.get")
         .path_param("crawl_job_id", &crawl_job_id);
         client.transport().call_json(request)
     }
@@ -5030,6 +5109,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/crawl/{crawl_job_id}/cancel",
         )
+        .operation("conversational_ai.knowledge_base.crawl_jobs.cancel")
         .path_param("crawl_job_id", &crawl_job_id);
         client.transport().call_json(request)
     }
@@ -5079,6 +5159,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/knowledge-base/crawl",
         )
+        .operation("conversational_ai.knowledge_base.crawl_jobs.list")
         .query("include_job_ids", &include_job_ids)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
@@ -5162,6 +5243,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/knowledge-base/{documentation_id}/update-file",
         )
+        .operation("conversational_ai.knowledge_base.document.update_file")
         .path_param("documentation_id", &documentation_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
@@ -5182,6 +5264,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/{documentation_id}/refresh",
         )
+        .operation("conversational_ai.knowledge_base.document.refresh")
         .path_param("documentation_id", &documentation_id);
         client.transport().call_json(request)
     }
@@ -5202,6 +5285,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/{documentation_id}/rag-index",
         )
+        .operation("conversational_ai.knowledge_base.document.compute_rag_index")
         .path_param("documentation_id", &documentation_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -5250,7 +5334,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/url",
-        );
+        )
+        .operation("conversational_ai.knowledge_base.documents.create_from_url");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -5269,7 +5354,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/file",
-        );
+        )
+        .operation("conversational_ai.knowledge_base.documents.create_from_file");
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -5288,7 +5374,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/text",
-        );
+        )
+        .operation("conversational_ai.knowledge_base.documents.create_from_text");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -5307,7 +5394,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/folder",
-        );
+        )
+        .operation("conversational_ai.knowledge_base.documents.create_folder");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -5415,6 +5503,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/knowledge-base/{documentation_id}/content",
         )
+        .operation("conversational_ai.knowledge_base.documents.get_content")
         .path_param("documentation_id", &documentation_id)
         .accept("text/html");
         client.transport().call_text(request)
@@ -5435,6 +5524,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/knowledge-base/{documentation_id}/source-file-url",
         )
+        .operation("conversational_ai.knowledge_base.documents.get_source_file_url")
         .path_param("documentation_id", &documentation_id);
         client.transport().call_json(request)
     }
@@ -5468,7 +5558,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/bulk-move",
-        );
+        )
+        .operation("conversational_ai.knowledge_base.documents.bulk_move");
         let request = request.json(body);
         client.transport().call_empty(request)
     }
@@ -5493,7 +5584,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/bulk-delete",
-        );
+        )
+        .operation("conversational_ai.knowledge_base.documents.bulk_delete");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -5527,6 +5619,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/knowledge-base/{documentation_id}",
         )
+        .operation("conversational_ai.knowledge_base.documents.get")
         .path_param("documentation_id", &documentation_id)
         .query("agent_id", &agent_id);
         client.transport().call_json(request)
@@ -5572,6 +5665,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/knowledge-base/{documentation_id}",
         )
+        .operation("conversational_ai.knowledge_base.documents.delete")
         .path_param("documentation_id", &documentation_id)
         .query("force", &force);
         client.transport().call_json(request)
@@ -5618,6 +5712,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/knowledge-base/{documentation_id}",
         )
+        .operation("conversational_ai.knowledge_base.documents.update")
         .path_param("documentation_id", &documentation_id);
         let request = match body {
             Some(body) => request.json(body),
@@ -5684,6 +5779,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/knowledge-base/{documentation_id}/dependent-agents",
         )
+        .operation("conversational_ai.knowledge_base.documents.get_agents")
         .path_param("documentation_id", &documentation_id)
         .query("dependent_type", &dependent_type)
         .query("page_size", &page_size)
@@ -5779,6 +5875,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/dependent-agents",
         )
+        .operation("conversational_ai.knowledge_base.documents.get_bulk_agents")
         .query("dependent_type", &dependent_type)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
@@ -5857,6 +5954,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsMove<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/{document_id}/move",
         )
+        .operation("conversational_ai.knowledge_base.documents.move_")
         .path_param("document_id", &document_id);
         let request = match body {
             Some(body) => request.json(body),
@@ -5933,6 +6031,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/knowledge-base/{documentation_id}/chunk/{chunk_id}",
         )
+        .operation("conversational_ai.knowledge_base.documents.chunk.get")
         .path_param("documentation_id", &documentation_id)
         .path_param("chunk_id", &chunk_id)
         .query("embedding_model", &embedding_model);
@@ -6018,6 +6117,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/knowledge-base/{documentation_id}/chunks",
         )
+        .operation("conversational_ai.knowledge_base.documents.chunks.list")
         .path_param("documentation_id", &documentation_id)
         .query("embedding_model", &embedding_model)
         .query("page_size", &page_size)
@@ -6107,6 +6207,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsSummaries<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/knowledge-base/summaries",
         )
+        .operation("conversational_ai.knowledge_base.documents.summaries.get")
         .query("document_ids", &document_ids);
         client.transport().call_json(request)
     }
@@ -6128,7 +6229,8 @@ impl<'a> ConversationalAiLlm<'a> {
     pub fn list(self) -> Call<'a, types::LlmListResponseModelInput> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/llm/list");
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/llm/list")
+                .operation("conversational_ai.llm.list");
         client.transport().call_json(request)
     }
 }
@@ -6154,7 +6256,8 @@ impl<'a> ConversationalAiLlmUsage<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/llm-usage/calculate",
-        );
+        )
+        .operation("conversational_ai.llm_usage.calculate");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -6204,7 +6307,8 @@ impl<'a> ConversationalAiMcpServers<'a> {
     pub fn list(self) -> Call<'a, types::McpServersResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/mcp-servers");
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/mcp-servers")
+                .operation("conversational_ai.mcp_servers.list");
         client.transport().call_json(request)
     }
 
@@ -6220,7 +6324,8 @@ impl<'a> ConversationalAiMcpServers<'a> {
     ) -> Call<'a, types::McpServerResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/convai/mcp-servers");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/convai/mcp-servers")
+                .operation("conversational_ai.mcp_servers.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -6237,6 +6342,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/mcp-servers/{mcp_server_id}",
         )
+        .operation("conversational_ai.mcp_servers.get")
         .path_param("mcp_server_id", &mcp_server_id);
         client.transport().call_json(request)
     }
@@ -6253,6 +6359,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/mcp-servers/{mcp_server_id}",
         )
+        .operation("conversational_ai.mcp_servers.delete")
         .path_param("mcp_server_id", &mcp_server_id);
         client.transport().call_json(request)
     }
@@ -6273,6 +6380,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/mcp-servers/{mcp_server_id}",
         )
+        .operation("conversational_ai.mcp_servers.update")
         .path_param("mcp_server_id", &mcp_server_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -6303,6 +6411,7 @@ impl<'a> ConversationalAiMcpServersApprovalPolicy<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/mcp-servers/{mcp_server_id}/approval-policy",
         )
+        .operation("conversational_ai.mcp_servers.approval_policy.update")
         .path_param("mcp_server_id", &mcp_server_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -6332,6 +6441,7 @@ impl<'a> ConversationalAiMcpServersToolApprovals<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/mcp-servers/{mcp_server_id}/tool-approvals",
         )
+        .operation("conversational_ai.mcp_servers.tool_approvals.create")
         .path_param("mcp_server_id", &mcp_server_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -6353,6 +6463,7 @@ impl<'a> ConversationalAiMcpServersToolApprovals<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/mcp-servers/{mcp_server_id}/tool-approvals/{tool_name}",
         )
+        .operation("conversational_ai.mcp_servers.tool_approvals.delete")
         .path_param("mcp_server_id", &mcp_server_id)
         .path_param("tool_name", &tool_name);
         client.transport().call_json(request)
@@ -6402,6 +6513,7 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}",
         )
+        .operation("conversational_ai.mcp_servers.tool_configs.get")
         .path_param("mcp_server_id", &mcp_server_id)
         .path_param("tool_name", &tool_name);
         client.transport().call_json(request)
@@ -6423,6 +6535,7 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}",
         )
+        .operation("conversational_ai.mcp_servers.tool_configs.delete")
         .path_param("mcp_server_id", &mcp_server_id)
         .path_param("tool_name", &tool_name);
         client.transport().call_json(request)
@@ -6483,6 +6596,7 @@ impl<'a> ConversationalAiMcpServersToolConfigsCreate<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/mcp-servers/{mcp_server_id}/tool-configs",
         )
+        .operation("conversational_ai.mcp_servers.tool_configs.create")
         .path_param("mcp_server_id", &mcp_server_id)
         .query("environment", &environment);
         let request = request.json(body);
@@ -6533,6 +6647,7 @@ impl<'a> ConversationalAiMcpServersToolConfigsUpdate<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}",
         )
+        .operation("conversational_ai.mcp_servers.tool_configs.update")
         .path_param("mcp_server_id", &mcp_server_id)
         .path_param("tool_name", &tool_name)
         .query("environment", &environment);
@@ -6603,6 +6718,7 @@ impl<'a> ConversationalAiMcpServersToolsList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/mcp-servers/{mcp_server_id}/tools",
         )
+        .operation("conversational_ai.mcp_servers.tools.list")
         .path_param("mcp_server_id", &mcp_server_id)
         .query("environment", &environment);
         client.transport().call_json(request)
@@ -6655,7 +6771,8 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/phone-numbers",
-        );
+        )
+        .operation("conversational_ai.phone_numbers.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -6675,6 +6792,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/phone-numbers/{phone_number_id}",
         )
+        .operation("conversational_ai.phone_numbers.get")
         .path_param("phone_number_id", &phone_number_id);
         client.transport().call_json(request)
     }
@@ -6691,6 +6809,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/phone-numbers/{phone_number_id}",
         )
+        .operation("conversational_ai.phone_numbers.delete")
         .path_param("phone_number_id", &phone_number_id);
         client.transport().call_json(request)
     }
@@ -6711,6 +6830,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/phone-numbers/{phone_number_id}",
         )
+        .operation("conversational_ai.phone_numbers.update")
         .path_param("phone_number_id", &phone_number_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -6778,6 +6898,7 @@ impl<'a> ConversationalAiPhoneNumbersList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/phone-numbers",
         )
+        .operation("conversational_ai.phone_numbers.list")
         .query("provider", &provider)
         .query("agent_id", &agent_id)
         .query("branch_id", &branch_id);
@@ -6830,6 +6951,7 @@ impl<'a> ConversationalAiPhoneNumbersGetSipMessages<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/phone-numbers/{phone_number_id}/sip-messages",
         )
+        .operation("conversational_ai.phone_numbers.get_sip_messages")
         .path_param("phone_number_id", &phone_number_id)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
@@ -6927,7 +7049,8 @@ impl<'a> ConversationalAiSecrets<'a> {
     ) -> Call<'a, types::PostWorkspaceSecretResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/convai/secrets");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/convai/secrets")
+                .operation("conversational_ai.secrets.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -6944,6 +7067,7 @@ impl<'a> ConversationalAiSecrets<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/secrets/{secret_id}",
         )
+        .operation("conversational_ai.secrets.get")
         .path_param("secret_id", &secret_id);
         client.transport().call_json(request)
     }
@@ -6960,6 +7084,7 @@ impl<'a> ConversationalAiSecrets<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/secrets/{secret_id}",
         )
+        .operation("conversational_ai.secrets.delete")
         .path_param("secret_id", &secret_id);
         client.transport().call_empty(request)
     }
@@ -6980,6 +7105,7 @@ impl<'a> ConversationalAiSecrets<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/secrets/{secret_id}",
         )
+        .operation("conversational_ai.secrets.update")
         .path_param("secret_id", &secret_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -7055,6 +7181,7 @@ impl<'a> ConversationalAiSecretsList<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/secrets")
+                .operation("conversational_ai.secrets.list")
                 .query("page_size", &page_size)
                 .query("dependency_limit", &dependency_limit)
                 .query("search", &search)
@@ -7156,6 +7283,7 @@ impl<'a> ConversationalAiSecretsGetDependencies<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/secrets/{secret_id}/dependencies/{resource_type}",
         )
+        .operation("conversational_ai.secrets.get_dependencies")
         .path_param("secret_id", &secret_id)
         .path_param("resource_type", &resource_type)
         .query("page_size", &page_size)
@@ -7217,7 +7345,8 @@ impl<'a> ConversationalAiSettings<'a> {
     pub fn get(self) -> Call<'a, types::GetConvAiSettingsResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/settings");
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/settings")
+                .operation("conversational_ai.settings.get");
         client.transport().call_json(request)
     }
 
@@ -7233,7 +7362,8 @@ impl<'a> ConversationalAiSettings<'a> {
     ) -> Call<'a, types::GetConvAiSettingsResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::PATCH, "/v1/convai/settings");
+            api_runtime::Request::new(api_runtime::reqwest::Method::PATCH, "/v1/convai/settings")
+                .operation("conversational_ai.settings.update");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -7260,7 +7390,8 @@ impl<'a> ConversationalAiSipTrunk<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/sip-trunk/outbound-call",
-        );
+        )
+        .operation("conversational_ai.sip_trunk.outbound_call");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -7301,7 +7432,8 @@ impl<'a> ConversationalAiTests<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agent-testing/create",
-        );
+        )
+        .operation("conversational_ai.tests.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -7320,7 +7452,8 @@ impl<'a> ConversationalAiTests<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agent-testing/bulk-move",
-        );
+        )
+        .operation("conversational_ai.tests.move_");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -7337,6 +7470,7 @@ impl<'a> ConversationalAiTests<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agent-testing/{test_id}",
         )
+        .operation("conversational_ai.tests.get")
         .path_param("test_id", &test_id);
         client.transport().call_json(request)
     }
@@ -7357,6 +7491,7 @@ impl<'a> ConversationalAiTests<'a> {
             api_runtime::reqwest::Method::PUT,
             "/v1/convai/agent-testing/{test_id}",
         )
+        .operation("conversational_ai.tests.update")
         .path_param("test_id", &test_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -7374,6 +7509,7 @@ impl<'a> ConversationalAiTests<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/agent-testing/{test_id}",
         )
+        .operation("conversational_ai.tests.delete")
         .path_param("test_id", &test_id);
         client.transport().call_json(request)
     }
@@ -7392,7 +7528,8 @@ impl<'a> ConversationalAiTests<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agent-testing/summaries",
-        );
+        )
+        .operation("conversational_ai.tests.summaries");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -7508,6 +7645,7 @@ impl<'a> ConversationalAiTestsList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agent-testing",
         )
+        .operation("conversational_ai.tests.list")
         .query("cursor", &cursor)
         .query("page_size", &page_size)
         .query("search", &search)
@@ -7595,7 +7733,8 @@ impl<'a> ConversationalAiTestsFolders<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agent-testing/folders",
-        );
+        )
+        .operation("conversational_ai.tests.folders.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -7612,6 +7751,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/agent-testing/folders/{folder_id}",
         )
+        .operation("conversational_ai.tests.folders.get")
         .path_param("folder_id", &folder_id);
         client.transport().call_json(request)
     }
@@ -7647,6 +7787,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/agent-testing/folders/{folder_id}",
         )
+        .operation("conversational_ai.tests.folders.update")
         .path_param("folder_id", &folder_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -7683,6 +7824,7 @@ impl<'a> ConversationalAiTestsFoldersDelete<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/agent-testing/folders/{folder_id}",
         )
+        .operation("conversational_ai.tests.folders.delete")
         .path_param("folder_id", &folder_id)
         .query("force", &force);
         client.transport().call_empty(request)
@@ -7736,6 +7878,7 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/test-invocations/{test_invocation_id}",
         )
+        .operation("conversational_ai.tests.invocations.get")
         .path_param("test_invocation_id", &test_invocation_id);
         client.transport().call_json(request)
     }
@@ -7756,6 +7899,7 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/test-invocations/{test_invocation_id}/resubmit",
         )
+        .operation("conversational_ai.tests.invocations.resubmit")
         .path_param("test_invocation_id", &test_invocation_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -7806,6 +7950,7 @@ impl<'a> ConversationalAiTestsInvocationsList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/test-invocations",
         )
+        .operation("conversational_ai.tests.invocations.list")
         .query("agent_id", &agent_id)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
@@ -7911,7 +8056,8 @@ impl<'a> ConversationalAiTools<'a> {
     pub fn create(self, body: &types::ToolRequestModel) -> Call<'a, types::ToolResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/convai/tools");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/convai/tools")
+                .operation("conversational_ai.tools.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -7962,6 +8108,7 @@ impl<'a> ConversationalAiTools<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/tools/{tool_id}",
         )
+        .operation("conversational_ai.tools.update")
         .path_param("tool_id", &tool_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -8072,6 +8219,7 @@ impl<'a> ConversationalAiToolsList<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/tools")
+                .operation("conversational_ai.tools.list")
                 .query("search", &search)
                 .query("page_size", &page_size)
                 .query("show_only_owned_documents", &show_only_owned_documents)
@@ -8168,6 +8316,7 @@ impl<'a> ConversationalAiToolsGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/tools/{tool_id}",
         )
+        .operation("conversational_ai.tools.get")
         .path_param("tool_id", &tool_id)
         .query("environment", &environment);
         client.transport().call_json(request)
@@ -8213,6 +8362,7 @@ impl<'a> ConversationalAiToolsDelete<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/tools/{tool_id}",
         )
+        .operation("conversational_ai.tools.delete")
         .path_param("tool_id", &tool_id)
         .query("force", &force);
         client.transport().call_json(request)
@@ -8266,6 +8416,7 @@ impl<'a> ConversationalAiToolsGetDependentAgents<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/tools/{tool_id}/dependent-agents",
         )
+        .operation("conversational_ai.tools.get_dependent_agents")
         .path_param("tool_id", &tool_id)
         .query("cursor", &cursor)
         .query("page_size", &page_size);
@@ -8419,6 +8570,7 @@ impl<'a> ConversationalAiToolsExecutionsGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/tools/{tool_id}/executions",
         )
+        .operation("conversational_ai.tools.executions.get")
         .path_param("tool_id", &tool_id)
         .query("cursor", &cursor)
         .query("page_size", &page_size)
@@ -8506,7 +8658,8 @@ impl<'a> ConversationalAiTwilio<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/twilio/outbound-call",
-        );
+        )
+        .operation("conversational_ai.twilio.outbound_call");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -8526,6 +8679,7 @@ impl<'a> ConversationalAiTwilio<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/convai/twilio/register-call",
         )
+        .operation("conversational_ai.twilio.register_call")
         .accept("text/html");
         let request = request.json(body);
         client.transport().call_text(request)
@@ -8656,6 +8810,7 @@ impl<'a> ConversationalAiUsersList<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/users")
+                .operation("conversational_ai.users.list")
                 .query("agent_id", &agent_id)
                 .query("branch_id", &branch_id)
                 .query("call_start_before_unix", &call_start_before_unix)
@@ -8744,7 +8899,8 @@ impl<'a> ConversationalAiWhatsapp<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/whatsapp/outbound-call",
-        );
+        )
+        .operation("conversational_ai.whatsapp.outbound_call");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -8763,7 +8919,8 @@ impl<'a> ConversationalAiWhatsapp<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/whatsapp/outbound-message",
-        );
+        )
+        .operation("conversational_ai.whatsapp.outbound_message");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -8788,6 +8945,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/whatsapp-accounts/{phone_number_id}",
         )
+        .operation("conversational_ai.whatsapp_accounts.get")
         .path_param("phone_number_id", &phone_number_id);
         client.transport().call_json(request)
     }
@@ -8804,6 +8962,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/convai/whatsapp-accounts/{phone_number_id}",
         )
+        .operation("conversational_ai.whatsapp_accounts.delete")
         .path_param("phone_number_id", &phone_number_id);
         client.transport().call_json(request)
     }
@@ -8824,6 +8983,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/whatsapp-accounts/{phone_number_id}",
         )
+        .operation("conversational_ai.whatsapp_accounts.update")
         .path_param("phone_number_id", &phone_number_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -8867,6 +9027,7 @@ impl<'a> ConversationalAiWhatsappAccountsList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/whatsapp-accounts",
         )
+        .operation("conversational_ai.whatsapp_accounts.list")
         .query("agent_id", &agent_id);
         client.transport().call_json(request)
     }

@@ -103,6 +103,7 @@ impl<'a> Dubbing<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/dubbing/{dubbing_id}",
         )
+        .operation("dubbing.get")
         .path_param("dubbing_id", &dubbing_id);
         client.transport().call_json(request)
     }
@@ -119,6 +120,7 @@ impl<'a> Dubbing<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/dubbing/{dubbing_id}",
         )
+        .operation("dubbing.delete")
         .path_param("dubbing_id", &dubbing_id);
         client.transport().call_json(request)
     }
@@ -239,6 +241,7 @@ impl<'a> DubbingList<'a> {
             order_direction,
         } = self;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/dubbing")
+            .operation("dubbing.list")
             .query("cursor", &cursor)
             .query("page_size", &page_size)
             .query("dubbing_status", &dubbing_status)
@@ -326,7 +329,8 @@ impl<'a> DubbingCreate<'a> {
     #[inline]
     pub fn send(self) -> Call<'a, types::DoDubbingResponseModel> {
         let Self { client, body } = self;
-        let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/dubbing");
+        let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/dubbing")
+            .operation("dubbing.create");
         let request = match body {
             Some(body) => request.multipart(body.to_form()),
             None => request,
@@ -363,6 +367,7 @@ impl<'a> DubbingAudio<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/dubbing/{dubbing_id}/audio/{language_code}",
         )
+        .operation("dubbing.audio.get")
         .path_param("dubbing_id", &dubbing_id)
         .path_param("language_code", &language_code)
         .accept("audio/mpeg, video/mp4");
@@ -434,6 +439,7 @@ impl<'a> DubbingProject<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/dubbing/project/{project_id}",
         )
+        .operation("dubbing.project.get")
         .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
@@ -450,6 +456,7 @@ impl<'a> DubbingProject<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/dubbing/project/{project_id}",
         )
+        .operation("dubbing.project.delete")
         .path_param("project_id", &project_id);
         client.transport().call_empty(request)
     }
@@ -507,6 +514,7 @@ impl<'a> DubbingProjectList<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/dubbing/project")
+                .operation("dubbing.project.list")
                 .query("cursor", &cursor)
                 .query("page_size", &page_size)
                 .query("status", &status)
@@ -588,7 +596,8 @@ impl<'a> DubbingProjectCreate<'a> {
     pub fn send(self) -> Call<'a, types::DubbingProjectResponse> {
         let Self { client, body } = self;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/dubbing/project");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/dubbing/project")
+                .operation("dubbing.project.create");
         let request = match body {
             Some(body) => request.multipart(body.to_form()),
             None => request,
@@ -653,6 +662,7 @@ impl<'a> DubbingProjectLanguage<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/project/{project_id}/language",
         )
+        .operation("dubbing.project.language.create")
         .path_param("project_id", &project_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -674,6 +684,7 @@ impl<'a> DubbingProjectLanguage<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/dubbing/project/{project_id}/language/{language_id}",
         )
+        .operation("dubbing.project.language.get")
         .path_param("project_id", &project_id)
         .path_param("language_id", &language_id);
         client.transport().call_json(request)
@@ -691,6 +702,7 @@ impl<'a> DubbingProjectLanguage<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/dubbing/project/{project_id}/language/{language_id}",
         )
+        .operation("dubbing.project.language.delete")
         .path_param("project_id", &project_id)
         .path_param("language_id", &language_id);
         client.transport().call_empty(request)
@@ -743,6 +755,7 @@ impl<'a> DubbingProjectLanguageList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/dubbing/project/{project_id}/language",
         )
+        .operation("dubbing.project.language.list")
         .path_param("project_id", &project_id)
         .query("cursor", &cursor)
         .query("page_size", &page_size)
@@ -827,6 +840,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/dubbing/project/{project_id}/language/{language_id}/transcript",
         )
+        .operation("dubbing.project.language.transcript.get")
         .path_param("project_id", &project_id)
         .path_param("language_id", &language_id);
         client.transport().call_json(request)
@@ -850,6 +864,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
                 api_runtime::reqwest::Method::PATCH,
                 "/v1/dubbing/project/{project_id}/language/{language_id}/transcript/segment/{segment_id}",
             )
+            .operation("dubbing.project.language.transcript.update_segment")
             .path_param("project_id", &project_id)
             .path_param("language_id", &language_id)
             .path_param("segment_id", &segment_id);
@@ -874,6 +889,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/dubbing/project/{project_id}/language/{language_id}/transcript/segments",
         )
+        .operation("dubbing.project.language.transcript.update_segments")
         .path_param("project_id", &project_id)
         .path_param("language_id", &language_id);
         let request = request.json(body);
@@ -896,6 +912,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/project/{project_id}/language/{language_id}/transcript/regenerate",
         )
+        .operation("dubbing.project.language.transcript.regenerate")
         .path_param("project_id", &project_id)
         .path_param("language_id", &language_id);
         client.transport().call_json(request)
@@ -921,6 +938,7 @@ impl<'a> DubbingProjectTranscript<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/dubbing/project/{project_id}/transcript",
         )
+        .operation("dubbing.project.transcript.get")
         .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
@@ -941,6 +959,7 @@ impl<'a> DubbingProjectTranscript<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/dubbing/project/{project_id}/transcript/segment/{segment_id}",
         )
+        .operation("dubbing.project.transcript.delete_segment")
         .path_param("project_id", &project_id)
         .path_param("segment_id", &segment_id);
         client.transport().call_json(request)
@@ -963,6 +982,7 @@ impl<'a> DubbingProjectTranscript<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/dubbing/project/{project_id}/transcript/segment/{segment_id}",
         )
+        .operation("dubbing.project.transcript.update_segment")
         .path_param("project_id", &project_id)
         .path_param("segment_id", &segment_id);
         let request = request.json(body);
@@ -985,6 +1005,7 @@ impl<'a> DubbingProjectTranscript<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/dubbing/project/{project_id}/transcript/segments",
         )
+        .operation("dubbing.project.transcript.update_segments")
         .path_param("project_id", &project_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -1006,6 +1027,7 @@ impl<'a> DubbingProjectTranscript<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/project/{project_id}/transcript/segment",
         )
+        .operation("dubbing.project.transcript.create_segment")
         .path_param("project_id", &project_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -1053,6 +1075,7 @@ impl<'a> DubbingResource<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/dubbing/resource/{dubbing_id}",
         )
+        .operation("dubbing.resource.get")
         .path_param("dubbing_id", &dubbing_id);
         client.transport().call_json(request)
     }
@@ -1074,6 +1097,7 @@ impl<'a> DubbingResource<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/migrate-segments",
         )
+        .operation("dubbing.resource.migrate_segments")
         .path_param("dubbing_id", &dubbing_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -1096,6 +1120,7 @@ impl<'a> DubbingResource<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/transcribe",
         )
+        .operation("dubbing.resource.transcribe")
         .path_param("dubbing_id", &dubbing_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -1118,6 +1143,7 @@ impl<'a> DubbingResource<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/translate",
         )
+        .operation("dubbing.resource.translate")
         .path_param("dubbing_id", &dubbing_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -1140,6 +1166,7 @@ impl<'a> DubbingResource<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/dub",
         )
+        .operation("dubbing.resource.dub")
         .path_param("dubbing_id", &dubbing_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -1163,6 +1190,7 @@ impl<'a> DubbingResource<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/render/{language}",
         )
+        .operation("dubbing.resource.render")
         .path_param("dubbing_id", &dubbing_id)
         .path_param("language", &language);
         let request = request.json(body);
@@ -1194,6 +1222,7 @@ impl<'a> DubbingResourceLanguage<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/language",
         )
+        .operation("dubbing.resource.language.add")
         .path_param("dubbing_id", &dubbing_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -1226,6 +1255,7 @@ impl<'a> DubbingResourceSegment<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/dubbing/resource/{dubbing_id}/segment/{segment_id}/{language}",
         )
+        .operation("dubbing.resource.segment.update")
         .path_param("dubbing_id", &dubbing_id)
         .path_param("segment_id", &segment_id)
         .path_param("language", &language);
@@ -1250,6 +1280,7 @@ impl<'a> DubbingResourceSegment<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/dubbing/resource/{dubbing_id}/segment/{segment_id}",
         )
+        .operation("dubbing.resource.segment.delete")
         .path_param("dubbing_id", &dubbing_id)
         .path_param("segment_id", &segment_id);
         client.transport().call_json(request)
@@ -1324,6 +1355,7 @@ impl<'a> DubbingResourceSpeaker<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/dubbing/resource/{dubbing_id}/speaker/{speaker_id}/similar-voices",
         )
+        .operation("dubbing.resource.speaker.find_similar_voices")
         .path_param("dubbing_id", &dubbing_id)
         .path_param("speaker_id", &speaker_id);
         client.transport().call_json(request)
@@ -1365,6 +1397,7 @@ impl<'a> DubbingResourceSpeakerUpdate<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/dubbing/resource/{dubbing_id}/speaker/{speaker_id}",
         )
+        .operation("dubbing.resource.speaker.update")
         .path_param("dubbing_id", &dubbing_id)
         .path_param("speaker_id", &speaker_id);
         let request = match body {
@@ -1415,6 +1448,7 @@ impl<'a> DubbingResourceSpeakerCreate<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/speaker",
         )
+        .operation("dubbing.resource.speaker.create")
         .path_param("dubbing_id", &dubbing_id);
         let request = match body {
             Some(body) => request.json(body),
@@ -1458,6 +1492,7 @@ impl<'a> DubbingResourceSpeakerSegment<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/speaker/{speaker_id}/segment",
         )
+        .operation("dubbing.resource.speaker.segment.create")
         .path_param("dubbing_id", &dubbing_id)
         .path_param("speaker_id", &speaker_id);
         let request = request.json(body);
@@ -1522,6 +1557,7 @@ impl<'a> DubbingTranscriptGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/dubbing/{dubbing_id}/transcript/{language_code}",
         )
+        .operation("dubbing.transcript.get")
         .path_param("dubbing_id", &dubbing_id)
         .path_param("language_code", &language_code)
         .query("format_type", &format_type);
@@ -1562,6 +1598,7 @@ impl<'a> DubbingTranscripts<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/dubbing/{dubbing_id}/transcripts/{language_code}/format/{format_type}",
         )
+        .operation("dubbing.transcripts.get")
         .path_param("dubbing_id", &dubbing_id)
         .path_param("language_code", &language_code)
         .path_param("format_type", &format_type);

@@ -51,7 +51,8 @@ impl<'a> EnvironmentVariables<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/environment-variables",
-        );
+        )
+        .operation("environment_variables.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -68,6 +69,7 @@ impl<'a> EnvironmentVariables<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/environment-variables/{env_var_id}",
         )
+        .operation("environment_variables.get")
         .path_param("env_var_id", &env_var_id);
         client.transport().call_json(request)
     }
@@ -88,6 +90,7 @@ impl<'a> EnvironmentVariables<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/environment-variables/{env_var_id}",
         )
+        .operation("environment_variables.update")
         .path_param("env_var_id", &env_var_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -154,6 +157,7 @@ impl<'a> EnvironmentVariablesList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/convai/environment-variables",
         )
+        .operation("environment_variables.list")
         .query("cursor", &cursor)
         .query("page_size", &page_size)
         .query("label", &label)

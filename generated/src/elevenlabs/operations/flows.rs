@@ -77,7 +77,8 @@ impl<'a> FlowsImage<'a> {
     ) -> Call<'a, types::MediaGenerationCreateResponse> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/flows/image");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/flows/image")
+                .operation("flows.image.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -94,6 +95,7 @@ impl<'a> FlowsImage<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/flows/image/{generation_id}",
         )
+        .operation("flows.image.get")
         .path_param("generation_id", &generation_id);
         client.transport().call_json(request)
     }
@@ -149,6 +151,7 @@ impl<'a> FlowsImageList<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/flows/image")
+                .operation("flows.image.list")
                 .query("cursor", &cursor)
                 .query("page_size", &page_size)
                 .query("status", &status)
@@ -249,7 +252,8 @@ impl<'a> FlowsTextToSpeech<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/flows/text-to-speech",
-        );
+        )
+        .operation("flows.text_to_speech.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -266,6 +270,7 @@ impl<'a> FlowsTextToSpeech<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/flows/text-to-speech/{generation_id}",
         )
+        .operation("flows.text_to_speech.get")
         .path_param("generation_id", &generation_id);
         client.transport().call_json(request)
     }
@@ -323,6 +328,7 @@ impl<'a> FlowsTextToSpeechList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/flows/text-to-speech",
         )
+        .operation("flows.text_to_speech.list")
         .query("cursor", &cursor)
         .query("page_size", &page_size)
         .query("status", &status)
@@ -421,7 +427,8 @@ impl<'a> FlowsVideo<'a> {
     ) -> Call<'a, types::MediaGenerationCreateResponse> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/flows/video");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/flows/video")
+                .operation("flows.video.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -438,6 +445,7 @@ impl<'a> FlowsVideo<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/flows/video/{generation_id}",
         )
+        .operation("flows.video.get")
         .path_param("generation_id", &generation_id);
         client.transport().call_json(request)
     }
@@ -493,6 +501,7 @@ impl<'a> FlowsVideoList<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/flows/video")
+                .operation("flows.video.list")
                 .query("cursor", &cursor)
                 .query("page_size", &page_size)
                 .query("status", &status)

@@ -31,7 +31,8 @@ impl<'a> ForcedAlignment<'a> {
     ) -> Call<'a, types::ForcedAlignmentResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/forced-alignment");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/forced-alignment")
+                .operation("forced_alignment.create");
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }

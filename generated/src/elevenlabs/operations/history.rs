@@ -53,6 +53,7 @@ impl<'a> History<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/history/{history_item_id}",
         )
+        .operation("history.get")
         .path_param("history_item_id", &history_item_id);
         client.transport().call_json(request)
     }
@@ -69,6 +70,7 @@ impl<'a> History<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/history/{history_item_id}",
         )
+        .operation("history.delete")
         .path_param("history_item_id", &history_item_id);
         client.transport().call_json(request)
     }
@@ -85,6 +87,7 @@ impl<'a> History<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/history/{history_item_id}/audio",
         )
+        .operation("history.get_audio")
         .path_param("history_item_id", &history_item_id)
         .accept("audio/mpeg");
         client.transport().call_bytes(request)
@@ -103,6 +106,7 @@ impl<'a> History<'a> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/history/download")
+                .operation("history.download")
                 .accept("application/zip");
         let request = request.json(body);
         client.transport().call_bytes(request)
@@ -200,6 +204,7 @@ impl<'a> HistoryList<'a> {
             source,
         } = self;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/history")
+            .operation("history.list")
             .query("page_size", &page_size)
             .query("start_after_history_item_id", &start_after_history_item_id)
             .query("voice_id", &voice_id)

@@ -27,7 +27,8 @@ impl<'a> Models<'a> {
     #[inline]
     pub fn list(self) -> Call<'a, Vec<types::ModelResponseModel>> {
         let client = self.client;
-        let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/models");
+        let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/models")
+            .operation("models.list");
         client.transport().call_json(request)
     }
 }

@@ -123,7 +123,8 @@ impl<'a> Music<'a> {
     ) -> Call<'a, types::MusicUploadResponse> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/upload");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/upload")
+                .operation("music.upload");
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -177,6 +178,7 @@ impl<'a> MusicVideoToMusic<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/music/video-to-music",
         )
+        .operation("music.video_to_music")
         .query("output_format", &output_format)
         .accept("audio/*, application/zip");
         let request = request.multipart(body.to_form());
@@ -226,6 +228,7 @@ impl<'a> MusicCompose<'a> {
             body,
         } = self;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music")
+            .operation("music.compose")
             .query("output_format", &output_format)
             .accept("audio/*");
         let request = match body {
@@ -282,6 +285,7 @@ impl<'a> MusicComposeDetailed<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/detailed")
+                .operation("music.compose_detailed")
                 .query("output_format", &output_format)
                 .accept("multipart/mixed");
         let request = match body {
@@ -340,6 +344,7 @@ impl<'a> MusicComposeDetailedStream<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/music/detailed/stream",
         )
+        .operation("music.compose_detailed_stream")
         .query("output_format", &output_format)
         .accept("text/event-stream");
         let request = match body {
@@ -393,6 +398,7 @@ impl<'a> MusicStream<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/stream")
+                .operation("music.stream")
                 .query("output_format", &output_format)
                 .accept("audio/*");
         let request = match body {
@@ -442,6 +448,7 @@ impl<'a> MusicSeparateStems<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/music/stem-separation",
         )
+        .operation("music.separate_stems")
         .query("output_format", &output_format)
         .accept("application/zip");
         let request = request.multipart(body.to_form());
@@ -477,7 +484,8 @@ impl<'a> MusicCompositionPlan<'a> {
     ) -> Call<'a, types::MusicCompositionPlanCreateResponse> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/plan");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/plan")
+                .operation("music.composition_plan.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -521,7 +529,8 @@ impl<'a> MusicFinetunes<'a> {
     ) -> Call<'a, types::MusicFinetuneResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/finetunes");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/finetunes")
+                .operation("music.finetunes.create");
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -538,6 +547,7 @@ impl<'a> MusicFinetunes<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/music/finetunes/{finetune_id}",
         )
+        .operation("music.finetunes.get")
         .path_param("finetune_id", &finetune_id);
         client.transport().call_json(request)
     }
@@ -554,6 +564,7 @@ impl<'a> MusicFinetunes<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/music/finetunes/{finetune_id}",
         )
+        .operation("music.finetunes.delete")
         .path_param("finetune_id", &finetune_id);
         client.transport().call_json(request)
     }
@@ -574,6 +585,7 @@ impl<'a> MusicFinetunes<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/music/finetunes/{finetune_id}",
         )
+        .operation("music.finetunes.update")
         .path_param("finetune_id", &finetune_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -650,6 +662,7 @@ impl<'a> MusicFinetunesList<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/music/finetunes")
+                .operation("music.finetunes.list")
                 .query("cursor", &cursor)
                 .query("page_size", &page_size)
                 .query("visibility", &visibility)

@@ -108,6 +108,7 @@ impl<'a> ProductionsOrders<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/productions/orders/{order_id}",
         )
+        .operation("productions.orders.get")
         .path_param("order_id", &order_id);
         client.transport().call_json(request)
     }
@@ -128,6 +129,7 @@ impl<'a> ProductionsOrders<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/productions/orders/{order_id}",
         )
+        .operation("productions.orders.update")
         .path_param("order_id", &order_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -147,6 +149,7 @@ impl<'a> ProductionsOrders<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/productions/orders/{order_id}/submit",
         )
+        .operation("productions.orders.submit")
         .path_param("order_id", &order_id);
         client.transport().call_json(request)
     }
@@ -212,6 +215,7 @@ impl<'a> ProductionsOrdersList<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/productions/orders")
+                .operation("productions.orders.list")
                 .query("page_size", &page_size)
                 .query("offset", &offset)
                 .query("status", &status)
@@ -299,7 +303,8 @@ impl<'a> ProductionsOrdersCreate<'a> {
     pub fn send(self) -> Call<'a, types::CreateOrderResponse> {
         let Self { client, body } = self;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/productions/orders");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/productions/orders")
+                .operation("productions.orders.create");
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -336,6 +341,7 @@ impl<'a> ProductionsOrdersDeliverables<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/productions/orders/{order_id}/deliverables",
         )
+        .operation("productions.orders.deliverables.list")
         .path_param("order_id", &order_id);
         client.transport().call_json(request)
     }
@@ -364,6 +370,7 @@ impl<'a> ProductionsOrdersItems<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/productions/orders/{order_id}/items",
         )
+        .operation("productions.orders.items.upsert")
         .path_param("order_id", &order_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -385,6 +392,7 @@ impl<'a> ProductionsOrdersItems<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/productions/orders/{order_id}/items/{item_id}",
         )
+        .operation("productions.orders.items.remove")
         .path_param("order_id", &order_id)
         .path_param("item_id", &item_id);
         client.transport().call_json(request)
@@ -413,6 +421,7 @@ impl<'a> ProductionsOrdersLanguages<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/productions/orders/languages/{order_item_kind}",
         )
+        .operation("productions.orders.languages.list")
         .path_param("order_item_kind", &order_item_kind);
         client.transport().call_json(request)
     }
@@ -441,6 +450,7 @@ impl<'a> ProductionsOrdersMedia<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/productions/orders/{order_id}/media",
         )
+        .operation("productions.orders.media.register")
         .path_param("order_id", &order_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
@@ -462,6 +472,7 @@ impl<'a> ProductionsOrdersMedia<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/productions/orders/{order_id}/media/{media_id}",
         )
+        .operation("productions.orders.media.get")
         .path_param("order_id", &order_id)
         .path_param("media_id", &media_id);
         client.transport().call_json(request)

@@ -40,7 +40,8 @@ impl<'a> PronunciationDictionaries<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/pronunciation-dictionaries/add-from-file",
-        );
+        )
+        .operation("pronunciation_dictionaries.create_from_file");
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -59,7 +60,8 @@ impl<'a> PronunciationDictionaries<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/pronunciation-dictionaries/add-from-rules",
-        );
+        )
+        .operation("pronunciation_dictionaries.create_from_rules");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -79,6 +81,7 @@ impl<'a> PronunciationDictionaries<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/pronunciation-dictionaries/{pronunciation_dictionary_id}",
         )
+        .operation("pronunciation_dictionaries.get")
         .path_param("pronunciation_dictionary_id", &pronunciation_dictionary_id);
         client.transport().call_json(request)
     }
@@ -113,6 +116,7 @@ impl<'a> PronunciationDictionaries<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/pronunciation-dictionaries/{dictionary_id}/{version_id}/download",
         )
+        .operation("pronunciation_dictionaries.download")
         .path_param("dictionary_id", &dictionary_id)
         .path_param("version_id", &version_id)
         .accept("text/plain");
@@ -171,6 +175,7 @@ impl<'a> PronunciationDictionariesUpdate<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/pronunciation-dictionaries/{pronunciation_dictionary_id}",
         )
+        .operation("pronunciation_dictionaries.update")
         .path_param("pronunciation_dictionary_id", &pronunciation_dictionary_id);
         let request = match body {
             Some(body) => request.json(body),
@@ -255,6 +260,7 @@ impl<'a> PronunciationDictionariesList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/pronunciation-dictionaries",
         )
+        .operation("pronunciation_dictionaries.list")
         .query("cursor", &cursor)
         .query("page_size", &page_size)
         .query("sort", &sort)
@@ -341,6 +347,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/set-rules",
         )
+        .operation("pronunciation_dictionaries.rules.set")
         .path_param("pronunciation_dictionary_id", &pronunciation_dictionary_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -362,6 +369,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/add-rules",
         )
+        .operation("pronunciation_dictionaries.rules.add")
         .path_param("pronunciation_dictionary_id", &pronunciation_dictionary_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -383,6 +391,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/remove-rules",
         )
+        .operation("pronunciation_dictionaries.rules.remove")
         .path_param("pronunciation_dictionary_id", &pronunciation_dictionary_id);
         let request = request.json(body);
         client.transport().call_json(request)

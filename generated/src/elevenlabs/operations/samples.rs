@@ -35,6 +35,7 @@ impl<'a> Samples<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/voices/{voice_id}/samples/{sample_id}",
         )
+        .operation("samples.delete")
         .path_param("voice_id", &voice_id)
         .path_param("sample_id", &sample_id);
         client.transport().call_json(request)

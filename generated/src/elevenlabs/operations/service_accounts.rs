@@ -35,7 +35,8 @@ impl<'a> ServiceAccounts<'a> {
     pub fn list(self) -> Call<'a, types::WorkspaceServiceAccountListResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/service-accounts");
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/service-accounts")
+                .operation("service_accounts.list");
         client.transport().call_json(request)
     }
 
@@ -51,7 +52,8 @@ impl<'a> ServiceAccounts<'a> {
     ) -> Call<'a, types::WorkspaceCreateServiceAccountResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/service-accounts");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/service-accounts")
+                .operation("service_accounts.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -79,6 +81,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/service-accounts/{service_account_user_id}/api-keys",
         )
+        .operation("service_accounts.api_keys.list")
         .path_param("service_account_user_id", &service_account_user_id);
         client.transport().call_json(request)
     }
@@ -99,6 +102,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/service-accounts/{service_account_user_id}/api-keys",
         )
+        .operation("service_accounts.api_keys.create")
         .path_param("service_account_user_id", &service_account_user_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -120,6 +124,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/service-accounts/{service_account_user_id}/api-keys/{api_key_id}",
         )
+        .operation("service_accounts.api_keys.delete")
         .path_param("service_account_user_id", &service_account_user_id)
         .path_param("api_key_id", &api_key_id);
         client.transport().call_json(request)
@@ -181,6 +186,7 @@ impl<'a> ServiceAccountsApiKeysUpdate<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/service-accounts/{service_account_user_id}/api-keys/{api_key_id}",
         )
+        .operation("service_accounts.api_keys.update")
         .path_param("service_account_user_id", &service_account_user_id)
         .path_param("api_key_id", &api_key_id);
         let request = match body {

@@ -49,7 +49,8 @@ impl<'a> SpeechEngine<'a> {
     ) -> Call<'a, types::SpeechEngineResponse> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/speech-engine");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/speech-engine")
+                .operation("speech_engine.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -66,6 +67,7 @@ impl<'a> SpeechEngine<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/speech-engine/{speech_engine_id}",
         )
+        .operation("speech_engine.get")
         .path_param("speech_engine_id", &speech_engine_id);
         client.transport().call_json(request)
     }
@@ -82,6 +84,7 @@ impl<'a> SpeechEngine<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/speech-engine/{speech_engine_id}",
         )
+        .operation("speech_engine.delete")
         .path_param("speech_engine_id", &speech_engine_id);
         client.transport().call_empty(request)
     }
@@ -102,6 +105,7 @@ impl<'a> SpeechEngine<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/speech-engine/{speech_engine_id}",
         )
+        .operation("speech_engine.update")
         .path_param("speech_engine_id", &speech_engine_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -168,6 +172,7 @@ impl<'a> SpeechEngineList<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/speech-engine")
+                .operation("speech_engine.list")
                 .query("page_size", &page_size)
                 .query("search", &search)
                 .query("sort_direction", &sort_direction)

@@ -122,6 +122,7 @@ impl<'a> SpeechToSpeechConvert<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/speech-to-speech/{voice_id}",
         )
+        .operation("speech_to_speech.convert")
         .path_param("voice_id", &voice_id)
         .query("enable_logging", &enable_logging)
         .query("optimize_streaming_latency", &optimize_streaming_latency)
@@ -199,6 +200,7 @@ impl<'a> SpeechToSpeechStream<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/speech-to-speech/{voice_id}/stream",
         )
+        .operation("speech_to_speech.stream")
         .path_param("voice_id", &voice_id)
         .query("enable_logging", &enable_logging)
         .query("optimize_streaming_latency", &optimize_streaming_latency)

@@ -82,6 +82,7 @@ impl<'a> SpeechToTextConvert<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/speech-to-text")
+                .operation("speech_to_text.convert")
                 .query("token", &token)
                 .query("enable_logging", &enable_logging);
         let request = request.multipart(body.to_form());
@@ -120,6 +121,7 @@ impl<'a> SpeechToTextTranscripts<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/speech-to-text/transcripts/{transcription_id}",
         )
+        .operation("speech_to_text.transcripts.get")
         .path_param("transcription_id", &transcription_id);
         client.transport().call_json(request)
     }
@@ -136,6 +138,7 @@ impl<'a> SpeechToTextTranscripts<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/speech-to-text/transcripts/{transcription_id}",
         )
+        .operation("speech_to_text.transcripts.delete")
         .path_param("transcription_id", &transcription_id);
         client.transport().call_json(request)
     }

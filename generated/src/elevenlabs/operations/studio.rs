@@ -71,6 +71,7 @@ impl<'a> StudioCreatePodcast<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/studio/podcasts")
+                .operation("studio.create_podcast")
                 .header("safety-identifier", &safety_identifier);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -130,7 +131,8 @@ impl<'a> StudioProjects<'a> {
     pub fn list(self) -> Call<'a, types::GetProjectsResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/studio/projects");
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/studio/projects")
+                .operation("studio.projects.list");
         client.transport().call_json(request)
     }
 
@@ -146,7 +148,8 @@ impl<'a> StudioProjects<'a> {
     ) -> Call<'a, types::AddProjectResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/studio/projects");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/studio/projects")
+                .operation("studio.projects.create");
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -182,6 +185,7 @@ impl<'a> StudioProjects<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/studio/projects/{project_id}",
         )
+        .operation("studio.projects.update")
         .path_param("project_id", &project_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -199,6 +203,7 @@ impl<'a> StudioProjects<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/studio/projects/{project_id}",
         )
+        .operation("studio.projects.delete")
         .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
@@ -215,6 +220,7 @@ impl<'a> StudioProjects<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/studio/projects/{project_id}/convert",
         )
+        .operation("studio.projects.convert")
         .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
@@ -234,6 +240,7 @@ impl<'a> StudioProjects<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/studio/projects/{project_id}/muted-tracks",
         )
+        .operation("studio.projects.get_muted_tracks")
         .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
@@ -267,6 +274,7 @@ impl<'a> StudioProjectsGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/studio/projects/{project_id}",
         )
+        .operation("studio.projects.get")
         .path_param("project_id", &project_id)
         .query("share_id", &share_id);
         client.transport().call_json(request)
@@ -308,6 +316,7 @@ impl<'a> StudioProjectsChapters<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/studio/projects/{project_id}/chapters",
         )
+        .operation("studio.projects.chapters.list")
         .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
@@ -328,6 +337,7 @@ impl<'a> StudioProjectsChapters<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/studio/projects/{project_id}/chapters",
         )
+        .operation("studio.projects.chapters.create")
         .path_param("project_id", &project_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -349,6 +359,7 @@ impl<'a> StudioProjectsChapters<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/studio/projects/{project_id}/chapters/{chapter_id}",
         )
+        .operation("studio.projects.chapters.get")
         .path_param("project_id", &project_id)
         .path_param("chapter_id", &chapter_id);
         client.transport().call_json(request)
@@ -390,6 +401,7 @@ impl<'a> StudioProjectsChapters<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/studio/projects/{project_id}/chapters/{chapter_id}",
         )
+        .operation("studio.projects.chapters.delete")
         .path_param("project_id", &project_id)
         .path_param("chapter_id", &chapter_id);
         client.transport().call_json(request)
@@ -411,6 +423,7 @@ impl<'a> StudioProjectsChapters<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/studio/projects/{project_id}/chapters/{chapter_id}/convert",
         )
+        .operation("studio.projects.chapters.convert")
         .path_param("project_id", &project_id)
         .path_param("chapter_id", &chapter_id);
         client.transport().call_json(request)
@@ -450,6 +463,7 @@ impl<'a> StudioProjectsChaptersUpdate<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/studio/projects/{project_id}/chapters/{chapter_id}",
         )
+        .operation("studio.projects.chapters.update")
         .path_param("project_id", &project_id)
         .path_param("chapter_id", &chapter_id);
         let request = match body {
@@ -492,6 +506,7 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/studio/projects/{project_id}/chapters/{chapter_id}/snapshots",
         )
+        .operation("studio.projects.chapters.snapshots.list")
         .path_param("project_id", &project_id)
         .path_param("chapter_id", &chapter_id);
         client.transport().call_json(request)
@@ -514,6 +529,7 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
                 api_runtime::reqwest::Method::GET,
                 "/v1/studio/projects/{project_id}/chapters/{chapter_id}/snapshots/{chapter_snapshot_id}",
             )
+            .operation("studio.projects.chapters.snapshots.get")
             .path_param("project_id", &project_id)
             .path_param("chapter_id", &chapter_id)
             .path_param("chapter_snapshot_id", &chapter_snapshot_id);
@@ -580,6 +596,7 @@ impl<'a> StudioProjectsChaptersSnapshotsStream<'a> {
                 api_runtime::reqwest::Method::POST,
                 "/v1/studio/projects/{project_id}/chapters/{chapter_id}/snapshots/{chapter_snapshot_id}/stream",
             )
+            .operation("studio.projects.chapters.snapshots.stream")
             .path_param("project_id", &project_id)
             .path_param("chapter_id", &chapter_id)
             .path_param("chapter_snapshot_id", &chapter_snapshot_id)
@@ -655,6 +672,7 @@ impl<'a> StudioProjectsContentUpdate<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/studio/projects/{project_id}/content",
         )
+        .operation("studio.projects.content.update")
         .path_param("project_id", &project_id);
         let request = match body {
             Some(body) => request.multipart(body.to_form()),
@@ -696,6 +714,7 @@ impl<'a> StudioProjectsPronunciationDictionaries<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/studio/projects/{project_id}/pronunciation-dictionaries",
         )
+        .operation("studio.projects.pronunciation_dictionaries.create")
         .path_param("project_id", &project_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -721,6 +740,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/studio/projects/{project_id}/snapshots",
         )
+        .operation("studio.projects.snapshots.list")
         .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
@@ -741,6 +761,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/studio/projects/{project_id}/snapshots/{project_snapshot_id}",
         )
+        .operation("studio.projects.snapshots.get")
         .path_param("project_id", &project_id)
         .path_param("project_snapshot_id", &project_snapshot_id);
         client.transport().call_json(request)
@@ -782,6 +803,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/studio/projects/{project_id}/snapshots/{project_snapshot_id}/archive",
         )
+        .operation("studio.projects.snapshots.stream_archive")
         .path_param("project_id", &project_id)
         .path_param("project_snapshot_id", &project_snapshot_id)
         .accept("application/x-zip");
@@ -824,6 +846,7 @@ impl<'a> StudioProjectsSnapshotsStream<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/studio/projects/{project_id}/snapshots/{project_snapshot_id}/stream",
         )
+        .operation("studio.projects.snapshots.stream")
         .path_param("project_id", &project_id)
         .path_param("project_snapshot_id", &project_snapshot_id);
         let request = match body {

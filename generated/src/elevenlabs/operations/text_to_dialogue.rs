@@ -134,6 +134,7 @@ impl<'a> TextToDialogueConvert<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/text-to-dialogue")
+                .operation("text_to_dialogue.convert")
                 .query("output_format", &output_format)
                 .query("enable_logging", &enable_logging)
                 .accept("audio/mpeg");
@@ -191,6 +192,7 @@ impl<'a> TextToDialogueStream<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-dialogue/stream",
         )
+        .operation("text_to_dialogue.stream")
         .query("output_format", &output_format)
         .query("enable_logging", &enable_logging)
         .accept("audio/mpeg");
@@ -251,6 +253,7 @@ impl<'a> TextToDialogueStreamWithTimestamps<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-dialogue/stream/with-timestamps",
         )
+        .operation("text_to_dialogue.stream_with_timestamps")
         .query("output_format", &output_format)
         .query("enable_logging", &enable_logging);
         let request = request.json(body);
@@ -311,6 +314,7 @@ impl<'a> TextToDialogueConvertWithTimestamps<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-dialogue/with-timestamps",
         )
+        .operation("text_to_dialogue.convert_with_timestamps")
         .query("output_format", &output_format)
         .query("enable_logging", &enable_logging);
         let request = request.json(body);

@@ -66,6 +66,7 @@ impl<'a> TextToSoundEffectsConvert<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/sound-generation")
+                .operation("text_to_sound_effects.convert")
                 .query("output_format", &output_format)
                 .accept("audio/mpeg");
         let request = request.json(body);

@@ -166,6 +166,7 @@ impl<'a> TextToSpeechConvert<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-speech/{voice_id}",
         )
+        .operation("text_to_speech.convert")
         .path_param("voice_id", &voice_id)
         .query("enable_logging", &enable_logging)
         .query("optimize_streaming_latency", &optimize_streaming_latency)
@@ -243,6 +244,7 @@ impl<'a> TextToSpeechConvertWithTimestamps<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-speech/{voice_id}/with-timestamps",
         )
+        .operation("text_to_speech.convert_with_timestamps")
         .path_param("voice_id", &voice_id)
         .query("enable_logging", &enable_logging)
         .query("optimize_streaming_latency", &optimize_streaming_latency)
@@ -319,6 +321,7 @@ impl<'a> TextToSpeechStream<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-speech/{voice_id}/stream",
         )
+        .operation("text_to_speech.stream")
         .path_param("voice_id", &voice_id)
         .query("enable_logging", &enable_logging)
         .query("optimize_streaming_latency", &optimize_streaming_latency)
@@ -398,6 +401,7 @@ impl<'a> TextToSpeechStreamWithTimestamps<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-speech/{voice_id}/stream/with-timestamps",
         )
+        .operation("text_to_speech.stream_with_timestamps")
         .path_param("voice_id", &voice_id)
         .query("enable_logging", &enable_logging)
         .query("optimize_streaming_latency", &optimize_streaming_latency)

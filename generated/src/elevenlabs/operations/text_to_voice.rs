@@ -57,7 +57,8 @@ impl<'a> TextToVoice<'a> {
     ) -> Call<'a, types::VoiceResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/text-to-voice");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/text-to-voice")
+                .operation("text_to_voice.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -128,6 +129,7 @@ impl<'a> TextToVoiceCreatePreviews<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-voice/create-previews",
         )
+        .operation("text_to_voice.create_previews")
         .query("output_format", &output_format);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -173,6 +175,7 @@ impl<'a> TextToVoiceDesign<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-voice/design",
         )
+        .operation("text_to_voice.design")
         .query("output_format", &output_format);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -220,6 +223,7 @@ impl<'a> TextToVoiceRemix<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-voice/{voice_id}/remix",
         )
+        .operation("text_to_voice.remix")
         .path_param("voice_id", &voice_id)
         .query("output_format", &output_format);
         let request = request.json(body);
@@ -255,6 +259,7 @@ impl<'a> TextToVoicePreview<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/text-to-voice/{generated_voice_id}/stream",
         )
+        .operation("text_to_voice.preview.stream")
         .path_param("generated_voice_id", &generated_voice_id)
         .accept("audio/mpeg");
         client.transport().call_bytes(request)

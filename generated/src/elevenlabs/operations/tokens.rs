@@ -49,6 +49,7 @@ impl<'a> TokensSingleUse<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/single-use-token/{token_type}",
         )
+        .operation("tokens.single_use.create")
         .path_param("token_type", &token_type);
         client.transport().call_json(request)
     }

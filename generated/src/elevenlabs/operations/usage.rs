@@ -111,6 +111,7 @@ impl<'a> UsageGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/usage/character-stats",
         )
+        .operation("usage.get")
         .query("start_unix", &start_unix)
         .query("end_unix", &end_unix)
         .query("include_workspace_metrics", &include_workspace_metrics)

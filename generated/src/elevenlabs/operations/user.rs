@@ -34,7 +34,8 @@ impl<'a> User<'a> {
     #[inline]
     pub fn get(self) -> Call<'a, types::UserResponseModel> {
         let client = self.client;
-        let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/user");
+        let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/user")
+            .operation("user.get");
         client.transport().call_json(request)
     }
 }
@@ -55,7 +56,8 @@ impl<'a> UserSubscription<'a> {
     pub fn get(self) -> Call<'a, types::ExtendedSubscriptionResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/user/subscription");
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/user/subscription")
+                .operation("user.subscription.get");
         client.transport().call_json(request)
     }
 }

@@ -95,6 +95,7 @@ impl<'a> Voices<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/voices/{voice_id}",
         )
+        .operation("voices.delete")
         .path_param("voice_id", &voice_id);
         client.transport().call_json(request)
     }
@@ -115,6 +116,7 @@ impl<'a> Voices<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/voices/{voice_id}/edit",
         )
+        .operation("voices.update")
         .path_param("voice_id", &voice_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
@@ -169,6 +171,7 @@ impl<'a> Voices<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/voices/{voice_id}/replicate-to-isolated-environment",
         )
+        .operation("voices.replicate_to_isolated_environment")
         .path_param("voice_id", &voice_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -191,6 +194,7 @@ impl<'a> Voices<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/voices/add/{public_user_id}/{voice_id}",
         )
+        .operation("voices.share")
         .path_param("public_user_id", &public_user_id)
         .path_param("voice_id", &voice_id);
         let request = request.json(body);
@@ -268,6 +272,7 @@ impl<'a> VoicesGetAll<'a> {
             show_legacy,
         } = self;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/voices")
+            .operation("voices.get_all")
             .query("show_legacy", &show_legacy);
         client.transport().call_json(request)
     }
@@ -311,6 +316,7 @@ impl<'a> VoicesGet<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/voices/{voice_id}")
+                .operation("voices.get")
                 .path_param("voice_id", &voice_id)
                 .query("with_settings", &with_settings);
         client.transport().call_json(request)
@@ -505,6 +511,7 @@ impl<'a> VoicesSearch<'a> {
             voice_ids,
         } = self;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/voices")
+            .operation("voices.search")
             .query("next_page_token", &next_page_token)
             .query("page_size", &page_size)
             .query("search", &search)
@@ -604,7 +611,8 @@ impl<'a> VoicesFindSimilarVoices<'a> {
     pub fn send(self) -> Call<'a, types::GetLibraryVoicesResponseModel> {
         let Self { client, body } = self;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/similar-voices");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/similar-voices")
+                .operation("voices.find_similar_voices");
         let request = match body {
             Some(body) => request.multipart(body.to_form()),
             None => request,
@@ -790,6 +798,7 @@ impl<'a> VoicesGetShared<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/shared-voices")
+                .operation("voices.get_shared")
                 .query("page_size", &page_size)
                 .query("category", &category)
                 .query("gender", &gender)
@@ -928,6 +937,7 @@ impl<'a> VoicesAccentsGet<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/voices/accents")
+                .operation("voices.accents.get")
                 .query("language", &language)
                 .query("model_id", &model_id);
         client.transport().call_json(request)
@@ -962,7 +972,8 @@ impl<'a> VoicesIvc<'a> {
     ) -> Call<'a, types::AddVoiceIvcResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/voices/add");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/voices/add")
+                .operation("voices.ivc.create");
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -1001,7 +1012,8 @@ impl<'a> VoicesPvc<'a> {
     ) -> Call<'a, types::AddVoiceResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/voices/pvc");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/voices/pvc")
+                .operation("voices.pvc.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -1065,6 +1077,7 @@ impl<'a> VoicesPvcUpdate<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/voices/pvc/{voice_id}",
         )
+        .operation("voices.pvc.update")
         .path_param("voice_id", &voice_id);
         let request = match body {
             Some(body) => request.json(body),
@@ -1111,6 +1124,7 @@ impl<'a> VoicesPvcTrain<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/voices/pvc/{voice_id}/train",
         )
+        .operation("voices.pvc.train")
         .path_param("voice_id", &voice_id);
         let request = match body {
             Some(body) => request.json(body),
@@ -1173,6 +1187,7 @@ impl<'a> VoicesPvcSamples<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/voices/pvc/{voice_id}/samples",
         )
+        .operation("voices.pvc.samples.create")
         .path_param("voice_id", &voice_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
@@ -1210,6 +1225,7 @@ impl<'a> VoicesPvcSamples<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/voices/pvc/{voice_id}/samples/{sample_id}",
         )
+        .operation("voices.pvc.samples.delete")
         .path_param("voice_id", &voice_id)
         .path_param("sample_id", &sample_id);
         client.transport().call_json(request)
@@ -1249,6 +1265,7 @@ impl<'a> VoicesPvcSamplesUpdate<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/voices/pvc/{voice_id}/samples/{sample_id}",
         )
+        .operation("voices.pvc.samples.update")
         .path_param("voice_id", &voice_id)
         .path_param("sample_id", &sample_id);
         let request = match body {
@@ -1324,6 +1341,7 @@ impl<'a> VoicesPvcSamplesAudioGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/voices/pvc/{voice_id}/samples/{sample_id}/audio",
         )
+        .operation("voices.pvc.samples.audio.get")
         .path_param("voice_id", &voice_id)
         .path_param("sample_id", &sample_id)
         .query("remove_background_noise", &remove_background_noise);
@@ -1370,6 +1388,7 @@ impl<'a> VoicesPvcSamplesSpeakers<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/voices/pvc/{voice_id}/samples/{sample_id}/speakers",
         )
+        .operation("voices.pvc.samples.speakers.get")
         .path_param("voice_id", &voice_id)
         .path_param("sample_id", &sample_id);
         client.transport().call_json(request)
@@ -1391,6 +1410,7 @@ impl<'a> VoicesPvcSamplesSpeakers<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/voices/pvc/{voice_id}/samples/{sample_id}/separate-speakers",
         )
+        .operation("voices.pvc.samples.speakers.separate")
         .path_param("voice_id", &voice_id)
         .path_param("sample_id", &sample_id);
         client.transport().call_json(request)
@@ -1421,6 +1441,7 @@ impl<'a> VoicesPvcSamplesSpeakersAudio<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/voices/pvc/{voice_id}/samples/{sample_id}/speakers/{speaker_id}/audio",
         )
+        .operation("voices.pvc.samples.speakers.audio.get")
         .path_param("voice_id", &voice_id)
         .path_param("sample_id", &sample_id)
         .path_param("speaker_id", &speaker_id);
@@ -1451,6 +1472,7 @@ impl<'a> VoicesPvcSamplesWaveform<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/voices/pvc/{voice_id}/samples/{sample_id}/waveform",
         )
+        .operation("voices.pvc.samples.waveform.get")
         .path_param("voice_id", &voice_id)
         .path_param("sample_id", &sample_id);
         client.transport().call_json(request)
@@ -1487,6 +1509,7 @@ impl<'a> VoicesPvcVerification<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/voices/pvc/{voice_id}/verification",
         )
+        .operation("voices.pvc.verification.request")
         .path_param("voice_id", &voice_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
@@ -1512,6 +1535,7 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/voices/pvc/{voice_id}/captcha",
         )
+        .operation("voices.pvc.verification.captcha.get")
         .path_param("voice_id", &voice_id);
         client.transport().call_empty(request)
     }
@@ -1532,6 +1556,7 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/voices/pvc/{voice_id}/captcha",
         )
+        .operation("voices.pvc.verification.captcha.verify")
         .path_param("voice_id", &voice_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
@@ -1572,6 +1597,7 @@ impl<'a> VoicesSamplesAudio<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/voices/{voice_id}/samples/{sample_id}/audio",
         )
+        .operation("voices.samples.audio.get")
         .path_param("voice_id", &voice_id)
         .path_param("sample_id", &sample_id)
         .accept("audio/*");
@@ -1597,7 +1623,8 @@ impl<'a> VoicesSettings<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             "/v1/voices/settings/default",
-        );
+        )
+        .operation("voices.settings.get_default");
         client.transport().call_json(request)
     }
 
@@ -1613,6 +1640,7 @@ impl<'a> VoicesSettings<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/voices/{voice_id}/settings",
         )
+        .operation("voices.settings.get")
         .path_param("voice_id", &voice_id);
         client.transport().call_json(request)
     }
@@ -1633,6 +1661,7 @@ impl<'a> VoicesSettings<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/voices/{voice_id}/settings/edit",
         )
+        .operation("voices.settings.update")
         .path_param("voice_id", &voice_id);
         let request = request.json(body);
         client.transport().call_json(request)

@@ -45,7 +45,8 @@ impl<'a> Webhooks<'a> {
     ) -> Call<'a, types::WorkspaceCreateWebhookResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/workspace/webhooks");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/workspace/webhooks")
+                .operation("webhooks.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -62,6 +63,7 @@ impl<'a> Webhooks<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/workspace/webhooks/{webhook_id}",
         )
+        .operation("webhooks.delete")
         .path_param("webhook_id", &webhook_id);
         client.transport().call_json(request)
     }
@@ -82,6 +84,7 @@ impl<'a> Webhooks<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/workspace/webhooks/{webhook_id}",
         )
+        .operation("webhooks.update")
         .path_param("webhook_id", &webhook_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -114,6 +117,7 @@ impl<'a> WebhooksList<'a> {
         } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/workspace/webhooks")
+                .operation("webhooks.list")
                 .query("include_usages", &include_usages);
         client.transport().call_json(request)
     }

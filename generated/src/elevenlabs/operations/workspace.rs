@@ -117,7 +117,8 @@ impl<'a> WorkspaceSetThirdPartyDisablingPolicy<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspaces/api-keys/third-party-disabling",
-        );
+        )
+        .operation("workspace.set_third_party_disabling_policy");
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -197,7 +198,8 @@ impl<'a> WorkspaceAnalyticsRequestsGet<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/analytics/requests",
-        );
+        )
+        .operation("workspace.analytics.requests.get");
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -319,6 +321,7 @@ impl<'a> WorkspaceAuditLogsList<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/workspace/audit-logs",
         )
+        .operation("workspace.audit_logs.list")
         .query("limit", &limit)
         .query("cursor", &cursor)
         .query("time_from_unix_ms", &time_from_unix_ms)
@@ -402,7 +405,8 @@ impl<'a> WorkspaceAuthConnections<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             "/v1/workspace/auth-connections",
-        );
+        )
+        .operation("workspace.auth_connections.list");
         client.transport().call_json(request)
     }
 
@@ -420,7 +424,8 @@ impl<'a> WorkspaceAuthConnections<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/auth-connections",
-        );
+        )
+        .operation("workspace.auth_connections.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -437,6 +442,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v1/workspace/auth-connections/{auth_connection_id}",
         )
+        .operation("workspace.auth_connections.delete")
         .path_param("auth_connection_id", &auth_connection_id);
         client.transport().call_json(request)
     }
@@ -457,6 +463,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v1/workspace/auth-connections/{auth_connection_id}",
         )
+        .operation("workspace.auth_connections.update")
         .path_param("auth_connection_id", &auth_connection_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -488,7 +495,8 @@ impl<'a> WorkspaceGroups<'a> {
     ) -> Call<'a, std::collections::BTreeMap<String, types::WorkspaceGroupResponseModel>> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/workspace/groups");
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/workspace/groups")
+                .operation("workspace.groups.list");
         client.transport().call_json(request)
     }
 
@@ -504,6 +512,7 @@ impl<'a> WorkspaceGroups<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/workspace/groups/search",
         )
+        .operation("workspace.groups.search")
         .query("name", &name);
         client.transport().call_json(request)
     }
@@ -532,6 +541,7 @@ impl<'a> WorkspaceGroupsMembers<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/groups/{group_id}/members/remove",
         )
+        .operation("workspace.groups.members.remove")
         .path_param("group_id", &group_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -553,6 +563,7 @@ impl<'a> WorkspaceGroupsMembers<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/groups/{group_id}/members",
         )
+        .operation("workspace.groups.members.add")
         .path_param("group_id", &group_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -580,7 +591,8 @@ impl<'a> WorkspaceInvites<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/invites/add",
-        );
+        )
+        .operation("workspace.invites.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -599,7 +611,8 @@ impl<'a> WorkspaceInvites<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/invites/add-bulk",
-        );
+        )
+        .operation("workspace.invites.create_batch");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -618,7 +631,8 @@ impl<'a> WorkspaceInvites<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             "/v1/workspace/invites",
-        );
+        )
+        .operation("workspace.invites.delete");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -640,7 +654,8 @@ impl<'a> WorkspaceMembers<'a> {
     pub fn list(self) -> Call<'a, Vec<types::WorkspaceMemberResponseModel>> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/workspace/members");
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/workspace/members")
+                .operation("workspace.members.list");
         client.transport().call_json(request)
     }
 
@@ -656,7 +671,8 @@ impl<'a> WorkspaceMembers<'a> {
     ) -> Call<'a, types::UpdateWorkspaceMemberResponseModel> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/workspace/members");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/workspace/members")
+                .operation("workspace.members.update");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -685,6 +701,7 @@ impl<'a> WorkspaceResources<'a> {
             api_runtime::reqwest::Method::GET,
             "/v1/workspace/resources/{resource_id}",
         )
+        .operation("workspace.resources.get")
         .path_param("resource_id", &resource_id)
         .query("resource_type", &resource_type);
         client.transport().call_json(request)
@@ -706,6 +723,7 @@ impl<'a> WorkspaceResources<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/resources/{resource_id}/share",
         )
+        .operation("workspace.resources.share")
         .path_param("resource_id", &resource_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -727,6 +745,7 @@ impl<'a> WorkspaceResources<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/resources/{resource_id}/unshare",
         )
+        .operation("workspace.resources.unshare")
         .path_param("resource_id", &resource_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -754,7 +773,8 @@ impl<'a> WorkspaceUsage<'a> {
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/analytics/query/usage-by-product-over-time",
-        );
+        )
+        .operation("workspace.usage.get_usage_by_product_over_time");
         let request = request.json(body);
         client.transport().call_json(request)
     }

@@ -46,6 +46,7 @@ impl<'a> WorkspacesApiKeys<'a> {
             api_runtime::reqwest::Method::POST,
             "/v1/workspaces/api-keys/disable",
         )
+        .operation("workspaces.api_keys.disable")
         .query("api_key_name", &api_key_name);
         client.transport().call_json(request)
     }

@@ -26,7 +26,8 @@ impl<'a> Conversations<'a> {
     pub fn list(self) -> Call<'a, types::ListConversationsResponse> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/conversations");
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/conversations")
+                .operation("conversations.list");
         client.transport().call_json(request)
     }
 
@@ -42,7 +43,8 @@ impl<'a> Conversations<'a> {
     ) -> Call<'a, types::CreateConversationResponse> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/conversations");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/conversations")
+                .operation("conversations.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -74,6 +76,7 @@ impl<'a> Conversations<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v2/conversations/{conversation_id}",
         )
+        .operation("conversations.delete")
         .path_param("conversation_id", &conversation_id);
         client.transport().call_empty(request)
     }
@@ -90,6 +93,7 @@ impl<'a> Conversations<'a> {
             api_runtime::reqwest::Method::POST,
             "/v2/conversations/{conversation_id}/end",
         )
+        .operation("conversations.end")
         .path_param("conversation_id", &conversation_id);
         client.transport().call_empty(request)
     }
@@ -123,6 +127,7 @@ impl<'a> ConversationsGet<'a> {
             api_runtime::reqwest::Method::GET,
             "/v2/conversations/{conversation_id}",
         )
+        .operation("conversations.get")
         .path_param("conversation_id", &conversation_id)
         .query("verbose", &verbose);
         client.transport().call_json(request)

@@ -24,7 +24,8 @@ impl<'a> Deployments<'a> {
     pub fn create(self, body: &types::CreateDeploymentRequest) -> Call<'a, types::Deployment> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/deployments");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/deployments")
+                .operation("deployments.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }

@@ -42,7 +42,8 @@ impl<'a> Documents<'a> {
     pub fn create(self, body: &types::CreateDocumentRequest) -> Call<'a, types::Document> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/documents");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/documents")
+                .operation("documents.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -59,6 +60,7 @@ impl<'a> Documents<'a> {
             api_runtime::reqwest::Method::GET,
             "/v2/documents/{document_id}",
         )
+        .operation("documents.get")
         .path_param("document_id", &document_id);
         client.transport().call_json(request)
     }
@@ -75,6 +77,7 @@ impl<'a> Documents<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v2/documents/{document_id}",
         )
+        .operation("documents.delete")
         .path_param("document_id", &document_id);
         client.transport().call_empty(request)
     }
@@ -95,6 +98,7 @@ impl<'a> Documents<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v2/documents/{document_id}",
         )
+        .operation("documents.update")
         .path_param("document_id", &document_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -152,6 +156,7 @@ impl<'a> DocumentsList<'a> {
             tags,
         } = self;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/documents")
+            .operation("documents.list")
             .query("page", &page)
             .query("page_size", &page_size)
             .query("tags", &tags);
@@ -243,6 +248,7 @@ impl<'a> DocumentsRecrawl<'a> {
             api_runtime::reqwest::Method::POST,
             "/v2/documents/{document_id}/recrawl",
         )
+        .operation("documents.recrawl")
         .path_param("document_id", &document_id);
         let request = match body {
             Some(body) => request.json(body),

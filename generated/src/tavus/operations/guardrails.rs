@@ -26,7 +26,8 @@ impl<'a> Guardrails<'a> {
     pub fn list(self) -> Call<'a, types::ListGuardrailsResponse> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/guardrails");
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/guardrails")
+                .operation("guardrails.list");
         client.transport().call_json(request)
     }
 
@@ -39,7 +40,8 @@ impl<'a> Guardrails<'a> {
     pub fn create(self, body: &types::CreateGuardrailsRequest) -> Call<'a, types::Guardrails> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/guardrails");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/guardrails")
+                .operation("guardrails.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -56,6 +58,7 @@ impl<'a> Guardrails<'a> {
             api_runtime::reqwest::Method::GET,
             "/v2/guardrails/{guardrails_id}",
         )
+        .operation("guardrails.get")
         .path_param("guardrails_id", &guardrails_id);
         client.transport().call_json(request)
     }
@@ -72,6 +75,7 @@ impl<'a> Guardrails<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v2/guardrails/{guardrails_id}",
         )
+        .operation("guardrails.delete")
         .path_param("guardrails_id", &guardrails_id);
         client.transport().call_empty(request)
     }
@@ -92,6 +96,7 @@ impl<'a> Guardrails<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v2/guardrails/{guardrails_id}",
         )
+        .operation("guardrails.patch")
         .path_param("guardrails_id", &guardrails_id);
         let request = request.json(body);
         client.transport().call_json(request)

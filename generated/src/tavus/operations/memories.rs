@@ -29,6 +29,7 @@ impl<'a> Memories<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v2/memories/{memory_store}/{memory_id}",
         )
+        .operation("memories.delete")
         .path_param("memory_store", &memory_store)
         .path_param("memory_id", &memory_id);
         client.transport().call_empty(request)

@@ -26,7 +26,8 @@ impl<'a> Objectives<'a> {
     pub fn list(self) -> Call<'a, types::ListObjectivesResponse> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/objectives");
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/objectives")
+                .operation("objectives.list");
         client.transport().call_json(request)
     }
 
@@ -39,7 +40,8 @@ impl<'a> Objectives<'a> {
     pub fn create(self, body: &types::CreateObjectivesRequest) -> Call<'a, types::Objectives> {
         let client = self.client;
         let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/objectives");
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/objectives")
+                .operation("objectives.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -56,6 +58,7 @@ impl<'a> Objectives<'a> {
             api_runtime::reqwest::Method::GET,
             "/v2/objectives/{objectives_id}",
         )
+        .operation("objectives.get")
         .path_param("objectives_id", &objectives_id);
         client.transport().call_json(request)
     }
@@ -72,6 +75,7 @@ impl<'a> Objectives<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v2/objectives/{objectives_id}",
         )
+        .operation("objectives.delete")
         .path_param("objectives_id", &objectives_id);
         client.transport().call_empty(request)
     }
@@ -92,6 +96,7 @@ impl<'a> Objectives<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v2/objectives/{objectives_id}",
         )
+        .operation("objectives.patch")
         .path_param("objectives_id", &objectives_id);
         let request = request.json(body);
         client.transport().call_json(request)

@@ -25,7 +25,8 @@ impl<'a> Personas<'a> {
     #[inline]
     pub fn list(self) -> Call<'a, types::ListPersonasResponse> {
         let client = self.client;
-        let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/personas");
+        let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/personas")
+            .operation("personas.list");
         client.transport().call_json(request)
     }
 
@@ -37,7 +38,8 @@ impl<'a> Personas<'a> {
     #[inline]
     pub fn create(self, body: &types::CreatePersonaRequest) -> Call<'a, types::Persona> {
         let client = self.client;
-        let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/personas");
+        let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/personas")
+            .operation("personas.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -54,6 +56,7 @@ impl<'a> Personas<'a> {
             api_runtime::reqwest::Method::GET,
             "/v2/personas/{persona_id}",
         )
+        .operation("personas.get")
         .path_param("persona_id", &persona_id);
         client.transport().call_json(request)
     }
@@ -70,6 +73,7 @@ impl<'a> Personas<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v2/personas/{persona_id}",
         )
+        .operation("personas.delete")
         .path_param("persona_id", &persona_id);
         client.transport().call_empty(request)
     }
@@ -90,6 +94,7 @@ impl<'a> Personas<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v2/personas/{persona_id}",
         )
+        .operation("personas.patch")
         .path_param("persona_id", &persona_id);
         let request = request.json(body);
         client.transport().call_json(request)

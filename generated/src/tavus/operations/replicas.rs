@@ -25,7 +25,8 @@ impl<'a> Replicas<'a> {
     #[inline]
     pub fn list(self) -> Call<'a, types::ListReplicasResponse> {
         let client = self.client;
-        let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/replicas");
+        let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/replicas")
+            .operation("replicas.list");
         client.transport().call_json(request)
     }
 
@@ -37,7 +38,8 @@ impl<'a> Replicas<'a> {
     #[inline]
     pub fn create(self, body: &types::CreateReplicaRequest) -> Call<'a, types::Replica> {
         let client = self.client;
-        let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/replicas");
+        let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/replicas")
+            .operation("replicas.create");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -54,6 +56,7 @@ impl<'a> Replicas<'a> {
             api_runtime::reqwest::Method::GET,
             "/v2/replicas/{replica_id}",
         )
+        .operation("replicas.get")
         .path_param("replica_id", &replica_id);
         client.transport().call_json(request)
     }
@@ -70,6 +73,7 @@ impl<'a> Replicas<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v2/replicas/{replica_id}",
         )
+        .operation("replicas.delete")
         .path_param("replica_id", &replica_id);
         client.transport().call_empty(request)
     }
@@ -90,6 +94,7 @@ impl<'a> Replicas<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v2/replicas/{replica_id}/name",
         )
+        .operation("replicas.rename")
         .path_param("replica_id", &replica_id);
         let request = request.json(body);
         client.transport().call_json(request)

@@ -25,7 +25,8 @@ impl<'a> Videos<'a> {
     #[inline]
     pub fn list(self) -> Call<'a, types::ListVideosResponse> {
         let client = self.client;
-        let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/videos");
+        let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/videos")
+            .operation("videos.list");
         client.transport().call_json(request)
     }
 
@@ -37,7 +38,8 @@ impl<'a> Videos<'a> {
     #[inline]
     pub fn generate(self, body: &types::GenerateVideoRequest) -> Call<'a, types::Video> {
         let client = self.client;
-        let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/videos");
+        let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/videos")
+            .operation("videos.generate");
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -52,6 +54,7 @@ impl<'a> Videos<'a> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/videos/{video_id}")
+                .operation("videos.get")
                 .path_param("video_id", &video_id);
         client.transport().call_json(request)
     }
@@ -68,6 +71,7 @@ impl<'a> Videos<'a> {
             api_runtime::reqwest::Method::DELETE,
             "/v2/videos/{video_id}",
         )
+        .operation("videos.delete")
         .path_param("video_id", &video_id);
         client.transport().call_empty(request)
     }
@@ -88,6 +92,7 @@ impl<'a> Videos<'a> {
             api_runtime::reqwest::Method::PATCH,
             "/v2/videos/{video_id}/name",
         )
+        .operation("videos.rename")
         .path_param("video_id", &video_id);
         let request = request.json(body);
         client.transport().call_json(request)
