@@ -65,6 +65,11 @@ enum Command {
         /// The manifest that API names are looked up in.
         #[arg(long, default_value = "specs/apis.toml")]
         manifest: PathBuf,
+        /// Read a file side as it is, even when the other side names an
+        /// API (whose overlays it otherwise takes, so that both sides are
+        /// generated alike).
+        #[arg(long)]
+        raw: bool,
     },
     /// Fetch a new version of one API's document (from the manifest's
     /// upstream URL, or --from a URL or file), check that it generates,
@@ -142,9 +147,10 @@ fn run_command(cli: Cli) -> ExitCode {
         format,
         fail_on,
         manifest,
+        raw,
     } = &cli.command
     {
-        return diff(old, new, *format, *fail_on, manifest);
+        return diff(old, new, *format, *fail_on, manifest, *raw);
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -310,12 +316,17 @@ fn diff(
     format: DiffFormat,
     fail_on: Option<FailOn>,
     manifest: &std::path::Path,
+    raw: bool,
 ) -> ExitCode {
     use generator::workflows::diff::render::{render, Format};
+    use generator::workflows::sides::{diff_models, Overlays};
     use std::io::Write;
 
-    let models = model_of(old, manifest).and_then(|o| Ok((o, model_of(new, manifest)?)));
-    let (old_model, new_model) = match models {
+    let overlays = match raw {
+        true => Overlays::None,
+        false => Overlays::LikeTheApi,
+    };
+    let (old_model, new_model) = match diff_models(old, new, manifest, overlays) {
         Ok(models) => models,
         Err(message) => {
             eprintln!("error: {message}");
@@ -347,30 +358,4 @@ fn diff(
         }
         _ => ExitCode::SUCCESS,
     }
-}
-
-/// The model of one side: an existing file is a document; anything else is
-/// the name of an API in the manifest, whose overlays are applied.
-fn model_of(
-    arg: &str,
-    manifest_path: &std::path::Path,
-) -> Result<generator::model::ir::ApiModel, String> {
-    let path = std::path::Path::new(arg);
-    if path.is_file() {
-        let loaded = generator::load::load_file(path).map_err(|e| e.to_string())?;
-        return generator::model::lower::build_model(&loaded).map_err(|e| e.to_string());
-    }
-    let manifest = Manifest::load(manifest_path).map_err(|e| {
-        format!("{arg} is not a file, and it cannot be looked up as an API name: {e}")
-    })?;
-    let Some(api) = manifest.api(arg) else {
-        let names: Vec<&str> = manifest.apis.iter().map(|a| a.name.as_str()).collect();
-        return Err(format!(
-            "{arg} is neither a file nor an API in {} (APIs: {})",
-            manifest_path.display(),
-            names.join(", ")
-        ));
-    };
-    generator::workflows::update::api_model(&manifest, api, &manifest.resolve(&api.spec))
-        .map_err(|e| e.to_string())
 }

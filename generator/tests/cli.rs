@@ -1,6 +1,7 @@
 //! The `generator` command line: exit status, coverage summary and error
 //! messages that name the file and the place.
 
+use std::path::Path;
 use std::process::{Command, Output};
 
 use tempfile::TempDir;
@@ -232,4 +233,35 @@ fn a_second_generation_takes_unchanged_files_from_the_rustfmt_cache() {
     );
     assert_eq!(std::fs::read_to_string(&pets).unwrap(), first);
     generate("check");
+}
+
+/// `generator diff` on the real history and the current document, as JSON.
+fn diff_json(args: &[&str]) -> serde_json::Value {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .current_dir(root)
+        .args(["diff", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", failure(&output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn a_file_diffed_against_an_api_takes_its_overlays_so_no_change_comes_from_them() {
+    let history = "../shared/specs/history/elevenlabs-2026-07-18.json";
+    let like_with_like = diff_json(&[history, "elevenlabs"]);
+    let both_raw = diff_json(&[history, "../shared/specs/elevenlabs.yaml"]);
+    assert_eq!(like_with_like["operations"], both_raw["operations"]);
+    assert_eq!(like_with_like["schemas"], both_raw["schemas"]);
+    assert!(!like_with_like.to_string().contains("xi-api-key"));
+
+    let raw = diff_json(&["--raw", history, "elevenlabs"]);
+    let breaking = |report: &serde_json::Value| report["breaking"].as_u64().unwrap();
+    assert!(
+        breaking(&raw) > breaking(&like_with_like),
+        "--raw reads the file without the overlays, so their header change shows"
+    );
+    assert!(raw.to_string().contains("xi-api-key"));
 }

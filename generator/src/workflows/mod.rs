@@ -4,8 +4,10 @@
 //! - [`check`]: is the committed crate what the generator writes now?
 //! - [`diff`]: the changelog between two models of an API;
 //! - [`update`]: fetch an API's document, diff it against the vendored one,
-//!   regenerate and write both.
+//!   regenerate and write both;
+//! - [`sides`]: the two sides of a comparison, read with the same overlays.
 
 pub mod check;
 pub mod diff;
+pub mod sides;
 pub mod update;

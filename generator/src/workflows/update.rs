@@ -11,12 +11,12 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::load::{self, overlay};
+use crate::load;
 use crate::manifest::{ApiEntry, Manifest};
-use crate::model::ir::ApiModel;
 use crate::model::lower;
 use crate::support::error::{Error, Result};
 use crate::workflows::diff::{self, Changelog};
+use crate::workflows::sides::api_model;
 use crate::write::{write_crate, WriteOutcome};
 use crate::{crate_input, generate_crate, Coverage};
 
@@ -91,16 +91,6 @@ fn prepare(
     changelog.old.source = document.display().to_string();
     changelog.new.source = entry.name.clone();
     Ok((generated, changelog))
-}
-
-/// The model of an API's document at `spec`, with the API's overlays.
-pub fn api_model(manifest: &Manifest, entry: &ApiEntry, spec: &Path) -> Result<ApiModel> {
-    let overlays = entry
-        .overlays
-        .iter()
-        .map(|path| overlay::load_overlay(&manifest.resolve(path)))
-        .collect::<Result<Vec<_>>>()?;
-    lower::build_model(&load::load_with_overlays(spec, &overlays)?)
 }
 
 /// Reads a document from an `http(s)://` URL or a file.
