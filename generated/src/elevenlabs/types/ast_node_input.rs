@@ -20,6 +20,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/ASTNode-Input`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AstNodeInput {
     /// String literal.
     AstStringNodeInput(AstStringNodeInput),
@@ -115,3 +116,26 @@ impl<'de> Deserialize<'de> for AstNodeInput {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    AstNodeInput,
+    AstStringNodeInput(AstStringNodeInput),
+    AstNumberNodeInput(AstNumberNodeInput),
+    AstBooleanNodeInput(AstBooleanNodeInput),
+    AstNullNodeInput(AstNullNodeInput),
+    AstllmNodeInput(AstllmNodeInput),
+    AstDynamicVariableNodeInput(AstDynamicVariableNodeInput),
+    AstOrOperatorNodeInput(AstOrOperatorNodeInput),
+    AstAndOperatorNodeInput(AstAndOperatorNodeInput),
+    AstEqualsOperatorNodeInput(boxed(AstEqualsOperatorNodeInput)),
+    AstNotEqualsOperatorNodeInput(boxed(AstNotEqualsOperatorNodeInput)),
+    AstGreaterThanOperatorNodeInput(boxed(AstGreaterThanOperatorNodeInput)),
+    AstLessThanOperatorNodeInput(boxed(AstLessThanOperatorNodeInput)),
+    AstGreaterThanOrEqualsOperatorNodeInput(boxed(AstGreaterThanOrEqualsOperatorNodeInput)),
+    AstLessThanOrEqualsOperatorNodeInput(boxed(AstLessThanOrEqualsOperatorNodeInput)),
+    AstAdditionOperatorNodeInput(boxed(AstAdditionOperatorNodeInput)),
+    AstSubtractionOperatorNodeInput(boxed(AstSubtractionOperatorNodeInput)),
+    AstMultiplicationOperatorNodeInput(boxed(AstMultiplicationOperatorNodeInput)),
+    AstDivisionOperatorNodeInput(boxed(AstDivisionOperatorNodeInput)),
+    AstConditionalOperatorNodeInput(boxed(AstConditionalOperatorNodeInput))
+);

@@ -21,6 +21,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/ASTNode-Output`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AstNodeOutput {
     /// String literal.
     AstStringNodeOutput(AstStringNodeOutput),
@@ -118,3 +119,26 @@ impl<'de> Deserialize<'de> for AstNodeOutput {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    AstNodeOutput,
+    AstStringNodeOutput(AstStringNodeOutput),
+    AstNumberNodeOutput(AstNumberNodeOutput),
+    AstBooleanNodeOutput(AstBooleanNodeOutput),
+    AstNullNodeOutput(AstNullNodeOutput),
+    AstllmNodeOutput(AstllmNodeOutput),
+    AstDynamicVariableNodeOutput(AstDynamicVariableNodeOutput),
+    AstOrOperatorNodeOutput(AstOrOperatorNodeOutput),
+    AstAndOperatorNodeOutput(AstAndOperatorNodeOutput),
+    AstEqualsOperatorNodeOutput(boxed(AstEqualsOperatorNodeOutput)),
+    AstNotEqualsOperatorNodeOutput(boxed(AstNotEqualsOperatorNodeOutput)),
+    AstGreaterThanOperatorNodeOutput(boxed(AstGreaterThanOperatorNodeOutput)),
+    AstLessThanOperatorNodeOutput(boxed(AstLessThanOperatorNodeOutput)),
+    AstGreaterThanOrEqualsOperatorNodeOutput(boxed(AstGreaterThanOrEqualsOperatorNodeOutput)),
+    AstLessThanOrEqualsOperatorNodeOutput(boxed(AstLessThanOrEqualsOperatorNodeOutput)),
+    AstAdditionOperatorNodeOutput(boxed(AstAdditionOperatorNodeOutput)),
+    AstSubtractionOperatorNodeOutput(boxed(AstSubtractionOperatorNodeOutput)),
+    AstMultiplicationOperatorNodeOutput(boxed(AstMultiplicationOperatorNodeOutput)),
+    AstDivisionOperatorNodeOutput(boxed(AstDivisionOperatorNodeOutput)),
+    AstConditionalOperatorNodeOutput(boxed(AstConditionalOperatorNodeOutput))
+);
