@@ -33,29 +33,30 @@ pub(super) fn union_conversions(
         .iter()
         .map(|variant| resolve_alias(model, &variant.ty))
         .collect();
-    let members: Vec<TokenStream> = def
+    let (mut plain, mut boxed, mut text) = (Vec::new(), Vec::new(), None);
+    let unique = def
         .variants
         .iter()
         .zip(idents)
         .zip(member_tokens)
         .zip(&resolved)
         .filter(|(_, ty)| ***ty != TypeRef::Named(union))
-        .filter(|(_, ty)| resolved.iter().filter(|other| *other == *ty).count() == 1)
-        .map(|(((variant, ident), tokens), ty)| {
-            if variant.boxed {
-                quote!(#ident(boxed(#tokens)))
-            } else if **ty == TypeRef::String {
-                quote!(#ident(str))
-            } else {
-                quote!(#ident(#tokens))
-            }
-        })
-        .collect();
-    (!members.is_empty()).then(|| {
-        quote! {
-            api_runtime::union_conversions!(#name, #(#members),*);
+        .filter(|(_, ty)| resolved.iter().filter(|other| *other == *ty).count() == 1);
+    for (((variant, ident), tokens), ty) in unique {
+        if variant.boxed {
+            boxed.push(quote!(#ident(#tokens)));
+            continue;
         }
-    })
+        if **ty == TypeRef::String {
+            text = Some(quote! { api_runtime::union_str_conversion!(#name, #ident); });
+        }
+        plain.push(quote!(#ident(#tokens)));
+    }
+    let plain = (!plain.is_empty())
+        .then(|| quote! { api_runtime::union_conversions!(#name, #(#plain),*); });
+    let boxed = (!boxed.is_empty())
+        .then(|| quote! { api_runtime::union_boxed_conversions!(#name, #(#boxed),*); });
+    (plain.is_some() || boxed.is_some()).then(|| quote!(#plain #boxed #text))
 }
 
 /// The type behind any chain of aliases.

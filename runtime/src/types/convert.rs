@@ -43,43 +43,48 @@ macro_rules! string_enum_conversions {
 }
 
 /// `From<Member>` for the variants of a union, one per `Variant(Type)`
-/// after the union's name; `Variant(boxed(Type))` for a variant that holds
-/// its member boxed, and `Variant(str)` for a `String` member, which also
-/// takes `&str`. (The list is written like call expressions, so that
-/// rustfmt lays the invocations out like calls, a trailing comma included.)
+/// after the union's name. (The list is written like call expressions, so
+/// that rustfmt lays the invocations out like calls, which may add a
+/// trailing comma inside the parentheses.)
 #[macro_export]
 macro_rules! union_conversions {
-    ($union:ident, $($variant:ident($($member:tt)+)),+ $(,)?) => {
-        $($crate::union_conversions!(@member $union $variant $($member)+);)+
-    };
-    (@member $union:ident $variant:ident boxed($member:ty $(,)?) $(,)?) => {
-        impl ::core::convert::From<$member> for $union {
-            #[inline]
-            fn from(value: $member) -> Self {
-                Self::$variant(::std::boxed::Box::new(value))
+    ($union:ident, $($variant:ident($member:ty $(,)?)),+ $(,)?) => {
+        $(
+            impl ::core::convert::From<$member> for $union {
+                #[inline]
+                fn from(value: $member) -> Self {
+                    Self::$variant(value)
+                }
             }
-        }
+        )+
     };
-    (@member $union:ident $variant:ident str $(,)?) => {
-        impl ::core::convert::From<::std::string::String> for $union {
-            #[inline]
-            fn from(value: ::std::string::String) -> Self {
-                Self::$variant(value)
-            }
-        }
+}
 
+/// [`union_conversions!`] for variants that hold their member boxed: each
+/// takes the member unboxed.
+#[macro_export]
+macro_rules! union_boxed_conversions {
+    ($union:ident, $($variant:ident($member:ty $(,)?)),+ $(,)?) => {
+        $(
+            impl ::core::convert::From<$member> for $union {
+                #[inline]
+                fn from(value: $member) -> Self {
+                    Self::$variant(::std::boxed::Box::new(value))
+                }
+            }
+        )+
+    };
+}
+
+/// `From<&str>` for a union with a `String` variant (its `From<String>`
+/// comes from [`union_conversions!`]).
+#[macro_export]
+macro_rules! union_str_conversion {
+    ($union:ident, $variant:ident $(,)?) => {
         impl ::core::convert::From<&str> for $union {
             #[inline]
             fn from(value: &str) -> Self {
                 Self::$variant(value.to_owned())
-            }
-        }
-    };
-    (@member $union:ident $variant:ident $member:ty $(,)?) => {
-        impl ::core::convert::From<$member> for $union {
-            #[inline]
-            fn from(value: $member) -> Self {
-                Self::$variant(value)
             }
         }
     };
@@ -109,7 +114,7 @@ mod tests {
         }
     }
 
-    crate::string_enum_conversions!(Format);
+    string_enum_conversions!(Format);
 
     #[derive(Debug, PartialEq)]
     struct Tree(Vec<Node>);
@@ -121,7 +126,9 @@ mod tests {
         Tree(Box<Tree>),
     }
 
-    crate::union_conversions!(Node, Text(str), Number(i64), Tree(boxed(Tree)));
+    union_conversions!(Node, Text(String), Number(i64));
+    union_boxed_conversions!(Node, Tree(Tree));
+    union_str_conversion!(Node, Text);
 
     #[test]
     fn a_string_enum_converts_from_text_and_displays_its_wire_value() {

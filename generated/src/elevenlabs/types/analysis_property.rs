@@ -299,8 +299,10 @@ impl<'de> Deserialize<'de> for AnalysisPropertyConstantValue {
 
 api_runtime::union_conversions!(
     AnalysisPropertyConstantValue,
-    String(str),
+    String(String),
     Integer(i64),
     Number(f64),
     Boolean(bool)
 );
+
+api_runtime::union_str_conversion!(AnalysisPropertyConstantValue, String);

@@ -201,6 +201,8 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverridesRequestHeadersValue
 
 api_runtime::union_conversions!(
     ApiIntegrationWebhookOverridesRequestHeadersValue,
-    String(str),
+    String(String),
     ConvAiDynamicVariable(ConvAiDynamicVariable)
 );
+
+api_runtime::union_str_conversion!(ApiIntegrationWebhookOverridesRequestHeadersValue, String);

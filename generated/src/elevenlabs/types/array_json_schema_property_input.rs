@@ -225,6 +225,10 @@ impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyInputItems {
 api_runtime::union_conversions!(
     ArrayJsonSchemaPropertyInputItems,
     LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
-    ObjectJsonSchemaPropertyInput(ObjectJsonSchemaPropertyInput),
-    ArrayJsonSchemaPropertyInput(boxed(ArrayJsonSchemaPropertyInput))
+    ObjectJsonSchemaPropertyInput(ObjectJsonSchemaPropertyInput)
+);
+
+api_runtime::union_boxed_conversions!(
+    ArrayJsonSchemaPropertyInputItems,
+    ArrayJsonSchemaPropertyInput(ArrayJsonSchemaPropertyInput)
 );

@@ -155,6 +155,10 @@ impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyOutputItems {
 api_runtime::union_conversions!(
     ArrayJsonSchemaPropertyOutputItems,
     LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
-    ObjectJsonSchemaPropertyOutput(ObjectJsonSchemaPropertyOutput),
-    ArrayJsonSchemaPropertyOutput(boxed(ArrayJsonSchemaPropertyOutput))
+    ObjectJsonSchemaPropertyOutput(ObjectJsonSchemaPropertyOutput)
+);
+
+api_runtime::union_boxed_conversions!(
+    ArrayJsonSchemaPropertyOutputItems,
+    ArrayJsonSchemaPropertyOutput(ArrayJsonSchemaPropertyOutput)
 );

@@ -126,16 +126,20 @@ api_runtime::union_conversions!(
     AstllmNodeInput(AstllmNodeInput),
     AstDynamicVariableNodeInput(AstDynamicVariableNodeInput),
     AstOrOperatorNodeInput(AstOrOperatorNodeInput),
-    AstAndOperatorNodeInput(AstAndOperatorNodeInput),
-    AstEqualsOperatorNodeInput(boxed(AstEqualsOperatorNodeInput)),
-    AstNotEqualsOperatorNodeInput(boxed(AstNotEqualsOperatorNodeInput)),
-    AstGreaterThanOperatorNodeInput(boxed(AstGreaterThanOperatorNodeInput)),
-    AstLessThanOperatorNodeInput(boxed(AstLessThanOperatorNodeInput)),
-    AstGreaterThanOrEqualsOperatorNodeInput(boxed(AstGreaterThanOrEqualsOperatorNodeInput)),
-    AstLessThanOrEqualsOperatorNodeInput(boxed(AstLessThanOrEqualsOperatorNodeInput)),
-    AstAdditionOperatorNodeInput(boxed(AstAdditionOperatorNodeInput)),
-    AstSubtractionOperatorNodeInput(boxed(AstSubtractionOperatorNodeInput)),
-    AstMultiplicationOperatorNodeInput(boxed(AstMultiplicationOperatorNodeInput)),
-    AstDivisionOperatorNodeInput(boxed(AstDivisionOperatorNodeInput)),
-    AstConditionalOperatorNodeInput(boxed(AstConditionalOperatorNodeInput))
+    AstAndOperatorNodeInput(AstAndOperatorNodeInput)
+);
+
+api_runtime::union_boxed_conversions!(
+    AstNodeInput,
+    AstEqualsOperatorNodeInput(AstEqualsOperatorNodeInput),
+    AstNotEqualsOperatorNodeInput(AstNotEqualsOperatorNodeInput),
+    AstGreaterThanOperatorNodeInput(AstGreaterThanOperatorNodeInput),
+    AstLessThanOperatorNodeInput(AstLessThanOperatorNodeInput),
+    AstGreaterThanOrEqualsOperatorNodeInput(AstGreaterThanOrEqualsOperatorNodeInput),
+    AstLessThanOrEqualsOperatorNodeInput(AstLessThanOrEqualsOperatorNodeInput),
+    AstAdditionOperatorNodeInput(AstAdditionOperatorNodeInput),
+    AstSubtractionOperatorNodeInput(AstSubtractionOperatorNodeInput),
+    AstMultiplicationOperatorNodeInput(AstMultiplicationOperatorNodeInput),
+    AstDivisionOperatorNodeInput(AstDivisionOperatorNodeInput),
+    AstConditionalOperatorNodeInput(AstConditionalOperatorNodeInput)
 );

@@ -129,16 +129,20 @@ api_runtime::union_conversions!(
     AstllmNodeOutput(AstllmNodeOutput),
     AstDynamicVariableNodeOutput(AstDynamicVariableNodeOutput),
     AstOrOperatorNodeOutput(AstOrOperatorNodeOutput),
-    AstAndOperatorNodeOutput(AstAndOperatorNodeOutput),
-    AstEqualsOperatorNodeOutput(boxed(AstEqualsOperatorNodeOutput)),
-    AstNotEqualsOperatorNodeOutput(boxed(AstNotEqualsOperatorNodeOutput)),
-    AstGreaterThanOperatorNodeOutput(boxed(AstGreaterThanOperatorNodeOutput)),
-    AstLessThanOperatorNodeOutput(boxed(AstLessThanOperatorNodeOutput)),
-    AstGreaterThanOrEqualsOperatorNodeOutput(boxed(AstGreaterThanOrEqualsOperatorNodeOutput)),
-    AstLessThanOrEqualsOperatorNodeOutput(boxed(AstLessThanOrEqualsOperatorNodeOutput)),
-    AstAdditionOperatorNodeOutput(boxed(AstAdditionOperatorNodeOutput)),
-    AstSubtractionOperatorNodeOutput(boxed(AstSubtractionOperatorNodeOutput)),
-    AstMultiplicationOperatorNodeOutput(boxed(AstMultiplicationOperatorNodeOutput)),
-    AstDivisionOperatorNodeOutput(boxed(AstDivisionOperatorNodeOutput)),
-    AstConditionalOperatorNodeOutput(boxed(AstConditionalOperatorNodeOutput))
+    AstAndOperatorNodeOutput(AstAndOperatorNodeOutput)
+);
+
+api_runtime::union_boxed_conversions!(
+    AstNodeOutput,
+    AstEqualsOperatorNodeOutput(AstEqualsOperatorNodeOutput),
+    AstNotEqualsOperatorNodeOutput(AstNotEqualsOperatorNodeOutput),
+    AstGreaterThanOperatorNodeOutput(AstGreaterThanOperatorNodeOutput),
+    AstLessThanOperatorNodeOutput(AstLessThanOperatorNodeOutput),
+    AstGreaterThanOrEqualsOperatorNodeOutput(AstGreaterThanOrEqualsOperatorNodeOutput),
+    AstLessThanOrEqualsOperatorNodeOutput(AstLessThanOrEqualsOperatorNodeOutput),
+    AstAdditionOperatorNodeOutput(AstAdditionOperatorNodeOutput),
+    AstSubtractionOperatorNodeOutput(AstSubtractionOperatorNodeOutput),
+    AstMultiplicationOperatorNodeOutput(AstMultiplicationOperatorNodeOutput),
+    AstDivisionOperatorNodeOutput(AstDivisionOperatorNodeOutput),
+    AstConditionalOperatorNodeOutput(AstConditionalOperatorNodeOutput)
 );

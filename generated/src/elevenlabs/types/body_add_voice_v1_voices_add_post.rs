@@ -166,5 +166,7 @@ impl<'de> Deserialize<'de> for BodyAddVoiceV1VoicesAddPostLabels {
 api_runtime::union_conversions!(
     BodyAddVoiceV1VoicesAddPostLabels,
     StringMap(BTreeMap<String, String>),
-    String(str)
+    String(String)
 );
+
+api_runtime::union_str_conversion!(BodyAddVoiceV1VoicesAddPostLabels, String);

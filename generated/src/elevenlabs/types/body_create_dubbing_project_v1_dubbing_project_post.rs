@@ -252,8 +252,10 @@ impl<'de> Deserialize<'de> for BodyCreateDubbingProjectV1DubbingProjectPostModel
 api_runtime::union_conversions!(
     BodyCreateDubbingProjectV1DubbingProjectPostModelId,
     Variant0(BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0),
-    String(str)
+    String(String)
 );
+
+api_runtime::union_str_conversion!(BodyCreateDubbingProjectV1DubbingProjectPostModelId, String);
 
 /// Schema: `#/components/schemas/Body_Create_Dubbing_Project_v1_dubbing_project_post/properties/model_id/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

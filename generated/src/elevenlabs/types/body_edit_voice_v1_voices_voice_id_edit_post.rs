@@ -191,5 +191,7 @@ impl<'de> Deserialize<'de> for BodyEditVoiceV1VoicesVoiceIdEditPostLabels {
 api_runtime::union_conversions!(
     BodyEditVoiceV1VoicesVoiceIdEditPostLabels,
     StringMap(BTreeMap<String, String>),
-    String(str)
+    String(String)
 );
+
+api_runtime::union_str_conversion!(BodyEditVoiceV1VoicesVoiceIdEditPostLabels, String);

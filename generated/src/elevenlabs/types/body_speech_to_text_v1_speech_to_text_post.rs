@@ -747,9 +747,11 @@ impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostWebhookMetadata
 
 api_runtime::union_conversions!(
     BodySpeechToTextV1SpeechToTextPostWebhookMetadata,
-    String(str),
+    String(String),
     Json(Value)
 );
+
+api_runtime::union_str_conversion!(BodySpeechToTextV1SpeechToTextPostWebhookMetadata, String);
 
 /// Detect entities in the transcript. Can be 'all' to detect all entities, a single entity type or category string, or a list of entity types/categories. Categories include 'pii', 'phi', 'pci', 'other', 'offensive_language'. When enabled, detected entities will be returned in the 'entities' field with their text, type, and character positions. Usage of this parameter will incur an additional 30% surcharge on the base transcription cost.
 ///
@@ -777,9 +779,11 @@ impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostEntityDetection
 
 api_runtime::union_conversions!(
     BodySpeechToTextV1SpeechToTextPostEntityDetection,
-    String(str),
+    String(String),
     StringList(Vec<String>)
 );
+
+api_runtime::union_str_conversion!(BodySpeechToTextV1SpeechToTextPostEntityDetection, String);
 
 /// Redact entities from the transcript text. Accepts the same format as entity_detection: 'all', a category ('pii', 'phi'), or specific entity types. Must be a subset of entity_detection. When redaction is enabled, the entities field will not be returned. Usage of this parameter will incur an additional 30% surcharge on the base transcription cost.
 ///
@@ -807,6 +811,8 @@ impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostEntityRedaction
 
 api_runtime::union_conversions!(
     BodySpeechToTextV1SpeechToTextPostEntityRedaction,
-    String(str),
+    String(String),
     StringList(Vec<String>)
 );
+
+api_runtime::union_str_conversion!(BodySpeechToTextV1SpeechToTextPostEntityRedaction, String);

@@ -182,9 +182,11 @@ impl<'de> Deserialize<'de> for ColumnFilterValuesItem {
 
 api_runtime::union_conversions!(
     ColumnFilterValuesItem,
-    String(str),
+    String(String),
     Integer(i64),
     Number(f64),
     DateTime(Timestamp),
     Boolean(bool)
 );
+
+api_runtime::union_str_conversion!(ColumnFilterValuesItem, String);

@@ -97,10 +97,12 @@ impl<'de> Deserialize<'de> for ConstantSchemaOverrideConstantValue {
 
 api_runtime::union_conversions!(
     ConstantSchemaOverrideConstantValue,
-    String(str),
+    String(String),
     Integer(i64),
     Number(f64),
     Boolean(bool),
     JsonList(Vec<Value>),
     Json(Value)
 );
+
+api_runtime::union_str_conversion!(ConstantSchemaOverrideConstantValue, String);

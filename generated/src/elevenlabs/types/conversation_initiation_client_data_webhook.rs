@@ -104,6 +104,11 @@ impl<'de> Deserialize<'de> for ConversationInitiationClientDataWebhookRequestHea
 
 api_runtime::union_conversions!(
     ConversationInitiationClientDataWebhookRequestHeadersValue,
-    String(str),
+    String(String),
     ConvAiSecretLocator(ConvAiSecretLocator)
+);
+
+api_runtime::union_str_conversion!(
+    ConversationInitiationClientDataWebhookRequestHeadersValue,
+    String
 );

@@ -261,8 +261,10 @@ impl<'de> Deserialize<'de> for CustomLlmRequestHeadersValue {
 
 api_runtime::union_conversions!(
     CustomLlmRequestHeadersValue,
-    String(str),
+    String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator)
 );
+
+api_runtime::union_str_conversion!(CustomLlmRequestHeadersValue, String);

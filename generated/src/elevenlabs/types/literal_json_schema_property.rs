@@ -306,8 +306,10 @@ impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyConstantValue {
 
 api_runtime::union_conversions!(
     LiteralJsonSchemaPropertyConstantValue,
-    String(str),
+    String(String),
     Integer(i64),
     Number(f64),
     Boolean(bool)
 );
+
+api_runtime::union_str_conversion!(LiteralJsonSchemaPropertyConstantValue, String);

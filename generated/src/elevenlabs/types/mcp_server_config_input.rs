@@ -390,9 +390,11 @@ impl<'de> Deserialize<'de> for McpServerConfigInputUrl {
 
 api_runtime::union_conversions!(
     McpServerConfigInputUrl,
-    String(str),
+    String(String),
     ConvAiSecretLocator(ConvAiSecretLocator)
 );
+
+api_runtime::union_str_conversion!(McpServerConfigInputUrl, String);
 
 /// The secret token (Authorization header) stored as a workspace secret or in-place secret
 ///
@@ -451,11 +453,13 @@ impl<'de> Deserialize<'de> for McpServerConfigInputRequestHeadersValue {
 
 api_runtime::union_conversions!(
     McpServerConfigInputRequestHeadersValue,
-    String(str),
+    String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator)
 );
+
+api_runtime::union_str_conversion!(McpServerConfigInputRequestHeadersValue, String);
 
 /// Schema: `#/components/schemas/MCPServerConfig-Input/properties/request_meta/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -490,7 +494,7 @@ impl<'de> Deserialize<'de> for McpServerConfigInputRequestMetaValue {
 
 api_runtime::union_conversions!(
     McpServerConfigInputRequestMetaValue,
-    String(str),
+    String(String),
     Integer(i64),
     Number(f64),
     Boolean(bool),
@@ -498,6 +502,8 @@ api_runtime::union_conversions!(
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator)
 );
+
+api_runtime::union_str_conversion!(McpServerConfigInputRequestMetaValue, String);
 
 /// Optional auth connection to use for authentication with this MCP server
 ///

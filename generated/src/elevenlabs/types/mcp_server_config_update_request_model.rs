@@ -372,11 +372,13 @@ impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelRequestHeadersVa
 
 api_runtime::union_conversions!(
     McpServerConfigUpdateRequestModelRequestHeadersValue,
-    String(str),
+    String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator)
 );
+
+api_runtime::union_str_conversion!(McpServerConfigUpdateRequestModelRequestHeadersValue, String);
 
 /// Schema: `#/components/schemas/MCPServerConfigUpdateRequestModel/properties/request_meta/anyOf/0/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -412,7 +414,7 @@ impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelRequestMetaValue
 
 api_runtime::union_conversions!(
     McpServerConfigUpdateRequestModelRequestMetaValue,
-    String(str),
+    String(String),
     Integer(i64),
     Number(f64),
     Boolean(bool),
@@ -420,6 +422,8 @@ api_runtime::union_conversions!(
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator)
 );
+
+api_runtime::union_str_conversion!(McpServerConfigUpdateRequestModelRequestMetaValue, String);
 
 /// Optional auth connection to use for authentication with this MCP server
 ///

@@ -1758,8 +1758,11 @@ impl<'de> Deserialize<'de> for DubbingTranscriptGetResponse {
 api_runtime::union_conversions!(
     DubbingTranscriptGetResponse,
     DubbingTranscriptResponseModel(DubbingTranscriptResponseModel),
-    String(str)
+    String(String)
 );
+
+#[cfg(feature = "elevenlabs-dubbing")]
+api_runtime::union_str_conversion!(DubbingTranscriptGetResponse, String);
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 /// Schema: `#/paths/~1v1~1pronunciation-dictionaries/get/parameters/2/schema/anyOf/0`

@@ -102,7 +102,9 @@ impl<'de> Deserialize<'de> for SpeechEngineConfigRequestHeadersValue {
 
 api_runtime::union_conversions!(
     SpeechEngineConfigRequestHeadersValue,
-    String(str),
+    String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable)
 );
+
+api_runtime::union_str_conversion!(SpeechEngineConfigRequestHeadersValue, String);

@@ -90,7 +90,9 @@ impl<'de> Deserialize<'de> for UpdateEnvironmentVariableRequestValuesValue {
 
 api_runtime::union_conversions!(
     UpdateEnvironmentVariableRequestValuesValue,
-    String(str),
+    String(String),
     EnvironmentVariableSecretValueRequest(EnvironmentVariableSecretValueRequest),
     EnvironmentVariableAuthConnectionValueRequest(EnvironmentVariableAuthConnectionValueRequest)
 );
+
+api_runtime::union_str_conversion!(UpdateEnvironmentVariableRequestValuesValue, String);

@@ -95,4 +95,6 @@ impl<'de> Deserialize<'de> for ValidationErrorLocItem {
     }
 }
 
-api_runtime::union_conversions!(ValidationErrorLocItem, String(str), Integer(i64));
+api_runtime::union_conversions!(ValidationErrorLocItem, String(String), Integer(i64));
+
+api_runtime::union_str_conversion!(ValidationErrorLocItem, String);

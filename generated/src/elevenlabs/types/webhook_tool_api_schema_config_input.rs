@@ -286,11 +286,13 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputRequestHeadersValu
 
 api_runtime::union_conversions!(
     WebhookToolApiSchemaConfigInputRequestHeadersValue,
-    String(str),
+    String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator)
 );
+
+api_runtime::union_str_conversion!(WebhookToolApiSchemaConfigInputRequestHeadersValue, String);
 
 /// The HTTP method to use for the webhook
 ///

@@ -289,11 +289,13 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutputRequestHeadersVal
 
 api_runtime::union_conversions!(
     WebhookToolApiSchemaConfigOutputRequestHeadersValue,
-    String(str),
+    String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator)
 );
+
+api_runtime::union_str_conversion!(WebhookToolApiSchemaConfigOutputRequestHeadersValue, String);
 
 /// The HTTP method to use for the webhook
 ///

@@ -190,9 +190,11 @@ impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModelRowsItemItem 
 
 api_runtime::union_conversions!(
     WorkspaceAnalyticsQueryResponseModelRowsItemItem,
-    String(str),
+    String(String),
     Integer(i64),
     Number(f64),
     Boolean(bool),
     DateTime(Timestamp)
 );
+
+api_runtime::union_str_conversion!(WorkspaceAnalyticsQueryResponseModelRowsItemItem, String);
