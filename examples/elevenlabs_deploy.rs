@@ -20,11 +20,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         builder = builder.base_url(base_url);
     }
     let client = builder.build()?;
-    let body = DeploymentBody {
-        deployment_request: AgentDeploymentRequest {
-            requests: args.branches.iter().map(deployment_item).collect(),
-        },
-    };
+    let body = DeploymentBody::new(AgentDeploymentRequest::new(
+        args.branches.iter().map(deployment_item),
+    ));
     let deployed = client
         .conversational_ai()
         .agents()
@@ -42,7 +40,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 fn deployment_item((branch_id, percentage): &(String, f64)) -> AgentDeploymentRequestItem {
     AgentDeploymentRequestItem::new(
-        branch_id.clone(),
+        branch_id,
         AgentDeploymentPercentageStrategy::new(*percentage),
     )
 }

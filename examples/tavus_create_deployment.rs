@@ -17,7 +17,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = builder.build()?;
     let mut request = CreateDeploymentRequest::new(args.pal_id, args.channel);
-    request.name = args.name;
+    if let Some(name) = args.name {
+        request = request.name(name);
+    }
     let deployment = client.deployments().create(&request).await?;
     println!(
         "deployment {} ({:?})",

@@ -362,6 +362,11 @@ fn fields_of_an_inline_request_body_are_compared_structurally() {
         ChangeKind::FieldAdded,
     );
     assert!(!labels.breaking, "{}", labels.reason);
+    assert!(
+        labels.reason.contains("`#[non_exhaustive]`"),
+        "non-breaking by construction: {}",
+        labels.reason
+    );
     assert_eq!(labels.new.as_deref(), Some("object {accent}"));
     // Not a type change of the body: the inline types are matched by place.
     assert!(!kinds(&log).contains(&ChangeKind::TypeChanged));
@@ -755,13 +760,20 @@ fn enum_values_added_are_not_breaking_on_either_side_but_removed_ones_are() {
     let response = the_change(&log, "Res", "field status", ChangeKind::EnumValueAdded);
     assert!(!response.breaking);
     assert!(
-        response.reason.contains("our enums keep unknown values"),
+        response
+            .reason
+            .contains("`#[non_exhaustive]` and keeps unknown values"),
         "{}",
         response.reason
     );
     assert_eq!(response.new.as_deref(), Some("c"));
     let request = the_change(&log, "Req", "field status", ChangeKind::EnumValueAdded);
     assert!(!request.breaking, "{}", request.reason);
+    assert!(
+        request.reason.contains("the enum is `#[non_exhaustive]`"),
+        "non-breaking by construction, not by convention: {}",
+        request.reason
+    );
     let removed = the_change(&log, "Req", "field status", ChangeKind::EnumValueRemoved);
     assert!(removed.breaking);
     assert_eq!(removed.old.as_deref(), Some("b"));
@@ -783,6 +795,13 @@ fn union_members_and_kinds() {
     assert_eq!(removed.old.as_deref(), Some("B"));
     let added = the_change(&log, "U", "", ChangeKind::UnionMemberAdded);
     assert!(!added.breaking);
+    assert!(
+        added
+            .reason
+            .contains("`#[non_exhaustive]`, so every match already has a catch-all arm"),
+        "{}",
+        added.reason
+    );
     assert_eq!(added.new.as_deref(), Some("C"));
     let kind = the_change(&log, "K", "", ChangeKind::KindChanged);
     assert!(kind.breaking);
@@ -902,7 +921,10 @@ fn text_and_markdown_say_breaking_and_why() {
         plain.contains("BREAKING: field `code` added (required, string) — a new required field in a request type"),
         "{plain}"
     );
-    assert!(plain.contains("our enums keep unknown values"), "{plain}");
+    assert!(
+        plain.contains("the enum is `#[non_exhaustive]` and keeps unknown values"),
+        "{plain}"
+    );
     assert!(
         plain.contains("1 breaking, 1 non-breaking change"),
         "{plain}"
@@ -1237,9 +1259,9 @@ fn real_history_enum_values_added_and_removed() {
     );
     assert!(!permission.breaking);
     assert!(
-        permission
-            .reason
-            .starts_with("a new variant in a response; our enums keep unknown values"),
+        permission.reason.starts_with(
+            "a new variant in a response; the enum is `#[non_exhaustive]` and keeps unknown values"
+        ),
         "{}",
         permission.reason
     );

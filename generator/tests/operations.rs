@@ -155,7 +155,7 @@ fn optional_inputs_make_a_request_builder_and_required_ones_are_arguments() {
         "{text}"
     );
     assert!(
-        text.contains("pub fn verbose(mut self, value: bool) -> Self"),
+        text.contains("pub fn verbose(mut self, value: impl Into<bool>) -> Self"),
         "{text}"
     );
     assert!(

@@ -274,7 +274,8 @@ fn object_becomes_struct_with_plain_required_and_optional_fields() {
     let krate = generate(&yaml);
     let pet = item(file(&krate, "src/demo/types/pet.rs"), "pub struct Pet");
     assert!(
-        squash(&pet).contains("#[derive(Debug, Clone, PartialEq)] pub struct Pet {"),
+        squash(&pet)
+            .contains("#[derive(Debug, Clone, PartialEq)] #[non_exhaustive] pub struct Pet {"),
         "a struct with a required field cannot derive Default:\n{pet}"
     );
     assert_eq!(field_decl(&pet, "id"), "pub id: String,");
@@ -480,7 +481,7 @@ fn string_enum_becomes_enum_with_renames_and_catch_all() {
     }
     // No serde derive: the impls go through the value lists.
     assert!(
-        category.contains("Hash, PartialOrd, Ord)] pub enum VoiceCategory {"),
+        category.contains("Hash, PartialOrd, Ord)] #[non_exhaustive] pub enum VoiceCategory {"),
         "{category}"
     );
     let methods = squash(&item(&text, "impl VoiceCategory"));
@@ -608,7 +609,7 @@ fn one_of_with_discriminator_becomes_tagged_enum() {
     let enum_item = squash(&item(&text, "pub enum Event"));
     assert!(
         enum_item.contains(
-            "#[derive(Debug, Clone, PartialEq, Serialize)] #[serde(untagged)] pub enum Event {"
+            "#[derive(Debug, Clone, PartialEq, Serialize)] #[serde(untagged)] #[non_exhaustive] pub enum Event {"
         ),
         "Deserialize is written by hand, not derived:\n{enum_item}"
     );
@@ -705,6 +706,7 @@ fn one_of_without_discriminator_becomes_untagged_enum() {
             "/// Schema: `#/components/schemas/Value2`
             #[derive(Debug, Clone, PartialEq, Serialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum Value2 {
                 String(String),
                 Integer(i64),

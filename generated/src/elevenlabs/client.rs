@@ -538,8 +538,8 @@ impl<'a> ListAgentConversationTicketsRoute<'a> {
     /// How many agent conversation tickets to return. Can not exceed 100.
     ///
     /// Defaults to `100`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -550,8 +550,8 @@ impl<'a> ListAgentConversationTicketsRoute<'a> {
     }
 
     /// Filter tickets by status.
-    pub fn status(mut self, value: types::AgentConversationTicketStatus) -> Self {
-        self.status = Some(value);
+    pub fn status(mut self, value: impl Into<types::AgentConversationTicketStatus>) -> Self {
+        self.status = Some(value.into());
         self
     }
 
@@ -577,8 +577,8 @@ impl<'a> ListAgentConversationTicketsRoute<'a> {
     }
 
     /// Filter clusters by issue type.
-    pub fn issue_type(mut self, value: types::AgentConversationTicketIssueType) -> Self {
-        self.issue_type = Some(value);
+    pub fn issue_type(mut self, value: impl Into<types::AgentConversationTicketIssueType>) -> Self {
+        self.issue_type = Some(value.into());
         self
     }
 

@@ -18,6 +18,7 @@ use crate::model::ir::*;
 use crate::naming::features::Features;
 use crate::naming::Names;
 
+mod conversions;
 mod docs;
 mod operations;
 mod tokens;

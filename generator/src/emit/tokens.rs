@@ -71,6 +71,7 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
         syn::Item::Const(i) => Some(&mut i.attrs),
         syn::Item::Use(i) => Some(&mut i.attrs),
         syn::Item::Mod(i) => Some(&mut i.attrs),
+        syn::Item::Macro(i) => Some(&mut i.attrs),
         _ => None,
     }
 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::conversions::{self, SetterField};
 use super::docs::{doc_attrs, same_words};
 use super::tokens::{cfg_attr, gate_items, scalar_tokens};
 use crate::model::ir::*;
@@ -197,7 +198,16 @@ impl<'a> FileEmitter<'a> {
         }
         let all_optional = def.fields.iter().all(|f| !f.required || f.is_fixed_const());
         let default = all_optional.then(|| quote!(Default,));
-        let constructor = (!all_optional).then(|| self.constructor(name, def, idents));
+        let constructor = (!all_optional).then(|| self.constructor(def, idents));
+        let setters = self.setters(def, idents);
+        let methods = (constructor.is_some() || !setters.is_empty()).then(|| {
+            quote! {
+                impl #name {
+                    #constructor
+                    #setters
+                }
+            }
+        });
         let form = self
             .model
             .multipart_bodies
@@ -213,12 +223,13 @@ impl<'a> FileEmitter<'a> {
         };
         quote! {
             #[derive(Debug, Clone, PartialEq, #default #derive_serde)]
+            #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
             }
 
             #serde_impls
-            #constructor
+            #methods
             #form
         }
     }
@@ -326,12 +337,7 @@ impl<'a> FileEmitter<'a> {
 
     /// `new` with the required fields as arguments; the optional ones (and
     /// constants) start at their defaults.
-    pub(super) fn constructor(
-        &mut self,
-        name: &Ident,
-        def: &StructDef,
-        idents: &[String],
-    ) -> TokenStream {
+    pub(super) fn constructor(&mut self, def: &StructDef, idents: &[String]) -> TokenStream {
         let mut args = Vec::new();
         let mut inits = Vec::new();
         for (field, ident) in def.fields.iter().zip(idents) {
@@ -345,22 +351,20 @@ impl<'a> FileEmitter<'a> {
                 });
                 continue;
             }
-            if field.ty == TypeRef::String && !field.nullable {
-                args.push(quote!(#ident: impl Into<String>));
-                inits.push(quote!(#ident: #ident.into()));
+            if field.nullable {
+                let ty = self.type_tokens(&field.ty);
+                args.push(quote!(#ident: impl Into<Option<#ty>>));
+                let boxed = field.boxed.then(|| quote!(.map(Box::new)));
+                inits.push(quote!(#ident: #ident.into() #boxed));
                 continue;
             }
-            let mut ty = self.type_tokens(&field.ty);
-            if field.nullable {
-                ty = quote!(Option<#ty>);
-            }
-            args.push(quote!(#ident: #ty));
-            inits.push(if field.boxed && !field.nullable {
-                quote!(#ident: Box::new(#ident))
-            } else if field.boxed {
-                quote!(#ident: #ident.map(Box::new))
+            let (param, value) =
+                conversions::input(&field.ty, &ident, &mut |ty| self.type_tokens(ty));
+            args.push(quote!(#ident: #param));
+            inits.push(if field.boxed {
+                quote!(#ident: Box::new(#value))
             } else {
-                quote!(#ident)
+                quote!(#ident: #value)
             });
         }
         if def.additional.is_some() {
@@ -369,15 +373,25 @@ impl<'a> FileEmitter<'a> {
         }
         let allow = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
         quote! {
-            impl #name {
-                /// A value with the required fields given and the optional ones unset.
-                #allow
-                #[inline]
-                pub fn new(#(#args),*) -> Self {
-                    Self { #(#inits),* }
-                }
+            /// A value with the required fields given and the optional ones unset.
+            #allow
+            #[inline]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
             }
         }
+    }
+
+    /// Chained setters for the optional fields (constants excluded).
+    pub(super) fn setters(&mut self, def: &StructDef, idents: &[String]) -> TokenStream {
+        let optional: Vec<SetterField> = def
+            .fields
+            .iter()
+            .zip(idents)
+            .filter(|(field, _)| omitted_when_unset(field))
+            .map(|(field, ident)| SetterField { field, ident })
+            .collect();
+        conversions::setters(&optional, &mut |ty| self.type_tokens(ty))
     }
 
     /// How a multipart body becomes a form: files as file parts, every
@@ -474,8 +488,10 @@ impl<'a> FileEmitter<'a> {
         let (known, catch_all) = idents.split_at(values.len());
         let catch_all = &catch_all[0];
         let value_docs = values.iter().map(|value| format!(" `{value:?}`"));
+        let conversions = conversions::string_enum_conversions(name);
         quote! {
             #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            #[non_exhaustive]
             pub enum #name {
                 #(
                     #[doc = #value_docs]
@@ -521,6 +537,8 @@ impl<'a> FileEmitter<'a> {
                     }
                 }
             }
+
+            #conversions
         }
     }
 
@@ -529,24 +547,34 @@ impl<'a> FileEmitter<'a> {
             .iter()
             .map(|v| format_ident!("{}", v))
             .collect();
+        let members: Vec<TokenStream> = def
+            .variants
+            .iter()
+            .map(|v| self.type_tokens(&v.ty))
+            .collect();
         let variants: Vec<TokenStream> = def
             .variants
             .iter()
             .zip(&idents)
-            .map(|(variant, ident)| {
+            .zip(&members)
+            .map(|((variant, ident), ty)| {
                 let docs = doc_attrs(&variant.docs, None);
-                let mut ty = self.type_tokens(&variant.ty);
-                if variant.boxed {
-                    ty = quote!(Box<#ty>);
-                }
+                let ty = if variant.boxed {
+                    quote!(Box<#ty>)
+                } else {
+                    ty.clone()
+                };
                 quote! { #docs #ident(#ty), }
             })
             .collect();
         self.uses.insert("Serialize");
-        match &def.discriminator {
+        let union = match &def.discriminator {
             None => self.untagged_union(name, &idents, &variants),
             Some(property) => self.tagged_union(name, property, def, &idents, &variants),
-        }
+        };
+        let conversions =
+            conversions::union_conversions(self.model, id, name, def, &idents, &members);
+        quote!(#union #conversions)
     }
 
     /// A union without a discriminator: the first member that fits exactly
@@ -565,6 +593,7 @@ impl<'a> FileEmitter<'a> {
         quote! {
             #[derive(Debug, Clone, PartialEq, Serialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
             }
@@ -605,6 +634,7 @@ impl<'a> FileEmitter<'a> {
         quote! {
             #[derive(Debug, Clone, PartialEq, Serialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
                 #[doc = #doc]

@@ -78,8 +78,8 @@ impl<'a> AgentsPlatformGetSignedUrlDeprecated<'a> {
     /// Whether to include a conversation_id with the response. If included, the conversation_signature cannot be used again.
     ///
     /// Defaults to `false`.
-    pub fn include_conversation_id(mut self, value: bool) -> Self {
-        self.include_conversation_id = Some(value);
+    pub fn include_conversation_id(mut self, value: impl Into<bool>) -> Self {
+        self.include_conversation_id = Some(value.into());
         self
     }
 
@@ -98,8 +98,8 @@ impl<'a> AgentsPlatformGetSignedUrlDeprecated<'a> {
     /// Whether to enable debug events. Only available for users with editor access to the agent.
     ///
     /// Defaults to `false`.
-    pub fn debug_events_request(mut self, value: bool) -> Self {
-        self.debug_events_request = Some(value);
+    pub fn debug_events_request(mut self, value: impl Into<bool>) -> Self {
+        self.debug_events_request = Some(value.into());
         self
     }
 

@@ -99,8 +99,8 @@ impl<'a> AssetsList<'a> {
     /// Number of assets to return.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 

@@ -107,16 +107,16 @@ impl<'a> AudioIsolationList<'a> {
     /// How many history items to return at maximum. Defaults to 100.
     ///
     /// Defaults to `100`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
     /// Page number for search pagination (1-based). Only used when search is provided.
     ///
     /// Defaults to `1`.
-    pub fn page(mut self, value: i64) -> Self {
-        self.page = Some(value);
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
 

@@ -554,8 +554,8 @@ impl<'a> ConversationalAiAgentsCreate<'a> {
     ///
     /// Defaults to `true`.
     #[deprecated]
-    pub fn enable_versioning(mut self, value: bool) -> Self {
-        self.enable_versioning = Some(value);
+    pub fn enable_versioning(mut self, value: impl Into<bool>) -> Self {
+        self.enable_versioning = Some(value.into());
         self
     }
 
@@ -656,8 +656,8 @@ impl<'a> ConversationalAiAgentsUpdate<'a> {
     ///
     /// Defaults to `true`.
     #[deprecated]
-    pub fn enable_versioning_if_not_enabled(mut self, value: bool) -> Self {
-        self.enable_versioning_if_not_enabled = Some(value);
+    pub fn enable_versioning_if_not_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enable_versioning_if_not_enabled = Some(value.into());
         self
     }
 
@@ -733,8 +733,8 @@ impl<'a> ConversationalAiAgentsList<'a> {
     /// How many Agents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -747,8 +747,8 @@ impl<'a> ConversationalAiAgentsList<'a> {
     /// Filter agents by archived status
     ///
     /// Defaults to `false`.
-    pub fn archived(mut self, value: bool) -> Self {
-        self.archived = Some(value);
+    pub fn archived(mut self, value: impl Into<bool>) -> Self {
+        self.archived = Some(value.into());
         self
     }
 
@@ -756,8 +756,8 @@ impl<'a> ConversationalAiAgentsList<'a> {
     ///
     /// Defaults to `false`.
     #[deprecated]
-    pub fn show_only_owned_agents(mut self, value: bool) -> Self {
-        self.show_only_owned_agents = Some(value);
+    pub fn show_only_owned_agents(mut self, value: impl Into<bool>) -> Self {
+        self.show_only_owned_agents = Some(value.into());
         self
     }
 
@@ -770,14 +770,14 @@ impl<'a> ConversationalAiAgentsList<'a> {
     /// The direction to sort the results
     ///
     /// Defaults to `"desc"`.
-    pub fn sort_direction(mut self, value: types::SortDirection) -> Self {
-        self.sort_direction = Some(value);
+    pub fn sort_direction(mut self, value: impl Into<types::SortDirection>) -> Self {
+        self.sort_direction = Some(value.into());
         self
     }
 
     /// The field to sort the results by
-    pub fn sort_by(mut self, value: types::AgentSortBy) -> Self {
-        self.sort_by = Some(value);
+    pub fn sort_by(mut self, value: impl Into<types::AgentSortBy>) -> Self {
+        self.sort_by = Some(value.into());
         self
     }
 
@@ -1104,24 +1104,24 @@ impl<'a> ConversationalAiAgentsBranchesList<'a> {
     /// Whether archived branches should be included
     ///
     /// Defaults to `false`.
-    pub fn include_archived(mut self, value: bool) -> Self {
-        self.include_archived = Some(value);
+    pub fn include_archived(mut self, value: impl Into<bool>) -> Self {
+        self.include_archived = Some(value.into());
         self
     }
 
     /// How many results at most should be returned
     ///
     /// Defaults to `100`.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
     /// Whether to compute how far each branch has diverged from main (commits_ahead/commits_behind). This walks the version DAG of every branch, so it is slow on agents with long histories and is off by default, leaving those fields null.
     ///
     /// Defaults to `false`.
-    pub fn include_commit_status(mut self, value: bool) -> Self {
-        self.include_commit_status = Some(value);
+    pub fn include_commit_status(mut self, value: impl Into<bool>) -> Self {
+        self.include_commit_status = Some(value.into());
         self
     }
 
@@ -1225,8 +1225,8 @@ impl<'a> ConversationalAiAgentsBranchesPreviewMerge<'a> {
     /// When true, source branch changes always win conflicts regardless of timestamps
     ///
     /// Defaults to `false`.
-    pub fn force(mut self, value: bool) -> Self {
-        self.force = Some(value);
+    pub fn force(mut self, value: impl Into<bool>) -> Self {
+        self.force = Some(value.into());
         self
     }
 
@@ -2233,8 +2233,8 @@ pub struct ConversationalAiBatchCallsList<'a> {
 
 impl<'a> ConversationalAiBatchCallsList<'a> {
     /// Defaults to `100`.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
@@ -2583,8 +2583,8 @@ impl<'a> ConversationalAiConversationsGetSignedUrl<'a> {
     /// Whether to include a conversation_id with the response. If included, the conversation_signature cannot be used again.
     ///
     /// Defaults to `false`.
-    pub fn include_conversation_id(mut self, value: bool) -> Self {
-        self.include_conversation_id = Some(value);
+    pub fn include_conversation_id(mut self, value: impl Into<bool>) -> Self {
+        self.include_conversation_id = Some(value.into());
         self
     }
 
@@ -2603,8 +2603,8 @@ impl<'a> ConversationalAiConversationsGetSignedUrl<'a> {
     /// Whether to enable debug events. Only available for users with editor access to the agent.
     ///
     /// Defaults to `false`.
-    pub fn debug_events_request(mut self, value: bool) -> Self {
-        self.debug_events_request = Some(value);
+    pub fn debug_events_request(mut self, value: impl Into<bool>) -> Self {
+        self.debug_events_request = Some(value.into());
         self
     }
 
@@ -2676,8 +2676,8 @@ impl<'a> ConversationalAiConversationsGetWebrtcToken<'a> {
     /// Whether to enable debug events. Only available for users with editor access to the agent.
     ///
     /// Defaults to `false`.
-    pub fn debug_events_request(mut self, value: bool) -> Self {
-        self.debug_events_request = Some(value);
+    pub fn debug_events_request(mut self, value: impl Into<bool>) -> Self {
+        self.debug_events_request = Some(value.into());
         self
     }
 
@@ -2803,50 +2803,50 @@ impl<'a> ConversationalAiConversationsList<'a> {
     }
 
     /// The result of the success evaluation
-    pub fn call_successful(mut self, value: types::EvaluationSuccessResult) -> Self {
-        self.call_successful = Some(value);
+    pub fn call_successful(mut self, value: impl Into<types::EvaluationSuccessResult>) -> Self {
+        self.call_successful = Some(value.into());
         self
     }
 
     /// Unix timestamp (in seconds) to filter conversations up to this start date.
-    pub fn call_start_before_unix(mut self, value: i64) -> Self {
-        self.call_start_before_unix = Some(value);
+    pub fn call_start_before_unix(mut self, value: impl Into<i64>) -> Self {
+        self.call_start_before_unix = Some(value.into());
         self
     }
 
     /// Unix timestamp (in seconds) to filter conversations after to this start date.
-    pub fn call_start_after_unix(mut self, value: i64) -> Self {
-        self.call_start_after_unix = Some(value);
+    pub fn call_start_after_unix(mut self, value: impl Into<i64>) -> Self {
+        self.call_start_after_unix = Some(value.into());
         self
     }
 
     /// Minimum call duration in seconds.
-    pub fn call_duration_min_secs(mut self, value: i64) -> Self {
-        self.call_duration_min_secs = Some(value);
+    pub fn call_duration_min_secs(mut self, value: impl Into<i64>) -> Self {
+        self.call_duration_min_secs = Some(value.into());
         self
     }
 
     /// Maximum call duration in seconds.
-    pub fn call_duration_max_secs(mut self, value: i64) -> Self {
-        self.call_duration_max_secs = Some(value);
+    pub fn call_duration_max_secs(mut self, value: impl Into<i64>) -> Self {
+        self.call_duration_max_secs = Some(value.into());
         self
     }
 
     /// Maximum overall rating (1-5).
-    pub fn rating_max(mut self, value: i64) -> Self {
-        self.rating_max = Some(value);
+    pub fn rating_max(mut self, value: impl Into<i64>) -> Self {
+        self.rating_max = Some(value.into());
         self
     }
 
     /// Minimum overall rating (1-5).
-    pub fn rating_min(mut self, value: i64) -> Self {
-        self.rating_min = Some(value);
+    pub fn rating_min(mut self, value: impl Into<i64>) -> Self {
+        self.rating_min = Some(value.into());
         self
     }
 
     /// Filter conversations with user feedback comments.
-    pub fn has_feedback_comment(mut self, value: bool) -> Self {
-        self.has_feedback_comment = Some(value);
+    pub fn has_feedback_comment(mut self, value: impl Into<bool>) -> Self {
+        self.has_feedback_comment = Some(value.into());
         self
     }
 
@@ -2919,8 +2919,8 @@ impl<'a> ConversationalAiConversationsList<'a> {
     /// Also match tool calls that never ran.
     ///
     /// Defaults to `false`.
-    pub fn include_invalid_tool_calls(mut self, value: bool) -> Self {
-        self.include_invalid_tool_calls = Some(value);
+    pub fn include_invalid_tool_calls(mut self, value: impl Into<bool>) -> Self {
+        self.include_invalid_tool_calls = Some(value.into());
         self
     }
 
@@ -2933,8 +2933,8 @@ impl<'a> ConversationalAiConversationsList<'a> {
     /// How many conversations to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -2943,9 +2943,9 @@ impl<'a> ConversationalAiConversationsList<'a> {
     /// Defaults to `"exclude"`.
     pub fn summary_mode(
         mut self,
-        value: types::ConversationalAiConversationsListSummaryMode,
+        value: impl Into<types::ConversationalAiConversationsListSummaryMode>,
     ) -> Self {
-        self.summary_mode = Some(value);
+        self.summary_mode = Some(value.into());
         self
     }
 
@@ -2958,20 +2958,23 @@ impl<'a> ConversationalAiConversationsList<'a> {
 
     pub fn conversation_initiation_source(
         mut self,
-        value: types::ConversationInitiationSource,
+        value: impl Into<types::ConversationInitiationSource>,
     ) -> Self {
-        self.conversation_initiation_source = Some(value);
+        self.conversation_initiation_source = Some(value.into());
         self
     }
 
-    pub fn text_only(mut self, value: bool) -> Self {
-        self.text_only = Some(value);
+    pub fn text_only(mut self, value: impl Into<bool>) -> Self {
+        self.text_only = Some(value.into());
         self
     }
 
     /// Restrict results to a single conversation product surface.
-    pub fn conversation_product_type(mut self, value: types::ConversationProduct) -> Self {
-        self.conversation_product_type = Some(value);
+    pub fn conversation_product_type(
+        mut self,
+        value: impl Into<types::ConversationProduct>,
+    ) -> Self {
+        self.conversation_product_type = Some(value.into());
         self
     }
 
@@ -3050,8 +3053,8 @@ impl<'a> ConversationalAiConversationsList<'a> {
     /// The direction to sort conversations by call start time. Defaults to descending (newest first).
     ///
     /// Defaults to `"desc"`.
-    pub fn sort_direction(mut self, value: types::SortDirection) -> Self {
-        self.sort_direction = Some(value);
+    pub fn sort_direction(mut self, value: impl Into<types::SortDirection>) -> Self {
+        self.sort_direction = Some(value.into());
         self
     }
 
@@ -3220,8 +3223,11 @@ impl<'a> ConversationalAiConversationsGet<'a> {
     /// Response format. Defaults to 'json'. Set to 'opentelemetry' for an OTLP-compatible trace payload using the same structure as the post-call webhook.
     ///
     /// Defaults to `"json"`.
-    pub fn format(mut self, value: types::ConversationalAiConversationsGetFormat) -> Self {
-        self.format = Some(value);
+    pub fn format(
+        mut self,
+        value: impl Into<types::ConversationalAiConversationsGetFormat>,
+    ) -> Self {
+        self.format = Some(value.into());
         self
     }
 
@@ -3266,8 +3272,8 @@ impl<'a> ConversationalAiConversationsGetSummary<'a> {
     /// Maximum number of chat message turns to include inline. When the conversation has more than this, the messages are omitted and messages_omitted is set.
     ///
     /// Defaults to `40`.
-    pub fn max_messages(mut self, value: i64) -> Self {
-        self.max_messages = Some(value);
+    pub fn max_messages(mut self, value: impl Into<i64>) -> Self {
+        self.max_messages = Some(value.into());
         self
     }
 
@@ -3311,8 +3317,8 @@ pub struct ConversationalAiConversationsGetSipMessages<'a> {
 
 impl<'a> ConversationalAiConversationsGetSipMessages<'a> {
     /// Defaults to `20`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -3701,50 +3707,50 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
     }
 
     /// The result of the success evaluation
-    pub fn call_successful(mut self, value: types::EvaluationSuccessResult) -> Self {
-        self.call_successful = Some(value);
+    pub fn call_successful(mut self, value: impl Into<types::EvaluationSuccessResult>) -> Self {
+        self.call_successful = Some(value.into());
         self
     }
 
     /// Unix timestamp (in seconds) to filter conversations up to this start date.
-    pub fn call_start_before_unix(mut self, value: i64) -> Self {
-        self.call_start_before_unix = Some(value);
+    pub fn call_start_before_unix(mut self, value: impl Into<i64>) -> Self {
+        self.call_start_before_unix = Some(value.into());
         self
     }
 
     /// Unix timestamp (in seconds) to filter conversations after to this start date.
-    pub fn call_start_after_unix(mut self, value: i64) -> Self {
-        self.call_start_after_unix = Some(value);
+    pub fn call_start_after_unix(mut self, value: impl Into<i64>) -> Self {
+        self.call_start_after_unix = Some(value.into());
         self
     }
 
     /// Minimum call duration in seconds.
-    pub fn call_duration_min_secs(mut self, value: i64) -> Self {
-        self.call_duration_min_secs = Some(value);
+    pub fn call_duration_min_secs(mut self, value: impl Into<i64>) -> Self {
+        self.call_duration_min_secs = Some(value.into());
         self
     }
 
     /// Maximum call duration in seconds.
-    pub fn call_duration_max_secs(mut self, value: i64) -> Self {
-        self.call_duration_max_secs = Some(value);
+    pub fn call_duration_max_secs(mut self, value: impl Into<i64>) -> Self {
+        self.call_duration_max_secs = Some(value.into());
         self
     }
 
     /// Maximum overall rating (1-5).
-    pub fn rating_max(mut self, value: i64) -> Self {
-        self.rating_max = Some(value);
+    pub fn rating_max(mut self, value: impl Into<i64>) -> Self {
+        self.rating_max = Some(value.into());
         self
     }
 
     /// Minimum overall rating (1-5).
-    pub fn rating_min(mut self, value: i64) -> Self {
-        self.rating_min = Some(value);
+    pub fn rating_min(mut self, value: impl Into<i64>) -> Self {
+        self.rating_min = Some(value.into());
         self
     }
 
     /// Filter conversations with user feedback comments.
-    pub fn has_feedback_comment(mut self, value: bool) -> Self {
-        self.has_feedback_comment = Some(value);
+    pub fn has_feedback_comment(mut self, value: impl Into<bool>) -> Self {
+        self.has_feedback_comment = Some(value.into());
         self
     }
 
@@ -3799,8 +3805,8 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
     /// Also match tool calls that never ran.
     ///
     /// Defaults to `false`.
-    pub fn include_invalid_tool_calls(mut self, value: bool) -> Self {
-        self.include_invalid_tool_calls = Some(value);
+    pub fn include_invalid_tool_calls(mut self, value: impl Into<bool>) -> Self {
+        self.include_invalid_tool_calls = Some(value.into());
         self
     }
 
@@ -3831,8 +3837,8 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
     /// Number of results per page. Max 50.
     ///
     /// Defaults to `20`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -3841,28 +3847,31 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
     /// Defaults to `"exclude"`.
     pub fn summary_mode(
         mut self,
-        value: types::ConversationalAiConversationsListSummaryMode,
+        value: impl Into<types::ConversationalAiConversationsListSummaryMode>,
     ) -> Self {
-        self.summary_mode = Some(value);
+        self.summary_mode = Some(value.into());
         self
     }
 
     pub fn conversation_initiation_source(
         mut self,
-        value: types::ConversationInitiationSource,
+        value: impl Into<types::ConversationInitiationSource>,
     ) -> Self {
-        self.conversation_initiation_source = Some(value);
+        self.conversation_initiation_source = Some(value.into());
         self
     }
 
-    pub fn text_only(mut self, value: bool) -> Self {
-        self.text_only = Some(value);
+    pub fn text_only(mut self, value: impl Into<bool>) -> Self {
+        self.text_only = Some(value.into());
         self
     }
 
     /// Restrict results to a single conversation product surface.
-    pub fn conversation_product_type(mut self, value: types::ConversationProduct) -> Self {
-        self.conversation_product_type = Some(value);
+    pub fn conversation_product_type(
+        mut self,
+        value: impl Into<types::ConversationProduct>,
+    ) -> Self {
+        self.conversation_product_type = Some(value.into());
         self
     }
 
@@ -3887,8 +3896,8 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
     /// Sort order for search results. 'search_score' sorts by search score, 'created_at' sorts by conversation start time.
     ///
     /// Defaults to `"search_score"`.
-    pub fn sort_by(mut self, value: types::MessageSearchSortBy) -> Self {
-        self.sort_by = Some(value);
+    pub fn sort_by(mut self, value: impl Into<types::MessageSearchSortBy>) -> Self {
+        self.sort_by = Some(value.into());
         self
     }
 
@@ -4057,8 +4066,8 @@ impl<'a> ConversationalAiConversationsMessagesSearch<'a> {
     /// Number of results per page. Max 50.
     ///
     /// Defaults to `20`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -4295,8 +4304,8 @@ impl<'a> ConversationalAiConversationsTagsList<'a> {
     /// How many conversation tags to return. Can not exceed 100.
     ///
     /// Defaults to `100`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -4423,44 +4432,44 @@ pub struct ConversationalAiConversationsTopicsGet<'a> {
 
 impl<'a> ConversationalAiConversationsTopicsGet<'a> {
     /// Number of top-level topic groups to return.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
     /// Column to rank topics by. Use conversations for volume, sentiment with sort_direction=asc for the most negative topics, and frustration with sort_direction=desc for the most frustrated ones. Topics with no score are always ranked last.
     ///
     /// Defaults to `"conversations"`.
-    pub fn sort_by(mut self, value: types::TopicSortBy) -> Self {
-        self.sort_by = Some(value);
+    pub fn sort_by(mut self, value: impl Into<types::TopicSortBy>) -> Self {
+        self.sort_by = Some(value.into());
         self
     }
 
     /// Direction to sort topics.
     ///
     /// Defaults to `"desc"`.
-    pub fn sort_direction(mut self, value: types::SortDirection) -> Self {
-        self.sort_direction = Some(value);
+    pub fn sort_direction(mut self, value: impl Into<types::SortDirection>) -> Self {
+        self.sort_direction = Some(value.into());
         self
     }
 
     /// Start of the window to view topics for. When set with to_unix_secs, the completed daily topic-discovery runs in the range are aggregated together, so the window scopes the metrics as well as the topic set. Floored to the start of its UTC day because runs cover whole UTC days; aggregated_run_count reports how many runs were summed. Omit both bounds to get the single latest run.
-    pub fn from_unix_secs(mut self, value: i64) -> Self {
-        self.from_unix_secs = Some(value);
+    pub fn from_unix_secs(mut self, value: impl Into<i64>) -> Self {
+        self.from_unix_secs = Some(value.into());
         self
     }
 
     /// End of the window to view topics for.
-    pub fn to_unix_secs(mut self, value: i64) -> Self {
-        self.to_unix_secs = Some(value);
+    pub fn to_unix_secs(mut self, value: impl Into<i64>) -> Self {
+        self.to_unix_secs = Some(value.into());
         self
     }
 
     /// Include the per-criteria evaluation breakdown on each topic's metrics. Pass false to drop it: it dominates the payload and the weighted success_rate is returned either way.
     ///
     /// Defaults to `true`.
-    pub fn include_evaluation_criteria(mut self, value: bool) -> Self {
-        self.include_evaluation_criteria = Some(value);
+    pub fn include_evaluation_criteria(mut self, value: impl Into<bool>) -> Self {
+        self.include_evaluation_criteria = Some(value.into());
         self
     }
 
@@ -4760,8 +4769,8 @@ impl<'a> ConversationalAiKnowledgeBaseList<'a> {
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -4775,8 +4784,8 @@ impl<'a> ConversationalAiKnowledgeBaseList<'a> {
     ///
     /// Defaults to `false`.
     #[deprecated]
-    pub fn show_only_owned_documents(mut self, value: bool) -> Self {
-        self.show_only_owned_documents = Some(value);
+    pub fn show_only_owned_documents(mut self, value: impl Into<bool>) -> Self {
+        self.show_only_owned_documents = Some(value.into());
         self
     }
 
@@ -4810,22 +4819,22 @@ impl<'a> ConversationalAiKnowledgeBaseList<'a> {
     /// Whether folders should be returned first in the list of documents.
     ///
     /// Defaults to `false`.
-    pub fn folders_first(mut self, value: bool) -> Self {
-        self.folders_first = Some(value);
+    pub fn folders_first(mut self, value: impl Into<bool>) -> Self {
+        self.folders_first = Some(value.into());
         self
     }
 
     /// The direction to sort the results
     ///
     /// Defaults to `"desc"`.
-    pub fn sort_direction(mut self, value: types::SortDirection) -> Self {
-        self.sort_direction = Some(value);
+    pub fn sort_direction(mut self, value: impl Into<types::SortDirection>) -> Self {
+        self.sort_direction = Some(value.into());
         self
     }
 
     /// The field to sort the results by
-    pub fn sort_by(mut self, value: types::KnowledgeBaseSortBy) -> Self {
-        self.sort_by = Some(value);
+    pub fn sort_by(mut self, value: impl Into<types::KnowledgeBaseSortBy>) -> Self {
+        self.sort_by = Some(value.into());
         self
     }
 
@@ -4941,8 +4950,8 @@ impl<'a> ConversationalAiKnowledgeBaseSearch<'a> {
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -5135,8 +5144,8 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -5648,8 +5657,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
     /// If set to true, the document or folder will be deleted regardless of whether it is used by any agents and it will be removed from the dependent agents. For non-empty folders, this will also delete all child documents and folders.
     ///
     /// Defaults to `false`.
-    pub fn force(mut self, value: bool) -> Self {
-        self.force = Some(value);
+    pub fn force(mut self, value: impl Into<bool>) -> Self {
+        self.force = Some(value.into());
         self
     }
 
@@ -5746,16 +5755,16 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
     /// Type of dependent agents to return.
     ///
     /// Defaults to `"all"`.
-    pub fn dependent_type(mut self, value: types::KnowledgeBaseDependentType) -> Self {
-        self.dependent_type = Some(value);
+    pub fn dependent_type(mut self, value: impl Into<types::KnowledgeBaseDependentType>) -> Self {
+        self.dependent_type = Some(value.into());
         self
     }
 
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -5842,16 +5851,16 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
     /// Type of dependent agents to return.
     ///
     /// Defaults to `"all"`.
-    pub fn dependent_type(mut self, value: types::KnowledgeBaseDependentType) -> Self {
-        self.dependent_type = Some(value);
+    pub fn dependent_type(mut self, value: impl Into<types::KnowledgeBaseDependentType>) -> Self {
+        self.dependent_type = Some(value.into());
         self
     }
 
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -6013,8 +6022,8 @@ pub struct ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
 
 impl<'a> ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
     /// The embedding model used to retrieve the chunk.
-    pub fn embedding_model(mut self, value: types::EmbeddingModelEnum) -> Self {
-        self.embedding_model = Some(value);
+    pub fn embedding_model(mut self, value: impl Into<types::EmbeddingModelEnum>) -> Self {
+        self.embedding_model = Some(value.into());
         self
     }
 
@@ -6092,8 +6101,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -6868,8 +6877,8 @@ pub struct ConversationalAiPhoneNumbersList<'a> {
 
 impl<'a> ConversationalAiPhoneNumbersList<'a> {
     /// Filter by telephony provider
-    pub fn provider(mut self, value: types::TelephonyProvider) -> Self {
-        self.provider = Some(value);
+    pub fn provider(mut self, value: impl Into<types::TelephonyProvider>) -> Self {
+        self.provider = Some(value.into());
         self
     }
 
@@ -6927,8 +6936,8 @@ pub struct ConversationalAiPhoneNumbersGetSipMessages<'a> {
 
 impl<'a> ConversationalAiPhoneNumbersGetSipMessages<'a> {
     /// Defaults to `20`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -7146,14 +7155,14 @@ pub struct ConversationalAiSecretsList<'a> {
 
 impl<'a> ConversationalAiSecretsList<'a> {
     /// How many documents to return at maximum. Can not exceed 100. If not provided, returns all secrets.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
     /// Maximum number of dependent resources (tools, agents, phone numbers) to return per secret. Can not exceed 100.
-    pub fn dependency_limit(mut self, value: i64) -> Self {
-        self.dependency_limit = Some(value);
+    pub fn dependency_limit(mut self, value: impl Into<i64>) -> Self {
+        self.dependency_limit = Some(value.into());
         self
     }
 
@@ -7258,8 +7267,8 @@ impl<'a> ConversationalAiSecretsGetDependencies<'a> {
     /// How many dependency items to return per page.
     ///
     /// Defaults to `20`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -7581,8 +7590,8 @@ impl<'a> ConversationalAiTestsList<'a> {
     /// How many Tests to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -7606,24 +7615,24 @@ impl<'a> ConversationalAiTestsList<'a> {
 
     /// Deprecated. Use the `types` query param and include `folder` instead.
     #[deprecated]
-    pub fn include_folders(mut self, value: bool) -> Self {
-        self.include_folders = Some(value);
+    pub fn include_folders(mut self, value: impl Into<bool>) -> Self {
+        self.include_folders = Some(value.into());
         self
     }
 
     /// Sort mode for listing tests. Use 'folders_first' to place folders before tests.
     ///
     /// Defaults to `"default"`.
-    pub fn sort_mode(mut self, value: types::ConversationalAiTestsListSortMode) -> Self {
-        self.sort_mode = Some(value);
+    pub fn sort_mode(mut self, value: impl Into<types::ConversationalAiTestsListSortMode>) -> Self {
+        self.sort_mode = Some(value.into());
         self
     }
 
     /// Filter test visibility. Use `shared_with_me` to return only tests/folders shared with the current user that they did not create.
     ///
     /// Defaults to `"all"`.
-    pub fn sharing_mode(mut self, value: types::TestSharingMode) -> Self {
-        self.sharing_mode = Some(value);
+    pub fn sharing_mode(mut self, value: impl Into<types::TestSharingMode>) -> Self {
+        self.sharing_mode = Some(value.into());
         self
     }
 
@@ -7807,8 +7816,8 @@ impl<'a> ConversationalAiTestsFoldersDelete<'a> {
     /// Force delete. Required for deleting non-empty folders.
     ///
     /// Defaults to `false`.
-    pub fn force(mut self, value: bool) -> Self {
-        self.force = Some(value);
+    pub fn force(mut self, value: impl Into<bool>) -> Self {
+        self.force = Some(value.into());
         self
     }
 
@@ -7926,8 +7935,8 @@ impl<'a> ConversationalAiTestsInvocationsList<'a> {
     /// How many Tests to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -8157,8 +8166,8 @@ impl<'a> ConversationalAiToolsList<'a> {
     }
 
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -8166,8 +8175,8 @@ impl<'a> ConversationalAiToolsList<'a> {
     ///
     /// Defaults to `false`.
     #[deprecated]
-    pub fn show_only_owned_documents(mut self, value: bool) -> Self {
-        self.show_only_owned_documents = Some(value);
+    pub fn show_only_owned_documents(mut self, value: impl Into<bool>) -> Self {
+        self.show_only_owned_documents = Some(value.into());
         self
     }
 
@@ -8186,14 +8195,14 @@ impl<'a> ConversationalAiToolsList<'a> {
     /// The direction to sort the results
     ///
     /// Defaults to `"desc"`.
-    pub fn sort_direction(mut self, value: types::SortDirection) -> Self {
-        self.sort_direction = Some(value);
+    pub fn sort_direction(mut self, value: impl Into<types::SortDirection>) -> Self {
+        self.sort_direction = Some(value.into());
         self
     }
 
     /// The field to sort the results by
-    pub fn sort_by(mut self, value: types::ToolSortBy) -> Self {
-        self.sort_by = Some(value);
+    pub fn sort_by(mut self, value: impl Into<types::ToolSortBy>) -> Self {
+        self.sort_by = Some(value.into());
         self
     }
 
@@ -8345,8 +8354,8 @@ impl<'a> ConversationalAiToolsDelete<'a> {
     /// If set to true, the tool will be deleted regardless of whether it is used by any agents and it will be removed from the dependent agents and branches.
     ///
     /// Defaults to `false`.
-    pub fn force(mut self, value: bool) -> Self {
-        self.force = Some(value);
+    pub fn force(mut self, value: impl Into<bool>) -> Self {
+        self.force = Some(value.into());
         self
     }
 
@@ -8398,8 +8407,8 @@ impl<'a> ConversationalAiToolsGetDependentAgents<'a> {
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -8517,14 +8526,14 @@ impl<'a> ConversationalAiToolsExecutionsGet<'a> {
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
     /// Filter by error status. If not provided, returns all executions.
-    pub fn is_error(mut self, value: bool) -> Self {
-        self.is_error = Some(value);
+    pub fn is_error(mut self, value: impl Into<bool>) -> Self {
+        self.is_error = Some(value.into());
         self
     }
 
@@ -8541,14 +8550,14 @@ impl<'a> ConversationalAiToolsExecutionsGet<'a> {
     }
 
     /// Filter executions from this Unix timestamp (inclusive).
-    pub fn start_time(mut self, value: f64) -> Self {
-        self.start_time = Some(value);
+    pub fn start_time(mut self, value: impl Into<f64>) -> Self {
+        self.start_time = Some(value.into());
         self
     }
 
     /// Filter executions until this Unix timestamp (inclusive).
-    pub fn end_time(mut self, value: f64) -> Self {
-        self.end_time = Some(value);
+    pub fn end_time(mut self, value: impl Into<f64>) -> Self {
+        self.end_time = Some(value.into());
         self
     }
 
@@ -8746,14 +8755,14 @@ impl<'a> ConversationalAiUsersList<'a> {
     }
 
     /// Unix timestamp (in seconds) to filter conversations up to this start date.
-    pub fn call_start_before_unix(mut self, value: i64) -> Self {
-        self.call_start_before_unix = Some(value);
+    pub fn call_start_before_unix(mut self, value: impl Into<i64>) -> Self {
+        self.call_start_before_unix = Some(value.into());
         self
     }
 
     /// Unix timestamp (in seconds) to filter conversations after to this start date.
-    pub fn call_start_after_unix(mut self, value: i64) -> Self {
-        self.call_start_after_unix = Some(value);
+    pub fn call_start_after_unix(mut self, value: impl Into<i64>) -> Self {
+        self.call_start_after_unix = Some(value.into());
         self
     }
 
@@ -8766,24 +8775,24 @@ impl<'a> ConversationalAiUsersList<'a> {
     /// How many users to return at maximum. Defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
     /// The field to sort the results by. Defaults to last_contact_unix_secs.
     ///
     /// Defaults to `"last_contact_unix_secs"`.
-    pub fn sort_by(mut self, value: types::UsersSortBy) -> Self {
-        self.sort_by = Some(value);
+    pub fn sort_by(mut self, value: impl Into<types::UsersSortBy>) -> Self {
+        self.sort_by = Some(value.into());
         self
     }
 
     /// The direction to sort the results
     ///
     /// Defaults to `"desc"`.
-    pub fn sort_direction(mut self, value: types::SortDirection) -> Self {
-        self.sort_direction = Some(value);
+    pub fn sort_direction(mut self, value: impl Into<types::SortDirection>) -> Self {
+        self.sort_direction = Some(value.into());
         self
     }
 

@@ -153,14 +153,14 @@ impl<'a> DubbingList<'a> {
     /// How many dubs to return at maximum. Can not exceed 200, defaults to 100.
     ///
     /// Defaults to `100`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
     /// What state the dub is currently in.
-    pub fn dubbing_status(mut self, value: types::DubbingListDubbingStatus) -> Self {
-        self.dubbing_status = Some(value);
+    pub fn dubbing_status(mut self, value: impl Into<types::DubbingListDubbingStatus>) -> Self {
+        self.dubbing_status = Some(value.into());
         self
     }
 
@@ -203,24 +203,27 @@ impl<'a> DubbingList<'a> {
     /// Filters who created the resources being listed, whether it was the user running the request or someone else that shared the resource with them.
     ///
     /// Defaults to `"all"`.
-    pub fn filter_by_creator(mut self, value: types::DubbingListFilterByCreator) -> Self {
-        self.filter_by_creator = Some(value);
+    pub fn filter_by_creator(
+        mut self,
+        value: impl Into<types::DubbingListFilterByCreator>,
+    ) -> Self {
+        self.filter_by_creator = Some(value.into());
         self
     }
 
     /// The field to use for ordering results from this query.
     ///
     /// Defaults to `"created_at"`.
-    pub fn order_by(mut self, value: types::DubbingListOrderBy) -> Self {
-        self.order_by = Some(value);
+    pub fn order_by(mut self, value: impl Into<types::DubbingListOrderBy>) -> Self {
+        self.order_by = Some(value.into());
         self
     }
 
     /// The order direction to use for results from this query.
     ///
     /// Defaults to `"DESCENDING"`.
-    pub fn order_direction(mut self, value: types::DubbingListOrderDirection) -> Self {
-        self.order_direction = Some(value);
+    pub fn order_direction(mut self, value: impl Into<types::DubbingListOrderDirection>) -> Self {
+        self.order_direction = Some(value.into());
         self
     }
 
@@ -483,8 +486,8 @@ impl<'a> DubbingProjectList<'a> {
     /// Number of projects per page (max 100).
     ///
     /// Defaults to `20`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -497,8 +500,11 @@ impl<'a> DubbingProjectList<'a> {
     /// Sort by creation time (default 'DESCENDING').
     ///
     /// Defaults to `"DESCENDING"`.
-    pub fn sort_direction(mut self, value: types::DubbingProjectListSortDirection) -> Self {
-        self.sort_direction = Some(value);
+    pub fn sort_direction(
+        mut self,
+        value: impl Into<types::DubbingProjectListSortDirection>,
+    ) -> Self {
+        self.sort_direction = Some(value.into());
         self
     }
 
@@ -730,8 +736,8 @@ impl<'a> DubbingProjectLanguageList<'a> {
     /// Number of language targets per page (max 100).
     ///
     /// Defaults to `20`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -1539,8 +1545,8 @@ impl<'a> DubbingTranscriptGet<'a> {
     /// Format to return transcript in. For subtitles use either 'srt' or 'webvtt', and for a full transcript use 'json'. The 'json' format is not yet supported for Dubbing Studio.
     ///
     /// Defaults to `"srt"`.
-    pub fn format_type(mut self, value: types::DubbingTranscriptGetFormatType) -> Self {
-        self.format_type = Some(value);
+    pub fn format_type(mut self, value: impl Into<types::DubbingTranscriptGetFormatType>) -> Self {
+        self.format_type = Some(value.into());
         self
     }
 

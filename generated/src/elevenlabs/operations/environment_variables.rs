@@ -119,8 +119,8 @@ impl<'a> EnvironmentVariablesList<'a> {
     /// Number of items to return (1-100)
     ///
     /// Defaults to `100`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -137,8 +137,8 @@ impl<'a> EnvironmentVariablesList<'a> {
     }
 
     /// Filter by variable type
-    pub fn type_(mut self, value: types::EnvironmentVariablesListType) -> Self {
-        self.type_ = Some(value);
+    pub fn type_(mut self, value: impl Into<types::EnvironmentVariablesListType>) -> Self {
+        self.type_ = Some(value.into());
         self
     }
 

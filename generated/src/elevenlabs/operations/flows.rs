@@ -122,14 +122,14 @@ impl<'a> FlowsImageList<'a> {
     /// How many generations to return per page.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
     /// Only return generations with this lifecycle status.
-    pub fn status(mut self, value: types::FlowsVideoListStatus) -> Self {
-        self.status = Some(value);
+    pub fn status(mut self, value: impl Into<types::FlowsVideoListStatus>) -> Self {
+        self.status = Some(value.into());
         self
     }
 
@@ -297,14 +297,14 @@ impl<'a> FlowsTextToSpeechList<'a> {
     /// How many generations to return per page.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
     /// Only return generations with this lifecycle status.
-    pub fn status(mut self, value: types::FlowsVideoListStatus) -> Self {
-        self.status = Some(value);
+    pub fn status(mut self, value: impl Into<types::FlowsVideoListStatus>) -> Self {
+        self.status = Some(value.into());
         self
     }
 
@@ -472,14 +472,14 @@ impl<'a> FlowsVideoList<'a> {
     /// How many generations to return per page.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
     /// Only return generations with this lifecycle status.
-    pub fn status(mut self, value: types::FlowsVideoListStatus) -> Self {
-        self.status = Some(value);
+    pub fn status(mut self, value: impl Into<types::FlowsVideoListStatus>) -> Self {
+        self.status = Some(value.into());
         self
     }
 

@@ -133,8 +133,8 @@ impl<'a> HistoryList<'a> {
     /// How many history items to return at maximum. Can not exceed 1000, defaults to 100.
     ///
     /// Defaults to `100`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -157,22 +157,22 @@ impl<'a> HistoryList<'a> {
     }
 
     /// Unix timestamp to filter history items before this date (exclusive).
-    pub fn date_before_unix(mut self, value: i64) -> Self {
-        self.date_before_unix = Some(value);
+    pub fn date_before_unix(mut self, value: impl Into<i64>) -> Self {
+        self.date_before_unix = Some(value.into());
         self
     }
 
     /// Unix timestamp to filter history items after this date (inclusive).
-    pub fn date_after_unix(mut self, value: i64) -> Self {
-        self.date_after_unix = Some(value);
+    pub fn date_after_unix(mut self, value: impl Into<i64>) -> Self {
+        self.date_after_unix = Some(value.into());
         self
     }
 
     /// Sort direction for the results.
     ///
     /// Defaults to `"desc"`.
-    pub fn sort_direction(mut self, value: types::HistoryListSortDirection) -> Self {
-        self.sort_direction = Some(value);
+    pub fn sort_direction(mut self, value: impl Into<types::HistoryListSortDirection>) -> Self {
+        self.sort_direction = Some(value.into());
         self
     }
 
@@ -183,8 +183,8 @@ impl<'a> HistoryList<'a> {
     }
 
     /// Source of the generated history item
-    pub fn source(mut self, value: types::HistoryListSource) -> Self {
-        self.source = Some(value);
+    pub fn source(mut self, value: impl Into<types::HistoryListSource>) -> Self {
+        self.source = Some(value.into());
         self
     }
 

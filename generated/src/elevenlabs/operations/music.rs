@@ -161,8 +161,8 @@ impl<'a> MusicVideoToMusic<'a> {
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
-    pub fn output_format(mut self, value: types::AllowedOutputFormats) -> Self {
-        self.output_format = Some(value);
+    pub fn output_format(mut self, value: impl Into<types::AllowedOutputFormats>) -> Self {
+        self.output_format = Some(value.into());
         self
     }
 
@@ -208,8 +208,8 @@ impl<'a> MusicCompose<'a> {
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. Use "auto" (the default) to let the API pick the best format for the selected model: mp3_44100_128 for v1 models and mp3_48000_192 for v2 models.
     ///
     /// Defaults to `"auto"`.
-    pub fn output_format(mut self, value: types::MusicComposeOutputFormat) -> Self {
-        self.output_format = Some(value);
+    pub fn output_format(mut self, value: impl Into<types::MusicComposeOutputFormat>) -> Self {
+        self.output_format = Some(value.into());
         self
     }
 
@@ -261,8 +261,8 @@ impl<'a> MusicComposeDetailed<'a> {
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. Use "auto" (the default) to let the API pick the best format for the selected model: mp3_44100_128 for v1 models and mp3_48000_192 for v2 models.
     ///
     /// Defaults to `"auto"`.
-    pub fn output_format(mut self, value: types::MusicComposeOutputFormat) -> Self {
-        self.output_format = Some(value);
+    pub fn output_format(mut self, value: impl Into<types::MusicComposeOutputFormat>) -> Self {
+        self.output_format = Some(value.into());
         self
     }
 
@@ -318,8 +318,8 @@ impl<'a> MusicComposeDetailedStream<'a> {
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. Use "auto" (the default) to let the API pick the best format for the selected model: mp3_44100_128 for v1 models and mp3_48000_192 for v2 models.
     ///
     /// Defaults to `"auto"`.
-    pub fn output_format(mut self, value: types::MusicComposeOutputFormat) -> Self {
-        self.output_format = Some(value);
+    pub fn output_format(mut self, value: impl Into<types::MusicComposeOutputFormat>) -> Self {
+        self.output_format = Some(value.into());
         self
     }
 
@@ -377,8 +377,8 @@ impl<'a> MusicStream<'a> {
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. Use "auto" (the default) to let the API pick the best format for the selected model: mp3_44100_128 for v1 models and mp3_48000_192 for v2 models.
     ///
     /// Defaults to `"auto"`.
-    pub fn output_format(mut self, value: types::MusicComposeOutputFormat) -> Self {
-        self.output_format = Some(value);
+    pub fn output_format(mut self, value: impl Into<types::MusicComposeOutputFormat>) -> Self {
+        self.output_format = Some(value.into());
         self
     }
 
@@ -431,8 +431,8 @@ impl<'a> MusicSeparateStems<'a> {
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
-    pub fn output_format(mut self, value: types::AllowedOutputFormats) -> Self {
-        self.output_format = Some(value);
+    pub fn output_format(mut self, value: impl Into<types::AllowedOutputFormats>) -> Self {
+        self.output_format = Some(value.into());
         self
     }
 
@@ -615,36 +615,36 @@ impl<'a> MusicFinetunesList<'a> {
     /// How many finetunes to return. Max 150, default 50.
     ///
     /// Defaults to `50`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
     /// Filter by visibility. 'private' returns private finetunes; 'workspace' returns workspace-shared finetunes; 'public' returns public finetunes, which are currently ElevenLabs curated finetunes. Omit to return all accessible finetunes.
-    pub fn visibility(mut self, value: types::FinetuneVisibility) -> Self {
-        self.visibility = Some(value);
+    pub fn visibility(mut self, value: impl Into<types::FinetuneVisibility>) -> Self {
+        self.visibility = Some(value.into());
         self
     }
 
     /// Filter by creator. 'self' returns finetunes you created; 'workspace' returns finetunes created by workspace teammates; 'elevenlabs' returns ElevenLabs curated finetunes. Omit to return finetunes from all creators.
-    pub fn created_by(mut self, value: types::FinetuneCreatedBy) -> Self {
-        self.created_by = Some(value);
+    pub fn created_by(mut self, value: impl Into<types::FinetuneCreatedBy>) -> Self {
+        self.created_by = Some(value.into());
         self
     }
 
     /// Sort by field (created_at or name)
     ///
     /// Defaults to `"created_at"`.
-    pub fn sort(mut self, value: types::MusicFinetunesListSort) -> Self {
-        self.sort = Some(value);
+    pub fn sort(mut self, value: impl Into<types::MusicFinetunesListSort>) -> Self {
+        self.sort = Some(value.into());
         self
     }
 
     /// Sort direction (asc or desc)
     ///
     /// Defaults to `"desc"`.
-    pub fn sort_direction(mut self, value: types::HistoryListSortDirection) -> Self {
-        self.sort_direction = Some(value);
+    pub fn sort_direction(mut self, value: impl Into<types::HistoryListSortDirection>) -> Self {
+        self.sort_direction = Some(value.into());
         self
     }
 

@@ -171,16 +171,16 @@ impl<'a> ProductionsOrdersList<'a> {
     /// Maximum number of orders to return per page.
     ///
     /// Defaults to `20`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
     /// Number of orders to skip for pagination.
     ///
     /// Defaults to `0`.
-    pub fn offset(mut self, value: i64) -> Self {
-        self.offset = Some(value);
+    pub fn offset(mut self, value: impl Into<i64>) -> Self {
+        self.offset = Some(value.into());
         self
     }
 
@@ -191,14 +191,14 @@ impl<'a> ProductionsOrdersList<'a> {
     }
 
     /// Filter orders created on or after this date.
-    pub fn start_date(mut self, value: api_runtime::Timestamp) -> Self {
-        self.start_date = Some(value);
+    pub fn start_date(mut self, value: impl Into<api_runtime::Timestamp>) -> Self {
+        self.start_date = Some(value.into());
         self
     }
 
     /// Filter orders created on or before this date.
-    pub fn end_date(mut self, value: api_runtime::Timestamp) -> Self {
-        self.end_date = Some(value);
+    pub fn end_date(mut self, value: impl Into<api_runtime::Timestamp>) -> Self {
+        self.end_date = Some(value.into());
         self
     }
 

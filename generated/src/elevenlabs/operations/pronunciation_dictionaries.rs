@@ -216,16 +216,16 @@ impl<'a> PronunciationDictionariesList<'a> {
     /// How many pronunciation dictionaries to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
     /// Which field to sort by, one of 'created_at_unix' or 'name'.
     ///
     /// Defaults to `"creation_time_unix"`.
-    pub fn sort(mut self, value: types::PronunciationDictionariesListSort) -> Self {
-        self.sort = Some(value);
+    pub fn sort(mut self, value: impl Into<types::PronunciationDictionariesListSort>) -> Self {
+        self.sort = Some(value.into());
         self
     }
 
@@ -240,8 +240,8 @@ impl<'a> PronunciationDictionariesList<'a> {
     /// Whether to include archived pronunciation dictionaries in the response.
     ///
     /// Defaults to `true`.
-    pub fn include_archived(mut self, value: bool) -> Self {
-        self.include_archived = Some(value);
+    pub fn include_archived(mut self, value: impl Into<bool>) -> Self {
+        self.include_archived = Some(value.into());
         self
     }
 

@@ -128,8 +128,8 @@ impl<'a> SpeechEngineList<'a> {
     /// How many Speech Engines to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -142,14 +142,14 @@ impl<'a> SpeechEngineList<'a> {
     /// The direction to sort the results
     ///
     /// Defaults to `"desc"`.
-    pub fn sort_direction(mut self, value: types::SortDirection) -> Self {
-        self.sort_direction = Some(value);
+    pub fn sort_direction(mut self, value: impl Into<types::SortDirection>) -> Self {
+        self.sort_direction = Some(value.into());
         self
     }
 
     /// The field to sort the results by
-    pub fn sort_by(mut self, value: types::AgentSortBy) -> Self {
-        self.sort_by = Some(value);
+    pub fn sort_by(mut self, value: impl Into<types::AgentSortBy>) -> Self {
+        self.sort_by = Some(value.into());
         self
     }
 

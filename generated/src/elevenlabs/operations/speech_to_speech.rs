@@ -80,8 +80,8 @@ impl<'a> SpeechToSpeechConvert<'a> {
     /// When enable_logging is set to false zero retention mode will be used for the request. This will mean history features are unavailable for this request, including request stitching. Zero retention mode may only be used by enterprise customers.
     ///
     /// Defaults to `true`.
-    pub fn enable_logging(mut self, value: bool) -> Self {
-        self.enable_logging = Some(value);
+    pub fn enable_logging(mut self, value: impl Into<bool>) -> Self {
+        self.enable_logging = Some(value.into());
         self
     }
 
@@ -94,16 +94,19 @@ impl<'a> SpeechToSpeechConvert<'a> {
     ///
     /// Defaults to None.
     #[deprecated]
-    pub fn optimize_streaming_latency(mut self, value: i64) -> Self {
-        self.optimize_streaming_latency = Some(value);
+    pub fn optimize_streaming_latency(mut self, value: impl Into<i64>) -> Self {
+        self.optimize_streaming_latency = Some(value.into());
         self
     }
 
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
-    pub fn output_format(mut self, value: types::TextToSpeechConvertOutputFormat) -> Self {
-        self.output_format = Some(value);
+    pub fn output_format(
+        mut self,
+        value: impl Into<types::TextToSpeechConvertOutputFormat>,
+    ) -> Self {
+        self.output_format = Some(value.into());
         self
     }
 
@@ -158,8 +161,8 @@ impl<'a> SpeechToSpeechStream<'a> {
     /// When enable_logging is set to false zero retention mode will be used for the request. This will mean history features are unavailable for this request, including request stitching. Zero retention mode may only be used by enterprise customers.
     ///
     /// Defaults to `true`.
-    pub fn enable_logging(mut self, value: bool) -> Self {
-        self.enable_logging = Some(value);
+    pub fn enable_logging(mut self, value: impl Into<bool>) -> Self {
+        self.enable_logging = Some(value.into());
         self
     }
 
@@ -172,16 +175,19 @@ impl<'a> SpeechToSpeechStream<'a> {
     ///
     /// Defaults to None.
     #[deprecated]
-    pub fn optimize_streaming_latency(mut self, value: i64) -> Self {
-        self.optimize_streaming_latency = Some(value);
+    pub fn optimize_streaming_latency(mut self, value: impl Into<i64>) -> Self {
+        self.optimize_streaming_latency = Some(value.into());
         self
     }
 
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
-    pub fn output_format(mut self, value: types::TextToSpeechStreamOutputFormat) -> Self {
-        self.output_format = Some(value);
+    pub fn output_format(
+        mut self,
+        value: impl Into<types::TextToSpeechStreamOutputFormat>,
+    ) -> Self {
+        self.output_format = Some(value.into());
         self
     }
 

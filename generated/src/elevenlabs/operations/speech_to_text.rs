@@ -66,8 +66,8 @@ impl<'a> SpeechToTextConvert<'a> {
     /// When enable_logging is set to false zero retention mode will be used for the request. This will mean log and transcript storage features are unavailable for this request. Zero retention mode may only be used by enterprise customers.
     ///
     /// Defaults to `true`.
-    pub fn enable_logging(mut self, value: bool) -> Self {
-        self.enable_logging = Some(value);
+    pub fn enable_logging(mut self, value: impl Into<bool>) -> Self {
+        self.enable_logging = Some(value.into());
         self
     }
 

@@ -51,8 +51,8 @@ impl<'a> TextToSoundEffectsConvert<'a> {
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
-    pub fn output_format(mut self, value: types::AllowedOutputFormats) -> Self {
-        self.output_format = Some(value);
+    pub fn output_format(mut self, value: impl Into<types::AllowedOutputFormats>) -> Self {
+        self.output_format = Some(value.into());
         self
     }
 

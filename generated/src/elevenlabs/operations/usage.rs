@@ -59,38 +59,41 @@ impl<'a> UsageGet<'a> {
     /// Whether or not to include the statistics of the entire workspace.
     ///
     /// Defaults to `false`.
-    pub fn include_workspace_metrics(mut self, value: bool) -> Self {
-        self.include_workspace_metrics = Some(value);
+    pub fn include_workspace_metrics(mut self, value: impl Into<bool>) -> Self {
+        self.include_workspace_metrics = Some(value.into());
         self
     }
 
     /// How to break down the information. Cannot be "user" if include_workspace_metrics is False.
     ///
     /// Defaults to `"none"`.
-    pub fn breakdown_type(mut self, value: types::BreakdownTypes) -> Self {
-        self.breakdown_type = Some(value);
+    pub fn breakdown_type(mut self, value: impl Into<types::BreakdownTypes>) -> Self {
+        self.breakdown_type = Some(value.into());
         self
     }
 
     /// How to aggregate usage data over time. Can be "hour", "day", "week", "month", or "cumulative".
     ///
     /// Defaults to `"day"`.
-    pub fn aggregation_interval(mut self, value: types::UsageAggregationInterval) -> Self {
-        self.aggregation_interval = Some(value);
+    pub fn aggregation_interval(
+        mut self,
+        value: impl Into<types::UsageAggregationInterval>,
+    ) -> Self {
+        self.aggregation_interval = Some(value.into());
         self
     }
 
     /// Aggregation bucket size in seconds. Overrides the aggregation interval.
-    pub fn aggregation_bucket_size(mut self, value: i64) -> Self {
-        self.aggregation_bucket_size = Some(value);
+    pub fn aggregation_bucket_size(mut self, value: impl Into<i64>) -> Self {
+        self.aggregation_bucket_size = Some(value.into());
         self
     }
 
     /// Which metric to aggregate.
     ///
     /// Defaults to `"credits"`.
-    pub fn metric(mut self, value: types::MetricType) -> Self {
-        self.metric = Some(value);
+    pub fn metric(mut self, value: impl Into<types::MetricType>) -> Self {
+        self.metric = Some(value.into());
         self
     }
 

@@ -259,8 +259,8 @@ impl<'a> VoicesGetAll<'a> {
     /// If set to true, legacy premade voices will be included in responses from /v1/voices
     ///
     /// Defaults to `false`.
-    pub fn show_legacy(mut self, value: bool) -> Self {
-        self.show_legacy = Some(value);
+    pub fn show_legacy(mut self, value: impl Into<bool>) -> Self {
+        self.show_legacy = Some(value.into());
         self
     }
 
@@ -301,8 +301,8 @@ impl<'a> VoicesGet<'a> {
     ///
     /// Defaults to `true`.
     #[deprecated]
-    pub fn with_settings(mut self, value: bool) -> Self {
-        self.with_settings = Some(value);
+    pub fn with_settings(mut self, value: impl Into<bool>) -> Self {
+        self.with_settings = Some(value.into());
         self
     }
 
@@ -369,8 +369,8 @@ impl<'a> VoicesSearch<'a> {
     /// How many voices to return at maximum. Can not exceed 100, defaults to 10. Page 0 may include more voices due to default voices being included.
     ///
     /// Defaults to `10`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -447,34 +447,34 @@ impl<'a> VoicesSearch<'a> {
     }
 
     /// Filter to voices whose sharing notice period is at least the given number of days.
-    pub fn min_notice_period_days(mut self, value: i64) -> Self {
-        self.min_notice_period_days = Some(value);
+    pub fn min_notice_period_days(mut self, value: impl Into<i64>) -> Self {
+        self.min_notice_period_days = Some(value.into());
         self
     }
 
     /// Whether to include voices that have a custom sharing rate. Defaults to including them.
-    pub fn include_custom_rates(mut self, value: bool) -> Self {
-        self.include_custom_rates = Some(value);
+    pub fn include_custom_rates(mut self, value: impl Into<bool>) -> Self {
+        self.include_custom_rates = Some(value.into());
         self
     }
 
     /// Whether to include voices that have live moderation enabled. Defaults to including them.
-    pub fn include_live_moderated(mut self, value: bool) -> Self {
-        self.include_live_moderated = Some(value);
+    pub fn include_live_moderated(mut self, value: impl Into<bool>) -> Self {
+        self.include_live_moderated = Some(value.into());
         self
     }
 
     /// When true, only return studio-quality voices (those whose category is 'high_quality').
-    pub fn high_quality(mut self, value: bool) -> Self {
-        self.high_quality = Some(value);
+    pub fn high_quality(mut self, value: impl Into<bool>) -> Self {
+        self.high_quality = Some(value.into());
         self
     }
 
     /// Whether to include the total count of voices found in the response. NOTE: The total_count value is a live snapshot and may change between requests as users create, modify, or delete voices. For pagination, rely on the has_more flag instead. Only enable this when you actually need the total count (e.g., for display purposes), as it incurs a performance cost.
     ///
     /// Defaults to `true`.
-    pub fn include_total_count(mut self, value: bool) -> Self {
-        self.include_total_count = Some(value);
+    pub fn include_total_count(mut self, value: impl Into<bool>) -> Self {
+        self.include_total_count = Some(value.into());
         self
     }
 
@@ -659,8 +659,8 @@ impl<'a> VoicesGetShared<'a> {
     /// How many shared voices to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
-    pub fn page_size(mut self, value: i64) -> Self {
-        self.page_size = Some(value);
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
 
@@ -721,34 +721,34 @@ impl<'a> VoicesGetShared<'a> {
     /// Filter featured voices
     ///
     /// Defaults to `false`.
-    pub fn featured(mut self, value: bool) -> Self {
-        self.featured = Some(value);
+    pub fn featured(mut self, value: impl Into<bool>) -> Self {
+        self.featured = Some(value.into());
         self
     }
 
     /// Filter voices with a minimum notice period of the given number of days.
-    pub fn min_notice_period_days(mut self, value: i64) -> Self {
-        self.min_notice_period_days = Some(value);
+    pub fn min_notice_period_days(mut self, value: impl Into<i64>) -> Self {
+        self.min_notice_period_days = Some(value.into());
         self
     }
 
     /// Include/exclude voices with custom rates
-    pub fn include_custom_rates(mut self, value: bool) -> Self {
-        self.include_custom_rates = Some(value);
+    pub fn include_custom_rates(mut self, value: impl Into<bool>) -> Self {
+        self.include_custom_rates = Some(value.into());
         self
     }
 
     /// Include/exclude voices that are live moderated
-    pub fn include_live_moderated(mut self, value: bool) -> Self {
-        self.include_live_moderated = Some(value);
+    pub fn include_live_moderated(mut self, value: impl Into<bool>) -> Self {
+        self.include_live_moderated = Some(value.into());
         self
     }
 
     /// Filter voices that are enabled for the reader app
     ///
     /// Defaults to `false`.
-    pub fn reader_app_enabled(mut self, value: bool) -> Self {
-        self.reader_app_enabled = Some(value);
+    pub fn reader_app_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.reader_app_enabled = Some(value.into());
         self
     }
 
@@ -767,8 +767,8 @@ impl<'a> VoicesGetShared<'a> {
     }
 
     /// Defaults to `0`.
-    pub fn page(mut self, value: i64) -> Self {
-        self.page = Some(value);
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
 
@@ -1323,8 +1323,8 @@ impl<'a> VoicesPvcSamplesAudioGet<'a> {
     /// If set will remove background noise for voice samples using our audio isolation model. If the samples do not include background noise, it can make the quality worse.
     ///
     /// Defaults to `false`.
-    pub fn remove_background_noise(mut self, value: bool) -> Self {
-        self.remove_background_noise = Some(value);
+    pub fn remove_background_noise(mut self, value: impl Into<bool>) -> Self {
+        self.remove_background_noise = Some(value.into());
         self
     }
 

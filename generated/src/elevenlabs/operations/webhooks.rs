@@ -103,8 +103,8 @@ impl<'a> WebhooksList<'a> {
     /// Whether to include active usages of the webhook, only usable by admins
     ///
     /// Defaults to `false`.
-    pub fn include_usages(mut self, value: bool) -> Self {
-        self.include_usages = Some(value);
+    pub fn include_usages(mut self, value: impl Into<bool>) -> Self {
+        self.include_usages = Some(value.into());
         self
     }
 

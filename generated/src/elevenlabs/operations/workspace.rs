@@ -263,8 +263,8 @@ impl<'a> WorkspaceAuditLogsList<'a> {
     /// Maximum number of entries per page
     ///
     /// Defaults to `50`.
-    pub fn limit(mut self, value: i64) -> Self {
-        self.limit = Some(value);
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
 
@@ -275,14 +275,14 @@ impl<'a> WorkspaceAuditLogsList<'a> {
     }
 
     /// Only include entries at or after this time (ms since epoch)
-    pub fn time_from_unix_ms(mut self, value: i64) -> Self {
-        self.time_from_unix_ms = Some(value);
+    pub fn time_from_unix_ms(mut self, value: impl Into<i64>) -> Self {
+        self.time_from_unix_ms = Some(value.into());
         self
     }
 
     /// Only include entries at or before this time (ms since epoch)
-    pub fn time_to_unix_ms(mut self, value: i64) -> Self {
-        self.time_to_unix_ms = Some(value);
+    pub fn time_to_unix_ms(mut self, value: impl Into<i64>) -> Self {
+        self.time_to_unix_ms = Some(value.into());
         self
     }
 

@@ -16,6 +16,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/ActorModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ActorModel {
     /// User who performed the action
     pub user: UserModel,
@@ -73,12 +74,51 @@ impl<'de> Deserialize<'de> for ActorModel {
 impl ActorModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(user: UserModel) -> Self {
+    pub fn new(user: impl Into<UserModel>) -> Self {
         Self {
-            user,
+            user: user.into(),
             app_name: Nullable::Absent,
             app_uid: Nullable::Absent,
             session: Nullable::Absent,
         }
+    }
+
+    /// Sets `app_name`.
+    pub fn app_name(mut self, value: impl Into<String>) -> Self {
+        self.app_name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `app_name` to an explicit `null`.
+    #[inline]
+    pub fn app_name_null(mut self) -> Self {
+        self.app_name = Nullable::Null;
+        self
+    }
+
+    /// Sets `app_uid`.
+    pub fn app_uid(mut self, value: impl Into<String>) -> Self {
+        self.app_uid = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `app_uid` to an explicit `null`.
+    #[inline]
+    pub fn app_uid_null(mut self) -> Self {
+        self.app_uid = Nullable::Null;
+        self
+    }
+
+    /// Sets `session`.
+    pub fn session(mut self, value: impl Into<Value>) -> Self {
+        self.session = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `session` to an explicit `null`.
+    #[inline]
+    pub fn session_null(mut self) -> Self {
+        self.session = Nullable::Null;
+        self
     }
 }

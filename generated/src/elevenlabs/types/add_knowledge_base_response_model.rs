@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AddKnowledgeBaseResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AddKnowledgeBaseResponseModel {
     pub id: String,
     pub name: String,
@@ -67,5 +68,14 @@ impl AddKnowledgeBaseResponseModel {
             name: name.into(),
             folder_path: None,
         }
+    }
+
+    /// Sets `folder_path`.
+    pub fn folder_path(
+        mut self,
+        value: impl IntoIterator<Item = KnowledgeBaseFolderPathSegmentSummaryResponseModel>,
+    ) -> Self {
+        self.folder_path = Some(value.into_iter().collect());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AddPronunciationDictionaryResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AddPronunciationDictionaryResponseModel {
     /// The ID of the created pronunciation dictionary.
     pub id: String,
@@ -119,26 +120,42 @@ impl AddPronunciationDictionaryResponseModel {
         id: impl Into<String>,
         name: impl Into<String>,
         created_by: impl Into<String>,
-        creation_time_unix: i64,
+        creation_time_unix: impl Into<i64>,
         version_id: impl Into<String>,
-        version_rules_num: i64,
-        permission_on_resource: Option<AddPronunciationDictionaryResponseModelPermissionOnResource>,
+        version_rules_num: impl Into<i64>,
+        permission_on_resource: impl Into<
+            Option<AddPronunciationDictionaryResponseModelPermissionOnResource>,
+        >,
     ) -> Self {
         Self {
             id: id.into(),
             name: name.into(),
             created_by: created_by.into(),
-            creation_time_unix,
+            creation_time_unix: creation_time_unix.into(),
             version_id: version_id.into(),
-            version_rules_num,
+            version_rules_num: version_rules_num.into(),
             description: Nullable::Absent,
-            permission_on_resource,
+            permission_on_resource: permission_on_resource.into(),
         }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
     }
 }
 
 /// Schema: `#/components/schemas/AddPronunciationDictionaryResponseModel/properties/permission_on_resource/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AddPronunciationDictionaryResponseModelPermissionOnResource {
     /// `"admin"`
     Admin,
@@ -192,3 +209,5 @@ impl<'de> Deserialize<'de> for AddPronunciationDictionaryResponseModelPermission
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AddPronunciationDictionaryResponseModelPermissionOnResource);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AddTicketCommentRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AddTicketCommentRequestModel {
     /// A comment discussing how to resolve the ticket.
     pub comment: String,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AddVoiceIVCResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AddVoiceIvcResponseModel {
     /// The ID of the newly created voice.
     pub voice_id: String,
@@ -57,10 +58,10 @@ impl<'de> Deserialize<'de> for AddVoiceIvcResponseModel {
 impl AddVoiceIvcResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(voice_id: impl Into<String>, requires_verification: bool) -> Self {
+    pub fn new(voice_id: impl Into<String>, requires_verification: impl Into<bool>) -> Self {
         Self {
             voice_id: voice_id.into(),
-            requires_verification,
+            requires_verification: requires_verification.into(),
         }
     }
 }

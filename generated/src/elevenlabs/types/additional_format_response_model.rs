@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AdditionalFormatResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AdditionalFormatResponseModel {
     /// The requested format.
     pub requested_format: String,
@@ -97,14 +98,14 @@ impl AdditionalFormatResponseModel {
         requested_format: impl Into<String>,
         file_extension: impl Into<String>,
         content_type: impl Into<String>,
-        is_base64_encoded: bool,
+        is_base64_encoded: impl Into<bool>,
         content: impl Into<String>,
     ) -> Self {
         Self {
             requested_format: requested_format.into(),
             file_extension: file_extension.into(),
             content_type: content_type.into(),
-            is_base64_encoded,
+            is_base64_encoded: is_base64_encoded.into(),
             content: content.into(),
         }
     }

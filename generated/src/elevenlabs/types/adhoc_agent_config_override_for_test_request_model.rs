@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AdhocAgentConfigOverrideForTestRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AdhocAgentConfigOverrideForTestRequestModel {
     pub conversation_config: ConversationalConfigApiModelInput,
     pub platform_settings: AgentPlatformSettingsRequestModel,
@@ -66,13 +67,26 @@ impl AdhocAgentConfigOverrideForTestRequestModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        conversation_config: ConversationalConfigApiModelInput,
-        platform_settings: AgentPlatformSettingsRequestModel,
+        conversation_config: impl Into<ConversationalConfigApiModelInput>,
+        platform_settings: impl Into<AgentPlatformSettingsRequestModel>,
     ) -> Self {
         Self {
-            conversation_config,
-            platform_settings,
+            conversation_config: conversation_config.into(),
+            platform_settings: platform_settings.into(),
             workflow: Nullable::Absent,
         }
+    }
+
+    /// Sets `workflow`.
+    pub fn workflow(mut self, value: impl Into<AgentWorkflowRequestModel>) -> Self {
+        self.workflow = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workflow` to an explicit `null`.
+    #[inline]
+    pub fn workflow_null(mut self) -> Self {
+        self.workflow = Nullable::Null;
+        self
     }
 }

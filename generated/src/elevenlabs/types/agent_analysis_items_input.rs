@@ -16,6 +16,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/AgentAnalysisItems-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AgentAnalysisItemsInput {
     pub evaluation_criteria: Option<Vec<AgentAnalysisItemsInputEvaluationCriteriaItem>>,
     pub data_collection: Option<Vec<AgentAnalysisItemsInputDataCollectionItem>>,
@@ -55,9 +56,30 @@ impl<'de> Deserialize<'de> for AgentAnalysisItemsInput {
     }
 }
 
+impl AgentAnalysisItemsInput {
+    /// Sets `evaluation_criteria`.
+    pub fn evaluation_criteria(
+        mut self,
+        value: impl IntoIterator<Item = AgentAnalysisItemsInputEvaluationCriteriaItem>,
+    ) -> Self {
+        self.evaluation_criteria = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `data_collection`.
+    pub fn data_collection(
+        mut self,
+        value: impl IntoIterator<Item = AgentAnalysisItemsInputDataCollectionItem>,
+    ) -> Self {
+        self.data_collection = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/AgentAnalysisItems-Input/properties/evaluation_criteria/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AgentAnalysisItemsInputEvaluationCriteriaItem {
     AttachedUserEvaluationRef(AttachedUserEvaluationRef),
     AttachedSystemEvaluationRef(AttachedSystemEvaluationRef),
@@ -77,9 +99,16 @@ impl<'de> Deserialize<'de> for AgentAnalysisItemsInputEvaluationCriteriaItem {
     }
 }
 
+api_runtime::union_conversions!(
+    AgentAnalysisItemsInputEvaluationCriteriaItem,
+    AttachedUserEvaluationRef(AttachedUserEvaluationRef),
+    AttachedSystemEvaluationRef(AttachedSystemEvaluationRef)
+);
+
 /// Schema: `#/components/schemas/AgentAnalysisItems-Input/properties/data_collection/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AgentAnalysisItemsInputDataCollectionItem {
     AttachedUserDataCollectionRef(AttachedUserDataCollectionRef),
     AttachedSystemDataCollectionRef(AttachedSystemDataCollectionRef),
@@ -100,3 +129,9 @@ impl<'de> Deserialize<'de> for AgentAnalysisItemsInputDataCollectionItem {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    AgentAnalysisItemsInputDataCollectionItem,
+    AttachedUserDataCollectionRef(AttachedUserDataCollectionRef),
+    AttachedSystemDataCollectionRef(AttachedSystemDataCollectionRef)
+);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentBranchBasicInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentBranchBasicInfo {
     pub id: String,
     pub name: String,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentBranchResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentBranchResponse {
     pub id: String,
     pub name: String,
@@ -148,23 +149,70 @@ impl AgentBranchResponse {
         name: impl Into<String>,
         agent_id: impl Into<String>,
         description: impl Into<String>,
-        created_at: i64,
-        last_committed_at: i64,
-        is_archived: bool,
+        created_at: impl Into<i64>,
+        last_committed_at: impl Into<i64>,
+        is_archived: impl Into<bool>,
     ) -> Self {
         Self {
             id: id.into(),
             name: name.into(),
             agent_id: agent_id.into(),
             description: description.into(),
-            created_at,
-            last_committed_at,
-            is_archived,
+            created_at: created_at.into(),
+            last_committed_at: last_committed_at.into(),
+            is_archived: is_archived.into(),
             protection_status: None,
             access_info: Nullable::Absent,
             current_live_percentage: None,
             parent_branch: Nullable::Absent,
             most_recent_versions: None,
         }
+    }
+
+    /// Sets `protection_status`.
+    pub fn protection_status(mut self, value: impl Into<BranchProtectionStatus>) -> Self {
+        self.protection_status = Some(value.into());
+        self
+    }
+
+    /// Sets `access_info`.
+    pub fn access_info(mut self, value: impl Into<ResourceAccessInfo>) -> Self {
+        self.access_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `access_info` to an explicit `null`.
+    #[inline]
+    pub fn access_info_null(mut self) -> Self {
+        self.access_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `current_live_percentage`.
+    pub fn current_live_percentage(mut self, value: impl Into<f64>) -> Self {
+        self.current_live_percentage = Some(value.into());
+        self
+    }
+
+    /// Sets `parent_branch`.
+    pub fn parent_branch(mut self, value: impl Into<AgentBranchBasicInfo>) -> Self {
+        self.parent_branch = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parent_branch` to an explicit `null`.
+    #[inline]
+    pub fn parent_branch_null(mut self) -> Self {
+        self.parent_branch = Nullable::Null;
+        self
+    }
+
+    /// Sets `most_recent_versions`.
+    pub fn most_recent_versions(
+        mut self,
+        value: impl IntoIterator<Item = AgentVersionMetadata>,
+    ) -> Self {
+        self.most_recent_versions = Some(value.into_iter().collect());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentBranchSummary`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentBranchSummary {
     pub id: String,
     pub name: String,
@@ -174,18 +175,18 @@ impl AgentBranchSummary {
         name: impl Into<String>,
         agent_id: impl Into<String>,
         description: impl Into<String>,
-        created_at: i64,
-        last_committed_at: i64,
-        is_archived: bool,
+        created_at: impl Into<i64>,
+        last_committed_at: impl Into<i64>,
+        is_archived: impl Into<bool>,
     ) -> Self {
         Self {
             id: id.into(),
             name: name.into(),
             agent_id: agent_id.into(),
             description: description.into(),
-            created_at,
-            last_committed_at,
-            is_archived,
+            created_at: created_at.into(),
+            last_committed_at: last_committed_at.into(),
+            is_archived: is_archived.into(),
             protection_status: None,
             access_info: Nullable::Absent,
             current_live_percentage: None,
@@ -196,5 +197,94 @@ impl AgentBranchSummary {
             commits_behind: Nullable::Absent,
             merged_into_branch_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `protection_status`.
+    pub fn protection_status(mut self, value: impl Into<BranchProtectionStatus>) -> Self {
+        self.protection_status = Some(value.into());
+        self
+    }
+
+    /// Sets `access_info`.
+    pub fn access_info(mut self, value: impl Into<ResourceAccessInfo>) -> Self {
+        self.access_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `access_info` to an explicit `null`.
+    #[inline]
+    pub fn access_info_null(mut self) -> Self {
+        self.access_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `current_live_percentage`.
+    pub fn current_live_percentage(mut self, value: impl Into<f64>) -> Self {
+        self.current_live_percentage = Some(value.into());
+        self
+    }
+
+    /// Sets `parent_branch_id`.
+    pub fn parent_branch_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parent_branch_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_branch_id_null(mut self) -> Self {
+        self.parent_branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `draft_exists`.
+    pub fn draft_exists(mut self, value: impl Into<bool>) -> Self {
+        self.draft_exists = Some(value.into());
+        self
+    }
+
+    /// Sets `calls_7d`.
+    pub fn calls_7d(mut self, value: impl Into<i64>) -> Self {
+        self.calls_7d = Some(value.into());
+        self
+    }
+
+    /// Sets `commits_ahead`.
+    pub fn commits_ahead(mut self, value: impl Into<i64>) -> Self {
+        self.commits_ahead = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `commits_ahead` to an explicit `null`.
+    #[inline]
+    pub fn commits_ahead_null(mut self) -> Self {
+        self.commits_ahead = Nullable::Null;
+        self
+    }
+
+    /// Sets `commits_behind`.
+    pub fn commits_behind(mut self, value: impl Into<i64>) -> Self {
+        self.commits_behind = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `commits_behind` to an explicit `null`.
+    #[inline]
+    pub fn commits_behind_null(mut self) -> Self {
+        self.commits_behind = Nullable::Null;
+        self
+    }
+
+    /// Sets `merged_into_branch_id`.
+    pub fn merged_into_branch_id(mut self, value: impl Into<String>) -> Self {
+        self.merged_into_branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `merged_into_branch_id` to an explicit `null`.
+    #[inline]
+    pub fn merged_into_branch_id_null(mut self) -> Self {
+        self.merged_into_branch_id = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentCallLimits`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AgentCallLimits {
     /// The maximum number of concurrent conversations. -1 indicates that there is no maximum
     ///
@@ -62,5 +63,25 @@ impl<'de> Deserialize<'de> for AgentCallLimits {
             daily_limit: daily_limit_.unwrap_or_default(),
             bursting_enabled: bursting_enabled_.unwrap_or_default(),
         })
+    }
+}
+
+impl AgentCallLimits {
+    /// Sets `agent_concurrency_limit`.
+    pub fn agent_concurrency_limit(mut self, value: impl Into<i64>) -> Self {
+        self.agent_concurrency_limit = Some(value.into());
+        self
+    }
+
+    /// Sets `daily_limit`.
+    pub fn daily_limit(mut self, value: impl Into<i64>) -> Self {
+        self.daily_limit = Some(value.into());
+        self
+    }
+
+    /// Sets `bursting_enabled`.
+    pub fn bursting_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.bursting_enabled = Some(value.into());
+        self
     }
 }

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/AgentConfigAPIModel-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AgentConfigApiModelInput {
     /// If non-empty, the first message the agent will say. If empty, the agent waits for the user to start the discussion.
     ///
@@ -113,5 +114,66 @@ impl<'de> Deserialize<'de> for AgentConfigApiModelInput {
             text_behavior_overrides: text_behavior_overrides_.unwrap_or_default(),
             prompt: prompt_.unwrap_or_default(),
         })
+    }
+}
+
+impl AgentConfigApiModelInput {
+    /// Sets `first_message`.
+    pub fn first_message(mut self, value: impl Into<String>) -> Self {
+        self.first_message = Some(value.into());
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets `hinglish_mode`.
+    pub fn hinglish_mode(mut self, value: impl Into<bool>) -> Self {
+        self.hinglish_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `dynamic_variables`.
+    pub fn dynamic_variables(mut self, value: impl Into<DynamicVariablesConfig>) -> Self {
+        self.dynamic_variables = Some(value.into());
+        self
+    }
+
+    /// Sets `disable_first_message_interruptions`.
+    pub fn disable_first_message_interruptions(mut self, value: impl Into<bool>) -> Self {
+        self.disable_first_message_interruptions = Some(value.into());
+        self
+    }
+
+    /// Sets `max_conversation_duration_message`.
+    pub fn max_conversation_duration_message(mut self, value: impl Into<String>) -> Self {
+        self.max_conversation_duration_message = Some(value.into());
+        self
+    }
+
+    /// Sets `text_behavior_overrides`.
+    pub fn text_behavior_overrides(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, BehaviorOverride)>,
+    ) -> Self {
+        self.text_behavior_overrides =
+            Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `text_behavior_overrides` to an explicit `null`.
+    #[inline]
+    pub fn text_behavior_overrides_null(mut self) -> Self {
+        self.text_behavior_overrides = Nullable::Null;
+        self
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<PromptAgentApiModelInput>) -> Self {
+        self.prompt = Some(value.into());
+        self
     }
 }

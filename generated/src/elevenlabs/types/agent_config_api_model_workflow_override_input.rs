@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/AgentConfigAPIModelWorkflowOverride-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AgentConfigApiModelWorkflowOverrideInput {
     /// If non-empty, the first message the agent will say. If empty, the agent waits for the user to start the discussion.
     pub first_message: Nullable<String>,
@@ -106,5 +107,118 @@ impl<'de> Deserialize<'de> for AgentConfigApiModelWorkflowOverrideInput {
             text_behavior_overrides: text_behavior_overrides_.unwrap_or_default(),
             prompt: prompt_.unwrap_or_default(),
         })
+    }
+}
+
+impl AgentConfigApiModelWorkflowOverrideInput {
+    /// Sets `first_message`.
+    pub fn first_message(mut self, value: impl Into<String>) -> Self {
+        self.first_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `first_message` to an explicit `null`.
+    #[inline]
+    pub fn first_message_null(mut self) -> Self {
+        self.first_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
+    }
+
+    /// Sets `hinglish_mode`.
+    pub fn hinglish_mode(mut self, value: impl Into<bool>) -> Self {
+        self.hinglish_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `hinglish_mode` to an explicit `null`.
+    #[inline]
+    pub fn hinglish_mode_null(mut self) -> Self {
+        self.hinglish_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `dynamic_variables`.
+    pub fn dynamic_variables(
+        mut self,
+        value: impl Into<DynamicVariablesConfigWorkflowOverride>,
+    ) -> Self {
+        self.dynamic_variables = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `dynamic_variables` to an explicit `null`.
+    #[inline]
+    pub fn dynamic_variables_null(mut self) -> Self {
+        self.dynamic_variables = Nullable::Null;
+        self
+    }
+
+    /// Sets `disable_first_message_interruptions`.
+    pub fn disable_first_message_interruptions(mut self, value: impl Into<bool>) -> Self {
+        self.disable_first_message_interruptions = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `disable_first_message_interruptions` to an explicit `null`.
+    #[inline]
+    pub fn disable_first_message_interruptions_null(mut self) -> Self {
+        self.disable_first_message_interruptions = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_conversation_duration_message`.
+    pub fn max_conversation_duration_message(mut self, value: impl Into<String>) -> Self {
+        self.max_conversation_duration_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_conversation_duration_message` to an explicit `null`.
+    #[inline]
+    pub fn max_conversation_duration_message_null(mut self) -> Self {
+        self.max_conversation_duration_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_behavior_overrides`.
+    pub fn text_behavior_overrides(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, BehaviorOverride)>,
+    ) -> Self {
+        self.text_behavior_overrides =
+            Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `text_behavior_overrides` to an explicit `null`.
+    #[inline]
+    pub fn text_behavior_overrides_null(mut self) -> Self {
+        self.text_behavior_overrides = Nullable::Null;
+        self
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<PromptAgentApiModelWorkflowOverrideInput>) -> Self {
+        self.prompt = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt` to an explicit `null`.
+    #[inline]
+    pub fn prompt_null(mut self) -> Self {
+        self.prompt = Nullable::Null;
+        self
     }
 }

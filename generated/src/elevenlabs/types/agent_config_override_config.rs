@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentConfigOverrideConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AgentConfigOverrideConfig {
     /// Whether to allow overriding the first_message field.
     ///
@@ -72,5 +73,31 @@ impl<'de> Deserialize<'de> for AgentConfigOverrideConfig {
                 .unwrap_or_default(),
             prompt: prompt_.unwrap_or_default(),
         })
+    }
+}
+
+impl AgentConfigOverrideConfig {
+    /// Sets `first_message`.
+    pub fn first_message(mut self, value: impl Into<bool>) -> Self {
+        self.first_message = Some(value.into());
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<bool>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets `max_conversation_duration_message`.
+    pub fn max_conversation_duration_message(mut self, value: impl Into<bool>) -> Self {
+        self.max_conversation_duration_message = Some(value.into());
+        self
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<PromptAgentApiModelOverrideConfig>) -> Self {
+        self.prompt = Some(value.into());
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AgentConfigOverride-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AgentConfigOverrideInput {
     /// If non-empty, the first message the agent will say. If empty, the agent waits for the user to start the discussion.
     pub first_message: Nullable<String>,
@@ -69,5 +70,59 @@ impl<'de> Deserialize<'de> for AgentConfigOverrideInput {
                 .unwrap_or_default(),
             prompt: prompt_.unwrap_or_default(),
         })
+    }
+}
+
+impl AgentConfigOverrideInput {
+    /// Sets `first_message`.
+    pub fn first_message(mut self, value: impl Into<String>) -> Self {
+        self.first_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `first_message` to an explicit `null`.
+    #[inline]
+    pub fn first_message_null(mut self) -> Self {
+        self.first_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_conversation_duration_message`.
+    pub fn max_conversation_duration_message(mut self, value: impl Into<String>) -> Self {
+        self.max_conversation_duration_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_conversation_duration_message` to an explicit `null`.
+    #[inline]
+    pub fn max_conversation_duration_message_null(mut self) -> Self {
+        self.max_conversation_duration_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<PromptAgentApiModelOverrideInput>) -> Self {
+        self.prompt = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt` to an explicit `null`.
+    #[inline]
+    pub fn prompt_null(mut self) -> Self {
+        self.prompt = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentConversationTicketIssueType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AgentConversationTicketIssueType {
     /// `"knowledge_gap"`
     KnowledgeGap,
@@ -66,3 +67,5 @@ impl<'de> Deserialize<'de> for AgentConversationTicketIssueType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AgentConversationTicketIssueType);

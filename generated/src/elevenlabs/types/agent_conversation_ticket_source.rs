@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentConversationTicketSource`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AgentConversationTicketSource {
     /// `"qa"`
     Qa,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for AgentConversationTicketSource {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AgentConversationTicketSource);

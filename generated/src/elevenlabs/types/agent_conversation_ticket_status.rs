@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentConversationTicketStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AgentConversationTicketStatus {
     /// `"open"`
     Open,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for AgentConversationTicketStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AgentConversationTicketStatus);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AgentDefinitionSource`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AgentDefinitionSource {
     /// `"cli"`
     Cli,
@@ -68,3 +69,5 @@ impl<'de> Deserialize<'de> for AgentDefinitionSource {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AgentDefinitionSource);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentDeploymentPercentageStrategy`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentDeploymentPercentageStrategy {
     /// Defaults to `"percentage"`.
     pub type_: consts::Percentage,
@@ -57,10 +58,10 @@ impl<'de> Deserialize<'de> for AgentDeploymentPercentageStrategy {
 impl AgentDeploymentPercentageStrategy {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(traffic_percentage: f64) -> Self {
+    pub fn new(traffic_percentage: impl Into<f64>) -> Self {
         Self {
             type_: Default::default(),
-            traffic_percentage,
+            traffic_percentage: traffic_percentage.into(),
         }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentDeploymentRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentDeploymentRequest {
     /// List of deployment requests
     pub requests: Vec<AgentDeploymentRequestItem>,
@@ -49,7 +50,9 @@ impl<'de> Deserialize<'de> for AgentDeploymentRequest {
 impl AgentDeploymentRequest {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(requests: Vec<AgentDeploymentRequestItem>) -> Self {
-        Self { requests }
+    pub fn new(requests: impl IntoIterator<Item = AgentDeploymentRequestItem>) -> Self {
+        Self {
+            requests: requests.into_iter().collect(),
+        }
     }
 }

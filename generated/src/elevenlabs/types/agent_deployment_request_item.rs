@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentDeploymentRequestItem`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentDeploymentRequestItem {
     /// ID of the branch to deploy
     pub branch_id: String,
@@ -59,11 +60,11 @@ impl AgentDeploymentRequestItem {
     #[inline]
     pub fn new(
         branch_id: impl Into<String>,
-        deployment_strategy: AgentDeploymentPercentageStrategy,
+        deployment_strategy: impl Into<AgentDeploymentPercentageStrategy>,
     ) -> Self {
         Self {
             branch_id: branch_id.into(),
-            deployment_strategy,
+            deployment_strategy: deployment_strategy.into(),
         }
     }
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/AgentDeploymentResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AgentDeploymentResponse {
     /// Map of branch IDs to traffic percentages
     pub traffic_percentage_branch_id_map: Option<BTreeMap<String, f64>>,
@@ -45,5 +46,17 @@ impl<'de> Deserialize<'de> for AgentDeploymentResponse {
         Ok(Self {
             traffic_percentage_branch_id_map: traffic_percentage_branch_id_map_.unwrap_or_default(),
         })
+    }
+}
+
+impl AgentDeploymentResponse {
+    /// Sets `traffic_percentage_branch_id_map`.
+    pub fn traffic_percentage_branch_id_map(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, f64)>,
+    ) -> Self {
+        self.traffic_percentage_branch_id_map =
+            Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentFailureResponseExample`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentFailureResponseExample {
     pub response: String,
     pub type_: consts::Failure,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentKnowledgeBaseRagChunkResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentKnowledgeBaseRagChunkResponseModel {
     /// ID of the source knowledge base document.
     pub document_id: String,
@@ -114,18 +115,18 @@ impl AgentKnowledgeBaseRagChunkResponseModel {
         document_name: impl Into<String>,
         chunk_id: impl Into<String>,
         text: impl Into<String>,
-        vector_distance: Option<f64>,
-        content_format: ContentFormat,
-        document_type: KnowledgeBaseDocumentType,
+        vector_distance: impl Into<Option<f64>>,
+        content_format: impl Into<ContentFormat>,
+        document_type: impl Into<KnowledgeBaseDocumentType>,
     ) -> Self {
         Self {
             document_id: document_id.into(),
             document_name: document_name.into(),
             chunk_id: chunk_id.into(),
             text: text.into(),
-            vector_distance,
-            content_format,
-            document_type,
+            vector_distance: vector_distance.into(),
+            content_format: content_format.into(),
+            document_type: document_type.into(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentKnowledgeBaseRagQueryRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentKnowledgeBaseRagQueryRequestModel {
     /// Query to run against the agent's knowledge base RAG index.
     pub query: String,
@@ -63,5 +64,11 @@ impl AgentKnowledgeBaseRagQueryRequestModel {
             query: query.into(),
             use_agent_defaults: None,
         }
+    }
+
+    /// Sets `use_agent_defaults`.
+    pub fn use_agent_defaults(mut self, value: impl Into<bool>) -> Self {
+        self.use_agent_defaults = Some(value.into());
+        self
     }
 }

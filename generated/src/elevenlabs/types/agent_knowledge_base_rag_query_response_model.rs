@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentKnowledgeBaseRagQueryResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentKnowledgeBaseRagQueryResponseModel {
     /// Raw query used for retrieval (echoes the request query).
     pub retrieval_query: String,
@@ -59,11 +60,11 @@ impl AgentKnowledgeBaseRagQueryResponseModel {
     #[inline]
     pub fn new(
         retrieval_query: impl Into<String>,
-        chunks: Vec<AgentKnowledgeBaseRagChunkResponseModel>,
+        chunks: impl IntoIterator<Item = AgentKnowledgeBaseRagChunkResponseModel>,
     ) -> Self {
         Self {
             retrieval_query: retrieval_query.into(),
-            chunks,
+            chunks: chunks.into_iter().collect(),
         }
     }
 }

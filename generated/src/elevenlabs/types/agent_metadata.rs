@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentMetadata`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentMetadata {
     pub agent_id: String,
     pub branch_id: Nullable<String>,
@@ -72,5 +73,44 @@ impl AgentMetadata {
             workflow_node_id: Nullable::Absent,
             version_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `workflow_node_id`.
+    pub fn workflow_node_id(mut self, value: impl Into<String>) -> Self {
+        self.workflow_node_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workflow_node_id` to an explicit `null`.
+    #[inline]
+    pub fn workflow_node_id_null(mut self) -> Self {
+        self.workflow_node_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `version_id`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.version_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `version_id` to an explicit `null`.
+    #[inline]
+    pub fn version_id_null(mut self) -> Self {
+        self.version_id = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentMetadataDBModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentMetadataDbModel {
     pub created_at_unix_secs: i64,
     pub updated_at_unix_secs: i64,
@@ -69,12 +70,24 @@ impl<'de> Deserialize<'de> for AgentMetadataDbModel {
 impl AgentMetadataDbModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(created_at_unix_secs: i64, updated_at_unix_secs: i64) -> Self {
+    pub fn new(created_at_unix_secs: impl Into<i64>, updated_at_unix_secs: impl Into<i64>) -> Self {
         Self {
-            created_at_unix_secs,
-            updated_at_unix_secs,
+            created_at_unix_secs: created_at_unix_secs.into(),
+            updated_at_unix_secs: updated_at_unix_secs.into(),
             created_from: None,
             last_updated_from: None,
         }
+    }
+
+    /// Sets `created_from`.
+    pub fn created_from(mut self, value: impl Into<AgentDefinitionSource>) -> Self {
+        self.created_from = Some(value.into());
+        self
+    }
+
+    /// Sets `last_updated_from`.
+    pub fn last_updated_from(mut self, value: impl Into<AgentDefinitionSource>) -> Self {
+        self.last_updated_from = Some(value.into());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentMetadataResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentMetadataResponseModel {
     /// The creation time of the agent in unix seconds
     pub created_at_unix_secs: i64,
@@ -58,10 +59,10 @@ impl<'de> Deserialize<'de> for AgentMetadataResponseModel {
 impl AgentMetadataResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(created_at_unix_secs: i64, updated_at_unix_secs: i64) -> Self {
+    pub fn new(created_at_unix_secs: impl Into<i64>, updated_at_unix_secs: impl Into<i64>) -> Self {
         Self {
-            created_at_unix_secs,
-            updated_at_unix_secs,
+            created_at_unix_secs: created_at_unix_secs.into(),
+            updated_at_unix_secs: updated_at_unix_secs.into(),
         }
     }
 }

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/AgentPlatformSettingsResponseModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AgentPlatformSettingsResponseModel {
     /// Settings for evaluation
     pub evaluation: Option<EvaluationSettingsOutput>,
@@ -181,5 +182,170 @@ impl<'de> Deserialize<'de> for AgentPlatformSettingsResponseModel {
             alerting: alerting_.unwrap_or_default(),
             safety: safety_.unwrap_or_default(),
         })
+    }
+}
+
+impl AgentPlatformSettingsResponseModel {
+    /// Sets `evaluation`.
+    pub fn evaluation(mut self, value: impl Into<EvaluationSettingsOutput>) -> Self {
+        self.evaluation = Some(value.into());
+        self
+    }
+
+    /// Sets `widget`.
+    pub fn widget(mut self, value: impl Into<WidgetConfigOutput>) -> Self {
+        self.widget = Some(value.into());
+        self
+    }
+
+    /// Sets `data_collection`.
+    pub fn data_collection(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, AnalysisProperty)>,
+    ) -> Self {
+        self.data_collection = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `data_collection_scopes`.
+    pub fn data_collection_scopes(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, AnalysisScope)>,
+    ) -> Self {
+        self.data_collection_scopes = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `analysis_items`.
+    pub fn analysis_items(mut self, value: impl Into<AgentAnalysisItemsOutput>) -> Self {
+        self.analysis_items = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `analysis_items` to an explicit `null`.
+    #[inline]
+    pub fn analysis_items_null(mut self) -> Self {
+        self.analysis_items = Nullable::Null;
+        self
+    }
+
+    /// Sets `overrides`.
+    pub fn overrides(
+        mut self,
+        value: impl Into<ConversationInitiationClientDataConfigOutput>,
+    ) -> Self {
+        self.overrides = Some(value.into());
+        self
+    }
+
+    /// Sets `workspace_overrides`.
+    pub fn workspace_overrides(mut self, value: impl Into<AgentWorkspaceOverridesOutput>) -> Self {
+        self.workspace_overrides = Some(value.into());
+        self
+    }
+
+    /// Sets `testing`.
+    pub fn testing(mut self, value: impl Into<AgentTestingSettings>) -> Self {
+        self.testing = Some(value.into());
+        self
+    }
+
+    /// Sets `archived`.
+    pub fn archived(mut self, value: impl Into<bool>) -> Self {
+        self.archived = Some(value.into());
+        self
+    }
+
+    /// Sets `guardrails`.
+    pub fn guardrails(mut self, value: impl Into<GuardrailsV1Output>) -> Self {
+        self.guardrails = Some(value.into());
+        self
+    }
+
+    /// Sets `summary_language`.
+    pub fn summary_language(mut self, value: impl Into<String>) -> Self {
+        self.summary_language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `summary_language` to an explicit `null`.
+    #[inline]
+    pub fn summary_language_null(mut self) -> Self {
+        self.summary_language = Nullable::Null;
+        self
+    }
+
+    /// Sets `auto_translate_transcript_to_app_language`.
+    pub fn auto_translate_transcript_to_app_language(mut self, value: impl Into<bool>) -> Self {
+        self.auto_translate_transcript_to_app_language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `auto_translate_transcript_to_app_language` to an explicit `null`.
+    #[inline]
+    pub fn auto_translate_transcript_to_app_language_null(mut self) -> Self {
+        self.auto_translate_transcript_to_app_language = Nullable::Null;
+        self
+    }
+
+    /// Sets `auth`.
+    pub fn auth(mut self, value: impl Into<AuthSettings>) -> Self {
+        self.auth = Some(value.into());
+        self
+    }
+
+    /// Sets `call_limits`.
+    pub fn call_limits(mut self, value: impl Into<AgentCallLimits>) -> Self {
+        self.call_limits = Some(value.into());
+        self
+    }
+
+    /// Sets `privacy`.
+    pub fn privacy(mut self, value: impl Into<PrivacyConfigOutput>) -> Self {
+        self.privacy = Some(value.into());
+        self
+    }
+
+    /// Sets `trust_context`.
+    pub fn trust_context(mut self, value: impl Into<AgentTrustContext>) -> Self {
+        self.trust_context = Some(value.into());
+        self
+    }
+
+    /// Sets `analysis_llm`.
+    pub fn analysis_llm(mut self, value: impl Into<Llm>) -> Self {
+        self.analysis_llm = Some(value.into());
+        self
+    }
+
+    /// Sets `topic_discovery`.
+    pub fn topic_discovery(mut self, value: impl Into<TopicDiscoverySettings>) -> Self {
+        self.topic_discovery = Some(value.into());
+        self
+    }
+
+    /// Sets `sentiment_analysis`.
+    pub fn sentiment_analysis(mut self, value: impl Into<SentimentAnalysisSettings>) -> Self {
+        self.sentiment_analysis = Some(value.into());
+        self
+    }
+
+    /// Sets `alerting`.
+    pub fn alerting(mut self, value: impl Into<AlertingSettingsResponse>) -> Self {
+        self.alerting = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `alerting` to an explicit `null`.
+    #[inline]
+    pub fn alerting_null(mut self) -> Self {
+        self.alerting = Nullable::Null;
+        self
+    }
+
+    /// Sets `safety`.
+    pub fn safety(mut self, value: impl Into<SafetyResponseModel>) -> Self {
+        self.safety = Some(value.into());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentQueueingConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AgentQueueingConfig {
     /// Hold callers in a wait queue when the agent is at its concurrency limit, instead of rejecting them immediately
     ///
@@ -51,5 +52,19 @@ impl<'de> Deserialize<'de> for AgentQueueingConfig {
             enabled: enabled_.unwrap_or_default(),
             wait_timeout_seconds: wait_timeout_seconds_.unwrap_or_default(),
         })
+    }
+}
+
+impl AgentQueueingConfig {
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `wait_timeout_seconds`.
+    pub fn wait_timeout_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.wait_timeout_seconds = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentSimulatedChatTestResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentSimulatedChatTestResponseModel {
     pub simulated_conversation: Vec<ConversationHistoryTranscriptResponseModel>,
     pub analysis: ConversationHistoryAnalysisCommonModel,
@@ -57,12 +58,12 @@ impl AgentSimulatedChatTestResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        simulated_conversation: Vec<ConversationHistoryTranscriptResponseModel>,
-        analysis: ConversationHistoryAnalysisCommonModel,
+        simulated_conversation: impl IntoIterator<Item = ConversationHistoryTranscriptResponseModel>,
+        analysis: impl Into<ConversationHistoryAnalysisCommonModel>,
     ) -> Self {
         Self {
-            simulated_conversation,
-            analysis,
+            simulated_conversation: simulated_conversation.into_iter().collect(),
+            analysis: analysis.into(),
         }
     }
 }

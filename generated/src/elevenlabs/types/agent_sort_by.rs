@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentSortBy`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AgentSortBy {
     /// `"name"`
     Name,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for AgentSortBy {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AgentSortBy);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentSuccessfulResponseExample`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentSuccessfulResponseExample {
     pub response: String,
     pub type_: consts::Success,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentSummaryBatchSuccessfulResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentSummaryBatchSuccessfulResponseModel {
     /// Defaults to `"success"`.
     pub status: consts::Success,
@@ -56,10 +57,10 @@ impl<'de> Deserialize<'de> for AgentSummaryBatchSuccessfulResponseModel {
 impl AgentSummaryBatchSuccessfulResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(data: AgentSummaryResponseModel) -> Self {
+    pub fn new(data: impl Into<AgentSummaryResponseModel>) -> Self {
         Self {
             status: Default::default(),
-            data,
+            data: data.into(),
         }
     }
 }

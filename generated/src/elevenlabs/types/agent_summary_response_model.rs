@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentSummaryResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentSummaryResponseModel {
     /// The ID of the agent
     pub agent_id: String,
@@ -109,18 +110,37 @@ impl AgentSummaryResponseModel {
     pub fn new(
         agent_id: impl Into<String>,
         name: impl Into<String>,
-        tags: Vec<String>,
-        created_at_unix_secs: i64,
-        access_info: ResourceAccessInfo,
+        tags: impl IntoIterator<Item = impl Into<String>>,
+        created_at_unix_secs: impl Into<i64>,
+        access_info: impl Into<ResourceAccessInfo>,
     ) -> Self {
         Self {
             agent_id: agent_id.into(),
             name: name.into(),
-            tags,
-            created_at_unix_secs,
-            access_info,
+            tags: tags.into_iter().map(Into::into).collect(),
+            created_at_unix_secs: created_at_unix_secs.into(),
+            access_info: access_info.into(),
             last_call_time_unix_secs: Nullable::Absent,
             archived: None,
         }
+    }
+
+    /// Sets `last_call_time_unix_secs`.
+    pub fn last_call_time_unix_secs(mut self, value: impl Into<i64>) -> Self {
+        self.last_call_time_unix_secs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `last_call_time_unix_secs` to an explicit `null`.
+    #[inline]
+    pub fn last_call_time_unix_secs_null(mut self) -> Self {
+        self.last_call_time_unix_secs = Nullable::Null;
+        self
+    }
+
+    /// Sets `archived`.
+    pub fn archived(mut self, value: impl Into<bool>) -> Self {
+        self.archived = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AgentTestEntityType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AgentTestEntityType {
     /// `"test"`
     Test,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for AgentTestEntityType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AgentTestEntityType);

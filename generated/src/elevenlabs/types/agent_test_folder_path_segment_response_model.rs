@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentTestFolderPathSegmentResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentTestFolderPathSegmentResponseModel {
     pub id: String,
     /// Defaults to `""`.
@@ -60,5 +61,11 @@ impl AgentTestFolderPathSegmentResponseModel {
             id: id.into(),
             name: None,
         }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AgentTestingSettings`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AgentTestingSettings {
     /// List of test IDs that should be run for this agent
     pub attached_tests: Option<Vec<AttachedTestModel>>,
@@ -45,5 +46,13 @@ impl<'de> Deserialize<'de> for AgentTestingSettings {
         Ok(Self {
             attached_tests: attached_tests_.unwrap_or_default(),
         })
+    }
+}
+
+impl AgentTestingSettings {
+    /// Sets `attached_tests`.
+    pub fn attached_tests(mut self, value: impl IntoIterator<Item = AttachedTestModel>) -> Self {
+        self.attached_tests = Some(value.into_iter().collect());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentTopicResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentTopicResponseModel {
     pub topic_id: String,
     pub label: String,
@@ -98,18 +99,83 @@ impl AgentTopicResponseModel {
         topic_id: impl Into<String>,
         label: impl Into<String>,
         description: impl Into<String>,
-        conversation_count: i64,
+        conversation_count: impl Into<i64>,
     ) -> Self {
         Self {
             topic_id: topic_id.into(),
             label: label.into(),
             description: description.into(),
-            conversation_count,
+            conversation_count: conversation_count.into(),
             parent_topic_id: Nullable::Absent,
             x_2d: Nullable::Absent,
             y_2d: Nullable::Absent,
             metrics: Nullable::Absent,
             success_rate: Nullable::Absent,
         }
+    }
+
+    /// Sets `parent_topic_id`.
+    pub fn parent_topic_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_topic_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parent_topic_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_topic_id_null(mut self) -> Self {
+        self.parent_topic_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `x_2d`.
+    pub fn x_2d(mut self, value: impl Into<f64>) -> Self {
+        self.x_2d = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `x_2d` to an explicit `null`.
+    #[inline]
+    pub fn x_2d_null(mut self) -> Self {
+        self.x_2d = Nullable::Null;
+        self
+    }
+
+    /// Sets `y_2d`.
+    pub fn y_2d(mut self, value: impl Into<f64>) -> Self {
+        self.y_2d = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `y_2d` to an explicit `null`.
+    #[inline]
+    pub fn y_2d_null(mut self) -> Self {
+        self.y_2d = Nullable::Null;
+        self
+    }
+
+    /// Sets `metrics`.
+    pub fn metrics(mut self, value: impl Into<TopicMetricsAggregate>) -> Self {
+        self.metrics = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `metrics` to an explicit `null`.
+    #[inline]
+    pub fn metrics_null(mut self) -> Self {
+        self.metrics = Nullable::Null;
+        self
+    }
+
+    /// Sets `success_rate`.
+    pub fn success_rate(mut self, value: impl Into<f64>) -> Self {
+        self.success_rate = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `success_rate` to an explicit `null`.
+    #[inline]
+    pub fn success_rate_null(mut self) -> Self {
+        self.success_rate = Nullable::Null;
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AgentTransfer-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentTransferInput {
     pub agent_id: Nullable<String>,
     pub node_id: Nullable<String>,
@@ -116,5 +117,68 @@ impl AgentTransferInput {
             is_workflow_node_transfer: None,
             preserve_client_tts_overrides: None,
         }
+    }
+
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+        self.agent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_id` to an explicit `null`.
+    #[inline]
+    pub fn agent_id_null(mut self) -> Self {
+        self.agent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `node_id`.
+    pub fn node_id(mut self, value: impl Into<String>) -> Self {
+        self.node_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `node_id` to an explicit `null`.
+    #[inline]
+    pub fn node_id_null(mut self) -> Self {
+        self.node_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `delay_ms`.
+    pub fn delay_ms(mut self, value: impl Into<i64>) -> Self {
+        self.delay_ms = Some(value.into());
+        self
+    }
+
+    /// Sets `transfer_message`.
+    pub fn transfer_message(mut self, value: impl Into<String>) -> Self {
+        self.transfer_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transfer_message` to an explicit `null`.
+    #[inline]
+    pub fn transfer_message_null(mut self) -> Self {
+        self.transfer_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `enable_transferred_agent_first_message`.
+    pub fn enable_transferred_agent_first_message(mut self, value: impl Into<bool>) -> Self {
+        self.enable_transferred_agent_first_message = Some(value.into());
+        self
+    }
+
+    /// Sets `is_workflow_node_transfer`.
+    pub fn is_workflow_node_transfer(mut self, value: impl Into<bool>) -> Self {
+        self.is_workflow_node_transfer = Some(value.into());
+        self
+    }
+
+    /// Sets `preserve_client_tts_overrides`.
+    pub fn preserve_client_tts_overrides(mut self, value: impl Into<bool>) -> Self {
+        self.preserve_client_tts_overrides = Some(value.into());
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/AgentTransferOp`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AgentTransferOp {
     Replace(AgentTransferOpReplace),
     Push(AgentTransferOpPush),
@@ -32,3 +33,10 @@ impl<'de> Deserialize<'de> for AgentTransferOp {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    AgentTransferOp,
+    Replace(AgentTransferOpReplace),
+    Push(AgentTransferOpPush),
+    Pop(AgentTransferOpPop)
+);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentTransferOpPush`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AgentTransferOpPush {
     /// Defaults to `"push"`.
     pub type_: consts::Push,
@@ -48,5 +49,20 @@ impl<'de> Deserialize<'de> for AgentTransferOpPush {
             type_: type__.unwrap_or_default(),
             return_node_id: return_node_id_.unwrap_or_default(),
         })
+    }
+}
+
+impl AgentTransferOpPush {
+    /// Sets `return_node_id`.
+    pub fn return_node_id(mut self, value: impl Into<String>) -> Self {
+        self.return_node_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `return_node_id` to an explicit `null`.
+    #[inline]
+    pub fn return_node_id_null(mut self) -> Self {
+        self.return_node_id = Nullable::Null;
+        self
     }
 }

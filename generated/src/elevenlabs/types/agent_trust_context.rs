@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AgentTrustContext`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AgentTrustContext {
     /// `"unknown"`
     Unknown,
@@ -67,3 +68,5 @@ impl<'de> Deserialize<'de> for AgentTrustContext {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AgentTrustContext);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentVersionMetadata`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentVersionMetadata {
     pub id: String,
     pub agent_id: String,
@@ -116,19 +117,32 @@ impl AgentVersionMetadata {
         agent_id: impl Into<String>,
         branch_id: impl Into<String>,
         version_description: impl Into<String>,
-        seq_no_in_branch: i64,
-        time_committed_secs: i64,
-        parents: AgentVersionParents,
+        seq_no_in_branch: impl Into<i64>,
+        time_committed_secs: impl Into<i64>,
+        parents: impl Into<AgentVersionParents>,
     ) -> Self {
         Self {
             id: id.into(),
             agent_id: agent_id.into(),
             branch_id: branch_id.into(),
             version_description: version_description.into(),
-            seq_no_in_branch,
-            time_committed_secs,
-            parents,
+            seq_no_in_branch: seq_no_in_branch.into(),
+            time_committed_secs: time_committed_secs.into(),
+            parents: parents.into(),
             access_info: Nullable::Absent,
         }
+    }
+
+    /// Sets `access_info`.
+    pub fn access_info(mut self, value: impl Into<ResourceAccessInfo>) -> Self {
+        self.access_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `access_info` to an explicit `null`.
+    #[inline]
+    pub fn access_info_null(mut self) -> Self {
+        self.access_info = Nullable::Null;
+        self
     }
 }

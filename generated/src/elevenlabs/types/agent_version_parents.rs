@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentVersionParents`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AgentVersionParents {
     pub in_branch_parent_id: Nullable<String>,
     pub out_of_branch_parent_id: Nullable<String>,
@@ -72,5 +73,85 @@ impl<'de> Deserialize<'de> for AgentVersionParents {
             merged_from_version_id: merged_from_version_id_.unwrap_or_default(),
             rebased_from_version_id: rebased_from_version_id_.unwrap_or_default(),
         })
+    }
+}
+
+impl AgentVersionParents {
+    /// Sets `in_branch_parent_id`.
+    pub fn in_branch_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.in_branch_parent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `in_branch_parent_id` to an explicit `null`.
+    #[inline]
+    pub fn in_branch_parent_id_null(mut self) -> Self {
+        self.in_branch_parent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `out_of_branch_parent_id`.
+    pub fn out_of_branch_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.out_of_branch_parent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `out_of_branch_parent_id` to an explicit `null`.
+    #[inline]
+    pub fn out_of_branch_parent_id_null(mut self) -> Self {
+        self.out_of_branch_parent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `merged_into_branch_id`.
+    pub fn merged_into_branch_id(mut self, value: impl Into<String>) -> Self {
+        self.merged_into_branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `merged_into_branch_id` to an explicit `null`.
+    #[inline]
+    pub fn merged_into_branch_id_null(mut self) -> Self {
+        self.merged_into_branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `merged_from_branch_id`.
+    pub fn merged_from_branch_id(mut self, value: impl Into<String>) -> Self {
+        self.merged_from_branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `merged_from_branch_id` to an explicit `null`.
+    #[inline]
+    pub fn merged_from_branch_id_null(mut self) -> Self {
+        self.merged_from_branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `merged_from_version_id`.
+    pub fn merged_from_version_id(mut self, value: impl Into<String>) -> Self {
+        self.merged_from_version_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `merged_from_version_id` to an explicit `null`.
+    #[inline]
+    pub fn merged_from_version_id_null(mut self) -> Self {
+        self.merged_from_version_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `rebased_from_version_id`.
+    pub fn rebased_from_version_id(mut self, value: impl Into<String>) -> Self {
+        self.rebased_from_version_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `rebased_from_version_id` to an explicit `null`.
+    #[inline]
+    pub fn rebased_from_version_id_null(mut self) -> Self {
+        self.rebased_from_version_id = Nullable::Null;
+        self
     }
 }

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/AgentWorkflowRequestModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AgentWorkflowRequestModel {
     pub edges: Option<BTreeMap<String, WorkflowEdgeModelInput>>,
     pub nodes: Option<BTreeMap<String, AgentWorkflowRequestModelNodesValue>>,
@@ -63,9 +64,36 @@ impl<'de> Deserialize<'de> for AgentWorkflowRequestModel {
     }
 }
 
+impl AgentWorkflowRequestModel {
+    /// Sets `edges`.
+    pub fn edges(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, WorkflowEdgeModelInput)>,
+    ) -> Self {
+        self.edges = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `nodes`.
+    pub fn nodes(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, AgentWorkflowRequestModelNodesValue)>,
+    ) -> Self {
+        self.nodes = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `prevent_subagent_loops`.
+    pub fn prevent_subagent_loops(mut self, value: impl Into<bool>) -> Self {
+        self.prevent_subagent_loops = Some(value.into());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/AgentWorkflowRequestModel/properties/nodes/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AgentWorkflowRequestModelNodesValue {
     /// Entry point of the workflow.
     WorkflowStartNodeModelInput(WorkflowStartNodeModelInput),
@@ -104,3 +132,13 @@ impl<'de> Deserialize<'de> for AgentWorkflowRequestModelNodesValue {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    AgentWorkflowRequestModelNodesValue,
+    WorkflowStartNodeModelInput(WorkflowStartNodeModelInput),
+    WorkflowEndNodeModelInput(WorkflowEndNodeModelInput),
+    WorkflowPhoneNumberNodeModelInput(WorkflowPhoneNumberNodeModelInput),
+    WorkflowOverrideAgentNodeModelInput(WorkflowOverrideAgentNodeModelInput),
+    WorkflowStandaloneAgentNodeModelInput(WorkflowStandaloneAgentNodeModelInput),
+    WorkflowToolNodeModelInput(WorkflowToolNodeModelInput)
+);

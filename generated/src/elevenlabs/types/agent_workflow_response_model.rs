@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/AgentWorkflowResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AgentWorkflowResponseModel {
     pub edges: BTreeMap<String, WorkflowEdgeModelOutput>,
     pub nodes: BTreeMap<String, AgentWorkflowResponseModelNodesValue>,
@@ -72,14 +73,14 @@ impl AgentWorkflowResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        edges: BTreeMap<String, WorkflowEdgeModelOutput>,
-        nodes: BTreeMap<String, AgentWorkflowResponseModelNodesValue>,
-        prevent_subagent_loops: bool,
+        edges: impl IntoIterator<Item = (impl Into<String>, WorkflowEdgeModelOutput)>,
+        nodes: impl IntoIterator<Item = (impl Into<String>, AgentWorkflowResponseModelNodesValue)>,
+        prevent_subagent_loops: impl Into<bool>,
     ) -> Self {
         Self {
-            edges,
-            nodes,
-            prevent_subagent_loops,
+            edges: edges.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            nodes: nodes.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            prevent_subagent_loops: prevent_subagent_loops.into(),
         }
     }
 }
@@ -87,6 +88,7 @@ impl AgentWorkflowResponseModel {
 /// Schema: `#/components/schemas/AgentWorkflowResponseModel/properties/nodes/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AgentWorkflowResponseModelNodesValue {
     /// Entry point of the workflow.
     WorkflowStartNodeModelOutput(WorkflowStartNodeModelOutput),
@@ -125,3 +127,13 @@ impl<'de> Deserialize<'de> for AgentWorkflowResponseModelNodesValue {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    AgentWorkflowResponseModelNodesValue,
+    WorkflowStartNodeModelOutput(WorkflowStartNodeModelOutput),
+    WorkflowEndNodeModelOutput(WorkflowEndNodeModelOutput),
+    WorkflowPhoneNumberNodeModelOutput(WorkflowPhoneNumberNodeModelOutput),
+    WorkflowOverrideAgentNodeModelOutput(WorkflowOverrideAgentNodeModelOutput),
+    WorkflowStandaloneAgentNodeModelOutput(WorkflowStandaloneAgentNodeModelOutput),
+    WorkflowToolNodeModelOutput(WorkflowToolNodeModelOutput)
+);

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AgentWorkspaceOverrides-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AgentWorkspaceOverridesInput {
     /// The webhook to send conversation initiation client data to
     pub conversation_initiation_client_data_webhook:
@@ -57,5 +58,29 @@ impl<'de> Deserialize<'de> for AgentWorkspaceOverridesInput {
                 conversation_initiation_client_data_webhook_.unwrap_or_default(),
             webhooks: webhooks_.unwrap_or_default(),
         })
+    }
+}
+
+impl AgentWorkspaceOverridesInput {
+    /// Sets `conversation_initiation_client_data_webhook`.
+    pub fn conversation_initiation_client_data_webhook(
+        mut self,
+        value: impl Into<ConversationInitiationClientDataWebhook>,
+    ) -> Self {
+        self.conversation_initiation_client_data_webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data_webhook` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_webhook_null(mut self) -> Self {
+        self.conversation_initiation_client_data_webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `webhooks`.
+    pub fn webhooks(mut self, value: impl Into<ConvAiWebhooks>) -> Self {
+        self.webhooks = Some(value.into());
+        self
     }
 }

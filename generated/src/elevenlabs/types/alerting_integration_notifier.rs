@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AlertingIntegrationNotifier`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AlertingIntegrationNotifier {
     /// Defaults to `"integration"`.
     pub type_: consts::Integration,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AlertingIntegrationNotifierResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AlertingIntegrationNotifierResponse {
     /// Defaults to `"integration"`.
     pub type_: consts::Integration,

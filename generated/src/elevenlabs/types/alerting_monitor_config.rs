@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AlertingMonitorConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AlertingMonitorConfig {
     /// Failure rate threshold at which this monitor can notify.
     pub threshold: Nullable<f64>,
@@ -93,5 +94,98 @@ impl<'de> Deserialize<'de> for AlertingMonitorConfig {
             auto_resolve_after_inactive_minutes: auto_resolve_after_inactive_minutes_
                 .unwrap_or_default(),
         })
+    }
+}
+
+impl AlertingMonitorConfig {
+    /// Sets `threshold`.
+    pub fn threshold(mut self, value: impl Into<f64>) -> Self {
+        self.threshold = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `threshold` to an explicit `null`.
+    #[inline]
+    pub fn threshold_null(mut self) -> Self {
+        self.threshold = Nullable::Null;
+        self
+    }
+
+    /// Sets `relative_increase_threshold`.
+    pub fn relative_increase_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.relative_increase_threshold = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `relative_increase_threshold` to an explicit `null`.
+    #[inline]
+    pub fn relative_increase_threshold_null(mut self) -> Self {
+        self.relative_increase_threshold = Nullable::Null;
+        self
+    }
+
+    /// Sets `min_failure_count`.
+    pub fn min_failure_count(mut self, value: impl Into<i64>) -> Self {
+        self.min_failure_count = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `min_failure_count` to an explicit `null`.
+    #[inline]
+    pub fn min_failure_count_null(mut self) -> Self {
+        self.min_failure_count = Nullable::Null;
+        self
+    }
+
+    /// Sets `min_history_bucket_count`.
+    pub fn min_history_bucket_count(mut self, value: impl Into<i64>) -> Self {
+        self.min_history_bucket_count = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `min_history_bucket_count` to an explicit `null`.
+    #[inline]
+    pub fn min_history_bucket_count_null(mut self) -> Self {
+        self.min_history_bucket_count = Nullable::Null;
+        self
+    }
+
+    /// Sets `min_sample_count`.
+    pub fn min_sample_count(mut self, value: impl Into<i64>) -> Self {
+        self.min_sample_count = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `min_sample_count` to an explicit `null`.
+    #[inline]
+    pub fn min_sample_count_null(mut self) -> Self {
+        self.min_sample_count = Nullable::Null;
+        self
+    }
+
+    /// Sets `suspect_trigger_threshold`.
+    pub fn suspect_trigger_threshold(mut self, value: impl Into<i64>) -> Self {
+        self.suspect_trigger_threshold = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `suspect_trigger_threshold` to an explicit `null`.
+    #[inline]
+    pub fn suspect_trigger_threshold_null(mut self) -> Self {
+        self.suspect_trigger_threshold = Nullable::Null;
+        self
+    }
+
+    /// Sets `auto_resolve_after_inactive_minutes`.
+    pub fn auto_resolve_after_inactive_minutes(mut self, value: impl Into<i64>) -> Self {
+        self.auto_resolve_after_inactive_minutes = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `auto_resolve_after_inactive_minutes` to an explicit `null`.
+    #[inline]
+    pub fn auto_resolve_after_inactive_minutes_null(mut self) -> Self {
+        self.auto_resolve_after_inactive_minutes = Nullable::Null;
+        self
     }
 }

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/AlertingSettings`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AlertingSettings {
     /// Alerting configuration keyed by monitor name.
     pub monitor_configs: Option<BTreeMap<String, AlertingMonitorConfig>>,
@@ -75,9 +76,43 @@ impl<'de> Deserialize<'de> for AlertingSettings {
     }
 }
 
+impl AlertingSettings {
+    /// Sets `monitor_configs`.
+    pub fn monitor_configs(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, AlertingMonitorConfig)>,
+    ) -> Self {
+        self.monitor_configs = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `auto_resolve_after_inactive_minutes`.
+    pub fn auto_resolve_after_inactive_minutes(mut self, value: impl Into<i64>) -> Self {
+        self.auto_resolve_after_inactive_minutes = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `auto_resolve_after_inactive_minutes` to an explicit `null`.
+    #[inline]
+    pub fn auto_resolve_after_inactive_minutes_null(mut self) -> Self {
+        self.auto_resolve_after_inactive_minutes = Nullable::Null;
+        self
+    }
+
+    /// Sets `notifiers`.
+    pub fn notifiers(
+        mut self,
+        value: impl IntoIterator<Item = AlertingSettingsNotifiersItem>,
+    ) -> Self {
+        self.notifiers = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/AlertingSettings/properties/notifiers/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AlertingSettingsNotifiersItem {
     AlertingWebhookNotifier(AlertingWebhookNotifier),
     AlertingIntegrationNotifier(AlertingIntegrationNotifier),
@@ -98,3 +133,9 @@ impl<'de> Deserialize<'de> for AlertingSettingsNotifiersItem {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    AlertingSettingsNotifiersItem,
+    AlertingWebhookNotifier(AlertingWebhookNotifier),
+    AlertingIntegrationNotifier(AlertingIntegrationNotifier)
+);

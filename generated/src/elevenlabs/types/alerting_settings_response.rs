@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/AlertingSettingsResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AlertingSettingsResponse {
     pub monitor_configs: Option<BTreeMap<String, AlertingMonitorConfig>>,
     pub auto_resolve_after_inactive_minutes: Nullable<i64>,
@@ -69,9 +70,43 @@ impl<'de> Deserialize<'de> for AlertingSettingsResponse {
     }
 }
 
+impl AlertingSettingsResponse {
+    /// Sets `monitor_configs`.
+    pub fn monitor_configs(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, AlertingMonitorConfig)>,
+    ) -> Self {
+        self.monitor_configs = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `auto_resolve_after_inactive_minutes`.
+    pub fn auto_resolve_after_inactive_minutes(mut self, value: impl Into<i64>) -> Self {
+        self.auto_resolve_after_inactive_minutes = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `auto_resolve_after_inactive_minutes` to an explicit `null`.
+    #[inline]
+    pub fn auto_resolve_after_inactive_minutes_null(mut self) -> Self {
+        self.auto_resolve_after_inactive_minutes = Nullable::Null;
+        self
+    }
+
+    /// Sets `notifiers`.
+    pub fn notifiers(
+        mut self,
+        value: impl IntoIterator<Item = AlertingSettingsResponseNotifiersItem>,
+    ) -> Self {
+        self.notifiers = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/AlertingSettingsResponse/properties/notifiers/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AlertingSettingsResponseNotifiersItem {
     AlertingWebhookNotifierResponse(AlertingWebhookNotifierResponse),
     AlertingIntegrationNotifierResponse(AlertingIntegrationNotifierResponse),
@@ -94,3 +129,9 @@ impl<'de> Deserialize<'de> for AlertingSettingsResponseNotifiersItem {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    AlertingSettingsResponseNotifiersItem,
+    AlertingWebhookNotifierResponse(AlertingWebhookNotifierResponse),
+    AlertingIntegrationNotifierResponse(AlertingIntegrationNotifierResponse)
+);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AlertingWebhookHeader`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AlertingWebhookHeader {
     pub name: String,
     /// Defaults to `false`.
@@ -68,5 +69,24 @@ impl AlertingWebhookHeader {
             is_secret: None,
             value: Nullable::Absent,
         }
+    }
+
+    /// Sets `is_secret`.
+    pub fn is_secret(mut self, value: impl Into<bool>) -> Self {
+        self.is_secret = Some(value.into());
+        self
+    }
+
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `value` to an explicit `null`.
+    #[inline]
+    pub fn value_null(mut self) -> Self {
+        self.value = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AlertingWebhookMethod`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AlertingWebhookMethod {
     /// `"POST"`
     Post,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for AlertingWebhookMethod {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AlertingWebhookMethod);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AlertingWebhookNotifier`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AlertingWebhookNotifier {
     /// Defaults to `"webhook"`.
     pub type_: consts::Webhook,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AllowedOutputFormats`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AllowedOutputFormats {
     /// `"mp3_22050_32"`
     Mp3_22050_32,
@@ -130,3 +131,5 @@ impl<'de> Deserialize<'de> for AllowedOutputFormats {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AllowedOutputFormats);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AllowlistItem`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AllowlistItem {
     /// The hostname of the allowed origin
     pub hostname: String,

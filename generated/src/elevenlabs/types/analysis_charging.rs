@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AnalysisCharging`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AnalysisCharging {
     pub total: AnalysisRunningTotal,
     pub last_run: AnalysisRunSnapshot,
@@ -58,7 +59,13 @@ impl<'de> Deserialize<'de> for AnalysisCharging {
 impl AnalysisCharging {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(total: AnalysisRunningTotal, last_run: AnalysisRunSnapshot) -> Self {
-        Self { total, last_run }
+    pub fn new(
+        total: impl Into<AnalysisRunningTotal>,
+        last_run: impl Into<AnalysisRunSnapshot>,
+    ) -> Self {
+        Self {
+            total: total.into(),
+            last_run: last_run.into(),
+        }
     }
 }

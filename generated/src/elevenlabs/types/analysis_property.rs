@@ -17,6 +17,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/AnalysisProperty`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AnalysisProperty {
     pub type_: AnalysisPropertyType,
     /// The description of the property. When set, the LLM will provide the value based on this description. Mutually exclusive with dynamic_variable, is_system_provided, constant_value, and is_omitted.
@@ -122,9 +123,9 @@ impl<'de> Deserialize<'de> for AnalysisProperty {
 impl AnalysisProperty {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(type_: AnalysisPropertyType) -> Self {
+    pub fn new(type_: impl Into<AnalysisPropertyType>) -> Self {
         Self {
-            type_,
+            type_: type_.into(),
             description: None,
             enum_: Nullable::Absent,
             is_system_provided: None,
@@ -135,12 +136,82 @@ impl AnalysisProperty {
             llm: Nullable::Absent,
         }
     }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `enum`.
+    pub fn enum_(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.enum_ = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `enum` to an explicit `null`.
+    #[inline]
+    pub fn enum_null(mut self) -> Self {
+        self.enum_ = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_system_provided`.
+    pub fn is_system_provided(mut self, value: impl Into<bool>) -> Self {
+        self.is_system_provided = Some(value.into());
+        self
+    }
+
+    /// Sets `dynamic_variable`.
+    pub fn dynamic_variable(mut self, value: impl Into<String>) -> Self {
+        self.dynamic_variable = Some(value.into());
+        self
+    }
+
+    /// Sets `allowed_values_dynamic_variable`.
+    pub fn allowed_values_dynamic_variable(mut self, value: impl Into<String>) -> Self {
+        self.allowed_values_dynamic_variable = Some(value.into());
+        self
+    }
+
+    /// Sets `constant_value`.
+    pub fn constant_value(mut self, value: impl Into<AnalysisPropertyConstantValue>) -> Self {
+        self.constant_value = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `constant_value` to an explicit `null`.
+    #[inline]
+    pub fn constant_value_null(mut self) -> Self {
+        self.constant_value = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_omitted`.
+    pub fn is_omitted(mut self, value: impl Into<bool>) -> Self {
+        self.is_omitted = Some(value.into());
+        self
+    }
+
+    /// Sets `llm`.
+    pub fn llm(mut self, value: impl Into<Llm>) -> Self {
+        self.llm = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `llm` to an explicit `null`.
+    #[inline]
+    pub fn llm_null(mut self) -> Self {
+        self.llm = Nullable::Null;
+        self
+    }
 }
 
 /// Type
 ///
 /// Schema: `#/components/schemas/AnalysisProperty/properties/type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AnalysisPropertyType {
     /// `"boolean"`
     Boolean,
@@ -195,6 +266,8 @@ impl<'de> Deserialize<'de> for AnalysisPropertyType {
     }
 }
 
+api_runtime::string_enum_conversions!(AnalysisPropertyType);
+
 /// A constant value to use for this property. Mutually exclusive with description, dynamic_variable, is_system_provided, and is_omitted.
 ///
 /// Defaults to `""`.
@@ -202,6 +275,7 @@ impl<'de> Deserialize<'de> for AnalysisPropertyType {
 /// Schema: `#/components/schemas/AnalysisProperty/properties/constant_value`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AnalysisPropertyConstantValue {
     String(String),
     Integer(i64),
@@ -222,3 +296,13 @@ impl<'de> Deserialize<'de> for AnalysisPropertyConstantValue {
         first_fit(&value, &members).ok_or_else(|| no_match("AnalysisPropertyConstantValue"))
     }
 }
+
+api_runtime::union_conversions!(
+    AnalysisPropertyConstantValue,
+    String(String),
+    Integer(i64),
+    Number(f64),
+    Boolean(bool)
+);
+
+api_runtime::union_str_conversion!(AnalysisPropertyConstantValue, String);

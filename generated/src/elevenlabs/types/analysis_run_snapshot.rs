@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/AnalysisRunSnapshot`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AnalysisRunSnapshot {
     /// Defaults to `0.0`.
     pub price: Option<f64>,
@@ -60,5 +61,37 @@ impl<'de> Deserialize<'de> for AnalysisRunSnapshot {
             price_per_feature: price_per_feature_.unwrap_or_default(),
             charge_per_feature: charge_per_feature_.unwrap_or_default(),
         })
+    }
+}
+
+impl AnalysisRunSnapshot {
+    /// Sets `price`.
+    pub fn price(mut self, value: impl Into<f64>) -> Self {
+        self.price = Some(value.into());
+        self
+    }
+
+    /// Sets `charge`.
+    pub fn charge(mut self, value: impl Into<i64>) -> Self {
+        self.charge = Some(value.into());
+        self
+    }
+
+    /// Sets `price_per_feature`.
+    pub fn price_per_feature(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, f64)>,
+    ) -> Self {
+        self.price_per_feature = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `charge_per_feature`.
+    pub fn charge_per_feature(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, i64)>,
+    ) -> Self {
+        self.charge_per_feature = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
     }
 }

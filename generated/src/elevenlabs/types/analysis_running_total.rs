@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/AnalysisRunningTotal`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AnalysisRunningTotal {
     /// Defaults to `0.0`.
     pub price: Option<f64>,
@@ -66,5 +67,43 @@ impl<'de> Deserialize<'de> for AnalysisRunningTotal {
             price_per_feature: price_per_feature_.unwrap_or_default(),
             charge_per_feature: charge_per_feature_.unwrap_or_default(),
         })
+    }
+}
+
+impl AnalysisRunningTotal {
+    /// Sets `price`.
+    pub fn price(mut self, value: impl Into<f64>) -> Self {
+        self.price = Some(value.into());
+        self
+    }
+
+    /// Sets `charge`.
+    pub fn charge(mut self, value: impl Into<i64>) -> Self {
+        self.charge = Some(value.into());
+        self
+    }
+
+    /// Sets `runs`.
+    pub fn runs(mut self, value: impl Into<i64>) -> Self {
+        self.runs = Some(value.into());
+        self
+    }
+
+    /// Sets `price_per_feature`.
+    pub fn price_per_feature(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, f64)>,
+    ) -> Self {
+        self.price_per_feature = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `charge_per_feature`.
+    pub fn charge_per_feature(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, i64)>,
+    ) -> Self {
+        self.charge_per_feature = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
     }
 }

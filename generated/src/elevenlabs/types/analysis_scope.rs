@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AnalysisScope`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AnalysisScope {
     /// `"conversation"`
     Conversation,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for AnalysisScope {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AnalysisScope);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AnalysisType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AnalysisType {
     /// `"evaluation_criteria"`
     EvaluationCriteria,
@@ -54,3 +55,5 @@ impl<'de> Deserialize<'de> for AnalysisType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AnalysisType);

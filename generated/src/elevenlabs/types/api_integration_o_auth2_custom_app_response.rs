@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ApiIntegrationOAuth2CustomAppResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiIntegrationOAuth2CustomAppResponse {
     pub name: String,
     /// Defaults to `"api_integration_oauth2_custom_app"`.
@@ -187,6 +188,66 @@ impl ApiIntegrationOAuth2CustomAppResponse {
             status_updated_at: Nullable::Absent,
         }
     }
+
+    /// Sets `scopes`.
+    pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scopes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `scope_separator`.
+    pub fn scope_separator(
+        mut self,
+        value: impl Into<ApiIntegrationOAuth2CustomAppResponseScopeSeparator>,
+    ) -> Self {
+        self.scope_separator = Some(value.into());
+        self
+    }
+
+    /// Sets `used_by`.
+    pub fn used_by(mut self, value: impl Into<AuthConnectionDependencies>) -> Self {
+        self.used_by = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `used_by` to an explicit `null`.
+    #[inline]
+    pub fn used_by_null(mut self) -> Self {
+        self.used_by = Nullable::Null;
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<AuthConnectionStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `status_detail`.
+    pub fn status_detail(mut self, value: impl Into<String>) -> Self {
+        self.status_detail = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status_detail` to an explicit `null`.
+    #[inline]
+    pub fn status_detail_null(mut self) -> Self {
+        self.status_detail = Nullable::Null;
+        self
+    }
+
+    /// Sets `status_updated_at`.
+    pub fn status_updated_at(mut self, value: impl Into<String>) -> Self {
+        self.status_updated_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status_updated_at` to an explicit `null`.
+    #[inline]
+    pub fn status_updated_at_null(mut self) -> Self {
+        self.status_updated_at = Nullable::Null;
+        self
+    }
 }
 
 /// Separator for scopes
@@ -195,6 +256,7 @@ impl ApiIntegrationOAuth2CustomAppResponse {
 ///
 /// Schema: `#/components/schemas/ApiIntegrationOAuth2CustomAppResponse/properties/scope_separator`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApiIntegrationOAuth2CustomAppResponseScopeSeparator {
     /// `" "`
     Empty,
@@ -240,3 +302,5 @@ impl<'de> Deserialize<'de> for ApiIntegrationOAuth2CustomAppResponseScopeSeparat
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ApiIntegrationOAuth2CustomAppResponseScopeSeparator);

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ApiIntegrationWebhookOverrides`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ApiIntegrationWebhookOverrides {
     pub schema_overrides:
         Nullable<BTreeMap<String, ApiIntegrationWebhookOverridesSchemaOverridesValue>>,
@@ -67,9 +68,82 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverrides {
     }
 }
 
+impl ApiIntegrationWebhookOverrides {
+    /// Sets `schema_overrides`.
+    pub fn schema_overrides(
+        mut self,
+        value: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                ApiIntegrationWebhookOverridesSchemaOverridesValue,
+            ),
+        >,
+    ) -> Self {
+        self.schema_overrides =
+            Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `schema_overrides` to an explicit `null`.
+    #[inline]
+    pub fn schema_overrides_null(mut self) -> Self {
+        self.schema_overrides = Nullable::Null;
+        self
+    }
+
+    /// Sets `response_filter_mode`.
+    pub fn response_filter_mode(mut self, value: impl Into<ResponseFilterMode>) -> Self {
+        self.response_filter_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `response_filter_mode` to an explicit `null`.
+    #[inline]
+    pub fn response_filter_mode_null(mut self) -> Self {
+        self.response_filter_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `response_filters`.
+    pub fn response_filters(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.response_filters = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `response_filters` to an explicit `null`.
+    #[inline]
+    pub fn response_filters_null(mut self) -> Self {
+        self.response_filters = Nullable::Null;
+        self
+    }
+
+    /// Sets `request_headers`.
+    pub fn request_headers(
+        mut self,
+        value: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                ApiIntegrationWebhookOverridesRequestHeadersValue,
+            ),
+        >,
+    ) -> Self {
+        self.request_headers =
+            Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `request_headers` to an explicit `null`.
+    #[inline]
+    pub fn request_headers_null(mut self) -> Self {
+        self.request_headers = Nullable::Null;
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/ApiIntegrationWebhookOverrides/properties/schema_overrides/anyOf/0/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ApiIntegrationWebhookOverridesSchemaOverridesValue {
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
@@ -95,9 +169,18 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverridesSchemaOverridesValu
     }
 }
 
+api_runtime::union_conversions!(
+    ApiIntegrationWebhookOverridesSchemaOverridesValue,
+    ConstantSchemaOverride(ConstantSchemaOverride),
+    DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
+    LlmSchemaOverride(LlmSchemaOverride),
+    OmitSchemaOverride(OmitSchemaOverride)
+);
+
 /// Schema: `#/components/schemas/ApiIntegrationWebhookOverrides/properties/request_headers/anyOf/0/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ApiIntegrationWebhookOverridesRequestHeadersValue {
     String(String),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
@@ -115,3 +198,11 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverridesRequestHeadersValue
             .ok_or_else(|| no_match("ApiIntegrationWebhookOverridesRequestHeadersValue"))
     }
 }
+
+api_runtime::union_conversions!(
+    ApiIntegrationWebhookOverridesRequestHeadersValue,
+    String(String),
+    ConvAiDynamicVariable(ConvAiDynamicVariable)
+);
+
+api_runtime::union_str_conversion!(ApiIntegrationWebhookOverridesRequestHeadersValue, String);

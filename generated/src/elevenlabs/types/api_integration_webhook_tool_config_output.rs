@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ApiIntegrationWebhookToolConfig-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ApiIntegrationWebhookToolConfigOutput {
     /// Defaults to `"api_integration_webhook"`.
     pub type_: consts::ApiIntegrationWebhook,
@@ -232,41 +233,41 @@ impl ApiIntegrationWebhookToolConfigOutput {
     pub fn new(
         name: impl Into<String>,
         description: impl Into<String>,
-        response_timeout_secs: i64,
-        disable_interruptions: bool,
-        interruption_mode: ToolInterruptionMode,
-        force_pre_tool_speech: bool,
-        pre_tool_speech: PreToolSpeechMode,
-        assignments: Vec<DynamicVariableAssignment>,
-        tool_call_sound: Option<ToolCallSoundType>,
-        tool_call_sound_behavior: ToolCallSoundBehavior,
-        tool_error_handling_mode: ToolErrorHandlingMode,
-        dynamic_variables: DynamicVariablesConfig,
-        execution_mode: ToolExecutionMode,
+        response_timeout_secs: impl Into<i64>,
+        disable_interruptions: impl Into<bool>,
+        interruption_mode: impl Into<ToolInterruptionMode>,
+        force_pre_tool_speech: impl Into<bool>,
+        pre_tool_speech: impl Into<PreToolSpeechMode>,
+        assignments: impl IntoIterator<Item = DynamicVariableAssignment>,
+        tool_call_sound: impl Into<Option<ToolCallSoundType>>,
+        tool_call_sound_behavior: impl Into<ToolCallSoundBehavior>,
+        tool_error_handling_mode: impl Into<ToolErrorHandlingMode>,
+        dynamic_variables: impl Into<DynamicVariablesConfig>,
+        execution_mode: impl Into<ToolExecutionMode>,
         tool_version: impl Into<String>,
         api_integration_id: impl Into<String>,
         api_integration_connection_id: impl Into<String>,
-        api_schema_overrides: Option<ApiIntegrationWebhookOverrides>,
+        api_schema_overrides: impl Into<Option<ApiIntegrationWebhookOverrides>>,
     ) -> Self {
         Self {
             type_: Default::default(),
             name: name.into(),
             description: description.into(),
-            response_timeout_secs,
-            disable_interruptions,
-            interruption_mode,
-            force_pre_tool_speech,
-            pre_tool_speech,
-            assignments,
-            tool_call_sound,
-            tool_call_sound_behavior,
-            tool_error_handling_mode,
-            dynamic_variables,
-            execution_mode,
+            response_timeout_secs: response_timeout_secs.into(),
+            disable_interruptions: disable_interruptions.into(),
+            interruption_mode: interruption_mode.into(),
+            force_pre_tool_speech: force_pre_tool_speech.into(),
+            pre_tool_speech: pre_tool_speech.into(),
+            assignments: assignments.into_iter().collect(),
+            tool_call_sound: tool_call_sound.into(),
+            tool_call_sound_behavior: tool_call_sound_behavior.into(),
+            tool_error_handling_mode: tool_error_handling_mode.into(),
+            dynamic_variables: dynamic_variables.into(),
+            execution_mode: execution_mode.into(),
             tool_version: tool_version.into(),
             api_integration_id: api_integration_id.into(),
             api_integration_connection_id: api_integration_connection_id.into(),
-            api_schema_overrides,
+            api_schema_overrides: api_schema_overrides.into(),
         }
     }
 }

@@ -14,6 +14,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/ArrayJsonSchemaProperty-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ArrayJsonSchemaPropertyInput {
     /// Defaults to `"array"`.
     pub property_kind: Option<ArrayJsonSchemaPropertyInputPropertyKind>,
@@ -91,12 +92,61 @@ impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyInput {
     }
 }
 
+impl ArrayJsonSchemaPropertyInput {
+    /// Sets `property_kind`.
+    pub fn property_kind(
+        mut self,
+        value: impl Into<ArrayJsonSchemaPropertyInputPropertyKind>,
+    ) -> Self {
+        self.property_kind = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `dynamic_variable`.
+    pub fn dynamic_variable(mut self, value: impl Into<String>) -> Self {
+        self.dynamic_variable = Some(value.into());
+        self
+    }
+
+    /// Sets `constant_value`.
+    pub fn constant_value(mut self, value: impl IntoIterator<Item = Value>) -> Self {
+        self.constant_value = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `constant_value` to an explicit `null`.
+    #[inline]
+    pub fn constant_value_null(mut self) -> Self {
+        self.constant_value = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_omitted`.
+    pub fn is_omitted(mut self, value: impl Into<bool>) -> Self {
+        self.is_omitted = Some(value.into());
+        self
+    }
+
+    /// Sets `items`.
+    pub fn items(mut self, value: impl Into<ArrayJsonSchemaPropertyInputItems>) -> Self {
+        self.items = Some(Box::new(value.into()));
+        self
+    }
+}
+
 /// Property Kind
 ///
 /// Defaults to `"array"`.
 ///
 /// Schema: `#/components/schemas/ArrayJsonSchemaProperty-Input/properties/property_kind`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ArrayJsonSchemaPropertyInputPropertyKind {
     /// `"array"`
     Array,
@@ -143,6 +193,8 @@ impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyInputPropertyKind {
     }
 }
 
+api_runtime::string_enum_conversions!(ArrayJsonSchemaPropertyInputPropertyKind);
+
 /// Schema for array elements.
 ///
 /// Defaults to `{"type":"string","description":"Array element","is_system_provided":false,"dynamic_variable":"","allowed_values_dynam…`.
@@ -150,6 +202,7 @@ impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyInputPropertyKind {
 /// Schema: `#/components/schemas/ArrayJsonSchemaProperty-Input/properties/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ArrayJsonSchemaPropertyInputItems {
     LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
     ObjectJsonSchemaPropertyInput(ObjectJsonSchemaPropertyInput),
@@ -168,3 +221,14 @@ impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyInputItems {
         first_fit(&value, &members).ok_or_else(|| no_match("ArrayJsonSchemaPropertyInputItems"))
     }
 }
+
+api_runtime::union_conversions!(
+    ArrayJsonSchemaPropertyInputItems,
+    LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
+    ObjectJsonSchemaPropertyInput(ObjectJsonSchemaPropertyInput)
+);
+
+api_runtime::union_boxed_conversions!(
+    ArrayJsonSchemaPropertyInputItems,
+    ArrayJsonSchemaPropertyInput(ArrayJsonSchemaPropertyInput)
+);

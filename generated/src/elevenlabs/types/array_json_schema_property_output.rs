@@ -14,6 +14,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/ArrayJsonSchemaProperty-Output`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ArrayJsonSchemaPropertyOutput {
     /// Defaults to `""`.
     pub description: Option<String>,
@@ -85,6 +86,45 @@ impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyOutput {
     }
 }
 
+impl ArrayJsonSchemaPropertyOutput {
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `dynamic_variable`.
+    pub fn dynamic_variable(mut self, value: impl Into<String>) -> Self {
+        self.dynamic_variable = Some(value.into());
+        self
+    }
+
+    /// Sets `constant_value`.
+    pub fn constant_value(mut self, value: impl IntoIterator<Item = Value>) -> Self {
+        self.constant_value = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `constant_value` to an explicit `null`.
+    #[inline]
+    pub fn constant_value_null(mut self) -> Self {
+        self.constant_value = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_omitted`.
+    pub fn is_omitted(mut self, value: impl Into<bool>) -> Self {
+        self.is_omitted = Some(value.into());
+        self
+    }
+
+    /// Sets `items`.
+    pub fn items(mut self, value: impl Into<ArrayJsonSchemaPropertyOutputItems>) -> Self {
+        self.items = Some(Box::new(value.into()));
+        self
+    }
+}
+
 /// Schema for array elements.
 ///
 /// Defaults to `{"type":"string","description":"Array element","is_system_provided":false,"dynamic_variable":"","allowed_values_dynam…`.
@@ -92,6 +132,7 @@ impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyOutput {
 /// Schema: `#/components/schemas/ArrayJsonSchemaProperty-Output/properties/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ArrayJsonSchemaPropertyOutputItems {
     LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
     ObjectJsonSchemaPropertyOutput(ObjectJsonSchemaPropertyOutput),
@@ -110,3 +151,14 @@ impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyOutputItems {
         first_fit(&value, &members).ok_or_else(|| no_match("ArrayJsonSchemaPropertyOutputItems"))
     }
 }
+
+api_runtime::union_conversions!(
+    ArrayJsonSchemaPropertyOutputItems,
+    LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
+    ObjectJsonSchemaPropertyOutput(ObjectJsonSchemaPropertyOutput)
+);
+
+api_runtime::union_boxed_conversions!(
+    ArrayJsonSchemaPropertyOutputItems,
+    ArrayJsonSchemaPropertyOutput(ArrayJsonSchemaPropertyOutput)
+);

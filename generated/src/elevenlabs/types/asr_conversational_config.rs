@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ASRConversationalConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AsrConversationalConfig {
     /// The quality of the transcription
     ///
@@ -69,5 +70,31 @@ impl<'de> Deserialize<'de> for AsrConversationalConfig {
             user_input_audio_format: user_input_audio_format_.unwrap_or_default(),
             keywords: keywords_.unwrap_or_default(),
         })
+    }
+}
+
+impl AsrConversationalConfig {
+    /// Sets `quality`.
+    pub fn quality(mut self, value: impl Into<AsrQuality>) -> Self {
+        self.quality = Some(value.into());
+        self
+    }
+
+    /// Sets `provider`.
+    pub fn provider(mut self, value: impl Into<AsrProvider>) -> Self {
+        self.provider = Some(value.into());
+        self
+    }
+
+    /// Sets `user_input_audio_format`.
+    pub fn user_input_audio_format(mut self, value: impl Into<AsrInputFormat>) -> Self {
+        self.user_input_audio_format = Some(value.into());
+        self
+    }
+
+    /// Sets `keywords`.
+    pub fn keywords(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.keywords = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }

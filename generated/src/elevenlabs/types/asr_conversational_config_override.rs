@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ASRConversationalConfigOverride`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AsrConversationalConfigOverride {
     /// Keywords to boost prediction probability for
     pub keywords: Nullable<Vec<String>>,
@@ -40,5 +41,20 @@ impl<'de> Deserialize<'de> for AsrConversationalConfigOverride {
         Ok(Self {
             keywords: keywords_.unwrap_or_default(),
         })
+    }
+}
+
+impl AsrConversationalConfigOverride {
+    /// Sets `keywords`.
+    pub fn keywords(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.keywords = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `keywords` to an explicit `null`.
+    #[inline]
+    pub fn keywords_null(mut self) -> Self {
+        self.keywords = Nullable::Null;
+        self
     }
 }

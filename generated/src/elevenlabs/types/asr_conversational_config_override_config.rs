@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ASRConversationalConfigOverrideConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AsrConversationalConfigOverrideConfig {
     /// Whether to allow overriding the keywords field.
     ///
@@ -41,5 +42,13 @@ impl<'de> Deserialize<'de> for AsrConversationalConfigOverrideConfig {
         Ok(Self {
             keywords: keywords_.unwrap_or_default(),
         })
+    }
+}
+
+impl AsrConversationalConfigOverrideConfig {
+    /// Sets `keywords`.
+    pub fn keywords(mut self, value: impl Into<bool>) -> Self {
+        self.keywords = Some(value.into());
+        self
     }
 }

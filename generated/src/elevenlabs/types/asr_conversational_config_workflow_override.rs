@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ASRConversationalConfigWorkflowOverride`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AsrConversationalConfigWorkflowOverride {
     /// The quality of the transcription
     pub quality: Nullable<AsrQuality>,
@@ -64,5 +65,59 @@ impl<'de> Deserialize<'de> for AsrConversationalConfigWorkflowOverride {
             user_input_audio_format: user_input_audio_format_.unwrap_or_default(),
             keywords: keywords_.unwrap_or_default(),
         })
+    }
+}
+
+impl AsrConversationalConfigWorkflowOverride {
+    /// Sets `quality`.
+    pub fn quality(mut self, value: impl Into<AsrQuality>) -> Self {
+        self.quality = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `quality` to an explicit `null`.
+    #[inline]
+    pub fn quality_null(mut self) -> Self {
+        self.quality = Nullable::Null;
+        self
+    }
+
+    /// Sets `provider`.
+    pub fn provider(mut self, value: impl Into<AsrProvider>) -> Self {
+        self.provider = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `provider` to an explicit `null`.
+    #[inline]
+    pub fn provider_null(mut self) -> Self {
+        self.provider = Nullable::Null;
+        self
+    }
+
+    /// Sets `user_input_audio_format`.
+    pub fn user_input_audio_format(mut self, value: impl Into<AsrInputFormat>) -> Self {
+        self.user_input_audio_format = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `user_input_audio_format` to an explicit `null`.
+    #[inline]
+    pub fn user_input_audio_format_null(mut self) -> Self {
+        self.user_input_audio_format = Nullable::Null;
+        self
+    }
+
+    /// Sets `keywords`.
+    pub fn keywords(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.keywords = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `keywords` to an explicit `null`.
+    #[inline]
+    pub fn keywords_null(mut self) -> Self {
+        self.keywords = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ASRProvider`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AsrProvider {
     /// `"elevenlabs"`
     Elevenlabs,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for AsrProvider {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AsrProvider);

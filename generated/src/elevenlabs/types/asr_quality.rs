@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ASRQuality`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AsrQuality {
     /// `"high"`
     High,
@@ -52,3 +53,5 @@ impl<'de> Deserialize<'de> for AsrQuality {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AsrQuality);

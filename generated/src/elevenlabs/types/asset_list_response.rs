@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AssetListResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssetListResponse {
     /// List of Asset objects.
     pub assets: Vec<AssetResponse>,
@@ -65,11 +66,15 @@ impl<'de> Deserialize<'de> for AssetListResponse {
 impl AssetListResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(assets: Vec<AssetResponse>, next_cursor: Option<String>, has_more: bool) -> Self {
+    pub fn new(
+        assets: impl IntoIterator<Item = AssetResponse>,
+        next_cursor: impl Into<Option<String>>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            assets,
-            next_cursor,
-            has_more,
+            assets: assets.into_iter().collect(),
+            next_cursor: next_cursor.into(),
+            has_more: has_more.into(),
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AssetResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssetResponse {
     /// Unique identifier for the asset.
     pub asset_id: String,
@@ -82,15 +83,15 @@ impl AssetResponse {
         asset_id: impl Into<String>,
         name: impl Into<String>,
         mime_type: impl Into<String>,
-        created_at_unix: i64,
-        content_url: Option<String>,
+        created_at_unix: impl Into<i64>,
+        content_url: impl Into<Option<String>>,
     ) -> Self {
         Self {
             asset_id: asset_id.into(),
             name: name.into(),
             mime_type: mime_type.into(),
-            created_at_unix,
-            content_url,
+            created_at_unix: created_at_unix.into(),
+            content_url: content_url.into(),
         }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AssetTranscription`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssetTranscription {
     pub status: AssetTranscriptionStatus,
     pub data: Option<AssetTranscriptionData>,
@@ -60,12 +61,21 @@ impl<'de> Deserialize<'de> for AssetTranscription {
 impl AssetTranscription {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(status: AssetTranscriptionStatus, data: Option<AssetTranscriptionData>) -> Self {
+    pub fn new(
+        status: impl Into<AssetTranscriptionStatus>,
+        data: impl Into<Option<AssetTranscriptionData>>,
+    ) -> Self {
         Self {
-            status,
-            data,
+            status: status.into(),
+            data: data.into(),
             updated_at_ms: None,
         }
+    }
+
+    /// Sets `updated_at_ms`.
+    pub fn updated_at_ms(mut self, value: impl Into<i64>) -> Self {
+        self.updated_at_ms = Some(value.into());
+        self
     }
 }
 
@@ -73,6 +83,7 @@ impl AssetTranscription {
 ///
 /// Schema: `#/components/schemas/AssetTranscription/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AssetTranscriptionStatus {
     /// `"processing"`
     Processing,
@@ -122,3 +133,5 @@ impl<'de> Deserialize<'de> for AssetTranscriptionStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AssetTranscriptionStatus);

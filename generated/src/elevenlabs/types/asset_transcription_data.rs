@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AssetTranscriptionData`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssetTranscriptionData {
     pub language_code: String,
     pub text: String,
@@ -99,18 +100,18 @@ impl AssetTranscriptionData {
     pub fn new(
         language_code: impl Into<String>,
         text: impl Into<String>,
-        words: Vec<String>,
-        word_start_times_ms: Vec<i64>,
-        word_end_times_ms: Vec<i64>,
-        word_speaker_ids: Vec<Option<String>>,
+        words: impl IntoIterator<Item = impl Into<String>>,
+        word_start_times_ms: impl IntoIterator<Item = i64>,
+        word_end_times_ms: impl IntoIterator<Item = i64>,
+        word_speaker_ids: impl IntoIterator<Item = Option<String>>,
     ) -> Self {
         Self {
             language_code: language_code.into(),
             text: text.into(),
-            words,
-            word_start_times_ms,
-            word_end_times_ms,
-            word_speaker_ids,
+            words: words.into_iter().map(Into::into).collect(),
+            word_start_times_ms: word_start_times_ms.into_iter().collect(),
+            word_end_times_ms: word_end_times_ms.into_iter().collect(),
+            word_speaker_ids: word_speaker_ids.into_iter().collect(),
         }
     }
 }

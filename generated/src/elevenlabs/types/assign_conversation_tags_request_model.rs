@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AssignConversationTagsRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssignConversationTagsRequestModel {
     /// Tag IDs to add to the conversation. Re-assigning an existing tag is a no-op.
     pub tag_ids: Vec<String>,
@@ -46,7 +47,9 @@ impl<'de> Deserialize<'de> for AssignConversationTagsRequestModel {
 impl AssignConversationTagsRequestModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(tag_ids: Vec<String>) -> Self {
-        Self { tag_ids }
+    pub fn new(tag_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            tag_ids: tag_ids.into_iter().map(Into::into).collect(),
+        }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AssignableUserResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssignableUserResponseModel {
     pub user_id: String,
     pub email: String,
@@ -75,16 +76,16 @@ impl AssignableUserResponseModel {
     pub fn new(
         user_id: impl Into<String>,
         email: impl Into<String>,
-        first_name: Option<String>,
-        is_service_account: bool,
-        has_access: bool,
+        first_name: impl Into<Option<String>>,
+        is_service_account: impl Into<bool>,
+        has_access: impl Into<bool>,
     ) -> Self {
         Self {
             user_id: user_id.into(),
             email: email.into(),
-            first_name,
-            is_service_account,
-            has_access,
+            first_name: first_name.into(),
+            is_service_account: is_service_account.into(),
+            has_access: has_access.into(),
         }
     }
 }

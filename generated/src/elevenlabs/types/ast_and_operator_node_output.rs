@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ASTAndOperatorNode-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AstAndOperatorNodeOutput {
     /// Defaults to `"and_operator"`.
     pub type_: consts::AndOperator,
@@ -59,10 +60,10 @@ impl<'de> Deserialize<'de> for AstAndOperatorNodeOutput {
 impl AstAndOperatorNodeOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(children: Vec<AstNodeOutput>) -> Self {
+    pub fn new(children: impl IntoIterator<Item = AstNodeOutput>) -> Self {
         Self {
             type_: Default::default(),
-            children,
+            children: children.into_iter().collect(),
         }
     }
 }

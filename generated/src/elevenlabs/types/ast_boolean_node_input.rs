@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ASTBooleanNode-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AstBooleanNodeInput {
     /// Defaults to `"boolean_literal"`.
     pub type_: consts::BooleanLiteral,
@@ -59,10 +60,10 @@ impl<'de> Deserialize<'de> for AstBooleanNodeInput {
 impl AstBooleanNodeInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(value: bool) -> Self {
+    pub fn new(value: impl Into<bool>) -> Self {
         Self {
             type_: Default::default(),
-            value,
+            value: value.into(),
         }
     }
 }

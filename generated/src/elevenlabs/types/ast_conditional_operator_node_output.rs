@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ASTConditionalOperatorNode-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AstConditionalOperatorNodeOutput {
     /// Defaults to `"conditional_operator"`.
     pub type_: consts::ConditionalOperator,
@@ -74,15 +75,15 @@ impl AstConditionalOperatorNodeOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        condition: AstNodeOutput,
-        true_expression: AstNodeOutput,
-        false_expression: AstNodeOutput,
+        condition: impl Into<AstNodeOutput>,
+        true_expression: impl Into<AstNodeOutput>,
+        false_expression: impl Into<AstNodeOutput>,
     ) -> Self {
         Self {
             type_: Default::default(),
-            condition: Box::new(condition),
-            true_expression: Box::new(true_expression),
-            false_expression: Box::new(false_expression),
+            condition: Box::new(condition.into()),
+            true_expression: Box::new(true_expression.into()),
+            false_expression: Box::new(false_expression.into()),
         }
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ASTDynamicVariableNode-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AstDynamicVariableNodeInput {
     /// Defaults to `"dynamic_variable"`.
     pub type_: consts::DynamicVariable,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ASTEqualsOperatorNode-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AstEqualsOperatorNodeInput {
     /// Defaults to `"eq_operator"`.
     pub type_: consts::EqOperator,
@@ -65,11 +66,11 @@ impl<'de> Deserialize<'de> for AstEqualsOperatorNodeInput {
 impl AstEqualsOperatorNodeInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(left: AstNodeInput, right: AstNodeInput) -> Self {
+    pub fn new(left: impl Into<AstNodeInput>, right: impl Into<AstNodeInput>) -> Self {
         Self {
             type_: Default::default(),
-            left: Box::new(left),
-            right: Box::new(right),
+            left: Box::new(left.into()),
+            right: Box::new(right.into()),
         }
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ASTGreaterThanOperatorNode-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AstGreaterThanOperatorNodeOutput {
     /// Defaults to `"gt_operator"`.
     pub type_: consts::GtOperator,
@@ -65,11 +66,11 @@ impl<'de> Deserialize<'de> for AstGreaterThanOperatorNodeOutput {
 impl AstGreaterThanOperatorNodeOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(left: AstNodeOutput, right: AstNodeOutput) -> Self {
+    pub fn new(left: impl Into<AstNodeOutput>, right: impl Into<AstNodeOutput>) -> Self {
         Self {
             type_: Default::default(),
-            left: Box::new(left),
-            right: Box::new(right),
+            left: Box::new(left.into()),
+            right: Box::new(right.into()),
         }
     }
 }

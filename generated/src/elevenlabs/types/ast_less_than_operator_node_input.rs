@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ASTLessThanOperatorNode-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AstLessThanOperatorNodeInput {
     /// Defaults to `"lt_operator"`.
     pub type_: consts::LtOperator,
@@ -65,11 +66,11 @@ impl<'de> Deserialize<'de> for AstLessThanOperatorNodeInput {
 impl AstLessThanOperatorNodeInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(left: AstNodeInput, right: AstNodeInput) -> Self {
+    pub fn new(left: impl Into<AstNodeInput>, right: impl Into<AstNodeInput>) -> Self {
         Self {
             type_: Default::default(),
-            left: Box::new(left),
-            right: Box::new(right),
+            left: Box::new(left.into()),
+            right: Box::new(right.into()),
         }
     }
 }

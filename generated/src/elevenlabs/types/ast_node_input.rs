@@ -20,6 +20,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/ASTNode-Input`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AstNodeInput {
     /// String literal.
     AstStringNodeInput(AstStringNodeInput),
@@ -115,3 +116,30 @@ impl<'de> Deserialize<'de> for AstNodeInput {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    AstNodeInput,
+    AstStringNodeInput(AstStringNodeInput),
+    AstNumberNodeInput(AstNumberNodeInput),
+    AstBooleanNodeInput(AstBooleanNodeInput),
+    AstNullNodeInput(AstNullNodeInput),
+    AstllmNodeInput(AstllmNodeInput),
+    AstDynamicVariableNodeInput(AstDynamicVariableNodeInput),
+    AstOrOperatorNodeInput(AstOrOperatorNodeInput),
+    AstAndOperatorNodeInput(AstAndOperatorNodeInput)
+);
+
+api_runtime::union_boxed_conversions!(
+    AstNodeInput,
+    AstEqualsOperatorNodeInput(AstEqualsOperatorNodeInput),
+    AstNotEqualsOperatorNodeInput(AstNotEqualsOperatorNodeInput),
+    AstGreaterThanOperatorNodeInput(AstGreaterThanOperatorNodeInput),
+    AstLessThanOperatorNodeInput(AstLessThanOperatorNodeInput),
+    AstGreaterThanOrEqualsOperatorNodeInput(AstGreaterThanOrEqualsOperatorNodeInput),
+    AstLessThanOrEqualsOperatorNodeInput(AstLessThanOrEqualsOperatorNodeInput),
+    AstAdditionOperatorNodeInput(AstAdditionOperatorNodeInput),
+    AstSubtractionOperatorNodeInput(AstSubtractionOperatorNodeInput),
+    AstMultiplicationOperatorNodeInput(AstMultiplicationOperatorNodeInput),
+    AstDivisionOperatorNodeInput(AstDivisionOperatorNodeInput),
+    AstConditionalOperatorNodeInput(AstConditionalOperatorNodeInput)
+);

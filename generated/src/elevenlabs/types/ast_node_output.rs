@@ -21,6 +21,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/ASTNode-Output`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AstNodeOutput {
     /// String literal.
     AstStringNodeOutput(AstStringNodeOutput),
@@ -118,3 +119,30 @@ impl<'de> Deserialize<'de> for AstNodeOutput {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    AstNodeOutput,
+    AstStringNodeOutput(AstStringNodeOutput),
+    AstNumberNodeOutput(AstNumberNodeOutput),
+    AstBooleanNodeOutput(AstBooleanNodeOutput),
+    AstNullNodeOutput(AstNullNodeOutput),
+    AstllmNodeOutput(AstllmNodeOutput),
+    AstDynamicVariableNodeOutput(AstDynamicVariableNodeOutput),
+    AstOrOperatorNodeOutput(AstOrOperatorNodeOutput),
+    AstAndOperatorNodeOutput(AstAndOperatorNodeOutput)
+);
+
+api_runtime::union_boxed_conversions!(
+    AstNodeOutput,
+    AstEqualsOperatorNodeOutput(AstEqualsOperatorNodeOutput),
+    AstNotEqualsOperatorNodeOutput(AstNotEqualsOperatorNodeOutput),
+    AstGreaterThanOperatorNodeOutput(AstGreaterThanOperatorNodeOutput),
+    AstLessThanOperatorNodeOutput(AstLessThanOperatorNodeOutput),
+    AstGreaterThanOrEqualsOperatorNodeOutput(AstGreaterThanOrEqualsOperatorNodeOutput),
+    AstLessThanOrEqualsOperatorNodeOutput(AstLessThanOrEqualsOperatorNodeOutput),
+    AstAdditionOperatorNodeOutput(AstAdditionOperatorNodeOutput),
+    AstSubtractionOperatorNodeOutput(AstSubtractionOperatorNodeOutput),
+    AstMultiplicationOperatorNodeOutput(AstMultiplicationOperatorNodeOutput),
+    AstDivisionOperatorNodeOutput(AstDivisionOperatorNodeOutput),
+    AstConditionalOperatorNodeOutput(AstConditionalOperatorNodeOutput)
+);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ASTNullNode-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AstNullNodeInput {
     /// Defaults to `"null_literal"`.
     pub type_: consts::NullLiteral,

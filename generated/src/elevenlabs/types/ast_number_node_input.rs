@@ -13,6 +13,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/ASTNumberNode-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AstNumberNodeInput {
     /// Defaults to `"number_literal"`.
     pub type_: consts::NumberLiteral,
@@ -60,10 +61,10 @@ impl<'de> Deserialize<'de> for AstNumberNodeInput {
 impl AstNumberNodeInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(value: AstNumberNodeInputValue) -> Self {
+    pub fn new(value: impl Into<AstNumberNodeInputValue>) -> Self {
         Self {
             type_: Default::default(),
-            value,
+            value: value.into(),
         }
     }
 }
@@ -73,6 +74,7 @@ impl AstNumberNodeInput {
 /// Schema: `#/components/schemas/ASTNumberNode-Input/properties/value`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AstNumberNodeInputValue {
     Number(f64),
     Integer(i64),
@@ -89,3 +91,5 @@ impl<'de> Deserialize<'de> for AstNumberNodeInputValue {
         first_fit(&value, &members).ok_or_else(|| no_match("AstNumberNodeInputValue"))
     }
 }
+
+api_runtime::union_conversions!(AstNumberNodeInputValue, Number(f64), Integer(i64));

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ASTOrOperatorNode-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AstOrOperatorNodeOutput {
     /// Defaults to `"or_operator"`.
     pub type_: consts::OrOperator,
@@ -59,10 +60,10 @@ impl<'de> Deserialize<'de> for AstOrOperatorNodeOutput {
 impl AstOrOperatorNodeOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(children: Vec<AstNodeOutput>) -> Self {
+    pub fn new(children: impl IntoIterator<Item = AstNodeOutput>) -> Self {
         Self {
             type_: Default::default(),
-            children,
+            children: children.into_iter().collect(),
         }
     }
 }

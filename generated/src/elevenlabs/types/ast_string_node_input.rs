@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ASTStringNode-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AstStringNodeInput {
     /// Defaults to `"string_literal"`.
     pub type_: consts::StringLiteral,

@@ -12,6 +12,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/ASTLLMNode-Input`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AstllmNodeInput {
     /// ASTLLMNode
     AstllmNode(AstllmNodeInputAstllmNode),
@@ -31,10 +32,17 @@ impl<'de> Deserialize<'de> for AstllmNodeInput {
     }
 }
 
+api_runtime::union_conversions!(
+    AstllmNodeInput,
+    AstllmNode(AstllmNodeInputAstllmNode),
+    AstllmNode2(AstllmNodeInputAstllmNode2)
+);
+
 /// ASTLLMNode
 ///
 /// Schema: `#/components/schemas/ASTLLMNode-Input/oneOf/0`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AstllmNodeInputAstllmNode {
     /// Defaults to `"llm"`.
     pub type_: consts::Llm2,
@@ -82,10 +90,10 @@ impl<'de> Deserialize<'de> for AstllmNodeInputAstllmNode {
 impl AstllmNodeInputAstllmNode {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(value_schema: LlmLiteralJsonSchemaProperty) -> Self {
+    pub fn new(value_schema: impl Into<LlmLiteralJsonSchemaProperty>) -> Self {
         Self {
             type_: Default::default(),
-            value_schema,
+            value_schema: value_schema.into(),
         }
     }
 }
@@ -94,6 +102,7 @@ impl AstllmNodeInputAstllmNode {
 ///
 /// Schema: `#/components/schemas/ASTLLMNode-Input/oneOf/1`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AstllmNodeInputAstllmNode2 {
     /// Defaults to `"llm"`.
     pub type_: consts::Llm2,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ASTLLMNode-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AstllmNodeOutput {
     /// Defaults to `"llm"`.
     pub type_: consts::Llm2,
@@ -66,10 +67,13 @@ impl<'de> Deserialize<'de> for AstllmNodeOutput {
 impl AstllmNodeOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(value_schema: LlmLiteralJsonSchemaProperty, prompt: impl Into<String>) -> Self {
+    pub fn new(
+        value_schema: impl Into<LlmLiteralJsonSchemaProperty>,
+        prompt: impl Into<String>,
+    ) -> Self {
         Self {
             type_: Default::default(),
-            value_schema,
+            value_schema: value_schema.into(),
             prompt: prompt.into(),
         }
     }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AsyncConversationMetadata`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AsyncConversationMetadata {
     pub delivery_status: AsyncConversationMetadataDeliveryStatus,
     pub delivery_timestamp: i64,
@@ -116,14 +117,14 @@ impl AsyncConversationMetadata {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        delivery_status: AsyncConversationMetadataDeliveryStatus,
-        delivery_timestamp: i64,
+        delivery_status: impl Into<AsyncConversationMetadataDeliveryStatus>,
+        delivery_timestamp: impl Into<i64>,
         external_system: impl Into<String>,
         external_id: impl Into<String>,
     ) -> Self {
         Self {
-            delivery_status,
-            delivery_timestamp,
+            delivery_status: delivery_status.into(),
+            delivery_timestamp: delivery_timestamp.into(),
             delivery_error: Nullable::Absent,
             external_system: external_system.into(),
             external_id: external_id.into(),
@@ -133,12 +134,71 @@ impl AsyncConversationMetadata {
             last_processed_external_message_id: Nullable::Absent,
         }
     }
+
+    /// Sets `delivery_error`.
+    pub fn delivery_error(mut self, value: impl Into<String>) -> Self {
+        self.delivery_error = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `delivery_error` to an explicit `null`.
+    #[inline]
+    pub fn delivery_error_null(mut self) -> Self {
+        self.delivery_error = Nullable::Null;
+        self
+    }
+
+    /// Sets `external_link`.
+    pub fn external_link(mut self, value: impl Into<String>) -> Self {
+        self.external_link = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `external_link` to an explicit `null`.
+    #[inline]
+    pub fn external_link_null(mut self) -> Self {
+        self.external_link = Nullable::Null;
+        self
+    }
+
+    /// Sets `retry_count`.
+    pub fn retry_count(mut self, value: impl Into<i64>) -> Self {
+        self.retry_count = Some(value.into());
+        self
+    }
+
+    /// Sets `last_retry_timestamp`.
+    pub fn last_retry_timestamp(mut self, value: impl Into<i64>) -> Self {
+        self.last_retry_timestamp = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `last_retry_timestamp` to an explicit `null`.
+    #[inline]
+    pub fn last_retry_timestamp_null(mut self) -> Self {
+        self.last_retry_timestamp = Nullable::Null;
+        self
+    }
+
+    /// Sets `last_processed_external_message_id`.
+    pub fn last_processed_external_message_id(mut self, value: impl Into<String>) -> Self {
+        self.last_processed_external_message_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `last_processed_external_message_id` to an explicit `null`.
+    #[inline]
+    pub fn last_processed_external_message_id_null(mut self) -> Self {
+        self.last_processed_external_message_id = Nullable::Null;
+        self
+    }
 }
 
 /// Delivery Status
 ///
 /// Schema: `#/components/schemas/AsyncConversationMetadata/properties/delivery_status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AsyncConversationMetadataDeliveryStatus {
     /// `"pending"`
     Pending,
@@ -188,3 +248,5 @@ impl<'de> Deserialize<'de> for AsyncConversationMetadataDeliveryStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AsyncConversationMetadataDeliveryStatus);

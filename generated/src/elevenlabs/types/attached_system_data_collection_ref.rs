@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AttachedSystemDataCollectionRef`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AttachedSystemDataCollectionRef {
     pub source: consts::System,
     /// Id of the referenced built-in system data-collection item.
@@ -55,5 +56,13 @@ impl<'de> Deserialize<'de> for AttachedSystemDataCollectionRef {
             analysis_item_id: analysis_item_id_.unwrap_or_default(),
             scope: scope_.unwrap_or_default(),
         })
+    }
+}
+
+impl AttachedSystemDataCollectionRef {
+    /// Sets `scope`.
+    pub fn scope(mut self, value: impl Into<AnalysisScope>) -> Self {
+        self.scope = Some(value.into());
+        self
     }
 }

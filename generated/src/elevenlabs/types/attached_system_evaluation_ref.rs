@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AttachedSystemEvaluationRef`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AttachedSystemEvaluationRef {
     pub source: consts::System,
     /// Id of the referenced built-in system evaluation.
@@ -71,13 +72,32 @@ impl<'de> Deserialize<'de> for AttachedSystemEvaluationRef {
 impl AttachedSystemEvaluationRef {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(analysis_item_id: AttachedSystemEvaluationRefAnalysisItemId) -> Self {
+    pub fn new(analysis_item_id: impl Into<AttachedSystemEvaluationRefAnalysisItemId>) -> Self {
         Self {
             source: Default::default(),
-            analysis_item_id,
+            analysis_item_id: analysis_item_id.into(),
             scope: None,
             weight: Nullable::Absent,
         }
+    }
+
+    /// Sets `scope`.
+    pub fn scope(mut self, value: impl Into<AnalysisScope>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+
+    /// Sets `weight`.
+    pub fn weight(mut self, value: impl Into<f64>) -> Self {
+        self.weight = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `weight` to an explicit `null`.
+    #[inline]
+    pub fn weight_null(mut self) -> Self {
+        self.weight = Nullable::Null;
+        self
     }
 }
 
@@ -85,6 +105,7 @@ impl AttachedSystemEvaluationRef {
 ///
 /// Schema: `#/components/schemas/AttachedSystemEvaluationRef/properties/analysis_item_id`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AttachedSystemEvaluationRefAnalysisItemId {
     /// `"__system_eval_criteria_sentiment"`
     SystemEvalCriteriaSentiment,
@@ -130,3 +151,5 @@ impl<'de> Deserialize<'de> for AttachedSystemEvaluationRefAnalysisItemId {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AttachedSystemEvaluationRefAnalysisItemId);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AttachedTestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AttachedTestModel {
     pub test_id: String,
     pub workflow_node_id: Nullable<String>,
@@ -60,5 +61,18 @@ impl AttachedTestModel {
             test_id: test_id.into(),
             workflow_node_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `workflow_node_id`.
+    pub fn workflow_node_id(mut self, value: impl Into<String>) -> Self {
+        self.workflow_node_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workflow_node_id` to an explicit `null`.
+    #[inline]
+    pub fn workflow_node_id_null(mut self) -> Self {
+        self.workflow_node_id = Nullable::Null;
+        self
     }
 }

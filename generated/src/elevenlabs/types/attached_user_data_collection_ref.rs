@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AttachedUserDataCollectionRef`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AttachedUserDataCollectionRef {
     pub source: consts::User,
     /// Id of the referenced user data-collection item.
@@ -78,5 +79,24 @@ impl AttachedUserDataCollectionRef {
             version_id: Nullable::Absent,
             scope: None,
         }
+    }
+
+    /// Sets `version_id`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.version_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `version_id` to an explicit `null`.
+    #[inline]
+    pub fn version_id_null(mut self) -> Self {
+        self.version_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `scope`.
+    pub fn scope(mut self, value: impl Into<AnalysisScope>) -> Self {
+        self.scope = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AttachedUserEvaluationRef`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AttachedUserEvaluationRef {
     pub source: consts::User,
     /// Id of the referenced user evaluation item.
@@ -92,5 +93,46 @@ impl AttachedUserEvaluationRef {
             scope: None,
             weight: Nullable::Absent,
         }
+    }
+
+    /// Sets `version_id`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.version_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `version_id` to an explicit `null`.
+    #[inline]
+    pub fn version_id_null(mut self) -> Self {
+        self.version_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `additional_version_ids`.
+    pub fn additional_version_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.additional_version_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `scope`.
+    pub fn scope(mut self, value: impl Into<AnalysisScope>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+
+    /// Sets `weight`.
+    pub fn weight(mut self, value: impl Into<f64>) -> Self {
+        self.weight = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `weight` to an explicit `null`.
+    #[inline]
+    pub fn weight_null(mut self) -> Self {
+        self.weight = Nullable::Null;
+        self
     }
 }

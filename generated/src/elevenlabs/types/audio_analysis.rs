@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioAnalysis`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AudioAnalysis {
     pub status: AudioAnalysisStatus,
     pub data: Option<AudioAnalysisResult>,
@@ -60,12 +61,21 @@ impl<'de> Deserialize<'de> for AudioAnalysis {
 impl AudioAnalysis {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(status: AudioAnalysisStatus, data: Option<AudioAnalysisResult>) -> Self {
+    pub fn new(
+        status: impl Into<AudioAnalysisStatus>,
+        data: impl Into<Option<AudioAnalysisResult>>,
+    ) -> Self {
         Self {
-            status,
-            data,
+            status: status.into(),
+            data: data.into(),
             updated_at_ms: None,
         }
+    }
+
+    /// Sets `updated_at_ms`.
+    pub fn updated_at_ms(mut self, value: impl Into<i64>) -> Self {
+        self.updated_at_ms = Some(value.into());
+        self
     }
 }
 
@@ -73,6 +83,7 @@ impl AudioAnalysis {
 ///
 /// Schema: `#/components/schemas/AudioAnalysis/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AudioAnalysisStatus {
     /// `"processing"`
     Processing,
@@ -122,3 +133,5 @@ impl<'de> Deserialize<'de> for AudioAnalysisStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AudioAnalysisStatus);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioAnalysisResult`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AudioAnalysisResult {
     pub title: String,
     pub description: String,
@@ -85,5 +86,43 @@ impl AudioAnalysisResult {
             segments: None,
             key_moments: None,
         }
+    }
+
+    /// Sets `content_type`.
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `content_type` to an explicit `null`.
+    #[inline]
+    pub fn content_type_null(mut self) -> Self {
+        self.content_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `overall_pacing`.
+    pub fn overall_pacing(mut self, value: impl Into<String>) -> Self {
+        self.overall_pacing = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `overall_pacing` to an explicit `null`.
+    #[inline]
+    pub fn overall_pacing_null(mut self) -> Self {
+        self.overall_pacing = Nullable::Null;
+        self
+    }
+
+    /// Sets `segments`.
+    pub fn segments(mut self, value: impl IntoIterator<Item = AudioSegment>) -> Self {
+        self.segments = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `key_moments`.
+    pub fn key_moments(mut self, value: impl IntoIterator<Item = AudioKeyMoment>) -> Self {
+        self.key_moments = Some(value.into_iter().collect());
+        self
     }
 }

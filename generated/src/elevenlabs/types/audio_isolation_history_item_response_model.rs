@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioIsolationHistoryItemResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AudioIsolationHistoryItemResponseModel {
     pub id: String,
     pub title: Option<String>,
@@ -129,31 +130,31 @@ impl AudioIsolationHistoryItemResponseModel {
     #[inline]
     pub fn new(
         id: impl Into<String>,
-        title: Option<String>,
-        created_at_unix: i64,
+        title: impl Into<Option<String>>,
+        created_at_unix: impl Into<i64>,
         format: impl Into<String>,
-        duration_seconds: Option<f64>,
-        download_url: Option<String>,
-        icon_url: Option<String>,
-        source_video_url: Option<String>,
-        supports_video: bool,
-        processing: bool,
-        video_processing_failed: bool,
-        preview_b64: Option<String>,
+        duration_seconds: impl Into<Option<f64>>,
+        download_url: impl Into<Option<String>>,
+        icon_url: impl Into<Option<String>>,
+        source_video_url: impl Into<Option<String>>,
+        supports_video: impl Into<bool>,
+        processing: impl Into<bool>,
+        video_processing_failed: impl Into<bool>,
+        preview_b64: impl Into<Option<String>>,
     ) -> Self {
         Self {
             id: id.into(),
-            title,
-            created_at_unix,
+            title: title.into(),
+            created_at_unix: created_at_unix.into(),
             format: format.into(),
-            duration_seconds,
-            download_url,
-            icon_url,
-            source_video_url,
-            supports_video,
-            processing,
-            video_processing_failed,
-            preview_b64,
+            duration_seconds: duration_seconds.into(),
+            download_url: download_url.into(),
+            icon_url: icon_url.into(),
+            source_video_url: source_video_url.into(),
+            supports_video: supports_video.into(),
+            processing: processing.into(),
+            video_processing_failed: video_processing_failed.into(),
+            preview_b64: preview_b64.into(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioNativeCreateProjectResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AudioNativeCreateProjectResponseModel {
     /// The ID of the created Audio Native project.
     pub project_id: String,
@@ -66,12 +67,12 @@ impl AudioNativeCreateProjectResponseModel {
     #[inline]
     pub fn new(
         project_id: impl Into<String>,
-        converting: bool,
+        converting: impl Into<bool>,
         html_snippet: impl Into<String>,
     ) -> Self {
         Self {
             project_id: project_id.into(),
-            converting,
+            converting: converting.into(),
             html_snippet: html_snippet.into(),
         }
     }

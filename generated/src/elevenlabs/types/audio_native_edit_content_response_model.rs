@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioNativeEditContentResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AudioNativeEditContentResponseModel {
     /// The ID of the project.
     pub project_id: String,
@@ -72,14 +73,14 @@ impl AudioNativeEditContentResponseModel {
     #[inline]
     pub fn new(
         project_id: impl Into<String>,
-        converting: bool,
-        publishing: bool,
+        converting: impl Into<bool>,
+        publishing: impl Into<bool>,
         html_snippet: impl Into<String>,
     ) -> Self {
         Self {
             project_id: project_id.into(),
-            converting,
-            publishing,
+            converting: converting.into(),
+            publishing: publishing.into(),
             html_snippet: html_snippet.into(),
         }
     }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioNativeProjectSettingsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AudioNativeProjectSettingsResponseModel {
     /// The title of the project.
     pub title: String,
@@ -136,23 +137,58 @@ impl AudioNativeProjectSettingsResponseModel {
         title: impl Into<String>,
         image: impl Into<String>,
         author: impl Into<String>,
-        small: bool,
+        small: impl Into<bool>,
         text_color: impl Into<String>,
         background_color: impl Into<String>,
-        sessionization: i64,
+        sessionization: impl Into<i64>,
     ) -> Self {
         Self {
             title: title.into(),
             image: image.into(),
             author: author.into(),
-            small,
+            small: small.into(),
             text_color: text_color.into(),
             background_color: background_color.into(),
-            sessionization,
+            sessionization: sessionization.into(),
             audio_path: Nullable::Absent,
             audio_url: Nullable::Absent,
             status: None,
         }
+    }
+
+    /// Sets `audio_path`.
+    pub fn audio_path(mut self, value: impl Into<String>) -> Self {
+        self.audio_path = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `audio_path` to an explicit `null`.
+    #[inline]
+    pub fn audio_path_null(mut self) -> Self {
+        self.audio_path = Nullable::Null;
+        self
+    }
+
+    /// Sets `audio_url`.
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.audio_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `audio_url` to an explicit `null`.
+    #[inline]
+    pub fn audio_url_null(mut self) -> Self {
+        self.audio_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(
+        mut self,
+        value: impl Into<AudioNativeProjectSettingsResponseModelStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
     }
 }
 
@@ -162,6 +198,7 @@ impl AudioNativeProjectSettingsResponseModel {
 ///
 /// Schema: `#/components/schemas/AudioNativeProjectSettingsResponseModel/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AudioNativeProjectSettingsResponseModelStatus {
     /// `"processing"`
     Processing,
@@ -207,3 +244,5 @@ impl<'de> Deserialize<'de> for AudioNativeProjectSettingsResponseModelStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AudioNativeProjectSettingsResponseModelStatus);

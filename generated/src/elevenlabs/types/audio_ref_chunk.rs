@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioRefChunk`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AudioRefChunk {
     /// The ID of the song to source the chunk from. You can find the song ID in the response headers when you generate a song.
     pub song_id: String,
@@ -57,10 +58,10 @@ impl<'de> Deserialize<'de> for AudioRefChunk {
 impl AudioRefChunk {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(song_id: impl Into<String>, range: TimeRange) -> Self {
+    pub fn new(song_id: impl Into<String>, range: impl Into<TimeRange>) -> Self {
         Self {
             song_id: song_id.into(),
-            range,
+            range: range.into(),
         }
     }
 }

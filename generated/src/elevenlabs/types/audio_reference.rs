@@ -12,6 +12,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/AudioReference`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AudioReference {
     GenerationReference(GenerationReference),
     StaticAssetReference(StaticAssetReference),
@@ -32,3 +33,10 @@ impl<'de> Deserialize<'de> for AudioReference {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    AudioReference,
+    GenerationReference(GenerationReference),
+    StaticAssetReference(StaticAssetReference),
+    InlineAudioReference(InlineAudioReference)
+);

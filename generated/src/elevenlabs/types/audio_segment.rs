@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioSegment`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AudioSegment {
     pub start_ms: i64,
     pub end_ms: i64,
@@ -84,15 +85,57 @@ impl<'de> Deserialize<'de> for AudioSegment {
 impl AudioSegment {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(start_ms: i64, end_ms: i64, description: impl Into<String>) -> Self {
+    pub fn new(
+        start_ms: impl Into<i64>,
+        end_ms: impl Into<i64>,
+        description: impl Into<String>,
+    ) -> Self {
         Self {
-            start_ms,
-            end_ms,
+            start_ms: start_ms.into(),
+            end_ms: end_ms.into(),
             description: description.into(),
             segment_type: Nullable::Absent,
             has_speech: None,
             has_music: None,
             pacing: Nullable::Absent,
         }
+    }
+
+    /// Sets `segment_type`.
+    pub fn segment_type(mut self, value: impl Into<String>) -> Self {
+        self.segment_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `segment_type` to an explicit `null`.
+    #[inline]
+    pub fn segment_type_null(mut self) -> Self {
+        self.segment_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `has_speech`.
+    pub fn has_speech(mut self, value: impl Into<bool>) -> Self {
+        self.has_speech = Some(value.into());
+        self
+    }
+
+    /// Sets `has_music`.
+    pub fn has_music(mut self, value: impl Into<bool>) -> Self {
+        self.has_music = Some(value.into());
+        self
+    }
+
+    /// Sets `pacing`.
+    pub fn pacing(mut self, value: impl Into<String>) -> Self {
+        self.pacing = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `pacing` to an explicit `null`.
+    #[inline]
+    pub fn pacing_null(mut self) -> Self {
+        self.pacing = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioWithTimestampsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AudioWithTimestampsResponseModel {
     /// Base64 encoded audio data
     pub audio_base64: String,
@@ -70,5 +71,34 @@ impl AudioWithTimestampsResponseModel {
             alignment: Nullable::Absent,
             normalized_alignment: Nullable::Absent,
         }
+    }
+
+    /// Sets `alignment`.
+    pub fn alignment(mut self, value: impl Into<CharacterAlignmentResponseModel>) -> Self {
+        self.alignment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `alignment` to an explicit `null`.
+    #[inline]
+    pub fn alignment_null(mut self) -> Self {
+        self.alignment = Nullable::Null;
+        self
+    }
+
+    /// Sets `normalized_alignment`.
+    pub fn normalized_alignment(
+        mut self,
+        value: impl Into<CharacterAlignmentResponseModel>,
+    ) -> Self {
+        self.normalized_alignment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `normalized_alignment` to an explicit `null`.
+    #[inline]
+    pub fn normalized_alignment_null(mut self) -> Self {
+        self.normalized_alignment = Nullable::Null;
+        self
     }
 }

@@ -17,6 +17,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/AuthConnectionDependencies`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AuthConnectionDependencies {
     /// Defaults to `[]`.
     pub tools: Option<Vec<AuthConnectionDependenciesToolsItem>>,
@@ -67,9 +68,39 @@ impl<'de> Deserialize<'de> for AuthConnectionDependencies {
     }
 }
 
+impl AuthConnectionDependencies {
+    /// Sets `tools`.
+    pub fn tools(
+        mut self,
+        value: impl IntoIterator<Item = AuthConnectionDependenciesToolsItem>,
+    ) -> Self {
+        self.tools = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `mcp_servers`.
+    pub fn mcp_servers(
+        mut self,
+        value: impl IntoIterator<Item = AuthConnectionDependenciesMcpServersItem>,
+    ) -> Self {
+        self.mcp_servers = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `integration_connections`.
+    pub fn integration_connections(
+        mut self,
+        value: impl IntoIterator<Item = DependentIntegrationConnectionIdentifier>,
+    ) -> Self {
+        self.integration_connections = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/AuthConnectionDependencies/properties/tools/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AuthConnectionDependenciesToolsItem {
     DependentAvailableToolIdentifier(DependentAvailableToolIdentifier),
     DependentUnknownToolIdentifier(DependentUnknownToolIdentifier),
@@ -93,9 +124,16 @@ impl<'de> Deserialize<'de> for AuthConnectionDependenciesToolsItem {
     }
 }
 
+api_runtime::union_conversions!(
+    AuthConnectionDependenciesToolsItem,
+    DependentAvailableToolIdentifier(DependentAvailableToolIdentifier),
+    DependentUnknownToolIdentifier(DependentUnknownToolIdentifier)
+);
+
 /// Schema: `#/components/schemas/AuthConnectionDependencies/properties/mcp_servers/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AuthConnectionDependenciesMcpServersItem {
     DependentAvailableMcpServerIdentifier(DependentAvailableMcpServerIdentifier),
     DependentUnknownMcpServerIdentifier(DependentUnknownMcpServerIdentifier),
@@ -118,3 +156,9 @@ impl<'de> Deserialize<'de> for AuthConnectionDependenciesMcpServersItem {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    AuthConnectionDependenciesMcpServersItem,
+    DependentAvailableMcpServerIdentifier(DependentAvailableMcpServerIdentifier),
+    DependentUnknownMcpServerIdentifier(DependentUnknownMcpServerIdentifier)
+);

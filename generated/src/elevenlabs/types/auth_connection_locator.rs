@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AuthConnectionLocator`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AuthConnectionLocator {
     pub auth_connection_id: String,
 }

@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AuthConnectionStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuthConnectionStatus {
     /// `"active"`
     Active,
@@ -71,3 +72,5 @@ impl<'de> Deserialize<'de> for AuthConnectionStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AuthConnectionStatus);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AuthSettings`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AuthSettings {
     /// If set to true, starting a conversation with an agent will require a signed token
     ///
@@ -65,5 +66,38 @@ impl<'de> Deserialize<'de> for AuthSettings {
             require_origin_header: require_origin_header_.unwrap_or_default(),
             shareable_token: shareable_token_.unwrap_or_default(),
         })
+    }
+}
+
+impl AuthSettings {
+    /// Sets `enable_auth`.
+    pub fn enable_auth(mut self, value: impl Into<bool>) -> Self {
+        self.enable_auth = Some(value.into());
+        self
+    }
+
+    /// Sets `allowlist`.
+    pub fn allowlist(mut self, value: impl IntoIterator<Item = AllowlistItem>) -> Self {
+        self.allowlist = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `require_origin_header`.
+    pub fn require_origin_header(mut self, value: impl Into<bool>) -> Self {
+        self.require_origin_header = Some(value.into());
+        self
+    }
+
+    /// Sets `shareable_token`.
+    pub fn shareable_token(mut self, value: impl Into<String>) -> Self {
+        self.shareable_token = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `shareable_token` to an explicit `null`.
+    #[inline]
+    pub fn shareable_token_null(mut self) -> Self {
+        self.shareable_token = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AuthorizationMethod`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuthorizationMethod {
     /// `"invalid"`
     Invalid,
@@ -96,3 +97,5 @@ impl<'de> Deserialize<'de> for AuthorizationMethod {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(AuthorizationMethod);

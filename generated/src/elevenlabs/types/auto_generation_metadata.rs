@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/AutoGenerationMetadata`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AutoGenerationMetadata {
     /// Agent whose simulation library this test belongs to.
     pub agent_id: String,
@@ -114,7 +115,7 @@ impl AutoGenerationMetadata {
         criteria_id: impl Into<String>,
         topic_label: impl Into<String>,
         source_conversation_id: impl Into<String>,
-        generated_at_unix: i64,
+        generated_at_unix: impl Into<i64>,
     ) -> Self {
         Self {
             agent_id: agent_id.into(),
@@ -122,7 +123,7 @@ impl AutoGenerationMetadata {
             criteria_id: criteria_id.into(),
             topic_label: topic_label.into(),
             source_conversation_id: source_conversation_id.into(),
-            generated_at_unix,
+            generated_at_unix: generated_at_unix.into(),
         }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AutoSyncInfo`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct AutoSyncInfo {
     /// Minimum frequency (in days) at which the document is refreshed. The actual interval may be shorter, never longer.
     ///
@@ -66,5 +67,38 @@ impl<'de> Deserialize<'de> for AutoSyncInfo {
             consec_failures: consec_failures_.unwrap_or_default(),
             next_refresh_by: next_refresh_by_.unwrap_or_default(),
         })
+    }
+}
+
+impl AutoSyncInfo {
+    /// Sets `minimum_frequency_days`.
+    pub fn minimum_frequency_days(mut self, value: impl Into<i64>) -> Self {
+        self.minimum_frequency_days = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_remove`.
+    pub fn auto_remove(mut self, value: impl Into<bool>) -> Self {
+        self.auto_remove = Some(value.into());
+        self
+    }
+
+    /// Sets `consec_failures`.
+    pub fn consec_failures(mut self, value: impl Into<i64>) -> Self {
+        self.consec_failures = Some(value.into());
+        self
+    }
+
+    /// Sets `next_refresh_by`.
+    pub fn next_refresh_by(mut self, value: impl Into<i64>) -> Self {
+        self.next_refresh_by = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_refresh_by` to an explicit `null`.
+    #[inline]
+    pub fn next_refresh_by_null(mut self) -> Self {
+        self.next_refresh_by = Nullable::Null;
+        self
     }
 }

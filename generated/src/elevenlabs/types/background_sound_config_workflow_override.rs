@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BackgroundSoundConfigWorkflowOverride`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BackgroundSoundConfigWorkflowOverride {
     /// The type of background sound source.
     pub source_type: Nullable<BackgroundSoundSourceType>,
@@ -61,5 +62,59 @@ impl<'de> Deserialize<'de> for BackgroundSoundConfigWorkflowOverride {
             volume: volume_.unwrap_or_default(),
             crossfade_loop: crossfade_loop_.unwrap_or_default(),
         })
+    }
+}
+
+impl BackgroundSoundConfigWorkflowOverride {
+    /// Sets `source_type`.
+    pub fn source_type(mut self, value: impl Into<BackgroundSoundSourceType>) -> Self {
+        self.source_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_type` to an explicit `null`.
+    #[inline]
+    pub fn source_type_null(mut self) -> Self {
+        self.source_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_id`.
+    pub fn source_id(mut self, value: impl Into<BackgroundSoundPresetId>) -> Self {
+        self.source_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_id` to an explicit `null`.
+    #[inline]
+    pub fn source_id_null(mut self) -> Self {
+        self.source_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `volume`.
+    pub fn volume(mut self, value: impl Into<f64>) -> Self {
+        self.volume = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `volume` to an explicit `null`.
+    #[inline]
+    pub fn volume_null(mut self) -> Self {
+        self.volume = Nullable::Null;
+        self
+    }
+
+    /// Sets `crossfade_loop`.
+    pub fn crossfade_loop(mut self, value: impl Into<bool>) -> Self {
+        self.crossfade_loop = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `crossfade_loop` to an explicit `null`.
+    #[inline]
+    pub fn crossfade_loop_null(mut self) -> Self {
+        self.crossfade_loop = Nullable::Null;
+        self
     }
 }

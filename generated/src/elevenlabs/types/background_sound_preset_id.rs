@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/BackgroundSoundPresetId`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackgroundSoundPresetId {
     /// `"office2"`
     Office2,
@@ -84,3 +85,5 @@ impl<'de> Deserialize<'de> for BackgroundSoundPresetId {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BackgroundSoundPresetId);

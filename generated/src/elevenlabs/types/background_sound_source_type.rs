@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/BackgroundSoundSourceType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BackgroundSoundSourceType {
     /// `"preset"`
     Preset,
@@ -52,3 +53,5 @@ impl<'de> Deserialize<'de> for BackgroundSoundSourceType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BackgroundSoundSourceType);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BackupLLMOverride`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BackupLlmOverride {
     /// Defaults to `"override"`.
     pub preference: consts::Override,
@@ -56,10 +57,10 @@ impl<'de> Deserialize<'de> for BackupLlmOverride {
 impl BackupLlmOverride {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(order: Vec<Llm>) -> Self {
+    pub fn new(order: impl IntoIterator<Item = Llm>) -> Self {
         Self {
             preference: Default::default(),
-            order,
+            order: order.into_iter().collect(),
         }
     }
 }

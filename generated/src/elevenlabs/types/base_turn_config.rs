@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BaseTurnConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BaseTurnConfig {
     /// Maximum wait time for the user's reply before re-engaging the user
     ///
@@ -159,5 +160,98 @@ impl<'de> Deserialize<'de> for BaseTurnConfig {
             transcribe_on_disabled_interruptions: transcribe_on_disabled_interruptions_
                 .unwrap_or_default(),
         })
+    }
+}
+
+impl BaseTurnConfig {
+    /// Sets `turn_timeout`.
+    pub fn turn_timeout(mut self, value: impl Into<f64>) -> Self {
+        self.turn_timeout = Some(value.into());
+        self
+    }
+
+    /// Sets `initial_wait_time`.
+    pub fn initial_wait_time(mut self, value: impl Into<f64>) -> Self {
+        self.initial_wait_time = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `initial_wait_time` to an explicit `null`.
+    #[inline]
+    pub fn initial_wait_time_null(mut self) -> Self {
+        self.initial_wait_time = Nullable::Null;
+        self
+    }
+
+    /// Sets `silence_end_call_timeout`.
+    pub fn silence_end_call_timeout(mut self, value: impl Into<f64>) -> Self {
+        self.silence_end_call_timeout = Some(value.into());
+        self
+    }
+
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<TurnMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+
+    /// Sets `turn_eagerness`.
+    pub fn turn_eagerness(mut self, value: impl Into<TurnEagerness>) -> Self {
+        self.turn_eagerness = Some(value.into());
+        self
+    }
+
+    /// Sets `spelling_patience`.
+    pub fn spelling_patience(mut self, value: impl Into<SpellingPatience>) -> Self {
+        self.spelling_patience = Some(value.into());
+        self
+    }
+
+    /// Sets `speculative_turn`.
+    pub fn speculative_turn(mut self, value: impl Into<bool>) -> Self {
+        self.speculative_turn = Some(value.into());
+        self
+    }
+
+    /// Sets `retranscribe_on_turn_timeout`.
+    pub fn retranscribe_on_turn_timeout(mut self, value: impl Into<bool>) -> Self {
+        self.retranscribe_on_turn_timeout = Some(value.into());
+        self
+    }
+
+    /// Sets `turn_model`.
+    pub fn turn_model(mut self, value: impl Into<TurnModel>) -> Self {
+        self.turn_model = Some(value.into());
+        self
+    }
+
+    /// Sets `interruption_ignore_terms`.
+    pub fn interruption_ignore_terms(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.interruption_ignore_terms = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `interruption_ignore_term_languages`.
+    pub fn interruption_ignore_term_languages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.interruption_ignore_term_languages = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `merge_with_default_ignore_terms`.
+    pub fn merge_with_default_ignore_terms(mut self, value: impl Into<bool>) -> Self {
+        self.merge_with_default_ignore_terms = Some(value.into());
+        self
+    }
+
+    /// Sets `transcribe_on_disabled_interruptions`.
+    pub fn transcribe_on_disabled_interruptions(mut self, value: impl Into<bool>) -> Self {
+        self.transcribe_on_disabled_interruptions = Some(value.into());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BatchCallRecipientStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BatchCallRecipientStatus {
     /// `"pending"`
     Pending,
@@ -78,3 +79,5 @@ impl<'de> Deserialize<'de> for BatchCallRecipientStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BatchCallRecipientStatus);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BatchCallStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BatchCallStatus {
     /// `"pending"`
     Pending,
@@ -66,3 +67,5 @@ impl<'de> Deserialize<'de> for BatchCallStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BatchCallStatus);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BatchCallWhatsAppParams`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BatchCallWhatsAppParams {
     pub whatsapp_phone_number_id: Nullable<String>,
     pub whatsapp_call_permission_request_template_name: String,
@@ -96,5 +97,18 @@ impl BatchCallWhatsAppParams {
             whatsapp_call_permission_request_template_language_code:
                 whatsapp_call_permission_request_template_language_code.into(),
         }
+    }
+
+    /// Sets `whatsapp_phone_number_id`.
+    pub fn whatsapp_phone_number_id(mut self, value: impl Into<String>) -> Self {
+        self.whatsapp_phone_number_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `whatsapp_phone_number_id` to an explicit `null`.
+    #[inline]
+    pub fn whatsapp_phone_number_id_null(mut self) -> Self {
+        self.whatsapp_phone_number_id = Nullable::Null;
+        self
     }
 }

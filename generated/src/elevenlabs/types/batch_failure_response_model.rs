@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BatchFailureResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BatchFailureResponseModel {
     /// Defaults to `"failure"`.
     pub status: consts::Failure,
@@ -69,13 +70,13 @@ impl BatchFailureResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        error_code: i64,
+        error_code: impl Into<i64>,
         error_status: impl Into<String>,
         error_message: impl Into<String>,
     ) -> Self {
         Self {
             status: Default::default(),
-            error_code,
+            error_code: error_code.into(),
             error_status: error_status.into(),
             error_message: error_message.into(),
         }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BehaviorOverride`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BehaviorOverride {
     /// Verbosity override. Underlying default applies when unset.
     pub verbosity: Nullable<Verbosity>,
@@ -55,5 +56,46 @@ impl<'de> Deserialize<'de> for BehaviorOverride {
             output_format: output_format_.unwrap_or_default(),
             interaction_budget: interaction_budget_.unwrap_or_default(),
         })
+    }
+}
+
+impl BehaviorOverride {
+    /// Sets `verbosity`.
+    pub fn verbosity(mut self, value: impl Into<Verbosity>) -> Self {
+        self.verbosity = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `verbosity` to an explicit `null`.
+    #[inline]
+    pub fn verbosity_null(mut self) -> Self {
+        self.verbosity = Nullable::Null;
+        self
+    }
+
+    /// Sets `output_format`.
+    pub fn output_format(mut self, value: impl Into<OutputFormat>) -> Self {
+        self.output_format = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `output_format` to an explicit `null`.
+    #[inline]
+    pub fn output_format_null(mut self) -> Self {
+        self.output_format = Nullable::Null;
+        self
+    }
+
+    /// Sets `interaction_budget`.
+    pub fn interaction_budget(mut self, value: impl Into<InteractionBudget>) -> Self {
+        self.interaction_budget = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `interaction_budget` to an explicit `null`.
+    #[inline]
+    pub fn interaction_budget_null(mut self) -> Self {
+        self.interaction_budget = Nullable::Null;
+        self
     }
 }

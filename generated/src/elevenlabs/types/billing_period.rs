@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BillingPeriod`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingPeriod {
     /// `"monthly_period"`
     MonthlyPeriod,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for BillingPeriod {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BillingPeriod);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Add_a_language_to_the_resource_v1_dubbing_resource__dubbing_id__language_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost {
     /// The Target language.
     pub language: Option<String>,
@@ -45,7 +46,9 @@ impl<'de> Deserialize<'de> for BodyAddALanguageToTheResourceV1DubbingResourceDub
 impl BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(language: Option<String>) -> Self {
-        Self { language }
+    pub fn new(language: impl Into<Option<String>>) -> Self {
+        Self {
+            language: language.into(),
+        }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost {
     /// The name of the pronunciation dictionary, used for identification only.
     pub name: String,
@@ -81,6 +82,50 @@ impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost {
             description: Nullable::Absent,
             workspace_access: Nullable::Absent,
         }
+    }
+
+    /// Sets `file`.
+    pub fn file(mut self, value: impl Into<File>) -> Self {
+        self.file = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `file` to an explicit `null`.
+    #[inline]
+    pub fn file_null(mut self) -> Self {
+        self.file = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `workspace_access`.
+    pub fn workspace_access(
+        mut self,
+        value: impl Into<
+            BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess,
+        >,
+    ) -> Self {
+        self.workspace_access = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workspace_access` to an explicit `null`.
+    #[inline]
+    pub fn workspace_access_null(mut self) -> Self {
+        self.workspace_access = Nullable::Null;
+        self
     }
 }
 

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost {
     /// List of pronunciation rules. Rule can be either:
     ///     an alias rule: {'string_to_replace': 'a', 'type': 'alias', 'alias': 'b', }
@@ -82,23 +83,55 @@ impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost 
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        rules: Vec<
-            BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem,
+        rules: impl IntoIterator<
+            Item = BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem,
         >,
         name: impl Into<String>,
     ) -> Self {
         Self {
-            rules,
+            rules: rules.into_iter().collect(),
             name: name.into(),
             description: Nullable::Absent,
             workspace_access: Nullable::Absent,
         }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `workspace_access`.
+    pub fn workspace_access(
+        mut self,
+        value: impl Into<
+            BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess,
+        >,
+    ) -> Self {
+        self.workspace_access = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workspace_access` to an explicit `null`.
+    #[inline]
+    pub fn workspace_access_null(mut self) -> Self {
+        self.workspace_access = Nullable::Null;
+        self
     }
 }
 
 /// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post/properties/rules/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem {
     PronunciationDictionaryAliasRuleRequestModel(PronunciationDictionaryAliasRuleRequestModel),
     PronunciationDictionaryPhonemeRuleRequestModel(PronunciationDictionaryPhonemeRuleRequestModel),
@@ -120,3 +153,9 @@ impl<'de> Deserialize<'de>
             ))
     }
 }
+
+api_runtime::union_conversions!(
+    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem,
+    PronunciationDictionaryAliasRuleRequestModel(PronunciationDictionaryAliasRuleRequestModel),
+    PronunciationDictionaryPhonemeRuleRequestModel(PronunciationDictionaryPhonemeRuleRequestModel)
+);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Add_member_to_user_group_v1_workspace_groups__group_id__members_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyAddMemberToUserGroupV1WorkspaceGroupsGroupIdMembersPost {
     /// The email of the target workspace member.
     pub email: String,

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Add_rules_to_the_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__add_rules_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPost {
     /// List of pronunciation rules. Rule can be either:
     ///     an alias rule: {'string_to_replace': 'a', 'type': 'alias', 'alias': 'b', }
@@ -57,17 +58,20 @@ impl BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunci
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        rules: Vec<
-            BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem,
+        rules: impl IntoIterator<
+            Item = BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem,
         >,
     ) -> Self {
-        Self { rules }
+        Self {
+            rules: rules.into_iter().collect(),
+        }
     }
 }
 
 /// Schema: `#/components/schemas/Body_Add_rules_to_the_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__add_rules_post/properties/rules/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem
 {
     PronunciationDictionaryAliasRuleRequestModel(PronunciationDictionaryAliasRuleRequestModel),
@@ -94,3 +98,9 @@ for BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronuncia
             ))
     }
 }
+
+api_runtime::union_conversions!(
+    BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem,
+    PronunciationDictionaryAliasRuleRequestModel(PronunciationDictionaryAliasRuleRequestModel),
+    PronunciationDictionaryPhonemeRuleRequestModel(PronunciationDictionaryPhonemeRuleRequestModel)
+);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Add_samples_to_PVC_voice_v1_voices_pvc__voice_id__samples_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost {
     /// Audio files used to create the voice.
     pub files: Vec<File>,
@@ -62,11 +63,17 @@ impl<'de> Deserialize<'de> for BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamples
 impl BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(files: Vec<File>) -> Self {
+    pub fn new(files: impl IntoIterator<Item = File>) -> Self {
         Self {
-            files,
+            files: files.into_iter().collect(),
             remove_background_noise: None,
         }
+    }
+
+    /// Sets `remove_background_noise`.
+    pub fn remove_background_noise(mut self, value: impl Into<bool>) -> Self {
+        self.remove_background_noise = Some(value.into());
+        self
     }
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Add_shared_voice_v1_voices_add__public_user_id___voice_id__post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost {
     /// The name that identifies this voice. This will be displayed in the dropdown of the website.
     pub new_name: String,
@@ -61,5 +62,11 @@ impl BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost {
             new_name: new_name.into(),
             bookmarked: None,
         }
+    }
+
+    /// Sets `bookmarked`.
+    pub fn bookmarked(mut self, value: impl Into<bool>) -> Self {
+        self.bookmarked = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Add_to_knowledge_base_v1_convai_knowledge_base_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost {
     /// A custom, human-readable name for the document.
     pub name: Nullable<String>,
@@ -54,6 +55,33 @@ impl<'de> Deserialize<'de> for BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost {
             url: url_.unwrap_or_default(),
             file: file_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
+    }
+
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets `file`.
+    pub fn file(mut self, value: impl Into<File>) -> Self {
+        self.file = Some(value.into());
+        self
     }
 }
 

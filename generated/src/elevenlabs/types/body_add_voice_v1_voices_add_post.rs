@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Add_voice_v1_voices_add_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyAddVoiceV1VoicesAddPost {
     /// The name that identifies this voice. This will be displayed in the dropdown of the website.
     pub name: String,
@@ -82,14 +83,46 @@ impl<'de> Deserialize<'de> for BodyAddVoiceV1VoicesAddPost {
 impl BodyAddVoiceV1VoicesAddPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(name: impl Into<String>, files: Vec<File>) -> Self {
+    pub fn new(name: impl Into<String>, files: impl IntoIterator<Item = File>) -> Self {
         Self {
             name: name.into(),
-            files,
+            files: files.into_iter().collect(),
             remove_background_noise: None,
             description: Nullable::Absent,
             labels: Nullable::Absent,
         }
+    }
+
+    /// Sets `remove_background_noise`.
+    pub fn remove_background_noise(mut self, value: impl Into<bool>) -> Self {
+        self.remove_background_noise = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: impl Into<BodyAddVoiceV1VoicesAddPostLabels>) -> Self {
+        self.labels = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `labels` to an explicit `null`.
+    #[inline]
+    pub fn labels_null(mut self) -> Self {
+        self.labels = Nullable::Null;
+        self
     }
 }
 
@@ -112,6 +145,7 @@ impl BodyAddVoiceV1VoicesAddPost {
 /// Schema: `#/components/schemas/Body_Add_voice_v1_voices_add_post/properties/labels`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyAddVoiceV1VoicesAddPostLabels {
     StringMap(BTreeMap<String, String>),
     String(String),
@@ -128,3 +162,11 @@ impl<'de> Deserialize<'de> for BodyAddVoiceV1VoicesAddPostLabels {
         first_fit(&value, &members).ok_or_else(|| no_match("BodyAddVoiceV1VoicesAddPostLabels"))
     }
 }
+
+api_runtime::union_conversions!(
+    BodyAddVoiceV1VoicesAddPostLabels,
+    StringMap(BTreeMap<String, String>),
+    String(String)
+);
+
+api_runtime::union_str_conversion!(BodyAddVoiceV1VoicesAddPostLabels, String);

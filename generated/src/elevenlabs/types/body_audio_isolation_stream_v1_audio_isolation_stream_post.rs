@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Audio_Isolation_Stream_v1_audio_isolation_stream_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyAudioIsolationStreamV1AudioIsolationStreamPost {
     /// The audio file from which vocals/speech will be isolated from.
     pub audio: File,
@@ -60,11 +61,27 @@ impl<'de> Deserialize<'de> for BodyAudioIsolationStreamV1AudioIsolationStreamPos
 impl BodyAudioIsolationStreamV1AudioIsolationStreamPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(audio: File) -> Self {
+    pub fn new(audio: impl Into<File>) -> Self {
         Self {
-            audio,
+            audio: audio.into(),
             file_format: Nullable::Absent,
         }
+    }
+
+    /// Sets `file_format`.
+    pub fn file_format(
+        mut self,
+        value: impl Into<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>,
+    ) -> Self {
+        self.file_format = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `file_format` to an explicit `null`.
+    #[inline]
+    pub fn file_format_null(mut self) -> Self {
+        self.file_format = Nullable::Null;
+        self
     }
 }
 

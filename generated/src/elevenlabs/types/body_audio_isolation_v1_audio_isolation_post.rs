@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Audio_Isolation_v1_audio_isolation_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyAudioIsolationV1AudioIsolationPost {
     /// The audio file from which vocals/speech will be isolated from.
     pub audio: File,
@@ -66,12 +67,41 @@ impl<'de> Deserialize<'de> for BodyAudioIsolationV1AudioIsolationPost {
 impl BodyAudioIsolationV1AudioIsolationPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(audio: File) -> Self {
+    pub fn new(audio: impl Into<File>) -> Self {
         Self {
-            audio,
+            audio: audio.into(),
             file_format: Nullable::Absent,
             preview_b64: Nullable::Absent,
         }
+    }
+
+    /// Sets `file_format`.
+    pub fn file_format(
+        mut self,
+        value: impl Into<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>,
+    ) -> Self {
+        self.file_format = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `file_format` to an explicit `null`.
+    #[inline]
+    pub fn file_format_null(mut self) -> Self {
+        self.file_format = Nullable::Null;
+        self
+    }
+
+    /// Sets `preview_b64`.
+    pub fn preview_b64(mut self, value: impl Into<String>) -> Self {
+        self.preview_b64 = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `preview_b64` to an explicit `null`.
+    #[inline]
+    pub fn preview_b64_null(mut self) -> Self {
+        self.preview_b64 = Nullable::Null;
+        self
     }
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Bulk_delete_knowledge_base_documents_v1_convai_knowledge_base_bulk_delete_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyBulkDeleteKnowledgeBaseDocumentsV1ConvaiKnowledgeBaseBulkDeletePost {
     /// The ids of documents or folders from the knowledge base.
     pub document_ids: Vec<String>,
@@ -60,10 +61,16 @@ impl<'de> Deserialize<'de>
 impl BodyBulkDeleteKnowledgeBaseDocumentsV1ConvaiKnowledgeBaseBulkDeletePost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(document_ids: Vec<String>) -> Self {
+    pub fn new(document_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            document_ids,
+            document_ids: document_ids.into_iter().map(Into::into).collect(),
             force: None,
         }
+    }
+
+    /// Sets `force`.
+    pub fn force(mut self, value: impl Into<bool>) -> Self {
+        self.force = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Bulk_move_tests_to_folder_v1_convai_agent_testing_bulk_move_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost {
     /// The IDs of tests or folders to move.
     pub entity_ids: Vec<String>,
@@ -57,10 +58,23 @@ impl<'de> Deserialize<'de> for BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulk
 impl BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(entity_ids: Vec<String>) -> Self {
+    pub fn new(entity_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            entity_ids,
+            entity_ids: entity_ids.into_iter().map(Into::into).collect(),
             move_to: Nullable::Absent,
         }
+    }
+
+    /// Sets `move_to`.
+    pub fn move_to(mut self, value: impl Into<String>) -> Self {
+        self.move_to = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `move_to` to an explicit `null`.
+    #[inline]
+    pub fn move_to_null(mut self) -> Self {
+        self.move_to = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Compute_RAG_indexes_in_batch_v1_convai_knowledge_base_rag_index_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost {
     /// List of requested RAG indexes. Minimum 1, maximum 100 items.
     pub items: Vec<GetOrCreateRagIndexRequestModel>,
@@ -47,7 +48,9 @@ impl<'de> Deserialize<'de> for BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBase
 impl BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(items: Vec<GetOrCreateRagIndexRequestModel>) -> Self {
-        Self { items }
+    pub fn new(items: impl IntoIterator<Item = GetOrCreateRagIndexRequestModel>) -> Self {
+        Self {
+            items: items.into_iter().collect(),
+        }
     }
 }

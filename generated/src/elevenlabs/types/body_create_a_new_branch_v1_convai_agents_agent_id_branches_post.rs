@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Create_a_new_branch_v1_convai_agents__agent_id__branches_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost {
     /// ID of the version to branch from
     pub parent_version_id: String,
@@ -98,5 +99,44 @@ impl BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost {
             platform_settings: Nullable::Absent,
             workflow: Nullable::Absent,
         }
+    }
+
+    /// Sets `conversation_config`.
+    pub fn conversation_config(mut self, value: impl Into<Value>) -> Self {
+        self.conversation_config = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_config` to an explicit `null`.
+    #[inline]
+    pub fn conversation_config_null(mut self) -> Self {
+        self.conversation_config = Nullable::Null;
+        self
+    }
+
+    /// Sets `platform_settings`.
+    pub fn platform_settings(mut self, value: impl Into<Value>) -> Self {
+        self.platform_settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `platform_settings` to an explicit `null`.
+    #[inline]
+    pub fn platform_settings_null(mut self) -> Self {
+        self.platform_settings = Nullable::Null;
+        self
+    }
+
+    /// Sets `workflow`.
+    pub fn workflow(mut self, value: impl Into<AgentWorkflowRequestModel>) -> Self {
+        self.workflow = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workflow` to an explicit `null`.
+    #[inline]
+    pub fn workflow_null(mut self) -> Self {
+        self.workflow = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Create_a_new_voice_from_voice_preview_v1_text_to_voice_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost {
     /// Name to use for the created voice.
     pub voice_name: String,
@@ -93,5 +94,43 @@ impl BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost {
             labels: Nullable::Absent,
             played_not_selected_voice_ids: Nullable::Absent,
         }
+    }
+
+    /// Sets `labels`.
+    pub fn labels(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.labels = Nullable::Value(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `labels` to an explicit `null`.
+    #[inline]
+    pub fn labels_null(mut self) -> Self {
+        self.labels = Nullable::Null;
+        self
+    }
+
+    /// Sets `played_not_selected_voice_ids`.
+    pub fn played_not_selected_voice_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.played_not_selected_voice_ids =
+            Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `played_not_selected_voice_ids` to an explicit `null`.
+    #[inline]
+    pub fn played_not_selected_voice_ids_null(mut self) -> Self {
+        self.played_not_selected_voice_ids = Nullable::Null;
+        self
     }
 }

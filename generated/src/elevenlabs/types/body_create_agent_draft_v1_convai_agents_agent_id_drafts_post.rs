@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Create_agent_draft_v1_convai_agents__agent_id__drafts_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost {
     /// Conversation config for the draft
     pub conversation_config: Value,
@@ -85,17 +86,30 @@ impl BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        conversation_config: Value,
-        platform_settings: Value,
-        workflow: AgentWorkflowRequestModel,
+        conversation_config: impl Into<Value>,
+        platform_settings: impl Into<Value>,
+        workflow: impl Into<AgentWorkflowRequestModel>,
         name: impl Into<String>,
     ) -> Self {
         Self {
-            conversation_config,
-            platform_settings,
-            workflow,
+            conversation_config: conversation_config.into(),
+            platform_settings: platform_settings.into(),
+            workflow: workflow.into(),
             name: name.into(),
             tags: Nullable::Absent,
         }
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tags` to an explicit `null`.
+    #[inline]
+    pub fn tags_null(mut self) -> Self {
+        self.tags = Nullable::Null;
+        self
     }
 }

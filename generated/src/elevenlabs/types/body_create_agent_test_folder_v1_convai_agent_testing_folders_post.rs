@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_agent_test_folder_v1_convai_agent_testing_folders_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost {
     /// The name of the folder to create
     pub name: String,
@@ -62,5 +63,18 @@ impl BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost {
             name: name.into(),
             parent_folder_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `parent_folder_id`.
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_folder_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parent_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_folder_id_null(mut self) -> Self {
+        self.parent_folder_id = Nullable::Null;
+        self
     }
 }

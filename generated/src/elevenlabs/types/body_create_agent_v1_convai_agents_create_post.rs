@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_Agent_v1_convai_agents_create_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateAgentV1ConvaiAgentsCreatePost {
     /// Conversation configuration for an agent
     pub conversation_config: ConversationalConfigApiModelInput,
@@ -78,13 +79,61 @@ impl<'de> Deserialize<'de> for BodyCreateAgentV1ConvaiAgentsCreatePost {
 impl BodyCreateAgentV1ConvaiAgentsCreatePost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(conversation_config: ConversationalConfigApiModelInput) -> Self {
+    pub fn new(conversation_config: impl Into<ConversationalConfigApiModelInput>) -> Self {
         Self {
-            conversation_config,
+            conversation_config: conversation_config.into(),
             platform_settings: Nullable::Absent,
             workflow: None,
             name: Nullable::Absent,
             tags: Nullable::Absent,
         }
+    }
+
+    /// Sets `platform_settings`.
+    pub fn platform_settings(
+        mut self,
+        value: impl Into<AgentPlatformSettingsRequestModel>,
+    ) -> Self {
+        self.platform_settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `platform_settings` to an explicit `null`.
+    #[inline]
+    pub fn platform_settings_null(mut self) -> Self {
+        self.platform_settings = Nullable::Null;
+        self
+    }
+
+    /// Sets `workflow`.
+    pub fn workflow(mut self, value: impl Into<AgentWorkflowRequestModel>) -> Self {
+        self.workflow = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tags` to an explicit `null`.
+    #[inline]
+    pub fn tags_null(mut self) -> Self {
+        self.tags = Nullable::Null;
+        self
     }
 }

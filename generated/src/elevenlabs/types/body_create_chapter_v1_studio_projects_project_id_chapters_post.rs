@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_chapter_v1_studio_projects__project_id__chapters_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateChapterV1StudioProjectsProjectIdChaptersPost {
     /// The name of the chapter, used for identification only.
     pub name: String,
@@ -62,5 +63,18 @@ impl BodyCreateChapterV1StudioProjectsProjectIdChaptersPost {
             name: name.into(),
             from_url: Nullable::Absent,
         }
+    }
+
+    /// Sets `from_url`.
+    pub fn from_url(mut self, value: impl Into<String>) -> Self {
+        self.from_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `from_url` to an explicit `null`.
+    #[inline]
+    pub fn from_url_null(mut self) -> Self {
+        self.from_url = Nullable::Null;
+        self
     }
 }

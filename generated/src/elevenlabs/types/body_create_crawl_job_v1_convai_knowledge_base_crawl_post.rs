@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_crawl_job_v1_convai_knowledge_base_crawl_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost {
     /// URL to a page of documentation that the agent will have access to in order to interact with users.
     pub url: String,
@@ -119,5 +120,81 @@ impl BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost {
             auto_remove: None,
             minimum_frequency_days: Nullable::Absent,
         }
+    }
+
+    /// Sets `max_depth`.
+    pub fn max_depth(mut self, value: impl Into<i64>) -> Self {
+        self.max_depth = Some(value.into());
+        self
+    }
+
+    /// Sets `max_pages`.
+    pub fn max_pages(mut self, value: impl Into<i64>) -> Self {
+        self.max_pages = Some(value.into());
+        self
+    }
+
+    /// Sets `pattern`.
+    pub fn pattern(mut self, value: impl Into<String>) -> Self {
+        self.pattern = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `pattern` to an explicit `null`.
+    #[inline]
+    pub fn pattern_null(mut self) -> Self {
+        self.pattern = Nullable::Null;
+        self
+    }
+
+    /// Sets `sitemap_urls`.
+    pub fn sitemap_urls(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.sitemap_urls = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `sitemap_urls` to an explicit `null`.
+    #[inline]
+    pub fn sitemap_urls_null(mut self) -> Self {
+        self.sitemap_urls = Nullable::Null;
+        self
+    }
+
+    /// Sets `parent_folder_id`.
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_folder_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parent_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_folder_id_null(mut self) -> Self {
+        self.parent_folder_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `enable_auto_sync`.
+    pub fn enable_auto_sync(mut self, value: impl Into<bool>) -> Self {
+        self.enable_auto_sync = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_remove`.
+    pub fn auto_remove(mut self, value: impl Into<bool>) -> Self {
+        self.auto_remove = Some(value.into());
+        self
+    }
+
+    /// Sets `minimum_frequency_days`.
+    pub fn minimum_frequency_days(mut self, value: impl Into<i64>) -> Self {
+        self.minimum_frequency_days = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `minimum_frequency_days` to an explicit `null`.
+    #[inline]
+    pub fn minimum_frequency_days_null(mut self) -> Self {
+        self.minimum_frequency_days = Nullable::Null;
+        self
     }
 }

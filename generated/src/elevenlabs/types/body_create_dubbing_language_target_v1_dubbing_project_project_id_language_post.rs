@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Create_Dubbing_Language_Target_v1_dubbing_project__project_id__language_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost {
     /// BCP-47 language tag to dub the project into (e.g. 'fr', 'es-MX'); must be a language the dubbing model supports. A region-qualified tag must be one of the supported dialects.
     pub target_language: String,
@@ -73,5 +74,39 @@ impl BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost {
             voice_settings: Nullable::Absent,
             translations: Nullable::Absent,
         }
+    }
+
+    /// Sets `voice_settings`.
+    pub fn voice_settings(mut self, value: impl Into<VoiceSettings>) -> Self {
+        self.voice_settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_settings` to an explicit `null`.
+    #[inline]
+    pub fn voice_settings_null(mut self) -> Self {
+        self.voice_settings = Nullable::Null;
+        self
+    }
+
+    /// Sets `translations`.
+    pub fn translations(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.translations = Nullable::Value(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `translations` to an explicit `null`.
+    #[inline]
+    pub fn translations_null(mut self) -> Self {
+        self.translations = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Create_Dubbing_Project_v1_dubbing_project_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyCreateDubbingProjectV1DubbingProjectPost {
     /// The source media file to dub. Provide this or source_url.
     pub file: Nullable<File>,
@@ -95,6 +96,114 @@ impl<'de> Deserialize<'de> for BodyCreateDubbingProjectV1DubbingProjectPost {
 }
 
 impl BodyCreateDubbingProjectV1DubbingProjectPost {
+    /// Sets `file`.
+    pub fn file(mut self, value: impl Into<File>) -> Self {
+        self.file = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `file` to an explicit `null`.
+    #[inline]
+    pub fn file_null(mut self) -> Self {
+        self.file = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_url`.
+    pub fn source_url(mut self, value: impl Into<String>) -> Self {
+        self.source_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_url` to an explicit `null`.
+    #[inline]
+    pub fn source_url_null(mut self) -> Self {
+        self.source_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `reference`.
+    pub fn reference(mut self, value: impl Into<String>) -> Self {
+        self.reference = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reference` to an explicit `null`.
+    #[inline]
+    pub fn reference_null(mut self) -> Self {
+        self.reference = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_language`.
+    pub fn source_language(mut self, value: impl Into<String>) -> Self {
+        self.source_language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_language` to an explicit `null`.
+    #[inline]
+    pub fn source_language_null(mut self) -> Self {
+        self.source_language = Nullable::Null;
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(
+        mut self,
+        value: impl Into<BodyCreateDubbingProjectV1DubbingProjectPostModelId>,
+    ) -> Self {
+        self.model_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `model_id` to an explicit `null`.
+    #[inline]
+    pub fn model_id_null(mut self) -> Self {
+        self.model_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `keyterms`.
+    pub fn keyterms(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.keyterms = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `webhook_ids`.
+    pub fn webhook_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.webhook_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `target_language`.
+    pub fn target_language(mut self, value: impl Into<String>) -> Self {
+        self.target_language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `target_language` to an explicit `null`.
+    #[inline]
+    pub fn target_language_null(mut self) -> Self {
+        self.target_language = Nullable::Null;
+        self
+    }
+
+    /// Sets `transcript`.
+    pub fn transcript(mut self, value: impl Into<File>) -> Self {
+        self.transcript = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transcript` to an explicit `null`.
+    #[inline]
+    pub fn transcript_null(mut self) -> Self {
+        self.transcript = Nullable::Null;
+        self
+    }
+}
+
+impl BodyCreateDubbingProjectV1DubbingProjectPost {
     /// The `multipart/form-data` form this body is sent as.
     #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
@@ -121,6 +230,7 @@ impl BodyCreateDubbingProjectV1DubbingProjectPost {
 /// Schema: `#/components/schemas/Body_Create_Dubbing_Project_v1_dubbing_project_post/properties/model_id`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyCreateDubbingProjectV1DubbingProjectPostModelId {
     Variant0(BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0),
     String(String),
@@ -139,8 +249,17 @@ impl<'de> Deserialize<'de> for BodyCreateDubbingProjectV1DubbingProjectPostModel
     }
 }
 
+api_runtime::union_conversions!(
+    BodyCreateDubbingProjectV1DubbingProjectPostModelId,
+    Variant0(BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0),
+    String(String)
+);
+
+api_runtime::union_str_conversion!(BodyCreateDubbingProjectV1DubbingProjectPostModelId, String);
+
 /// Schema: `#/components/schemas/Body_Create_Dubbing_Project_v1_dubbing_project_post/properties/model_id/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0 {
     /// `"dubbing_v1"`
     DubbingV1,
@@ -186,3 +305,5 @@ impl<'de> Deserialize<'de> for BodyCreateDubbingProjectV1DubbingProjectPostModel
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_file_document_v1_convai_knowledge_base_file_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost {
     /// Documentation that the agent will have access to in order to interact with users.
     pub file: File,
@@ -63,12 +64,38 @@ impl<'de> Deserialize<'de> for BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePo
 impl BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(file: File) -> Self {
+    pub fn new(file: impl Into<File>) -> Self {
         Self {
-            file,
+            file: file.into(),
             name: Nullable::Absent,
             parent_folder_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
+    }
+
+    /// Sets `parent_folder_id`.
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_folder_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parent_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_folder_id_null(mut self) -> Self {
+        self.parent_folder_id = Nullable::Null;
+        self
     }
 }
 

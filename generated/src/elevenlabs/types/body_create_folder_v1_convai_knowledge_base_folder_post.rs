@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_folder_v1_convai_knowledge_base_folder_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost {
     /// A custom, human-readable name for the document.
     pub name: String,
@@ -87,5 +88,43 @@ impl BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost {
             auto_remove: None,
             minimum_frequency_days: Nullable::Absent,
         }
+    }
+
+    /// Sets `parent_folder_id`.
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_folder_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parent_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_folder_id_null(mut self) -> Self {
+        self.parent_folder_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `enable_auto_sync`.
+    pub fn enable_auto_sync(mut self, value: impl Into<bool>) -> Self {
+        self.enable_auto_sync = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_remove`.
+    pub fn auto_remove(mut self, value: impl Into<bool>) -> Self {
+        self.auto_remove = Some(value.into());
+        self
+    }
+
+    /// Sets `minimum_frequency_days`.
+    pub fn minimum_frequency_days(mut self, value: impl Into<i64>) -> Self {
+        self.minimum_frequency_days = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `minimum_frequency_days` to an explicit `null`.
+    #[inline]
+    pub fn minimum_frequency_days_null(mut self) -> Self {
+        self.minimum_frequency_days = Nullable::Null;
+        self
     }
 }

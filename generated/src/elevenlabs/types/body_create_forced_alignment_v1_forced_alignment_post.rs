@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_forced_alignment_v1_forced_alignment_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateForcedAlignmentV1ForcedAlignmentPost {
     /// The file to align. All major audio formats are supported. The file size must be less than 1GB.
     pub file: File,
@@ -57,9 +58,9 @@ impl<'de> Deserialize<'de> for BodyCreateForcedAlignmentV1ForcedAlignmentPost {
 impl BodyCreateForcedAlignmentV1ForcedAlignmentPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(file: File, text: impl Into<String>) -> Self {
+    pub fn new(file: impl Into<File>, text: impl Into<String>) -> Self {
         Self {
-            file,
+            file: file.into(),
             text: text.into(),
         }
     }

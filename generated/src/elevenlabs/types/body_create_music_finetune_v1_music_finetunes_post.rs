@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_Music_Finetune_v1_music_finetunes_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateMusicFinetuneV1MusicFinetunesPost {
     /// Name for the finetune (5-200 characters).
     pub name: String,
@@ -97,6 +98,40 @@ impl BodyCreateMusicFinetuneV1MusicFinetunesPost {
             visibility: Nullable::Absent,
             model_id: None,
         }
+    }
+
+    /// Sets `files`.
+    pub fn files(mut self, value: impl IntoIterator<Item = File>) -> Self {
+        self.files = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `visibility`.
+    pub fn visibility(
+        mut self,
+        value: impl Into<BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility>,
+    ) -> Self {
+        self.visibility = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `visibility` to an explicit `null`.
+    #[inline]
+    pub fn visibility_null(mut self) -> Self {
+        self.visibility = Nullable::Null;
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<MusicModelId>) -> Self {
+        self.model_id = Some(value.into());
+        self
     }
 }
 

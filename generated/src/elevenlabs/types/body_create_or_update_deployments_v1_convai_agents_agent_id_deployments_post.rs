@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_or_update_deployments_v1_convai_agents__agent_id__deployments_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost {
     /// Request to create a new deployment
     pub deployment_request: AgentDeploymentRequest,
@@ -52,7 +53,9 @@ impl<'de> Deserialize<'de> for BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentI
 impl BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(deployment_request: AgentDeploymentRequest) -> Self {
-        Self { deployment_request }
+    pub fn new(deployment_request: impl Into<AgentDeploymentRequest>) -> Self {
+        Self {
+            deployment_request: deployment_request.into(),
+        }
     }
 }

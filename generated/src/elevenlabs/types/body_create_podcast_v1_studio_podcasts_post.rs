@@ -15,6 +15,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Create_podcast_v1_studio_podcasts_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreatePodcastV1StudioPodcastsPost {
     /// The ID of the model to be used for this Studio project, you can query GET /v1/models to list all available models.
     pub model_id: String,
@@ -194,13 +195,13 @@ impl BodyCreatePodcastV1StudioPodcastsPost {
     #[inline]
     pub fn new(
         model_id: impl Into<String>,
-        mode: BodyCreatePodcastV1StudioPodcastsPostMode,
-        source: BodyCreatePodcastV1StudioPodcastsPostSource,
+        mode: impl Into<BodyCreatePodcastV1StudioPodcastsPostMode>,
+        source: impl Into<BodyCreatePodcastV1StudioPodcastsPostSource>,
     ) -> Self {
         Self {
             model_id: model_id.into(),
-            mode,
-            source,
+            mode: mode.into(),
+            source: source.into(),
             quality_preset: None,
             duration_scale: None,
             language: Nullable::Absent,
@@ -212,6 +213,115 @@ impl BodyCreatePodcastV1StudioPodcastsPost {
             apply_text_normalization: Nullable::Absent,
         }
     }
+
+    /// Sets `quality_preset`.
+    pub fn quality_preset(mut self, value: impl Into<QualityPresetType>) -> Self {
+        self.quality_preset = Some(value.into());
+        self
+    }
+
+    /// Sets `duration_scale`.
+    pub fn duration_scale(
+        mut self,
+        value: impl Into<BodyCreatePodcastV1StudioPodcastsPostDurationScale>,
+    ) -> Self {
+        self.duration_scale = Some(value.into());
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
+    }
+
+    /// Sets `intro`.
+    pub fn intro(mut self, value: impl Into<String>) -> Self {
+        self.intro = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `intro` to an explicit `null`.
+    #[inline]
+    pub fn intro_null(mut self) -> Self {
+        self.intro = Nullable::Null;
+        self
+    }
+
+    /// Sets `outro`.
+    pub fn outro(mut self, value: impl Into<String>) -> Self {
+        self.outro = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `outro` to an explicit `null`.
+    #[inline]
+    pub fn outro_null(mut self) -> Self {
+        self.outro = Nullable::Null;
+        self
+    }
+
+    /// Sets `instructions_prompt`.
+    pub fn instructions_prompt(mut self, value: impl Into<String>) -> Self {
+        self.instructions_prompt = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `instructions_prompt` to an explicit `null`.
+    #[inline]
+    pub fn instructions_prompt_null(mut self) -> Self {
+        self.instructions_prompt = Nullable::Null;
+        self
+    }
+
+    /// Sets `highlights`.
+    pub fn highlights(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.highlights = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `highlights` to an explicit `null`.
+    #[inline]
+    pub fn highlights_null(mut self) -> Self {
+        self.highlights = Nullable::Null;
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `callback_url` to an explicit `null`.
+    #[inline]
+    pub fn callback_url_null(mut self) -> Self {
+        self.callback_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `apply_text_normalization`.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization>,
+    ) -> Self {
+        self.apply_text_normalization = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `apply_text_normalization` to an explicit `null`.
+    #[inline]
+    pub fn apply_text_normalization_null(mut self) -> Self {
+        self.apply_text_normalization = Nullable::Null;
+        self
+    }
 }
 
 /// The type of podcast to generate. Can be 'conversation', an interaction between two voices, or 'bulletin', a monologue.
@@ -219,6 +329,7 @@ impl BodyCreatePodcastV1StudioPodcastsPost {
 /// Schema: `#/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/mode`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyCreatePodcastV1StudioPodcastsPostMode {
     PodcastConversationMode(PodcastConversationMode),
     PodcastBulletinMode(PodcastBulletinMode),
@@ -237,11 +348,18 @@ impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostMode {
     }
 }
 
+api_runtime::union_conversions!(
+    BodyCreatePodcastV1StudioPodcastsPostMode,
+    PodcastConversationMode(PodcastConversationMode),
+    PodcastBulletinMode(PodcastBulletinMode)
+);
+
 /// The source content for the Podcast.
 ///
 /// Schema: `#/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/source`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyCreatePodcastV1StudioPodcastsPostSource {
     PodcastTextSource(PodcastTextSource),
     PodcastUrlSource(PodcastUrlSource),
@@ -262,9 +380,17 @@ impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostSource {
     }
 }
 
+api_runtime::union_conversions!(
+    BodyCreatePodcastV1StudioPodcastsPostSource,
+    PodcastTextSource(PodcastTextSource),
+    PodcastUrlSource(PodcastUrlSource),
+    Variant2ItemList(Vec<BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item>)
+);
+
 /// Schema: `#/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/source/anyOf/2/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item {
     PodcastTextSource(PodcastTextSource),
     PodcastUrlSource(PodcastUrlSource),
@@ -283,6 +409,12 @@ impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostSourceVarian
     }
 }
 
+api_runtime::union_conversions!(
+    BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item,
+    PodcastTextSource(PodcastTextSource),
+    PodcastUrlSource(PodcastUrlSource)
+);
+
 /// Duration of the generated podcast. Must be one of:
 /// short - produces podcasts shorter than 3 minutes.
 /// default - produces podcasts roughly between 3-7 minutes.
@@ -292,6 +424,7 @@ impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostSourceVarian
 ///
 /// Schema: `#/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/duration_scale`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyCreatePodcastV1StudioPodcastsPostDurationScale {
     /// `"short"`
     Short,
@@ -341,3 +474,5 @@ impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostDurationScal
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BodyCreatePodcastV1StudioPodcastsPostDurationScale);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_Pronunciation_Dictionaries_v1_studio_projects__project_id__pronunciation_dictionaries_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost
 {
     /// A list of pronunciation dictionary locators (pronunciation_dictionary_id, version_id) encoded as a list of JSON strings for pronunciation dictionaries to be applied to the text. A list of json encoded strings is required as adding projects may occur through formData as opposed to jsonBody. To specify multiple dictionaries use multiple --form lines in your curl, such as --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"Vmd4Zor6fplcA7WrINey\",\"version_id\":\"hRPaxjlTdR7wFMhV4w0b\"}"' --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"JzWtcGQMJ6bnlWwyMo7e\",\"version_id\":\"lbmwxiLu4q6txYxgdZqn\"}"'.
@@ -73,11 +74,21 @@ impl BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDi
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        pronunciation_dictionary_locators: Vec<PronunciationDictionaryVersionLocatorDbModel>,
+        pronunciation_dictionary_locators: impl IntoIterator<
+            Item = PronunciationDictionaryVersionLocatorDbModel,
+        >,
     ) -> Self {
         Self {
-            pronunciation_dictionary_locators,
+            pronunciation_dictionary_locators: pronunciation_dictionary_locators
+                .into_iter()
+                .collect(),
             invalidate_affected_text: None,
         }
+    }
+
+    /// Sets `invalidate_affected_text`.
+    pub fn invalidate_affected_text(mut self, value: impl Into<bool>) -> Self {
+        self.invalidate_affected_text = Some(value.into());
+        self
     }
 }

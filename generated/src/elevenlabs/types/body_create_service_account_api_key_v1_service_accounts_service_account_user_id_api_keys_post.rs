@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_create_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost {
     pub name: String,
     /// The permissions of the XI API.
@@ -84,15 +85,56 @@ impl BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysP
     #[inline]
     pub fn new(
         name: impl Into<String>,
-        permissions: BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPostPermissions,
+        permissions: impl Into<
+            BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPostPermissions,
+        >,
     ) -> Self {
         Self {
             name: name.into(),
-            permissions,
+            permissions: permissions.into(),
             character_limit: Nullable::Absent,
             allowed_ips: Nullable::Absent,
             third_party_disable_allowed: Nullable::Absent,
         }
+    }
+
+    /// Sets `character_limit`.
+    pub fn character_limit(mut self, value: impl Into<i64>) -> Self {
+        self.character_limit = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `character_limit` to an explicit `null`.
+    #[inline]
+    pub fn character_limit_null(mut self) -> Self {
+        self.character_limit = Nullable::Null;
+        self
+    }
+
+    /// Sets `allowed_ips`.
+    pub fn allowed_ips(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.allowed_ips = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `allowed_ips` to an explicit `null`.
+    #[inline]
+    pub fn allowed_ips_null(mut self) -> Self {
+        self.allowed_ips = Nullable::Null;
+        self
+    }
+
+    /// Sets `third_party_disable_allowed`.
+    pub fn third_party_disable_allowed(mut self, value: impl Into<bool>) -> Self {
+        self.third_party_disable_allowed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `third_party_disable_allowed` to an explicit `null`.
+    #[inline]
+    pub fn third_party_disable_allowed_null(mut self) -> Self {
+        self.third_party_disable_allowed = Nullable::Null;
+        self
     }
 }
 
@@ -101,6 +143,7 @@ impl BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysP
 /// Schema: `#/components/schemas/Body_create_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys_post/properties/permissions`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPostPermissions {
     PermissionTypeList(Vec<PermissionType>),
     All(consts::All),
@@ -122,3 +165,9 @@ impl<'de> Deserialize<'de>
             ))
     }
 }
+
+api_runtime::union_conversions!(
+    BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPostPermissions,
+    PermissionTypeList(Vec<PermissionType>),
+    All(consts::All)
+);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_create_service_account_v1_service_accounts_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateServiceAccountV1ServiceAccountsPost {
     pub name: String,
     /// List of groups with their permission levels to share with by default. Each entry should specify a group_id and a permission_level (admin, editor, or viewer).
@@ -62,5 +63,21 @@ impl BodyCreateServiceAccountV1ServiceAccountsPost {
             name: name.into(),
             default_sharing_groups: Nullable::Absent,
         }
+    }
+
+    /// Sets `default_sharing_groups`.
+    pub fn default_sharing_groups(
+        mut self,
+        value: impl IntoIterator<Item = DefaultSharingGroupConfig>,
+    ) -> Self {
+        self.default_sharing_groups = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `default_sharing_groups` to an explicit `null`.
+    #[inline]
+    pub fn default_sharing_groups_null(mut self) -> Self {
+        self.default_sharing_groups = Nullable::Null;
+        self
     }
 }

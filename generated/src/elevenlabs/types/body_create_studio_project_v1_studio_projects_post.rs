@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateStudioProjectV1StudioProjectsPost {
     /// The name of the Studio project, used for identification only.
     pub name: String,
@@ -351,6 +352,329 @@ impl BodyCreateStudioProjectV1StudioProjectsPost {
             create_publishing_read: Nullable::Absent,
         }
     }
+
+    /// Sets `default_title_voice_id`.
+    pub fn default_title_voice_id(mut self, value: impl Into<String>) -> Self {
+        self.default_title_voice_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `default_title_voice_id` to an explicit `null`.
+    #[inline]
+    pub fn default_title_voice_id_null(mut self) -> Self {
+        self.default_title_voice_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `default_paragraph_voice_id`.
+    pub fn default_paragraph_voice_id(mut self, value: impl Into<String>) -> Self {
+        self.default_paragraph_voice_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `default_paragraph_voice_id` to an explicit `null`.
+    #[inline]
+    pub fn default_paragraph_voice_id_null(mut self) -> Self {
+        self.default_paragraph_voice_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `default_model_id`.
+    pub fn default_model_id(mut self, value: impl Into<String>) -> Self {
+        self.default_model_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `default_model_id` to an explicit `null`.
+    #[inline]
+    pub fn default_model_id_null(mut self) -> Self {
+        self.default_model_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `from_url`.
+    pub fn from_url(mut self, value: impl Into<String>) -> Self {
+        self.from_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `from_url` to an explicit `null`.
+    #[inline]
+    pub fn from_url_null(mut self) -> Self {
+        self.from_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `from_document`.
+    pub fn from_document(mut self, value: impl Into<File>) -> Self {
+        self.from_document = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `from_document` to an explicit `null`.
+    #[inline]
+    pub fn from_document_null(mut self) -> Self {
+        self.from_document = Nullable::Null;
+        self
+    }
+
+    /// Sets `from_content_json`.
+    pub fn from_content_json(mut self, value: impl Into<String>) -> Self {
+        self.from_content_json = Some(value.into());
+        self
+    }
+
+    /// Sets `quality_preset`.
+    pub fn quality_preset(mut self, value: impl Into<QualityPresetType>) -> Self {
+        self.quality_preset = Some(value.into());
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.title = Nullable::Null;
+        self
+    }
+
+    /// Sets `author`.
+    pub fn author(mut self, value: impl Into<String>) -> Self {
+        self.author = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `author` to an explicit `null`.
+    #[inline]
+    pub fn author_null(mut self) -> Self {
+        self.author = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `genres`.
+    pub fn genres(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.genres = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `target_audience`.
+    pub fn target_audience(
+        mut self,
+        value: impl Into<BodyCreateStudioProjectV1StudioProjectsPostTargetAudience>,
+    ) -> Self {
+        self.target_audience = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `target_audience` to an explicit `null`.
+    #[inline]
+    pub fn target_audience_null(mut self) -> Self {
+        self.target_audience = Nullable::Null;
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
+    }
+
+    /// Sets `content_type`.
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `content_type` to an explicit `null`.
+    #[inline]
+    pub fn content_type_null(mut self) -> Self {
+        self.content_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `original_publication_date`.
+    pub fn original_publication_date(mut self, value: impl Into<String>) -> Self {
+        self.original_publication_date = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `original_publication_date` to an explicit `null`.
+    #[inline]
+    pub fn original_publication_date_null(mut self) -> Self {
+        self.original_publication_date = Nullable::Null;
+        self
+    }
+
+    /// Sets `mature_content`.
+    pub fn mature_content(mut self, value: impl Into<bool>) -> Self {
+        self.mature_content = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `mature_content` to an explicit `null`.
+    #[inline]
+    pub fn mature_content_null(mut self) -> Self {
+        self.mature_content = Nullable::Null;
+        self
+    }
+
+    /// Sets `isbn_number`.
+    pub fn isbn_number(mut self, value: impl Into<String>) -> Self {
+        self.isbn_number = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `isbn_number` to an explicit `null`.
+    #[inline]
+    pub fn isbn_number_null(mut self) -> Self {
+        self.isbn_number = Nullable::Null;
+        self
+    }
+
+    /// Sets `acx_volume_normalization`.
+    pub fn acx_volume_normalization(mut self, value: impl Into<bool>) -> Self {
+        self.acx_volume_normalization = Some(value.into());
+        self
+    }
+
+    /// Sets `volume_normalization`.
+    pub fn volume_normalization(mut self, value: impl Into<bool>) -> Self {
+        self.volume_normalization = Some(value.into());
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators`.
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.pronunciation_dictionary_locators = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `callback_url` to an explicit `null`.
+    #[inline]
+    pub fn callback_url_null(mut self) -> Self {
+        self.callback_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `fiction`.
+    pub fn fiction(
+        mut self,
+        value: impl Into<BodyCreateStudioProjectV1StudioProjectsPostFiction>,
+    ) -> Self {
+        self.fiction = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `fiction` to an explicit `null`.
+    #[inline]
+    pub fn fiction_null(mut self) -> Self {
+        self.fiction = Nullable::Null;
+        self
+    }
+
+    /// Sets `apply_text_normalization`.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization>,
+    ) -> Self {
+        self.apply_text_normalization = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `apply_text_normalization` to an explicit `null`.
+    #[inline]
+    pub fn apply_text_normalization_null(mut self) -> Self {
+        self.apply_text_normalization = Nullable::Null;
+        self
+    }
+
+    /// Sets `auto_convert`.
+    pub fn auto_convert(mut self, value: impl Into<bool>) -> Self {
+        self.auto_convert = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_assign_voices`.
+    pub fn auto_assign_voices(mut self, value: impl Into<bool>) -> Self {
+        self.auto_assign_voices = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `auto_assign_voices` to an explicit `null`.
+    #[inline]
+    pub fn auto_assign_voices_null(mut self) -> Self {
+        self.auto_assign_voices = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_type`.
+    pub fn source_type(
+        mut self,
+        value: impl Into<BodyCreateStudioProjectV1StudioProjectsPostSourceType>,
+    ) -> Self {
+        self.source_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_type` to an explicit `null`.
+    #[inline]
+    pub fn source_type_null(mut self) -> Self {
+        self.source_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_settings`.
+    pub fn voice_settings(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.voice_settings = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `create_publishing_read`.
+    pub fn create_publishing_read(mut self, value: impl Into<bool>) -> Self {
+        self.create_publishing_read = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `create_publishing_read` to an explicit `null`.
+    #[inline]
+    pub fn create_publishing_read_null(mut self) -> Self {
+        self.create_publishing_read = Nullable::Null;
+        self
+    }
 }
 
 impl BodyCreateStudioProjectV1StudioProjectsPost {
@@ -401,6 +725,7 @@ impl BodyCreateStudioProjectV1StudioProjectsPost {
 
 /// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/target_audience/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyCreateStudioProjectV1StudioProjectsPostTargetAudience {
     /// `"children"`
     Children,
@@ -455,8 +780,11 @@ impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostTarget
     }
 }
 
+api_runtime::string_enum_conversions!(BodyCreateStudioProjectV1StudioProjectsPostTargetAudience);
+
 /// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/fiction/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyCreateStudioProjectV1StudioProjectsPostFiction {
     /// `"fiction"`
     Fiction,
@@ -503,8 +831,11 @@ impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostFictio
     }
 }
 
+api_runtime::string_enum_conversions!(BodyCreateStudioProjectV1StudioProjectsPostFiction);
+
 /// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/source_type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyCreateStudioProjectV1StudioProjectsPostSourceType {
     /// `"blank"`
     Blank,
@@ -566,3 +897,5 @@ impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostSource
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BodyCreateStudioProjectV1StudioProjectsPostSourceType);

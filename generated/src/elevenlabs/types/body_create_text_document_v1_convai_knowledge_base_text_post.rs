@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_text_document_v1_convai_knowledge_base_text_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost {
     /// Text content to be added to the knowledge base.
     pub text: String,
@@ -69,5 +70,31 @@ impl BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost {
             name: Nullable::Absent,
             parent_folder_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
+    }
+
+    /// Sets `parent_folder_id`.
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_folder_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parent_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_folder_id_null(mut self) -> Self {
+        self.parent_folder_id = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_URL_document_v1_convai_knowledge_base_url_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost {
     /// URL to a page of documentation that the agent will have access to in order to interact with users.
     pub url: String,
@@ -94,5 +95,56 @@ impl BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost {
             auto_remove: None,
             minimum_frequency_days: Nullable::Absent,
         }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
+    }
+
+    /// Sets `parent_folder_id`.
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_folder_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parent_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_folder_id_null(mut self) -> Self {
+        self.parent_folder_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `enable_auto_sync`.
+    pub fn enable_auto_sync(mut self, value: impl Into<bool>) -> Self {
+        self.enable_auto_sync = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_remove`.
+    pub fn auto_remove(mut self, value: impl Into<bool>) -> Self {
+        self.auto_remove = Some(value.into());
+        self
+    }
+
+    /// Sets `minimum_frequency_days`.
+    pub fn minimum_frequency_days(mut self, value: impl Into<i64>) -> Self {
+        self.minimum_frequency_days = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `minimum_frequency_days` to an explicit `null`.
+    #[inline]
+    pub fn minimum_frequency_days_null(mut self) -> Self {
+        self.minimum_frequency_days = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_workspace_webhook_v1_workspace_webhooks_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost {
     /// Webhook settings object containing auth_type and corresponding configuration
     pub settings: WebhookHmacSettings,
@@ -49,7 +50,9 @@ impl<'de> Deserialize<'de> for BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost
 impl BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(settings: WebhookHmacSettings) -> Self {
-        Self { settings }
+    pub fn new(settings: impl Into<WebhookHmacSettings>) -> Self {
+        Self {
+            settings: settings.into(),
+        }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Creates_Audio_Native_enabled_project__v1_audio_native_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyCreatesAudioNativeEnabledProjectV1AudioNativePost {
     /// Project name.
     pub name: String,
@@ -169,6 +170,146 @@ impl BodyCreatesAudioNativeEnabledProjectV1AudioNativePost {
             apply_text_normalization: Nullable::Absent,
             pronunciation_dictionary_locators: None,
         }
+    }
+
+    /// Sets `image`.
+    pub fn image(mut self, value: impl Into<String>) -> Self {
+        self.image = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `image` to an explicit `null`.
+    #[inline]
+    pub fn image_null(mut self) -> Self {
+        self.image = Nullable::Null;
+        self
+    }
+
+    /// Sets `author`.
+    pub fn author(mut self, value: impl Into<String>) -> Self {
+        self.author = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `author` to an explicit `null`.
+    #[inline]
+    pub fn author_null(mut self) -> Self {
+        self.author = Nullable::Null;
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.title = Nullable::Null;
+        self
+    }
+
+    /// Sets `small`.
+    pub fn small(mut self, value: impl Into<bool>) -> Self {
+        self.small = Some(value.into());
+        self
+    }
+
+    /// Sets `text_color`.
+    pub fn text_color(mut self, value: impl Into<String>) -> Self {
+        self.text_color = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_color` to an explicit `null`.
+    #[inline]
+    pub fn text_color_null(mut self) -> Self {
+        self.text_color = Nullable::Null;
+        self
+    }
+
+    /// Sets `background_color`.
+    pub fn background_color(mut self, value: impl Into<String>) -> Self {
+        self.background_color = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `background_color` to an explicit `null`.
+    #[inline]
+    pub fn background_color_null(mut self) -> Self {
+        self.background_color = Nullable::Null;
+        self
+    }
+
+    /// Sets `sessionization`.
+    pub fn sessionization(mut self, value: impl Into<i64>) -> Self {
+        self.sessionization = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_id` to an explicit `null`.
+    #[inline]
+    pub fn voice_id_null(mut self) -> Self {
+        self.voice_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.model_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `model_id` to an explicit `null`.
+    #[inline]
+    pub fn model_id_null(mut self) -> Self {
+        self.model_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `file`.
+    pub fn file(mut self, value: impl Into<File>) -> Self {
+        self.file = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_convert`.
+    pub fn auto_convert(mut self, value: impl Into<bool>) -> Self {
+        self.auto_convert = Some(value.into());
+        self
+    }
+
+    /// Sets `apply_text_normalization`.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization>,
+    ) -> Self {
+        self.apply_text_normalization = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `apply_text_normalization` to an explicit `null`.
+    #[inline]
+    pub fn apply_text_normalization_null(mut self) -> Self {
+        self.apply_text_normalization = Nullable::Null;
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators`.
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.pronunciation_dictionary_locators = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Delete_existing_invitation_v1_workspace_invites_delete`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyDeleteExistingInvitationV1WorkspaceInvitesDelete {
     /// The email of the customer
     pub email: String,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Delete_member_from_user_group_v1_workspace_groups__group_id__members_remove_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost {
     /// The email of the target workspace member.
     pub email: String,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Download_history_items_v1_history_download_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyDownloadHistoryItemsV1HistoryDownloadPost {
     /// A list of history items to download, you can get IDs of history items and other metadata using the GET https://api.elevenlabs.io/v1/history endpoint.
     pub history_item_ids: Vec<String>,
@@ -57,10 +58,23 @@ impl<'de> Deserialize<'de> for BodyDownloadHistoryItemsV1HistoryDownloadPost {
 impl BodyDownloadHistoryItemsV1HistoryDownloadPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(history_item_ids: Vec<String>) -> Self {
+    pub fn new(history_item_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            history_item_ids,
+            history_item_ids: history_item_ids.into_iter().map(Into::into).collect(),
             output_format: Nullable::Absent,
         }
+    }
+
+    /// Sets `output_format`.
+    pub fn output_format(mut self, value: impl Into<String>) -> Self {
+        self.output_format = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `output_format` to an explicit `null`.
+    #[inline]
+    pub fn output_format_null(mut self) -> Self {
+        self.output_format = Nullable::Null;
+        self
     }
 }

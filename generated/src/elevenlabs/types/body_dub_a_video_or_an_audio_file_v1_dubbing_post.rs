@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Dub_a_video_or_an_audio_file_v1_dubbing_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyDubAVideoOrAnAudioFileV1DubbingPost {
     /// A list of file paths to audio recordings intended for voice cloning
     pub file: Nullable<File>,
@@ -176,6 +177,212 @@ impl<'de> Deserialize<'de> for BodyDubAVideoOrAnAudioFileV1DubbingPost {
 }
 
 impl BodyDubAVideoOrAnAudioFileV1DubbingPost {
+    /// Sets `file`.
+    pub fn file(mut self, value: impl Into<File>) -> Self {
+        self.file = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `file` to an explicit `null`.
+    #[inline]
+    pub fn file_null(mut self) -> Self {
+        self.file = Nullable::Null;
+        self
+    }
+
+    /// Sets `csv_file`.
+    pub fn csv_file(mut self, value: impl Into<File>) -> Self {
+        self.csv_file = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `csv_file` to an explicit `null`.
+    #[inline]
+    pub fn csv_file_null(mut self) -> Self {
+        self.csv_file = Nullable::Null;
+        self
+    }
+
+    /// Sets `foreground_audio_file`.
+    pub fn foreground_audio_file(mut self, value: impl Into<File>) -> Self {
+        self.foreground_audio_file = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `foreground_audio_file` to an explicit `null`.
+    #[inline]
+    pub fn foreground_audio_file_null(mut self) -> Self {
+        self.foreground_audio_file = Nullable::Null;
+        self
+    }
+
+    /// Sets `background_audio_file`.
+    pub fn background_audio_file(mut self, value: impl Into<File>) -> Self {
+        self.background_audio_file = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `background_audio_file` to an explicit `null`.
+    #[inline]
+    pub fn background_audio_file_null(mut self) -> Self {
+        self.background_audio_file = Nullable::Null;
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_url`.
+    pub fn source_url(mut self, value: impl Into<String>) -> Self {
+        self.source_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_url` to an explicit `null`.
+    #[inline]
+    pub fn source_url_null(mut self) -> Self {
+        self.source_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_lang`.
+    pub fn source_lang(mut self, value: impl Into<String>) -> Self {
+        self.source_lang = Some(value.into());
+        self
+    }
+
+    /// Sets `target_lang`.
+    pub fn target_lang(mut self, value: impl Into<String>) -> Self {
+        self.target_lang = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `target_lang` to an explicit `null`.
+    #[inline]
+    pub fn target_lang_null(mut self) -> Self {
+        self.target_lang = Nullable::Null;
+        self
+    }
+
+    /// Sets `target_accent`.
+    pub fn target_accent(mut self, value: impl Into<String>) -> Self {
+        self.target_accent = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `target_accent` to an explicit `null`.
+    #[inline]
+    pub fn target_accent_null(mut self) -> Self {
+        self.target_accent = Nullable::Null;
+        self
+    }
+
+    /// Sets `num_speakers`.
+    pub fn num_speakers(mut self, value: impl Into<i64>) -> Self {
+        self.num_speakers = Some(value.into());
+        self
+    }
+
+    /// Sets `watermark`.
+    pub fn watermark(mut self, value: impl Into<bool>) -> Self {
+        self.watermark = Some(value.into());
+        self
+    }
+
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Into<i64>) -> Self {
+        self.start_time = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `start_time` to an explicit `null`.
+    #[inline]
+    pub fn start_time_null(mut self) -> Self {
+        self.start_time = Nullable::Null;
+        self
+    }
+
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Into<i64>) -> Self {
+        self.end_time = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `end_time` to an explicit `null`.
+    #[inline]
+    pub fn end_time_null(mut self) -> Self {
+        self.end_time = Nullable::Null;
+        self
+    }
+
+    /// Sets `highest_resolution`.
+    pub fn highest_resolution(mut self, value: impl Into<bool>) -> Self {
+        self.highest_resolution = Some(value.into());
+        self
+    }
+
+    /// Sets `drop_background_audio`.
+    pub fn drop_background_audio(mut self, value: impl Into<bool>) -> Self {
+        self.drop_background_audio = Some(value.into());
+        self
+    }
+
+    /// Sets `use_profanity_filter`.
+    pub fn use_profanity_filter(mut self, value: impl Into<bool>) -> Self {
+        self.use_profanity_filter = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `use_profanity_filter` to an explicit `null`.
+    #[inline]
+    pub fn use_profanity_filter_null(mut self) -> Self {
+        self.use_profanity_filter = Nullable::Null;
+        self
+    }
+
+    /// Sets `dubbing_studio`.
+    pub fn dubbing_studio(mut self, value: impl Into<bool>) -> Self {
+        self.dubbing_studio = Some(value.into());
+        self
+    }
+
+    /// Sets `disable_voice_cloning`.
+    pub fn disable_voice_cloning(mut self, value: impl Into<bool>) -> Self {
+        self.disable_voice_cloning = Some(value.into());
+        self
+    }
+
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<BodyDubAVideoOrAnAudioFileV1DubbingPostMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+
+    /// Sets `csv_fps`.
+    pub fn csv_fps(mut self, value: impl Into<f64>) -> Self {
+        self.csv_fps = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `csv_fps` to an explicit `null`.
+    #[inline]
+    pub fn csv_fps_null(mut self) -> Self {
+        self.csv_fps = Nullable::Null;
+        self
+    }
+}
+
+impl BodyDubAVideoOrAnAudioFileV1DubbingPost {
     /// The `multipart/form-data` form this body is sent as.
     #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
@@ -218,6 +425,7 @@ impl BodyDubAVideoOrAnAudioFileV1DubbingPost {
 ///
 /// Schema: `#/components/schemas/Body_Dub_a_video_or_an_audio_file_v1_dubbing_post/properties/mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyDubAVideoOrAnAudioFileV1DubbingPostMode {
     /// `"automatic"`
     Automatic,
@@ -263,3 +471,5 @@ impl<'de> Deserialize<'de> for BodyDubAVideoOrAnAudioFileV1DubbingPostMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BodyDubAVideoOrAnAudioFileV1DubbingPostMode);

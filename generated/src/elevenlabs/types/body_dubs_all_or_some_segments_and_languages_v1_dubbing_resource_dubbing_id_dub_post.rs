@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Dubs_all_or_some_segments_and_languages_v1_dubbing_resource__dubbing_id__dub_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyDubsAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdDubPost {
     /// Dub only this list of segments.
     pub segments: Vec<String>,
@@ -58,10 +59,13 @@ impl<'de> Deserialize<'de>
 impl BodyDubsAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdDubPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(segments: Vec<String>, languages: Option<Vec<String>>) -> Self {
+    pub fn new(
+        segments: impl IntoIterator<Item = impl Into<String>>,
+        languages: impl Into<Option<Vec<String>>>,
+    ) -> Self {
         Self {
-            segments,
-            languages,
+            segments: segments.into_iter().map(Into::into).collect(),
+            languages: languages.into(),
         }
     }
 }

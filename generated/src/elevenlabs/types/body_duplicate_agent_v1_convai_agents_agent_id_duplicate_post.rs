@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Duplicate_Agent_v1_convai_agents__agent_id__duplicate_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicatePost {
     /// A name to make the agent easier to find
     pub name: Nullable<String>,
@@ -40,5 +41,20 @@ impl<'de> Deserialize<'de> for BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicateP
         Ok(Self {
             name: name_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicatePost {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
     }
 }

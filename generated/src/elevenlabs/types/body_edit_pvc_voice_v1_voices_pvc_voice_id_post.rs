@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Edit_PVC_voice_v1_voices_pvc__voice_id__post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyEditPvcVoiceV1VoicesPvcVoiceIdPost {
     /// The name that identifies this voice. This will be displayed in the dropdown of the website.
     pub name: Option<String>,
@@ -61,5 +62,53 @@ impl<'de> Deserialize<'de> for BodyEditPvcVoiceV1VoicesPvcVoiceIdPost {
             description: description_.unwrap_or_default(),
             labels: labels_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyEditPvcVoiceV1VoicesPvcVoiceIdPost {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `labels`.
+    pub fn labels(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.labels = Nullable::Value(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `labels` to an explicit `null`.
+    #[inline]
+    pub fn labels_null(mut self) -> Self {
+        self.labels = Nullable::Null;
+        self
     }
 }

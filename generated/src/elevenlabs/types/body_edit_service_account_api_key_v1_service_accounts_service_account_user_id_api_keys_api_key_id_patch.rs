@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatch {
     /// Whether to enable or disable the API key.
     ///
@@ -104,6 +105,83 @@ impl<'de> Deserialize<'de>
     }
 }
 
+impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatch {
+    /// Sets `is_enabled`.
+    pub fn is_enabled(
+        mut self,
+        value: impl Into<
+            BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchIsEnabled,
+        >,
+    ) -> Self {
+        self.is_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions(
+        mut self,
+        value: impl Into<
+            BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissions,
+        >,
+    ) -> Self {
+        self.permissions = Some(value.into());
+        self
+    }
+
+    /// Sets `character_limit`.
+    pub fn character_limit(
+        mut self,
+        value: impl Into<
+            BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimit,
+        >,
+    ) -> Self {
+        self.character_limit = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `character_limit` to an explicit `null`.
+    #[inline]
+    pub fn character_limit_null(mut self) -> Self {
+        self.character_limit = Nullable::Null;
+        self
+    }
+
+    /// Sets `allowed_ips`.
+    pub fn allowed_ips(
+        mut self,
+        value: impl Into<
+            BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIps,
+        >,
+    ) -> Self {
+        self.allowed_ips = Some(value.into());
+        self
+    }
+
+    /// Sets `third_party_disable_allowed`.
+    pub fn third_party_disable_allowed(
+        mut self,
+        value: impl Into<
+            BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowed,
+        >,
+    ) -> Self {
+        self.third_party_disable_allowed = Some(value.into());
+        self
+    }
+}
+
 /// Whether to enable or disable the API key.
 ///
 /// Defaults to `"no_update"`.
@@ -111,6 +189,7 @@ impl<'de> Deserialize<'de>
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/is_enabled`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchIsEnabled
 {
     Boolean(bool),
@@ -133,6 +212,12 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
     }
 }
 
+api_runtime::union_conversions!(
+    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchIsEnabled,
+    Boolean(bool),
+    NoUpdate(consts::NoUpdate)
+);
+
 /// The permissions of the XI API.
 ///
 /// Defaults to `"no_update"`.
@@ -140,6 +225,7 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/permissions`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissions
 {
     PermissionTypeList(Vec<PermissionType>),
@@ -164,8 +250,15 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
     }
 }
 
+api_runtime::union_conversions!(
+    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissions,
+    PermissionTypeList(Vec < PermissionType >),
+    Variant1(BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissionsVariant1)
+);
+
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/permissions/anyOf/1`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissionsVariant1
 {
     /// `"all"`
@@ -217,6 +310,10 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
     }
 }
 
+api_runtime::string_enum_conversions!(
+    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissionsVariant1
+);
+
 /// The character limit of the XI API key. If provided this will limit the usage of this api key to n characters per month where n is the chosen value. Requests that incur charges will fail after reaching this monthly limit.
 ///
 /// Defaults to `"no_update"`.
@@ -224,6 +321,7 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/character_limit`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimit
 {
     Integer(i64),
@@ -248,8 +346,15 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
     }
 }
 
+api_runtime::union_conversions!(
+    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimit,
+    Integer(i64),
+    Variant1(BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1)
+);
+
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/character_limit/anyOf/1`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1
 {
     /// `"clear"`
@@ -301,6 +406,10 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
     }
 }
 
+api_runtime::string_enum_conversions!(
+    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1
+);
+
 /// List of IP addresses or CIDR ranges allowed to use this API key. Each entry may be a CIDR range (e.g. '10.0.0.0/24') or a bare IP address (normalized to /32 or /128). On create, omit or pass null to allow all IPs. On update, omit to leave the allowlist unchanged, or pass "clear" to remove it.
 ///
 /// Defaults to `"no_update"`.
@@ -308,6 +417,7 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/allowed_ips`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIps
 {
     StringList(Vec<String>),
@@ -337,6 +447,12 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
     }
 }
 
+api_runtime::union_conversions!(
+    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIps,
+    StringList(Vec < String >),
+    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1(BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1)
+);
+
 /// Whether the holder of this key may disable it via the self-disable endpoint. On create, omit or pass null to use the workspace's default (enabled for non-Enterprise plans, disabled for Enterprise plans). On update, omit to leave it unchanged, or pass "clear" to reset it to the workspace default. Only honored for workspaces with self-disable access enabled.
 ///
 /// Defaults to `"no_update"`.
@@ -344,6 +460,7 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/third_party_disable_allowed`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowed
 {
     Boolean(bool),
@@ -372,3 +489,9 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
             ))
     }
 }
+
+api_runtime::union_conversions!(
+    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowed,
+    Boolean(bool),
+    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1(BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1)
+);

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Edit_voice_v1_voices__voice_id__edit_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyEditVoiceV1VoicesVoiceIdEditPost {
     /// The name that identifies this voice. This will be displayed in the dropdown of the website.
     pub name: String,
@@ -100,6 +101,50 @@ impl BodyEditVoiceV1VoicesVoiceIdEditPost {
             moderate_metadata: None,
         }
     }
+
+    /// Sets `files`.
+    pub fn files(mut self, value: impl IntoIterator<Item = File>) -> Self {
+        self.files = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `remove_background_noise`.
+    pub fn remove_background_noise(mut self, value: impl Into<bool>) -> Self {
+        self.remove_background_noise = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `labels`.
+    pub fn labels(mut self, value: impl Into<BodyEditVoiceV1VoicesVoiceIdEditPostLabels>) -> Self {
+        self.labels = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `labels` to an explicit `null`.
+    #[inline]
+    pub fn labels_null(mut self) -> Self {
+        self.labels = Nullable::Null;
+        self
+    }
+
+    /// Sets `moderate_metadata`.
+    pub fn moderate_metadata(mut self, value: impl Into<bool>) -> Self {
+        self.moderate_metadata = Some(value.into());
+        self
+    }
 }
 
 impl BodyEditVoiceV1VoicesVoiceIdEditPost {
@@ -124,6 +169,7 @@ impl BodyEditVoiceV1VoicesVoiceIdEditPost {
 /// Schema: `#/components/schemas/Body_Edit_voice_v1_voices__voice_id__edit_post/properties/labels`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyEditVoiceV1VoicesVoiceIdEditPostLabels {
     StringMap(BTreeMap<String, String>),
     String(String),
@@ -141,3 +187,11 @@ impl<'de> Deserialize<'de> for BodyEditVoiceV1VoicesVoiceIdEditPostLabels {
             .ok_or_else(|| no_match("BodyEditVoiceV1VoicesVoiceIdEditPostLabels"))
     }
 }
+
+api_runtime::union_conversions!(
+    BodyEditVoiceV1VoicesVoiceIdEditPostLabels,
+    StringMap(BTreeMap<String, String>),
+    String(String)
+);
+
+api_runtime::union_str_conversion!(BodyEditVoiceV1VoicesVoiceIdEditPostLabels, String);

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Generate_composition_plan_v1_music_plan_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyGenerateCompositionPlanV1MusicPlanPost {
     /// A simple text prompt to compose a plan from.
     pub prompt: String,
@@ -85,6 +86,41 @@ impl BodyGenerateCompositionPlanV1MusicPlanPost {
             model_id: None,
         }
     }
+
+    /// Sets `music_length_ms`.
+    pub fn music_length_ms(mut self, value: impl Into<i64>) -> Self {
+        self.music_length_ms = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `music_length_ms` to an explicit `null`.
+    #[inline]
+    pub fn music_length_ms_null(mut self) -> Self {
+        self.music_length_ms = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_composition_plan`.
+    pub fn source_composition_plan(
+        mut self,
+        value: impl Into<BodyGenerateCompositionPlanV1MusicPlanPostSourceCompositionPlan>,
+    ) -> Self {
+        self.source_composition_plan = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_composition_plan` to an explicit `null`.
+    #[inline]
+    pub fn source_composition_plan_null(mut self) -> Self {
+        self.source_composition_plan = Nullable::Null;
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<MusicModelId>) -> Self {
+        self.model_id = Some(value.into());
+        self
+    }
 }
 
 /// An optional composition plan to use as a source for the new composition plan.
@@ -92,6 +128,7 @@ impl BodyGenerateCompositionPlanV1MusicPlanPost {
 /// Schema: `#/components/schemas/Body_Generate_composition_plan_v1_music_plan_post/properties/source_composition_plan`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyGenerateCompositionPlanV1MusicPlanPostSourceCompositionPlan {
     MusicPrompt(MusicPrompt),
     CompositionPlan(CompositionPlan),
@@ -110,3 +147,9 @@ impl<'de> Deserialize<'de> for BodyGenerateCompositionPlanV1MusicPlanPostSourceC
         })
     }
 }
+
+api_runtime::union_conversions!(
+    BodyGenerateCompositionPlanV1MusicPlanPostSourceCompositionPlan,
+    MusicPrompt(MusicPrompt),
+    CompositionPlan(CompositionPlan)
+);

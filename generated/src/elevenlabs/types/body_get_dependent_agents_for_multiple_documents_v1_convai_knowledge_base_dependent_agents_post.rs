@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Get_dependent_agents_for_multiple_documents_v1_convai_knowledge_base_dependent_agents_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyGetDependentAgentsForMultipleDocumentsV1ConvaiKnowledgeBaseDependentAgentsPost {
     /// The ids of documents or folders from the knowledge base.
     pub document_ids: Vec<String>,
@@ -52,7 +53,9 @@ impl<'de> Deserialize<'de>
 impl BodyGetDependentAgentsForMultipleDocumentsV1ConvaiKnowledgeBaseDependentAgentsPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(document_ids: Vec<String>) -> Self {
-        Self { document_ids }
+    pub fn new(document_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            document_ids: document_ids.into_iter().map(Into::into).collect(),
+        }
     }
 }

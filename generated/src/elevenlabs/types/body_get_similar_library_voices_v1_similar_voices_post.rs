@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Get_similar_library_voices_v1_similar_voices_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyGetSimilarLibraryVoicesV1SimilarVoicesPost {
     pub audio_file: Option<File>,
     /// Threshold for voice similarity between provided sample and library voices. Values range from 0 to 2. The smaller the value the more similar voices will be returned.
@@ -53,6 +54,40 @@ impl<'de> Deserialize<'de> for BodyGetSimilarLibraryVoicesV1SimilarVoicesPost {
             similarity_threshold: similarity_threshold_.unwrap_or_default(),
             top_k: top_k_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyGetSimilarLibraryVoicesV1SimilarVoicesPost {
+    /// Sets `audio_file`.
+    pub fn audio_file(mut self, value: impl Into<File>) -> Self {
+        self.audio_file = Some(value.into());
+        self
+    }
+
+    /// Sets `similarity_threshold`.
+    pub fn similarity_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.similarity_threshold = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `similarity_threshold` to an explicit `null`.
+    #[inline]
+    pub fn similarity_threshold_null(mut self) -> Self {
+        self.similarity_threshold = Nullable::Null;
+        self
+    }
+
+    /// Sets `top_k`.
+    pub fn top_k(mut self, value: impl Into<i64>) -> Self {
+        self.top_k = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `top_k` to an explicit `null`.
+    #[inline]
+    pub fn top_k_null(mut self) -> Self {
+        self.top_k = Nullable::Null;
+        self
     }
 }
 

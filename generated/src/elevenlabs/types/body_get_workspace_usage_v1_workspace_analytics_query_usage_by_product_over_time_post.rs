@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Get_Workspace_Usage_v1_workspace_analytics_query_usage_by_product_over_time_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost {
     /// Start of the time range as a Unix timestamp in milliseconds. Must be at least 2020-01-01.
     pub start_time: i64,
@@ -88,20 +89,64 @@ impl<'de> Deserialize<'de>
 impl BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(start_time: i64, end_time: i64) -> Self {
+    pub fn new(start_time: impl Into<i64>, end_time: impl Into<i64>) -> Self {
         Self {
-            start_time,
-            end_time,
+            start_time: start_time.into(),
+            end_time: end_time.into(),
             interval_seconds: None,
             group_by: Nullable::Absent,
             filters: Nullable::Absent,
             time_zone: None,
         }
     }
+
+    /// Sets `interval_seconds`.
+    pub fn interval_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.interval_seconds = Some(value.into());
+        self
+    }
+
+    /// Sets `group_by`.
+    pub fn group_by(
+        mut self,
+        value: impl IntoIterator<
+            Item = BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePostGroupByItem,
+        >,
+    ) -> Self {
+        self.group_by = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `group_by` to an explicit `null`.
+    #[inline]
+    pub fn group_by_null(mut self) -> Self {
+        self.group_by = Nullable::Null;
+        self
+    }
+
+    /// Sets `filters`.
+    pub fn filters(mut self, value: impl IntoIterator<Item = ColumnFilter>) -> Self {
+        self.filters = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `filters` to an explicit `null`.
+    #[inline]
+    pub fn filters_null(mut self) -> Self {
+        self.filters = Nullable::Null;
+        self
+    }
+
+    /// Sets `time_zone`.
+    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
+        self.time_zone = Some(value.into());
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/Body_Get_Workspace_Usage_v1_workspace_analytics_query_usage_by_product_over_time_post/properties/group_by/anyOf/0/items`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePostGroupByItem {
     /// `"product_type"`
     ProductType,
@@ -211,3 +256,7 @@ impl<'de> Deserialize<'de>
         }
     }
 }
+
+api_runtime::string_enum_conversions!(
+    BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePostGroupByItem
+);

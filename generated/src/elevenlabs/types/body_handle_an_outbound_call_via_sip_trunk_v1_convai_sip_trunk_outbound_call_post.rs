@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Handle_an_outbound_call_via_SIP_trunk_v1_convai_sip_trunk_outbound_call_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost {
     pub agent_id: String,
     pub agent_phone_number_id: String,
@@ -92,5 +93,27 @@ impl BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost {
             conversation_initiation_client_data: Nullable::Absent,
             telephony_call_config: None,
         }
+    }
+
+    /// Sets `conversation_initiation_client_data`.
+    pub fn conversation_initiation_client_data(
+        mut self,
+        value: impl Into<ConversationInitiationClientDataRequestInput>,
+    ) -> Self {
+        self.conversation_initiation_client_data = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_null(mut self) -> Self {
+        self.conversation_initiation_client_data = Nullable::Null;
+        self
+    }
+
+    /// Sets `telephony_call_config`.
+    pub fn telephony_call_config(mut self, value: impl Into<TelephonyCallConfig>) -> Self {
+        self.telephony_call_config = Some(value.into());
+        self
     }
 }

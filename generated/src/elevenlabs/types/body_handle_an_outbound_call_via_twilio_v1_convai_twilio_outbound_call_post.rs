@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Handle_an_outbound_call_via_Twilio_v1_convai_twilio_outbound_call_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost {
     pub agent_id: String,
     pub agent_phone_number_id: String,
@@ -99,5 +100,40 @@ impl BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost {
             call_recording_enabled: Nullable::Absent,
             telephony_call_config: None,
         }
+    }
+
+    /// Sets `conversation_initiation_client_data`.
+    pub fn conversation_initiation_client_data(
+        mut self,
+        value: impl Into<ConversationInitiationClientDataRequestInput>,
+    ) -> Self {
+        self.conversation_initiation_client_data = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_null(mut self) -> Self {
+        self.conversation_initiation_client_data = Nullable::Null;
+        self
+    }
+
+    /// Sets `call_recording_enabled`.
+    pub fn call_recording_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.call_recording_enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `call_recording_enabled` to an explicit `null`.
+    #[inline]
+    pub fn call_recording_enabled_null(mut self) -> Self {
+        self.call_recording_enabled = Nullable::Null;
+        self
+    }
+
+    /// Sets `telephony_call_config`.
+    pub fn telephony_call_config(mut self, value: impl Into<TelephonyCallConfig>) -> Self {
+        self.telephony_call_config = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Invite_multiple_users_v1_workspace_invites_add_bulk_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost {
     /// The email of the customer
     pub emails: Vec<String>,
@@ -70,12 +71,51 @@ impl<'de> Deserialize<'de> for BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkP
 impl BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(emails: Vec<String>) -> Self {
+    pub fn new(emails: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            emails,
+            emails: emails.into_iter().map(Into::into).collect(),
             seat_type: Nullable::Absent,
             group_ids: Nullable::Absent,
             usage_limit: Nullable::Absent,
         }
+    }
+
+    /// Sets `seat_type`.
+    pub fn seat_type(mut self, value: impl Into<SeatType>) -> Self {
+        self.seat_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `seat_type` to an explicit `null`.
+    #[inline]
+    pub fn seat_type_null(mut self) -> Self {
+        self.seat_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `group_ids`.
+    pub fn group_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.group_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `group_ids` to an explicit `null`.
+    #[inline]
+    pub fn group_ids_null(mut self) -> Self {
+        self.group_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `usage_limit`.
+    pub fn usage_limit(mut self, value: impl Into<i64>) -> Self {
+        self.usage_limit = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `usage_limit` to an explicit `null`.
+    #[inline]
+    pub fn usage_limit_null(mut self) -> Self {
+        self.usage_limit = Nullable::Null;
+        self
     }
 }

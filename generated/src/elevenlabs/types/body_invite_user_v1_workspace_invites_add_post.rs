@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Invite_user_v1_workspace_invites_add_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyInviteUserV1WorkspaceInvitesAddPost {
     /// The email of the customer
     pub email: String,
@@ -85,5 +86,57 @@ impl BodyInviteUserV1WorkspaceInvitesAddPost {
             group_ids: Nullable::Absent,
             usage_limit: Nullable::Absent,
         }
+    }
+
+    /// Sets `workspace_permission`.
+    pub fn workspace_permission(mut self, value: impl Into<String>) -> Self {
+        self.workspace_permission = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workspace_permission` to an explicit `null`.
+    #[inline]
+    pub fn workspace_permission_null(mut self) -> Self {
+        self.workspace_permission = Nullable::Null;
+        self
+    }
+
+    /// Sets `seat_type`.
+    pub fn seat_type(mut self, value: impl Into<SeatType>) -> Self {
+        self.seat_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `seat_type` to an explicit `null`.
+    #[inline]
+    pub fn seat_type_null(mut self) -> Self {
+        self.seat_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `group_ids`.
+    pub fn group_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.group_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `group_ids` to an explicit `null`.
+    #[inline]
+    pub fn group_ids_null(mut self) -> Self {
+        self.group_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `usage_limit`.
+    pub fn usage_limit(mut self, value: impl Into<i64>) -> Self {
+        self.usage_limit = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `usage_limit` to an explicit `null`.
+    #[inline]
+    pub fn usage_limit_null(mut self) -> Self {
+        self.usage_limit = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_List_API_requests_v1_workspace_analytics_requests_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost {
     /// Start of the time range as a Unix timestamp in milliseconds.
     pub start_time: Nullable<i64>,
@@ -74,8 +75,85 @@ impl<'de> Deserialize<'de> for BodyListApiRequestsV1WorkspaceAnalyticsRequestsPo
     }
 }
 
+impl BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost {
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Into<i64>) -> Self {
+        self.start_time = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `start_time` to an explicit `null`.
+    #[inline]
+    pub fn start_time_null(mut self) -> Self {
+        self.start_time = Nullable::Null;
+        self
+    }
+
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Into<i64>) -> Self {
+        self.end_time = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `end_time` to an explicit `null`.
+    #[inline]
+    pub fn end_time_null(mut self) -> Self {
+        self.end_time = Nullable::Null;
+        self
+    }
+
+    /// Sets `limit`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+
+    /// Sets `sort`.
+    pub fn sort(
+        mut self,
+        value: impl Into<BodyListApiRequestsV1WorkspaceAnalyticsRequestsPostSort>,
+    ) -> Self {
+        self.sort = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `sort` to an explicit `null`.
+    #[inline]
+    pub fn sort_null(mut self) -> Self {
+        self.sort = Nullable::Null;
+        self
+    }
+
+    /// Sets `filters`.
+    pub fn filters(mut self, value: impl IntoIterator<Item = ColumnFilter>) -> Self {
+        self.filters = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `filters` to an explicit `null`.
+    #[inline]
+    pub fn filters_null(mut self) -> Self {
+        self.filters = Nullable::Null;
+        self
+    }
+
+    /// Sets `search`.
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.search = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `search` to an explicit `null`.
+    #[inline]
+    pub fn search_null(mut self) -> Self {
+        self.search = Nullable::Null;
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/Body_List_API_requests_v1_workspace_analytics_requests_post/properties/sort/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyListApiRequestsV1WorkspaceAnalyticsRequestsPostSort {
     /// `"asc"`
     Asc,
@@ -121,3 +199,5 @@ impl<'de> Deserialize<'de> for BodyListApiRequestsV1WorkspaceAnalyticsRequestsPo
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BodyListApiRequestsV1WorkspaceAnalyticsRequestsPostSort);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Make_an_outbound_call_via_WhatsApp_v1_convai_whatsapp_outbound_call_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost {
     pub whatsapp_phone_number_id: String,
     pub whatsapp_user_id: String,
@@ -130,5 +131,21 @@ impl BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost {
             agent_id: agent_id.into(),
             conversation_initiation_client_data: Nullable::Absent,
         }
+    }
+
+    /// Sets `conversation_initiation_client_data`.
+    pub fn conversation_initiation_client_data(
+        mut self,
+        value: impl Into<ConversationInitiationClientDataRequestInput>,
+    ) -> Self {
+        self.conversation_initiation_client_data = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_null(mut self) -> Self {
+        self.conversation_initiation_client_data = Nullable::Null;
+        self
     }
 }

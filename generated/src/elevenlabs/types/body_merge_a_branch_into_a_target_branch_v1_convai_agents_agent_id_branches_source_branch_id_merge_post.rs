@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Merge_a_branch_into_a_target_branch_v1_convai_agents__agent_id__branches__source_branch_id__merge_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyMergeABranchIntoATargetBranchV1ConvaiAgentsAgentIdBranchesSourceBranchIdMergePost {
     /// Whether to archive the source branch after merging
     ///
@@ -55,5 +56,19 @@ impl<'de> Deserialize<'de>
             archive_source_branch: archive_source_branch_.unwrap_or_default(),
             force: force_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyMergeABranchIntoATargetBranchV1ConvaiAgentsAgentIdBranchesSourceBranchIdMergePost {
+    /// Sets `archive_source_branch`.
+    pub fn archive_source_branch(mut self, value: impl Into<bool>) -> Self {
+        self.archive_source_branch = Some(value.into());
+        self
+    }
+
+    /// Sets `force`.
+    pub fn force(mut self, value: impl Into<bool>) -> Self {
+        self.force = Some(value.into());
+        self
     }
 }

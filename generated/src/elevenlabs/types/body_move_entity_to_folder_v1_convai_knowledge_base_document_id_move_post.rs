@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Move_entity_to_folder_v1_convai_knowledge_base__document_id__move_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocumentIdMovePost {
     /// The folder to move the entities to. If not set, the entities will be moved to the root folder.
     pub move_to: Nullable<String>,
@@ -40,5 +41,20 @@ impl<'de> Deserialize<'de> for BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocume
         Ok(Self {
             move_to: move_to_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocumentIdMovePost {
+    /// Sets `move_to`.
+    pub fn move_to(mut self, value: impl Into<String>) -> Self {
+        self.move_to = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `move_to` to an explicit `null`.
+    #[inline]
+    pub fn move_to_null(mut self) -> Self {
+        self.move_to = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Move_segments_between_speakers_v1_dubbing_resource__dubbing_id__migrate_segments_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyMoveSegmentsBetweenSpeakersV1DubbingResourceDubbingIdMigrateSegmentsPost {
     pub segment_ids: Vec<String>,
     pub speaker_id: String,
@@ -56,9 +57,12 @@ impl<'de> Deserialize<'de>
 impl BodyMoveSegmentsBetweenSpeakersV1DubbingResourceDubbingIdMigrateSegmentsPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(segment_ids: Vec<String>, speaker_id: impl Into<String>) -> Self {
+    pub fn new(
+        segment_ids: impl IntoIterator<Item = impl Into<String>>,
+        speaker_id: impl Into<String>,
+    ) -> Self {
         Self {
-            segment_ids,
+            segment_ids: segment_ids.into_iter().map(Into::into).collect(),
             speaker_id: speaker_id.into(),
         }
     }

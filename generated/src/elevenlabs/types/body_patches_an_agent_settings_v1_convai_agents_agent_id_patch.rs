@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Patches_an_Agent_settings_v1_convai_agents__agent_id__patch`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPatch {
     /// Conversation configuration for an agent
     pub conversation_config: Nullable<Value>,
@@ -81,5 +82,94 @@ impl<'de> Deserialize<'de> for BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPa
             version_description: version_description_.unwrap_or_default(),
             procedures: procedures_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPatch {
+    /// Sets `conversation_config`.
+    pub fn conversation_config(mut self, value: impl Into<Value>) -> Self {
+        self.conversation_config = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_config` to an explicit `null`.
+    #[inline]
+    pub fn conversation_config_null(mut self) -> Self {
+        self.conversation_config = Nullable::Null;
+        self
+    }
+
+    /// Sets `platform_settings`.
+    pub fn platform_settings(mut self, value: impl Into<Value>) -> Self {
+        self.platform_settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `platform_settings` to an explicit `null`.
+    #[inline]
+    pub fn platform_settings_null(mut self) -> Self {
+        self.platform_settings = Nullable::Null;
+        self
+    }
+
+    /// Sets `workflow`.
+    pub fn workflow(mut self, value: impl Into<AgentWorkflowRequestModel>) -> Self {
+        self.workflow = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tags` to an explicit `null`.
+    #[inline]
+    pub fn tags_null(mut self) -> Self {
+        self.tags = Nullable::Null;
+        self
+    }
+
+    /// Sets `version_description`.
+    pub fn version_description(mut self, value: impl Into<String>) -> Self {
+        self.version_description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `version_description` to an explicit `null`.
+    #[inline]
+    pub fn version_description_null(mut self) -> Self {
+        self.version_description = Nullable::Null;
+        self
+    }
+
+    /// Sets `procedures`.
+    pub fn procedures(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, ProcedureVersionRef)>,
+    ) -> Self {
+        self.procedures = Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `procedures` to an explicit `null`.
+    #[inline]
+    pub fn procedures_null(mut self) -> Self {
+        self.procedures = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Post_Agent_avatar_v1_convai_agents__agent_id__avatar_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost {
     /// An image file to be used as the agent's avatar.
     pub avatar_file: File,
@@ -49,8 +50,10 @@ impl<'de> Deserialize<'de> for BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPos
 impl BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(avatar_file: File) -> Self {
-        Self { avatar_file }
+    pub fn new(avatar_file: impl Into<File>) -> Self {
+        Self {
+            avatar_file: avatar_file.into(),
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Register_a_Twilio_call_and_return_TwiML_v1_convai_twilio_register_call_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost {
     pub agent_id: String,
     pub from_number: String,
@@ -92,5 +93,27 @@ impl BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost {
             direction: None,
             conversation_initiation_client_data: Nullable::Absent,
         }
+    }
+
+    /// Sets `direction`.
+    pub fn direction(mut self, value: impl Into<TelephonyDirection>) -> Self {
+        self.direction = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data`.
+    pub fn conversation_initiation_client_data(
+        mut self,
+        value: impl Into<ConversationInitiationClientDataRequestInput>,
+    ) -> Self {
+        self.conversation_initiation_client_data = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_null(mut self) -> Self {
+        self.conversation_initiation_client_data = Nullable::Null;
+        self
     }
 }

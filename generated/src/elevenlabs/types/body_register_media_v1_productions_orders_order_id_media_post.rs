@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Register_media_v1_productions_orders__order_id__media_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost {
     /// The language code of the media content (e.g. 'en', 'es-ES'). Must be a supported source language for some order item kind.
     pub declared_language: String,
@@ -83,6 +84,58 @@ impl BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost {
             media_url_filename: Nullable::Absent,
             media_url_content_type: Nullable::Absent,
         }
+    }
+
+    /// Sets `media`.
+    pub fn media(mut self, value: impl Into<File>) -> Self {
+        self.media = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `media` to an explicit `null`.
+    #[inline]
+    pub fn media_null(mut self) -> Self {
+        self.media = Nullable::Null;
+        self
+    }
+
+    /// Sets `media_url`.
+    pub fn media_url(mut self, value: impl Into<String>) -> Self {
+        self.media_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `media_url` to an explicit `null`.
+    #[inline]
+    pub fn media_url_null(mut self) -> Self {
+        self.media_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `media_url_filename`.
+    pub fn media_url_filename(mut self, value: impl Into<String>) -> Self {
+        self.media_url_filename = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `media_url_filename` to an explicit `null`.
+    #[inline]
+    pub fn media_url_filename_null(mut self) -> Self {
+        self.media_url_filename = Nullable::Null;
+        self
+    }
+
+    /// Sets `media_url_content_type`.
+    pub fn media_url_content_type(mut self, value: impl Into<String>) -> Self {
+        self.media_url_content_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `media_url_content_type` to an explicit `null`.
+    #[inline]
+    pub fn media_url_content_type_null(mut self) -> Self {
+        self.media_url_content_type = Nullable::Null;
+        self
     }
 }
 

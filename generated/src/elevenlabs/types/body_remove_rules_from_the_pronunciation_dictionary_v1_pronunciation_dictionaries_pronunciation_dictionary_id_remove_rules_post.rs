@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Remove_rules_from_the_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__remove_rules_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdRemoveRulesPost
 {
     /// List of strings to remove from the pronunciation dictionary.
@@ -51,7 +52,9 @@ for BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPron
 impl BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdRemoveRulesPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(rule_strings: Vec<String>) -> Self {
-        Self { rule_strings }
+    pub fn new(rule_strings: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            rule_strings: rule_strings.into_iter().map(Into::into).collect(),
+        }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Render_audio_or_video_for_the_given_language_v1_dubbing_resource__dubbing_id__render__language__post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost {
     /// The type of the render. One of ['mp4', 'aac', 'mp3', 'wav', 'aaf', 'tracks_zip', 'clips_zip']
     pub render_type: RenderType,
@@ -64,10 +65,23 @@ impl<'de> Deserialize<'de>
 impl BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(render_type: RenderType) -> Self {
+    pub fn new(render_type: impl Into<RenderType>) -> Self {
         Self {
-            render_type,
+            render_type: render_type.into(),
             normalize_volume: Nullable::Absent,
         }
+    }
+
+    /// Sets `normalize_volume`.
+    pub fn normalize_volume(mut self, value: impl Into<bool>) -> Self {
+        self.normalize_volume = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `normalize_volume` to an explicit `null`.
+    #[inline]
+    pub fn normalize_volume_null(mut self) -> Self {
+        self.normalize_volume = Nullable::Null;
+        self
     }
 }

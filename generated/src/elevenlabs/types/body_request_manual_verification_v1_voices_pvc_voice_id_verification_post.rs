@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Request_manual_verification_v1_voices_pvc__voice_id__verification_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost {
     /// Verification documents
     pub files: Vec<File>,
@@ -57,11 +58,24 @@ impl<'de> Deserialize<'de> for BodyRequestManualVerificationV1VoicesPvcVoiceIdVe
 impl BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(files: Vec<File>) -> Self {
+    pub fn new(files: impl IntoIterator<Item = File>) -> Self {
         Self {
-            files,
+            files: files.into_iter().collect(),
             extra_text: Nullable::Absent,
         }
+    }
+
+    /// Sets `extra_text`.
+    pub fn extra_text(mut self, value: impl Into<String>) -> Self {
+        self.extra_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `extra_text` to an explicit `null`.
+    #[inline]
+    pub fn extra_text_null(mut self) -> Self {
+        self.extra_text = Nullable::Null;
+        self
     }
 }
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Run_PVC_training_v1_voices_pvc__voice_id__train_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost {
     /// The model ID to use for the conversion.
     pub model_id: Nullable<String>,
@@ -40,5 +41,20 @@ impl<'de> Deserialize<'de> for BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost {
         Ok(Self {
             model_id: model_id_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost {
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.model_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `model_id` to an explicit `null`.
+    #[inline]
+    pub fn model_id_null(mut self) -> Self {
+        self.model_id = Nullable::Null;
+        self
     }
 }

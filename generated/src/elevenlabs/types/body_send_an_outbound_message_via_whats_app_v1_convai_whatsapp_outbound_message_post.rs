@@ -15,6 +15,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Send_an_outbound_message_via_WhatsApp_v1_convai_whatsapp_outbound_message_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost {
     pub whatsapp_phone_number_id: String,
     pub whatsapp_user_id: String,
@@ -122,8 +123,8 @@ impl BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost {
         whatsapp_user_id: impl Into<String>,
         template_name: impl Into<String>,
         template_language_code: impl Into<String>,
-        template_params: Vec<
-            BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePostTemplateParamsItem,
+        template_params: impl IntoIterator<
+            Item = BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePostTemplateParamsItem,
         >,
         agent_id: impl Into<String>,
     ) -> Self {
@@ -132,16 +133,33 @@ impl BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost {
             whatsapp_user_id: whatsapp_user_id.into(),
             template_name: template_name.into(),
             template_language_code: template_language_code.into(),
-            template_params,
+            template_params: template_params.into_iter().collect(),
             agent_id: agent_id.into(),
             conversation_initiation_client_data: Nullable::Absent,
         }
+    }
+
+    /// Sets `conversation_initiation_client_data`.
+    pub fn conversation_initiation_client_data(
+        mut self,
+        value: impl Into<ConversationInitiationClientDataRequestInput>,
+    ) -> Self {
+        self.conversation_initiation_client_data = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_null(mut self) -> Self {
+        self.conversation_initiation_client_data = Nullable::Null;
+        self
     }
 }
 
 /// Schema: `#/components/schemas/Body_Send_an_outbound_message_via_WhatsApp_v1_convai_whatsapp_outbound_message_post/properties/template_params/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePostTemplateParamsItem {
     WhatsAppTemplateHeaderComponentParams(WhatsAppTemplateHeaderComponentParams),
     WhatsAppTemplateBodyComponentParams(WhatsAppTemplateBodyComponentParams),
@@ -170,3 +188,10 @@ impl<'de> Deserialize<'de>
         }
     }
 }
+
+api_runtime::union_conversions!(
+    BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePostTemplateParamsItem,
+    WhatsAppTemplateHeaderComponentParams(WhatsAppTemplateHeaderComponentParams),
+    WhatsAppTemplateBodyComponentParams(WhatsAppTemplateBodyComponentParams),
+    WhatsAppTemplateButtonComponentParams(WhatsAppTemplateButtonComponentParams)
+);

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Set_rules_on_the_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__set_rules_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost {
     /// List of pronunciation rules. Rule can be either:
     ///     an alias rule: {'string_to_replace': 'a', 'type': 'alias', 'alias': 'b', }
@@ -57,17 +58,20 @@ impl BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunci
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        rules: Vec<
-            BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem,
+        rules: impl IntoIterator<
+            Item = BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem,
         >,
     ) -> Self {
-        Self { rules }
+        Self {
+            rules: rules.into_iter().collect(),
+        }
     }
 }
 
 /// Schema: `#/components/schemas/Body_Set_rules_on_the_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__set_rules_post/properties/rules/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem
 {
     PronunciationDictionaryAliasRuleRequestModel(PronunciationDictionaryAliasRuleRequestModel),
@@ -94,3 +98,9 @@ for BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronuncia
             ))
     }
 }
+
+api_runtime::union_conversions!(
+    BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem,
+    PronunciationDictionaryAliasRuleRequestModel(PronunciationDictionaryAliasRuleRequestModel),
+    PronunciationDictionaryPhonemeRuleRequestModel(PronunciationDictionaryPhonemeRuleRequestModel)
+);

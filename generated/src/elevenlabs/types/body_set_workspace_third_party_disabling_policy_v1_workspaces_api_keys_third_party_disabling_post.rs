@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Set_workspace_Third_Party_Disabling_policy_v1_workspaces_api_keys_third_party_disabling_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodySetWorkspaceThirdPartyDisablingPolicyV1WorkspacesApiKeysThirdPartyDisablingPost {
     /// `true` forces every key in the workspace to be disable-able by its holder; `false` forbids it for every key; `null` clears the override (per-key values and the plan default apply).
     pub third_party_disable_allowed: Nullable<bool>,
@@ -47,5 +48,20 @@ impl<'de> Deserialize<'de>
         Ok(Self {
             third_party_disable_allowed: third_party_disable_allowed_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodySetWorkspaceThirdPartyDisablingPolicyV1WorkspacesApiKeysThirdPartyDisablingPost {
+    /// Sets `third_party_disable_allowed`.
+    pub fn third_party_disable_allowed(mut self, value: impl Into<bool>) -> Self {
+        self.third_party_disable_allowed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `third_party_disable_allowed` to an explicit `null`.
+    #[inline]
+    pub fn third_party_disable_allowed_null(mut self) -> Self {
+        self.third_party_disable_allowed = Nullable::Null;
+        self
     }
 }

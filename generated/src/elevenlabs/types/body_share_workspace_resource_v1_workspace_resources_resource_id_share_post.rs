@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Share_workspace_resource_v1_workspace_resources__resource_id__share_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost {
     /// Role to grant to the target: one of 'admin', 'editor', 'commenter', or 'viewer'.
     pub role: BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole,
@@ -77,16 +78,55 @@ impl BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        role: BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole,
-        resource_type: WorkspaceResourceType,
+        role: impl Into<BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole>,
+        resource_type: impl Into<WorkspaceResourceType>,
     ) -> Self {
         Self {
-            role,
-            resource_type,
+            role: role.into(),
+            resource_type: resource_type.into(),
             user_email: Nullable::Absent,
             group_id: Nullable::Absent,
             workspace_api_key_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `user_email`.
+    pub fn user_email(mut self, value: impl Into<String>) -> Self {
+        self.user_email = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `user_email` to an explicit `null`.
+    #[inline]
+    pub fn user_email_null(mut self) -> Self {
+        self.user_email = Nullable::Null;
+        self
+    }
+
+    /// Sets `group_id`.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `group_id` to an explicit `null`.
+    #[inline]
+    pub fn group_id_null(mut self) -> Self {
+        self.group_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `workspace_api_key_id`.
+    pub fn workspace_api_key_id(mut self, value: impl Into<String>) -> Self {
+        self.workspace_api_key_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workspace_api_key_id` to an explicit `null`.
+    #[inline]
+    pub fn workspace_api_key_id_null(mut self) -> Self {
+        self.workspace_api_key_id = Nullable::Null;
+        self
     }
 }
 
@@ -94,6 +134,7 @@ impl BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost {
 ///
 /// Schema: `#/components/schemas/Body_Share_workspace_resource_v1_workspace_resources__resource_id__share_post/properties/role`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole {
     /// `"admin"`
     Admin,
@@ -149,3 +190,7 @@ impl<'de> Deserialize<'de>
         }
     }
 }
+
+api_runtime::string_enum_conversions!(
+    BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole
+);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Simulates_a_conversation__Stream__v1_convai_agents__agent_id__simulate_conversation_stream_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost {
     /// A specification detailing how the conversation should be simulated
     pub simulation_specification: ConversationSimulationSpecification,
@@ -73,11 +74,33 @@ impl<'de> Deserialize<'de>
 impl BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(simulation_specification: ConversationSimulationSpecification) -> Self {
+    pub fn new(simulation_specification: impl Into<ConversationSimulationSpecification>) -> Self {
         Self {
-            simulation_specification,
+            simulation_specification: simulation_specification.into(),
             extra_evaluation_criteria: Nullable::Absent,
             new_turns_limit: None,
         }
+    }
+
+    /// Sets `extra_evaluation_criteria`.
+    pub fn extra_evaluation_criteria(
+        mut self,
+        value: impl IntoIterator<Item = PromptEvaluationCriteria>,
+    ) -> Self {
+        self.extra_evaluation_criteria = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `extra_evaluation_criteria` to an explicit `null`.
+    #[inline]
+    pub fn extra_evaluation_criteria_null(mut self) -> Self {
+        self.extra_evaluation_criteria = Nullable::Null;
+        self
+    }
+
+    /// Sets `new_turns_limit`.
+    pub fn new_turns_limit(mut self, value: impl Into<i64>) -> Self {
+        self.new_turns_limit = Some(value.into());
+        self
     }
 }

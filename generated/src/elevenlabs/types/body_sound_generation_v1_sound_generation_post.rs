@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Sound_Generation_v1_sound_generation_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodySoundGenerationV1SoundGenerationPost {
     /// The text that will get converted into a sound effect.
     pub text: String,
@@ -90,5 +91,43 @@ impl BodySoundGenerationV1SoundGenerationPost {
             prompt_influence: Nullable::Absent,
             model_id: None,
         }
+    }
+
+    /// Sets `loop`.
+    pub fn loop_(mut self, value: impl Into<bool>) -> Self {
+        self.loop_ = Some(value.into());
+        self
+    }
+
+    /// Sets `duration_seconds`.
+    pub fn duration_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.duration_seconds = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `duration_seconds` to an explicit `null`.
+    #[inline]
+    pub fn duration_seconds_null(mut self) -> Self {
+        self.duration_seconds = Nullable::Null;
+        self
+    }
+
+    /// Sets `prompt_influence`.
+    pub fn prompt_influence(mut self, value: impl Into<f64>) -> Self {
+        self.prompt_influence = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt_influence` to an explicit `null`.
+    #[inline]
+    pub fn prompt_influence_null(mut self) -> Self {
+        self.prompt_influence = Nullable::Null;
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<SfxModelId>) -> Self {
+        self.model_id = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Speech_to_Speech_Streaming_v1_speech_to_speech__voice_id__stream_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost {
     /// The audio file which holds the content and emotion that will control the generated speech.
     pub audio: File,
@@ -91,15 +92,69 @@ impl<'de> Deserialize<'de> for BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceI
 impl BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(audio: File) -> Self {
+    pub fn new(audio: impl Into<File>) -> Self {
         Self {
-            audio,
+            audio: audio.into(),
             model_id: None,
             voice_settings: Nullable::Absent,
             seed: Nullable::Absent,
             remove_background_noise: None,
             file_format: Nullable::Absent,
         }
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.model_id = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_settings`.
+    pub fn voice_settings(mut self, value: impl Into<String>) -> Self {
+        self.voice_settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_settings` to an explicit `null`.
+    #[inline]
+    pub fn voice_settings_null(mut self) -> Self {
+        self.voice_settings = Nullable::Null;
+        self
+    }
+
+    /// Sets `seed`.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.seed = Nullable::Null;
+        self
+    }
+
+    /// Sets `remove_background_noise`.
+    pub fn remove_background_noise(mut self, value: impl Into<bool>) -> Self {
+        self.remove_background_noise = Some(value.into());
+        self
+    }
+
+    /// Sets `file_format`.
+    pub fn file_format(
+        mut self,
+        value: impl Into<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>,
+    ) -> Self {
+        self.file_format = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `file_format` to an explicit `null`.
+    #[inline]
+    pub fn file_format_null(mut self) -> Self {
+        self.file_format = Nullable::Null;
+        self
     }
 }
 

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodySpeechToTextV1SpeechToTextPost {
     /// The ID of the model to use for transcription.
     pub model_id: BodySpeechToTextV1SpeechToTextPostModelId,
@@ -232,9 +233,9 @@ impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPost {
 impl BodySpeechToTextV1SpeechToTextPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(model_id: BodySpeechToTextV1SpeechToTextPostModelId) -> Self {
+    pub fn new(model_id: impl Into<BodySpeechToTextV1SpeechToTextPostModelId>) -> Self {
         Self {
-            model_id,
+            model_id: model_id.into(),
             file: Nullable::Absent,
             language_code: Nullable::Absent,
             tag_audio_events: None,
@@ -261,6 +262,258 @@ impl BodySpeechToTextV1SpeechToTextPost {
             entity_redaction_mode: None,
             keyterms: None,
         }
+    }
+
+    /// Sets `file`.
+    pub fn file(mut self, value: impl Into<File>) -> Self {
+        self.file = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `file` to an explicit `null`.
+    #[inline]
+    pub fn file_null(mut self) -> Self {
+        self.file = Nullable::Null;
+        self
+    }
+
+    /// Sets `language_code`.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language_code` to an explicit `null`.
+    #[inline]
+    pub fn language_code_null(mut self) -> Self {
+        self.language_code = Nullable::Null;
+        self
+    }
+
+    /// Sets `tag_audio_events`.
+    pub fn tag_audio_events(mut self, value: impl Into<bool>) -> Self {
+        self.tag_audio_events = Some(value.into());
+        self
+    }
+
+    /// Sets `num_speakers`.
+    pub fn num_speakers(mut self, value: impl Into<i64>) -> Self {
+        self.num_speakers = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `num_speakers` to an explicit `null`.
+    #[inline]
+    pub fn num_speakers_null(mut self) -> Self {
+        self.num_speakers = Nullable::Null;
+        self
+    }
+
+    /// Sets `timestamps_granularity`.
+    pub fn timestamps_granularity(
+        mut self,
+        value: impl Into<BodySpeechToTextV1SpeechToTextPostTimestampsGranularity>,
+    ) -> Self {
+        self.timestamps_granularity = Some(value.into());
+        self
+    }
+
+    /// Sets `diarize`.
+    pub fn diarize(mut self, value: impl Into<bool>) -> Self {
+        self.diarize = Some(value.into());
+        self
+    }
+
+    /// Sets `diarization_threshold`.
+    pub fn diarization_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.diarization_threshold = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `diarization_threshold` to an explicit `null`.
+    #[inline]
+    pub fn diarization_threshold_null(mut self) -> Self {
+        self.diarization_threshold = Nullable::Null;
+        self
+    }
+
+    /// Sets `additional_formats`.
+    pub fn additional_formats(mut self, value: impl Into<AdditionalFormats>) -> Self {
+        self.additional_formats = Some(value.into());
+        self
+    }
+
+    /// Sets `file_format`.
+    pub fn file_format(
+        mut self,
+        value: impl Into<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>,
+    ) -> Self {
+        self.file_format = Some(value.into());
+        self
+    }
+
+    /// Sets `cloud_storage_url`.
+    pub fn cloud_storage_url(mut self, value: impl Into<String>) -> Self {
+        self.cloud_storage_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `cloud_storage_url` to an explicit `null`.
+    #[inline]
+    pub fn cloud_storage_url_null(mut self) -> Self {
+        self.cloud_storage_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_url`.
+    pub fn source_url(mut self, value: impl Into<String>) -> Self {
+        self.source_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_url` to an explicit `null`.
+    #[inline]
+    pub fn source_url_null(mut self) -> Self {
+        self.source_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<bool>) -> Self {
+        self.webhook = Some(value.into());
+        self
+    }
+
+    /// Sets `webhook_id`.
+    pub fn webhook_id(mut self, value: impl Into<String>) -> Self {
+        self.webhook_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook_id` to an explicit `null`.
+    #[inline]
+    pub fn webhook_id_null(mut self) -> Self {
+        self.webhook_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `temperature` to an explicit `null`.
+    #[inline]
+    pub fn temperature_null(mut self) -> Self {
+        self.temperature = Nullable::Null;
+        self
+    }
+
+    /// Sets `seed`.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.seed = Nullable::Null;
+        self
+    }
+
+    /// Sets `use_multi_channel`.
+    pub fn use_multi_channel(mut self, value: impl Into<bool>) -> Self {
+        self.use_multi_channel = Some(value.into());
+        self
+    }
+
+    /// Sets `multichannel_output_style`.
+    pub fn multichannel_output_style(
+        mut self,
+        value: impl Into<BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle>,
+    ) -> Self {
+        self.multichannel_output_style = Some(value.into());
+        self
+    }
+
+    /// Sets `webhook_metadata`.
+    pub fn webhook_metadata(
+        mut self,
+        value: impl Into<BodySpeechToTextV1SpeechToTextPostWebhookMetadata>,
+    ) -> Self {
+        self.webhook_metadata = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook_metadata` to an explicit `null`.
+    #[inline]
+    pub fn webhook_metadata_null(mut self) -> Self {
+        self.webhook_metadata = Nullable::Null;
+        self
+    }
+
+    /// Sets `entity_detection`.
+    pub fn entity_detection(
+        mut self,
+        value: impl Into<BodySpeechToTextV1SpeechToTextPostEntityDetection>,
+    ) -> Self {
+        self.entity_detection = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `entity_detection` to an explicit `null`.
+    #[inline]
+    pub fn entity_detection_null(mut self) -> Self {
+        self.entity_detection = Nullable::Null;
+        self
+    }
+
+    /// Sets `no_verbatim`.
+    pub fn no_verbatim(mut self, value: impl Into<bool>) -> Self {
+        self.no_verbatim = Some(value.into());
+        self
+    }
+
+    /// Sets `use_speaker_library`.
+    pub fn use_speaker_library(mut self, value: impl Into<bool>) -> Self {
+        self.use_speaker_library = Some(value.into());
+        self
+    }
+
+    /// Sets `detect_speaker_roles`.
+    pub fn detect_speaker_roles(mut self, value: impl Into<bool>) -> Self {
+        self.detect_speaker_roles = Some(value.into());
+        self
+    }
+
+    /// Sets `entity_redaction`.
+    pub fn entity_redaction(
+        mut self,
+        value: impl Into<BodySpeechToTextV1SpeechToTextPostEntityRedaction>,
+    ) -> Self {
+        self.entity_redaction = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `entity_redaction` to an explicit `null`.
+    #[inline]
+    pub fn entity_redaction_null(mut self) -> Self {
+        self.entity_redaction = Nullable::Null;
+        self
+    }
+
+    /// Sets `entity_redaction_mode`.
+    pub fn entity_redaction_mode(mut self, value: impl Into<String>) -> Self {
+        self.entity_redaction_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `keyterms`.
+    pub fn keyterms(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.keyterms = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 
@@ -305,6 +558,7 @@ impl BodySpeechToTextV1SpeechToTextPost {
 ///
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/model_id`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodySpeechToTextV1SpeechToTextPostModelId {
     /// `"scribe_v1"`
     ScribeV1,
@@ -351,12 +605,15 @@ impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostModelId {
     }
 }
 
+api_runtime::string_enum_conversions!(BodySpeechToTextV1SpeechToTextPostModelId);
+
 /// The granularity of the timestamps in the transcription. 'word' provides word-level timestamps and 'character' provides character-level timestamps per word.
 ///
 /// Defaults to `"word"`.
 ///
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/timestamps_granularity`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodySpeechToTextV1SpeechToTextPostTimestampsGranularity {
     /// `"none"`
     None,
@@ -407,12 +664,15 @@ impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostTimestampsGranu
     }
 }
 
+api_runtime::string_enum_conversions!(BodySpeechToTextV1SpeechToTextPostTimestampsGranularity);
+
 /// Controls the response shape when use_multi_channel is enabled. 'separate' (default) returns one transcript per channel under 'transcripts'. 'combined' merges all channels into a single transcript whose words are sorted by start time, each carrying a 'channel_index' - matching the single-channel response shape. 'combined' requires timestamps (timestamps_granularity must not be 'none') and does not support entity detection or redaction.
 ///
 /// Defaults to `"separate"`.
 ///
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/multichannel_output_style`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle {
     /// `"separate"`
     Separate,
@@ -459,11 +719,14 @@ impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostMultichannelOut
     }
 }
 
+api_runtime::string_enum_conversions!(BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle);
+
 /// Optional metadata to be included in the webhook response. This should be a JSON string representing an object with a maximum depth of 2 levels and maximum size of 16KB. Useful for tracking internal IDs, job references, or other contextual information.
 ///
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/webhook_metadata`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodySpeechToTextV1SpeechToTextPostWebhookMetadata {
     String(String),
     Json(Value),
@@ -482,11 +745,20 @@ impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostWebhookMetadata
     }
 }
 
+api_runtime::union_conversions!(
+    BodySpeechToTextV1SpeechToTextPostWebhookMetadata,
+    String(String),
+    Json(Value)
+);
+
+api_runtime::union_str_conversion!(BodySpeechToTextV1SpeechToTextPostWebhookMetadata, String);
+
 /// Detect entities in the transcript. Can be 'all' to detect all entities, a single entity type or category string, or a list of entity types/categories. Categories include 'pii', 'phi', 'pci', 'other', 'offensive_language'. When enabled, detected entities will be returned in the 'entities' field with their text, type, and character positions. Usage of this parameter will incur an additional 30% surcharge on the base transcription cost.
 ///
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/entity_detection`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodySpeechToTextV1SpeechToTextPostEntityDetection {
     String(String),
     StringList(Vec<String>),
@@ -505,11 +777,20 @@ impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostEntityDetection
     }
 }
 
+api_runtime::union_conversions!(
+    BodySpeechToTextV1SpeechToTextPostEntityDetection,
+    String(String),
+    StringList(Vec<String>)
+);
+
+api_runtime::union_str_conversion!(BodySpeechToTextV1SpeechToTextPostEntityDetection, String);
+
 /// Redact entities from the transcript text. Accepts the same format as entity_detection: 'all', a category ('pii', 'phi'), or specific entity types. Must be a subset of entity_detection. When redaction is enabled, the entities field will not be returned. Usage of this parameter will incur an additional 30% surcharge on the base transcription cost.
 ///
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/entity_redaction`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodySpeechToTextV1SpeechToTextPostEntityRedaction {
     String(String),
     StringList(Vec<String>),
@@ -527,3 +808,11 @@ impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostEntityRedaction
             .ok_or_else(|| no_match("BodySpeechToTextV1SpeechToTextPostEntityRedaction"))
     }
 }
+
+api_runtime::union_conversions!(
+    BodySpeechToTextV1SpeechToTextPostEntityRedaction,
+    String(String),
+    StringList(Vec<String>)
+);
+
+api_runtime::union_str_conversion!(BodySpeechToTextV1SpeechToTextPostEntityRedaction, String);

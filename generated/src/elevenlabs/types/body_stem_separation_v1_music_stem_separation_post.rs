@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Stem_separation_v1_music_stem_separation_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyStemSeparationV1MusicStemSeparationPost {
     /// The audio file to separate into stems.
     pub file: File,
@@ -67,12 +68,27 @@ impl<'de> Deserialize<'de> for BodyStemSeparationV1MusicStemSeparationPost {
 impl BodyStemSeparationV1MusicStemSeparationPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(file: File) -> Self {
+    pub fn new(file: impl Into<File>) -> Self {
         Self {
-            file,
+            file: file.into(),
             stem_variation_id: None,
             sign_with_c2pa: None,
         }
+    }
+
+    /// Sets `stem_variation_id`.
+    pub fn stem_variation_id(
+        mut self,
+        value: impl Into<BodyStemSeparationV1MusicStemSeparationPostStemVariationId>,
+    ) -> Self {
+        self.stem_variation_id = Some(value.into());
+        self
+    }
+
+    /// Sets `sign_with_c2pa`.
+    pub fn sign_with_c2pa(mut self, value: impl Into<bool>) -> Self {
+        self.sign_with_c2pa = Some(value.into());
+        self
     }
 }
 
@@ -94,6 +110,7 @@ impl BodyStemSeparationV1MusicStemSeparationPost {
 ///
 /// Schema: `#/components/schemas/Body_Stem_separation_v1_music_stem_separation_post/properties/stem_variation_id`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyStemSeparationV1MusicStemSeparationPostStemVariationId {
     /// `"two_stems_v1"`
     TwoStemsV1,
@@ -139,3 +156,5 @@ impl<'de> Deserialize<'de> for BodyStemSeparationV1MusicStemSeparationPostStemVa
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BodyStemSeparationV1MusicStemSeparationPostStemVariationId);

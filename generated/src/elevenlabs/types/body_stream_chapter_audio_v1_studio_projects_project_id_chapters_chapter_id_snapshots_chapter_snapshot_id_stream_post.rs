@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Stream_chapter_audio_v1_studio_projects__project_id__chapters__chapter_id__snapshots__chapter_snapshot_id__stream_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyStreamChapterAudioV1StudioProjectsProjectIdChaptersChapterIdSnapshotsChapterSnapshotIdStreamPost
 {
     /// Whether to convert the audio to mpeg format.
@@ -44,5 +45,13 @@ for BodyStreamChapterAudioV1StudioProjectsProjectIdChaptersChapterIdSnapshotsCha
         Ok(Self {
             convert_to_mpeg: convert_to_mpeg_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyStreamChapterAudioV1StudioProjectsProjectIdChaptersChapterIdSnapshotsChapterSnapshotIdStreamPost {
+    /// Sets `convert_to_mpeg`.
+    pub fn convert_to_mpeg(mut self, value: impl Into<bool>) -> Self {
+        self.convert_to_mpeg = Some(value.into());
+        self
     }
 }

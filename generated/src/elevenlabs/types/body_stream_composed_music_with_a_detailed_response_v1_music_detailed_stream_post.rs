@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Stream_composed_music_with_a_detailed_response_v1_music_detailed_stream_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPost {
     /// A simple text prompt to generate a song from. Cannot be used in conjunction with `composition_plan`.
     pub prompt: Nullable<String>,
@@ -142,9 +143,157 @@ impl<'de> Deserialize<'de>
     }
 }
 
+impl BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPost {
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt` to an explicit `null`.
+    #[inline]
+    pub fn prompt_null(mut self) -> Self {
+        self.prompt = Nullable::Null;
+        self
+    }
+
+    /// Sets `generation_mode`.
+    pub fn generation_mode(mut self, value: impl Into<MusicGenerationMode>) -> Self {
+        self.generation_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `generation_mode` to an explicit `null`.
+    #[inline]
+    pub fn generation_mode_null(mut self) -> Self {
+        self.generation_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `music_prompt`.
+    pub fn music_prompt(mut self, value: impl Into<MusicPrompt>) -> Self {
+        self.music_prompt = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `music_prompt` to an explicit `null`.
+    #[inline]
+    pub fn music_prompt_null(mut self) -> Self {
+        self.music_prompt = Nullable::Null;
+        self
+    }
+
+    /// Sets `lyrics_text`.
+    pub fn lyrics_text(mut self, value: impl Into<String>) -> Self {
+        self.lyrics_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `lyrics_text` to an explicit `null`.
+    #[inline]
+    pub fn lyrics_text_null(mut self) -> Self {
+        self.lyrics_text = Nullable::Null;
+        self
+    }
+
+    /// Sets `composition_plan`.
+    pub fn composition_plan(
+        mut self,
+        value: impl Into<
+            BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPostCompositionPlan,
+        >,
+    ) -> Self {
+        self.composition_plan = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `composition_plan` to an explicit `null`.
+    #[inline]
+    pub fn composition_plan_null(mut self) -> Self {
+        self.composition_plan = Nullable::Null;
+        self
+    }
+
+    /// Sets `music_length_ms`.
+    pub fn music_length_ms(mut self, value: impl Into<i64>) -> Self {
+        self.music_length_ms = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `music_length_ms` to an explicit `null`.
+    #[inline]
+    pub fn music_length_ms_null(mut self) -> Self {
+        self.music_length_ms = Nullable::Null;
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<MusicModelId>) -> Self {
+        self.model_id = Some(value.into());
+        self
+    }
+
+    /// Sets `seed`.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.seed = Nullable::Null;
+        self
+    }
+
+    /// Sets `force_instrumental`.
+    pub fn force_instrumental(mut self, value: impl Into<bool>) -> Self {
+        self.force_instrumental = Some(value.into());
+        self
+    }
+
+    /// Sets `finetune_id`.
+    pub fn finetune_id(mut self, value: impl Into<String>) -> Self {
+        self.finetune_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `finetune_id` to an explicit `null`.
+    #[inline]
+    pub fn finetune_id_null(mut self) -> Self {
+        self.finetune_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `finetune_strength`.
+    pub fn finetune_strength(mut self, value: impl Into<f64>) -> Self {
+        self.finetune_strength = Some(value.into());
+        self
+    }
+
+    /// Sets `use_phonetic_names`.
+    pub fn use_phonetic_names(mut self, value: impl Into<bool>) -> Self {
+        self.use_phonetic_names = Some(value.into());
+        self
+    }
+
+    /// Sets `store_for_inpainting`.
+    pub fn store_for_inpainting(mut self, value: impl Into<bool>) -> Self {
+        self.store_for_inpainting = Some(value.into());
+        self
+    }
+
+    /// Sets `with_timestamps`.
+    pub fn with_timestamps(mut self, value: impl Into<bool>) -> Self {
+        self.with_timestamps = Some(value.into());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/Body_Stream_composed_music_with_a_detailed_response_v1_music_detailed_stream_post/properties/composition_plan/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPostCompositionPlan {
     MusicPrompt(MusicPrompt),
     CompositionPlan(CompositionPlan),
@@ -166,3 +315,9 @@ impl<'de> Deserialize<'de>
             ))
     }
 }
+
+api_runtime::union_conversions!(
+    BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPostCompositionPlan,
+    MusicPrompt(MusicPrompt),
+    CompositionPlan(CompositionPlan)
+);

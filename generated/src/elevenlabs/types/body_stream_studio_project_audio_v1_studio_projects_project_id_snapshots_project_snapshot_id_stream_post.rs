@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Stream_Studio_project_audio_v1_studio_projects__project_id__snapshots__project_snapshot_id__stream_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyStreamStudioProjectAudioV1StudioProjectsProjectIdSnapshotsProjectSnapshotIdStreamPost
 {
     /// Whether to convert the audio to mpeg format.
@@ -46,5 +47,13 @@ impl<'de> Deserialize<'de>
         Ok(Self {
             convert_to_mpeg: convert_to_mpeg_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyStreamStudioProjectAudioV1StudioProjectsProjectIdSnapshotsProjectSnapshotIdStreamPost {
+    /// Sets `convert_to_mpeg`.
+    pub fn convert_to_mpeg(mut self, value: impl Into<bool>) -> Self {
+        self.convert_to_mpeg = Some(value.into());
+        self
     }
 }

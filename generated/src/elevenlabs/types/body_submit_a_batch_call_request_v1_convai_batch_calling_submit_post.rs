@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Submit_a_batch_call_request__v1_convai_batch_calling_submit_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost {
     pub call_name: String,
     pub agent_id: String,
@@ -111,12 +112,12 @@ impl BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost {
     pub fn new(
         call_name: impl Into<String>,
         agent_id: impl Into<String>,
-        recipients: Vec<OutboundCallRecipient>,
+        recipients: impl IntoIterator<Item = OutboundCallRecipient>,
     ) -> Self {
         Self {
             call_name: call_name.into(),
             agent_id: agent_id.into(),
-            recipients,
+            recipients: recipients.into_iter().collect(),
             scheduled_time_unix: Nullable::Absent,
             agent_phone_number_id: Nullable::Absent,
             whatsapp_params: Nullable::Absent,
@@ -126,5 +127,102 @@ impl BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost {
             telephony_call_config: None,
             target_concurrency_limit: Nullable::Absent,
         }
+    }
+
+    /// Sets `scheduled_time_unix`.
+    pub fn scheduled_time_unix(mut self, value: impl Into<i64>) -> Self {
+        self.scheduled_time_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `scheduled_time_unix` to an explicit `null`.
+    #[inline]
+    pub fn scheduled_time_unix_null(mut self) -> Self {
+        self.scheduled_time_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_phone_number_id`.
+    pub fn agent_phone_number_id(mut self, value: impl Into<String>) -> Self {
+        self.agent_phone_number_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_phone_number_id` to an explicit `null`.
+    #[inline]
+    pub fn agent_phone_number_id_null(mut self) -> Self {
+        self.agent_phone_number_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `whatsapp_params`.
+    pub fn whatsapp_params(mut self, value: impl Into<BatchCallWhatsAppParams>) -> Self {
+        self.whatsapp_params = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `whatsapp_params` to an explicit `null`.
+    #[inline]
+    pub fn whatsapp_params_null(mut self) -> Self {
+        self.whatsapp_params = Nullable::Null;
+        self
+    }
+
+    /// Sets `timezone`.
+    pub fn timezone(mut self, value: impl Into<String>) -> Self {
+        self.timezone = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `timezone` to an explicit `null`.
+    #[inline]
+    pub fn timezone_null(mut self) -> Self {
+        self.timezone = Nullable::Null;
+        self
+    }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `environment` to an explicit `null`.
+    #[inline]
+    pub fn environment_null(mut self) -> Self {
+        self.environment = Nullable::Null;
+        self
+    }
+
+    /// Sets `telephony_call_config`.
+    pub fn telephony_call_config(mut self, value: impl Into<TelephonyCallConfig>) -> Self {
+        self.telephony_call_config = Some(value.into());
+        self
+    }
+
+    /// Sets `target_concurrency_limit`.
+    pub fn target_concurrency_limit(mut self, value: impl Into<i64>) -> Self {
+        self.target_concurrency_limit = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `target_concurrency_limit` to an explicit `null`.
+    #[inline]
+    pub fn target_concurrency_limit_null(mut self) -> Self {
+        self.target_concurrency_limit = Nullable::Null;
+        self
     }
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Text_to_dialogue__multi_voice__streaming_v1_text_to_dialogue_stream_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPost {
     /// A list of dialogue inputs, each containing text and a voice ID which will be converted into speech. The maximum number of unique voice IDs is 10. For reliable generation, keep the total character count across all `inputs[].text` values at or below 2,000 characters per request. Longer requests can terminate early in streaming responses or return a validation error.
     pub inputs: Vec<DialogueInput>,
@@ -107,9 +108,9 @@ impl<'de> Deserialize<'de> for BodyTextToDialogueMultiVoiceStreamingV1TextToDial
 impl BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(inputs: Vec<DialogueInput>) -> Self {
+    pub fn new(inputs: impl IntoIterator<Item = DialogueInput>) -> Self {
         Self {
-            inputs,
+            inputs: inputs.into_iter().collect(),
             model_id: None,
             language_code: Nullable::Absent,
             settings: Nullable::Absent,
@@ -117,5 +118,77 @@ impl BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPost {
             seed: Nullable::Absent,
             apply_text_normalization: None,
         }
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.model_id = Some(value.into());
+        self
+    }
+
+    /// Sets `language_code`.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language_code` to an explicit `null`.
+    #[inline]
+    pub fn language_code_null(mut self) -> Self {
+        self.language_code = Nullable::Null;
+        self
+    }
+
+    /// Sets `settings`.
+    pub fn settings(mut self, value: impl Into<ModelSettingsResponseModel>) -> Self {
+        self.settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `settings` to an explicit `null`.
+    #[inline]
+    pub fn settings_null(mut self) -> Self {
+        self.settings = Nullable::Null;
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators`.
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = PronunciationDictionaryVersionLocatorRequestModel>,
+    ) -> Self {
+        self.pronunciation_dictionary_locators = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators` to an explicit `null`.
+    #[inline]
+    pub fn pronunciation_dictionary_locators_null(mut self) -> Self {
+        self.pronunciation_dictionary_locators = Nullable::Null;
+        self
+    }
+
+    /// Sets `seed`.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.seed = Nullable::Null;
+        self
+    }
+
+    /// Sets `apply_text_normalization`.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<
+            BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
+        >,
+    ) -> Self {
+        self.apply_text_normalization = Some(value.into());
+        self
     }
 }

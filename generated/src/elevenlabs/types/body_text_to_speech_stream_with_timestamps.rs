@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_text_to_speech_stream_with_timestamps`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyTextToSpeechStreamWithTimestamps {
     /// The text that will get converted into speech.
     pub text: String,
@@ -170,5 +171,144 @@ impl BodyTextToSpeechStreamWithTimestamps {
             apply_text_normalization: None,
             apply_language_text_normalization: None,
         }
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.model_id = Some(value.into());
+        self
+    }
+
+    /// Sets `language_code`.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language_code` to an explicit `null`.
+    #[inline]
+    pub fn language_code_null(mut self) -> Self {
+        self.language_code = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_settings`.
+    pub fn voice_settings(mut self, value: impl Into<VoiceSettingsResponseModel>) -> Self {
+        self.voice_settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_settings` to an explicit `null`.
+    #[inline]
+    pub fn voice_settings_null(mut self) -> Self {
+        self.voice_settings = Nullable::Null;
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators`.
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = PronunciationDictionaryVersionLocatorRequestModel>,
+    ) -> Self {
+        self.pronunciation_dictionary_locators = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators` to an explicit `null`.
+    #[inline]
+    pub fn pronunciation_dictionary_locators_null(mut self) -> Self {
+        self.pronunciation_dictionary_locators = Nullable::Null;
+        self
+    }
+
+    /// Sets `seed`.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.seed = Nullable::Null;
+        self
+    }
+
+    /// Sets `previous_text`.
+    pub fn previous_text(mut self, value: impl Into<String>) -> Self {
+        self.previous_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `previous_text` to an explicit `null`.
+    #[inline]
+    pub fn previous_text_null(mut self) -> Self {
+        self.previous_text = Nullable::Null;
+        self
+    }
+
+    /// Sets `next_text`.
+    pub fn next_text(mut self, value: impl Into<String>) -> Self {
+        self.next_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_text` to an explicit `null`.
+    #[inline]
+    pub fn next_text_null(mut self) -> Self {
+        self.next_text = Nullable::Null;
+        self
+    }
+
+    /// Sets `previous_request_ids`.
+    pub fn previous_request_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.previous_request_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `previous_request_ids` to an explicit `null`.
+    #[inline]
+    pub fn previous_request_ids_null(mut self) -> Self {
+        self.previous_request_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `next_request_ids`.
+    pub fn next_request_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.next_request_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `next_request_ids` to an explicit `null`.
+    #[inline]
+    pub fn next_request_ids_null(mut self) -> Self {
+        self.next_request_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `use_pvc_as_ivc`.
+    pub fn use_pvc_as_ivc(mut self, value: impl Into<bool>) -> Self {
+        self.use_pvc_as_ivc = Some(value.into());
+        self
+    }
+
+    /// Sets `apply_text_normalization`.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<
+            BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
+        >,
+    ) -> Self {
+        self.apply_text_normalization = Some(value.into());
+        self
+    }
+
+    /// Sets `apply_language_text_normalization`.
+    pub fn apply_language_text_normalization(mut self, value: impl Into<bool>) -> Self {
+        self.apply_language_text_normalization = Some(value.into());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Transcribes_segments_v1_dubbing_resource__dubbing_id__transcribe_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost {
     /// Transcribe this specific list of segments.
     pub segments: Vec<String>,
@@ -48,7 +49,9 @@ impl<'de> Deserialize<'de> for BodyTranscribesSegmentsV1DubbingResourceDubbingId
 impl BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(segments: Vec<String>) -> Self {
-        Self { segments }
+    pub fn new(segments: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            segments: segments.into_iter().map(Into::into).collect(),
+        }
     }
 }

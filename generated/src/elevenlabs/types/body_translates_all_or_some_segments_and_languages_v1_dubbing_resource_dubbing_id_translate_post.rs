@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Translates_all_or_some_segments_and_languages_v1_dubbing_resource__dubbing_id__translate_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyTranslatesAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdTranslatePost {
     /// Translate only this list of segments.
     pub segments: Vec<String>,
@@ -60,10 +61,13 @@ impl<'de> Deserialize<'de>
 impl BodyTranslatesAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdTranslatePost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(segments: Vec<String>, languages: Option<Vec<String>>) -> Self {
+    pub fn new(
+        segments: impl IntoIterator<Item = impl Into<String>>,
+        languages: impl Into<Option<Vec<String>>>,
+    ) -> Self {
         Self {
-            segments,
-            languages,
+            segments: segments.into_iter().map(Into::into).collect(),
+            languages: languages.into(),
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Unshare_workspace_resource_v1_workspace_resources__resource_id__unshare_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyUnshareWorkspaceResourceV1WorkspaceResourcesResourceIdUnsharePost {
     /// Resource type of the target resource.
     pub resource_type: WorkspaceResourceType,
@@ -72,12 +73,51 @@ impl<'de> Deserialize<'de>
 impl BodyUnshareWorkspaceResourceV1WorkspaceResourcesResourceIdUnsharePost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(resource_type: WorkspaceResourceType) -> Self {
+    pub fn new(resource_type: impl Into<WorkspaceResourceType>) -> Self {
         Self {
-            resource_type,
+            resource_type: resource_type.into(),
             user_email: Nullable::Absent,
             group_id: Nullable::Absent,
             workspace_api_key_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `user_email`.
+    pub fn user_email(mut self, value: impl Into<String>) -> Self {
+        self.user_email = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `user_email` to an explicit `null`.
+    #[inline]
+    pub fn user_email_null(mut self) -> Self {
+        self.user_email = Nullable::Null;
+        self
+    }
+
+    /// Sets `group_id`.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `group_id` to an explicit `null`.
+    #[inline]
+    pub fn group_id_null(mut self) -> Self {
+        self.group_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `workspace_api_key_id`.
+    pub fn workspace_api_key_id(mut self, value: impl Into<String>) -> Self {
+        self.workspace_api_key_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workspace_api_key_id` to an explicit `null`.
+    #[inline]
+    pub fn workspace_api_key_id_null(mut self) -> Self {
+        self.workspace_api_key_id = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_agent_branch_v1_convai_agents__agent_id__branches__branch_id__patch`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranchesBranchIdPatch {
     /// New name for the branch. Must be unique within the agent.
     pub name: Nullable<String>,
@@ -55,5 +56,46 @@ impl<'de> Deserialize<'de> for BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranche
             is_archived: is_archived_.unwrap_or_default(),
             protection_status: protection_status_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranchesBranchIdPatch {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_archived`.
+    pub fn is_archived(mut self, value: impl Into<bool>) -> Self {
+        self.is_archived = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `is_archived` to an explicit `null`.
+    #[inline]
+    pub fn is_archived_null(mut self) -> Self {
+        self.is_archived = Nullable::Null;
+        self
+    }
+
+    /// Sets `protection_status`.
+    pub fn protection_status(mut self, value: impl Into<BranchProtectionStatus>) -> Self {
+        self.protection_status = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `protection_status` to an explicit `null`.
+    #[inline]
+    pub fn protection_status_null(mut self) -> Self {
+        self.protection_status = Nullable::Null;
+        self
     }
 }

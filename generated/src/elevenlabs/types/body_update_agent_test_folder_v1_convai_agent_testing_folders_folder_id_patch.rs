@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_agent_test_folder_v1_convai_agent_testing_folders__folder_id__patch`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch {
     /// The new name for the folder
     pub name: String,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_audio_native_content_from_URL_v1_audio_native_content_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost {
     /// URL of the page to extract content from.
     pub url: String,
@@ -69,5 +70,31 @@ impl BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost {
             author: Nullable::Absent,
             title: Nullable::Absent,
         }
+    }
+
+    /// Sets `author`.
+    pub fn author(mut self, value: impl Into<String>) -> Self {
+        self.author = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `author` to an explicit `null`.
+    #[inline]
+    pub fn author_null(mut self) -> Self {
+        self.author = Nullable::Null;
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.title = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_audio_native_Project_content_v1_audio_native__project_id__content_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost {
     /// Either txt or HTML input file containing the article content. HTML should be formatted as follows '&lt;html&gt;&lt;body&gt;&lt;div&gt;&lt;p&gt;Your content&lt;/p&gt;&lt;h5&gt;More of your content&lt;/h5&gt;&lt;p&gt;Some more of your content&lt;/p&gt;&lt;/div&gt;&lt;/body&gt;&lt;/html&gt;'
     pub file: Option<File>,
@@ -60,6 +61,26 @@ impl<'de> Deserialize<'de>
             auto_convert: auto_convert_.unwrap_or_default(),
             auto_publish: auto_publish_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost {
+    /// Sets `file`.
+    pub fn file(mut self, value: impl Into<File>) -> Self {
+        self.file = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_convert`.
+    pub fn auto_convert(mut self, value: impl Into<bool>) -> Self {
+        self.auto_convert = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_publish`.
+    pub fn auto_publish(mut self, value: impl Into<bool>) -> Self {
+        self.auto_publish = Some(value.into());
+        self
     }
 }
 

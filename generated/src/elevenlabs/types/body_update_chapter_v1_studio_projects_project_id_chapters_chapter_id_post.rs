@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_chapter_v1_studio_projects__project_id__chapters__chapter_id__post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyUpdateChapterV1StudioProjectsProjectIdChaptersChapterIdPost {
     /// The name of the chapter, used for identification only.
     pub name: Nullable<String>,
@@ -49,5 +50,33 @@ impl<'de> Deserialize<'de> for BodyUpdateChapterV1StudioProjectsProjectIdChapter
             name: name_.unwrap_or_default(),
             content: content_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyUpdateChapterV1StudioProjectsProjectIdChaptersChapterIdPost {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
+    }
+
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Into<ChapterContentInputModel>) -> Self {
+        self.content = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `content` to an explicit `null`.
+    #[inline]
+    pub fn content_null(mut self) -> Self {
+        self.content = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_document_v1_convai_knowledge_base__documentation_id__patch`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentationIdPatch {
     /// A custom, human-readable name for the document.
     pub name: Nullable<String>,
@@ -48,5 +49,33 @@ impl<'de> Deserialize<'de> for BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentat
             name: name_.unwrap_or_default(),
             content: content_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentationIdPatch {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
+    }
+
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `content` to an explicit `null`.
+    #[inline]
+    pub fn content_null(mut self) -> Self {
+        self.content = Nullable::Null;
+        self
     }
 }

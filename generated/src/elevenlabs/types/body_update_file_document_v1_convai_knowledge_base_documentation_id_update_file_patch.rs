@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_file_document_v1_convai_knowledge_base__documentation_id__update_file_patch`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyUpdateFileDocumentV1ConvaiKnowledgeBaseDocumentationIdUpdateFilePatch {
     /// Documentation that the agent will have access to in order to interact with users.
     pub file: File,
@@ -49,8 +50,8 @@ impl<'de> Deserialize<'de>
 impl BodyUpdateFileDocumentV1ConvaiKnowledgeBaseDocumentationIdUpdateFilePatch {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(file: File) -> Self {
-        Self { file }
+    pub fn new(file: impl Into<File>) -> Self {
+        Self { file: file.into() }
     }
 }
 

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_member_v1_workspace_members_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyUpdateMemberV1WorkspaceMembersPost {
     /// Email of the target user.
     pub email: String,
@@ -78,5 +79,44 @@ impl BodyUpdateMemberV1WorkspaceMembersPost {
             workspace_role: Nullable::Absent,
             workspace_seat_type: Nullable::Absent,
         }
+    }
+
+    /// Sets `is_locked`.
+    pub fn is_locked(mut self, value: impl Into<bool>) -> Self {
+        self.is_locked = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `is_locked` to an explicit `null`.
+    #[inline]
+    pub fn is_locked_null(mut self) -> Self {
+        self.is_locked = Nullable::Null;
+        self
+    }
+
+    /// Sets `workspace_role`.
+    pub fn workspace_role(mut self, value: impl Into<SeatType>) -> Self {
+        self.workspace_role = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workspace_role` to an explicit `null`.
+    #[inline]
+    pub fn workspace_role_null(mut self) -> Self {
+        self.workspace_role = Nullable::Null;
+        self
+    }
+
+    /// Sets `workspace_seat_type`.
+    pub fn workspace_seat_type(mut self, value: impl Into<SeatType>) -> Self {
+        self.workspace_seat_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workspace_seat_type` to an explicit `null`.
+    #[inline]
+    pub fn workspace_seat_type_null(mut self) -> Self {
+        self.workspace_seat_type = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_metadata_for_a_speaker_v1_dubbing_resource__dubbing_id__speaker__speaker_id__patch`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyUpdateMetadataForASpeakerV1DubbingResourceDubbingIdSpeakerSpeakerIdPatch {
     /// Name to attribute to this speaker.
     pub speaker_name: Nullable<String>,
@@ -74,5 +75,85 @@ impl<'de> Deserialize<'de>
             voice_style: voice_style_.unwrap_or_default(),
             languages: languages_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyUpdateMetadataForASpeakerV1DubbingResourceDubbingIdSpeakerSpeakerIdPatch {
+    /// Sets `speaker_name`.
+    pub fn speaker_name(mut self, value: impl Into<String>) -> Self {
+        self.speaker_name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `speaker_name` to an explicit `null`.
+    #[inline]
+    pub fn speaker_name_null(mut self) -> Self {
+        self.speaker_name = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_id` to an explicit `null`.
+    #[inline]
+    pub fn voice_id_null(mut self) -> Self {
+        self.voice_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_stability`.
+    pub fn voice_stability(mut self, value: impl Into<f64>) -> Self {
+        self.voice_stability = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_stability` to an explicit `null`.
+    #[inline]
+    pub fn voice_stability_null(mut self) -> Self {
+        self.voice_stability = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_similarity`.
+    pub fn voice_similarity(mut self, value: impl Into<f64>) -> Self {
+        self.voice_similarity = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_similarity` to an explicit `null`.
+    #[inline]
+    pub fn voice_similarity_null(mut self) -> Self {
+        self.voice_similarity = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_style`.
+    pub fn voice_style(mut self, value: impl Into<f64>) -> Self {
+        self.voice_style = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_style` to an explicit `null`.
+    #[inline]
+    pub fn voice_style_null(mut self) -> Self {
+        self.voice_style = Nullable::Null;
+        self
+    }
+
+    /// Sets `languages`.
+    pub fn languages(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.languages = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `languages` to an explicit `null`.
+    #[inline]
+    pub fn languages_null(mut self) -> Self {
+        self.languages = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_order_v1_productions_orders__order_id__patch`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyUpdateOrderV1ProductionsOrdersOrderIdPatch {
     pub request: UpdateOrderRequest,
 }
@@ -46,7 +47,9 @@ impl<'de> Deserialize<'de> for BodyUpdateOrderV1ProductionsOrdersOrderIdPatch {
 impl BodyUpdateOrderV1ProductionsOrdersOrderIdPatch {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(request: UpdateOrderRequest) -> Self {
-        Self { request }
+    pub fn new(request: impl Into<UpdateOrderRequest>) -> Self {
+        Self {
+            request: request.into(),
+        }
     }
 }

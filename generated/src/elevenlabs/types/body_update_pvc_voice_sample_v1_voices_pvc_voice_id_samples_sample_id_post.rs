@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_PVC_voice_sample_v1_voices_pvc__voice_id__samples__sample_id__post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamplesSampleIdPost {
     /// If set will remove background noise for voice samples using our audio isolation model. If the samples do not include background noise, it can make the quality worse.
     ///
@@ -71,5 +72,68 @@ impl<'de> Deserialize<'de> for BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamples
             trim_end_time: trim_end_time_.unwrap_or_default(),
             file_name: file_name_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamplesSampleIdPost {
+    /// Sets `remove_background_noise`.
+    pub fn remove_background_noise(mut self, value: impl Into<bool>) -> Self {
+        self.remove_background_noise = Some(value.into());
+        self
+    }
+
+    /// Sets `selected_speaker_ids`.
+    pub fn selected_speaker_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.selected_speaker_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `selected_speaker_ids` to an explicit `null`.
+    #[inline]
+    pub fn selected_speaker_ids_null(mut self) -> Self {
+        self.selected_speaker_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `trim_start_time`.
+    pub fn trim_start_time(mut self, value: impl Into<i64>) -> Self {
+        self.trim_start_time = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `trim_start_time` to an explicit `null`.
+    #[inline]
+    pub fn trim_start_time_null(mut self) -> Self {
+        self.trim_start_time = Nullable::Null;
+        self
+    }
+
+    /// Sets `trim_end_time`.
+    pub fn trim_end_time(mut self, value: impl Into<i64>) -> Self {
+        self.trim_end_time = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `trim_end_time` to an explicit `null`.
+    #[inline]
+    pub fn trim_end_time_null(mut self) -> Self {
+        self.trim_end_time = Nullable::Null;
+        self
+    }
+
+    /// Sets `file_name`.
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `file_name` to an explicit `null`.
+    #[inline]
+    pub fn file_name_null(mut self) -> Self {
+        self.file_name = Nullable::Null;
+        self
     }
 }

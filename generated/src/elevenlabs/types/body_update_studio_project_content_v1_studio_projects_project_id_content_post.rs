@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_Studio_project_content_v1_studio_projects__project_id__content_post`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost {
     /// An optional URL from which we will extract content to initialize the Studio project. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
     pub from_url: Nullable<String>,
@@ -65,6 +66,46 @@ impl<'de> Deserialize<'de> for BodyUpdateStudioProjectContentV1StudioProjectsPro
             from_content_json: from_content_json_.unwrap_or_default(),
             auto_convert: auto_convert_.unwrap_or_default(),
         })
+    }
+}
+
+impl BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost {
+    /// Sets `from_url`.
+    pub fn from_url(mut self, value: impl Into<String>) -> Self {
+        self.from_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `from_url` to an explicit `null`.
+    #[inline]
+    pub fn from_url_null(mut self) -> Self {
+        self.from_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `from_document`.
+    pub fn from_document(mut self, value: impl Into<File>) -> Self {
+        self.from_document = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `from_document` to an explicit `null`.
+    #[inline]
+    pub fn from_document_null(mut self) -> Self {
+        self.from_document = Nullable::Null;
+        self
+    }
+
+    /// Sets `from_content_json`.
+    pub fn from_content_json(mut self, value: impl Into<String>) -> Self {
+        self.from_content_json = Some(value.into());
+        self
+    }
+
+    /// Sets `auto_convert`.
+    pub fn auto_convert(mut self, value: impl Into<bool>) -> Self {
+        self.auto_convert = Some(value.into());
+        self
     }
 }
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_Studio_project_v1_studio_projects__project_id__post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyUpdateStudioProjectV1StudioProjectsProjectIdPost {
     /// The name of the Studio project, used for identification only.
     pub name: String,
@@ -112,5 +113,50 @@ impl BodyUpdateStudioProjectV1StudioProjectsProjectIdPost {
             isbn_number: Nullable::Absent,
             volume_normalization: None,
         }
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.title = Nullable::Null;
+        self
+    }
+
+    /// Sets `author`.
+    pub fn author(mut self, value: impl Into<String>) -> Self {
+        self.author = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `author` to an explicit `null`.
+    #[inline]
+    pub fn author_null(mut self) -> Self {
+        self.author = Nullable::Null;
+        self
+    }
+
+    /// Sets `isbn_number`.
+    pub fn isbn_number(mut self, value: impl Into<String>) -> Self {
+        self.isbn_number = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `isbn_number` to an explicit `null`.
+    #[inline]
+    pub fn isbn_number_null(mut self) -> Self {
+        self.isbn_number = Nullable::Null;
+        self
+    }
+
+    /// Sets `volume_normalization`.
+    pub fn volume_normalization(mut self, value: impl Into<bool>) -> Self {
+        self.volume_normalization = Some(value.into());
+        self
     }
 }

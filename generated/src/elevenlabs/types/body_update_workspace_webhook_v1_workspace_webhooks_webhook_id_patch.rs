@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Update_workspace_webhook_v1_workspace_webhooks__webhook_id__patch`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch {
     /// Whether to disable or enable the webhook
     pub is_disabled: bool,
@@ -77,13 +78,60 @@ impl<'de> Deserialize<'de> for BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebh
 impl BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(is_disabled: bool, name: impl Into<String>) -> Self {
+    pub fn new(is_disabled: impl Into<bool>, name: impl Into<String>) -> Self {
         Self {
-            is_disabled,
+            is_disabled: is_disabled.into(),
             name: name.into(),
             retry_enabled: Nullable::Absent,
             request_headers: Nullable::Absent,
             events: Nullable::Absent,
         }
+    }
+
+    /// Sets `retry_enabled`.
+    pub fn retry_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.retry_enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `retry_enabled` to an explicit `null`.
+    #[inline]
+    pub fn retry_enabled_null(mut self) -> Self {
+        self.retry_enabled = Nullable::Null;
+        self
+    }
+
+    /// Sets `request_headers`.
+    pub fn request_headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.request_headers = Nullable::Value(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `request_headers` to an explicit `null`.
+    #[inline]
+    pub fn request_headers_null(mut self) -> Self {
+        self.request_headers = Nullable::Null;
+        self
+    }
+
+    /// Sets `events`.
+    pub fn events(mut self, value: impl IntoIterator<Item = WorkspaceWebhookEventType>) -> Self {
+        self.events = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `events` to an explicit `null`.
+    #[inline]
+    pub fn events_null(mut self) -> Self {
+        self.events = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Upload_asset_v1_assets_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyUploadAssetV1AssetsPost {
     /// The file to upload.
     pub asset: File,
@@ -57,9 +58,9 @@ impl<'de> Deserialize<'de> for BodyUploadAssetV1AssetsPost {
 impl BodyUploadAssetV1AssetsPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(asset: File, name: impl Into<String>) -> Self {
+    pub fn new(asset: impl Into<File>, name: impl Into<String>) -> Self {
         Self {
-            asset,
+            asset: asset.into(),
             name: name.into(),
         }
     }

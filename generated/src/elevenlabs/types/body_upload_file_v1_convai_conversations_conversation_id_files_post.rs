@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Upload_file_v1_convai_conversations__conversation_id__files_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyUploadFileV1ConvaiConversationsConversationIdFilesPost {
     /// Image or PDF file to upload
     pub file: File,
@@ -47,8 +48,8 @@ impl<'de> Deserialize<'de> for BodyUploadFileV1ConvaiConversationsConversationId
 impl BodyUploadFileV1ConvaiConversationsConversationIdFilesPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(file: File) -> Self {
-        Self { file }
+    pub fn new(file: impl Into<File>) -> Self {
+        Self { file: file.into() }
     }
 }
 

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Upload_music_v1_music_upload_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyUploadMusicV1MusicUploadPost {
     /// The audio file to upload.
     pub file: File,
@@ -72,12 +73,27 @@ impl<'de> Deserialize<'de> for BodyUploadMusicV1MusicUploadPost {
 impl BodyUploadMusicV1MusicUploadPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(file: File) -> Self {
+    pub fn new(file: impl Into<File>) -> Self {
         Self {
-            file,
+            file: file.into(),
             extract_composition_plan: None,
             with_timestamps: None,
         }
+    }
+
+    /// Sets `extract_composition_plan`.
+    pub fn extract_composition_plan(
+        mut self,
+        value: impl Into<BodyUploadMusicV1MusicUploadPostExtractCompositionPlan>,
+    ) -> Self {
+        self.extract_composition_plan = Some(value.into());
+        self
+    }
+
+    /// Sets `with_timestamps`.
+    pub fn with_timestamps(mut self, value: impl Into<bool>) -> Self {
+        self.with_timestamps = Some(value.into());
+        self
     }
 }
 
@@ -100,6 +116,7 @@ impl BodyUploadMusicV1MusicUploadPost {
 /// Schema: `#/components/schemas/Body_Upload_music_v1_music_upload_post/properties/extract_composition_plan`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum BodyUploadMusicV1MusicUploadPostExtractCompositionPlan {
     Boolean(bool),
     MusicModelId(MusicModelId),
@@ -117,3 +134,9 @@ impl<'de> Deserialize<'de> for BodyUploadMusicV1MusicUploadPostExtractCompositio
             .ok_or_else(|| no_match("BodyUploadMusicV1MusicUploadPostExtractCompositionPlan"))
     }
 }
+
+api_runtime::union_conversions!(
+    BodyUploadMusicV1MusicUploadPostExtractCompositionPlan,
+    Boolean(bool),
+    MusicModelId(MusicModelId)
+);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Upsert_order_item_v1_productions_orders__order_id__items_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost {
     pub request: UpsertOrderItemRequest,
 }
@@ -46,7 +47,9 @@ impl<'de> Deserialize<'de> for BodyUpsertOrderItemV1ProductionsOrdersOrderIdItem
 impl BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(request: UpsertOrderItemRequest) -> Self {
-        Self { request }
+    pub fn new(request: impl Into<UpsertOrderItemRequest>) -> Self {
+        Self {
+            request: request.into(),
+        }
     }
 }

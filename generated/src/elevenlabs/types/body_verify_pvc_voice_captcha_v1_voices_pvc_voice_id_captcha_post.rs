@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Verify_PVC_voice_captcha_v1_voices_pvc__voice_id__captcha_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost {
     /// Audio recording of the user
     pub recording: File,
@@ -49,8 +50,10 @@ impl<'de> Deserialize<'de> for BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptch
 impl BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(recording: File) -> Self {
-        Self { recording }
+    pub fn new(recording: impl Into<File>) -> Self {
+        Self {
+            recording: recording.into(),
+        }
     }
 }
 

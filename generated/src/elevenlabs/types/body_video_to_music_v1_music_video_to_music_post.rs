@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Video_to_Music_v1_music_video_to_music_post`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BodyVideoToMusicV1MusicVideoToMusicPost {
     /// One or more video files sent via FormData array (multipart/form-data). They will be combined into one codec in order.
     ///             A maximum of 10 videos is allowed, where the total size of the combined video is limited to 200MB.
@@ -84,14 +85,45 @@ impl<'de> Deserialize<'de> for BodyVideoToMusicV1MusicVideoToMusicPost {
 impl BodyVideoToMusicV1MusicVideoToMusicPost {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(videos: Vec<File>) -> Self {
+    pub fn new(videos: impl IntoIterator<Item = File>) -> Self {
         Self {
-            videos,
+            videos: videos.into_iter().collect(),
             description: Nullable::Absent,
             tags: None,
             model_id: None,
             sign_with_c2pa: None,
         }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<MusicModelId>) -> Self {
+        self.model_id = Some(value.into());
+        self
+    }
+
+    /// Sets `sign_with_c2pa`.
+    pub fn sign_with_c2pa(mut self, value: impl Into<bool>) -> Self {
+        self.sign_with_c2pa = Some(value.into());
+        self
     }
 }
 

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/BranchProtectionStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BranchProtectionStatus {
     /// `"writer_perms_required"`
     WriterPermsRequired,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for BranchProtectionStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BranchProtectionStatus);

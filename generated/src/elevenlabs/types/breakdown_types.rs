@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/BreakdownTypes`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BreakdownTypes {
     /// `"none"`
     None,
@@ -112,3 +113,5 @@ impl<'de> Deserialize<'de> for BreakdownTypes {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BreakdownTypes);

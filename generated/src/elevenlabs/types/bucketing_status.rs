@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BucketingStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BucketingStatus {
     /// `"pending"`
     Pending,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for BucketingStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BucketingStatus);

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/BuiltInToolsWorkflowOverride-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct BuiltInToolsWorkflowOverrideInput {
     /// The transfer to agent tool
     pub transfer_to_agent: Nullable<SystemToolConfigInput>,
@@ -81,5 +82,98 @@ impl<'de> Deserialize<'de> for BuiltInToolsWorkflowOverrideInput {
             play_keypad_touch_tone: play_keypad_touch_tone_.unwrap_or_default(),
             voicemail_detection: voicemail_detection_.unwrap_or_default(),
         })
+    }
+}
+
+impl BuiltInToolsWorkflowOverrideInput {
+    /// Sets `transfer_to_agent`.
+    pub fn transfer_to_agent(mut self, value: impl Into<SystemToolConfigInput>) -> Self {
+        self.transfer_to_agent = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transfer_to_agent` to an explicit `null`.
+    #[inline]
+    pub fn transfer_to_agent_null(mut self) -> Self {
+        self.transfer_to_agent = Nullable::Null;
+        self
+    }
+
+    /// Sets `end_call`.
+    pub fn end_call(mut self, value: impl Into<SystemToolConfigInput>) -> Self {
+        self.end_call = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `end_call` to an explicit `null`.
+    #[inline]
+    pub fn end_call_null(mut self) -> Self {
+        self.end_call = Nullable::Null;
+        self
+    }
+
+    /// Sets `language_detection`.
+    pub fn language_detection(mut self, value: impl Into<SystemToolConfigInput>) -> Self {
+        self.language_detection = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language_detection` to an explicit `null`.
+    #[inline]
+    pub fn language_detection_null(mut self) -> Self {
+        self.language_detection = Nullable::Null;
+        self
+    }
+
+    /// Sets `transfer_to_number`.
+    pub fn transfer_to_number(mut self, value: impl Into<SystemToolConfigInput>) -> Self {
+        self.transfer_to_number = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transfer_to_number` to an explicit `null`.
+    #[inline]
+    pub fn transfer_to_number_null(mut self) -> Self {
+        self.transfer_to_number = Nullable::Null;
+        self
+    }
+
+    /// Sets `skip_turn`.
+    pub fn skip_turn(mut self, value: impl Into<SystemToolConfigInput>) -> Self {
+        self.skip_turn = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `skip_turn` to an explicit `null`.
+    #[inline]
+    pub fn skip_turn_null(mut self) -> Self {
+        self.skip_turn = Nullable::Null;
+        self
+    }
+
+    /// Sets `play_keypad_touch_tone`.
+    pub fn play_keypad_touch_tone(mut self, value: impl Into<SystemToolConfigInput>) -> Self {
+        self.play_keypad_touch_tone = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `play_keypad_touch_tone` to an explicit `null`.
+    #[inline]
+    pub fn play_keypad_touch_tone_null(mut self) -> Self {
+        self.play_keypad_touch_tone = Nullable::Null;
+        self
+    }
+
+    /// Sets `voicemail_detection`.
+    pub fn voicemail_detection(mut self, value: impl Into<SystemToolConfigInput>) -> Self {
+        self.voicemail_detection = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voicemail_detection` to an explicit `null`.
+    #[inline]
+    pub fn voicemail_detection_null(mut self) -> Self {
+        self.voicemail_detection = Nullable::Null;
+        self
     }
 }

@@ -20,6 +20,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/BytedanceSeedance25Request`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BytedanceSeedance25Request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
     pub webhook: Nullable<WebhookTarget>,
@@ -151,6 +152,87 @@ impl BytedanceSeedance25Request {
             audios: None,
         }
     }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<WebhookTarget>) -> Self {
+        self.webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook` to an explicit `null`.
+    #[inline]
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(mut self, value: impl Into<BytedanceSeedance25RequestAspectRatio>) -> Self {
+        self.aspect_ratio = Some(value.into());
+        self
+    }
+
+    /// Sets `resolution`.
+    pub fn resolution(mut self, value: impl Into<BytedanceSeedance25RequestResolution>) -> Self {
+        self.resolution = Some(value.into());
+        self
+    }
+
+    /// Sets `duration_secs`.
+    pub fn duration_secs(mut self, value: impl Into<i64>) -> Self {
+        self.duration_secs = Some(value.into());
+        self
+    }
+
+    /// Sets `generate_audio`.
+    pub fn generate_audio(mut self, value: impl Into<bool>) -> Self {
+        self.generate_audio = Some(value.into());
+        self
+    }
+
+    /// Sets `start_frame`.
+    pub fn start_frame(mut self, value: impl Into<ImageReference>) -> Self {
+        self.start_frame = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `start_frame` to an explicit `null`.
+    #[inline]
+    pub fn start_frame_null(mut self) -> Self {
+        self.start_frame = Nullable::Null;
+        self
+    }
+
+    /// Sets `end_frame`.
+    pub fn end_frame(mut self, value: impl Into<ImageReference>) -> Self {
+        self.end_frame = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `end_frame` to an explicit `null`.
+    #[inline]
+    pub fn end_frame_null(mut self) -> Self {
+        self.end_frame = Nullable::Null;
+        self
+    }
+
+    /// Sets `images`.
+    pub fn images(mut self, value: impl IntoIterator<Item = ImageReference>) -> Self {
+        self.images = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `videos`.
+    pub fn videos(mut self, value: impl IntoIterator<Item = VideoReference>) -> Self {
+        self.videos = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `audios`.
+    pub fn audios(mut self, value: impl IntoIterator<Item = AudioReference>) -> Self {
+        self.audios = Some(value.into_iter().collect());
+        self
+    }
 }
 
 /// The aspect ratio of the output video. With `auto`, the model picks an aspect ratio based on the inputs. First-frame / first-and-last-frame tasks always use `auto`.
@@ -159,6 +241,7 @@ impl BytedanceSeedance25Request {
 ///
 /// Schema: `#/components/schemas/BytedanceSeedance25Request/properties/aspect_ratio`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BytedanceSeedance25RequestAspectRatio {
     /// `"auto"`
     Auto,
@@ -225,12 +308,15 @@ impl<'de> Deserialize<'de> for BytedanceSeedance25RequestAspectRatio {
     }
 }
 
+api_runtime::string_enum_conversions!(BytedanceSeedance25RequestAspectRatio);
+
 /// The resolution of the output video.
 ///
 /// Defaults to `"720p"`.
 ///
 /// Schema: `#/components/schemas/BytedanceSeedance25Request/properties/resolution`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BytedanceSeedance25RequestResolution {
     /// `"480p"`
     V480p,
@@ -280,3 +366,5 @@ impl<'de> Deserialize<'de> for BytedanceSeedance25RequestResolution {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BytedanceSeedance25RequestResolution);

@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/BytedanceSeedance2Request`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BytedanceSeedance2Request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
     pub webhook: Nullable<WebhookTarget>,
@@ -154,6 +155,100 @@ impl BytedanceSeedance2Request {
             resolution: None,
         }
     }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<WebhookTarget>) -> Self {
+        self.webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook` to an explicit `null`.
+    #[inline]
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(mut self, value: impl Into<BytedanceSeedance2RequestAspectRatio>) -> Self {
+        self.aspect_ratio = Some(value.into());
+        self
+    }
+
+    /// Sets `duration_secs`.
+    pub fn duration_secs(mut self, value: impl Into<i64>) -> Self {
+        self.duration_secs = Some(value.into());
+        self
+    }
+
+    /// Sets `seed`.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.seed = Nullable::Null;
+        self
+    }
+
+    /// Sets `generate_audio`.
+    pub fn generate_audio(mut self, value: impl Into<bool>) -> Self {
+        self.generate_audio = Some(value.into());
+        self
+    }
+
+    /// Sets `start_frame`.
+    pub fn start_frame(mut self, value: impl Into<ImageReference>) -> Self {
+        self.start_frame = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `start_frame` to an explicit `null`.
+    #[inline]
+    pub fn start_frame_null(mut self) -> Self {
+        self.start_frame = Nullable::Null;
+        self
+    }
+
+    /// Sets `end_frame`.
+    pub fn end_frame(mut self, value: impl Into<ImageReference>) -> Self {
+        self.end_frame = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `end_frame` to an explicit `null`.
+    #[inline]
+    pub fn end_frame_null(mut self) -> Self {
+        self.end_frame = Nullable::Null;
+        self
+    }
+
+    /// Sets `images`.
+    pub fn images(mut self, value: impl IntoIterator<Item = ImageReference>) -> Self {
+        self.images = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `videos`.
+    pub fn videos(mut self, value: impl IntoIterator<Item = VideoReference>) -> Self {
+        self.videos = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `audios`.
+    pub fn audios(mut self, value: impl IntoIterator<Item = AudioReference>) -> Self {
+        self.audios = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `resolution`.
+    pub fn resolution(mut self, value: impl Into<BytedanceSeedance2RequestResolution>) -> Self {
+        self.resolution = Some(value.into());
+        self
+    }
 }
 
 /// The aspect ratio of the output video. With `auto`, the model picks an aspect ratio based on the inputs.
@@ -162,6 +257,7 @@ impl BytedanceSeedance2Request {
 ///
 /// Schema: `#/components/schemas/BytedanceSeedance2Request/properties/aspect_ratio`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BytedanceSeedance2RequestAspectRatio {
     /// `"auto"`
     Auto,
@@ -228,12 +324,15 @@ impl<'de> Deserialize<'de> for BytedanceSeedance2RequestAspectRatio {
     }
 }
 
+api_runtime::string_enum_conversions!(BytedanceSeedance2RequestAspectRatio);
+
 /// The resolution of the output video.
 ///
 /// Defaults to `"720p"`.
 ///
 /// Schema: `#/components/schemas/BytedanceSeedance2Request/properties/resolution`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BytedanceSeedance2RequestResolution {
     /// `"480p"`
     V480p,
@@ -287,3 +386,5 @@ impl<'de> Deserialize<'de> for BytedanceSeedance2RequestResolution {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BytedanceSeedance2RequestResolution);

@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/BytedanceSeedream5LiteRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BytedanceSeedream5LiteRequest {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
     pub webhook: Nullable<WebhookTarget>,
@@ -108,6 +109,53 @@ impl BytedanceSeedream5LiteRequest {
             resolution: None,
         }
     }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<WebhookTarget>) -> Self {
+        self.webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook` to an explicit `null`.
+    #[inline]
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `images`.
+    pub fn images(mut self, value: impl IntoIterator<Item = ImageReference>) -> Self {
+        self.images = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(
+        mut self,
+        value: impl Into<BytedanceSeedream5LiteRequestAspectRatio>,
+    ) -> Self {
+        self.aspect_ratio = Some(value.into());
+        self
+    }
+
+    /// Sets `seed`.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.seed = Nullable::Null;
+        self
+    }
+
+    /// Sets `resolution`.
+    pub fn resolution(mut self, value: impl Into<BytedanceSeedream5LiteRequestResolution>) -> Self {
+        self.resolution = Some(value.into());
+        self
+    }
 }
 
 /// The aspect ratio of the output image. With `auto`, the model picks an aspect ratio based on the inputs.
@@ -116,6 +164,7 @@ impl BytedanceSeedream5LiteRequest {
 ///
 /// Schema: `#/components/schemas/BytedanceSeedream5LiteRequest/properties/aspect_ratio`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BytedanceSeedream5LiteRequestAspectRatio {
     /// `"auto"`
     Auto,
@@ -178,12 +227,15 @@ impl<'de> Deserialize<'de> for BytedanceSeedream5LiteRequestAspectRatio {
     }
 }
 
+api_runtime::string_enum_conversions!(BytedanceSeedream5LiteRequestAspectRatio);
+
 /// The resolution of the output image.
 ///
 /// Defaults to `"2K"`.
 ///
 /// Schema: `#/components/schemas/BytedanceSeedream5LiteRequest/properties/resolution`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BytedanceSeedream5LiteRequestResolution {
     /// `"2K"`
     V2k,
@@ -229,3 +281,5 @@ impl<'de> Deserialize<'de> for BytedanceSeedream5LiteRequestResolution {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(BytedanceSeedream5LiteRequestResolution);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CancelCalendarEventParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CancelCalendarEventParams {
     /// Defaults to `"cancel_calendar_event"`.
     pub smb_tool_type: consts::CancelCalendarEvent,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CancelGroupSessionForAllParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CancelGroupSessionForAllParams {
     /// Defaults to `"cancel_group_session_for_all"`.
     pub smb_tool_type: consts::CancelGroupSessionForAll,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CancelGroupSessionRegistrationParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CancelGroupSessionRegistrationParams {
     /// Defaults to `"cancel_group_session_registration"`.
     pub smb_tool_type: consts::CancelGroupSessionRegistration,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CanvasPlacement`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CanvasPlacement {
     /// Defaults to `0.5`.
     pub x_relative: Option<f64>,
@@ -121,5 +122,91 @@ impl<'de> Deserialize<'de> for CanvasPlacement {
             flip_x: flip_x_.unwrap_or_default(),
             flip_y: flip_y_.unwrap_or_default(),
         })
+    }
+}
+
+impl CanvasPlacement {
+    /// Sets `x_relative`.
+    pub fn x_relative(mut self, value: impl Into<f64>) -> Self {
+        self.x_relative = Some(value.into());
+        self
+    }
+
+    /// Sets `y_relative`.
+    pub fn y_relative(mut self, value: impl Into<f64>) -> Self {
+        self.y_relative = Some(value.into());
+        self
+    }
+
+    /// Sets `scale_x`.
+    pub fn scale_x(mut self, value: impl Into<f64>) -> Self {
+        self.scale_x = Some(value.into());
+        self
+    }
+
+    /// Sets `scale_y`.
+    pub fn scale_y(mut self, value: impl Into<f64>) -> Self {
+        self.scale_y = Some(value.into());
+        self
+    }
+
+    /// Sets `pivot_x`.
+    pub fn pivot_x(mut self, value: impl Into<f64>) -> Self {
+        self.pivot_x = Some(value.into());
+        self
+    }
+
+    /// Sets `pivot_y`.
+    pub fn pivot_y(mut self, value: impl Into<f64>) -> Self {
+        self.pivot_y = Some(value.into());
+        self
+    }
+
+    /// Sets `skew_x`.
+    pub fn skew_x(mut self, value: impl Into<f64>) -> Self {
+        self.skew_x = Some(value.into());
+        self
+    }
+
+    /// Sets `skew_y`.
+    pub fn skew_y(mut self, value: impl Into<f64>) -> Self {
+        self.skew_y = Some(value.into());
+        self
+    }
+
+    /// Sets `crop_top`.
+    pub fn crop_top(mut self, value: impl Into<f64>) -> Self {
+        self.crop_top = Some(value.into());
+        self
+    }
+
+    /// Sets `crop_right`.
+    pub fn crop_right(mut self, value: impl Into<f64>) -> Self {
+        self.crop_right = Some(value.into());
+        self
+    }
+
+    /// Sets `crop_bottom`.
+    pub fn crop_bottom(mut self, value: impl Into<f64>) -> Self {
+        self.crop_bottom = Some(value.into());
+        self
+    }
+
+    /// Sets `crop_left`.
+    pub fn crop_left(mut self, value: impl Into<f64>) -> Self {
+        self.crop_left = Some(value.into());
+        self
+    }
+
+    /// Sets `flip_x`.
+    pub fn flip_x(mut self, value: impl Into<bool>) -> Self {
+        self.flip_x = Some(value.into());
+        self
+    }
+
+    /// Sets `flip_y`.
+    pub fn flip_y(mut self, value: impl Into<bool>) -> Self {
+        self.flip_y = Some(value.into());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleCharacterAnimationModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CaptionStyleCharacterAnimationModel {
     pub enter_type: CaptionStyleCharacterAnimationModelEnterType,
     pub exit_type: CaptionStyleCharacterAnimationModelExitType,
@@ -55,12 +56,12 @@ impl CaptionStyleCharacterAnimationModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        enter_type: CaptionStyleCharacterAnimationModelEnterType,
-        exit_type: CaptionStyleCharacterAnimationModelExitType,
+        enter_type: impl Into<CaptionStyleCharacterAnimationModelEnterType>,
+        exit_type: impl Into<CaptionStyleCharacterAnimationModelExitType>,
     ) -> Self {
         Self {
-            enter_type,
-            exit_type,
+            enter_type: enter_type.into(),
+            exit_type: exit_type.into(),
         }
     }
 }
@@ -69,6 +70,7 @@ impl CaptionStyleCharacterAnimationModel {
 ///
 /// Schema: `#/components/schemas/CaptionStyleCharacterAnimationModel/properties/enter_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaptionStyleCharacterAnimationModelEnterType {
     /// `"none"`
     None,
@@ -119,10 +121,13 @@ impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationModelEnterType {
     }
 }
 
+api_runtime::string_enum_conversions!(CaptionStyleCharacterAnimationModelEnterType);
+
 /// Exit Type
 ///
 /// Schema: `#/components/schemas/CaptionStyleCharacterAnimationModel/properties/exit_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaptionStyleCharacterAnimationModelExitType {
     /// `"none"`
     None,
@@ -168,3 +173,5 @@ impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationModelExitType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CaptionStyleCharacterAnimationModelExitType);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleHorizontalPlacementModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CaptionStyleHorizontalPlacementModel {
     pub align: CaptionStyleHorizontalPlacementModelAlign,
     pub translate_pct: f64,
@@ -54,10 +55,13 @@ impl<'de> Deserialize<'de> for CaptionStyleHorizontalPlacementModel {
 impl CaptionStyleHorizontalPlacementModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(align: CaptionStyleHorizontalPlacementModelAlign, translate_pct: f64) -> Self {
+    pub fn new(
+        align: impl Into<CaptionStyleHorizontalPlacementModelAlign>,
+        translate_pct: impl Into<f64>,
+    ) -> Self {
         Self {
-            align,
-            translate_pct,
+            align: align.into(),
+            translate_pct: translate_pct.into(),
         }
     }
 }
@@ -66,6 +70,7 @@ impl CaptionStyleHorizontalPlacementModel {
 ///
 /// Schema: `#/components/schemas/CaptionStyleHorizontalPlacementModel/properties/align`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaptionStyleHorizontalPlacementModelAlign {
     /// `"left"`
     Left,
@@ -115,3 +120,5 @@ impl<'de> Deserialize<'de> for CaptionStyleHorizontalPlacementModelAlign {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CaptionStyleHorizontalPlacementModelAlign);

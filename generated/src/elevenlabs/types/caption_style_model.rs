@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CaptionStyleModel {
     pub template: Nullable<CaptionStyleTemplateModel>,
     pub text_font: Nullable<String>,
@@ -222,8 +223,439 @@ impl<'de> Deserialize<'de> for CaptionStyleModel {
     }
 }
 
+impl CaptionStyleModel {
+    /// Sets `template`.
+    pub fn template(mut self, value: impl Into<CaptionStyleTemplateModel>) -> Self {
+        self.template = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `template` to an explicit `null`.
+    #[inline]
+    pub fn template_null(mut self) -> Self {
+        self.template = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_font`.
+    pub fn text_font(mut self, value: impl Into<String>) -> Self {
+        self.text_font = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_font` to an explicit `null`.
+    #[inline]
+    pub fn text_font_null(mut self) -> Self {
+        self.text_font = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_scale`.
+    pub fn text_scale(mut self, value: impl Into<f64>) -> Self {
+        self.text_scale = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_scale` to an explicit `null`.
+    #[inline]
+    pub fn text_scale_null(mut self) -> Self {
+        self.text_scale = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_color`.
+    pub fn text_color(mut self, value: impl Into<String>) -> Self {
+        self.text_color = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_color` to an explicit `null`.
+    #[inline]
+    pub fn text_color_null(mut self) -> Self {
+        self.text_color = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_align`.
+    pub fn text_align(mut self, value: impl Into<CaptionStyleModelTextAlign>) -> Self {
+        self.text_align = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_align` to an explicit `null`.
+    #[inline]
+    pub fn text_align_null(mut self) -> Self {
+        self.text_align = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_style`.
+    pub fn text_style(mut self, value: impl Into<CaptionStyleModelTextStyle>) -> Self {
+        self.text_style = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_style` to an explicit `null`.
+    #[inline]
+    pub fn text_style_null(mut self) -> Self {
+        self.text_style = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_weight`.
+    pub fn text_weight(mut self, value: impl Into<CaptionStyleModelTextWeight>) -> Self {
+        self.text_weight = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_weight` to an explicit `null`.
+    #[inline]
+    pub fn text_weight_null(mut self) -> Self {
+        self.text_weight = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_transform`.
+    pub fn text_transform(mut self, value: impl Into<CaptionStyleModelTextTransform>) -> Self {
+        self.text_transform = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_transform` to an explicit `null`.
+    #[inline]
+    pub fn text_transform_null(mut self) -> Self {
+        self.text_transform = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_blend_mode`.
+    pub fn text_blend_mode(mut self, value: impl Into<CaptionStyleModelTextBlendMode>) -> Self {
+        self.text_blend_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_blend_mode` to an explicit `null`.
+    #[inline]
+    pub fn text_blend_mode_null(mut self) -> Self {
+        self.text_blend_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_shadow`.
+    pub fn text_shadow(mut self, value: impl Into<StudioTextStyleShadowModel>) -> Self {
+        self.text_shadow = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_shadow` to an explicit `null`.
+    #[inline]
+    pub fn text_shadow_null(mut self) -> Self {
+        self.text_shadow = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_outline`.
+    pub fn text_outline(mut self, value: impl Into<StudioTextStyleOutlineModel>) -> Self {
+        self.text_outline = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_outline` to an explicit `null`.
+    #[inline]
+    pub fn text_outline_null(mut self) -> Self {
+        self.text_outline = Nullable::Null;
+        self
+    }
+
+    /// Sets `background_enabled`.
+    pub fn background_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.background_enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `background_enabled` to an explicit `null`.
+    #[inline]
+    pub fn background_enabled_null(mut self) -> Self {
+        self.background_enabled = Nullable::Null;
+        self
+    }
+
+    /// Sets `background_color`.
+    pub fn background_color(mut self, value: impl Into<String>) -> Self {
+        self.background_color = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `background_color` to an explicit `null`.
+    #[inline]
+    pub fn background_color_null(mut self) -> Self {
+        self.background_color = Nullable::Null;
+        self
+    }
+
+    /// Sets `background_opacity`.
+    pub fn background_opacity(mut self, value: impl Into<f64>) -> Self {
+        self.background_opacity = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `background_opacity` to an explicit `null`.
+    #[inline]
+    pub fn background_opacity_null(mut self) -> Self {
+        self.background_opacity = Nullable::Null;
+        self
+    }
+
+    /// Sets `background_blur`.
+    pub fn background_blur(mut self, value: impl Into<f64>) -> Self {
+        self.background_blur = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `background_blur` to an explicit `null`.
+    #[inline]
+    pub fn background_blur_null(mut self) -> Self {
+        self.background_blur = Nullable::Null;
+        self
+    }
+
+    /// Sets `background_border_radius`.
+    pub fn background_border_radius(mut self, value: impl Into<f64>) -> Self {
+        self.background_border_radius = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `background_border_radius` to an explicit `null`.
+    #[inline]
+    pub fn background_border_radius_null(mut self) -> Self {
+        self.background_border_radius = Nullable::Null;
+        self
+    }
+
+    /// Sets `word_highlights_enabled`.
+    pub fn word_highlights_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.word_highlights_enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `word_highlights_enabled` to an explicit `null`.
+    #[inline]
+    pub fn word_highlights_enabled_null(mut self) -> Self {
+        self.word_highlights_enabled = Nullable::Null;
+        self
+    }
+
+    /// Sets `word_highlights_color`.
+    pub fn word_highlights_color(mut self, value: impl Into<String>) -> Self {
+        self.word_highlights_color = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `word_highlights_color` to an explicit `null`.
+    #[inline]
+    pub fn word_highlights_color_null(mut self) -> Self {
+        self.word_highlights_color = Nullable::Null;
+        self
+    }
+
+    /// Sets `word_highlights_background_color`.
+    pub fn word_highlights_background_color(mut self, value: impl Into<String>) -> Self {
+        self.word_highlights_background_color = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `word_highlights_background_color` to an explicit `null`.
+    #[inline]
+    pub fn word_highlights_background_color_null(mut self) -> Self {
+        self.word_highlights_background_color = Nullable::Null;
+        self
+    }
+
+    /// Sets `word_highlights_opacity`.
+    pub fn word_highlights_opacity(mut self, value: impl Into<f64>) -> Self {
+        self.word_highlights_opacity = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `word_highlights_opacity` to an explicit `null`.
+    #[inline]
+    pub fn word_highlights_opacity_null(mut self) -> Self {
+        self.word_highlights_opacity = Nullable::Null;
+        self
+    }
+
+    /// Sets `word_highlights_border_radius`.
+    pub fn word_highlights_border_radius(mut self, value: impl Into<f64>) -> Self {
+        self.word_highlights_border_radius = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `word_highlights_border_radius` to an explicit `null`.
+    #[inline]
+    pub fn word_highlights_border_radius_null(mut self) -> Self {
+        self.word_highlights_border_radius = Nullable::Null;
+        self
+    }
+
+    /// Sets `word_highlights_blur`.
+    pub fn word_highlights_blur(mut self, value: impl Into<f64>) -> Self {
+        self.word_highlights_blur = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `word_highlights_blur` to an explicit `null`.
+    #[inline]
+    pub fn word_highlights_blur_null(mut self) -> Self {
+        self.word_highlights_blur = Nullable::Null;
+        self
+    }
+
+    /// Sets `section_animation`.
+    pub fn section_animation(
+        mut self,
+        value: impl Into<CaptionStyleSectionAnimationModel>,
+    ) -> Self {
+        self.section_animation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `section_animation` to an explicit `null`.
+    #[inline]
+    pub fn section_animation_null(mut self) -> Self {
+        self.section_animation = Nullable::Null;
+        self
+    }
+
+    /// Sets `word_animation`.
+    pub fn word_animation(mut self, value: impl Into<CaptionStyleWordAnimationModel>) -> Self {
+        self.word_animation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `word_animation` to an explicit `null`.
+    #[inline]
+    pub fn word_animation_null(mut self) -> Self {
+        self.word_animation = Nullable::Null;
+        self
+    }
+
+    /// Sets `character_animation`.
+    pub fn character_animation(
+        mut self,
+        value: impl Into<CaptionStyleCharacterAnimationModel>,
+    ) -> Self {
+        self.character_animation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `character_animation` to an explicit `null`.
+    #[inline]
+    pub fn character_animation_null(mut self) -> Self {
+        self.character_animation = Nullable::Null;
+        self
+    }
+
+    /// Sets `cursor_enabled`.
+    pub fn cursor_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.cursor_enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `cursor_enabled` to an explicit `null`.
+    #[inline]
+    pub fn cursor_enabled_null(mut self) -> Self {
+        self.cursor_enabled = Nullable::Null;
+        self
+    }
+
+    /// Sets `width_pct`.
+    pub fn width_pct(mut self, value: impl Into<f64>) -> Self {
+        self.width_pct = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `width_pct` to an explicit `null`.
+    #[inline]
+    pub fn width_pct_null(mut self) -> Self {
+        self.width_pct = Nullable::Null;
+        self
+    }
+
+    /// Sets `horizontal_placement`.
+    pub fn horizontal_placement(
+        mut self,
+        value: impl Into<CaptionStyleHorizontalPlacementModel>,
+    ) -> Self {
+        self.horizontal_placement = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `horizontal_placement` to an explicit `null`.
+    #[inline]
+    pub fn horizontal_placement_null(mut self) -> Self {
+        self.horizontal_placement = Nullable::Null;
+        self
+    }
+
+    /// Sets `vertical_placement`.
+    pub fn vertical_placement(
+        mut self,
+        value: impl Into<CaptionStyleVerticalPlacementModel>,
+    ) -> Self {
+        self.vertical_placement = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `vertical_placement` to an explicit `null`.
+    #[inline]
+    pub fn vertical_placement_null(mut self) -> Self {
+        self.vertical_placement = Nullable::Null;
+        self
+    }
+
+    /// Sets `auto_break_enabled`.
+    pub fn auto_break_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.auto_break_enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `auto_break_enabled` to an explicit `null`.
+    #[inline]
+    pub fn auto_break_enabled_null(mut self) -> Self {
+        self.auto_break_enabled = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_lines_per_section`.
+    pub fn max_lines_per_section(mut self, value: impl Into<i64>) -> Self {
+        self.max_lines_per_section = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_lines_per_section` to an explicit `null`.
+    #[inline]
+    pub fn max_lines_per_section_null(mut self) -> Self {
+        self.max_lines_per_section = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_words_per_line`.
+    pub fn max_words_per_line(mut self, value: impl Into<i64>) -> Self {
+        self.max_words_per_line = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_words_per_line` to an explicit `null`.
+    #[inline]
+    pub fn max_words_per_line_null(mut self) -> Self {
+        self.max_words_per_line = Nullable::Null;
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/CaptionStyleModel/properties/text_align/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaptionStyleModelTextAlign {
     /// `"start"`
     Start,
@@ -274,8 +706,11 @@ impl<'de> Deserialize<'de> for CaptionStyleModelTextAlign {
     }
 }
 
+api_runtime::string_enum_conversions!(CaptionStyleModelTextAlign);
+
 /// Schema: `#/components/schemas/CaptionStyleModel/properties/text_style/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaptionStyleModelTextStyle {
     /// `"normal"`
     Normal,
@@ -322,8 +757,11 @@ impl<'de> Deserialize<'de> for CaptionStyleModelTextStyle {
     }
 }
 
+api_runtime::string_enum_conversions!(CaptionStyleModelTextStyle);
+
 /// Schema: `#/components/schemas/CaptionStyleModel/properties/text_weight/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaptionStyleModelTextWeight {
     /// `"normal"`
     Normal,
@@ -374,8 +812,11 @@ impl<'de> Deserialize<'de> for CaptionStyleModelTextWeight {
     }
 }
 
+api_runtime::string_enum_conversions!(CaptionStyleModelTextWeight);
+
 /// Schema: `#/components/schemas/CaptionStyleModel/properties/text_transform/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaptionStyleModelTextTransform {
     /// `"none"`
     None,
@@ -422,8 +863,11 @@ impl<'de> Deserialize<'de> for CaptionStyleModelTextTransform {
     }
 }
 
+api_runtime::string_enum_conversions!(CaptionStyleModelTextTransform);
+
 /// Schema: `#/components/schemas/CaptionStyleModel/properties/text_blend_mode/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaptionStyleModelTextBlendMode {
     /// `"normal"`
     Normal,
@@ -473,3 +917,5 @@ impl<'de> Deserialize<'de> for CaptionStyleModelTextBlendMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CaptionStyleModelTextBlendMode);

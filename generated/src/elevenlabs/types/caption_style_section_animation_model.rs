@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleSectionAnimationModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CaptionStyleSectionAnimationModel {
     pub enter_type: CaptionStyleSectionAnimationModelEnterType,
     pub exit_type: CaptionStyleSectionAnimationModelExitType,
@@ -55,12 +56,12 @@ impl CaptionStyleSectionAnimationModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        enter_type: CaptionStyleSectionAnimationModelEnterType,
-        exit_type: CaptionStyleSectionAnimationModelExitType,
+        enter_type: impl Into<CaptionStyleSectionAnimationModelEnterType>,
+        exit_type: impl Into<CaptionStyleSectionAnimationModelExitType>,
     ) -> Self {
         Self {
-            enter_type,
-            exit_type,
+            enter_type: enter_type.into(),
+            exit_type: exit_type.into(),
         }
     }
 }
@@ -69,6 +70,7 @@ impl CaptionStyleSectionAnimationModel {
 ///
 /// Schema: `#/components/schemas/CaptionStyleSectionAnimationModel/properties/enter_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaptionStyleSectionAnimationModelEnterType {
     /// `"none"`
     None,
@@ -143,10 +145,13 @@ impl<'de> Deserialize<'de> for CaptionStyleSectionAnimationModelEnterType {
     }
 }
 
+api_runtime::string_enum_conversions!(CaptionStyleSectionAnimationModelEnterType);
+
 /// Exit Type
 ///
 /// Schema: `#/components/schemas/CaptionStyleSectionAnimationModel/properties/exit_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaptionStyleSectionAnimationModelExitType {
     /// `"none"`
     None,
@@ -220,3 +225,5 @@ impl<'de> Deserialize<'de> for CaptionStyleSectionAnimationModelExitType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CaptionStyleSectionAnimationModelExitType);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleTemplateModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CaptionStyleTemplateModel {
     pub key: String,
     pub label: String,
@@ -66,5 +67,11 @@ impl CaptionStyleTemplateModel {
             label: label.into(),
             requires_high_fps: None,
         }
+    }
+
+    /// Sets `requires_high_fps`.
+    pub fn requires_high_fps(mut self, value: impl Into<bool>) -> Self {
+        self.requires_high_fps = Some(value.into());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleVerticalPlacementModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CaptionStyleVerticalPlacementModel {
     pub align: CaptionStyleVerticalPlacementModelAlign,
     pub translate_pct: f64,
@@ -54,10 +55,13 @@ impl<'de> Deserialize<'de> for CaptionStyleVerticalPlacementModel {
 impl CaptionStyleVerticalPlacementModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(align: CaptionStyleVerticalPlacementModelAlign, translate_pct: f64) -> Self {
+    pub fn new(
+        align: impl Into<CaptionStyleVerticalPlacementModelAlign>,
+        translate_pct: impl Into<f64>,
+    ) -> Self {
         Self {
-            align,
-            translate_pct,
+            align: align.into(),
+            translate_pct: translate_pct.into(),
         }
     }
 }
@@ -66,6 +70,7 @@ impl CaptionStyleVerticalPlacementModel {
 ///
 /// Schema: `#/components/schemas/CaptionStyleVerticalPlacementModel/properties/align`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaptionStyleVerticalPlacementModelAlign {
     /// `"top"`
     Top,
@@ -115,3 +120,5 @@ impl<'de> Deserialize<'de> for CaptionStyleVerticalPlacementModelAlign {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CaptionStyleVerticalPlacementModelAlign);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleWordAnimationModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CaptionStyleWordAnimationModel {
     pub enter_type: CaptionStyleWordAnimationModelEnterType,
     pub exit_type: CaptionStyleWordAnimationModelExitType,
@@ -55,12 +56,12 @@ impl CaptionStyleWordAnimationModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        enter_type: CaptionStyleWordAnimationModelEnterType,
-        exit_type: CaptionStyleWordAnimationModelExitType,
+        enter_type: impl Into<CaptionStyleWordAnimationModelEnterType>,
+        exit_type: impl Into<CaptionStyleWordAnimationModelExitType>,
     ) -> Self {
         Self {
-            enter_type,
-            exit_type,
+            enter_type: enter_type.into(),
+            exit_type: exit_type.into(),
         }
     }
 }
@@ -69,6 +70,7 @@ impl CaptionStyleWordAnimationModel {
 ///
 /// Schema: `#/components/schemas/CaptionStyleWordAnimationModel/properties/enter_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaptionStyleWordAnimationModelEnterType {
     /// `"none"`
     None,
@@ -143,10 +145,13 @@ impl<'de> Deserialize<'de> for CaptionStyleWordAnimationModelEnterType {
     }
 }
 
+api_runtime::string_enum_conversions!(CaptionStyleWordAnimationModelEnterType);
+
 /// Exit Type
 ///
 /// Schema: `#/components/schemas/CaptionStyleWordAnimationModel/properties/exit_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CaptionStyleWordAnimationModelExitType {
     /// `"none"`
     None,
@@ -220,3 +225,5 @@ impl<'de> Deserialize<'de> for CaptionStyleWordAnimationModelExitType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CaptionStyleWordAnimationModelExitType);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ChapterContentBlockExtendableNodeResponseModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ChapterContentBlockExtendableNodeResponseModel {
     pub type_: consts::Other,
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterContentBlockInputModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChapterContentBlockInputModel {
     pub sub_type: Nullable<ChapterContentBlockInputModelSubType>,
     pub nodes: Vec<ChapterContentParagraphTtsNodeInputModel>,
@@ -61,17 +62,44 @@ impl<'de> Deserialize<'de> for ChapterContentBlockInputModel {
 impl ChapterContentBlockInputModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(nodes: Vec<ChapterContentParagraphTtsNodeInputModel>) -> Self {
+    pub fn new(nodes: impl IntoIterator<Item = ChapterContentParagraphTtsNodeInputModel>) -> Self {
         Self {
             sub_type: Nullable::Absent,
-            nodes,
+            nodes: nodes.into_iter().collect(),
             block_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `sub_type`.
+    pub fn sub_type(mut self, value: impl Into<ChapterContentBlockInputModelSubType>) -> Self {
+        self.sub_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `sub_type` to an explicit `null`.
+    #[inline]
+    pub fn sub_type_null(mut self) -> Self {
+        self.sub_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `block_id`.
+    pub fn block_id(mut self, value: impl Into<String>) -> Self {
+        self.block_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `block_id` to an explicit `null`.
+    #[inline]
+    pub fn block_id_null(mut self) -> Self {
+        self.block_id = Nullable::Null;
+        self
     }
 }
 
 /// Schema: `#/components/schemas/ChapterContentBlockInputModel/properties/sub_type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChapterContentBlockInputModelSubType {
     /// `"p"`
     P,
@@ -125,3 +153,5 @@ impl<'de> Deserialize<'de> for ChapterContentBlockInputModelSubType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ChapterContentBlockInputModelSubType);

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ChapterContentBlockResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChapterContentBlockResponseModel {
     pub block_id: String,
     pub nodes: Vec<ChapterContentBlockResponseModelNodesItem>,
@@ -60,11 +61,11 @@ impl ChapterContentBlockResponseModel {
     #[inline]
     pub fn new(
         block_id: impl Into<String>,
-        nodes: Vec<ChapterContentBlockResponseModelNodesItem>,
+        nodes: impl IntoIterator<Item = ChapterContentBlockResponseModelNodesItem>,
     ) -> Self {
         Self {
             block_id: block_id.into(),
-            nodes,
+            nodes: nodes.into_iter().collect(),
         }
     }
 }
@@ -72,6 +73,7 @@ impl ChapterContentBlockResponseModel {
 /// Schema: `#/components/schemas/ChapterContentBlockResponseModel/properties/nodes/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ChapterContentBlockResponseModelNodesItem {
     ChapterContentBlockTtsNodeResponseModel(ChapterContentBlockTtsNodeResponseModel),
     ChapterContentBlockExtendableNodeResponseModel(ChapterContentBlockExtendableNodeResponseModel),
@@ -89,3 +91,9 @@ impl<'de> Deserialize<'de> for ChapterContentBlockResponseModelNodesItem {
             .ok_or_else(|| no_match("ChapterContentBlockResponseModelNodesItem"))
     }
 }
+
+api_runtime::union_conversions!(
+    ChapterContentBlockResponseModelNodesItem,
+    ChapterContentBlockTtsNodeResponseModel(ChapterContentBlockTtsNodeResponseModel),
+    ChapterContentBlockExtendableNodeResponseModel(ChapterContentBlockExtendableNodeResponseModel)
+);

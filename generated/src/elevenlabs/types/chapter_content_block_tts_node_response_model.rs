@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterContentBlockTtsNodeResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChapterContentBlockTtsNodeResponseModel {
     pub type_: consts::TtsNode,
     pub project_voice_ref_id: String,

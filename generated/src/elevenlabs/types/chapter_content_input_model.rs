@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterContentInputModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChapterContentInputModel {
     pub blocks: Vec<ChapterContentBlockInputModel>,
 }
@@ -46,7 +47,9 @@ impl<'de> Deserialize<'de> for ChapterContentInputModel {
 impl ChapterContentInputModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(blocks: Vec<ChapterContentBlockInputModel>) -> Self {
-        Self { blocks }
+    pub fn new(blocks: impl IntoIterator<Item = ChapterContentBlockInputModel>) -> Self {
+        Self {
+            blocks: blocks.into_iter().collect(),
+        }
     }
 }

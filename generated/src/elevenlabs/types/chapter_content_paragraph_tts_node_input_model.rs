@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterContentParagraphTtsNodeInputModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChapterContentParagraphTtsNodeInputModel {
     pub type_: consts::TtsNode,
     pub text: String,

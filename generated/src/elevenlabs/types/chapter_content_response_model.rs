@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterContentResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChapterContentResponseModel {
     pub blocks: Vec<ChapterContentBlockResponseModel>,
 }
@@ -46,7 +47,9 @@ impl<'de> Deserialize<'de> for ChapterContentResponseModel {
 impl ChapterContentResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(blocks: Vec<ChapterContentBlockResponseModel>) -> Self {
-        Self { blocks }
+    pub fn new(blocks: impl IntoIterator<Item = ChapterContentBlockResponseModel>) -> Self {
+        Self {
+            blocks: blocks.into_iter().collect(),
+        }
     }
 }

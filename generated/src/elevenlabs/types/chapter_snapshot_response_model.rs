@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterSnapshotResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChapterSnapshotResponseModel {
     /// The ID of the chapter snapshot.
     pub chapter_snapshot_id: String,
@@ -97,14 +98,14 @@ impl ChapterSnapshotResponseModel {
         chapter_snapshot_id: impl Into<String>,
         project_id: impl Into<String>,
         chapter_id: impl Into<String>,
-        created_at_unix: i64,
+        created_at_unix: impl Into<i64>,
         name: impl Into<String>,
     ) -> Self {
         Self {
             chapter_snapshot_id: chapter_snapshot_id.into(),
             project_id: project_id.into(),
             chapter_id: chapter_id.into(),
-            created_at_unix,
+            created_at_unix: created_at_unix.into(),
             name: name.into(),
         }
     }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterSnapshotsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChapterSnapshotsResponseModel {
     /// List of chapter snapshots.
     pub snapshots: Vec<ChapterSnapshotResponseModel>,
@@ -49,7 +50,9 @@ impl<'de> Deserialize<'de> for ChapterSnapshotsResponseModel {
 impl ChapterSnapshotsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(snapshots: Vec<ChapterSnapshotResponseModel>) -> Self {
-        Self { snapshots }
+    pub fn new(snapshots: impl IntoIterator<Item = ChapterSnapshotResponseModel>) -> Self {
+        Self {
+            snapshots: snapshots.into_iter().collect(),
+        }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterStatisticsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChapterStatisticsResponseModel {
     /// The number of unconverted characters.
     pub characters_unconverted: i64,
@@ -102,18 +103,47 @@ impl ChapterStatisticsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        characters_unconverted: i64,
-        characters_converted: i64,
-        paragraphs_converted: i64,
-        paragraphs_unconverted: i64,
+        characters_unconverted: impl Into<i64>,
+        characters_converted: impl Into<i64>,
+        paragraphs_converted: impl Into<i64>,
+        paragraphs_unconverted: impl Into<i64>,
     ) -> Self {
         Self {
-            characters_unconverted,
-            characters_converted,
-            paragraphs_converted,
-            paragraphs_unconverted,
+            characters_unconverted: characters_unconverted.into(),
+            characters_converted: characters_converted.into(),
+            paragraphs_converted: paragraphs_converted.into(),
+            paragraphs_unconverted: paragraphs_unconverted.into(),
             credits_needed_to_convert: Nullable::Absent,
             voice_statistics: Nullable::Absent,
         }
+    }
+
+    /// Sets `credits_needed_to_convert`.
+    pub fn credits_needed_to_convert(mut self, value: impl Into<i64>) -> Self {
+        self.credits_needed_to_convert = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `credits_needed_to_convert` to an explicit `null`.
+    #[inline]
+    pub fn credits_needed_to_convert_null(mut self) -> Self {
+        self.credits_needed_to_convert = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_statistics`.
+    pub fn voice_statistics(
+        mut self,
+        value: impl IntoIterator<Item = VoiceStatisticsResponseModel>,
+    ) -> Self {
+        self.voice_statistics = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `voice_statistics` to an explicit `null`.
+    #[inline]
+    pub fn voice_statistics_null(mut self) -> Self {
+        self.voice_statistics = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterWithContentResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChapterWithContentResponseModel {
     /// The ID of the chapter.
     pub chapter_id: String,
@@ -136,24 +137,115 @@ impl ChapterWithContentResponseModel {
     pub fn new(
         chapter_id: impl Into<String>,
         name: impl Into<String>,
-        can_be_downloaded: bool,
-        state: ChapterWithContentResponseModelState,
-        content: ChapterContentResponseModel,
+        can_be_downloaded: impl Into<bool>,
+        state: impl Into<ChapterWithContentResponseModelState>,
+        content: impl Into<ChapterContentResponseModel>,
     ) -> Self {
         Self {
             chapter_id: chapter_id.into(),
             name: name.into(),
             last_conversion_date_unix: Nullable::Absent,
             conversion_progress: Nullable::Absent,
-            can_be_downloaded,
-            state,
+            can_be_downloaded: can_be_downloaded.into(),
+            state: state.into(),
             has_video: Nullable::Absent,
             has_visual_content: Nullable::Absent,
             voice_ids: Nullable::Absent,
             statistics: Nullable::Absent,
             last_conversion_error: Nullable::Absent,
-            content,
+            content: content.into(),
         }
+    }
+
+    /// Sets `last_conversion_date_unix`.
+    pub fn last_conversion_date_unix(mut self, value: impl Into<i64>) -> Self {
+        self.last_conversion_date_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `last_conversion_date_unix` to an explicit `null`.
+    #[inline]
+    pub fn last_conversion_date_unix_null(mut self) -> Self {
+        self.last_conversion_date_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `conversion_progress`.
+    pub fn conversion_progress(mut self, value: impl Into<f64>) -> Self {
+        self.conversion_progress = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversion_progress` to an explicit `null`.
+    #[inline]
+    pub fn conversion_progress_null(mut self) -> Self {
+        self.conversion_progress = Nullable::Null;
+        self
+    }
+
+    /// Sets `has_video`.
+    pub fn has_video(mut self, value: impl Into<bool>) -> Self {
+        self.has_video = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `has_video` to an explicit `null`.
+    #[inline]
+    pub fn has_video_null(mut self) -> Self {
+        self.has_video = Nullable::Null;
+        self
+    }
+
+    /// Sets `has_visual_content`.
+    pub fn has_visual_content(mut self, value: impl Into<bool>) -> Self {
+        self.has_visual_content = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `has_visual_content` to an explicit `null`.
+    #[inline]
+    pub fn has_visual_content_null(mut self) -> Self {
+        self.has_visual_content = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_ids`.
+    pub fn voice_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.voice_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `voice_ids` to an explicit `null`.
+    #[inline]
+    pub fn voice_ids_null(mut self) -> Self {
+        self.voice_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `statistics`.
+    pub fn statistics(mut self, value: impl Into<ChapterStatisticsResponseModel>) -> Self {
+        self.statistics = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `statistics` to an explicit `null`.
+    #[inline]
+    pub fn statistics_null(mut self) -> Self {
+        self.statistics = Nullable::Null;
+        self
+    }
+
+    /// Sets `last_conversion_error`.
+    pub fn last_conversion_error(mut self, value: impl Into<String>) -> Self {
+        self.last_conversion_error = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `last_conversion_error` to an explicit `null`.
+    #[inline]
+    pub fn last_conversion_error_null(mut self) -> Self {
+        self.last_conversion_error = Nullable::Null;
+        self
     }
 }
 
@@ -161,6 +253,7 @@ impl ChapterWithContentResponseModel {
 ///
 /// Schema: `#/components/schemas/ChapterWithContentResponseModel/properties/state`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChapterWithContentResponseModelState {
     /// `"default"`
     Default,
@@ -206,3 +299,5 @@ impl<'de> Deserialize<'de> for ChapterWithContentResponseModelState {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ChapterWithContentResponseModelState);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CharacterAge`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CharacterAge {
     /// `"young"`
     Young,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for CharacterAge {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CharacterAge);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CharacterAlignmentResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CharacterAlignmentResponseModel {
     pub characters: Vec<String>,
     pub character_start_times_seconds: Vec<f64>,
@@ -79,14 +80,14 @@ impl CharacterAlignmentResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        characters: Vec<String>,
-        character_start_times_seconds: Vec<f64>,
-        character_end_times_seconds: Vec<f64>,
+        characters: impl IntoIterator<Item = impl Into<String>>,
+        character_start_times_seconds: impl IntoIterator<Item = f64>,
+        character_end_times_seconds: impl IntoIterator<Item = f64>,
     ) -> Self {
         Self {
-            characters,
-            character_start_times_seconds,
-            character_end_times_seconds,
+            characters: characters.into_iter().map(Into::into).collect(),
+            character_start_times_seconds: character_start_times_seconds.into_iter().collect(),
+            character_end_times_seconds: character_end_times_seconds.into_iter().collect(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CharacterGender`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CharacterGender {
     /// `"male"`
     Male,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for CharacterGender {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CharacterGender);

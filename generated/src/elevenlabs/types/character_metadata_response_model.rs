@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CharacterMetadataResponseModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CharacterMetadataResponseModel {
     pub description: Nullable<String>,
     pub sample_message: Nullable<String>,
@@ -77,5 +78,98 @@ impl<'de> Deserialize<'de> for CharacterMetadataResponseModel {
             accent: accent_.unwrap_or_default(),
             role: role_.unwrap_or_default(),
         })
+    }
+}
+
+impl CharacterMetadataResponseModel {
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `sample_message`.
+    pub fn sample_message(mut self, value: impl Into<String>) -> Self {
+        self.sample_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `sample_message` to an explicit `null`.
+    #[inline]
+    pub fn sample_message_null(mut self) -> Self {
+        self.sample_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_creation_prompt_suggestion`.
+    pub fn voice_creation_prompt_suggestion(mut self, value: impl Into<String>) -> Self {
+        self.voice_creation_prompt_suggestion = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_creation_prompt_suggestion` to an explicit `null`.
+    #[inline]
+    pub fn voice_creation_prompt_suggestion_null(mut self) -> Self {
+        self.voice_creation_prompt_suggestion = Nullable::Null;
+        self
+    }
+
+    /// Sets `gender`.
+    pub fn gender(mut self, value: impl Into<CharacterGender>) -> Self {
+        self.gender = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `gender` to an explicit `null`.
+    #[inline]
+    pub fn gender_null(mut self) -> Self {
+        self.gender = Nullable::Null;
+        self
+    }
+
+    /// Sets `age`.
+    pub fn age(mut self, value: impl Into<CharacterAge>) -> Self {
+        self.age = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `age` to an explicit `null`.
+    #[inline]
+    pub fn age_null(mut self) -> Self {
+        self.age = Nullable::Null;
+        self
+    }
+
+    /// Sets `accent`.
+    pub fn accent(mut self, value: impl Into<String>) -> Self {
+        self.accent = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `accent` to an explicit `null`.
+    #[inline]
+    pub fn accent_null(mut self) -> Self {
+        self.accent = Nullable::Null;
+        self
+    }
+
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Into<CharacterRole>) -> Self {
+        self.role = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `role` to an explicit `null`.
+    #[inline]
+    pub fn role_null(mut self) -> Self {
+        self.role = Nullable::Null;
+        self
     }
 }

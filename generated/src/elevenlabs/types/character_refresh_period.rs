@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CharacterRefreshPeriod`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CharacterRefreshPeriod {
     /// `"monthly_period"`
     MonthlyPeriod,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for CharacterRefreshPeriod {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CharacterRefreshPeriod);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CharacterResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CharacterResponseModel {
     pub character_id: String,
     pub name: String,
@@ -69,13 +70,22 @@ impl CharacterResponseModel {
     pub fn new(
         character_id: impl Into<String>,
         name: impl Into<String>,
-        metadata: Option<CharacterMetadataResponseModel>,
+        metadata: impl Into<Option<CharacterMetadataResponseModel>>,
     ) -> Self {
         Self {
             character_id: character_id.into(),
             name: name.into(),
-            metadata,
+            metadata: metadata.into(),
             recommended_voice_ids: None,
         }
+    }
+
+    /// Sets `recommended_voice_ids`.
+    pub fn recommended_voice_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.recommended_voice_ids = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CharacterRole`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CharacterRole {
     /// `"narrator"`
     Narrator,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for CharacterRole {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CharacterRole);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChatSourceMedium`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChatSourceMedium {
     /// `"audio"`
     Audio,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for ChatSourceMedium {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ChatSourceMedium);

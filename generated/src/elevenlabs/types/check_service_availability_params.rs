@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CheckServiceAvailabilityParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CheckServiceAvailabilityParams {
     /// Defaults to `"check_service_availability"`.
     pub smb_tool_type: consts::CheckServiceAvailability,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ClientEvent`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClientEvent {
     /// `"conversation_initiation_metadata"`
     ConversationInitiationMetadata,
@@ -146,3 +147,5 @@ impl<'de> Deserialize<'de> for ClientEvent {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ClientEvent);

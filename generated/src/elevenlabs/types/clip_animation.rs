@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ClipAnimation`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ClipAnimation {
     /// Defaults to `"none"`.
     pub enter_effect: Option<ClipAnimationEnterEffect>,
@@ -62,12 +63,39 @@ impl<'de> Deserialize<'de> for ClipAnimation {
     }
 }
 
+impl ClipAnimation {
+    /// Sets `enter_effect`.
+    pub fn enter_effect(mut self, value: impl Into<ClipAnimationEnterEffect>) -> Self {
+        self.enter_effect = Some(value.into());
+        self
+    }
+
+    /// Sets `enter_duration_ms`.
+    pub fn enter_duration_ms(mut self, value: impl Into<i64>) -> Self {
+        self.enter_duration_ms = Some(value.into());
+        self
+    }
+
+    /// Sets `exit_effect`.
+    pub fn exit_effect(mut self, value: impl Into<ClipAnimationExitEffect>) -> Self {
+        self.exit_effect = Some(value.into());
+        self
+    }
+
+    /// Sets `exit_duration_ms`.
+    pub fn exit_duration_ms(mut self, value: impl Into<i64>) -> Self {
+        self.exit_duration_ms = Some(value.into());
+        self
+    }
+}
+
 /// Enter Effect
 ///
 /// Defaults to `"none"`.
 ///
 /// Schema: `#/components/schemas/ClipAnimation/properties/enter_effect`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClipAnimationEnterEffect {
     /// `"none"`
     None,
@@ -162,12 +190,15 @@ impl<'de> Deserialize<'de> for ClipAnimationEnterEffect {
     }
 }
 
+api_runtime::string_enum_conversions!(ClipAnimationEnterEffect);
+
 /// Exit Effect
 ///
 /// Defaults to `"none"`.
 ///
 /// Schema: `#/components/schemas/ClipAnimation/properties/exit_effect`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ClipAnimationExitEffect {
     /// `"none"`
     None,
@@ -261,3 +292,5 @@ impl<'de> Deserialize<'de> for ClipAnimationExitEffect {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ClipAnimationExitEffect);

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ColumnFilter`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ColumnFilter {
     pub column: String,
     pub operation: ColumnFilterOperation,
@@ -64,13 +65,13 @@ impl ColumnFilter {
     #[inline]
     pub fn new(
         column: impl Into<String>,
-        operation: ColumnFilterOperation,
-        values: Vec<Option<ColumnFilterValuesItem>>,
+        operation: impl Into<ColumnFilterOperation>,
+        values: impl IntoIterator<Item = Option<ColumnFilterValuesItem>>,
     ) -> Self {
         Self {
             column: column.into(),
-            operation,
-            values,
+            operation: operation.into(),
+            values: values.into_iter().collect(),
         }
     }
 }
@@ -79,6 +80,7 @@ impl ColumnFilter {
 ///
 /// Schema: `#/components/schemas/ColumnFilter/properties/operation`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ColumnFilterOperation {
     /// `"in"`
     In,
@@ -149,9 +151,12 @@ impl<'de> Deserialize<'de> for ColumnFilterOperation {
     }
 }
 
+api_runtime::string_enum_conversions!(ColumnFilterOperation);
+
 /// Schema: `#/components/schemas/ColumnFilter/properties/values/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ColumnFilterValuesItem {
     String(String),
     Integer(i64),
@@ -174,3 +179,14 @@ impl<'de> Deserialize<'de> for ColumnFilterValuesItem {
         first_fit(&value, &members).ok_or_else(|| no_match("ColumnFilterValuesItem"))
     }
 }
+
+api_runtime::union_conversions!(
+    ColumnFilterValuesItem,
+    String(String),
+    Integer(i64),
+    Number(f64),
+    DateTime(Timestamp),
+    Boolean(bool)
+);
+
+api_runtime::union_str_conversion!(ColumnFilterValuesItem, String);

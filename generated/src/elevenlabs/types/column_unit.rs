@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ColumnUnit`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ColumnUnit {
     /// `"ms"`
     Ms,
@@ -90,3 +91,5 @@ impl<'de> Deserialize<'de> for ColumnUnit {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ColumnUnit);

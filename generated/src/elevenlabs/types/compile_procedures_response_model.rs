@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CompileProceduresResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CompileProceduresResponseModel {
     /// Generated workflow from compilation
     pub workflow: AgentWorkflowResponseModel,
@@ -49,7 +50,9 @@ impl<'de> Deserialize<'de> for CompileProceduresResponseModel {
 impl CompileProceduresResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(workflow: AgentWorkflowResponseModel) -> Self {
-        Self { workflow }
+    pub fn new(workflow: impl Into<AgentWorkflowResponseModel>) -> Self {
+        Self {
+            workflow: workflow.into(),
+        }
     }
 }

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/CompileProceduresValidationErrorResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CompileProceduresValidationErrorResponseModel {
     /// Validation errors keyed by procedure ID.
     pub errors: BTreeMap<String, Vec<ProcedureValidationError>>,
@@ -48,7 +49,11 @@ impl<'de> Deserialize<'de> for CompileProceduresValidationErrorResponseModel {
 impl CompileProceduresValidationErrorResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(errors: BTreeMap<String, Vec<ProcedureValidationError>>) -> Self {
-        Self { errors }
+    pub fn new(
+        errors: impl IntoIterator<Item = (impl Into<String>, Vec<ProcedureValidationError>)>,
+    ) -> Self {
+        Self {
+            errors: errors.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        }
     }
 }

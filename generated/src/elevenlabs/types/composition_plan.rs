@@ -13,6 +13,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/CompositionPlan`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CompositionPlan {
     /// The chunks that make up the generation.
     pub chunks: Vec<CompositionPlanChunksItem>,
@@ -50,14 +51,17 @@ impl<'de> Deserialize<'de> for CompositionPlan {
 impl CompositionPlan {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(chunks: Vec<CompositionPlanChunksItem>) -> Self {
-        Self { chunks }
+    pub fn new(chunks: impl IntoIterator<Item = CompositionPlanChunksItem>) -> Self {
+        Self {
+            chunks: chunks.into_iter().collect(),
+        }
     }
 }
 
 /// Schema: `#/components/schemas/CompositionPlan/properties/chunks/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CompositionPlanChunksItem {
     GenerationChunkInput(GenerationChunkInput),
     AudioRefChunk(AudioRefChunk),
@@ -74,3 +78,9 @@ impl<'de> Deserialize<'de> for CompositionPlanChunksItem {
         first_fit(&value, &members).ok_or_else(|| no_match("CompositionPlanChunksItem"))
     }
 }
+
+api_runtime::union_conversions!(
+    CompositionPlanChunksItem,
+    GenerationChunkInput(GenerationChunkInput),
+    AudioRefChunk(AudioRefChunk)
+);

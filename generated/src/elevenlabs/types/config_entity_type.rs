@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConfigEntityType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConfigEntityType {
     /// `"name"`
     Name,
@@ -303,3 +304,5 @@ impl<'de> Deserialize<'de> for ConfigEntityType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ConfigEntityType);

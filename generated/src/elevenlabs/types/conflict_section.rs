@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConflictSection`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConflictSection {
     /// `"conversation_config"`
     ConversationConfig,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for ConflictSection {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ConflictSection);

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ConstantSchemaOverride`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConstantSchemaOverride {
     /// Defaults to `"constant"`.
     pub source: consts::Constant,
@@ -55,10 +56,10 @@ impl<'de> Deserialize<'de> for ConstantSchemaOverride {
 impl ConstantSchemaOverride {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(constant_value: Option<ConstantSchemaOverrideConstantValue>) -> Self {
+    pub fn new(constant_value: impl Into<Option<ConstantSchemaOverrideConstantValue>>) -> Self {
         Self {
             source: Default::default(),
-            constant_value,
+            constant_value: constant_value.into(),
         }
     }
 }
@@ -68,6 +69,7 @@ impl ConstantSchemaOverride {
 /// Schema: `#/components/schemas/ConstantSchemaOverride/properties/constant_value`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConstantSchemaOverrideConstantValue {
     String(String),
     Integer(i64),
@@ -92,3 +94,15 @@ impl<'de> Deserialize<'de> for ConstantSchemaOverrideConstantValue {
         first_fit(&value, &members).ok_or_else(|| no_match("ConstantSchemaOverrideConstantValue"))
     }
 }
+
+api_runtime::union_conversions!(
+    ConstantSchemaOverrideConstantValue,
+    String(String),
+    Integer(i64),
+    Number(f64),
+    Boolean(bool),
+    JsonList(Vec<Value>),
+    Json(Value)
+);
+
+api_runtime::union_str_conversion!(ConstantSchemaOverrideConstantValue, String);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ContentConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContentConfig {
     pub sexual: Option<ContentThresholdGuardrail>,
     pub violence: Option<ContentThresholdGuardrail>,
@@ -74,5 +75,52 @@ impl<'de> Deserialize<'de> for ContentConfig {
             religion_or_politics: religion_or_politics_.unwrap_or_default(),
             medical_and_legal_information: medical_and_legal_information_.unwrap_or_default(),
         })
+    }
+}
+
+impl ContentConfig {
+    /// Sets `sexual`.
+    pub fn sexual(mut self, value: impl Into<ContentThresholdGuardrail>) -> Self {
+        self.sexual = Some(value.into());
+        self
+    }
+
+    /// Sets `violence`.
+    pub fn violence(mut self, value: impl Into<ContentThresholdGuardrail>) -> Self {
+        self.violence = Some(value.into());
+        self
+    }
+
+    /// Sets `harassment`.
+    pub fn harassment(mut self, value: impl Into<ContentThresholdGuardrail>) -> Self {
+        self.harassment = Some(value.into());
+        self
+    }
+
+    /// Sets `self_harm`.
+    pub fn self_harm(mut self, value: impl Into<ContentThresholdGuardrail>) -> Self {
+        self.self_harm = Some(value.into());
+        self
+    }
+
+    /// Sets `profanity`.
+    pub fn profanity(mut self, value: impl Into<ContentThresholdGuardrail>) -> Self {
+        self.profanity = Some(value.into());
+        self
+    }
+
+    /// Sets `religion_or_politics`.
+    pub fn religion_or_politics(mut self, value: impl Into<ContentThresholdGuardrail>) -> Self {
+        self.religion_or_politics = Some(value.into());
+        self
+    }
+
+    /// Sets `medical_and_legal_information`.
+    pub fn medical_and_legal_information(
+        mut self,
+        value: impl Into<ContentThresholdGuardrail>,
+    ) -> Self {
+        self.medical_and_legal_information = Some(value.into());
+        self
     }
 }

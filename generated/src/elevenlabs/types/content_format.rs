@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ContentFormat`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentFormat {
     /// `"html"`
     Html,
@@ -61,3 +62,5 @@ impl<'de> Deserialize<'de> for ContentFormat {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ContentFormat);

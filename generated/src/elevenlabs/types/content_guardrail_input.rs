@@ -13,6 +13,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/ContentGuardrail-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContentGuardrailInput {
     /// Defaults to `"streaming"`.
     pub execution_mode: Option<GuardrailExecutionMode>,
@@ -58,11 +59,32 @@ impl<'de> Deserialize<'de> for ContentGuardrailInput {
     }
 }
 
+impl ContentGuardrailInput {
+    /// Sets `execution_mode`.
+    pub fn execution_mode(mut self, value: impl Into<GuardrailExecutionMode>) -> Self {
+        self.execution_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<ContentConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+
+    /// Sets `trigger_action`.
+    pub fn trigger_action(mut self, value: impl Into<ContentGuardrailInputTriggerAction>) -> Self {
+        self.trigger_action = Some(value.into());
+        self
+    }
+}
+
 /// Trigger Action
 ///
 /// Schema: `#/components/schemas/ContentGuardrail-Input/properties/trigger_action`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContentGuardrailInputTriggerAction {
     EndCallTriggerAction(EndCallTriggerAction),
     RetryTriggerAction(RetryTriggerAction),
@@ -81,3 +103,9 @@ impl<'de> Deserialize<'de> for ContentGuardrailInputTriggerAction {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    ContentGuardrailInputTriggerAction,
+    EndCallTriggerAction(EndCallTriggerAction),
+    RetryTriggerAction(RetryTriggerAction)
+);

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ContentThresholdGuardrail`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ContentThresholdGuardrail {
     /// Defaults to `false`.
     pub is_enabled: Option<bool>,
@@ -51,6 +52,20 @@ impl<'de> Deserialize<'de> for ContentThresholdGuardrail {
     }
 }
 
+impl ContentThresholdGuardrail {
+    /// Sets `is_enabled`.
+    pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.is_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `threshold`.
+    pub fn threshold(mut self, value: impl Into<ContentThresholdGuardrailThreshold>) -> Self {
+        self.threshold = Some(value.into());
+        self
+    }
+}
+
 /// Threshold
 ///
 /// Defaults to `0.3`.
@@ -58,6 +73,7 @@ impl<'de> Deserialize<'de> for ContentThresholdGuardrail {
 /// Schema: `#/components/schemas/ContentThresholdGuardrail/properties/threshold`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContentThresholdGuardrailThreshold {
     Number(f64),
     Variant1(ContentThresholdGuardrailThresholdVariant1),
@@ -75,8 +91,15 @@ impl<'de> Deserialize<'de> for ContentThresholdGuardrailThreshold {
     }
 }
 
+api_runtime::union_conversions!(
+    ContentThresholdGuardrailThreshold,
+    Number(f64),
+    Variant1(ContentThresholdGuardrailThresholdVariant1)
+);
+
 /// Schema: `#/components/schemas/ContentThresholdGuardrail/properties/threshold/anyOf/1`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContentThresholdGuardrailThresholdVariant1 {
     /// `"low"`
     Low,
@@ -126,3 +149,5 @@ impl<'de> Deserialize<'de> for ContentThresholdGuardrailThresholdVariant1 {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ContentThresholdGuardrailThresholdVariant1);

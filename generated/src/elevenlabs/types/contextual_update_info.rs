@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ContextualUpdateInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ContextualUpdateInfo {
     /// Client-supplied identifier grouping related contextual updates.
     pub context_id: String,
@@ -63,5 +64,11 @@ impl ContextualUpdateInfo {
             context_id: context_id.into(),
             is_superseded: None,
         }
+    }
+
+    /// Sets `is_superseded`.
+    pub fn is_superseded(mut self, value: impl Into<bool>) -> Self {
+        self.is_superseded = Some(value.into());
+        self
     }
 }

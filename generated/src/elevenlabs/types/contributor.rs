@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Contributor`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Contributor {
     pub name: String,
     pub role: String,
@@ -72,5 +73,31 @@ impl Contributor {
             bio: Nullable::Absent,
             profile_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `bio`.
+    pub fn bio(mut self, value: impl Into<String>) -> Self {
+        self.bio = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `bio` to an explicit `null`.
+    #[inline]
+    pub fn bio_null(mut self) -> Self {
+        self.bio = Nullable::Null;
+        self
+    }
+
+    /// Sets `profile_id`.
+    pub fn profile_id(mut self, value: impl Into<String>) -> Self {
+        self.profile_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `profile_id` to an explicit `null`.
+    #[inline]
+    pub fn profile_id_null(mut self) -> Self {
+        self.profile_id = Nullable::Null;
+        self
     }
 }

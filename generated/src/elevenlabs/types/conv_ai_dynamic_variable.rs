@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConvAIDynamicVariable`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConvAiDynamicVariable {
     pub variable_name: String,
 }

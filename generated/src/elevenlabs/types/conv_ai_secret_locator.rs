@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConvAISecretLocator`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConvAiSecretLocator {
     pub secret_id: String,
 }

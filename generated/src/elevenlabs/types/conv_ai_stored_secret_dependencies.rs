@@ -16,6 +16,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ConvAIStoredSecretDependencies`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConvAiStoredSecretDependencies {
     pub tools: Vec<ConvAiStoredSecretDependenciesToolsItem>,
     /// Whether there are more tool dependents beyond the returned preview
@@ -101,26 +102,63 @@ impl ConvAiStoredSecretDependencies {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        tools: Vec<ConvAiStoredSecretDependenciesToolsItem>,
-        agents: Vec<ConvAiStoredSecretDependenciesAgentsItem>,
-        others: Vec<SecretDependencyType>,
+        tools: impl IntoIterator<Item = ConvAiStoredSecretDependenciesToolsItem>,
+        agents: impl IntoIterator<Item = ConvAiStoredSecretDependenciesAgentsItem>,
+        others: impl IntoIterator<Item = SecretDependencyType>,
     ) -> Self {
         Self {
-            tools,
+            tools: tools.into_iter().collect(),
             tools_has_more: None,
-            agents,
+            agents: agents.into_iter().collect(),
             agents_has_more: None,
             phone_numbers: None,
             phone_numbers_has_more: None,
             mcp_servers: None,
-            others,
+            others: others.into_iter().collect(),
         }
+    }
+
+    /// Sets `tools_has_more`.
+    pub fn tools_has_more(mut self, value: impl Into<bool>) -> Self {
+        self.tools_has_more = Some(value.into());
+        self
+    }
+
+    /// Sets `agents_has_more`.
+    pub fn agents_has_more(mut self, value: impl Into<bool>) -> Self {
+        self.agents_has_more = Some(value.into());
+        self
+    }
+
+    /// Sets `phone_numbers`.
+    pub fn phone_numbers(
+        mut self,
+        value: impl IntoIterator<Item = DependentPhoneNumberIdentifier>,
+    ) -> Self {
+        self.phone_numbers = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `phone_numbers_has_more`.
+    pub fn phone_numbers_has_more(mut self, value: impl Into<bool>) -> Self {
+        self.phone_numbers_has_more = Some(value.into());
+        self
+    }
+
+    /// Sets `mcp_servers`.
+    pub fn mcp_servers(
+        mut self,
+        value: impl IntoIterator<Item = ConvAiStoredSecretDependenciesMcpServersItem>,
+    ) -> Self {
+        self.mcp_servers = Some(value.into_iter().collect());
+        self
     }
 }
 
 /// Schema: `#/components/schemas/ConvAIStoredSecretDependencies/properties/tools/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConvAiStoredSecretDependenciesToolsItem {
     DependentAvailableToolIdentifier(DependentAvailableToolIdentifier),
     DependentUnknownToolIdentifier(DependentUnknownToolIdentifier),
@@ -144,9 +182,16 @@ impl<'de> Deserialize<'de> for ConvAiStoredSecretDependenciesToolsItem {
     }
 }
 
+api_runtime::union_conversions!(
+    ConvAiStoredSecretDependenciesToolsItem,
+    DependentAvailableToolIdentifier(DependentAvailableToolIdentifier),
+    DependentUnknownToolIdentifier(DependentUnknownToolIdentifier)
+);
+
 /// Schema: `#/components/schemas/ConvAIStoredSecretDependencies/properties/agents/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConvAiStoredSecretDependenciesAgentsItem {
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier),
@@ -170,9 +215,16 @@ impl<'de> Deserialize<'de> for ConvAiStoredSecretDependenciesAgentsItem {
     }
 }
 
+api_runtime::union_conversions!(
+    ConvAiStoredSecretDependenciesAgentsItem,
+    DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
+    DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier)
+);
+
 /// Schema: `#/components/schemas/ConvAIStoredSecretDependencies/properties/mcp_servers/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConvAiStoredSecretDependenciesMcpServersItem {
     DependentAvailableMcpServerIdentifier(DependentAvailableMcpServerIdentifier),
     DependentUnknownMcpServerIdentifier(DependentUnknownMcpServerIdentifier),
@@ -195,3 +247,9 @@ impl<'de> Deserialize<'de> for ConvAiStoredSecretDependenciesMcpServersItem {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    ConvAiStoredSecretDependenciesMcpServersItem,
+    DependentAvailableMcpServerIdentifier(DependentAvailableMcpServerIdentifier),
+    DependentUnknownMcpServerIdentifier(DependentUnknownMcpServerIdentifier)
+);

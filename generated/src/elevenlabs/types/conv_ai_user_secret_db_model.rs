@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConvAIUserSecretDBModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConvAiUserSecretDbModel {
     pub name: String,
     pub encrypted_value: String,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConvAIWebhooks`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConvAiWebhooks {
     pub post_call_webhook_id: Nullable<String>,
     /// List of event types to send via webhook. Options: transcript, audio, call_initiation_failure, unredacted_transcript, unredacted_audio.
@@ -63,5 +64,45 @@ impl<'de> Deserialize<'de> for ConvAiWebhooks {
             transcript_format: transcript_format_.unwrap_or_default(),
             send_audio: send_audio_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConvAiWebhooks {
+    /// Sets `post_call_webhook_id`.
+    pub fn post_call_webhook_id(mut self, value: impl Into<String>) -> Self {
+        self.post_call_webhook_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `post_call_webhook_id` to an explicit `null`.
+    #[inline]
+    pub fn post_call_webhook_id_null(mut self) -> Self {
+        self.post_call_webhook_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `events`.
+    pub fn events(mut self, value: impl IntoIterator<Item = WebhookEventType>) -> Self {
+        self.events = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `transcript_format`.
+    pub fn transcript_format(mut self, value: impl Into<WebhookTranscriptFormat>) -> Self {
+        self.transcript_format = Some(value.into());
+        self
+    }
+
+    /// Sets `send_audio`.
+    pub fn send_audio(mut self, value: impl Into<bool>) -> Self {
+        self.send_audio = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `send_audio` to an explicit `null`.
+    #[inline]
+    pub fn send_audio_null(mut self) -> Self {
+        self.send_audio = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConvAIWorkspaceStoredSecretConfig`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConvAiWorkspaceStoredSecretConfig {
     pub type_: consts::Stored,
     pub secret_id: String,
@@ -68,13 +69,13 @@ impl ConvAiWorkspaceStoredSecretConfig {
     pub fn new(
         secret_id: impl Into<String>,
         name: impl Into<String>,
-        used_by: ConvAiStoredSecretDependencies,
+        used_by: impl Into<ConvAiStoredSecretDependencies>,
     ) -> Self {
         Self {
             type_: Default::default(),
             secret_id: secret_id.into(),
             name: name.into(),
-            used_by,
+            used_by: used_by.into(),
         }
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationASRUsageModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationAsrUsageModel {
     pub asr_model: Nullable<String>,
     /// Defaults to `0`.
@@ -61,5 +62,32 @@ impl<'de> Deserialize<'de> for ConversationAsrUsageModel {
             total_transcription_calls: total_transcription_calls_.unwrap_or_default(),
             total_audio_input_seconds: total_audio_input_seconds_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationAsrUsageModel {
+    /// Sets `asr_model`.
+    pub fn asr_model(mut self, value: impl Into<String>) -> Self {
+        self.asr_model = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `asr_model` to an explicit `null`.
+    #[inline]
+    pub fn asr_model_null(mut self) -> Self {
+        self.asr_model = Nullable::Null;
+        self
+    }
+
+    /// Sets `total_transcription_calls`.
+    pub fn total_transcription_calls(mut self, value: impl Into<i64>) -> Self {
+        self.total_transcription_calls = Some(value.into());
+        self
+    }
+
+    /// Sets `total_audio_input_seconds`.
+    pub fn total_audio_input_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.total_audio_input_seconds = Some(value.into());
+        self
     }
 }

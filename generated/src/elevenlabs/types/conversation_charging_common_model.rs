@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationChargingCommonModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationChargingCommonModel {
     /// Defaults to `false`.
     pub dev_discount: Option<bool>,
@@ -122,5 +123,160 @@ impl<'de> Deserialize<'de> for ConversationChargingCommonModel {
             asr_usage: asr_usage_.unwrap_or_default(),
             analysis: analysis_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationChargingCommonModel {
+    /// Sets `dev_discount`.
+    pub fn dev_discount(mut self, value: impl Into<bool>) -> Self {
+        self.dev_discount = Some(value.into());
+        self
+    }
+
+    /// Sets `is_burst`.
+    pub fn is_burst(mut self, value: impl Into<bool>) -> Self {
+        self.is_burst = Some(value.into());
+        self
+    }
+
+    /// Sets `tier`.
+    pub fn tier(mut self, value: impl Into<String>) -> Self {
+        self.tier = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tier` to an explicit `null`.
+    #[inline]
+    pub fn tier_null(mut self) -> Self {
+        self.tier = Nullable::Null;
+        self
+    }
+
+    /// Sets `llm_usage`.
+    pub fn llm_usage(mut self, value: impl Into<LlmCategoryUsage>) -> Self {
+        self.llm_usage = Some(value.into());
+        self
+    }
+
+    /// Sets `llm_price`.
+    pub fn llm_price(mut self, value: impl Into<f64>) -> Self {
+        self.llm_price = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `llm_price` to an explicit `null`.
+    #[inline]
+    pub fn llm_price_null(mut self) -> Self {
+        self.llm_price = Nullable::Null;
+        self
+    }
+
+    /// Sets `llm_charge`.
+    pub fn llm_charge(mut self, value: impl Into<i64>) -> Self {
+        self.llm_charge = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `llm_charge` to an explicit `null`.
+    #[inline]
+    pub fn llm_charge_null(mut self) -> Self {
+        self.llm_charge = Nullable::Null;
+        self
+    }
+
+    /// Sets `call_charge`.
+    pub fn call_charge(mut self, value: impl Into<i64>) -> Self {
+        self.call_charge = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `call_charge` to an explicit `null`.
+    #[inline]
+    pub fn call_charge_null(mut self) -> Self {
+        self.call_charge = Nullable::Null;
+        self
+    }
+
+    /// Sets `platform_charge`.
+    pub fn platform_charge(mut self, value: impl Into<i64>) -> Self {
+        self.platform_charge = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `platform_charge` to an explicit `null`.
+    #[inline]
+    pub fn platform_charge_null(mut self) -> Self {
+        self.platform_charge = Nullable::Null;
+        self
+    }
+
+    /// Sets `platform_usage`.
+    pub fn platform_usage(mut self, value: impl Into<PlatformUsage>) -> Self {
+        self.platform_usage = Some(value.into());
+        self
+    }
+
+    /// Sets `platform_price`.
+    pub fn platform_price(mut self, value: impl Into<f64>) -> Self {
+        self.platform_price = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `platform_price` to an explicit `null`.
+    #[inline]
+    pub fn platform_price_null(mut self) -> Self {
+        self.platform_price = Nullable::Null;
+        self
+    }
+
+    /// Sets `free_minutes_consumed`.
+    pub fn free_minutes_consumed(mut self, value: impl Into<f64>) -> Self {
+        self.free_minutes_consumed = Some(value.into());
+        self
+    }
+
+    /// Sets `free_llm_dollars_consumed`.
+    pub fn free_llm_dollars_consumed(mut self, value: impl Into<f64>) -> Self {
+        self.free_llm_dollars_consumed = Some(value.into());
+        self
+    }
+
+    /// Sets `tts_usage`.
+    pub fn tts_usage(mut self, value: impl Into<ConversationTtsUsageModel>) -> Self {
+        self.tts_usage = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tts_usage` to an explicit `null`.
+    #[inline]
+    pub fn tts_usage_null(mut self) -> Self {
+        self.tts_usage = Nullable::Null;
+        self
+    }
+
+    /// Sets `asr_usage`.
+    pub fn asr_usage(mut self, value: impl Into<ConversationAsrUsageModel>) -> Self {
+        self.asr_usage = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `asr_usage` to an explicit `null`.
+    #[inline]
+    pub fn asr_usage_null(mut self) -> Self {
+        self.asr_usage = Nullable::Null;
+        self
+    }
+
+    /// Sets `analysis`.
+    pub fn analysis(mut self, value: impl Into<AnalysisCharging>) -> Self {
+        self.analysis = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `analysis` to an explicit `null`.
+    #[inline]
+    pub fn analysis_null(mut self) -> Self {
+        self.analysis = Nullable::Null;
+        self
     }
 }

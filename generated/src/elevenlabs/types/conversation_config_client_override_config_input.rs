@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationConfigClientOverrideConfig-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationConfigClientOverrideConfigInput {
     /// Configures overrides for nested fields.
     pub asr: Option<AsrConversationalConfigOverrideConfig>,
@@ -72,5 +73,37 @@ impl<'de> Deserialize<'de> for ConversationConfigClientOverrideConfigInput {
             conversation: conversation_.unwrap_or_default(),
             agent: agent_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationConfigClientOverrideConfigInput {
+    /// Sets `asr`.
+    pub fn asr(mut self, value: impl Into<AsrConversationalConfigOverrideConfig>) -> Self {
+        self.asr = Some(value.into());
+        self
+    }
+
+    /// Sets `turn`.
+    pub fn turn(mut self, value: impl Into<TurnConfigOverrideConfig>) -> Self {
+        self.turn = Some(value.into());
+        self
+    }
+
+    /// Sets `tts`.
+    pub fn tts(mut self, value: impl Into<TtsConversationalConfigOverrideConfig>) -> Self {
+        self.tts = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation`.
+    pub fn conversation(mut self, value: impl Into<ConversationConfigOverrideConfig>) -> Self {
+        self.conversation = Some(value.into());
+        self
+    }
+
+    /// Sets `agent`.
+    pub fn agent(mut self, value: impl Into<AgentConfigOverrideConfig>) -> Self {
+        self.agent = Some(value.into());
+        self
     }
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationConfigClientOverride-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationConfigClientOverrideInput {
     /// Configuration for conversational transcription
     pub asr: Nullable<AsrConversationalConfigOverride>,
@@ -72,5 +73,72 @@ impl<'de> Deserialize<'de> for ConversationConfigClientOverrideInput {
             conversation: conversation_.unwrap_or_default(),
             agent: agent_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationConfigClientOverrideInput {
+    /// Sets `asr`.
+    pub fn asr(mut self, value: impl Into<AsrConversationalConfigOverride>) -> Self {
+        self.asr = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `asr` to an explicit `null`.
+    #[inline]
+    pub fn asr_null(mut self) -> Self {
+        self.asr = Nullable::Null;
+        self
+    }
+
+    /// Sets `turn`.
+    pub fn turn(mut self, value: impl Into<TurnConfigOverride>) -> Self {
+        self.turn = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `turn` to an explicit `null`.
+    #[inline]
+    pub fn turn_null(mut self) -> Self {
+        self.turn = Nullable::Null;
+        self
+    }
+
+    /// Sets `tts`.
+    pub fn tts(mut self, value: impl Into<TtsConversationalConfigOverride>) -> Self {
+        self.tts = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tts` to an explicit `null`.
+    #[inline]
+    pub fn tts_null(mut self) -> Self {
+        self.tts = Nullable::Null;
+        self
+    }
+
+    /// Sets `conversation`.
+    pub fn conversation(mut self, value: impl Into<ConversationConfigOverride>) -> Self {
+        self.conversation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation` to an explicit `null`.
+    #[inline]
+    pub fn conversation_null(mut self) -> Self {
+        self.conversation = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent`.
+    pub fn agent(mut self, value: impl Into<AgentConfigOverrideInput>) -> Self {
+        self.agent = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent` to an explicit `null`.
+    #[inline]
+    pub fn agent_null(mut self) -> Self {
+        self.agent = Nullable::Null;
+        self
     }
 }

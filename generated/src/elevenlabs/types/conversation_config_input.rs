@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationConfig-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationConfigInput {
     /// If enabled audio will not be processed and only text will be used, use to avoid audio pricing.
     ///
@@ -94,5 +95,55 @@ impl<'de> Deserialize<'de> for ConversationConfigInput {
             background_sound: background_sound_.unwrap_or_default(),
             source_attribution: source_attribution_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationConfigInput {
+    /// Sets `text_only`.
+    pub fn text_only(mut self, value: impl Into<bool>) -> Self {
+        self.text_only = Some(value.into());
+        self
+    }
+
+    /// Sets `max_duration_seconds`.
+    pub fn max_duration_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.max_duration_seconds = Some(value.into());
+        self
+    }
+
+    /// Sets `client_events`.
+    pub fn client_events(mut self, value: impl IntoIterator<Item = ClientEvent>) -> Self {
+        self.client_events = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `file_input`.
+    pub fn file_input(mut self, value: impl Into<FileInputConfig>) -> Self {
+        self.file_input = Some(value.into());
+        self
+    }
+
+    /// Sets `monitoring_enabled`.
+    pub fn monitoring_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.monitoring_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `monitoring_events`.
+    pub fn monitoring_events(mut self, value: impl IntoIterator<Item = ClientEvent>) -> Self {
+        self.monitoring_events = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `background_sound`.
+    pub fn background_sound(mut self, value: impl Into<BackgroundSoundConfig>) -> Self {
+        self.background_sound = Some(value.into());
+        self
+    }
+
+    /// Sets `source_attribution`.
+    pub fn source_attribution(mut self, value: impl Into<bool>) -> Self {
+        self.source_attribution = Some(value.into());
+        self
     }
 }

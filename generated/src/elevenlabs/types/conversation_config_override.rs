@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationConfigOverride`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationConfigOverride {
     /// If enabled audio will not be processed and only text will be used, use to avoid audio pricing.
     pub text_only: Nullable<bool>,
@@ -48,5 +49,33 @@ impl<'de> Deserialize<'de> for ConversationConfigOverride {
             text_only: text_only_.unwrap_or_default(),
             max_duration_seconds: max_duration_seconds_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationConfigOverride {
+    /// Sets `text_only`.
+    pub fn text_only(mut self, value: impl Into<bool>) -> Self {
+        self.text_only = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_only` to an explicit `null`.
+    #[inline]
+    pub fn text_only_null(mut self) -> Self {
+        self.text_only = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_duration_seconds`.
+    pub fn max_duration_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.max_duration_seconds = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_duration_seconds` to an explicit `null`.
+    #[inline]
+    pub fn max_duration_seconds_null(mut self) -> Self {
+        self.max_duration_seconds = Nullable::Null;
+        self
     }
 }

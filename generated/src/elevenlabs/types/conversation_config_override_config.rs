@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationConfigOverrideConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationConfigOverrideConfig {
     /// Whether to allow overriding the text_only field.
     ///
@@ -51,5 +52,19 @@ impl<'de> Deserialize<'de> for ConversationConfigOverrideConfig {
             text_only: text_only_.unwrap_or_default(),
             max_duration_seconds: max_duration_seconds_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationConfigOverrideConfig {
+    /// Sets `text_only`.
+    pub fn text_only(mut self, value: impl Into<bool>) -> Self {
+        self.text_only = Some(value.into());
+        self
+    }
+
+    /// Sets `max_duration_seconds`.
+    pub fn max_duration_seconds(mut self, value: impl Into<bool>) -> Self {
+        self.max_duration_seconds = Some(value.into());
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationConfigWorkflowOverride-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationConfigWorkflowOverrideInput {
     /// If enabled audio will not be processed and only text will be used, use to avoid audio pricing.
     pub text_only: Nullable<bool>,
@@ -87,5 +88,114 @@ impl<'de> Deserialize<'de> for ConversationConfigWorkflowOverrideInput {
             background_sound: background_sound_.unwrap_or_default(),
             source_attribution: source_attribution_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationConfigWorkflowOverrideInput {
+    /// Sets `text_only`.
+    pub fn text_only(mut self, value: impl Into<bool>) -> Self {
+        self.text_only = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_only` to an explicit `null`.
+    #[inline]
+    pub fn text_only_null(mut self) -> Self {
+        self.text_only = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_duration_seconds`.
+    pub fn max_duration_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.max_duration_seconds = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_duration_seconds` to an explicit `null`.
+    #[inline]
+    pub fn max_duration_seconds_null(mut self) -> Self {
+        self.max_duration_seconds = Nullable::Null;
+        self
+    }
+
+    /// Sets `client_events`.
+    pub fn client_events(mut self, value: impl IntoIterator<Item = ClientEvent>) -> Self {
+        self.client_events = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `client_events` to an explicit `null`.
+    #[inline]
+    pub fn client_events_null(mut self) -> Self {
+        self.client_events = Nullable::Null;
+        self
+    }
+
+    /// Sets `file_input`.
+    pub fn file_input(mut self, value: impl Into<FileInputConfigWorkflowOverride>) -> Self {
+        self.file_input = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `file_input` to an explicit `null`.
+    #[inline]
+    pub fn file_input_null(mut self) -> Self {
+        self.file_input = Nullable::Null;
+        self
+    }
+
+    /// Sets `monitoring_enabled`.
+    pub fn monitoring_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.monitoring_enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `monitoring_enabled` to an explicit `null`.
+    #[inline]
+    pub fn monitoring_enabled_null(mut self) -> Self {
+        self.monitoring_enabled = Nullable::Null;
+        self
+    }
+
+    /// Sets `monitoring_events`.
+    pub fn monitoring_events(mut self, value: impl IntoIterator<Item = ClientEvent>) -> Self {
+        self.monitoring_events = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `monitoring_events` to an explicit `null`.
+    #[inline]
+    pub fn monitoring_events_null(mut self) -> Self {
+        self.monitoring_events = Nullable::Null;
+        self
+    }
+
+    /// Sets `background_sound`.
+    pub fn background_sound(
+        mut self,
+        value: impl Into<BackgroundSoundConfigWorkflowOverride>,
+    ) -> Self {
+        self.background_sound = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `background_sound` to an explicit `null`.
+    #[inline]
+    pub fn background_sound_null(mut self) -> Self {
+        self.background_sound = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_attribution`.
+    pub fn source_attribution(mut self, value: impl Into<bool>) -> Self {
+        self.source_attribution = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_attribution` to an explicit `null`.
+    #[inline]
+    pub fn source_attribution_null(mut self) -> Self {
+        self.source_attribution = Nullable::Null;
+        self
     }
 }

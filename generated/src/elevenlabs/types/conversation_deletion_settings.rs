@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationDeletionSettings`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationDeletionSettings {
     pub deletion_time_unix_secs: Nullable<i64>,
     pub deleted_logs_at_time_unix_secs: Nullable<i64>,
@@ -90,5 +91,71 @@ impl<'de> Deserialize<'de> for ConversationDeletionSettings {
             delete_transcript_and_pii: delete_transcript_and_pii_.unwrap_or_default(),
             delete_audio: delete_audio_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationDeletionSettings {
+    /// Sets `deletion_time_unix_secs`.
+    pub fn deletion_time_unix_secs(mut self, value: impl Into<i64>) -> Self {
+        self.deletion_time_unix_secs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `deletion_time_unix_secs` to an explicit `null`.
+    #[inline]
+    pub fn deletion_time_unix_secs_null(mut self) -> Self {
+        self.deletion_time_unix_secs = Nullable::Null;
+        self
+    }
+
+    /// Sets `deleted_logs_at_time_unix_secs`.
+    pub fn deleted_logs_at_time_unix_secs(mut self, value: impl Into<i64>) -> Self {
+        self.deleted_logs_at_time_unix_secs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `deleted_logs_at_time_unix_secs` to an explicit `null`.
+    #[inline]
+    pub fn deleted_logs_at_time_unix_secs_null(mut self) -> Self {
+        self.deleted_logs_at_time_unix_secs = Nullable::Null;
+        self
+    }
+
+    /// Sets `deleted_audio_at_time_unix_secs`.
+    pub fn deleted_audio_at_time_unix_secs(mut self, value: impl Into<i64>) -> Self {
+        self.deleted_audio_at_time_unix_secs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `deleted_audio_at_time_unix_secs` to an explicit `null`.
+    #[inline]
+    pub fn deleted_audio_at_time_unix_secs_null(mut self) -> Self {
+        self.deleted_audio_at_time_unix_secs = Nullable::Null;
+        self
+    }
+
+    /// Sets `deleted_transcript_at_time_unix_secs`.
+    pub fn deleted_transcript_at_time_unix_secs(mut self, value: impl Into<i64>) -> Self {
+        self.deleted_transcript_at_time_unix_secs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `deleted_transcript_at_time_unix_secs` to an explicit `null`.
+    #[inline]
+    pub fn deleted_transcript_at_time_unix_secs_null(mut self) -> Self {
+        self.deleted_transcript_at_time_unix_secs = Nullable::Null;
+        self
+    }
+
+    /// Sets `delete_transcript_and_pii`.
+    pub fn delete_transcript_and_pii(mut self, value: impl Into<bool>) -> Self {
+        self.delete_transcript_and_pii = Some(value.into());
+        self
+    }
+
+    /// Sets `delete_audio`.
+    pub fn delete_audio(mut self, value: impl Into<bool>) -> Self {
+        self.delete_audio = Some(value.into());
+        self
     }
 }

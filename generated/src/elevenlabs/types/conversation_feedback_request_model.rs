@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationFeedbackRequestModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationFeedbackRequestModel {
     /// Either 'like' or 'dislike' to indicate the feedback for the conversation.
     pub feedback: Nullable<UserFeedbackScore>,
@@ -41,5 +42,20 @@ impl<'de> Deserialize<'de> for ConversationFeedbackRequestModel {
         Ok(Self {
             feedback: feedback_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationFeedbackRequestModel {
+    /// Sets `feedback`.
+    pub fn feedback(mut self, value: impl Into<UserFeedbackScore>) -> Self {
+        self.feedback = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `feedback` to an explicit `null`.
+    #[inline]
+    pub fn feedback_null(mut self) -> Self {
+        self.feedback = Nullable::Null;
+        self
     }
 }

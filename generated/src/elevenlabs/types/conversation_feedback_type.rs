@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationFeedbackType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationFeedbackType {
     /// `"thumbs"`
     Thumbs,
@@ -54,3 +55,5 @@ impl<'de> Deserialize<'de> for ConversationFeedbackType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ConversationFeedbackType);

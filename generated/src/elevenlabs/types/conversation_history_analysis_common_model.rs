@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationHistoryAnalysisCommonModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryAnalysisCommonModel {
     pub evaluation_criteria_results:
         Option<BTreeMap<String, ConversationHistoryEvaluationCriteriaResultCommonModel>>,
@@ -114,7 +115,7 @@ impl ConversationHistoryAnalysisCommonModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        call_successful: EvaluationSuccessResult,
+        call_successful: impl Into<EvaluationSuccessResult>,
         transcript_summary: impl Into<String>,
     ) -> Self {
         Self {
@@ -122,11 +123,86 @@ impl ConversationHistoryAnalysisCommonModel {
             data_collection_results: None,
             evaluation_criteria_results_list: None,
             data_collection_results_list: None,
-            call_successful,
+            call_successful: call_successful.into(),
             call_success_score: Nullable::Absent,
             transcript_summary: transcript_summary.into(),
             call_summary_title: Nullable::Absent,
             scoped: None,
         }
+    }
+
+    /// Sets `evaluation_criteria_results`.
+    pub fn evaluation_criteria_results(
+        mut self,
+        value: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                ConversationHistoryEvaluationCriteriaResultCommonModel,
+            ),
+        >,
+    ) -> Self {
+        self.evaluation_criteria_results =
+            Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `data_collection_results`.
+    pub fn data_collection_results(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, DataCollectionResultCommonModel)>,
+    ) -> Self {
+        self.data_collection_results =
+            Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `evaluation_criteria_results_list`.
+    pub fn evaluation_criteria_results_list(
+        mut self,
+        value: impl IntoIterator<Item = ConversationHistoryEvaluationCriteriaResultCommonModel>,
+    ) -> Self {
+        self.evaluation_criteria_results_list = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `data_collection_results_list`.
+    pub fn data_collection_results_list(
+        mut self,
+        value: impl IntoIterator<Item = DataCollectionResultCommonModel>,
+    ) -> Self {
+        self.data_collection_results_list = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `call_success_score`.
+    pub fn call_success_score(mut self, value: impl Into<f64>) -> Self {
+        self.call_success_score = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `call_success_score` to an explicit `null`.
+    #[inline]
+    pub fn call_success_score_null(mut self) -> Self {
+        self.call_success_score = Nullable::Null;
+        self
+    }
+
+    /// Sets `call_summary_title`.
+    pub fn call_summary_title(mut self, value: impl Into<String>) -> Self {
+        self.call_summary_title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `call_summary_title` to an explicit `null`.
+    #[inline]
+    pub fn call_summary_title_null(mut self) -> Self {
+        self.call_summary_title = Nullable::Null;
+        self
+    }
+
+    /// Sets `scoped`.
+    pub fn scoped(mut self, value: impl IntoIterator<Item = ScopedAnalysisResult>) -> Self {
+        self.scoped = Some(value.into_iter().collect());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryElevenAssistantCommonModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationHistoryElevenAssistantCommonModel {
     /// Defaults to `false`.
     pub is_eleven_assistant: Option<bool>,
@@ -42,5 +43,13 @@ impl<'de> Deserialize<'de> for ConversationHistoryElevenAssistantCommonModel {
         Ok(Self {
             is_eleven_assistant: is_eleven_assistant_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationHistoryElevenAssistantCommonModel {
+    /// Sets `is_eleven_assistant`.
+    pub fn is_eleven_assistant(mut self, value: impl Into<bool>) -> Self {
+        self.is_eleven_assistant = Some(value.into());
+        self
     }
 }

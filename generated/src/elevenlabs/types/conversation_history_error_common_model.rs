@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryErrorCommonModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryErrorCommonModel {
     pub code: i64,
     pub reason: Nullable<String>,
@@ -55,10 +56,23 @@ impl<'de> Deserialize<'de> for ConversationHistoryErrorCommonModel {
 impl ConversationHistoryErrorCommonModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(code: i64) -> Self {
+    pub fn new(code: impl Into<i64>) -> Self {
         Self {
-            code,
+            code: code.into(),
             reason: Nullable::Absent,
         }
+    }
+
+    /// Sets `reason`.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reason` to an explicit `null`.
+    #[inline]
+    pub fn reason_null(mut self) -> Self {
+        self.reason = Nullable::Null;
+        self
     }
 }

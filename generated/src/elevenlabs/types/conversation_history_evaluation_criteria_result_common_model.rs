@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryEvaluationCriteriaResultCommonModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryEvaluationCriteriaResultCommonModel {
     pub criteria_id: String,
     pub result: EvaluationSuccessResult,
@@ -80,16 +81,55 @@ impl ConversationHistoryEvaluationCriteriaResultCommonModel {
     #[inline]
     pub fn new(
         criteria_id: impl Into<String>,
-        result: EvaluationSuccessResult,
+        result: impl Into<EvaluationSuccessResult>,
         rationale: impl Into<String>,
     ) -> Self {
         Self {
             criteria_id: criteria_id.into(),
-            result,
+            result: result.into(),
             rationale: rationale.into(),
             scoring_mode: Nullable::Absent,
             score: Nullable::Absent,
             max_score: Nullable::Absent,
         }
+    }
+
+    /// Sets `scoring_mode`.
+    pub fn scoring_mode(mut self, value: impl Into<CriteriaScoringMode>) -> Self {
+        self.scoring_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `scoring_mode` to an explicit `null`.
+    #[inline]
+    pub fn scoring_mode_null(mut self) -> Self {
+        self.scoring_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `score`.
+    pub fn score(mut self, value: impl Into<i64>) -> Self {
+        self.score = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `score` to an explicit `null`.
+    #[inline]
+    pub fn score_null(mut self) -> Self {
+        self.score = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_score`.
+    pub fn max_score(mut self, value: impl Into<i64>) -> Self {
+        self.max_score = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_score` to an explicit `null`.
+    #[inline]
+    pub fn max_score_null(mut self) -> Self {
+        self.max_score = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryExotelPhoneCallModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryExotelPhoneCallModel {
     pub direction: TelephonyDirection,
     pub phone_number_id: String,
@@ -104,7 +105,7 @@ impl ConversationHistoryExotelPhoneCallModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        direction: TelephonyDirection,
+        direction: impl Into<TelephonyDirection>,
         phone_number_id: impl Into<String>,
         agent_number: impl Into<String>,
         external_number: impl Into<String>,
@@ -112,7 +113,7 @@ impl ConversationHistoryExotelPhoneCallModel {
         call_sid: impl Into<String>,
     ) -> Self {
         Self {
-            direction,
+            direction: direction.into(),
             phone_number_id: phone_number_id.into(),
             agent_number: agent_number.into(),
             external_number: external_number.into(),

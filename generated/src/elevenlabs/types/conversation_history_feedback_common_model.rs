@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryFeedbackCommonModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationHistoryFeedbackCommonModel {
     pub type_: Nullable<ConversationFeedbackType>,
     pub overall_score: Nullable<UserFeedbackScore>,
@@ -69,5 +70,71 @@ impl<'de> Deserialize<'de> for ConversationHistoryFeedbackCommonModel {
             rating: rating_.unwrap_or_default(),
             comment: comment_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationHistoryFeedbackCommonModel {
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<ConversationFeedbackType>) -> Self {
+        self.type_ = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `type` to an explicit `null`.
+    #[inline]
+    pub fn type_null(mut self) -> Self {
+        self.type_ = Nullable::Null;
+        self
+    }
+
+    /// Sets `overall_score`.
+    pub fn overall_score(mut self, value: impl Into<UserFeedbackScore>) -> Self {
+        self.overall_score = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `overall_score` to an explicit `null`.
+    #[inline]
+    pub fn overall_score_null(mut self) -> Self {
+        self.overall_score = Nullable::Null;
+        self
+    }
+
+    /// Sets `likes`.
+    pub fn likes(mut self, value: impl Into<i64>) -> Self {
+        self.likes = Some(value.into());
+        self
+    }
+
+    /// Sets `dislikes`.
+    pub fn dislikes(mut self, value: impl Into<i64>) -> Self {
+        self.dislikes = Some(value.into());
+        self
+    }
+
+    /// Sets `rating`.
+    pub fn rating(mut self, value: impl Into<i64>) -> Self {
+        self.rating = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `rating` to an explicit `null`.
+    #[inline]
+    pub fn rating_null(mut self) -> Self {
+        self.rating = Nullable::Null;
+        self
+    }
+
+    /// Sets `comment`.
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `comment` to an explicit `null`.
+    #[inline]
+    pub fn comment_null(mut self) -> Self {
+        self.comment = Nullable::Null;
+        self
     }
 }

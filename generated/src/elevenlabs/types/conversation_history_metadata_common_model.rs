@@ -21,6 +21,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ConversationHistoryMetadataCommonModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryMetadataCommonModel {
     pub start_time_unix_secs: i64,
     pub accepted_time_unix_secs: Nullable<i64>,
@@ -227,11 +228,15 @@ impl<'de> Deserialize<'de> for ConversationHistoryMetadataCommonModel {
 impl ConversationHistoryMetadataCommonModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(start_time_unix_secs: i64, call_duration_secs: i64, cost_fiat: Option<f64>) -> Self {
+    pub fn new(
+        start_time_unix_secs: impl Into<i64>,
+        call_duration_secs: impl Into<i64>,
+        cost_fiat: impl Into<Option<f64>>,
+    ) -> Self {
         Self {
-            start_time_unix_secs,
+            start_time_unix_secs: start_time_unix_secs.into(),
             accepted_time_unix_secs: Nullable::Absent,
-            call_duration_secs,
+            call_duration_secs: call_duration_secs.into(),
             cost: Nullable::Absent,
             deletion_settings: None,
             feedback: None,
@@ -257,14 +262,274 @@ impl ConversationHistoryMetadataCommonModel {
             agent_created_from: None,
             agent_last_updated_from: None,
             voice_rewards: None,
-            cost_fiat,
+            cost_fiat: cost_fiat.into(),
         }
+    }
+
+    /// Sets `accepted_time_unix_secs`.
+    pub fn accepted_time_unix_secs(mut self, value: impl Into<i64>) -> Self {
+        self.accepted_time_unix_secs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `accepted_time_unix_secs` to an explicit `null`.
+    #[inline]
+    pub fn accepted_time_unix_secs_null(mut self) -> Self {
+        self.accepted_time_unix_secs = Nullable::Null;
+        self
+    }
+
+    /// Sets `cost`.
+    pub fn cost(mut self, value: impl Into<i64>) -> Self {
+        self.cost = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `cost` to an explicit `null`.
+    #[inline]
+    pub fn cost_null(mut self) -> Self {
+        self.cost = Nullable::Null;
+        self
+    }
+
+    /// Sets `deletion_settings`.
+    pub fn deletion_settings(mut self, value: impl Into<ConversationDeletionSettings>) -> Self {
+        self.deletion_settings = Some(value.into());
+        self
+    }
+
+    /// Sets `feedback`.
+    pub fn feedback(mut self, value: impl Into<ConversationHistoryFeedbackCommonModel>) -> Self {
+        self.feedback = Some(value.into());
+        self
+    }
+
+    /// Sets `authorization_method`.
+    pub fn authorization_method(mut self, value: impl Into<AuthorizationMethod>) -> Self {
+        self.authorization_method = Some(value.into());
+        self
+    }
+
+    /// Sets `charging`.
+    pub fn charging(mut self, value: impl Into<ConversationChargingCommonModel>) -> Self {
+        self.charging = Some(value.into());
+        self
+    }
+
+    /// Sets `phone_call`.
+    pub fn phone_call(
+        mut self,
+        value: impl Into<ConversationHistoryMetadataCommonModelPhoneCall>,
+    ) -> Self {
+        self.phone_call = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `phone_call` to an explicit `null`.
+    #[inline]
+    pub fn phone_call_null(mut self) -> Self {
+        self.phone_call = Nullable::Null;
+        self
+    }
+
+    /// Sets `batch_call`.
+    pub fn batch_call(mut self, value: impl Into<ConversationHistoryBatchCallModel>) -> Self {
+        self.batch_call = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `batch_call` to an explicit `null`.
+    #[inline]
+    pub fn batch_call_null(mut self) -> Self {
+        self.batch_call = Nullable::Null;
+        self
+    }
+
+    /// Sets `termination_reason`.
+    pub fn termination_reason(mut self, value: impl Into<String>) -> Self {
+        self.termination_reason = Some(value.into());
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<ConversationHistoryErrorCommonModel>) -> Self {
+        self.error = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `error` to an explicit `null`.
+    #[inline]
+    pub fn error_null(mut self) -> Self {
+        self.error = Nullable::Null;
+        self
+    }
+
+    /// Sets `warnings`.
+    pub fn warnings(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.warnings = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `main_language`.
+    pub fn main_language(mut self, value: impl Into<String>) -> Self {
+        self.main_language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `main_language` to an explicit `null`.
+    #[inline]
+    pub fn main_language_null(mut self) -> Self {
+        self.main_language = Nullable::Null;
+        self
+    }
+
+    /// Sets `rag_usage`.
+    pub fn rag_usage(mut self, value: impl Into<ConversationHistoryRagUsageCommonModel>) -> Self {
+        self.rag_usage = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `rag_usage` to an explicit `null`.
+    #[inline]
+    pub fn rag_usage_null(mut self) -> Self {
+        self.rag_usage = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_only`.
+    pub fn text_only(mut self, value: impl Into<bool>) -> Self {
+        self.text_only = Some(value.into());
+        self
+    }
+
+    /// Sets `features_usage`.
+    pub fn features_usage(mut self, value: impl Into<FeaturesUsageCommonModel>) -> Self {
+        self.features_usage = Some(value.into());
+        self
+    }
+
+    /// Sets `eleven_assistant`.
+    pub fn eleven_assistant(
+        mut self,
+        value: impl Into<ConversationHistoryElevenAssistantCommonModel>,
+    ) -> Self {
+        self.eleven_assistant = Some(value.into());
+        self
+    }
+
+    /// Sets `initiator_id`.
+    pub fn initiator_id(mut self, value: impl Into<String>) -> Self {
+        self.initiator_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `initiator_id` to an explicit `null`.
+    #[inline]
+    pub fn initiator_id_null(mut self) -> Self {
+        self.initiator_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `conversation_initiation_source`.
+    pub fn conversation_initiation_source(
+        mut self,
+        value: impl Into<ConversationInitiationSource>,
+    ) -> Self {
+        self.conversation_initiation_source = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_source_version`.
+    pub fn conversation_initiation_source_version(mut self, value: impl Into<String>) -> Self {
+        self.conversation_initiation_source_version = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_source_version` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_source_version_null(mut self) -> Self {
+        self.conversation_initiation_source_version = Nullable::Null;
+        self
+    }
+
+    /// Sets `timezone`.
+    pub fn timezone(mut self, value: impl Into<String>) -> Self {
+        self.timezone = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `timezone` to an explicit `null`.
+    #[inline]
+    pub fn timezone_null(mut self) -> Self {
+        self.timezone = Nullable::Null;
+        self
+    }
+
+    /// Sets `async_metadata`.
+    pub fn async_metadata(mut self, value: impl Into<AsyncConversationMetadata>) -> Self {
+        self.async_metadata = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `async_metadata` to an explicit `null`.
+    #[inline]
+    pub fn async_metadata_null(mut self) -> Self {
+        self.async_metadata = Nullable::Null;
+        self
+    }
+
+    /// Sets `whatsapp`.
+    pub fn whatsapp(mut self, value: impl Into<WhatsAppConversationInfo>) -> Self {
+        self.whatsapp = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `whatsapp` to an explicit `null`.
+    #[inline]
+    pub fn whatsapp_null(mut self) -> Self {
+        self.whatsapp = Nullable::Null;
+        self
+    }
+
+    /// Sets `sms`.
+    pub fn sms(mut self, value: impl Into<SmsConversationInfo>) -> Self {
+        self.sms = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `sms` to an explicit `null`.
+    #[inline]
+    pub fn sms_null(mut self) -> Self {
+        self.sms = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_created_from`.
+    pub fn agent_created_from(mut self, value: impl Into<AgentDefinitionSource>) -> Self {
+        self.agent_created_from = Some(value.into());
+        self
+    }
+
+    /// Sets `agent_last_updated_from`.
+    pub fn agent_last_updated_from(mut self, value: impl Into<AgentDefinitionSource>) -> Self {
+        self.agent_last_updated_from = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_rewards`.
+    pub fn voice_rewards(
+        mut self,
+        value: impl IntoIterator<Item = ConversationVoiceRewardModel>,
+    ) -> Self {
+        self.voice_rewards = Some(value.into_iter().collect());
+        self
     }
 }
 
 /// Schema: `#/components/schemas/ConversationHistoryMetadataCommonModel/properties/phone_call/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationHistoryMetadataCommonModelPhoneCall {
     ConversationHistoryTwilioPhoneCallModel(ConversationHistoryTwilioPhoneCallModel),
     ConversationHistoryExotelPhoneCallModel(ConversationHistoryExotelPhoneCallModel),
@@ -291,3 +556,10 @@ impl<'de> Deserialize<'de> for ConversationHistoryMetadataCommonModelPhoneCall {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    ConversationHistoryMetadataCommonModelPhoneCall,
+    ConversationHistoryTwilioPhoneCallModel(ConversationHistoryTwilioPhoneCallModel),
+    ConversationHistoryExotelPhoneCallModel(ConversationHistoryExotelPhoneCallModel),
+    ConversationHistorySipTrunkingPhoneCallModel(ConversationHistorySipTrunkingPhoneCallModel)
+);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationHistoryMultivoiceMessageModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryMultivoiceMessageModel {
     pub parts: Vec<ConversationHistoryMultivoiceMessagePartModel>,
 }
@@ -48,7 +49,11 @@ impl<'de> Deserialize<'de> for ConversationHistoryMultivoiceMessageModel {
 impl ConversationHistoryMultivoiceMessageModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(parts: Vec<ConversationHistoryMultivoiceMessagePartModel>) -> Self {
-        Self { parts }
+    pub fn new(
+        parts: impl IntoIterator<Item = ConversationHistoryMultivoiceMessagePartModel>,
+    ) -> Self {
+        Self {
+            parts: parts.into_iter().collect(),
+        }
     }
 }

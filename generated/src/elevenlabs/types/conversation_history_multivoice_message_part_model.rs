@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationHistoryMultivoiceMessagePartModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryMultivoiceMessagePartModel {
     pub text: String,
     pub voice_label: Option<String>,
@@ -63,13 +64,13 @@ impl ConversationHistoryMultivoiceMessagePartModel {
     #[inline]
     pub fn new(
         text: impl Into<String>,
-        voice_label: Option<String>,
-        time_in_call_secs: Option<i64>,
+        voice_label: impl Into<Option<String>>,
+        time_in_call_secs: impl Into<Option<i64>>,
     ) -> Self {
         Self {
             text: text.into(),
-            voice_label,
-            time_in_call_secs,
+            voice_label: voice_label.into(),
+            time_in_call_secs: time_in_call_secs.into(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryRagUsageCommonModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryRagUsageCommonModel {
     pub usage_count: i64,
     pub embedding_model: String,
@@ -54,9 +55,9 @@ impl<'de> Deserialize<'de> for ConversationHistoryRagUsageCommonModel {
 impl ConversationHistoryRagUsageCommonModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(usage_count: i64, embedding_model: impl Into<String>) -> Self {
+    pub fn new(usage_count: impl Into<i64>, embedding_model: impl Into<String>) -> Self {
         Self {
-            usage_count,
+            usage_count: usage_count.into(),
             embedding_model: embedding_model.into(),
         }
     }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryRedactionConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationHistoryRedactionConfig {
     /// Whether conversation history redaction is enabled
     ///
@@ -50,5 +51,19 @@ impl<'de> Deserialize<'de> for ConversationHistoryRedactionConfig {
             enabled: enabled_.unwrap_or_default(),
             entities: entities_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationHistoryRedactionConfig {
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `entities`.
+    pub fn entities(mut self, value: impl IntoIterator<Item = ConfigEntityType>) -> Self {
+        self.entities = Some(value.into_iter().collect());
+        self
     }
 }

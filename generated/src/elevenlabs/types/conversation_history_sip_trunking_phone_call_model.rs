@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationHistorySIPTrunkingPhoneCallModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistorySipTrunkingPhoneCallModel {
     pub direction: TelephonyDirection,
     pub phone_number_id: String,
@@ -110,14 +111,14 @@ impl ConversationHistorySipTrunkingPhoneCallModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        direction: TelephonyDirection,
+        direction: impl Into<TelephonyDirection>,
         phone_number_id: impl Into<String>,
         agent_number: impl Into<String>,
         external_number: impl Into<String>,
         call_sid: impl Into<String>,
     ) -> Self {
         Self {
-            direction,
+            direction: direction.into(),
             phone_number_id: phone_number_id.into(),
             agent_number: agent_number.into(),
             external_number: external_number.into(),
@@ -126,5 +127,32 @@ impl ConversationHistorySipTrunkingPhoneCallModel {
             call_sid: call_sid.into(),
             sip_header_dynamic_variables: None,
         }
+    }
+
+    /// Sets `call_id`.
+    pub fn call_id(mut self, value: impl Into<String>) -> Self {
+        self.call_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `call_id` to an explicit `null`.
+    #[inline]
+    pub fn call_id_null(mut self) -> Self {
+        self.call_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `sip_header_dynamic_variables`.
+    pub fn sip_header_dynamic_variables(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.sip_header_dynamic_variables = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModel-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelInput {
     pub request_id: String,
     pub tool_name: String,
@@ -155,16 +156,16 @@ impl ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelInp
         request_id: impl Into<String>,
         tool_name: impl Into<String>,
         result_value: impl Into<String>,
-        is_error: bool,
-        tool_has_been_called: bool,
+        is_error: impl Into<bool>,
+        tool_has_been_called: impl Into<bool>,
     ) -> Self {
         Self {
             request_id: request_id.into(),
             tool_name: tool_name.into(),
             result_value: result_value.into(),
-            is_error,
+            is_error: is_error.into(),
             is_blocked: None,
-            tool_has_been_called,
+            tool_has_been_called: tool_has_been_called.into(),
             tool_latency_secs: None,
             error_type: None,
             raw_error_message: None,
@@ -174,5 +175,56 @@ impl ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelInp
             credential_id: None,
             integration_connection_id: None,
         }
+    }
+
+    /// Sets `is_blocked`.
+    pub fn is_blocked(mut self, value: impl Into<bool>) -> Self {
+        self.is_blocked = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_latency_secs`.
+    pub fn tool_latency_secs(mut self, value: impl Into<f64>) -> Self {
+        self.tool_latency_secs = Some(value.into());
+        self
+    }
+
+    /// Sets `error_type`.
+    pub fn error_type(mut self, value: impl Into<String>) -> Self {
+        self.error_type = Some(value.into());
+        self
+    }
+
+    /// Sets `raw_error_message`.
+    pub fn raw_error_message(mut self, value: impl Into<String>) -> Self {
+        self.raw_error_message = Some(value.into());
+        self
+    }
+
+    /// Sets `dynamic_variable_updates`.
+    pub fn dynamic_variable_updates(
+        mut self,
+        value: impl IntoIterator<Item = DynamicVariableUpdateCommonModel>,
+    ) -> Self {
+        self.dynamic_variable_updates = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `integration_id`.
+    pub fn integration_id(mut self, value: impl Into<String>) -> Self {
+        self.integration_id = Some(value.into());
+        self
+    }
+
+    /// Sets `credential_id`.
+    pub fn credential_id(mut self, value: impl Into<String>) -> Self {
+        self.credential_id = Some(value.into());
+        self
+    }
+
+    /// Sets `integration_connection_id`.
+    pub fn integration_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.integration_connection_id = Some(value.into());
+        self
     }
 }

@@ -23,6 +23,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptCommonModel-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryTranscriptCommonModelInput {
     pub role: ConversationHistoryTranscriptCommonModelInputRole,
     pub agent_metadata: Nullable<AgentMetadata>,
@@ -182,11 +183,11 @@ impl ConversationHistoryTranscriptCommonModelInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        role: ConversationHistoryTranscriptCommonModelInputRole,
-        time_in_call_secs: i64,
+        role: impl Into<ConversationHistoryTranscriptCommonModelInputRole>,
+        time_in_call_secs: impl Into<i64>,
     ) -> Self {
         Self {
-            role,
+            role: role.into(),
             agent_metadata: Nullable::Absent,
             message: Nullable::Absent,
             multivoice_message: Nullable::Absent,
@@ -195,7 +196,7 @@ impl ConversationHistoryTranscriptCommonModelInput {
             feedback: Nullable::Absent,
             llm_override: Nullable::Absent,
             producing_llm: Nullable::Absent,
-            time_in_call_secs,
+            time_in_call_secs: time_in_call_secs.into(),
             conversation_turn_metrics: Nullable::Absent,
             rag_retrieval_info: Nullable::Absent,
             llm_usage: Nullable::Absent,
@@ -211,12 +212,255 @@ impl ConversationHistoryTranscriptCommonModelInput {
             triggered_guardrails: None,
         }
     }
+
+    /// Sets `agent_metadata`.
+    pub fn agent_metadata(mut self, value: impl Into<AgentMetadata>) -> Self {
+        self.agent_metadata = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_metadata` to an explicit `null`.
+    #[inline]
+    pub fn agent_metadata_null(mut self) -> Self {
+        self.agent_metadata = Nullable::Null;
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `message` to an explicit `null`.
+    #[inline]
+    pub fn message_null(mut self) -> Self {
+        self.message = Nullable::Null;
+        self
+    }
+
+    /// Sets `multivoice_message`.
+    pub fn multivoice_message(
+        mut self,
+        value: impl Into<ConversationHistoryMultivoiceMessageModel>,
+    ) -> Self {
+        self.multivoice_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `multivoice_message` to an explicit `null`.
+    #[inline]
+    pub fn multivoice_message_null(mut self) -> Self {
+        self.multivoice_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_calls`.
+    pub fn tool_calls(
+        mut self,
+        value: impl IntoIterator<Item = ConversationHistoryTranscriptToolCallCommonModelInput>,
+    ) -> Self {
+        self.tool_calls = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `tool_results`.
+    pub fn tool_results(
+        mut self,
+        value: impl IntoIterator<Item = ConversationHistoryTranscriptCommonModelInputToolResultsItem>,
+    ) -> Self {
+        self.tool_results = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `feedback`.
+    pub fn feedback(mut self, value: impl Into<UserFeedback>) -> Self {
+        self.feedback = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `feedback` to an explicit `null`.
+    #[inline]
+    pub fn feedback_null(mut self) -> Self {
+        self.feedback = Nullable::Null;
+        self
+    }
+
+    /// Sets `llm_override`.
+    pub fn llm_override(mut self, value: impl Into<String>) -> Self {
+        self.llm_override = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `llm_override` to an explicit `null`.
+    #[inline]
+    pub fn llm_override_null(mut self) -> Self {
+        self.llm_override = Nullable::Null;
+        self
+    }
+
+    /// Sets `producing_llm`.
+    pub fn producing_llm(mut self, value: impl Into<String>) -> Self {
+        self.producing_llm = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `producing_llm` to an explicit `null`.
+    #[inline]
+    pub fn producing_llm_null(mut self) -> Self {
+        self.producing_llm = Nullable::Null;
+        self
+    }
+
+    /// Sets `conversation_turn_metrics`.
+    pub fn conversation_turn_metrics(mut self, value: impl Into<ConversationTurnMetrics>) -> Self {
+        self.conversation_turn_metrics = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_turn_metrics` to an explicit `null`.
+    #[inline]
+    pub fn conversation_turn_metrics_null(mut self) -> Self {
+        self.conversation_turn_metrics = Nullable::Null;
+        self
+    }
+
+    /// Sets `rag_retrieval_info`.
+    pub fn rag_retrieval_info(mut self, value: impl Into<RagRetrievalInfo>) -> Self {
+        self.rag_retrieval_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `rag_retrieval_info` to an explicit `null`.
+    #[inline]
+    pub fn rag_retrieval_info_null(mut self) -> Self {
+        self.rag_retrieval_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `llm_usage`.
+    pub fn llm_usage(mut self, value: impl Into<LlmUsageInput>) -> Self {
+        self.llm_usage = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `llm_usage` to an explicit `null`.
+    #[inline]
+    pub fn llm_usage_null(mut self) -> Self {
+        self.llm_usage = Nullable::Null;
+        self
+    }
+
+    /// Sets `interrupted`.
+    pub fn interrupted(mut self, value: impl Into<bool>) -> Self {
+        self.interrupted = Some(value.into());
+        self
+    }
+
+    /// Sets `ignored_as_backchannel`.
+    pub fn ignored_as_backchannel(mut self, value: impl Into<bool>) -> Self {
+        self.ignored_as_backchannel = Some(value.into());
+        self
+    }
+
+    /// Sets `original_message`.
+    pub fn original_message(mut self, value: impl Into<String>) -> Self {
+        self.original_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `original_message` to an explicit `null`.
+    #[inline]
+    pub fn original_message_null(mut self) -> Self {
+        self.original_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `reasoning`.
+    pub fn reasoning(
+        mut self,
+        value: impl IntoIterator<Item = ConversationReasoningModel>,
+    ) -> Self {
+        self.reasoning = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `source_medium`.
+    pub fn source_medium(mut self, value: impl Into<ChatSourceMedium>) -> Self {
+        self.source_medium = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_medium` to an explicit `null`.
+    #[inline]
+    pub fn source_medium_null(mut self) -> Self {
+        self.source_medium = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_event_id`.
+    pub fn source_event_id(mut self, value: impl Into<i64>) -> Self {
+        self.source_event_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_event_id` to an explicit `null`.
+    #[inline]
+    pub fn source_event_id_null(mut self) -> Self {
+        self.source_event_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `used_static_kb_document_ids`.
+    pub fn used_static_kb_document_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.used_static_kb_document_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `user_identifier`.
+    pub fn user_identifier(mut self, value: impl Into<String>) -> Self {
+        self.user_identifier = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `user_identifier` to an explicit `null`.
+    #[inline]
+    pub fn user_identifier_null(mut self) -> Self {
+        self.user_identifier = Nullable::Null;
+        self
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `id` to an explicit `null`.
+    #[inline]
+    pub fn id_null(mut self) -> Self {
+        self.id = Nullable::Null;
+        self
+    }
+
+    /// Sets `triggered_guardrails`.
+    pub fn triggered_guardrails(
+        mut self,
+        value: impl IntoIterator<Item = TriggeredGuardrailCommonModel>,
+    ) -> Self {
+        self.triggered_guardrails = Some(value.into_iter().collect());
+        self
+    }
 }
 
 /// Role
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptCommonModel-Input/properties/role`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationHistoryTranscriptCommonModelInputRole {
     /// `"user"`
     User,
@@ -263,9 +507,12 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelInputRole
     }
 }
 
+api_runtime::string_enum_conversions!(ConversationHistoryTranscriptCommonModelInputRole);
+
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptCommonModel-Input/properties/tool_results/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationHistoryTranscriptCommonModelInputToolResultsItem {
     ConversationHistoryTranscriptOtherToolsResultCommonModel(
         ConversationHistoryTranscriptOtherToolsResultCommonModel,
@@ -309,3 +556,19 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelInputTool
             .ok_or_else(|| no_match("ConversationHistoryTranscriptCommonModelInputToolResultsItem"))
     }
 }
+
+api_runtime::union_conversions!(
+    ConversationHistoryTranscriptCommonModelInputToolResultsItem,
+    ConversationHistoryTranscriptOtherToolsResultCommonModel(
+        ConversationHistoryTranscriptOtherToolsResultCommonModel
+    ),
+    ConversationHistoryTranscriptSystemToolResultCommonModelInput(
+        ConversationHistoryTranscriptSystemToolResultCommonModelInput
+    ),
+    ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelInput(
+        ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelInput
+    ),
+    ConversationHistoryTranscriptWorkflowToolsResultCommonModelInput(
+        ConversationHistoryTranscriptWorkflowToolsResultCommonModelInput
+    )
+);

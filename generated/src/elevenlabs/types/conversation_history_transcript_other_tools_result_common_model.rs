@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptOtherToolsResultCommonModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryTranscriptOtherToolsResultCommonModel {
     pub request_id: String,
     pub tool_name: String,
@@ -131,16 +132,16 @@ impl ConversationHistoryTranscriptOtherToolsResultCommonModel {
         request_id: impl Into<String>,
         tool_name: impl Into<String>,
         result_value: impl Into<String>,
-        is_error: bool,
-        tool_has_been_called: bool,
+        is_error: impl Into<bool>,
+        tool_has_been_called: impl Into<bool>,
     ) -> Self {
         Self {
             request_id: request_id.into(),
             tool_name: tool_name.into(),
             result_value: result_value.into(),
-            is_error,
+            is_error: is_error.into(),
             is_blocked: None,
-            tool_has_been_called,
+            tool_has_been_called: tool_has_been_called.into(),
             tool_latency_secs: None,
             error_type: None,
             raw_error_message: None,
@@ -148,10 +149,60 @@ impl ConversationHistoryTranscriptOtherToolsResultCommonModel {
             type_: Nullable::Absent,
         }
     }
+
+    /// Sets `is_blocked`.
+    pub fn is_blocked(mut self, value: impl Into<bool>) -> Self {
+        self.is_blocked = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_latency_secs`.
+    pub fn tool_latency_secs(mut self, value: impl Into<f64>) -> Self {
+        self.tool_latency_secs = Some(value.into());
+        self
+    }
+
+    /// Sets `error_type`.
+    pub fn error_type(mut self, value: impl Into<String>) -> Self {
+        self.error_type = Some(value.into());
+        self
+    }
+
+    /// Sets `raw_error_message`.
+    pub fn raw_error_message(mut self, value: impl Into<String>) -> Self {
+        self.raw_error_message = Some(value.into());
+        self
+    }
+
+    /// Sets `dynamic_variable_updates`.
+    pub fn dynamic_variable_updates(
+        mut self,
+        value: impl IntoIterator<Item = DynamicVariableUpdateCommonModel>,
+    ) -> Self {
+        self.dynamic_variable_updates = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(
+        mut self,
+        value: impl Into<ConversationHistoryTranscriptOtherToolsResultCommonModelType>,
+    ) -> Self {
+        self.type_ = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `type` to an explicit `null`.
+    #[inline]
+    pub fn type_null(mut self) -> Self {
+        self.type_ = Nullable::Null;
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptOtherToolsResultCommonModel/properties/type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationHistoryTranscriptOtherToolsResultCommonModelType {
     /// `"client"`
     Client,
@@ -205,3 +256,5 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptOtherToolsResultComm
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ConversationHistoryTranscriptOtherToolsResultCommonModelType);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetails-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput {
     /// Defaults to `"api_integration_webhook"`.
     pub type_: consts::ApiIntegrationWebhook,
@@ -81,13 +82,33 @@ impl<'de> Deserialize<'de>
 impl ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(webhook_details: ConversationHistoryTranscriptToolCallWebhookDetails) -> Self {
+    pub fn new(
+        webhook_details: impl Into<ConversationHistoryTranscriptToolCallWebhookDetails>,
+    ) -> Self {
         Self {
             type_: Default::default(),
             integration_id: None,
             credential_id: None,
             integration_connection_id: None,
-            webhook_details,
+            webhook_details: webhook_details.into(),
         }
+    }
+
+    /// Sets `integration_id`.
+    pub fn integration_id(mut self, value: impl Into<String>) -> Self {
+        self.integration_id = Some(value.into());
+        self
+    }
+
+    /// Sets `credential_id`.
+    pub fn credential_id(mut self, value: impl Into<String>) -> Self {
+        self.credential_id = Some(value.into());
+        self
+    }
+
+    /// Sets `integration_connection_id`.
+    pub fn integration_connection_id(mut self, value: impl Into<String>) -> Self {
+        self.integration_connection_id = Some(value.into());
+        self
     }
 }

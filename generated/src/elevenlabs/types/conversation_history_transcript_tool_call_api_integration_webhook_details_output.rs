@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetails-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput {
     /// Defaults to `"api_integration_webhook"`.
     pub type_: consts::ApiIntegrationWebhook,
@@ -101,14 +102,14 @@ impl ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput {
         integration_id: impl Into<String>,
         credential_id: impl Into<String>,
         integration_connection_id: impl Into<String>,
-        webhook_details: ConversationHistoryTranscriptToolCallWebhookDetails,
+        webhook_details: impl Into<ConversationHistoryTranscriptToolCallWebhookDetails>,
     ) -> Self {
         Self {
             type_: Default::default(),
             integration_id: integration_id.into(),
             credential_id: credential_id.into(),
             integration_connection_id: integration_connection_id.into(),
-            webhook_details,
+            webhook_details: webhook_details.into(),
         }
     }
 }

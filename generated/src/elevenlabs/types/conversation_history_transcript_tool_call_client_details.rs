@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallClientDetails`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryTranscriptToolCallClientDetails {
     /// Defaults to `"client"`.
     pub type_: consts::Client,

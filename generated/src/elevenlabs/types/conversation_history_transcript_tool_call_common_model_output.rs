@@ -19,6 +19,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallCommonModel-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryTranscriptToolCallCommonModelOutput {
     pub type_: Nullable<ToolType>,
     pub request_id: String,
@@ -104,22 +105,52 @@ impl ConversationHistoryTranscriptToolCallCommonModelOutput {
         request_id: impl Into<String>,
         tool_name: impl Into<String>,
         params_as_json: impl Into<String>,
-        tool_has_been_called: bool,
+        tool_has_been_called: impl Into<bool>,
     ) -> Self {
         Self {
             type_: Nullable::Absent,
             request_id: request_id.into(),
             tool_name: tool_name.into(),
             params_as_json: params_as_json.into(),
-            tool_has_been_called,
+            tool_has_been_called: tool_has_been_called.into(),
             tool_details: Nullable::Absent,
         }
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<ToolType>) -> Self {
+        self.type_ = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `type` to an explicit `null`.
+    #[inline]
+    pub fn type_null(mut self) -> Self {
+        self.type_ = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_details`.
+    pub fn tool_details(
+        mut self,
+        value: impl Into<ConversationHistoryTranscriptToolCallCommonModelOutputToolDetails>,
+    ) -> Self {
+        self.tool_details = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tool_details` to an explicit `null`.
+    #[inline]
+    pub fn tool_details_null(mut self) -> Self {
+        self.tool_details = Nullable::Null;
+        self
     }
 }
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallCommonModel-Output/properties/tool_details/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationHistoryTranscriptToolCallCommonModelOutputToolDetails {
     ConversationHistoryTranscriptToolCallWebhookDetails(
         ConversationHistoryTranscriptToolCallWebhookDetails,
@@ -154,3 +185,19 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallCommonModelO
         }
     }
 }
+
+api_runtime::union_conversions!(
+    ConversationHistoryTranscriptToolCallCommonModelOutputToolDetails,
+    ConversationHistoryTranscriptToolCallWebhookDetails(
+        ConversationHistoryTranscriptToolCallWebhookDetails
+    ),
+    ConversationHistoryTranscriptToolCallClientDetails(
+        ConversationHistoryTranscriptToolCallClientDetails
+    ),
+    ConversationHistoryTranscriptToolCallMcpDetails(
+        ConversationHistoryTranscriptToolCallMcpDetails
+    ),
+    ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput(
+        ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput
+    )
+);

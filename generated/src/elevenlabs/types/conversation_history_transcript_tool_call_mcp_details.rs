@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallMCPDetails`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryTranscriptToolCallMcpDetails {
     /// Defaults to `"mcp"`.
     pub type_: consts::Mcp,
@@ -128,5 +129,37 @@ impl ConversationHistoryTranscriptToolCallMcpDetails {
             mcp_tool_name: None,
             mcp_tool_description: None,
         }
+    }
+
+    /// Sets `parameters`.
+    pub fn parameters(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.parameters = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `requires_approval`.
+    pub fn requires_approval(mut self, value: impl Into<bool>) -> Self {
+        self.requires_approval = Some(value.into());
+        self
+    }
+
+    /// Sets `mcp_tool_name`.
+    pub fn mcp_tool_name(mut self, value: impl Into<String>) -> Self {
+        self.mcp_tool_name = Some(value.into());
+        self
+    }
+
+    /// Sets `mcp_tool_description`.
+    pub fn mcp_tool_description(mut self, value: impl Into<String>) -> Self {
+        self.mcp_tool_description = Some(value.into());
+        self
     }
 }

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallWebhookDetails`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryTranscriptToolCallWebhookDetails {
     /// Defaults to `"webhook"`.
     pub type_: consts::Webhook,
@@ -93,5 +94,60 @@ impl ConversationHistoryTranscriptToolCallWebhookDetails {
             query_params: None,
             body: Nullable::Absent,
         }
+    }
+
+    /// Sets `headers`.
+    pub fn headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.headers = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `path_params`.
+    pub fn path_params(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.path_params = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `query_params`.
+    pub fn query_params(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.query_params = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `body` to an explicit `null`.
+    #[inline]
+    pub fn body_null(mut self) -> Self {
+        self.body = Nullable::Null;
+        self
     }
 }

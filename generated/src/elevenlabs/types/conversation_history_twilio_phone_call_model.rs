@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryTwilioPhoneCallModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationHistoryTwilioPhoneCallModel {
     pub direction: TelephonyDirection,
     pub phone_number_id: String,
@@ -103,7 +104,7 @@ impl ConversationHistoryTwilioPhoneCallModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        direction: TelephonyDirection,
+        direction: impl Into<TelephonyDirection>,
         phone_number_id: impl Into<String>,
         agent_number: impl Into<String>,
         external_number: impl Into<String>,
@@ -111,7 +112,7 @@ impl ConversationHistoryTwilioPhoneCallModel {
         call_sid: impl Into<String>,
     ) -> Self {
         Self {
-            direction,
+            direction: direction.into(),
             phone_number_id: phone_number_id.into(),
             agent_number: agent_number.into(),
             external_number: external_number.into(),

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationInitiationClientDataConfig-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationInitiationClientDataConfigInput {
     /// Overrides for the conversation configuration
     pub conversation_config_override: Option<ConversationConfigClientOverrideConfigInput>,
@@ -96,5 +97,43 @@ impl<'de> Deserialize<'de> for ConversationInitiationClientDataConfigInput {
                 enable_starting_workflow_node_id_from_client_.unwrap_or_default(),
             enable_procedure_ids_from_client: enable_procedure_ids_from_client_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationInitiationClientDataConfigInput {
+    /// Sets `conversation_config_override`.
+    pub fn conversation_config_override(
+        mut self,
+        value: impl Into<ConversationConfigClientOverrideConfigInput>,
+    ) -> Self {
+        self.conversation_config_override = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_llm_extra_body`.
+    pub fn custom_llm_extra_body(mut self, value: impl Into<bool>) -> Self {
+        self.custom_llm_extra_body = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_conversation_initiation_client_data_from_webhook`.
+    pub fn enable_conversation_initiation_client_data_from_webhook(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.enable_conversation_initiation_client_data_from_webhook = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_starting_workflow_node_id_from_client`.
+    pub fn enable_starting_workflow_node_id_from_client(mut self, value: impl Into<bool>) -> Self {
+        self.enable_starting_workflow_node_id_from_client = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_procedure_ids_from_client`.
+    pub fn enable_procedure_ids_from_client(mut self, value: impl Into<bool>) -> Self {
+        self.enable_procedure_ids_from_client = Some(value.into());
+        self
     }
 }

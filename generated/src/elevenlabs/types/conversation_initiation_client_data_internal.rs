@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationInitiationClientDataInternal`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationInitiationClientDataInternal {
     pub conversation_config_override: Option<ConversationConfigClientOverrideOutput>,
     pub custom_llm_extra_body: Option<Value>,
@@ -110,5 +111,117 @@ impl<'de> Deserialize<'de> for ConversationInitiationClientDataInternal {
             tool_mock_config: tool_mock_config_.unwrap_or_default(),
             tool_mock_overrides: tool_mock_overrides_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationInitiationClientDataInternal {
+    /// Sets `conversation_config_override`.
+    pub fn conversation_config_override(
+        mut self,
+        value: impl Into<ConversationConfigClientOverrideOutput>,
+    ) -> Self {
+        self.conversation_config_override = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_llm_extra_body`.
+    pub fn custom_llm_extra_body(mut self, value: impl Into<Value>) -> Self {
+        self.custom_llm_extra_body = Some(value.into());
+        self
+    }
+
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `user_id` to an explicit `null`.
+    #[inline]
+    pub fn user_id_null(mut self) -> Self {
+        self.user_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_info`.
+    pub fn source_info(mut self, value: impl Into<ConversationInitiationSourceInfo>) -> Self {
+        self.source_info = Some(value.into());
+        self
+    }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `environment` to an explicit `null`.
+    #[inline]
+    pub fn environment_null(mut self) -> Self {
+        self.environment = Nullable::Null;
+        self
+    }
+
+    /// Sets `starting_workflow_node_id`.
+    pub fn starting_workflow_node_id(mut self, value: impl Into<String>) -> Self {
+        self.starting_workflow_node_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `starting_workflow_node_id` to an explicit `null`.
+    #[inline]
+    pub fn starting_workflow_node_id_null(mut self) -> Self {
+        self.starting_workflow_node_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `procedure_ids`.
+    pub fn procedure_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.procedure_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `procedure_ids` to an explicit `null`.
+    #[inline]
+    pub fn procedure_ids_null(mut self) -> Self {
+        self.procedure_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `dynamic_variables`.
+    pub fn dynamic_variables(mut self, value: impl Into<Value>) -> Self {
+        self.dynamic_variables = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_mock_config`.
+    pub fn tool_mock_config(
+        mut self,
+        value: impl Into<OrchestratorToolMockBehaviorConfig>,
+    ) -> Self {
+        self.tool_mock_config = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_mock_overrides`.
+    pub fn tool_mock_overrides(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, Vec<ToolResponseMockConfigOutput>)>,
+    ) -> Self {
+        self.tool_mock_overrides = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
     }
 }

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationInitiationClientDataWebhook`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationInitiationClientDataWebhook {
     /// The URL to send the webhook to
     pub url: String,
@@ -62,14 +63,19 @@ impl ConversationInitiationClientDataWebhook {
     #[inline]
     pub fn new(
         url: impl Into<String>,
-        request_headers: BTreeMap<
-            String,
-            ConversationInitiationClientDataWebhookRequestHeadersValue,
+        request_headers: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                ConversationInitiationClientDataWebhookRequestHeadersValue,
+            ),
         >,
     ) -> Self {
         Self {
             url: url.into(),
-            request_headers,
+            request_headers: request_headers
+                .into_iter()
+                .map(|(k, v)| (k.into(), v))
+                .collect(),
         }
     }
 }
@@ -77,6 +83,7 @@ impl ConversationInitiationClientDataWebhook {
 /// Schema: `#/components/schemas/ConversationInitiationClientDataWebhook/properties/request_headers/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationInitiationClientDataWebhookRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
@@ -94,3 +101,14 @@ impl<'de> Deserialize<'de> for ConversationInitiationClientDataWebhookRequestHea
             .ok_or_else(|| no_match("ConversationInitiationClientDataWebhookRequestHeadersValue"))
     }
 }
+
+api_runtime::union_conversions!(
+    ConversationInitiationClientDataWebhookRequestHeadersValue,
+    String(String),
+    ConvAiSecretLocator(ConvAiSecretLocator)
+);
+
+api_runtime::union_str_conversion!(
+    ConversationInitiationClientDataWebhookRequestHeadersValue,
+    String
+);

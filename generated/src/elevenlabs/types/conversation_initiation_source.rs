@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationInitiationSource`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationInitiationSource {
     /// `"unknown"`
     Unknown,
@@ -158,3 +159,5 @@ impl<'de> Deserialize<'de> for ConversationInitiationSource {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ConversationInitiationSource);

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationInitiationSourceInfo`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationInitiationSourceInfo {
     /// Source of the conversation initiation
     pub source: Nullable<ConversationInitiationSource>,
@@ -51,5 +52,33 @@ impl<'de> Deserialize<'de> for ConversationInitiationSourceInfo {
             source: source_.unwrap_or_default(),
             version: version_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationInitiationSourceInfo {
+    /// Sets `source`.
+    pub fn source(mut self, value: impl Into<ConversationInitiationSource>) -> Self {
+        self.source = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source` to an explicit `null`.
+    #[inline]
+    pub fn source_null(mut self) -> Self {
+        self.source = Nullable::Null;
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `version` to an explicit `null`.
+    #[inline]
+    pub fn version_null(mut self) -> Self {
+        self.version = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationProduct`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationProduct {
     /// `"agents"`
     Agents,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for ConversationProduct {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ConversationProduct);

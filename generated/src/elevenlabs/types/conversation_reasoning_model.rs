@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationReasoningModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationReasoningModel {
     pub summary: Nullable<String>,
     /// Defaults to `false`.
@@ -47,5 +48,26 @@ impl<'de> Deserialize<'de> for ConversationReasoningModel {
             summary: summary_.unwrap_or_default(),
             provider_redact: provider_redact_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationReasoningModel {
+    /// Sets `summary`.
+    pub fn summary(mut self, value: impl Into<String>) -> Self {
+        self.summary = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `summary` to an explicit `null`.
+    #[inline]
+    pub fn summary_null(mut self) -> Self {
+        self.summary = Nullable::Null;
+        self
+    }
+
+    /// Sets `provider_redact`.
+    pub fn provider_redact(mut self, value: impl Into<bool>) -> Self {
+        self.provider_redact = Some(value.into());
+        self
     }
 }

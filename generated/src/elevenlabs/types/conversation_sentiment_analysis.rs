@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationSentimentAnalysis`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationSentimentAnalysis {
     pub overall_label: ConversationSentimentAnalysisOverallLabel,
     pub overall_sentiment_score: f64,
@@ -103,20 +104,20 @@ impl ConversationSentimentAnalysis {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        overall_label: ConversationSentimentAnalysisOverallLabel,
-        overall_sentiment_score: f64,
-        overall_frustration_score: f64,
-        min_user_sentiment_score: f64,
-        max_user_frustration_score: f64,
-        num_scored_user_turns: i64,
+        overall_label: impl Into<ConversationSentimentAnalysisOverallLabel>,
+        overall_sentiment_score: impl Into<f64>,
+        overall_frustration_score: impl Into<f64>,
+        min_user_sentiment_score: impl Into<f64>,
+        max_user_frustration_score: impl Into<f64>,
+        num_scored_user_turns: impl Into<i64>,
     ) -> Self {
         Self {
-            overall_label,
-            overall_sentiment_score,
-            overall_frustration_score,
-            min_user_sentiment_score,
-            max_user_frustration_score,
-            num_scored_user_turns,
+            overall_label: overall_label.into(),
+            overall_sentiment_score: overall_sentiment_score.into(),
+            overall_frustration_score: overall_frustration_score.into(),
+            min_user_sentiment_score: min_user_sentiment_score.into(),
+            max_user_frustration_score: max_user_frustration_score.into(),
+            num_scored_user_turns: num_scored_user_turns.into(),
         }
     }
 }
@@ -125,6 +126,7 @@ impl ConversationSentimentAnalysis {
 ///
 /// Schema: `#/components/schemas/ConversationSentimentAnalysis/properties/overall_label`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSentimentAnalysisOverallLabel {
     /// `"positive"`
     Positive,
@@ -174,3 +176,5 @@ impl<'de> Deserialize<'de> for ConversationSentimentAnalysisOverallLabel {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ConversationSentimentAnalysisOverallLabel);

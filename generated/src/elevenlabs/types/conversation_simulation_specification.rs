@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/ConversationSimulationSpecification`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationSimulationSpecification {
     pub simulated_user_config: AgentConfigApiModelInput,
     pub tool_mock_config: Option<BTreeMap<String, ToolMockConfig>>,
@@ -75,12 +76,36 @@ impl<'de> Deserialize<'de> for ConversationSimulationSpecification {
 impl ConversationSimulationSpecification {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(simulated_user_config: AgentConfigApiModelInput) -> Self {
+    pub fn new(simulated_user_config: impl Into<AgentConfigApiModelInput>) -> Self {
         Self {
-            simulated_user_config,
+            simulated_user_config: simulated_user_config.into(),
             tool_mock_config: None,
             partial_conversation_history: None,
             dynamic_variables: None,
         }
+    }
+
+    /// Sets `tool_mock_config`.
+    pub fn tool_mock_config(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, ToolMockConfig)>,
+    ) -> Self {
+        self.tool_mock_config = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `partial_conversation_history`.
+    pub fn partial_conversation_history(
+        mut self,
+        value: impl IntoIterator<Item = ConversationHistoryTranscriptCommonModelInput>,
+    ) -> Self {
+        self.partial_conversation_history = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `dynamic_variables`.
+    pub fn dynamic_variables(mut self, value: impl Into<Value>) -> Self {
+        self.dynamic_variables = Some(value.into());
+        self
     }
 }

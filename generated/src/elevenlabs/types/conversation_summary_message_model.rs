@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationSummaryMessageModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationSummaryMessageModel {
     pub role: ConversationSummaryMessageModelRole,
     pub message: String,
@@ -54,9 +55,12 @@ impl<'de> Deserialize<'de> for ConversationSummaryMessageModel {
 impl ConversationSummaryMessageModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(role: ConversationSummaryMessageModelRole, message: impl Into<String>) -> Self {
+    pub fn new(
+        role: impl Into<ConversationSummaryMessageModelRole>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
-            role,
+            role: role.into(),
             message: message.into(),
         }
     }
@@ -66,6 +70,7 @@ impl ConversationSummaryMessageModel {
 ///
 /// Schema: `#/components/schemas/ConversationSummaryMessageModel/properties/role`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSummaryMessageModelRole {
     /// `"user"`
     User,
@@ -111,3 +116,5 @@ impl<'de> Deserialize<'de> for ConversationSummaryMessageModelRole {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ConversationSummaryMessageModelRole);

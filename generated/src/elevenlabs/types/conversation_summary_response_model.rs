@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationSummaryResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationSummaryResponseModel {
     pub agent_id: String,
     pub branch_id: Nullable<String>,
@@ -207,11 +208,11 @@ impl ConversationSummaryResponseModel {
     pub fn new(
         agent_id: impl Into<String>,
         conversation_id: impl Into<String>,
-        start_time_unix_secs: i64,
-        call_duration_secs: i64,
-        message_count: i64,
-        status: ConversationSummaryResponseModelStatus,
-        call_successful: EvaluationSuccessResult,
+        start_time_unix_secs: impl Into<i64>,
+        call_duration_secs: impl Into<i64>,
+        message_count: impl Into<i64>,
+        status: impl Into<ConversationSummaryResponseModelStatus>,
+        call_successful: impl Into<EvaluationSuccessResult>,
     ) -> Self {
         Self {
             agent_id: agent_id.into(),
@@ -219,12 +220,12 @@ impl ConversationSummaryResponseModel {
             version_id: Nullable::Absent,
             agent_name: Nullable::Absent,
             conversation_id: conversation_id.into(),
-            start_time_unix_secs,
-            call_duration_secs,
-            message_count,
-            status,
+            start_time_unix_secs: start_time_unix_secs.into(),
+            call_duration_secs: call_duration_secs.into(),
+            message_count: message_count.into(),
+            status: status.into(),
             termination_reason: None,
-            call_successful,
+            call_successful: call_successful.into(),
             call_success_score: Nullable::Absent,
             transcript_summary: Nullable::Absent,
             call_summary_title: Nullable::Absent,
@@ -239,12 +240,214 @@ impl ConversationSummaryResponseModel {
             tag_ids: None,
         }
     }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `version_id`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.version_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `version_id` to an explicit `null`.
+    #[inline]
+    pub fn version_id_null(mut self) -> Self {
+        self.version_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_name`.
+    pub fn agent_name(mut self, value: impl Into<String>) -> Self {
+        self.agent_name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_name` to an explicit `null`.
+    #[inline]
+    pub fn agent_name_null(mut self) -> Self {
+        self.agent_name = Nullable::Null;
+        self
+    }
+
+    /// Sets `termination_reason`.
+    pub fn termination_reason(mut self, value: impl Into<String>) -> Self {
+        self.termination_reason = Some(value.into());
+        self
+    }
+
+    /// Sets `call_success_score`.
+    pub fn call_success_score(mut self, value: impl Into<f64>) -> Self {
+        self.call_success_score = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `call_success_score` to an explicit `null`.
+    #[inline]
+    pub fn call_success_score_null(mut self) -> Self {
+        self.call_success_score = Nullable::Null;
+        self
+    }
+
+    /// Sets `transcript_summary`.
+    pub fn transcript_summary(mut self, value: impl Into<String>) -> Self {
+        self.transcript_summary = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transcript_summary` to an explicit `null`.
+    #[inline]
+    pub fn transcript_summary_null(mut self) -> Self {
+        self.transcript_summary = Nullable::Null;
+        self
+    }
+
+    /// Sets `call_summary_title`.
+    pub fn call_summary_title(mut self, value: impl Into<String>) -> Self {
+        self.call_summary_title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `call_summary_title` to an explicit `null`.
+    #[inline]
+    pub fn call_summary_title_null(mut self) -> Self {
+        self.call_summary_title = Nullable::Null;
+        self
+    }
+
+    /// Sets `main_language`.
+    pub fn main_language(mut self, value: impl Into<String>) -> Self {
+        self.main_language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `main_language` to an explicit `null`.
+    #[inline]
+    pub fn main_language_null(mut self) -> Self {
+        self.main_language = Nullable::Null;
+        self
+    }
+
+    /// Sets `conversation_initiation_source`.
+    pub fn conversation_initiation_source(
+        mut self,
+        value: impl Into<ConversationInitiationSource>,
+    ) -> Self {
+        self.conversation_initiation_source = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_source` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_source_null(mut self) -> Self {
+        self.conversation_initiation_source = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_names`.
+    pub fn tool_names(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tool_names = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tool_names` to an explicit `null`.
+    #[inline]
+    pub fn tool_names_null(mut self) -> Self {
+        self.tool_names = Nullable::Null;
+        self
+    }
+
+    /// Sets `direction`.
+    pub fn direction(mut self, value: impl Into<TelephonyDirection>) -> Self {
+        self.direction = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `direction` to an explicit `null`.
+    #[inline]
+    pub fn direction_null(mut self) -> Self {
+        self.direction = Nullable::Null;
+        self
+    }
+
+    /// Sets `rating`.
+    pub fn rating(mut self, value: impl Into<f64>) -> Self {
+        self.rating = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `rating` to an explicit `null`.
+    #[inline]
+    pub fn rating_null(mut self) -> Self {
+        self.rating = Nullable::Null;
+        self
+    }
+
+    /// Sets `sentiment_analysis`.
+    pub fn sentiment_analysis(mut self, value: impl Into<ConversationSentimentAnalysis>) -> Self {
+        self.sentiment_analysis = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `sentiment_analysis` to an explicit `null`.
+    #[inline]
+    pub fn sentiment_analysis_null(mut self) -> Self {
+        self.sentiment_analysis = Nullable::Null;
+        self
+    }
+
+    /// Sets `data_collection_results`.
+    pub fn data_collection_results(mut self, value: impl Into<Value>) -> Self {
+        self.data_collection_results = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `data_collection_results` to an explicit `null`.
+    #[inline]
+    pub fn data_collection_results_null(mut self) -> Self {
+        self.data_collection_results = Nullable::Null;
+        self
+    }
+
+    /// Sets `evaluation_criteria_results`.
+    pub fn evaluation_criteria_results(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, EvaluationCriteriaSummaryResult)>,
+    ) -> Self {
+        self.evaluation_criteria_results =
+            Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `evaluation_criteria_results` to an explicit `null`.
+    #[inline]
+    pub fn evaluation_criteria_results_null(mut self) -> Self {
+        self.evaluation_criteria_results = Nullable::Null;
+        self
+    }
+
+    /// Sets `tag_ids`.
+    pub fn tag_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tag_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 
 /// Status
 ///
 /// Schema: `#/components/schemas/ConversationSummaryResponseModel/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationSummaryResponseModelStatus {
     /// `"initiated"`
     Initiated,
@@ -302,3 +505,5 @@ impl<'de> Deserialize<'de> for ConversationSummaryResponseModelStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ConversationSummaryResponseModelStatus);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationTagResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationTagResponseModel {
     pub tag_id: String,
     pub workspace_id: String,
@@ -98,16 +99,16 @@ impl ConversationTagResponseModel {
         workspace_id: impl Into<String>,
         owner_user_id: impl Into<String>,
         title: impl Into<String>,
-        description: Option<String>,
-        created_at_unix_secs: i64,
+        description: impl Into<Option<String>>,
+        created_at_unix_secs: impl Into<i64>,
     ) -> Self {
         Self {
             tag_id: tag_id.into(),
             workspace_id: workspace_id.into(),
             owner_user_id: owner_user_id.into(),
             title: title.into(),
-            description,
-            created_at_unix_secs,
+            description: description.into(),
+            created_at_unix_secs: created_at_unix_secs.into(),
         }
     }
 }

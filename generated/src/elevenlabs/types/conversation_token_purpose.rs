@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationTokenPurpose`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationTokenPurpose {
     /// `"signed_url"`
     SignedUrl,
@@ -54,3 +55,5 @@ impl<'de> Deserialize<'de> for ConversationTokenPurpose {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ConversationTokenPurpose);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationTokenResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationTokenResponseModel {
     /// The ID of the agent
     pub agent_id: String,
@@ -93,15 +94,54 @@ impl ConversationTokenResponseModel {
     pub fn new(
         agent_id: impl Into<String>,
         conversation_token: impl Into<String>,
-        purpose: ConversationTokenPurpose,
+        purpose: impl Into<ConversationTokenPurpose>,
     ) -> Self {
         Self {
             agent_id: agent_id.into(),
             conversation_token: conversation_token.into(),
             expiration_time_unix_secs: Nullable::Absent,
             conversation_id: Nullable::Absent,
-            purpose,
+            purpose: purpose.into(),
             token_requester_user_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `expiration_time_unix_secs`.
+    pub fn expiration_time_unix_secs(mut self, value: impl Into<i64>) -> Self {
+        self.expiration_time_unix_secs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `expiration_time_unix_secs` to an explicit `null`.
+    #[inline]
+    pub fn expiration_time_unix_secs_null(mut self) -> Self {
+        self.expiration_time_unix_secs = Nullable::Null;
+        self
+    }
+
+    /// Sets `conversation_id`.
+    pub fn conversation_id(mut self, value: impl Into<String>) -> Self {
+        self.conversation_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_id` to an explicit `null`.
+    #[inline]
+    pub fn conversation_id_null(mut self) -> Self {
+        self.conversation_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `token_requester_user_id`.
+    pub fn token_requester_user_id(mut self, value: impl Into<String>) -> Self {
+        self.token_requester_user_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `token_requester_user_id` to an explicit `null`.
+    #[inline]
+    pub fn token_requester_user_id_null(mut self) -> Self {
+        self.token_requester_user_id = Nullable::Null;
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ConversationTTSUsageModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationTtsUsageModel {
     pub primary_tts_model: Nullable<String>,
     /// Defaults to `0.0`.
@@ -64,5 +65,41 @@ impl<'de> Deserialize<'de> for ConversationTtsUsageModel {
             total_characters: total_characters_.unwrap_or_default(),
             per_voice_usage: per_voice_usage_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationTtsUsageModel {
+    /// Sets `primary_tts_model`.
+    pub fn primary_tts_model(mut self, value: impl Into<String>) -> Self {
+        self.primary_tts_model = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `primary_tts_model` to an explicit `null`.
+    #[inline]
+    pub fn primary_tts_model_null(mut self) -> Self {
+        self.primary_tts_model = Nullable::Null;
+        self
+    }
+
+    /// Sets `total_audio_output_seconds`.
+    pub fn total_audio_output_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.total_audio_output_seconds = Some(value.into());
+        self
+    }
+
+    /// Sets `total_characters`.
+    pub fn total_characters(mut self, value: impl Into<i64>) -> Self {
+        self.total_characters = Some(value.into());
+        self
+    }
+
+    /// Sets `per_voice_usage`.
+    pub fn per_voice_usage(
+        mut self,
+        value: impl IntoIterator<Item = ConversationVoiceUsageModel>,
+    ) -> Self {
+        self.per_voice_usage = Some(value.into_iter().collect());
+        self
     }
 }

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationTurnMetrics`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationTurnMetrics {
     pub metrics: Option<BTreeMap<String, MetricRecord>>,
     pub convai_asr_provider: Nullable<String>,
@@ -58,5 +59,55 @@ impl<'de> Deserialize<'de> for ConversationTurnMetrics {
             convai_tts_model: convai_tts_model_.unwrap_or_default(),
             convai_tts_cascade: convai_tts_cascade_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationTurnMetrics {
+    /// Sets `metrics`.
+    pub fn metrics(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, MetricRecord)>,
+    ) -> Self {
+        self.metrics = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `convai_asr_provider`.
+    pub fn convai_asr_provider(mut self, value: impl Into<String>) -> Self {
+        self.convai_asr_provider = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `convai_asr_provider` to an explicit `null`.
+    #[inline]
+    pub fn convai_asr_provider_null(mut self) -> Self {
+        self.convai_asr_provider = Nullable::Null;
+        self
+    }
+
+    /// Sets `convai_tts_model`.
+    pub fn convai_tts_model(mut self, value: impl Into<String>) -> Self {
+        self.convai_tts_model = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `convai_tts_model` to an explicit `null`.
+    #[inline]
+    pub fn convai_tts_model_null(mut self) -> Self {
+        self.convai_tts_model = Nullable::Null;
+        self
+    }
+
+    /// Sets `convai_tts_cascade`.
+    pub fn convai_tts_cascade(mut self, value: impl Into<String>) -> Self {
+        self.convai_tts_cascade = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `convai_tts_cascade` to an explicit `null`.
+    #[inline]
+    pub fn convai_tts_cascade_null(mut self) -> Self {
+        self.convai_tts_cascade = Nullable::Null;
+        self
     }
 }

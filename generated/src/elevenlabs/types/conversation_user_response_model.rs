@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationUserResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationUserResponseModel {
     pub user_id: String,
     pub last_contact_unix_secs: i64,
@@ -124,22 +125,57 @@ impl ConversationUserResponseModel {
     #[inline]
     pub fn new(
         user_id: impl Into<String>,
-        last_contact_unix_secs: i64,
-        first_contact_unix_secs: i64,
-        conversation_count: i64,
+        last_contact_unix_secs: impl Into<i64>,
+        first_contact_unix_secs: impl Into<i64>,
+        conversation_count: impl Into<i64>,
         last_contact_conversation_id: impl Into<String>,
-        sentiment: SentimentAggregate,
+        sentiment: impl Into<SentimentAggregate>,
     ) -> Self {
         Self {
             user_id: user_id.into(),
-            last_contact_unix_secs,
-            first_contact_unix_secs,
-            conversation_count,
+            last_contact_unix_secs: last_contact_unix_secs.into(),
+            first_contact_unix_secs: first_contact_unix_secs.into(),
+            conversation_count: conversation_count.into(),
             last_contact_agent_id: Nullable::Absent,
             last_contact_conversation_id: last_contact_conversation_id.into(),
             last_contact_agent_name: Nullable::Absent,
-            sentiment,
+            sentiment: sentiment.into(),
             most_frustrated_conversations: None,
         }
+    }
+
+    /// Sets `last_contact_agent_id`.
+    pub fn last_contact_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.last_contact_agent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `last_contact_agent_id` to an explicit `null`.
+    #[inline]
+    pub fn last_contact_agent_id_null(mut self) -> Self {
+        self.last_contact_agent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `last_contact_agent_name`.
+    pub fn last_contact_agent_name(mut self, value: impl Into<String>) -> Self {
+        self.last_contact_agent_name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `last_contact_agent_name` to an explicit `null`.
+    #[inline]
+    pub fn last_contact_agent_name_null(mut self) -> Self {
+        self.last_contact_agent_name = Nullable::Null;
+        self
+    }
+
+    /// Sets `most_frustrated_conversations`.
+    pub fn most_frustrated_conversations(
+        mut self,
+        value: impl IntoIterator<Item = FrustratedConversationRef>,
+    ) -> Self {
+        self.most_frustrated_conversations = Some(value.into_iter().collect());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationVoiceRewardModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationVoiceRewardModel {
     pub voice_id: String,
     pub reward_usd_cents: f64,
@@ -54,10 +55,10 @@ impl<'de> Deserialize<'de> for ConversationVoiceRewardModel {
 impl ConversationVoiceRewardModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(voice_id: impl Into<String>, reward_usd_cents: f64) -> Self {
+    pub fn new(voice_id: impl Into<String>, reward_usd_cents: impl Into<f64>) -> Self {
         Self {
             voice_id: voice_id.into(),
-            reward_usd_cents,
+            reward_usd_cents: reward_usd_cents.into(),
         }
     }
 }

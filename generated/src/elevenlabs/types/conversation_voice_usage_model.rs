@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationVoiceUsageModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConversationVoiceUsageModel {
     pub voice_id: String,
     /// Defaults to `0.0`.
@@ -60,5 +61,11 @@ impl ConversationVoiceUsageModel {
             voice_id: voice_id.into(),
             audio_output_seconds: None,
         }
+    }
+
+    /// Sets `audio_output_seconds`.
+    pub fn audio_output_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.audio_output_seconds = Some(value.into());
+        self
     }
 }

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/ConversationalConfigAPIModel-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationalConfigApiModelInput {
     /// Configuration for conversational transcription
     pub asr: Option<AsrConversationalConfig>,
@@ -84,5 +85,52 @@ impl<'de> Deserialize<'de> for ConversationalConfigApiModelInput {
             vad: vad_.unwrap_or_default(),
             agent: agent_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationalConfigApiModelInput {
+    /// Sets `asr`.
+    pub fn asr(mut self, value: impl Into<AsrConversationalConfig>) -> Self {
+        self.asr = Some(value.into());
+        self
+    }
+
+    /// Sets `turn`.
+    pub fn turn(mut self, value: impl Into<TurnConfig>) -> Self {
+        self.turn = Some(value.into());
+        self
+    }
+
+    /// Sets `tts`.
+    pub fn tts(mut self, value: impl Into<TtsConversationalConfigInput>) -> Self {
+        self.tts = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation`.
+    pub fn conversation(mut self, value: impl Into<ConversationConfigInput>) -> Self {
+        self.conversation = Some(value.into());
+        self
+    }
+
+    /// Sets `language_presets`.
+    pub fn language_presets(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, LanguagePresetInput)>,
+    ) -> Self {
+        self.language_presets = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `vad`.
+    pub fn vad(mut self, value: impl Into<VadConfig>) -> Self {
+        self.vad = Some(value.into());
+        self
+    }
+
+    /// Sets `agent`.
+    pub fn agent(mut self, value: impl Into<AgentConfigApiModelInput>) -> Self {
+        self.agent = Some(value.into());
+        self
     }
 }

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/ConversationalConfigAPIModelWorkflowOverride-Output`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationalConfigApiModelWorkflowOverrideOutput {
     /// Configuration for conversational transcription
     pub asr: Nullable<AsrConversationalConfigWorkflowOverride>,
@@ -87,5 +88,105 @@ impl<'de> Deserialize<'de> for ConversationalConfigApiModelWorkflowOverrideOutpu
             vad: vad_.unwrap_or_default(),
             agent: agent_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationalConfigApiModelWorkflowOverrideOutput {
+    /// Sets `asr`.
+    pub fn asr(mut self, value: impl Into<AsrConversationalConfigWorkflowOverride>) -> Self {
+        self.asr = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `asr` to an explicit `null`.
+    #[inline]
+    pub fn asr_null(mut self) -> Self {
+        self.asr = Nullable::Null;
+        self
+    }
+
+    /// Sets `turn`.
+    pub fn turn(mut self, value: impl Into<TurnConfigWorkflowOverride>) -> Self {
+        self.turn = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `turn` to an explicit `null`.
+    #[inline]
+    pub fn turn_null(mut self) -> Self {
+        self.turn = Nullable::Null;
+        self
+    }
+
+    /// Sets `tts`.
+    pub fn tts(mut self, value: impl Into<TtsConversationalConfigWorkflowOverrideOutput>) -> Self {
+        self.tts = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tts` to an explicit `null`.
+    #[inline]
+    pub fn tts_null(mut self) -> Self {
+        self.tts = Nullable::Null;
+        self
+    }
+
+    /// Sets `conversation`.
+    pub fn conversation(
+        mut self,
+        value: impl Into<ConversationConfigWorkflowOverrideOutput>,
+    ) -> Self {
+        self.conversation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation` to an explicit `null`.
+    #[inline]
+    pub fn conversation_null(mut self) -> Self {
+        self.conversation = Nullable::Null;
+        self
+    }
+
+    /// Sets `language_presets`.
+    pub fn language_presets(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, LanguagePresetOutput)>,
+    ) -> Self {
+        self.language_presets =
+            Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `language_presets` to an explicit `null`.
+    #[inline]
+    pub fn language_presets_null(mut self) -> Self {
+        self.language_presets = Nullable::Null;
+        self
+    }
+
+    /// Sets `vad`.
+    pub fn vad(mut self, value: impl Into<VadConfigWorkflowOverride>) -> Self {
+        self.vad = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `vad` to an explicit `null`.
+    #[inline]
+    pub fn vad_null(mut self) -> Self {
+        self.vad = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent`.
+    pub fn agent(mut self, value: impl Into<AgentConfigApiModelWorkflowOverrideOutput>) -> Self {
+        self.agent = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent` to an explicit `null`.
+    #[inline]
+    pub fn agent_null(mut self) -> Self {
+        self.agent = Nullable::Null;
+        self
     }
 }

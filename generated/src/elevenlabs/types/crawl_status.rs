@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CrawlStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CrawlStatus {
     /// `"queued"`
     Queued,
@@ -72,3 +73,5 @@ impl<'de> Deserialize<'de> for CrawlStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CrawlStatus);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CrawlType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CrawlType {
     /// `"discovery"`
     Discovery,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for CrawlType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CrawlType);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateAgentConversationTicketRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateAgentConversationTicketRequestModel {
     /// Conversation this ticket is about.
     pub conversation_id: String,
@@ -70,5 +71,27 @@ impl CreateAgentConversationTicketRequestModel {
             qa_comment: Nullable::Absent,
             turn_comments: None,
         }
+    }
+
+    /// Sets `qa_comment`.
+    pub fn qa_comment(mut self, value: impl Into<String>) -> Self {
+        self.qa_comment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `qa_comment` to an explicit `null`.
+    #[inline]
+    pub fn qa_comment_null(mut self) -> Self {
+        self.qa_comment = Nullable::Null;
+        self
+    }
+
+    /// Sets `turn_comments`.
+    pub fn turn_comments(
+        mut self,
+        value: impl IntoIterator<Item = TurnCommentRequestModel>,
+    ) -> Self {
+        self.turn_comments = Some(value.into_iter().collect());
+        self
     }
 }

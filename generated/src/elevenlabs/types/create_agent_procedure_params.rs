@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateAgentProcedureParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateAgentProcedureParams {
     /// Defaults to `"create_agent_procedure"`.
     pub smb_tool_type: consts::CreateAgentProcedure,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateAgentRuleParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateAgentRuleParams {
     /// Defaults to `"create_agent_rule"`.
     pub smb_tool_type: consts::CreateAgentRule,

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/CreateAuthConnectionEnvironmentVariableRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateAuthConnectionEnvironmentVariableRequest {
     pub type_: consts::AuthConnection,
     /// Unique label for the environment variable.
@@ -65,12 +66,17 @@ impl CreateAuthConnectionEnvironmentVariableRequest {
     #[inline]
     pub fn new(
         label: impl Into<String>,
-        values: BTreeMap<String, EnvironmentVariableAuthConnectionValueRequest>,
+        values: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                EnvironmentVariableAuthConnectionValueRequest,
+            ),
+        >,
     ) -> Self {
         Self {
             type_: Default::default(),
             label: label.into(),
-            values,
+            values: values.into_iter().map(|(k, v)| (k.into(), v)).collect(),
         }
     }
 }

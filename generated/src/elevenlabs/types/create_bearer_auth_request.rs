@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CreateBearerAuthRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateBearerAuthRequest {
     pub name: String,
     /// Defaults to `"bearer_auth"`.

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateClientAppointmentParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateClientAppointmentParams {
     /// Defaults to `"create_client_appointment"`.
     pub smb_tool_type: consts::CreateClientAppointment,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateClientInteractionParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateClientInteractionParams {
     /// Defaults to `"create_client_interaction"`.
     pub smb_tool_type: consts::CreateClientInteraction,

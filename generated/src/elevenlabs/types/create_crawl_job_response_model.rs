@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateCrawlJobResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateCrawlJobResponseModel {
     pub id: String,
     pub type_: CrawlType,
@@ -80,18 +81,27 @@ impl CreateCrawlJobResponseModel {
     #[inline]
     pub fn new(
         id: impl Into<String>,
-        type_: CrawlType,
+        type_: impl Into<CrawlType>,
         root_folder_id: impl Into<String>,
         status: impl Into<String>,
-        created_at: i64,
+        created_at: impl Into<i64>,
     ) -> Self {
         Self {
             id: id.into(),
-            type_,
+            type_: type_.into(),
             root_folder_id: root_folder_id.into(),
             status: status.into(),
-            created_at,
+            created_at: created_at.into(),
             folder_path: None,
         }
+    }
+
+    /// Sets `folder_path`.
+    pub fn folder_path(
+        mut self,
+        value: impl IntoIterator<Item = KnowledgeBaseFolderPathSegmentSummaryResponseModel>,
+    ) -> Self {
+        self.folder_path = Some(value.into_iter().collect());
+        self
     }
 }

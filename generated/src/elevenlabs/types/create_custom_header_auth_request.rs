@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateCustomHeaderAuthRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateCustomHeaderAuthRequest {
     pub name: String,
     /// Defaults to `"custom_header_auth"`.

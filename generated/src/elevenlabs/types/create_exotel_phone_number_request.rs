@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateExotelPhoneNumberRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateExotelPhoneNumberRequest {
     /// Phone number
     pub phone_number: String,
@@ -155,7 +156,7 @@ impl CreateExotelPhoneNumberRequest {
         account_sid: impl Into<String>,
         api_key: impl Into<String>,
         api_token: impl Into<String>,
-        api_subdomain: ExotelApiSubdomain,
+        api_subdomain: impl Into<ExotelApiSubdomain>,
         app_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -168,9 +169,47 @@ impl CreateExotelPhoneNumberRequest {
             account_sid: account_sid.into(),
             api_key: api_key.into(),
             api_token: api_token.into(),
-            api_subdomain,
+            api_subdomain: api_subdomain.into(),
             app_id: app_id.into(),
             applet_url: Nullable::Absent,
         }
+    }
+
+    /// Sets `supports_inbound`.
+    pub fn supports_inbound(mut self, value: impl Into<bool>) -> Self {
+        self.supports_inbound = Some(value.into());
+        self
+    }
+
+    /// Sets `supports_outbound`.
+    pub fn supports_outbound(mut self, value: impl Into<bool>) -> Self {
+        self.supports_outbound = Some(value.into());
+        self
+    }
+
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+        self.agent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_id` to an explicit `null`.
+    #[inline]
+    pub fn agent_id_null(mut self) -> Self {
+        self.agent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `applet_url`.
+    pub fn applet_url(mut self, value: impl Into<String>) -> Self {
+        self.applet_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `applet_url` to an explicit `null`.
+    #[inline]
+    pub fn applet_url_null(mut self) -> Self {
+        self.applet_url = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateHolidayParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateHolidayParams {
     /// Defaults to `"create_holiday"`.
     pub smb_tool_type: consts::CreateHoliday,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateManualTicketRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateManualTicketRequestModel {
     /// What the ticket is about, e.g. a follow-up task for the agent. This is shown as the ticket title.
     pub qa_comment: String,

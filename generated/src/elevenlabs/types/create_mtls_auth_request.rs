@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CreateMTLSAuthRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateMtlsAuthRequest {
     pub name: String,
     /// Defaults to `"mtls"`.
@@ -101,5 +102,31 @@ impl CreateMtlsAuthRequest {
             ca_certificate: Nullable::Absent,
             key_passphrase: Nullable::Absent,
         }
+    }
+
+    /// Sets `ca_certificate`.
+    pub fn ca_certificate(mut self, value: impl Into<String>) -> Self {
+        self.ca_certificate = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `ca_certificate` to an explicit `null`.
+    #[inline]
+    pub fn ca_certificate_null(mut self) -> Self {
+        self.ca_certificate = Nullable::Null;
+        self
+    }
+
+    /// Sets `key_passphrase`.
+    pub fn key_passphrase(mut self, value: impl Into<String>) -> Self {
+        self.key_passphrase = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `key_passphrase` to an explicit `null`.
+    #[inline]
+    pub fn key_passphrase_null(mut self) -> Self {
+        self.key_passphrase = Nullable::Null;
+        self
     }
 }

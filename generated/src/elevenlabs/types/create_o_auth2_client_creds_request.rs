@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/CreateOAuth2ClientCredsRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateOAuth2ClientCredsRequest {
     pub name: String,
     /// Defaults to `"oauth2_client_credentials"`.
@@ -137,5 +138,45 @@ impl CreateOAuth2ClientCredsRequest {
             client_secret: client_secret.into(),
             custom_headers: None,
         }
+    }
+
+    /// Sets `scopes`.
+    pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scopes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `extra_params`.
+    pub fn extra_params(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.extra_params = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `basic_auth_in_header`.
+    pub fn basic_auth_in_header(mut self, value: impl Into<bool>) -> Self {
+        self.basic_auth_in_header = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_headers`.
+    pub fn custom_headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.custom_headers = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
     }
 }

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/CreateOAuth2JWTRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateOAuth2JwtRequest {
     pub name: String,
     /// Defaults to `"oauth2_jwt"`.
@@ -186,5 +187,59 @@ impl CreateOAuth2JwtRequest {
             token_response_field: None,
             secret_key: secret_key.into(),
         }
+    }
+
+    /// Sets `algorithm`.
+    pub fn algorithm(mut self, value: impl Into<CreateOAuth2JwtRequestAlgorithm>) -> Self {
+        self.algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets `key_id`.
+    pub fn key_id(mut self, value: impl Into<String>) -> Self {
+        self.key_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `key_id` to an explicit `null`.
+    #[inline]
+    pub fn key_id_null(mut self) -> Self {
+        self.key_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `expiration_seconds`.
+    pub fn expiration_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.expiration_seconds = Some(value.into());
+        self
+    }
+
+    /// Sets `extra_params`.
+    pub fn extra_params(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.extra_params = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `scopes`.
+    pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scopes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `token_response_field`.
+    pub fn token_response_field(
+        mut self,
+        value: impl Into<CreateOAuth2JwtRequestTokenResponseField>,
+    ) -> Self {
+        self.token_response_field = Some(value.into());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateOrderRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateOrderRequest {
     /// When true, creates a sandbox order that auto-progresses without producer intervention.
     ///
@@ -41,5 +42,13 @@ impl<'de> Deserialize<'de> for CreateOrderRequest {
         Ok(Self {
             sandbox: sandbox_.unwrap_or_default(),
         })
+    }
+}
+
+impl CreateOrderRequest {
+    /// Sets `sandbox`.
+    pub fn sandbox(mut self, value: impl Into<bool>) -> Self {
+        self.sandbox = Some(value.into());
+        self
     }
 }

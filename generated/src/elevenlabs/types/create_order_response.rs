@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateOrderResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateOrderResponse {
     /// The ID of the newly created order.
     pub order_id: OrderId,
@@ -59,10 +60,16 @@ impl<'de> Deserialize<'de> for CreateOrderResponse {
 impl CreateOrderResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(order_id: OrderId) -> Self {
+    pub fn new(order_id: impl Into<OrderId>) -> Self {
         Self {
-            order_id,
+            order_id: order_id.into(),
             sandbox: None,
         }
+    }
+
+    /// Sets `sandbox`.
+    pub fn sandbox(mut self, value: impl Into<bool>) -> Self {
+        self.sandbox = Some(value.into());
+        self
     }
 }

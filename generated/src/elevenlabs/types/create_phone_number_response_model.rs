@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreatePhoneNumberResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePhoneNumberResponseModel {
     /// Phone entity ID
     pub phone_number_id: String,

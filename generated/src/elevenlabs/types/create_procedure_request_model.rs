@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateProcedureRequestModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateProcedureRequestModel {
     /// Procedure name
     ///
@@ -67,5 +68,38 @@ impl<'de> Deserialize<'de> for CreateProcedureRequestModel {
             type_: type__.unwrap_or_default(),
             trigger: trigger_.unwrap_or_default(),
         })
+    }
+}
+
+impl CreateProcedureRequestModel {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<ProcedureType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `trigger`.
+    pub fn trigger(mut self, value: impl Into<String>) -> Self {
+        self.trigger = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `trigger` to an explicit `null`.
+    #[inline]
+    pub fn trigger_null(mut self) -> Self {
+        self.trigger = Nullable::Null;
+        self
     }
 }

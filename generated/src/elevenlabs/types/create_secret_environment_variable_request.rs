@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/CreateSecretEnvironmentVariableRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSecretEnvironmentVariableRequest {
     pub type_: consts::Secret,
     /// Unique label for the environment variable.
@@ -65,12 +66,12 @@ impl CreateSecretEnvironmentVariableRequest {
     #[inline]
     pub fn new(
         label: impl Into<String>,
-        values: BTreeMap<String, EnvironmentVariableSecretValueRequest>,
+        values: impl IntoIterator<Item = (impl Into<String>, EnvironmentVariableSecretValueRequest)>,
     ) -> Self {
         Self {
             type_: Default::default(),
             label: label.into(),
-            values,
+            values: values.into_iter().map(|(k, v)| (k.into(), v)).collect(),
         }
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CreateServiceParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateServiceParams {
     /// Defaults to `"create_service"`.
     pub smb_tool_type: consts::CreateService,

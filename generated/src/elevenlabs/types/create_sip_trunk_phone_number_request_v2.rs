@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateSIPTrunkPhoneNumberRequestV2`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSipTrunkPhoneNumberRequestV2 {
     /// Phone number
     pub phone_number: String,
@@ -109,5 +110,62 @@ impl CreateSipTrunkPhoneNumberRequestV2 {
             inbound_trunk_config: Nullable::Absent,
             outbound_trunk_config: Nullable::Absent,
         }
+    }
+
+    /// Sets `supports_inbound`.
+    pub fn supports_inbound(mut self, value: impl Into<bool>) -> Self {
+        self.supports_inbound = Some(value.into());
+        self
+    }
+
+    /// Sets `supports_outbound`.
+    pub fn supports_outbound(mut self, value: impl Into<bool>) -> Self {
+        self.supports_outbound = Some(value.into());
+        self
+    }
+
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+        self.agent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_id` to an explicit `null`.
+    #[inline]
+    pub fn agent_id_null(mut self) -> Self {
+        self.agent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `inbound_trunk_config`.
+    pub fn inbound_trunk_config(
+        mut self,
+        value: impl Into<InboundSipTrunkConfigRequestModel>,
+    ) -> Self {
+        self.inbound_trunk_config = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `inbound_trunk_config` to an explicit `null`.
+    #[inline]
+    pub fn inbound_trunk_config_null(mut self) -> Self {
+        self.inbound_trunk_config = Nullable::Null;
+        self
+    }
+
+    /// Sets `outbound_trunk_config`.
+    pub fn outbound_trunk_config(
+        mut self,
+        value: impl Into<OutboundSipTrunkConfigRequestModel>,
+    ) -> Self {
+        self.outbound_trunk_config = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `outbound_trunk_config` to an explicit `null`.
+    #[inline]
+    pub fn outbound_trunk_config_null(mut self) -> Self {
+        self.outbound_trunk_config = Nullable::Null;
+        self
     }
 }

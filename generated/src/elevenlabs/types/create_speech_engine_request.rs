@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateSpeechEngineRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSpeechEngineRequest {
     /// Name of the speech engine
     ///
@@ -125,10 +126,10 @@ impl<'de> Deserialize<'de> for CreateSpeechEngineRequest {
 impl CreateSpeechEngineRequest {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(speech_engine: SpeechEngineConfig) -> Self {
+    pub fn new(speech_engine: impl Into<SpeechEngineConfig>) -> Self {
         Self {
             name: None,
-            speech_engine,
+            speech_engine: speech_engine.into(),
             asr: None,
             tts: None,
             turn: None,
@@ -140,5 +141,74 @@ impl CreateSpeechEngineRequest {
             tags: None,
             overrides: None,
         }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `asr`.
+    pub fn asr(mut self, value: impl Into<AsrConversationalConfig>) -> Self {
+        self.asr = Some(value.into());
+        self
+    }
+
+    /// Sets `tts`.
+    pub fn tts(mut self, value: impl Into<TtsConversationalConfigInput>) -> Self {
+        self.tts = Some(value.into());
+        self
+    }
+
+    /// Sets `turn`.
+    pub fn turn(mut self, value: impl Into<BaseTurnConfig>) -> Self {
+        self.turn = Some(value.into());
+        self
+    }
+
+    /// Sets `vad`.
+    pub fn vad(mut self, value: impl Into<VadConfig>) -> Self {
+        self.vad = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation`.
+    pub fn conversation(mut self, value: impl Into<ConversationConfigInput>) -> Self {
+        self.conversation = Some(value.into());
+        self
+    }
+
+    /// Sets `privacy`.
+    pub fn privacy(mut self, value: impl Into<PrivacyConfigInput>) -> Self {
+        self.privacy = Some(value.into());
+        self
+    }
+
+    /// Sets `call_limits`.
+    pub fn call_limits(mut self, value: impl Into<AgentCallLimits>) -> Self {
+        self.call_limits = Some(value.into());
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `overrides`.
+    pub fn overrides(
+        mut self,
+        value: impl Into<SpeechEngineConversationInitiationClientDataConfig>,
+    ) -> Self {
+        self.overrides = Some(value.into());
+        self
     }
 }

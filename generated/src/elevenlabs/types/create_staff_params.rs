@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CreateStaffParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateStaffParams {
     /// Defaults to `"create_staff"`.
     pub smb_tool_type: consts::CreateStaff,

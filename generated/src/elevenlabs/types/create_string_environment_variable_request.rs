@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/CreateStringEnvironmentVariableRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateStringEnvironmentVariableRequest {
     pub type_: consts::String2,
     /// Unique label for the environment variable.
@@ -63,11 +64,17 @@ impl<'de> Deserialize<'de> for CreateStringEnvironmentVariableRequest {
 impl CreateStringEnvironmentVariableRequest {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(label: impl Into<String>, values: BTreeMap<String, String>) -> Self {
+    pub fn new(
+        label: impl Into<String>,
+        values: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
         Self {
             type_: Default::default(),
             label: label.into(),
-            values,
+            values: values
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateTwilioPhoneNumberRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateTwilioPhoneNumberRequest {
     /// Phone number
     pub phone_number: String,
@@ -134,5 +135,49 @@ impl CreateTwilioPhoneNumberRequest {
             region_config: Nullable::Absent,
             enable_sms: None,
         }
+    }
+
+    /// Sets `supports_inbound`.
+    pub fn supports_inbound(mut self, value: impl Into<bool>) -> Self {
+        self.supports_inbound = Some(value.into());
+        self
+    }
+
+    /// Sets `supports_outbound`.
+    pub fn supports_outbound(mut self, value: impl Into<bool>) -> Self {
+        self.supports_outbound = Some(value.into());
+        self
+    }
+
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+        self.agent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_id` to an explicit `null`.
+    #[inline]
+    pub fn agent_id_null(mut self) -> Self {
+        self.agent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `region_config`.
+    pub fn region_config(mut self, value: impl Into<RegionConfigRequest>) -> Self {
+        self.region_config = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `region_config` to an explicit `null`.
+    #[inline]
+    pub fn region_config_null(mut self) -> Self {
+        self.region_config = Nullable::Null;
+        self
+    }
+
+    /// Sets `enable_sms`.
+    pub fn enable_sms(mut self, value: impl Into<bool>) -> Self {
+        self.enable_sms = Some(value.into());
+        self
     }
 }

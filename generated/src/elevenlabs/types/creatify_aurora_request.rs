@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CreatifyAuroraRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatifyAuroraRequest {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
     pub webhook: Nullable<WebhookTarget>,
@@ -92,16 +93,61 @@ impl<'de> Deserialize<'de> for CreatifyAuroraRequest {
 impl CreatifyAuroraRequest {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(image: ImageReference, audio: AudioReference) -> Self {
+    pub fn new(image: impl Into<ImageReference>, audio: impl Into<AudioReference>) -> Self {
         Self {
             webhook: Nullable::Absent,
             model_id: Default::default(),
-            image,
-            audio,
+            image: image.into(),
+            audio: audio.into(),
             resolution: None,
             guidance_scale: Nullable::Absent,
             audio_guidance_scale: Nullable::Absent,
         }
+    }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<WebhookTarget>) -> Self {
+        self.webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook` to an explicit `null`.
+    #[inline]
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `resolution`.
+    pub fn resolution(mut self, value: impl Into<CreatifyAuroraRequestResolution>) -> Self {
+        self.resolution = Some(value.into());
+        self
+    }
+
+    /// Sets `guidance_scale`.
+    pub fn guidance_scale(mut self, value: impl Into<f64>) -> Self {
+        self.guidance_scale = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `guidance_scale` to an explicit `null`.
+    #[inline]
+    pub fn guidance_scale_null(mut self) -> Self {
+        self.guidance_scale = Nullable::Null;
+        self
+    }
+
+    /// Sets `audio_guidance_scale`.
+    pub fn audio_guidance_scale(mut self, value: impl Into<f64>) -> Self {
+        self.audio_guidance_scale = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `audio_guidance_scale` to an explicit `null`.
+    #[inline]
+    pub fn audio_guidance_scale_null(mut self) -> Self {
+        self.audio_guidance_scale = Nullable::Null;
+        self
     }
 }
 
@@ -111,6 +157,7 @@ impl CreatifyAuroraRequest {
 ///
 /// Schema: `#/components/schemas/CreatifyAuroraRequest/properties/resolution`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatifyAuroraRequestResolution {
     /// `"480p"`
     V480p,
@@ -156,3 +203,5 @@ impl<'de> Deserialize<'de> for CreatifyAuroraRequestResolution {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CreatifyAuroraRequestResolution);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CriteriaScoringMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CriteriaScoringMode {
     /// `"binary"`
     Binary,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for CriteriaScoringMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CriteriaScoringMode);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CueOptionsRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CueOptionsRequest {
     /// Minimum duration of each cue in milliseconds.
     ///
@@ -83,5 +84,57 @@ impl<'de> Deserialize<'de> for CueOptionsRequest {
             max_chars_per_s: max_chars_per_s_.unwrap_or_default(),
             min_gap_between_cues_frames: min_gap_between_cues_frames_.unwrap_or_default(),
         })
+    }
+}
+
+impl CueOptionsRequest {
+    /// Sets `min_duration_ms`.
+    pub fn min_duration_ms(mut self, value: impl Into<i64>) -> Self {
+        self.min_duration_ms = Some(value.into());
+        self
+    }
+
+    /// Sets `max_duration_ms`.
+    pub fn max_duration_ms(mut self, value: impl Into<i64>) -> Self {
+        self.max_duration_ms = Some(value.into());
+        self
+    }
+
+    /// Sets `max_lines_per_cue`.
+    pub fn max_lines_per_cue(mut self, value: impl Into<i64>) -> Self {
+        self.max_lines_per_cue = Some(value.into());
+        self
+    }
+
+    /// Sets `max_chars_per_line`.
+    pub fn max_chars_per_line(mut self, value: impl Into<i64>) -> Self {
+        self.max_chars_per_line = Some(value.into());
+        self
+    }
+
+    /// Sets `max_chars_per_s`.
+    pub fn max_chars_per_s(mut self, value: impl Into<i64>) -> Self {
+        self.max_chars_per_s = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_chars_per_s` to an explicit `null`.
+    #[inline]
+    pub fn max_chars_per_s_null(mut self) -> Self {
+        self.max_chars_per_s = Nullable::Null;
+        self
+    }
+
+    /// Sets `min_gap_between_cues_frames`.
+    pub fn min_gap_between_cues_frames(mut self, value: impl Into<i64>) -> Self {
+        self.min_gap_between_cues_frames = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `min_gap_between_cues_frames` to an explicit `null`.
+    #[inline]
+    pub fn min_gap_between_cues_frames_null(mut self) -> Self {
+        self.min_gap_between_cues_frames = Nullable::Null;
+        self
     }
 }

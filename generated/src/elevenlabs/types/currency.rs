@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Currency`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Currency {
     /// `"usd"`
     Usd,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for Currency {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(Currency);

@@ -13,6 +13,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/CustomGuardrailConfig`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomGuardrailConfig {
     /// Defaults to `false`.
     pub is_enabled: Option<bool>,
@@ -128,6 +129,48 @@ impl CustomGuardrailConfig {
             evaluate_full_response_only: None,
         }
     }
+
+    /// Sets `is_enabled`.
+    pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.is_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `execution_mode`.
+    pub fn execution_mode(mut self, value: impl Into<GuardrailExecutionMode>) -> Self {
+        self.execution_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `model`.
+    pub fn model(mut self, value: impl Into<CustomGuardrailConfigModel>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    /// Sets `history_message_count`.
+    pub fn history_message_count(mut self, value: impl Into<i64>) -> Self {
+        self.history_message_count = Some(value.into());
+        self
+    }
+
+    /// Sets `history_include_tool_calls`.
+    pub fn history_include_tool_calls(mut self, value: impl Into<bool>) -> Self {
+        self.history_include_tool_calls = Some(value.into());
+        self
+    }
+
+    /// Sets `trigger_action`.
+    pub fn trigger_action(mut self, value: impl Into<CustomGuardrailConfigTriggerAction>) -> Self {
+        self.trigger_action = Some(value.into());
+        self
+    }
+
+    /// Sets `evaluate_full_response_only`.
+    pub fn evaluate_full_response_only(mut self, value: impl Into<bool>) -> Self {
+        self.evaluate_full_response_only = Some(value.into());
+        self
+    }
 }
 
 /// LLM model to use for custom guardrail evaluation
@@ -136,6 +179,7 @@ impl CustomGuardrailConfig {
 ///
 /// Schema: `#/components/schemas/CustomGuardrailConfig/properties/model`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomGuardrailConfigModel {
     /// `"gemini-2.5-flash-lite"`
     Gemini2_5FlashLite,
@@ -206,11 +250,14 @@ impl<'de> Deserialize<'de> for CustomGuardrailConfigModel {
     }
 }
 
+api_runtime::string_enum_conversions!(CustomGuardrailConfigModel);
+
 /// Trigger Action
 ///
 /// Schema: `#/components/schemas/CustomGuardrailConfig/properties/trigger_action`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomGuardrailConfigTriggerAction {
     EndCallTriggerAction(EndCallTriggerAction),
     RetryTriggerAction(RetryTriggerAction),
@@ -229,3 +276,9 @@ impl<'de> Deserialize<'de> for CustomGuardrailConfigTriggerAction {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    CustomGuardrailConfigTriggerAction,
+    EndCallTriggerAction(EndCallTriggerAction),
+    RetryTriggerAction(RetryTriggerAction)
+);

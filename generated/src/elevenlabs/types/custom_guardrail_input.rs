@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CustomGuardrail-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomGuardrailInput {
     pub config: Option<CustomGuardrailsConfigInput>,
 }
@@ -41,5 +42,13 @@ impl<'de> Deserialize<'de> for CustomGuardrailInput {
         Ok(Self {
             config: config_.unwrap_or_default(),
         })
+    }
+}
+
+impl CustomGuardrailInput {
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<CustomGuardrailsConfigInput>) -> Self {
+        self.config = Some(value.into());
+        self
     }
 }

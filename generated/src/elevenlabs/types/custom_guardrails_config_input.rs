@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CustomGuardrailsConfig-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomGuardrailsConfigInput {
     pub configs: Option<Vec<CustomGuardrailConfig>>,
 }
@@ -41,5 +42,13 @@ impl<'de> Deserialize<'de> for CustomGuardrailsConfigInput {
         Ok(Self {
             configs: configs_.unwrap_or_default(),
         })
+    }
+}
+
+impl CustomGuardrailsConfigInput {
+    /// Sets `configs`.
+    pub fn configs(mut self, value: impl IntoIterator<Item = CustomGuardrailConfig>) -> Self {
+        self.configs = Some(value.into_iter().collect());
+        self
     }
 }

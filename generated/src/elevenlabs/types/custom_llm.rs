@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/CustomLLM`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomLlm {
     /// The URL of the Chat Completions compatible endpoint
     pub url: String,
@@ -106,6 +107,73 @@ impl CustomLlm {
             api_type: None,
         }
     }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.model_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `model_id` to an explicit `null`.
+    #[inline]
+    pub fn model_id_null(mut self) -> Self {
+        self.model_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `api_key`.
+    pub fn api_key(mut self, value: impl Into<CustomLlmApiKey>) -> Self {
+        self.api_key = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `api_key` to an explicit `null`.
+    #[inline]
+    pub fn api_key_null(mut self) -> Self {
+        self.api_key = Nullable::Null;
+        self
+    }
+
+    /// Sets `auth_connection`.
+    pub fn auth_connection(mut self, value: impl Into<CustomLlmAuthConnection>) -> Self {
+        self.auth_connection = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `auth_connection` to an explicit `null`.
+    #[inline]
+    pub fn auth_connection_null(mut self) -> Self {
+        self.auth_connection = Nullable::Null;
+        self
+    }
+
+    /// Sets `request_headers`.
+    pub fn request_headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, CustomLlmRequestHeadersValue)>,
+    ) -> Self {
+        self.request_headers = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `api_version`.
+    pub fn api_version(mut self, value: impl Into<String>) -> Self {
+        self.api_version = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `api_version` to an explicit `null`.
+    #[inline]
+    pub fn api_version_null(mut self) -> Self {
+        self.api_version = Nullable::Null;
+        self
+    }
+
+    /// Sets `api_type`.
+    pub fn api_type(mut self, value: impl Into<CustomLlmapiType>) -> Self {
+        self.api_type = Some(value.into());
+        self
+    }
 }
 
 /// The API key for authentication. Either a workspace secret reference {'secret_id': '...'} or an environment variable reference {'env_var_label': '...'}.
@@ -113,6 +181,7 @@ impl CustomLlm {
 /// Schema: `#/components/schemas/CustomLLM/properties/api_key`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomLlmApiKey {
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator),
@@ -130,11 +199,18 @@ impl<'de> Deserialize<'de> for CustomLlmApiKey {
     }
 }
 
+api_runtime::union_conversions!(
+    CustomLlmApiKey,
+    ConvAiSecretLocator(ConvAiSecretLocator),
+    ConvAiEnvVarLocator(ConvAiEnvVarLocator)
+);
+
 /// Optional workspace auth connection for authentication. Only auth connections that produce an Authorization Bearer token are supported; Basic auth, mTLS, custom header, and URL secret auth connections are not supported.
 ///
 /// Schema: `#/components/schemas/CustomLLM/properties/auth_connection`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomLlmAuthConnection {
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator),
@@ -152,9 +228,16 @@ impl<'de> Deserialize<'de> for CustomLlmAuthConnection {
     }
 }
 
+api_runtime::union_conversions!(
+    CustomLlmAuthConnection,
+    AuthConnectionLocator(AuthConnectionLocator),
+    EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator)
+);
+
 /// Schema: `#/components/schemas/CustomLLM/properties/request_headers/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum CustomLlmRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
@@ -175,3 +258,13 @@ impl<'de> Deserialize<'de> for CustomLlmRequestHeadersValue {
         first_fit(&value, &members).ok_or_else(|| no_match("CustomLlmRequestHeadersValue"))
     }
 }
+
+api_runtime::union_conversions!(
+    CustomLlmRequestHeadersValue,
+    String(String),
+    ConvAiSecretLocator(ConvAiSecretLocator),
+    ConvAiDynamicVariable(ConvAiDynamicVariable),
+    ConvAiEnvVarLocator(ConvAiEnvVarLocator)
+);
+
+api_runtime::union_str_conversion!(CustomLlmRequestHeadersValue, String);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CustomLLMAPIType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomLlmapiType {
     /// `"chat_completions"`
     ChatCompletions,
@@ -60,3 +61,5 @@ impl<'de> Deserialize<'de> for CustomLlmapiType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CustomLlmapiType);

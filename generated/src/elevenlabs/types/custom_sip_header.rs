@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CustomSIPHeader`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomSipHeader {
     /// Defaults to `"static"`.
     pub type_: consts::Static,

@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/CustomSIPHeaderWithDynamicVariable`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomSipHeaderWithDynamicVariable {
     pub type_: consts::Dynamic,
     /// The SIP header name (e.g., 'X-Customer-ID')

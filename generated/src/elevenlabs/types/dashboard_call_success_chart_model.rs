@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DashboardCallSuccessChartModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DashboardCallSuccessChartModel {
     pub name: String,
     /// Defaults to `"call_success"`.

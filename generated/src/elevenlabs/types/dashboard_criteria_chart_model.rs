@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DashboardCriteriaChartModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DashboardCriteriaChartModel {
     pub name: String,
     /// Defaults to `"criteria"`.

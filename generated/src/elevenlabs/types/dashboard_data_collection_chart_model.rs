@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DashboardDataCollectionChartModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DashboardDataCollectionChartModel {
     pub name: String,
     /// Defaults to `"data_collection"`.

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/DataCollectionResultCommonModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DataCollectionResultCommonModel {
     pub data_collection_id: String,
     pub value: Option<Value>,
@@ -75,5 +76,24 @@ impl DataCollectionResultCommonModel {
             json_schema: Nullable::Absent,
             rationale: rationale.into(),
         }
+    }
+
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<Value>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets `json_schema`.
+    pub fn json_schema(mut self, value: impl Into<LiteralJsonSchemaProperty>) -> Self {
+        self.json_schema = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `json_schema` to an explicit `null`.
+    #[inline]
+    pub fn json_schema_null(mut self) -> Self {
+        self.json_schema = Nullable::Null;
+        self
     }
 }

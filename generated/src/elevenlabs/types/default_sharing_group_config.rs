@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DefaultSharingGroupConfig`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DefaultSharingGroupConfig {
     /// The ID of the group to share with
     pub group_id: String,
@@ -58,11 +59,11 @@ impl DefaultSharingGroupConfig {
     #[inline]
     pub fn new(
         group_id: impl Into<String>,
-        permission_level: DefaultSharingGroupConfigPermissionLevel,
+        permission_level: impl Into<DefaultSharingGroupConfigPermissionLevel>,
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            permission_level,
+            permission_level: permission_level.into(),
         }
     }
 }
@@ -71,6 +72,7 @@ impl DefaultSharingGroupConfig {
 ///
 /// Schema: `#/components/schemas/DefaultSharingGroupConfig/properties/permission_level`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DefaultSharingGroupConfigPermissionLevel {
     /// `"admin"`
     Admin,
@@ -120,3 +122,5 @@ impl<'de> Deserialize<'de> for DefaultSharingGroupConfigPermissionLevel {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(DefaultSharingGroupConfigPermissionLevel);

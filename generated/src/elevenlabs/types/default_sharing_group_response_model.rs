@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DefaultSharingGroupResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DefaultSharingGroupResponseModel {
     /// The group to share with by default
     pub group: WorkspaceGroupResponseModel,
@@ -58,12 +59,12 @@ impl DefaultSharingGroupResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        group: WorkspaceGroupResponseModel,
-        permission_level: DefaultSharingGroupResponseModelPermissionLevel,
+        group: impl Into<WorkspaceGroupResponseModel>,
+        permission_level: impl Into<DefaultSharingGroupResponseModelPermissionLevel>,
     ) -> Self {
         Self {
-            group,
-            permission_level,
+            group: group.into(),
+            permission_level: permission_level.into(),
         }
     }
 }
@@ -72,6 +73,7 @@ impl DefaultSharingGroupResponseModel {
 ///
 /// Schema: `#/components/schemas/DefaultSharingGroupResponseModel/properties/permission_level`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DefaultSharingGroupResponseModelPermissionLevel {
     /// `"admin"`
     Admin,
@@ -121,3 +123,5 @@ impl<'de> Deserialize<'de> for DefaultSharingGroupResponseModelPermissionLevel {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(DefaultSharingGroupResponseModelPermissionLevel);

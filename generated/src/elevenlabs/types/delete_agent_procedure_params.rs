@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DeleteAgentProcedureParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteAgentProcedureParams {
     /// Defaults to `"delete_agent_procedure"`.
     pub smb_tool_type: consts::DeleteAgentProcedure,

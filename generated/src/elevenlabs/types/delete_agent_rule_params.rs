@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DeleteAgentRuleParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteAgentRuleParams {
     /// Defaults to `"delete_agent_rule"`.
     pub smb_tool_type: consts::DeleteAgentRule,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DeleteAssetParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteAssetParams {
     /// Defaults to `"delete_asset"`.
     pub smb_tool_type: consts::DeleteAsset,

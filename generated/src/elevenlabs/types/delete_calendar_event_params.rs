@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DeleteCalendarEventParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteCalendarEventParams {
     /// Defaults to `"delete_calendar_event"`.
     pub smb_tool_type: consts::DeleteCalendarEvent,

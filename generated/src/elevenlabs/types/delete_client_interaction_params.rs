@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DeleteClientInteractionParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteClientInteractionParams {
     /// Defaults to `"delete_client_interaction"`.
     pub smb_tool_type: consts::DeleteClientInteraction,

@@ -19,6 +19,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DeleteGroupSessionParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteGroupSessionParams {
     /// Defaults to `"delete_group_session"`.
     pub smb_tool_type: consts::DeleteGroupSession,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DeleteHolidayParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteHolidayParams {
     /// Defaults to `"delete_holiday"`.
     pub smb_tool_type: consts::DeleteHoliday,

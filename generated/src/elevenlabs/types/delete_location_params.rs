@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DeleteLocationParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteLocationParams {
     /// Defaults to `"delete_location"`.
     pub smb_tool_type: consts::DeleteLocation,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DeleteProductParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteProductParams {
     /// Defaults to `"delete_product"`.
     pub smb_tool_type: consts::DeleteProduct,

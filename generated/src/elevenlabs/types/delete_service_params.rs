@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DeleteServiceParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteServiceParams {
     /// Defaults to `"delete_service"`.
     pub smb_tool_type: consts::DeleteService,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DeleteStaffParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteStaffParams {
     /// Defaults to `"delete_staff"`.
     pub smb_tool_type: consts::DeleteStaff,

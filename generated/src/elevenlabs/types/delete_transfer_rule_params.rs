@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DeleteTransferRuleParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeleteTransferRuleParams {
     /// Defaults to `"delete_transfer_rule"`.
     pub smb_tool_type: consts::DeleteTransferRule,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DeliverableInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeliverableInfo {
     /// A time-limited URL to download the delivered file.
     pub signed_url: String,
@@ -83,5 +84,11 @@ impl DeliverableInfo {
             name: name.into(),
             version: None,
         }
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<i64>) -> Self {
+        self.version = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DependentAvailableAgentIdentifier`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependentAvailableAgentIdentifier {
     /// If the agent is a transitive dependent, contains IDs of the resources that the agent depends on directly.
     pub referenced_resource_ids: Option<Vec<String>>,
@@ -85,17 +86,26 @@ impl DependentAvailableAgentIdentifier {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        created_at_unix_secs: i64,
-        access_level: DependentAvailableAgentIdentifierAccessLevel,
+        created_at_unix_secs: impl Into<i64>,
+        access_level: impl Into<DependentAvailableAgentIdentifierAccessLevel>,
     ) -> Self {
         Self {
             referenced_resource_ids: None,
             id: id.into(),
             name: name.into(),
             type_: Default::default(),
-            created_at_unix_secs,
-            access_level,
+            created_at_unix_secs: created_at_unix_secs.into(),
+            access_level: access_level.into(),
         }
+    }
+
+    /// Sets `referenced_resource_ids`.
+    pub fn referenced_resource_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.referenced_resource_ids = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }
 
@@ -103,6 +113,7 @@ impl DependentAvailableAgentIdentifier {
 ///
 /// Schema: `#/components/schemas/DependentAvailableAgentIdentifier/properties/access_level`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DependentAvailableAgentIdentifierAccessLevel {
     /// `"admin"`
     Admin,
@@ -156,3 +167,5 @@ impl<'de> Deserialize<'de> for DependentAvailableAgentIdentifierAccessLevel {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(DependentAvailableAgentIdentifierAccessLevel);

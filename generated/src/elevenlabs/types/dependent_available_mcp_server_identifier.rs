@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DependentAvailableMCPServerIdentifier`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependentAvailableMcpServerIdentifier {
     pub id: String,
     pub name: String,
@@ -76,15 +77,15 @@ impl DependentAvailableMcpServerIdentifier {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        created_at_unix_secs: i64,
-        access_level: DependentAvailableMcpServerIdentifierAccessLevel,
+        created_at_unix_secs: impl Into<i64>,
+        access_level: impl Into<DependentAvailableMcpServerIdentifierAccessLevel>,
     ) -> Self {
         Self {
             id: id.into(),
             name: name.into(),
             type_: Default::default(),
-            created_at_unix_secs,
-            access_level,
+            created_at_unix_secs: created_at_unix_secs.into(),
+            access_level: access_level.into(),
         }
     }
 }
@@ -93,6 +94,7 @@ impl DependentAvailableMcpServerIdentifier {
 ///
 /// Schema: `#/components/schemas/DependentAvailableMCPServerIdentifier/properties/access_level`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DependentAvailableMcpServerIdentifierAccessLevel {
     /// `"admin"`
     Admin,
@@ -146,3 +148,5 @@ impl<'de> Deserialize<'de> for DependentAvailableMcpServerIdentifierAccessLevel 
         }
     }
 }
+
+api_runtime::string_enum_conversions!(DependentAvailableMcpServerIdentifierAccessLevel);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DependentBranchInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependentBranchInfo {
     pub agent_id: String,
     pub agent_name: String,
@@ -87,14 +88,14 @@ impl DependentBranchInfo {
         agent_name: impl Into<String>,
         branch_id: impl Into<String>,
         branch_name: impl Into<String>,
-        is_main: bool,
+        is_main: impl Into<bool>,
     ) -> Self {
         Self {
             agent_id: agent_id.into(),
             agent_name: agent_name.into(),
             branch_id: branch_id.into(),
             branch_name: branch_name.into(),
-            is_main,
+            is_main: is_main.into(),
         }
     }
 }

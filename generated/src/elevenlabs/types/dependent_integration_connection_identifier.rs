@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DependentIntegrationConnectionIdentifier`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependentIntegrationConnectionIdentifier {
     pub id: String,
     pub name: String,

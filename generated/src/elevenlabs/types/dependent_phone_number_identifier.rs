@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DependentPhoneNumberIdentifier`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependentPhoneNumberIdentifier {
     pub phone_number_id: String,
     pub phone_number: String,
@@ -71,13 +72,13 @@ impl DependentPhoneNumberIdentifier {
         phone_number_id: impl Into<String>,
         phone_number: impl Into<String>,
         label: impl Into<String>,
-        provider: TelephonyProvider,
+        provider: impl Into<TelephonyProvider>,
     ) -> Self {
         Self {
             phone_number_id: phone_number_id.into(),
             phone_number: phone_number.into(),
             label: label.into(),
-            provider,
+            provider: provider.into(),
         }
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DependentUnknownAgentIdentifier`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependentUnknownAgentIdentifier {
     /// If the agent is a transitive dependent, contains IDs of the resources that the agent depends on directly.
     pub referenced_resource_ids: Option<Vec<String>>,
@@ -74,5 +75,14 @@ impl DependentUnknownAgentIdentifier {
             id: id.into(),
             type_: Default::default(),
         }
+    }
+
+    /// Sets `referenced_resource_ids`.
+    pub fn referenced_resource_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.referenced_resource_ids = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DependentUnknownMCPServerIdentifier`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependentUnknownMcpServerIdentifier {
     pub id: String,
     /// Defaults to `"unknown"`.

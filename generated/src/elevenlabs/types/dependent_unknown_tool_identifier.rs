@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DependentUnknownToolIdentifier`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DependentUnknownToolIdentifier {
     /// Defaults to `"unknown"`.
     pub type_: consts::Unknown,

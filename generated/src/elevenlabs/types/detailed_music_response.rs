@@ -13,6 +13,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/DetailedMusicResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DetailedMusicResponse {
     /// The composition plan used to generate the song
     pub composition_plan: DetailedMusicResponseCompositionPlan,
@@ -68,14 +69,14 @@ impl DetailedMusicResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        composition_plan: DetailedMusicResponseCompositionPlan,
-        song_metadata: SongMetadata,
-        words_timestamps: Option<Vec<WordTimestamp>>,
+        composition_plan: impl Into<DetailedMusicResponseCompositionPlan>,
+        song_metadata: impl Into<SongMetadata>,
+        words_timestamps: impl Into<Option<Vec<WordTimestamp>>>,
     ) -> Self {
         Self {
-            composition_plan,
-            song_metadata,
-            words_timestamps,
+            composition_plan: composition_plan.into(),
+            song_metadata: song_metadata.into(),
+            words_timestamps: words_timestamps.into(),
         }
     }
 }
@@ -85,6 +86,7 @@ impl DetailedMusicResponse {
 /// Schema: `#/components/schemas/DetailedMusicResponse/properties/composition_plan`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DetailedMusicResponseCompositionPlan {
     MusicPrompt(MusicPrompt),
     CompositionPlan(CompositionPlan),
@@ -101,3 +103,9 @@ impl<'de> Deserialize<'de> for DetailedMusicResponseCompositionPlan {
         first_fit(&value, &members).ok_or_else(|| no_match("DetailedMusicResponseCompositionPlan"))
     }
 }
+
+api_runtime::union_conversions!(
+    DetailedMusicResponseCompositionPlan,
+    MusicPrompt(MusicPrompt),
+    CompositionPlan(CompositionPlan)
+);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DetectedEntity`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DetectedEntity {
     /// The text that was identified as an entity.
     pub text: String,
@@ -73,14 +74,14 @@ impl DetectedEntity {
     pub fn new(
         text: impl Into<String>,
         entity_type: impl Into<String>,
-        start_char: i64,
-        end_char: i64,
+        start_char: impl Into<i64>,
+        end_char: impl Into<i64>,
     ) -> Self {
         Self {
             text: text.into(),
             entity_type: entity_type.into(),
-            start_char,
-            end_char,
+            start_char: start_char.into(),
+            end_char: end_char.into(),
         }
     }
 }

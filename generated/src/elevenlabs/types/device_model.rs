@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DeviceModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DeviceModel {
     /// IP address
     pub ip: Nullable<String>,
@@ -60,5 +61,39 @@ impl<'de> Deserialize<'de> for DeviceModel {
             hostname: hostname_.unwrap_or_default(),
             type_id: type_id_.unwrap_or_default(),
         })
+    }
+}
+
+impl DeviceModel {
+    /// Sets `ip`.
+    pub fn ip(mut self, value: impl Into<String>) -> Self {
+        self.ip = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `ip` to an explicit `null`.
+    #[inline]
+    pub fn ip_null(mut self) -> Self {
+        self.ip = Nullable::Null;
+        self
+    }
+
+    /// Sets `hostname`.
+    pub fn hostname(mut self, value: impl Into<String>) -> Self {
+        self.hostname = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `hostname` to an explicit `null`.
+    #[inline]
+    pub fn hostname_null(mut self) -> Self {
+        self.hostname = Nullable::Null;
+        self
+    }
+
+    /// Sets `type_id`.
+    pub fn type_id(mut self, value: impl Into<i64>) -> Self {
+        self.type_id = Some(value.into());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DialogueInput`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DialogueInput {
     /// The text to be converted into speech.
     pub text: String,

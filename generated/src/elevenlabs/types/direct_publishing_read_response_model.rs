@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DirectPublishingReadResponseModel {
     pub read_id: String,
     pub created_at_unix: i64,
@@ -365,19 +366,19 @@ impl DirectPublishingReadResponseModel {
     #[inline]
     pub fn new(
         read_id: impl Into<String>,
-        created_at_unix: i64,
-        updated_at_unix: i64,
-        word_count: i64,
-        char_count: i64,
-        chapters: Vec<ReadMetadataChapterDbModel>,
+        created_at_unix: impl Into<i64>,
+        updated_at_unix: impl Into<i64>,
+        word_count: impl Into<i64>,
+        char_count: impl Into<i64>,
+        chapters: impl IntoIterator<Item = ReadMetadataChapterDbModel>,
     ) -> Self {
         Self {
             read_id: read_id.into(),
-            created_at_unix,
-            updated_at_unix,
-            word_count,
-            char_count,
-            chapters,
+            created_at_unix: created_at_unix.into(),
+            updated_at_unix: updated_at_unix.into(),
+            word_count: word_count.into(),
+            char_count: char_count.into(),
+            chapters: chapters.into_iter().collect(),
             title: Nullable::Absent,
             author: Nullable::Absent,
             description: Nullable::Absent,
@@ -427,10 +428,621 @@ impl DirectPublishingReadResponseModel {
             restricted_to_user_email_domains: Nullable::Absent,
         }
     }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.title = Nullable::Null;
+        self
+    }
+
+    /// Sets `author`.
+    pub fn author(mut self, value: impl Into<String>) -> Self {
+        self.author = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `author` to an explicit `null`.
+    #[inline]
+    pub fn author_null(mut self) -> Self {
+        self.author = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `article_image_url`.
+    pub fn article_image_url(mut self, value: impl Into<String>) -> Self {
+        self.article_image_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `article_image_url` to an explicit `null`.
+    #[inline]
+    pub fn article_image_url_null(mut self) -> Self {
+        self.article_image_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
+    }
+
+    /// Sets `locale`.
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `locale` to an explicit `null`.
+    #[inline]
+    pub fn locale_null(mut self) -> Self {
+        self.locale = Nullable::Null;
+        self
+    }
+
+    /// Sets `display_mode`.
+    pub fn display_mode(
+        mut self,
+        value: impl Into<DirectPublishingReadResponseModelDisplayMode>,
+    ) -> Self {
+        self.display_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `display_mode` to an explicit `null`.
+    #[inline]
+    pub fn display_mode_null(mut self) -> Self {
+        self.display_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `genre`.
+    pub fn genre(
+        mut self,
+        value: impl IntoIterator<Item = DirectPublishingReadResponseModelGenreItem>,
+    ) -> Self {
+        self.genre = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `genre` to an explicit `null`.
+    #[inline]
+    pub fn genre_null(mut self) -> Self {
+        self.genre = Nullable::Null;
+        self
+    }
+
+    /// Sets `fiction`.
+    pub fn fiction(mut self, value: impl Into<String>) -> Self {
+        self.fiction = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `fiction` to an explicit `null`.
+    #[inline]
+    pub fn fiction_null(mut self) -> Self {
+        self.fiction = Nullable::Null;
+        self
+    }
+
+    /// Sets `content_type`.
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `content_type` to an explicit `null`.
+    #[inline]
+    pub fn content_type_null(mut self) -> Self {
+        self.content_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `original_file_type`.
+    pub fn original_file_type(mut self, value: impl Into<String>) -> Self {
+        self.original_file_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `original_file_type` to an explicit `null`.
+    #[inline]
+    pub fn original_file_type_null(mut self) -> Self {
+        self.original_file_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `target_audience`.
+    pub fn target_audience(
+        mut self,
+        value: impl Into<DirectPublishingReadResponseModelTargetAudience>,
+    ) -> Self {
+        self.target_audience = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `target_audience` to an explicit `null`.
+    #[inline]
+    pub fn target_audience_null(mut self) -> Self {
+        self.target_audience = Nullable::Null;
+        self
+    }
+
+    /// Sets `mature_content`.
+    pub fn mature_content(mut self, value: impl Into<bool>) -> Self {
+        self.mature_content = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `mature_content` to an explicit `null`.
+    #[inline]
+    pub fn mature_content_null(mut self) -> Self {
+        self.mature_content = Nullable::Null;
+        self
+    }
+
+    /// Sets `safesearch_adult`.
+    pub fn safesearch_adult(mut self, value: impl Into<bool>) -> Self {
+        self.safesearch_adult = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `safesearch_adult` to an explicit `null`.
+    #[inline]
+    pub fn safesearch_adult_null(mut self) -> Self {
+        self.safesearch_adult = Nullable::Null;
+        self
+    }
+
+    /// Sets `origin`.
+    pub fn origin(mut self, value: impl Into<String>) -> Self {
+        self.origin = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `origin` to an explicit `null`.
+    #[inline]
+    pub fn origin_null(mut self) -> Self {
+        self.origin = Nullable::Null;
+        self
+    }
+
+    /// Sets `publication_date`.
+    pub fn publication_date(mut self, value: impl Into<String>) -> Self {
+        self.publication_date = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `publication_date` to an explicit `null`.
+    #[inline]
+    pub fn publication_date_null(mut self) -> Self {
+        self.publication_date = Nullable::Null;
+        self
+    }
+
+    /// Sets `isbn`.
+    pub fn isbn(mut self, value: impl Into<String>) -> Self {
+        self.isbn = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `isbn` to an explicit `null`.
+    #[inline]
+    pub fn isbn_null(mut self) -> Self {
+        self.isbn = Nullable::Null;
+        self
+    }
+
+    /// Sets `ean`.
+    pub fn ean(mut self, value: impl Into<String>) -> Self {
+        self.ean = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `ean` to an explicit `null`.
+    #[inline]
+    pub fn ean_null(mut self) -> Self {
+        self.ean = Nullable::Null;
+        self
+    }
+
+    /// Sets `legal_terms`.
+    pub fn legal_terms(mut self, value: impl Into<ReadLegalTerms>) -> Self {
+        self.legal_terms = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `legal_terms` to an explicit `null`.
+    #[inline]
+    pub fn legal_terms_null(mut self) -> Self {
+        self.legal_terms = Nullable::Null;
+        self
+    }
+
+    /// Sets `content_guidelines_terms`.
+    pub fn content_guidelines_terms(mut self, value: impl Into<ReadLegalTerms>) -> Self {
+        self.content_guidelines_terms = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `content_guidelines_terms` to an explicit `null`.
+    #[inline]
+    pub fn content_guidelines_terms_null(mut self) -> Self {
+        self.content_guidelines_terms = Nullable::Null;
+        self
+    }
+
+    /// Sets `last_updated_from_project_unix`.
+    pub fn last_updated_from_project_unix(mut self, value: impl Into<i64>) -> Self {
+        self.last_updated_from_project_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `last_updated_from_project_unix` to an explicit `null`.
+    #[inline]
+    pub fn last_updated_from_project_unix_null(mut self) -> Self {
+        self.last_updated_from_project_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `publishing_project_id`.
+    pub fn publishing_project_id(mut self, value: impl Into<String>) -> Self {
+        self.publishing_project_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `publishing_project_id` to an explicit `null`.
+    #[inline]
+    pub fn publishing_project_id_null(mut self) -> Self {
+        self.publishing_project_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `publishing_state`.
+    pub fn publishing_state(mut self, value: impl Into<String>) -> Self {
+        self.publishing_state = Some(value.into());
+        self
+    }
+
+    /// Sets `publisher_profile_id`.
+    pub fn publisher_profile_id(mut self, value: impl Into<String>) -> Self {
+        self.publisher_profile_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `publisher_profile_id` to an explicit `null`.
+    #[inline]
+    pub fn publisher_profile_id_null(mut self) -> Self {
+        self.publisher_profile_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `quality_score`.
+    pub fn quality_score(mut self, value: impl Into<i64>) -> Self {
+        self.quality_score = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `quality_score` to an explicit `null`.
+    #[inline]
+    pub fn quality_score_null(mut self) -> Self {
+        self.quality_score = Nullable::Null;
+        self
+    }
+
+    /// Sets `publisher`.
+    pub fn publisher(mut self, value: impl Into<String>) -> Self {
+        self.publisher = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `publisher` to an explicit `null`.
+    #[inline]
+    pub fn publisher_null(mut self) -> Self {
+        self.publisher = Nullable::Null;
+        self
+    }
+
+    /// Sets `copyright`.
+    pub fn copyright(mut self, value: impl Into<String>) -> Self {
+        self.copyright = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `copyright` to an explicit `null`.
+    #[inline]
+    pub fn copyright_null(mut self) -> Self {
+        self.copyright = Nullable::Null;
+        self
+    }
+
+    /// Sets `subtitle`.
+    pub fn subtitle(mut self, value: impl Into<String>) -> Self {
+        self.subtitle = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `subtitle` to an explicit `null`.
+    #[inline]
+    pub fn subtitle_null(mut self) -> Self {
+        self.subtitle = Nullable::Null;
+        self
+    }
+
+    /// Sets `distribution_territories`.
+    pub fn distribution_territories(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.distribution_territories =
+            Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `distribution_territories` to an explicit `null`.
+    #[inline]
+    pub fn distribution_territories_null(mut self) -> Self {
+        self.distribution_territories = Nullable::Null;
+        self
+    }
+
+    /// Sets `edition`.
+    pub fn edition(mut self, value: impl Into<String>) -> Self {
+        self.edition = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `edition` to an explicit `null`.
+    #[inline]
+    pub fn edition_null(mut self) -> Self {
+        self.edition = Nullable::Null;
+        self
+    }
+
+    /// Sets `contributors`.
+    pub fn contributors(mut self, value: impl IntoIterator<Item = Contributor>) -> Self {
+        self.contributors = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `contributors` to an explicit `null`.
+    #[inline]
+    pub fn contributors_null(mut self) -> Self {
+        self.contributors = Nullable::Null;
+        self
+    }
+
+    /// Sets `payout_type`.
+    pub fn payout_type(
+        mut self,
+        value: impl Into<DirectPublishingReadResponseModelPayoutType>,
+    ) -> Self {
+        self.payout_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `payout_type` to an explicit `null`.
+    #[inline]
+    pub fn payout_type_null(mut self) -> Self {
+        self.payout_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `list_price`.
+    pub fn list_price(mut self, value: impl Into<f64>) -> Self {
+        self.list_price = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `list_price` to an explicit `null`.
+    #[inline]
+    pub fn list_price_null(mut self) -> Self {
+        self.list_price = Nullable::Null;
+        self
+    }
+
+    /// Sets `currency`.
+    pub fn currency(mut self, value: impl Into<consts::Usd>) -> Self {
+        self.currency = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `currency` to an explicit `null`.
+    #[inline]
+    pub fn currency_null(mut self) -> Self {
+        self.currency = Nullable::Null;
+        self
+    }
+
+    /// Sets `original_audio_project_export_id`.
+    pub fn original_audio_project_export_id(mut self, value: impl Into<String>) -> Self {
+        self.original_audio_project_export_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `original_audio_project_export_id` to an explicit `null`.
+    #[inline]
+    pub fn original_audio_project_export_id_null(mut self) -> Self {
+        self.original_audio_project_export_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `original_audio_document_id`.
+    pub fn original_audio_document_id(mut self, value: impl Into<String>) -> Self {
+        self.original_audio_document_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `original_audio_document_id` to an explicit `null`.
+    #[inline]
+    pub fn original_audio_document_id_null(mut self) -> Self {
+        self.original_audio_document_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `series_id`.
+    pub fn series_id(mut self, value: impl Into<String>) -> Self {
+        self.series_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `series_id` to an explicit `null`.
+    #[inline]
+    pub fn series_id_null(mut self) -> Self {
+        self.series_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `volume`.
+    pub fn volume(mut self, value: impl Into<i64>) -> Self {
+        self.volume = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `volume` to an explicit `null`.
+    #[inline]
+    pub fn volume_null(mut self) -> Self {
+        self.volume = Nullable::Null;
+        self
+    }
+
+    /// Sets `published_at_unix`.
+    pub fn published_at_unix(mut self, value: impl Into<i64>) -> Self {
+        self.published_at_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `published_at_unix` to an explicit `null`.
+    #[inline]
+    pub fn published_at_unix_null(mut self) -> Self {
+        self.published_at_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `read_slug`.
+    pub fn read_slug(mut self, value: impl Into<String>) -> Self {
+        self.read_slug = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `read_slug` to an explicit `null`.
+    #[inline]
+    pub fn read_slug_null(mut self) -> Self {
+        self.read_slug = Nullable::Null;
+        self
+    }
+
+    /// Sets `preview_audio_object`.
+    pub fn preview_audio_object(mut self, value: impl Into<PreviewAudioDbModel>) -> Self {
+        self.preview_audio_object = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `preview_audio_object` to an explicit `null`.
+    #[inline]
+    pub fn preview_audio_object_null(mut self) -> Self {
+        self.preview_audio_object = Nullable::Null;
+        self
+    }
+
+    /// Sets `sample_config`.
+    pub fn sample_config(mut self, value: impl Into<SampleConfigDbModel>) -> Self {
+        self.sample_config = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `sample_config` to an explicit `null`.
+    #[inline]
+    pub fn sample_config_null(mut self) -> Self {
+        self.sample_config = Nullable::Null;
+        self
+    }
+
+    /// Sets `review`.
+    pub fn review(mut self, value: impl Into<ReviewResponseModel>) -> Self {
+        self.review = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `review` to an explicit `null`.
+    #[inline]
+    pub fn review_null(mut self) -> Self {
+        self.review = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_id` to an explicit `null`.
+    #[inline]
+    pub fn voice_id_null(mut self) -> Self {
+        self.voice_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `can_use_assistant`.
+    pub fn can_use_assistant(mut self, value: impl Into<bool>) -> Self {
+        self.can_use_assistant = Some(value.into());
+        self
+    }
+
+    /// Sets `is_voice_changer_on`.
+    pub fn is_voice_changer_on(mut self, value: impl Into<bool>) -> Self {
+        self.is_voice_changer_on = Some(value.into());
+        self
+    }
+
+    /// Sets `restricted_to_user_email_domains`.
+    pub fn restricted_to_user_email_domains(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.restricted_to_user_email_domains =
+            Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `restricted_to_user_email_domains` to an explicit `null`.
+    #[inline]
+    pub fn restricted_to_user_email_domains_null(mut self) -> Self {
+        self.restricted_to_user_email_domains = Nullable::Null;
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel/properties/display_mode/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DirectPublishingReadResponseModelDisplayMode {
     /// `"text"`
     Text,
@@ -481,8 +1093,11 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelDisplayMode {
     }
 }
 
+api_runtime::string_enum_conversions!(DirectPublishingReadResponseModelDisplayMode);
+
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel/properties/genre/anyOf/0/items`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DirectPublishingReadResponseModelGenreItem {
     /// `"Fantasy"`
     Fantasy,
@@ -649,8 +1264,11 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelGenreItem {
     }
 }
 
+api_runtime::string_enum_conversions!(DirectPublishingReadResponseModelGenreItem);
+
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel/properties/target_audience/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DirectPublishingReadResponseModelTargetAudience {
     /// `"children"`
     Children,
@@ -705,8 +1323,11 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelTargetAudience {
     }
 }
 
+api_runtime::string_enum_conversions!(DirectPublishingReadResponseModelTargetAudience);
+
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel/properties/payout_type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DirectPublishingReadResponseModelPayoutType {
     /// `"none"`
     None,
@@ -756,3 +1377,5 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelPayoutType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(DirectPublishingReadResponseModelPayoutType);

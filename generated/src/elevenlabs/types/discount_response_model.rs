@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DiscountResponseModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DiscountResponseModel {
     /// The discount applied to the invoice. E.g. [20.0f] for 20% off.
     pub discount_percent_off: Nullable<f64>,
@@ -48,5 +49,33 @@ impl<'de> Deserialize<'de> for DiscountResponseModel {
             discount_percent_off: discount_percent_off_.unwrap_or_default(),
             discount_amount_off: discount_amount_off_.unwrap_or_default(),
         })
+    }
+}
+
+impl DiscountResponseModel {
+    /// Sets `discount_percent_off`.
+    pub fn discount_percent_off(mut self, value: impl Into<f64>) -> Self {
+        self.discount_percent_off = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `discount_percent_off` to an explicit `null`.
+    #[inline]
+    pub fn discount_percent_off_null(mut self) -> Self {
+        self.discount_percent_off = Nullable::Null;
+        self
+    }
+
+    /// Sets `discount_amount_off`.
+    pub fn discount_amount_off(mut self, value: impl Into<f64>) -> Self {
+        self.discount_amount_off = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `discount_amount_off` to an explicit `null`.
+    #[inline]
+    pub fn discount_amount_off_null(mut self) -> Self {
+        self.discount_amount_off = Nullable::Null;
+        self
     }
 }

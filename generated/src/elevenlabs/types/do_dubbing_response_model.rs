@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DoDubbingResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DoDubbingResponseModel {
     /// The ID of the dubbing project.
     pub dubbing_id: String,
@@ -58,10 +59,10 @@ impl<'de> Deserialize<'de> for DoDubbingResponseModel {
 impl DoDubbingResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(dubbing_id: impl Into<String>, expected_duration_sec: f64) -> Self {
+    pub fn new(dubbing_id: impl Into<String>, expected_duration_sec: impl Into<f64>) -> Self {
         Self {
             dubbing_id: dubbing_id.into(),
-            expected_duration_sec,
+            expected_duration_sec: expected_duration_sec.into(),
         }
     }
 }

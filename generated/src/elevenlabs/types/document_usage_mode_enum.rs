@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DocumentUsageModeEnum`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DocumentUsageModeEnum {
     /// `"prompt"`
     Prompt,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for DocumentUsageModeEnum {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(DocumentUsageModeEnum);

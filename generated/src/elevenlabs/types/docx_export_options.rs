@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DocxExportOptions`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DocxExportOptions {
     /// Defaults to `true`.
     pub include_speakers: Option<bool>,
@@ -74,5 +75,58 @@ impl<'de> Deserialize<'de> for DocxExportOptions {
             max_segment_duration_s: max_segment_duration_s_.unwrap_or_default(),
             max_segment_chars: max_segment_chars_.unwrap_or_default(),
         })
+    }
+}
+
+impl DocxExportOptions {
+    /// Sets `include_speakers`.
+    pub fn include_speakers(mut self, value: impl Into<bool>) -> Self {
+        self.include_speakers = Some(value.into());
+        self
+    }
+
+    /// Sets `include_timestamps`.
+    pub fn include_timestamps(mut self, value: impl Into<bool>) -> Self {
+        self.include_timestamps = Some(value.into());
+        self
+    }
+
+    /// Sets `segment_on_silence_longer_than_s`.
+    pub fn segment_on_silence_longer_than_s(mut self, value: impl Into<f64>) -> Self {
+        self.segment_on_silence_longer_than_s = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `segment_on_silence_longer_than_s` to an explicit `null`.
+    #[inline]
+    pub fn segment_on_silence_longer_than_s_null(mut self) -> Self {
+        self.segment_on_silence_longer_than_s = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_segment_duration_s`.
+    pub fn max_segment_duration_s(mut self, value: impl Into<f64>) -> Self {
+        self.max_segment_duration_s = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_segment_duration_s` to an explicit `null`.
+    #[inline]
+    pub fn max_segment_duration_s_null(mut self) -> Self {
+        self.max_segment_duration_s = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_segment_chars`.
+    pub fn max_segment_chars(mut self, value: impl Into<i64>) -> Self {
+        self.max_segment_chars = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_segment_chars` to an explicit `null`.
+    #[inline]
+    pub fn max_segment_chars_null(mut self) -> Self {
+        self.max_segment_chars = Nullable::Null;
+        self
     }
 }

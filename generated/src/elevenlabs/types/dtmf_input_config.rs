@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DTMFInputConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DtmfInputConfig {
     /// Timeout in seconds to wait for additional DTMF digits
     ///
@@ -61,5 +62,25 @@ impl<'de> Deserialize<'de> for DtmfInputConfig {
             hash_terminator: hash_terminator_.unwrap_or_default(),
             redact_input: redact_input_.unwrap_or_default(),
         })
+    }
+}
+
+impl DtmfInputConfig {
+    /// Sets `dtmf_input_timeout`.
+    pub fn dtmf_input_timeout(mut self, value: impl Into<f64>) -> Self {
+        self.dtmf_input_timeout = Some(value.into());
+        self
+    }
+
+    /// Sets `hash_terminator`.
+    pub fn hash_terminator(mut self, value: impl Into<bool>) -> Self {
+        self.hash_terminator = Some(value.into());
+        self
+    }
+
+    /// Sets `redact_input`.
+    pub fn redact_input(mut self, value: impl Into<bool>) -> Self {
+        self.redact_input = Some(value.into());
+        self
     }
 }

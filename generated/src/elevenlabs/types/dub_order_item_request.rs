@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubOrderItemRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubOrderItemRequest {
     /// The type of order item.
     ///
@@ -116,21 +117,47 @@ impl DubOrderItemRequest {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        media_id: MediaId,
+        media_id: impl Into<MediaId>,
         source_language: impl Into<String>,
-        destination_languages: Vec<String>,
-        include_captions: bool,
-        include_source_captions: bool,
+        destination_languages: impl IntoIterator<Item = impl Into<String>>,
+        include_captions: impl Into<bool>,
+        include_source_captions: impl Into<bool>,
     ) -> Self {
         Self {
             kind: Default::default(),
-            media_id,
+            media_id: media_id.into(),
             source_language: source_language.into(),
-            destination_languages,
-            include_captions,
-            include_source_captions,
+            destination_languages: destination_languages.into_iter().map(Into::into).collect(),
+            include_captions: include_captions.into(),
+            include_source_captions: include_source_captions.into(),
             instructions: Nullable::Absent,
             captions_sdh: Nullable::Absent,
         }
+    }
+
+    /// Sets `instructions`.
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.instructions = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `instructions` to an explicit `null`.
+    #[inline]
+    pub fn instructions_null(mut self) -> Self {
+        self.instructions = Nullable::Null;
+        self
+    }
+
+    /// Sets `captions_sdh`.
+    pub fn captions_sdh(mut self, value: impl Into<bool>) -> Self {
+        self.captions_sdh = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `captions_sdh` to an explicit `null`.
+    #[inline]
+    pub fn captions_sdh_null(mut self) -> Self {
+        self.captions_sdh = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbedSegment`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbedSegment {
     pub start_time: f64,
     pub end_time: f64,
@@ -78,20 +79,20 @@ impl DubbedSegment {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        start_time: f64,
-        end_time: f64,
-        text: Option<String>,
-        subtitles: Vec<SegmentSubtitleFrame>,
-        audio_stale: bool,
-        media_ref: Option<DubbingMediaReference>,
+        start_time: impl Into<f64>,
+        end_time: impl Into<f64>,
+        text: impl Into<Option<String>>,
+        subtitles: impl IntoIterator<Item = SegmentSubtitleFrame>,
+        audio_stale: impl Into<bool>,
+        media_ref: impl Into<Option<DubbingMediaReference>>,
     ) -> Self {
         Self {
-            start_time,
-            end_time,
-            text,
-            subtitles,
-            audio_stale,
-            media_ref,
+            start_time: start_time.into(),
+            end_time: end_time.into(),
+            text: text.into(),
+            subtitles: subtitles.into_iter().collect(),
+            audio_stale: audio_stale.into(),
+            media_ref: media_ref.into(),
         }
     }
 }

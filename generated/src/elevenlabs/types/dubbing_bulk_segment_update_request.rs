@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/DubbingBulkSegmentUpdateRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingBulkSegmentUpdateRequest {
     /// Map of segment id to the partial update to apply to that segment.
     pub segments: BTreeMap<String, DubbingSegmentUpdateRequest>,
@@ -52,7 +53,11 @@ impl<'de> Deserialize<'de> for DubbingBulkSegmentUpdateRequest {
 impl DubbingBulkSegmentUpdateRequest {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(segments: BTreeMap<String, DubbingSegmentUpdateRequest>) -> Self {
-        Self { segments }
+    pub fn new(
+        segments: impl IntoIterator<Item = (impl Into<String>, DubbingSegmentUpdateRequest)>,
+    ) -> Self {
+        Self {
+            segments: segments.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        }
     }
 }

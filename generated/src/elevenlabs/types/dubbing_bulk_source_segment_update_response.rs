@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DubbingBulkSourceSegmentUpdateResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingBulkSourceSegmentUpdateResponse {
     /// The edited segments in their updated state.
     pub segments: Vec<DubbingTranscriptSegment>,
@@ -59,7 +60,13 @@ impl<'de> Deserialize<'de> for DubbingBulkSourceSegmentUpdateResponse {
 impl DubbingBulkSourceSegmentUpdateResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(segments: Vec<DubbingTranscriptSegment>, revision: i64) -> Self {
-        Self { segments, revision }
+    pub fn new(
+        segments: impl IntoIterator<Item = DubbingTranscriptSegment>,
+        revision: impl Into<i64>,
+    ) -> Self {
+        Self {
+            segments: segments.into_iter().collect(),
+            revision: revision.into(),
+        }
     }
 }

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/DubbingBulkTargetSegmentUpdateRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingBulkTargetSegmentUpdateRequest {
     /// Map of segment id to the translation edit to apply to that segment.
     pub segments: BTreeMap<String, DubbingTargetSegmentUpdateRequest>,
@@ -52,7 +53,11 @@ impl<'de> Deserialize<'de> for DubbingBulkTargetSegmentUpdateRequest {
 impl DubbingBulkTargetSegmentUpdateRequest {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(segments: BTreeMap<String, DubbingTargetSegmentUpdateRequest>) -> Self {
-        Self { segments }
+    pub fn new(
+        segments: impl IntoIterator<Item = (impl Into<String>, DubbingTargetSegmentUpdateRequest)>,
+    ) -> Self {
+        Self {
+            segments: segments.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        }
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DubbingBulkTargetSegmentUpdateResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingBulkTargetSegmentUpdateResponse {
     /// The edited target segments in their updated state.
     pub segments: Vec<DubbingTargetTranscriptSegment>,
@@ -59,7 +60,13 @@ impl<'de> Deserialize<'de> for DubbingBulkTargetSegmentUpdateResponse {
 impl DubbingBulkTargetSegmentUpdateResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(segments: Vec<DubbingTargetTranscriptSegment>, revision: i64) -> Self {
-        Self { segments, revision }
+    pub fn new(
+        segments: impl IntoIterator<Item = DubbingTargetTranscriptSegment>,
+        revision: impl Into<i64>,
+    ) -> Self {
+        Self {
+            segments: segments.into_iter().collect(),
+            revision: revision.into(),
+        }
     }
 }

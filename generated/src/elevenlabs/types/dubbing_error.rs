@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingError`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingError {
     /// Stable identifier for the failure, safe to branch on. New codes are added over time, so treat an unrecognized value as 'internal_error'.
     pub code: String,
@@ -62,11 +63,15 @@ impl<'de> Deserialize<'de> for DubbingError {
 impl DubbingError {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(code: impl Into<String>, message: impl Into<String>, retryable: bool) -> Self {
+    pub fn new(
+        code: impl Into<String>,
+        message: impl Into<String>,
+        retryable: impl Into<bool>,
+    ) -> Self {
         Self {
             code: code.into(),
             message: message.into(),
-            retryable,
+            retryable: retryable.into(),
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingLanguageListResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingLanguageListResponse {
     /// The page of language targets for the project.
     pub languages: Vec<DubbingLanguageResponse>,
@@ -58,10 +59,23 @@ impl<'de> Deserialize<'de> for DubbingLanguageListResponse {
 impl DubbingLanguageListResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(languages: Vec<DubbingLanguageResponse>) -> Self {
+    pub fn new(languages: impl IntoIterator<Item = DubbingLanguageResponse>) -> Self {
         Self {
-            languages,
+            languages: languages.into_iter().collect(),
             next_cursor: Nullable::Absent,
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }

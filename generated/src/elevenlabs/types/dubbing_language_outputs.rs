@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DubbingLanguageOutputs`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DubbingLanguageOutputs {
     /// Signed URL of the dubbed lossless audio track.
     pub lossless_audio: Nullable<String>,
@@ -45,5 +46,20 @@ impl<'de> Deserialize<'de> for DubbingLanguageOutputs {
         Ok(Self {
             lossless_audio: lossless_audio_.unwrap_or_default(),
         })
+    }
+}
+
+impl DubbingLanguageOutputs {
+    /// Sets `lossless_audio`.
+    pub fn lossless_audio(mut self, value: impl Into<String>) -> Self {
+        self.lossless_audio = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `lossless_audio` to an explicit `null`.
+    #[inline]
+    pub fn lossless_audio_null(mut self) -> Self {
+        self.lossless_audio = Nullable::Null;
+        self
     }
 }

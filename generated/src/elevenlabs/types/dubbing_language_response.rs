@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingLanguageResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingLanguageResponse {
     /// Unique identifier of the language target.
     pub language_id: String,
@@ -153,26 +154,97 @@ impl DubbingLanguageResponse {
         language_id: impl Into<String>,
         project_id: impl Into<String>,
         target_language: impl Into<String>,
-        status: DubbingLanguageResponseStatus,
-        revision: i64,
-        created_at: Timestamp,
-        updated_at: Timestamp,
+        status: impl Into<DubbingLanguageResponseStatus>,
+        revision: impl Into<i64>,
+        created_at: impl Into<Timestamp>,
+        updated_at: impl Into<Timestamp>,
     ) -> Self {
         Self {
             language_id: language_id.into(),
             project_id: project_id.into(),
             target_language: target_language.into(),
-            status,
+            status: status.into(),
             model_id: Nullable::Absent,
             voice_settings: Nullable::Absent,
             outputs: Nullable::Absent,
-            revision,
+            revision: revision.into(),
             output_revision: Nullable::Absent,
             error: Nullable::Absent,
             warnings: None,
-            created_at,
-            updated_at,
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
         }
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.model_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `model_id` to an explicit `null`.
+    #[inline]
+    pub fn model_id_null(mut self) -> Self {
+        self.model_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_settings`.
+    pub fn voice_settings(mut self, value: impl Into<VoiceSettings>) -> Self {
+        self.voice_settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_settings` to an explicit `null`.
+    #[inline]
+    pub fn voice_settings_null(mut self) -> Self {
+        self.voice_settings = Nullable::Null;
+        self
+    }
+
+    /// Sets `outputs`.
+    pub fn outputs(mut self, value: impl Into<DubbingLanguageOutputs>) -> Self {
+        self.outputs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `outputs` to an explicit `null`.
+    #[inline]
+    pub fn outputs_null(mut self) -> Self {
+        self.outputs = Nullable::Null;
+        self
+    }
+
+    /// Sets `output_revision`.
+    pub fn output_revision(mut self, value: impl Into<i64>) -> Self {
+        self.output_revision = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `output_revision` to an explicit `null`.
+    #[inline]
+    pub fn output_revision_null(mut self) -> Self {
+        self.output_revision = Nullable::Null;
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<DubbingError>) -> Self {
+        self.error = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `error` to an explicit `null`.
+    #[inline]
+    pub fn error_null(mut self) -> Self {
+        self.error = Nullable::Null;
+        self
+    }
+
+    /// Sets `warnings`.
+    pub fn warnings(mut self, value: impl IntoIterator<Item = VoicesNotPermittedWarning>) -> Self {
+        self.warnings = Some(value.into_iter().collect());
+        self
     }
 }
 
@@ -180,6 +252,7 @@ impl DubbingLanguageResponse {
 ///
 /// Schema: `#/components/schemas/DubbingLanguageResponse/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DubbingLanguageResponseStatus {
     /// `"queued"`
     Queued,
@@ -237,3 +310,5 @@ impl<'de> Deserialize<'de> for DubbingLanguageResponseStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(DubbingLanguageResponseStatus);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingMediaMetadata`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingMediaMetadata {
     /// The content type of the media.
     pub content_type: String,
@@ -56,10 +57,10 @@ impl<'de> Deserialize<'de> for DubbingMediaMetadata {
 impl DubbingMediaMetadata {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(content_type: impl Into<String>, duration: f64) -> Self {
+    pub fn new(content_type: impl Into<String>, duration: impl Into<f64>) -> Self {
         Self {
             content_type: content_type.into(),
-            duration,
+            duration: duration.into(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingMediaReference`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingMediaReference {
     pub src: String,
     pub content_type: String,
@@ -109,8 +110,8 @@ impl DubbingMediaReference {
         content_type: impl Into<String>,
         bucket_name: impl Into<String>,
         random_path_slug: impl Into<String>,
-        duration_secs: f64,
-        is_audio: bool,
+        duration_secs: impl Into<f64>,
+        is_audio: impl Into<bool>,
         url: impl Into<String>,
     ) -> Self {
         Self {
@@ -118,8 +119,8 @@ impl DubbingMediaReference {
             content_type: content_type.into(),
             bucket_name: bucket_name.into(),
             random_path_slug: random_path_slug.into(),
-            duration_secs,
-            is_audio,
+            duration_secs: duration_secs.into(),
+            is_audio: is_audio.into(),
             url: url.into(),
         }
     }

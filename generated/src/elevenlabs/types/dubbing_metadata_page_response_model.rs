@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingMetadataPageResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingMetadataPageResponseModel {
     pub dubs: Vec<DubbingMetadataResponse>,
     pub next_cursor: Option<String>,
@@ -61,14 +62,14 @@ impl DubbingMetadataPageResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        dubs: Vec<DubbingMetadataResponse>,
-        next_cursor: Option<String>,
-        has_more: bool,
+        dubs: impl IntoIterator<Item = DubbingMetadataResponse>,
+        next_cursor: impl Into<Option<String>>,
+        has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            dubs,
-            next_cursor,
-            has_more,
+            dubs: dubs.into_iter().collect(),
+            next_cursor: next_cursor.into(),
+            has_more: has_more.into(),
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingMetadataResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingMetadataResponse {
     /// The ID of the dubbing project.
     pub dubbing_id: String,
@@ -119,20 +120,52 @@ impl DubbingMetadataResponse {
         dubbing_id: impl Into<String>,
         name: impl Into<String>,
         status: impl Into<String>,
-        source_language: Option<String>,
-        target_languages: Vec<String>,
-        created_at: Timestamp,
+        source_language: impl Into<Option<String>>,
+        target_languages: impl IntoIterator<Item = impl Into<String>>,
+        created_at: impl Into<Timestamp>,
     ) -> Self {
         Self {
             dubbing_id: dubbing_id.into(),
             name: name.into(),
             status: status.into(),
-            source_language,
-            target_languages,
+            source_language: source_language.into(),
+            target_languages: target_languages.into_iter().map(Into::into).collect(),
             editable: None,
-            created_at,
+            created_at: created_at.into(),
             media_metadata: Nullable::Absent,
             error: Nullable::Absent,
         }
+    }
+
+    /// Sets `editable`.
+    pub fn editable(mut self, value: impl Into<bool>) -> Self {
+        self.editable = Some(value.into());
+        self
+    }
+
+    /// Sets `media_metadata`.
+    pub fn media_metadata(mut self, value: impl Into<DubbingMediaMetadata>) -> Self {
+        self.media_metadata = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `media_metadata` to an explicit `null`.
+    #[inline]
+    pub fn media_metadata_null(mut self) -> Self {
+        self.media_metadata = Nullable::Null;
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `error` to an explicit `null`.
+    #[inline]
+    pub fn error_null(mut self) -> Self {
+        self.error = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingProjectListResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingProjectListResponse {
     /// The page of dubbing projects the caller can access.
     pub projects: Vec<DubbingProjectResponse>,
@@ -58,10 +59,23 @@ impl<'de> Deserialize<'de> for DubbingProjectListResponse {
 impl DubbingProjectListResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(projects: Vec<DubbingProjectResponse>) -> Self {
+    pub fn new(projects: impl IntoIterator<Item = DubbingProjectResponse>) -> Self {
         Self {
-            projects,
+            projects: projects.into_iter().collect(),
             next_cursor: Nullable::Absent,
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingProjectResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingProjectResponse {
     /// Unique identifier of the dubbing project.
     pub project_id: String,
@@ -143,26 +144,109 @@ impl DubbingProjectResponse {
     #[inline]
     pub fn new(
         project_id: impl Into<String>,
-        status: DubbingProjectResponseStatus,
-        revision: i64,
-        created_at: Timestamp,
-        updated_at: Timestamp,
+        status: impl Into<DubbingProjectResponseStatus>,
+        revision: impl Into<i64>,
+        created_at: impl Into<Timestamp>,
+        updated_at: impl Into<Timestamp>,
     ) -> Self {
         Self {
             project_id: project_id.into(),
-            status,
+            status: status.into(),
             reference: Nullable::Absent,
             source_language: Nullable::Absent,
             model_id: Nullable::Absent,
             media: Nullable::Absent,
             language_ids: None,
             webhook_ids: None,
-            revision,
+            revision: revision.into(),
             error: Nullable::Absent,
             warnings: None,
-            created_at,
-            updated_at,
+            created_at: created_at.into(),
+            updated_at: updated_at.into(),
         }
+    }
+
+    /// Sets `reference`.
+    pub fn reference(mut self, value: impl Into<String>) -> Self {
+        self.reference = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reference` to an explicit `null`.
+    #[inline]
+    pub fn reference_null(mut self) -> Self {
+        self.reference = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_language`.
+    pub fn source_language(mut self, value: impl Into<String>) -> Self {
+        self.source_language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_language` to an explicit `null`.
+    #[inline]
+    pub fn source_language_null(mut self) -> Self {
+        self.source_language = Nullable::Null;
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.model_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `model_id` to an explicit `null`.
+    #[inline]
+    pub fn model_id_null(mut self) -> Self {
+        self.model_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `media`.
+    pub fn media(mut self, value: impl Into<DubbingSourceMediaInfo>) -> Self {
+        self.media = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `media` to an explicit `null`.
+    #[inline]
+    pub fn media_null(mut self) -> Self {
+        self.media = Nullable::Null;
+        self
+    }
+
+    /// Sets `language_ids`.
+    pub fn language_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.language_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `webhook_ids`.
+    pub fn webhook_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.webhook_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<DubbingError>) -> Self {
+        self.error = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `error` to an explicit `null`.
+    #[inline]
+    pub fn error_null(mut self) -> Self {
+        self.error = Nullable::Null;
+        self
+    }
+
+    /// Sets `warnings`.
+    pub fn warnings(mut self, value: impl IntoIterator<Item = VoicesNotPermittedWarning>) -> Self {
+        self.warnings = Some(value.into_iter().collect());
+        self
     }
 }
 
@@ -170,6 +254,7 @@ impl DubbingProjectResponse {
 ///
 /// Schema: `#/components/schemas/DubbingProjectResponse/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DubbingProjectResponseStatus {
     /// `"queued"`
     Queued,
@@ -227,3 +312,5 @@ impl<'de> Deserialize<'de> for DubbingProjectResponseStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(DubbingProjectResponseStatus);

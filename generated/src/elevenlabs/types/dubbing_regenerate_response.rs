@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DubbingRegenerateResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingRegenerateResponse {
     /// The segments this re-dub re-synthesizes: those with edits to apply.
     pub regenerated_segment_ids: Vec<String>,
@@ -92,16 +93,19 @@ impl DubbingRegenerateResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        regenerated_segment_ids: Vec<String>,
-        regenerated_seconds: f64,
-        charged_seconds: f64,
-        free_regeneration_seconds_remaining: f64,
+        regenerated_segment_ids: impl IntoIterator<Item = impl Into<String>>,
+        regenerated_seconds: impl Into<f64>,
+        charged_seconds: impl Into<f64>,
+        free_regeneration_seconds_remaining: impl Into<f64>,
     ) -> Self {
         Self {
-            regenerated_segment_ids,
-            regenerated_seconds,
-            charged_seconds,
-            free_regeneration_seconds_remaining,
+            regenerated_segment_ids: regenerated_segment_ids
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            regenerated_seconds: regenerated_seconds.into(),
+            charged_seconds: charged_seconds.into(),
+            free_regeneration_seconds_remaining: free_regeneration_seconds_remaining.into(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingRenderResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingRenderResponseModel {
     pub version: i64,
     pub render_id: String,
@@ -54,9 +55,9 @@ impl<'de> Deserialize<'de> for DubbingRenderResponseModel {
 impl DubbingRenderResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(version: i64, render_id: impl Into<String>) -> Self {
+    pub fn new(version: impl Into<i64>, render_id: impl Into<String>) -> Self {
         Self {
-            version,
+            version: version.into(),
             render_id: render_id.into(),
         }
     }

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/DubbingResource`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingResource {
     pub id: String,
     pub version: i64,
@@ -127,27 +128,33 @@ impl DubbingResource {
     #[inline]
     pub fn new(
         id: impl Into<String>,
-        version: i64,
+        version: impl Into<i64>,
         source_language: impl Into<String>,
-        target_languages: Vec<String>,
-        input: DubbingMediaReference,
-        background: Option<DubbingMediaReference>,
-        foreground: Option<DubbingMediaReference>,
-        speaker_tracks: BTreeMap<String, SpeakerTrack>,
-        speaker_segments: BTreeMap<String, SpeakerSegment>,
-        renders: BTreeMap<String, Render>,
+        target_languages: impl IntoIterator<Item = impl Into<String>>,
+        input: impl Into<DubbingMediaReference>,
+        background: impl Into<Option<DubbingMediaReference>>,
+        foreground: impl Into<Option<DubbingMediaReference>>,
+        speaker_tracks: impl IntoIterator<Item = (impl Into<String>, SpeakerTrack)>,
+        speaker_segments: impl IntoIterator<Item = (impl Into<String>, SpeakerSegment)>,
+        renders: impl IntoIterator<Item = (impl Into<String>, Render)>,
     ) -> Self {
         Self {
             id: id.into(),
-            version,
+            version: version.into(),
             source_language: source_language.into(),
-            target_languages,
-            input,
-            background,
-            foreground,
-            speaker_tracks,
-            speaker_segments,
-            renders,
+            target_languages: target_languages.into_iter().map(Into::into).collect(),
+            input: input.into(),
+            background: background.into(),
+            foreground: foreground.into(),
+            speaker_tracks: speaker_tracks
+                .into_iter()
+                .map(|(k, v)| (k.into(), v))
+                .collect(),
+            speaker_segments: speaker_segments
+                .into_iter()
+                .map(|(k, v)| (k.into(), v))
+                .collect(),
+            renders: renders.into_iter().map(|(k, v)| (k.into(), v)).collect(),
         }
     }
 }

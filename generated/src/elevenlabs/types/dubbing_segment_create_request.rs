@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DubbingSegmentCreateRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingSegmentCreateRequest {
     /// The text of the new segment.
     pub text: String,
@@ -75,14 +76,14 @@ impl DubbingSegmentCreateRequest {
     pub fn new(
         text: impl Into<String>,
         speaker_id: impl Into<String>,
-        start_s: f64,
-        end_s: f64,
+        start_s: impl Into<f64>,
+        end_s: impl Into<f64>,
     ) -> Self {
         Self {
             text: text.into(),
             speaker_id: speaker_id.into(),
-            start_s,
-            end_s,
+            start_s: start_s.into(),
+            end_s: end_s.into(),
         }
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DubbingSegmentUpdateRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DubbingSegmentUpdateRequest {
     /// New text for the segment.
     pub text: Nullable<String>,
@@ -62,5 +63,59 @@ impl<'de> Deserialize<'de> for DubbingSegmentUpdateRequest {
             start_s: start_s_.unwrap_or_default(),
             end_s: end_s_.unwrap_or_default(),
         })
+    }
+}
+
+impl DubbingSegmentUpdateRequest {
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text` to an explicit `null`.
+    #[inline]
+    pub fn text_null(mut self) -> Self {
+        self.text = Nullable::Null;
+        self
+    }
+
+    /// Sets `speaker_id`.
+    pub fn speaker_id(mut self, value: impl Into<String>) -> Self {
+        self.speaker_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `speaker_id` to an explicit `null`.
+    #[inline]
+    pub fn speaker_id_null(mut self) -> Self {
+        self.speaker_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `start_s`.
+    pub fn start_s(mut self, value: impl Into<f64>) -> Self {
+        self.start_s = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `start_s` to an explicit `null`.
+    #[inline]
+    pub fn start_s_null(mut self) -> Self {
+        self.start_s = Nullable::Null;
+        self
+    }
+
+    /// Sets `end_s`.
+    pub fn end_s(mut self, value: impl Into<f64>) -> Self {
+        self.end_s = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `end_s` to an explicit `null`.
+    #[inline]
+    pub fn end_s_null(mut self) -> Self {
+        self.end_s = Nullable::Null;
+        self
     }
 }

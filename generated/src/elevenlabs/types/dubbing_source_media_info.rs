@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DubbingSourceMediaInfo`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DubbingSourceMediaInfo {
     /// Original filename of the uploaded source media (null for URL sources).
     pub filename: Nullable<String>,
@@ -62,5 +63,59 @@ impl<'de> Deserialize<'de> for DubbingSourceMediaInfo {
             has_video: has_video_.unwrap_or_default(),
             mime_type: mime_type_.unwrap_or_default(),
         })
+    }
+}
+
+impl DubbingSourceMediaInfo {
+    /// Sets `filename`.
+    pub fn filename(mut self, value: impl Into<String>) -> Self {
+        self.filename = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `filename` to an explicit `null`.
+    #[inline]
+    pub fn filename_null(mut self) -> Self {
+        self.filename = Nullable::Null;
+        self
+    }
+
+    /// Sets `duration_s`.
+    pub fn duration_s(mut self, value: impl Into<f64>) -> Self {
+        self.duration_s = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `duration_s` to an explicit `null`.
+    #[inline]
+    pub fn duration_s_null(mut self) -> Self {
+        self.duration_s = Nullable::Null;
+        self
+    }
+
+    /// Sets `has_video`.
+    pub fn has_video(mut self, value: impl Into<bool>) -> Self {
+        self.has_video = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `has_video` to an explicit `null`.
+    #[inline]
+    pub fn has_video_null(mut self) -> Self {
+        self.has_video = Nullable::Null;
+        self
+    }
+
+    /// Sets `mime_type`.
+    pub fn mime_type(mut self, value: impl Into<String>) -> Self {
+        self.mime_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `mime_type` to an explicit `null`.
+    #[inline]
+    pub fn mime_type_null(mut self) -> Self {
+        self.mime_type = Nullable::Null;
+        self
     }
 }

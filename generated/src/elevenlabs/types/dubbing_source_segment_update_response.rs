@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DubbingSourceSegmentUpdateResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingSourceSegmentUpdateResponse {
     /// The segment in its updated state.
     pub segment: DubbingTranscriptSegment,
@@ -59,7 +60,10 @@ impl<'de> Deserialize<'de> for DubbingSourceSegmentUpdateResponse {
 impl DubbingSourceSegmentUpdateResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(segment: DubbingTranscriptSegment, revision: i64) -> Self {
-        Self { segment, revision }
+    pub fn new(segment: impl Into<DubbingTranscriptSegment>, revision: impl Into<i64>) -> Self {
+        Self {
+            segment: segment.into(),
+            revision: revision.into(),
+        }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingSourceTranscriptResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingSourceTranscriptResponse {
     /// BCP-47 language tag of the source transcript (null if unknown).
     pub language: Nullable<String>,
@@ -64,11 +65,27 @@ impl<'de> Deserialize<'de> for DubbingSourceTranscriptResponse {
 impl DubbingSourceTranscriptResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(segments: Vec<DubbingTranscriptSegment>, revision: i64) -> Self {
+    pub fn new(
+        segments: impl IntoIterator<Item = DubbingTranscriptSegment>,
+        revision: impl Into<i64>,
+    ) -> Self {
         Self {
             language: Nullable::Absent,
-            segments,
-            revision,
+            segments: segments.into_iter().collect(),
+            revision: revision.into(),
         }
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DubbingTargetSegmentUpdateRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DubbingTargetSegmentUpdateRequest {
     /// New translated text, or null to mark the segment for re-translation.
     pub translation: Nullable<String>,
@@ -43,5 +44,20 @@ impl<'de> Deserialize<'de> for DubbingTargetSegmentUpdateRequest {
         Ok(Self {
             translation: translation_.unwrap_or_default(),
         })
+    }
+}
+
+impl DubbingTargetSegmentUpdateRequest {
+    /// Sets `translation`.
+    pub fn translation(mut self, value: impl Into<String>) -> Self {
+        self.translation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `translation` to an explicit `null`.
+    #[inline]
+    pub fn translation_null(mut self) -> Self {
+        self.translation = Nullable::Null;
+        self
     }
 }

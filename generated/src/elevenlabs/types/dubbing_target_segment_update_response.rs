@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DubbingTargetSegmentUpdateResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingTargetSegmentUpdateResponse {
     /// The target segment in its updated state.
     pub segment: DubbingTargetTranscriptSegment,
@@ -59,7 +60,13 @@ impl<'de> Deserialize<'de> for DubbingTargetSegmentUpdateResponse {
 impl DubbingTargetSegmentUpdateResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(segment: DubbingTargetTranscriptSegment, revision: i64) -> Self {
-        Self { segment, revision }
+    pub fn new(
+        segment: impl Into<DubbingTargetTranscriptSegment>,
+        revision: impl Into<i64>,
+    ) -> Self {
+        Self {
+            segment: segment.into(),
+            revision: revision.into(),
+        }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTargetTranscriptResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingTargetTranscriptResponse {
     /// BCP-47 language tag of the source transcript.
     pub source_language: Nullable<String>,
@@ -74,14 +75,27 @@ impl DubbingTargetTranscriptResponse {
     #[inline]
     pub fn new(
         target_language: impl Into<String>,
-        segments: Vec<DubbingTargetTranscriptSegment>,
-        revision: i64,
+        segments: impl IntoIterator<Item = DubbingTargetTranscriptSegment>,
+        revision: impl Into<i64>,
     ) -> Self {
         Self {
             source_language: Nullable::Absent,
             target_language: target_language.into(),
-            segments,
-            revision,
+            segments: segments.into_iter().collect(),
+            revision: revision.into(),
         }
+    }
+
+    /// Sets `source_language`.
+    pub fn source_language(mut self, value: impl Into<String>) -> Self {
+        self.source_language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_language` to an explicit `null`.
+    #[inline]
+    pub fn source_language_null(mut self) -> Self {
+        self.source_language = Nullable::Null;
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DubbingTargetTranscriptSegment`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingTargetTranscriptSegment {
     /// Stable identifier of the segment (from the source).
     pub id: String,
@@ -88,17 +89,30 @@ impl DubbingTargetTranscriptSegment {
     pub fn new(
         id: impl Into<String>,
         speaker_id: impl Into<String>,
-        start_s: f64,
-        end_s: f64,
+        start_s: impl Into<f64>,
+        end_s: impl Into<f64>,
         source_text: impl Into<String>,
     ) -> Self {
         Self {
             id: id.into(),
             speaker_id: speaker_id.into(),
-            start_s,
-            end_s,
+            start_s: start_s.into(),
+            end_s: end_s.into(),
             source_text: source_text.into(),
             translation: Nullable::Absent,
         }
+    }
+
+    /// Sets `translation`.
+    pub fn translation(mut self, value: impl Into<String>) -> Self {
+        self.translation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `translation` to an explicit `null`.
+    #[inline]
+    pub fn translation_null(mut self) -> Self {
+        self.translation = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTranscriptCharacter`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DubbingTranscriptCharacter {
     /// Defaults to `""`.
     pub text: Option<String>,
@@ -53,5 +54,25 @@ impl<'de> Deserialize<'de> for DubbingTranscriptCharacter {
             start_s: start_s_.unwrap_or_default(),
             end_s: end_s_.unwrap_or_default(),
         })
+    }
+}
+
+impl DubbingTranscriptCharacter {
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets `start_s`.
+    pub fn start_s(mut self, value: impl Into<f64>) -> Self {
+        self.start_s = Some(value.into());
+        self
+    }
+
+    /// Sets `end_s`.
+    pub fn end_s(mut self, value: impl Into<f64>) -> Self {
+        self.end_s = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTranscriptResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingTranscriptResponseModel {
     pub language: String,
     pub utterances: Vec<DubbingTranscriptUtterance>,
@@ -55,10 +56,13 @@ impl<'de> Deserialize<'de> for DubbingTranscriptResponseModel {
 impl DubbingTranscriptResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(language: impl Into<String>, utterances: Vec<DubbingTranscriptUtterance>) -> Self {
+    pub fn new(
+        language: impl Into<String>,
+        utterances: impl IntoIterator<Item = DubbingTranscriptUtterance>,
+    ) -> Self {
         Self {
             language: language.into(),
-            utterances,
+            utterances: utterances.into_iter().collect(),
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DubbingTranscriptRevisionResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingTranscriptRevisionResponse {
     /// The project's source-transcript revision after this edit.
     pub revision: i64,
@@ -50,7 +51,9 @@ impl<'de> Deserialize<'de> for DubbingTranscriptRevisionResponse {
 impl DubbingTranscriptRevisionResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(revision: i64) -> Self {
-        Self { revision }
+    pub fn new(revision: impl Into<i64>) -> Self {
+        Self {
+            revision: revision.into(),
+        }
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DubbingTranscriptSegment`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingTranscriptSegment {
     /// Stable identifier of the segment.
     pub id: String,
@@ -89,16 +90,29 @@ impl DubbingTranscriptSegment {
         id: impl Into<String>,
         text: impl Into<String>,
         speaker_id: impl Into<String>,
-        start_s: f64,
-        end_s: f64,
+        start_s: impl Into<f64>,
+        end_s: impl Into<f64>,
     ) -> Self {
         Self {
             id: id.into(),
             text: text.into(),
             speaker_id: speaker_id.into(),
-            start_s,
-            end_s,
+            start_s: start_s.into(),
+            end_s: end_s.into(),
             external_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `external_id`.
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `external_id` to an explicit `null`.
+    #[inline]
+    pub fn external_id_null(mut self) -> Self {
+        self.external_id = Nullable::Null;
+        self
     }
 }

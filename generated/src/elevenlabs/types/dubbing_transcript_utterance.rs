@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTranscriptUtterance`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DubbingTranscriptUtterance {
     /// Defaults to `""`.
     pub text: Option<String>,
@@ -65,5 +66,37 @@ impl<'de> Deserialize<'de> for DubbingTranscriptUtterance {
             end_s: end_s_.unwrap_or_default(),
             words: words_.unwrap_or_default(),
         })
+    }
+}
+
+impl DubbingTranscriptUtterance {
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets `speaker_id`.
+    pub fn speaker_id(mut self, value: impl Into<String>) -> Self {
+        self.speaker_id = Some(value.into());
+        self
+    }
+
+    /// Sets `start_s`.
+    pub fn start_s(mut self, value: impl Into<f64>) -> Self {
+        self.start_s = Some(value.into());
+        self
+    }
+
+    /// Sets `end_s`.
+    pub fn end_s(mut self, value: impl Into<f64>) -> Self {
+        self.end_s = Some(value.into());
+        self
+    }
+
+    /// Sets `words`.
+    pub fn words(mut self, value: impl IntoIterator<Item = DubbingTranscriptWord>) -> Self {
+        self.words = Some(value.into_iter().collect());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTranscriptWord`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DubbingTranscriptWord {
     /// Defaults to `""`.
     pub text: Option<String>,
@@ -65,5 +66,40 @@ impl<'de> Deserialize<'de> for DubbingTranscriptWord {
             end_s: end_s_.unwrap_or_default(),
             characters: characters_.unwrap_or_default(),
         })
+    }
+}
+
+impl DubbingTranscriptWord {
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+
+    /// Sets `word_type`.
+    pub fn word_type(mut self, value: impl Into<String>) -> Self {
+        self.word_type = Some(value.into());
+        self
+    }
+
+    /// Sets `start_s`.
+    pub fn start_s(mut self, value: impl Into<f64>) -> Self {
+        self.start_s = Some(value.into());
+        self
+    }
+
+    /// Sets `end_s`.
+    pub fn end_s(mut self, value: impl Into<f64>) -> Self {
+        self.end_s = Some(value.into());
+        self
+    }
+
+    /// Sets `characters`.
+    pub fn characters(
+        mut self,
+        value: impl IntoIterator<Item = DubbingTranscriptCharacter>,
+    ) -> Self {
+        self.characters = Some(value.into_iter().collect());
+        self
     }
 }

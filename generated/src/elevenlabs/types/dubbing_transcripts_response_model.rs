@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTranscriptsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DubbingTranscriptsResponseModel {
     pub transcript_format: DubbingTranscriptsResponseModelTranscriptFormat,
     pub srt: Nullable<String>,
@@ -66,13 +67,54 @@ impl<'de> Deserialize<'de> for DubbingTranscriptsResponseModel {
 impl DubbingTranscriptsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(transcript_format: DubbingTranscriptsResponseModelTranscriptFormat) -> Self {
+    pub fn new(
+        transcript_format: impl Into<DubbingTranscriptsResponseModelTranscriptFormat>,
+    ) -> Self {
         Self {
-            transcript_format,
+            transcript_format: transcript_format.into(),
             srt: Nullable::Absent,
             webvtt: Nullable::Absent,
             json: Nullable::Absent,
         }
+    }
+
+    /// Sets `srt`.
+    pub fn srt(mut self, value: impl Into<String>) -> Self {
+        self.srt = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `srt` to an explicit `null`.
+    #[inline]
+    pub fn srt_null(mut self) -> Self {
+        self.srt = Nullable::Null;
+        self
+    }
+
+    /// Sets `webvtt`.
+    pub fn webvtt(mut self, value: impl Into<String>) -> Self {
+        self.webvtt = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webvtt` to an explicit `null`.
+    #[inline]
+    pub fn webvtt_null(mut self) -> Self {
+        self.webvtt = Nullable::Null;
+        self
+    }
+
+    /// Sets `json`.
+    pub fn json(mut self, value: impl Into<DubbingTranscript>) -> Self {
+        self.json = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `json` to an explicit `null`.
+    #[inline]
+    pub fn json_null(mut self) -> Self {
+        self.json = Nullable::Null;
+        self
     }
 }
 
@@ -80,6 +122,7 @@ impl DubbingTranscriptsResponseModel {
 ///
 /// Schema: `#/components/schemas/DubbingTranscriptsResponseModel/properties/transcript_format`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DubbingTranscriptsResponseModelTranscriptFormat {
     /// `"srt"`
     Srt,
@@ -129,3 +172,5 @@ impl<'de> Deserialize<'de> for DubbingTranscriptsResponseModelTranscriptFormat {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(DubbingTranscriptsResponseModelTranscriptFormat);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DummyToolResultModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DummyToolResultModel {
     /// Defaults to `"dummy"`.
     pub result_type: consts::Dummy,

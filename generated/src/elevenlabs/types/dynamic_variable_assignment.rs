@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DynamicVariableAssignment`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DynamicVariableAssignment {
     /// The source to extract the value from. Currently only 'response' is supported.
     ///
@@ -91,5 +92,17 @@ impl DynamicVariableAssignment {
             sanitize: None,
             preserve_native_type: None,
         }
+    }
+
+    /// Sets `sanitize`.
+    pub fn sanitize(mut self, value: impl Into<bool>) -> Self {
+        self.sanitize = Some(value.into());
+        self
+    }
+
+    /// Sets `preserve_native_type`.
+    pub fn preserve_native_type(mut self, value: impl Into<bool>) -> Self {
+        self.preserve_native_type = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DynamicVariableSchemaOverride`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DynamicVariableSchemaOverride {
     /// Defaults to `"dynamic_variable"`.
     pub source: consts::DynamicVariable,

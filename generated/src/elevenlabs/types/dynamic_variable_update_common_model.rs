@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DynamicVariableUpdateCommonModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DynamicVariableUpdateCommonModel {
     pub variable_name: String,
     pub old_value: Option<String>,
@@ -97,17 +98,17 @@ impl DynamicVariableUpdateCommonModel {
     #[inline]
     pub fn new(
         variable_name: impl Into<String>,
-        old_value: Option<String>,
+        old_value: impl Into<Option<String>>,
         new_value: impl Into<String>,
-        updated_at: f64,
+        updated_at: impl Into<f64>,
         tool_name: impl Into<String>,
         tool_request_id: impl Into<String>,
     ) -> Self {
         Self {
             variable_name: variable_name.into(),
-            old_value,
+            old_value: old_value.into(),
             new_value: new_value.into(),
-            updated_at,
+            updated_at: updated_at.into(),
             tool_name: tool_name.into(),
             tool_request_id: tool_request_id.into(),
         }

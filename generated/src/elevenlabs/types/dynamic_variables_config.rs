@@ -10,6 +10,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/DynamicVariablesConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DynamicVariablesConfig {
     /// A dictionary of dynamic variable placeholders and their values
     pub dynamic_variable_placeholders: Option<Value>,
@@ -45,5 +46,13 @@ impl<'de> Deserialize<'de> for DynamicVariablesConfig {
         Ok(Self {
             dynamic_variable_placeholders: dynamic_variable_placeholders_.unwrap_or_default(),
         })
+    }
+}
+
+impl DynamicVariablesConfig {
+    /// Sets `dynamic_variable_placeholders`.
+    pub fn dynamic_variable_placeholders(mut self, value: impl Into<Value>) -> Self {
+        self.dynamic_variable_placeholders = Some(value.into());
+        self
     }
 }

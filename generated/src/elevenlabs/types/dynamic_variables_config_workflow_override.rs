@@ -11,6 +11,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/DynamicVariablesConfigWorkflowOverride`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DynamicVariablesConfigWorkflowOverride {
     /// A dictionary of dynamic variable placeholders and their values
     pub dynamic_variable_placeholders: Nullable<Value>,
@@ -44,5 +45,20 @@ impl<'de> Deserialize<'de> for DynamicVariablesConfigWorkflowOverride {
         Ok(Self {
             dynamic_variable_placeholders: dynamic_variable_placeholders_.unwrap_or_default(),
         })
+    }
+}
+
+impl DynamicVariablesConfigWorkflowOverride {
+    /// Sets `dynamic_variable_placeholders`.
+    pub fn dynamic_variable_placeholders(mut self, value: impl Into<Value>) -> Self {
+        self.dynamic_variable_placeholders = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `dynamic_variable_placeholders` to an explicit `null`.
+    #[inline]
+    pub fn dynamic_variable_placeholders_null(mut self) -> Self {
+        self.dynamic_variable_placeholders = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EditChapterResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EditChapterResponseModel {
     pub chapter: ChapterWithContentResponseModel,
 }
@@ -46,7 +47,9 @@ impl<'de> Deserialize<'de> for EditChapterResponseModel {
 impl EditChapterResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(chapter: ChapterWithContentResponseModel) -> Self {
-        Self { chapter }
+    pub fn new(chapter: impl Into<ChapterWithContentResponseModel>) -> Self {
+        Self {
+            chapter: chapter.into(),
+        }
     }
 }

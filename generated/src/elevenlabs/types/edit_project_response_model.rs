@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EditProjectResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EditProjectResponseModel {
     pub project: ProjectResponseModel,
 }
@@ -46,7 +47,9 @@ impl<'de> Deserialize<'de> for EditProjectResponseModel {
 impl EditProjectResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(project: ProjectResponseModel) -> Self {
-        Self { project }
+    pub fn new(project: impl Into<ProjectResponseModel>) -> Self {
+        Self {
+            project: project.into(),
+        }
     }
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ElevenFlashV2_5Request`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ElevenFlashV2_5request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
     pub webhook: Nullable<WebhookTarget>,
@@ -118,6 +119,60 @@ impl ElevenFlashV2_5request {
             voice_settings: Nullable::Absent,
         }
     }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<WebhookTarget>) -> Self {
+        self.webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook` to an explicit `null`.
+    #[inline]
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `output_format`.
+    pub fn output_format(mut self, value: impl Into<ElevenFlashV2_5requestOutputFormat>) -> Self {
+        self.output_format = Some(value.into());
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators`.
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = PronunciationDictionaryVersionLocator>,
+    ) -> Self {
+        self.pronunciation_dictionary_locators = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `language_code`.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language_code` to an explicit `null`.
+    #[inline]
+    pub fn language_code_null(mut self) -> Self {
+        self.language_code = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_settings`.
+    pub fn voice_settings(mut self, value: impl Into<ElevenFlashV2_5voiceSettings>) -> Self {
+        self.voice_settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_settings` to an explicit `null`.
+    #[inline]
+    pub fn voice_settings_null(mut self) -> Self {
+        self.voice_settings = Nullable::Null;
+        self
+    }
 }
 
 /// The audio encoding of the output, as `codec_sampleRateHz_bitrateKbps`. `mp3_44100_192` requires the Creator tier or above.
@@ -126,6 +181,7 @@ impl ElevenFlashV2_5request {
 ///
 /// Schema: `#/components/schemas/ElevenFlashV2_5Request/properties/output_format`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ElevenFlashV2_5requestOutputFormat {
     /// `"mp3_22050_32"`
     Mp3_22050_32,
@@ -191,3 +247,5 @@ impl<'de> Deserialize<'de> for ElevenFlashV2_5requestOutputFormat {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ElevenFlashV2_5requestOutputFormat);

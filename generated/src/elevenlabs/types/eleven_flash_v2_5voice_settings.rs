@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ElevenFlashV2_5VoiceSettings`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ElevenFlashV2_5voiceSettings {
     /// How consistent the voice stays across generations. Lower values give more expressive, varied speech.
     pub stability: Nullable<f64>,
@@ -56,5 +57,46 @@ impl<'de> Deserialize<'de> for ElevenFlashV2_5voiceSettings {
             similarity_boost: similarity_boost_.unwrap_or_default(),
             speed: speed_.unwrap_or_default(),
         })
+    }
+}
+
+impl ElevenFlashV2_5voiceSettings {
+    /// Sets `stability`.
+    pub fn stability(mut self, value: impl Into<f64>) -> Self {
+        self.stability = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `stability` to an explicit `null`.
+    #[inline]
+    pub fn stability_null(mut self) -> Self {
+        self.stability = Nullable::Null;
+        self
+    }
+
+    /// Sets `similarity_boost`.
+    pub fn similarity_boost(mut self, value: impl Into<f64>) -> Self {
+        self.similarity_boost = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `similarity_boost` to an explicit `null`.
+    #[inline]
+    pub fn similarity_boost_null(mut self) -> Self {
+        self.similarity_boost = Nullable::Null;
+        self
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.speed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `speed` to an explicit `null`.
+    #[inline]
+    pub fn speed_null(mut self) -> Self {
+        self.speed = Nullable::Null;
+        self
     }
 }

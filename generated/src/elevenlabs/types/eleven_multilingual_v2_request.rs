@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ElevenMultilingualV2Request`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ElevenMultilingualV2Request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
     pub webhook: Nullable<WebhookTarget>,
@@ -109,6 +110,50 @@ impl ElevenMultilingualV2Request {
             voice_settings: Nullable::Absent,
         }
     }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<WebhookTarget>) -> Self {
+        self.webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook` to an explicit `null`.
+    #[inline]
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `output_format`.
+    pub fn output_format(
+        mut self,
+        value: impl Into<ElevenMultilingualV2RequestOutputFormat>,
+    ) -> Self {
+        self.output_format = Some(value.into());
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators`.
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = PronunciationDictionaryVersionLocator>,
+    ) -> Self {
+        self.pronunciation_dictionary_locators = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `voice_settings`.
+    pub fn voice_settings(mut self, value: impl Into<TtsVoiceSettings>) -> Self {
+        self.voice_settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_settings` to an explicit `null`.
+    #[inline]
+    pub fn voice_settings_null(mut self) -> Self {
+        self.voice_settings = Nullable::Null;
+        self
+    }
 }
 
 /// The audio encoding of the output, as `codec_sampleRateHz_bitrateKbps`. `mp3_44100_192` requires the Creator tier or above.
@@ -117,6 +162,7 @@ impl ElevenMultilingualV2Request {
 ///
 /// Schema: `#/components/schemas/ElevenMultilingualV2Request/properties/output_format`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ElevenMultilingualV2RequestOutputFormat {
     /// `"mp3_22050_32"`
     Mp3_22050_32,
@@ -182,3 +228,5 @@ impl<'de> Deserialize<'de> for ElevenMultilingualV2RequestOutputFormat {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ElevenMultilingualV2RequestOutputFormat);

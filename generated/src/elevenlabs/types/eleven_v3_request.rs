@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ElevenV3Request`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ElevenV3Request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
     pub webhook: Nullable<WebhookTarget>,
@@ -116,6 +117,60 @@ impl ElevenV3Request {
             voice_settings: Nullable::Absent,
         }
     }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<WebhookTarget>) -> Self {
+        self.webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook` to an explicit `null`.
+    #[inline]
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `output_format`.
+    pub fn output_format(mut self, value: impl Into<ElevenV3RequestOutputFormat>) -> Self {
+        self.output_format = Some(value.into());
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators`.
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = PronunciationDictionaryVersionLocator>,
+    ) -> Self {
+        self.pronunciation_dictionary_locators = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `language_code`.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language_code` to an explicit `null`.
+    #[inline]
+    pub fn language_code_null(mut self) -> Self {
+        self.language_code = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_settings`.
+    pub fn voice_settings(mut self, value: impl Into<ElevenV3VoiceSettings>) -> Self {
+        self.voice_settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_settings` to an explicit `null`.
+    #[inline]
+    pub fn voice_settings_null(mut self) -> Self {
+        self.voice_settings = Nullable::Null;
+        self
+    }
 }
 
 /// The audio encoding of the output, as `codec_sampleRateHz_bitrateKbps`. `mp3_44100_192` requires the Creator tier or above.
@@ -124,6 +179,7 @@ impl ElevenV3Request {
 ///
 /// Schema: `#/components/schemas/ElevenV3Request/properties/output_format`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ElevenV3RequestOutputFormat {
     /// `"mp3_22050_32"`
     Mp3_22050_32,
@@ -189,3 +245,5 @@ impl<'de> Deserialize<'de> for ElevenV3RequestOutputFormat {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ElevenV3RequestOutputFormat);

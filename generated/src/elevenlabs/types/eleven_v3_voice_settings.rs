@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ElevenV3VoiceSettings`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ElevenV3VoiceSettings {
     /// How consistent the voice stays across generations. Lower values give more expressive, varied speech.
     pub stability: Nullable<f64>,
@@ -42,5 +43,20 @@ impl<'de> Deserialize<'de> for ElevenV3VoiceSettings {
         Ok(Self {
             stability: stability_.unwrap_or_default(),
         })
+    }
+}
+
+impl ElevenV3VoiceSettings {
+    /// Sets `stability`.
+    pub fn stability(mut self, value: impl Into<f64>) -> Self {
+        self.stability = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `stability` to an explicit `null`.
+    #[inline]
+    pub fn stability_null(mut self) -> Self {
+        self.stability = Nullable::Null;
+        self
     }
 }

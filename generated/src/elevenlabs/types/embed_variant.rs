@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/EmbedVariant`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EmbedVariant {
     /// `"tiny"`
     Tiny,
@@ -64,3 +65,5 @@ impl<'de> Deserialize<'de> for EmbedVariant {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(EmbedVariant);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/EmbeddingModelEnum`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EmbeddingModelEnum {
     /// `"e5_mistral_7b_instruct"`
     E5Mistral7bInstruct,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for EmbeddingModelEnum {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(EmbeddingModelEnum);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EndCallToolResultModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EndCallToolResultModel {
     /// Defaults to `"end_call_success"`.
     pub result_type: consts::EndCallSuccess,
@@ -59,5 +60,33 @@ impl<'de> Deserialize<'de> for EndCallToolResultModel {
             reason: reason_.unwrap_or_default(),
             message: message_.unwrap_or_default(),
         })
+    }
+}
+
+impl EndCallToolResultModel {
+    /// Sets `reason`.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reason` to an explicit `null`.
+    #[inline]
+    pub fn reason_null(mut self) -> Self {
+        self.reason = Nullable::Null;
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `message` to an explicit `null`.
+    #[inline]
+    pub fn message_null(mut self) -> Self {
+        self.message = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EndCallTriggerAction`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EndCallTriggerAction {
     /// Defaults to `"end_call"`.
     pub type_: consts::EndCall,

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/EndProcedureToolConfig-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EndProcedureToolConfigInput {
     /// Defaults to `"end_procedure"`.
     pub system_tool_type: consts::EndProcedure,
@@ -50,5 +51,16 @@ impl<'de> Deserialize<'de> for EndProcedureToolConfigInput {
             system_tool_type: system_tool_type_.unwrap_or_default(),
             procedures: procedures_.unwrap_or_default(),
         })
+    }
+}
+
+impl EndProcedureToolConfigInput {
+    /// Sets `procedures`.
+    pub fn procedures(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, ProcedureAtVersionInput)>,
+    ) -> Self {
+        self.procedures = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/EntryBehavior`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EntryBehavior {
     /// `"generate_immediately"`
     GenerateImmediately,
@@ -60,3 +61,5 @@ impl<'de> Deserialize<'de> for EntryBehavior {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(EntryBehavior);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EnvironmentVariableAuthConnectionValueRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnvironmentVariableAuthConnectionValueRequest {
     pub auth_connection_id: String,
 }

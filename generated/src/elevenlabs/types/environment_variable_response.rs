@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/EnvironmentVariableResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnvironmentVariableResponse {
     pub label: String,
     pub created_at_unix_secs: i64,
@@ -115,23 +116,36 @@ impl EnvironmentVariableResponse {
     #[inline]
     pub fn new(
         label: impl Into<String>,
-        created_at_unix_secs: i64,
-        updated_at_unix_secs: i64,
-        type_: EnvironmentVariableResponseType,
+        created_at_unix_secs: impl Into<i64>,
+        updated_at_unix_secs: impl Into<i64>,
+        type_: impl Into<EnvironmentVariableResponseType>,
         id: impl Into<String>,
         workspace_id: impl Into<String>,
-        values: EnvironmentVariableResponseValues,
+        values: impl Into<EnvironmentVariableResponseValues>,
     ) -> Self {
         Self {
             label: label.into(),
-            created_at_unix_secs,
-            updated_at_unix_secs,
+            created_at_unix_secs: created_at_unix_secs.into(),
+            updated_at_unix_secs: updated_at_unix_secs.into(),
             created_by_user_id: Nullable::Absent,
-            type_,
+            type_: type_.into(),
             id: id.into(),
             workspace_id: workspace_id.into(),
-            values,
+            values: values.into(),
         }
+    }
+
+    /// Sets `created_by_user_id`.
+    pub fn created_by_user_id(mut self, value: impl Into<String>) -> Self {
+        self.created_by_user_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `created_by_user_id` to an explicit `null`.
+    #[inline]
+    pub fn created_by_user_id_null(mut self) -> Self {
+        self.created_by_user_id = Nullable::Null;
+        self
     }
 }
 
@@ -139,6 +153,7 @@ impl EnvironmentVariableResponse {
 ///
 /// Schema: `#/components/schemas/EnvironmentVariableResponse/properties/type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnvironmentVariableResponseType {
     /// `"string"`
     String,
@@ -189,11 +204,14 @@ impl<'de> Deserialize<'de> for EnvironmentVariableResponseType {
     }
 }
 
+api_runtime::string_enum_conversions!(EnvironmentVariableResponseType);
+
 /// Values
 ///
 /// Schema: `#/components/schemas/EnvironmentVariableResponse/properties/values`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EnvironmentVariableResponseValues {
     StringMap(BTreeMap<String, String>),
     EnvironmentVariableSecretValueMap(BTreeMap<String, EnvironmentVariableSecretValue>),
@@ -214,3 +232,12 @@ impl<'de> Deserialize<'de> for EnvironmentVariableResponseValues {
         first_fit(&value, &members).ok_or_else(|| no_match("EnvironmentVariableResponseValues"))
     }
 }
+
+api_runtime::union_conversions!(
+    EnvironmentVariableResponseValues,
+    StringMap(BTreeMap<String, String>),
+    EnvironmentVariableSecretValueMap(BTreeMap<String, EnvironmentVariableSecretValue>),
+    EnvironmentVariableAuthConnectionValueMap(
+        BTreeMap<String, EnvironmentVariableAuthConnectionValue>,
+    )
+);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EnvironmentVariableSecretValue`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnvironmentVariableSecretValue {
     pub secret_id: String,
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EnvironmentVariablesListResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnvironmentVariablesListResponse {
     pub environment_variables: Vec<EnvironmentVariableResponse>,
     pub next_cursor: Nullable<String>,
@@ -62,11 +63,27 @@ impl<'de> Deserialize<'de> for EnvironmentVariablesListResponse {
 impl EnvironmentVariablesListResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(environment_variables: Vec<EnvironmentVariableResponse>, has_more: bool) -> Self {
+    pub fn new(
+        environment_variables: impl IntoIterator<Item = EnvironmentVariableResponse>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            environment_variables,
+            environment_variables: environment_variables.into_iter().collect(),
             next_cursor: Nullable::Absent,
-            has_more,
+            has_more: has_more.into(),
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EvaluationCriteriaSummaryResult`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EvaluationCriteriaSummaryResult {
     pub result: EvaluationSuccessResult,
     pub score: Nullable<i64>,
@@ -61,11 +62,37 @@ impl<'de> Deserialize<'de> for EvaluationCriteriaSummaryResult {
 impl EvaluationCriteriaSummaryResult {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(result: EvaluationSuccessResult) -> Self {
+    pub fn new(result: impl Into<EvaluationSuccessResult>) -> Self {
         Self {
-            result,
+            result: result.into(),
             score: Nullable::Absent,
             max_score: Nullable::Absent,
         }
+    }
+
+    /// Sets `score`.
+    pub fn score(mut self, value: impl Into<i64>) -> Self {
+        self.score = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `score` to an explicit `null`.
+    #[inline]
+    pub fn score_null(mut self) -> Self {
+        self.score = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_score`.
+    pub fn max_score(mut self, value: impl Into<i64>) -> Self {
+        self.max_score = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_score` to an explicit `null`.
+    #[inline]
+    pub fn max_score_null(mut self) -> Self {
+        self.max_score = Nullable::Null;
+        self
     }
 }

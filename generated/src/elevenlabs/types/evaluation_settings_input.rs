@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/EvaluationSettings-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EvaluationSettingsInput {
     /// Individual criteria that the agent should be evaluated against
     pub criteria: Option<Vec<PromptEvaluationCriteria>>,
@@ -43,5 +44,13 @@ impl<'de> Deserialize<'de> for EvaluationSettingsInput {
         Ok(Self {
             criteria: criteria_.unwrap_or_default(),
         })
+    }
+}
+
+impl EvaluationSettingsInput {
+    /// Sets `criteria`.
+    pub fn criteria(mut self, value: impl IntoIterator<Item = PromptEvaluationCriteria>) -> Self {
+        self.criteria = Some(value.into_iter().collect());
+        self
     }
 }

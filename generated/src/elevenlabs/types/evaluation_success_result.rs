@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EvaluationSuccessResult`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EvaluationSuccessResult {
     /// `"success"`
     Success,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for EvaluationSuccessResult {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(EvaluationSuccessResult);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ExactParameterEvaluationStrategy`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExactParameterEvaluationStrategy {
     pub type_: consts::Exact,
     /// The exact string value that the parameter must match.

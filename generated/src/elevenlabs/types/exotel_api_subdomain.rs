@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ExotelApiSubdomain`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExotelApiSubdomain {
     /// `"api.in.exotel.com"`
     ApiInExotelCom,
@@ -54,3 +55,5 @@ impl<'de> Deserialize<'de> for ExotelApiSubdomain {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ExotelApiSubdomain);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ExotelOutboundCallResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExotelOutboundCallResponse {
     pub success: bool,
     pub message: String,
@@ -66,16 +67,16 @@ impl ExotelOutboundCallResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        success: bool,
+        success: impl Into<bool>,
         message: impl Into<String>,
-        conversation_id: Option<String>,
-        call_sid: Option<String>,
+        conversation_id: impl Into<Option<String>>,
+        call_sid: impl Into<Option<String>>,
     ) -> Self {
         Self {
-            success,
+            success: success.into(),
             message: message.into(),
-            conversation_id,
-            call_sid,
+            conversation_id: conversation_id.into(),
+            call_sid: call_sid.into(),
         }
     }
 }

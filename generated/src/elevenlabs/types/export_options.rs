@@ -15,6 +15,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/ExportOptions`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExportOptions {
     SegmentedJsonExportOptions(SegmentedJsonExportOptions),
     DocxExportOptions(DocxExportOptions),
@@ -43,3 +44,13 @@ impl<'de> Deserialize<'de> for ExportOptions {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    ExportOptions,
+    SegmentedJsonExportOptions(SegmentedJsonExportOptions),
+    DocxExportOptions(DocxExportOptions),
+    PdfExportOptions(PdfExportOptions),
+    TxtExportOptions(TxtExportOptions),
+    HtmlExportOptions(HtmlExportOptions),
+    SrtExportOptions(SrtExportOptions)
+);

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ExtendedSubscriptionResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExtendedSubscriptionResponseModel {
     /// The tier of the user's subscription.
     pub tier: String,
@@ -343,57 +344,164 @@ impl ExtendedSubscriptionResponseModel {
     #[inline]
     pub fn new(
         tier: impl Into<String>,
-        character_count: i64,
-        character_limit: i64,
-        max_character_limit_extension: Option<i64>,
-        max_credit_limit_extension: ExtendedSubscriptionResponseModelMaxCreditLimitExtension,
-        can_extend_character_limit: bool,
-        allowed_to_extend_character_limit: bool,
-        voice_slots_used: i64,
-        professional_voice_slots_used: i64,
-        professional_voice_slots_used_in_workspace: i64,
-        voice_limit: i64,
-        voice_add_edit_counter: i64,
-        professional_voice_limit: i64,
-        can_extend_voice_limit: bool,
-        can_use_instant_voice_cloning: bool,
-        can_use_professional_voice_cloning: bool,
-        current_overage: Price,
-        status: SubscriptionStatusType,
-        open_invoices: Vec<InvoiceResponseModel>,
-        has_open_invoices: bool,
+        character_count: impl Into<i64>,
+        character_limit: impl Into<i64>,
+        max_character_limit_extension: impl Into<Option<i64>>,
+        max_credit_limit_extension: impl Into<ExtendedSubscriptionResponseModelMaxCreditLimitExtension>,
+        can_extend_character_limit: impl Into<bool>,
+        allowed_to_extend_character_limit: impl Into<bool>,
+        voice_slots_used: impl Into<i64>,
+        professional_voice_slots_used: impl Into<i64>,
+        professional_voice_slots_used_in_workspace: impl Into<i64>,
+        voice_limit: impl Into<i64>,
+        voice_add_edit_counter: impl Into<i64>,
+        professional_voice_limit: impl Into<i64>,
+        can_extend_voice_limit: impl Into<bool>,
+        can_use_instant_voice_cloning: impl Into<bool>,
+        can_use_professional_voice_cloning: impl Into<bool>,
+        current_overage: impl Into<Price>,
+        status: impl Into<SubscriptionStatusType>,
+        open_invoices: impl IntoIterator<Item = InvoiceResponseModel>,
+        has_open_invoices: impl Into<bool>,
     ) -> Self {
         Self {
             tier: tier.into(),
-            character_count,
-            character_limit,
-            max_character_limit_extension,
-            max_credit_limit_extension,
-            can_extend_character_limit,
-            allowed_to_extend_character_limit,
+            character_count: character_count.into(),
+            character_limit: character_limit.into(),
+            max_character_limit_extension: max_character_limit_extension.into(),
+            max_credit_limit_extension: max_credit_limit_extension.into(),
+            can_extend_character_limit: can_extend_character_limit.into(),
+            allowed_to_extend_character_limit: allowed_to_extend_character_limit.into(),
             next_character_count_reset_unix: Nullable::Absent,
-            voice_slots_used,
-            professional_voice_slots_used,
-            professional_voice_slots_used_in_workspace,
-            voice_limit,
+            voice_slots_used: voice_slots_used.into(),
+            professional_voice_slots_used: professional_voice_slots_used.into(),
+            professional_voice_slots_used_in_workspace: professional_voice_slots_used_in_workspace
+                .into(),
+            voice_limit: voice_limit.into(),
             max_voice_add_edits: Nullable::Absent,
-            voice_add_edit_counter,
-            professional_voice_limit,
-            can_extend_voice_limit,
-            can_use_instant_voice_cloning,
-            can_use_professional_voice_cloning,
+            voice_add_edit_counter: voice_add_edit_counter.into(),
+            professional_voice_limit: professional_voice_limit.into(),
+            can_extend_voice_limit: can_extend_voice_limit.into(),
+            can_use_instant_voice_cloning: can_use_instant_voice_cloning.into(),
+            can_use_professional_voice_cloning: can_use_professional_voice_cloning.into(),
             currency: Nullable::Absent,
-            current_overage,
-            status,
+            current_overage: current_overage.into(),
+            status: status.into(),
             billing_period: Nullable::Absent,
             character_refresh_period: Nullable::Absent,
             next_invoice: Nullable::Absent,
-            open_invoices,
-            has_open_invoices,
+            open_invoices: open_invoices.into_iter().collect(),
+            has_open_invoices: has_open_invoices.into(),
             pending_change: Nullable::Absent,
             has_used_starter_coupon_on_account: None,
             has_used_creator_coupon_on_account: None,
         }
+    }
+
+    /// Sets `next_character_count_reset_unix`.
+    pub fn next_character_count_reset_unix(mut self, value: impl Into<i64>) -> Self {
+        self.next_character_count_reset_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_character_count_reset_unix` to an explicit `null`.
+    #[inline]
+    pub fn next_character_count_reset_unix_null(mut self) -> Self {
+        self.next_character_count_reset_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_voice_add_edits`.
+    pub fn max_voice_add_edits(mut self, value: impl Into<i64>) -> Self {
+        self.max_voice_add_edits = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_voice_add_edits` to an explicit `null`.
+    #[inline]
+    pub fn max_voice_add_edits_null(mut self) -> Self {
+        self.max_voice_add_edits = Nullable::Null;
+        self
+    }
+
+    /// Sets `currency`.
+    pub fn currency(mut self, value: impl Into<Currency>) -> Self {
+        self.currency = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `currency` to an explicit `null`.
+    #[inline]
+    pub fn currency_null(mut self) -> Self {
+        self.currency = Nullable::Null;
+        self
+    }
+
+    /// Sets `billing_period`.
+    pub fn billing_period(mut self, value: impl Into<BillingPeriod>) -> Self {
+        self.billing_period = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `billing_period` to an explicit `null`.
+    #[inline]
+    pub fn billing_period_null(mut self) -> Self {
+        self.billing_period = Nullable::Null;
+        self
+    }
+
+    /// Sets `character_refresh_period`.
+    pub fn character_refresh_period(mut self, value: impl Into<CharacterRefreshPeriod>) -> Self {
+        self.character_refresh_period = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `character_refresh_period` to an explicit `null`.
+    #[inline]
+    pub fn character_refresh_period_null(mut self) -> Self {
+        self.character_refresh_period = Nullable::Null;
+        self
+    }
+
+    /// Sets `next_invoice`.
+    pub fn next_invoice(mut self, value: impl Into<InvoiceResponseModel>) -> Self {
+        self.next_invoice = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_invoice` to an explicit `null`.
+    #[inline]
+    pub fn next_invoice_null(mut self) -> Self {
+        self.next_invoice = Nullable::Null;
+        self
+    }
+
+    /// Sets `pending_change`.
+    pub fn pending_change(
+        mut self,
+        value: impl Into<ExtendedSubscriptionResponseModelPendingChange>,
+    ) -> Self {
+        self.pending_change = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `pending_change` to an explicit `null`.
+    #[inline]
+    pub fn pending_change_null(mut self) -> Self {
+        self.pending_change = Nullable::Null;
+        self
+    }
+
+    /// Sets `has_used_starter_coupon_on_account`.
+    pub fn has_used_starter_coupon_on_account(mut self, value: impl Into<bool>) -> Self {
+        self.has_used_starter_coupon_on_account = Some(value.into());
+        self
+    }
+
+    /// Sets `has_used_creator_coupon_on_account`.
+    pub fn has_used_creator_coupon_on_account(mut self, value: impl Into<bool>) -> Self {
+        self.has_used_creator_coupon_on_account = Some(value.into());
+        self
     }
 }
 
@@ -402,6 +510,7 @@ impl ExtendedSubscriptionResponseModel {
 /// Schema: `#/components/schemas/ExtendedSubscriptionResponseModel/properties/max_credit_limit_extension`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtendedSubscriptionResponseModelMaxCreditLimitExtension {
     Integer(i64),
     Unlimited(consts::Unlimited),
@@ -420,11 +529,18 @@ impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModelMaxCreditLimitEx
     }
 }
 
+api_runtime::union_conversions!(
+    ExtendedSubscriptionResponseModelMaxCreditLimitExtension,
+    Integer(i64),
+    Unlimited(consts::Unlimited)
+);
+
 /// The pending change for the user.
 ///
 /// Schema: `#/components/schemas/ExtendedSubscriptionResponseModel/properties/pending_change`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExtendedSubscriptionResponseModelPendingChange {
     PendingSubscriptionSwitchResponseModel(PendingSubscriptionSwitchResponseModel),
     PendingCancellationResponseModel(PendingCancellationResponseModel),
@@ -442,3 +558,9 @@ impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModelPendingChange {
             .ok_or_else(|| no_match("ExtendedSubscriptionResponseModelPendingChange"))
     }
 }
+
+api_runtime::union_conversions!(
+    ExtendedSubscriptionResponseModelPendingChange,
+    PendingSubscriptionSwitchResponseModel(PendingSubscriptionSwitchResponseModel),
+    PendingCancellationResponseModel(PendingCancellationResponseModel)
+);

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ExternalFileSyncInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalFileSyncInfo {
     /// Provider identifier
     pub type_: ExternalSyncProvider,
@@ -116,21 +117,34 @@ impl ExternalFileSyncInfo {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        type_: ExternalSyncProvider,
+        type_: impl Into<ExternalSyncProvider>,
         source_entity_id: impl Into<String>,
         integration_connection_id: impl Into<String>,
         source_parent_entity_id: impl Into<String>,
         source_mime_type: impl Into<String>,
-        source_modified_time: Timestamp,
+        source_modified_time: impl Into<Timestamp>,
     ) -> Self {
         Self {
-            type_,
+            type_: type_.into(),
             source_entity_id: source_entity_id.into(),
             integration_connection_id: integration_connection_id.into(),
             source_parent_entity_id: source_parent_entity_id.into(),
             source_mime_type: source_mime_type.into(),
-            source_modified_time,
+            source_modified_time: source_modified_time.into(),
             root_folder_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `root_folder_id`.
+    pub fn root_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.root_folder_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `root_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn root_folder_id_null(mut self) -> Self {
+        self.root_folder_id = Nullable::Null;
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ExternalFolderSyncInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ExternalFolderSyncInfo {
     /// Provider identifier
     pub type_: ExternalSyncProvider,
@@ -90,17 +91,56 @@ impl ExternalFolderSyncInfo {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        type_: ExternalSyncProvider,
+        type_: impl Into<ExternalSyncProvider>,
         source_entity_id: impl Into<String>,
         integration_connection_id: impl Into<String>,
     ) -> Self {
         Self {
-            type_,
+            type_: type_.into(),
             source_entity_id: source_entity_id.into(),
             integration_connection_id: integration_connection_id.into(),
             root_folder_id: Nullable::Absent,
             sync_cursor: Nullable::Absent,
             last_sync_at: Nullable::Absent,
         }
+    }
+
+    /// Sets `root_folder_id`.
+    pub fn root_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.root_folder_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `root_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn root_folder_id_null(mut self) -> Self {
+        self.root_folder_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `sync_cursor`.
+    pub fn sync_cursor(mut self, value: impl Into<String>) -> Self {
+        self.sync_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `sync_cursor` to an explicit `null`.
+    #[inline]
+    pub fn sync_cursor_null(mut self) -> Self {
+        self.sync_cursor = Nullable::Null;
+        self
+    }
+
+    /// Sets `last_sync_at`.
+    pub fn last_sync_at(mut self, value: impl Into<i64>) -> Self {
+        self.last_sync_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `last_sync_at` to an explicit `null`.
+    #[inline]
+    pub fn last_sync_at_null(mut self) -> Self {
+        self.last_sync_at = Nullable::Null;
+        self
     }
 }

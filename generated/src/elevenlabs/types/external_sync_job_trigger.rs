@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ExternalSyncJobTrigger`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalSyncJobTrigger {
     /// `"on_demand"`
     OnDemand,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for ExternalSyncJobTrigger {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ExternalSyncJobTrigger);

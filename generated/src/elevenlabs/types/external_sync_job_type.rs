@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ExternalSyncJobType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalSyncJobType {
     /// `"full"`
     Full,
@@ -54,3 +55,5 @@ impl<'de> Deserialize<'de> for ExternalSyncJobType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ExternalSyncJobType);

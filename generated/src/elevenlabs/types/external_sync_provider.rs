@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ExternalSyncProvider`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalSyncProvider {
     /// `"google_drive"`
     GoogleDrive,
@@ -50,3 +51,5 @@ impl<'de> Deserialize<'de> for ExternalSyncProvider {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ExternalSyncProvider);

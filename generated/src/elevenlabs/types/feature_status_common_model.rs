@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FeatureStatusCommonModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FeatureStatusCommonModel {
     /// Defaults to `false`.
     pub enabled: Option<bool>,
@@ -47,5 +48,19 @@ impl<'de> Deserialize<'de> for FeatureStatusCommonModel {
             enabled: enabled_.unwrap_or_default(),
             used: used_.unwrap_or_default(),
         })
+    }
+}
+
+impl FeatureStatusCommonModel {
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `used`.
+    pub fn used(mut self, value: impl Into<bool>) -> Self {
+        self.used = Some(value.into());
+        self
     }
 }

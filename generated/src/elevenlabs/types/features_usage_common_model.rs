@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FeaturesUsageCommonModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FeaturesUsageCommonModel {
     pub language_detection: Option<FeatureStatusCommonModel>,
     pub transfer_to_agent: Option<FeatureStatusCommonModel>,
@@ -124,5 +125,106 @@ impl<'de> Deserialize<'de> for FeaturesUsageCommonModel {
             versioning: versioning_.unwrap_or_default(),
             file_input: file_input_.unwrap_or_default(),
         })
+    }
+}
+
+impl FeaturesUsageCommonModel {
+    /// Sets `language_detection`.
+    pub fn language_detection(mut self, value: impl Into<FeatureStatusCommonModel>) -> Self {
+        self.language_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `transfer_to_agent`.
+    pub fn transfer_to_agent(mut self, value: impl Into<FeatureStatusCommonModel>) -> Self {
+        self.transfer_to_agent = Some(value.into());
+        self
+    }
+
+    /// Sets `transfer_to_number`.
+    pub fn transfer_to_number(mut self, value: impl Into<FeatureStatusCommonModel>) -> Self {
+        self.transfer_to_number = Some(value.into());
+        self
+    }
+
+    /// Sets `multivoice`.
+    pub fn multivoice(mut self, value: impl Into<FeatureStatusCommonModel>) -> Self {
+        self.multivoice = Some(value.into());
+        self
+    }
+
+    /// Sets `dtmf_tones`.
+    pub fn dtmf_tones(mut self, value: impl Into<FeatureStatusCommonModel>) -> Self {
+        self.dtmf_tones = Some(value.into());
+        self
+    }
+
+    /// Sets `external_mcp_servers`.
+    pub fn external_mcp_servers(mut self, value: impl Into<FeatureStatusCommonModel>) -> Self {
+        self.external_mcp_servers = Some(value.into());
+        self
+    }
+
+    /// Sets `pii_zrm_workspace`.
+    pub fn pii_zrm_workspace(mut self, value: impl Into<bool>) -> Self {
+        self.pii_zrm_workspace = Some(value.into());
+        self
+    }
+
+    /// Sets `pii_zrm_agent`.
+    pub fn pii_zrm_agent(mut self, value: impl Into<bool>) -> Self {
+        self.pii_zrm_agent = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_dynamic_variable_updates`.
+    pub fn tool_dynamic_variable_updates(
+        mut self,
+        value: impl Into<FeatureStatusCommonModel>,
+    ) -> Self {
+        self.tool_dynamic_variable_updates = Some(value.into());
+        self
+    }
+
+    /// Sets `is_livekit`.
+    pub fn is_livekit(mut self, value: impl Into<bool>) -> Self {
+        self.is_livekit = Some(value.into());
+        self
+    }
+
+    /// Sets `voicemail_detection`.
+    pub fn voicemail_detection(mut self, value: impl Into<FeatureStatusCommonModel>) -> Self {
+        self.voicemail_detection = Some(value.into());
+        self
+    }
+
+    /// Sets `dtmf_input`.
+    pub fn dtmf_input(mut self, value: impl Into<FeatureStatusCommonModel>) -> Self {
+        self.dtmf_input = Some(value.into());
+        self
+    }
+
+    /// Sets `workflow`.
+    pub fn workflow(mut self, value: impl Into<WorkflowFeaturesUsageCommonModel>) -> Self {
+        self.workflow = Some(value.into());
+        self
+    }
+
+    /// Sets `agent_testing`.
+    pub fn agent_testing(mut self, value: impl Into<TestsFeatureUsageCommonModel>) -> Self {
+        self.agent_testing = Some(value.into());
+        self
+    }
+
+    /// Sets `versioning`.
+    pub fn versioning(mut self, value: impl Into<FeatureStatusCommonModel>) -> Self {
+        self.versioning = Some(value.into());
+        self
+    }
+
+    /// Sets `file_input`.
+    pub fn file_input(mut self, value: impl Into<FeatureStatusCommonModel>) -> Self {
+        self.file_input = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/FieldConflict`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FieldConflict {
     /// Identifier of the conflicting field relative to its section: a dot-path within conversation_config/platform_settings, or a procedure id.
     pub path: String,
@@ -76,13 +77,31 @@ impl<'de> Deserialize<'de> for FieldConflict {
 impl FieldConflict {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(path: impl Into<String>, section: ConflictSection) -> Self {
+    pub fn new(path: impl Into<String>, section: impl Into<ConflictSection>) -> Self {
         Self {
             path: path.into(),
-            section,
+            section: section.into(),
             base_value: None,
             source_value: None,
             target_value: None,
         }
+    }
+
+    /// Sets `base_value`.
+    pub fn base_value(mut self, value: impl Into<Value>) -> Self {
+        self.base_value = Some(value.into());
+        self
+    }
+
+    /// Sets `source_value`.
+    pub fn source_value(mut self, value: impl Into<Value>) -> Self {
+        self.source_value = Some(value.into());
+        self
+    }
+
+    /// Sets `target_value`.
+    pub fn target_value(mut self, value: impl Into<Value>) -> Self {
+        self.target_value = Some(value.into());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FileInputConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FileInputConfig {
     /// When enabled, users may attach images or PDFs in chat when the LLM supports multimodal input.
     ///
@@ -62,5 +63,25 @@ impl<'de> Deserialize<'de> for FileInputConfig {
             max_files_in_memory: max_files_in_memory_.unwrap_or_default(),
             max_files_per_conversation: max_files_per_conversation_.unwrap_or_default(),
         })
+    }
+}
+
+impl FileInputConfig {
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `max_files_in_memory`.
+    pub fn max_files_in_memory(mut self, value: impl Into<i64>) -> Self {
+        self.max_files_in_memory = Some(value.into());
+        self
+    }
+
+    /// Sets `max_files_per_conversation`.
+    pub fn max_files_per_conversation(mut self, value: impl Into<i64>) -> Self {
+        self.max_files_per_conversation = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FileInputConfigWorkflowOverride`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FileInputConfigWorkflowOverride {
     /// When enabled, users may attach images or PDFs in chat when the LLM supports multimodal input.
     pub enabled: Nullable<bool>,
@@ -57,5 +58,46 @@ impl<'de> Deserialize<'de> for FileInputConfigWorkflowOverride {
             max_files_in_memory: max_files_in_memory_.unwrap_or_default(),
             max_files_per_conversation: max_files_per_conversation_.unwrap_or_default(),
         })
+    }
+}
+
+impl FileInputConfigWorkflowOverride {
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `enabled` to an explicit `null`.
+    #[inline]
+    pub fn enabled_null(mut self) -> Self {
+        self.enabled = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_files_in_memory`.
+    pub fn max_files_in_memory(mut self, value: impl Into<i64>) -> Self {
+        self.max_files_in_memory = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_files_in_memory` to an explicit `null`.
+    #[inline]
+    pub fn max_files_in_memory_null(mut self) -> Self {
+        self.max_files_in_memory = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_files_per_conversation`.
+    pub fn max_files_per_conversation(mut self, value: impl Into<i64>) -> Self {
+        self.max_files_per_conversation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_files_per_conversation` to an explicit `null`.
+    #[inline]
+    pub fn max_files_per_conversation_null(mut self) -> Self {
+        self.max_files_per_conversation = Nullable::Null;
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/FileRefreshStatus`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FileRefreshStatus {
     /// Defaults to `"queued"`.
     pub status: Option<CrawlStatus>,
@@ -70,5 +71,78 @@ impl<'de> Deserialize<'de> for FileRefreshStatus {
             last_synced_at: last_synced_at_.unwrap_or_default(),
             error_message: error_message_.unwrap_or_default(),
         })
+    }
+}
+
+impl FileRefreshStatus {
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<CrawlStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `enqueued_at`.
+    pub fn enqueued_at(mut self, value: impl Into<i64>) -> Self {
+        self.enqueued_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `enqueued_at` to an explicit `null`.
+    #[inline]
+    pub fn enqueued_at_null(mut self) -> Self {
+        self.enqueued_at = Nullable::Null;
+        self
+    }
+
+    /// Sets `started_at`.
+    pub fn started_at(mut self, value: impl Into<i64>) -> Self {
+        self.started_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `started_at` to an explicit `null`.
+    #[inline]
+    pub fn started_at_null(mut self) -> Self {
+        self.started_at = Nullable::Null;
+        self
+    }
+
+    /// Sets `completed_at`.
+    pub fn completed_at(mut self, value: impl Into<i64>) -> Self {
+        self.completed_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `completed_at` to an explicit `null`.
+    #[inline]
+    pub fn completed_at_null(mut self) -> Self {
+        self.completed_at = Nullable::Null;
+        self
+    }
+
+    /// Sets `last_synced_at`.
+    pub fn last_synced_at(mut self, value: impl Into<i64>) -> Self {
+        self.last_synced_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `last_synced_at` to an explicit `null`.
+    #[inline]
+    pub fn last_synced_at_null(mut self) -> Self {
+        self.last_synced_at = Nullable::Null;
+        self
+    }
+
+    /// Sets `error_message`.
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `error_message` to an explicit `null`.
+    #[inline]
+    pub fn error_message_null(mut self) -> Self {
+        self.error_message = Nullable::Null;
+        self
     }
 }

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/FineTuningResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FineTuningResponseModel {
     /// Whether the user is allowed to fine-tune the voice.
     pub is_allowed_to_fine_tune: bool,
@@ -169,18 +170,18 @@ impl FineTuningResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        is_allowed_to_fine_tune: bool,
-        state: BTreeMap<String, FineTuningResponseModelStateValue>,
-        verification_failures: Vec<String>,
-        verification_attempts_count: i64,
-        manual_verification_requested: bool,
+        is_allowed_to_fine_tune: impl Into<bool>,
+        state: impl IntoIterator<Item = (impl Into<String>, FineTuningResponseModelStateValue)>,
+        verification_failures: impl IntoIterator<Item = impl Into<String>>,
+        verification_attempts_count: impl Into<i64>,
+        manual_verification_requested: impl Into<bool>,
     ) -> Self {
         Self {
-            is_allowed_to_fine_tune,
-            state,
-            verification_failures,
-            verification_attempts_count,
-            manual_verification_requested,
+            is_allowed_to_fine_tune: is_allowed_to_fine_tune.into(),
+            state: state.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+            verification_failures: verification_failures.into_iter().map(Into::into).collect(),
+            verification_attempts_count: verification_attempts_count.into(),
+            manual_verification_requested: manual_verification_requested.into(),
             language: Nullable::Absent,
             progress: Nullable::Absent,
             message: Nullable::Absent,
@@ -192,10 +193,142 @@ impl FineTuningResponseModel {
             next_max_verification_attempts_reset_unix_ms: Nullable::Absent,
         }
     }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
+    }
+
+    /// Sets `progress`.
+    pub fn progress(mut self, value: impl IntoIterator<Item = (impl Into<String>, f64)>) -> Self {
+        self.progress = Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `progress` to an explicit `null`.
+    #[inline]
+    pub fn progress_null(mut self) -> Self {
+        self.progress = Nullable::Null;
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.message = Nullable::Value(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `message` to an explicit `null`.
+    #[inline]
+    pub fn message_null(mut self) -> Self {
+        self.message = Nullable::Null;
+        self
+    }
+
+    /// Sets `dataset_duration_seconds`.
+    pub fn dataset_duration_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.dataset_duration_seconds = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `dataset_duration_seconds` to an explicit `null`.
+    #[inline]
+    pub fn dataset_duration_seconds_null(mut self) -> Self {
+        self.dataset_duration_seconds = Nullable::Null;
+        self
+    }
+
+    /// Sets `verification_attempts`.
+    pub fn verification_attempts(
+        mut self,
+        value: impl IntoIterator<Item = VerificationAttemptResponseModel>,
+    ) -> Self {
+        self.verification_attempts = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `verification_attempts` to an explicit `null`.
+    #[inline]
+    pub fn verification_attempts_null(mut self) -> Self {
+        self.verification_attempts = Nullable::Null;
+        self
+    }
+
+    /// Sets `slice_ids`.
+    pub fn slice_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.slice_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `slice_ids` to an explicit `null`.
+    #[inline]
+    pub fn slice_ids_null(mut self) -> Self {
+        self.slice_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `manual_verification`.
+    pub fn manual_verification(
+        mut self,
+        value: impl Into<ManualVerificationResponseModel>,
+    ) -> Self {
+        self.manual_verification = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `manual_verification` to an explicit `null`.
+    #[inline]
+    pub fn manual_verification_null(mut self) -> Self {
+        self.manual_verification = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_verification_attempts`.
+    pub fn max_verification_attempts(mut self, value: impl Into<i64>) -> Self {
+        self.max_verification_attempts = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_verification_attempts` to an explicit `null`.
+    #[inline]
+    pub fn max_verification_attempts_null(mut self) -> Self {
+        self.max_verification_attempts = Nullable::Null;
+        self
+    }
+
+    /// Sets `next_max_verification_attempts_reset_unix_ms`.
+    pub fn next_max_verification_attempts_reset_unix_ms(mut self, value: impl Into<i64>) -> Self {
+        self.next_max_verification_attempts_reset_unix_ms = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_max_verification_attempts_reset_unix_ms` to an explicit `null`.
+    #[inline]
+    pub fn next_max_verification_attempts_reset_unix_ms_null(mut self) -> Self {
+        self.next_max_verification_attempts_reset_unix_ms = Nullable::Null;
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/FineTuningResponseModel/properties/state/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FineTuningResponseModelStateValue {
     /// `"not_started"`
     NotStarted,
@@ -257,3 +390,5 @@ impl<'de> Deserialize<'de> for FineTuningResponseModelStateValue {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(FineTuningResponseModelStateValue);

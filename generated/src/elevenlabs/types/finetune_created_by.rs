@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FinetuneCreatedBy`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinetuneCreatedBy {
     /// `"self"`
     SelfValue,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for FinetuneCreatedBy {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(FinetuneCreatedBy);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FinetuneVisibility`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FinetuneVisibility {
     /// `"private"`
     Private,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for FinetuneVisibility {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(FinetuneVisibility);

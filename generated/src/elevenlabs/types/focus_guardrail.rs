@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FocusGuardrail`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct FocusGuardrail {
     /// Defaults to `false`.
     pub is_enabled: Option<bool>,
@@ -39,5 +40,13 @@ impl<'de> Deserialize<'de> for FocusGuardrail {
         Ok(Self {
             is_enabled: is_enabled_.unwrap_or_default(),
         })
+    }
+}
+
+impl FocusGuardrail {
+    /// Sets `is_enabled`.
+    pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.is_enabled = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ForcedAlignmentCharacterResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ForcedAlignmentCharacterResponseModel {
     /// The character that was transcribed.
     pub text: String,
@@ -64,11 +65,11 @@ impl<'de> Deserialize<'de> for ForcedAlignmentCharacterResponseModel {
 impl ForcedAlignmentCharacterResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(text: impl Into<String>, start: f64, end: f64) -> Self {
+    pub fn new(text: impl Into<String>, start: impl Into<f64>, end: impl Into<f64>) -> Self {
         Self {
             text: text.into(),
-            start,
-            end,
+            start: start.into(),
+            end: end.into(),
         }
     }
 }

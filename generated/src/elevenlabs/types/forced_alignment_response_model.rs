@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ForcedAlignmentResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ForcedAlignmentResponseModel {
     /// List of characters with their timing information.
     pub characters: Vec<ForcedAlignmentCharacterResponseModel>,
@@ -66,14 +67,14 @@ impl ForcedAlignmentResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        characters: Vec<ForcedAlignmentCharacterResponseModel>,
-        words: Vec<ForcedAlignmentWordResponseModel>,
-        loss: f64,
+        characters: impl IntoIterator<Item = ForcedAlignmentCharacterResponseModel>,
+        words: impl IntoIterator<Item = ForcedAlignmentWordResponseModel>,
+        loss: impl Into<f64>,
     ) -> Self {
         Self {
-            characters,
-            words,
-            loss,
+            characters: characters.into_iter().collect(),
+            words: words.into_iter().collect(),
+            loss: loss.into(),
         }
     }
 }

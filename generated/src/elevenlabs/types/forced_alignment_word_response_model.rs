@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ForcedAlignmentWordResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ForcedAlignmentWordResponseModel {
     /// The word that was transcribed.
     pub text: String,
@@ -71,12 +72,17 @@ impl<'de> Deserialize<'de> for ForcedAlignmentWordResponseModel {
 impl ForcedAlignmentWordResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(text: impl Into<String>, start: f64, end: f64, loss: f64) -> Self {
+    pub fn new(
+        text: impl Into<String>,
+        start: impl Into<f64>,
+        end: impl Into<f64>,
+        loss: impl Into<f64>,
+    ) -> Self {
         Self {
             text: text.into(),
-            start,
-            end,
-            loss,
+            start: start.into(),
+            end: end.into(),
+            loss: loss.into(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FrustratedConversationRef`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FrustratedConversationRef {
     pub conversation_id: String,
     pub agent_id: String,
@@ -102,18 +103,18 @@ impl FrustratedConversationRef {
     pub fn new(
         conversation_id: impl Into<String>,
         agent_id: impl Into<String>,
-        start_time_unix_secs: i64,
-        overall_label: FrustratedConversationRefOverallLabel,
-        overall_sentiment_score: f64,
-        overall_frustration_score: f64,
+        start_time_unix_secs: impl Into<i64>,
+        overall_label: impl Into<FrustratedConversationRefOverallLabel>,
+        overall_sentiment_score: impl Into<f64>,
+        overall_frustration_score: impl Into<f64>,
     ) -> Self {
         Self {
             conversation_id: conversation_id.into(),
             agent_id: agent_id.into(),
-            start_time_unix_secs,
-            overall_label,
-            overall_sentiment_score,
-            overall_frustration_score,
+            start_time_unix_secs: start_time_unix_secs.into(),
+            overall_label: overall_label.into(),
+            overall_sentiment_score: overall_sentiment_score.into(),
+            overall_frustration_score: overall_frustration_score.into(),
         }
     }
 }
@@ -122,6 +123,7 @@ impl FrustratedConversationRef {
 ///
 /// Schema: `#/components/schemas/FrustratedConversationRef/properties/overall_label`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FrustratedConversationRefOverallLabel {
     /// `"positive"`
     Positive,
@@ -171,3 +173,5 @@ impl<'de> Deserialize<'de> for FrustratedConversationRefOverallLabel {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(FrustratedConversationRefOverallLabel);

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/Gemini25FlashImageRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Gemini25FlashImageRequest {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
     pub webhook: Nullable<WebhookTarget>,
@@ -89,6 +90,31 @@ impl Gemini25FlashImageRequest {
             aspect_ratio: None,
         }
     }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<WebhookTarget>) -> Self {
+        self.webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook` to an explicit `null`.
+    #[inline]
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `images`.
+    pub fn images(mut self, value: impl IntoIterator<Item = ImageReference>) -> Self {
+        self.images = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(mut self, value: impl Into<Gemini25FlashImageRequestAspectRatio>) -> Self {
+        self.aspect_ratio = Some(value.into());
+        self
+    }
 }
 
 /// The aspect ratio of the output image. With `auto`, the model picks an aspect ratio based on the inputs.
@@ -97,6 +123,7 @@ impl Gemini25FlashImageRequest {
 ///
 /// Schema: `#/components/schemas/Gemini25FlashImageRequest/properties/aspect_ratio`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Gemini25FlashImageRequestAspectRatio {
     /// `"auto"`
     Auto,
@@ -178,3 +205,5 @@ impl<'de> Deserialize<'de> for Gemini25FlashImageRequestAspectRatio {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(Gemini25FlashImageRequestAspectRatio);

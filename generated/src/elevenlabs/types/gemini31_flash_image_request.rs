@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/Gemini31FlashImageRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Gemini31FlashImageRequest {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
     pub webhook: Nullable<WebhookTarget>,
@@ -98,6 +99,37 @@ impl Gemini31FlashImageRequest {
             resolution: None,
         }
     }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<WebhookTarget>) -> Self {
+        self.webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook` to an explicit `null`.
+    #[inline]
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `images`.
+    pub fn images(mut self, value: impl IntoIterator<Item = ImageReference>) -> Self {
+        self.images = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(mut self, value: impl Into<Gemini31FlashImageRequestAspectRatio>) -> Self {
+        self.aspect_ratio = Some(value.into());
+        self
+    }
+
+    /// Sets `resolution`.
+    pub fn resolution(mut self, value: impl Into<Gemini31FlashImageRequestResolution>) -> Self {
+        self.resolution = Some(value.into());
+        self
+    }
 }
 
 /// The aspect ratio of the output image. With `auto`, the model picks an aspect ratio based on the inputs.
@@ -106,6 +138,7 @@ impl Gemini31FlashImageRequest {
 ///
 /// Schema: `#/components/schemas/Gemini31FlashImageRequest/properties/aspect_ratio`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Gemini31FlashImageRequestAspectRatio {
     /// `"auto"`
     Auto,
@@ -204,12 +237,15 @@ impl<'de> Deserialize<'de> for Gemini31FlashImageRequestAspectRatio {
     }
 }
 
+api_runtime::string_enum_conversions!(Gemini31FlashImageRequestAspectRatio);
+
 /// The resolution of the output image.
 ///
 /// Defaults to `"1K"`.
 ///
 /// Schema: `#/components/schemas/Gemini31FlashImageRequest/properties/resolution`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Gemini31FlashImageRequestResolution {
     /// `"512"`
     V512,
@@ -263,3 +299,5 @@ impl<'de> Deserialize<'de> for Gemini31FlashImageRequestResolution {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(Gemini31FlashImageRequestResolution);

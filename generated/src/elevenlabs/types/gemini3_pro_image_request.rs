@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/Gemini3ProImageRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Gemini3ProImageRequest {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
     pub webhook: Nullable<WebhookTarget>,
@@ -98,6 +99,37 @@ impl Gemini3ProImageRequest {
             resolution: None,
         }
     }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<WebhookTarget>) -> Self {
+        self.webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook` to an explicit `null`.
+    #[inline]
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `images`.
+    pub fn images(mut self, value: impl IntoIterator<Item = ImageReference>) -> Self {
+        self.images = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(mut self, value: impl Into<Gemini3ProImageRequestAspectRatio>) -> Self {
+        self.aspect_ratio = Some(value.into());
+        self
+    }
+
+    /// Sets `resolution`.
+    pub fn resolution(mut self, value: impl Into<Gemini3ProImageRequestResolution>) -> Self {
+        self.resolution = Some(value.into());
+        self
+    }
 }
 
 /// The aspect ratio of the output image. With `auto`, the model picks an aspect ratio based on the inputs.
@@ -106,6 +138,7 @@ impl Gemini3ProImageRequest {
 ///
 /// Schema: `#/components/schemas/Gemini3ProImageRequest/properties/aspect_ratio`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Gemini3ProImageRequestAspectRatio {
     /// `"auto"`
     Auto,
@@ -188,12 +221,15 @@ impl<'de> Deserialize<'de> for Gemini3ProImageRequestAspectRatio {
     }
 }
 
+api_runtime::string_enum_conversions!(Gemini3ProImageRequestAspectRatio);
+
 /// The resolution of the output image.
 ///
 /// Defaults to `"1K"`.
 ///
 /// Schema: `#/components/schemas/Gemini3ProImageRequest/properties/resolution`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Gemini3ProImageRequestResolution {
     /// `"1K"`
     V1k,
@@ -243,3 +279,5 @@ impl<'de> Deserialize<'de> for Gemini3ProImageRequestResolution {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(Gemini3ProImageRequestResolution);

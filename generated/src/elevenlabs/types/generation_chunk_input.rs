@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/GenerationChunk-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GenerationChunkInput {
     /// The text config to be generated for this chunk. Can contain section name in square brackets, e.g. [Verse 1], lyrics lines, and inline directions in curly braces, e.g. {scratching}.
     pub text: String,
@@ -94,16 +95,64 @@ impl<'de> Deserialize<'de> for GenerationChunkInput {
 impl GenerationChunkInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(text: impl Into<String>, duration_ms: i64, positive_styles: Vec<String>) -> Self {
+    pub fn new(
+        text: impl Into<String>,
+        duration_ms: impl Into<i64>,
+        positive_styles: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             text: text.into(),
-            duration_ms,
-            positive_styles,
+            duration_ms: duration_ms.into(),
+            positive_styles: positive_styles.into_iter().map(Into::into).collect(),
             negative_styles: None,
             context_adherence: None,
             conditioning_ref: Nullable::Absent,
             condition_strength: Nullable::Absent,
         }
+    }
+
+    /// Sets `negative_styles`.
+    pub fn negative_styles(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.negative_styles = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `context_adherence`.
+    pub fn context_adherence(
+        mut self,
+        value: impl Into<GenerationChunkInputContextAdherence>,
+    ) -> Self {
+        self.context_adherence = Some(value.into());
+        self
+    }
+
+    /// Sets `conditioning_ref`.
+    pub fn conditioning_ref(mut self, value: impl Into<AudioRefChunk>) -> Self {
+        self.conditioning_ref = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conditioning_ref` to an explicit `null`.
+    #[inline]
+    pub fn conditioning_ref_null(mut self) -> Self {
+        self.conditioning_ref = Nullable::Null;
+        self
+    }
+
+    /// Sets `condition_strength`.
+    pub fn condition_strength(
+        mut self,
+        value: impl Into<GenerationChunkInputConditionStrength>,
+    ) -> Self {
+        self.condition_strength = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `condition_strength` to an explicit `null`.
+    #[inline]
+    pub fn condition_strength_null(mut self) -> Self {
+        self.condition_strength = Nullable::Null;
+        self
     }
 }
 
@@ -113,6 +162,7 @@ impl GenerationChunkInput {
 ///
 /// Schema: `#/components/schemas/GenerationChunk-Input/properties/context_adherence`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GenerationChunkInputContextAdherence {
     /// `"low"`
     Low,
@@ -163,8 +213,11 @@ impl<'de> Deserialize<'de> for GenerationChunkInputContextAdherence {
     }
 }
 
+api_runtime::string_enum_conversions!(GenerationChunkInputContextAdherence);
+
 /// Schema: `#/components/schemas/GenerationChunk-Input/properties/condition_strength/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GenerationChunkInputConditionStrength {
     /// `"low"`
     Low,
@@ -218,3 +271,5 @@ impl<'de> Deserialize<'de> for GenerationChunkInputConditionStrength {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(GenerationChunkInputConditionStrength);

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/GenerationNode`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GenerationNode {
     /// Model-specific parameters.
     pub model_parameters: Nullable<Value>,
@@ -44,5 +45,20 @@ impl<'de> Deserialize<'de> for GenerationNode {
         Ok(Self {
             model_parameters: model_parameters_.unwrap_or_default(),
         })
+    }
+}
+
+impl GenerationNode {
+    /// Sets `model_parameters`.
+    pub fn model_parameters(mut self, value: impl Into<Value>) -> Self {
+        self.model_parameters = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `model_parameters` to an explicit `null`.
+    #[inline]
+    pub fn model_parameters_null(mut self) -> Self {
+        self.model_parameters = Nullable::Null;
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/GenerationReference`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GenerationReference {
     pub type_: consts::Generation,
     /// The ID of the generation whose output to use, as returned when the generation was created.

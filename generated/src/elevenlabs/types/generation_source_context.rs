@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/GenerationSourceContext`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GenerationSourceContext {
     /// Defaults to `"generation"`.
     pub source_type: consts::Generation,
@@ -105,5 +106,83 @@ impl GenerationSourceContext {
             model_parameters: Nullable::Absent,
             extend_video: Nullable::Absent,
         }
+    }
+
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt` to an explicit `null`.
+    #[inline]
+    pub fn prompt_null(mut self) -> Self {
+        self.prompt = Nullable::Null;
+        self
+    }
+
+    /// Sets `model_provider`.
+    pub fn model_provider(mut self, value: impl Into<String>) -> Self {
+        self.model_provider = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `model_provider` to an explicit `null`.
+    #[inline]
+    pub fn model_provider_null(mut self) -> Self {
+        self.model_provider = Nullable::Null;
+        self
+    }
+
+    /// Sets `generation_session_id`.
+    pub fn generation_session_id(mut self, value: impl Into<String>) -> Self {
+        self.generation_session_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `generation_session_id` to an explicit `null`.
+    #[inline]
+    pub fn generation_session_id_null(mut self) -> Self {
+        self.generation_session_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `session_iteration_id`.
+    pub fn session_iteration_id(mut self, value: impl Into<String>) -> Self {
+        self.session_iteration_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `session_iteration_id` to an explicit `null`.
+    #[inline]
+    pub fn session_iteration_id_null(mut self) -> Self {
+        self.session_iteration_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `model_parameters`.
+    pub fn model_parameters(mut self, value: impl Into<Value>) -> Self {
+        self.model_parameters = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `model_parameters` to an explicit `null`.
+    #[inline]
+    pub fn model_parameters_null(mut self) -> Self {
+        self.model_parameters = Nullable::Null;
+        self
+    }
+
+    /// Sets `extend_video`.
+    pub fn extend_video(mut self, value: impl Into<ReferenceVideo>) -> Self {
+        self.extend_video = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `extend_video` to an explicit `null`.
+    #[inline]
+    pub fn extend_video_null(mut self) -> Self {
+        self.extend_video = Nullable::Null;
+        self
     }
 }

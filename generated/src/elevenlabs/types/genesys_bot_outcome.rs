@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/GenesysBotOutcome`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GenesysBotOutcome {
     /// `"success"`
     Success,
@@ -60,3 +61,5 @@ impl<'de> Deserialize<'de> for GenesysBotOutcome {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(GenesysBotOutcome);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GenesysRegion`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GenesysRegion {
     /// `"us_east_1"`
     UsEast1,
@@ -114,3 +115,5 @@ impl<'de> Deserialize<'de> for GenesysRegion {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(GenesysRegion);

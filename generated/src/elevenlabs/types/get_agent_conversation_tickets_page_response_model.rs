@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAgentConversationTicketsPageResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetAgentConversationTicketsPageResponseModel {
     pub agent_conversation_tickets: Vec<AgentConversationTicketResponseModel>,
     pub next_cursor: Nullable<String>,
@@ -67,13 +68,26 @@ impl GetAgentConversationTicketsPageResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        agent_conversation_tickets: Vec<AgentConversationTicketResponseModel>,
-        has_more: bool,
+        agent_conversation_tickets: impl IntoIterator<Item = AgentConversationTicketResponseModel>,
+        has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            agent_conversation_tickets,
+            agent_conversation_tickets: agent_conversation_tickets.into_iter().collect(),
             next_cursor: Nullable::Absent,
-            has_more,
+            has_more: has_more.into(),
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }

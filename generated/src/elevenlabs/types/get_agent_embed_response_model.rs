@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAgentEmbedResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetAgentEmbedResponseModel {
     pub agent_id: String,
     pub widget_config: WidgetConfigResponseModel,
@@ -55,10 +56,13 @@ impl<'de> Deserialize<'de> for GetAgentEmbedResponseModel {
 impl GetAgentEmbedResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(agent_id: impl Into<String>, widget_config: WidgetConfigResponseModel) -> Self {
+    pub fn new(
+        agent_id: impl Into<String>,
+        widget_config: impl Into<WidgetConfigResponseModel>,
+    ) -> Self {
         Self {
             agent_id: agent_id.into(),
-            widget_config,
+            widget_config: widget_config.into(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAgentKnowledgebaseSizeResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetAgentKnowledgebaseSizeResponseModel {
     pub number_of_pages: f64,
 }
@@ -50,7 +51,9 @@ impl<'de> Deserialize<'de> for GetAgentKnowledgebaseSizeResponseModel {
 impl GetAgentKnowledgebaseSizeResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(number_of_pages: f64) -> Self {
-        Self { number_of_pages }
+    pub fn new(number_of_pages: impl Into<f64>) -> Self {
+        Self {
+            number_of_pages: number_of_pages.into(),
+        }
     }
 }

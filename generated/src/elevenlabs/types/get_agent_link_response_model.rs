@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAgentLinkResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetAgentLinkResponseModel {
     /// The ID of the agent
     pub agent_id: String,
@@ -63,5 +64,18 @@ impl GetAgentLinkResponseModel {
             agent_id: agent_id.into(),
             token: Nullable::Absent,
         }
+    }
+
+    /// Sets `token`.
+    pub fn token(mut self, value: impl Into<ConversationTokenResponseModel>) -> Self {
+        self.token = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `token` to an explicit `null`.
+    #[inline]
+    pub fn token_null(mut self) -> Self {
+        self.token = Nullable::Null;
+        self
     }
 }

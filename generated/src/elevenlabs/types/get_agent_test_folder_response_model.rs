@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAgentTestFolderResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetAgentTestFolderResponseModel {
     pub id: String,
     pub name: String,
@@ -76,5 +77,20 @@ impl GetAgentTestFolderResponseModel {
             folder_path: None,
             children_count: None,
         }
+    }
+
+    /// Sets `folder_path`.
+    pub fn folder_path(
+        mut self,
+        value: impl IntoIterator<Item = AgentTestFolderPathSegmentResponseModel>,
+    ) -> Self {
+        self.folder_path = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `children_count`.
+    pub fn children_count(mut self, value: impl Into<i64>) -> Self {
+        self.children_count = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAgentTopicsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetAgentTopicsResponseModel {
     pub topics: Vec<AgentTopicResponseModel>,
     pub window_start_unix_secs: i64,
@@ -83,17 +84,42 @@ impl GetAgentTopicsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        topics: Vec<AgentTopicResponseModel>,
-        window_start_unix_secs: i64,
-        window_end_unix_secs: i64,
+        topics: impl IntoIterator<Item = AgentTopicResponseModel>,
+        window_start_unix_secs: impl Into<i64>,
+        window_end_unix_secs: impl Into<i64>,
     ) -> Self {
         Self {
-            topics,
-            window_start_unix_secs,
-            window_end_unix_secs,
+            topics: topics.into_iter().collect(),
+            window_start_unix_secs: window_start_unix_secs.into(),
+            window_end_unix_secs: window_end_unix_secs.into(),
             aggregated_run_count: None,
             has_more: None,
             next_cursor: Nullable::Absent,
         }
+    }
+
+    /// Sets `aggregated_run_count`.
+    pub fn aggregated_run_count(mut self, value: impl Into<i64>) -> Self {
+        self.aggregated_run_count = Some(value.into());
+        self
+    }
+
+    /// Sets `has_more`.
+    pub fn has_more(mut self, value: impl Into<bool>) -> Self {
+        self.has_more = Some(value.into());
+        self
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }

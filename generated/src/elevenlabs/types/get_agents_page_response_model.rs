@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAgentsPageResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetAgentsPageResponseModel {
     /// A list of agents and their metadata
     pub agents: Vec<AgentSummaryResponseModel>,
@@ -64,11 +65,27 @@ impl<'de> Deserialize<'de> for GetAgentsPageResponseModel {
 impl GetAgentsPageResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(agents: Vec<AgentSummaryResponseModel>, has_more: bool) -> Self {
+    pub fn new(
+        agents: impl IntoIterator<Item = AgentSummaryResponseModel>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            agents,
+            agents: agents.into_iter().collect(),
             next_cursor: Nullable::Absent,
-            has_more,
+            has_more: has_more.into(),
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/GetAnalyticsSummaryParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetAnalyticsSummaryParams {
     /// Defaults to `"get_analytics_summary"`.
     pub smb_tool_type: consts::GetAnalyticsSummary,

@@ -17,6 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/GetAppointmentByConfirmationNumberParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetAppointmentByConfirmationNumberParams {
     /// Defaults to `"get_appointment_by_confirmation_number"`.
     pub smb_tool_type: consts::GetAppointmentByConfirmationNumber,

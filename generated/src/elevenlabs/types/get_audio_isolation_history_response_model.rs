@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAudioIsolationHistoryResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetAudioIsolationHistoryResponseModel {
     pub items: Vec<AudioIsolationHistoryItemResponseModel>,
     pub has_more: bool,
@@ -55,7 +56,13 @@ impl<'de> Deserialize<'de> for GetAudioIsolationHistoryResponseModel {
 impl GetAudioIsolationHistoryResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(items: Vec<AudioIsolationHistoryItemResponseModel>, has_more: bool) -> Self {
-        Self { items, has_more }
+    pub fn new(
+        items: impl IntoIterator<Item = AudioIsolationHistoryItemResponseModel>,
+        has_more: impl Into<bool>,
+    ) -> Self {
+        Self {
+            items: items.into_iter().collect(),
+            has_more: has_more.into(),
+        }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAudioNativeProjectSettingsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetAudioNativeProjectSettingsResponseModel {
     /// Whether the project is enabled.
     pub enabled: bool,
@@ -64,11 +65,37 @@ impl<'de> Deserialize<'de> for GetAudioNativeProjectSettingsResponseModel {
 impl GetAudioNativeProjectSettingsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(enabled: bool) -> Self {
+    pub fn new(enabled: impl Into<bool>) -> Self {
         Self {
-            enabled,
+            enabled: enabled.into(),
             snapshot_id: Nullable::Absent,
             settings: Nullable::Absent,
         }
+    }
+
+    /// Sets `snapshot_id`.
+    pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.snapshot_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `snapshot_id` to an explicit `null`.
+    #[inline]
+    pub fn snapshot_id_null(mut self) -> Self {
+        self.snapshot_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `settings`.
+    pub fn settings(mut self, value: impl Into<AudioNativeProjectSettingsResponseModel>) -> Self {
+        self.settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `settings` to an explicit `null`.
+    #[inline]
+    pub fn settings_null(mut self) -> Self {
+        self.settings = Nullable::Null;
+        self
     }
 }

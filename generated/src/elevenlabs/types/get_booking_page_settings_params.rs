@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetBookingPageSettingsParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetBookingPageSettingsParams {
     /// Defaults to `"get_booking_page_settings"`.
     pub smb_tool_type: consts::GetBookingPageSettings,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetBookingSlugStatusParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetBookingSlugStatusParams {
     /// Defaults to `"get_booking_slug_status"`.
     pub smb_tool_type: consts::GetBookingSlugStatus,

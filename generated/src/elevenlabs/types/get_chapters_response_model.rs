@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetChaptersResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetChaptersResponseModel {
     pub chapters: Vec<ChapterResponseModel>,
 }
@@ -48,7 +49,9 @@ impl<'de> Deserialize<'de> for GetChaptersResponseModel {
 impl GetChaptersResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(chapters: Vec<ChapterResponseModel>) -> Self {
-        Self { chapters }
+    pub fn new(chapters: impl IntoIterator<Item = ChapterResponseModel>) -> Self {
+        Self {
+            chapters: chapters.into_iter().collect(),
+        }
     }
 }

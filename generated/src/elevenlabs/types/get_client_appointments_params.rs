@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetClientAppointmentsParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetClientAppointmentsParams {
     /// Defaults to `"get_client_appointments"`.
     pub smb_tool_type: consts::GetClientAppointments,
@@ -48,5 +49,13 @@ impl<'de> Deserialize<'de> for GetClientAppointmentsParams {
             smb_tool_type: smb_tool_type_.unwrap_or_default(),
             include_cancelled: include_cancelled_.unwrap_or_default(),
         })
+    }
+}
+
+impl GetClientAppointmentsParams {
+    /// Sets `include_cancelled`.
+    pub fn include_cancelled(mut self, value: impl Into<bool>) -> Self {
+        self.include_cancelled = Some(value.into());
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/GetClientByPhoneParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetClientByPhoneParams {
     /// Defaults to `"get_client_by_phone"`.
     pub smb_tool_type: consts::GetClientByPhone,

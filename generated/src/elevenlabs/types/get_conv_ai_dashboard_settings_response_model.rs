@@ -13,6 +13,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetConvAIDashboardSettingsResponseModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetConvAiDashboardSettingsResponseModel {
     pub charts: Option<Vec<GetConvAiDashboardSettingsResponseModelChartsItem>>,
 }
@@ -45,9 +46,21 @@ impl<'de> Deserialize<'de> for GetConvAiDashboardSettingsResponseModel {
     }
 }
 
+impl GetConvAiDashboardSettingsResponseModel {
+    /// Sets `charts`.
+    pub fn charts(
+        mut self,
+        value: impl IntoIterator<Item = GetConvAiDashboardSettingsResponseModelChartsItem>,
+    ) -> Self {
+        self.charts = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/GetConvAIDashboardSettingsResponseModel/properties/charts/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetConvAiDashboardSettingsResponseModelChartsItem {
     DashboardCallSuccessChartModel(DashboardCallSuccessChartModel),
     DashboardCriteriaChartModel(DashboardCriteriaChartModel),
@@ -72,3 +85,10 @@ impl<'de> Deserialize<'de> for GetConvAiDashboardSettingsResponseModelChartsItem
         }
     }
 }
+
+api_runtime::union_conversions!(
+    GetConvAiDashboardSettingsResponseModelChartsItem,
+    DashboardCallSuccessChartModel(DashboardCallSuccessChartModel),
+    DashboardCriteriaChartModel(DashboardCriteriaChartModel),
+    DashboardDataCollectionChartModel(DashboardDataCollectionChartModel)
+);

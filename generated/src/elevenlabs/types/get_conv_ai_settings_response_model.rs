@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetConvAISettingsResponseModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetConvAiSettingsResponseModel {
     pub conversation_initiation_client_data_webhook:
         Nullable<ConversationInitiationClientDataWebhook>,
@@ -89,5 +90,60 @@ impl<'de> Deserialize<'de> for GetConvAiSettingsResponseModel {
                 .unwrap_or_default(),
             default_livekit_stack: default_livekit_stack_.unwrap_or_default(),
         })
+    }
+}
+
+impl GetConvAiSettingsResponseModel {
+    /// Sets `conversation_initiation_client_data_webhook`.
+    pub fn conversation_initiation_client_data_webhook(
+        mut self,
+        value: impl Into<ConversationInitiationClientDataWebhook>,
+    ) -> Self {
+        self.conversation_initiation_client_data_webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data_webhook` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_webhook_null(mut self) -> Self {
+        self.conversation_initiation_client_data_webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `webhooks`.
+    pub fn webhooks(mut self, value: impl Into<ConvAiWebhooks>) -> Self {
+        self.webhooks = Some(value.into());
+        self
+    }
+
+    /// Sets `can_use_mcp_servers`.
+    pub fn can_use_mcp_servers(mut self, value: impl Into<bool>) -> Self {
+        self.can_use_mcp_servers = Some(value.into());
+        self
+    }
+
+    /// Sets `rag_retention_period_days`.
+    pub fn rag_retention_period_days(mut self, value: impl Into<i64>) -> Self {
+        self.rag_retention_period_days = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation_embedding_retention_days`.
+    pub fn conversation_embedding_retention_days(mut self, value: impl Into<i64>) -> Self {
+        self.conversation_embedding_retention_days = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_embedding_retention_days` to an explicit `null`.
+    #[inline]
+    pub fn conversation_embedding_retention_days_null(mut self) -> Self {
+        self.conversation_embedding_retention_days = Nullable::Null;
+        self
+    }
+
+    /// Sets `default_livekit_stack`.
+    pub fn default_livekit_stack(mut self, value: impl Into<LivekitStackType>) -> Self {
+        self.default_livekit_stack = Some(value.into());
+        self
     }
 }

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetConversationResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetConversationResponseModel {
     pub agent_id: String,
     pub agent_name: Nullable<String>,
@@ -196,37 +197,148 @@ impl GetConversationResponseModel {
     #[inline]
     pub fn new(
         agent_id: impl Into<String>,
-        status: GetConversationResponseModelStatus,
-        metadata: ConversationHistoryMetadataCommonModel,
+        status: impl Into<GetConversationResponseModelStatus>,
+        metadata: impl Into<ConversationHistoryMetadataCommonModel>,
         conversation_id: impl Into<String>,
-        has_audio: bool,
-        has_user_audio: bool,
-        has_response_audio: bool,
-        has_auxiliary_audio: bool,
-        transcript: Vec<ConversationHistoryTranscriptResponseModel>,
+        has_audio: impl Into<bool>,
+        has_user_audio: impl Into<bool>,
+        has_response_audio: impl Into<bool>,
+        has_auxiliary_audio: impl Into<bool>,
+        transcript: impl IntoIterator<Item = ConversationHistoryTranscriptResponseModel>,
     ) -> Self {
         Self {
             agent_id: agent_id.into(),
             agent_name: Nullable::Absent,
             conversation_product: None,
-            status,
+            status: status.into(),
             user_id: Nullable::Absent,
             branch_id: Nullable::Absent,
             version_id: Nullable::Absent,
-            metadata,
+            metadata: metadata.into(),
             analysis: Nullable::Absent,
             visited_agents: None,
             conversation_initiation_client_data: None,
             environment: None,
             conversation_id: conversation_id.into(),
-            has_audio,
-            has_user_audio,
-            has_response_audio,
-            has_auxiliary_audio,
-            transcript,
+            has_audio: has_audio.into(),
+            has_user_audio: has_user_audio.into(),
+            has_response_audio: has_response_audio.into(),
+            has_auxiliary_audio: has_auxiliary_audio.into(),
+            transcript: transcript.into_iter().collect(),
             tag_ids: None,
             otlp_traces: Nullable::Absent,
         }
+    }
+
+    /// Sets `agent_name`.
+    pub fn agent_name(mut self, value: impl Into<String>) -> Self {
+        self.agent_name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_name` to an explicit `null`.
+    #[inline]
+    pub fn agent_name_null(mut self) -> Self {
+        self.agent_name = Nullable::Null;
+        self
+    }
+
+    /// Sets `conversation_product`.
+    pub fn conversation_product(mut self, value: impl Into<String>) -> Self {
+        self.conversation_product = Some(value.into());
+        self
+    }
+
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `user_id` to an explicit `null`.
+    #[inline]
+    pub fn user_id_null(mut self) -> Self {
+        self.user_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `version_id`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.version_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `version_id` to an explicit `null`.
+    #[inline]
+    pub fn version_id_null(mut self) -> Self {
+        self.version_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `analysis`.
+    pub fn analysis(mut self, value: impl Into<ConversationHistoryAnalysisCommonModel>) -> Self {
+        self.analysis = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `analysis` to an explicit `null`.
+    #[inline]
+    pub fn analysis_null(mut self) -> Self {
+        self.analysis = Nullable::Null;
+        self
+    }
+
+    /// Sets `visited_agents`.
+    pub fn visited_agents(mut self, value: impl IntoIterator<Item = VisitedAgentRef>) -> Self {
+        self.visited_agents = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data`.
+    pub fn conversation_initiation_client_data(
+        mut self,
+        value: impl Into<ConversationInitiationClientDataRequestOutput>,
+    ) -> Self {
+        self.conversation_initiation_client_data = Some(value.into());
+        self
+    }
+
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Sets `tag_ids`.
+    pub fn tag_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tag_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `otlp_traces`.
+    pub fn otlp_traces(mut self, value: impl Into<Value>) -> Self {
+        self.otlp_traces = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `otlp_traces` to an explicit `null`.
+    #[inline]
+    pub fn otlp_traces_null(mut self) -> Self {
+        self.otlp_traces = Nullable::Null;
+        self
     }
 }
 
@@ -234,6 +346,7 @@ impl GetConversationResponseModel {
 ///
 /// Schema: `#/components/schemas/GetConversationResponseModel/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetConversationResponseModelStatus {
     /// `"initiated"`
     Initiated,
@@ -291,3 +404,5 @@ impl<'de> Deserialize<'de> for GetConversationResponseModelStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(GetConversationResponseModelStatus);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetConversationSummaryResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetConversationSummaryResponseModel {
     pub conversation_id: String,
     pub agent_id: String,
@@ -120,22 +121,83 @@ impl GetConversationSummaryResponseModel {
     pub fn new(
         conversation_id: impl Into<String>,
         agent_id: impl Into<String>,
-        status: GetConversationSummaryResponseModelStatus,
-        message_count: i64,
+        status: impl Into<GetConversationSummaryResponseModelStatus>,
+        message_count: impl Into<i64>,
         note: impl Into<String>,
     ) -> Self {
         Self {
             conversation_id: conversation_id.into(),
             agent_id: agent_id.into(),
-            status,
+            status: status.into(),
             call_summary_title: Nullable::Absent,
             transcript_summary: Nullable::Absent,
             call_successful: Nullable::Absent,
-            message_count,
+            message_count: message_count.into(),
             messages: Nullable::Absent,
             messages_omitted: None,
             note: note.into(),
         }
+    }
+
+    /// Sets `call_summary_title`.
+    pub fn call_summary_title(mut self, value: impl Into<String>) -> Self {
+        self.call_summary_title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `call_summary_title` to an explicit `null`.
+    #[inline]
+    pub fn call_summary_title_null(mut self) -> Self {
+        self.call_summary_title = Nullable::Null;
+        self
+    }
+
+    /// Sets `transcript_summary`.
+    pub fn transcript_summary(mut self, value: impl Into<String>) -> Self {
+        self.transcript_summary = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transcript_summary` to an explicit `null`.
+    #[inline]
+    pub fn transcript_summary_null(mut self) -> Self {
+        self.transcript_summary = Nullable::Null;
+        self
+    }
+
+    /// Sets `call_successful`.
+    pub fn call_successful(mut self, value: impl Into<EvaluationSuccessResult>) -> Self {
+        self.call_successful = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `call_successful` to an explicit `null`.
+    #[inline]
+    pub fn call_successful_null(mut self) -> Self {
+        self.call_successful = Nullable::Null;
+        self
+    }
+
+    /// Sets `messages`.
+    pub fn messages(
+        mut self,
+        value: impl IntoIterator<Item = ConversationSummaryMessageModel>,
+    ) -> Self {
+        self.messages = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `messages` to an explicit `null`.
+    #[inline]
+    pub fn messages_null(mut self) -> Self {
+        self.messages = Nullable::Null;
+        self
+    }
+
+    /// Sets `messages_omitted`.
+    pub fn messages_omitted(mut self, value: impl Into<bool>) -> Self {
+        self.messages_omitted = Some(value.into());
+        self
     }
 }
 
@@ -143,6 +205,7 @@ impl GetConversationSummaryResponseModel {
 ///
 /// Schema: `#/components/schemas/GetConversationSummaryResponseModel/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetConversationSummaryResponseModelStatus {
     /// `"initiated"`
     Initiated,
@@ -200,3 +263,5 @@ impl<'de> Deserialize<'de> for GetConversationSummaryResponseModelStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(GetConversationSummaryResponseModelStatus);

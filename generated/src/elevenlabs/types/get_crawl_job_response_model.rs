@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetCrawlJobResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetCrawlJobResponseModel {
     /// Defaults to `"discovery"`.
     pub type_: Option<CrawlType>,
@@ -149,28 +150,77 @@ impl GetCrawlJobResponseModel {
     #[inline]
     pub fn new(
         seed_url: impl Into<String>,
-        max_depth: i64,
-        max_pages: i64,
+        max_depth: impl Into<i64>,
+        max_pages: impl Into<i64>,
         root_folder_id: impl Into<String>,
-        updated_at: i64,
+        updated_at: impl Into<i64>,
         id: impl Into<String>,
-        created_at: i64,
+        created_at: impl Into<i64>,
     ) -> Self {
         Self {
             type_: None,
             seed_url: seed_url.into(),
             pattern: Nullable::Absent,
-            max_depth,
-            max_pages,
+            max_depth: max_depth.into(),
+            max_pages: max_pages.into(),
             status: None,
             pages_identified: None,
             pages_scraped: None,
             pages_skipped: None,
             pages_failed: None,
             root_folder_id: root_folder_id.into(),
-            updated_at,
+            updated_at: updated_at.into(),
             id: id.into(),
-            created_at,
+            created_at: created_at.into(),
         }
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<CrawlType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `pattern`.
+    pub fn pattern(mut self, value: impl Into<String>) -> Self {
+        self.pattern = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `pattern` to an explicit `null`.
+    #[inline]
+    pub fn pattern_null(mut self) -> Self {
+        self.pattern = Nullable::Null;
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<CrawlStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `pages_identified`.
+    pub fn pages_identified(mut self, value: impl Into<i64>) -> Self {
+        self.pages_identified = Some(value.into());
+        self
+    }
+
+    /// Sets `pages_scraped`.
+    pub fn pages_scraped(mut self, value: impl Into<i64>) -> Self {
+        self.pages_scraped = Some(value.into());
+        self
+    }
+
+    /// Sets `pages_skipped`.
+    pub fn pages_skipped(mut self, value: impl Into<i64>) -> Self {
+        self.pages_skipped = Some(value.into());
+        self
+    }
+
+    /// Sets `pages_failed`.
+    pub fn pages_failed(mut self, value: impl Into<i64>) -> Self {
+        self.pages_failed = Some(value.into());
+        self
     }
 }

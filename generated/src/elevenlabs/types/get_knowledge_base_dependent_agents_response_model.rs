@@ -14,6 +14,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseDependentAgentsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetKnowledgeBaseDependentAgentsResponseModel {
     pub agents: Vec<GetKnowledgeBaseDependentAgentsResponseModelAgentsItem>,
     pub branches: Option<Vec<DependentBranchInfo>>,
@@ -70,21 +71,41 @@ impl GetKnowledgeBaseDependentAgentsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        agents: Vec<GetKnowledgeBaseDependentAgentsResponseModelAgentsItem>,
-        has_more: bool,
+        agents: impl IntoIterator<Item = GetKnowledgeBaseDependentAgentsResponseModelAgentsItem>,
+        has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            agents,
+            agents: agents.into_iter().collect(),
             branches: None,
             next_cursor: Nullable::Absent,
-            has_more,
+            has_more: has_more.into(),
         }
+    }
+
+    /// Sets `branches`.
+    pub fn branches(mut self, value: impl IntoIterator<Item = DependentBranchInfo>) -> Self {
+        self.branches = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseDependentAgentsResponseModel/properties/agents/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetKnowledgeBaseDependentAgentsResponseModelAgentsItem {
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier),
@@ -107,3 +128,9 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseDependentAgentsResponseModelAgent
         }
     }
 }
+
+api_runtime::union_conversions!(
+    GetKnowledgeBaseDependentAgentsResponseModelAgentsItem,
+    DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
+    DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier)
+);

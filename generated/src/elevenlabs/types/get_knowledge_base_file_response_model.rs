@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseFileResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetKnowledgeBaseFileResponseModel {
     pub id: String,
     pub name: String,
@@ -158,18 +159,18 @@ impl GetKnowledgeBaseFileResponseModel {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        metadata: KnowledgeBaseDocumentMetadataResponseModel,
-        supported_usages: Vec<DocumentUsageModeEnum>,
-        access_info: ResourceAccessInfo,
+        metadata: impl Into<KnowledgeBaseDocumentMetadataResponseModel>,
+        supported_usages: impl IntoIterator<Item = DocumentUsageModeEnum>,
+        access_info: impl Into<ResourceAccessInfo>,
         extracted_inner_html: impl Into<String>,
         filename: impl Into<String>,
     ) -> Self {
         Self {
             id: id.into(),
             name: name.into(),
-            metadata,
-            supported_usages,
-            access_info,
+            metadata: metadata.into(),
+            supported_usages: supported_usages.into_iter().collect(),
+            access_info: access_info.into(),
             folder_parent_id: Nullable::Absent,
             folder_path: None,
             type_: Default::default(),
@@ -181,5 +182,78 @@ impl GetKnowledgeBaseFileResponseModel {
             refresh_status: Nullable::Absent,
             is_frozen: None,
         }
+    }
+
+    /// Sets `folder_parent_id`.
+    pub fn folder_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_parent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `folder_parent_id` to an explicit `null`.
+    #[inline]
+    pub fn folder_parent_id_null(mut self) -> Self {
+        self.folder_parent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `folder_path`.
+    pub fn folder_path(
+        mut self,
+        value: impl IntoIterator<Item = KnowledgeBaseFolderPathSegmentResponseModel>,
+    ) -> Self {
+        self.folder_path = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `content_format`.
+    pub fn content_format(mut self, value: impl Into<ContentFormat>) -> Self {
+        self.content_format = Some(value.into());
+        self
+    }
+
+    /// Sets `external_sync_info`.
+    pub fn external_sync_info(mut self, value: impl Into<ExternalFileSyncInfo>) -> Self {
+        self.external_sync_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `external_sync_info` to an explicit `null`.
+    #[inline]
+    pub fn external_sync_info_null(mut self) -> Self {
+        self.external_sync_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `auto_sync_info`.
+    pub fn auto_sync_info(mut self, value: impl Into<AutoSyncInfo>) -> Self {
+        self.auto_sync_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `auto_sync_info` to an explicit `null`.
+    #[inline]
+    pub fn auto_sync_info_null(mut self) -> Self {
+        self.auto_sync_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `refresh_status`.
+    pub fn refresh_status(mut self, value: impl Into<FileRefreshStatus>) -> Self {
+        self.refresh_status = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `refresh_status` to an explicit `null`.
+    #[inline]
+    pub fn refresh_status_null(mut self) -> Self {
+        self.refresh_status = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_frozen`.
+    pub fn is_frozen(mut self, value: impl Into<bool>) -> Self {
+        self.is_frozen = Some(value.into());
+        self
     }
 }

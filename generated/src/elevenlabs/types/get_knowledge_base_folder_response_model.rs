@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseFolderResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetKnowledgeBaseFolderResponseModel {
     pub id: String,
     pub name: String,
@@ -153,27 +154,94 @@ impl GetKnowledgeBaseFolderResponseModel {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        metadata: KnowledgeBaseDocumentMetadataResponseModel,
-        supported_usages: Vec<DocumentUsageModeEnum>,
-        access_info: ResourceAccessInfo,
-        children_count: i64,
-        document_count: i64,
+        metadata: impl Into<KnowledgeBaseDocumentMetadataResponseModel>,
+        supported_usages: impl IntoIterator<Item = DocumentUsageModeEnum>,
+        access_info: impl Into<ResourceAccessInfo>,
+        children_count: impl Into<i64>,
+        document_count: impl Into<i64>,
     ) -> Self {
         Self {
             id: id.into(),
             name: name.into(),
-            metadata,
-            supported_usages,
-            access_info,
+            metadata: metadata.into(),
+            supported_usages: supported_usages.into_iter().collect(),
+            access_info: access_info.into(),
             folder_parent_id: Nullable::Absent,
             folder_path: None,
             type_: Default::default(),
-            children_count,
-            document_count,
+            children_count: children_count.into(),
+            document_count: document_count.into(),
             auto_sync_info: Nullable::Absent,
             external_sync_info: Nullable::Absent,
             is_frozen: None,
             active_sync_job: Nullable::Absent,
         }
+    }
+
+    /// Sets `folder_parent_id`.
+    pub fn folder_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_parent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `folder_parent_id` to an explicit `null`.
+    #[inline]
+    pub fn folder_parent_id_null(mut self) -> Self {
+        self.folder_parent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `folder_path`.
+    pub fn folder_path(
+        mut self,
+        value: impl IntoIterator<Item = KnowledgeBaseFolderPathSegmentResponseModel>,
+    ) -> Self {
+        self.folder_path = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `auto_sync_info`.
+    pub fn auto_sync_info(mut self, value: impl Into<AutoSyncInfo>) -> Self {
+        self.auto_sync_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `auto_sync_info` to an explicit `null`.
+    #[inline]
+    pub fn auto_sync_info_null(mut self) -> Self {
+        self.auto_sync_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `external_sync_info`.
+    pub fn external_sync_info(mut self, value: impl Into<ExternalFolderSyncInfo>) -> Self {
+        self.external_sync_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `external_sync_info` to an explicit `null`.
+    #[inline]
+    pub fn external_sync_info_null(mut self) -> Self {
+        self.external_sync_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_frozen`.
+    pub fn is_frozen(mut self, value: impl Into<bool>) -> Self {
+        self.is_frozen = Some(value.into());
+        self
+    }
+
+    /// Sets `active_sync_job`.
+    pub fn active_sync_job(mut self, value: impl Into<KbExternalSyncJob>) -> Self {
+        self.active_sync_job = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `active_sync_job` to an explicit `null`.
+    #[inline]
+    pub fn active_sync_job_null(mut self) -> Self {
+        self.active_sync_job = Nullable::Null;
+        self
     }
 }

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseListResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetKnowledgeBaseListResponseModel {
     pub documents: Vec<GetKnowledgeBaseListResponseModelDocumentsItem>,
     pub next_cursor: Nullable<String>,
@@ -66,20 +67,34 @@ impl GetKnowledgeBaseListResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        documents: Vec<GetKnowledgeBaseListResponseModelDocumentsItem>,
-        has_more: bool,
+        documents: impl IntoIterator<Item = GetKnowledgeBaseListResponseModelDocumentsItem>,
+        has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            documents,
+            documents: documents.into_iter().collect(),
             next_cursor: Nullable::Absent,
-            has_more,
+            has_more: has_more.into(),
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseListResponseModel/properties/documents/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetKnowledgeBaseListResponseModelDocumentsItem {
     GetKnowledgeBaseSummaryUrlResponseModel(GetKnowledgeBaseSummaryUrlResponseModel),
     GetKnowledgeBaseSummaryFileResponseModel(GetKnowledgeBaseSummaryFileResponseModel),
@@ -110,3 +125,11 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseListResponseModelDocumentsItem {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    GetKnowledgeBaseListResponseModelDocumentsItem,
+    GetKnowledgeBaseSummaryUrlResponseModel(GetKnowledgeBaseSummaryUrlResponseModel),
+    GetKnowledgeBaseSummaryFileResponseModel(GetKnowledgeBaseSummaryFileResponseModel),
+    GetKnowledgeBaseSummaryTextResponseModel(GetKnowledgeBaseSummaryTextResponseModel),
+    GetKnowledgeBaseSummaryFolderResponseModel(GetKnowledgeBaseSummaryFolderResponseModel)
+);

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseSummaryFolderResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetKnowledgeBaseSummaryFolderResponseModel {
     pub id: String,
     pub name: String,
@@ -159,35 +160,92 @@ impl GetKnowledgeBaseSummaryFolderResponseModel {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        metadata: KnowledgeBaseDocumentMetadataResponseModel,
-        supported_usages: Vec<DocumentUsageModeEnum>,
-        access_info: ResourceAccessInfo,
-        dependent_agents: Vec<GetKnowledgeBaseSummaryFolderResponseModelDependentAgentsItem>,
-        children_count: i64,
-        document_count: i64,
+        metadata: impl Into<KnowledgeBaseDocumentMetadataResponseModel>,
+        supported_usages: impl IntoIterator<Item = DocumentUsageModeEnum>,
+        access_info: impl Into<ResourceAccessInfo>,
+        dependent_agents: impl IntoIterator<
+            Item = GetKnowledgeBaseSummaryFolderResponseModelDependentAgentsItem,
+        >,
+        children_count: impl Into<i64>,
+        document_count: impl Into<i64>,
     ) -> Self {
         Self {
             id: id.into(),
             name: name.into(),
-            metadata,
-            supported_usages,
-            access_info,
+            metadata: metadata.into(),
+            supported_usages: supported_usages.into_iter().collect(),
+            access_info: access_info.into(),
             folder_parent_id: Nullable::Absent,
             folder_path: None,
-            dependent_agents,
+            dependent_agents: dependent_agents.into_iter().collect(),
             type_: Default::default(),
-            children_count,
-            document_count,
+            children_count: children_count.into(),
+            document_count: document_count.into(),
             auto_sync_info: Nullable::Absent,
             external_sync_info: Nullable::Absent,
             is_frozen: None,
         }
+    }
+
+    /// Sets `folder_parent_id`.
+    pub fn folder_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_parent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `folder_parent_id` to an explicit `null`.
+    #[inline]
+    pub fn folder_parent_id_null(mut self) -> Self {
+        self.folder_parent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `folder_path`.
+    pub fn folder_path(
+        mut self,
+        value: impl IntoIterator<Item = KnowledgeBaseFolderPathSegmentSummaryResponseModel>,
+    ) -> Self {
+        self.folder_path = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `auto_sync_info`.
+    pub fn auto_sync_info(mut self, value: impl Into<AutoSyncInfo>) -> Self {
+        self.auto_sync_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `auto_sync_info` to an explicit `null`.
+    #[inline]
+    pub fn auto_sync_info_null(mut self) -> Self {
+        self.auto_sync_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `external_sync_info`.
+    pub fn external_sync_info(mut self, value: impl Into<ExternalFolderSyncInfo>) -> Self {
+        self.external_sync_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `external_sync_info` to an explicit `null`.
+    #[inline]
+    pub fn external_sync_info_null(mut self) -> Self {
+        self.external_sync_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_frozen`.
+    pub fn is_frozen(mut self, value: impl Into<bool>) -> Self {
+        self.is_frozen = Some(value.into());
+        self
     }
 }
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseSummaryFolderResponseModel/properties/dependent_agents/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetKnowledgeBaseSummaryFolderResponseModelDependentAgentsItem {
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier),
@@ -210,3 +268,9 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryFolderResponseModelDepende
         }
     }
 }
+
+api_runtime::union_conversions!(
+    GetKnowledgeBaseSummaryFolderResponseModelDependentAgentsItem,
+    DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
+    DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier)
+);

@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseTextResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetKnowledgeBaseTextResponseModel {
     pub id: String,
     pub name: String,
@@ -127,22 +128,50 @@ impl GetKnowledgeBaseTextResponseModel {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        metadata: KnowledgeBaseDocumentMetadataResponseModel,
-        supported_usages: Vec<DocumentUsageModeEnum>,
-        access_info: ResourceAccessInfo,
+        metadata: impl Into<KnowledgeBaseDocumentMetadataResponseModel>,
+        supported_usages: impl IntoIterator<Item = DocumentUsageModeEnum>,
+        access_info: impl Into<ResourceAccessInfo>,
         extracted_inner_html: impl Into<String>,
     ) -> Self {
         Self {
             id: id.into(),
             name: name.into(),
-            metadata,
-            supported_usages,
-            access_info,
+            metadata: metadata.into(),
+            supported_usages: supported_usages.into_iter().collect(),
+            access_info: access_info.into(),
             folder_parent_id: Nullable::Absent,
             folder_path: None,
             type_: Default::default(),
             extracted_inner_html: extracted_inner_html.into(),
             content_format: None,
         }
+    }
+
+    /// Sets `folder_parent_id`.
+    pub fn folder_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_parent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `folder_parent_id` to an explicit `null`.
+    #[inline]
+    pub fn folder_parent_id_null(mut self) -> Self {
+        self.folder_parent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `folder_path`.
+    pub fn folder_path(
+        mut self,
+        value: impl IntoIterator<Item = KnowledgeBaseFolderPathSegmentResponseModel>,
+    ) -> Self {
+        self.folder_path = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `content_format`.
+    pub fn content_format(mut self, value: impl Into<ContentFormat>) -> Self {
+        self.content_format = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetLibraryVoicesResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetLibraryVoicesResponseModel {
     /// The list of shared voices
     pub voices: Vec<LibraryVoiceResponseModel>,
@@ -71,12 +72,34 @@ impl<'de> Deserialize<'de> for GetLibraryVoicesResponseModel {
 impl GetLibraryVoicesResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(voices: Vec<LibraryVoiceResponseModel>, has_more: bool) -> Self {
+    pub fn new(
+        voices: impl IntoIterator<Item = LibraryVoiceResponseModel>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            voices,
-            has_more,
+            voices: voices.into_iter().collect(),
+            has_more: has_more.into(),
             total_count: None,
             last_sort_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `total_count`.
+    pub fn total_count(mut self, value: impl Into<i64>) -> Self {
+        self.total_count = Some(value.into());
+        self
+    }
+
+    /// Sets `last_sort_id`.
+    pub fn last_sort_id(mut self, value: impl Into<String>) -> Self {
+        self.last_sort_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `last_sort_id` to an explicit `null`.
+    #[inline]
+    pub fn last_sort_id_null(mut self) -> Self {
+        self.last_sort_id = Nullable::Null;
+        self
     }
 }

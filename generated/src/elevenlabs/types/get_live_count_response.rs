@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetLiveCountResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetLiveCountResponse {
     /// The number of active ongoing conversations.
     pub count: i64,
@@ -46,7 +47,9 @@ impl<'de> Deserialize<'de> for GetLiveCountResponse {
 impl GetLiveCountResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(count: i64) -> Self {
-        Self { count }
+    pub fn new(count: impl Into<i64>) -> Self {
+        Self {
+            count: count.into(),
+        }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetOrCreateRAGIndexRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetOrCreateRagIndexRequestModel {
     /// ID of the knowledgebase document for which to retrieve the index
     pub document_id: String,
@@ -67,13 +68,13 @@ impl GetOrCreateRagIndexRequestModel {
     #[inline]
     pub fn new(
         document_id: impl Into<String>,
-        create_if_missing: bool,
-        model: EmbeddingModelEnum,
+        create_if_missing: impl Into<bool>,
+        model: impl Into<EmbeddingModelEnum>,
     ) -> Self {
         Self {
             document_id: document_id.into(),
-            create_if_missing,
-            model,
+            create_if_missing: create_if_missing.into(),
+            model: model.into(),
         }
     }
 }

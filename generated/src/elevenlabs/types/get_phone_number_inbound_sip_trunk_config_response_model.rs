@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/GetPhoneNumberInboundSIPTrunkConfigResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetPhoneNumberInboundSipTrunkConfigResponseModel {
     /// List of IP addresses that are allowed to use the trunk. Each item in the list can be an individual IP address or a Classless Inter-Domain Routing notation representing a CIDR block.
     pub allowed_addresses: Vec<String>,
@@ -95,19 +96,59 @@ impl GetPhoneNumberInboundSipTrunkConfigResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        allowed_addresses: Vec<String>,
-        allowed_numbers: Option<Vec<String>>,
-        media_encryption: SipMediaEncryptionEnum,
-        has_auth_credentials: bool,
+        allowed_addresses: impl IntoIterator<Item = impl Into<String>>,
+        allowed_numbers: impl Into<Option<Vec<String>>>,
+        media_encryption: impl Into<SipMediaEncryptionEnum>,
+        has_auth_credentials: impl Into<bool>,
     ) -> Self {
         Self {
-            allowed_addresses,
-            allowed_numbers,
-            media_encryption,
-            has_auth_credentials,
+            allowed_addresses: allowed_addresses.into_iter().map(Into::into).collect(),
+            allowed_numbers: allowed_numbers.into(),
+            media_encryption: media_encryption.into(),
+            has_auth_credentials: has_auth_credentials.into(),
             username: Nullable::Absent,
             remote_domains: Nullable::Absent,
             attributes_to_headers: None,
         }
+    }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `username` to an explicit `null`.
+    #[inline]
+    pub fn username_null(mut self) -> Self {
+        self.username = Nullable::Null;
+        self
+    }
+
+    /// Sets `remote_domains`.
+    pub fn remote_domains(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.remote_domains = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `remote_domains` to an explicit `null`.
+    #[inline]
+    pub fn remote_domains_null(mut self) -> Self {
+        self.remote_domains = Nullable::Null;
+        self
+    }
+
+    /// Sets `attributes_to_headers`.
+    pub fn attributes_to_headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.attributes_to_headers = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
     }
 }

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/GetPhoneNumberOutboundSIPTrunkConfigResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetPhoneNumberOutboundSipTrunkConfigResponseModel {
     /// Hostname or IP the SIP INVITE is sent to
     pub address: String,
@@ -123,20 +124,73 @@ impl GetPhoneNumberOutboundSipTrunkConfigResponseModel {
     #[inline]
     pub fn new(
         address: impl Into<String>,
-        transport: SipTrunkTransportEnum,
-        media_encryption: SipMediaEncryptionEnum,
-        has_auth_credentials: bool,
+        transport: impl Into<SipTrunkTransportEnum>,
+        media_encryption: impl Into<SipMediaEncryptionEnum>,
+        has_auth_credentials: impl Into<bool>,
     ) -> Self {
         Self {
             address: address.into(),
-            transport,
-            media_encryption,
+            transport: transport.into(),
+            media_encryption: media_encryption.into(),
             headers: None,
             attributes_to_headers: None,
-            has_auth_credentials,
+            has_auth_credentials: has_auth_credentials.into(),
             username: Nullable::Absent,
             has_outbound_trunk: None,
             enabled_codecs: None,
         }
+    }
+
+    /// Sets `headers`.
+    pub fn headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.headers = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `attributes_to_headers`.
+    pub fn attributes_to_headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.attributes_to_headers = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `username` to an explicit `null`.
+    #[inline]
+    pub fn username_null(mut self) -> Self {
+        self.username = Nullable::Null;
+        self
+    }
+
+    /// Sets `has_outbound_trunk`.
+    pub fn has_outbound_trunk(mut self, value: impl Into<bool>) -> Self {
+        self.has_outbound_trunk = Some(value.into());
+        self
+    }
+
+    /// Sets `enabled_codecs`.
+    pub fn enabled_codecs(mut self, value: impl IntoIterator<Item = MediaCodec>) -> Self {
+        self.enabled_codecs = Some(value.into_iter().collect());
+        self
     }
 }

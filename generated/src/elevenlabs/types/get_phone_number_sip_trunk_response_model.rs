@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetPhoneNumberSIPTrunkResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetPhoneNumberSipTrunkResponseModel {
     /// Phone number
     pub phone_number: String,
@@ -137,7 +138,7 @@ impl GetPhoneNumberSipTrunkResponseModel {
         phone_number: impl Into<String>,
         label: impl Into<String>,
         phone_number_id: impl Into<String>,
-        livekit_stack: LivekitStackType,
+        livekit_stack: impl Into<LivekitStackType>,
     ) -> Self {
         Self {
             phone_number: phone_number.into(),
@@ -150,8 +151,87 @@ impl GetPhoneNumberSipTrunkResponseModel {
             provider_config: Nullable::Absent,
             outbound_trunk: Nullable::Absent,
             inbound_trunk: Nullable::Absent,
-            livekit_stack,
+            livekit_stack: livekit_stack.into(),
             store_sip_messages: None,
         }
+    }
+
+    /// Sets `supports_inbound`.
+    pub fn supports_inbound(mut self, value: impl Into<bool>) -> Self {
+        self.supports_inbound = Some(value.into());
+        self
+    }
+
+    /// Sets `supports_outbound`.
+    pub fn supports_outbound(mut self, value: impl Into<bool>) -> Self {
+        self.supports_outbound = Some(value.into());
+        self
+    }
+
+    /// Sets `assigned_agent`.
+    pub fn assigned_agent(mut self, value: impl Into<PhoneNumberAgentInfo>) -> Self {
+        self.assigned_agent = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `assigned_agent` to an explicit `null`.
+    #[inline]
+    pub fn assigned_agent_null(mut self) -> Self {
+        self.assigned_agent = Nullable::Null;
+        self
+    }
+
+    /// Sets `provider_config`.
+    pub fn provider_config(
+        mut self,
+        value: impl Into<GetPhoneNumberOutboundSipTrunkConfigResponseModel>,
+    ) -> Self {
+        self.provider_config = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `provider_config` to an explicit `null`.
+    #[inline]
+    pub fn provider_config_null(mut self) -> Self {
+        self.provider_config = Nullable::Null;
+        self
+    }
+
+    /// Sets `outbound_trunk`.
+    pub fn outbound_trunk(
+        mut self,
+        value: impl Into<GetPhoneNumberOutboundSipTrunkConfigResponseModel>,
+    ) -> Self {
+        self.outbound_trunk = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `outbound_trunk` to an explicit `null`.
+    #[inline]
+    pub fn outbound_trunk_null(mut self) -> Self {
+        self.outbound_trunk = Nullable::Null;
+        self
+    }
+
+    /// Sets `inbound_trunk`.
+    pub fn inbound_trunk(
+        mut self,
+        value: impl Into<GetPhoneNumberInboundSipTrunkConfigResponseModel>,
+    ) -> Self {
+        self.inbound_trunk = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `inbound_trunk` to an explicit `null`.
+    #[inline]
+    pub fn inbound_trunk_null(mut self) -> Self {
+        self.inbound_trunk = Nullable::Null;
+        self
+    }
+
+    /// Sets `store_sip_messages`.
+    pub fn store_sip_messages(mut self, value: impl Into<bool>) -> Self {
+        self.store_sip_messages = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetPhoneNumberTwilioResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetPhoneNumberTwilioResponseModel {
     /// Phone number
     pub phone_number: String,
@@ -112,5 +113,30 @@ impl GetPhoneNumberTwilioResponseModel {
             assigned_agent: Nullable::Absent,
             provider: Default::default(),
         }
+    }
+
+    /// Sets `supports_inbound`.
+    pub fn supports_inbound(mut self, value: impl Into<bool>) -> Self {
+        self.supports_inbound = Some(value.into());
+        self
+    }
+
+    /// Sets `supports_outbound`.
+    pub fn supports_outbound(mut self, value: impl Into<bool>) -> Self {
+        self.supports_outbound = Some(value.into());
+        self
+    }
+
+    /// Sets `assigned_agent`.
+    pub fn assigned_agent(mut self, value: impl Into<PhoneNumberAgentInfo>) -> Self {
+        self.assigned_agent = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `assigned_agent` to an explicit `null`.
+    #[inline]
+    pub fn assigned_agent_null(mut self) -> Self {
+        self.assigned_agent = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetProjectsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetProjectsResponseModel {
     /// A list of projects with their metadata.
     pub projects: Vec<ProjectResponseModel>,
@@ -49,7 +50,9 @@ impl<'de> Deserialize<'de> for GetProjectsResponseModel {
 impl GetProjectsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(projects: Vec<ProjectResponseModel>) -> Self {
-        Self { projects }
+    pub fn new(projects: impl IntoIterator<Item = ProjectResponseModel>) -> Self {
+        Self {
+            projects: projects.into_iter().collect(),
+        }
     }
 }

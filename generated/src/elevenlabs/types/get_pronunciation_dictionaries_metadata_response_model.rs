@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetPronunciationDictionariesMetadataResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetPronunciationDictionariesMetadataResponseModel {
     /// A list of pronunciation dictionaries and their metadata.
     pub pronunciation_dictionaries: Vec<GetPronunciationDictionaryMetadataResponseModel>,
@@ -70,13 +71,28 @@ impl GetPronunciationDictionariesMetadataResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        pronunciation_dictionaries: Vec<GetPronunciationDictionaryMetadataResponseModel>,
-        has_more: bool,
+        pronunciation_dictionaries: impl IntoIterator<
+            Item = GetPronunciationDictionaryMetadataResponseModel,
+        >,
+        has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            pronunciation_dictionaries,
+            pronunciation_dictionaries: pronunciation_dictionaries.into_iter().collect(),
             next_cursor: Nullable::Absent,
-            has_more,
+            has_more: has_more.into(),
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetPronunciationDictionaryMetadataResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetPronunciationDictionaryMetadataResponseModel {
     /// The ID of the pronunciation dictionary.
     pub id: String,
@@ -125,30 +126,57 @@ impl GetPronunciationDictionaryMetadataResponseModel {
     pub fn new(
         id: impl Into<String>,
         latest_version_id: impl Into<String>,
-        latest_version_rules_num: i64,
+        latest_version_rules_num: impl Into<i64>,
         name: impl Into<String>,
-        permission_on_resource: Option<
-            GetPronunciationDictionaryMetadataResponseModelPermissionOnResource,
+        permission_on_resource: impl Into<
+            Option<GetPronunciationDictionaryMetadataResponseModelPermissionOnResource>,
         >,
         created_by: impl Into<String>,
-        creation_time_unix: i64,
+        creation_time_unix: impl Into<i64>,
     ) -> Self {
         Self {
             id: id.into(),
             latest_version_id: latest_version_id.into(),
-            latest_version_rules_num,
+            latest_version_rules_num: latest_version_rules_num.into(),
             name: name.into(),
-            permission_on_resource,
+            permission_on_resource: permission_on_resource.into(),
             created_by: created_by.into(),
-            creation_time_unix,
+            creation_time_unix: creation_time_unix.into(),
             archived_time_unix: Nullable::Absent,
             description: Nullable::Absent,
         }
+    }
+
+    /// Sets `archived_time_unix`.
+    pub fn archived_time_unix(mut self, value: impl Into<i64>) -> Self {
+        self.archived_time_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `archived_time_unix` to an explicit `null`.
+    #[inline]
+    pub fn archived_time_unix_null(mut self) -> Self {
+        self.archived_time_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
     }
 }
 
 /// Schema: `#/components/schemas/GetPronunciationDictionaryMetadataResponseModel/properties/permission_on_resource/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetPronunciationDictionaryMetadataResponseModelPermissionOnResource {
     /// `"admin"`
     Admin,
@@ -202,3 +230,7 @@ impl<'de> Deserialize<'de> for GetPronunciationDictionaryMetadataResponseModelPe
         }
     }
 }
+
+api_runtime::string_enum_conversions!(
+    GetPronunciationDictionaryMetadataResponseModelPermissionOnResource
+);

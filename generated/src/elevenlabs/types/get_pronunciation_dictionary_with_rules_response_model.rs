@@ -14,6 +14,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetPronunciationDictionaryWithRulesResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetPronunciationDictionaryWithRulesResponseModel {
     /// The ID of the pronunciation dictionary.
     pub id: String,
@@ -139,32 +140,59 @@ impl GetPronunciationDictionaryWithRulesResponseModel {
     pub fn new(
         id: impl Into<String>,
         latest_version_id: impl Into<String>,
-        latest_version_rules_num: i64,
+        latest_version_rules_num: impl Into<i64>,
         name: impl Into<String>,
-        permission_on_resource: Option<
-            GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource,
+        permission_on_resource: impl Into<
+            Option<GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource>,
         >,
         created_by: impl Into<String>,
-        creation_time_unix: i64,
-        rules: Vec<GetPronunciationDictionaryWithRulesResponseModelRulesItem>,
+        creation_time_unix: impl Into<i64>,
+        rules: impl IntoIterator<Item = GetPronunciationDictionaryWithRulesResponseModelRulesItem>,
     ) -> Self {
         Self {
             id: id.into(),
             latest_version_id: latest_version_id.into(),
-            latest_version_rules_num,
+            latest_version_rules_num: latest_version_rules_num.into(),
             name: name.into(),
-            permission_on_resource,
+            permission_on_resource: permission_on_resource.into(),
             created_by: created_by.into(),
-            creation_time_unix,
+            creation_time_unix: creation_time_unix.into(),
             archived_time_unix: Nullable::Absent,
             description: Nullable::Absent,
-            rules,
+            rules: rules.into_iter().collect(),
         }
+    }
+
+    /// Sets `archived_time_unix`.
+    pub fn archived_time_unix(mut self, value: impl Into<i64>) -> Self {
+        self.archived_time_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `archived_time_unix` to an explicit `null`.
+    #[inline]
+    pub fn archived_time_unix_null(mut self) -> Self {
+        self.archived_time_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
     }
 }
 
 /// Schema: `#/components/schemas/GetPronunciationDictionaryWithRulesResponseModel/properties/permission_on_resource/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource {
     /// `"admin"`
     Admin,
@@ -221,9 +249,14 @@ impl<'de> Deserialize<'de>
     }
 }
 
+api_runtime::string_enum_conversions!(
+    GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource
+);
+
 /// Schema: `#/components/schemas/GetPronunciationDictionaryWithRulesResponseModel/properties/rules/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetPronunciationDictionaryWithRulesResponseModelRulesItem {
     PronunciationDictionaryAliasRuleResponseModel(PronunciationDictionaryAliasRuleResponseModel),
     PronunciationDictionaryPhonemeRuleResponseModel(
@@ -243,3 +276,11 @@ impl<'de> Deserialize<'de> for GetPronunciationDictionaryWithRulesResponseModelR
             .ok_or_else(|| no_match("GetPronunciationDictionaryWithRulesResponseModelRulesItem"))
     }
 }
+
+api_runtime::union_conversions!(
+    GetPronunciationDictionaryWithRulesResponseModelRulesItem,
+    PronunciationDictionaryAliasRuleResponseModel(PronunciationDictionaryAliasRuleResponseModel),
+    PronunciationDictionaryPhonemeRuleResponseModel(
+        PronunciationDictionaryPhonemeRuleResponseModel
+    )
+);

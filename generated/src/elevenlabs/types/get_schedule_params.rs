@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetScheduleParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GetScheduleParams {
     /// Defaults to `"get_schedule"`.
     pub smb_tool_type: consts::GetSchedule,
@@ -51,5 +52,13 @@ impl<'de> Deserialize<'de> for GetScheduleParams {
             smb_tool_type: smb_tool_type_.unwrap_or_default(),
             include_location_filter: include_location_filter_.unwrap_or_default(),
         })
+    }
+}
+
+impl GetScheduleParams {
+    /// Sets `include_location_filter`.
+    pub fn include_location_filter(mut self, value: impl Into<bool>) -> Self {
+        self.include_location_filter = Some(value.into());
+        self
     }
 }

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetSecretDependenciesResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetSecretDependenciesResponseModel {
     pub dependencies: GetSecretDependenciesResponseModelDependencies,
     /// Cursor for fetching the next page of dependencies
@@ -62,11 +63,24 @@ impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModel {
 impl GetSecretDependenciesResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(dependencies: GetSecretDependenciesResponseModelDependencies) -> Self {
+    pub fn new(dependencies: impl Into<GetSecretDependenciesResponseModelDependencies>) -> Self {
         Self {
-            dependencies,
+            dependencies: dependencies.into(),
             next_cursor: Nullable::Absent,
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }
 
@@ -75,6 +89,7 @@ impl GetSecretDependenciesResponseModel {
 /// Schema: `#/components/schemas/GetSecretDependenciesResponseModel/properties/dependencies`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetSecretDependenciesResponseModelDependencies {
     Variant0ItemList(Vec<GetSecretDependenciesResponseModelDependenciesVariant0Item>),
     Variant1ItemList(Vec<GetSecretDependenciesResponseModelDependenciesVariant1Item>),
@@ -95,9 +110,17 @@ impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModelDependencies {
     }
 }
 
+api_runtime::union_conversions!(
+    GetSecretDependenciesResponseModelDependencies,
+    Variant0ItemList(Vec<GetSecretDependenciesResponseModelDependenciesVariant0Item>),
+    Variant1ItemList(Vec<GetSecretDependenciesResponseModelDependenciesVariant1Item>),
+    DependentPhoneNumberIdentifierList(Vec<DependentPhoneNumberIdentifier>)
+);
+
 /// Schema: `#/components/schemas/GetSecretDependenciesResponseModel/properties/dependencies/anyOf/0/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetSecretDependenciesResponseModelDependenciesVariant0Item {
     DependentAvailableToolIdentifier(DependentAvailableToolIdentifier),
     DependentUnknownToolIdentifier(DependentUnknownToolIdentifier),
@@ -121,9 +144,16 @@ impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModelDependenciesVar
     }
 }
 
+api_runtime::union_conversions!(
+    GetSecretDependenciesResponseModelDependenciesVariant0Item,
+    DependentAvailableToolIdentifier(DependentAvailableToolIdentifier),
+    DependentUnknownToolIdentifier(DependentUnknownToolIdentifier)
+);
+
 /// Schema: `#/components/schemas/GetSecretDependenciesResponseModel/properties/dependencies/anyOf/1/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetSecretDependenciesResponseModelDependenciesVariant1Item {
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier),
@@ -146,3 +176,9 @@ impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModelDependenciesVar
         }
     }
 }
+
+api_runtime::union_conversions!(
+    GetSecretDependenciesResponseModelDependenciesVariant1Item,
+    DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
+    DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier)
+);

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/GetSimulationTestResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetSimulationTestResponseModel {
     /// Metadata of a conversation this test was created from (if applicable).
     pub from_conversation_metadata: Nullable<TestFromConversationMetadataOutput>,
@@ -188,5 +189,153 @@ impl GetSimulationTestResponseModel {
             id: id.into(),
             name: name.into(),
         }
+    }
+
+    /// Sets `from_conversation_metadata`.
+    pub fn from_conversation_metadata(
+        mut self,
+        value: impl Into<TestFromConversationMetadataOutput>,
+    ) -> Self {
+        self.from_conversation_metadata = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `from_conversation_metadata` to an explicit `null`.
+    #[inline]
+    pub fn from_conversation_metadata_null(mut self) -> Self {
+        self.from_conversation_metadata = Nullable::Null;
+        self
+    }
+
+    /// Sets `dynamic_variables`.
+    pub fn dynamic_variables(mut self, value: impl Into<Value>) -> Self {
+        self.dynamic_variables = Some(value.into());
+        self
+    }
+
+    /// Sets `chat_history`.
+    pub fn chat_history(
+        mut self,
+        value: impl IntoIterator<Item = ConversationHistoryTranscriptCommonModelOutput>,
+    ) -> Self {
+        self.chat_history = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `conversation_initiation_source`.
+    pub fn conversation_initiation_source(
+        mut self,
+        value: impl Into<ConversationInitiationSource>,
+    ) -> Self {
+        self.conversation_initiation_source = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_source` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_source_null(mut self) -> Self {
+        self.conversation_initiation_source = Nullable::Null;
+        self
+    }
+
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `environment` to an explicit `null`.
+    #[inline]
+    pub fn environment_null(mut self) -> Self {
+        self.environment = Nullable::Null;
+        self
+    }
+
+    /// Sets `success_condition`.
+    pub fn success_condition(mut self, value: impl Into<String>) -> Self {
+        self.success_condition = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `success_condition` to an explicit `null`.
+    #[inline]
+    pub fn success_condition_null(mut self) -> Self {
+        self.success_condition = Nullable::Null;
+        self
+    }
+
+    /// Sets `success_conditions`.
+    pub fn success_conditions(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.success_conditions = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `simulation_scenario`.
+    pub fn simulation_scenario(mut self, value: impl Into<String>) -> Self {
+        self.simulation_scenario = Some(value.into());
+        self
+    }
+
+    /// Sets `simulation_max_turns`.
+    pub fn simulation_max_turns(mut self, value: impl Into<i64>) -> Self {
+        self.simulation_max_turns = Some(value.into());
+        self
+    }
+
+    /// Sets `simulation_environment`.
+    pub fn simulation_environment(mut self, value: impl Into<String>) -> Self {
+        self.simulation_environment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `simulation_environment` to an explicit `null`.
+    #[inline]
+    pub fn simulation_environment_null(mut self) -> Self {
+        self.simulation_environment = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_mock_config`.
+    pub fn tool_mock_config(mut self, value: impl Into<SimulationToolMockBehaviorConfig>) -> Self {
+        self.tool_mock_config = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_mock_overrides`.
+    pub fn tool_mock_overrides(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, Vec<ToolResponseMockConfigOutput>)>,
+    ) -> Self {
+        self.tool_mock_overrides = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `evaluation_model`.
+    pub fn evaluation_model(mut self, value: impl Into<Llm>) -> Self {
+        self.evaluation_model = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `evaluation_model` to an explicit `null`.
+    #[inline]
+    pub fn evaluation_model_null(mut self) -> Self {
+        self.evaluation_model = Nullable::Null;
+        self
+    }
+
+    /// Sets `simulated_user_model`.
+    pub fn simulated_user_model(mut self, value: impl Into<Llm>) -> Self {
+        self.simulated_user_model = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `simulated_user_model` to an explicit `null`.
+    #[inline]
+    pub fn simulated_user_model_null(mut self) -> Self {
+        self.simulated_user_model = Nullable::Null;
+        self
     }
 }

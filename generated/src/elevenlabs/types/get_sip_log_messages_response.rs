@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetSIPLogMessagesResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetSipLogMessagesResponse {
     pub sip_messages: Vec<SipLogMessage>,
     pub next_cursor: Nullable<String>,
@@ -62,11 +63,30 @@ impl<'de> Deserialize<'de> for GetSipLogMessagesResponse {
 impl GetSipLogMessagesResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(sip_messages: Vec<SipLogMessage>) -> Self {
+    pub fn new(sip_messages: impl IntoIterator<Item = SipLogMessage>) -> Self {
         Self {
-            sip_messages,
+            sip_messages: sip_messages.into_iter().collect(),
             next_cursor: Nullable::Absent,
             has_more: None,
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
+    }
+
+    /// Sets `has_more`.
+    pub fn has_more(mut self, value: impl Into<bool>) -> Self {
+        self.has_more = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetSpeechHistoryResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetSpeechHistoryResponseModel {
     /// A list of speech history items.
     pub history: Vec<SpeechHistoryItemResponseModel>,
@@ -70,12 +71,41 @@ impl<'de> Deserialize<'de> for GetSpeechHistoryResponseModel {
 impl GetSpeechHistoryResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(history: Vec<SpeechHistoryItemResponseModel>, has_more: bool) -> Self {
+    pub fn new(
+        history: impl IntoIterator<Item = SpeechHistoryItemResponseModel>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            history,
+            history: history.into_iter().collect(),
             last_history_item_id: Nullable::Absent,
-            has_more,
+            has_more: has_more.into(),
             scanned_until: Nullable::Absent,
         }
+    }
+
+    /// Sets `last_history_item_id`.
+    pub fn last_history_item_id(mut self, value: impl Into<String>) -> Self {
+        self.last_history_item_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `last_history_item_id` to an explicit `null`.
+    #[inline]
+    pub fn last_history_item_id_null(mut self) -> Self {
+        self.last_history_item_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `scanned_until`.
+    pub fn scanned_until(mut self, value: impl Into<i64>) -> Self {
+        self.scanned_until = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `scanned_until` to an explicit `null`.
+    #[inline]
+    pub fn scanned_until_null(mut self) -> Self {
+        self.scanned_until = Nullable::Null;
+        self
     }
 }

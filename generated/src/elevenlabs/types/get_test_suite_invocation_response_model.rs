@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetTestSuiteInvocationResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetTestSuiteInvocationResponseModel {
     pub id: String,
     pub agent_id: Nullable<String>,
@@ -93,7 +94,10 @@ impl<'de> Deserialize<'de> for GetTestSuiteInvocationResponseModel {
 impl GetTestSuiteInvocationResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(id: impl Into<String>, test_runs: Vec<UnitTestRunResponseModel>) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        test_runs: impl IntoIterator<Item = UnitTestRunResponseModel>,
+    ) -> Self {
         Self {
             id: id.into(),
             agent_id: Nullable::Absent,
@@ -103,7 +107,77 @@ impl GetTestSuiteInvocationResponseModel {
             repeat_count: None,
             bucketing_status: Nullable::Absent,
             result_groups: None,
-            test_runs,
+            test_runs: test_runs.into_iter().collect(),
         }
+    }
+
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+        self.agent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_id` to an explicit `null`.
+    #[inline]
+    pub fn agent_id_null(mut self) -> Self {
+        self.agent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<i64>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `folder_id`.
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `folder_id` to an explicit `null`.
+    #[inline]
+    pub fn folder_id_null(mut self) -> Self {
+        self.folder_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `repeat_count`.
+    pub fn repeat_count(mut self, value: impl Into<i64>) -> Self {
+        self.repeat_count = Some(value.into());
+        self
+    }
+
+    /// Sets `bucketing_status`.
+    pub fn bucketing_status(mut self, value: impl Into<BucketingStatus>) -> Self {
+        self.bucketing_status = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `bucketing_status` to an explicit `null`.
+    #[inline]
+    pub fn bucketing_status_null(mut self) -> Self {
+        self.bucketing_status = Nullable::Null;
+        self
+    }
+
+    /// Sets `result_groups`.
+    pub fn result_groups(mut self, value: impl IntoIterator<Item = TestRunResultSummary>) -> Self {
+        self.result_groups = Some(value.into_iter().collect());
+        self
     }
 }

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/GetTestsSummariesByIdsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetTestsSummariesByIdsResponseModel {
     /// Dictionary mapping test IDs to their summary information
     pub tests: BTreeMap<String, UnitTestSummaryResponseModel>,
@@ -48,7 +49,11 @@ impl<'de> Deserialize<'de> for GetTestsSummariesByIdsResponseModel {
 impl GetTestsSummariesByIdsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(tests: BTreeMap<String, UnitTestSummaryResponseModel>) -> Self {
-        Self { tests }
+    pub fn new(
+        tests: impl IntoIterator<Item = (impl Into<String>, UnitTestSummaryResponseModel)>,
+    ) -> Self {
+        Self {
+            tests: tests.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        }
     }
 }

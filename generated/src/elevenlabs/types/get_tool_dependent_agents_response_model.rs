@@ -14,6 +14,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetToolDependentAgentsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetToolDependentAgentsResponseModel {
     pub agents: Vec<GetToolDependentAgentsResponseModelAgentsItem>,
     pub branches: Option<Vec<DependentBranchInfo>>,
@@ -69,19 +70,42 @@ impl<'de> Deserialize<'de> for GetToolDependentAgentsResponseModel {
 impl GetToolDependentAgentsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(agents: Vec<GetToolDependentAgentsResponseModelAgentsItem>, has_more: bool) -> Self {
+    pub fn new(
+        agents: impl IntoIterator<Item = GetToolDependentAgentsResponseModelAgentsItem>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            agents,
+            agents: agents.into_iter().collect(),
             branches: None,
             next_cursor: Nullable::Absent,
-            has_more,
+            has_more: has_more.into(),
         }
+    }
+
+    /// Sets `branches`.
+    pub fn branches(mut self, value: impl IntoIterator<Item = DependentBranchInfo>) -> Self {
+        self.branches = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }
 
 /// Schema: `#/components/schemas/GetToolDependentAgentsResponseModel/properties/agents/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum GetToolDependentAgentsResponseModelAgentsItem {
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier),
@@ -104,3 +128,9 @@ impl<'de> Deserialize<'de> for GetToolDependentAgentsResponseModelAgentsItem {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    GetToolDependentAgentsResponseModelAgentsItem,
+    DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
+    DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier)
+);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetToolExecutionsPageResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetToolExecutionsPageResponseModel {
     pub executions: Vec<ToolExecutionResponseModel>,
     pub next_cursor: Nullable<String>,
@@ -61,11 +62,27 @@ impl<'de> Deserialize<'de> for GetToolExecutionsPageResponseModel {
 impl GetToolExecutionsPageResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(executions: Vec<ToolExecutionResponseModel>, has_more: bool) -> Self {
+    pub fn new(
+        executions: impl IntoIterator<Item = ToolExecutionResponseModel>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            executions,
+            executions: executions.into_iter().collect(),
             next_cursor: Nullable::Absent,
-            has_more,
+            has_more: has_more.into(),
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }

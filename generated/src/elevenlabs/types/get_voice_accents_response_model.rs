@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetVoiceAccentsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetVoiceAccentsResponseModel {
     /// A list of available voice accents.
     pub accents: Vec<VoiceAccentResponseModel>,
@@ -47,7 +48,9 @@ impl<'de> Deserialize<'de> for GetVoiceAccentsResponseModel {
 impl GetVoiceAccentsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(accents: Vec<VoiceAccentResponseModel>) -> Self {
-        Self { accents }
+    pub fn new(accents: impl IntoIterator<Item = VoiceAccentResponseModel>) -> Self {
+        Self {
+            accents: accents.into_iter().collect(),
+        }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetVoicesResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetVoicesResponseModel {
     /// A list of available voices.
     pub voices: Vec<VoiceResponseModel>,
@@ -47,7 +48,9 @@ impl<'de> Deserialize<'de> for GetVoicesResponseModel {
 impl GetVoicesResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(voices: Vec<VoiceResponseModel>) -> Self {
-        Self { voices }
+    pub fn new(voices: impl IntoIterator<Item = VoiceResponseModel>) -> Self {
+        Self {
+            voices: voices.into_iter().collect(),
+        }
     }
 }

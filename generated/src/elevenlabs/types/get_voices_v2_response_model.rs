@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetVoicesV2ResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetVoicesV2ResponseModel {
     /// The list of voices matching the query.
     pub voices: Vec<VoiceResponseModel>,
@@ -72,12 +73,29 @@ impl<'de> Deserialize<'de> for GetVoicesV2ResponseModel {
 impl GetVoicesV2ResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(voices: Vec<VoiceResponseModel>, has_more: bool, total_count: i64) -> Self {
+    pub fn new(
+        voices: impl IntoIterator<Item = VoiceResponseModel>,
+        has_more: impl Into<bool>,
+        total_count: impl Into<i64>,
+    ) -> Self {
         Self {
-            voices,
-            has_more,
-            total_count,
+            voices: voices.into_iter().collect(),
+            has_more: has_more.into(),
+            total_count: total_count.into(),
             next_page_token: Nullable::Absent,
         }
+    }
+
+    /// Sets `next_page_token`.
+    pub fn next_page_token(mut self, value: impl Into<String>) -> Self {
+        self.next_page_token = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_page_token` to an explicit `null`.
+    #[inline]
+    pub fn next_page_token_null(mut self) -> Self {
+        self.next_page_token = Nullable::Null;
+        self
     }
 }

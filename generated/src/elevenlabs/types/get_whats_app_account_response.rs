@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetWhatsAppAccountResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetWhatsAppAccountResponse {
     pub business_account_id: String,
     pub phone_number_id: String,
@@ -135,7 +136,7 @@ impl GetWhatsAppAccountResponse {
         business_account_name: impl Into<String>,
         phone_number_name: impl Into<String>,
         phone_number: impl Into<String>,
-        assigned_agent_name: Option<String>,
+        assigned_agent_name: impl Into<Option<String>>,
     ) -> Self {
         Self {
             business_account_id: business_account_id.into(),
@@ -147,8 +148,45 @@ impl GetWhatsAppAccountResponse {
             enable_messaging: None,
             enable_audio_message_response: None,
             enable_typing_indicator: None,
-            assigned_agent_name,
+            assigned_agent_name: assigned_agent_name.into(),
             is_token_expired: None,
         }
+    }
+
+    /// Sets `assigned_agent_id`.
+    pub fn assigned_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.assigned_agent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `assigned_agent_id` to an explicit `null`.
+    #[inline]
+    pub fn assigned_agent_id_null(mut self) -> Self {
+        self.assigned_agent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `enable_messaging`.
+    pub fn enable_messaging(mut self, value: impl Into<bool>) -> Self {
+        self.enable_messaging = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_audio_message_response`.
+    pub fn enable_audio_message_response(mut self, value: impl Into<bool>) -> Self {
+        self.enable_audio_message_response = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_typing_indicator`.
+    pub fn enable_typing_indicator(mut self, value: impl Into<bool>) -> Self {
+        self.enable_typing_indicator = Some(value.into());
+        self
+    }
+
+    /// Sets `is_token_expired`.
+    pub fn is_token_expired(mut self, value: impl Into<bool>) -> Self {
+        self.is_token_expired = Some(value.into());
+        self
     }
 }

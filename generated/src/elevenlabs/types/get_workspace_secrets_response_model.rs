@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetWorkspaceSecretsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetWorkspaceSecretsResponseModel {
     pub secrets: Vec<ConvAiWorkspaceStoredSecretConfig>,
     /// Cursor for fetching the next page of secrets
@@ -57,10 +58,23 @@ impl<'de> Deserialize<'de> for GetWorkspaceSecretsResponseModel {
 impl GetWorkspaceSecretsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(secrets: Vec<ConvAiWorkspaceStoredSecretConfig>) -> Self {
+    pub fn new(secrets: impl IntoIterator<Item = ConvAiWorkspaceStoredSecretConfig>) -> Self {
         Self {
-            secrets,
+            secrets: secrets.into_iter().collect(),
             next_cursor: Nullable::Absent,
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/GPTImage1_5Request`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GptImage1_5request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
     pub webhook: Nullable<WebhookTarget>,
@@ -114,6 +115,56 @@ impl GptImage1_5request {
             model_id: Default::default(),
         }
     }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<WebhookTarget>) -> Self {
+        self.webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook` to an explicit `null`.
+    #[inline]
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `images`.
+    pub fn images(mut self, value: impl IntoIterator<Item = ImageReference>) -> Self {
+        self.images = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `mask`.
+    pub fn mask(mut self, value: impl Into<ImageReference>) -> Self {
+        self.mask = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `mask` to an explicit `null`.
+    #[inline]
+    pub fn mask_null(mut self) -> Self {
+        self.mask = Nullable::Null;
+        self
+    }
+
+    /// Sets `quality`.
+    pub fn quality(mut self, value: impl Into<GptImage1_5requestQuality>) -> Self {
+        self.quality = Some(value.into());
+        self
+    }
+
+    /// Sets `background`.
+    pub fn background(mut self, value: impl Into<GptImage1_5requestBackground>) -> Self {
+        self.background = Some(value.into());
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(mut self, value: impl Into<GptImage1_5requestAspectRatio>) -> Self {
+        self.aspect_ratio = Some(value.into());
+        self
+    }
 }
 
 /// The quality of the output image.
@@ -122,6 +173,7 @@ impl GptImage1_5request {
 ///
 /// Schema: `#/components/schemas/GPTImage1_5Request/properties/quality`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GptImage1_5requestQuality {
     /// `"low"`
     Low,
@@ -172,12 +224,15 @@ impl<'de> Deserialize<'de> for GptImage1_5requestQuality {
     }
 }
 
+api_runtime::string_enum_conversions!(GptImage1_5requestQuality);
+
 /// The background of the output image. With `auto`, the model picks the background that suits the image.
 ///
 /// Defaults to `"auto"`.
 ///
 /// Schema: `#/components/schemas/GPTImage1_5Request/properties/background`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GptImage1_5requestBackground {
     /// `"transparent"`
     Transparent,
@@ -228,12 +283,15 @@ impl<'de> Deserialize<'de> for GptImage1_5requestBackground {
     }
 }
 
+api_runtime::string_enum_conversions!(GptImage1_5requestBackground);
+
 /// The aspect ratio of the output image.
 ///
 /// Defaults to `"1:1"`.
 ///
 /// Schema: `#/components/schemas/GPTImage1_5Request/properties/aspect_ratio`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GptImage1_5requestAspectRatio {
     /// `"1:1"`
     V1_1,
@@ -283,3 +341,5 @@ impl<'de> Deserialize<'de> for GptImage1_5requestAspectRatio {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(GptImage1_5requestAspectRatio);

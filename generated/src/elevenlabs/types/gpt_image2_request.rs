@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/GPTImage2Request`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GptImage2Request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
     pub webhook: Nullable<WebhookTarget>,
@@ -114,6 +115,56 @@ impl GptImage2Request {
             resolution: None,
         }
     }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<WebhookTarget>) -> Self {
+        self.webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook` to an explicit `null`.
+    #[inline]
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `images`.
+    pub fn images(mut self, value: impl IntoIterator<Item = ImageReference>) -> Self {
+        self.images = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `mask`.
+    pub fn mask(mut self, value: impl Into<ImageReference>) -> Self {
+        self.mask = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `mask` to an explicit `null`.
+    #[inline]
+    pub fn mask_null(mut self) -> Self {
+        self.mask = Nullable::Null;
+        self
+    }
+
+    /// Sets `quality`.
+    pub fn quality(mut self, value: impl Into<GptImage2RequestQuality>) -> Self {
+        self.quality = Some(value.into());
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(mut self, value: impl Into<GptImage2RequestAspectRatio>) -> Self {
+        self.aspect_ratio = Some(value.into());
+        self
+    }
+
+    /// Sets `resolution`.
+    pub fn resolution(mut self, value: impl Into<GptImage2RequestResolution>) -> Self {
+        self.resolution = Some(value.into());
+        self
+    }
 }
 
 /// The quality of the output image.
@@ -122,6 +173,7 @@ impl GptImage2Request {
 ///
 /// Schema: `#/components/schemas/GPTImage2Request/properties/quality`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GptImage2RequestQuality {
     /// `"low"`
     Low,
@@ -172,12 +224,15 @@ impl<'de> Deserialize<'de> for GptImage2RequestQuality {
     }
 }
 
+api_runtime::string_enum_conversions!(GptImage2RequestQuality);
+
 /// The aspect ratio of the output image. With `auto`, the model picks an aspect ratio based on the inputs.
 ///
 /// Defaults to `"16:9"`.
 ///
 /// Schema: `#/components/schemas/GPTImage2Request/properties/aspect_ratio`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GptImage2RequestAspectRatio {
     /// `"auto"`
     Auto,
@@ -276,12 +331,15 @@ impl<'de> Deserialize<'de> for GptImage2RequestAspectRatio {
     }
 }
 
+api_runtime::string_enum_conversions!(GptImage2RequestAspectRatio);
+
 /// The resolution of the output image.
 ///
 /// Defaults to `"1K"`.
 ///
 /// Schema: `#/components/schemas/GPTImage2Request/properties/resolution`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GptImage2RequestResolution {
     /// `"1K"`
     V1k,
@@ -331,3 +389,5 @@ impl<'de> Deserialize<'de> for GptImage2RequestResolution {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(GptImage2RequestResolution);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/GuardrailExecutionMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GuardrailExecutionMode {
     /// `"streaming"`
     Streaming,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for GuardrailExecutionMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(GuardrailExecutionMode);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GuardrailType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GuardrailType {
     /// `"custom"`
     Custom,
@@ -114,3 +115,5 @@ impl<'de> Deserialize<'de> for GuardrailType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(GuardrailType);

@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/GuardrailsV1-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct GuardrailsV1Input {
     /// Defaults to `"1"`.
     pub version: consts::V1,
@@ -73,5 +74,44 @@ impl<'de> Deserialize<'de> for GuardrailsV1Input {
             moderation: moderation_.unwrap_or_default(),
             custom: custom_.unwrap_or_default(),
         })
+    }
+}
+
+impl GuardrailsV1Input {
+    /// Sets `focus`.
+    pub fn focus(mut self, value: impl Into<FocusGuardrail>) -> Self {
+        self.focus = Some(value.into());
+        self
+    }
+
+    /// Sets `prompt_injection`.
+    pub fn prompt_injection(mut self, value: impl Into<PromptInjectionGuardrail>) -> Self {
+        self.prompt_injection = Some(value.into());
+        self
+    }
+
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Into<ContentGuardrailInput>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets `moderation`.
+    pub fn moderation(mut self, value: impl Into<ModerationGuardrailInput>) -> Self {
+        self.moderation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `moderation` to an explicit `null`.
+    #[inline]
+    pub fn moderation_null(mut self) -> Self {
+        self.moderation = Nullable::Null;
+        self
+    }
+
+    /// Sets `custom`.
+    pub fn custom(mut self, value: impl Into<CustomGuardrailInput>) -> Self {
+        self.custom = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/HistoryAlignmentsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct HistoryAlignmentsResponseModel {
     /// The alignment of the text.
     pub alignment: HistoryAlignmentResponseModel,
@@ -59,12 +60,12 @@ impl HistoryAlignmentsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        alignment: HistoryAlignmentResponseModel,
-        normalized_alignment: HistoryAlignmentResponseModel,
+        alignment: impl Into<HistoryAlignmentResponseModel>,
+        normalized_alignment: impl Into<HistoryAlignmentResponseModel>,
     ) -> Self {
         Self {
-            alignment,
-            normalized_alignment,
+            alignment: alignment.into(),
+            normalized_alignment: normalized_alignment.into(),
         }
     }
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/HttpRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct HttpRequestModel {
     /// HTTP method (GET, POST, etc.)
     pub http_method: String,
@@ -74,12 +75,38 @@ impl<'de> Deserialize<'de> for HttpRequestModel {
 impl HttpRequestModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(http_method: impl Into<String>, url: UrlModel) -> Self {
+    pub fn new(http_method: impl Into<String>, url: impl Into<UrlModel>) -> Self {
         Self {
             http_method: http_method.into(),
-            url,
+            url: url.into(),
             user_agent: Nullable::Absent,
             x_forwarded_for: Nullable::Absent,
         }
+    }
+
+    /// Sets `user_agent`.
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `user_agent` to an explicit `null`.
+    #[inline]
+    pub fn user_agent_null(mut self) -> Self {
+        self.user_agent = Nullable::Null;
+        self
+    }
+
+    /// Sets `x_forwarded_for`.
+    pub fn x_forwarded_for(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.x_forwarded_for = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `x_forwarded_for` to an explicit `null`.
+    #[inline]
+    pub fn x_forwarded_for_null(mut self) -> Self {
+        self.x_forwarded_for = Nullable::Null;
+        self
     }
 }

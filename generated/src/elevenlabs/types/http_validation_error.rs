@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/HTTPValidationError`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct HttpValidationError {
     pub detail: Option<Vec<ValidationError>>,
 }
@@ -39,5 +40,13 @@ impl<'de> Deserialize<'de> for HttpValidationError {
         Ok(Self {
             detail: detail_.unwrap_or_default(),
         })
+    }
+}
+
+impl HttpValidationError {
+    /// Sets `detail`.
+    pub fn detail(mut self, value: impl IntoIterator<Item = ValidationError>) -> Self {
+        self.detail = Some(value.into_iter().collect());
+        self
     }
 }

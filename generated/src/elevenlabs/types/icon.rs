@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/Icon`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Icon {
     pub src: String,
     #[serde(
@@ -39,5 +40,31 @@ impl Icon {
             sizes: Nullable::Absent,
             additional_properties: Default::default(),
         }
+    }
+
+    /// Sets `mimeType`.
+    pub fn mime_type(mut self, value: impl Into<String>) -> Self {
+        self.mime_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `mimeType` to an explicit `null`.
+    #[inline]
+    pub fn mime_type_null(mut self) -> Self {
+        self.mime_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `sizes`.
+    pub fn sizes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.sizes = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `sizes` to an explicit `null`.
+    #[inline]
+    pub fn sizes_null(mut self) -> Self {
+        self.sizes = Nullable::Null;
+        self
     }
 }

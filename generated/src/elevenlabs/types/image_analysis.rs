@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ImageAnalysis`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ImageAnalysis {
     pub status: ImageAnalysisStatus,
     pub data: Option<ImageAnalysisResult>,
@@ -60,12 +61,21 @@ impl<'de> Deserialize<'de> for ImageAnalysis {
 impl ImageAnalysis {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(status: ImageAnalysisStatus, data: Option<ImageAnalysisResult>) -> Self {
+    pub fn new(
+        status: impl Into<ImageAnalysisStatus>,
+        data: impl Into<Option<ImageAnalysisResult>>,
+    ) -> Self {
         Self {
-            status,
-            data,
+            status: status.into(),
+            data: data.into(),
             updated_at_ms: None,
         }
+    }
+
+    /// Sets `updated_at_ms`.
+    pub fn updated_at_ms(mut self, value: impl Into<i64>) -> Self {
+        self.updated_at_ms = Some(value.into());
+        self
     }
 }
 
@@ -73,6 +83,7 @@ impl ImageAnalysis {
 ///
 /// Schema: `#/components/schemas/ImageAnalysis/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ImageAnalysisStatus {
     /// `"processing"`
     Processing,
@@ -122,3 +133,5 @@ impl<'de> Deserialize<'de> for ImageAnalysisStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ImageAnalysisStatus);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ImageAnalysisResult`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ImageAnalysisResult {
     pub title: String,
     pub description: String,
@@ -92,5 +93,63 @@ impl ImageAnalysisResult {
             visible_text: Nullable::Absent,
             subjects: None,
         }
+    }
+
+    /// Sets `content_type`.
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `content_type` to an explicit `null`.
+    #[inline]
+    pub fn content_type_null(mut self) -> Self {
+        self.content_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `mood_and_style`.
+    pub fn mood_and_style(mut self, value: impl Into<String>) -> Self {
+        self.mood_and_style = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `mood_and_style` to an explicit `null`.
+    #[inline]
+    pub fn mood_and_style_null(mut self) -> Self {
+        self.mood_and_style = Nullable::Null;
+        self
+    }
+
+    /// Sets `composition_notes`.
+    pub fn composition_notes(mut self, value: impl Into<String>) -> Self {
+        self.composition_notes = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `composition_notes` to an explicit `null`.
+    #[inline]
+    pub fn composition_notes_null(mut self) -> Self {
+        self.composition_notes = Nullable::Null;
+        self
+    }
+
+    /// Sets `visible_text`.
+    pub fn visible_text(mut self, value: impl Into<String>) -> Self {
+        self.visible_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `visible_text` to an explicit `null`.
+    #[inline]
+    pub fn visible_text_null(mut self) -> Self {
+        self.visible_text = Nullable::Null;
+        self
+    }
+
+    /// Sets `subjects`.
+    pub fn subjects(mut self, value: impl IntoIterator<Item = ImageSubject>) -> Self {
+        self.subjects = Some(value.into_iter().collect());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ImageAvatar`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ImageAvatar {
     /// The type of the avatar
     ///
@@ -52,5 +53,13 @@ impl<'de> Deserialize<'de> for ImageAvatar {
             type_: type__.unwrap_or_default(),
             url: url_.unwrap_or_default(),
         })
+    }
+}
+
+impl ImageAvatar {
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
     }
 }

@@ -16,6 +16,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/ImageGenerationRequest`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ImageGenerationRequest {
     GptImage1Request(GptImage1Request),
     GptImage1_5request(GptImage1_5request),
@@ -60,3 +61,16 @@ impl<'de> Deserialize<'de> for ImageGenerationRequest {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    ImageGenerationRequest,
+    GptImage1Request(GptImage1Request),
+    GptImage1_5request(GptImage1_5request),
+    GptImage2Request(GptImage2Request),
+    Gemini25FlashImageRequest(Gemini25FlashImageRequest),
+    Gemini3ProImageRequest(Gemini3ProImageRequest),
+    Gemini31FlashImageRequest(Gemini31FlashImageRequest),
+    Gemini31FlashLiteImageRequest(Gemini31FlashLiteImageRequest),
+    BytedanceSeedream5LiteRequest(BytedanceSeedream5LiteRequest),
+    BytedanceSeedream5ProRequest(BytedanceSeedream5ProRequest)
+);

@@ -12,6 +12,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/ImageReference`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ImageReference {
     GenerationReference(GenerationReference),
     StaticAssetReference(StaticAssetReference),
@@ -32,3 +33,10 @@ impl<'de> Deserialize<'de> for ImageReference {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    ImageReference,
+    GenerationReference(GenerationReference),
+    StaticAssetReference(StaticAssetReference),
+    InlineImageReference(InlineImageReference)
+);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ImageSubject`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ImageSubject {
     pub name: String,
     pub description: String,

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/InboundSIPTrunkConfigRequestModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct InboundSipTrunkConfigRequestModel {
     /// List of IP addresses that are allowed to use the trunk. Each item in the list can be an individual IP address or a Classless Inter-Domain Routing notation representing a CIDR block.
     pub allowed_addresses: Nullable<Vec<String>>,
@@ -76,5 +77,79 @@ impl<'de> Deserialize<'de> for InboundSipTrunkConfigRequestModel {
             remote_domains: remote_domains_.unwrap_or_default(),
             attributes_to_headers: attributes_to_headers_.unwrap_or_default(),
         })
+    }
+}
+
+impl InboundSipTrunkConfigRequestModel {
+    /// Sets `allowed_addresses`.
+    pub fn allowed_addresses(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.allowed_addresses = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `allowed_addresses` to an explicit `null`.
+    #[inline]
+    pub fn allowed_addresses_null(mut self) -> Self {
+        self.allowed_addresses = Nullable::Null;
+        self
+    }
+
+    /// Sets `allowed_numbers`.
+    pub fn allowed_numbers(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.allowed_numbers = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `allowed_numbers` to an explicit `null`.
+    #[inline]
+    pub fn allowed_numbers_null(mut self) -> Self {
+        self.allowed_numbers = Nullable::Null;
+        self
+    }
+
+    /// Sets `media_encryption`.
+    pub fn media_encryption(mut self, value: impl Into<SipMediaEncryptionEnum>) -> Self {
+        self.media_encryption = Some(value.into());
+        self
+    }
+
+    /// Sets `credentials`.
+    pub fn credentials(mut self, value: impl Into<SipTrunkCredentialsRequestModel>) -> Self {
+        self.credentials = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `credentials` to an explicit `null`.
+    #[inline]
+    pub fn credentials_null(mut self) -> Self {
+        self.credentials = Nullable::Null;
+        self
+    }
+
+    /// Sets `remote_domains`.
+    pub fn remote_domains(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.remote_domains = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `remote_domains` to an explicit `null`.
+    #[inline]
+    pub fn remote_domains_null(mut self) -> Self {
+        self.remote_domains = Nullable::Null;
+        self
+    }
+
+    /// Sets `attributes_to_headers`.
+    pub fn attributes_to_headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.attributes_to_headers = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
     }
 }

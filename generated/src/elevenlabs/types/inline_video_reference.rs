@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/InlineVideoReference`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InlineVideoReference {
     pub type_: consts::InlineBase64,
     /// The media file's bytes, base64-encoded (standard alphabet). Up to 25MB decoded.
@@ -68,11 +69,14 @@ impl<'de> Deserialize<'de> for InlineVideoReference {
 impl InlineVideoReference {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(content_base64: impl Into<String>, mime_type: InlineVideoReferenceMimeType) -> Self {
+    pub fn new(
+        content_base64: impl Into<String>,
+        mime_type: impl Into<InlineVideoReferenceMimeType>,
+    ) -> Self {
         Self {
             type_: Default::default(),
             content_base64: content_base64.into(),
-            mime_type,
+            mime_type: mime_type.into(),
         }
     }
 }
@@ -81,6 +85,7 @@ impl InlineVideoReference {
 ///
 /// Schema: `#/components/schemas/InlineVideoReference/properties/mime_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InlineVideoReferenceMimeType {
     /// `"video/mp4"`
     VideoMp4,
@@ -130,3 +135,5 @@ impl<'de> Deserialize<'de> for InlineVideoReferenceMimeType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(InlineVideoReferenceMimeType);

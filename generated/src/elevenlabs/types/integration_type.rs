@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/IntegrationType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntegrationType {
     /// `"mcp_server"`
     McpServer,
@@ -54,3 +55,5 @@ impl<'de> Deserialize<'de> for IntegrationType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(IntegrationType);

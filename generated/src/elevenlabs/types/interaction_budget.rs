@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/InteractionBudget`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InteractionBudget {
     /// `"realtime"`
     Realtime,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for InteractionBudget {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(InteractionBudget);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/InternalAlertingWebhookNotifier`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InternalAlertingWebhookNotifier {
     /// Defaults to `"webhook"`.
     pub type_: consts::Webhook,
@@ -78,5 +79,17 @@ impl InternalAlertingWebhookNotifier {
             method: None,
             headers: None,
         }
+    }
+
+    /// Sets `method`.
+    pub fn method(mut self, value: impl Into<AlertingWebhookMethod>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+
+    /// Sets `headers`.
+    pub fn headers(mut self, value: impl IntoIterator<Item = AlertingWebhookHeader>) -> Self {
+        self.headers = Some(value.into_iter().collect());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/InvoiceResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InvoiceResponseModel {
     /// The amount due in cents.
     pub amount_due_cents: i64,
@@ -120,28 +121,83 @@ impl InvoiceResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        amount_due_cents: i64,
-        discounts: Vec<DiscountResponseModel>,
-        next_payment_attempt_unix: i64,
-        payment_intent_status: Option<InvoiceResponseModelPaymentIntentStatus>,
-        payment_intent_statusses: Vec<InvoiceResponseModelPaymentIntentStatussesItem>,
+        amount_due_cents: impl Into<i64>,
+        discounts: impl IntoIterator<Item = DiscountResponseModel>,
+        next_payment_attempt_unix: impl Into<i64>,
+        payment_intent_status: impl Into<Option<InvoiceResponseModelPaymentIntentStatus>>,
+        payment_intent_statusses: impl IntoIterator<
+            Item = InvoiceResponseModelPaymentIntentStatussesItem,
+        >,
     ) -> Self {
         Self {
-            amount_due_cents,
+            amount_due_cents: amount_due_cents.into(),
             subtotal_cents: Nullable::Absent,
             tax_cents: Nullable::Absent,
             discount_percent_off: Nullable::Absent,
             discount_amount_off: Nullable::Absent,
-            discounts,
-            next_payment_attempt_unix,
-            payment_intent_status,
-            payment_intent_statusses,
+            discounts: discounts.into_iter().collect(),
+            next_payment_attempt_unix: next_payment_attempt_unix.into(),
+            payment_intent_status: payment_intent_status.into(),
+            payment_intent_statusses: payment_intent_statusses.into_iter().collect(),
         }
+    }
+
+    /// Sets `subtotal_cents`.
+    pub fn subtotal_cents(mut self, value: impl Into<i64>) -> Self {
+        self.subtotal_cents = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `subtotal_cents` to an explicit `null`.
+    #[inline]
+    pub fn subtotal_cents_null(mut self) -> Self {
+        self.subtotal_cents = Nullable::Null;
+        self
+    }
+
+    /// Sets `tax_cents`.
+    pub fn tax_cents(mut self, value: impl Into<i64>) -> Self {
+        self.tax_cents = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tax_cents` to an explicit `null`.
+    #[inline]
+    pub fn tax_cents_null(mut self) -> Self {
+        self.tax_cents = Nullable::Null;
+        self
+    }
+
+    /// Sets `discount_percent_off`.
+    pub fn discount_percent_off(mut self, value: impl Into<f64>) -> Self {
+        self.discount_percent_off = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `discount_percent_off` to an explicit `null`.
+    #[inline]
+    pub fn discount_percent_off_null(mut self) -> Self {
+        self.discount_percent_off = Nullable::Null;
+        self
+    }
+
+    /// Sets `discount_amount_off`.
+    pub fn discount_amount_off(mut self, value: impl Into<f64>) -> Self {
+        self.discount_amount_off = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `discount_amount_off` to an explicit `null`.
+    #[inline]
+    pub fn discount_amount_off_null(mut self) -> Self {
+        self.discount_amount_off = Nullable::Null;
+        self
     }
 }
 
 /// Schema: `#/components/schemas/InvoiceResponseModel/properties/payment_intent_status/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InvoiceResponseModelPaymentIntentStatus {
     /// `"canceled"`
     Canceled,
@@ -208,8 +264,11 @@ impl<'de> Deserialize<'de> for InvoiceResponseModelPaymentIntentStatus {
     }
 }
 
+api_runtime::string_enum_conversions!(InvoiceResponseModelPaymentIntentStatus);
+
 /// Schema: `#/components/schemas/InvoiceResponseModel/properties/payment_intent_statusses/items`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InvoiceResponseModelPaymentIntentStatussesItem {
     /// `"canceled"`
     Canceled,
@@ -275,3 +334,5 @@ impl<'de> Deserialize<'de> for InvoiceResponseModelPaymentIntentStatussesItem {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(InvoiceResponseModelPaymentIntentStatussesItem);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KbExternalSyncJob`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct KbExternalSyncJob {
     pub type_: ExternalSyncProvider,
     pub folder_id: String,
@@ -148,19 +149,19 @@ impl KbExternalSyncJob {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        type_: ExternalSyncProvider,
+        type_: impl Into<ExternalSyncProvider>,
         folder_id: impl Into<String>,
         integration_connection_id: impl Into<String>,
-        triggered_by: ExternalSyncJobTrigger,
-        updated_at: i64,
+        triggered_by: impl Into<ExternalSyncJobTrigger>,
+        updated_at: impl Into<i64>,
         id: impl Into<String>,
-        created_at: i64,
+        created_at: impl Into<i64>,
     ) -> Self {
         Self {
-            type_,
+            type_: type_.into(),
             folder_id: folder_id.into(),
             integration_connection_id: integration_connection_id.into(),
-            triggered_by,
+            triggered_by: triggered_by.into(),
             status: None,
             sync_type: Nullable::Absent,
             items_identified: None,
@@ -168,9 +169,79 @@ impl KbExternalSyncJob {
             error_message: Nullable::Absent,
             started_at: Nullable::Absent,
             completed_at: Nullable::Absent,
-            updated_at,
+            updated_at: updated_at.into(),
             id: id.into(),
-            created_at,
+            created_at: created_at.into(),
         }
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<CrawlStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `sync_type`.
+    pub fn sync_type(mut self, value: impl Into<ExternalSyncJobType>) -> Self {
+        self.sync_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `sync_type` to an explicit `null`.
+    #[inline]
+    pub fn sync_type_null(mut self) -> Self {
+        self.sync_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `items_identified`.
+    pub fn items_identified(mut self, value: impl Into<i64>) -> Self {
+        self.items_identified = Some(value.into());
+        self
+    }
+
+    /// Sets `items_processed`.
+    pub fn items_processed(mut self, value: impl Into<i64>) -> Self {
+        self.items_processed = Some(value.into());
+        self
+    }
+
+    /// Sets `error_message`.
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `error_message` to an explicit `null`.
+    #[inline]
+    pub fn error_message_null(mut self) -> Self {
+        self.error_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `started_at`.
+    pub fn started_at(mut self, value: impl Into<i64>) -> Self {
+        self.started_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `started_at` to an explicit `null`.
+    #[inline]
+    pub fn started_at_null(mut self) -> Self {
+        self.started_at = Nullable::Null;
+        self
+    }
+
+    /// Sets `completed_at`.
+    pub fn completed_at(mut self, value: impl Into<i64>) -> Self {
+        self.completed_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `completed_at` to an explicit `null`.
+    #[inline]
+    pub fn completed_at_null(mut self) -> Self {
+        self.completed_at = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseBulkDeleteSuccessfulResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct KnowledgeBaseBulkDeleteSuccessfulResponseModel {
     /// Defaults to `"success"`.
     pub status: consts::Success,
@@ -56,10 +57,10 @@ impl<'de> Deserialize<'de> for KnowledgeBaseBulkDeleteSuccessfulResponseModel {
 impl KnowledgeBaseBulkDeleteSuccessfulResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(data: KnowledgeBaseDeletedResponseModel) -> Self {
+    pub fn new(data: impl Into<KnowledgeBaseDeletedResponseModel>) -> Self {
         Self {
             status: Default::default(),
-            data,
+            data: data.into(),
         }
     }
 }

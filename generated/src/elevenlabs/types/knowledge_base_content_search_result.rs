@@ -16,6 +16,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/KnowledgeBaseContentSearchResult`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct KnowledgeBaseContentSearchResult {
     pub document: KnowledgeBaseContentSearchResultDocument,
     pub search_snippet: Nullable<Vec<SearchHighlightSegment>>,
@@ -66,12 +67,31 @@ impl<'de> Deserialize<'de> for KnowledgeBaseContentSearchResult {
 impl KnowledgeBaseContentSearchResult {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(document: KnowledgeBaseContentSearchResultDocument, score: f64) -> Self {
+    pub fn new(
+        document: impl Into<KnowledgeBaseContentSearchResultDocument>,
+        score: impl Into<f64>,
+    ) -> Self {
         Self {
-            document,
+            document: document.into(),
             search_snippet: Nullable::Absent,
-            score,
+            score: score.into(),
         }
+    }
+
+    /// Sets `search_snippet`.
+    pub fn search_snippet(
+        mut self,
+        value: impl IntoIterator<Item = SearchHighlightSegment>,
+    ) -> Self {
+        self.search_snippet = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `search_snippet` to an explicit `null`.
+    #[inline]
+    pub fn search_snippet_null(mut self) -> Self {
+        self.search_snippet = Nullable::Null;
+        self
     }
 }
 
@@ -80,6 +100,7 @@ impl KnowledgeBaseContentSearchResult {
 /// Schema: `#/components/schemas/KnowledgeBaseContentSearchResult/properties/document`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum KnowledgeBaseContentSearchResultDocument {
     GetKnowledgeBaseSummaryUrlResponseModel(GetKnowledgeBaseSummaryUrlResponseModel),
     GetKnowledgeBaseSummaryFileResponseModel(GetKnowledgeBaseSummaryFileResponseModel),
@@ -110,3 +131,11 @@ impl<'de> Deserialize<'de> for KnowledgeBaseContentSearchResultDocument {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    KnowledgeBaseContentSearchResultDocument,
+    GetKnowledgeBaseSummaryUrlResponseModel(GetKnowledgeBaseSummaryUrlResponseModel),
+    GetKnowledgeBaseSummaryFileResponseModel(GetKnowledgeBaseSummaryFileResponseModel),
+    GetKnowledgeBaseSummaryTextResponseModel(GetKnowledgeBaseSummaryTextResponseModel),
+    GetKnowledgeBaseSummaryFolderResponseModel(GetKnowledgeBaseSummaryFolderResponseModel)
+);

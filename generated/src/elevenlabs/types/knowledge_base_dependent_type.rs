@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseDependentType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KnowledgeBaseDependentType {
     /// `"direct"`
     Direct,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for KnowledgeBaseDependentType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(KnowledgeBaseDependentType);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseDocumentChunksResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct KnowledgeBaseDocumentChunksResponseModel {
     pub chunks: Vec<KnowledgeBaseDocumentChunkResponseModel>,
     pub next_cursor: Nullable<String>,
@@ -56,10 +57,23 @@ impl<'de> Deserialize<'de> for KnowledgeBaseDocumentChunksResponseModel {
 impl KnowledgeBaseDocumentChunksResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(chunks: Vec<KnowledgeBaseDocumentChunkResponseModel>) -> Self {
+    pub fn new(chunks: impl IntoIterator<Item = KnowledgeBaseDocumentChunkResponseModel>) -> Self {
         Self {
-            chunks,
+            chunks: chunks.into_iter().collect(),
             next_cursor: Nullable::Absent,
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseDocumentMetadataResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct KnowledgeBaseDocumentMetadataResponseModel {
     pub created_at_unix_secs: i64,
     pub last_updated_at_unix_secs: i64,
@@ -70,11 +71,15 @@ impl<'de> Deserialize<'de> for KnowledgeBaseDocumentMetadataResponseModel {
 impl KnowledgeBaseDocumentMetadataResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(created_at_unix_secs: i64, last_updated_at_unix_secs: i64, size_bytes: i64) -> Self {
+    pub fn new(
+        created_at_unix_secs: impl Into<i64>,
+        last_updated_at_unix_secs: impl Into<i64>,
+        size_bytes: impl Into<i64>,
+    ) -> Self {
         Self {
-            created_at_unix_secs,
-            last_updated_at_unix_secs,
-            size_bytes,
+            created_at_unix_secs: created_at_unix_secs.into(),
+            last_updated_at_unix_secs: last_updated_at_unix_secs.into(),
+            size_bytes: size_bytes.into(),
         }
     }
 }

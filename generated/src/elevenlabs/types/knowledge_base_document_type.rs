@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseDocumentType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KnowledgeBaseDocumentType {
     /// `"file"`
     File,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for KnowledgeBaseDocumentType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(KnowledgeBaseDocumentType);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseFolderPathSegmentResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct KnowledgeBaseFolderPathSegmentResponseModel {
     pub id: String,
     pub name: Option<String>,
@@ -54,10 +55,10 @@ impl<'de> Deserialize<'de> for KnowledgeBaseFolderPathSegmentResponseModel {
 impl KnowledgeBaseFolderPathSegmentResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(id: impl Into<String>, name: Option<String>) -> Self {
+    pub fn new(id: impl Into<String>, name: impl Into<Option<String>>) -> Self {
         Self {
             id: id.into(),
-            name,
+            name: name.into(),
         }
     }
 }

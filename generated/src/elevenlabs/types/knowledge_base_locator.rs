@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseLocator`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct KnowledgeBaseLocator {
     /// The type of the knowledge base
     pub type_: KnowledgeBaseDocumentType,
@@ -72,15 +73,21 @@ impl KnowledgeBaseLocator {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        type_: KnowledgeBaseDocumentType,
+        type_: impl Into<KnowledgeBaseDocumentType>,
         name: impl Into<String>,
         id: impl Into<String>,
     ) -> Self {
         Self {
-            type_,
+            type_: type_.into(),
             name: name.into(),
             id: id.into(),
             usage_mode: None,
         }
+    }
+
+    /// Sets `usage_mode`.
+    pub fn usage_mode(mut self, value: impl Into<DocumentUsageModeEnum>) -> Self {
+        self.usage_mode = Some(value.into());
+        self
     }
 }

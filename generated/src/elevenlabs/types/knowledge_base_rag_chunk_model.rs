@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseRagChunkModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct KnowledgeBaseRagChunkModel {
     pub chunk_id: String,
     pub document_id: String,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseRagToolConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KnowledgeBaseRagToolConfig {
     /// Defaults to `"knowledge_base_rag"`.
     pub system_tool_type: consts::KnowledgeBaseRag,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseRagToolResultModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KnowledgeBaseRagToolResultModel {
     /// Defaults to `"knowledge_base_rag_success"`.
     pub result_type: consts::KnowledgeBaseRagSuccess,
@@ -70,5 +71,31 @@ impl<'de> Deserialize<'de> for KnowledgeBaseRagToolResultModel {
             message: message_.unwrap_or_default(),
             chunks: chunks_.unwrap_or_default(),
         })
+    }
+}
+
+impl KnowledgeBaseRagToolResultModel {
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<KnowledgeBaseRagToolStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `chunk_count`.
+    pub fn chunk_count(mut self, value: impl Into<i64>) -> Self {
+        self.chunk_count = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets `chunks`.
+    pub fn chunks(mut self, value: impl IntoIterator<Item = KnowledgeBaseRagChunkModel>) -> Self {
+        self.chunks = Some(value.into_iter().collect());
+        self
     }
 }

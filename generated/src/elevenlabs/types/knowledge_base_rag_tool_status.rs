@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/KnowledgeBaseRagToolStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KnowledgeBaseRagToolStatus {
     /// `"success"`
     Success,
@@ -60,3 +61,5 @@ impl<'de> Deserialize<'de> for KnowledgeBaseRagToolStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(KnowledgeBaseRagToolStatus);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseSortBy`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KnowledgeBaseSortBy {
     /// `"name"`
     Name,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for KnowledgeBaseSortBy {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(KnowledgeBaseSortBy);

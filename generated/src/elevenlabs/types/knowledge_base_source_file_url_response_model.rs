@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseSourceFileUrlResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct KnowledgeBaseSourceFileUrlResponseModel {
     /// Signed URL to download the source file directly
     pub signed_url: String,

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/KnowledgeBaseSummaryBatchSuccessfulResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct KnowledgeBaseSummaryBatchSuccessfulResponseModel {
     /// Defaults to `"success"`.
     pub status: consts::Success,
@@ -60,10 +61,10 @@ impl<'de> Deserialize<'de> for KnowledgeBaseSummaryBatchSuccessfulResponseModel 
 impl KnowledgeBaseSummaryBatchSuccessfulResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(data: KnowledgeBaseSummaryBatchSuccessfulResponseModelData) -> Self {
+    pub fn new(data: impl Into<KnowledgeBaseSummaryBatchSuccessfulResponseModelData>) -> Self {
         Self {
             status: Default::default(),
-            data,
+            data: data.into(),
         }
     }
 }
@@ -73,6 +74,7 @@ impl KnowledgeBaseSummaryBatchSuccessfulResponseModel {
 /// Schema: `#/components/schemas/KnowledgeBaseSummaryBatchSuccessfulResponseModel/properties/data`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum KnowledgeBaseSummaryBatchSuccessfulResponseModelData {
     GetKnowledgeBaseSummaryUrlResponseModel(GetKnowledgeBaseSummaryUrlResponseModel),
     GetKnowledgeBaseSummaryFileResponseModel(GetKnowledgeBaseSummaryFileResponseModel),
@@ -103,3 +105,11 @@ impl<'de> Deserialize<'de> for KnowledgeBaseSummaryBatchSuccessfulResponseModelD
         }
     }
 }
+
+api_runtime::union_conversions!(
+    KnowledgeBaseSummaryBatchSuccessfulResponseModelData,
+    GetKnowledgeBaseSummaryUrlResponseModel(GetKnowledgeBaseSummaryUrlResponseModel),
+    GetKnowledgeBaseSummaryFileResponseModel(GetKnowledgeBaseSummaryFileResponseModel),
+    GetKnowledgeBaseSummaryTextResponseModel(GetKnowledgeBaseSummaryTextResponseModel),
+    GetKnowledgeBaseSummaryFolderResponseModel(GetKnowledgeBaseSummaryFolderResponseModel)
+);

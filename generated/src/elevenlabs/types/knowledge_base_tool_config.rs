@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseToolConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KnowledgeBaseToolConfig {
     /// Defaults to `"knowledge_base"`.
     pub system_tool_type: consts::KnowledgeBase,
@@ -47,5 +48,13 @@ impl<'de> Deserialize<'de> for KnowledgeBaseToolConfig {
             system_tool_type: system_tool_type_.unwrap_or_default(),
             enabled_strategies: enabled_strategies_.unwrap_or_default(),
         })
+    }
+}
+
+impl KnowledgeBaseToolConfig {
+    /// Sets `enabled_strategies`.
+    pub fn enabled_strategies(mut self, value: impl IntoIterator<Item = SearchStrategy>) -> Self {
+        self.enabled_strategies = Some(value.into_iter().collect());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseToolInfo`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KnowledgeBaseToolInfo {
     /// Search strategies exposed to the model. Must be non-empty.
     pub enabled_strategies: Option<Vec<SearchStrategy>>,
@@ -43,5 +44,13 @@ impl<'de> Deserialize<'de> for KnowledgeBaseToolInfo {
         Ok(Self {
             enabled_strategies: enabled_strategies_.unwrap_or_default(),
         })
+    }
+}
+
+impl KnowledgeBaseToolInfo {
+    /// Sets `enabled_strategies`.
+    pub fn enabled_strategies(mut self, value: impl IntoIterator<Item = SearchStrategy>) -> Self {
+        self.enabled_strategies = Some(value.into_iter().collect());
+        self
     }
 }

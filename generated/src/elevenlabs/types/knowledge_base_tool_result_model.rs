@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseToolResultModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct KnowledgeBaseToolResultModel {
     /// Defaults to `"knowledge_base_success"`.
     pub result_type: consts::KnowledgeBaseSuccess,
@@ -60,5 +61,25 @@ impl<'de> Deserialize<'de> for KnowledgeBaseToolResultModel {
             chunk_count: chunk_count_.unwrap_or_default(),
             message: message_.unwrap_or_default(),
         })
+    }
+}
+
+impl KnowledgeBaseToolResultModel {
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<KnowledgeBaseToolStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `chunk_count`.
+    pub fn chunk_count(mut self, value: impl Into<i64>) -> Self {
+        self.chunk_count = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LanguageDetectionToolConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LanguageDetectionToolConfig {
     /// Defaults to `"language_detection"`.
     pub system_tool_type: consts::LanguageDetection,
@@ -53,5 +54,13 @@ impl<'de> Deserialize<'de> for LanguageDetectionToolConfig {
             system_tool_type: system_tool_type_.unwrap_or_default(),
             only_at_conversation_start: only_at_conversation_start_.unwrap_or_default(),
         })
+    }
+}
+
+impl LanguageDetectionToolConfig {
+    /// Sets `only_at_conversation_start`.
+    pub fn only_at_conversation_start(mut self, value: impl Into<bool>) -> Self {
+        self.only_at_conversation_start = Some(value.into());
+        self
     }
 }

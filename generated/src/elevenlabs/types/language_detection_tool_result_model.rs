@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LanguageDetectionToolResultModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LanguageDetectionToolResultModel {
     /// Defaults to `"language_detection_success"`.
     pub result_type: consts::LanguageDetectionSuccess,
@@ -59,5 +60,33 @@ impl<'de> Deserialize<'de> for LanguageDetectionToolResultModel {
             reason: reason_.unwrap_or_default(),
             language: language_.unwrap_or_default(),
         })
+    }
+}
+
+impl LanguageDetectionToolResultModel {
+    /// Sets `reason`.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reason` to an explicit `null`.
+    #[inline]
+    pub fn reason_null(mut self) -> Self {
+        self.reason = Nullable::Null;
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
     }
 }

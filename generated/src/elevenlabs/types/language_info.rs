@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LanguageInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LanguageInfo {
     /// The language code (e.g. 'en', 'fr', 'es-ES').
     pub code: String,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LanguagePairInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LanguagePairInfo {
     /// The source language.
     pub source_language: LanguageInfo,
@@ -59,10 +60,13 @@ impl<'de> Deserialize<'de> for LanguagePairInfo {
 impl LanguagePairInfo {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(source_language: LanguageInfo, destination_languages: Vec<LanguageInfo>) -> Self {
+    pub fn new(
+        source_language: impl Into<LanguageInfo>,
+        destination_languages: impl IntoIterator<Item = LanguageInfo>,
+    ) -> Self {
         Self {
-            source_language,
-            destination_languages,
+            source_language: source_language.into(),
+            destination_languages: destination_languages.into_iter().collect(),
         }
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/LanguagePreset-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LanguagePresetInput {
     /// The overrides for the language preset
     pub overrides: ConversationConfigClientOverrideInput,
@@ -72,11 +73,40 @@ impl<'de> Deserialize<'de> for LanguagePresetInput {
 impl LanguagePresetInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(overrides: ConversationConfigClientOverrideInput) -> Self {
+    pub fn new(overrides: impl Into<ConversationConfigClientOverrideInput>) -> Self {
         Self {
-            overrides,
+            overrides: overrides.into(),
             first_message_translation: Nullable::Absent,
             soft_timeout_translation: Nullable::Absent,
         }
+    }
+
+    /// Sets `first_message_translation`.
+    pub fn first_message_translation(
+        mut self,
+        value: impl Into<LanguagePresetTranslation>,
+    ) -> Self {
+        self.first_message_translation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `first_message_translation` to an explicit `null`.
+    #[inline]
+    pub fn first_message_translation_null(mut self) -> Self {
+        self.first_message_translation = Nullable::Null;
+        self
+    }
+
+    /// Sets `soft_timeout_translation`.
+    pub fn soft_timeout_translation(mut self, value: impl Into<LanguagePresetTranslation>) -> Self {
+        self.soft_timeout_translation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `soft_timeout_translation` to an explicit `null`.
+    #[inline]
+    pub fn soft_timeout_translation_null(mut self) -> Self {
+        self.soft_timeout_translation = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LanguageResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LanguageResponseModel {
     /// The unique identifier of the language.
     pub language_id: String,

@@ -12,6 +12,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/LanguagesResponse`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum LanguagesResponse {
     PairedLanguagesResponse(PairedLanguagesResponse),
     SingleLanguagesResponse(SingleLanguagesResponse),
@@ -30,3 +31,9 @@ impl<'de> Deserialize<'de> for LanguagesResponse {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    LanguagesResponse,
+    PairedLanguagesResponse(PairedLanguagesResponse),
+    SingleLanguagesResponse(SingleLanguagesResponse)
+);

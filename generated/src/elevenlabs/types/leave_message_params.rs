@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LeaveMessageParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LeaveMessageParams {
     /// Defaults to `"leave_message"`.
     pub smb_tool_type: consts::LeaveMessage,

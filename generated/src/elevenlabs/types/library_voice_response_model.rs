@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LibraryVoiceResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LibraryVoiceResponseModel {
     /// The public owner id of the voice.
     pub public_owner_id: String,
@@ -302,46 +303,46 @@ impl LibraryVoiceResponseModel {
     pub fn new(
         public_owner_id: impl Into<String>,
         voice_id: impl Into<String>,
-        date_unix: i64,
+        date_unix: impl Into<i64>,
         name: impl Into<String>,
         accent: impl Into<String>,
         gender: impl Into<String>,
         age: impl Into<String>,
         descriptive: impl Into<String>,
         use_case: impl Into<String>,
-        category: LibraryVoiceResponseModelCategory,
-        usage_character_count_1y: i64,
-        usage_character_count_7d: i64,
-        play_api_usage_character_count_1y: i64,
-        cloned_by_count: i64,
-        free_users_allowed: bool,
-        live_moderation_enabled: bool,
-        featured: bool,
+        category: impl Into<LibraryVoiceResponseModelCategory>,
+        usage_character_count_1y: impl Into<i64>,
+        usage_character_count_7d: impl Into<i64>,
+        play_api_usage_character_count_1y: impl Into<i64>,
+        cloned_by_count: impl Into<i64>,
+        free_users_allowed: impl Into<bool>,
+        live_moderation_enabled: impl Into<bool>,
+        featured: impl Into<bool>,
     ) -> Self {
         Self {
             public_owner_id: public_owner_id.into(),
             voice_id: voice_id.into(),
-            date_unix,
+            date_unix: date_unix.into(),
             name: name.into(),
             accent: accent.into(),
             gender: gender.into(),
             age: age.into(),
             descriptive: descriptive.into(),
             use_case: use_case.into(),
-            category,
+            category: category.into(),
             language: Nullable::Absent,
             locale: Nullable::Absent,
             description: Nullable::Absent,
             preview_url: Nullable::Absent,
-            usage_character_count_1y,
-            usage_character_count_7d,
-            play_api_usage_character_count_1y,
-            cloned_by_count,
+            usage_character_count_1y: usage_character_count_1y.into(),
+            usage_character_count_7d: usage_character_count_7d.into(),
+            play_api_usage_character_count_1y: play_api_usage_character_count_1y.into(),
+            cloned_by_count: cloned_by_count.into(),
             rate: Nullable::Absent,
             fiat_rate: Nullable::Absent,
-            free_users_allowed,
-            live_moderation_enabled,
-            featured,
+            free_users_allowed: free_users_allowed.into(),
+            live_moderation_enabled: live_moderation_enabled.into(),
+            featured: featured.into(),
             verified_languages: Nullable::Absent,
             notice_period: Nullable::Absent,
             instagram_username: Nullable::Absent,
@@ -353,12 +354,211 @@ impl LibraryVoiceResponseModel {
             is_bookmarked: Nullable::Absent,
         }
     }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
+    }
+
+    /// Sets `locale`.
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `locale` to an explicit `null`.
+    #[inline]
+    pub fn locale_null(mut self) -> Self {
+        self.locale = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `preview_url`.
+    pub fn preview_url(mut self, value: impl Into<String>) -> Self {
+        self.preview_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `preview_url` to an explicit `null`.
+    #[inline]
+    pub fn preview_url_null(mut self) -> Self {
+        self.preview_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `rate`.
+    pub fn rate(mut self, value: impl Into<f64>) -> Self {
+        self.rate = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `rate` to an explicit `null`.
+    #[inline]
+    pub fn rate_null(mut self) -> Self {
+        self.rate = Nullable::Null;
+        self
+    }
+
+    /// Sets `fiat_rate`.
+    pub fn fiat_rate(mut self, value: impl Into<f64>) -> Self {
+        self.fiat_rate = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `fiat_rate` to an explicit `null`.
+    #[inline]
+    pub fn fiat_rate_null(mut self) -> Self {
+        self.fiat_rate = Nullable::Null;
+        self
+    }
+
+    /// Sets `verified_languages`.
+    pub fn verified_languages(
+        mut self,
+        value: impl IntoIterator<Item = VerifiedVoiceLanguageResponseModel>,
+    ) -> Self {
+        self.verified_languages = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `verified_languages` to an explicit `null`.
+    #[inline]
+    pub fn verified_languages_null(mut self) -> Self {
+        self.verified_languages = Nullable::Null;
+        self
+    }
+
+    /// Sets `notice_period`.
+    pub fn notice_period(mut self, value: impl Into<i64>) -> Self {
+        self.notice_period = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `notice_period` to an explicit `null`.
+    #[inline]
+    pub fn notice_period_null(mut self) -> Self {
+        self.notice_period = Nullable::Null;
+        self
+    }
+
+    /// Sets `instagram_username`.
+    pub fn instagram_username(mut self, value: impl Into<String>) -> Self {
+        self.instagram_username = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `instagram_username` to an explicit `null`.
+    #[inline]
+    pub fn instagram_username_null(mut self) -> Self {
+        self.instagram_username = Nullable::Null;
+        self
+    }
+
+    /// Sets `twitter_username`.
+    pub fn twitter_username(mut self, value: impl Into<String>) -> Self {
+        self.twitter_username = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `twitter_username` to an explicit `null`.
+    #[inline]
+    pub fn twitter_username_null(mut self) -> Self {
+        self.twitter_username = Nullable::Null;
+        self
+    }
+
+    /// Sets `youtube_username`.
+    pub fn youtube_username(mut self, value: impl Into<String>) -> Self {
+        self.youtube_username = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `youtube_username` to an explicit `null`.
+    #[inline]
+    pub fn youtube_username_null(mut self) -> Self {
+        self.youtube_username = Nullable::Null;
+        self
+    }
+
+    /// Sets `tiktok_username`.
+    pub fn tiktok_username(mut self, value: impl Into<String>) -> Self {
+        self.tiktok_username = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tiktok_username` to an explicit `null`.
+    #[inline]
+    pub fn tiktok_username_null(mut self) -> Self {
+        self.tiktok_username = Nullable::Null;
+        self
+    }
+
+    /// Sets `image_url`.
+    pub fn image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `image_url` to an explicit `null`.
+    #[inline]
+    pub fn image_url_null(mut self) -> Self {
+        self.image_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_added_by_user`.
+    pub fn is_added_by_user(mut self, value: impl Into<bool>) -> Self {
+        self.is_added_by_user = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `is_added_by_user` to an explicit `null`.
+    #[inline]
+    pub fn is_added_by_user_null(mut self) -> Self {
+        self.is_added_by_user = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_bookmarked`.
+    pub fn is_bookmarked(mut self, value: impl Into<bool>) -> Self {
+        self.is_bookmarked = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `is_bookmarked` to an explicit `null`.
+    #[inline]
+    pub fn is_bookmarked_null(mut self) -> Self {
+        self.is_bookmarked = Nullable::Null;
+        self
+    }
 }
 
 /// The category of the voice.
 ///
 /// Schema: `#/components/schemas/LibraryVoiceResponseModel/properties/category`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LibraryVoiceResponseModelCategory {
     /// `"generated"`
     Generated,
@@ -420,3 +620,5 @@ impl<'de> Deserialize<'de> for LibraryVoiceResponseModelCategory {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(LibraryVoiceResponseModelCategory);

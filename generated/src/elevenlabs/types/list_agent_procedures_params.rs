@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListAgentProceduresParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListAgentProceduresParams {
     /// Defaults to `"list_agent_procedures"`.
     pub smb_tool_type: consts::ListAgentProcedures,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListAgentReferencesParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListAgentReferencesParams {
     /// Defaults to `"list_agent_references"`.
     pub smb_tool_type: consts::ListAgentReferences,

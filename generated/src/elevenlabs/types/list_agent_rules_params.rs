@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListAgentRulesParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListAgentRulesParams {
     /// Defaults to `"list_agent_rules"`.
     pub smb_tool_type: consts::ListAgentRules,

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ListAssetsParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListAssetsParams {
     pub list_kwargs: Option<Value>,
     /// Defaults to `"list_assets"`.
@@ -48,5 +49,13 @@ impl<'de> Deserialize<'de> for ListAssetsParams {
             list_kwargs: list_kwargs_.unwrap_or_default(),
             smb_tool_type: smb_tool_type_.unwrap_or_default(),
         })
+    }
+}
+
+impl ListAssetsParams {
+    /// Sets `list_kwargs`.
+    pub fn list_kwargs(mut self, value: impl Into<Value>) -> Self {
+        self.list_kwargs = Some(value.into());
+        self
     }
 }

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ListAuthConnectionsResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListAuthConnectionsResponse {
     pub auth_connections: Vec<ListAuthConnectionsResponseAuthConnectionsItem>,
 }
@@ -57,8 +58,12 @@ impl<'de> Deserialize<'de> for ListAuthConnectionsResponse {
 impl ListAuthConnectionsResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(auth_connections: Vec<ListAuthConnectionsResponseAuthConnectionsItem>) -> Self {
-        Self { auth_connections }
+    pub fn new(
+        auth_connections: impl IntoIterator<Item = ListAuthConnectionsResponseAuthConnectionsItem>,
+    ) -> Self {
+        Self {
+            auth_connections: auth_connections.into_iter().collect(),
+        }
     }
 }
 
@@ -67,6 +72,7 @@ impl ListAuthConnectionsResponse {
 /// Schema: `#/components/schemas/ListAuthConnectionsResponse/properties/auth_connections/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ListAuthConnectionsResponseAuthConnectionsItem {
     OAuth2ClientCredsResponse(OAuth2ClientCredsResponse),
     RefreshTokenAuthResponse(RefreshTokenAuthResponse),
@@ -119,3 +125,20 @@ impl<'de> Deserialize<'de> for ListAuthConnectionsResponseAuthConnectionsItem {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    ListAuthConnectionsResponseAuthConnectionsItem,
+    OAuth2ClientCredsResponse(OAuth2ClientCredsResponse),
+    RefreshTokenAuthResponse(RefreshTokenAuthResponse),
+    BasicAuthResponse(BasicAuthResponse),
+    BearerAuthResponse(BearerAuthResponse),
+    OAuth2JwtResponse(OAuth2JwtResponse),
+    PrivateKeyJwtResponse(PrivateKeyJwtResponse),
+    MtlsAuthResponse(MtlsAuthResponse),
+    CustomHeaderAuthResponse(CustomHeaderAuthResponse),
+    ApiIntegrationOAuth2AuthCodeResponse(ApiIntegrationOAuth2AuthCodeResponse),
+    ApiIntegrationOAuth2CustomAppResponse(ApiIntegrationOAuth2CustomAppResponse),
+    WhatsAppAuthResponse(WhatsAppAuthResponse),
+    SlackBotAuthResponse(SlackBotAuthResponse),
+    UrlSecretAuthResponse(UrlSecretAuthResponse)
+);

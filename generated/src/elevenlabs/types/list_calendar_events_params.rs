@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListCalendarEventsParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListCalendarEventsParams {
     /// Defaults to `"list_calendar_events"`.
     pub smb_tool_type: consts::ListCalendarEvents,
@@ -48,5 +49,13 @@ impl<'de> Deserialize<'de> for ListCalendarEventsParams {
             smb_tool_type: smb_tool_type_.unwrap_or_default(),
             include_cancelled: include_cancelled_.unwrap_or_default(),
         })
+    }
+}
+
+impl ListCalendarEventsParams {
+    /// Sets `include_cancelled`.
+    pub fn include_cancelled(mut self, value: impl Into<bool>) -> Self {
+        self.include_cancelled = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListClientInteractionsParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListClientInteractionsParams {
     /// Defaults to `"list_client_interactions"`.
     pub smb_tool_type: consts::ListClientInteractions,

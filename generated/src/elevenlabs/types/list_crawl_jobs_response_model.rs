@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListCrawlJobsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListCrawlJobsResponseModel {
     pub crawl_jobs: Vec<GetCrawlJobResponseModel>,
     pub next_cursor: Nullable<String>,
@@ -56,10 +57,23 @@ impl<'de> Deserialize<'de> for ListCrawlJobsResponseModel {
 impl ListCrawlJobsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(crawl_jobs: Vec<GetCrawlJobResponseModel>) -> Self {
+    pub fn new(crawl_jobs: impl IntoIterator<Item = GetCrawlJobResponseModel>) -> Self {
         Self {
-            crawl_jobs,
+            crawl_jobs: crawl_jobs.into_iter().collect(),
             next_cursor: Nullable::Absent,
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }

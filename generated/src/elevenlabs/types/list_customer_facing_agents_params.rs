@@ -17,6 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ListCustomerFacingAgentsParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListCustomerFacingAgentsParams {
     /// Defaults to `"list_customer_facing_agents"`.
     pub smb_tool_type: consts::ListCustomerFacingAgents,

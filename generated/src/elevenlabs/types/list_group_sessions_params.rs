@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ListGroupSessionsParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListGroupSessionsParams {
     /// Defaults to `"list_group_sessions"`.
     pub smb_tool_type: consts::ListGroupSessions,

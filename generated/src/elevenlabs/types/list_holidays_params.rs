@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListHolidaysParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListHolidaysParams {
     /// Defaults to `"list_holidays"`.
     pub smb_tool_type: consts::ListHolidays,

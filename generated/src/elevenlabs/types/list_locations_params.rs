@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ListLocationsParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListLocationsParams {
     /// Defaults to `"list_locations"`.
     pub smb_tool_type: consts::ListLocations,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ListMCPToolsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListMcpToolsResponseModel {
     /// Indicates if the operation was successful.
     pub success: bool,
@@ -66,11 +67,24 @@ impl<'de> Deserialize<'de> for ListMcpToolsResponseModel {
 impl ListMcpToolsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(success: bool, tools: Vec<Tool>) -> Self {
+    pub fn new(success: impl Into<bool>, tools: impl IntoIterator<Item = Tool>) -> Self {
         Self {
-            success,
-            tools,
+            success: success.into(),
+            tools: tools.into_iter().collect(),
             error_message: Nullable::Absent,
         }
+    }
+
+    /// Sets `error_message`.
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `error_message` to an explicit `null`.
+    #[inline]
+    pub fn error_message_null(mut self) -> Self {
+        self.error_message = Nullable::Null;
+        self
     }
 }

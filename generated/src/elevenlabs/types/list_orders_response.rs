@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListOrdersResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListOrdersResponse {
     /// The list of orders matching the query.
     pub orders: Vec<OrderSummary>,
@@ -47,7 +48,9 @@ impl<'de> Deserialize<'de> for ListOrdersResponse {
 impl ListOrdersResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(orders: Vec<OrderSummary>) -> Self {
-        Self { orders }
+    pub fn new(orders: impl IntoIterator<Item = OrderSummary>) -> Self {
+        Self {
+            orders: orders.into_iter().collect(),
+        }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListProceduresResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListProceduresResponseModel {
     /// Procedures on the branch with their draft-aware metadata.
     pub procedures: Vec<ProcedureListItemResponseModel>,
@@ -49,7 +50,9 @@ impl<'de> Deserialize<'de> for ListProceduresResponseModel {
 impl ListProceduresResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(procedures: Vec<ProcedureListItemResponseModel>) -> Self {
-        Self { procedures }
+    pub fn new(procedures: impl IntoIterator<Item = ProcedureListItemResponseModel>) -> Self {
+        Self {
+            procedures: procedures.into_iter().collect(),
+        }
     }
 }

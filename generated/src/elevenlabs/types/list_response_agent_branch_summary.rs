@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListResponse_AgentBranchSummary_`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResponseAgentBranchSummary {
     /// Defaults to `{}`.
     pub meta: Option<ListResponseMeta>,
@@ -56,10 +57,16 @@ impl<'de> Deserialize<'de> for ListResponseAgentBranchSummary {
 impl ListResponseAgentBranchSummary {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(results: Vec<AgentBranchSummary>) -> Self {
+    pub fn new(results: impl IntoIterator<Item = AgentBranchSummary>) -> Self {
         Self {
             meta: None,
-            results,
+            results: results.into_iter().collect(),
         }
+    }
+
+    /// Sets `meta`.
+    pub fn meta(mut self, value: impl Into<ListResponseMeta>) -> Self {
+        self.meta = Some(value.into());
+        self
     }
 }

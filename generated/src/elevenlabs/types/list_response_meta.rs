@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListResponseMeta`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListResponseMeta {
     pub total: Nullable<i64>,
     pub page: Nullable<i64>,
@@ -51,5 +52,46 @@ impl<'de> Deserialize<'de> for ListResponseMeta {
             page: page_.unwrap_or_default(),
             page_size: page_size_.unwrap_or_default(),
         })
+    }
+}
+
+impl ListResponseMeta {
+    /// Sets `total`.
+    pub fn total(mut self, value: impl Into<i64>) -> Self {
+        self.total = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `total` to an explicit `null`.
+    #[inline]
+    pub fn total_null(mut self) -> Self {
+        self.total = Nullable::Null;
+        self
+    }
+
+    /// Sets `page`.
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `page` to an explicit `null`.
+    #[inline]
+    pub fn page_null(mut self) -> Self {
+        self.page = Nullable::Null;
+        self
+    }
+
+    /// Sets `page_size`.
+    pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+        self.page_size = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `page_size` to an explicit `null`.
+    #[inline]
+    pub fn page_size_null(mut self) -> Self {
+        self.page_size = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListSpeechEnginesResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListSpeechEnginesResponse {
     /// The speech engines matching the query
     pub speech_engines: Vec<SpeechEngineSummaryResponse>,
@@ -64,11 +65,27 @@ impl<'de> Deserialize<'de> for ListSpeechEnginesResponse {
 impl ListSpeechEnginesResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(speech_engines: Vec<SpeechEngineSummaryResponse>, has_more: bool) -> Self {
+    pub fn new(
+        speech_engines: impl IntoIterator<Item = SpeechEngineSummaryResponse>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            speech_engines,
+            speech_engines: speech_engines.into_iter().collect(),
             next_cursor: Nullable::Absent,
-            has_more,
+            has_more: has_more.into(),
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListTestsByIdsRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListTestsByIdsRequestModel {
     /// List of test IDs to fetch. No duplicates allowed. Prefer at most 1000 IDs per request.
     pub test_ids: Vec<String>,
@@ -48,7 +49,9 @@ impl<'de> Deserialize<'de> for ListTestsByIdsRequestModel {
 impl ListTestsByIdsRequestModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(test_ids: Vec<String>) -> Self {
-        Self { test_ids }
+    pub fn new(test_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            test_ids: test_ids.into_iter().map(Into::into).collect(),
+        }
     }
 }

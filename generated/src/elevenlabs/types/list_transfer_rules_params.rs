@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListTransferRulesParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListTransferRulesParams {
     /// Defaults to `"list_transfer_rules"`.
     pub smb_tool_type: consts::ListTransferRules,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListWhatsAppAccountsResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListWhatsAppAccountsResponse {
     pub items: Vec<GetWhatsAppAccountResponse>,
 }
@@ -46,7 +47,9 @@ impl<'de> Deserialize<'de> for ListWhatsAppAccountsResponse {
 impl ListWhatsAppAccountsResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(items: Vec<GetWhatsAppAccountResponse>) -> Self {
-        Self { items }
+    pub fn new(items: impl IntoIterator<Item = GetWhatsAppAccountResponse>) -> Self {
+        Self {
+            items: items.into_iter().collect(),
+        }
     }
 }

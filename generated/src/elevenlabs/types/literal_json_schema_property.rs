@@ -13,6 +13,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/LiteralJsonSchemaProperty`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LiteralJsonSchemaProperty {
     pub type_: LiteralJsonSchemaPropertyType,
     /// The description of the property. When set, the LLM will provide the value based on this description. Mutually exclusive with dynamic_variable, is_system_provided, constant_value, and is_omitted.
@@ -112,9 +113,9 @@ impl<'de> Deserialize<'de> for LiteralJsonSchemaProperty {
 impl LiteralJsonSchemaProperty {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(type_: LiteralJsonSchemaPropertyType) -> Self {
+    pub fn new(type_: impl Into<LiteralJsonSchemaPropertyType>) -> Self {
         Self {
-            type_,
+            type_: type_.into(),
             description: None,
             enum_: Nullable::Absent,
             is_system_provided: None,
@@ -124,6 +125,65 @@ impl LiteralJsonSchemaProperty {
             is_omitted: None,
         }
     }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `enum`.
+    pub fn enum_(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.enum_ = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `enum` to an explicit `null`.
+    #[inline]
+    pub fn enum_null(mut self) -> Self {
+        self.enum_ = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_system_provided`.
+    pub fn is_system_provided(mut self, value: impl Into<bool>) -> Self {
+        self.is_system_provided = Some(value.into());
+        self
+    }
+
+    /// Sets `dynamic_variable`.
+    pub fn dynamic_variable(mut self, value: impl Into<String>) -> Self {
+        self.dynamic_variable = Some(value.into());
+        self
+    }
+
+    /// Sets `allowed_values_dynamic_variable`.
+    pub fn allowed_values_dynamic_variable(mut self, value: impl Into<String>) -> Self {
+        self.allowed_values_dynamic_variable = Some(value.into());
+        self
+    }
+
+    /// Sets `constant_value`.
+    pub fn constant_value(
+        mut self,
+        value: impl Into<LiteralJsonSchemaPropertyConstantValue>,
+    ) -> Self {
+        self.constant_value = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `constant_value` to an explicit `null`.
+    #[inline]
+    pub fn constant_value_null(mut self) -> Self {
+        self.constant_value = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_omitted`.
+    pub fn is_omitted(mut self, value: impl Into<bool>) -> Self {
+        self.is_omitted = Some(value.into());
+        self
+    }
 }
 
 /// Type
@@ -131,6 +191,7 @@ impl LiteralJsonSchemaProperty {
 /// Schema: `#/components/schemas/LiteralJsonSchemaProperty/properties/type`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum LiteralJsonSchemaPropertyType {
     Variant0(LiteralJsonSchemaPropertyTypeVariant0),
     StringList(Vec<String>),
@@ -148,8 +209,15 @@ impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyType {
     }
 }
 
+api_runtime::union_conversions!(
+    LiteralJsonSchemaPropertyType,
+    Variant0(LiteralJsonSchemaPropertyTypeVariant0),
+    StringList(Vec<String>)
+);
+
 /// Schema: `#/components/schemas/LiteralJsonSchemaProperty/properties/type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LiteralJsonSchemaPropertyTypeVariant0 {
     /// `"boolean"`
     Boolean,
@@ -204,6 +272,8 @@ impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyTypeVariant0 {
     }
 }
 
+api_runtime::string_enum_conversions!(LiteralJsonSchemaPropertyTypeVariant0);
+
 /// A constant value to use for this property. Mutually exclusive with description, dynamic_variable, is_system_provided, and is_omitted.
 ///
 /// Defaults to `""`.
@@ -211,6 +281,7 @@ impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyTypeVariant0 {
 /// Schema: `#/components/schemas/LiteralJsonSchemaProperty/properties/constant_value`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum LiteralJsonSchemaPropertyConstantValue {
     String(String),
     Integer(i64),
@@ -232,3 +303,13 @@ impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyConstantValue {
             .ok_or_else(|| no_match("LiteralJsonSchemaPropertyConstantValue"))
     }
 }
+
+api_runtime::union_conversions!(
+    LiteralJsonSchemaPropertyConstantValue,
+    String(String),
+    Integer(i64),
+    Number(f64),
+    Boolean(bool)
+);
+
+api_runtime::union_str_conversion!(LiteralJsonSchemaPropertyConstantValue, String);

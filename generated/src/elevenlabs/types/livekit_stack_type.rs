@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/LivekitStackType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LivekitStackType {
     /// `"standard"`
     Standard,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for LivekitStackType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(LivekitStackType);

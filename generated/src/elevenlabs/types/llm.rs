@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLM`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Llm {
     /// `"gpt-4o-mini"`
     Gpt4oMini,
@@ -434,3 +435,5 @@ impl<'de> Deserialize<'de> for Llm {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(Llm);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMCategoryUsage`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LlmCategoryUsage {
     pub irreversible_generation: Option<LlmUsageOutput>,
     pub initiated_generation: Option<LlmUsageOutput>,
@@ -49,5 +50,19 @@ impl<'de> Deserialize<'de> for LlmCategoryUsage {
             irreversible_generation: irreversible_generation_.unwrap_or_default(),
             initiated_generation: initiated_generation_.unwrap_or_default(),
         })
+    }
+}
+
+impl LlmCategoryUsage {
+    /// Sets `irreversible_generation`.
+    pub fn irreversible_generation(mut self, value: impl Into<LlmUsageOutput>) -> Self {
+        self.irreversible_generation = Some(value.into());
+        self
+    }
+
+    /// Sets `initiated_generation`.
+    pub fn initiated_generation(mut self, value: impl Into<LlmUsageOutput>) -> Self {
+        self.initiated_generation = Some(value.into());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMDeprecationConfigModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LlmDeprecationConfigModel {
     /// Number of days before the provider deprecation date when warnings start being shown.
     pub warning_start_days: i64,
@@ -100,18 +101,18 @@ impl LlmDeprecationConfigModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        warning_start_days: i64,
-        fallback_start_days: i64,
-        fallback_complete_days: i64,
-        fallback_start_percentage: i64,
-        fallback_complete_percentage: i64,
+        warning_start_days: impl Into<i64>,
+        fallback_start_days: impl Into<i64>,
+        fallback_complete_days: impl Into<i64>,
+        fallback_start_percentage: impl Into<i64>,
+        fallback_complete_percentage: impl Into<i64>,
     ) -> Self {
         Self {
-            warning_start_days,
-            fallback_start_days,
-            fallback_complete_days,
-            fallback_start_percentage,
-            fallback_complete_percentage,
+            warning_start_days: warning_start_days.into(),
+            fallback_start_days: fallback_start_days.into(),
+            fallback_complete_days: fallback_complete_days.into(),
+            fallback_start_percentage: fallback_start_percentage.into(),
+            fallback_complete_percentage: fallback_complete_percentage.into(),
         }
     }
 }

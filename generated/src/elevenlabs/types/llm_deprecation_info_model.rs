@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMDeprecationInfoModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LlmDeprecationInfoModel {
     /// The identifier of the deprecated LLM model.
     pub llm: Llm,
@@ -103,10 +104,10 @@ impl<'de> Deserialize<'de> for LlmDeprecationInfoModel {
 impl LlmDeprecationInfoModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(llm: Llm, is_deprecated: bool) -> Self {
+    pub fn new(llm: impl Into<Llm>, is_deprecated: impl Into<bool>) -> Self {
         Self {
-            llm,
-            is_deprecated,
+            llm: llm.into(),
+            is_deprecated: is_deprecated.into(),
             is_in_warning_period: None,
             is_in_fallback_period: None,
             fallback_percentage: None,
@@ -114,5 +115,62 @@ impl LlmDeprecationInfoModel {
             replacement_model: Nullable::Absent,
             deprecation_config: Nullable::Absent,
         }
+    }
+
+    /// Sets `is_in_warning_period`.
+    pub fn is_in_warning_period(mut self, value: impl Into<bool>) -> Self {
+        self.is_in_warning_period = Some(value.into());
+        self
+    }
+
+    /// Sets `is_in_fallback_period`.
+    pub fn is_in_fallback_period(mut self, value: impl Into<bool>) -> Self {
+        self.is_in_fallback_period = Some(value.into());
+        self
+    }
+
+    /// Sets `fallback_percentage`.
+    pub fn fallback_percentage(mut self, value: impl Into<i64>) -> Self {
+        self.fallback_percentage = Some(value.into());
+        self
+    }
+
+    /// Sets `provider_deprecation_date`.
+    pub fn provider_deprecation_date(mut self, value: impl Into<Timestamp>) -> Self {
+        self.provider_deprecation_date = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `provider_deprecation_date` to an explicit `null`.
+    #[inline]
+    pub fn provider_deprecation_date_null(mut self) -> Self {
+        self.provider_deprecation_date = Nullable::Null;
+        self
+    }
+
+    /// Sets `replacement_model`.
+    pub fn replacement_model(mut self, value: impl Into<Llm>) -> Self {
+        self.replacement_model = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `replacement_model` to an explicit `null`.
+    #[inline]
+    pub fn replacement_model_null(mut self) -> Self {
+        self.replacement_model = Nullable::Null;
+        self
+    }
+
+    /// Sets `deprecation_config`.
+    pub fn deprecation_config(mut self, value: impl Into<LlmDeprecationConfigModel>) -> Self {
+        self.deprecation_config = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `deprecation_config` to an explicit `null`.
+    #[inline]
+    pub fn deprecation_config_null(mut self) -> Self {
+        self.deprecation_config = Nullable::Null;
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/LLMInfoModel-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LlmInfoModelInput {
     /// The model identifier.
     pub llm: Llm,
@@ -143,25 +144,70 @@ impl LlmInfoModelInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        llm: Llm,
-        is_checkpoint: bool,
-        max_tokens_limit: i64,
-        max_context_limit: i64,
-        supports_image_input: bool,
-        supports_document_input: bool,
-        supports_parallel_tool_calls: bool,
+        llm: impl Into<Llm>,
+        is_checkpoint: impl Into<bool>,
+        max_tokens_limit: impl Into<i64>,
+        max_context_limit: impl Into<i64>,
+        supports_image_input: impl Into<bool>,
+        supports_document_input: impl Into<bool>,
+        supports_parallel_tool_calls: impl Into<bool>,
     ) -> Self {
         Self {
-            llm,
-            is_checkpoint,
-            max_tokens_limit,
-            max_context_limit,
-            supports_image_input,
-            supports_document_input,
-            supports_parallel_tool_calls,
+            llm: llm.into(),
+            is_checkpoint: is_checkpoint.into(),
+            max_tokens_limit: max_tokens_limit.into(),
+            max_context_limit: max_context_limit.into(),
+            supports_image_input: supports_image_input.into(),
+            supports_document_input: supports_document_input.into(),
+            supports_parallel_tool_calls: supports_parallel_tool_calls.into(),
             available_reasoning_efforts: Nullable::Absent,
             deprecation_info: Nullable::Absent,
             regional_processing_surcharge: Nullable::Absent,
         }
+    }
+
+    /// Sets `available_reasoning_efforts`.
+    pub fn available_reasoning_efforts(
+        mut self,
+        value: impl IntoIterator<Item = LlmReasoningEffort>,
+    ) -> Self {
+        self.available_reasoning_efforts = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `available_reasoning_efforts` to an explicit `null`.
+    #[inline]
+    pub fn available_reasoning_efforts_null(mut self) -> Self {
+        self.available_reasoning_efforts = Nullable::Null;
+        self
+    }
+
+    /// Sets `deprecation_info`.
+    pub fn deprecation_info(mut self, value: impl Into<LlmDeprecationInfoModel>) -> Self {
+        self.deprecation_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `deprecation_info` to an explicit `null`.
+    #[inline]
+    pub fn deprecation_info_null(mut self) -> Self {
+        self.deprecation_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `regional_processing_surcharge`.
+    pub fn regional_processing_surcharge(
+        mut self,
+        value: impl Into<RegionalProcessingSurchargeInfo>,
+    ) -> Self {
+        self.regional_processing_surcharge = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `regional_processing_surcharge` to an explicit `null`.
+    #[inline]
+    pub fn regional_processing_surcharge_null(mut self) -> Self {
+        self.regional_processing_surcharge = Nullable::Null;
+        self
     }
 }

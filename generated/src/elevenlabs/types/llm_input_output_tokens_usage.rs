@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMInputOutputTokensUsage`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LlmInputOutputTokensUsage {
     pub input: Option<LlmTokensCategoryUsage>,
     pub input_cache_read: Option<LlmTokensCategoryUsage>,
@@ -56,5 +57,31 @@ impl<'de> Deserialize<'de> for LlmInputOutputTokensUsage {
             input_cache_write: input_cache_write_.unwrap_or_default(),
             output_total: output_total_.unwrap_or_default(),
         })
+    }
+}
+
+impl LlmInputOutputTokensUsage {
+    /// Sets `input`.
+    pub fn input(mut self, value: impl Into<LlmTokensCategoryUsage>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+
+    /// Sets `input_cache_read`.
+    pub fn input_cache_read(mut self, value: impl Into<LlmTokensCategoryUsage>) -> Self {
+        self.input_cache_read = Some(value.into());
+        self
+    }
+
+    /// Sets `input_cache_write`.
+    pub fn input_cache_write(mut self, value: impl Into<LlmTokensCategoryUsage>) -> Self {
+        self.input_cache_write = Some(value.into());
+        self
+    }
+
+    /// Sets `output_total`.
+    pub fn output_total(mut self, value: impl Into<LlmTokensCategoryUsage>) -> Self {
+        self.output_total = Some(value.into());
+        self
     }
 }

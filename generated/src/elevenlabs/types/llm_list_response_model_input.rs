@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/LLMListResponseModel-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LlmListResponseModelInput {
     /// List of all available LLM models that can be used with agents.
     pub llms: Vec<LlmInfoModelInput>,
@@ -64,12 +65,12 @@ impl LlmListResponseModelInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        llms: Vec<LlmInfoModelInput>,
-        default_deprecation_config: LlmDeprecationConfigModel,
+        llms: impl IntoIterator<Item = LlmInfoModelInput>,
+        default_deprecation_config: impl Into<LlmDeprecationConfigModel>,
     ) -> Self {
         Self {
-            llms,
-            default_deprecation_config,
+            llms: llms.into_iter().collect(),
+            default_deprecation_config: default_deprecation_config.into(),
         }
     }
 }

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/LLMLiteralJsonSchemaProperty`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LlmLiteralJsonSchemaProperty {
     pub type_: LlmLiteralJsonSchemaPropertyType,
     pub description: String,
@@ -62,12 +63,28 @@ impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaProperty {
 impl LlmLiteralJsonSchemaProperty {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(type_: LlmLiteralJsonSchemaPropertyType, description: impl Into<String>) -> Self {
+    pub fn new(
+        type_: impl Into<LlmLiteralJsonSchemaPropertyType>,
+        description: impl Into<String>,
+    ) -> Self {
         Self {
-            type_,
+            type_: type_.into(),
             description: description.into(),
             enum_: Nullable::Absent,
         }
+    }
+
+    /// Sets `enum`.
+    pub fn enum_(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.enum_ = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `enum` to an explicit `null`.
+    #[inline]
+    pub fn enum_null(mut self) -> Self {
+        self.enum_ = Nullable::Null;
+        self
     }
 }
 
@@ -76,6 +93,7 @@ impl LlmLiteralJsonSchemaProperty {
 /// Schema: `#/components/schemas/LLMLiteralJsonSchemaProperty/properties/type`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum LlmLiteralJsonSchemaPropertyType {
     Variant0(LlmLiteralJsonSchemaPropertyTypeVariant0),
     StringList(Vec<String>),
@@ -93,8 +111,15 @@ impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaPropertyType {
     }
 }
 
+api_runtime::union_conversions!(
+    LlmLiteralJsonSchemaPropertyType,
+    Variant0(LlmLiteralJsonSchemaPropertyTypeVariant0),
+    StringList(Vec<String>)
+);
+
 /// Schema: `#/components/schemas/LLMLiteralJsonSchemaProperty/properties/type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LlmLiteralJsonSchemaPropertyTypeVariant0 {
     /// `"boolean"`
     Boolean,
@@ -148,3 +173,5 @@ impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaPropertyTypeVariant0 {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(LlmLiteralJsonSchemaPropertyTypeVariant0);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMParameterEvaluationStrategy`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LlmParameterEvaluationStrategy {
     pub type_: consts::Llm2,
     /// A description of the evaluation strategy to use for the test.

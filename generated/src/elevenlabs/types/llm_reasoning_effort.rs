@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMReasoningEffort`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LlmReasoningEffort {
     /// `"none"`
     None,
@@ -74,3 +75,5 @@ impl<'de> Deserialize<'de> for LlmReasoningEffort {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(LlmReasoningEffort);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMSchemaOverride`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LlmSchemaOverride {
     /// Defaults to `"llm"`.
     pub source: consts::Llm2,
@@ -49,5 +50,20 @@ impl<'de> Deserialize<'de> for LlmSchemaOverride {
             source: source_.unwrap_or_default(),
             prompt: prompt_.unwrap_or_default(),
         })
+    }
+}
+
+impl LlmSchemaOverride {
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt` to an explicit `null`.
+    #[inline]
+    pub fn prompt_null(mut self) -> Self {
+        self.prompt = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMTokensCategoryUsage`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LlmTokensCategoryUsage {
     /// Defaults to `0`.
     pub tokens: Option<i64>,
@@ -47,5 +48,19 @@ impl<'de> Deserialize<'de> for LlmTokensCategoryUsage {
             tokens: tokens_.unwrap_or_default(),
             price: price_.unwrap_or_default(),
         })
+    }
+}
+
+impl LlmTokensCategoryUsage {
+    /// Sets `tokens`.
+    pub fn tokens(mut self, value: impl Into<i64>) -> Self {
+        self.tokens = Some(value.into());
+        self
+    }
+
+    /// Sets `price`.
+    pub fn price(mut self, value: impl Into<f64>) -> Self {
+        self.price = Some(value.into());
+        self
     }
 }

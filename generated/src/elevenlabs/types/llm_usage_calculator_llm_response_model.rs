@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMUsageCalculatorLLMResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LlmUsageCalculatorLlmResponseModel {
     pub llm: Llm,
     pub price_per_minute: f64,
@@ -55,10 +56,10 @@ impl<'de> Deserialize<'de> for LlmUsageCalculatorLlmResponseModel {
 impl LlmUsageCalculatorLlmResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(llm: Llm, price_per_minute: f64) -> Self {
+    pub fn new(llm: impl Into<Llm>, price_per_minute: impl Into<f64>) -> Self {
         Self {
-            llm,
-            price_per_minute,
+            llm: llm.into(),
+            price_per_minute: price_per_minute.into(),
         }
     }
 }

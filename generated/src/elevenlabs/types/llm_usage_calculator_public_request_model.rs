@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMUsageCalculatorPublicRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LlmUsageCalculatorPublicRequestModel {
     /// Length of the prompt in characters.
     pub prompt_length: i64,
@@ -64,11 +65,15 @@ impl<'de> Deserialize<'de> for LlmUsageCalculatorPublicRequestModel {
 impl LlmUsageCalculatorPublicRequestModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(prompt_length: i64, number_of_pages: i64, rag_enabled: bool) -> Self {
+    pub fn new(
+        prompt_length: impl Into<i64>,
+        number_of_pages: impl Into<i64>,
+        rag_enabled: impl Into<bool>,
+    ) -> Self {
         Self {
-            prompt_length,
-            number_of_pages,
-            rag_enabled,
+            prompt_length: prompt_length.into(),
+            number_of_pages: number_of_pages.into(),
+            rag_enabled: rag_enabled.into(),
         }
     }
 }

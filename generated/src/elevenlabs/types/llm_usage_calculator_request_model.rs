@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMUsageCalculatorRequestModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LlmUsageCalculatorRequestModel {
     /// Length of the prompt in characters.
     pub prompt_length: Nullable<i64>,
@@ -54,5 +55,46 @@ impl<'de> Deserialize<'de> for LlmUsageCalculatorRequestModel {
             number_of_pages: number_of_pages_.unwrap_or_default(),
             rag_enabled: rag_enabled_.unwrap_or_default(),
         })
+    }
+}
+
+impl LlmUsageCalculatorRequestModel {
+    /// Sets `prompt_length`.
+    pub fn prompt_length(mut self, value: impl Into<i64>) -> Self {
+        self.prompt_length = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt_length` to an explicit `null`.
+    #[inline]
+    pub fn prompt_length_null(mut self) -> Self {
+        self.prompt_length = Nullable::Null;
+        self
+    }
+
+    /// Sets `number_of_pages`.
+    pub fn number_of_pages(mut self, value: impl Into<i64>) -> Self {
+        self.number_of_pages = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `number_of_pages` to an explicit `null`.
+    #[inline]
+    pub fn number_of_pages_null(mut self) -> Self {
+        self.number_of_pages = Nullable::Null;
+        self
+    }
+
+    /// Sets `rag_enabled`.
+    pub fn rag_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.rag_enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `rag_enabled` to an explicit `null`.
+    #[inline]
+    pub fn rag_enabled_null(mut self) -> Self {
+        self.rag_enabled = Nullable::Null;
+        self
     }
 }

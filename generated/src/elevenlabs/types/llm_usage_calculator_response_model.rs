@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMUsageCalculatorResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LlmUsageCalculatorResponseModel {
     pub llm_prices: Vec<LlmUsageCalculatorLlmResponseModel>,
 }
@@ -48,7 +49,9 @@ impl<'de> Deserialize<'de> for LlmUsageCalculatorResponseModel {
 impl LlmUsageCalculatorResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(llm_prices: Vec<LlmUsageCalculatorLlmResponseModel>) -> Self {
-        Self { llm_prices }
+    pub fn new(llm_prices: impl IntoIterator<Item = LlmUsageCalculatorLlmResponseModel>) -> Self {
+        Self {
+            llm_prices: llm_prices.into_iter().collect(),
+        }
     }
 }

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/LLMUsage-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LlmUsageInput {
     pub model_usage: Option<BTreeMap<String, LlmInputOutputTokensUsage>>,
 }
@@ -42,5 +43,16 @@ impl<'de> Deserialize<'de> for LlmUsageInput {
         Ok(Self {
             model_usage: model_usage_.unwrap_or_default(),
         })
+    }
+}
+
+impl LlmUsageInput {
+    /// Sets `model_usage`.
+    pub fn model_usage(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, LlmInputOutputTokensUsage)>,
+    ) -> Self {
+        self.model_usage = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
     }
 }

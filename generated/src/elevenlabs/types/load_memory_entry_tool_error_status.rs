@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LoadMemoryEntryToolErrorStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LoadMemoryEntryToolErrorStatus {
     /// `"not_found"`
     NotFound,
@@ -54,3 +55,5 @@ impl<'de> Deserialize<'de> for LoadMemoryEntryToolErrorStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(LoadMemoryEntryToolErrorStatus);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LoadableMemoryEntry`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LoadableMemoryEntry {
     pub entry_id: String,
     pub summary: String,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LockReason`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LockReason {
     /// `"trial_ended"`
     TrialEnded,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for LockReason {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(LockReason);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ManualSource`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ManualSource {
     /// Defaults to `"manual"`.
     pub type_: consts::Manual,
@@ -68,5 +69,18 @@ impl ManualSource {
             created_by_user_id: created_by_user_id.into(),
             notes: Nullable::Absent,
         }
+    }
+
+    /// Sets `notes`.
+    pub fn notes(mut self, value: impl Into<String>) -> Self {
+        self.notes = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `notes` to an explicit `null`.
+    #[inline]
+    pub fn notes_null(mut self) -> Self {
+        self.notes = Nullable::Null;
+        self
     }
 }

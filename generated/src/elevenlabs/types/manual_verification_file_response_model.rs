@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ManualVerificationFileResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ManualVerificationFileResponseModel {
     /// The ID of the file.
     pub file_id: String,
@@ -97,15 +98,15 @@ impl ManualVerificationFileResponseModel {
         file_id: impl Into<String>,
         file_name: impl Into<String>,
         mime_type: impl Into<String>,
-        size_bytes: i64,
-        upload_date_unix: i64,
+        size_bytes: impl Into<i64>,
+        upload_date_unix: impl Into<i64>,
     ) -> Self {
         Self {
             file_id: file_id.into(),
             file_name: file_name.into(),
             mime_type: mime_type.into(),
-            size_bytes,
-            upload_date_unix,
+            size_bytes: size_bytes.into(),
+            upload_date_unix: upload_date_unix.into(),
         }
     }
 }

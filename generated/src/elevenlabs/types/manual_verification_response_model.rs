@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ManualVerificationResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ManualVerificationResponseModel {
     /// The extra text of the manual verification.
     pub extra_text: String,
@@ -67,13 +68,13 @@ impl ManualVerificationResponseModel {
     #[inline]
     pub fn new(
         extra_text: impl Into<String>,
-        request_time_unix: i64,
-        files: Vec<ManualVerificationFileResponseModel>,
+        request_time_unix: impl Into<i64>,
+        files: impl IntoIterator<Item = ManualVerificationFileResponseModel>,
     ) -> Self {
         Self {
             extra_text: extra_text.into(),
-            request_time_unix,
-            files,
+            request_time_unix: request_time_unix.into(),
+            files: files.into_iter().collect(),
         }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MatchAnythingParameterEvaluationStrategy`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MatchAnythingParameterEvaluationStrategy {
     pub type_: consts::Anything,
 }

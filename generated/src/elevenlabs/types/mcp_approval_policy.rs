@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MCPApprovalPolicy`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum McpApprovalPolicy {
     /// `"auto_approve_all"`
     AutoApproveAll,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for McpApprovalPolicy {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(McpApprovalPolicy);

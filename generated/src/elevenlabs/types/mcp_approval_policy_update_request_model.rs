@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MCPApprovalPolicyUpdateRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct McpApprovalPolicyUpdateRequestModel {
     /// The approval mode to set for the MCP server
     pub approval_policy: McpApprovalPolicy,
@@ -54,7 +55,9 @@ impl<'de> Deserialize<'de> for McpApprovalPolicyUpdateRequestModel {
 impl McpApprovalPolicyUpdateRequestModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(approval_policy: McpApprovalPolicy) -> Self {
-        Self { approval_policy }
+    pub fn new(approval_policy: impl Into<McpApprovalPolicy>) -> Self {
+        Self {
+            approval_policy: approval_policy.into(),
+        }
     }
 }

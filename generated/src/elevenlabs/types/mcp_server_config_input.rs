@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/MCPServerConfig-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct McpServerConfigInput {
     /// Defaults to `"require_approval_all"`.
     pub approval_policy: Option<McpApprovalPolicy>,
@@ -197,12 +198,12 @@ impl<'de> Deserialize<'de> for McpServerConfigInput {
 impl McpServerConfigInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(url: McpServerConfigInputUrl, name: impl Into<String>) -> Self {
+    pub fn new(url: impl Into<McpServerConfigInputUrl>, name: impl Into<String>) -> Self {
         Self {
             approval_policy: None,
             tool_approval_hashes: None,
             transport: None,
-            url,
+            url: url.into(),
             secret_token: Nullable::Absent,
             request_headers: None,
             request_meta: None,
@@ -221,6 +222,147 @@ impl McpServerConfigInput {
             disable_compression: None,
         }
     }
+
+    /// Sets `approval_policy`.
+    pub fn approval_policy(mut self, value: impl Into<McpApprovalPolicy>) -> Self {
+        self.approval_policy = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_approval_hashes`.
+    pub fn tool_approval_hashes(
+        mut self,
+        value: impl IntoIterator<Item = McpToolApprovalHash>,
+    ) -> Self {
+        self.tool_approval_hashes = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `transport`.
+    pub fn transport(mut self, value: impl Into<McpServerTransport>) -> Self {
+        self.transport = Some(value.into());
+        self
+    }
+
+    /// Sets `secret_token`.
+    pub fn secret_token(mut self, value: impl Into<McpServerConfigInputSecretToken>) -> Self {
+        self.secret_token = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `secret_token` to an explicit `null`.
+    #[inline]
+    pub fn secret_token_null(mut self) -> Self {
+        self.secret_token = Nullable::Null;
+        self
+    }
+
+    /// Sets `request_headers`.
+    pub fn request_headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, McpServerConfigInputRequestHeadersValue)>,
+    ) -> Self {
+        self.request_headers = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `request_meta`.
+    pub fn request_meta(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, McpServerConfigInputRequestMetaValue)>,
+    ) -> Self {
+        self.request_meta = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `auth_connection`.
+    pub fn auth_connection(mut self, value: impl Into<McpServerConfigInputAuthConnection>) -> Self {
+        self.auth_connection = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `auth_connection` to an explicit `null`.
+    #[inline]
+    pub fn auth_connection_null(mut self) -> Self {
+        self.auth_connection = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `force_pre_tool_speech`.
+    pub fn force_pre_tool_speech(mut self, value: impl Into<bool>) -> Self {
+        self.force_pre_tool_speech = Some(value.into());
+        self
+    }
+
+    /// Sets `pre_tool_speech`.
+    pub fn pre_tool_speech(mut self, value: impl Into<PreToolSpeechMode>) -> Self {
+        self.pre_tool_speech = Some(value.into());
+        self
+    }
+
+    /// Sets `disable_interruptions`.
+    pub fn disable_interruptions(mut self, value: impl Into<bool>) -> Self {
+        self.disable_interruptions = Some(value.into());
+        self
+    }
+
+    /// Sets `interruption_mode`.
+    pub fn interruption_mode(mut self, value: impl Into<ToolInterruptionMode>) -> Self {
+        self.interruption_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_call_sound`.
+    pub fn tool_call_sound(mut self, value: impl Into<ToolCallSoundType>) -> Self {
+        self.tool_call_sound = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tool_call_sound` to an explicit `null`.
+    #[inline]
+    pub fn tool_call_sound_null(mut self) -> Self {
+        self.tool_call_sound = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_call_sound_behavior`.
+    pub fn tool_call_sound_behavior(mut self, value: impl Into<ToolCallSoundBehavior>) -> Self {
+        self.tool_call_sound_behavior = Some(value.into());
+        self
+    }
+
+    /// Sets `execution_mode`.
+    pub fn execution_mode(mut self, value: impl Into<ToolExecutionMode>) -> Self {
+        self.execution_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `response_timeout_secs`.
+    pub fn response_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.response_timeout_secs = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_config_overrides`.
+    pub fn tool_config_overrides(
+        mut self,
+        value: impl IntoIterator<Item = McpToolConfigOverrideInput>,
+    ) -> Self {
+        self.tool_config_overrides = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `disable_compression`.
+    pub fn disable_compression(mut self, value: impl Into<bool>) -> Self {
+        self.disable_compression = Some(value.into());
+        self
+    }
 }
 
 /// The URL of the MCP server, if this contains a secret please store as a workspace secret, otherwise store as a plain string. Must use https
@@ -228,6 +370,7 @@ impl McpServerConfigInput {
 /// Schema: `#/components/schemas/MCPServerConfig-Input/properties/url`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum McpServerConfigInputUrl {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
@@ -245,11 +388,20 @@ impl<'de> Deserialize<'de> for McpServerConfigInputUrl {
     }
 }
 
+api_runtime::union_conversions!(
+    McpServerConfigInputUrl,
+    String(String),
+    ConvAiSecretLocator(ConvAiSecretLocator)
+);
+
+api_runtime::union_str_conversion!(McpServerConfigInputUrl, String);
+
 /// The secret token (Authorization header) stored as a workspace secret or in-place secret
 ///
 /// Schema: `#/components/schemas/MCPServerConfig-Input/properties/secret_token`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum McpServerConfigInputSecretToken {
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiUserSecretDbModel(ConvAiUserSecretDbModel),
@@ -267,9 +419,16 @@ impl<'de> Deserialize<'de> for McpServerConfigInputSecretToken {
     }
 }
 
+api_runtime::union_conversions!(
+    McpServerConfigInputSecretToken,
+    ConvAiSecretLocator(ConvAiSecretLocator),
+    ConvAiUserSecretDbModel(ConvAiUserSecretDbModel)
+);
+
 /// Schema: `#/components/schemas/MCPServerConfig-Input/properties/request_headers/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum McpServerConfigInputRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
@@ -292,9 +451,20 @@ impl<'de> Deserialize<'de> for McpServerConfigInputRequestHeadersValue {
     }
 }
 
+api_runtime::union_conversions!(
+    McpServerConfigInputRequestHeadersValue,
+    String(String),
+    ConvAiSecretLocator(ConvAiSecretLocator),
+    ConvAiDynamicVariable(ConvAiDynamicVariable),
+    ConvAiEnvVarLocator(ConvAiEnvVarLocator)
+);
+
+api_runtime::union_str_conversion!(McpServerConfigInputRequestHeadersValue, String);
+
 /// Schema: `#/components/schemas/MCPServerConfig-Input/properties/request_meta/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum McpServerConfigInputRequestMetaValue {
     String(String),
     Integer(i64),
@@ -322,11 +492,25 @@ impl<'de> Deserialize<'de> for McpServerConfigInputRequestMetaValue {
     }
 }
 
+api_runtime::union_conversions!(
+    McpServerConfigInputRequestMetaValue,
+    String(String),
+    Integer(i64),
+    Number(f64),
+    Boolean(bool),
+    ConvAiSecretLocator(ConvAiSecretLocator),
+    ConvAiDynamicVariable(ConvAiDynamicVariable),
+    ConvAiEnvVarLocator(ConvAiEnvVarLocator)
+);
+
+api_runtime::union_str_conversion!(McpServerConfigInputRequestMetaValue, String);
+
 /// Optional auth connection to use for authentication with this MCP server
 ///
 /// Schema: `#/components/schemas/MCPServerConfig-Input/properties/auth_connection`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum McpServerConfigInputAuthConnection {
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator),
@@ -343,3 +527,9 @@ impl<'de> Deserialize<'de> for McpServerConfigInputAuthConnection {
         first_fit(&value, &members).ok_or_else(|| no_match("McpServerConfigInputAuthConnection"))
     }
 }
+
+api_runtime::union_conversions!(
+    McpServerConfigInputAuthConnection,
+    AuthConnectionLocator(AuthConnectionLocator),
+    EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator)
+);

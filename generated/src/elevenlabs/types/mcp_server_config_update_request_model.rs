@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/MCPServerConfigUpdateRequestModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct McpServerConfigUpdateRequestModel {
     /// The approval mode to set for the MCP server
     pub approval_policy: Nullable<McpApprovalPolicy>,
@@ -138,9 +139,215 @@ impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModel {
     }
 }
 
+impl McpServerConfigUpdateRequestModel {
+    /// Sets `approval_policy`.
+    pub fn approval_policy(mut self, value: impl Into<McpApprovalPolicy>) -> Self {
+        self.approval_policy = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `approval_policy` to an explicit `null`.
+    #[inline]
+    pub fn approval_policy_null(mut self) -> Self {
+        self.approval_policy = Nullable::Null;
+        self
+    }
+
+    /// Sets `force_pre_tool_speech`.
+    pub fn force_pre_tool_speech(mut self, value: impl Into<bool>) -> Self {
+        self.force_pre_tool_speech = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `force_pre_tool_speech` to an explicit `null`.
+    #[inline]
+    pub fn force_pre_tool_speech_null(mut self) -> Self {
+        self.force_pre_tool_speech = Nullable::Null;
+        self
+    }
+
+    /// Sets `pre_tool_speech`.
+    pub fn pre_tool_speech(mut self, value: impl Into<PreToolSpeechMode>) -> Self {
+        self.pre_tool_speech = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `pre_tool_speech` to an explicit `null`.
+    #[inline]
+    pub fn pre_tool_speech_null(mut self) -> Self {
+        self.pre_tool_speech = Nullable::Null;
+        self
+    }
+
+    /// Sets `disable_interruptions`.
+    pub fn disable_interruptions(mut self, value: impl Into<bool>) -> Self {
+        self.disable_interruptions = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `disable_interruptions` to an explicit `null`.
+    #[inline]
+    pub fn disable_interruptions_null(mut self) -> Self {
+        self.disable_interruptions = Nullable::Null;
+        self
+    }
+
+    /// Sets `interruption_mode`.
+    pub fn interruption_mode(mut self, value: impl Into<ToolInterruptionMode>) -> Self {
+        self.interruption_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `interruption_mode` to an explicit `null`.
+    #[inline]
+    pub fn interruption_mode_null(mut self) -> Self {
+        self.interruption_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_call_sound`.
+    pub fn tool_call_sound(mut self, value: impl Into<ToolCallSoundType>) -> Self {
+        self.tool_call_sound = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tool_call_sound` to an explicit `null`.
+    #[inline]
+    pub fn tool_call_sound_null(mut self) -> Self {
+        self.tool_call_sound = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_call_sound_behavior`.
+    pub fn tool_call_sound_behavior(mut self, value: impl Into<ToolCallSoundBehavior>) -> Self {
+        self.tool_call_sound_behavior = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tool_call_sound_behavior` to an explicit `null`.
+    #[inline]
+    pub fn tool_call_sound_behavior_null(mut self) -> Self {
+        self.tool_call_sound_behavior = Nullable::Null;
+        self
+    }
+
+    /// Sets `execution_mode`.
+    pub fn execution_mode(mut self, value: impl Into<ToolExecutionMode>) -> Self {
+        self.execution_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `execution_mode` to an explicit `null`.
+    #[inline]
+    pub fn execution_mode_null(mut self) -> Self {
+        self.execution_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `response_timeout_secs`.
+    pub fn response_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.response_timeout_secs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `response_timeout_secs` to an explicit `null`.
+    #[inline]
+    pub fn response_timeout_secs_null(mut self) -> Self {
+        self.response_timeout_secs = Nullable::Null;
+        self
+    }
+
+    /// Sets `request_headers`.
+    pub fn request_headers(
+        mut self,
+        value: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                McpServerConfigUpdateRequestModelRequestHeadersValue,
+            ),
+        >,
+    ) -> Self {
+        self.request_headers =
+            Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `request_headers` to an explicit `null`.
+    #[inline]
+    pub fn request_headers_null(mut self) -> Self {
+        self.request_headers = Nullable::Null;
+        self
+    }
+
+    /// Sets `request_meta`.
+    pub fn request_meta(
+        mut self,
+        value: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                McpServerConfigUpdateRequestModelRequestMetaValue,
+            ),
+        >,
+    ) -> Self {
+        self.request_meta =
+            Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `request_meta` to an explicit `null`.
+    #[inline]
+    pub fn request_meta_null(mut self) -> Self {
+        self.request_meta = Nullable::Null;
+        self
+    }
+
+    /// Sets `disable_compression`.
+    pub fn disable_compression(mut self, value: impl Into<bool>) -> Self {
+        self.disable_compression = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `disable_compression` to an explicit `null`.
+    #[inline]
+    pub fn disable_compression_null(mut self) -> Self {
+        self.disable_compression = Nullable::Null;
+        self
+    }
+
+    /// Sets `secret_token`.
+    pub fn secret_token(mut self, value: impl Into<ConvAiSecretLocator>) -> Self {
+        self.secret_token = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `secret_token` to an explicit `null`.
+    #[inline]
+    pub fn secret_token_null(mut self) -> Self {
+        self.secret_token = Nullable::Null;
+        self
+    }
+
+    /// Sets `auth_connection`.
+    pub fn auth_connection(
+        mut self,
+        value: impl Into<McpServerConfigUpdateRequestModelAuthConnection>,
+    ) -> Self {
+        self.auth_connection = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `auth_connection` to an explicit `null`.
+    #[inline]
+    pub fn auth_connection_null(mut self) -> Self {
+        self.auth_connection = Nullable::Null;
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/MCPServerConfigUpdateRequestModel/properties/request_headers/anyOf/0/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum McpServerConfigUpdateRequestModelRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
@@ -163,9 +370,20 @@ impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelRequestHeadersVa
     }
 }
 
+api_runtime::union_conversions!(
+    McpServerConfigUpdateRequestModelRequestHeadersValue,
+    String(String),
+    ConvAiSecretLocator(ConvAiSecretLocator),
+    ConvAiDynamicVariable(ConvAiDynamicVariable),
+    ConvAiEnvVarLocator(ConvAiEnvVarLocator)
+);
+
+api_runtime::union_str_conversion!(McpServerConfigUpdateRequestModelRequestHeadersValue, String);
+
 /// Schema: `#/components/schemas/MCPServerConfigUpdateRequestModel/properties/request_meta/anyOf/0/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum McpServerConfigUpdateRequestModelRequestMetaValue {
     String(String),
     Integer(i64),
@@ -194,11 +412,25 @@ impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelRequestMetaValue
     }
 }
 
+api_runtime::union_conversions!(
+    McpServerConfigUpdateRequestModelRequestMetaValue,
+    String(String),
+    Integer(i64),
+    Number(f64),
+    Boolean(bool),
+    ConvAiSecretLocator(ConvAiSecretLocator),
+    ConvAiDynamicVariable(ConvAiDynamicVariable),
+    ConvAiEnvVarLocator(ConvAiEnvVarLocator)
+);
+
+api_runtime::union_str_conversion!(McpServerConfigUpdateRequestModelRequestMetaValue, String);
+
 /// Optional auth connection to use for authentication with this MCP server
 ///
 /// Schema: `#/components/schemas/MCPServerConfigUpdateRequestModel/properties/auth_connection`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum McpServerConfigUpdateRequestModelAuthConnection {
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator),
@@ -216,3 +448,9 @@ impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelAuthConnection {
             .ok_or_else(|| no_match("McpServerConfigUpdateRequestModelAuthConnection"))
     }
 }
+
+api_runtime::union_conversions!(
+    McpServerConfigUpdateRequestModelAuthConnection,
+    AuthConnectionLocator(AuthConnectionLocator),
+    EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator)
+);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MCPServerMetadataResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct McpServerMetadataResponseModel {
     pub created_at: i64,
     pub owner_user_id: Nullable<String>,
@@ -55,10 +56,23 @@ impl<'de> Deserialize<'de> for McpServerMetadataResponseModel {
 impl McpServerMetadataResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(created_at: i64) -> Self {
+    pub fn new(created_at: impl Into<i64>) -> Self {
         Self {
-            created_at,
+            created_at: created_at.into(),
             owner_user_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `owner_user_id`.
+    pub fn owner_user_id(mut self, value: impl Into<String>) -> Self {
+        self.owner_user_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `owner_user_id` to an explicit `null`.
+    #[inline]
+    pub fn owner_user_id_null(mut self) -> Self {
+        self.owner_user_id = Nullable::Null;
+        self
     }
 }

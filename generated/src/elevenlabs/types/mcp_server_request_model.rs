@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MCPServerRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct McpServerRequestModel {
     /// Configuration details for the MCP Server.
     pub config: McpServerConfigInput,
@@ -49,7 +50,9 @@ impl<'de> Deserialize<'de> for McpServerRequestModel {
 impl McpServerRequestModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(config: McpServerConfigInput) -> Self {
-        Self { config }
+    pub fn new(config: impl Into<McpServerConfigInput>) -> Self {
+        Self {
+            config: config.into(),
+        }
     }
 }

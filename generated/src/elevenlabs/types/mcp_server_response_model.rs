@@ -17,6 +17,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/MCPServerResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct McpServerResponseModel {
     pub id: String,
     pub config: McpServerConfigOutput,
@@ -82,22 +83,45 @@ impl McpServerResponseModel {
     #[inline]
     pub fn new(
         id: impl Into<String>,
-        config: McpServerConfigOutput,
-        metadata: McpServerMetadataResponseModel,
+        config: impl Into<McpServerConfigOutput>,
+        metadata: impl Into<McpServerMetadataResponseModel>,
     ) -> Self {
         Self {
             id: id.into(),
-            config,
+            config: config.into(),
             access_info: Nullable::Absent,
             dependent_agents: None,
-            metadata,
+            metadata: metadata.into(),
         }
+    }
+
+    /// Sets `access_info`.
+    pub fn access_info(mut self, value: impl Into<ResourceAccessInfo>) -> Self {
+        self.access_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `access_info` to an explicit `null`.
+    #[inline]
+    pub fn access_info_null(mut self) -> Self {
+        self.access_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `dependent_agents`.
+    pub fn dependent_agents(
+        mut self,
+        value: impl IntoIterator<Item = McpServerResponseModelDependentAgentsItem>,
+    ) -> Self {
+        self.dependent_agents = Some(value.into_iter().collect());
+        self
     }
 }
 
 /// Schema: `#/components/schemas/MCPServerResponseModel/properties/dependent_agents/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum McpServerResponseModelDependentAgentsItem {
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier),
@@ -120,3 +144,9 @@ impl<'de> Deserialize<'de> for McpServerResponseModelDependentAgentsItem {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    McpServerResponseModelDependentAgentsItem,
+    DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
+    DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier)
+);

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MCPServerTransport`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum McpServerTransport {
     /// `"SSE"`
     Sse,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for McpServerTransport {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(McpServerTransport);

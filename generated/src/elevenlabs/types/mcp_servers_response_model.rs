@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MCPServersResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct McpServersResponseModel {
     pub mcp_servers: Vec<McpServerResponseModel>,
 }
@@ -50,7 +51,9 @@ impl<'de> Deserialize<'de> for McpServersResponseModel {
 impl McpServersResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(mcp_servers: Vec<McpServerResponseModel>) -> Self {
-        Self { mcp_servers }
+    pub fn new(mcp_servers: impl IntoIterator<Item = McpServerResponseModel>) -> Self {
+        Self {
+            mcp_servers: mcp_servers.into_iter().collect(),
+        }
     }
 }

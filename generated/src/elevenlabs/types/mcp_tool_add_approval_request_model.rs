@@ -13,6 +13,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/MCPToolAddApprovalRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct McpToolAddApprovalRequestModel {
     /// The name of the MCP tool
     pub tool_name: String,
@@ -81,5 +82,17 @@ impl McpToolAddApprovalRequestModel {
             input_schema: None,
             approval_policy: None,
         }
+    }
+
+    /// Sets `input_schema`.
+    pub fn input_schema(mut self, value: impl Into<Value>) -> Self {
+        self.input_schema = Some(value.into());
+        self
+    }
+
+    /// Sets `approval_policy`.
+    pub fn approval_policy(mut self, value: impl Into<McpToolApprovalPolicy>) -> Self {
+        self.approval_policy = Some(value.into());
+        self
     }
 }

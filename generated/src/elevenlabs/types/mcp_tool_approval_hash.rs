@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MCPToolApprovalHash`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct McpToolApprovalHash {
     /// The name of the MCP tool
     pub tool_name: String,
@@ -73,5 +74,11 @@ impl McpToolApprovalHash {
             tool_hash: tool_hash.into(),
             approval_policy: None,
         }
+    }
+
+    /// Sets `approval_policy`.
+    pub fn approval_policy(mut self, value: impl Into<McpToolApprovalPolicy>) -> Self {
+        self.approval_policy = Some(value.into());
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MCPToolApprovalPolicy`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum McpToolApprovalPolicy {
     /// `"auto_approved"`
     AutoApproved,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for McpToolApprovalPolicy {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(McpToolApprovalPolicy);

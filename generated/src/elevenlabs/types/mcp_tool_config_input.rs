@@ -20,6 +20,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/MCPToolConfig-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct McpToolConfigInput {
     /// Defaults to `"mcp"`.
     pub type_: consts::Mcp,
@@ -240,7 +241,7 @@ impl McpToolConfigInput {
     pub fn new(
         name: impl Into<String>,
         description: impl Into<String>,
-        integration_type: IntegrationType,
+        integration_type: impl Into<IntegrationType>,
         mcp_tool_name: impl Into<String>,
         mcp_tool_description: impl Into<String>,
         mcp_server_id: impl Into<String>,
@@ -259,7 +260,7 @@ impl McpToolConfigInput {
             tool_call_sound: Nullable::Absent,
             tool_call_sound_behavior: None,
             tool_error_handling_mode: None,
-            integration_type,
+            integration_type: integration_type.into(),
             parameters: Nullable::Absent,
             approval_policy: None,
             mcp_tool_name: mcp_tool_name.into(),
@@ -271,11 +272,131 @@ impl McpToolConfigInput {
             input_overrides: Nullable::Absent,
         }
     }
+
+    /// Sets `response_timeout_secs`.
+    pub fn response_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.response_timeout_secs = Some(value.into());
+        self
+    }
+
+    /// Sets `disable_interruptions`.
+    pub fn disable_interruptions(mut self, value: impl Into<bool>) -> Self {
+        self.disable_interruptions = Some(value.into());
+        self
+    }
+
+    /// Sets `interruption_mode`.
+    pub fn interruption_mode(mut self, value: impl Into<ToolInterruptionMode>) -> Self {
+        self.interruption_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `force_pre_tool_speech`.
+    pub fn force_pre_tool_speech(mut self, value: impl Into<bool>) -> Self {
+        self.force_pre_tool_speech = Some(value.into());
+        self
+    }
+
+    /// Sets `pre_tool_speech`.
+    pub fn pre_tool_speech(mut self, value: impl Into<PreToolSpeechMode>) -> Self {
+        self.pre_tool_speech = Some(value.into());
+        self
+    }
+
+    /// Sets `assignments`.
+    pub fn assignments(
+        mut self,
+        value: impl IntoIterator<Item = DynamicVariableAssignment>,
+    ) -> Self {
+        self.assignments = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `tool_call_sound`.
+    pub fn tool_call_sound(mut self, value: impl Into<ToolCallSoundType>) -> Self {
+        self.tool_call_sound = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tool_call_sound` to an explicit `null`.
+    #[inline]
+    pub fn tool_call_sound_null(mut self) -> Self {
+        self.tool_call_sound = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_call_sound_behavior`.
+    pub fn tool_call_sound_behavior(mut self, value: impl Into<ToolCallSoundBehavior>) -> Self {
+        self.tool_call_sound_behavior = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_error_handling_mode`.
+    pub fn tool_error_handling_mode(mut self, value: impl Into<ToolErrorHandlingMode>) -> Self {
+        self.tool_error_handling_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `parameters`.
+    pub fn parameters(mut self, value: impl Into<ObjectJsonSchemaPropertyInput>) -> Self {
+        self.parameters = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parameters` to an explicit `null`.
+    #[inline]
+    pub fn parameters_null(mut self) -> Self {
+        self.parameters = Nullable::Null;
+        self
+    }
+
+    /// Sets `approval_policy`.
+    pub fn approval_policy(mut self, value: impl Into<McpApprovalPolicy>) -> Self {
+        self.approval_policy = Some(value.into());
+        self
+    }
+
+    /// Sets `mcp_input_schema`.
+    pub fn mcp_input_schema(mut self, value: impl Into<Value>) -> Self {
+        self.mcp_input_schema = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `mcp_input_schema` to an explicit `null`.
+    #[inline]
+    pub fn mcp_input_schema_null(mut self) -> Self {
+        self.mcp_input_schema = Nullable::Null;
+        self
+    }
+
+    /// Sets `execution_mode`.
+    pub fn execution_mode(mut self, value: impl Into<ToolExecutionMode>) -> Self {
+        self.execution_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `input_overrides`.
+    pub fn input_overrides(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, McpToolConfigInputInputOverridesValue)>,
+    ) -> Self {
+        self.input_overrides =
+            Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `input_overrides` to an explicit `null`.
+    #[inline]
+    pub fn input_overrides_null(mut self) -> Self {
+        self.input_overrides = Nullable::Null;
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/MCPToolConfig-Input/properties/input_overrides/anyOf/0/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum McpToolConfigInputInputOverridesValue {
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
@@ -300,3 +421,11 @@ impl<'de> Deserialize<'de> for McpToolConfigInputInputOverridesValue {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    McpToolConfigInputInputOverridesValue,
+    ConstantSchemaOverride(ConstantSchemaOverride),
+    DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
+    LlmSchemaOverride(LlmSchemaOverride),
+    OmitSchemaOverride(OmitSchemaOverride)
+);

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/MCPToolConfigOverrideUpdateRequestModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct McpToolConfigOverrideUpdateRequestModel {
     /// DEPRECATED: use `pre_tool_speech` instead. If set, overrides the server's force_pre_tool_speech setting for this tool.
     #[deprecated]
@@ -118,11 +119,175 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideUpdateRequestModel {
     }
 }
 
+impl McpToolConfigOverrideUpdateRequestModel {
+    /// Sets `force_pre_tool_speech`.
+    pub fn force_pre_tool_speech(mut self, value: impl Into<bool>) -> Self {
+        self.force_pre_tool_speech = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `force_pre_tool_speech` to an explicit `null`.
+    #[inline]
+    pub fn force_pre_tool_speech_null(mut self) -> Self {
+        self.force_pre_tool_speech = Nullable::Null;
+        self
+    }
+
+    /// Sets `pre_tool_speech`.
+    pub fn pre_tool_speech(mut self, value: impl Into<PreToolSpeechMode>) -> Self {
+        self.pre_tool_speech = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `pre_tool_speech` to an explicit `null`.
+    #[inline]
+    pub fn pre_tool_speech_null(mut self) -> Self {
+        self.pre_tool_speech = Nullable::Null;
+        self
+    }
+
+    /// Sets `disable_interruptions`.
+    pub fn disable_interruptions(mut self, value: impl Into<bool>) -> Self {
+        self.disable_interruptions = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `disable_interruptions` to an explicit `null`.
+    #[inline]
+    pub fn disable_interruptions_null(mut self) -> Self {
+        self.disable_interruptions = Nullable::Null;
+        self
+    }
+
+    /// Sets `interruption_mode`.
+    pub fn interruption_mode(mut self, value: impl Into<ToolInterruptionMode>) -> Self {
+        self.interruption_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `interruption_mode` to an explicit `null`.
+    #[inline]
+    pub fn interruption_mode_null(mut self) -> Self {
+        self.interruption_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_call_sound`.
+    pub fn tool_call_sound(
+        mut self,
+        value: impl Into<McpToolConfigOverrideUpdateRequestModelToolCallSound>,
+    ) -> Self {
+        self.tool_call_sound = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tool_call_sound` to an explicit `null`.
+    #[inline]
+    pub fn tool_call_sound_null(mut self) -> Self {
+        self.tool_call_sound = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_call_sound_behavior`.
+    pub fn tool_call_sound_behavior(mut self, value: impl Into<ToolCallSoundBehavior>) -> Self {
+        self.tool_call_sound_behavior = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tool_call_sound_behavior` to an explicit `null`.
+    #[inline]
+    pub fn tool_call_sound_behavior_null(mut self) -> Self {
+        self.tool_call_sound_behavior = Nullable::Null;
+        self
+    }
+
+    /// Sets `execution_mode`.
+    pub fn execution_mode(mut self, value: impl Into<ToolExecutionMode>) -> Self {
+        self.execution_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `execution_mode` to an explicit `null`.
+    #[inline]
+    pub fn execution_mode_null(mut self) -> Self {
+        self.execution_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `response_timeout_secs`.
+    pub fn response_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.response_timeout_secs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `response_timeout_secs` to an explicit `null`.
+    #[inline]
+    pub fn response_timeout_secs_null(mut self) -> Self {
+        self.response_timeout_secs = Nullable::Null;
+        self
+    }
+
+    /// Sets `assignments`.
+    pub fn assignments(
+        mut self,
+        value: impl IntoIterator<Item = DynamicVariableAssignment>,
+    ) -> Self {
+        self.assignments = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `assignments` to an explicit `null`.
+    #[inline]
+    pub fn assignments_null(mut self) -> Self {
+        self.assignments = Nullable::Null;
+        self
+    }
+
+    /// Sets `input_overrides`.
+    pub fn input_overrides(
+        mut self,
+        value: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                McpToolConfigOverrideUpdateRequestModelInputOverridesValue,
+            ),
+        >,
+    ) -> Self {
+        self.input_overrides =
+            Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `input_overrides` to an explicit `null`.
+    #[inline]
+    pub fn input_overrides_null(mut self) -> Self {
+        self.input_overrides = Nullable::Null;
+        self
+    }
+
+    /// Sets `response_mocks`.
+    pub fn response_mocks(
+        mut self,
+        value: impl IntoIterator<Item = ToolResponseMockConfigInput>,
+    ) -> Self {
+        self.response_mocks = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `response_mocks` to an explicit `null`.
+    #[inline]
+    pub fn response_mocks_null(mut self) -> Self {
+        self.response_mocks = Nullable::Null;
+        self
+    }
+}
+
 /// Overrides the server's tool_call_sound setting for this tool. A sound name plays that sound; 'off' overrides to no sound (silence); null means do not override (inherit the server default).
 ///
 /// Schema: `#/components/schemas/MCPToolConfigOverrideUpdateRequestModel/properties/tool_call_sound`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum McpToolConfigOverrideUpdateRequestModelToolCallSound {
     ToolCallSoundType(ToolCallSoundType),
     Off(consts::Off),
@@ -141,9 +306,16 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideUpdateRequestModelToolCallSo
     }
 }
 
+api_runtime::union_conversions!(
+    McpToolConfigOverrideUpdateRequestModelToolCallSound,
+    ToolCallSoundType(ToolCallSoundType),
+    Off(consts::Off)
+);
+
 /// Schema: `#/components/schemas/MCPToolConfigOverrideUpdateRequestModel/properties/input_overrides/anyOf/0/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum McpToolConfigOverrideUpdateRequestModelInputOverridesValue {
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
@@ -168,3 +340,11 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideUpdateRequestModelInputOverr
         }
     }
 }
+
+api_runtime::union_conversions!(
+    McpToolConfigOverrideUpdateRequestModelInputOverridesValue,
+    ConstantSchemaOverride(ConstantSchemaOverride),
+    DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
+    LlmSchemaOverride(LlmSchemaOverride),
+    OmitSchemaOverride(OmitSchemaOverride)
+);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MediaCodec`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MediaCodec {
     /// `"G722/8000"`
     G722_8000,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for MediaCodec {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(MediaCodec);

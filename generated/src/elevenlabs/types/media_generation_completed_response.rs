@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MediaGenerationCompletedResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MediaGenerationCompletedResponse {
     /// The unique identifier of the generation.
     pub id: String,

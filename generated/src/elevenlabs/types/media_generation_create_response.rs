@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MediaGenerationCreateResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MediaGenerationCreateResponse {
     /// The unique identifier of the generation. Pass it to the corresponding GET endpoint to retrieve the output.
     pub id: String,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MediaGenerationFailedResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MediaGenerationFailedResponse {
     /// The unique identifier of the generation.
     pub id: String,
@@ -75,13 +76,13 @@ impl MediaGenerationFailedResponse {
     #[inline]
     pub fn new(
         id: impl Into<String>,
-        failure_reason: MediaGenerationFailedResponseFailureReason,
+        failure_reason: impl Into<MediaGenerationFailedResponseFailureReason>,
         error_message: impl Into<String>,
     ) -> Self {
         Self {
             id: id.into(),
             status: Default::default(),
-            failure_reason,
+            failure_reason: failure_reason.into(),
             error_message: error_message.into(),
         }
     }
@@ -91,6 +92,7 @@ impl MediaGenerationFailedResponse {
 ///
 /// Schema: `#/components/schemas/MediaGenerationFailedResponse/properties/failure_reason`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MediaGenerationFailedResponseFailureReason {
     /// `"timeout"`
     Timeout,
@@ -156,3 +158,5 @@ impl<'de> Deserialize<'de> for MediaGenerationFailedResponseFailureReason {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(MediaGenerationFailedResponseFailureReason);

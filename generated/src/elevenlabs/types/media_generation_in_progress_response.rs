@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MediaGenerationInProgressResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MediaGenerationInProgressResponse {
     /// The unique identifier of the generation.
     pub id: String,
@@ -58,10 +59,13 @@ impl<'de> Deserialize<'de> for MediaGenerationInProgressResponse {
 impl MediaGenerationInProgressResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(id: impl Into<String>, status: MediaGenerationInProgressResponseStatus) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        status: impl Into<MediaGenerationInProgressResponseStatus>,
+    ) -> Self {
         Self {
             id: id.into(),
-            status,
+            status: status.into(),
         }
     }
 }
@@ -70,6 +74,7 @@ impl MediaGenerationInProgressResponse {
 ///
 /// Schema: `#/components/schemas/MediaGenerationInProgressResponse/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MediaGenerationInProgressResponseStatus {
     /// `"pending"`
     Pending,
@@ -115,3 +120,5 @@ impl<'de> Deserialize<'de> for MediaGenerationInProgressResponseStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(MediaGenerationInProgressResponseStatus);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MediaGenerationListResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MediaGenerationListResponse {
     /// The generations on this page, newest first. Each item has the same shape as the corresponding GET endpoint's response.
     pub generations: Vec<MediaGenerationResponse>,
@@ -66,14 +67,14 @@ impl MediaGenerationListResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        generations: Vec<MediaGenerationResponse>,
-        next_cursor: Option<String>,
-        has_more: bool,
+        generations: impl IntoIterator<Item = MediaGenerationResponse>,
+        next_cursor: impl Into<Option<String>>,
+        has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            generations,
-            next_cursor,
-            has_more,
+            generations: generations.into_iter().collect(),
+            next_cursor: next_cursor.into(),
+            has_more: has_more.into(),
         }
     }
 }

@@ -15,6 +15,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/MediaGenerationResponse`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MediaGenerationResponse {
     MediaGenerationInProgressResponse(MediaGenerationInProgressResponse),
     MediaGenerationCompletedResponse(MediaGenerationCompletedResponse),
@@ -39,3 +40,10 @@ impl<'de> Deserialize<'de> for MediaGenerationResponse {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    MediaGenerationResponse,
+    MediaGenerationInProgressResponse(MediaGenerationInProgressResponse),
+    MediaGenerationCompletedResponse(MediaGenerationCompletedResponse),
+    MediaGenerationFailedResponse(MediaGenerationFailedResponse)
+);

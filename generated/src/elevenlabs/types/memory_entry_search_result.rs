@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/MemoryEntrySearchResult`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MemoryEntrySearchResult {
     pub entry_id: String,
     pub version: i64,
@@ -72,14 +73,53 @@ impl<'de> Deserialize<'de> for MemoryEntrySearchResult {
 impl MemoryEntrySearchResult {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(entry_id: impl Into<String>, version: i64) -> Self {
+    pub fn new(entry_id: impl Into<String>, version: impl Into<i64>) -> Self {
         Self {
             entry_id: entry_id.into(),
-            version,
+            version: version.into(),
             summary: Nullable::Absent,
             text: Nullable::Absent,
             source: Nullable::Absent,
         }
+    }
+
+    /// Sets `summary`.
+    pub fn summary(mut self, value: impl Into<String>) -> Self {
+        self.summary = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `summary` to an explicit `null`.
+    #[inline]
+    pub fn summary_null(mut self) -> Self {
+        self.summary = Nullable::Null;
+        self
+    }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text` to an explicit `null`.
+    #[inline]
+    pub fn text_null(mut self) -> Self {
+        self.text = Nullable::Null;
+        self
+    }
+
+    /// Sets `source`.
+    pub fn source(mut self, value: impl Into<MemoryEntrySearchResultSource>) -> Self {
+        self.source = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source` to an explicit `null`.
+    #[inline]
+    pub fn source_null(mut self) -> Self {
+        self.source = Nullable::Null;
+        self
     }
 }
 
@@ -88,6 +128,7 @@ impl MemoryEntrySearchResult {
 /// Schema: `#/components/schemas/MemoryEntrySearchResult/properties/source`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MemoryEntrySearchResultSource {
     ConversationSource(ConversationSource),
     ManualSource(ManualSource),
@@ -104,3 +145,9 @@ impl<'de> Deserialize<'de> for MemoryEntrySearchResultSource {
         first_fit(&value, &members).ok_or_else(|| no_match("MemoryEntrySearchResultSource"))
     }
 }
+
+api_runtime::union_conversions!(
+    MemoryEntrySearchResultSource,
+    ConversationSource(ConversationSource),
+    ManualSource(ManualSource)
+);

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/MergePreviewResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MergePreviewResponseModel {
     /// The ID of the agent
     pub agent_id: String,
@@ -158,14 +159,14 @@ impl MergePreviewResponseModel {
     pub fn new(
         agent_id: impl Into<String>,
         name: impl Into<String>,
-        conversation_config: ConversationalConfigApiModelOutput,
-        metadata: AgentMetadataResponseModel,
+        conversation_config: impl Into<ConversationalConfigApiModelOutput>,
+        metadata: impl Into<AgentMetadataResponseModel>,
     ) -> Self {
         Self {
             agent_id: agent_id.into(),
             name: name.into(),
-            conversation_config,
-            metadata,
+            conversation_config: conversation_config.into(),
+            metadata: metadata.into(),
             platform_settings: None,
             phone_numbers: None,
             whatsapp_accounts: None,
@@ -180,11 +181,121 @@ impl MergePreviewResponseModel {
             source_identical_to_target: None,
         }
     }
+
+    /// Sets `platform_settings`.
+    pub fn platform_settings(
+        mut self,
+        value: impl Into<AgentPlatformSettingsResponseModel>,
+    ) -> Self {
+        self.platform_settings = Some(value.into());
+        self
+    }
+
+    /// Sets `phone_numbers`.
+    pub fn phone_numbers(
+        mut self,
+        value: impl IntoIterator<Item = MergePreviewResponseModelPhoneNumbersItem>,
+    ) -> Self {
+        self.phone_numbers = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `whatsapp_accounts`.
+    pub fn whatsapp_accounts(
+        mut self,
+        value: impl IntoIterator<Item = GetWhatsAppAccountResponse>,
+    ) -> Self {
+        self.whatsapp_accounts = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `workflow`.
+    pub fn workflow(mut self, value: impl Into<AgentWorkflowResponseModel>) -> Self {
+        self.workflow = Some(value.into());
+        self
+    }
+
+    /// Sets `access_info`.
+    pub fn access_info(mut self, value: impl Into<ResourceAccessInfo>) -> Self {
+        self.access_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `access_info` to an explicit `null`.
+    #[inline]
+    pub fn access_info_null(mut self) -> Self {
+        self.access_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `version_id`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.version_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `version_id` to an explicit `null`.
+    #[inline]
+    pub fn version_id_null(mut self) -> Self {
+        self.version_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `main_branch_id`.
+    pub fn main_branch_id(mut self, value: impl Into<String>) -> Self {
+        self.main_branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `main_branch_id` to an explicit `null`.
+    #[inline]
+    pub fn main_branch_id_null(mut self) -> Self {
+        self.main_branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `overridden_fields`.
+    pub fn overridden_fields(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.overridden_fields = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `conflicts`.
+    pub fn conflicts(mut self, value: impl IntoIterator<Item = FieldConflict>) -> Self {
+        self.conflicts = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `source_identical_to_target`.
+    pub fn source_identical_to_target(mut self, value: impl Into<bool>) -> Self {
+        self.source_identical_to_target = Some(value.into());
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/MergePreviewResponseModel/properties/phone_numbers/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MergePreviewResponseModelPhoneNumbersItem {
     GetPhoneNumberTwilioResponseModel(GetPhoneNumberTwilioResponseModel),
     GetPhoneNumberExotelResponseModel(GetPhoneNumberExotelResponseModel),
@@ -211,3 +322,10 @@ impl<'de> Deserialize<'de> for MergePreviewResponseModelPhoneNumbersItem {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    MergePreviewResponseModelPhoneNumbersItem,
+    GetPhoneNumberTwilioResponseModel(GetPhoneNumberTwilioResponseModel),
+    GetPhoneNumberExotelResponseModel(GetPhoneNumberExotelResponseModel),
+    GetPhoneNumberSipTrunkResponseModel(GetPhoneNumberSipTrunkResponseModel)
+);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MessageSearchSortBy`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessageSearchSortBy {
     /// `"search_score"`
     SearchScore,
@@ -54,3 +55,5 @@ impl<'de> Deserialize<'de> for MessageSearchSortBy {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(MessageSearchSortBy);

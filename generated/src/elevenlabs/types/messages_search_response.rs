@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MessagesSearchResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesSearchResponse {
     /// Defaults to `{}`.
     pub meta: Option<ListResponseMeta>,
@@ -69,12 +70,34 @@ impl<'de> Deserialize<'de> for MessagesSearchResponse {
 impl MessagesSearchResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(results: Vec<MessagesSearchResult>, has_more: bool) -> Self {
+    pub fn new(
+        results: impl IntoIterator<Item = MessagesSearchResult>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
             meta: None,
-            results,
+            results: results.into_iter().collect(),
             next_cursor: Nullable::Absent,
-            has_more,
+            has_more: has_more.into(),
         }
+    }
+
+    /// Sets `meta`.
+    pub fn meta(mut self, value: impl Into<ListResponseMeta>) -> Self {
+        self.meta = Some(value.into());
+        self
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MessagesSearchResult`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessagesSearchResult {
     pub conversation_id: String,
     pub agent_id: String,
@@ -122,20 +123,49 @@ impl MessagesSearchResult {
     pub fn new(
         conversation_id: impl Into<String>,
         agent_id: impl Into<String>,
-        transcript_index: i64,
+        transcript_index: impl Into<i64>,
         chunk_text: impl Into<String>,
-        score: f64,
-        conversation_start_time_unix_secs: i64,
+        score: impl Into<f64>,
+        conversation_start_time_unix_secs: impl Into<i64>,
     ) -> Self {
         Self {
             conversation_id: conversation_id.into(),
             agent_id: agent_id.into(),
             agent_name: Nullable::Absent,
-            transcript_index,
+            transcript_index: transcript_index.into(),
             chunk_text: chunk_text.into(),
             chunk_highlights: Nullable::Absent,
-            score,
-            conversation_start_time_unix_secs,
+            score: score.into(),
+            conversation_start_time_unix_secs: conversation_start_time_unix_secs.into(),
         }
+    }
+
+    /// Sets `agent_name`.
+    pub fn agent_name(mut self, value: impl Into<String>) -> Self {
+        self.agent_name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_name` to an explicit `null`.
+    #[inline]
+    pub fn agent_name_null(mut self) -> Self {
+        self.agent_name = Nullable::Null;
+        self
+    }
+
+    /// Sets `chunk_highlights`.
+    pub fn chunk_highlights(
+        mut self,
+        value: impl IntoIterator<Item = SearchHighlightSegment>,
+    ) -> Self {
+        self.chunk_highlights = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `chunk_highlights` to an explicit `null`.
+    #[inline]
+    pub fn chunk_highlights_null(mut self) -> Self {
+        self.chunk_highlights = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MetricRecord`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MetricRecord {
     pub elapsed_time: f64,
 }
@@ -47,7 +48,9 @@ impl<'de> Deserialize<'de> for MetricRecord {
 impl MetricRecord {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(elapsed_time: f64) -> Self {
-        Self { elapsed_time }
+    pub fn new(elapsed_time: impl Into<f64>) -> Self {
+        Self {
+            elapsed_time: elapsed_time.into(),
+        }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MetricType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MetricType {
     /// `"credits"`
     Credits,
@@ -82,3 +83,5 @@ impl<'de> Deserialize<'de> for MetricType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(MetricType);

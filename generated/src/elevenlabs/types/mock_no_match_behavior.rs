@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MockNoMatchBehavior`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MockNoMatchBehavior {
     /// `"call_real_tool"`
     CallRealTool,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for MockNoMatchBehavior {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(MockNoMatchBehavior);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MockingStrategy`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MockingStrategy {
     /// `"all"`
     All,
@@ -60,3 +61,5 @@ impl<'de> Deserialize<'de> for MockingStrategy {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(MockingStrategy);

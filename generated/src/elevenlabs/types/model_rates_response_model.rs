@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ModelRatesResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ModelRatesResponseModel {
     /// The cost multiplier for characters.
     pub character_cost_multiplier: f64,
@@ -64,10 +65,16 @@ impl<'de> Deserialize<'de> for ModelRatesResponseModel {
 impl ModelRatesResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(character_cost_multiplier: f64) -> Self {
+    pub fn new(character_cost_multiplier: impl Into<f64>) -> Self {
         Self {
-            character_cost_multiplier,
+            character_cost_multiplier: character_cost_multiplier.into(),
             cost_discount_multiplier: None,
         }
+    }
+
+    /// Sets `cost_discount_multiplier`.
+    pub fn cost_discount_multiplier(mut self, value: impl Into<f64>) -> Self {
+        self.cost_discount_multiplier = Some(value.into());
+        self
     }
 }

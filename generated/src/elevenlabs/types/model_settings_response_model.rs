@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ModelSettingsResponseModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ModelSettingsResponseModel {
     /// Determines how stable the voice is and the randomness between each generation. Lower values introduce broader emotional range for the voice. Higher values can result in a monotonous voice with limited emotion.
     ///
@@ -42,5 +43,20 @@ impl<'de> Deserialize<'de> for ModelSettingsResponseModel {
         Ok(Self {
             stability: stability_.unwrap_or_default(),
         })
+    }
+}
+
+impl ModelSettingsResponseModel {
+    /// Sets `stability`.
+    pub fn stability(mut self, value: impl Into<f64>) -> Self {
+        self.stability = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `stability` to an explicit `null`.
+    #[inline]
+    pub fn stability_null(mut self) -> Self {
+        self.stability = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ModerationConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ModerationConfig {
     pub sexual: Option<ThresholdGuardrail>,
     pub violence: Option<ThresholdGuardrail>,
@@ -91,5 +92,73 @@ impl<'de> Deserialize<'de> for ModerationConfig {
             self_harm_intent: self_harm_intent_.unwrap_or_default(),
             sexual_minors: sexual_minors_.unwrap_or_default(),
         })
+    }
+}
+
+impl ModerationConfig {
+    /// Sets `sexual`.
+    pub fn sexual(mut self, value: impl Into<ThresholdGuardrail>) -> Self {
+        self.sexual = Some(value.into());
+        self
+    }
+
+    /// Sets `violence`.
+    pub fn violence(mut self, value: impl Into<ThresholdGuardrail>) -> Self {
+        self.violence = Some(value.into());
+        self
+    }
+
+    /// Sets `violence_graphic`.
+    pub fn violence_graphic(mut self, value: impl Into<ThresholdGuardrail>) -> Self {
+        self.violence_graphic = Some(value.into());
+        self
+    }
+
+    /// Sets `harassment`.
+    pub fn harassment(mut self, value: impl Into<ThresholdGuardrail>) -> Self {
+        self.harassment = Some(value.into());
+        self
+    }
+
+    /// Sets `harassment_threatening`.
+    pub fn harassment_threatening(mut self, value: impl Into<ThresholdGuardrail>) -> Self {
+        self.harassment_threatening = Some(value.into());
+        self
+    }
+
+    /// Sets `hate`.
+    pub fn hate(mut self, value: impl Into<ThresholdGuardrail>) -> Self {
+        self.hate = Some(value.into());
+        self
+    }
+
+    /// Sets `hate_threatening`.
+    pub fn hate_threatening(mut self, value: impl Into<ThresholdGuardrail>) -> Self {
+        self.hate_threatening = Some(value.into());
+        self
+    }
+
+    /// Sets `self_harm_instructions`.
+    pub fn self_harm_instructions(mut self, value: impl Into<ThresholdGuardrail>) -> Self {
+        self.self_harm_instructions = Some(value.into());
+        self
+    }
+
+    /// Sets `self_harm`.
+    pub fn self_harm(mut self, value: impl Into<ThresholdGuardrail>) -> Self {
+        self.self_harm = Some(value.into());
+        self
+    }
+
+    /// Sets `self_harm_intent`.
+    pub fn self_harm_intent(mut self, value: impl Into<ThresholdGuardrail>) -> Self {
+        self.self_harm_intent = Some(value.into());
+        self
+    }
+
+    /// Sets `sexual_minors`.
+    pub fn sexual_minors(mut self, value: impl Into<ThresholdGuardrail>) -> Self {
+        self.sexual_minors = Some(value.into());
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ModerationGuardrail-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ModerationGuardrailInput {
     /// Defaults to `"streaming"`.
     pub execution_mode: Option<GuardrailExecutionMode>,
@@ -49,5 +50,19 @@ impl<'de> Deserialize<'de> for ModerationGuardrailInput {
             execution_mode: execution_mode_.unwrap_or_default(),
             config: config_.unwrap_or_default(),
         })
+    }
+}
+
+impl ModerationGuardrailInput {
+    /// Sets `execution_mode`.
+    pub fn execution_mode(mut self, value: impl Into<GuardrailExecutionMode>) -> Self {
+        self.execution_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<ModerationConfig>) -> Self {
+        self.config = Some(value.into());
+        self
     }
 }

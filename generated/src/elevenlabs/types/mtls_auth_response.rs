@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MTLSAuthResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MtlsAuthResponse {
     pub name: String,
     /// Defaults to `"mtls"`.
@@ -105,5 +106,50 @@ impl MtlsAuthResponse {
             status_detail: Nullable::Absent,
             status_updated_at: Nullable::Absent,
         }
+    }
+
+    /// Sets `used_by`.
+    pub fn used_by(mut self, value: impl Into<AuthConnectionDependencies>) -> Self {
+        self.used_by = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `used_by` to an explicit `null`.
+    #[inline]
+    pub fn used_by_null(mut self) -> Self {
+        self.used_by = Nullable::Null;
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<AuthConnectionStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `status_detail`.
+    pub fn status_detail(mut self, value: impl Into<String>) -> Self {
+        self.status_detail = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status_detail` to an explicit `null`.
+    #[inline]
+    pub fn status_detail_null(mut self) -> Self {
+        self.status_detail = Nullable::Null;
+        self
+    }
+
+    /// Sets `status_updated_at`.
+    pub fn status_updated_at(mut self, value: impl Into<String>) -> Self {
+        self.status_updated_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status_updated_at` to an explicit `null`.
+    #[inline]
+    pub fn status_updated_at_null(mut self) -> Self {
+        self.status_updated_at = Nullable::Null;
+        self
     }
 }

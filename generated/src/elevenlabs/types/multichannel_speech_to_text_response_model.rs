@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MultichannelSpeechToTextResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MultichannelSpeechToTextResponseModel {
     /// List of transcripts, one for each audio channel. Each transcript contains the text and word-level details for its respective channel.
     pub transcripts: Vec<SpeechToTextChunkResponseModel>,
@@ -66,11 +67,37 @@ impl<'de> Deserialize<'de> for MultichannelSpeechToTextResponseModel {
 impl MultichannelSpeechToTextResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(transcripts: Vec<SpeechToTextChunkResponseModel>) -> Self {
+    pub fn new(transcripts: impl IntoIterator<Item = SpeechToTextChunkResponseModel>) -> Self {
         Self {
-            transcripts,
+            transcripts: transcripts.into_iter().collect(),
             transcription_id: Nullable::Absent,
             audio_duration_secs: Nullable::Absent,
         }
+    }
+
+    /// Sets `transcription_id`.
+    pub fn transcription_id(mut self, value: impl Into<String>) -> Self {
+        self.transcription_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transcription_id` to an explicit `null`.
+    #[inline]
+    pub fn transcription_id_null(mut self) -> Self {
+        self.transcription_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `audio_duration_secs`.
+    pub fn audio_duration_secs(mut self, value: impl Into<f64>) -> Self {
+        self.audio_duration_secs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `audio_duration_secs` to an explicit `null`.
+    #[inline]
+    pub fn audio_duration_secs_null(mut self) -> Self {
+        self.audio_duration_secs = Nullable::Null;
+        self
     }
 }

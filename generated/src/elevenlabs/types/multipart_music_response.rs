@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MultipartMusicResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MultipartMusicResponse {
     /// JSON metadata about the generated audio
     pub metadata: DetailedMusicResponse,
@@ -60,7 +61,10 @@ impl<'de> Deserialize<'de> for MultipartMusicResponse {
 impl MultipartMusicResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(metadata: DetailedMusicResponse, audio: File) -> Self {
-        Self { metadata, audio }
+    pub fn new(metadata: impl Into<DetailedMusicResponse>, audio: impl Into<File>) -> Self {
+        Self {
+            metadata: metadata.into(),
+            audio: audio.into(),
+        }
     }
 }

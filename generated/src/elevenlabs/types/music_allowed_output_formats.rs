@@ -12,6 +12,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/MusicAllowedOutputFormats`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MusicAllowedOutputFormats {
     AllowedOutputFormats(AllowedOutputFormats),
     MusicOnlyOutputFormats(MusicOnlyOutputFormats),
@@ -28,3 +29,9 @@ impl<'de> Deserialize<'de> for MusicAllowedOutputFormats {
         first_fit(&value, &members).ok_or_else(|| no_match("MusicAllowedOutputFormats"))
     }
 }
+
+api_runtime::union_conversions!(
+    MusicAllowedOutputFormats,
+    AllowedOutputFormats(AllowedOutputFormats),
+    MusicOnlyOutputFormats(MusicOnlyOutputFormats)
+);

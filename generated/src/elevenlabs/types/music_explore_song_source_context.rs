@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MusicExploreSongSourceContext`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MusicExploreSongSourceContext {
     /// Defaults to `"music_explore_song"`.
     pub source_type: consts::MusicExploreSong,
@@ -92,5 +93,70 @@ impl MusicExploreSongSourceContext {
             vocals: Nullable::Absent,
             lyrics: Nullable::Absent,
         }
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.title = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `bpm`.
+    pub fn bpm(mut self, value: impl Into<i64>) -> Self {
+        self.bpm = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `bpm` to an explicit `null`.
+    #[inline]
+    pub fn bpm_null(mut self) -> Self {
+        self.bpm = Nullable::Null;
+        self
+    }
+
+    /// Sets `vocals`.
+    pub fn vocals(mut self, value: impl Into<String>) -> Self {
+        self.vocals = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `vocals` to an explicit `null`.
+    #[inline]
+    pub fn vocals_null(mut self) -> Self {
+        self.vocals = Nullable::Null;
+        self
+    }
+
+    /// Sets `lyrics`.
+    pub fn lyrics(mut self, value: impl Into<String>) -> Self {
+        self.lyrics = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `lyrics` to an explicit `null`.
+    #[inline]
+    pub fn lyrics_null(mut self) -> Self {
+        self.lyrics = Nullable::Null;
+        self
     }
 }

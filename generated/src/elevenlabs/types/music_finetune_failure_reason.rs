@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MusicFinetuneFailureReason`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MusicFinetuneFailureReason {
     /// `"audio_processing_failed"`
     AudioProcessingFailed,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for MusicFinetuneFailureReason {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(MusicFinetuneFailureReason);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MusicFinetunePageResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MusicFinetunePageResponseModel {
     /// The finetunes in this page.
     pub finetunes: Vec<MusicFinetuneResponseModel>,
@@ -64,14 +65,14 @@ impl MusicFinetunePageResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        finetunes: Vec<MusicFinetuneResponseModel>,
-        next_cursor: Option<String>,
-        has_more: bool,
+        finetunes: impl IntoIterator<Item = MusicFinetuneResponseModel>,
+        next_cursor: impl Into<Option<String>>,
+        has_more: impl Into<bool>,
     ) -> Self {
         Self {
-            finetunes,
-            next_cursor,
-            has_more,
+            finetunes: finetunes.into_iter().collect(),
+            next_cursor: next_cursor.into(),
+            has_more: has_more.into(),
         }
     }
 }

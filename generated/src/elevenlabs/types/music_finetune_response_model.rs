@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MusicFinetuneResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MusicFinetuneResponseModel {
     /// Unique identifier of the finetune.
     pub id: String,
@@ -149,26 +150,52 @@ impl MusicFinetuneResponseModel {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        tags: Vec<String>,
+        tags: impl IntoIterator<Item = impl Into<String>>,
         model_id: impl Into<String>,
-        created_at: Timestamp,
-        visibility: FinetuneVisibility,
-        created_by: FinetuneCreatedBy,
-        status: MusicFinetuneStatus,
-        training_progress: f64,
+        created_at: impl Into<Timestamp>,
+        visibility: impl Into<FinetuneVisibility>,
+        created_by: impl Into<FinetuneCreatedBy>,
+        status: impl Into<MusicFinetuneStatus>,
+        training_progress: impl Into<f64>,
     ) -> Self {
         Self {
             id: id.into(),
             name: name.into(),
-            tags,
+            tags: tags.into_iter().map(Into::into).collect(),
             primary_genre: Nullable::Absent,
             model_id: model_id.into(),
-            created_at,
-            visibility,
-            created_by,
-            status,
-            training_progress,
+            created_at: created_at.into(),
+            visibility: visibility.into(),
+            created_by: created_by.into(),
+            status: status.into(),
+            training_progress: training_progress.into(),
             failure_reason: Nullable::Absent,
         }
+    }
+
+    /// Sets `primary_genre`.
+    pub fn primary_genre(mut self, value: impl Into<String>) -> Self {
+        self.primary_genre = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `primary_genre` to an explicit `null`.
+    #[inline]
+    pub fn primary_genre_null(mut self) -> Self {
+        self.primary_genre = Nullable::Null;
+        self
+    }
+
+    /// Sets `failure_reason`.
+    pub fn failure_reason(mut self, value: impl Into<MusicFinetuneFailureReason>) -> Self {
+        self.failure_reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `failure_reason` to an explicit `null`.
+    #[inline]
+    pub fn failure_reason_null(mut self) -> Self {
+        self.failure_reason = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MusicFinetuneStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MusicFinetuneStatus {
     /// `"pending"`
     Pending,
@@ -66,3 +67,5 @@ impl<'de> Deserialize<'de> for MusicFinetuneStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(MusicFinetuneStatus);

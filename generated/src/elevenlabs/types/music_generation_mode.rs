@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MusicGenerationMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MusicGenerationMode {
     /// `"track"`
     Track,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for MusicGenerationMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(MusicGenerationMode);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MusicModelID`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MusicModelId {
     /// `"music_v1"`
     MusicV1,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for MusicModelId {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(MusicModelId);

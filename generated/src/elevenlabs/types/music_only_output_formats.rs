@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MusicOnlyOutputFormats`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MusicOnlyOutputFormats {
     /// `"mp3_48000_128"`
     Mp3_48000_128,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for MusicOnlyOutputFormats {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(MusicOnlyOutputFormats);

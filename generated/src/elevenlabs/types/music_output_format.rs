@@ -12,6 +12,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/MusicOutputFormat`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MusicOutputFormat {
     MusicAllowedOutputFormats(MusicAllowedOutputFormats),
     Auto(consts::Auto),
@@ -28,3 +29,9 @@ impl<'de> Deserialize<'de> for MusicOutputFormat {
         first_fit(&value, &members).ok_or_else(|| no_match("MusicOutputFormat"))
     }
 }
+
+api_runtime::union_conversions!(
+    MusicOutputFormat,
+    MusicAllowedOutputFormats(MusicAllowedOutputFormats),
+    Auto(consts::Auto)
+);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/MusicPrompt`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MusicPrompt {
     /// The styles and musical directions that should be present in the entire song. Use English language for best result.
     pub positive_global_styles: Vec<String>,
@@ -72,14 +73,14 @@ impl MusicPrompt {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        positive_global_styles: Vec<String>,
-        negative_global_styles: Vec<String>,
-        sections: Vec<SongSection>,
+        positive_global_styles: impl IntoIterator<Item = impl Into<String>>,
+        negative_global_styles: impl IntoIterator<Item = impl Into<String>>,
+        sections: impl IntoIterator<Item = SongSection>,
     ) -> Self {
         Self {
-            positive_global_styles,
-            negative_global_styles,
-            sections,
+            positive_global_styles: positive_global_styles.into_iter().map(Into::into).collect(),
+            negative_global_styles: negative_global_styles.into_iter().map(Into::into).collect(),
+            sections: sections.into_iter().collect(),
         }
     }
 }

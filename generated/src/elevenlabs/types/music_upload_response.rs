@@ -14,6 +14,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/MusicUploadResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MusicUploadResponse {
     /// Unique identifier for the uploaded song
     pub song_id: String,
@@ -74,6 +75,35 @@ impl MusicUploadResponse {
             words_timestamps: Nullable::Absent,
         }
     }
+
+    /// Sets `composition_plan`.
+    pub fn composition_plan(
+        mut self,
+        value: impl Into<MusicUploadResponseCompositionPlan>,
+    ) -> Self {
+        self.composition_plan = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `composition_plan` to an explicit `null`.
+    #[inline]
+    pub fn composition_plan_null(mut self) -> Self {
+        self.composition_plan = Nullable::Null;
+        self
+    }
+
+    /// Sets `words_timestamps`.
+    pub fn words_timestamps(mut self, value: impl IntoIterator<Item = WordTimestamp>) -> Self {
+        self.words_timestamps = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `words_timestamps` to an explicit `null`.
+    #[inline]
+    pub fn words_timestamps_null(mut self) -> Self {
+        self.words_timestamps = Nullable::Null;
+        self
+    }
 }
 
 /// The composition plan extracted from the uploaded song. Only present if `extract_composition_plan` was provided in the request body.
@@ -81,6 +111,7 @@ impl MusicUploadResponse {
 /// Schema: `#/components/schemas/MusicUploadResponse/properties/composition_plan`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MusicUploadResponseCompositionPlan {
     MusicPrompt(MusicPrompt),
     CompositionPlan(CompositionPlan),
@@ -97,3 +128,9 @@ impl<'de> Deserialize<'de> for MusicUploadResponseCompositionPlan {
         first_fit(&value, &members).ok_or_else(|| no_match("MusicUploadResponseCompositionPlan"))
     }
 }
+
+api_runtime::union_conversions!(
+    MusicUploadResponseCompositionPlan,
+    MusicPrompt(MusicPrompt),
+    CompositionPlan(CompositionPlan)
+);

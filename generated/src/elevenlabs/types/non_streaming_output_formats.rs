@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/NonStreamingOutputFormats`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NonStreamingOutputFormats {
     /// `"wav_8000"`
     Wav8000,
@@ -74,3 +75,5 @@ impl<'de> Deserialize<'de> for NonStreamingOutputFormats {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(NonStreamingOutputFormats);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/NumericDistributionAggregate`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct NumericDistributionAggregate {
     /// Defaults to `0`.
     pub count: Option<i64>,
@@ -58,5 +59,45 @@ impl<'de> Deserialize<'de> for NumericDistributionAggregate {
             min: min_.unwrap_or_default(),
             max: max_.unwrap_or_default(),
         })
+    }
+}
+
+impl NumericDistributionAggregate {
+    /// Sets `count`.
+    pub fn count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+
+    /// Sets `sum`.
+    pub fn sum(mut self, value: impl Into<f64>) -> Self {
+        self.sum = Some(value.into());
+        self
+    }
+
+    /// Sets `min`.
+    pub fn min(mut self, value: impl Into<f64>) -> Self {
+        self.min = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `min` to an explicit `null`.
+    #[inline]
+    pub fn min_null(mut self) -> Self {
+        self.min = Nullable::Null;
+        self
+    }
+
+    /// Sets `max`.
+    pub fn max(mut self, value: impl Into<f64>) -> Self {
+        self.max = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max` to an explicit `null`.
+    #[inline]
+    pub fn max_null(mut self) -> Self {
+        self.max = Nullable::Null;
+        self
     }
 }

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/OAuth2ClientCredsResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OAuth2ClientCredsResponse {
     pub name: String,
     /// Defaults to `"oauth2_client_credentials"`.
@@ -152,5 +153,90 @@ impl OAuth2ClientCredsResponse {
             status_updated_at: Nullable::Absent,
             custom_headers: None,
         }
+    }
+
+    /// Sets `scopes`.
+    pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scopes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `extra_params`.
+    pub fn extra_params(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.extra_params = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `basic_auth_in_header`.
+    pub fn basic_auth_in_header(mut self, value: impl Into<bool>) -> Self {
+        self.basic_auth_in_header = Some(value.into());
+        self
+    }
+
+    /// Sets `used_by`.
+    pub fn used_by(mut self, value: impl Into<AuthConnectionDependencies>) -> Self {
+        self.used_by = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `used_by` to an explicit `null`.
+    #[inline]
+    pub fn used_by_null(mut self) -> Self {
+        self.used_by = Nullable::Null;
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<AuthConnectionStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `status_detail`.
+    pub fn status_detail(mut self, value: impl Into<String>) -> Self {
+        self.status_detail = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status_detail` to an explicit `null`.
+    #[inline]
+    pub fn status_detail_null(mut self) -> Self {
+        self.status_detail = Nullable::Null;
+        self
+    }
+
+    /// Sets `status_updated_at`.
+    pub fn status_updated_at(mut self, value: impl Into<String>) -> Self {
+        self.status_updated_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status_updated_at` to an explicit `null`.
+    #[inline]
+    pub fn status_updated_at_null(mut self) -> Self {
+        self.status_updated_at = Nullable::Null;
+        self
+    }
+
+    /// Sets `custom_headers`.
+    pub fn custom_headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.custom_headers = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
     }
 }

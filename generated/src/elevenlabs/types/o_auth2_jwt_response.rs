@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/OAuth2JWTResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OAuth2JwtResponse {
     pub name: String,
     /// Defaults to `"oauth2_jwt"`.
@@ -206,6 +207,105 @@ impl OAuth2JwtResponse {
             status_updated_at: Nullable::Absent,
         }
     }
+
+    /// Sets `algorithm`.
+    pub fn algorithm(mut self, value: impl Into<OAuth2JwtResponseAlgorithm>) -> Self {
+        self.algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets `key_id`.
+    pub fn key_id(mut self, value: impl Into<String>) -> Self {
+        self.key_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `key_id` to an explicit `null`.
+    #[inline]
+    pub fn key_id_null(mut self) -> Self {
+        self.key_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `expiration_seconds`.
+    pub fn expiration_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.expiration_seconds = Some(value.into());
+        self
+    }
+
+    /// Sets `extra_params`.
+    pub fn extra_params(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.extra_params = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `scopes`.
+    pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scopes = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `token_response_field`.
+    pub fn token_response_field(
+        mut self,
+        value: impl Into<OAuth2JwtResponseTokenResponseField>,
+    ) -> Self {
+        self.token_response_field = Some(value.into());
+        self
+    }
+
+    /// Sets `used_by`.
+    pub fn used_by(mut self, value: impl Into<AuthConnectionDependencies>) -> Self {
+        self.used_by = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `used_by` to an explicit `null`.
+    #[inline]
+    pub fn used_by_null(mut self) -> Self {
+        self.used_by = Nullable::Null;
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<AuthConnectionStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `status_detail`.
+    pub fn status_detail(mut self, value: impl Into<String>) -> Self {
+        self.status_detail = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status_detail` to an explicit `null`.
+    #[inline]
+    pub fn status_detail_null(mut self) -> Self {
+        self.status_detail = Nullable::Null;
+        self
+    }
+
+    /// Sets `status_updated_at`.
+    pub fn status_updated_at(mut self, value: impl Into<String>) -> Self {
+        self.status_updated_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status_updated_at` to an explicit `null`.
+    #[inline]
+    pub fn status_updated_at_null(mut self) -> Self {
+        self.status_updated_at = Nullable::Null;
+        self
+    }
 }
 
 /// JWT signing algorithm
@@ -214,6 +314,7 @@ impl OAuth2JwtResponse {
 ///
 /// Schema: `#/components/schemas/OAuth2JWTResponse/properties/algorithm`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OAuth2JwtResponseAlgorithm {
     /// `"HS256"`
     Hs256,
@@ -276,12 +377,15 @@ impl<'de> Deserialize<'de> for OAuth2JwtResponseAlgorithm {
     }
 }
 
+api_runtime::string_enum_conversions!(OAuth2JwtResponseAlgorithm);
+
 /// Token field to extract from the token endpoint response.
 ///
 /// Defaults to `"access_token"`.
 ///
 /// Schema: `#/components/schemas/OAuth2JWTResponse/properties/token_response_field`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OAuth2JwtResponseTokenResponseField {
     /// `"access_token"`
     AccessToken,
@@ -327,3 +431,5 @@ impl<'de> Deserialize<'de> for OAuth2JwtResponseTokenResponseField {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(OAuth2JwtResponseTokenResponseField);

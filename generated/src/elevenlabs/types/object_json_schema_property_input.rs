@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/ObjectJsonSchemaProperty-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ObjectJsonSchemaPropertyInput {
     /// Defaults to `"object"`.
     pub property_kind: Option<ObjectJsonSchemaPropertyInputPropertyKind>,
@@ -99,12 +100,88 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyInput {
     }
 }
 
+impl ObjectJsonSchemaPropertyInput {
+    /// Sets `property_kind`.
+    pub fn property_kind(
+        mut self,
+        value: impl Into<ObjectJsonSchemaPropertyInputPropertyKind>,
+    ) -> Self {
+        self.property_kind = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `dynamic_variable`.
+    pub fn dynamic_variable(mut self, value: impl Into<String>) -> Self {
+        self.dynamic_variable = Some(value.into());
+        self
+    }
+
+    /// Sets `constant_value`.
+    pub fn constant_value(mut self, value: impl Into<Value>) -> Self {
+        self.constant_value = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `constant_value` to an explicit `null`.
+    #[inline]
+    pub fn constant_value_null(mut self) -> Self {
+        self.constant_value = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_omitted`.
+    pub fn is_omitted(mut self, value: impl Into<bool>) -> Self {
+        self.is_omitted = Some(value.into());
+        self
+    }
+
+    /// Sets `required`.
+    pub fn required(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.required = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `properties`.
+    pub fn properties(
+        mut self,
+        value: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                ObjectJsonSchemaPropertyInputPropertiesValue,
+            ),
+        >,
+    ) -> Self {
+        self.properties = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `required_constraints`.
+    pub fn required_constraints(mut self, value: impl Into<RequiredConstraints>) -> Self {
+        self.required_constraints = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `required_constraints` to an explicit `null`.
+    #[inline]
+    pub fn required_constraints_null(mut self) -> Self {
+        self.required_constraints = Nullable::Null;
+        self
+    }
+}
+
 /// Property Kind
 ///
 /// Defaults to `"object"`.
 ///
 /// Schema: `#/components/schemas/ObjectJsonSchemaProperty-Input/properties/property_kind`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ObjectJsonSchemaPropertyInputPropertyKind {
     /// `"array"`
     Array,
@@ -151,9 +228,12 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyInputPropertyKind {
     }
 }
 
+api_runtime::string_enum_conversions!(ObjectJsonSchemaPropertyInputPropertyKind);
+
 /// Schema: `#/components/schemas/ObjectJsonSchemaProperty-Input/properties/properties/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ObjectJsonSchemaPropertyInputPropertiesValue {
     LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
     ObjectJsonSchemaPropertyInput(ObjectJsonSchemaPropertyInput),
@@ -173,3 +253,10 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyInputPropertiesValue {
             .ok_or_else(|| no_match("ObjectJsonSchemaPropertyInputPropertiesValue"))
     }
 }
+
+api_runtime::union_conversions!(
+    ObjectJsonSchemaPropertyInputPropertiesValue,
+    LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
+    ObjectJsonSchemaPropertyInput(ObjectJsonSchemaPropertyInput),
+    ArrayJsonSchemaPropertyInput(ArrayJsonSchemaPropertyInput)
+);

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/ObjectJsonSchemaProperty-Output`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ObjectJsonSchemaPropertyOutput {
     /// Defaults to `""`.
     pub description: Option<String>,
@@ -95,9 +96,76 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyOutput {
     }
 }
 
+impl ObjectJsonSchemaPropertyOutput {
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `dynamic_variable`.
+    pub fn dynamic_variable(mut self, value: impl Into<String>) -> Self {
+        self.dynamic_variable = Some(value.into());
+        self
+    }
+
+    /// Sets `constant_value`.
+    pub fn constant_value(mut self, value: impl Into<Value>) -> Self {
+        self.constant_value = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `constant_value` to an explicit `null`.
+    #[inline]
+    pub fn constant_value_null(mut self) -> Self {
+        self.constant_value = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_omitted`.
+    pub fn is_omitted(mut self, value: impl Into<bool>) -> Self {
+        self.is_omitted = Some(value.into());
+        self
+    }
+
+    /// Sets `required`.
+    pub fn required(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.required = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `properties`.
+    pub fn properties(
+        mut self,
+        value: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                ObjectJsonSchemaPropertyOutputPropertiesValue,
+            ),
+        >,
+    ) -> Self {
+        self.properties = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `required_constraints`.
+    pub fn required_constraints(mut self, value: impl Into<RequiredConstraints>) -> Self {
+        self.required_constraints = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `required_constraints` to an explicit `null`.
+    #[inline]
+    pub fn required_constraints_null(mut self) -> Self {
+        self.required_constraints = Nullable::Null;
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/ObjectJsonSchemaProperty-Output/properties/properties/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ObjectJsonSchemaPropertyOutputPropertiesValue {
     LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
     ObjectJsonSchemaPropertyOutput(ObjectJsonSchemaPropertyOutput),
@@ -117,3 +185,10 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyOutputPropertiesValue {
             .ok_or_else(|| no_match("ObjectJsonSchemaPropertyOutputPropertiesValue"))
     }
 }
+
+api_runtime::union_conversions!(
+    ObjectJsonSchemaPropertyOutputPropertiesValue,
+    LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
+    ObjectJsonSchemaPropertyOutput(ObjectJsonSchemaPropertyOutput),
+    ArrayJsonSchemaPropertyOutput(ArrayJsonSchemaPropertyOutput)
+);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OmitSchemaOverride`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OmitSchemaOverride {
     /// Defaults to `"omit"`.
     pub source: consts::Omit,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OpenerConfig`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OpenerConfig {
     /// Model used to speak a fast opener while the main model generates its full reply. Must be a hosted model (not a bring-your-own LLM type).
     pub llm: Llm,
@@ -45,7 +46,7 @@ impl<'de> Deserialize<'de> for OpenerConfig {
 impl OpenerConfig {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(llm: Llm) -> Self {
-        Self { llm }
+    pub fn new(llm: impl Into<Llm>) -> Self {
+        Self { llm: llm.into() }
     }
 }

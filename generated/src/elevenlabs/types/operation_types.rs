@@ -184,6 +184,7 @@ use serde_json::Value;
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 /// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post/properties/workspace_access/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess {
     /// `"admin"`
     Admin,
@@ -245,6 +246,11 @@ impl<'de> Deserialize<'de>
     }
 }
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
+api_runtime::string_enum_conversions!(
+    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess
+);
+
 #[cfg(any(
     feature = "elevenlabs-audio-isolation",
     feature = "elevenlabs-speech-to-speech",
@@ -254,6 +260,7 @@ impl<'de> Deserialize<'de>
 ///
 /// Schema: `#/components/schemas/Body_Audio_Isolation_Stream_v1_audio_isolation_stream_post/properties/file_format/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
     /// `"pcm_s16le_16"`
     PcmS16le16,
@@ -315,9 +322,17 @@ impl<'de> Deserialize<'de> for BodyAudioIsolationStreamV1AudioIsolationStreamPos
     }
 }
 
+#[cfg(any(
+    feature = "elevenlabs-audio-isolation",
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-speech-to-text"
+))]
+api_runtime::string_enum_conversions!(BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat);
+
 #[cfg(feature = "elevenlabs-music")]
 /// Schema: `#/components/schemas/Body_Create_Music_Finetune_v1_music_finetunes_post/properties/visibility/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
     /// `"private"`
     Private,
@@ -367,9 +382,13 @@ impl<'de> Deserialize<'de> for BodyCreateMusicFinetuneV1MusicFinetunesPostVisibi
     }
 }
 
+#[cfg(feature = "elevenlabs-music")]
+api_runtime::string_enum_conversions!(BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility);
+
 #[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
 /// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/apply_text_normalization/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
     /// `"auto"`
     Auto,
@@ -427,6 +446,11 @@ impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostApplyT
     }
 }
 
+#[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
+api_runtime::string_enum_conversions!(
+    BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization
+);
+
 #[cfg(any(
     feature = "elevenlabs-text-to-dialogue",
     feature = "elevenlabs-text-to-speech"
@@ -437,6 +461,7 @@ impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostApplyT
 ///
 /// Schema: `#/components/schemas/Body_Text_to_dialogue__multi_voice__streaming_v1_text_to_dialogue_stream_post/properties/apply_text_normalization`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization {
     /// `"auto"`
     Auto,
@@ -503,11 +528,20 @@ impl<'de> Deserialize<'de>
     }
 }
 
+#[cfg(any(
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
+api_runtime::string_enum_conversions!(
+    BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization
+);
+
 #[cfg(feature = "elevenlabs-workspace")]
 /// The values of `algorithm`.
 ///
 /// Schema: `#/components/schemas/CreateOAuth2JWTRequest/properties/algorithm`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateOAuth2JwtRequestAlgorithm {
     /// `"HS256"`
     Hs256,
@@ -574,10 +608,14 @@ impl<'de> Deserialize<'de> for CreateOAuth2JwtRequestAlgorithm {
 }
 
 #[cfg(feature = "elevenlabs-workspace")]
+api_runtime::string_enum_conversions!(CreateOAuth2JwtRequestAlgorithm);
+
+#[cfg(feature = "elevenlabs-workspace")]
 /// The values of `token_response_field`.
 ///
 /// Schema: `#/components/schemas/CreateOAuth2JWTRequest/properties/token_response_field`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateOAuth2JwtRequestTokenResponseField {
     /// `"access_token"`
     AccessToken,
@@ -627,11 +665,15 @@ impl<'de> Deserialize<'de> for CreateOAuth2JwtRequestTokenResponseField {
     }
 }
 
+#[cfg(feature = "elevenlabs-workspace")]
+api_runtime::string_enum_conversions!(CreateOAuth2JwtRequestTokenResponseField);
+
 #[cfg(any(feature = "elevenlabs-history", feature = "elevenlabs-music"))]
 /// The values of `sort_direction`.
 ///
 /// Schema: `#/paths/~1v1~1history/get/parameters/6/schema/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HistoryListSortDirection {
     /// `"asc"`
     Asc,
@@ -681,9 +723,13 @@ impl<'de> Deserialize<'de> for HistoryListSortDirection {
     }
 }
 
+#[cfg(any(feature = "elevenlabs-history", feature = "elevenlabs-music"))]
+api_runtime::string_enum_conversions!(HistoryListSortDirection);
+
 #[cfg(feature = "elevenlabs-history")]
 /// Schema: `#/paths/~1v1~1history/get/parameters/8/schema/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum HistoryListSource {
     /// `"TTS"`
     Tts,
@@ -737,8 +783,12 @@ impl<'de> Deserialize<'de> for HistoryListSource {
     }
 }
 
+#[cfg(feature = "elevenlabs-history")]
+api_runtime::string_enum_conversions!(HistoryListSource);
+
 /// Schema: `#/paths/~1v1~1history~1download/post/responses/400/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct HistoryDownloadError400 {
     pub error: Option<String>,
     pub message: Option<String>,
@@ -778,6 +828,20 @@ impl<'de> Deserialize<'de> for HistoryDownloadError400 {
     }
 }
 
+impl HistoryDownloadError400 {
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}
+
 #[cfg(any(
     feature = "elevenlabs-speech-to-speech",
     feature = "elevenlabs-text-to-dialogue",
@@ -789,6 +853,7 @@ impl<'de> Deserialize<'de> for HistoryDownloadError400 {
 ///
 /// Schema: `#/paths/~1v1~1text-to-speech~1{voice_id}/post/parameters/3/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TextToSpeechConvertOutputFormat {
     /// `"alaw_8000"`
     Alaw8000,
@@ -956,6 +1021,13 @@ impl<'de> Deserialize<'de> for TextToSpeechConvertOutputFormat {
 
 #[cfg(any(
     feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
+api_runtime::string_enum_conversions!(TextToSpeechConvertOutputFormat);
+
+#[cfg(any(
+    feature = "elevenlabs-speech-to-speech",
     feature = "elevenlabs-text-to-speech"
 ))]
 /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
@@ -964,6 +1036,7 @@ impl<'de> Deserialize<'de> for TextToSpeechConvertOutputFormat {
 ///
 /// Schema: `#/paths/~1v1~1text-to-speech~1{voice_id}~1stream/post/parameters/3/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TextToSpeechStreamOutputFormat {
     /// `"mp3_22050_32"`
     Mp3_22050_32,
@@ -1098,6 +1171,12 @@ impl<'de> Deserialize<'de> for TextToSpeechStreamOutputFormat {
     }
 }
 
+#[cfg(any(
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-text-to-speech"
+))]
+api_runtime::string_enum_conversions!(TextToSpeechStreamOutputFormat);
+
 #[cfg(feature = "elevenlabs-dubbing")]
 /// Sort by creation time (default 'DESCENDING').
 ///
@@ -1105,6 +1184,7 @@ impl<'de> Deserialize<'de> for TextToSpeechStreamOutputFormat {
 ///
 /// Schema: `#/paths/~1v1~1dubbing~1project/get/parameters/3/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DubbingProjectListSortDirection {
     /// `"ASCENDING"`
     Ascending,
@@ -1155,10 +1235,14 @@ impl<'de> Deserialize<'de> for DubbingProjectListSortDirection {
 }
 
 #[cfg(feature = "elevenlabs-dubbing")]
+api_runtime::string_enum_conversions!(DubbingProjectListSortDirection);
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// What state the dub is currently in.
 ///
 /// Schema: `#/paths/~1v1~1dubbing/get/parameters/2/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DubbingListDubbingStatus {
     /// `"dubbing"`
     Dubbing,
@@ -1213,8 +1297,12 @@ impl<'de> Deserialize<'de> for DubbingListDubbingStatus {
 }
 
 #[cfg(feature = "elevenlabs-dubbing")]
+api_runtime::string_enum_conversions!(DubbingListDubbingStatus);
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// Schema: `#/paths/~1v1~1dubbing/get/parameters/3/schema/anyOf/0/items`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DubbingListDubbingStatusesItem {
     /// `"queued"`
     Queued,
@@ -1277,8 +1365,12 @@ impl<'de> Deserialize<'de> for DubbingListDubbingStatusesItem {
 }
 
 #[cfg(feature = "elevenlabs-dubbing")]
+api_runtime::string_enum_conversions!(DubbingListDubbingStatusesItem);
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// Schema: `#/paths/~1v1~1dubbing/get/parameters/4/schema/anyOf/0/items`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DubbingListDubbingModelsItem {
     /// `"dubbing_v1"`
     DubbingV1,
@@ -1329,8 +1421,12 @@ impl<'de> Deserialize<'de> for DubbingListDubbingModelsItem {
 }
 
 #[cfg(feature = "elevenlabs-dubbing")]
+api_runtime::string_enum_conversions!(DubbingListDubbingModelsItem);
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// Schema: `#/paths/~1v1~1dubbing/get/parameters/6/schema/anyOf/0/items`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DubbingListCreationSourcesItem {
     /// `"flow_node"`
     FlowNode,
@@ -1385,12 +1481,16 @@ impl<'de> Deserialize<'de> for DubbingListCreationSourcesItem {
 }
 
 #[cfg(feature = "elevenlabs-dubbing")]
+api_runtime::string_enum_conversions!(DubbingListCreationSourcesItem);
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// Filters who created the resources being listed, whether it was the user running the request or someone else that shared the resource with them.
 ///
 /// Defaults to `"all"`.
 ///
 /// Schema: `#/paths/~1v1~1dubbing/get/parameters/7/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DubbingListFilterByCreator {
     /// `"personal"`
     Personal,
@@ -1445,12 +1545,16 @@ impl<'de> Deserialize<'de> for DubbingListFilterByCreator {
 }
 
 #[cfg(feature = "elevenlabs-dubbing")]
+api_runtime::string_enum_conversions!(DubbingListFilterByCreator);
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// The field to use for ordering results from this query.
 ///
 /// Defaults to `"created_at"`.
 ///
 /// Schema: `#/paths/~1v1~1dubbing/get/parameters/8/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DubbingListOrderBy {
     /// `"created_at"`
     CreatedAt,
@@ -1501,12 +1605,16 @@ impl<'de> Deserialize<'de> for DubbingListOrderBy {
 }
 
 #[cfg(feature = "elevenlabs-dubbing")]
+api_runtime::string_enum_conversions!(DubbingListOrderBy);
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// The order direction to use for results from this query.
 ///
 /// Defaults to `"DESCENDING"`.
 ///
 /// Schema: `#/paths/~1v1~1dubbing/get/parameters/9/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DubbingListOrderDirection {
     /// `"DESCENDING"`
     Descending,
@@ -1557,10 +1665,14 @@ impl<'de> Deserialize<'de> for DubbingListOrderDirection {
 }
 
 #[cfg(feature = "elevenlabs-dubbing")]
+api_runtime::string_enum_conversions!(DubbingListOrderDirection);
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// Format to return transcript in. For subtitles use either 'srt' or 'webvtt', and for a full transcript use 'json'. The 'json' format is not yet supported for Dubbing Studio.
 ///
 /// Schema: `#/paths/~1v1~1dubbing~1{dubbing_id}~1transcript~1{language_code}/get/parameters/2/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DubbingTranscriptGetFormatType {
     /// `"srt"`
     Srt,
@@ -1615,11 +1727,15 @@ impl<'de> Deserialize<'de> for DubbingTranscriptGetFormatType {
 }
 
 #[cfg(feature = "elevenlabs-dubbing")]
+api_runtime::string_enum_conversions!(DubbingTranscriptGetFormatType);
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// Response Get Dubbed Transcript V1 Dubbing  Dubbing Id  Transcript  Language Code  Get
 ///
 /// Schema: `#/paths/~1v1~1dubbing~1{dubbing_id}~1transcript~1{language_code}/get/responses/200/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum DubbingTranscriptGetResponse {
     DubbingTranscriptResponseModel(DubbingTranscriptResponseModel),
     String(String),
@@ -1638,9 +1754,20 @@ impl<'de> Deserialize<'de> for DubbingTranscriptGetResponse {
     }
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
+api_runtime::union_conversions!(
+    DubbingTranscriptGetResponse,
+    DubbingTranscriptResponseModel(DubbingTranscriptResponseModel),
+    String(String)
+);
+
+#[cfg(feature = "elevenlabs-dubbing")]
+api_runtime::union_str_conversion!(DubbingTranscriptGetResponse, String);
+
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 /// Schema: `#/paths/~1v1~1pronunciation-dictionaries/get/parameters/2/schema/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PronunciationDictionariesListSort {
     /// `"creation_time_unix"`
     CreationTimeUnix,
@@ -1690,12 +1817,16 @@ impl<'de> Deserialize<'de> for PronunciationDictionariesListSort {
     }
 }
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
+api_runtime::string_enum_conversions!(PronunciationDictionariesListSort);
+
 #[cfg(feature = "elevenlabs-workspace")]
 /// Auth connection to create
 ///
 /// Schema: `#/paths/~1v1~1workspace~1auth-connections/post/requestBody/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkspaceAuthConnectionsCreateRequest {
     CreateOAuth2ClientCredsRequest(CreateOAuth2ClientCredsRequest),
     CreateCustomHeaderAuthRequest(CreateCustomHeaderAuthRequest),
@@ -1725,11 +1856,24 @@ impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsCreateRequest {
 }
 
 #[cfg(feature = "elevenlabs-workspace")]
+api_runtime::union_conversions!(
+    WorkspaceAuthConnectionsCreateRequest,
+    CreateOAuth2ClientCredsRequest(CreateOAuth2ClientCredsRequest),
+    CreateCustomHeaderAuthRequest(CreateCustomHeaderAuthRequest),
+    CreateBasicAuthRequest(CreateBasicAuthRequest),
+    CreateBearerAuthRequest(CreateBearerAuthRequest),
+    CreateOAuth2JwtRequest(CreateOAuth2JwtRequest),
+    CreatePrivateKeyJwtRequest(CreatePrivateKeyJwtRequest),
+    CreateMtlsAuthRequest(CreateMtlsAuthRequest)
+);
+
+#[cfg(feature = "elevenlabs-workspace")]
 /// The type of auth connection config
 ///
 /// Schema: `#/paths/~1v1~1workspace~1auth-connections/post/responses/200/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkspaceAuthConnectionsCreateResponse {
     OAuth2ClientCredsResponse(OAuth2ClientCredsResponse),
     RefreshTokenAuthResponse(RefreshTokenAuthResponse),
@@ -1785,11 +1929,30 @@ impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsCreateResponse {
 }
 
 #[cfg(feature = "elevenlabs-workspace")]
+api_runtime::union_conversions!(
+    WorkspaceAuthConnectionsCreateResponse,
+    OAuth2ClientCredsResponse(OAuth2ClientCredsResponse),
+    RefreshTokenAuthResponse(RefreshTokenAuthResponse),
+    BasicAuthResponse(BasicAuthResponse),
+    BearerAuthResponse(BearerAuthResponse),
+    OAuth2JwtResponse(OAuth2JwtResponse),
+    PrivateKeyJwtResponse(PrivateKeyJwtResponse),
+    MtlsAuthResponse(MtlsAuthResponse),
+    CustomHeaderAuthResponse(CustomHeaderAuthResponse),
+    ApiIntegrationOAuth2AuthCodeResponse(ApiIntegrationOAuth2AuthCodeResponse),
+    ApiIntegrationOAuth2CustomAppResponse(ApiIntegrationOAuth2CustomAppResponse),
+    WhatsAppAuthResponse(WhatsAppAuthResponse),
+    SlackBotAuthResponse(SlackBotAuthResponse),
+    UrlSecretAuthResponse(UrlSecretAuthResponse)
+);
+
+#[cfg(feature = "elevenlabs-workspace")]
 /// Updated auth connection fields
 ///
 /// Schema: `#/paths/~1v1~1workspace~1auth-connections~1{auth_connection_id}/patch/requestBody/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkspaceAuthConnectionsUpdateRequest {
     UpdateOAuth2ClientCredsRequest(UpdateOAuth2ClientCredsRequest),
     UpdateBasicAuthRequest(UpdateBasicAuthRequest),
@@ -1813,11 +1976,21 @@ impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsUpdateRequest {
 }
 
 #[cfg(feature = "elevenlabs-workspace")]
+api_runtime::union_conversions!(
+    WorkspaceAuthConnectionsUpdateRequest,
+    UpdateOAuth2ClientCredsRequest(UpdateOAuth2ClientCredsRequest),
+    UpdateBasicAuthRequest(UpdateBasicAuthRequest),
+    UpdateBearerAuthRequest(UpdateBearerAuthRequest),
+    UpdateOAuth2JwtRequest(UpdateOAuth2JwtRequest)
+);
+
+#[cfg(feature = "elevenlabs-workspace")]
 /// The type of auth connection config
 ///
 /// Schema: `#/paths/~1v1~1workspace~1auth-connections~1{auth_connection_id}/patch/responses/200/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkspaceAuthConnectionsUpdateResponse {
     OAuth2ClientCredsResponse(OAuth2ClientCredsResponse),
     RefreshTokenAuthResponse(RefreshTokenAuthResponse),
@@ -1872,12 +2045,31 @@ impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsUpdateResponse {
     }
 }
 
+#[cfg(feature = "elevenlabs-workspace")]
+api_runtime::union_conversions!(
+    WorkspaceAuthConnectionsUpdateResponse,
+    OAuth2ClientCredsResponse(OAuth2ClientCredsResponse),
+    RefreshTokenAuthResponse(RefreshTokenAuthResponse),
+    BasicAuthResponse(BasicAuthResponse),
+    BearerAuthResponse(BearerAuthResponse),
+    OAuth2JwtResponse(OAuth2JwtResponse),
+    PrivateKeyJwtResponse(PrivateKeyJwtResponse),
+    MtlsAuthResponse(MtlsAuthResponse),
+    CustomHeaderAuthResponse(CustomHeaderAuthResponse),
+    ApiIntegrationOAuth2AuthCodeResponse(ApiIntegrationOAuth2AuthCodeResponse),
+    ApiIntegrationOAuth2CustomAppResponse(ApiIntegrationOAuth2CustomAppResponse),
+    WhatsAppAuthResponse(WhatsAppAuthResponse),
+    SlackBotAuthResponse(SlackBotAuthResponse),
+    UrlSecretAuthResponse(UrlSecretAuthResponse)
+);
+
 #[cfg(feature = "elevenlabs-speech-to-text")]
 /// Response Speech To Text V1 Speech To Text Post
 ///
 /// Schema: `#/paths/~1v1~1speech-to-text/post/responses/200/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SpeechToTextConvertResponse {
     SpeechToTextChunkResponseModel(SpeechToTextChunkResponseModel),
     MultichannelSpeechToTextResponseModel(MultichannelSpeechToTextResponseModel),
@@ -1899,11 +2091,20 @@ impl<'de> Deserialize<'de> for SpeechToTextConvertResponse {
 }
 
 #[cfg(feature = "elevenlabs-speech-to-text")]
+api_runtime::union_conversions!(
+    SpeechToTextConvertResponse,
+    SpeechToTextChunkResponseModel(SpeechToTextChunkResponseModel),
+    MultichannelSpeechToTextResponseModel(MultichannelSpeechToTextResponseModel),
+    SpeechToTextWebhookResponseModel(SpeechToTextWebhookResponseModel)
+);
+
+#[cfg(feature = "elevenlabs-speech-to-text")]
 /// Response Get Transcript By Id V1 Speech To Text Transcripts  Transcription Id  Get
 ///
 /// Schema: `#/paths/~1v1~1speech-to-text~1transcripts~1{transcription_id}/get/responses/200/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SpeechToTextTranscriptsGetResponse {
     SpeechToTextChunkResponseModel(SpeechToTextChunkResponseModel),
     MultichannelSpeechToTextResponseModel(MultichannelSpeechToTextResponseModel),
@@ -1922,10 +2123,18 @@ impl<'de> Deserialize<'de> for SpeechToTextTranscriptsGetResponse {
     }
 }
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
+api_runtime::union_conversions!(
+    SpeechToTextTranscriptsGetResponse,
+    SpeechToTextChunkResponseModel(SpeechToTextChunkResponseModel),
+    MultichannelSpeechToTextResponseModel(MultichannelSpeechToTextResponseModel)
+);
+
 #[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1agents~1summaries/get/responses/200/content/application~1json/schema/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiAgentsSummariesGetResponseValue {
     AgentSummaryBatchSuccessfulResponseModel(AgentSummaryBatchSuccessfulResponseModel),
     BatchFailureResponseModel(BatchFailureResponseModel),
@@ -1949,11 +2158,19 @@ impl<'de> Deserialize<'de> for ConversationalAiAgentsSummariesGetResponseValue {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiAgentsSummariesGetResponseValue,
+    AgentSummaryBatchSuccessfulResponseModel(AgentSummaryBatchSuccessfulResponseModel),
+    BatchFailureResponseModel(BatchFailureResponseModel)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Create Chat Response Test Request Information
 ///
 /// Schema: `#/paths/~1v1~1convai~1agent-testing~1create/post/requestBody/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiTestsCreateRequest {
     CreateResponseUnitTestRequest(CreateResponseUnitTestRequest),
     CreateToolCallUnitTestRequest(CreateToolCallUnitTestRequest),
@@ -1975,11 +2192,20 @@ impl<'de> Deserialize<'de> for ConversationalAiTestsCreateRequest {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiTestsCreateRequest,
+    CreateResponseUnitTestRequest(CreateResponseUnitTestRequest),
+    CreateToolCallUnitTestRequest(CreateToolCallUnitTestRequest),
+    CreateSimulationTestRequest(CreateSimulationTestRequest)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Get Agent Response Test By Id V1 Convai Agent Testing  Test Id  Get
 ///
 /// Schema: `#/paths/~1v1~1convai~1agent-testing~1{test_id}/get/responses/200/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiTestsGetResponse {
     GetResponseUnitTestResponseModel(GetResponseUnitTestResponseModel),
     GetToolCallUnitTestResponseModel(GetToolCallUnitTestResponseModel),
@@ -2007,11 +2233,20 @@ impl<'de> Deserialize<'de> for ConversationalAiTestsGetResponse {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiTestsGetResponse,
+    GetResponseUnitTestResponseModel(GetResponseUnitTestResponseModel),
+    GetToolCallUnitTestResponseModel(GetToolCallUnitTestResponseModel),
+    GetSimulationTestResponseModel(GetSimulationTestResponseModel)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Agent test to update
 ///
 /// Schema: `#/paths/~1v1~1convai~1agent-testing~1{test_id}/put/requestBody/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiTestsUpdateRequest {
     UpdateResponseUnitTestRequest(UpdateResponseUnitTestRequest),
     UpdateToolCallUnitTestRequest(UpdateToolCallUnitTestRequest),
@@ -2033,11 +2268,20 @@ impl<'de> Deserialize<'de> for ConversationalAiTestsUpdateRequest {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiTestsUpdateRequest,
+    UpdateResponseUnitTestRequest(UpdateResponseUnitTestRequest),
+    UpdateToolCallUnitTestRequest(UpdateToolCallUnitTestRequest),
+    UpdateSimulationTestRequest(UpdateSimulationTestRequest)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Update Agent Response Test V1 Convai Agent Testing  Test Id  Put
 ///
 /// Schema: `#/paths/~1v1~1convai~1agent-testing~1{test_id}/put/responses/200/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiTestsUpdateResponse {
     GetResponseUnitTestResponseModel(GetResponseUnitTestResponseModel),
     GetToolCallUnitTestResponseModel(GetToolCallUnitTestResponseModel),
@@ -2065,12 +2309,21 @@ impl<'de> Deserialize<'de> for ConversationalAiTestsUpdateResponse {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiTestsUpdateResponse,
+    GetResponseUnitTestResponseModel(GetResponseUnitTestResponseModel),
+    GetToolCallUnitTestResponseModel(GetToolCallUnitTestResponseModel),
+    GetSimulationTestResponseModel(GetSimulationTestResponseModel)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Sort mode for listing tests. Use 'folders_first' to place folders before tests.
 ///
 /// Defaults to `"default"`.
 ///
 /// Schema: `#/paths/~1v1~1convai~1agent-testing/get/parameters/6/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationalAiTestsListSortMode {
     /// `"default"`
     Default,
@@ -2121,12 +2374,16 @@ impl<'de> Deserialize<'de> for ConversationalAiTestsListSortMode {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::string_enum_conversions!(ConversationalAiTestsListSortMode);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Whether to include transcript summaries in the response.
 ///
 /// Defaults to `"exclude"`.
 ///
 /// Schema: `#/paths/~1v1~1convai~1conversations/get/parameters/24/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationalAiConversationsListSummaryMode {
     /// `"exclude"`
     Exclude,
@@ -2177,8 +2434,12 @@ impl<'de> Deserialize<'de> for ConversationalAiConversationsListSummaryMode {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::string_enum_conversions!(ConversationalAiConversationsListSummaryMode);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1conversations/get/parameters/33/schema/anyOf/0/items`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationalAiConversationsListExcludeStatusesItem {
     /// `"initiated"`
     Initiated,
@@ -2241,12 +2502,16 @@ impl<'de> Deserialize<'de> for ConversationalAiConversationsListExcludeStatusesI
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::string_enum_conversions!(ConversationalAiConversationsListExcludeStatusesItem);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response format. Defaults to 'json'. Set to 'opentelemetry' for an OTLP-compatible trace payload using the same structure as the post-call webhook.
 ///
 /// Defaults to `"json"`.
 ///
 /// Schema: `#/paths/~1v1~1convai~1conversations~1{conversation_id}/get/parameters/1/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationalAiConversationsGetFormat {
     /// `"json"`
     Json,
@@ -2297,9 +2562,13 @@ impl<'de> Deserialize<'de> for ConversationalAiConversationsGetFormat {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::string_enum_conversions!(ConversationalAiConversationsGetFormat);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1phone-numbers/get/responses/200/content/application~1json/schema/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiPhoneNumbersListResponseItem {
     GetPhoneNumberTwilioResponseModel(GetPhoneNumberTwilioResponseModel),
     GetPhoneNumberExotelResponseModel(GetPhoneNumberExotelResponseModel),
@@ -2329,11 +2598,20 @@ impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersListResponseItem {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiPhoneNumbersListResponseItem,
+    GetPhoneNumberTwilioResponseModel(GetPhoneNumberTwilioResponseModel),
+    GetPhoneNumberExotelResponseModel(GetPhoneNumberExotelResponseModel),
+    GetPhoneNumberSipTrunkResponseModel(GetPhoneNumberSipTrunkResponseModel)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Create Phone Request Information
 ///
 /// Schema: `#/paths/~1v1~1convai~1phone-numbers/post/requestBody/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiPhoneNumbersCreateRequest {
     CreateTwilioPhoneNumberRequest(CreateTwilioPhoneNumberRequest),
     CreateExotelPhoneNumberRequest(CreateExotelPhoneNumberRequest),
@@ -2356,11 +2634,20 @@ impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersCreateRequest {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiPhoneNumbersCreateRequest,
+    CreateTwilioPhoneNumberRequest(CreateTwilioPhoneNumberRequest),
+    CreateExotelPhoneNumberRequest(CreateExotelPhoneNumberRequest),
+    CreateSipTrunkPhoneNumberRequestV2(CreateSipTrunkPhoneNumberRequestV2)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Get Phone Number V1 Convai Phone Numbers  Phone Number Id  Get
 ///
 /// Schema: `#/paths/~1v1~1convai~1phone-numbers~1{phone_number_id}/get/responses/200/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiPhoneNumbersGetResponse {
     GetPhoneNumberTwilioResponseModel(GetPhoneNumberTwilioResponseModel),
     GetPhoneNumberExotelResponseModel(GetPhoneNumberExotelResponseModel),
@@ -2390,11 +2677,20 @@ impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersGetResponse {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiPhoneNumbersGetResponse,
+    GetPhoneNumberTwilioResponseModel(GetPhoneNumberTwilioResponseModel),
+    GetPhoneNumberExotelResponseModel(GetPhoneNumberExotelResponseModel),
+    GetPhoneNumberSipTrunkResponseModel(GetPhoneNumberSipTrunkResponseModel)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Update Phone Number V1 Convai Phone Numbers  Phone Number Id  Patch
 ///
 /// Schema: `#/paths/~1v1~1convai~1phone-numbers~1{phone_number_id}/patch/responses/200/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiPhoneNumbersUpdateResponse {
     GetPhoneNumberTwilioResponseModel(GetPhoneNumberTwilioResponseModel),
     GetPhoneNumberExotelResponseModel(GetPhoneNumberExotelResponseModel),
@@ -2424,9 +2720,18 @@ impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersUpdateResponse {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiPhoneNumbersUpdateResponse,
+    GetPhoneNumberTwilioResponseModel(GetPhoneNumberTwilioResponseModel),
+    GetPhoneNumberExotelResponseModel(GetPhoneNumberExotelResponseModel),
+    GetPhoneNumberSipTrunkResponseModel(GetPhoneNumberSipTrunkResponseModel)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1knowledge-base~1summaries/get/responses/200/content/application~1json/schema/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue {
     KnowledgeBaseSummaryBatchSuccessfulResponseModel(
         KnowledgeBaseSummaryBatchSuccessfulResponseModel,
@@ -2451,11 +2756,21 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsSummariesGe
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue,
+    KnowledgeBaseSummaryBatchSuccessfulResponseModel(
+        KnowledgeBaseSummaryBatchSuccessfulResponseModel
+    ),
+    BatchFailureResponseModel(BatchFailureResponseModel)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Get Documentation From Knowledge Base V1 Convai Knowledge Base  Documentation Id  Get
 ///
 /// Schema: `#/paths/~1v1~1convai~1knowledge-base~1{documentation_id}/get/responses/200/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiKnowledgeBaseDocumentsGetResponse {
     GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
     GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
@@ -2487,11 +2802,21 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsGetResponse
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiKnowledgeBaseDocumentsGetResponse,
+    GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
+    GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
+    GetKnowledgeBaseTextResponseModel(GetKnowledgeBaseTextResponseModel),
+    GetKnowledgeBaseFolderResponseModel(GetKnowledgeBaseFolderResponseModel)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Update Document V1 Convai Knowledge Base  Documentation Id  Patch
 ///
 /// Schema: `#/paths/~1v1~1convai~1knowledge-base~1{documentation_id}/patch/responses/200/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiKnowledgeBaseDocumentsUpdateResponse {
     GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
     GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
@@ -2523,11 +2848,21 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsUpdateRespo
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiKnowledgeBaseDocumentsUpdateResponse,
+    GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
+    GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
+    GetKnowledgeBaseTextResponseModel(GetKnowledgeBaseTextResponseModel),
+    GetKnowledgeBaseFolderResponseModel(GetKnowledgeBaseFolderResponseModel)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Update File Document V1 Convai Knowledge Base  Documentation Id  Update File Patch
 ///
 /// Schema: `#/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1update-file/patch/responses/200/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiKnowledgeBaseDocumentUpdateFileResponse {
     GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
     GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
@@ -2559,9 +2894,19 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentUpdateFileRe
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiKnowledgeBaseDocumentUpdateFileResponse,
+    GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
+    GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
+    GetKnowledgeBaseTextResponseModel(GetKnowledgeBaseTextResponseModel),
+    GetKnowledgeBaseFolderResponseModel(GetKnowledgeBaseFolderResponseModel)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1knowledge-base~1rag-index/post/responses/200/content/application~1json/schema/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue {
     RagIndexBatchSuccessfulResponseModel(RagIndexBatchSuccessfulResponseModel),
     BatchFailureResponseModel(BatchFailureResponseModel),
@@ -2585,11 +2930,19 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseGetOrCreateRagIndexe
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue,
+    RagIndexBatchSuccessfulResponseModel(RagIndexBatchSuccessfulResponseModel),
+    BatchFailureResponseModel(BatchFailureResponseModel)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Refresh Url Document Content V1 Convai Knowledge Base  Documentation Id  Refresh Post
 ///
 /// Schema: `#/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1refresh/post/responses/200/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiKnowledgeBaseDocumentRefreshResponse {
     GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
     GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
@@ -2621,9 +2974,19 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentRefreshRespo
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiKnowledgeBaseDocumentRefreshResponse,
+    GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
+    GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
+    GetKnowledgeBaseTextResponseModel(GetKnowledgeBaseTextResponseModel),
+    GetKnowledgeBaseFolderResponseModel(GetKnowledgeBaseFolderResponseModel)
+);
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1knowledge-base~1bulk-delete/post/responses/200/content/application~1json/schema/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue {
     KnowledgeBaseBulkDeleteSuccessfulResponseModel(KnowledgeBaseBulkDeleteSuccessfulResponseModel),
     BatchFailureResponseModel(BatchFailureResponseModel),
@@ -2645,9 +3008,17 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsBulkDeleteR
     }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
+api_runtime::union_conversions!(
+    ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue,
+    KnowledgeBaseBulkDeleteSuccessfulResponseModel(KnowledgeBaseBulkDeleteSuccessfulResponseModel),
+    BatchFailureResponseModel(BatchFailureResponseModel)
+);
+
 #[cfg(feature = "elevenlabs-environment-variables")]
 /// Schema: `#/paths/~1v1~1convai~1environment-variables/get/parameters/4/schema/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnvironmentVariablesListType {
     /// `"string"`
     String,
@@ -2702,11 +3073,15 @@ impl<'de> Deserialize<'de> for EnvironmentVariablesListType {
 }
 
 #[cfg(feature = "elevenlabs-environment-variables")]
+api_runtime::string_enum_conversions!(EnvironmentVariablesListType);
+
+#[cfg(feature = "elevenlabs-environment-variables")]
 /// Request
 ///
 /// Schema: `#/paths/~1v1~1convai~1environment-variables/post/requestBody/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EnvironmentVariablesCreateRequest {
     CreateStringEnvironmentVariableRequest(CreateStringEnvironmentVariableRequest),
     CreateSecretEnvironmentVariableRequest(CreateSecretEnvironmentVariableRequest),
@@ -2734,12 +3109,21 @@ impl<'de> Deserialize<'de> for EnvironmentVariablesCreateRequest {
     }
 }
 
+#[cfg(feature = "elevenlabs-environment-variables")]
+api_runtime::union_conversions!(
+    EnvironmentVariablesCreateRequest,
+    CreateStringEnvironmentVariableRequest(CreateStringEnvironmentVariableRequest),
+    CreateSecretEnvironmentVariableRequest(CreateSecretEnvironmentVariableRequest),
+    CreateAuthConnectionEnvironmentVariableRequest(CreateAuthConnectionEnvironmentVariableRequest)
+);
+
 #[cfg(feature = "elevenlabs-music")]
 /// Response Generate Composition Plan V1 Music Plan Post
 ///
 /// Schema: `#/paths/~1v1~1music~1plan/post/responses/200/content/application~1json/schema`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MusicCompositionPlanCreateResponse {
     MusicPrompt(MusicPrompt),
     CompositionPlan(CompositionPlan),
@@ -2759,12 +3143,20 @@ impl<'de> Deserialize<'de> for MusicCompositionPlanCreateResponse {
 }
 
 #[cfg(feature = "elevenlabs-music")]
+api_runtime::union_conversions!(
+    MusicCompositionPlanCreateResponse,
+    MusicPrompt(MusicPrompt),
+    CompositionPlan(CompositionPlan)
+);
+
+#[cfg(feature = "elevenlabs-music")]
 /// Output format of the generated audio.
 ///
 /// Defaults to `"auto"`.
 ///
 /// Schema: `#/paths/~1v1~1music/post/parameters/0/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MusicComposeOutputFormat {
     /// `"auto"`
     Auto,
@@ -2911,12 +3303,16 @@ impl<'de> Deserialize<'de> for MusicComposeOutputFormat {
 }
 
 #[cfg(feature = "elevenlabs-music")]
+api_runtime::string_enum_conversions!(MusicComposeOutputFormat);
+
+#[cfg(feature = "elevenlabs-music")]
 /// Sort by field (created_at or name)
 ///
 /// Defaults to `"created_at"`.
 ///
 /// Schema: `#/paths/~1v1~1music~1finetunes/get/parameters/4/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MusicFinetunesListSort {
     /// `"created_at"`
     CreatedAt,
@@ -2966,9 +3362,13 @@ impl<'de> Deserialize<'de> for MusicFinetunesListSort {
     }
 }
 
+#[cfg(feature = "elevenlabs-music")]
+api_runtime::string_enum_conversions!(MusicFinetunesListSort);
+
 #[cfg(feature = "elevenlabs-flows")]
 /// Schema: `#/paths/~1v1~1flows~1video/get/parameters/2/schema/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FlowsVideoListStatus {
     /// `"pending"`
     Pending,
@@ -3025,3 +3425,6 @@ impl<'de> Deserialize<'de> for FlowsVideoListStatus {
         }
     }
 }
+
+#[cfg(feature = "elevenlabs-flows")]
+api_runtime::string_enum_conversions!(FlowsVideoListStatus);

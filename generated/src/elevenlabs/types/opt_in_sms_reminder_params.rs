@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OptInSmsReminderParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OptInSmsReminderParams {
     /// Defaults to `"opt_in_sms_reminder"`.
     pub smb_tool_type: consts::OptInSmsReminder,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OptOutSmsReminderParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OptOutSmsReminderParams {
     /// Defaults to `"opt_out_sms_reminder"`.
     pub smb_tool_type: consts::OptOutSmsReminder,

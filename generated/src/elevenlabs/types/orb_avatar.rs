@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrbAvatar`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrbAvatar {
     /// The type of the avatar
     ///
@@ -60,5 +61,19 @@ impl<'de> Deserialize<'de> for OrbAvatar {
             color_1: color_1_.unwrap_or_default(),
             color_2: color_2_.unwrap_or_default(),
         })
+    }
+}
+
+impl OrbAvatar {
+    /// Sets `color_1`.
+    pub fn color_1(mut self, value: impl Into<String>) -> Self {
+        self.color_1 = Some(value.into());
+        self
+    }
+
+    /// Sets `color_2`.
+    pub fn color_2(mut self, value: impl Into<String>) -> Self {
+        self.color_2 = Some(value.into());
+        self
     }
 }

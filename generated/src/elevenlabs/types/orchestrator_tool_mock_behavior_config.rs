@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/OrchestratorToolMockBehaviorConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OrchestratorToolMockBehaviorConfig {
     /// Which tools to mock: 'all' mocks every mockable tool, 'selected' mocks only those in mocked_tool_names/mocked_tool_ids, 'none' disables mocking.
     ///
@@ -60,5 +61,25 @@ impl<'de> Deserialize<'de> for OrchestratorToolMockBehaviorConfig {
             fallback_strategy: fallback_strategy_.unwrap_or_default(),
             mocked_tool_names: mocked_tool_names_.unwrap_or_default(),
         })
+    }
+}
+
+impl OrchestratorToolMockBehaviorConfig {
+    /// Sets `mocking_strategy`.
+    pub fn mocking_strategy(mut self, value: impl Into<MockingStrategy>) -> Self {
+        self.mocking_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets `fallback_strategy`.
+    pub fn fallback_strategy(mut self, value: impl Into<MockNoMatchBehavior>) -> Self {
+        self.fallback_strategy = Some(value.into());
+        self
+    }
+
+    /// Sets `mocked_tool_names`.
+    pub fn mocked_tool_names(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.mocked_tool_names = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }

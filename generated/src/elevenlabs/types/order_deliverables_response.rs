@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrderDeliverablesResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrderDeliverablesResponse {
     /// The list of delivered files for the order. Empty if the order is not yet completed.
     pub deliverables: Vec<DeliverableInfo>,
@@ -49,7 +50,9 @@ impl<'de> Deserialize<'de> for OrderDeliverablesResponse {
 impl OrderDeliverablesResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(deliverables: Vec<DeliverableInfo>) -> Self {
-        Self { deliverables }
+    pub fn new(deliverables: impl IntoIterator<Item = DeliverableInfo>) -> Self {
+        Self {
+            deliverables: deliverables.into_iter().collect(),
+        }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrderItemInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrderItemInfo {
     /// The ID of the order item.
     pub item_id: ItemId,
@@ -64,11 +65,24 @@ impl<'de> Deserialize<'de> for OrderItemInfo {
 impl OrderItemInfo {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(item_id: ItemId, item: OrderItemRequestOutput) -> Self {
+    pub fn new(item_id: impl Into<ItemId>, item: impl Into<OrderItemRequestOutput>) -> Self {
         Self {
-            item_id,
-            item,
+            item_id: item_id.into(),
+            item: item.into(),
             quote: Nullable::Absent,
         }
+    }
+
+    /// Sets `quote`.
+    pub fn quote(mut self, value: impl Into<QuoteInfo>) -> Self {
+        self.quote = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `quote` to an explicit `null`.
+    #[inline]
+    pub fn quote_null(mut self) -> Self {
+        self.quote = Nullable::Null;
+        self
     }
 }

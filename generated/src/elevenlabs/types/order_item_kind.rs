@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrderItemKind`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderItemKind {
     /// `"dub"`
     Dub,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for OrderItemKind {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(OrderItemKind);

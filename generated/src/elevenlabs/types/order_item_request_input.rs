@@ -12,6 +12,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/OrderItemRequest-Input`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum OrderItemRequestInput {
     DubOrderItemRequest(DubOrderItemRequest),
     SubtitleOrderItemRequest(SubtitleOrderItemRequest),
@@ -34,3 +35,10 @@ impl<'de> Deserialize<'de> for OrderItemRequestInput {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    OrderItemRequestInput,
+    DubOrderItemRequest(DubOrderItemRequest),
+    SubtitleOrderItemRequest(SubtitleOrderItemRequest),
+    TranscriptionOrderItemRequest(TranscriptionOrderItemRequest)
+);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrderMediaResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrderMediaResponse {
     /// The ID of the media file.
     pub media_id: MediaId,
@@ -79,17 +80,30 @@ impl OrderMediaResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        media_id: MediaId,
+        media_id: impl Into<MediaId>,
         name: impl Into<String>,
         content_type: impl Into<String>,
         signed_url: impl Into<String>,
     ) -> Self {
         Self {
-            media_id,
+            media_id: media_id.into(),
             name: name.into(),
             content_type: content_type.into(),
             language: Nullable::Absent,
             signed_url: signed_url.into(),
         }
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrderResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrderResponse {
     /// The ID of the order.
     pub order_id: OrderId,
@@ -123,25 +124,109 @@ impl OrderResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        order_id: OrderId,
+        order_id: impl Into<OrderId>,
         name: impl Into<String>,
-        state: OrderState,
-        items: Vec<OrderItemInfo>,
-        created_at: Timestamp,
+        state: impl Into<OrderState>,
+        items: impl IntoIterator<Item = OrderItemInfo>,
+        created_at: impl Into<Timestamp>,
     ) -> Self {
         Self {
-            order_id,
+            order_id: order_id.into(),
             name: name.into(),
-            state,
-            items,
+            state: state.into(),
+            items: items.into_iter().collect(),
             total_amount_usd: Nullable::Absent,
             sandbox: None,
-            created_at,
+            created_at: created_at.into(),
             submitted_at: Nullable::Absent,
             paid_at: Nullable::Absent,
             accepted_at: Nullable::Absent,
             completed_at: Nullable::Absent,
             cancel_reason: Nullable::Absent,
         }
+    }
+
+    /// Sets `total_amount_usd`.
+    pub fn total_amount_usd(mut self, value: impl Into<f64>) -> Self {
+        self.total_amount_usd = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `total_amount_usd` to an explicit `null`.
+    #[inline]
+    pub fn total_amount_usd_null(mut self) -> Self {
+        self.total_amount_usd = Nullable::Null;
+        self
+    }
+
+    /// Sets `sandbox`.
+    pub fn sandbox(mut self, value: impl Into<bool>) -> Self {
+        self.sandbox = Some(value.into());
+        self
+    }
+
+    /// Sets `submitted_at`.
+    pub fn submitted_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.submitted_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `submitted_at` to an explicit `null`.
+    #[inline]
+    pub fn submitted_at_null(mut self) -> Self {
+        self.submitted_at = Nullable::Null;
+        self
+    }
+
+    /// Sets `paid_at`.
+    pub fn paid_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.paid_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `paid_at` to an explicit `null`.
+    #[inline]
+    pub fn paid_at_null(mut self) -> Self {
+        self.paid_at = Nullable::Null;
+        self
+    }
+
+    /// Sets `accepted_at`.
+    pub fn accepted_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.accepted_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `accepted_at` to an explicit `null`.
+    #[inline]
+    pub fn accepted_at_null(mut self) -> Self {
+        self.accepted_at = Nullable::Null;
+        self
+    }
+
+    /// Sets `completed_at`.
+    pub fn completed_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.completed_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `completed_at` to an explicit `null`.
+    #[inline]
+    pub fn completed_at_null(mut self) -> Self {
+        self.completed_at = Nullable::Null;
+        self
+    }
+
+    /// Sets `cancel_reason`.
+    pub fn cancel_reason(mut self, value: impl Into<String>) -> Self {
+        self.cancel_reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `cancel_reason` to an explicit `null`.
+    #[inline]
+    pub fn cancel_reason_null(mut self) -> Self {
+        self.cancel_reason = Nullable::Null;
+        self
     }
 }

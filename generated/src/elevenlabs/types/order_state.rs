@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrderState`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderState {
     /// `"open"`
     Open,
@@ -82,3 +83,5 @@ impl<'de> Deserialize<'de> for OrderState {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(OrderState);

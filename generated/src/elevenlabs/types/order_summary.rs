@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrderSummary`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrderSummary {
     /// The ID of the order.
     pub order_id: OrderId,
@@ -96,16 +97,78 @@ impl<'de> Deserialize<'de> for OrderSummary {
 impl OrderSummary {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(order_id: OrderId, name: impl Into<String>, state: OrderState) -> Self {
+    pub fn new(
+        order_id: impl Into<OrderId>,
+        name: impl Into<String>,
+        state: impl Into<OrderState>,
+    ) -> Self {
         Self {
-            order_id,
+            order_id: order_id.into(),
             name: name.into(),
-            state,
+            state: state.into(),
             total_amount_usd: Nullable::Absent,
             sandbox: None,
             submitted_at: Nullable::Absent,
             updated_at: Nullable::Absent,
             cancel_reason: Nullable::Absent,
         }
+    }
+
+    /// Sets `total_amount_usd`.
+    pub fn total_amount_usd(mut self, value: impl Into<f64>) -> Self {
+        self.total_amount_usd = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `total_amount_usd` to an explicit `null`.
+    #[inline]
+    pub fn total_amount_usd_null(mut self) -> Self {
+        self.total_amount_usd = Nullable::Null;
+        self
+    }
+
+    /// Sets `sandbox`.
+    pub fn sandbox(mut self, value: impl Into<bool>) -> Self {
+        self.sandbox = Some(value.into());
+        self
+    }
+
+    /// Sets `submitted_at`.
+    pub fn submitted_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.submitted_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `submitted_at` to an explicit `null`.
+    #[inline]
+    pub fn submitted_at_null(mut self) -> Self {
+        self.submitted_at = Nullable::Null;
+        self
+    }
+
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.updated_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `updated_at` to an explicit `null`.
+    #[inline]
+    pub fn updated_at_null(mut self) -> Self {
+        self.updated_at = Nullable::Null;
+        self
+    }
+
+    /// Sets `cancel_reason`.
+    pub fn cancel_reason(mut self, value: impl Into<String>) -> Self {
+        self.cancel_reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `cancel_reason` to an explicit `null`.
+    #[inline]
+    pub fn cancel_reason_null(mut self) -> Self {
+        self.cancel_reason = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OutboundCallRecipient`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct OutboundCallRecipient {
     pub id: Nullable<String>,
     pub phone_number: Nullable<String>,
@@ -63,5 +64,62 @@ impl<'de> Deserialize<'de> for OutboundCallRecipient {
             conversation_initiation_client_data: conversation_initiation_client_data_
                 .unwrap_or_default(),
         })
+    }
+}
+
+impl OutboundCallRecipient {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `id` to an explicit `null`.
+    #[inline]
+    pub fn id_null(mut self) -> Self {
+        self.id = Nullable::Null;
+        self
+    }
+
+    /// Sets `phone_number`.
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `phone_number` to an explicit `null`.
+    #[inline]
+    pub fn phone_number_null(mut self) -> Self {
+        self.phone_number = Nullable::Null;
+        self
+    }
+
+    /// Sets `whatsapp_user_id`.
+    pub fn whatsapp_user_id(mut self, value: impl Into<String>) -> Self {
+        self.whatsapp_user_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `whatsapp_user_id` to an explicit `null`.
+    #[inline]
+    pub fn whatsapp_user_id_null(mut self) -> Self {
+        self.whatsapp_user_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data`.
+    pub fn conversation_initiation_client_data(
+        mut self,
+        value: impl Into<ConversationInitiationClientDataRequestInput>,
+    ) -> Self {
+        self.conversation_initiation_client_data = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_null(mut self) -> Self {
+        self.conversation_initiation_client_data = Nullable::Null;
+        self
     }
 }

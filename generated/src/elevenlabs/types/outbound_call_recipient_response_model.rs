@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OutboundCallRecipientResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OutboundCallRecipientResponseModel {
     pub id: String,
     pub phone_number: Nullable<String>,
@@ -96,20 +97,62 @@ impl OutboundCallRecipientResponseModel {
     #[inline]
     pub fn new(
         id: impl Into<String>,
-        status: BatchCallRecipientStatus,
-        created_at_unix: i64,
-        updated_at_unix: i64,
-        conversation_id: Option<String>,
+        status: impl Into<BatchCallRecipientStatus>,
+        created_at_unix: impl Into<i64>,
+        updated_at_unix: impl Into<i64>,
+        conversation_id: impl Into<Option<String>>,
     ) -> Self {
         Self {
             id: id.into(),
             phone_number: Nullable::Absent,
             whatsapp_user_id: Nullable::Absent,
-            status,
-            created_at_unix,
-            updated_at_unix,
-            conversation_id,
+            status: status.into(),
+            created_at_unix: created_at_unix.into(),
+            updated_at_unix: updated_at_unix.into(),
+            conversation_id: conversation_id.into(),
             conversation_initiation_client_data: Nullable::Absent,
         }
+    }
+
+    /// Sets `phone_number`.
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `phone_number` to an explicit `null`.
+    #[inline]
+    pub fn phone_number_null(mut self) -> Self {
+        self.phone_number = Nullable::Null;
+        self
+    }
+
+    /// Sets `whatsapp_user_id`.
+    pub fn whatsapp_user_id(mut self, value: impl Into<String>) -> Self {
+        self.whatsapp_user_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `whatsapp_user_id` to an explicit `null`.
+    #[inline]
+    pub fn whatsapp_user_id_null(mut self) -> Self {
+        self.whatsapp_user_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data`.
+    pub fn conversation_initiation_client_data(
+        mut self,
+        value: impl Into<ConversationInitiationClientDataInternal>,
+    ) -> Self {
+        self.conversation_initiation_client_data = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_null(mut self) -> Self {
+        self.conversation_initiation_client_data = Nullable::Null;
+        self
     }
 }

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/OutboundSIPTrunkConfigRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OutboundSipTrunkConfigRequestModel {
     /// Hostname or IP the SIP INVITE is sent to.
     pub address: String,
@@ -105,5 +106,64 @@ impl OutboundSipTrunkConfigRequestModel {
             credentials: Nullable::Absent,
             enabled_codecs: None,
         }
+    }
+
+    /// Sets `transport`.
+    pub fn transport(mut self, value: impl Into<SipTrunkTransportEnum>) -> Self {
+        self.transport = Some(value.into());
+        self
+    }
+
+    /// Sets `media_encryption`.
+    pub fn media_encryption(mut self, value: impl Into<SipMediaEncryptionEnum>) -> Self {
+        self.media_encryption = Some(value.into());
+        self
+    }
+
+    /// Sets `headers`.
+    pub fn headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.headers = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `attributes_to_headers`.
+    pub fn attributes_to_headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.attributes_to_headers = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `credentials`.
+    pub fn credentials(mut self, value: impl Into<SipTrunkCredentialsRequestModel>) -> Self {
+        self.credentials = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `credentials` to an explicit `null`.
+    #[inline]
+    pub fn credentials_null(mut self) -> Self {
+        self.credentials = Nullable::Null;
+        self
+    }
+
+    /// Sets `enabled_codecs`.
+    pub fn enabled_codecs(mut self, value: impl IntoIterator<Item = MediaCodec>) -> Self {
+        self.enabled_codecs = Some(value.into_iter().collect());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OutputFormat`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OutputFormat {
     /// `"plain_text"`
     PlainText,
@@ -54,3 +55,5 @@ impl<'de> Deserialize<'de> for OutputFormat {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(OutputFormat);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PairedLanguagesResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PairedLanguagesResponse {
     /// Indicates this response contains source-to-destination language pairs.
     ///
@@ -59,10 +60,10 @@ impl<'de> Deserialize<'de> for PairedLanguagesResponse {
 impl PairedLanguagesResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(language_pairs: Vec<LanguagePairInfo>) -> Self {
+    pub fn new(language_pairs: impl IntoIterator<Item = LanguagePairInfo>) -> Self {
         Self {
             kind: Default::default(),
-            language_pairs,
+            language_pairs: language_pairs.into_iter().collect(),
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PatchAgentConversationTicketRequestModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PatchAgentConversationTicketRequestModel {
     /// If provided, updates the ticket status. Omit to leave unchanged.
     pub status: Nullable<AgentConversationTicketStatus>,
@@ -49,5 +50,33 @@ impl<'de> Deserialize<'de> for PatchAgentConversationTicketRequestModel {
             status: status_.unwrap_or_default(),
             assignee_user_id: assignee_user_id_.unwrap_or_default(),
         })
+    }
+}
+
+impl PatchAgentConversationTicketRequestModel {
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<AgentConversationTicketStatus>) -> Self {
+        self.status = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status` to an explicit `null`.
+    #[inline]
+    pub fn status_null(mut self) -> Self {
+        self.status = Nullable::Null;
+        self
+    }
+
+    /// Sets `assignee_user_id`.
+    pub fn assignee_user_id(mut self, value: impl Into<String>) -> Self {
+        self.assignee_user_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `assignee_user_id` to an explicit `null`.
+    #[inline]
+    pub fn assignee_user_id_null(mut self) -> Self {
+        self.assignee_user_id = Nullable::Null;
+        self
     }
 }

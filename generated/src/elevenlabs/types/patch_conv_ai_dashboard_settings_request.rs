@@ -13,6 +13,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/PatchConvAIDashboardSettingsRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PatchConvAiDashboardSettingsRequest {
     pub charts: Option<Vec<PatchConvAiDashboardSettingsRequestChartsItem>>,
 }
@@ -45,9 +46,21 @@ impl<'de> Deserialize<'de> for PatchConvAiDashboardSettingsRequest {
     }
 }
 
+impl PatchConvAiDashboardSettingsRequest {
+    /// Sets `charts`.
+    pub fn charts(
+        mut self,
+        value: impl IntoIterator<Item = PatchConvAiDashboardSettingsRequestChartsItem>,
+    ) -> Self {
+        self.charts = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/PatchConvAIDashboardSettingsRequest/properties/charts/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PatchConvAiDashboardSettingsRequestChartsItem {
     DashboardCallSuccessChartModel(DashboardCallSuccessChartModel),
     DashboardCriteriaChartModel(DashboardCriteriaChartModel),
@@ -72,3 +85,10 @@ impl<'de> Deserialize<'de> for PatchConvAiDashboardSettingsRequestChartsItem {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    PatchConvAiDashboardSettingsRequestChartsItem,
+    DashboardCallSuccessChartModel(DashboardCallSuccessChartModel),
+    DashboardCriteriaChartModel(DashboardCriteriaChartModel),
+    DashboardDataCollectionChartModel(DashboardDataCollectionChartModel)
+);

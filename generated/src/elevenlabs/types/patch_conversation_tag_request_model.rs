@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PatchConversationTagRequestModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PatchConversationTagRequestModel {
     /// If provided, replaces the tag title. Omit to leave unchanged.
     pub title: Nullable<String>,
@@ -48,5 +49,33 @@ impl<'de> Deserialize<'de> for PatchConversationTagRequestModel {
             title: title_.unwrap_or_default(),
             description: description_.unwrap_or_default(),
         })
+    }
+}
+
+impl PatchConversationTagRequestModel {
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.title = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
     }
 }

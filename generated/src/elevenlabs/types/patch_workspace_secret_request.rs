@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PatchWorkspaceSecretRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PatchWorkspaceSecretRequest {
     pub type_: consts::Update,
     pub name: String,

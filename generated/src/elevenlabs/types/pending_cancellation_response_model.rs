@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PendingCancellationResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PendingCancellationResponseModel {
     /// Defaults to `"cancellation"`.
     pub kind: consts::Cancellation,
@@ -57,10 +58,10 @@ impl<'de> Deserialize<'de> for PendingCancellationResponseModel {
 impl PendingCancellationResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(timestamp_seconds: i64) -> Self {
+    pub fn new(timestamp_seconds: impl Into<i64>) -> Self {
         Self {
             kind: Default::default(),
-            timestamp_seconds,
+            timestamp_seconds: timestamp_seconds.into(),
         }
     }
 }

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/PendingClipTask`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PendingClipTask {
     pub type_: PendingClipTaskType,
     /// Defaults to `0.0`.
@@ -71,14 +72,38 @@ impl<'de> Deserialize<'de> for PendingClipTask {
 impl PendingClipTask {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(type_: PendingClipTaskType) -> Self {
+    pub fn new(type_: impl Into<PendingClipTaskType>) -> Self {
         Self {
-            type_,
+            type_: type_.into(),
             progress: None,
             started_at_ms: None,
             updated_at_ms: None,
             metadata: None,
         }
+    }
+
+    /// Sets `progress`.
+    pub fn progress(mut self, value: impl Into<f64>) -> Self {
+        self.progress = Some(value.into());
+        self
+    }
+
+    /// Sets `started_at_ms`.
+    pub fn started_at_ms(mut self, value: impl Into<i64>) -> Self {
+        self.started_at_ms = Some(value.into());
+        self
+    }
+
+    /// Sets `updated_at_ms`.
+    pub fn updated_at_ms(mut self, value: impl Into<i64>) -> Self {
+        self.updated_at_ms = Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
     }
 }
 
@@ -86,6 +111,7 @@ impl PendingClipTask {
 ///
 /// Schema: `#/components/schemas/PendingClipTask/properties/type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PendingClipTaskType {
     /// `"preprocessing"`
     Preprocessing,
@@ -143,3 +169,5 @@ impl<'de> Deserialize<'de> for PendingClipTaskType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(PendingClipTaskType);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PendingExternalAudiosMetadataModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PendingExternalAudiosMetadataModel {
     pub target_global_offset_ms: Option<i64>,
     pub external_audio_ids: Vec<String>,
@@ -54,10 +55,13 @@ impl<'de> Deserialize<'de> for PendingExternalAudiosMetadataModel {
 impl PendingExternalAudiosMetadataModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(target_global_offset_ms: Option<i64>, external_audio_ids: Vec<String>) -> Self {
+    pub fn new(
+        target_global_offset_ms: impl Into<Option<i64>>,
+        external_audio_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
-            target_global_offset_ms,
-            external_audio_ids,
+            target_global_offset_ms: target_global_offset_ms.into(),
+            external_audio_ids: external_audio_ids.into_iter().map(Into::into).collect(),
         }
     }
 }

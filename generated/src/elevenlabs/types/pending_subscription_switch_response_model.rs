@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PendingSubscriptionSwitchResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PendingSubscriptionSwitchResponseModel {
     /// Defaults to `"change"`.
     pub kind: consts::Change,
@@ -72,15 +73,15 @@ impl PendingSubscriptionSwitchResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        next_tier: PendingSubscriptionSwitchResponseModelNextTier,
-        next_billing_period: BillingPeriod,
-        timestamp_seconds: i64,
+        next_tier: impl Into<PendingSubscriptionSwitchResponseModelNextTier>,
+        next_billing_period: impl Into<BillingPeriod>,
+        timestamp_seconds: impl Into<i64>,
     ) -> Self {
         Self {
             kind: Default::default(),
-            next_tier,
-            next_billing_period,
-            timestamp_seconds,
+            next_tier: next_tier.into(),
+            next_billing_period: next_billing_period.into(),
+            timestamp_seconds: timestamp_seconds.into(),
         }
     }
 }
@@ -89,6 +90,7 @@ impl PendingSubscriptionSwitchResponseModel {
 ///
 /// Schema: `#/components/schemas/PendingSubscriptionSwitchResponseModel/properties/next_tier`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PendingSubscriptionSwitchResponseModelNextTier {
     /// `"free"`
     Free,
@@ -170,3 +172,5 @@ impl<'de> Deserialize<'de> for PendingSubscriptionSwitchResponseModelNextTier {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(PendingSubscriptionSwitchResponseModelNextTier);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PermissionType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PermissionType {
     /// `"text_to_speech"`
     TextToSpeech,
@@ -242,3 +243,5 @@ impl<'de> Deserialize<'de> for PermissionType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(PermissionType);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PhoneNumberDynamicVariableTransferDestination`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberDynamicVariableTransferDestination {
     /// Defaults to `"phone_dynamic_variable"`.
     pub type_: consts::PhoneDynamicVariable,

@@ -17,6 +17,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/PhoneNumberTransfer`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberTransfer {
     /// Custom SIP headers to include when transferring the call. Each header can be either a static value or a dynamic variable reference.
     pub custom_sip_headers: Option<Vec<PhoneNumberTransferCustomSipHeadersItem>>,
@@ -94,12 +95,12 @@ impl PhoneNumberTransfer {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        transfer_destination: PhoneNumberTransferTransferDestination,
+        transfer_destination: impl Into<PhoneNumberTransferTransferDestination>,
         condition: impl Into<String>,
     ) -> Self {
         Self {
             custom_sip_headers: None,
-            transfer_destination,
+            transfer_destination: transfer_destination.into(),
             transfer_type: None,
             uui: Nullable::Absent,
             post_dial_digits: Nullable::Absent,
@@ -107,11 +108,66 @@ impl PhoneNumberTransfer {
             condition: condition.into(),
         }
     }
+
+    /// Sets `custom_sip_headers`.
+    pub fn custom_sip_headers(
+        mut self,
+        value: impl IntoIterator<Item = PhoneNumberTransferCustomSipHeadersItem>,
+    ) -> Self {
+        self.custom_sip_headers = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `transfer_type`.
+    pub fn transfer_type(mut self, value: impl Into<TransferTypeEnum>) -> Self {
+        self.transfer_type = Some(value.into());
+        self
+    }
+
+    /// Sets `uui`.
+    pub fn uui(mut self, value: impl Into<UuiTransferConfig>) -> Self {
+        self.uui = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `uui` to an explicit `null`.
+    #[inline]
+    pub fn uui_null(mut self) -> Self {
+        self.uui = Nullable::Null;
+        self
+    }
+
+    /// Sets `post_dial_digits`.
+    pub fn post_dial_digits(mut self, value: impl Into<PhoneNumberTransferPostDialDigits>) -> Self {
+        self.post_dial_digits = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `post_dial_digits` to an explicit `null`.
+    #[inline]
+    pub fn post_dial_digits_null(mut self) -> Self {
+        self.post_dial_digits = Nullable::Null;
+        self
+    }
+
+    /// Sets `phone_number`.
+    pub fn phone_number(mut self, value: impl Into<String>) -> Self {
+        self.phone_number = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `phone_number` to an explicit `null`.
+    #[inline]
+    pub fn phone_number_null(mut self) -> Self {
+        self.phone_number = Nullable::Null;
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/PhoneNumberTransfer/properties/custom_sip_headers/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PhoneNumberTransferCustomSipHeadersItem {
     CustomSipHeader(CustomSipHeader),
     CustomSipHeaderWithDynamicVariable(CustomSipHeaderWithDynamicVariable),
@@ -133,11 +189,18 @@ impl<'de> Deserialize<'de> for PhoneNumberTransferCustomSipHeadersItem {
     }
 }
 
+api_runtime::union_conversions!(
+    PhoneNumberTransferCustomSipHeadersItem,
+    CustomSipHeader(CustomSipHeader),
+    CustomSipHeaderWithDynamicVariable(CustomSipHeaderWithDynamicVariable)
+);
+
 /// Transfer Destination
 ///
 /// Schema: `#/components/schemas/PhoneNumberTransfer/properties/transfer_destination`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PhoneNumberTransferTransferDestination {
     PhoneNumberTransferDestination(PhoneNumberTransferDestination),
     SipUriTransferDestination(SipUriTransferDestination),
@@ -164,9 +227,18 @@ impl<'de> Deserialize<'de> for PhoneNumberTransferTransferDestination {
     }
 }
 
+api_runtime::union_conversions!(
+    PhoneNumberTransferTransferDestination,
+    PhoneNumberTransferDestination(PhoneNumberTransferDestination),
+    SipUriTransferDestination(SipUriTransferDestination),
+    PhoneNumberDynamicVariableTransferDestination(PhoneNumberDynamicVariableTransferDestination),
+    SipUriDynamicVariableTransferDestination(SipUriDynamicVariableTransferDestination)
+);
+
 /// Schema: `#/components/schemas/PhoneNumberTransfer/properties/post_dial_digits/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PhoneNumberTransferPostDialDigits {
     PostDialDigitsStatic(PostDialDigitsStatic),
     PostDialDigitsDynamicVariable(PostDialDigitsDynamicVariable),
@@ -187,3 +259,9 @@ impl<'de> Deserialize<'de> for PhoneNumberTransferPostDialDigits {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    PhoneNumberTransferPostDialDigits,
+    PostDialDigitsStatic(PostDialDigitsStatic),
+    PostDialDigitsDynamicVariable(PostDialDigitsDynamicVariable)
+);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PhoneNumberTransferDestination`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PhoneNumberTransferDestination {
     /// Defaults to `"phone"`.
     pub type_: consts::Phone,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/PlatformCategory`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PlatformCategory {
     /// `"voice"`
     Voice,
@@ -76,3 +77,5 @@ impl<'de> Deserialize<'de> for PlatformCategory {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(PlatformCategory);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/PlatformCategoryUsage`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PlatformCategoryUsage {
     /// Defaults to `0`.
     pub credits: Option<i64>,
@@ -55,5 +56,25 @@ impl<'de> Deserialize<'de> for PlatformCategoryUsage {
             price: price_.unwrap_or_default(),
             quantity: quantity_.unwrap_or_default(),
         })
+    }
+}
+
+impl PlatformCategoryUsage {
+    /// Sets `credits`.
+    pub fn credits(mut self, value: impl Into<i64>) -> Self {
+        self.credits = Some(value.into());
+        self
+    }
+
+    /// Sets `price`.
+    pub fn price(mut self, value: impl Into<f64>) -> Self {
+        self.price = Some(value.into());
+        self
+    }
+
+    /// Sets `quantity`.
+    pub fn quantity(mut self, value: impl Into<f64>) -> Self {
+        self.quantity = Some(value.into());
+        self
     }
 }

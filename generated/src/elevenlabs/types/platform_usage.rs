@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/PlatformUsage`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PlatformUsage {
     pub category_usage: Option<BTreeMap<String, PlatformCategoryUsage>>,
 }
@@ -45,5 +46,16 @@ impl<'de> Deserialize<'de> for PlatformUsage {
         Ok(Self {
             category_usage: category_usage_.unwrap_or_default(),
         })
+    }
+}
+
+impl PlatformUsage {
+    /// Sets `category_usage`.
+    pub fn category_usage(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, PlatformCategoryUsage)>,
+    ) -> Self {
+        self.category_usage = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PlayDTMFResultErrorModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PlayDtmfResultErrorModel {
     /// Defaults to `"play_dtmf_error"`.
     pub result_type: consts::PlayDtmfError,
@@ -75,5 +76,18 @@ impl PlayDtmfResultErrorModel {
             error: error.into(),
             details: Nullable::Absent,
         }
+    }
+
+    /// Sets `details`.
+    pub fn details(mut self, value: impl Into<String>) -> Self {
+        self.details = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `details` to an explicit `null`.
+    #[inline]
+    pub fn details_null(mut self) -> Self {
+        self.details = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PlayDTMFResultSuccessModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PlayDtmfResultSuccessModel {
     /// Defaults to `"play_dtmf_success"`.
     pub result_type: consts::PlayDtmfSuccess,
@@ -75,5 +76,18 @@ impl PlayDtmfResultSuccessModel {
             dtmf_tones: dtmf_tones.into(),
             reason: Nullable::Absent,
         }
+    }
+
+    /// Sets `reason`.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reason` to an explicit `null`.
+    #[inline]
+    pub fn reason_null(mut self) -> Self {
+        self.reason = Nullable::Null;
+        self
     }
 }

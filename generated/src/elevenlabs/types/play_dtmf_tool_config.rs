@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/PlayDTMFToolConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PlayDtmfToolConfig {
     /// Defaults to `"play_keypad_touch_tone"`.
     pub system_tool_type: consts::PlayKeypadTouchTone,
@@ -66,5 +67,19 @@ impl<'de> Deserialize<'de> for PlayDtmfToolConfig {
             use_out_of_band_dtmf: use_out_of_band_dtmf_.unwrap_or_default(),
             suppress_turn_after_dtmf: suppress_turn_after_dtmf_.unwrap_or_default(),
         })
+    }
+}
+
+impl PlayDtmfToolConfig {
+    /// Sets `use_out_of_band_dtmf`.
+    pub fn use_out_of_band_dtmf(mut self, value: impl Into<bool>) -> Self {
+        self.use_out_of_band_dtmf = Some(value.into());
+        self
+    }
+
+    /// Sets `suppress_turn_after_dtmf`.
+    pub fn suppress_turn_after_dtmf(mut self, value: impl Into<bool>) -> Self {
+        self.suppress_turn_after_dtmf = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PodcastBulletinMode`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PodcastBulletinMode {
     /// The type of podcast to create.
     pub type_: consts::Bulletin,
@@ -57,10 +58,10 @@ impl<'de> Deserialize<'de> for PodcastBulletinMode {
 impl PodcastBulletinMode {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(bulletin: PodcastBulletinModeData) -> Self {
+    pub fn new(bulletin: impl Into<PodcastBulletinModeData>) -> Self {
         Self {
             type_: Default::default(),
-            bulletin,
+            bulletin: bulletin.into(),
         }
     }
 }

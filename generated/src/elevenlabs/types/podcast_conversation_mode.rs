@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PodcastConversationMode`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PodcastConversationMode {
     /// The type of podcast to create.
     pub type_: consts::Conversation,
@@ -57,10 +58,10 @@ impl<'de> Deserialize<'de> for PodcastConversationMode {
 impl PodcastConversationMode {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(conversation: PodcastConversationModeData) -> Self {
+    pub fn new(conversation: impl Into<PodcastConversationModeData>) -> Self {
         Self {
             type_: Default::default(),
-            conversation,
+            conversation: conversation.into(),
         }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PodcastProjectResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PodcastProjectResponseModel {
     /// The project associated with the created podcast.
     pub project: ProjectResponseModel,
@@ -47,7 +48,9 @@ impl<'de> Deserialize<'de> for PodcastProjectResponseModel {
 impl PodcastProjectResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(project: ProjectResponseModel) -> Self {
-        Self { project }
+    pub fn new(project: impl Into<ProjectResponseModel>) -> Self {
+        Self {
+            project: project.into(),
+        }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PodcastTextSource`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PodcastTextSource {
     /// The type of source to create.
     pub type_: consts::Text,

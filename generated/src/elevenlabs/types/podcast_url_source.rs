@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PodcastURLSource`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PodcastUrlSource {
     /// The type of source to create.
     pub type_: consts::Url,

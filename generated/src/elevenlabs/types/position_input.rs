@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/Position-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PositionInput {
     /// Defaults to `0.0`.
     pub x: Option<f64>,
@@ -49,5 +50,19 @@ impl<'de> Deserialize<'de> for PositionInput {
             x: x_.unwrap_or_default(),
             y: y_.unwrap_or_default(),
         })
+    }
+}
+
+impl PositionInput {
+    /// Sets `x`.
+    pub fn x(mut self, value: impl Into<f64>) -> Self {
+        self.x = Some(value.into());
+        self
+    }
+
+    /// Sets `y`.
+    pub fn y(mut self, value: impl Into<f64>) -> Self {
+        self.y = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/Position-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PositionOutput {
     /// Defaults to `0.0`.
     pub x: f64,
@@ -55,7 +56,10 @@ impl<'de> Deserialize<'de> for PositionOutput {
 impl PositionOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(x: f64, y: f64) -> Self {
-        Self { x, y }
+    pub fn new(x: impl Into<f64>, y: impl Into<f64>) -> Self {
+        Self {
+            x: x.into(),
+            y: y.into(),
+        }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PostAgentAvatarResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PostAgentAvatarResponseModel {
     pub agent_id: String,
     pub avatar_url: Nullable<String>,
@@ -60,5 +61,18 @@ impl PostAgentAvatarResponseModel {
             agent_id: agent_id.into(),
             avatar_url: Nullable::Absent,
         }
+    }
+
+    /// Sets `avatar_url`.
+    pub fn avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `avatar_url` to an explicit `null`.
+    #[inline]
+    pub fn avatar_url_null(mut self) -> Self {
+        self.avatar_url = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PostDialDigitsDynamicVariable`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PostDialDigitsDynamicVariable {
     /// Defaults to `"dynamic"`.
     pub type_: consts::Dynamic,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PostDialDigitsStatic`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PostDialDigitsStatic {
     /// Defaults to `"static"`.
     pub type_: consts::Static,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PostWorkspaceSecretRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PostWorkspaceSecretRequest {
     pub type_: consts::New,
     pub name: String,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PostWorkspaceSecretResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PostWorkspaceSecretResponseModel {
     pub type_: consts::Stored,
     pub secret_id: String,

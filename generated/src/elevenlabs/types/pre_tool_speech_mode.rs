@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/PreToolSpeechMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PreToolSpeechMode {
     /// `"auto"`
     Auto,
@@ -60,3 +61,5 @@ impl<'de> Deserialize<'de> for PreToolSpeechMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(PreToolSpeechMode);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PreviewAudioDBModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PreviewAudioDbModel {
     pub voice_id: Nullable<String>,
     pub text: Nullable<String>,
@@ -91,5 +92,83 @@ impl PreviewAudioDbModel {
             is_auto_generated: Nullable::Absent,
             generated_at_unix: Nullable::Absent,
         }
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_id` to an explicit `null`.
+    #[inline]
+    pub fn voice_id_null(mut self) -> Self {
+        self.voice_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text` to an explicit `null`.
+    #[inline]
+    pub fn text_null(mut self) -> Self {
+        self.text = Nullable::Null;
+        self
+    }
+
+    /// Sets `hls_manifest_url`.
+    pub fn hls_manifest_url(mut self, value: impl Into<String>) -> Self {
+        self.hls_manifest_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `hls_manifest_url` to an explicit `null`.
+    #[inline]
+    pub fn hls_manifest_url_null(mut self) -> Self {
+        self.hls_manifest_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `dash_manifest_url`.
+    pub fn dash_manifest_url(mut self, value: impl Into<String>) -> Self {
+        self.dash_manifest_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `dash_manifest_url` to an explicit `null`.
+    #[inline]
+    pub fn dash_manifest_url_null(mut self) -> Self {
+        self.dash_manifest_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_auto_generated`.
+    pub fn is_auto_generated(mut self, value: impl Into<bool>) -> Self {
+        self.is_auto_generated = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `is_auto_generated` to an explicit `null`.
+    #[inline]
+    pub fn is_auto_generated_null(mut self) -> Self {
+        self.is_auto_generated = Nullable::Null;
+        self
+    }
+
+    /// Sets `generated_at_unix`.
+    pub fn generated_at_unix(mut self, value: impl Into<i64>) -> Self {
+        self.generated_at_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `generated_at_unix` to an explicit `null`.
+    #[inline]
+    pub fn generated_at_unix_null(mut self) -> Self {
+        self.generated_at_unix = Nullable::Null;
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/Price`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Price {
     pub amount: String,
     pub currency: Currency,
@@ -57,10 +58,10 @@ impl<'de> Deserialize<'de> for Price {
 impl Price {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(amount: impl Into<String>, currency: Currency) -> Self {
+    pub fn new(amount: impl Into<String>, currency: impl Into<Currency>) -> Self {
         Self {
             amount: amount.into(),
-            currency,
+            currency: currency.into(),
         }
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/PrivacyConfig-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PrivacyConfigInput {
     /// Whether to record the conversation
     ///
@@ -105,5 +106,52 @@ impl<'de> Deserialize<'de> for PrivacyConfigInput {
             zero_retention_mode: zero_retention_mode_.unwrap_or_default(),
             conversation_history_redaction: conversation_history_redaction_.unwrap_or_default(),
         })
+    }
+}
+
+impl PrivacyConfigInput {
+    /// Sets `record_voice`.
+    pub fn record_voice(mut self, value: impl Into<bool>) -> Self {
+        self.record_voice = Some(value.into());
+        self
+    }
+
+    /// Sets `retention_days`.
+    pub fn retention_days(mut self, value: impl Into<i64>) -> Self {
+        self.retention_days = Some(value.into());
+        self
+    }
+
+    /// Sets `delete_transcript_and_pii`.
+    pub fn delete_transcript_and_pii(mut self, value: impl Into<bool>) -> Self {
+        self.delete_transcript_and_pii = Some(value.into());
+        self
+    }
+
+    /// Sets `delete_audio`.
+    pub fn delete_audio(mut self, value: impl Into<bool>) -> Self {
+        self.delete_audio = Some(value.into());
+        self
+    }
+
+    /// Sets `apply_to_existing_conversations`.
+    pub fn apply_to_existing_conversations(mut self, value: impl Into<bool>) -> Self {
+        self.apply_to_existing_conversations = Some(value.into());
+        self
+    }
+
+    /// Sets `zero_retention_mode`.
+    pub fn zero_retention_mode(mut self, value: impl Into<bool>) -> Self {
+        self.zero_retention_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation_history_redaction`.
+    pub fn conversation_history_redaction(
+        mut self,
+        value: impl Into<ConversationHistoryRedactionConfig>,
+    ) -> Self {
+        self.conversation_history_redaction = Some(value.into());
+        self
     }
 }

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/PrivateKeyJWTResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PrivateKeyJwtResponse {
     pub name: String,
     /// Defaults to `"private_key_jwt"`.
@@ -171,6 +172,90 @@ impl PrivateKeyJwtResponse {
             status_updated_at: Nullable::Absent,
         }
     }
+
+    /// Sets `algorithm`.
+    pub fn algorithm(mut self, value: impl Into<PrivateKeyJwtResponseAlgorithm>) -> Self {
+        self.algorithm = Some(value.into());
+        self
+    }
+
+    /// Sets `key_id`.
+    pub fn key_id(mut self, value: impl Into<String>) -> Self {
+        self.key_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `key_id` to an explicit `null`.
+    #[inline]
+    pub fn key_id_null(mut self) -> Self {
+        self.key_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `expiration_seconds`.
+    pub fn expiration_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.expiration_seconds = Some(value.into());
+        self
+    }
+
+    /// Sets `extra_params`.
+    pub fn extra_params(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.extra_params = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `used_by`.
+    pub fn used_by(mut self, value: impl Into<AuthConnectionDependencies>) -> Self {
+        self.used_by = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `used_by` to an explicit `null`.
+    #[inline]
+    pub fn used_by_null(mut self) -> Self {
+        self.used_by = Nullable::Null;
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<AuthConnectionStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `status_detail`.
+    pub fn status_detail(mut self, value: impl Into<String>) -> Self {
+        self.status_detail = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status_detail` to an explicit `null`.
+    #[inline]
+    pub fn status_detail_null(mut self) -> Self {
+        self.status_detail = Nullable::Null;
+        self
+    }
+
+    /// Sets `status_updated_at`.
+    pub fn status_updated_at(mut self, value: impl Into<String>) -> Self {
+        self.status_updated_at = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `status_updated_at` to an explicit `null`.
+    #[inline]
+    pub fn status_updated_at_null(mut self) -> Self {
+        self.status_updated_at = Nullable::Null;
+        self
+    }
 }
 
 /// JWT signing algorithm
@@ -179,6 +264,7 @@ impl PrivateKeyJwtResponse {
 ///
 /// Schema: `#/components/schemas/PrivateKeyJWTResponse/properties/algorithm`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrivateKeyJwtResponseAlgorithm {
     /// `"HS256"`
     Hs256,
@@ -240,3 +326,5 @@ impl<'de> Deserialize<'de> for PrivateKeyJwtResponseAlgorithm {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(PrivateKeyJwtResponseAlgorithm);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProcedureAtVersionResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProcedureAtVersionResponseModel {
     /// Procedure ID
     pub procedure_id: String,
@@ -100,5 +101,30 @@ impl ProcedureAtVersionResponseModel {
             type_: None,
             trigger: None,
         }
+    }
+
+    /// Sets `version_id`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.version_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `version_id` to an explicit `null`.
+    #[inline]
+    pub fn version_id_null(mut self) -> Self {
+        self.version_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<ProcedureType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `trigger`.
+    pub fn trigger(mut self, value: impl Into<String>) -> Self {
+        self.trigger = Some(value.into());
+        self
     }
 }

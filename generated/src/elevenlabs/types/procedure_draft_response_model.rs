@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProcedureDraftResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProcedureDraftResponseModel {
     /// Procedure ID
     pub procedure_id: String,
@@ -92,5 +93,17 @@ impl ProcedureDraftResponseModel {
             type_: None,
             trigger: None,
         }
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<ProcedureType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `trigger`.
+    pub fn trigger(mut self, value: impl Into<String>) -> Self {
+        self.trigger = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProcedureListItemResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProcedureListItemResponseModel {
     /// Procedure ID
     pub procedure_id: String,
@@ -88,14 +89,45 @@ impl<'de> Deserialize<'de> for ProcedureListItemResponseModel {
 impl ProcedureListItemResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(procedure_id: impl Into<String>, has_draft: bool) -> Self {
+    pub fn new(procedure_id: impl Into<String>, has_draft: impl Into<bool>) -> Self {
         Self {
             procedure_id: procedure_id.into(),
             version_id: Nullable::Absent,
             name: None,
             type_: None,
             trigger: None,
-            has_draft,
+            has_draft: has_draft.into(),
         }
+    }
+
+    /// Sets `version_id`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.version_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `version_id` to an explicit `null`.
+    #[inline]
+    pub fn version_id_null(mut self) -> Self {
+        self.version_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<ProcedureType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `trigger`.
+    pub fn trigger(mut self, value: impl Into<String>) -> Self {
+        self.trigger = Some(value.into());
+        self
     }
 }

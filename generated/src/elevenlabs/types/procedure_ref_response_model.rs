@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProcedureRefResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProcedureRefResponseModel {
     /// Procedure ID
     pub procedure_id: String,
@@ -124,5 +125,69 @@ impl ProcedureRefResponseModel {
             referenced_procedure_ids: None,
             referenced_dynamic_variables: None,
         }
+    }
+
+    /// Sets `version_id`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.version_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `version_id` to an explicit `null`.
+    #[inline]
+    pub fn version_id_null(mut self) -> Self {
+        self.version_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<ProcedureType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `trigger`.
+    pub fn trigger(mut self, value: impl Into<String>) -> Self {
+        self.trigger = Some(value.into());
+        self
+    }
+
+    /// Sets `referenced_tool_ids`.
+    pub fn referenced_tool_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.referenced_tool_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `referenced_kb_ids`.
+    pub fn referenced_kb_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.referenced_kb_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `referenced_procedure_ids`.
+    pub fn referenced_procedure_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.referenced_procedure_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `referenced_dynamic_variables`.
+    pub fn referenced_dynamic_variables(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.referenced_dynamic_variables = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ProcedureType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProcedureType {
     /// `"free_form"`
     FreeForm,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for ProcedureType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ProcedureType);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProcedureValidationError`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProcedureValidationError {
     /// JSON path to the error, e.g. 'trigger', 'steps[0].instruction'
     pub path: String,

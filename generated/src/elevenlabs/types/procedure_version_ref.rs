@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProcedureVersionRef`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProcedureVersionRef {
     /// Procedure ID
     pub procedure_id: String,

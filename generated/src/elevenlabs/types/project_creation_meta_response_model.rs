@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectCreationMetaResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProjectCreationMetaResponseModel {
     /// The progress of the project creation.
     pub creation_progress: f64,
@@ -66,14 +67,14 @@ impl ProjectCreationMetaResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        creation_progress: f64,
-        status: ProjectCreationMetaResponseModelStatus,
-        type_: ProjectCreationMetaType,
+        creation_progress: impl Into<f64>,
+        status: impl Into<ProjectCreationMetaResponseModelStatus>,
+        type_: impl Into<ProjectCreationMetaType>,
     ) -> Self {
         Self {
-            creation_progress,
-            status,
-            type_,
+            creation_progress: creation_progress.into(),
+            status: status.into(),
+            type_: type_.into(),
         }
     }
 }
@@ -82,6 +83,7 @@ impl ProjectCreationMetaResponseModel {
 ///
 /// Schema: `#/components/schemas/ProjectCreationMetaResponseModel/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectCreationMetaResponseModelStatus {
     /// `"draft"`
     Draft,
@@ -139,3 +141,5 @@ impl<'de> Deserialize<'de> for ProjectCreationMetaResponseModelStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ProjectCreationMetaResponseModelStatus);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectCreationMetaType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectCreationMetaType {
     /// `"blank"`
     Blank,
@@ -66,3 +67,5 @@ impl<'de> Deserialize<'de> for ProjectCreationMetaType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ProjectCreationMetaType);

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProjectExtendedResponseModel {
     /// The ID of the project.
     pub project_id: String,
@@ -452,37 +453,41 @@ impl ProjectExtendedResponseModel {
     pub fn new(
         project_id: impl Into<String>,
         name: impl Into<String>,
-        create_date_unix: i64,
-        created_by_user_id: Option<String>,
+        create_date_unix: impl Into<i64>,
+        created_by_user_id: impl Into<Option<String>>,
         default_title_voice_ref_id: impl Into<String>,
         default_paragraph_voice_ref_id: impl Into<String>,
         default_model_id: impl Into<String>,
-        can_be_downloaded: bool,
-        volume_normalization: bool,
-        state: ProjectExtendedResponseModelState,
-        access_level: ProjectExtendedResponseModelAccessLevel,
-        quality_check_on: bool,
-        quality_check_on_when_bulk_convert: bool,
-        quality_preset: QualityPresetType,
-        chapters: Vec<ChapterResponseModel>,
-        pronunciation_dictionary_versions: Vec<PronunciationDictionaryVersionResponseModel>,
-        pronunciation_dictionary_locators: Vec<PronunciationDictionaryLocatorResponseModel>,
-        apply_text_normalization: ProjectExtendedResponseModelApplyTextNormalization,
-        assets: Vec<ProjectExtendedResponseModelAssetsItem>,
-        voices: Vec<ProjectVoiceResponseModel>,
+        can_be_downloaded: impl Into<bool>,
+        volume_normalization: impl Into<bool>,
+        state: impl Into<ProjectExtendedResponseModelState>,
+        access_level: impl Into<ProjectExtendedResponseModelAccessLevel>,
+        quality_check_on: impl Into<bool>,
+        quality_check_on_when_bulk_convert: impl Into<bool>,
+        quality_preset: impl Into<QualityPresetType>,
+        chapters: impl IntoIterator<Item = ChapterResponseModel>,
+        pronunciation_dictionary_versions: impl IntoIterator<
+            Item = PronunciationDictionaryVersionResponseModel,
+        >,
+        pronunciation_dictionary_locators: impl IntoIterator<
+            Item = PronunciationDictionaryLocatorResponseModel,
+        >,
+        apply_text_normalization: impl Into<ProjectExtendedResponseModelApplyTextNormalization>,
+        assets: impl IntoIterator<Item = ProjectExtendedResponseModelAssetsItem>,
+        voices: impl IntoIterator<Item = ProjectVoiceResponseModel>,
         default_title_voice_id: impl Into<String>,
         default_paragraph_voice_id: impl Into<String>,
     ) -> Self {
         Self {
             project_id: project_id.into(),
             name: name.into(),
-            create_date_unix,
-            created_by_user_id,
+            create_date_unix: create_date_unix.into(),
+            created_by_user_id: created_by_user_id.into(),
             default_title_voice_ref_id: default_title_voice_ref_id.into(),
             default_paragraph_voice_ref_id: default_paragraph_voice_ref_id.into(),
             default_model_id: default_model_id.into(),
             last_conversion_date_unix: Nullable::Absent,
-            can_be_downloaded,
+            can_be_downloaded: can_be_downloaded.into(),
             title: Nullable::Absent,
             author: Nullable::Absent,
             description: Nullable::Absent,
@@ -494,12 +499,12 @@ impl ProjectExtendedResponseModel {
             original_publication_date: Nullable::Absent,
             mature_content: Nullable::Absent,
             isbn_number: Nullable::Absent,
-            volume_normalization,
-            state,
-            access_level,
+            volume_normalization: volume_normalization.into(),
+            state: state.into(),
+            access_level: access_level.into(),
             fiction: Nullable::Absent,
-            quality_check_on,
-            quality_check_on_when_bulk_convert,
+            quality_check_on: quality_check_on.into(),
+            quality_check_on_when_bulk_convert: quality_check_on_when_bulk_convert.into(),
             creation_meta: Nullable::Absent,
             source_type: Nullable::Absent,
             chapters_enabled: Nullable::Absent,
@@ -509,24 +514,357 @@ impl ProjectExtendedResponseModel {
             public_share_id: Nullable::Absent,
             aspect_ratio: Nullable::Absent,
             agent_settings: Nullable::Absent,
-            quality_preset,
-            chapters,
-            pronunciation_dictionary_versions,
-            pronunciation_dictionary_locators,
-            apply_text_normalization,
+            quality_preset: quality_preset.into(),
+            chapters: chapters.into_iter().collect(),
+            pronunciation_dictionary_versions: pronunciation_dictionary_versions
+                .into_iter()
+                .collect(),
+            pronunciation_dictionary_locators: pronunciation_dictionary_locators
+                .into_iter()
+                .collect(),
+            apply_text_normalization: apply_text_normalization.into(),
             experimental: None,
-            assets,
-            voices,
+            assets: assets.into_iter().collect(),
+            voices: voices.into_iter().collect(),
             base_voices: Nullable::Absent,
             publishing_read: Nullable::Absent,
             default_title_voice_id: default_title_voice_id.into(),
             default_paragraph_voice_id: default_paragraph_voice_id.into(),
         }
     }
+
+    /// Sets `last_conversion_date_unix`.
+    pub fn last_conversion_date_unix(mut self, value: impl Into<i64>) -> Self {
+        self.last_conversion_date_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `last_conversion_date_unix` to an explicit `null`.
+    #[inline]
+    pub fn last_conversion_date_unix_null(mut self) -> Self {
+        self.last_conversion_date_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.title = Nullable::Null;
+        self
+    }
+
+    /// Sets `author`.
+    pub fn author(mut self, value: impl Into<String>) -> Self {
+        self.author = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `author` to an explicit `null`.
+    #[inline]
+    pub fn author_null(mut self) -> Self {
+        self.author = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `genres`.
+    pub fn genres(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.genres = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `genres` to an explicit `null`.
+    #[inline]
+    pub fn genres_null(mut self) -> Self {
+        self.genres = Nullable::Null;
+        self
+    }
+
+    /// Sets `cover_image_url`.
+    pub fn cover_image_url(mut self, value: impl Into<String>) -> Self {
+        self.cover_image_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `cover_image_url` to an explicit `null`.
+    #[inline]
+    pub fn cover_image_url_null(mut self) -> Self {
+        self.cover_image_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `target_audience`.
+    pub fn target_audience(
+        mut self,
+        value: impl Into<ProjectExtendedResponseModelTargetAudience>,
+    ) -> Self {
+        self.target_audience = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `target_audience` to an explicit `null`.
+    #[inline]
+    pub fn target_audience_null(mut self) -> Self {
+        self.target_audience = Nullable::Null;
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
+    }
+
+    /// Sets `content_type`.
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `content_type` to an explicit `null`.
+    #[inline]
+    pub fn content_type_null(mut self) -> Self {
+        self.content_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `original_publication_date`.
+    pub fn original_publication_date(mut self, value: impl Into<String>) -> Self {
+        self.original_publication_date = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `original_publication_date` to an explicit `null`.
+    #[inline]
+    pub fn original_publication_date_null(mut self) -> Self {
+        self.original_publication_date = Nullable::Null;
+        self
+    }
+
+    /// Sets `mature_content`.
+    pub fn mature_content(mut self, value: impl Into<bool>) -> Self {
+        self.mature_content = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `mature_content` to an explicit `null`.
+    #[inline]
+    pub fn mature_content_null(mut self) -> Self {
+        self.mature_content = Nullable::Null;
+        self
+    }
+
+    /// Sets `isbn_number`.
+    pub fn isbn_number(mut self, value: impl Into<String>) -> Self {
+        self.isbn_number = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `isbn_number` to an explicit `null`.
+    #[inline]
+    pub fn isbn_number_null(mut self) -> Self {
+        self.isbn_number = Nullable::Null;
+        self
+    }
+
+    /// Sets `fiction`.
+    pub fn fiction(mut self, value: impl Into<ProjectExtendedResponseModelFiction>) -> Self {
+        self.fiction = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `fiction` to an explicit `null`.
+    #[inline]
+    pub fn fiction_null(mut self) -> Self {
+        self.fiction = Nullable::Null;
+        self
+    }
+
+    /// Sets `creation_meta`.
+    pub fn creation_meta(mut self, value: impl Into<ProjectCreationMetaResponseModel>) -> Self {
+        self.creation_meta = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `creation_meta` to an explicit `null`.
+    #[inline]
+    pub fn creation_meta_null(mut self) -> Self {
+        self.creation_meta = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_type`.
+    pub fn source_type(mut self, value: impl Into<ProjectExtendedResponseModelSourceType>) -> Self {
+        self.source_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_type` to an explicit `null`.
+    #[inline]
+    pub fn source_type_null(mut self) -> Self {
+        self.source_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `chapters_enabled`.
+    pub fn chapters_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.chapters_enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `chapters_enabled` to an explicit `null`.
+    #[inline]
+    pub fn chapters_enabled_null(mut self) -> Self {
+        self.chapters_enabled = Nullable::Null;
+        self
+    }
+
+    /// Sets `captions_enabled`.
+    pub fn captions_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.captions_enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `captions_enabled` to an explicit `null`.
+    #[inline]
+    pub fn captions_enabled_null(mut self) -> Self {
+        self.captions_enabled = Nullable::Null;
+        self
+    }
+
+    /// Sets `caption_style`.
+    pub fn caption_style(mut self, value: impl Into<CaptionStyleModel>) -> Self {
+        self.caption_style = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `caption_style` to an explicit `null`.
+    #[inline]
+    pub fn caption_style_null(mut self) -> Self {
+        self.caption_style = Nullable::Null;
+        self
+    }
+
+    /// Sets `caption_style_template_overrides`.
+    pub fn caption_style_template_overrides(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, CaptionStyleModel)>,
+    ) -> Self {
+        self.caption_style_template_overrides =
+            Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `caption_style_template_overrides` to an explicit `null`.
+    #[inline]
+    pub fn caption_style_template_overrides_null(mut self) -> Self {
+        self.caption_style_template_overrides = Nullable::Null;
+        self
+    }
+
+    /// Sets `public_share_id`.
+    pub fn public_share_id(mut self, value: impl Into<String>) -> Self {
+        self.public_share_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `public_share_id` to an explicit `null`.
+    #[inline]
+    pub fn public_share_id_null(mut self) -> Self {
+        self.public_share_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(
+        mut self,
+        value: impl Into<ProjectExtendedResponseModelAspectRatio>,
+    ) -> Self {
+        self.aspect_ratio = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `aspect_ratio` to an explicit `null`.
+    #[inline]
+    pub fn aspect_ratio_null(mut self) -> Self {
+        self.aspect_ratio = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_settings`.
+    pub fn agent_settings(mut self, value: impl Into<StudioAgentSettingsModel>) -> Self {
+        self.agent_settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_settings` to an explicit `null`.
+    #[inline]
+    pub fn agent_settings_null(mut self) -> Self {
+        self.agent_settings = Nullable::Null;
+        self
+    }
+
+    /// Sets `experimental`.
+    pub fn experimental(mut self, value: impl Into<Value>) -> Self {
+        self.experimental = Some(value.into());
+        self
+    }
+
+    /// Sets `base_voices`.
+    pub fn base_voices(mut self, value: impl IntoIterator<Item = VoiceResponseModel>) -> Self {
+        self.base_voices = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `base_voices` to an explicit `null`.
+    #[inline]
+    pub fn base_voices_null(mut self) -> Self {
+        self.base_voices = Nullable::Null;
+        self
+    }
+
+    /// Sets `publishing_read`.
+    pub fn publishing_read(mut self, value: impl Into<DirectPublishingReadResponseModel>) -> Self {
+        self.publishing_read = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `publishing_read` to an explicit `null`.
+    #[inline]
+    pub fn publishing_read_null(mut self) -> Self {
+        self.publishing_read = Nullable::Null;
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/target_audience/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectExtendedResponseModelTargetAudience {
     /// `"children"`
     Children,
@@ -581,10 +919,13 @@ impl<'de> Deserialize<'de> for ProjectExtendedResponseModelTargetAudience {
     }
 }
 
+api_runtime::string_enum_conversions!(ProjectExtendedResponseModelTargetAudience);
+
 /// The state of the project.
 ///
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/state`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectExtendedResponseModelState {
     /// `"creating"`
     Creating,
@@ -639,10 +980,13 @@ impl<'de> Deserialize<'de> for ProjectExtendedResponseModelState {
     }
 }
 
+api_runtime::string_enum_conversions!(ProjectExtendedResponseModelState);
+
 /// The access level of the project.
 ///
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/access_level`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectExtendedResponseModelAccessLevel {
     /// `"admin"`
     Admin,
@@ -697,8 +1041,11 @@ impl<'de> Deserialize<'de> for ProjectExtendedResponseModelAccessLevel {
     }
 }
 
+api_runtime::string_enum_conversions!(ProjectExtendedResponseModelAccessLevel);
+
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/fiction/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectExtendedResponseModelFiction {
     /// `"fiction"`
     Fiction,
@@ -745,8 +1092,11 @@ impl<'de> Deserialize<'de> for ProjectExtendedResponseModelFiction {
     }
 }
 
+api_runtime::string_enum_conversions!(ProjectExtendedResponseModelFiction);
+
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/source_type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectExtendedResponseModelSourceType {
     /// `"blank"`
     Blank,
@@ -809,8 +1159,11 @@ impl<'de> Deserialize<'de> for ProjectExtendedResponseModelSourceType {
     }
 }
 
+api_runtime::string_enum_conversions!(ProjectExtendedResponseModelSourceType);
+
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/aspect_ratio/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectExtendedResponseModelAspectRatio {
     /// `"16:9"`
     V16_9,
@@ -865,10 +1218,13 @@ impl<'de> Deserialize<'de> for ProjectExtendedResponseModelAspectRatio {
     }
 }
 
+api_runtime::string_enum_conversions!(ProjectExtendedResponseModelAspectRatio);
+
 /// Whether text normalization is applied to the project.
 ///
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/apply_text_normalization`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectExtendedResponseModelApplyTextNormalization {
     /// `"auto"`
     Auto,
@@ -923,9 +1279,12 @@ impl<'de> Deserialize<'de> for ProjectExtendedResponseModelApplyTextNormalizatio
     }
 }
 
+api_runtime::string_enum_conversions!(ProjectExtendedResponseModelApplyTextNormalization);
+
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/assets/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ProjectExtendedResponseModelAssetsItem {
     ProjectVideoResponseModel(ProjectVideoResponseModel),
     ProjectExternalAudioResponseModel(ProjectExternalAudioResponseModel),
@@ -945,3 +1304,10 @@ impl<'de> Deserialize<'de> for ProjectExtendedResponseModelAssetsItem {
             .ok_or_else(|| no_match("ProjectExtendedResponseModelAssetsItem"))
     }
 }
+
+api_runtime::union_conversions!(
+    ProjectExtendedResponseModelAssetsItem,
+    ProjectVideoResponseModel(ProjectVideoResponseModel),
+    ProjectExternalAudioResponseModel(ProjectExternalAudioResponseModel),
+    ProjectImageResponseModel(ProjectImageResponseModel)
+);

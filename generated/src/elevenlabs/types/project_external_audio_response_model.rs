@@ -16,6 +16,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ProjectExternalAudioResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProjectExternalAudioResponseModel {
     pub external_audio_id: String,
     pub filename: String,
@@ -251,29 +252,29 @@ impl ProjectExternalAudioResponseModel {
     pub fn new(
         external_audio_id: impl Into<String>,
         filename: impl Into<String>,
-        signed_url: Option<String>,
-        offset_ms: i64,
-        duration_ms: i64,
-        start_time_ms: i64,
-        end_time_ms: Option<i64>,
+        signed_url: impl Into<Option<String>>,
+        offset_ms: impl Into<i64>,
+        duration_ms: impl Into<i64>,
+        start_time_ms: impl Into<i64>,
+        end_time_ms: impl Into<Option<i64>>,
         order: impl Into<String>,
         track_id: impl Into<String>,
-        created_at_ms: i64,
-        updated_at_ms: i64,
-        import_speech_progress: Option<f64>,
+        created_at_ms: impl Into<i64>,
+        updated_at_ms: impl Into<i64>,
+        import_speech_progress: impl Into<Option<f64>>,
     ) -> Self {
         Self {
             external_audio_id: external_audio_id.into(),
             filename: filename.into(),
-            signed_url,
-            offset_ms,
-            duration_ms,
-            start_time_ms,
-            end_time_ms,
+            signed_url: signed_url.into(),
+            offset_ms: offset_ms.into(),
+            duration_ms: duration_ms.into(),
+            start_time_ms: start_time_ms.into(),
+            end_time_ms: end_time_ms.into(),
             order: order.into(),
             track_id: track_id.into(),
-            created_at_ms,
-            updated_at_ms,
+            created_at_ms: created_at_ms.into(),
+            updated_at_ms: updated_at_ms.into(),
             volume_gain_db: None,
             muted: None,
             fade_in_ms: None,
@@ -291,14 +292,194 @@ impl ProjectExternalAudioResponseModel {
             analysis: Nullable::Absent,
             transcription: Nullable::Absent,
             type_: Default::default(),
-            import_speech_progress,
+            import_speech_progress: import_speech_progress.into(),
         }
+    }
+
+    /// Sets `volume_gain_db`.
+    pub fn volume_gain_db(mut self, value: impl Into<f64>) -> Self {
+        self.volume_gain_db = Some(value.into());
+        self
+    }
+
+    /// Sets `muted`.
+    pub fn muted(mut self, value: impl Into<bool>) -> Self {
+        self.muted = Some(value.into());
+        self
+    }
+
+    /// Sets `fade_in_ms`.
+    pub fn fade_in_ms(mut self, value: impl Into<i64>) -> Self {
+        self.fade_in_ms = Some(value.into());
+        self
+    }
+
+    /// Sets `fade_out_ms`.
+    pub fn fade_out_ms(mut self, value: impl Into<i64>) -> Self {
+        self.fade_out_ms = Some(value.into());
+        self
+    }
+
+    /// Sets `source_external_audio_id`.
+    pub fn source_external_audio_id(mut self, value: impl Into<String>) -> Self {
+        self.source_external_audio_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_external_audio_id` to an explicit `null`.
+    #[inline]
+    pub fn source_external_audio_id_null(mut self) -> Self {
+        self.source_external_audio_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_asset_id`.
+    pub fn source_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.source_asset_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_asset_id` to an explicit `null`.
+    #[inline]
+    pub fn source_asset_id_null(mut self) -> Self {
+        self.source_asset_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_platform_asset_id`.
+    pub fn source_platform_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.source_platform_asset_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_platform_asset_id` to an explicit `null`.
+    #[inline]
+    pub fn source_platform_asset_id_null(mut self) -> Self {
+        self.source_platform_asset_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `pending_blocks_metadata`.
+    pub fn pending_blocks_metadata(mut self, value: impl Into<PendingBlocksMetadataModel>) -> Self {
+        self.pending_blocks_metadata = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `pending_blocks_metadata` to an explicit `null`.
+    #[inline]
+    pub fn pending_blocks_metadata_null(mut self) -> Self {
+        self.pending_blocks_metadata = Nullable::Null;
+        self
+    }
+
+    /// Sets `pending_external_audios_metadata`.
+    pub fn pending_external_audios_metadata(
+        mut self,
+        value: impl Into<PendingExternalAudiosMetadataModel>,
+    ) -> Self {
+        self.pending_external_audios_metadata = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `pending_external_audios_metadata` to an explicit `null`.
+    #[inline]
+    pub fn pending_external_audios_metadata_null(mut self) -> Self {
+        self.pending_external_audios_metadata = Nullable::Null;
+        self
+    }
+
+    /// Sets `speech_imported`.
+    pub fn speech_imported(mut self, value: impl Into<bool>) -> Self {
+        self.speech_imported = Some(value.into());
+        self
+    }
+
+    /// Sets `pending_task`.
+    pub fn pending_task(mut self, value: impl Into<PendingClipTask>) -> Self {
+        self.pending_task = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `pending_task` to an explicit `null`.
+    #[inline]
+    pub fn pending_task_null(mut self) -> Self {
+        self.pending_task = Nullable::Null;
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `error` to an explicit `null`.
+    #[inline]
+    pub fn error_null(mut self) -> Self {
+        self.error = Nullable::Null;
+        self
+    }
+
+    /// Sets `current_snapshot_id`.
+    pub fn current_snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.current_snapshot_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `current_snapshot_id` to an explicit `null`.
+    #[inline]
+    pub fn current_snapshot_id_null(mut self) -> Self {
+        self.current_snapshot_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_context`.
+    pub fn source_context(
+        mut self,
+        value: impl Into<ProjectExternalAudioResponseModelSourceContext>,
+    ) -> Self {
+        self.source_context = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_context` to an explicit `null`.
+    #[inline]
+    pub fn source_context_null(mut self) -> Self {
+        self.source_context = Nullable::Null;
+        self
+    }
+
+    /// Sets `analysis`.
+    pub fn analysis(mut self, value: impl Into<AudioAnalysis>) -> Self {
+        self.analysis = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `analysis` to an explicit `null`.
+    #[inline]
+    pub fn analysis_null(mut self) -> Self {
+        self.analysis = Nullable::Null;
+        self
+    }
+
+    /// Sets `transcription`.
+    pub fn transcription(mut self, value: impl Into<AssetTranscription>) -> Self {
+        self.transcription = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transcription` to an explicit `null`.
+    #[inline]
+    pub fn transcription_null(mut self) -> Self {
+        self.transcription = Nullable::Null;
+        self
     }
 }
 
 /// Schema: `#/components/schemas/ProjectExternalAudioResponseModel/properties/source_context/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ProjectExternalAudioResponseModelSourceContext {
     SongSourceContext(SongSourceContext),
     MusicExploreSongSourceContext(MusicExploreSongSourceContext),
@@ -321,3 +502,10 @@ impl<'de> Deserialize<'de> for ProjectExternalAudioResponseModelSourceContext {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    ProjectExternalAudioResponseModelSourceContext,
+    SongSourceContext(SongSourceContext),
+    MusicExploreSongSourceContext(MusicExploreSongSourceContext),
+    SfxSourceContext(SfxSourceContext)
+);

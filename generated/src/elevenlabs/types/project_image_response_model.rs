@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectImageResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProjectImageResponseModel {
     pub image_id: String,
     pub filename: String,
@@ -215,15 +216,15 @@ impl ProjectImageResponseModel {
     pub fn new(
         image_id: impl Into<String>,
         filename: impl Into<String>,
-        file_size_bytes: i64,
-        width: i64,
-        height: i64,
-        offset_ms: i64,
-        duration_ms: i64,
+        file_size_bytes: impl Into<i64>,
+        width: impl Into<i64>,
+        height: impl Into<i64>,
+        offset_ms: impl Into<i64>,
+        duration_ms: impl Into<i64>,
         order: impl Into<String>,
-        canvas_placement: CanvasPlacement,
-        created_at_ms: i64,
-        updated_at_ms: i64,
+        canvas_placement: impl Into<CanvasPlacement>,
+        created_at_ms: impl Into<i64>,
+        updated_at_ms: impl Into<i64>,
     ) -> Self {
         Self {
             image_id: image_id.into(),
@@ -232,18 +233,18 @@ impl ProjectImageResponseModel {
             thumbnail_signed_url: Nullable::Absent,
             type_: Default::default(),
             source: Default::default(),
-            file_size_bytes,
-            width,
-            height,
+            file_size_bytes: file_size_bytes.into(),
+            width: width.into(),
+            height: height.into(),
             track_id: None,
-            offset_ms,
-            duration_ms,
+            offset_ms: offset_ms.into(),
+            duration_ms: duration_ms.into(),
             order: order.into(),
-            canvas_placement,
+            canvas_placement: canvas_placement.into(),
             animation: None,
             opacity: None,
-            created_at_ms,
-            updated_at_ms,
+            created_at_ms: created_at_ms.into(),
+            updated_at_ms: updated_at_ms.into(),
             current_snapshot_id: Nullable::Absent,
             source_asset_id: Nullable::Absent,
             source_platform_asset_id: Nullable::Absent,
@@ -251,5 +252,127 @@ impl ProjectImageResponseModel {
             pending_task: Nullable::Absent,
             analysis: Nullable::Absent,
         }
+    }
+
+    /// Sets `signed_url`.
+    pub fn signed_url(mut self, value: impl Into<String>) -> Self {
+        self.signed_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `signed_url` to an explicit `null`.
+    #[inline]
+    pub fn signed_url_null(mut self) -> Self {
+        self.signed_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `thumbnail_signed_url`.
+    pub fn thumbnail_signed_url(mut self, value: impl Into<String>) -> Self {
+        self.thumbnail_signed_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `thumbnail_signed_url` to an explicit `null`.
+    #[inline]
+    pub fn thumbnail_signed_url_null(mut self) -> Self {
+        self.thumbnail_signed_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `track_id`.
+    pub fn track_id(mut self, value: impl Into<String>) -> Self {
+        self.track_id = Some(value.into());
+        self
+    }
+
+    /// Sets `animation`.
+    pub fn animation(mut self, value: impl Into<ClipAnimation>) -> Self {
+        self.animation = Some(value.into());
+        self
+    }
+
+    /// Sets `opacity`.
+    pub fn opacity(mut self, value: impl Into<f64>) -> Self {
+        self.opacity = Some(value.into());
+        self
+    }
+
+    /// Sets `current_snapshot_id`.
+    pub fn current_snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.current_snapshot_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `current_snapshot_id` to an explicit `null`.
+    #[inline]
+    pub fn current_snapshot_id_null(mut self) -> Self {
+        self.current_snapshot_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_asset_id`.
+    pub fn source_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.source_asset_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_asset_id` to an explicit `null`.
+    #[inline]
+    pub fn source_asset_id_null(mut self) -> Self {
+        self.source_asset_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_platform_asset_id`.
+    pub fn source_platform_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.source_platform_asset_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_platform_asset_id` to an explicit `null`.
+    #[inline]
+    pub fn source_platform_asset_id_null(mut self) -> Self {
+        self.source_platform_asset_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `error` to an explicit `null`.
+    #[inline]
+    pub fn error_null(mut self) -> Self {
+        self.error = Nullable::Null;
+        self
+    }
+
+    /// Sets `pending_task`.
+    pub fn pending_task(mut self, value: impl Into<PendingClipTask>) -> Self {
+        self.pending_task = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `pending_task` to an explicit `null`.
+    #[inline]
+    pub fn pending_task_null(mut self) -> Self {
+        self.pending_task = Nullable::Null;
+        self
+    }
+
+    /// Sets `analysis`.
+    pub fn analysis(mut self, value: impl Into<ImageAnalysis>) -> Self {
+        self.analysis = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `analysis` to an explicit `null`.
+    #[inline]
+    pub fn analysis_null(mut self) -> Self {
+        self.analysis = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectMutedTracksResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProjectMutedTracksResponseModel {
     /// List of chapter IDs that have muted tracks.
     pub chapter_ids: Vec<String>,
@@ -48,7 +49,9 @@ impl<'de> Deserialize<'de> for ProjectMutedTracksResponseModel {
 impl ProjectMutedTracksResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(chapter_ids: Vec<String>) -> Self {
-        Self { chapter_ids }
+    pub fn new(chapter_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            chapter_ids: chapter_ids.into_iter().map(Into::into).collect(),
+        }
     }
 }

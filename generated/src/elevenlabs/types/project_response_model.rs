@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ProjectResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProjectResponseModel {
     /// The ID of the project.
     pub project_id: String,
@@ -354,30 +355,30 @@ impl ProjectResponseModel {
     pub fn new(
         project_id: impl Into<String>,
         name: impl Into<String>,
-        create_date_unix: i64,
-        created_by_user_id: Option<String>,
+        create_date_unix: impl Into<i64>,
+        created_by_user_id: impl Into<Option<String>>,
         default_title_voice_ref_id: impl Into<String>,
         default_paragraph_voice_ref_id: impl Into<String>,
         default_model_id: impl Into<String>,
-        can_be_downloaded: bool,
-        volume_normalization: bool,
-        state: ProjectResponseModelState,
-        access_level: ProjectResponseModelAccessLevel,
-        quality_check_on: bool,
-        quality_check_on_when_bulk_convert: bool,
+        can_be_downloaded: impl Into<bool>,
+        volume_normalization: impl Into<bool>,
+        state: impl Into<ProjectResponseModelState>,
+        access_level: impl Into<ProjectResponseModelAccessLevel>,
+        quality_check_on: impl Into<bool>,
+        quality_check_on_when_bulk_convert: impl Into<bool>,
         default_title_voice_id: impl Into<String>,
         default_paragraph_voice_id: impl Into<String>,
     ) -> Self {
         Self {
             project_id: project_id.into(),
             name: name.into(),
-            create_date_unix,
-            created_by_user_id,
+            create_date_unix: create_date_unix.into(),
+            created_by_user_id: created_by_user_id.into(),
             default_title_voice_ref_id: default_title_voice_ref_id.into(),
             default_paragraph_voice_ref_id: default_paragraph_voice_ref_id.into(),
             default_model_id: default_model_id.into(),
             last_conversion_date_unix: Nullable::Absent,
-            can_be_downloaded,
+            can_be_downloaded: can_be_downloaded.into(),
             title: Nullable::Absent,
             author: Nullable::Absent,
             description: Nullable::Absent,
@@ -389,12 +390,12 @@ impl ProjectResponseModel {
             original_publication_date: Nullable::Absent,
             mature_content: Nullable::Absent,
             isbn_number: Nullable::Absent,
-            volume_normalization,
-            state,
-            access_level,
+            volume_normalization: volume_normalization.into(),
+            state: state.into(),
+            access_level: access_level.into(),
             fiction: Nullable::Absent,
-            quality_check_on,
-            quality_check_on_when_bulk_convert,
+            quality_check_on: quality_check_on.into(),
+            quality_check_on_when_bulk_convert: quality_check_on_when_bulk_convert.into(),
             creation_meta: Nullable::Absent,
             source_type: Nullable::Absent,
             chapters_enabled: Nullable::Absent,
@@ -408,10 +409,301 @@ impl ProjectResponseModel {
             default_paragraph_voice_id: default_paragraph_voice_id.into(),
         }
     }
+
+    /// Sets `last_conversion_date_unix`.
+    pub fn last_conversion_date_unix(mut self, value: impl Into<i64>) -> Self {
+        self.last_conversion_date_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `last_conversion_date_unix` to an explicit `null`.
+    #[inline]
+    pub fn last_conversion_date_unix_null(mut self) -> Self {
+        self.last_conversion_date_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.title = Nullable::Null;
+        self
+    }
+
+    /// Sets `author`.
+    pub fn author(mut self, value: impl Into<String>) -> Self {
+        self.author = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `author` to an explicit `null`.
+    #[inline]
+    pub fn author_null(mut self) -> Self {
+        self.author = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `genres`.
+    pub fn genres(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.genres = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `genres` to an explicit `null`.
+    #[inline]
+    pub fn genres_null(mut self) -> Self {
+        self.genres = Nullable::Null;
+        self
+    }
+
+    /// Sets `cover_image_url`.
+    pub fn cover_image_url(mut self, value: impl Into<String>) -> Self {
+        self.cover_image_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `cover_image_url` to an explicit `null`.
+    #[inline]
+    pub fn cover_image_url_null(mut self) -> Self {
+        self.cover_image_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `target_audience`.
+    pub fn target_audience(mut self, value: impl Into<ProjectResponseModelTargetAudience>) -> Self {
+        self.target_audience = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `target_audience` to an explicit `null`.
+    #[inline]
+    pub fn target_audience_null(mut self) -> Self {
+        self.target_audience = Nullable::Null;
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
+    }
+
+    /// Sets `content_type`.
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.content_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `content_type` to an explicit `null`.
+    #[inline]
+    pub fn content_type_null(mut self) -> Self {
+        self.content_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `original_publication_date`.
+    pub fn original_publication_date(mut self, value: impl Into<String>) -> Self {
+        self.original_publication_date = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `original_publication_date` to an explicit `null`.
+    #[inline]
+    pub fn original_publication_date_null(mut self) -> Self {
+        self.original_publication_date = Nullable::Null;
+        self
+    }
+
+    /// Sets `mature_content`.
+    pub fn mature_content(mut self, value: impl Into<bool>) -> Self {
+        self.mature_content = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `mature_content` to an explicit `null`.
+    #[inline]
+    pub fn mature_content_null(mut self) -> Self {
+        self.mature_content = Nullable::Null;
+        self
+    }
+
+    /// Sets `isbn_number`.
+    pub fn isbn_number(mut self, value: impl Into<String>) -> Self {
+        self.isbn_number = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `isbn_number` to an explicit `null`.
+    #[inline]
+    pub fn isbn_number_null(mut self) -> Self {
+        self.isbn_number = Nullable::Null;
+        self
+    }
+
+    /// Sets `fiction`.
+    pub fn fiction(mut self, value: impl Into<ProjectResponseModelFiction>) -> Self {
+        self.fiction = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `fiction` to an explicit `null`.
+    #[inline]
+    pub fn fiction_null(mut self) -> Self {
+        self.fiction = Nullable::Null;
+        self
+    }
+
+    /// Sets `creation_meta`.
+    pub fn creation_meta(mut self, value: impl Into<ProjectCreationMetaResponseModel>) -> Self {
+        self.creation_meta = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `creation_meta` to an explicit `null`.
+    #[inline]
+    pub fn creation_meta_null(mut self) -> Self {
+        self.creation_meta = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_type`.
+    pub fn source_type(mut self, value: impl Into<ProjectResponseModelSourceType>) -> Self {
+        self.source_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_type` to an explicit `null`.
+    #[inline]
+    pub fn source_type_null(mut self) -> Self {
+        self.source_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `chapters_enabled`.
+    pub fn chapters_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.chapters_enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `chapters_enabled` to an explicit `null`.
+    #[inline]
+    pub fn chapters_enabled_null(mut self) -> Self {
+        self.chapters_enabled = Nullable::Null;
+        self
+    }
+
+    /// Sets `captions_enabled`.
+    pub fn captions_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.captions_enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `captions_enabled` to an explicit `null`.
+    #[inline]
+    pub fn captions_enabled_null(mut self) -> Self {
+        self.captions_enabled = Nullable::Null;
+        self
+    }
+
+    /// Sets `caption_style`.
+    pub fn caption_style(mut self, value: impl Into<CaptionStyleModel>) -> Self {
+        self.caption_style = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `caption_style` to an explicit `null`.
+    #[inline]
+    pub fn caption_style_null(mut self) -> Self {
+        self.caption_style = Nullable::Null;
+        self
+    }
+
+    /// Sets `caption_style_template_overrides`.
+    pub fn caption_style_template_overrides(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, CaptionStyleModel)>,
+    ) -> Self {
+        self.caption_style_template_overrides =
+            Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `caption_style_template_overrides` to an explicit `null`.
+    #[inline]
+    pub fn caption_style_template_overrides_null(mut self) -> Self {
+        self.caption_style_template_overrides = Nullable::Null;
+        self
+    }
+
+    /// Sets `public_share_id`.
+    pub fn public_share_id(mut self, value: impl Into<String>) -> Self {
+        self.public_share_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `public_share_id` to an explicit `null`.
+    #[inline]
+    pub fn public_share_id_null(mut self) -> Self {
+        self.public_share_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(mut self, value: impl Into<ProjectResponseModelAspectRatio>) -> Self {
+        self.aspect_ratio = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `aspect_ratio` to an explicit `null`.
+    #[inline]
+    pub fn aspect_ratio_null(mut self) -> Self {
+        self.aspect_ratio = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_settings`.
+    pub fn agent_settings(mut self, value: impl Into<StudioAgentSettingsModel>) -> Self {
+        self.agent_settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_settings` to an explicit `null`.
+    #[inline]
+    pub fn agent_settings_null(mut self) -> Self {
+        self.agent_settings = Nullable::Null;
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/ProjectResponseModel/properties/target_audience/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectResponseModelTargetAudience {
     /// `"children"`
     Children,
@@ -466,10 +758,13 @@ impl<'de> Deserialize<'de> for ProjectResponseModelTargetAudience {
     }
 }
 
+api_runtime::string_enum_conversions!(ProjectResponseModelTargetAudience);
+
 /// The state of the project.
 ///
 /// Schema: `#/components/schemas/ProjectResponseModel/properties/state`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectResponseModelState {
     /// `"creating"`
     Creating,
@@ -524,10 +819,13 @@ impl<'de> Deserialize<'de> for ProjectResponseModelState {
     }
 }
 
+api_runtime::string_enum_conversions!(ProjectResponseModelState);
+
 /// The access level of the project.
 ///
 /// Schema: `#/components/schemas/ProjectResponseModel/properties/access_level`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectResponseModelAccessLevel {
     /// `"admin"`
     Admin,
@@ -582,8 +880,11 @@ impl<'de> Deserialize<'de> for ProjectResponseModelAccessLevel {
     }
 }
 
+api_runtime::string_enum_conversions!(ProjectResponseModelAccessLevel);
+
 /// Schema: `#/components/schemas/ProjectResponseModel/properties/fiction/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectResponseModelFiction {
     /// `"fiction"`
     Fiction,
@@ -630,8 +931,11 @@ impl<'de> Deserialize<'de> for ProjectResponseModelFiction {
     }
 }
 
+api_runtime::string_enum_conversions!(ProjectResponseModelFiction);
+
 /// Schema: `#/components/schemas/ProjectResponseModel/properties/source_type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectResponseModelSourceType {
     /// `"blank"`
     Blank,
@@ -694,8 +998,11 @@ impl<'de> Deserialize<'de> for ProjectResponseModelSourceType {
     }
 }
 
+api_runtime::string_enum_conversions!(ProjectResponseModelSourceType);
+
 /// Schema: `#/components/schemas/ProjectResponseModel/properties/aspect_ratio/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProjectResponseModelAspectRatio {
     /// `"16:9"`
     V16_9,
@@ -749,3 +1056,5 @@ impl<'de> Deserialize<'de> for ProjectResponseModelAspectRatio {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ProjectResponseModelAspectRatio);

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ProjectSnapshotExtendedResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProjectSnapshotExtendedResponseModel {
     /// The ID of the project snapshot.
     pub project_snapshot_id: String,
@@ -119,20 +120,46 @@ impl ProjectSnapshotExtendedResponseModel {
     pub fn new(
         project_snapshot_id: impl Into<String>,
         project_id: impl Into<String>,
-        created_at_unix: i64,
+        created_at_unix: impl Into<i64>,
         name: impl Into<String>,
-        character_alignments: Vec<CharacterAlignmentModel>,
-        audio_duration_secs: f64,
+        character_alignments: impl IntoIterator<Item = CharacterAlignmentModel>,
+        audio_duration_secs: impl Into<f64>,
     ) -> Self {
         Self {
             project_snapshot_id: project_snapshot_id.into(),
             project_id: project_id.into(),
-            created_at_unix,
+            created_at_unix: created_at_unix.into(),
             name: name.into(),
             audio_upload: Nullable::Absent,
             zip_upload: Nullable::Absent,
-            character_alignments,
-            audio_duration_secs,
+            character_alignments: character_alignments.into_iter().collect(),
+            audio_duration_secs: audio_duration_secs.into(),
         }
+    }
+
+    /// Sets `audio_upload`.
+    pub fn audio_upload(mut self, value: impl Into<Value>) -> Self {
+        self.audio_upload = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `audio_upload` to an explicit `null`.
+    #[inline]
+    pub fn audio_upload_null(mut self) -> Self {
+        self.audio_upload = Nullable::Null;
+        self
+    }
+
+    /// Sets `zip_upload`.
+    pub fn zip_upload(mut self, value: impl Into<Value>) -> Self {
+        self.zip_upload = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `zip_upload` to an explicit `null`.
+    #[inline]
+    pub fn zip_upload_null(mut self) -> Self {
+        self.zip_upload = Nullable::Null;
+        self
     }
 }

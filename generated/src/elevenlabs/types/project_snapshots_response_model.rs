@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectSnapshotsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProjectSnapshotsResponseModel {
     /// List of project snapshots.
     pub snapshots: Vec<ProjectSnapshotResponseModel>,
@@ -49,7 +50,9 @@ impl<'de> Deserialize<'de> for ProjectSnapshotsResponseModel {
 impl ProjectSnapshotsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(snapshots: Vec<ProjectSnapshotResponseModel>) -> Self {
-        Self { snapshots }
+    pub fn new(snapshots: impl IntoIterator<Item = ProjectSnapshotResponseModel>) -> Self {
+        Self {
+            snapshots: snapshots.into_iter().collect(),
+        }
     }
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectVideoResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProjectVideoResponseModel {
     pub video_id: String,
     pub filename: String,
@@ -355,49 +356,49 @@ impl ProjectVideoResponseModel {
     pub fn new(
         video_id: impl Into<String>,
         filename: impl Into<String>,
-        signed_url: Option<String>,
-        signed_preview_url: Option<String>,
-        offset_ms: i64,
-        duration_ms: i64,
-        volume_gain_db: f64,
-        muted: bool,
-        width: i64,
-        height: i64,
+        signed_url: impl Into<Option<String>>,
+        signed_preview_url: impl Into<Option<String>>,
+        offset_ms: impl Into<i64>,
+        duration_ms: impl Into<i64>,
+        volume_gain_db: impl Into<f64>,
+        muted: impl Into<bool>,
+        width: impl Into<i64>,
+        height: impl Into<i64>,
         codec: impl Into<String>,
         order: impl Into<String>,
-        created_at_ms: i64,
-        updated_at_ms: i64,
-        thumbnail_interval_seconds: f64,
-        thumbnail_size: Vec<i64>,
-        thumbnail_sheets: Vec<ProjectVideoThumbnailSheetResponseModel>,
-        start_time_ms: i64,
-        end_time_ms: Option<i64>,
-        preview_job_progress: f64,
-        import_speech_progress: Option<f64>,
+        created_at_ms: impl Into<i64>,
+        updated_at_ms: impl Into<i64>,
+        thumbnail_interval_seconds: impl Into<f64>,
+        thumbnail_size: impl IntoIterator<Item = i64>,
+        thumbnail_sheets: impl IntoIterator<Item = ProjectVideoThumbnailSheetResponseModel>,
+        start_time_ms: impl Into<i64>,
+        end_time_ms: impl Into<Option<i64>>,
+        preview_job_progress: impl Into<f64>,
+        import_speech_progress: impl Into<Option<f64>>,
     ) -> Self {
         Self {
             video_id: video_id.into(),
             filename: filename.into(),
-            signed_url,
-            signed_preview_url,
-            offset_ms,
-            duration_ms,
-            volume_gain_db,
-            muted,
+            signed_url: signed_url.into(),
+            signed_preview_url: signed_preview_url.into(),
+            offset_ms: offset_ms.into(),
+            duration_ms: duration_ms.into(),
+            volume_gain_db: volume_gain_db.into(),
+            muted: muted.into(),
             fade_in_ms: None,
             fade_out_ms: None,
-            width,
-            height,
+            width: width.into(),
+            height: height.into(),
             codec: codec.into(),
             order: order.into(),
-            created_at_ms,
-            updated_at_ms,
+            created_at_ms: created_at_ms.into(),
+            updated_at_ms: updated_at_ms.into(),
             error: Nullable::Absent,
-            thumbnail_interval_seconds,
-            thumbnail_size,
-            thumbnail_sheets,
-            start_time_ms,
-            end_time_ms,
+            thumbnail_interval_seconds: thumbnail_interval_seconds.into(),
+            thumbnail_size: thumbnail_size.into_iter().collect(),
+            thumbnail_sheets: thumbnail_sheets.into_iter().collect(),
+            start_time_ms: start_time_ms.into(),
+            end_time_ms: end_time_ms.into(),
             asset_preview_signed_url: Nullable::Absent,
             source_video_id: Nullable::Absent,
             source_asset_id: Nullable::Absent,
@@ -418,8 +419,227 @@ impl ProjectVideoResponseModel {
             playback_speed: None,
             opacity: None,
             track_id: None,
-            preview_job_progress,
-            import_speech_progress,
+            preview_job_progress: preview_job_progress.into(),
+            import_speech_progress: import_speech_progress.into(),
         }
+    }
+
+    /// Sets `fade_in_ms`.
+    pub fn fade_in_ms(mut self, value: impl Into<i64>) -> Self {
+        self.fade_in_ms = Some(value.into());
+        self
+    }
+
+    /// Sets `fade_out_ms`.
+    pub fn fade_out_ms(mut self, value: impl Into<i64>) -> Self {
+        self.fade_out_ms = Some(value.into());
+        self
+    }
+
+    /// Sets `error`.
+    pub fn error(mut self, value: impl Into<String>) -> Self {
+        self.error = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `error` to an explicit `null`.
+    #[inline]
+    pub fn error_null(mut self) -> Self {
+        self.error = Nullable::Null;
+        self
+    }
+
+    /// Sets `asset_preview_signed_url`.
+    pub fn asset_preview_signed_url(mut self, value: impl Into<String>) -> Self {
+        self.asset_preview_signed_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `asset_preview_signed_url` to an explicit `null`.
+    #[inline]
+    pub fn asset_preview_signed_url_null(mut self) -> Self {
+        self.asset_preview_signed_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_video_id`.
+    pub fn source_video_id(mut self, value: impl Into<String>) -> Self {
+        self.source_video_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_video_id` to an explicit `null`.
+    #[inline]
+    pub fn source_video_id_null(mut self) -> Self {
+        self.source_video_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_asset_id`.
+    pub fn source_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.source_asset_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_asset_id` to an explicit `null`.
+    #[inline]
+    pub fn source_asset_id_null(mut self) -> Self {
+        self.source_asset_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_platform_asset_id`.
+    pub fn source_platform_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.source_platform_asset_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_platform_asset_id` to an explicit `null`.
+    #[inline]
+    pub fn source_platform_asset_id_null(mut self) -> Self {
+        self.source_platform_asset_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `pending_blocks_metadata`.
+    pub fn pending_blocks_metadata(mut self, value: impl Into<PendingBlocksMetadataModel>) -> Self {
+        self.pending_blocks_metadata = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `pending_blocks_metadata` to an explicit `null`.
+    #[inline]
+    pub fn pending_blocks_metadata_null(mut self) -> Self {
+        self.pending_blocks_metadata = Nullable::Null;
+        self
+    }
+
+    /// Sets `pending_external_audios_metadata`.
+    pub fn pending_external_audios_metadata(
+        mut self,
+        value: impl Into<PendingExternalAudiosMetadataModel>,
+    ) -> Self {
+        self.pending_external_audios_metadata = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `pending_external_audios_metadata` to an explicit `null`.
+    #[inline]
+    pub fn pending_external_audios_metadata_null(mut self) -> Self {
+        self.pending_external_audios_metadata = Nullable::Null;
+        self
+    }
+
+    /// Sets `speech_imported`.
+    pub fn speech_imported(mut self, value: impl Into<bool>) -> Self {
+        self.speech_imported = Some(value.into());
+        self
+    }
+
+    /// Sets `pending_task`.
+    pub fn pending_task(mut self, value: impl Into<PendingClipTask>) -> Self {
+        self.pending_task = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `pending_task` to an explicit `null`.
+    #[inline]
+    pub fn pending_task_null(mut self) -> Self {
+        self.pending_task = Nullable::Null;
+        self
+    }
+
+    /// Sets `audio_track_ready`.
+    pub fn audio_track_ready(mut self, value: impl Into<bool>) -> Self {
+        self.audio_track_ready = Some(value.into());
+        self
+    }
+
+    /// Sets `export_format_ready`.
+    pub fn export_format_ready(mut self, value: impl Into<bool>) -> Self {
+        self.export_format_ready = Some(value.into());
+        self
+    }
+
+    /// Sets `current_snapshot_id`.
+    pub fn current_snapshot_id(mut self, value: impl Into<String>) -> Self {
+        self.current_snapshot_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `current_snapshot_id` to an explicit `null`.
+    #[inline]
+    pub fn current_snapshot_id_null(mut self) -> Self {
+        self.current_snapshot_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `source_context`.
+    pub fn source_context(mut self, value: impl Into<GenerationSourceContext>) -> Self {
+        self.source_context = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_context` to an explicit `null`.
+    #[inline]
+    pub fn source_context_null(mut self) -> Self {
+        self.source_context = Nullable::Null;
+        self
+    }
+
+    /// Sets `analysis`.
+    pub fn analysis(mut self, value: impl Into<VideoAnalysis>) -> Self {
+        self.analysis = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `analysis` to an explicit `null`.
+    #[inline]
+    pub fn analysis_null(mut self) -> Self {
+        self.analysis = Nullable::Null;
+        self
+    }
+
+    /// Sets `transcription`.
+    pub fn transcription(mut self, value: impl Into<AssetTranscription>) -> Self {
+        self.transcription = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transcription` to an explicit `null`.
+    #[inline]
+    pub fn transcription_null(mut self) -> Self {
+        self.transcription = Nullable::Null;
+        self
+    }
+
+    /// Sets `canvas_placement`.
+    pub fn canvas_placement(mut self, value: impl Into<CanvasPlacement>) -> Self {
+        self.canvas_placement = Some(value.into());
+        self
+    }
+
+    /// Sets `animation`.
+    pub fn animation(mut self, value: impl Into<ClipAnimation>) -> Self {
+        self.animation = Some(value.into());
+        self
+    }
+
+    /// Sets `playback_speed`.
+    pub fn playback_speed(mut self, value: impl Into<f64>) -> Self {
+        self.playback_speed = Some(value.into());
+        self
+    }
+
+    /// Sets `opacity`.
+    pub fn opacity(mut self, value: impl Into<f64>) -> Self {
+        self.opacity = Some(value.into());
+        self
+    }
+
+    /// Sets `track_id`.
+    pub fn track_id(mut self, value: impl Into<String>) -> Self {
+        self.track_id = Some(value.into());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectVideoThumbnailSheetResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProjectVideoThumbnailSheetResponseModel {
     pub start_thumbnail_index: i64,
     pub thumbnail_count: i64,
@@ -66,13 +67,13 @@ impl ProjectVideoThumbnailSheetResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        start_thumbnail_index: i64,
-        thumbnail_count: i64,
+        start_thumbnail_index: impl Into<i64>,
+        thumbnail_count: impl Into<i64>,
         signed_cloud_url: impl Into<String>,
     ) -> Self {
         Self {
-            start_thumbnail_index,
-            thumbnail_count,
+            start_thumbnail_index: start_thumbnail_index.into(),
+            thumbnail_count: thumbnail_count.into(),
             signed_cloud_url: signed_cloud_url.into(),
         }
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectVoiceResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProjectVoiceResponseModel {
     pub project_voice_ref_id: String,
     pub voice_id: String,
@@ -133,25 +134,25 @@ impl ProjectVoiceResponseModel {
         project_voice_ref_id: impl Into<String>,
         voice_id: impl Into<String>,
         alias: impl Into<String>,
-        stability: f64,
-        similarity_boost: f64,
-        style: f64,
-        is_pinned: bool,
-        use_speaker_boost: bool,
-        volume_gain: f64,
-        speed: f64,
+        stability: impl Into<f64>,
+        similarity_boost: impl Into<f64>,
+        style: impl Into<f64>,
+        is_pinned: impl Into<bool>,
+        use_speaker_boost: impl Into<bool>,
+        volume_gain: impl Into<f64>,
+        speed: impl Into<f64>,
     ) -> Self {
         Self {
             project_voice_ref_id: project_voice_ref_id.into(),
             voice_id: voice_id.into(),
             alias: alias.into(),
-            stability,
-            similarity_boost,
-            style,
-            is_pinned,
-            use_speaker_boost,
-            volume_gain,
-            speed,
+            stability: stability.into(),
+            similarity_boost: similarity_boost.into(),
+            style: style.into(),
+            is_pinned: is_pinned.into(),
+            use_speaker_boost: use_speaker_boost.into(),
+            volume_gain: volume_gain.into(),
+            speed: speed.into(),
         }
     }
 }

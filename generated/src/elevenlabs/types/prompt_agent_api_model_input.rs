@@ -19,6 +19,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/PromptAgentAPIModel-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PromptAgentApiModelInput {
     /// The prompt for the agent
     ///
@@ -186,11 +187,179 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelInput {
     }
 }
 
+impl PromptAgentApiModelInput {
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `llm`.
+    pub fn llm(mut self, value: impl Into<Llm>) -> Self {
+        self.llm = Some(value.into());
+        self
+    }
+
+    /// Sets `reasoning_effort`.
+    pub fn reasoning_effort(mut self, value: impl Into<LlmReasoningEffort>) -> Self {
+        self.reasoning_effort = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reasoning_effort` to an explicit `null`.
+    #[inline]
+    pub fn reasoning_effort_null(mut self) -> Self {
+        self.reasoning_effort = Nullable::Null;
+        self
+    }
+
+    /// Sets `thinking_budget`.
+    pub fn thinking_budget(mut self, value: impl Into<i64>) -> Self {
+        self.thinking_budget = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `thinking_budget` to an explicit `null`.
+    #[inline]
+    pub fn thinking_budget_null(mut self) -> Self {
+        self.thinking_budget = Nullable::Null;
+        self
+    }
+
+    /// Sets `enable_reasoning_summary`.
+    pub fn enable_reasoning_summary(mut self, value: impl Into<bool>) -> Self {
+        self.enable_reasoning_summary = Some(value.into());
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `temperature` to an explicit `null`.
+    #[inline]
+    pub fn temperature_null(mut self) -> Self {
+        self.temperature = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_tokens`.
+    pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.max_tokens = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_ids`.
+    pub fn tool_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tool_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `built_in_tools`.
+    pub fn built_in_tools(mut self, value: impl Into<BuiltInToolsInput>) -> Self {
+        self.built_in_tools = Some(value.into());
+        self
+    }
+
+    /// Sets `mcp_server_ids`.
+    pub fn mcp_server_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.mcp_server_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `native_mcp_server_ids`.
+    pub fn native_mcp_server_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.native_mcp_server_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `knowledge_base`.
+    pub fn knowledge_base(mut self, value: impl IntoIterator<Item = KnowledgeBaseLocator>) -> Self {
+        self.knowledge_base = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `custom_llm`.
+    pub fn custom_llm(mut self, value: impl Into<CustomLlm>) -> Self {
+        self.custom_llm = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `custom_llm` to an explicit `null`.
+    #[inline]
+    pub fn custom_llm_null(mut self) -> Self {
+        self.custom_llm = Nullable::Null;
+        self
+    }
+
+    /// Sets `ignore_default_personality`.
+    pub fn ignore_default_personality(mut self, value: impl Into<bool>) -> Self {
+        self.ignore_default_personality = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `ignore_default_personality` to an explicit `null`.
+    #[inline]
+    pub fn ignore_default_personality_null(mut self) -> Self {
+        self.ignore_default_personality = Nullable::Null;
+        self
+    }
+
+    /// Sets `rag`.
+    pub fn rag(mut self, value: impl Into<RagConfigInput>) -> Self {
+        self.rag = Some(value.into());
+        self
+    }
+
+    /// Sets `timezone`.
+    pub fn timezone(mut self, value: impl Into<String>) -> Self {
+        self.timezone = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `timezone` to an explicit `null`.
+    #[inline]
+    pub fn timezone_null(mut self) -> Self {
+        self.timezone = Nullable::Null;
+        self
+    }
+
+    /// Sets `backup_llm_config`.
+    pub fn backup_llm_config(
+        mut self,
+        value: impl Into<PromptAgentApiModelInputBackupLlmConfig>,
+    ) -> Self {
+        self.backup_llm_config = Some(value.into());
+        self
+    }
+
+    /// Sets `cascade_timeout_seconds`.
+    pub fn cascade_timeout_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.cascade_timeout_seconds = Some(value.into());
+        self
+    }
+
+    /// Sets `tools`.
+    pub fn tools(
+        mut self,
+        value: impl IntoIterator<Item = PromptAgentApiModelInputToolsItem>,
+    ) -> Self {
+        self.tools = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Configuration for backup LLM cascading. Can be disabled, use system defaults, or specify custom order.
 ///
 /// Schema: `#/components/schemas/PromptAgentAPIModel-Input/properties/backup_llm_config`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PromptAgentApiModelInputBackupLlmConfig {
     BackupLlmDefault(BackupLlmDefault),
     BackupLlmDisabled(BackupLlmDisabled),
@@ -212,11 +381,19 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelInputBackupLlmConfig {
     }
 }
 
+api_runtime::union_conversions!(
+    PromptAgentApiModelInputBackupLlmConfig,
+    BackupLlmDefault(BackupLlmDefault),
+    BackupLlmDisabled(BackupLlmDisabled),
+    BackupLlmOverride(BackupLlmOverride)
+);
+
 /// The type of tool
 ///
 /// Schema: `#/components/schemas/PromptAgentAPIModel-Input/properties/tools/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PromptAgentApiModelInputToolsItem {
     WebhookToolConfigInput(WebhookToolConfigInput),
     ClientToolConfigInput(ClientToolConfigInput),
@@ -245,3 +422,13 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelInputToolsItem {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    PromptAgentApiModelInputToolsItem,
+    WebhookToolConfigInput(WebhookToolConfigInput),
+    ClientToolConfigInput(ClientToolConfigInput),
+    SystemToolConfigInput(SystemToolConfigInput),
+    McpToolConfigInput(McpToolConfigInput),
+    ApiIntegrationWebhookToolConfigInput(ApiIntegrationWebhookToolConfigInput),
+    SmbToolConfig(SmbToolConfig)
+);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PromptAgentAPIModelOverrideConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PromptAgentApiModelOverrideConfig {
     /// Whether to allow overriding the prompt field.
     ///
@@ -75,5 +76,37 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelOverrideConfig {
             native_mcp_server_ids: native_mcp_server_ids_.unwrap_or_default(),
             knowledge_base: knowledge_base_.unwrap_or_default(),
         })
+    }
+}
+
+impl PromptAgentApiModelOverrideConfig {
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<bool>) -> Self {
+        self.prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `llm`.
+    pub fn llm(mut self, value: impl Into<bool>) -> Self {
+        self.llm = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_ids`.
+    pub fn tool_ids(mut self, value: impl Into<bool>) -> Self {
+        self.tool_ids = Some(value.into());
+        self
+    }
+
+    /// Sets `native_mcp_server_ids`.
+    pub fn native_mcp_server_ids(mut self, value: impl Into<bool>) -> Self {
+        self.native_mcp_server_ids = Some(value.into());
+        self
+    }
+
+    /// Sets `knowledge_base`.
+    pub fn knowledge_base(mut self, value: impl Into<bool>) -> Self {
+        self.knowledge_base = Some(value.into());
+        self
     }
 }

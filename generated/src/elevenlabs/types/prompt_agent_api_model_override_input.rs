@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/PromptAgentAPIModelOverride-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PromptAgentApiModelOverrideInput {
     /// The prompt for the agent
     pub prompt: Nullable<String>,
@@ -69,5 +70,75 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelOverrideInput {
             native_mcp_server_ids: native_mcp_server_ids_.unwrap_or_default(),
             knowledge_base: knowledge_base_.unwrap_or_default(),
         })
+    }
+}
+
+impl PromptAgentApiModelOverrideInput {
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt` to an explicit `null`.
+    #[inline]
+    pub fn prompt_null(mut self) -> Self {
+        self.prompt = Nullable::Null;
+        self
+    }
+
+    /// Sets `llm`.
+    pub fn llm(mut self, value: impl Into<Llm>) -> Self {
+        self.llm = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `llm` to an explicit `null`.
+    #[inline]
+    pub fn llm_null(mut self) -> Self {
+        self.llm = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_ids`.
+    pub fn tool_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tool_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tool_ids` to an explicit `null`.
+    #[inline]
+    pub fn tool_ids_null(mut self) -> Self {
+        self.tool_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `native_mcp_server_ids`.
+    pub fn native_mcp_server_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.native_mcp_server_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `native_mcp_server_ids` to an explicit `null`.
+    #[inline]
+    pub fn native_mcp_server_ids_null(mut self) -> Self {
+        self.native_mcp_server_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `knowledge_base`.
+    pub fn knowledge_base(mut self, value: impl IntoIterator<Item = KnowledgeBaseLocator>) -> Self {
+        self.knowledge_base = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `knowledge_base` to an explicit `null`.
+    #[inline]
+    pub fn knowledge_base_null(mut self) -> Self {
+        self.knowledge_base = Nullable::Null;
+        self
     }
 }

@@ -19,6 +19,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/PromptAgentAPIModelWorkflowOverride-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PromptAgentApiModelWorkflowOverrideInput {
     /// The prompt for the agent
     pub prompt: Nullable<String>,
@@ -171,11 +172,270 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideInput {
     }
 }
 
+impl PromptAgentApiModelWorkflowOverrideInput {
+    /// Sets `prompt`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt` to an explicit `null`.
+    #[inline]
+    pub fn prompt_null(mut self) -> Self {
+        self.prompt = Nullable::Null;
+        self
+    }
+
+    /// Sets `llm`.
+    pub fn llm(mut self, value: impl Into<Llm>) -> Self {
+        self.llm = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `llm` to an explicit `null`.
+    #[inline]
+    pub fn llm_null(mut self) -> Self {
+        self.llm = Nullable::Null;
+        self
+    }
+
+    /// Sets `reasoning_effort`.
+    pub fn reasoning_effort(mut self, value: impl Into<LlmReasoningEffort>) -> Self {
+        self.reasoning_effort = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reasoning_effort` to an explicit `null`.
+    #[inline]
+    pub fn reasoning_effort_null(mut self) -> Self {
+        self.reasoning_effort = Nullable::Null;
+        self
+    }
+
+    /// Sets `thinking_budget`.
+    pub fn thinking_budget(mut self, value: impl Into<i64>) -> Self {
+        self.thinking_budget = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `thinking_budget` to an explicit `null`.
+    #[inline]
+    pub fn thinking_budget_null(mut self) -> Self {
+        self.thinking_budget = Nullable::Null;
+        self
+    }
+
+    /// Sets `enable_reasoning_summary`.
+    pub fn enable_reasoning_summary(mut self, value: impl Into<bool>) -> Self {
+        self.enable_reasoning_summary = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `enable_reasoning_summary` to an explicit `null`.
+    #[inline]
+    pub fn enable_reasoning_summary_null(mut self) -> Self {
+        self.enable_reasoning_summary = Nullable::Null;
+        self
+    }
+
+    /// Sets `temperature`.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.temperature = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `temperature` to an explicit `null`.
+    #[inline]
+    pub fn temperature_null(mut self) -> Self {
+        self.temperature = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_tokens`.
+    pub fn max_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.max_tokens = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_tokens` to an explicit `null`.
+    #[inline]
+    pub fn max_tokens_null(mut self) -> Self {
+        self.max_tokens = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_ids`.
+    pub fn tool_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tool_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tool_ids` to an explicit `null`.
+    #[inline]
+    pub fn tool_ids_null(mut self) -> Self {
+        self.tool_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `built_in_tools`.
+    pub fn built_in_tools(mut self, value: impl Into<BuiltInToolsWorkflowOverrideInput>) -> Self {
+        self.built_in_tools = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `built_in_tools` to an explicit `null`.
+    #[inline]
+    pub fn built_in_tools_null(mut self) -> Self {
+        self.built_in_tools = Nullable::Null;
+        self
+    }
+
+    /// Sets `mcp_server_ids`.
+    pub fn mcp_server_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.mcp_server_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `mcp_server_ids` to an explicit `null`.
+    #[inline]
+    pub fn mcp_server_ids_null(mut self) -> Self {
+        self.mcp_server_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `native_mcp_server_ids`.
+    pub fn native_mcp_server_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.native_mcp_server_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `native_mcp_server_ids` to an explicit `null`.
+    #[inline]
+    pub fn native_mcp_server_ids_null(mut self) -> Self {
+        self.native_mcp_server_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `knowledge_base`.
+    pub fn knowledge_base(mut self, value: impl IntoIterator<Item = KnowledgeBaseLocator>) -> Self {
+        self.knowledge_base = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `knowledge_base` to an explicit `null`.
+    #[inline]
+    pub fn knowledge_base_null(mut self) -> Self {
+        self.knowledge_base = Nullable::Null;
+        self
+    }
+
+    /// Sets `custom_llm`.
+    pub fn custom_llm(mut self, value: impl Into<CustomLlm>) -> Self {
+        self.custom_llm = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `custom_llm` to an explicit `null`.
+    #[inline]
+    pub fn custom_llm_null(mut self) -> Self {
+        self.custom_llm = Nullable::Null;
+        self
+    }
+
+    /// Sets `ignore_default_personality`.
+    pub fn ignore_default_personality(mut self, value: impl Into<bool>) -> Self {
+        self.ignore_default_personality = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `ignore_default_personality` to an explicit `null`.
+    #[inline]
+    pub fn ignore_default_personality_null(mut self) -> Self {
+        self.ignore_default_personality = Nullable::Null;
+        self
+    }
+
+    /// Sets `rag`.
+    pub fn rag(mut self, value: impl Into<RagConfigWorkflowOverrideInput>) -> Self {
+        self.rag = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `rag` to an explicit `null`.
+    #[inline]
+    pub fn rag_null(mut self) -> Self {
+        self.rag = Nullable::Null;
+        self
+    }
+
+    /// Sets `timezone`.
+    pub fn timezone(mut self, value: impl Into<String>) -> Self {
+        self.timezone = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `timezone` to an explicit `null`.
+    #[inline]
+    pub fn timezone_null(mut self) -> Self {
+        self.timezone = Nullable::Null;
+        self
+    }
+
+    /// Sets `backup_llm_config`.
+    pub fn backup_llm_config(
+        mut self,
+        value: impl Into<PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig>,
+    ) -> Self {
+        self.backup_llm_config = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `backup_llm_config` to an explicit `null`.
+    #[inline]
+    pub fn backup_llm_config_null(mut self) -> Self {
+        self.backup_llm_config = Nullable::Null;
+        self
+    }
+
+    /// Sets `cascade_timeout_seconds`.
+    pub fn cascade_timeout_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.cascade_timeout_seconds = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `cascade_timeout_seconds` to an explicit `null`.
+    #[inline]
+    pub fn cascade_timeout_seconds_null(mut self) -> Self {
+        self.cascade_timeout_seconds = Nullable::Null;
+        self
+    }
+
+    /// Sets `tools`.
+    pub fn tools(
+        mut self,
+        value: impl IntoIterator<Item = PromptAgentApiModelWorkflowOverrideInputToolsItem>,
+    ) -> Self {
+        self.tools = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `tools` to an explicit `null`.
+    #[inline]
+    pub fn tools_null(mut self) -> Self {
+        self.tools = Nullable::Null;
+        self
+    }
+}
+
 /// Configuration for backup LLM cascading. Can be disabled, use system defaults, or specify custom order.
 ///
 /// Schema: `#/components/schemas/PromptAgentAPIModelWorkflowOverride-Input/properties/backup_llm_config`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig {
     BackupLlmDefault(BackupLlmDefault),
     BackupLlmDisabled(BackupLlmDisabled),
@@ -196,11 +456,19 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideInputBackupLlm
     }
 }
 
+api_runtime::union_conversions!(
+    PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig,
+    BackupLlmDefault(BackupLlmDefault),
+    BackupLlmDisabled(BackupLlmDisabled),
+    BackupLlmOverride(BackupLlmOverride)
+);
+
 /// The type of tool
 ///
 /// Schema: `#/components/schemas/PromptAgentAPIModelWorkflowOverride-Input/properties/tools/anyOf/0/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PromptAgentApiModelWorkflowOverrideInputToolsItem {
     WebhookToolConfigInput(WebhookToolConfigInput),
     ClientToolConfigInput(ClientToolConfigInput),
@@ -229,3 +497,13 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideInputToolsItem
         }
     }
 }
+
+api_runtime::union_conversions!(
+    PromptAgentApiModelWorkflowOverrideInputToolsItem,
+    WebhookToolConfigInput(WebhookToolConfigInput),
+    ClientToolConfigInput(ClientToolConfigInput),
+    SystemToolConfigInput(SystemToolConfigInput),
+    McpToolConfigInput(McpToolConfigInput),
+    ApiIntegrationWebhookToolConfigInput(ApiIntegrationWebhookToolConfigInput),
+    SmbToolConfig(SmbToolConfig)
+);

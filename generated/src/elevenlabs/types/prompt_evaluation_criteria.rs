@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/PromptEvaluationCriteria`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PromptEvaluationCriteria {
     /// The unique identifier for the evaluation criteria
     pub id: String,
@@ -136,5 +137,55 @@ impl PromptEvaluationCriteria {
             max_score: None,
             score_instructions: Nullable::Absent,
         }
+    }
+
+    /// Sets `use_knowledge_base`.
+    pub fn use_knowledge_base(mut self, value: impl Into<bool>) -> Self {
+        self.use_knowledge_base = Some(value.into());
+        self
+    }
+
+    /// Sets `scope`.
+    pub fn scope(mut self, value: impl Into<AnalysisScope>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+
+    /// Sets `llm`.
+    pub fn llm(mut self, value: impl Into<Llm>) -> Self {
+        self.llm = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `llm` to an explicit `null`.
+    #[inline]
+    pub fn llm_null(mut self) -> Self {
+        self.llm = Nullable::Null;
+        self
+    }
+
+    /// Sets `scoring_mode`.
+    pub fn scoring_mode(mut self, value: impl Into<CriteriaScoringMode>) -> Self {
+        self.scoring_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `max_score`.
+    pub fn max_score(mut self, value: impl Into<i64>) -> Self {
+        self.max_score = Some(value.into());
+        self
+    }
+
+    /// Sets `score_instructions`.
+    pub fn score_instructions(mut self, value: impl Into<String>) -> Self {
+        self.score_instructions = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `score_instructions` to an explicit `null`.
+    #[inline]
+    pub fn score_instructions_null(mut self) -> Self {
+        self.score_instructions = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryAliasRuleRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PronunciationDictionaryAliasRuleRequestModel {
     /// The string to replace. Must be a non-empty string.
     pub string_to_replace: String,
@@ -87,5 +88,17 @@ impl PronunciationDictionaryAliasRuleRequestModel {
             type_: Default::default(),
             alias: alias.into(),
         }
+    }
+
+    /// Sets `case_sensitive`.
+    pub fn case_sensitive(mut self, value: impl Into<bool>) -> Self {
+        self.case_sensitive = Some(value.into());
+        self
+    }
+
+    /// Sets `word_boundaries`.
+    pub fn word_boundaries(mut self, value: impl Into<bool>) -> Self {
+        self.word_boundaries = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryAliasRuleResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PronunciationDictionaryAliasRuleResponseModel {
     pub string_to_replace: String,
     /// Whether the rule matches case-sensitively.
@@ -84,5 +85,17 @@ impl PronunciationDictionaryAliasRuleResponseModel {
             type_: Default::default(),
             alias: alias.into(),
         }
+    }
+
+    /// Sets `case_sensitive`.
+    pub fn case_sensitive(mut self, value: impl Into<bool>) -> Self {
+        self.case_sensitive = Some(value.into());
+        self
+    }
+
+    /// Sets `word_boundaries`.
+    pub fn word_boundaries(mut self, value: impl Into<bool>) -> Self {
+        self.word_boundaries = Some(value.into());
+        self
     }
 }

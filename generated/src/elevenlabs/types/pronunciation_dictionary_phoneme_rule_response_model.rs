@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryPhonemeRuleResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PronunciationDictionaryPhonemeRuleResponseModel {
     pub string_to_replace: String,
     /// Whether the rule matches case-sensitively.
@@ -96,5 +97,17 @@ impl PronunciationDictionaryPhonemeRuleResponseModel {
             phoneme: phoneme.into(),
             alphabet: alphabet.into(),
         }
+    }
+
+    /// Sets `case_sensitive`.
+    pub fn case_sensitive(mut self, value: impl Into<bool>) -> Self {
+        self.case_sensitive = Some(value.into());
+        self
+    }
+
+    /// Sets `word_boundaries`.
+    pub fn word_boundaries(mut self, value: impl Into<bool>) -> Self {
+        self.word_boundaries = Some(value.into());
+        self
     }
 }

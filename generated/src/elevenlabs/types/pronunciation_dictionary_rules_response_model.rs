@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryRulesResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PronunciationDictionaryRulesResponseModel {
     /// The ID of the pronunciation dictionary.
     pub id: String,
@@ -67,12 +68,12 @@ impl PronunciationDictionaryRulesResponseModel {
     pub fn new(
         id: impl Into<String>,
         version_id: impl Into<String>,
-        version_rules_num: i64,
+        version_rules_num: impl Into<i64>,
     ) -> Self {
         Self {
             id: id.into(),
             version_id: version_id.into(),
-            version_rules_num,
+            version_rules_num: version_rules_num.into(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryVersionLocatorDBModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PronunciationDictionaryVersionLocatorDbModel {
     pub pronunciation_dictionary_id: String,
     pub version_id: Option<String>,
@@ -57,10 +58,13 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryVersionLocatorDbModel {
 impl PronunciationDictionaryVersionLocatorDbModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(pronunciation_dictionary_id: impl Into<String>, version_id: Option<String>) -> Self {
+    pub fn new(
+        pronunciation_dictionary_id: impl Into<String>,
+        version_id: impl Into<Option<String>>,
+    ) -> Self {
         Self {
             pronunciation_dictionary_id: pronunciation_dictionary_id.into(),
-            version_id,
+            version_id: version_id.into(),
         }
     }
 }

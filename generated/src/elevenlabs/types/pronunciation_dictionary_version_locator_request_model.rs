@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryVersionLocatorRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PronunciationDictionaryVersionLocatorRequestModel {
     /// The ID of the pronunciation dictionary.
     pub pronunciation_dictionary_id: String,
@@ -65,5 +66,18 @@ impl PronunciationDictionaryVersionLocatorRequestModel {
             pronunciation_dictionary_id: pronunciation_dictionary_id.into(),
             version_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `version_id`.
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
+        self.version_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `version_id` to an explicit `null`.
+    #[inline]
+    pub fn version_id_null(mut self) -> Self {
+        self.version_id = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryVersionResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PronunciationDictionaryVersionResponseModel {
     pub version_id: String,
     pub version_rules_num: i64,
@@ -122,32 +123,46 @@ impl PronunciationDictionaryVersionResponseModel {
     #[inline]
     pub fn new(
         version_id: impl Into<String>,
-        version_rules_num: i64,
+        version_rules_num: impl Into<i64>,
         pronunciation_dictionary_id: impl Into<String>,
         dictionary_name: impl Into<String>,
         version_name: impl Into<String>,
-        permission_on_resource: Option<
-            PronunciationDictionaryVersionResponseModelPermissionOnResource,
+        permission_on_resource: impl Into<
+            Option<PronunciationDictionaryVersionResponseModelPermissionOnResource>,
         >,
         created_by: impl Into<String>,
-        creation_time_unix: i64,
+        creation_time_unix: impl Into<i64>,
     ) -> Self {
         Self {
             version_id: version_id.into(),
-            version_rules_num,
+            version_rules_num: version_rules_num.into(),
             pronunciation_dictionary_id: pronunciation_dictionary_id.into(),
             dictionary_name: dictionary_name.into(),
             version_name: version_name.into(),
-            permission_on_resource,
+            permission_on_resource: permission_on_resource.into(),
             created_by: created_by.into(),
-            creation_time_unix,
+            creation_time_unix: creation_time_unix.into(),
             archived_time_unix: Nullable::Absent,
         }
+    }
+
+    /// Sets `archived_time_unix`.
+    pub fn archived_time_unix(mut self, value: impl Into<i64>) -> Self {
+        self.archived_time_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `archived_time_unix` to an explicit `null`.
+    #[inline]
+    pub fn archived_time_unix_null(mut self) -> Self {
+        self.archived_time_unix = Nullable::Null;
+        self
     }
 }
 
 /// Schema: `#/components/schemas/PronunciationDictionaryVersionResponseModel/properties/permission_on_resource/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PronunciationDictionaryVersionResponseModelPermissionOnResource {
     /// `"admin"`
     Admin,
@@ -201,3 +216,7 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryVersionResponseModelPermis
         }
     }
 }
+
+api_runtime::string_enum_conversions!(
+    PronunciationDictionaryVersionResponseModelPermissionOnResource
+);

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/PydanticPronunciationDictionaryVersionLocator`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PydanticPronunciationDictionaryVersionLocator {
     /// The ID of the pronunciation dictionary
     pub pronunciation_dictionary_id: String,
@@ -63,10 +64,13 @@ impl<'de> Deserialize<'de> for PydanticPronunciationDictionaryVersionLocator {
 impl PydanticPronunciationDictionaryVersionLocator {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(pronunciation_dictionary_id: impl Into<String>, version_id: Option<String>) -> Self {
+    pub fn new(
+        pronunciation_dictionary_id: impl Into<String>,
+        version_id: impl Into<Option<String>>,
+    ) -> Self {
         Self {
             pronunciation_dictionary_id: pronunciation_dictionary_id.into(),
-            version_id,
+            version_id: version_id.into(),
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/QualityPresetType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum QualityPresetType {
     /// `"standard"`
     Standard,
@@ -64,3 +65,5 @@ impl<'de> Deserialize<'de> for QualityPresetType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(QualityPresetType);

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/QueryParamsJsonSchema`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct QueryParamsJsonSchema {
     pub properties: BTreeMap<String, LiteralJsonSchemaProperty>,
     pub required: Option<Vec<String>>,
@@ -56,10 +57,18 @@ impl<'de> Deserialize<'de> for QueryParamsJsonSchema {
 impl QueryParamsJsonSchema {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(properties: BTreeMap<String, LiteralJsonSchemaProperty>) -> Self {
+    pub fn new(
+        properties: impl IntoIterator<Item = (impl Into<String>, LiteralJsonSchemaProperty)>,
+    ) -> Self {
         Self {
-            properties,
+            properties: properties.into_iter().map(|(k, v)| (k.into(), v)).collect(),
             required: None,
         }
+    }
+
+    /// Sets `required`.
+    pub fn required(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.required = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/QuoteInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct QuoteInfo {
     /// The quoted price for this item in USD. Use the order's total_amount_usd for the combined order total.
     pub amount_usd: f64,
@@ -48,7 +49,9 @@ impl<'de> Deserialize<'de> for QuoteInfo {
 impl QuoteInfo {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(amount_usd: f64) -> Self {
-        Self { amount_usd }
+    pub fn new(amount_usd: impl Into<f64>) -> Self {
+        Self {
+            amount_usd: amount_usd.into(),
+        }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RagChunkMetadata`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RagChunkMetadata {
     pub document_id: String,
     pub chunk_id: String,
@@ -64,12 +65,12 @@ impl RagChunkMetadata {
     pub fn new(
         document_id: impl Into<String>,
         chunk_id: impl Into<String>,
-        vector_distance: f64,
+        vector_distance: impl Into<f64>,
     ) -> Self {
         Self {
             document_id: document_id.into(),
             chunk_id: chunk_id.into(),
-            vector_distance,
+            vector_distance: vector_distance.into(),
         }
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/RagConfig-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RagConfigInput {
     /// Defaults to `false`.
     pub enabled: Option<bool>,
@@ -95,5 +96,63 @@ impl<'de> Deserialize<'de> for RagConfigInput {
             num_candidates: num_candidates_.unwrap_or_default(),
             query_rewrite_prompt_override: query_rewrite_prompt_override_.unwrap_or_default(),
         })
+    }
+}
+
+impl RagConfigInput {
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `embedding_model`.
+    pub fn embedding_model(mut self, value: impl Into<EmbeddingModelEnum>) -> Self {
+        self.embedding_model = Some(value.into());
+        self
+    }
+
+    /// Sets `max_vector_distance`.
+    pub fn max_vector_distance(mut self, value: impl Into<f64>) -> Self {
+        self.max_vector_distance = Some(value.into());
+        self
+    }
+
+    /// Sets `max_documents_length`.
+    pub fn max_documents_length(mut self, value: impl Into<i64>) -> Self {
+        self.max_documents_length = Some(value.into());
+        self
+    }
+
+    /// Sets `max_retrieved_rag_chunks_count`.
+    pub fn max_retrieved_rag_chunks_count(mut self, value: impl Into<i64>) -> Self {
+        self.max_retrieved_rag_chunks_count = Some(value.into());
+        self
+    }
+
+    /// Sets `num_candidates`.
+    pub fn num_candidates(mut self, value: impl Into<i64>) -> Self {
+        self.num_candidates = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `num_candidates` to an explicit `null`.
+    #[inline]
+    pub fn num_candidates_null(mut self) -> Self {
+        self.num_candidates = Nullable::Null;
+        self
+    }
+
+    /// Sets `query_rewrite_prompt_override`.
+    pub fn query_rewrite_prompt_override(mut self, value: impl Into<String>) -> Self {
+        self.query_rewrite_prompt_override = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `query_rewrite_prompt_override` to an explicit `null`.
+    #[inline]
+    pub fn query_rewrite_prompt_override_null(mut self) -> Self {
+        self.query_rewrite_prompt_override = Nullable::Null;
+        self
     }
 }

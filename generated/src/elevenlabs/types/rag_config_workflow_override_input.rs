@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/RagConfigWorkflowOverride-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RagConfigWorkflowOverrideInput {
     pub enabled: Nullable<bool>,
     pub embedding_model: Nullable<EmbeddingModelEnum>,
@@ -87,5 +88,98 @@ impl<'de> Deserialize<'de> for RagConfigWorkflowOverrideInput {
             num_candidates: num_candidates_.unwrap_or_default(),
             query_rewrite_prompt_override: query_rewrite_prompt_override_.unwrap_or_default(),
         })
+    }
+}
+
+impl RagConfigWorkflowOverrideInput {
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `enabled` to an explicit `null`.
+    #[inline]
+    pub fn enabled_null(mut self) -> Self {
+        self.enabled = Nullable::Null;
+        self
+    }
+
+    /// Sets `embedding_model`.
+    pub fn embedding_model(mut self, value: impl Into<EmbeddingModelEnum>) -> Self {
+        self.embedding_model = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `embedding_model` to an explicit `null`.
+    #[inline]
+    pub fn embedding_model_null(mut self) -> Self {
+        self.embedding_model = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_vector_distance`.
+    pub fn max_vector_distance(mut self, value: impl Into<f64>) -> Self {
+        self.max_vector_distance = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_vector_distance` to an explicit `null`.
+    #[inline]
+    pub fn max_vector_distance_null(mut self) -> Self {
+        self.max_vector_distance = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_documents_length`.
+    pub fn max_documents_length(mut self, value: impl Into<i64>) -> Self {
+        self.max_documents_length = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_documents_length` to an explicit `null`.
+    #[inline]
+    pub fn max_documents_length_null(mut self) -> Self {
+        self.max_documents_length = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_retrieved_rag_chunks_count`.
+    pub fn max_retrieved_rag_chunks_count(mut self, value: impl Into<i64>) -> Self {
+        self.max_retrieved_rag_chunks_count = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_retrieved_rag_chunks_count` to an explicit `null`.
+    #[inline]
+    pub fn max_retrieved_rag_chunks_count_null(mut self) -> Self {
+        self.max_retrieved_rag_chunks_count = Nullable::Null;
+        self
+    }
+
+    /// Sets `num_candidates`.
+    pub fn num_candidates(mut self, value: impl Into<i64>) -> Self {
+        self.num_candidates = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `num_candidates` to an explicit `null`.
+    #[inline]
+    pub fn num_candidates_null(mut self) -> Self {
+        self.num_candidates = Nullable::Null;
+        self
+    }
+
+    /// Sets `query_rewrite_prompt_override`.
+    pub fn query_rewrite_prompt_override(mut self, value: impl Into<String>) -> Self {
+        self.query_rewrite_prompt_override = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `query_rewrite_prompt_override` to an explicit `null`.
+    #[inline]
+    pub fn query_rewrite_prompt_override_null(mut self) -> Self {
+        self.query_rewrite_prompt_override = Nullable::Null;
+        self
     }
 }

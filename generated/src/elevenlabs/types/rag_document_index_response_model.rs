@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGDocumentIndexResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RagDocumentIndexResponseModel {
     pub id: String,
     pub model: EmbeddingModelEnum,
@@ -94,17 +95,17 @@ impl RagDocumentIndexResponseModel {
     #[inline]
     pub fn new(
         id: impl Into<String>,
-        model: EmbeddingModelEnum,
-        status: RagIndexStatus,
-        progress_percentage: f64,
-        document_model_index_usage: RagDocumentIndexUsage,
+        model: impl Into<EmbeddingModelEnum>,
+        status: impl Into<RagIndexStatus>,
+        progress_percentage: impl Into<f64>,
+        document_model_index_usage: impl Into<RagDocumentIndexUsage>,
     ) -> Self {
         Self {
             id: id.into(),
-            model,
-            status,
-            progress_percentage,
-            document_model_index_usage,
+            model: model.into(),
+            status: status.into(),
+            progress_percentage: progress_percentage.into(),
+            document_model_index_usage: document_model_index_usage.into(),
         }
     }
 }

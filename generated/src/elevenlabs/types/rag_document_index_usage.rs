@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGDocumentIndexUsage`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RagDocumentIndexUsage {
     pub used_bytes: i64,
 }
@@ -47,7 +48,9 @@ impl<'de> Deserialize<'de> for RagDocumentIndexUsage {
 impl RagDocumentIndexUsage {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(used_bytes: i64) -> Self {
-        Self { used_bytes }
+    pub fn new(used_bytes: impl Into<i64>) -> Self {
+        Self {
+            used_bytes: used_bytes.into(),
+        }
     }
 }

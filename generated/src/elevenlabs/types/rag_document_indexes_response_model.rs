@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGDocumentIndexesResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RagDocumentIndexesResponseModel {
     pub indexes: Vec<RagDocumentIndexResponseModel>,
 }
@@ -46,7 +47,9 @@ impl<'de> Deserialize<'de> for RagDocumentIndexesResponseModel {
 impl RagDocumentIndexesResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(indexes: Vec<RagDocumentIndexResponseModel>) -> Self {
-        Self { indexes }
+    pub fn new(indexes: impl IntoIterator<Item = RagDocumentIndexResponseModel>) -> Self {
+        Self {
+            indexes: indexes.into_iter().collect(),
+        }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGIndexBatchSuccessfulResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RagIndexBatchSuccessfulResponseModel {
     /// Defaults to `"success"`.
     pub status: consts::Success,
@@ -56,10 +57,10 @@ impl<'de> Deserialize<'de> for RagIndexBatchSuccessfulResponseModel {
 impl RagIndexBatchSuccessfulResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(data: RagDocumentIndexResponseModel) -> Self {
+    pub fn new(data: impl Into<RagDocumentIndexResponseModel>) -> Self {
         Self {
             status: Default::default(),
-            data,
+            data: data.into(),
         }
     }
 }

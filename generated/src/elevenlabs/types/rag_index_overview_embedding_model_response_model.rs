@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGIndexOverviewEmbeddingModelResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RagIndexOverviewEmbeddingModelResponseModel {
     pub model: EmbeddingModelEnum,
     pub used_bytes: i64,
@@ -55,7 +56,10 @@ impl<'de> Deserialize<'de> for RagIndexOverviewEmbeddingModelResponseModel {
 impl RagIndexOverviewEmbeddingModelResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(model: EmbeddingModelEnum, used_bytes: i64) -> Self {
-        Self { model, used_bytes }
+    pub fn new(model: impl Into<EmbeddingModelEnum>, used_bytes: impl Into<i64>) -> Self {
+        Self {
+            model: model.into(),
+            used_bytes: used_bytes.into(),
+        }
     }
 }

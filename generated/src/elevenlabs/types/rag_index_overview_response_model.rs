@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGIndexOverviewResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RagIndexOverviewResponseModel {
     pub total_used_bytes: i64,
     pub total_max_bytes: i64,
@@ -63,14 +64,14 @@ impl RagIndexOverviewResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        total_used_bytes: i64,
-        total_max_bytes: i64,
-        models: Vec<RagIndexOverviewEmbeddingModelResponseModel>,
+        total_used_bytes: impl Into<i64>,
+        total_max_bytes: impl Into<i64>,
+        models: impl IntoIterator<Item = RagIndexOverviewEmbeddingModelResponseModel>,
     ) -> Self {
         Self {
-            total_used_bytes,
-            total_max_bytes,
-            models,
+            total_used_bytes: total_used_bytes.into(),
+            total_max_bytes: total_max_bytes.into(),
+            models: models.into_iter().collect(),
         }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGIndexRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RagIndexRequestModel {
     pub model: EmbeddingModelEnum,
 }
@@ -46,7 +47,9 @@ impl<'de> Deserialize<'de> for RagIndexRequestModel {
 impl RagIndexRequestModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(model: EmbeddingModelEnum) -> Self {
-        Self { model }
+    pub fn new(model: impl Into<EmbeddingModelEnum>) -> Self {
+        Self {
+            model: model.into(),
+        }
     }
 }

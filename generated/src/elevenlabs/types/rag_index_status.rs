@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGIndexStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RagIndexStatus {
     /// `"new"`
     New,
@@ -78,3 +79,5 @@ impl<'de> Deserialize<'de> for RagIndexStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(RagIndexStatus);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RagRetrievalInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RagRetrievalInfo {
     pub chunks: Vec<RagChunkMetadata>,
     pub embedding_model: EmbeddingModelEnum,
@@ -87,17 +88,23 @@ impl RagRetrievalInfo {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        chunks: Vec<RagChunkMetadata>,
-        embedding_model: EmbeddingModelEnum,
+        chunks: impl IntoIterator<Item = RagChunkMetadata>,
+        embedding_model: impl Into<EmbeddingModelEnum>,
         retrieval_query: impl Into<String>,
-        rag_latency_secs: f64,
+        rag_latency_secs: impl Into<f64>,
     ) -> Self {
         Self {
-            chunks,
-            embedding_model,
+            chunks: chunks.into_iter().collect(),
+            embedding_model: embedding_model.into(),
             retrieval_query: retrieval_query.into(),
-            rag_latency_secs,
+            rag_latency_secs: rag_latency_secs.into(),
             used_chunk_ids: None,
         }
+    }
+
+    /// Sets `used_chunk_ids`.
+    pub fn used_chunk_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.used_chunk_ids = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }

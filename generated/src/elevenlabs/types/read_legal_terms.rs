@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ReadLegalTerms`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReadLegalTerms {
     pub terms: Nullable<String>,
     pub start_date: Nullable<String>,
@@ -51,5 +52,46 @@ impl<'de> Deserialize<'de> for ReadLegalTerms {
             start_date: start_date_.unwrap_or_default(),
             end_date: end_date_.unwrap_or_default(),
         })
+    }
+}
+
+impl ReadLegalTerms {
+    /// Sets `terms`.
+    pub fn terms(mut self, value: impl Into<String>) -> Self {
+        self.terms = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `terms` to an explicit `null`.
+    #[inline]
+    pub fn terms_null(mut self) -> Self {
+        self.terms = Nullable::Null;
+        self
+    }
+
+    /// Sets `start_date`.
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.start_date = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `start_date` to an explicit `null`.
+    #[inline]
+    pub fn start_date_null(mut self) -> Self {
+        self.start_date = Nullable::Null;
+        self
+    }
+
+    /// Sets `end_date`.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `end_date` to an explicit `null`.
+    #[inline]
+    pub fn end_date_null(mut self) -> Self {
+        self.end_date = Nullable::Null;
+        self
     }
 }

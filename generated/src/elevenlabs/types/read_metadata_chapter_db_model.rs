@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ReadMetadataChapterDBModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReadMetadataChapterDbModel {
     pub chapter_name: String,
     pub word_count: i64,
@@ -116,15 +117,15 @@ impl ReadMetadataChapterDbModel {
     #[inline]
     pub fn new(
         chapter_name: impl Into<String>,
-        word_count: i64,
-        char_count: i64,
-        starting_char_offset: i64,
+        word_count: impl Into<i64>,
+        char_count: impl Into<i64>,
+        starting_char_offset: impl Into<i64>,
     ) -> Self {
         Self {
             chapter_name: chapter_name.into(),
-            word_count,
-            char_count,
-            starting_char_offset,
+            word_count: word_count.into(),
+            char_count: char_count.into(),
+            starting_char_offset: starting_char_offset.into(),
             has_parsed_html: None,
             has_summary: None,
             duration_seconds: Nullable::Absent,
@@ -132,5 +133,62 @@ impl ReadMetadataChapterDbModel {
             is_fallback_name: None,
             chapter_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `has_parsed_html`.
+    pub fn has_parsed_html(mut self, value: impl Into<bool>) -> Self {
+        self.has_parsed_html = Some(value.into());
+        self
+    }
+
+    /// Sets `has_summary`.
+    pub fn has_summary(mut self, value: impl Into<bool>) -> Self {
+        self.has_summary = Some(value.into());
+        self
+    }
+
+    /// Sets `duration_seconds`.
+    pub fn duration_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.duration_seconds = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `duration_seconds` to an explicit `null`.
+    #[inline]
+    pub fn duration_seconds_null(mut self) -> Self {
+        self.duration_seconds = Nullable::Null;
+        self
+    }
+
+    /// Sets `file_number`.
+    pub fn file_number(mut self, value: impl Into<String>) -> Self {
+        self.file_number = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `file_number` to an explicit `null`.
+    #[inline]
+    pub fn file_number_null(mut self) -> Self {
+        self.file_number = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_fallback_name`.
+    pub fn is_fallback_name(mut self, value: impl Into<bool>) -> Self {
+        self.is_fallback_name = Some(value.into());
+        self
+    }
+
+    /// Sets `chapter_id`.
+    pub fn chapter_id(mut self, value: impl Into<String>) -> Self {
+        self.chapter_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `chapter_id` to an explicit `null`.
+    #[inline]
+    pub fn chapter_id_null(mut self) -> Self {
+        self.chapter_id = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ReaderResourceResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReaderResourceResponseModel {
     /// The type of resource.
     pub resource_type: ReaderResourceResponseModelResourceType,
@@ -57,11 +58,11 @@ impl ReaderResourceResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        resource_type: ReaderResourceResponseModelResourceType,
+        resource_type: impl Into<ReaderResourceResponseModelResourceType>,
         resource_id: impl Into<String>,
     ) -> Self {
         Self {
-            resource_type,
+            resource_type: resource_type.into(),
             resource_id: resource_id.into(),
         }
     }
@@ -71,6 +72,7 @@ impl ReaderResourceResponseModel {
 ///
 /// Schema: `#/components/schemas/ReaderResourceResponseModel/properties/resource_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReaderResourceResponseModelResourceType {
     /// `"read"`
     Read,
@@ -116,3 +118,5 @@ impl<'de> Deserialize<'de> for ReaderResourceResponseModelResourceType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ReaderResourceResponseModelResourceType);

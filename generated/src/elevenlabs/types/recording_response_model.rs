@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RecordingResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RecordingResponseModel {
     /// The ID of the recording.
     pub recording_id: String,
@@ -96,15 +97,15 @@ impl RecordingResponseModel {
     pub fn new(
         recording_id: impl Into<String>,
         mime_type: impl Into<String>,
-        size_bytes: i64,
-        upload_date_unix: i64,
+        size_bytes: impl Into<i64>,
+        upload_date_unix: impl Into<i64>,
         transcription: impl Into<String>,
     ) -> Self {
         Self {
             recording_id: recording_id.into(),
             mime_type: mime_type.into(),
-            size_bytes,
-            upload_date_unix,
+            size_bytes: size_bytes.into(),
+            upload_date_unix: upload_date_unix.into(),
             transcription: transcription.into(),
         }
     }

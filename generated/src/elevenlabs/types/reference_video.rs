@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ReferenceVideo`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReferenceVideo {
     pub generation_id: Nullable<String>,
     pub content_asset_id: Nullable<String>,
@@ -57,5 +58,59 @@ impl<'de> Deserialize<'de> for ReferenceVideo {
             template_node_id: template_node_id_.unwrap_or_default(),
             studio_clip: studio_clip_.unwrap_or_default(),
         })
+    }
+}
+
+impl ReferenceVideo {
+    /// Sets `generation_id`.
+    pub fn generation_id(mut self, value: impl Into<String>) -> Self {
+        self.generation_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `generation_id` to an explicit `null`.
+    #[inline]
+    pub fn generation_id_null(mut self) -> Self {
+        self.generation_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `content_asset_id`.
+    pub fn content_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.content_asset_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `content_asset_id` to an explicit `null`.
+    #[inline]
+    pub fn content_asset_id_null(mut self) -> Self {
+        self.content_asset_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `template_node_id`.
+    pub fn template_node_id(mut self, value: impl Into<String>) -> Self {
+        self.template_node_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `template_node_id` to an explicit `null`.
+    #[inline]
+    pub fn template_node_id_null(mut self) -> Self {
+        self.template_node_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `studio_clip`.
+    pub fn studio_clip(mut self, value: impl Into<StudioClipReference>) -> Self {
+        self.studio_clip = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `studio_clip` to an explicit `null`.
+    #[inline]
+    pub fn studio_clip_null(mut self) -> Self {
+        self.studio_clip = Nullable::Null;
+        self
     }
 }

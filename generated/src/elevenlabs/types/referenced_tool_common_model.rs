@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ReferencedToolCommonModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReferencedToolCommonModel {
     /// The ID of the tool
     pub id: String,
@@ -58,10 +59,10 @@ impl<'de> Deserialize<'de> for ReferencedToolCommonModel {
 impl ReferencedToolCommonModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(id: impl Into<String>, type_: ReferencedToolCommonModelType) -> Self {
+    pub fn new(id: impl Into<String>, type_: impl Into<ReferencedToolCommonModelType>) -> Self {
         Self {
             id: id.into(),
-            type_,
+            type_: type_.into(),
         }
     }
 }
@@ -70,6 +71,7 @@ impl ReferencedToolCommonModel {
 ///
 /// Schema: `#/components/schemas/ReferencedToolCommonModel/properties/type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReferencedToolCommonModelType {
     /// `"system"`
     System,
@@ -135,3 +137,5 @@ impl<'de> Deserialize<'de> for ReferencedToolCommonModelType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ReferencedToolCommonModelType);

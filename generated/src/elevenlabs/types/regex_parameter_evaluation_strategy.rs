@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RegexParameterEvaluationStrategy`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RegexParameterEvaluationStrategy {
     pub type_: consts::Regex,
     /// A regex pattern to match the agent's response against.

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RegionConfigRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RegionConfigRequest {
     /// Region ID
     pub region_id: TwilioRegionId,
@@ -66,14 +67,14 @@ impl RegionConfigRequest {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        region_id: TwilioRegionId,
+        region_id: impl Into<TwilioRegionId>,
         token: impl Into<String>,
-        edge_location: TwilioEdgeLocation,
+        edge_location: impl Into<TwilioEdgeLocation>,
     ) -> Self {
         Self {
-            region_id,
+            region_id: region_id.into(),
             token: token.into(),
-            edge_location,
+            edge_location: edge_location.into(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RegionalProcessingSurchargeInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RegionalProcessingSurchargeInfo {
     /// The surcharge multiplier applied to this model's pricing (e.g. 1.1 for a 10% surcharge).
     pub multiplier: f64,
@@ -48,7 +49,9 @@ impl<'de> Deserialize<'de> for RegionalProcessingSurchargeInfo {
 impl RegionalProcessingSurchargeInfo {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(multiplier: f64) -> Self {
-        Self { multiplier }
+    pub fn new(multiplier: impl Into<f64>) -> Self {
+        Self {
+            multiplier: multiplier.into(),
+        }
     }
 }

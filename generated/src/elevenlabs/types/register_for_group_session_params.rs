@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/RegisterForGroupSessionParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RegisterForGroupSessionParams {
     /// Defaults to `"register_for_group_session"`.
     pub smb_tool_type: consts::RegisterForGroupSession,

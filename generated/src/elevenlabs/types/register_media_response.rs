@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RegisterMediaResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RegisterMediaResponse {
     /// The ID of the uploaded media file.
     pub media_id: MediaId,
@@ -49,7 +50,9 @@ impl<'de> Deserialize<'de> for RegisterMediaResponse {
 impl RegisterMediaResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(media_id: MediaId) -> Self {
-        Self { media_id }
+    pub fn new(media_id: impl Into<MediaId>) -> Self {
+        Self {
+            media_id: media_id.into(),
+        }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RemoveOrderItemResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RemoveOrderItemResponse {
     /// Whether the item was successfully removed.
     pub success: bool,
@@ -46,7 +47,9 @@ impl<'de> Deserialize<'de> for RemoveOrderItemResponse {
 impl RemoveOrderItemResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(success: bool) -> Self {
-        Self { success }
+    pub fn new(success: impl Into<bool>) -> Self {
+        Self {
+            success: success.into(),
+        }
     }
 }

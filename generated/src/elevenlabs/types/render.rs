@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Render`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Render {
     pub id: String,
     pub version: i64,
@@ -77,19 +78,19 @@ impl Render {
     #[inline]
     pub fn new(
         id: impl Into<String>,
-        version: i64,
-        language: Option<String>,
-        type_: Option<RenderType>,
-        media_ref: Option<DubbingMediaReference>,
-        status: RenderStatus,
+        version: impl Into<i64>,
+        language: impl Into<Option<String>>,
+        type_: impl Into<Option<RenderType>>,
+        media_ref: impl Into<Option<DubbingMediaReference>>,
+        status: impl Into<RenderStatus>,
     ) -> Self {
         Self {
             id: id.into(),
-            version,
-            language,
-            type_,
-            media_ref,
-            status,
+            version: version.into(),
+            language: language.into(),
+            type_: type_.into(),
+            media_ref: media_ref.into(),
+            status: status.into(),
         }
     }
 }
@@ -98,6 +99,7 @@ impl Render {
 ///
 /// Schema: `#/components/schemas/Render/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RenderStatus {
     /// `"complete"`
     Complete,
@@ -147,3 +149,5 @@ impl<'de> Deserialize<'de> for RenderStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(RenderStatus);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RenderType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RenderType {
     /// `"mp4"`
     Mp4,
@@ -78,3 +79,5 @@ impl<'de> Deserialize<'de> for RenderType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(RenderType);

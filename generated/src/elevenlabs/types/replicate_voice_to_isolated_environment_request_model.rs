@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ReplicateVoiceToIsolatedEnvironmentRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicateVoiceToIsolatedEnvironmentRequestModel {
     /// ID of the workspace to replicate the voice into. It must belong to the same consolidated billing group as the calling workspace; the target's data residency is derived from that link.
     pub target_workspace_id: String,
@@ -63,5 +64,11 @@ impl ReplicateVoiceToIsolatedEnvironmentRequestModel {
             target_workspace_id: target_workspace_id.into(),
             preserve_voice_id: None,
         }
+    }
+
+    /// Sets `preserve_voice_id`.
+    pub fn preserve_voice_id(mut self, value: impl Into<bool>) -> Self {
+        self.preserve_voice_id = Some(value.into());
+        self
     }
 }

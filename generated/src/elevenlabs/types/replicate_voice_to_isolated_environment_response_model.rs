@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ReplicateVoiceToIsolatedEnvironmentResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReplicateVoiceToIsolatedEnvironmentResponseModel {
     /// Voice ID of the replicated voice in the target residency.
     pub voice_id: String,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ReportKnowledgeGapParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ReportKnowledgeGapParams {
     /// Defaults to `"report_knowledge_gap"`.
     pub smb_tool_type: consts::ReportKnowledgeGap,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/RequiredConstraint`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RequiredConstraint {
     pub required: Vec<String>,
 }
@@ -49,7 +50,9 @@ impl<'de> Deserialize<'de> for RequiredConstraint {
 impl RequiredConstraint {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(required: Vec<String>) -> Self {
-        Self { required }
+    pub fn new(required: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            required: required.into_iter().map(Into::into).collect(),
+        }
     }
 }

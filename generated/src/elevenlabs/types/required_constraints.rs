@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/RequiredConstraints`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RequiredConstraints {
     pub any_of: Option<Vec<RequiredConstraint>>,
     pub all_of: Option<Vec<RequiredConstraint>>,
@@ -48,5 +49,19 @@ impl<'de> Deserialize<'de> for RequiredConstraints {
             any_of: any_of_.unwrap_or_default(),
             all_of: all_of_.unwrap_or_default(),
         })
+    }
+}
+
+impl RequiredConstraints {
+    /// Sets `any_of`.
+    pub fn any_of(mut self, value: impl IntoIterator<Item = RequiredConstraint>) -> Self {
+        self.any_of = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `all_of`.
+    pub fn all_of(mut self, value: impl IntoIterator<Item = RequiredConstraint>) -> Self {
+        self.all_of = Some(value.into_iter().collect());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ResourceAccessInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceAccessInfo {
     /// Whether the user making the request is the creator of the agent
     pub is_creator: bool,
@@ -89,19 +90,48 @@ impl ResourceAccessInfo {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        is_creator: bool,
+        is_creator: impl Into<bool>,
         creator_name: impl Into<String>,
         creator_email: impl Into<String>,
-        role: ResourceAccessInfoRole,
+        role: impl Into<ResourceAccessInfoRole>,
     ) -> Self {
         Self {
-            is_creator,
+            is_creator: is_creator.into(),
             creator_name: creator_name.into(),
             creator_email: creator_email.into(),
-            role,
+            role: role.into(),
             anonymous_access_level_override: Nullable::Absent,
             access_source: Nullable::Absent,
         }
+    }
+
+    /// Sets `anonymous_access_level_override`.
+    pub fn anonymous_access_level_override(
+        mut self,
+        value: impl Into<ResourceAccessInfoAnonymousAccessLevelOverride>,
+    ) -> Self {
+        self.anonymous_access_level_override = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `anonymous_access_level_override` to an explicit `null`.
+    #[inline]
+    pub fn anonymous_access_level_override_null(mut self) -> Self {
+        self.anonymous_access_level_override = Nullable::Null;
+        self
+    }
+
+    /// Sets `access_source`.
+    pub fn access_source(mut self, value: impl Into<ResourceAccessInfoAccessSource>) -> Self {
+        self.access_source = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `access_source` to an explicit `null`.
+    #[inline]
+    pub fn access_source_null(mut self) -> Self {
+        self.access_source = Nullable::Null;
+        self
     }
 }
 
@@ -109,6 +139,7 @@ impl ResourceAccessInfo {
 ///
 /// Schema: `#/components/schemas/ResourceAccessInfo/properties/role`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResourceAccessInfoRole {
     /// `"admin"`
     Admin,
@@ -163,8 +194,11 @@ impl<'de> Deserialize<'de> for ResourceAccessInfoRole {
     }
 }
 
+api_runtime::string_enum_conversions!(ResourceAccessInfoRole);
+
 /// Schema: `#/components/schemas/ResourceAccessInfo/properties/anonymous_access_level_override/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResourceAccessInfoAnonymousAccessLevelOverride {
     /// `"admin"`
     Admin,
@@ -219,8 +253,11 @@ impl<'de> Deserialize<'de> for ResourceAccessInfoAnonymousAccessLevelOverride {
     }
 }
 
+api_runtime::string_enum_conversions!(ResourceAccessInfoAnonymousAccessLevelOverride);
+
 /// Schema: `#/components/schemas/ResourceAccessInfo/properties/access_source/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResourceAccessInfoAccessSource {
     /// `"creator"`
     Creator,
@@ -274,3 +311,5 @@ impl<'de> Deserialize<'de> for ResourceAccessInfoAccessSource {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ResourceAccessInfoAccessSource);

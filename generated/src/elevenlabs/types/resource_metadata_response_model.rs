@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ResourceMetadataResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResourceMetadataResponseModel {
     /// The ID of the resource.
     pub resource_id: String,
@@ -112,29 +113,33 @@ impl ResourceMetadataResponseModel {
     #[inline]
     pub fn new(
         resource_id: impl Into<String>,
-        resource_name: Option<String>,
-        resource_type: WorkspaceResourceType,
-        creator_user_id: Option<String>,
-        anonymous_access_level_override: Option<
-            ResourceMetadataResponseModelAnonymousAccessLevelOverride,
+        resource_name: impl Into<Option<String>>,
+        resource_type: impl Into<WorkspaceResourceType>,
+        creator_user_id: impl Into<Option<String>>,
+        anonymous_access_level_override: impl Into<
+            Option<ResourceMetadataResponseModelAnonymousAccessLevelOverride>,
         >,
-        role_to_group_ids: BTreeMap<String, Vec<String>>,
-        share_options: Vec<ShareOptionResponseModel>,
+        role_to_group_ids: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
+        share_options: impl IntoIterator<Item = ShareOptionResponseModel>,
     ) -> Self {
         Self {
             resource_id: resource_id.into(),
-            resource_name,
-            resource_type,
-            creator_user_id,
-            anonymous_access_level_override,
-            role_to_group_ids,
-            share_options,
+            resource_name: resource_name.into(),
+            resource_type: resource_type.into(),
+            creator_user_id: creator_user_id.into(),
+            anonymous_access_level_override: anonymous_access_level_override.into(),
+            role_to_group_ids: role_to_group_ids
+                .into_iter()
+                .map(|(k, v)| (k.into(), v))
+                .collect(),
+            share_options: share_options.into_iter().collect(),
         }
     }
 }
 
 /// Schema: `#/components/schemas/ResourceMetadataResponseModel/properties/anonymous_access_level_override/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResourceMetadataResponseModelAnonymousAccessLevelOverride {
     /// `"admin"`
     Admin,
@@ -188,3 +193,5 @@ impl<'de> Deserialize<'de> for ResourceMetadataResponseModelAnonymousAccessLevel
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ResourceMetadataResponseModelAnonymousAccessLevelOverride);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ResponseConversationErrorType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResponseConversationErrorType {
     /// `"system_error"`
     SystemError,
@@ -124,3 +125,5 @@ impl<'de> Deserialize<'de> for ResponseConversationErrorType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ResponseConversationErrorType);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ResponseFilter`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ResponseFilter {
     /// Controls how tool responses are filtered. 'all' returns entire response, 'allow' returns only specified paths, 'hide_all' hides the entire response.
     ///
@@ -60,5 +61,19 @@ impl<'de> Deserialize<'de> for ResponseFilter {
             filters: filters_.unwrap_or_default(),
             content_type: content_type_.unwrap_or_default(),
         })
+    }
+}
+
+impl ResponseFilter {
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<ResponseFilterMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+
+    /// Sets `filters`.
+    pub fn filters(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.filters = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }

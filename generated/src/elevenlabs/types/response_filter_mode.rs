@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ResponseFilterMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResponseFilterMode {
     /// `"all"`
     All,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for ResponseFilterMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ResponseFilterMode);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RestoreCalendarEventParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RestoreCalendarEventParams {
     /// Defaults to `"restore_calendar_event"`.
     pub smb_tool_type: consts::RestoreCalendarEvent,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ResubmitTestsRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ResubmitTestsRequestModel {
     /// List of test run IDs to resubmit
     pub test_run_ids: Vec<String>,
@@ -70,12 +71,44 @@ impl<'de> Deserialize<'de> for ResubmitTestsRequestModel {
 impl ResubmitTestsRequestModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(test_run_ids: Vec<String>, agent_id: impl Into<String>) -> Self {
+    pub fn new(
+        test_run_ids: impl IntoIterator<Item = impl Into<String>>,
+        agent_id: impl Into<String>,
+    ) -> Self {
         Self {
-            test_run_ids,
+            test_run_ids: test_run_ids.into_iter().map(Into::into).collect(),
             agent_config_override: Nullable::Absent,
             agent_id: agent_id.into(),
             branch_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `agent_config_override`.
+    pub fn agent_config_override(
+        mut self,
+        value: impl Into<AdhocAgentConfigOverrideForTestRequestModel>,
+    ) -> Self {
+        self.agent_config_override = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_config_override` to an explicit `null`.
+    #[inline]
+    pub fn agent_config_override_null(mut self) -> Self {
+        self.agent_config_override = Nullable::Null;
+        self
+    }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RetryTriggerAction`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RetryTriggerAction {
     /// Defaults to `"retry"`.
     pub type_: consts::Retry,
@@ -50,5 +51,13 @@ impl<'de> Deserialize<'de> for RetryTriggerAction {
             type_: type__.unwrap_or_default(),
             feedback: feedback_.unwrap_or_default(),
         })
+    }
+}
+
+impl RetryTriggerAction {
+    /// Sets `feedback`.
+    pub fn feedback(mut self, value: impl Into<String>) -> Self {
+        self.feedback = Some(value.into());
+        self
     }
 }

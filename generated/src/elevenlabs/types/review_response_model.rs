@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ReviewResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReviewResponseModel {
     pub review_status: ReviewResponseModelReviewStatus,
     pub reviewed_at_unix: i64,
@@ -82,10 +83,13 @@ impl<'de> Deserialize<'de> for ReviewResponseModel {
 impl ReviewResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(review_status: ReviewResponseModelReviewStatus, reviewed_at_unix: i64) -> Self {
+    pub fn new(
+        review_status: impl Into<ReviewResponseModelReviewStatus>,
+        reviewed_at_unix: impl Into<i64>,
+    ) -> Self {
         Self {
-            review_status,
-            reviewed_at_unix,
+            review_status: review_status.into(),
+            reviewed_at_unix: reviewed_at_unix.into(),
             reviewed_by: Nullable::Absent,
             reject_reasons: Nullable::Absent,
             scores_breakdown: Nullable::Absent,
@@ -93,12 +97,85 @@ impl ReviewResponseModel {
             explanation: Nullable::Absent,
         }
     }
+
+    /// Sets `reviewed_by`.
+    pub fn reviewed_by(mut self, value: impl Into<String>) -> Self {
+        self.reviewed_by = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reviewed_by` to an explicit `null`.
+    #[inline]
+    pub fn reviewed_by_null(mut self) -> Self {
+        self.reviewed_by = Nullable::Null;
+        self
+    }
+
+    /// Sets `reject_reasons`.
+    pub fn reject_reasons(
+        mut self,
+        value: impl IntoIterator<Item = ReviewResponseModelRejectReasonsItem>,
+    ) -> Self {
+        self.reject_reasons = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `reject_reasons` to an explicit `null`.
+    #[inline]
+    pub fn reject_reasons_null(mut self) -> Self {
+        self.reject_reasons = Nullable::Null;
+        self
+    }
+
+    /// Sets `scores_breakdown`.
+    pub fn scores_breakdown(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, i64)>,
+    ) -> Self {
+        self.scores_breakdown =
+            Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `scores_breakdown` to an explicit `null`.
+    #[inline]
+    pub fn scores_breakdown_null(mut self) -> Self {
+        self.scores_breakdown = Nullable::Null;
+        self
+    }
+
+    /// Sets `rejected_details`.
+    pub fn rejected_details(mut self, value: impl Into<String>) -> Self {
+        self.rejected_details = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `rejected_details` to an explicit `null`.
+    #[inline]
+    pub fn rejected_details_null(mut self) -> Self {
+        self.rejected_details = Nullable::Null;
+        self
+    }
+
+    /// Sets `explanation`.
+    pub fn explanation(mut self, value: impl Into<String>) -> Self {
+        self.explanation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `explanation` to an explicit `null`.
+    #[inline]
+    pub fn explanation_null(mut self) -> Self {
+        self.explanation = Nullable::Null;
+        self
+    }
 }
 
 /// Review Status
 ///
 /// Schema: `#/components/schemas/ReviewResponseModel/properties/review_status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReviewResponseModelReviewStatus {
     /// `"approved"`
     Approved,
@@ -149,8 +226,11 @@ impl<'de> Deserialize<'de> for ReviewResponseModelReviewStatus {
     }
 }
 
+api_runtime::string_enum_conversions!(ReviewResponseModelReviewStatus);
+
 /// Schema: `#/components/schemas/ReviewResponseModel/properties/reject_reasons/anyOf/0/items`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ReviewResponseModelRejectReasonsItem {
     /// `"lacks_structure"`
     LacksStructure,
@@ -260,3 +340,5 @@ impl<'de> Deserialize<'de> for ReviewResponseModelRejectReasonsItem {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ReviewResponseModelRejectReasonsItem);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RunAgentTestsRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RunAgentTestsRequestModel {
     /// List of tests to run on the agent
     pub tests: Vec<SingleTestRunRequestModel>,
@@ -72,12 +73,47 @@ impl<'de> Deserialize<'de> for RunAgentTestsRequestModel {
 impl RunAgentTestsRequestModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(tests: Vec<SingleTestRunRequestModel>) -> Self {
+    pub fn new(tests: impl IntoIterator<Item = SingleTestRunRequestModel>) -> Self {
         Self {
-            tests,
+            tests: tests.into_iter().collect(),
             agent_config_override: Nullable::Absent,
             branch_id: Nullable::Absent,
             repeat_count: None,
         }
+    }
+
+    /// Sets `agent_config_override`.
+    pub fn agent_config_override(
+        mut self,
+        value: impl Into<AdhocAgentConfigOverrideForTestRequestModel>,
+    ) -> Self {
+        self.agent_config_override = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_config_override` to an explicit `null`.
+    #[inline]
+    pub fn agent_config_override_null(mut self) -> Self {
+        self.agent_config_override = Nullable::Null;
+        self
+    }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `repeat_count`.
+    pub fn repeat_count(mut self, value: impl Into<i64>) -> Self {
+        self.repeat_count = Some(value.into());
+        self
     }
 }

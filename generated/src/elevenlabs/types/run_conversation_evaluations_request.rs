@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RunConversationEvaluationsRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RunConversationEvaluationsRequest {
     /// ID of the single evaluation criterion to rerun.
     pub evaluation_id: String,
@@ -62,5 +63,11 @@ impl RunConversationEvaluationsRequest {
             evaluation_id: evaluation_id.into(),
             scope: None,
         }
+    }
+
+    /// Sets `scope`.
+    pub fn scope(mut self, value: impl Into<AnalysisScope>) -> Self {
+        self.scope = Some(value.into());
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/RunSubagentToolConfig-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RunSubagentToolConfigOutput {
     /// Defaults to `"run_subagent"`.
     pub system_tool_type: consts::RunSubagent,
@@ -58,10 +59,10 @@ impl<'de> Deserialize<'de> for RunSubagentToolConfigOutput {
 impl RunSubagentToolConfigOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(agents: Vec<SubAgentOutput>) -> Self {
+    pub fn new(agents: impl IntoIterator<Item = SubAgentOutput>) -> Self {
         Self {
             system_tool_type: Default::default(),
-            agents,
+            agents: agents.into_iter().collect(),
         }
     }
 }

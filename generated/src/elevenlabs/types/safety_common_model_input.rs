@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SafetyCommonModel-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SafetyCommonModelInput {
     pub ivc: Option<SafetyEvaluation>,
     pub non_ivc: Option<SafetyEvaluation>,
@@ -48,5 +49,19 @@ impl<'de> Deserialize<'de> for SafetyCommonModelInput {
             ivc: ivc_.unwrap_or_default(),
             non_ivc: non_ivc_.unwrap_or_default(),
         })
+    }
+}
+
+impl SafetyCommonModelInput {
+    /// Sets `ivc`.
+    pub fn ivc(mut self, value: impl Into<SafetyEvaluation>) -> Self {
+        self.ivc = Some(value.into());
+        self
+    }
+
+    /// Sets `non_ivc`.
+    pub fn non_ivc(mut self, value: impl Into<SafetyEvaluation>) -> Self {
+        self.non_ivc = Some(value.into());
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SafetyEvaluation`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SafetyEvaluation {
     /// Defaults to `false`.
     pub is_unsafe: Option<bool>,
@@ -62,5 +63,31 @@ impl<'de> Deserialize<'de> for SafetyEvaluation {
             safety_prompt_version: safety_prompt_version_.unwrap_or_default(),
             matched_rule_id: matched_rule_id_.unwrap_or_default(),
         })
+    }
+}
+
+impl SafetyEvaluation {
+    /// Sets `is_unsafe`.
+    pub fn is_unsafe(mut self, value: impl Into<bool>) -> Self {
+        self.is_unsafe = Some(value.into());
+        self
+    }
+
+    /// Sets `llm_reason`.
+    pub fn llm_reason(mut self, value: impl Into<String>) -> Self {
+        self.llm_reason = Some(value.into());
+        self
+    }
+
+    /// Sets `safety_prompt_version`.
+    pub fn safety_prompt_version(mut self, value: impl Into<i64>) -> Self {
+        self.safety_prompt_version = Some(value.into());
+        self
+    }
+
+    /// Sets `matched_rule_id`.
+    pub fn matched_rule_id(mut self, value: impl IntoIterator<Item = SafetyRule>) -> Self {
+        self.matched_rule_id = Some(value.into_iter().collect());
+        self
     }
 }

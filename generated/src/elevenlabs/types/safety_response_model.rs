@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SafetyResponseModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SafetyResponseModel {
     /// Defaults to `false`.
     pub is_blocked_ivc: Option<bool>,
@@ -56,5 +57,25 @@ impl<'de> Deserialize<'de> for SafetyResponseModel {
             is_blocked_non_ivc: is_blocked_non_ivc_.unwrap_or_default(),
             ignore_safety_evaluation: ignore_safety_evaluation_.unwrap_or_default(),
         })
+    }
+}
+
+impl SafetyResponseModel {
+    /// Sets `is_blocked_ivc`.
+    pub fn is_blocked_ivc(mut self, value: impl Into<bool>) -> Self {
+        self.is_blocked_ivc = Some(value.into());
+        self
+    }
+
+    /// Sets `is_blocked_non_ivc`.
+    pub fn is_blocked_non_ivc(mut self, value: impl Into<bool>) -> Self {
+        self.is_blocked_non_ivc = Some(value.into());
+        self
+    }
+
+    /// Sets `ignore_safety_evaluation`.
+    pub fn ignore_safety_evaluation(mut self, value: impl Into<bool>) -> Self {
+        self.ignore_safety_evaluation = Some(value.into());
+        self
     }
 }

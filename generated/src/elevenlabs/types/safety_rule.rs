@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SafetyRule`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SafetyRule {
     /// `"sexual_minors"`
     SexualMinors,
@@ -82,3 +83,5 @@ impl<'de> Deserialize<'de> for SafetyRule {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SafetyRule);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SampleConfigDBModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SampleConfigDbModel {
     /// Defaults to `false`.
     pub is_sample: Option<bool>,
@@ -60,8 +61,56 @@ impl<'de> Deserialize<'de> for SampleConfigDbModel {
     }
 }
 
+impl SampleConfigDbModel {
+    /// Sets `is_sample`.
+    pub fn is_sample(mut self, value: impl Into<bool>) -> Self {
+        self.is_sample = Some(value.into());
+        self
+    }
+
+    /// Sets `parent_id`.
+    pub fn parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parent_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_id_null(mut self) -> Self {
+        self.parent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `parent_type`.
+    pub fn parent_type(mut self, value: impl Into<SampleConfigDbModelParentType>) -> Self {
+        self.parent_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parent_type` to an explicit `null`.
+    #[inline]
+    pub fn parent_type_null(mut self) -> Self {
+        self.parent_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `chapter_ids`.
+    pub fn chapter_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.chapter_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `chapter_ids` to an explicit `null`.
+    #[inline]
+    pub fn chapter_ids_null(mut self) -> Self {
+        self.chapter_ids = Nullable::Null;
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/SampleConfigDBModel/properties/parent_type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SampleConfigDbModelParentType {
     /// `"read"`
     Read,
@@ -107,3 +156,5 @@ impl<'de> Deserialize<'de> for SampleConfigDbModelParentType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SampleConfigDbModelParentType);

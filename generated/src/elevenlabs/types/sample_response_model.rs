@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SampleResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SampleResponseModel {
     /// The ID of the sample.
     pub sample_id: String,
@@ -123,14 +124,14 @@ impl SampleResponseModel {
         sample_id: impl Into<String>,
         file_name: impl Into<String>,
         mime_type: impl Into<String>,
-        size_bytes: i64,
+        size_bytes: impl Into<i64>,
         hash: impl Into<String>,
     ) -> Self {
         Self {
             sample_id: sample_id.into(),
             file_name: file_name.into(),
             mime_type: mime_type.into(),
-            size_bytes,
+            size_bytes: size_bytes.into(),
             hash: hash.into(),
             duration_secs: Nullable::Absent,
             remove_background_noise: Nullable::Absent,
@@ -140,5 +141,96 @@ impl SampleResponseModel {
             trim_start: Nullable::Absent,
             trim_end: Nullable::Absent,
         }
+    }
+
+    /// Sets `duration_secs`.
+    pub fn duration_secs(mut self, value: impl Into<f64>) -> Self {
+        self.duration_secs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `duration_secs` to an explicit `null`.
+    #[inline]
+    pub fn duration_secs_null(mut self) -> Self {
+        self.duration_secs = Nullable::Null;
+        self
+    }
+
+    /// Sets `remove_background_noise`.
+    pub fn remove_background_noise(mut self, value: impl Into<bool>) -> Self {
+        self.remove_background_noise = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `remove_background_noise` to an explicit `null`.
+    #[inline]
+    pub fn remove_background_noise_null(mut self) -> Self {
+        self.remove_background_noise = Nullable::Null;
+        self
+    }
+
+    /// Sets `has_isolated_audio`.
+    pub fn has_isolated_audio(mut self, value: impl Into<bool>) -> Self {
+        self.has_isolated_audio = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `has_isolated_audio` to an explicit `null`.
+    #[inline]
+    pub fn has_isolated_audio_null(mut self) -> Self {
+        self.has_isolated_audio = Nullable::Null;
+        self
+    }
+
+    /// Sets `has_isolated_audio_preview`.
+    pub fn has_isolated_audio_preview(mut self, value: impl Into<bool>) -> Self {
+        self.has_isolated_audio_preview = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `has_isolated_audio_preview` to an explicit `null`.
+    #[inline]
+    pub fn has_isolated_audio_preview_null(mut self) -> Self {
+        self.has_isolated_audio_preview = Nullable::Null;
+        self
+    }
+
+    /// Sets `speaker_separation`.
+    pub fn speaker_separation(mut self, value: impl Into<SpeakerSeparationResponseModel>) -> Self {
+        self.speaker_separation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `speaker_separation` to an explicit `null`.
+    #[inline]
+    pub fn speaker_separation_null(mut self) -> Self {
+        self.speaker_separation = Nullable::Null;
+        self
+    }
+
+    /// Sets `trim_start`.
+    pub fn trim_start(mut self, value: impl Into<i64>) -> Self {
+        self.trim_start = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `trim_start` to an explicit `null`.
+    #[inline]
+    pub fn trim_start_null(mut self) -> Self {
+        self.trim_start = Nullable::Null;
+        self
+    }
+
+    /// Sets `trim_end`.
+    pub fn trim_end(mut self, value: impl Into<i64>) -> Self {
+        self.trim_end = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `trim_end` to an explicit `null`.
+    #[inline]
+    pub fn trim_end_null(mut self) -> Self {
+        self.trim_end = Nullable::Null;
+        self
     }
 }

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/SayNodeLiteralMessage-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SayNodeLiteralMessageInput {
     /// Defaults to `"literal"`.
     pub type_: consts::Literal,
@@ -72,5 +73,14 @@ impl SayNodeLiteralMessageInput {
             text: text.into(),
             text_translations: None,
         }
+    }
+
+    /// Sets `text_translations`.
+    pub fn text_translations(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, TranslatedString)>,
+    ) -> Self {
+        self.text_translations = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
     }
 }

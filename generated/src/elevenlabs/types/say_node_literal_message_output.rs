@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/SayNodeLiteralMessage-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SayNodeLiteralMessageOutput {
     /// Defaults to `"literal"`.
     pub type_: consts::Literal,
@@ -68,12 +69,15 @@ impl SayNodeLiteralMessageOutput {
     #[inline]
     pub fn new(
         text: impl Into<String>,
-        text_translations: BTreeMap<String, TranslatedString>,
+        text_translations: impl IntoIterator<Item = (impl Into<String>, TranslatedString)>,
     ) -> Self {
         Self {
             type_: Default::default(),
             text: text.into(),
-            text_translations,
+            text_translations: text_translations
+                .into_iter()
+                .map(|(k, v)| (k.into(), v))
+                .collect(),
         }
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SayNodePromptMessage-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SayNodePromptMessageInput {
     /// Defaults to `"prompt"`.
     pub type_: consts::Prompt,

@@ -17,6 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ScheduleGroupSessionParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ScheduleGroupSessionParams {
     /// Defaults to `"schedule_group_session"`.
     pub smb_tool_type: consts::ScheduleGroupSession,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ScimGroupResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ScimGroupResponseModel {
     pub scim_external_id: Option<String>,
     pub display_name: String,
@@ -71,13 +72,55 @@ impl<'de> Deserialize<'de> for ScimGroupResponseModel {
 impl ScimGroupResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(scim_external_id: Option<String>, display_name: impl Into<String>) -> Self {
+    pub fn new(
+        scim_external_id: impl Into<Option<String>>,
+        display_name: impl Into<String>,
+    ) -> Self {
         Self {
-            scim_external_id,
+            scim_external_id: scim_external_id.into(),
             display_name: display_name.into(),
             created_at_unix: Nullable::Absent,
             updated_at_unix: Nullable::Absent,
             seat_type: Nullable::Absent,
         }
+    }
+
+    /// Sets `created_at_unix`.
+    pub fn created_at_unix(mut self, value: impl Into<i64>) -> Self {
+        self.created_at_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `created_at_unix` to an explicit `null`.
+    #[inline]
+    pub fn created_at_unix_null(mut self) -> Self {
+        self.created_at_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `updated_at_unix`.
+    pub fn updated_at_unix(mut self, value: impl Into<i64>) -> Self {
+        self.updated_at_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `updated_at_unix` to an explicit `null`.
+    #[inline]
+    pub fn updated_at_unix_null(mut self) -> Self {
+        self.updated_at_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `seat_type`.
+    pub fn seat_type(mut self, value: impl Into<SeatType>) -> Self {
+        self.seat_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `seat_type` to an explicit `null`.
+    #[inline]
+    pub fn seat_type_null(mut self) -> Self {
+        self.seat_type = Nullable::Null;
+        self
     }
 }

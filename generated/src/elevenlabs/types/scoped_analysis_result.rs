@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ScopedAnalysisResult`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ScopedAnalysisResult {
     /// The scope of the analysis. 'conversation' uses the full transcript; 'agent' uses only the portion where the defining agent was active.
     pub scope: AnalysisScope,
@@ -97,18 +98,69 @@ impl ScopedAnalysisResult {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        scope: AnalysisScope,
+        scope: impl Into<AnalysisScope>,
         source_agent_id: impl Into<String>,
-        successful: EvaluationSuccessResult,
+        successful: impl Into<EvaluationSuccessResult>,
     ) -> Self {
         Self {
-            scope,
+            scope: scope.into(),
             source_agent_id: source_agent_id.into(),
             source_branch_id: Nullable::Absent,
             evaluation_criteria_results: None,
             data_collection_results: None,
-            successful,
+            successful: successful.into(),
             success_score: Nullable::Absent,
         }
+    }
+
+    /// Sets `source_branch_id`.
+    pub fn source_branch_id(mut self, value: impl Into<String>) -> Self {
+        self.source_branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_branch_id` to an explicit `null`.
+    #[inline]
+    pub fn source_branch_id_null(mut self) -> Self {
+        self.source_branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `evaluation_criteria_results`.
+    pub fn evaluation_criteria_results(
+        mut self,
+        value: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                ConversationHistoryEvaluationCriteriaResultCommonModel,
+            ),
+        >,
+    ) -> Self {
+        self.evaluation_criteria_results =
+            Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `data_collection_results`.
+    pub fn data_collection_results(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, DataCollectionResultCommonModel)>,
+    ) -> Self {
+        self.data_collection_results =
+            Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `success_score`.
+    pub fn success_score(mut self, value: impl Into<f64>) -> Self {
+        self.success_score = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `success_score` to an explicit `null`.
+    #[inline]
+    pub fn success_score_null(mut self) -> Self {
+        self.success_score = Nullable::Null;
+        self
     }
 }

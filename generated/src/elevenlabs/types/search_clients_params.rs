@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SearchClientsParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SearchClientsParams {
     /// Defaults to `"search_clients"`.
     pub smb_tool_type: consts::SearchClients,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SearchHighlightSegment`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SearchHighlightSegment {
     pub value: String,
     pub is_hit: bool,
@@ -54,10 +55,10 @@ impl<'de> Deserialize<'de> for SearchHighlightSegment {
 impl SearchHighlightSegment {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(value: impl Into<String>, is_hit: bool) -> Self {
+    pub fn new(value: impl Into<String>, is_hit: impl Into<bool>) -> Self {
         Self {
             value: value.into(),
-            is_hit,
+            is_hit: is_hit.into(),
         }
     }
 }

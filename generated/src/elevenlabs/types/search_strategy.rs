@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SearchStrategy`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SearchStrategy {
     /// `"cat"`
     Cat,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for SearchStrategy {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SearchStrategy);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SeatType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SeatType {
     /// `"workspace_admin"`
     WorkspaceAdmin,
@@ -60,3 +61,5 @@ impl<'de> Deserialize<'de> for SeatType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SeatType);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SecretDependencyResourceType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SecretDependencyResourceType {
     /// `"tools"`
     Tools,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for SecretDependencyResourceType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SecretDependencyResourceType);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SecretDependencyType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SecretDependencyType {
     /// `"conversation_initiation_webhook"`
     ConversationInitiationWebhook,
@@ -50,3 +51,5 @@ impl<'de> Deserialize<'de> for SecretDependencyType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SecretDependencyType);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SectionSource`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SectionSource {
     /// The ID of the song to source the section from. You can find the song ID in the response headers when you generate a song.
     pub song_id: String,
@@ -63,11 +64,17 @@ impl<'de> Deserialize<'de> for SectionSource {
 impl SectionSource {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(song_id: impl Into<String>, range: TimeRange) -> Self {
+    pub fn new(song_id: impl Into<String>, range: impl Into<TimeRange>) -> Self {
         Self {
             song_id: song_id.into(),
-            range,
+            range: range.into(),
             negative_ranges: None,
         }
+    }
+
+    /// Sets `negative_ranges`.
+    pub fn negative_ranges(mut self, value: impl IntoIterator<Item = TimeRange>) -> Self {
+        self.negative_ranges = Some(value.into_iter().collect());
+        self
     }
 }

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SegmentCreatePayload`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SegmentCreatePayload {
     pub start_time: f64,
     pub end_time: f64,
@@ -66,12 +67,46 @@ impl<'de> Deserialize<'de> for SegmentCreatePayload {
 impl SegmentCreatePayload {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(start_time: f64, end_time: f64) -> Self {
+    pub fn new(start_time: impl Into<f64>, end_time: impl Into<f64>) -> Self {
         Self {
-            start_time,
-            end_time,
+            start_time: start_time.into(),
+            end_time: end_time.into(),
             text: Nullable::Absent,
             translations: Nullable::Absent,
         }
+    }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text` to an explicit `null`.
+    #[inline]
+    pub fn text_null(mut self) -> Self {
+        self.text = Nullable::Null;
+        self
+    }
+
+    /// Sets `translations`.
+    pub fn translations(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.translations = Nullable::Value(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `translations` to an explicit `null`.
+    #[inline]
+    pub fn translations_null(mut self) -> Self {
+        self.translations = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SegmentCreateResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SegmentCreateResponse {
     pub version: i64,
     pub new_segment: String,
@@ -54,9 +55,9 @@ impl<'de> Deserialize<'de> for SegmentCreateResponse {
 impl SegmentCreateResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(version: i64, new_segment: impl Into<String>) -> Self {
+    pub fn new(version: impl Into<i64>, new_segment: impl Into<String>) -> Self {
         Self {
-            version,
+            version: version.into(),
             new_segment: new_segment.into(),
         }
     }

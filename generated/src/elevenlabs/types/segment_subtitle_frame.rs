@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SegmentSubtitleFrame`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SegmentSubtitleFrame {
     pub start_time: f64,
     pub end_time: f64,
@@ -60,11 +61,15 @@ impl<'de> Deserialize<'de> for SegmentSubtitleFrame {
 impl SegmentSubtitleFrame {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(start_time: f64, end_time: f64, lines: Vec<String>) -> Self {
+    pub fn new(
+        start_time: impl Into<f64>,
+        end_time: impl Into<f64>,
+        lines: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
-            start_time,
-            end_time,
-            lines,
+            start_time: start_time.into(),
+            end_time: end_time.into(),
+            lines: lines.into_iter().map(Into::into).collect(),
         }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SegmentUpdatePayload`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SegmentUpdatePayload {
     pub start_time: Nullable<f64>,
     pub end_time: Nullable<f64>,
@@ -51,5 +52,46 @@ impl<'de> Deserialize<'de> for SegmentUpdatePayload {
             end_time: end_time_.unwrap_or_default(),
             text: text_.unwrap_or_default(),
         })
+    }
+}
+
+impl SegmentUpdatePayload {
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Into<f64>) -> Self {
+        self.start_time = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `start_time` to an explicit `null`.
+    #[inline]
+    pub fn start_time_null(mut self) -> Self {
+        self.start_time = Nullable::Null;
+        self
+    }
+
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Into<f64>) -> Self {
+        self.end_time = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `end_time` to an explicit `null`.
+    #[inline]
+    pub fn end_time_null(mut self) -> Self {
+        self.end_time = Nullable::Null;
+        self
+    }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text` to an explicit `null`.
+    #[inline]
+    pub fn text_null(mut self) -> Self {
+        self.text = Nullable::Null;
+        self
     }
 }

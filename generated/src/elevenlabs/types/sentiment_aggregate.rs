@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SentimentAggregate`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SentimentAggregate {
     pub scored_conversation_count: i64,
     pub positive_count: i64,
@@ -155,32 +156,32 @@ impl SentimentAggregate {
     #[allow(clippy::too_many_arguments)]
     #[inline]
     pub fn new(
-        scored_conversation_count: i64,
-        positive_count: i64,
-        neutral_count: i64,
-        negative_count: i64,
-        average_sentiment_score: Option<f64>,
-        average_frustration_score: Option<f64>,
-        recent_scored_conversation_count: i64,
-        recent_positive_count: i64,
-        recent_neutral_count: i64,
-        recent_negative_count: i64,
-        recent_average_sentiment_score: Option<f64>,
-        recent_average_frustration_score: Option<f64>,
+        scored_conversation_count: impl Into<i64>,
+        positive_count: impl Into<i64>,
+        neutral_count: impl Into<i64>,
+        negative_count: impl Into<i64>,
+        average_sentiment_score: impl Into<Option<f64>>,
+        average_frustration_score: impl Into<Option<f64>>,
+        recent_scored_conversation_count: impl Into<i64>,
+        recent_positive_count: impl Into<i64>,
+        recent_neutral_count: impl Into<i64>,
+        recent_negative_count: impl Into<i64>,
+        recent_average_sentiment_score: impl Into<Option<f64>>,
+        recent_average_frustration_score: impl Into<Option<f64>>,
     ) -> Self {
         Self {
-            scored_conversation_count,
-            positive_count,
-            neutral_count,
-            negative_count,
-            average_sentiment_score,
-            average_frustration_score,
-            recent_scored_conversation_count,
-            recent_positive_count,
-            recent_neutral_count,
-            recent_negative_count,
-            recent_average_sentiment_score,
-            recent_average_frustration_score,
+            scored_conversation_count: scored_conversation_count.into(),
+            positive_count: positive_count.into(),
+            neutral_count: neutral_count.into(),
+            negative_count: negative_count.into(),
+            average_sentiment_score: average_sentiment_score.into(),
+            average_frustration_score: average_frustration_score.into(),
+            recent_scored_conversation_count: recent_scored_conversation_count.into(),
+            recent_positive_count: recent_positive_count.into(),
+            recent_neutral_count: recent_neutral_count.into(),
+            recent_negative_count: recent_negative_count.into(),
+            recent_average_sentiment_score: recent_average_sentiment_score.into(),
+            recent_average_frustration_score: recent_average_frustration_score.into(),
         }
     }
 }

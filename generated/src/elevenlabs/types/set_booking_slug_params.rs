@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SetBookingSlugParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SetBookingSlugParams {
     /// Defaults to `"set_booking_slug"`.
     pub smb_tool_type: consts::SetBookingSlug,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SFXModelId`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SfxModelId {
     /// `"eleven_text_to_sound_v2"`
     ElevenTextToSoundV2,
@@ -52,3 +53,5 @@ impl<'de> Deserialize<'de> for SfxModelId {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SfxModelId);

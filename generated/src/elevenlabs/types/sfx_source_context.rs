@@ -14,6 +14,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/SfxSourceContext`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SfxSourceContext {
     /// Defaults to `"sfx"`.
     pub source_type: consts::Sfx,
@@ -66,5 +67,46 @@ impl<'de> Deserialize<'de> for SfxSourceContext {
             text: text_.unwrap_or_default(),
             generation_config: generation_config_.unwrap_or_default(),
         })
+    }
+}
+
+impl SfxSourceContext {
+    /// Sets `sound_generation_history_item_id`.
+    pub fn sound_generation_history_item_id(mut self, value: impl Into<String>) -> Self {
+        self.sound_generation_history_item_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `sound_generation_history_item_id` to an explicit `null`.
+    #[inline]
+    pub fn sound_generation_history_item_id_null(mut self) -> Self {
+        self.sound_generation_history_item_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text` to an explicit `null`.
+    #[inline]
+    pub fn text_null(mut self) -> Self {
+        self.text = Nullable::Null;
+        self
+    }
+
+    /// Sets `generation_config`.
+    pub fn generation_config(mut self, value: impl Into<Value>) -> Self {
+        self.generation_config = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `generation_config` to an explicit `null`.
+    #[inline]
+    pub fn generation_config_null(mut self) -> Self {
+        self.generation_config = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ShareOptionResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ShareOptionResponseModel {
     /// The name of the principal.
     pub name: String,
@@ -65,12 +66,12 @@ impl ShareOptionResponseModel {
     pub fn new(
         name: impl Into<String>,
         id: impl Into<String>,
-        type_: ShareOptionResponseModelType,
+        type_: impl Into<ShareOptionResponseModelType>,
     ) -> Self {
         Self {
             name: name.into(),
             id: id.into(),
-            type_,
+            type_: type_.into(),
         }
     }
 }
@@ -79,6 +80,7 @@ impl ShareOptionResponseModel {
 ///
 /// Schema: `#/components/schemas/ShareOptionResponseModel/properties/type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ShareOptionResponseModelType {
     /// `"user"`
     User,
@@ -128,3 +130,5 @@ impl<'de> Deserialize<'de> for ShareOptionResponseModelType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ShareOptionResponseModelType);

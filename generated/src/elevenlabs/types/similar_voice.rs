@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SimilarVoice`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimilarVoice {
     pub voice_id: String,
     pub name: String,
@@ -74,14 +75,40 @@ impl SimilarVoice {
     pub fn new(
         voice_id: impl Into<String>,
         name: impl Into<String>,
-        category: VoiceCategory,
+        category: impl Into<VoiceCategory>,
     ) -> Self {
         Self {
             voice_id: voice_id.into(),
             name: name.into(),
-            category,
+            category: category.into(),
             description: Nullable::Absent,
             preview_url: Nullable::Absent,
         }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `preview_url`.
+    pub fn preview_url(mut self, value: impl Into<String>) -> Self {
+        self.preview_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `preview_url` to an explicit `null`.
+    #[inline]
+    pub fn preview_url_null(mut self) -> Self {
+        self.preview_url = Nullable::Null;
+        self
     }
 }

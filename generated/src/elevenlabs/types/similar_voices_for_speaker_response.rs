@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SimilarVoicesForSpeakerResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SimilarVoicesForSpeakerResponse {
     pub voices: Vec<SimilarVoice>,
 }
@@ -46,7 +47,9 @@ impl<'de> Deserialize<'de> for SimilarVoicesForSpeakerResponse {
 impl SimilarVoicesForSpeakerResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(voices: Vec<SimilarVoice>) -> Self {
-        Self { voices }
+    pub fn new(voices: impl IntoIterator<Item = SimilarVoice>) -> Self {
+        Self {
+            voices: voices.into_iter().collect(),
+        }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SingleLanguagesResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SingleLanguagesResponse {
     /// Indicates this response contains single languages (not source-to-destination pairs).
     ///
@@ -59,10 +60,10 @@ impl<'de> Deserialize<'de> for SingleLanguagesResponse {
 impl SingleLanguagesResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(languages: Vec<LanguageInfo>) -> Self {
+    pub fn new(languages: impl IntoIterator<Item = LanguageInfo>) -> Self {
         Self {
             kind: Default::default(),
-            languages,
+            languages: languages.into_iter().collect(),
         }
     }
 }

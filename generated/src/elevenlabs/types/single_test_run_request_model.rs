@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SingleTestRunRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SingleTestRunRequestModel {
     /// ID of the test to run
     pub test_id: String,
@@ -76,5 +77,44 @@ impl SingleTestRunRequestModel {
             root_folder_id: Nullable::Absent,
             root_folder_name: Nullable::Absent,
         }
+    }
+
+    /// Sets `workflow_node_id`.
+    pub fn workflow_node_id(mut self, value: impl Into<String>) -> Self {
+        self.workflow_node_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workflow_node_id` to an explicit `null`.
+    #[inline]
+    pub fn workflow_node_id_null(mut self) -> Self {
+        self.workflow_node_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `root_folder_id`.
+    pub fn root_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.root_folder_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `root_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn root_folder_id_null(mut self) -> Self {
+        self.root_folder_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `root_folder_name`.
+    pub fn root_folder_name(mut self, value: impl Into<String>) -> Self {
+        self.root_folder_name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `root_folder_name` to an explicit `null`.
+    #[inline]
+    pub fn root_folder_name_null(mut self) -> Self {
+        self.root_folder_name = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SingleUseTokenResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SingleUseTokenResponseModel {
     /// A time bound single use token that expires after 15 minutes. Will be consumed on use.
     pub token: String,

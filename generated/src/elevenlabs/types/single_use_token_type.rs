@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SingleUseTokenType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SingleUseTokenType {
     /// `"realtime_scribe"`
     RealtimeScribe,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for SingleUseTokenType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SingleUseTokenType);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SIPLogMessage`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SipLogMessage {
     pub call_id: String,
     pub phone_numbers: Vec<String>,
@@ -124,25 +125,25 @@ impl SipLogMessage {
     #[inline]
     pub fn new(
         call_id: impl Into<String>,
-        phone_numbers: Vec<String>,
+        phone_numbers: impl IntoIterator<Item = impl Into<String>>,
         local_address: impl Into<String>,
         remote_address: impl Into<String>,
         transport: impl Into<String>,
         raw_message: impl Into<String>,
         error_message: impl Into<String>,
-        direction: SipLogMessageDirection,
-        created_at_unix_micro: i64,
+        direction: impl Into<SipLogMessageDirection>,
+        created_at_unix_micro: impl Into<i64>,
     ) -> Self {
         Self {
             call_id: call_id.into(),
-            phone_numbers,
+            phone_numbers: phone_numbers.into_iter().map(Into::into).collect(),
             local_address: local_address.into(),
             remote_address: remote_address.into(),
             transport: transport.into(),
             raw_message: raw_message.into(),
             error_message: error_message.into(),
-            direction,
-            created_at_unix_micro,
+            direction: direction.into(),
+            created_at_unix_micro: created_at_unix_micro.into(),
         }
     }
 }

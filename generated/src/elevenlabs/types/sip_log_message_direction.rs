@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SIPLogMessageDirection`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SipLogMessageDirection {
     /// `"in"`
     In,
@@ -54,3 +55,5 @@ impl<'de> Deserialize<'de> for SipLogMessageDirection {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SipLogMessageDirection);

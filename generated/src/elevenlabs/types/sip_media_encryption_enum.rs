@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SIPMediaEncryptionEnum`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SipMediaEncryptionEnum {
     /// `"disabled"`
     Disabled,
@@ -60,3 +61,5 @@ impl<'de> Deserialize<'de> for SipMediaEncryptionEnum {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SipMediaEncryptionEnum);

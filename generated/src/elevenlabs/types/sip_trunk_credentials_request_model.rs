@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SIPTrunkCredentialsRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SipTrunkCredentialsRequestModel {
     /// SIP trunk username
     pub username: String,
@@ -62,5 +63,18 @@ impl SipTrunkCredentialsRequestModel {
             username: username.into(),
             password: Nullable::Absent,
         }
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `password` to an explicit `null`.
+    #[inline]
+    pub fn password_null(mut self) -> Self {
+        self.password = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SIPTrunkOutboundCallResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SipTrunkOutboundCallResponse {
     pub success: bool,
     pub message: String,
@@ -65,16 +66,16 @@ impl SipTrunkOutboundCallResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        success: bool,
+        success: impl Into<bool>,
         message: impl Into<String>,
-        conversation_id: Option<String>,
-        sip_call_id: Option<String>,
+        conversation_id: impl Into<Option<String>>,
+        sip_call_id: impl Into<Option<String>>,
     ) -> Self {
         Self {
-            success,
+            success: success.into(),
             message: message.into(),
-            conversation_id,
-            sip_call_id,
+            conversation_id: conversation_id.into(),
+            sip_call_id: sip_call_id.into(),
         }
     }
 }

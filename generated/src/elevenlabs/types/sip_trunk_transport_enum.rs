@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SIPTrunkTransportEnum`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SipTrunkTransportEnum {
     /// `"auto"`
     Auto,
@@ -64,3 +65,5 @@ impl<'de> Deserialize<'de> for SipTrunkTransportEnum {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SipTrunkTransportEnum);

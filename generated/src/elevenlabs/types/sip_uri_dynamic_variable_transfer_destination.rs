@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SIPUriDynamicVariableTransferDestination`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SipUriDynamicVariableTransferDestination {
     /// Defaults to `"sip_uri_dynamic_variable"`.
     pub type_: consts::SipUriDynamicVariable,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SIPUriTransferDestination`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SipUriTransferDestination {
     /// Defaults to `"sip_uri"`.
     pub type_: consts::SipUri,

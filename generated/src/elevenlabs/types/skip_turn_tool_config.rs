@@ -20,6 +20,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SkipTurnToolConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SkipTurnToolConfig {
     /// Defaults to `"skip_turn"`.
     pub system_tool_type: consts::SkipTurn,

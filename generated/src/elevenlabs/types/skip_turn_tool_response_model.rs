@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SkipTurnToolResponseModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SkipTurnToolResponseModel {
     /// Defaults to `"skip_turn_success"`.
     pub result_type: consts::SkipTurnSuccess,
@@ -54,5 +55,20 @@ impl<'de> Deserialize<'de> for SkipTurnToolResponseModel {
             status: status_.unwrap_or_default(),
             reason: reason_.unwrap_or_default(),
         })
+    }
+}
+
+impl SkipTurnToolResponseModel {
+    /// Sets `reason`.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reason` to an explicit `null`.
+    #[inline]
+    pub fn reason_null(mut self) -> Self {
+        self.reason = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SMBClientAccessConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SmbClientAccessConfig {
     /// Defaults to `false`.
     pub enable_secure_mode: Option<bool>,
@@ -74,5 +75,31 @@ impl<'de> Deserialize<'de> for SmbClientAccessConfig {
             identity_verification_sms_enabled: identity_verification_sms_enabled_
                 .unwrap_or_default(),
         })
+    }
+}
+
+impl SmbClientAccessConfig {
+    /// Sets `enable_secure_mode`.
+    pub fn enable_secure_mode(mut self, value: impl Into<bool>) -> Self {
+        self.enable_secure_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `identity_verification_enabled`.
+    pub fn identity_verification_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.identity_verification_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `identity_verification_email_enabled`.
+    pub fn identity_verification_email_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.identity_verification_email_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `identity_verification_sms_enabled`.
+    pub fn identity_verification_sms_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.identity_verification_sms_enabled = Some(value.into());
+        self
     }
 }

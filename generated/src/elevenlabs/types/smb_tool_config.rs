@@ -41,6 +41,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/SMBToolConfig`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SmbToolConfig {
     /// Tool type identifier
     ///
@@ -194,7 +195,7 @@ impl<'de> Deserialize<'de> for SmbToolConfig {
 impl SmbToolConfig {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(name: impl Into<String>, params: SmbToolConfigParams) -> Self {
+    pub fn new(name: impl Into<String>, params: impl Into<SmbToolConfigParams>) -> Self {
         Self {
             type_: Default::default(),
             name: name.into(),
@@ -210,8 +211,90 @@ impl SmbToolConfig {
             tool_error_handling_mode: None,
             human_description: None,
             enabled: None,
-            params,
+            params: params.into(),
         }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `response_timeout_secs`.
+    pub fn response_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.response_timeout_secs = Some(value.into());
+        self
+    }
+
+    /// Sets `disable_interruptions`.
+    pub fn disable_interruptions(mut self, value: impl Into<bool>) -> Self {
+        self.disable_interruptions = Some(value.into());
+        self
+    }
+
+    /// Sets `interruption_mode`.
+    pub fn interruption_mode(mut self, value: impl Into<ToolInterruptionMode>) -> Self {
+        self.interruption_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `force_pre_tool_speech`.
+    pub fn force_pre_tool_speech(mut self, value: impl Into<bool>) -> Self {
+        self.force_pre_tool_speech = Some(value.into());
+        self
+    }
+
+    /// Sets `pre_tool_speech`.
+    pub fn pre_tool_speech(mut self, value: impl Into<PreToolSpeechMode>) -> Self {
+        self.pre_tool_speech = Some(value.into());
+        self
+    }
+
+    /// Sets `assignments`.
+    pub fn assignments(
+        mut self,
+        value: impl IntoIterator<Item = DynamicVariableAssignment>,
+    ) -> Self {
+        self.assignments = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `tool_call_sound`.
+    pub fn tool_call_sound(mut self, value: impl Into<ToolCallSoundType>) -> Self {
+        self.tool_call_sound = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tool_call_sound` to an explicit `null`.
+    #[inline]
+    pub fn tool_call_sound_null(mut self) -> Self {
+        self.tool_call_sound = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_call_sound_behavior`.
+    pub fn tool_call_sound_behavior(mut self, value: impl Into<ToolCallSoundBehavior>) -> Self {
+        self.tool_call_sound_behavior = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_error_handling_mode`.
+    pub fn tool_error_handling_mode(mut self, value: impl Into<ToolErrorHandlingMode>) -> Self {
+        self.tool_error_handling_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `human_description`.
+    pub fn human_description(mut self, value: impl Into<String>) -> Self {
+        self.human_description = Some(value.into());
+        self
+    }
+
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
     }
 }
 
@@ -220,6 +303,7 @@ impl SmbToolConfig {
 /// Schema: `#/components/schemas/SMBToolConfig/properties/params`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SmbToolConfigParams {
     SearchClientsParams(SearchClientsParams),
     ListClientsParams(ListClientsParams),
@@ -488,3 +572,86 @@ impl<'de> Deserialize<'de> for SmbToolConfigParams {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    SmbToolConfigParams,
+    SearchClientsParams(SearchClientsParams),
+    ListClientsParams(ListClientsParams),
+    GetClientByPhoneParams(GetClientByPhoneParams),
+    CreateClientParams(CreateClientParams),
+    UpdateClientParams(UpdateClientParams),
+    DeleteClientParams(DeleteClientParams),
+    ListStaffParams(ListStaffParams),
+    CreateStaffParams(CreateStaffParams),
+    UpdateStaffParams(UpdateStaffParams),
+    DeleteStaffParams(DeleteStaffParams),
+    ListAssetsParams(ListAssetsParams),
+    CreateAssetParams(CreateAssetParams),
+    UpdateAssetParams(UpdateAssetParams),
+    DeleteAssetParams(DeleteAssetParams),
+    ListServicesParams(ListServicesParams),
+    CreateServiceParams(CreateServiceParams),
+    UpdateServiceParams(UpdateServiceParams),
+    DeleteServiceParams(DeleteServiceParams),
+    ListProductsParams(ListProductsParams),
+    CreateProductParams(CreateProductParams),
+    UpdateProductParams(UpdateProductParams),
+    DeleteProductParams(DeleteProductParams),
+    CheckServiceAvailabilityParams(CheckServiceAvailabilityParams),
+    CreateClientAppointmentParams(CreateClientAppointmentParams),
+    GetClientAppointmentsParams(GetClientAppointmentsParams),
+    GetAppointmentByConfirmationNumberParams(GetAppointmentByConfirmationNumberParams),
+    ListGroupSessionsParams(ListGroupSessionsParams),
+    ScheduleGroupSessionParams(ScheduleGroupSessionParams),
+    RegisterForGroupSessionParams(RegisterForGroupSessionParams),
+    CancelGroupSessionRegistrationParams(CancelGroupSessionRegistrationParams),
+    UpdateGroupSessionSeatsParams(UpdateGroupSessionSeatsParams),
+    CancelGroupSessionForAllParams(CancelGroupSessionForAllParams),
+    DeleteGroupSessionParams(DeleteGroupSessionParams),
+    ListCalendarEventsParams(ListCalendarEventsParams),
+    UpdateCalendarEventParams(UpdateCalendarEventParams),
+    CancelCalendarEventParams(CancelCalendarEventParams),
+    RestoreCalendarEventParams(RestoreCalendarEventParams),
+    DeleteCalendarEventParams(DeleteCalendarEventParams),
+    ListCustomerFacingAgentsParams(ListCustomerFacingAgentsParams),
+    ListAgentRulesParams(ListAgentRulesParams),
+    CreateAgentRuleParams(CreateAgentRuleParams),
+    UpdateAgentRuleParams(UpdateAgentRuleParams),
+    DeleteAgentRuleParams(DeleteAgentRuleParams),
+    ListTransferRulesParams(ListTransferRulesParams),
+    CreateTransferRuleParams(CreateTransferRuleParams),
+    UpdateTransferRuleParams(UpdateTransferRuleParams),
+    DeleteTransferRuleParams(DeleteTransferRuleParams),
+    ListAgentProceduresParams(ListAgentProceduresParams),
+    ListAgentReferencesParams(ListAgentReferencesParams),
+    CreateAgentProcedureParams(CreateAgentProcedureParams),
+    UpdateAgentProcedureParams(UpdateAgentProcedureParams),
+    DeleteAgentProcedureParams(DeleteAgentProcedureParams),
+    ListHolidaysParams(ListHolidaysParams),
+    CreateHolidayParams(CreateHolidayParams),
+    UpdateHolidayParams(UpdateHolidayParams),
+    DeleteHolidayParams(DeleteHolidayParams),
+    GetScheduleParams(GetScheduleParams),
+    SubmitBusinessInfoParams(SubmitBusinessInfoParams),
+    UpdateBusinessInfoParams(UpdateBusinessInfoParams),
+    UpdateCustomerFacingConfigParams(UpdateCustomerFacingConfigParams),
+    GetAnalyticsSummaryParams(GetAnalyticsSummaryParams),
+    GetBookingPageSettingsParams(GetBookingPageSettingsParams),
+    UpdateBookingPageSettingsParams(UpdateBookingPageSettingsParams),
+    UpdateBookingPageAppearanceParams(UpdateBookingPageAppearanceParams),
+    GetBookingSlugStatusParams(GetBookingSlugStatusParams),
+    SetBookingSlugParams(SetBookingSlugParams),
+    ListClientInteractionsParams(ListClientInteractionsParams),
+    CreateClientInteractionParams(CreateClientInteractionParams),
+    DeleteClientInteractionParams(DeleteClientInteractionParams),
+    ListLocationsParams(ListLocationsParams),
+    CreateLocationParams(CreateLocationParams),
+    UpdateLocationParams(UpdateLocationParams),
+    DeleteLocationParams(DeleteLocationParams),
+    LeaveMessageParams(LeaveMessageParams),
+    ReportKnowledgeGapParams(ReportKnowledgeGapParams),
+    OptInSmsReminderParams(OptInSmsReminderParams),
+    OptOutSmsReminderParams(OptOutSmsReminderParams),
+    TriggerUserVerificationParams(TriggerUserVerificationParams),
+    ValidateUserVerificationCodeParams(ValidateUserVerificationCodeParams)
+);

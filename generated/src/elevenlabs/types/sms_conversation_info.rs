@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SMSConversationInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SmsConversationInfo {
     pub direction: SmsConversationInfoDirection,
     pub phone_number_id: Nullable<String>,
@@ -67,15 +68,41 @@ impl SmsConversationInfo {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        direction: SmsConversationInfoDirection,
+        direction: impl Into<SmsConversationInfoDirection>,
         sms_user_phone_number: impl Into<String>,
     ) -> Self {
         Self {
-            direction,
+            direction: direction.into(),
             phone_number_id: Nullable::Absent,
             sms_user_phone_number: sms_user_phone_number.into(),
             agent_phone_number: Nullable::Absent,
         }
+    }
+
+    /// Sets `phone_number_id`.
+    pub fn phone_number_id(mut self, value: impl Into<String>) -> Self {
+        self.phone_number_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `phone_number_id` to an explicit `null`.
+    #[inline]
+    pub fn phone_number_id_null(mut self) -> Self {
+        self.phone_number_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_phone_number`.
+    pub fn agent_phone_number(mut self, value: impl Into<String>) -> Self {
+        self.agent_phone_number = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_phone_number` to an explicit `null`.
+    #[inline]
+    pub fn agent_phone_number_null(mut self) -> Self {
+        self.agent_phone_number = Nullable::Null;
+        self
     }
 }
 
@@ -83,6 +110,7 @@ impl SmsConversationInfo {
 ///
 /// Schema: `#/components/schemas/SMSConversationInfo/properties/direction`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SmsConversationInfoDirection {
     /// `"inbound"`
     Inbound,
@@ -128,3 +156,5 @@ impl<'de> Deserialize<'de> for SmsConversationInfoDirection {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SmsConversationInfoDirection);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SoftTimeoutConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SoftTimeoutConfig {
     /// Time in seconds before showing the predefined message while waiting for LLM response. Set to -1 to disable.
     ///
@@ -122,5 +123,65 @@ impl<'de> Deserialize<'de> for SoftTimeoutConfig {
                 .unwrap_or_default(),
             disable_until_first_user_message: disable_until_first_user_message_.unwrap_or_default(),
         })
+    }
+}
+
+impl SoftTimeoutConfig {
+    /// Sets `timeout_seconds`.
+    pub fn timeout_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.timeout_seconds = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets `additional_soft_timeout_messages`.
+    pub fn additional_soft_timeout_messages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.additional_soft_timeout_messages = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `use_llm_generated_message`.
+    pub fn use_llm_generated_message(mut self, value: impl Into<bool>) -> Self {
+        self.use_llm_generated_message = Some(value.into());
+        self
+    }
+
+    /// Sets `randomize_fillers`.
+    pub fn randomize_fillers(mut self, value: impl Into<bool>) -> Self {
+        self.randomize_fillers = Some(value.into());
+        self
+    }
+
+    /// Sets `max_soft_timeouts_per_generation`.
+    pub fn max_soft_timeouts_per_generation(mut self, value: impl Into<i64>) -> Self {
+        self.max_soft_timeouts_per_generation = Some(value.into());
+        self
+    }
+
+    /// Sets `llm_generated_message_prompt_override`.
+    pub fn llm_generated_message_prompt_override(mut self, value: impl Into<String>) -> Self {
+        self.llm_generated_message_prompt_override = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `llm_generated_message_prompt_override` to an explicit `null`.
+    #[inline]
+    pub fn llm_generated_message_prompt_override_null(mut self) -> Self {
+        self.llm_generated_message_prompt_override = Nullable::Null;
+        self
+    }
+
+    /// Sets `disable_until_first_user_message`.
+    pub fn disable_until_first_user_message(mut self, value: impl Into<bool>) -> Self {
+        self.disable_until_first_user_message = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SoftTimeoutConfigOverride`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SoftTimeoutConfigOverride {
     /// Message to show when the first soft timeout is reached while waiting for LLM response. Supports dynamic variables (e.g., {{system__time}}, {{custom_variable}}).
     pub message: Nullable<String>,
@@ -53,5 +54,37 @@ impl<'de> Deserialize<'de> for SoftTimeoutConfigOverride {
             message: message_.unwrap_or_default(),
             additional_soft_timeout_messages: additional_soft_timeout_messages_.unwrap_or_default(),
         })
+    }
+}
+
+impl SoftTimeoutConfigOverride {
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `message` to an explicit `null`.
+    #[inline]
+    pub fn message_null(mut self) -> Self {
+        self.message = Nullable::Null;
+        self
+    }
+
+    /// Sets `additional_soft_timeout_messages`.
+    pub fn additional_soft_timeout_messages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.additional_soft_timeout_messages =
+            Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `additional_soft_timeout_messages` to an explicit `null`.
+    #[inline]
+    pub fn additional_soft_timeout_messages_null(mut self) -> Self {
+        self.additional_soft_timeout_messages = Nullable::Null;
+        self
     }
 }

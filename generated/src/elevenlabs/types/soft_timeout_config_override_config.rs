@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SoftTimeoutConfigOverrideConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SoftTimeoutConfigOverrideConfig {
     /// Whether to allow overriding the message field.
     ///
@@ -56,5 +57,19 @@ impl<'de> Deserialize<'de> for SoftTimeoutConfigOverrideConfig {
             message: message_.unwrap_or_default(),
             additional_soft_timeout_messages: additional_soft_timeout_messages_.unwrap_or_default(),
         })
+    }
+}
+
+impl SoftTimeoutConfigOverrideConfig {
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<bool>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets `additional_soft_timeout_messages`.
+    pub fn additional_soft_timeout_messages(mut self, value: impl Into<bool>) -> Self {
+        self.additional_soft_timeout_messages = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SoftTimeoutConfigWorkflowOverride`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SoftTimeoutConfigWorkflowOverride {
     /// Time in seconds before showing the predefined message while waiting for LLM response. Set to -1 to disable.
     pub timeout_seconds: Nullable<f64>,
@@ -108,5 +109,115 @@ impl<'de> Deserialize<'de> for SoftTimeoutConfigWorkflowOverride {
                 .unwrap_or_default(),
             disable_until_first_user_message: disable_until_first_user_message_.unwrap_or_default(),
         })
+    }
+}
+
+impl SoftTimeoutConfigWorkflowOverride {
+    /// Sets `timeout_seconds`.
+    pub fn timeout_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.timeout_seconds = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `timeout_seconds` to an explicit `null`.
+    #[inline]
+    pub fn timeout_seconds_null(mut self) -> Self {
+        self.timeout_seconds = Nullable::Null;
+        self
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `message` to an explicit `null`.
+    #[inline]
+    pub fn message_null(mut self) -> Self {
+        self.message = Nullable::Null;
+        self
+    }
+
+    /// Sets `additional_soft_timeout_messages`.
+    pub fn additional_soft_timeout_messages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.additional_soft_timeout_messages =
+            Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `additional_soft_timeout_messages` to an explicit `null`.
+    #[inline]
+    pub fn additional_soft_timeout_messages_null(mut self) -> Self {
+        self.additional_soft_timeout_messages = Nullable::Null;
+        self
+    }
+
+    /// Sets `use_llm_generated_message`.
+    pub fn use_llm_generated_message(mut self, value: impl Into<bool>) -> Self {
+        self.use_llm_generated_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `use_llm_generated_message` to an explicit `null`.
+    #[inline]
+    pub fn use_llm_generated_message_null(mut self) -> Self {
+        self.use_llm_generated_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `randomize_fillers`.
+    pub fn randomize_fillers(mut self, value: impl Into<bool>) -> Self {
+        self.randomize_fillers = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `randomize_fillers` to an explicit `null`.
+    #[inline]
+    pub fn randomize_fillers_null(mut self) -> Self {
+        self.randomize_fillers = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_soft_timeouts_per_generation`.
+    pub fn max_soft_timeouts_per_generation(mut self, value: impl Into<i64>) -> Self {
+        self.max_soft_timeouts_per_generation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_soft_timeouts_per_generation` to an explicit `null`.
+    #[inline]
+    pub fn max_soft_timeouts_per_generation_null(mut self) -> Self {
+        self.max_soft_timeouts_per_generation = Nullable::Null;
+        self
+    }
+
+    /// Sets `llm_generated_message_prompt_override`.
+    pub fn llm_generated_message_prompt_override(mut self, value: impl Into<String>) -> Self {
+        self.llm_generated_message_prompt_override = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `llm_generated_message_prompt_override` to an explicit `null`.
+    #[inline]
+    pub fn llm_generated_message_prompt_override_null(mut self) -> Self {
+        self.llm_generated_message_prompt_override = Nullable::Null;
+        self
+    }
+
+    /// Sets `disable_until_first_user_message`.
+    pub fn disable_until_first_user_message(mut self, value: impl Into<bool>) -> Self {
+        self.disable_until_first_user_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `disable_until_first_user_message` to an explicit `null`.
+    #[inline]
+    pub fn disable_until_first_user_message_null(mut self) -> Self {
+        self.disable_until_first_user_message = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SongMetadata`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SongMetadata {
     /// The title of the song
     pub title: Option<String>,
@@ -75,18 +76,18 @@ impl SongMetadata {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        title: Option<String>,
-        description: Option<String>,
-        genres: Vec<String>,
-        languages: Vec<String>,
-        is_explicit: Option<bool>,
+        title: impl Into<Option<String>>,
+        description: impl Into<Option<String>>,
+        genres: impl IntoIterator<Item = impl Into<String>>,
+        languages: impl IntoIterator<Item = impl Into<String>>,
+        is_explicit: impl Into<Option<bool>>,
     ) -> Self {
         Self {
-            title,
-            description,
-            genres,
-            languages,
-            is_explicit,
+            title: title.into(),
+            description: description.into(),
+            genres: genres.into_iter().map(Into::into).collect(),
+            languages: languages.into_iter().map(Into::into).collect(),
+            is_explicit: is_explicit.into(),
         }
     }
 }

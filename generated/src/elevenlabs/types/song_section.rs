@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SongSection`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SongSection {
     /// The name of the section. Must be between 1 and 100 characters.
     pub section_name: String,
@@ -103,18 +104,31 @@ impl SongSection {
     #[inline]
     pub fn new(
         section_name: impl Into<String>,
-        positive_local_styles: Vec<String>,
-        negative_local_styles: Vec<String>,
-        duration_ms: i64,
-        lines: Vec<String>,
+        positive_local_styles: impl IntoIterator<Item = impl Into<String>>,
+        negative_local_styles: impl IntoIterator<Item = impl Into<String>>,
+        duration_ms: impl Into<i64>,
+        lines: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             section_name: section_name.into(),
-            positive_local_styles,
-            negative_local_styles,
-            duration_ms,
-            lines,
+            positive_local_styles: positive_local_styles.into_iter().map(Into::into).collect(),
+            negative_local_styles: negative_local_styles.into_iter().map(Into::into).collect(),
+            duration_ms: duration_ms.into(),
+            lines: lines.into_iter().map(Into::into).collect(),
             source_from: Nullable::Absent,
         }
+    }
+
+    /// Sets `source_from`.
+    pub fn source_from(mut self, value: impl Into<SectionSource>) -> Self {
+        self.source_from = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source_from` to an explicit `null`.
+    #[inline]
+    pub fn source_from_null(mut self) -> Self {
+        self.source_from = Nullable::Null;
+        self
     }
 }

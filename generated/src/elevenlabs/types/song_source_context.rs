@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/SongSourceContext`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SongSourceContext {
     /// Defaults to `"song"`.
     pub source_type: consts::Song,
@@ -111,5 +112,95 @@ impl SongSourceContext {
             bpm: Nullable::Absent,
             generation_settings: Nullable::Absent,
         }
+    }
+
+    /// Sets `chat_id`.
+    pub fn chat_id(mut self, value: impl Into<String>) -> Self {
+        self.chat_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `chat_id` to an explicit `null`.
+    #[inline]
+    pub fn chat_id_null(mut self) -> Self {
+        self.chat_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.title = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `genres`.
+    pub fn genres(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.genres = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `languages`.
+    pub fn languages(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.languages = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `is_explicit`.
+    pub fn is_explicit(mut self, value: impl Into<bool>) -> Self {
+        self.is_explicit = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `is_explicit` to an explicit `null`.
+    #[inline]
+    pub fn is_explicit_null(mut self) -> Self {
+        self.is_explicit = Nullable::Null;
+        self
+    }
+
+    /// Sets `bpm`.
+    pub fn bpm(mut self, value: impl Into<i64>) -> Self {
+        self.bpm = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `bpm` to an explicit `null`.
+    #[inline]
+    pub fn bpm_null(mut self) -> Self {
+        self.bpm = Nullable::Null;
+        self
+    }
+
+    /// Sets `generation_settings`.
+    pub fn generation_settings(mut self, value: impl Into<Value>) -> Self {
+        self.generation_settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `generation_settings` to an explicit `null`.
+    #[inline]
+    pub fn generation_settings_null(mut self) -> Self {
+        self.generation_settings = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SortDirection`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SortDirection {
     /// `"asc"`
     Asc,
@@ -54,3 +55,5 @@ impl<'de> Deserialize<'de> for SortDirection {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SortDirection);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeakerAudioResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeakerAudioResponseModel {
     /// The base64 encoded audio.
     pub audio_base_64: String,
@@ -67,12 +68,12 @@ impl SpeakerAudioResponseModel {
     pub fn new(
         audio_base_64: impl Into<String>,
         media_type: impl Into<String>,
-        duration_secs: f64,
+        duration_secs: impl Into<f64>,
     ) -> Self {
         Self {
             audio_base_64: audio_base_64.into(),
             media_type: media_type.into(),
-            duration_secs,
+            duration_secs: duration_secs.into(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeakerCreatedResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeakerCreatedResponse {
     pub version: i64,
     pub speaker_id: String,
@@ -54,9 +55,9 @@ impl<'de> Deserialize<'de> for SpeakerCreatedResponse {
 impl SpeakerCreatedResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(version: i64, speaker_id: impl Into<String>) -> Self {
+    pub fn new(version: impl Into<i64>, speaker_id: impl Into<String>) -> Self {
         Self {
-            version,
+            version: version.into(),
             speaker_id: speaker_id.into(),
         }
     }

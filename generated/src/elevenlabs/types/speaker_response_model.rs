@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeakerResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeakerResponseModel {
     /// The ID of the speaker.
     pub speaker_id: String,
@@ -64,11 +65,24 @@ impl<'de> Deserialize<'de> for SpeakerResponseModel {
 impl SpeakerResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(speaker_id: impl Into<String>, duration_secs: f64) -> Self {
+    pub fn new(speaker_id: impl Into<String>, duration_secs: impl Into<f64>) -> Self {
         Self {
             speaker_id: speaker_id.into(),
-            duration_secs,
+            duration_secs: duration_secs.into(),
             utterances: Nullable::Absent,
         }
+    }
+
+    /// Sets `utterances`.
+    pub fn utterances(mut self, value: impl IntoIterator<Item = UtteranceResponseModel>) -> Self {
+        self.utterances = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `utterances` to an explicit `null`.
+    #[inline]
+    pub fn utterances_null(mut self) -> Self {
+        self.utterances = Nullable::Null;
+        self
     }
 }

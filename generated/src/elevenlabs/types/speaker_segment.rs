@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SpeakerSegment`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeakerSegment {
     pub id: String,
     pub start_time: f64,
@@ -86,19 +87,19 @@ impl SpeakerSegment {
     #[inline]
     pub fn new(
         id: impl Into<String>,
-        start_time: f64,
-        end_time: f64,
+        start_time: impl Into<f64>,
+        end_time: impl Into<f64>,
         text: impl Into<String>,
-        subtitles: Vec<SegmentSubtitleFrame>,
-        dubs: BTreeMap<String, DubbedSegment>,
+        subtitles: impl IntoIterator<Item = SegmentSubtitleFrame>,
+        dubs: impl IntoIterator<Item = (impl Into<String>, DubbedSegment)>,
     ) -> Self {
         Self {
             id: id.into(),
-            start_time,
-            end_time,
+            start_time: start_time.into(),
+            end_time: end_time.into(),
             text: text.into(),
-            subtitles,
-            dubs,
+            subtitles: subtitles.into_iter().collect(),
+            dubs: dubs.into_iter().map(|(k, v)| (k.into(), v)).collect(),
         }
     }
 }

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SpeakerSeparationResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeakerSeparationResponseModel {
     /// The ID of the voice.
     pub voice_id: String,
@@ -81,15 +82,47 @@ impl SpeakerSeparationResponseModel {
     pub fn new(
         voice_id: impl Into<String>,
         sample_id: impl Into<String>,
-        status: SpeakerSeparationResponseModelStatus,
+        status: impl Into<SpeakerSeparationResponseModelStatus>,
     ) -> Self {
         Self {
             voice_id: voice_id.into(),
             sample_id: sample_id.into(),
-            status,
+            status: status.into(),
             speakers: Nullable::Absent,
             selected_speaker_ids: Nullable::Absent,
         }
+    }
+
+    /// Sets `speakers`.
+    pub fn speakers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, SpeakerResponseModel)>,
+    ) -> Self {
+        self.speakers = Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `speakers` to an explicit `null`.
+    #[inline]
+    pub fn speakers_null(mut self) -> Self {
+        self.speakers = Nullable::Null;
+        self
+    }
+
+    /// Sets `selected_speaker_ids`.
+    pub fn selected_speaker_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.selected_speaker_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `selected_speaker_ids` to an explicit `null`.
+    #[inline]
+    pub fn selected_speaker_ids_null(mut self) -> Self {
+        self.selected_speaker_ids = Nullable::Null;
+        self
     }
 }
 
@@ -97,6 +130,7 @@ impl SpeakerSeparationResponseModel {
 ///
 /// Schema: `#/components/schemas/SpeakerSeparationResponseModel/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SpeakerSeparationResponseModelStatus {
     /// `"not_started"`
     NotStarted,
@@ -150,3 +184,5 @@ impl<'de> Deserialize<'de> for SpeakerSeparationResponseModelStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SpeakerSeparationResponseModelStatus);

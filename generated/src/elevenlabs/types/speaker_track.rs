@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SpeakerTrack`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeakerTrack {
     pub id: String,
     pub media_ref: DubbingMediaReference,
@@ -75,17 +76,20 @@ impl SpeakerTrack {
     #[inline]
     pub fn new(
         id: impl Into<String>,
-        media_ref: DubbingMediaReference,
+        media_ref: impl Into<DubbingMediaReference>,
         speaker_name: impl Into<String>,
-        voices: BTreeMap<String, String>,
-        segments: Vec<String>,
+        voices: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        segments: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             id: id.into(),
-            media_ref,
+            media_ref: media_ref.into(),
             speaker_name: speaker_name.into(),
-            voices,
-            segments,
+            voices: voices
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+            segments: segments.into_iter().map(Into::into).collect(),
         }
     }
 }

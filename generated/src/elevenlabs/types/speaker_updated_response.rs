@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeakerUpdatedResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeakerUpdatedResponse {
     pub version: i64,
 }
@@ -45,7 +46,9 @@ impl<'de> Deserialize<'de> for SpeakerUpdatedResponse {
 impl SpeakerUpdatedResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(version: i64) -> Self {
-        Self { version }
+    pub fn new(version: impl Into<i64>) -> Self {
+        Self {
+            version: version.into(),
+        }
     }
 }

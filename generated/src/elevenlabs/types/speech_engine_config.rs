@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SpeechEngineConfig`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeechEngineConfig {
     /// The WebSocket URL for the transcript server
     pub ws_url: String,
@@ -65,11 +66,21 @@ impl SpeechEngineConfig {
             request_headers: None,
         }
     }
+
+    /// Sets `request_headers`.
+    pub fn request_headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, SpeechEngineConfigRequestHeadersValue)>,
+    ) -> Self {
+        self.request_headers = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/SpeechEngineConfig/properties/request_headers/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SpeechEngineConfigRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
@@ -88,3 +99,12 @@ impl<'de> Deserialize<'de> for SpeechEngineConfigRequestHeadersValue {
         first_fit(&value, &members).ok_or_else(|| no_match("SpeechEngineConfigRequestHeadersValue"))
     }
 }
+
+api_runtime::union_conversions!(
+    SpeechEngineConfigRequestHeadersValue,
+    String(String),
+    ConvAiSecretLocator(ConvAiSecretLocator),
+    ConvAiDynamicVariable(ConvAiDynamicVariable)
+);
+
+api_runtime::union_str_conversion!(SpeechEngineConfigRequestHeadersValue, String);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeechEngineConversationInitiationClientDataConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SpeechEngineConversationInitiationClientDataConfig {
     /// Whether the first message can be overridden by the client
     ///
@@ -44,5 +45,13 @@ impl<'de> Deserialize<'de> for SpeechEngineConversationInitiationClientDataConfi
         Ok(Self {
             first_message: first_message_.unwrap_or_default(),
         })
+    }
+}
+
+impl SpeechEngineConversationInitiationClientDataConfig {
+    /// Sets `first_message`.
+    pub fn first_message(mut self, value: impl Into<bool>) -> Self {
+        self.first_message = Some(value.into());
+        self
     }
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeechEngineResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeechEngineResponse {
     /// The speech engine resource ID
     pub speech_engine_id: String,
@@ -190,35 +191,48 @@ impl SpeechEngineResponse {
     pub fn new(
         speech_engine_id: impl Into<String>,
         name: impl Into<String>,
-        speech_engine: SpeechEngineConfig,
-        asr: AsrConversationalConfig,
-        tts: TtsConversationalConfigOutput,
-        turn: BaseTurnConfig,
-        vad: VadConfig,
-        conversation: ConversationConfigOutput,
-        privacy: PrivacyConfigOutput,
-        call_limits: AgentCallLimits,
+        speech_engine: impl Into<SpeechEngineConfig>,
+        asr: impl Into<AsrConversationalConfig>,
+        tts: impl Into<TtsConversationalConfigOutput>,
+        turn: impl Into<BaseTurnConfig>,
+        vad: impl Into<VadConfig>,
+        conversation: impl Into<ConversationConfigOutput>,
+        privacy: impl Into<PrivacyConfigOutput>,
+        call_limits: impl Into<AgentCallLimits>,
         language: impl Into<String>,
-        tags: Vec<String>,
-        overrides: SpeechEngineConversationInitiationClientDataConfig,
-        metadata: AgentMetadataDbModel,
+        tags: impl IntoIterator<Item = impl Into<String>>,
+        overrides: impl Into<SpeechEngineConversationInitiationClientDataConfig>,
+        metadata: impl Into<AgentMetadataDbModel>,
     ) -> Self {
         Self {
             speech_engine_id: speech_engine_id.into(),
             name: name.into(),
-            speech_engine,
-            asr,
-            tts,
-            turn,
-            vad,
-            conversation,
-            privacy,
-            call_limits,
+            speech_engine: speech_engine.into(),
+            asr: asr.into(),
+            tts: tts.into(),
+            turn: turn.into(),
+            vad: vad.into(),
+            conversation: conversation.into(),
+            privacy: privacy.into(),
+            call_limits: call_limits.into(),
             language: language.into(),
-            tags,
-            overrides,
-            metadata,
+            tags: tags.into_iter().map(Into::into).collect(),
+            overrides: overrides.into(),
+            metadata: metadata.into(),
             access_info: Nullable::Absent,
         }
+    }
+
+    /// Sets `access_info`.
+    pub fn access_info(mut self, value: impl Into<ResourceAccessInfo>) -> Self {
+        self.access_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `access_info` to an explicit `null`.
+    #[inline]
+    pub fn access_info_null(mut self) -> Self {
+        self.access_info = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeechEngineSummaryResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeechEngineSummaryResponse {
     /// The speech engine resource ID
     pub speech_engine_id: String,
@@ -97,16 +98,16 @@ impl SpeechEngineSummaryResponse {
     pub fn new(
         speech_engine_id: impl Into<String>,
         name: impl Into<String>,
-        created_at_unix_secs: i64,
-        tags: Vec<String>,
-        access_info: ResourceAccessInfo,
+        created_at_unix_secs: impl Into<i64>,
+        tags: impl IntoIterator<Item = impl Into<String>>,
+        access_info: impl Into<ResourceAccessInfo>,
     ) -> Self {
         Self {
             speech_engine_id: speech_engine_id.into(),
             name: name.into(),
-            created_at_unix_secs,
-            tags,
-            access_info,
+            created_at_unix_secs: created_at_unix_secs.into(),
+            tags: tags.into_iter().map(Into::into).collect(),
+            access_info: access_info.into(),
         }
     }
 }

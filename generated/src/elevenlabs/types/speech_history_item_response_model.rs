@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/SpeechHistoryItemResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeechHistoryItemResponseModel {
     /// The ID of the history item.
     pub history_item_id: String,
@@ -185,11 +186,11 @@ impl SpeechHistoryItemResponseModel {
     #[inline]
     pub fn new(
         history_item_id: impl Into<String>,
-        date_unix: i64,
-        character_count_change_from: i64,
-        character_count_change_to: i64,
+        date_unix: impl Into<i64>,
+        character_count_change_from: impl Into<i64>,
+        character_count_change_to: impl Into<i64>,
         content_type: impl Into<String>,
-        state: SpeechHistoryItemResponseModelState,
+        state: impl Into<SpeechHistoryItemResponseModelState>,
     ) -> Self {
         Self {
             history_item_id: history_item_id.into(),
@@ -199,11 +200,11 @@ impl SpeechHistoryItemResponseModel {
             voice_name: Nullable::Absent,
             voice_category: Nullable::Absent,
             text: Nullable::Absent,
-            date_unix,
-            character_count_change_from,
-            character_count_change_to,
+            date_unix: date_unix.into(),
+            character_count_change_from: character_count_change_from.into(),
+            character_count_change_to: character_count_change_to.into(),
             content_type: content_type.into(),
-            state,
+            state: state.into(),
             settings: Nullable::Absent,
             share_link_id: Nullable::Absent,
             source: Nullable::Absent,
@@ -212,10 +213,170 @@ impl SpeechHistoryItemResponseModel {
             output_format: Nullable::Absent,
         }
     }
+
+    /// Sets `request_id`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `request_id` to an explicit `null`.
+    #[inline]
+    pub fn request_id_null(mut self) -> Self {
+        self.request_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_id` to an explicit `null`.
+    #[inline]
+    pub fn voice_id_null(mut self) -> Self {
+        self.voice_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.model_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `model_id` to an explicit `null`.
+    #[inline]
+    pub fn model_id_null(mut self) -> Self {
+        self.model_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_name`.
+    pub fn voice_name(mut self, value: impl Into<String>) -> Self {
+        self.voice_name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_name` to an explicit `null`.
+    #[inline]
+    pub fn voice_name_null(mut self) -> Self {
+        self.voice_name = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_category`.
+    pub fn voice_category(
+        mut self,
+        value: impl Into<SpeechHistoryItemResponseModelVoiceCategory>,
+    ) -> Self {
+        self.voice_category = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_category` to an explicit `null`.
+    #[inline]
+    pub fn voice_category_null(mut self) -> Self {
+        self.voice_category = Nullable::Null;
+        self
+    }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text` to an explicit `null`.
+    #[inline]
+    pub fn text_null(mut self) -> Self {
+        self.text = Nullable::Null;
+        self
+    }
+
+    /// Sets `settings`.
+    pub fn settings(mut self, value: impl Into<Value>) -> Self {
+        self.settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `settings` to an explicit `null`.
+    #[inline]
+    pub fn settings_null(mut self) -> Self {
+        self.settings = Nullable::Null;
+        self
+    }
+
+    /// Sets `share_link_id`.
+    pub fn share_link_id(mut self, value: impl Into<String>) -> Self {
+        self.share_link_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `share_link_id` to an explicit `null`.
+    #[inline]
+    pub fn share_link_id_null(mut self) -> Self {
+        self.share_link_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `source`.
+    pub fn source(mut self, value: impl Into<SpeechHistoryItemResponseModelSource>) -> Self {
+        self.source = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `source` to an explicit `null`.
+    #[inline]
+    pub fn source_null(mut self) -> Self {
+        self.source = Nullable::Null;
+        self
+    }
+
+    /// Sets `alignments`.
+    pub fn alignments(mut self, value: impl Into<HistoryAlignmentsResponseModel>) -> Self {
+        self.alignments = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `alignments` to an explicit `null`.
+    #[inline]
+    pub fn alignments_null(mut self) -> Self {
+        self.alignments = Nullable::Null;
+        self
+    }
+
+    /// Sets `dialogue`.
+    pub fn dialogue(mut self, value: impl IntoIterator<Item = DialogueInputResponseModel>) -> Self {
+        self.dialogue = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `dialogue` to an explicit `null`.
+    #[inline]
+    pub fn dialogue_null(mut self) -> Self {
+        self.dialogue = Nullable::Null;
+        self
+    }
+
+    /// Sets `output_format`.
+    pub fn output_format(mut self, value: impl Into<String>) -> Self {
+        self.output_format = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `output_format` to an explicit `null`.
+    #[inline]
+    pub fn output_format_null(mut self) -> Self {
+        self.output_format = Nullable::Null;
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/SpeechHistoryItemResponseModel/properties/voice_category/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SpeechHistoryItemResponseModelVoiceCategory {
     /// `"premade"`
     Premade,
@@ -270,10 +431,13 @@ impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModelVoiceCategory {
     }
 }
 
+api_runtime::string_enum_conversions!(SpeechHistoryItemResponseModelVoiceCategory);
+
 /// The state of the history item.
 ///
 /// Schema: `#/components/schemas/SpeechHistoryItemResponseModel/properties/state`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SpeechHistoryItemResponseModelState {
     /// `"created"`
     Created,
@@ -324,8 +488,11 @@ impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModelState {
     }
 }
 
+api_runtime::string_enum_conversions!(SpeechHistoryItemResponseModelState);
+
 /// Schema: `#/components/schemas/SpeechHistoryItemResponseModel/properties/source/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SpeechHistoryItemResponseModelSource {
     /// `"TTS"`
     Tts,
@@ -407,3 +574,5 @@ impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModelSource {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SpeechHistoryItemResponseModelSource);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeechToTextCharacterResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeechToTextCharacterResponseModel {
     /// The character that was transcribed.
     pub text: String,
@@ -69,5 +70,31 @@ impl SpeechToTextCharacterResponseModel {
             start: Nullable::Absent,
             end: Nullable::Absent,
         }
+    }
+
+    /// Sets `start`.
+    pub fn start(mut self, value: impl Into<f64>) -> Self {
+        self.start = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `start` to an explicit `null`.
+    #[inline]
+    pub fn start_null(mut self) -> Self {
+        self.start = Nullable::Null;
+        self
+    }
+
+    /// Sets `end`.
+    pub fn end(mut self, value: impl Into<f64>) -> Self {
+        self.end = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `end` to an explicit `null`.
+    #[inline]
+    pub fn end_null(mut self) -> Self {
+        self.end = Nullable::Null;
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SpeechToTextChunkResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeechToTextChunkResponseModel {
     /// The detected language code (e.g. 'eng' for English).
     pub language_code: String,
@@ -106,20 +107,88 @@ impl SpeechToTextChunkResponseModel {
     #[inline]
     pub fn new(
         language_code: impl Into<String>,
-        language_probability: f64,
+        language_probability: impl Into<f64>,
         text: impl Into<String>,
-        words: Vec<SpeechToTextWordResponseModel>,
+        words: impl IntoIterator<Item = SpeechToTextWordResponseModel>,
     ) -> Self {
         Self {
             language_code: language_code.into(),
-            language_probability,
+            language_probability: language_probability.into(),
             text: text.into(),
-            words,
+            words: words.into_iter().collect(),
             channel_index: Nullable::Absent,
             additional_formats: Nullable::Absent,
             transcription_id: Nullable::Absent,
             entities: Nullable::Absent,
             audio_duration_secs: Nullable::Absent,
         }
+    }
+
+    /// Sets `channel_index`.
+    pub fn channel_index(mut self, value: impl Into<i64>) -> Self {
+        self.channel_index = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `channel_index` to an explicit `null`.
+    #[inline]
+    pub fn channel_index_null(mut self) -> Self {
+        self.channel_index = Nullable::Null;
+        self
+    }
+
+    /// Sets `additional_formats`.
+    pub fn additional_formats(
+        mut self,
+        value: impl IntoIterator<Item = Option<AdditionalFormatResponseModel>>,
+    ) -> Self {
+        self.additional_formats = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `additional_formats` to an explicit `null`.
+    #[inline]
+    pub fn additional_formats_null(mut self) -> Self {
+        self.additional_formats = Nullable::Null;
+        self
+    }
+
+    /// Sets `transcription_id`.
+    pub fn transcription_id(mut self, value: impl Into<String>) -> Self {
+        self.transcription_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transcription_id` to an explicit `null`.
+    #[inline]
+    pub fn transcription_id_null(mut self) -> Self {
+        self.transcription_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `entities`.
+    pub fn entities(mut self, value: impl IntoIterator<Item = DetectedEntity>) -> Self {
+        self.entities = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `entities` to an explicit `null`.
+    #[inline]
+    pub fn entities_null(mut self) -> Self {
+        self.entities = Nullable::Null;
+        self
+    }
+
+    /// Sets `audio_duration_secs`.
+    pub fn audio_duration_secs(mut self, value: impl Into<f64>) -> Self {
+        self.audio_duration_secs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `audio_duration_secs` to an explicit `null`.
+    #[inline]
+    pub fn audio_duration_secs_null(mut self) -> Self {
+        self.audio_duration_secs = Nullable::Null;
+        self
     }
 }

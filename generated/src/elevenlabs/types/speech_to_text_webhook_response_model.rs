@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeechToTextWebhookResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeechToTextWebhookResponseModel {
     /// The message of the webhook response.
     pub message: String,
@@ -69,5 +70,18 @@ impl SpeechToTextWebhookResponseModel {
             request_id: request_id.into(),
             transcription_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `transcription_id`.
+    pub fn transcription_id(mut self, value: impl Into<String>) -> Self {
+        self.transcription_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transcription_id` to an explicit `null`.
+    #[inline]
+    pub fn transcription_id_null(mut self) -> Self {
+        self.transcription_id = Nullable::Null;
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SpeechToTextWordResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SpeechToTextWordResponseModel {
     /// The word or sound that was transcribed.
     pub text: String,
@@ -98,19 +99,87 @@ impl SpeechToTextWordResponseModel {
     #[inline]
     pub fn new(
         text: impl Into<String>,
-        type_: SpeechToTextWordResponseModelType,
-        logprob: f64,
+        type_: impl Into<SpeechToTextWordResponseModelType>,
+        logprob: impl Into<f64>,
     ) -> Self {
         Self {
             text: text.into(),
             start: Nullable::Absent,
             end: Nullable::Absent,
-            type_,
+            type_: type_.into(),
             speaker_id: Nullable::Absent,
-            logprob,
+            logprob: logprob.into(),
             characters: Nullable::Absent,
             channel_index: Nullable::Absent,
         }
+    }
+
+    /// Sets `start`.
+    pub fn start(mut self, value: impl Into<f64>) -> Self {
+        self.start = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `start` to an explicit `null`.
+    #[inline]
+    pub fn start_null(mut self) -> Self {
+        self.start = Nullable::Null;
+        self
+    }
+
+    /// Sets `end`.
+    pub fn end(mut self, value: impl Into<f64>) -> Self {
+        self.end = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `end` to an explicit `null`.
+    #[inline]
+    pub fn end_null(mut self) -> Self {
+        self.end = Nullable::Null;
+        self
+    }
+
+    /// Sets `speaker_id`.
+    pub fn speaker_id(mut self, value: impl Into<String>) -> Self {
+        self.speaker_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `speaker_id` to an explicit `null`.
+    #[inline]
+    pub fn speaker_id_null(mut self) -> Self {
+        self.speaker_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `characters`.
+    pub fn characters(
+        mut self,
+        value: impl IntoIterator<Item = SpeechToTextCharacterResponseModel>,
+    ) -> Self {
+        self.characters = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `characters` to an explicit `null`.
+    #[inline]
+    pub fn characters_null(mut self) -> Self {
+        self.characters = Nullable::Null;
+        self
+    }
+
+    /// Sets `channel_index`.
+    pub fn channel_index(mut self, value: impl Into<i64>) -> Self {
+        self.channel_index = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `channel_index` to an explicit `null`.
+    #[inline]
+    pub fn channel_index_null(mut self) -> Self {
+        self.channel_index = Nullable::Null;
+        self
     }
 }
 
@@ -118,6 +187,7 @@ impl SpeechToTextWordResponseModel {
 ///
 /// Schema: `#/components/schemas/SpeechToTextWordResponseModel/properties/type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SpeechToTextWordResponseModelType {
     /// `"word"`
     Word,
@@ -167,3 +237,5 @@ impl<'de> Deserialize<'de> for SpeechToTextWordResponseModelType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SpeechToTextWordResponseModelType);

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SpellingPatience`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SpellingPatience {
     /// `"auto"`
     Auto,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for SpellingPatience {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SpellingPatience);

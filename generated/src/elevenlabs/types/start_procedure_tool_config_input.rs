@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/StartProcedureToolConfig-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StartProcedureToolConfigInput {
     /// Defaults to `"start_procedure"`.
     pub system_tool_type: consts::StartProcedure,
@@ -50,5 +51,16 @@ impl<'de> Deserialize<'de> for StartProcedureToolConfigInput {
             system_tool_type: system_tool_type_.unwrap_or_default(),
             procedures: procedures_.unwrap_or_default(),
         })
+    }
+}
+
+impl StartProcedureToolConfigInput {
+    /// Sets `procedures`.
+    pub fn procedures(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, ProcedureAtVersionInput)>,
+    ) -> Self {
+        self.procedures = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
     }
 }

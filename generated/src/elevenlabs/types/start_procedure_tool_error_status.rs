@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/StartProcedureToolErrorStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StartProcedureToolErrorStatus {
     /// `"not_found"`
     NotFound,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for StartProcedureToolErrorStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(StartProcedureToolErrorStatus);

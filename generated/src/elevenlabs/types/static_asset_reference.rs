@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/StaticAssetReference`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StaticAssetReference {
     pub type_: consts::Asset,
     /// The ID of an asset uploaded via the assets API (`POST /v1/assets`), as returned in that response's `asset_id`.

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel {
     /// Base64 encoded audio data
     pub audio_base64: String,
@@ -70,12 +71,44 @@ impl<'de> Deserialize<'de> for StreamingAudioChunkWithTimestampsAndVoiceSegments
 impl StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(audio_base64: impl Into<String>, voice_segments: Vec<VoiceSegment>) -> Self {
+    pub fn new(
+        audio_base64: impl Into<String>,
+        voice_segments: impl IntoIterator<Item = VoiceSegment>,
+    ) -> Self {
         Self {
             audio_base64: audio_base64.into(),
             alignment: Nullable::Absent,
             normalized_alignment: Nullable::Absent,
-            voice_segments,
+            voice_segments: voice_segments.into_iter().collect(),
         }
+    }
+
+    /// Sets `alignment`.
+    pub fn alignment(mut self, value: impl Into<CharacterAlignmentResponseModel>) -> Self {
+        self.alignment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `alignment` to an explicit `null`.
+    #[inline]
+    pub fn alignment_null(mut self) -> Self {
+        self.alignment = Nullable::Null;
+        self
+    }
+
+    /// Sets `normalized_alignment`.
+    pub fn normalized_alignment(
+        mut self,
+        value: impl Into<CharacterAlignmentResponseModel>,
+    ) -> Self {
+        self.normalized_alignment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `normalized_alignment` to an explicit `null`.
+    #[inline]
+    pub fn normalized_alignment_null(mut self) -> Self {
+        self.normalized_alignment = Nullable::Null;
+        self
     }
 }

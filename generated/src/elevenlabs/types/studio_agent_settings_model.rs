@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/StudioAgentSettingsModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StudioAgentSettingsModel {
     pub tool_settings: Option<BTreeMap<String, StudioAgentToolSettingsModel>>,
 }
@@ -43,5 +44,16 @@ impl<'de> Deserialize<'de> for StudioAgentSettingsModel {
         Ok(Self {
             tool_settings: tool_settings_.unwrap_or_default(),
         })
+    }
+}
+
+impl StudioAgentSettingsModel {
+    /// Sets `tool_settings`.
+    pub fn tool_settings(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, StudioAgentToolSettingsModel)>,
+    ) -> Self {
+        self.tool_settings = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/StudioAgentToolSettingsModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct StudioAgentToolSettingsModel {
     /// Defaults to `false`.
     pub skip_confirmation: Option<bool>,
@@ -42,5 +43,13 @@ impl<'de> Deserialize<'de> for StudioAgentToolSettingsModel {
         Ok(Self {
             skip_confirmation: skip_confirmation_.unwrap_or_default(),
         })
+    }
+}
+
+impl StudioAgentToolSettingsModel {
+    /// Sets `skip_confirmation`.
+    pub fn skip_confirmation(mut self, value: impl Into<bool>) -> Self {
+        self.skip_confirmation = Some(value.into());
+        self
     }
 }

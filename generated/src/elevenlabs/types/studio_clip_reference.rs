@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/StudioClipReference`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StudioClipReference {
     pub project_id: String,
     pub chapter_id: String,
@@ -80,17 +81,43 @@ impl StudioClipReference {
     pub fn new(
         project_id: impl Into<String>,
         chapter_id: impl Into<String>,
-        clip_type: StudioClipReferenceClipType,
+        clip_type: impl Into<StudioClipReferenceClipType>,
         clip_id: impl Into<String>,
     ) -> Self {
         Self {
             project_id: project_id.into(),
             chapter_id: chapter_id.into(),
-            clip_type,
+            clip_type: clip_type.into(),
             clip_id: clip_id.into(),
             block_id: Nullable::Absent,
             preview_url: Nullable::Absent,
         }
+    }
+
+    /// Sets `block_id`.
+    pub fn block_id(mut self, value: impl Into<String>) -> Self {
+        self.block_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `block_id` to an explicit `null`.
+    #[inline]
+    pub fn block_id_null(mut self) -> Self {
+        self.block_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `preview_url`.
+    pub fn preview_url(mut self, value: impl Into<String>) -> Self {
+        self.preview_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `preview_url` to an explicit `null`.
+    #[inline]
+    pub fn preview_url_null(mut self) -> Self {
+        self.preview_url = Nullable::Null;
+        self
     }
 }
 
@@ -98,6 +125,7 @@ impl StudioClipReference {
 ///
 /// Schema: `#/components/schemas/StudioClipReference/properties/clip_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StudioClipReferenceClipType {
     /// `"video"`
     Video,
@@ -151,3 +179,5 @@ impl<'de> Deserialize<'de> for StudioClipReferenceClipType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(StudioClipReferenceClipType);

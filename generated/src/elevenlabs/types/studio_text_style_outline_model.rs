@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/StudioTextStyleOutlineModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StudioTextStyleOutlineModel {
     pub enabled: bool,
     pub color: String,
@@ -66,12 +67,17 @@ impl<'de> Deserialize<'de> for StudioTextStyleOutlineModel {
 impl StudioTextStyleOutlineModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(enabled: bool, color: impl Into<String>, opacity: f64, width: f64) -> Self {
+    pub fn new(
+        enabled: impl Into<bool>,
+        color: impl Into<String>,
+        opacity: impl Into<f64>,
+        width: impl Into<f64>,
+    ) -> Self {
         Self {
-            enabled,
+            enabled: enabled.into(),
             color: color.into(),
-            opacity,
-            width,
+            opacity: opacity.into(),
+            width: width.into(),
         }
     }
 }

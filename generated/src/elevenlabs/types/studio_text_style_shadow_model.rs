@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/StudioTextStyleShadowModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StudioTextStyleShadowModel {
     pub enabled: bool,
     pub color: String,
@@ -85,20 +86,20 @@ impl StudioTextStyleShadowModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        enabled: bool,
+        enabled: impl Into<bool>,
         color: impl Into<String>,
-        opacity: f64,
-        blur: f64,
-        offset_x: f64,
-        offset_y: f64,
+        opacity: impl Into<f64>,
+        blur: impl Into<f64>,
+        offset_x: impl Into<f64>,
+        offset_y: impl Into<f64>,
     ) -> Self {
         Self {
-            enabled,
+            enabled: enabled.into(),
             color: color.into(),
-            opacity,
-            blur,
-            offset_x,
-            offset_y,
+            opacity: opacity.into(),
+            blur: blur.into(),
+            offset_x: offset_x.into(),
+            offset_y: offset_y.into(),
         }
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SubAgent-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubAgentOutput {
     pub agent_id: String,
     pub branch_id: Nullable<String>,
@@ -75,5 +76,31 @@ impl SubAgentOutput {
             description: description.into(),
             parameters: Nullable::Absent,
         }
+    }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `parameters`.
+    pub fn parameters(mut self, value: impl Into<ObjectJsonSchemaPropertyOutput>) -> Self {
+        self.parameters = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parameters` to an explicit `null`.
+    #[inline]
+    pub fn parameters_null(mut self) -> Self {
+        self.parameters = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SubagentRunResultDetails`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubagentRunResultDetails {
     pub sub_conversation_id: Nullable<String>,
     pub agent_id: Nullable<String>,
@@ -46,5 +47,33 @@ impl<'de> Deserialize<'de> for SubagentRunResultDetails {
             sub_conversation_id: sub_conversation_id_.unwrap_or_default(),
             agent_id: agent_id_.unwrap_or_default(),
         })
+    }
+}
+
+impl SubagentRunResultDetails {
+    /// Sets `sub_conversation_id`.
+    pub fn sub_conversation_id(mut self, value: impl Into<String>) -> Self {
+        self.sub_conversation_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `sub_conversation_id` to an explicit `null`.
+    #[inline]
+    pub fn sub_conversation_id_null(mut self) -> Self {
+        self.sub_conversation_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+        self.agent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_id` to an explicit `null`.
+    #[inline]
+    pub fn agent_id_null(mut self) -> Self {
+        self.agent_id = Nullable::Null;
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/SubmitBusinessInfoParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubmitBusinessInfoParams {
     /// Defaults to `"submit_business_info"`.
     pub smb_tool_type: consts::SubmitBusinessInfo,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SubmitOrderResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubmitOrderResponse {
     /// The ID of the submitted order.
     pub order_id: OrderId,
@@ -66,11 +67,15 @@ impl<'de> Deserialize<'de> for SubmitOrderResponse {
 impl SubmitOrderResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(order_id: OrderId, state: OrderState, submitted_at: Timestamp) -> Self {
+    pub fn new(
+        order_id: impl Into<OrderId>,
+        state: impl Into<OrderState>,
+        submitted_at: impl Into<Timestamp>,
+    ) -> Self {
         Self {
-            order_id,
-            state,
-            submitted_at,
+            order_id: order_id.into(),
+            state: state.into(),
+            submitted_at: submitted_at.into(),
         }
     }
 }

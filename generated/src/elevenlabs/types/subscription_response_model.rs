@@ -14,6 +14,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/SubscriptionResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubscriptionResponseModel {
     /// The tier of the user's subscription.
     pub tier: String,
@@ -283,49 +284,115 @@ impl SubscriptionResponseModel {
     #[inline]
     pub fn new(
         tier: impl Into<String>,
-        character_count: i64,
-        character_limit: i64,
-        max_character_limit_extension: Option<i64>,
-        max_credit_limit_extension: SubscriptionResponseModelMaxCreditLimitExtension,
-        can_extend_character_limit: bool,
-        allowed_to_extend_character_limit: bool,
-        voice_slots_used: i64,
-        professional_voice_slots_used: i64,
-        professional_voice_slots_used_in_workspace: i64,
-        voice_limit: i64,
-        voice_add_edit_counter: i64,
-        professional_voice_limit: i64,
-        can_extend_voice_limit: bool,
-        can_use_instant_voice_cloning: bool,
-        can_use_professional_voice_cloning: bool,
-        current_overage: Price,
-        status: SubscriptionStatusType,
+        character_count: impl Into<i64>,
+        character_limit: impl Into<i64>,
+        max_character_limit_extension: impl Into<Option<i64>>,
+        max_credit_limit_extension: impl Into<SubscriptionResponseModelMaxCreditLimitExtension>,
+        can_extend_character_limit: impl Into<bool>,
+        allowed_to_extend_character_limit: impl Into<bool>,
+        voice_slots_used: impl Into<i64>,
+        professional_voice_slots_used: impl Into<i64>,
+        professional_voice_slots_used_in_workspace: impl Into<i64>,
+        voice_limit: impl Into<i64>,
+        voice_add_edit_counter: impl Into<i64>,
+        professional_voice_limit: impl Into<i64>,
+        can_extend_voice_limit: impl Into<bool>,
+        can_use_instant_voice_cloning: impl Into<bool>,
+        can_use_professional_voice_cloning: impl Into<bool>,
+        current_overage: impl Into<Price>,
+        status: impl Into<SubscriptionStatusType>,
     ) -> Self {
         Self {
             tier: tier.into(),
-            character_count,
-            character_limit,
-            max_character_limit_extension,
-            max_credit_limit_extension,
-            can_extend_character_limit,
-            allowed_to_extend_character_limit,
+            character_count: character_count.into(),
+            character_limit: character_limit.into(),
+            max_character_limit_extension: max_character_limit_extension.into(),
+            max_credit_limit_extension: max_credit_limit_extension.into(),
+            can_extend_character_limit: can_extend_character_limit.into(),
+            allowed_to_extend_character_limit: allowed_to_extend_character_limit.into(),
             next_character_count_reset_unix: Nullable::Absent,
-            voice_slots_used,
-            professional_voice_slots_used,
-            professional_voice_slots_used_in_workspace,
-            voice_limit,
+            voice_slots_used: voice_slots_used.into(),
+            professional_voice_slots_used: professional_voice_slots_used.into(),
+            professional_voice_slots_used_in_workspace: professional_voice_slots_used_in_workspace
+                .into(),
+            voice_limit: voice_limit.into(),
             max_voice_add_edits: Nullable::Absent,
-            voice_add_edit_counter,
-            professional_voice_limit,
-            can_extend_voice_limit,
-            can_use_instant_voice_cloning,
-            can_use_professional_voice_cloning,
+            voice_add_edit_counter: voice_add_edit_counter.into(),
+            professional_voice_limit: professional_voice_limit.into(),
+            can_extend_voice_limit: can_extend_voice_limit.into(),
+            can_use_instant_voice_cloning: can_use_instant_voice_cloning.into(),
+            can_use_professional_voice_cloning: can_use_professional_voice_cloning.into(),
             currency: Nullable::Absent,
-            current_overage,
-            status,
+            current_overage: current_overage.into(),
+            status: status.into(),
             billing_period: Nullable::Absent,
             character_refresh_period: Nullable::Absent,
         }
+    }
+
+    /// Sets `next_character_count_reset_unix`.
+    pub fn next_character_count_reset_unix(mut self, value: impl Into<i64>) -> Self {
+        self.next_character_count_reset_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_character_count_reset_unix` to an explicit `null`.
+    #[inline]
+    pub fn next_character_count_reset_unix_null(mut self) -> Self {
+        self.next_character_count_reset_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `max_voice_add_edits`.
+    pub fn max_voice_add_edits(mut self, value: impl Into<i64>) -> Self {
+        self.max_voice_add_edits = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `max_voice_add_edits` to an explicit `null`.
+    #[inline]
+    pub fn max_voice_add_edits_null(mut self) -> Self {
+        self.max_voice_add_edits = Nullable::Null;
+        self
+    }
+
+    /// Sets `currency`.
+    pub fn currency(mut self, value: impl Into<Currency>) -> Self {
+        self.currency = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `currency` to an explicit `null`.
+    #[inline]
+    pub fn currency_null(mut self) -> Self {
+        self.currency = Nullable::Null;
+        self
+    }
+
+    /// Sets `billing_period`.
+    pub fn billing_period(mut self, value: impl Into<BillingPeriod>) -> Self {
+        self.billing_period = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `billing_period` to an explicit `null`.
+    #[inline]
+    pub fn billing_period_null(mut self) -> Self {
+        self.billing_period = Nullable::Null;
+        self
+    }
+
+    /// Sets `character_refresh_period`.
+    pub fn character_refresh_period(mut self, value: impl Into<CharacterRefreshPeriod>) -> Self {
+        self.character_refresh_period = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `character_refresh_period` to an explicit `null`.
+    #[inline]
+    pub fn character_refresh_period_null(mut self) -> Self {
+        self.character_refresh_period = Nullable::Null;
+        self
     }
 }
 
@@ -334,6 +401,7 @@ impl SubscriptionResponseModel {
 /// Schema: `#/components/schemas/SubscriptionResponseModel/properties/max_credit_limit_extension`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SubscriptionResponseModelMaxCreditLimitExtension {
     Integer(i64),
     Unlimited(consts::Unlimited),
@@ -351,3 +419,9 @@ impl<'de> Deserialize<'de> for SubscriptionResponseModelMaxCreditLimitExtension 
             .ok_or_else(|| no_match("SubscriptionResponseModelMaxCreditLimitExtension"))
     }
 }
+
+api_runtime::union_conversions!(
+    SubscriptionResponseModelMaxCreditLimitExtension,
+    Integer(i64),
+    Unlimited(consts::Unlimited)
+);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SubscriptionStatusType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionStatusType {
     /// `"trialing"`
     Trialing,
@@ -70,3 +71,5 @@ impl<'de> Deserialize<'de> for SubscriptionStatusType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(SubscriptionStatusType);

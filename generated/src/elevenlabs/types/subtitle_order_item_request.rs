@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SubtitleOrderItemRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubtitleOrderItemRequest {
     /// The type of order item.
     ///
@@ -95,18 +96,43 @@ impl SubtitleOrderItemRequest {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        media_ids: Vec<MediaId>,
+        media_ids: impl IntoIterator<Item = MediaId>,
         source_language: impl Into<String>,
-        destination_languages: Vec<String>,
+        destination_languages: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             kind: Default::default(),
-            media_ids,
+            media_ids: media_ids.into_iter().collect(),
             source_language: source_language.into(),
-            destination_languages,
+            destination_languages: destination_languages.into_iter().map(Into::into).collect(),
             cue_options: None,
             sdh: None,
             instructions: Nullable::Absent,
         }
+    }
+
+    /// Sets `cue_options`.
+    pub fn cue_options(mut self, value: impl Into<CueOptionsRequest>) -> Self {
+        self.cue_options = Some(value.into());
+        self
+    }
+
+    /// Sets `sdh`.
+    pub fn sdh(mut self, value: impl Into<bool>) -> Self {
+        self.sdh = Some(value.into());
+        self
+    }
+
+    /// Sets `instructions`.
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.instructions = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `instructions` to an explicit `null`.
+    #[inline]
+    pub fn instructions_null(mut self) -> Self {
+        self.instructions = Nullable::Null;
+        self
     }
 }

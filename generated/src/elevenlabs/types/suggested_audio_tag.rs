@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SuggestedAudioTag`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SuggestedAudioTag {
     /// Audio tag to use (for best performance, 1-2 words, e.g., 'happy', 'excited')
     pub tag: String,
@@ -62,5 +63,18 @@ impl SuggestedAudioTag {
             tag: tag.into(),
             description: Nullable::Absent,
         }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SupportedVoice`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SupportedVoice {
     pub label: String,
     pub voice_id: String,
@@ -106,5 +107,99 @@ impl SupportedVoice {
             speed: Nullable::Absent,
             similarity_boost: Nullable::Absent,
         }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
+    }
+
+    /// Sets `model_family`.
+    pub fn model_family(mut self, value: impl Into<TtsModelFamily>) -> Self {
+        self.model_family = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `model_family` to an explicit `null`.
+    #[inline]
+    pub fn model_family_null(mut self) -> Self {
+        self.model_family = Nullable::Null;
+        self
+    }
+
+    /// Sets `optimize_streaming_latency`.
+    pub fn optimize_streaming_latency(
+        mut self,
+        value: impl Into<TtsOptimizeStreamingLatency>,
+    ) -> Self {
+        self.optimize_streaming_latency = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `optimize_streaming_latency` to an explicit `null`.
+    #[inline]
+    pub fn optimize_streaming_latency_null(mut self) -> Self {
+        self.optimize_streaming_latency = Nullable::Null;
+        self
+    }
+
+    /// Sets `stability`.
+    pub fn stability(mut self, value: impl Into<f64>) -> Self {
+        self.stability = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `stability` to an explicit `null`.
+    #[inline]
+    pub fn stability_null(mut self) -> Self {
+        self.stability = Nullable::Null;
+        self
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.speed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `speed` to an explicit `null`.
+    #[inline]
+    pub fn speed_null(mut self) -> Self {
+        self.speed = Nullable::Null;
+        self
+    }
+
+    /// Sets `similarity_boost`.
+    pub fn similarity_boost(mut self, value: impl Into<f64>) -> Self {
+        self.similarity_boost = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `similarity_boost` to an explicit `null`.
+    #[inline]
+    pub fn similarity_boost_null(mut self) -> Self {
+        self.similarity_boost = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SystemEvaluationCriteria`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SystemEvaluationCriteria {
     pub user_sentiment_score: f64,
     pub user_frustration_score: f64,
@@ -56,10 +57,13 @@ impl<'de> Deserialize<'de> for SystemEvaluationCriteria {
 impl SystemEvaluationCriteria {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(user_sentiment_score: f64, user_frustration_score: f64) -> Self {
+    pub fn new(
+        user_sentiment_score: impl Into<f64>,
+        user_frustration_score: impl Into<f64>,
+    ) -> Self {
         Self {
-            user_sentiment_score,
-            user_frustration_score,
+            user_sentiment_score: user_sentiment_score.into(),
+            user_frustration_score: user_frustration_score.into(),
         }
     }
 }

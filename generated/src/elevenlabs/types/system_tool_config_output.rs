@@ -21,6 +21,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/SystemToolConfig-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SystemToolConfigOutput {
     /// The type of tool
     ///
@@ -158,7 +159,7 @@ impl<'de> Deserialize<'de> for SystemToolConfigOutput {
 impl SystemToolConfigOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(name: impl Into<String>, params: SystemToolConfigOutputParams) -> Self {
+    pub fn new(name: impl Into<String>, params: impl Into<SystemToolConfigOutputParams>) -> Self {
         Self {
             type_: Default::default(),
             name: name.into(),
@@ -172,8 +173,78 @@ impl SystemToolConfigOutput {
             tool_call_sound: Nullable::Absent,
             tool_call_sound_behavior: None,
             tool_error_handling_mode: None,
-            params,
+            params: params.into(),
         }
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `response_timeout_secs`.
+    pub fn response_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.response_timeout_secs = Some(value.into());
+        self
+    }
+
+    /// Sets `disable_interruptions`.
+    pub fn disable_interruptions(mut self, value: impl Into<bool>) -> Self {
+        self.disable_interruptions = Some(value.into());
+        self
+    }
+
+    /// Sets `interruption_mode`.
+    pub fn interruption_mode(mut self, value: impl Into<ToolInterruptionMode>) -> Self {
+        self.interruption_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `force_pre_tool_speech`.
+    pub fn force_pre_tool_speech(mut self, value: impl Into<bool>) -> Self {
+        self.force_pre_tool_speech = Some(value.into());
+        self
+    }
+
+    /// Sets `pre_tool_speech`.
+    pub fn pre_tool_speech(mut self, value: impl Into<PreToolSpeechMode>) -> Self {
+        self.pre_tool_speech = Some(value.into());
+        self
+    }
+
+    /// Sets `assignments`.
+    pub fn assignments(
+        mut self,
+        value: impl IntoIterator<Item = DynamicVariableAssignment>,
+    ) -> Self {
+        self.assignments = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `tool_call_sound`.
+    pub fn tool_call_sound(mut self, value: impl Into<ToolCallSoundType>) -> Self {
+        self.tool_call_sound = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tool_call_sound` to an explicit `null`.
+    #[inline]
+    pub fn tool_call_sound_null(mut self) -> Self {
+        self.tool_call_sound = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_call_sound_behavior`.
+    pub fn tool_call_sound_behavior(mut self, value: impl Into<ToolCallSoundBehavior>) -> Self {
+        self.tool_call_sound_behavior = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_error_handling_mode`.
+    pub fn tool_error_handling_mode(mut self, value: impl Into<ToolErrorHandlingMode>) -> Self {
+        self.tool_error_handling_mode = Some(value.into());
+        self
     }
 }
 
@@ -182,6 +253,7 @@ impl SystemToolConfigOutput {
 /// Schema: `#/components/schemas/SystemToolConfig-Output/properties/params`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SystemToolConfigOutputParams {
     EndCallToolConfig(EndCallToolConfig),
     LanguageDetectionToolConfig(LanguageDetectionToolConfig),
@@ -240,3 +312,19 @@ impl<'de> Deserialize<'de> for SystemToolConfigOutputParams {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    SystemToolConfigOutputParams,
+    EndCallToolConfig(EndCallToolConfig),
+    LanguageDetectionToolConfig(LanguageDetectionToolConfig),
+    TransferToAgentToolConfigOutput(TransferToAgentToolConfigOutput),
+    TransferToNumberToolConfigOutput(TransferToNumberToolConfigOutput),
+    SkipTurnToolConfig(SkipTurnToolConfig),
+    PlayDtmfToolConfig(PlayDtmfToolConfig),
+    VoicemailDetectionToolConfig(VoicemailDetectionToolConfig),
+    KnowledgeBaseRagToolConfig(KnowledgeBaseRagToolConfig),
+    KnowledgeBaseToolConfig(KnowledgeBaseToolConfig),
+    StartProcedureToolConfigOutput(StartProcedureToolConfigOutput),
+    EndProcedureToolConfigOutput(EndProcedureToolConfigOutput),
+    RunSubagentToolConfigOutput(RunSubagentToolConfigOutput)
+);

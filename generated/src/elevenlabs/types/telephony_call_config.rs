@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TelephonyCallConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TelephonyCallConfig {
     /// How long to ring the recipient before giving up, in seconds. Note that this will also be limited by the provider's own constraints.
     ///
@@ -54,5 +55,19 @@ impl<'de> Deserialize<'de> for TelephonyCallConfig {
             ringing_timeout_secs: ringing_timeout_secs_.unwrap_or_default(),
             twilio_call_recording_enabled: twilio_call_recording_enabled_.unwrap_or_default(),
         })
+    }
+}
+
+impl TelephonyCallConfig {
+    /// Sets `ringing_timeout_secs`.
+    pub fn ringing_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.ringing_timeout_secs = Some(value.into());
+        self
+    }
+
+    /// Sets `twilio_call_recording_enabled`.
+    pub fn twilio_call_recording_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.twilio_call_recording_enabled = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TelephonyDirection`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TelephonyDirection {
     /// `"inbound"`
     Inbound,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for TelephonyDirection {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TelephonyDirection);

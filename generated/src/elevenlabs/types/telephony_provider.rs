@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TelephonyProvider`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TelephonyProvider {
     /// `"twilio"`
     Twilio,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for TelephonyProvider {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TelephonyProvider);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TestConditionRationaleCommonModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TestConditionRationaleCommonModel {
     /// List of individual parameter evaluation messages or reasons
     pub messages: Option<Vec<String>>,
@@ -51,5 +52,19 @@ impl<'de> Deserialize<'de> for TestConditionRationaleCommonModel {
             messages: messages_.unwrap_or_default(),
             summary: summary_.unwrap_or_default(),
         })
+    }
+}
+
+impl TestConditionRationaleCommonModel {
+    /// Sets `messages`.
+    pub fn messages(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.messages = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(mut self, value: impl Into<String>) -> Self {
+        self.summary = Some(value.into());
+        self
     }
 }

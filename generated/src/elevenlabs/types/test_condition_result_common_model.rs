@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestConditionResultCommonModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestConditionResultCommonModel {
     pub result: EvaluationSuccessResult,
     pub rationale: Nullable<TestConditionRationaleCommonModel>,
@@ -56,10 +57,23 @@ impl<'de> Deserialize<'de> for TestConditionResultCommonModel {
 impl TestConditionResultCommonModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(result: EvaluationSuccessResult) -> Self {
+    pub fn new(result: impl Into<EvaluationSuccessResult>) -> Self {
         Self {
-            result,
+            result: result.into(),
             rationale: Nullable::Absent,
         }
+    }
+
+    /// Sets `rationale`.
+    pub fn rationale(mut self, value: impl Into<TestConditionRationaleCommonModel>) -> Self {
+        self.rationale = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `rationale` to an explicit `null`.
+    #[inline]
+    pub fn rationale_null(mut self) -> Self {
+        self.rationale = Nullable::Null;
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TestFromConversationMetadata-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestFromConversationMetadataInput {
     pub conversation_id: String,
     pub agent_id: String,
@@ -82,5 +83,40 @@ impl TestFromConversationMetadataInput {
             workflow_node_id: Nullable::Absent,
             original_agent_reply: None,
         }
+    }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `workflow_node_id`.
+    pub fn workflow_node_id(mut self, value: impl Into<String>) -> Self {
+        self.workflow_node_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workflow_node_id` to an explicit `null`.
+    #[inline]
+    pub fn workflow_node_id_null(mut self) -> Self {
+        self.workflow_node_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `original_agent_reply`.
+    pub fn original_agent_reply(
+        mut self,
+        value: impl IntoIterator<Item = ConversationHistoryTranscriptCommonModelInput>,
+    ) -> Self {
+        self.original_agent_reply = Some(value.into_iter().collect());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestInvocationSummaryResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestInvocationSummaryResponseModel {
     /// The ID of the test invocation
     pub id: String,
@@ -141,25 +142,70 @@ impl TestInvocationSummaryResponseModel {
     #[inline]
     pub fn new(
         id: impl Into<String>,
-        created_at_unix_secs: i64,
-        test_run_count: i64,
-        passed_count: i64,
-        failed_count: i64,
-        pending_count: i64,
+        created_at_unix_secs: impl Into<i64>,
+        test_run_count: impl Into<i64>,
+        passed_count: impl Into<i64>,
+        failed_count: impl Into<i64>,
+        pending_count: impl Into<i64>,
         title: impl Into<String>,
     ) -> Self {
         Self {
             id: id.into(),
             agent_id: Nullable::Absent,
             branch_id: Nullable::Absent,
-            created_at_unix_secs,
-            test_run_count,
-            passed_count,
-            failed_count,
-            pending_count,
+            created_at_unix_secs: created_at_unix_secs.into(),
+            test_run_count: test_run_count.into(),
+            passed_count: passed_count.into(),
+            failed_count: failed_count.into(),
+            pending_count: pending_count.into(),
             title: title.into(),
             access_info: Nullable::Absent,
             repeat_count: None,
         }
+    }
+
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+        self.agent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_id` to an explicit `null`.
+    #[inline]
+    pub fn agent_id_null(mut self) -> Self {
+        self.agent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `access_info`.
+    pub fn access_info(mut self, value: impl Into<ResourceAccessInfo>) -> Self {
+        self.access_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `access_info` to an explicit `null`.
+    #[inline]
+    pub fn access_info_null(mut self) -> Self {
+        self.access_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `repeat_count`.
+    pub fn repeat_count(mut self, value: impl Into<i64>) -> Self {
+        self.repeat_count = Some(value.into());
+        self
     }
 }

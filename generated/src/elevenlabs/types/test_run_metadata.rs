@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestRunMetadata`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestRunMetadata {
     pub workspace_id: String,
     pub test_name: String,
@@ -79,6 +80,12 @@ impl TestRunMetadata {
             test_type: None,
         }
     }
+
+    /// Sets `test_type`.
+    pub fn test_type(mut self, value: impl Into<TestRunMetadataTestType>) -> Self {
+        self.test_type = Some(value.into());
+        self
+    }
 }
 
 /// Test Type
@@ -87,6 +94,7 @@ impl TestRunMetadata {
 ///
 /// Schema: `#/components/schemas/TestRunMetadata/properties/test_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TestRunMetadataTestType {
     /// `"llm"`
     Llm,
@@ -136,3 +144,5 @@ impl<'de> Deserialize<'de> for TestRunMetadataTestType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TestRunMetadataTestType);

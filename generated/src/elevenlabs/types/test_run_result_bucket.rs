@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestRunResultBucket`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestRunResultBucket {
     pub test_run_ids: Vec<String>,
     /// Short one-line title for this bucket
@@ -70,16 +71,16 @@ impl TestRunResultBucket {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        test_run_ids: Vec<String>,
+        test_run_ids: impl IntoIterator<Item = impl Into<String>>,
         title: impl Into<String>,
         reason: impl Into<String>,
-        status: TestRunStatus,
+        status: impl Into<TestRunStatus>,
     ) -> Self {
         Self {
-            test_run_ids,
+            test_run_ids: test_run_ids.into_iter().map(Into::into).collect(),
             title: title.into(),
             reason: reason.into(),
-            status,
+            status: status.into(),
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestRunResultSummary`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TestRunResultSummary {
     pub test_id: String,
     pub test_name: String,
@@ -70,13 +71,26 @@ impl TestRunResultSummary {
     pub fn new(
         test_id: impl Into<String>,
         test_name: impl Into<String>,
-        buckets: Vec<TestRunResultBucket>,
+        buckets: impl IntoIterator<Item = TestRunResultBucket>,
     ) -> Self {
         Self {
             test_id: test_id.into(),
             test_name: test_name.into(),
             workflow_node_id: Nullable::Absent,
-            buckets,
+            buckets: buckets.into_iter().collect(),
         }
+    }
+
+    /// Sets `workflow_node_id`.
+    pub fn workflow_node_id(mut self, value: impl Into<String>) -> Self {
+        self.workflow_node_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workflow_node_id` to an explicit `null`.
+    #[inline]
+    pub fn workflow_node_id_null(mut self) -> Self {
+        self.workflow_node_id = Nullable::Null;
+        self
     }
 }

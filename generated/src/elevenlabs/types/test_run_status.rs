@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestRunStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TestRunStatus {
     /// `"pending"`
     Pending,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for TestRunStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TestRunStatus);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestSharingMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TestSharingMode {
     /// `"all"`
     All,
@@ -54,3 +55,5 @@ impl<'de> Deserialize<'de> for TestSharingMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TestSharingMode);

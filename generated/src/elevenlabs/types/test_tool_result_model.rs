@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestToolResultModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TestToolResultModel {
     /// Defaults to `"testing_tool_result"`.
     pub result_type: consts::TestingToolResult,
@@ -54,5 +55,13 @@ impl<'de> Deserialize<'de> for TestToolResultModel {
             status: status_.unwrap_or_default(),
             reason: reason_.unwrap_or_default(),
         })
+    }
+}
+
+impl TestToolResultModel {
+    /// Sets `reason`.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TestType {
     /// `"llm"`
     Llm,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for TestType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TestType);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestsFeatureUsageCommonModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TestsFeatureUsageCommonModel {
     /// Defaults to `false`.
     pub enabled: Option<bool>,
@@ -62,5 +63,25 @@ impl<'de> Deserialize<'de> for TestsFeatureUsageCommonModel {
                 .unwrap_or_default(),
             tests_ran_in_last_7_days: tests_ran_in_last_7_days_.unwrap_or_default(),
         })
+    }
+}
+
+impl TestsFeatureUsageCommonModel {
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `tests_ran_after_last_modification`.
+    pub fn tests_ran_after_last_modification(mut self, value: impl Into<bool>) -> Self {
+        self.tests_ran_after_last_modification = Some(value.into());
+        self
+    }
+
+    /// Sets `tests_ran_in_last_7_days`.
+    pub fn tests_ran_in_last_7_days(mut self, value: impl Into<bool>) -> Self {
+        self.tests_ran_in_last_7_days = Some(value.into());
+        self
     }
 }

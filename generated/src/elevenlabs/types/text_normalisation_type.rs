@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TextNormalisationType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TextNormalisationType {
     /// `"system_prompt"`
     SystemPrompt,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for TextNormalisationType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TextNormalisationType);

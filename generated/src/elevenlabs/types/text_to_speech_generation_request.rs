@@ -12,6 +12,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/TextToSpeechGenerationRequest`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TextToSpeechGenerationRequest {
     ElevenFlashV2_5request(ElevenFlashV2_5request),
     ElevenMultilingualV2Request(ElevenMultilingualV2Request),
@@ -36,3 +37,10 @@ impl<'de> Deserialize<'de> for TextToSpeechGenerationRequest {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    TextToSpeechGenerationRequest,
+    ElevenFlashV2_5request(ElevenFlashV2_5request),
+    ElevenMultilingualV2Request(ElevenMultilingualV2Request),
+    ElevenV3Request(ElevenV3Request)
+);

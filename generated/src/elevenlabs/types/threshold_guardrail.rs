@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ThresholdGuardrail`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ThresholdGuardrail {
     /// Defaults to `false`.
     pub is_enabled: Option<bool>,
@@ -47,5 +48,19 @@ impl<'de> Deserialize<'de> for ThresholdGuardrail {
             is_enabled: is_enabled_.unwrap_or_default(),
             threshold: threshold_.unwrap_or_default(),
         })
+    }
+}
+
+impl ThresholdGuardrail {
+    /// Sets `is_enabled`.
+    pub fn is_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.is_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `threshold`.
+    pub fn threshold(mut self, value: impl Into<f64>) -> Self {
+        self.threshold = Some(value.into());
+        self
     }
 }

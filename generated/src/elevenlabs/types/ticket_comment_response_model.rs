@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TicketCommentResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TicketCommentResponseModel {
     pub comment: String,
     pub created_at_unix_secs: i64,
@@ -62,13 +63,13 @@ impl TicketCommentResponseModel {
     #[inline]
     pub fn new(
         comment: impl Into<String>,
-        created_at_unix_secs: i64,
-        owner_user_id: Option<String>,
+        created_at_unix_secs: impl Into<i64>,
+        owner_user_id: impl Into<Option<String>>,
     ) -> Self {
         Self {
             comment: comment.into(),
-            created_at_unix_secs,
-            owner_user_id,
+            created_at_unix_secs: created_at_unix_secs.into(),
+            owner_user_id: owner_user_id.into(),
         }
     }
 }

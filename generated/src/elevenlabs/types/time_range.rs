@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TimeRange`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TimeRange {
     pub start_ms: i64,
     pub end_ms: i64,
@@ -54,7 +55,10 @@ impl<'de> Deserialize<'de> for TimeRange {
 impl TimeRange {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(start_ms: i64, end_ms: i64) -> Self {
-        Self { start_ms, end_ms }
+    pub fn new(start_ms: impl Into<i64>, end_ms: impl Into<i64>) -> Self {
+        Self {
+            start_ms: start_ms.into(),
+            end_ms: end_ms.into(),
+        }
     }
 }

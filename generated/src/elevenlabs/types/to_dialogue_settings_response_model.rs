@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToDialogueSettingsResponseModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ToDialogueSettingsResponseModel {
     /// Determines how stable the voice is and the randomness between each generation. Lower values introduce broader emotional range for the voice. Higher values can result in a monotonous voice with limited emotion.
     ///
@@ -49,5 +50,33 @@ impl<'de> Deserialize<'de> for ToDialogueSettingsResponseModel {
             stability: stability_.unwrap_or_default(),
             speed: speed_.unwrap_or_default(),
         })
+    }
+}
+
+impl ToDialogueSettingsResponseModel {
+    /// Sets `stability`.
+    pub fn stability(mut self, value: impl Into<f64>) -> Self {
+        self.stability = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `stability` to an explicit `null`.
+    #[inline]
+    pub fn stability_null(mut self) -> Self {
+        self.stability = Nullable::Null;
+        self
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.speed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `speed` to an explicit `null`.
+    #[inline]
+    pub fn speed_null(mut self) -> Self {
+        self.speed = Nullable::Null;
+        self
     }
 }

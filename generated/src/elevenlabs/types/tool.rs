@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/Tool`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Tool {
     pub name: String,
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
@@ -45,12 +46,12 @@ pub struct Tool {
 impl Tool {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(name: impl Into<String>, input_schema: Value) -> Self {
+    pub fn new(name: impl Into<String>, input_schema: impl Into<Value>) -> Self {
         Self {
             name: name.into(),
             title: Nullable::Absent,
             description: Nullable::Absent,
-            input_schema,
+            input_schema: input_schema.into(),
             output_schema: Nullable::Absent,
             icons: Nullable::Absent,
             annotations: Nullable::Absent,
@@ -58,5 +59,96 @@ impl Tool {
             execution: Nullable::Absent,
             additional_properties: Default::default(),
         }
+    }
+
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.title = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `outputSchema`.
+    pub fn output_schema(mut self, value: impl Into<Value>) -> Self {
+        self.output_schema = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `outputSchema` to an explicit `null`.
+    #[inline]
+    pub fn output_schema_null(mut self) -> Self {
+        self.output_schema = Nullable::Null;
+        self
+    }
+
+    /// Sets `icons`.
+    pub fn icons(mut self, value: impl IntoIterator<Item = Icon>) -> Self {
+        self.icons = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `icons` to an explicit `null`.
+    #[inline]
+    pub fn icons_null(mut self) -> Self {
+        self.icons = Nullable::Null;
+        self
+    }
+
+    /// Sets `annotations`.
+    pub fn annotations(mut self, value: impl Into<ToolAnnotations>) -> Self {
+        self.annotations = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `annotations` to an explicit `null`.
+    #[inline]
+    pub fn annotations_null(mut self) -> Self {
+        self.annotations = Nullable::Null;
+        self
+    }
+
+    /// Sets `_meta`.
+    pub fn meta(mut self, value: impl Into<Value>) -> Self {
+        self.meta = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `_meta` to an explicit `null`.
+    #[inline]
+    pub fn meta_null(mut self) -> Self {
+        self.meta = Nullable::Null;
+        self
+    }
+
+    /// Sets `execution`.
+    pub fn execution(mut self, value: impl Into<ToolExecution>) -> Self {
+        self.execution = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `execution` to an explicit `null`.
+    #[inline]
+    pub fn execution_null(mut self) -> Self {
+        self.execution = Nullable::Null;
+        self
     }
 }

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/ToolAnnotations`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToolAnnotations {
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
@@ -51,4 +52,71 @@ pub struct ToolAnnotations {
     /// Properties the schema does not declare.
     #[serde(flatten)]
     pub additional_properties: BTreeMap<String, Value>,
+}
+
+impl ToolAnnotations {
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.title = Nullable::Null;
+        self
+    }
+
+    /// Sets `readOnlyHint`.
+    pub fn read_only_hint(mut self, value: impl Into<bool>) -> Self {
+        self.read_only_hint = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `readOnlyHint` to an explicit `null`.
+    #[inline]
+    pub fn read_only_hint_null(mut self) -> Self {
+        self.read_only_hint = Nullable::Null;
+        self
+    }
+
+    /// Sets `destructiveHint`.
+    pub fn destructive_hint(mut self, value: impl Into<bool>) -> Self {
+        self.destructive_hint = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `destructiveHint` to an explicit `null`.
+    #[inline]
+    pub fn destructive_hint_null(mut self) -> Self {
+        self.destructive_hint = Nullable::Null;
+        self
+    }
+
+    /// Sets `idempotentHint`.
+    pub fn idempotent_hint(mut self, value: impl Into<bool>) -> Self {
+        self.idempotent_hint = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `idempotentHint` to an explicit `null`.
+    #[inline]
+    pub fn idempotent_hint_null(mut self) -> Self {
+        self.idempotent_hint = Nullable::Null;
+        self
+    }
+
+    /// Sets `openWorldHint`.
+    pub fn open_world_hint(mut self, value: impl Into<bool>) -> Self {
+        self.open_world_hint = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `openWorldHint` to an explicit `null`.
+    #[inline]
+    pub fn open_world_hint_null(mut self) -> Self {
+        self.open_world_hint = Nullable::Null;
+        self
+    }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ToolCallSoundBehavior`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ToolCallSoundBehavior {
     /// `"auto"`
     Auto,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for ToolCallSoundBehavior {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ToolCallSoundBehavior);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ToolCallSoundType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ToolCallSoundType {
     /// `"typing"`
     Typing,
@@ -68,3 +69,5 @@ impl<'de> Deserialize<'de> for ToolCallSoundType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ToolCallSoundType);

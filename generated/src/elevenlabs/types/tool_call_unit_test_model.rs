@@ -15,6 +15,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ToolCallUnitTestModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ToolCallUnitTestModel {
     /// Metadata of a conversation this test was created from (if applicable).
     pub from_conversation_metadata: Nullable<TestFromConversationMetadataOutput>,
@@ -96,5 +97,96 @@ impl<'de> Deserialize<'de> for ToolCallUnitTestModel {
             tool_call_parameters: tool_call_parameters_.unwrap_or_default(),
             check_any_tool_matches: check_any_tool_matches_.unwrap_or_default(),
         })
+    }
+}
+
+impl ToolCallUnitTestModel {
+    /// Sets `from_conversation_metadata`.
+    pub fn from_conversation_metadata(
+        mut self,
+        value: impl Into<TestFromConversationMetadataOutput>,
+    ) -> Self {
+        self.from_conversation_metadata = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `from_conversation_metadata` to an explicit `null`.
+    #[inline]
+    pub fn from_conversation_metadata_null(mut self) -> Self {
+        self.from_conversation_metadata = Nullable::Null;
+        self
+    }
+
+    /// Sets `dynamic_variables`.
+    pub fn dynamic_variables(mut self, value: impl Into<Value>) -> Self {
+        self.dynamic_variables = Some(value.into());
+        self
+    }
+
+    /// Sets `chat_history`.
+    pub fn chat_history(
+        mut self,
+        value: impl IntoIterator<Item = ConversationHistoryTranscriptCommonModelOutput>,
+    ) -> Self {
+        self.chat_history = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `conversation_initiation_source`.
+    pub fn conversation_initiation_source(
+        mut self,
+        value: impl Into<ConversationInitiationSource>,
+    ) -> Self {
+        self.conversation_initiation_source = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_source` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_source_null(mut self) -> Self {
+        self.conversation_initiation_source = Nullable::Null;
+        self
+    }
+
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `environment` to an explicit `null`.
+    #[inline]
+    pub fn environment_null(mut self) -> Self {
+        self.environment = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_call_parameters`.
+    pub fn tool_call_parameters(
+        mut self,
+        value: impl Into<UnitTestToolCallEvaluationModelOutput>,
+    ) -> Self {
+        self.tool_call_parameters = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tool_call_parameters` to an explicit `null`.
+    #[inline]
+    pub fn tool_call_parameters_null(mut self) -> Self {
+        self.tool_call_parameters = Nullable::Null;
+        self
+    }
+
+    /// Sets `check_any_tool_matches`.
+    pub fn check_any_tool_matches(mut self, value: impl Into<bool>) -> Self {
+        self.check_any_tool_matches = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `check_any_tool_matches` to an explicit `null`.
+    #[inline]
+    pub fn check_any_tool_matches_null(mut self) -> Self {
+        self.check_any_tool_matches = Nullable::Null;
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ToolErrorHandlingMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ToolErrorHandlingMode {
     /// `"auto"`
     Auto,
@@ -66,3 +67,5 @@ impl<'de> Deserialize<'de> for ToolErrorHandlingMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ToolErrorHandlingMode);

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/ToolExecution`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ToolExecution {
     #[serde(
         rename = "taskSupport",
@@ -26,8 +27,24 @@ pub struct ToolExecution {
     pub additional_properties: BTreeMap<String, Value>,
 }
 
+impl ToolExecution {
+    /// Sets `taskSupport`.
+    pub fn task_support(mut self, value: impl Into<ToolExecutionTaskSupport>) -> Self {
+        self.task_support = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `taskSupport` to an explicit `null`.
+    #[inline]
+    pub fn task_support_null(mut self) -> Self {
+        self.task_support = Nullable::Null;
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/ToolExecution/properties/taskSupport/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ToolExecutionTaskSupport {
     /// `"forbidden"`
     Forbidden,
@@ -77,3 +94,5 @@ impl<'de> Deserialize<'de> for ToolExecutionTaskSupport {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ToolExecutionTaskSupport);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ToolExecutionMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ToolExecutionMode {
     /// `"immediate"`
     Immediate,
@@ -60,3 +61,5 @@ impl<'de> Deserialize<'de> for ToolExecutionMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ToolExecutionMode);

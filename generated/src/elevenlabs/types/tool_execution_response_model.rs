@@ -17,6 +17,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ToolExecutionResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ToolExecutionResponseModel {
     /// The ID of the tool that was executed
     pub tool_id: String,
@@ -166,8 +167,8 @@ impl ToolExecutionResponseModel {
         tool_request_id: impl Into<String>,
         conversation_id: impl Into<String>,
         agent_id: impl Into<String>,
-        timestamp: f64,
-        latency_secs: f64,
+        timestamp: impl Into<f64>,
+        latency_secs: impl Into<f64>,
         id: impl Into<String>,
     ) -> Self {
         Self {
@@ -176,8 +177,8 @@ impl ToolExecutionResponseModel {
             conversation_id: conversation_id.into(),
             agent_id: agent_id.into(),
             branch_id: Nullable::Absent,
-            timestamp,
-            latency_secs,
+            timestamp: timestamp.into(),
+            latency_secs: latency_secs.into(),
             is_error: None,
             request_payload: Nullable::Absent,
             response_payload: Nullable::Absent,
@@ -187,11 +188,99 @@ impl ToolExecutionResponseModel {
             tool_call_details: Nullable::Absent,
         }
     }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_error`.
+    pub fn is_error(mut self, value: impl Into<bool>) -> Self {
+        self.is_error = Some(value.into());
+        self
+    }
+
+    /// Sets `request_payload`.
+    pub fn request_payload(mut self, value: impl Into<String>) -> Self {
+        self.request_payload = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `request_payload` to an explicit `null`.
+    #[inline]
+    pub fn request_payload_null(mut self) -> Self {
+        self.request_payload = Nullable::Null;
+        self
+    }
+
+    /// Sets `response_payload`.
+    pub fn response_payload(mut self, value: impl Into<String>) -> Self {
+        self.response_payload = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `response_payload` to an explicit `null`.
+    #[inline]
+    pub fn response_payload_null(mut self) -> Self {
+        self.response_payload = Nullable::Null;
+        self
+    }
+
+    /// Sets `error_message`.
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `error_message` to an explicit `null`.
+    #[inline]
+    pub fn error_message_null(mut self) -> Self {
+        self.error_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `error_type`.
+    pub fn error_type(mut self, value: impl Into<String>) -> Self {
+        self.error_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `error_type` to an explicit `null`.
+    #[inline]
+    pub fn error_type_null(mut self) -> Self {
+        self.error_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_call_details`.
+    pub fn tool_call_details(
+        mut self,
+        value: impl Into<ToolExecutionResponseModelToolCallDetails>,
+    ) -> Self {
+        self.tool_call_details = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tool_call_details` to an explicit `null`.
+    #[inline]
+    pub fn tool_call_details_null(mut self) -> Self {
+        self.tool_call_details = Nullable::Null;
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/ToolExecutionResponseModel/properties/tool_call_details/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ToolExecutionResponseModelToolCallDetails {
     ConversationHistoryTranscriptToolCallWebhookDetails(
         ConversationHistoryTranscriptToolCallWebhookDetails,
@@ -226,3 +315,19 @@ impl<'de> Deserialize<'de> for ToolExecutionResponseModelToolCallDetails {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    ToolExecutionResponseModelToolCallDetails,
+    ConversationHistoryTranscriptToolCallWebhookDetails(
+        ConversationHistoryTranscriptToolCallWebhookDetails
+    ),
+    ConversationHistoryTranscriptToolCallClientDetails(
+        ConversationHistoryTranscriptToolCallClientDetails
+    ),
+    ConversationHistoryTranscriptToolCallMcpDetails(
+        ConversationHistoryTranscriptToolCallMcpDetails
+    ),
+    ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput(
+        ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput
+    )
+);

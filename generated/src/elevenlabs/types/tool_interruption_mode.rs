@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ToolInterruptionMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ToolInterruptionMode {
     /// `"allow"`
     Allow,
@@ -60,3 +61,5 @@ impl<'de> Deserialize<'de> for ToolInterruptionMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ToolInterruptionMode);

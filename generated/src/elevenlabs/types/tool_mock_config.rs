@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToolMockConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ToolMockConfig {
     /// Defaults to `"Tool Called."`.
     pub default_return_value: Option<String>,
@@ -47,5 +48,19 @@ impl<'de> Deserialize<'de> for ToolMockConfig {
             default_return_value: default_return_value_.unwrap_or_default(),
             default_is_error: default_is_error_.unwrap_or_default(),
         })
+    }
+}
+
+impl ToolMockConfig {
+    /// Sets `default_return_value`.
+    pub fn default_return_value(mut self, value: impl Into<String>) -> Self {
+        self.default_return_value = Some(value.into());
+        self
+    }
+
+    /// Sets `default_is_error`.
+    pub fn default_is_error(mut self, value: impl Into<bool>) -> Self {
+        self.default_is_error = Some(value.into());
+        self
     }
 }

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ToolRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ToolRequestModel {
     /// Configuration for the tool
     pub tool_config: ToolRequestModelToolConfig,
@@ -62,11 +63,27 @@ impl<'de> Deserialize<'de> for ToolRequestModel {
 impl ToolRequestModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(tool_config: ToolRequestModelToolConfig) -> Self {
+    pub fn new(tool_config: impl Into<ToolRequestModelToolConfig>) -> Self {
         Self {
-            tool_config,
+            tool_config: tool_config.into(),
             response_mocks: Nullable::Absent,
         }
+    }
+
+    /// Sets `response_mocks`.
+    pub fn response_mocks(
+        mut self,
+        value: impl IntoIterator<Item = ToolResponseMockConfigInput>,
+    ) -> Self {
+        self.response_mocks = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `response_mocks` to an explicit `null`.
+    #[inline]
+    pub fn response_mocks_null(mut self) -> Self {
+        self.response_mocks = Nullable::Null;
+        self
     }
 }
 
@@ -75,6 +92,7 @@ impl ToolRequestModel {
 /// Schema: `#/components/schemas/ToolRequestModel/properties/tool_config`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ToolRequestModelToolConfig {
     WebhookToolConfigInput(WebhookToolConfigInput),
     ClientToolConfigInput(ClientToolConfigInput),
@@ -97,3 +115,11 @@ impl<'de> Deserialize<'de> for ToolRequestModelToolConfig {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    ToolRequestModelToolConfig,
+    WebhookToolConfigInput(WebhookToolConfigInput),
+    ClientToolConfigInput(ClientToolConfigInput),
+    SystemToolConfigInput(SystemToolConfigInput),
+    McpToolConfigInput(McpToolConfigInput)
+);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/ToolResponseMockConfig-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ToolResponseMockConfigInput {
     /// If the list is empty, the mock will always activate.
     pub parameter_conditions: Option<Vec<UnitTestToolCallParameter>>,
@@ -73,5 +74,20 @@ impl ToolResponseMockConfigInput {
             mock_result: mock_result.into(),
             is_error: None,
         }
+    }
+
+    /// Sets `parameter_conditions`.
+    pub fn parameter_conditions(
+        mut self,
+        value: impl IntoIterator<Item = UnitTestToolCallParameter>,
+    ) -> Self {
+        self.parameter_conditions = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `is_error`.
+    pub fn is_error(mut self, value: impl Into<bool>) -> Self {
+        self.is_error = Some(value.into());
+        self
     }
 }

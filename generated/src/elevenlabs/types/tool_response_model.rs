@@ -15,6 +15,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ToolResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ToolResponseModel {
     pub id: String,
     /// The type of tool
@@ -81,17 +82,33 @@ impl ToolResponseModel {
     #[inline]
     pub fn new(
         id: impl Into<String>,
-        tool_config: ToolResponseModelToolConfig,
-        access_info: ResourceAccessInfo,
-        usage_stats: ToolUsageStatsResponseModel,
+        tool_config: impl Into<ToolResponseModelToolConfig>,
+        access_info: impl Into<ResourceAccessInfo>,
+        usage_stats: impl Into<ToolUsageStatsResponseModel>,
     ) -> Self {
         Self {
             id: id.into(),
-            tool_config,
-            access_info,
-            usage_stats,
+            tool_config: tool_config.into(),
+            access_info: access_info.into(),
+            usage_stats: usage_stats.into(),
             response_mocks: Nullable::Absent,
         }
+    }
+
+    /// Sets `response_mocks`.
+    pub fn response_mocks(
+        mut self,
+        value: impl IntoIterator<Item = ToolResponseMockConfigOutput>,
+    ) -> Self {
+        self.response_mocks = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `response_mocks` to an explicit `null`.
+    #[inline]
+    pub fn response_mocks_null(mut self) -> Self {
+        self.response_mocks = Nullable::Null;
+        self
     }
 }
 
@@ -100,6 +117,7 @@ impl ToolResponseModel {
 /// Schema: `#/components/schemas/ToolResponseModel/properties/tool_config`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ToolResponseModelToolConfig {
     WebhookToolConfigOutput(WebhookToolConfigOutput),
     ClientToolConfigOutput(ClientToolConfigOutput),
@@ -122,3 +140,11 @@ impl<'de> Deserialize<'de> for ToolResponseModelToolConfig {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    ToolResponseModelToolConfig,
+    WebhookToolConfigOutput(WebhookToolConfigOutput),
+    ClientToolConfigOutput(ClientToolConfigOutput),
+    SystemToolConfigOutput(SystemToolConfigOutput),
+    McpToolConfigOutput(McpToolConfigOutput)
+);

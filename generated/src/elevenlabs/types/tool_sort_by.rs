@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToolSortBy`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ToolSortBy {
     /// `"name"`
     Name,
@@ -54,3 +55,5 @@ impl<'de> Deserialize<'de> for ToolSortBy {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ToolSortBy);

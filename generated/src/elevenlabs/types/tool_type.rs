@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToolType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ToolType {
     /// `"system"`
     System,
@@ -78,3 +79,5 @@ impl<'de> Deserialize<'de> for ToolType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ToolType);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToolTypeFilter`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ToolTypeFilter {
     /// `"webhook"`
     Webhook,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for ToolTypeFilter {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ToolTypeFilter);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToolUsageStatsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ToolUsageStatsResponseModel {
     /// The total number of calls to the tool
     ///
@@ -57,10 +58,16 @@ impl<'de> Deserialize<'de> for ToolUsageStatsResponseModel {
 impl ToolUsageStatsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(avg_latency_secs: f64) -> Self {
+    pub fn new(avg_latency_secs: impl Into<f64>) -> Self {
         Self {
             total_calls: None,
-            avg_latency_secs,
+            avg_latency_secs: avg_latency_secs.into(),
         }
+    }
+
+    /// Sets `total_calls`.
+    pub fn total_calls(mut self, value: impl Into<i64>) -> Self {
+        self.total_calls = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToolsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ToolsResponseModel {
     pub tools: Vec<ToolResponseModel>,
     pub next_cursor: Nullable<String>,
@@ -61,11 +62,27 @@ impl<'de> Deserialize<'de> for ToolsResponseModel {
 impl ToolsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(tools: Vec<ToolResponseModel>, has_more: bool) -> Self {
+    pub fn new(
+        tools: impl IntoIterator<Item = ToolResponseModel>,
+        has_more: impl Into<bool>,
+    ) -> Self {
         Self {
-            tools,
+            tools: tools.into_iter().collect(),
             next_cursor: Nullable::Absent,
-            has_more,
+            has_more: has_more.into(),
         }
+    }
+
+    /// Sets `next_cursor`.
+    pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
+        self.next_cursor = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_cursor` to an explicit `null`.
+    #[inline]
+    pub fn next_cursor_null(mut self) -> Self {
+        self.next_cursor = Nullable::Null;
+        self
     }
 }

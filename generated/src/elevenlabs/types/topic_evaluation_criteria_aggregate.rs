@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TopicEvaluationCriteriaAggregate`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TopicEvaluationCriteriaAggregate {
     pub criteria_id: String,
     /// Defaults to `0`.
@@ -74,5 +75,23 @@ impl TopicEvaluationCriteriaAggregate {
             failure_count: None,
             unknown_count: None,
         }
+    }
+
+    /// Sets `success_count`.
+    pub fn success_count(mut self, value: impl Into<i64>) -> Self {
+        self.success_count = Some(value.into());
+        self
+    }
+
+    /// Sets `failure_count`.
+    pub fn failure_count(mut self, value: impl Into<i64>) -> Self {
+        self.failure_count = Some(value.into());
+        self
+    }
+
+    /// Sets `unknown_count`.
+    pub fn unknown_count(mut self, value: impl Into<i64>) -> Self {
+        self.unknown_count = Some(value.into());
+        self
     }
 }

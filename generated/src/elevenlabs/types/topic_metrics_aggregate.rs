@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TopicMetricsAggregate`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TopicMetricsAggregate {
     /// Defaults to `0`.
     pub conversation_count: Option<i64>,
@@ -53,5 +54,35 @@ impl<'de> Deserialize<'de> for TopicMetricsAggregate {
             sentiment: sentiment_.unwrap_or_default(),
             evaluation_criteria: evaluation_criteria_.unwrap_or_default(),
         })
+    }
+}
+
+impl TopicMetricsAggregate {
+    /// Sets `conversation_count`.
+    pub fn conversation_count(mut self, value: impl Into<i64>) -> Self {
+        self.conversation_count = Some(value.into());
+        self
+    }
+
+    /// Sets `sentiment`.
+    pub fn sentiment(mut self, value: impl Into<TopicSentimentAggregate>) -> Self {
+        self.sentiment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `sentiment` to an explicit `null`.
+    #[inline]
+    pub fn sentiment_null(mut self) -> Self {
+        self.sentiment = Nullable::Null;
+        self
+    }
+
+    /// Sets `evaluation_criteria`.
+    pub fn evaluation_criteria(
+        mut self,
+        value: impl IntoIterator<Item = TopicEvaluationCriteriaAggregate>,
+    ) -> Self {
+        self.evaluation_criteria = Some(value.into_iter().collect());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TopicSentimentAggregate`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TopicSentimentAggregate {
     pub sentiment: Option<NumericDistributionAggregate>,
     pub frustration: Option<NumericDistributionAggregate>,
@@ -64,5 +65,37 @@ impl<'de> Deserialize<'de> for TopicSentimentAggregate {
             neutral_count: neutral_count_.unwrap_or_default(),
             negative_count: negative_count_.unwrap_or_default(),
         })
+    }
+}
+
+impl TopicSentimentAggregate {
+    /// Sets `sentiment`.
+    pub fn sentiment(mut self, value: impl Into<NumericDistributionAggregate>) -> Self {
+        self.sentiment = Some(value.into());
+        self
+    }
+
+    /// Sets `frustration`.
+    pub fn frustration(mut self, value: impl Into<NumericDistributionAggregate>) -> Self {
+        self.frustration = Some(value.into());
+        self
+    }
+
+    /// Sets `positive_count`.
+    pub fn positive_count(mut self, value: impl Into<i64>) -> Self {
+        self.positive_count = Some(value.into());
+        self
+    }
+
+    /// Sets `neutral_count`.
+    pub fn neutral_count(mut self, value: impl Into<i64>) -> Self {
+        self.neutral_count = Some(value.into());
+        self
+    }
+
+    /// Sets `negative_count`.
+    pub fn negative_count(mut self, value: impl Into<i64>) -> Self {
+        self.negative_count = Some(value.into());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TopicSortBy`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TopicSortBy {
     /// `"conversations"`
     Conversations,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for TopicSortBy {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TopicSortBy);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TranscriptionOrderItemRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TranscriptionOrderItemRequest {
     /// The type of order item.
     ///
@@ -80,13 +81,35 @@ impl<'de> Deserialize<'de> for TranscriptionOrderItemRequest {
 impl TranscriptionOrderItemRequest {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(media_ids: Vec<MediaId>, source_language: impl Into<String>) -> Self {
+    pub fn new(
+        media_ids: impl IntoIterator<Item = MediaId>,
+        source_language: impl Into<String>,
+    ) -> Self {
         Self {
             kind: Default::default(),
-            media_ids,
+            media_ids: media_ids.into_iter().collect(),
             source_language: source_language.into(),
             verbatim: None,
             instructions: Nullable::Absent,
         }
+    }
+
+    /// Sets `verbatim`.
+    pub fn verbatim(mut self, value: impl Into<bool>) -> Self {
+        self.verbatim = Some(value.into());
+        self
+    }
+
+    /// Sets `instructions`.
+    pub fn instructions(mut self, value: impl Into<String>) -> Self {
+        self.instructions = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `instructions` to an explicit `null`.
+    #[inline]
+    pub fn instructions_null(mut self) -> Self {
+        self.instructions = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TransferBranchInfoDefaultingToMain`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransferBranchInfoDefaultingToMain {
     pub branch_reason: consts::DefaultingToMain,
     pub branch_id: String,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TransferBranchInfoTrafficSplit`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransferBranchInfoTrafficSplit {
     pub branch_reason: consts::TrafficSplit,
     pub branch_id: String,
@@ -61,11 +62,11 @@ impl<'de> Deserialize<'de> for TransferBranchInfoTrafficSplit {
 impl TransferBranchInfoTrafficSplit {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(branch_id: impl Into<String>, traffic_percentage: f64) -> Self {
+    pub fn new(branch_id: impl Into<String>, traffic_percentage: impl Into<f64>) -> Self {
         Self {
             branch_reason: Default::default(),
             branch_id: branch_id.into(),
-            traffic_percentage,
+            traffic_percentage: traffic_percentage.into(),
         }
     }
 }

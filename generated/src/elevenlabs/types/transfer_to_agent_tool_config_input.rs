@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TransferToAgentToolConfig-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransferToAgentToolConfigInput {
     /// Defaults to `"transfer_to_agent"`.
     pub system_tool_type: consts::TransferToAgent,
@@ -58,10 +59,10 @@ impl<'de> Deserialize<'de> for TransferToAgentToolConfigInput {
 impl TransferToAgentToolConfigInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(transfers: Vec<AgentTransferInput>) -> Self {
+    pub fn new(transfers: impl IntoIterator<Item = AgentTransferInput>) -> Self {
         Self {
             system_tool_type: Default::default(),
-            transfers,
+            transfers: transfers.into_iter().collect(),
         }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TransferToAgentToolResultErrorModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransferToAgentToolResultErrorModel {
     /// Defaults to `"transfer_to_agent_error"`.
     pub result_type: consts::TransferToAgentError,

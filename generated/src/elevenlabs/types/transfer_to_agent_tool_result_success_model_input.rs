@@ -14,6 +14,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/TransferToAgentToolResultSuccessModel-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransferToAgentToolResultSuccessModelInput {
     /// Defaults to `"transfer_to_agent_success"`.
     pub result_type: consts::TransferToAgentSuccess,
@@ -139,11 +140,72 @@ impl TransferToAgentToolResultSuccessModelInput {
             preserve_client_tts_overrides: None,
         }
     }
+
+    /// Sets `to_node`.
+    pub fn to_node(mut self, value: impl Into<String>) -> Self {
+        self.to_node = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `to_node` to an explicit `null`.
+    #[inline]
+    pub fn to_node_null(mut self) -> Self {
+        self.to_node = Nullable::Null;
+        self
+    }
+
+    /// Sets `delay_ms`.
+    pub fn delay_ms(mut self, value: impl Into<i64>) -> Self {
+        self.delay_ms = Some(value.into());
+        self
+    }
+
+    /// Sets `transfer_message`.
+    pub fn transfer_message(mut self, value: impl Into<String>) -> Self {
+        self.transfer_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transfer_message` to an explicit `null`.
+    #[inline]
+    pub fn transfer_message_null(mut self) -> Self {
+        self.transfer_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `enable_transferred_agent_first_message`.
+    pub fn enable_transferred_agent_first_message(mut self, value: impl Into<bool>) -> Self {
+        self.enable_transferred_agent_first_message = Some(value.into());
+        self
+    }
+
+    /// Sets `branch_info`.
+    pub fn branch_info(
+        mut self,
+        value: impl Into<TransferToAgentToolResultSuccessModelInputBranchInfo>,
+    ) -> Self {
+        self.branch_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_info` to an explicit `null`.
+    #[inline]
+    pub fn branch_info_null(mut self) -> Self {
+        self.branch_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `preserve_client_tts_overrides`.
+    pub fn preserve_client_tts_overrides(mut self, value: impl Into<bool>) -> Self {
+        self.preserve_client_tts_overrides = Some(value.into());
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/TransferToAgentToolResultSuccessModel-Input/properties/branch_info/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum TransferToAgentToolResultSuccessModelInputBranchInfo {
     TransferBranchInfoTrafficSplit(TransferBranchInfoTrafficSplit),
     TransferBranchInfoDefaultingToMain(TransferBranchInfoDefaultingToMain),
@@ -166,3 +228,9 @@ impl<'de> Deserialize<'de> for TransferToAgentToolResultSuccessModelInputBranchI
         }
     }
 }
+
+api_runtime::union_conversions!(
+    TransferToAgentToolResultSuccessModelInputBranchInfo,
+    TransferBranchInfoTrafficSplit(TransferBranchInfoTrafficSplit),
+    TransferBranchInfoDefaultingToMain(TransferBranchInfoDefaultingToMain)
+);

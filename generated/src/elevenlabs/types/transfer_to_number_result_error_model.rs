@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TransferToNumberResultErrorModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransferToNumberResultErrorModel {
     /// Defaults to `"transfer_to_number_error"`.
     pub result_type: consts::TransferToNumberError,
@@ -75,5 +76,18 @@ impl TransferToNumberResultErrorModel {
             error: error.into(),
             details: Nullable::Absent,
         }
+    }
+
+    /// Sets `details`.
+    pub fn details(mut self, value: impl Into<String>) -> Self {
+        self.details = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `details` to an explicit `null`.
+    #[inline]
+    pub fn details_null(mut self) -> Self {
+        self.details = Nullable::Null;
+        self
     }
 }

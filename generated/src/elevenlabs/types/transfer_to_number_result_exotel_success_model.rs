@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TransferToNumberResultExotelSuccessModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransferToNumberResultExotelSuccessModel {
     /// Defaults to `"transfer_to_number_exotel_success"`.
     pub result_type: consts::TransferToNumberExotelSuccess,
@@ -87,5 +88,44 @@ impl TransferToNumberResultExotelSuccessModel {
             agent_message: Nullable::Absent,
             note: Nullable::Absent,
         }
+    }
+
+    /// Sets `reason`.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reason` to an explicit `null`.
+    #[inline]
+    pub fn reason_null(mut self) -> Self {
+        self.reason = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_message`.
+    pub fn agent_message(mut self, value: impl Into<String>) -> Self {
+        self.agent_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_message` to an explicit `null`.
+    #[inline]
+    pub fn agent_message_null(mut self) -> Self {
+        self.agent_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `note`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `note` to an explicit `null`.
+    #[inline]
+    pub fn note_null(mut self) -> Self {
+        self.note = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TransferToNumberResultSipSuccessModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransferToNumberResultSipSuccessModel {
     /// Defaults to `"transfer_to_number_sip_success"`.
     pub result_type: consts::TransferToNumberSipSuccess,
@@ -81,5 +82,31 @@ impl TransferToNumberResultSipSuccessModel {
             reason: Nullable::Absent,
             note: Nullable::Absent,
         }
+    }
+
+    /// Sets `reason`.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reason` to an explicit `null`.
+    #[inline]
+    pub fn reason_null(mut self) -> Self {
+        self.reason = Nullable::Null;
+        self
+    }
+
+    /// Sets `note`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `note` to an explicit `null`.
+    #[inline]
+    pub fn note_null(mut self) -> Self {
+        self.note = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TransferToNumberResultTwilioSuccessModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransferToNumberResultTwilioSuccessModel {
     /// Defaults to `"transfer_to_number_twilio_success"`.
     pub result_type: consts::TransferToNumberTwilioSuccess,
@@ -111,5 +112,57 @@ impl TransferToNumberResultTwilioSuccessModel {
             post_dial_digits: Nullable::Absent,
             note: Nullable::Absent,
         }
+    }
+
+    /// Sets `reason`.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reason` to an explicit `null`.
+    #[inline]
+    pub fn reason_null(mut self) -> Self {
+        self.reason = Nullable::Null;
+        self
+    }
+
+    /// Sets `client_message`.
+    pub fn client_message(mut self, value: impl Into<String>) -> Self {
+        self.client_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `client_message` to an explicit `null`.
+    #[inline]
+    pub fn client_message_null(mut self) -> Self {
+        self.client_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `post_dial_digits`.
+    pub fn post_dial_digits(mut self, value: impl Into<String>) -> Self {
+        self.post_dial_digits = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `post_dial_digits` to an explicit `null`.
+    #[inline]
+    pub fn post_dial_digits_null(mut self) -> Self {
+        self.post_dial_digits = Nullable::Null;
+        self
+    }
+
+    /// Sets `note`.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `note` to an explicit `null`.
+    #[inline]
+    pub fn note_null(mut self) -> Self {
+        self.note = Nullable::Null;
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TransferToNumberToolConfig-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransferToNumberToolConfigInput {
     /// Defaults to `"transfer_to_number"`.
     pub system_tool_type: consts::TransferToNumber,
@@ -66,11 +67,17 @@ impl<'de> Deserialize<'de> for TransferToNumberToolConfigInput {
 impl TransferToNumberToolConfigInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(transfers: Vec<PhoneNumberTransfer>) -> Self {
+    pub fn new(transfers: impl IntoIterator<Item = PhoneNumberTransfer>) -> Self {
         Self {
             system_tool_type: Default::default(),
-            transfers,
+            transfers: transfers.into_iter().collect(),
             enable_client_message: None,
         }
+    }
+
+    /// Sets `enable_client_message`.
+    pub fn enable_client_message(mut self, value: impl Into<bool>) -> Self {
+        self.enable_client_message = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TransferTypeEnum`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TransferTypeEnum {
     /// `"blind"`
     Blind,
@@ -60,3 +61,5 @@ impl<'de> Deserialize<'de> for TransferTypeEnum {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TransferTypeEnum);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TranslatedString`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TranslatedString {
     pub value: String,
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TriggerUserVerificationParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TriggerUserVerificationParams {
     /// Defaults to `"trigger_user_verification"`.
     pub smb_tool_type: consts::TriggerUserVerification,

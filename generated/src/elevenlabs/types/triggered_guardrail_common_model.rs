@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TriggeredGuardrailCommonModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TriggeredGuardrailCommonModel {
     pub guardrail_type: GuardrailType,
     pub guardrail_name: Nullable<String>,
@@ -56,10 +57,23 @@ impl<'de> Deserialize<'de> for TriggeredGuardrailCommonModel {
 impl TriggeredGuardrailCommonModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(guardrail_type: GuardrailType) -> Self {
+    pub fn new(guardrail_type: impl Into<GuardrailType>) -> Self {
         Self {
-            guardrail_type,
+            guardrail_type: guardrail_type.into(),
             guardrail_name: Nullable::Absent,
         }
+    }
+
+    /// Sets `guardrail_name`.
+    pub fn guardrail_name(mut self, value: impl Into<String>) -> Self {
+        self.guardrail_name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `guardrail_name` to an explicit `null`.
+    #[inline]
+    pub fn guardrail_name_null(mut self) -> Self {
+        self.guardrail_name = Nullable::Null;
+        self
     }
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TTSConversationalConfig-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TtsConversationalConfigInput {
     /// The model to use for TTS
     ///
@@ -156,5 +157,94 @@ impl<'de> Deserialize<'de> for TtsConversationalConfigInput {
                 .unwrap_or_default(),
             enable_phoneme_tags: enable_phoneme_tags_.unwrap_or_default(),
         })
+    }
+}
+
+impl TtsConversationalConfigInput {
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<TtsConversationalModel>) -> Self {
+        self.model_id = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `supported_voices`.
+    pub fn supported_voices(mut self, value: impl IntoIterator<Item = SupportedVoice>) -> Self {
+        self.supported_voices = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `expressive_mode`.
+    pub fn expressive_mode(mut self, value: impl Into<bool>) -> Self {
+        self.expressive_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `suggested_audio_tags`.
+    pub fn suggested_audio_tags(
+        mut self,
+        value: impl IntoIterator<Item = SuggestedAudioTag>,
+    ) -> Self {
+        self.suggested_audio_tags = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `agent_output_audio_format`.
+    pub fn agent_output_audio_format(mut self, value: impl Into<TtsOutputFormat>) -> Self {
+        self.agent_output_audio_format = Some(value.into());
+        self
+    }
+
+    /// Sets `optimize_streaming_latency`.
+    pub fn optimize_streaming_latency(
+        mut self,
+        value: impl Into<TtsOptimizeStreamingLatency>,
+    ) -> Self {
+        self.optimize_streaming_latency = Some(value.into());
+        self
+    }
+
+    /// Sets `stability`.
+    pub fn stability(mut self, value: impl Into<f64>) -> Self {
+        self.stability = Some(value.into());
+        self
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.speed = Some(value.into());
+        self
+    }
+
+    /// Sets `similarity_boost`.
+    pub fn similarity_boost(mut self, value: impl Into<f64>) -> Self {
+        self.similarity_boost = Some(value.into());
+        self
+    }
+
+    /// Sets `text_normalisation_type`.
+    pub fn text_normalisation_type(mut self, value: impl Into<TextNormalisationType>) -> Self {
+        self.text_normalisation_type = Some(value.into());
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators`.
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = PydanticPronunciationDictionaryVersionLocator>,
+    ) -> Self {
+        self.pronunciation_dictionary_locators = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `enable_phoneme_tags`.
+    pub fn enable_phoneme_tags(mut self, value: impl Into<bool>) -> Self {
+        self.enable_phoneme_tags = Some(value.into());
+        self
     }
 }

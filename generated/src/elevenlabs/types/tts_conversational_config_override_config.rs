@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TTSConversationalConfigOverrideConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TtsConversationalConfigOverrideConfig {
     /// Whether to allow overriding the model_id field.
     ///
@@ -89,5 +90,43 @@ impl<'de> Deserialize<'de> for TtsConversationalConfigOverrideConfig {
             pronunciation_dictionary_locators: pronunciation_dictionary_locators_
                 .unwrap_or_default(),
         })
+    }
+}
+
+impl TtsConversationalConfigOverrideConfig {
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<bool>) -> Self {
+        self.model_id = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<bool>) -> Self {
+        self.voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `stability`.
+    pub fn stability(mut self, value: impl Into<bool>) -> Self {
+        self.stability = Some(value.into());
+        self
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Into<bool>) -> Self {
+        self.speed = Some(value.into());
+        self
+    }
+
+    /// Sets `similarity_boost`.
+    pub fn similarity_boost(mut self, value: impl Into<bool>) -> Self {
+        self.similarity_boost = Some(value.into());
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators`.
+    pub fn pronunciation_dictionary_locators(mut self, value: impl Into<bool>) -> Self {
+        self.pronunciation_dictionary_locators = Some(value.into());
+        self
     }
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TTSConversationalConfigWorkflowOverride-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TtsConversationalConfigWorkflowOverrideInput {
     /// The model to use for TTS
     pub model_id: Nullable<TtsConversationalModel>,
@@ -136,5 +137,185 @@ impl<'de> Deserialize<'de> for TtsConversationalConfigWorkflowOverrideInput {
                 .unwrap_or_default(),
             enable_phoneme_tags: enable_phoneme_tags_.unwrap_or_default(),
         })
+    }
+}
+
+impl TtsConversationalConfigWorkflowOverrideInput {
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<TtsConversationalModel>) -> Self {
+        self.model_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `model_id` to an explicit `null`.
+    #[inline]
+    pub fn model_id_null(mut self) -> Self {
+        self.model_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_id`.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.voice_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_id` to an explicit `null`.
+    #[inline]
+    pub fn voice_id_null(mut self) -> Self {
+        self.voice_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `supported_voices`.
+    pub fn supported_voices(mut self, value: impl IntoIterator<Item = SupportedVoice>) -> Self {
+        self.supported_voices = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `supported_voices` to an explicit `null`.
+    #[inline]
+    pub fn supported_voices_null(mut self) -> Self {
+        self.supported_voices = Nullable::Null;
+        self
+    }
+
+    /// Sets `expressive_mode`.
+    pub fn expressive_mode(mut self, value: impl Into<bool>) -> Self {
+        self.expressive_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `expressive_mode` to an explicit `null`.
+    #[inline]
+    pub fn expressive_mode_null(mut self) -> Self {
+        self.expressive_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `suggested_audio_tags`.
+    pub fn suggested_audio_tags(
+        mut self,
+        value: impl IntoIterator<Item = SuggestedAudioTag>,
+    ) -> Self {
+        self.suggested_audio_tags = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `suggested_audio_tags` to an explicit `null`.
+    #[inline]
+    pub fn suggested_audio_tags_null(mut self) -> Self {
+        self.suggested_audio_tags = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_output_audio_format`.
+    pub fn agent_output_audio_format(mut self, value: impl Into<TtsOutputFormat>) -> Self {
+        self.agent_output_audio_format = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_output_audio_format` to an explicit `null`.
+    #[inline]
+    pub fn agent_output_audio_format_null(mut self) -> Self {
+        self.agent_output_audio_format = Nullable::Null;
+        self
+    }
+
+    /// Sets `optimize_streaming_latency`.
+    pub fn optimize_streaming_latency(
+        mut self,
+        value: impl Into<TtsOptimizeStreamingLatency>,
+    ) -> Self {
+        self.optimize_streaming_latency = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `optimize_streaming_latency` to an explicit `null`.
+    #[inline]
+    pub fn optimize_streaming_latency_null(mut self) -> Self {
+        self.optimize_streaming_latency = Nullable::Null;
+        self
+    }
+
+    /// Sets `stability`.
+    pub fn stability(mut self, value: impl Into<f64>) -> Self {
+        self.stability = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `stability` to an explicit `null`.
+    #[inline]
+    pub fn stability_null(mut self) -> Self {
+        self.stability = Nullable::Null;
+        self
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.speed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `speed` to an explicit `null`.
+    #[inline]
+    pub fn speed_null(mut self) -> Self {
+        self.speed = Nullable::Null;
+        self
+    }
+
+    /// Sets `similarity_boost`.
+    pub fn similarity_boost(mut self, value: impl Into<f64>) -> Self {
+        self.similarity_boost = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `similarity_boost` to an explicit `null`.
+    #[inline]
+    pub fn similarity_boost_null(mut self) -> Self {
+        self.similarity_boost = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_normalisation_type`.
+    pub fn text_normalisation_type(mut self, value: impl Into<TextNormalisationType>) -> Self {
+        self.text_normalisation_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_normalisation_type` to an explicit `null`.
+    #[inline]
+    pub fn text_normalisation_type_null(mut self) -> Self {
+        self.text_normalisation_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators`.
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = PydanticPronunciationDictionaryVersionLocator>,
+    ) -> Self {
+        self.pronunciation_dictionary_locators = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators` to an explicit `null`.
+    #[inline]
+    pub fn pronunciation_dictionary_locators_null(mut self) -> Self {
+        self.pronunciation_dictionary_locators = Nullable::Null;
+        self
+    }
+
+    /// Sets `enable_phoneme_tags`.
+    pub fn enable_phoneme_tags(mut self, value: impl Into<bool>) -> Self {
+        self.enable_phoneme_tags = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `enable_phoneme_tags` to an explicit `null`.
+    #[inline]
+    pub fn enable_phoneme_tags_null(mut self) -> Self {
+        self.enable_phoneme_tags = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TTSConversationalModel`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TtsConversationalModel {
     /// `"eleven_turbo_v2"`
     ElevenTurboV2,
@@ -72,3 +73,5 @@ impl<'de> Deserialize<'de> for TtsConversationalModel {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TtsConversationalModel);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TTSModelFamily`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TtsModelFamily {
     /// `"turbo"`
     Turbo,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for TtsModelFamily {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TtsModelFamily);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TTSOutputFormat`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TtsOutputFormat {
     /// `"pcm_8000"`
     Pcm8000,
@@ -76,3 +77,5 @@ impl<'de> Deserialize<'de> for TtsOutputFormat {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TtsOutputFormat);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TtsVoiceSettings`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TtsVoiceSettings {
     /// How consistent the voice stays across generations. Lower values give more expressive, varied speech.
     pub stability: Nullable<f64>,
@@ -68,5 +69,72 @@ impl<'de> Deserialize<'de> for TtsVoiceSettings {
             use_speaker_boost: use_speaker_boost_.unwrap_or_default(),
             speed: speed_.unwrap_or_default(),
         })
+    }
+}
+
+impl TtsVoiceSettings {
+    /// Sets `stability`.
+    pub fn stability(mut self, value: impl Into<f64>) -> Self {
+        self.stability = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `stability` to an explicit `null`.
+    #[inline]
+    pub fn stability_null(mut self) -> Self {
+        self.stability = Nullable::Null;
+        self
+    }
+
+    /// Sets `similarity_boost`.
+    pub fn similarity_boost(mut self, value: impl Into<f64>) -> Self {
+        self.similarity_boost = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `similarity_boost` to an explicit `null`.
+    #[inline]
+    pub fn similarity_boost_null(mut self) -> Self {
+        self.similarity_boost = Nullable::Null;
+        self
+    }
+
+    /// Sets `style`.
+    pub fn style(mut self, value: impl Into<f64>) -> Self {
+        self.style = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `style` to an explicit `null`.
+    #[inline]
+    pub fn style_null(mut self) -> Self {
+        self.style = Nullable::Null;
+        self
+    }
+
+    /// Sets `use_speaker_boost`.
+    pub fn use_speaker_boost(mut self, value: impl Into<bool>) -> Self {
+        self.use_speaker_boost = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `use_speaker_boost` to an explicit `null`.
+    #[inline]
+    pub fn use_speaker_boost_null(mut self) -> Self {
+        self.use_speaker_boost = Nullable::Null;
+        self
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.speed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `speed` to an explicit `null`.
+    #[inline]
+    pub fn speed_null(mut self) -> Self {
+        self.speed = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TurnCommentRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TurnCommentRequestModel {
     /// Zero-based index of the transcript turn this comment refers to.
     pub turn_index: i64,
@@ -56,9 +57,9 @@ impl<'de> Deserialize<'de> for TurnCommentRequestModel {
 impl TurnCommentRequestModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(turn_index: i64, comment: impl Into<String>) -> Self {
+    pub fn new(turn_index: impl Into<i64>, comment: impl Into<String>) -> Self {
         Self {
-            turn_index,
+            turn_index: turn_index.into(),
             comment: comment.into(),
         }
     }

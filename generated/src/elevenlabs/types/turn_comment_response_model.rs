@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TurnCommentResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TurnCommentResponseModel {
     pub turn_index: i64,
     pub comment: String,
@@ -67,16 +68,16 @@ impl TurnCommentResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        turn_index: i64,
+        turn_index: impl Into<i64>,
         comment: impl Into<String>,
-        created_at_unix_secs: i64,
-        owner_user_id: Option<String>,
+        created_at_unix_secs: impl Into<i64>,
+        owner_user_id: impl Into<Option<String>>,
     ) -> Self {
         Self {
-            turn_index,
+            turn_index: turn_index.into(),
             comment: comment.into(),
-            created_at_unix_secs,
-            owner_user_id,
+            created_at_unix_secs: created_at_unix_secs.into(),
+            owner_user_id: owner_user_id.into(),
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TurnConfigOverride`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TurnConfigOverride {
     /// Configuration for soft timeout functionality. Provides immediate feedback during longer LLM responses.
     pub soft_timeout_config: Nullable<SoftTimeoutConfigOverride>,
@@ -44,5 +45,20 @@ impl<'de> Deserialize<'de> for TurnConfigOverride {
         Ok(Self {
             soft_timeout_config: soft_timeout_config_.unwrap_or_default(),
         })
+    }
+}
+
+impl TurnConfigOverride {
+    /// Sets `soft_timeout_config`.
+    pub fn soft_timeout_config(mut self, value: impl Into<SoftTimeoutConfigOverride>) -> Self {
+        self.soft_timeout_config = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `soft_timeout_config` to an explicit `null`.
+    #[inline]
+    pub fn soft_timeout_config_null(mut self) -> Self {
+        self.soft_timeout_config = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TurnConfigOverrideConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TurnConfigOverrideConfig {
     /// Configures overrides for nested fields.
     pub soft_timeout_config: Option<SoftTimeoutConfigOverrideConfig>,
@@ -43,5 +44,16 @@ impl<'de> Deserialize<'de> for TurnConfigOverrideConfig {
         Ok(Self {
             soft_timeout_config: soft_timeout_config_.unwrap_or_default(),
         })
+    }
+}
+
+impl TurnConfigOverrideConfig {
+    /// Sets `soft_timeout_config`.
+    pub fn soft_timeout_config(
+        mut self,
+        value: impl Into<SoftTimeoutConfigOverrideConfig>,
+    ) -> Self {
+        self.soft_timeout_config = Some(value.into());
+        self
     }
 }

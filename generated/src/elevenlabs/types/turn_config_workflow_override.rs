@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TurnConfigWorkflowOverride`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TurnConfigWorkflowOverride {
     /// Maximum wait time for the user's reply before re-engaging the user
     pub turn_timeout: Nullable<f64>,
@@ -149,5 +150,200 @@ impl<'de> Deserialize<'de> for TurnConfigWorkflowOverride {
                 .unwrap_or_default(),
             soft_timeout_config: soft_timeout_config_.unwrap_or_default(),
         })
+    }
+}
+
+impl TurnConfigWorkflowOverride {
+    /// Sets `turn_timeout`.
+    pub fn turn_timeout(mut self, value: impl Into<f64>) -> Self {
+        self.turn_timeout = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `turn_timeout` to an explicit `null`.
+    #[inline]
+    pub fn turn_timeout_null(mut self) -> Self {
+        self.turn_timeout = Nullable::Null;
+        self
+    }
+
+    /// Sets `initial_wait_time`.
+    pub fn initial_wait_time(mut self, value: impl Into<f64>) -> Self {
+        self.initial_wait_time = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `initial_wait_time` to an explicit `null`.
+    #[inline]
+    pub fn initial_wait_time_null(mut self) -> Self {
+        self.initial_wait_time = Nullable::Null;
+        self
+    }
+
+    /// Sets `silence_end_call_timeout`.
+    pub fn silence_end_call_timeout(mut self, value: impl Into<f64>) -> Self {
+        self.silence_end_call_timeout = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `silence_end_call_timeout` to an explicit `null`.
+    #[inline]
+    pub fn silence_end_call_timeout_null(mut self) -> Self {
+        self.silence_end_call_timeout = Nullable::Null;
+        self
+    }
+
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<TurnMode>) -> Self {
+        self.mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `mode` to an explicit `null`.
+    #[inline]
+    pub fn mode_null(mut self) -> Self {
+        self.mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `turn_eagerness`.
+    pub fn turn_eagerness(mut self, value: impl Into<TurnEagerness>) -> Self {
+        self.turn_eagerness = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `turn_eagerness` to an explicit `null`.
+    #[inline]
+    pub fn turn_eagerness_null(mut self) -> Self {
+        self.turn_eagerness = Nullable::Null;
+        self
+    }
+
+    /// Sets `spelling_patience`.
+    pub fn spelling_patience(mut self, value: impl Into<SpellingPatience>) -> Self {
+        self.spelling_patience = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `spelling_patience` to an explicit `null`.
+    #[inline]
+    pub fn spelling_patience_null(mut self) -> Self {
+        self.spelling_patience = Nullable::Null;
+        self
+    }
+
+    /// Sets `speculative_turn`.
+    pub fn speculative_turn(mut self, value: impl Into<bool>) -> Self {
+        self.speculative_turn = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `speculative_turn` to an explicit `null`.
+    #[inline]
+    pub fn speculative_turn_null(mut self) -> Self {
+        self.speculative_turn = Nullable::Null;
+        self
+    }
+
+    /// Sets `retranscribe_on_turn_timeout`.
+    pub fn retranscribe_on_turn_timeout(mut self, value: impl Into<bool>) -> Self {
+        self.retranscribe_on_turn_timeout = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `retranscribe_on_turn_timeout` to an explicit `null`.
+    #[inline]
+    pub fn retranscribe_on_turn_timeout_null(mut self) -> Self {
+        self.retranscribe_on_turn_timeout = Nullable::Null;
+        self
+    }
+
+    /// Sets `turn_model`.
+    pub fn turn_model(mut self, value: impl Into<TurnModel>) -> Self {
+        self.turn_model = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `turn_model` to an explicit `null`.
+    #[inline]
+    pub fn turn_model_null(mut self) -> Self {
+        self.turn_model = Nullable::Null;
+        self
+    }
+
+    /// Sets `interruption_ignore_terms`.
+    pub fn interruption_ignore_terms(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.interruption_ignore_terms =
+            Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `interruption_ignore_terms` to an explicit `null`.
+    #[inline]
+    pub fn interruption_ignore_terms_null(mut self) -> Self {
+        self.interruption_ignore_terms = Nullable::Null;
+        self
+    }
+
+    /// Sets `interruption_ignore_term_languages`.
+    pub fn interruption_ignore_term_languages(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.interruption_ignore_term_languages =
+            Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `interruption_ignore_term_languages` to an explicit `null`.
+    #[inline]
+    pub fn interruption_ignore_term_languages_null(mut self) -> Self {
+        self.interruption_ignore_term_languages = Nullable::Null;
+        self
+    }
+
+    /// Sets `merge_with_default_ignore_terms`.
+    pub fn merge_with_default_ignore_terms(mut self, value: impl Into<bool>) -> Self {
+        self.merge_with_default_ignore_terms = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `merge_with_default_ignore_terms` to an explicit `null`.
+    #[inline]
+    pub fn merge_with_default_ignore_terms_null(mut self) -> Self {
+        self.merge_with_default_ignore_terms = Nullable::Null;
+        self
+    }
+
+    /// Sets `transcribe_on_disabled_interruptions`.
+    pub fn transcribe_on_disabled_interruptions(mut self, value: impl Into<bool>) -> Self {
+        self.transcribe_on_disabled_interruptions = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transcribe_on_disabled_interruptions` to an explicit `null`.
+    #[inline]
+    pub fn transcribe_on_disabled_interruptions_null(mut self) -> Self {
+        self.transcribe_on_disabled_interruptions = Nullable::Null;
+        self
+    }
+
+    /// Sets `soft_timeout_config`.
+    pub fn soft_timeout_config(
+        mut self,
+        value: impl Into<SoftTimeoutConfigWorkflowOverride>,
+    ) -> Self {
+        self.soft_timeout_config = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `soft_timeout_config` to an explicit `null`.
+    #[inline]
+    pub fn soft_timeout_config_null(mut self) -> Self {
+        self.soft_timeout_config = Nullable::Null;
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TurnEagerness`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TurnEagerness {
     /// `"patient"`
     Patient,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for TurnEagerness {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TurnEagerness);

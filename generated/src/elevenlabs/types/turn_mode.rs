@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TurnMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TurnMode {
     /// `"silence"`
     Silence,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for TurnMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TurnMode);

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TurnModel`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TurnModel {
     /// `"turn_v2"`
     TurnV2,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for TurnModel {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TurnModel);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TwilioEdgeLocation`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TwilioEdgeLocation {
     /// `"ashburn"`
     Ashburn,
@@ -84,3 +85,5 @@ impl<'de> Deserialize<'de> for TwilioEdgeLocation {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TwilioEdgeLocation);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TwilioOutboundCallResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TwilioOutboundCallResponse {
     pub success: bool,
     pub message: String,
@@ -65,16 +66,16 @@ impl TwilioOutboundCallResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        success: bool,
+        success: impl Into<bool>,
         message: impl Into<String>,
-        conversation_id: Option<String>,
-        call_sid: Option<String>,
+        conversation_id: impl Into<Option<String>>,
+        call_sid: impl Into<Option<String>>,
     ) -> Self {
         Self {
-            success,
+            success: success.into(),
             message: message.into(),
-            conversation_id,
-            call_sid,
+            conversation_id: conversation_id.into(),
+            call_sid: call_sid.into(),
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/TwilioRegionId`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TwilioRegionId {
     /// `"us1"`
     Us1,
@@ -60,3 +61,5 @@ impl<'de> Deserialize<'de> for TwilioRegionId {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(TwilioRegionId);

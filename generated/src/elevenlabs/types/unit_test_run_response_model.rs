@@ -15,6 +15,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/UnitTestRunResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UnitTestRunResponseModel {
     pub test_run_id: String,
     pub test_info: Nullable<UnitTestRunResponseModelTestInfo>,
@@ -154,7 +155,7 @@ impl UnitTestRunResponseModel {
         test_run_id: impl Into<String>,
         test_invocation_id: impl Into<String>,
         agent_id: impl Into<String>,
-        status: TestRunStatus,
+        status: impl Into<TestRunStatus>,
         test_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -164,7 +165,7 @@ impl UnitTestRunResponseModel {
             agent_id: agent_id.into(),
             branch_id: Nullable::Absent,
             workflow_node_id: Nullable::Absent,
-            status,
+            status: status.into(),
             agent_responses: Nullable::Absent,
             test_id: test_id.into(),
             test_name: None,
@@ -176,11 +177,144 @@ impl UnitTestRunResponseModel {
             environment: Nullable::Absent,
         }
     }
+
+    /// Sets `test_info`.
+    pub fn test_info(mut self, value: impl Into<UnitTestRunResponseModelTestInfo>) -> Self {
+        self.test_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `test_info` to an explicit `null`.
+    #[inline]
+    pub fn test_info_null(mut self) -> Self {
+        self.test_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `workflow_node_id`.
+    pub fn workflow_node_id(mut self, value: impl Into<String>) -> Self {
+        self.workflow_node_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workflow_node_id` to an explicit `null`.
+    #[inline]
+    pub fn workflow_node_id_null(mut self) -> Self {
+        self.workflow_node_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_responses`.
+    pub fn agent_responses(
+        mut self,
+        value: impl IntoIterator<Item = ConversationHistoryTranscriptCommonModelOutput>,
+    ) -> Self {
+        self.agent_responses = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `agent_responses` to an explicit `null`.
+    #[inline]
+    pub fn agent_responses_null(mut self) -> Self {
+        self.agent_responses = Nullable::Null;
+        self
+    }
+
+    /// Sets `test_name`.
+    pub fn test_name(mut self, value: impl Into<String>) -> Self {
+        self.test_name = Some(value.into());
+        self
+    }
+
+    /// Sets `condition_result`.
+    pub fn condition_result(mut self, value: impl Into<TestConditionResultCommonModel>) -> Self {
+        self.condition_result = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `condition_result` to an explicit `null`.
+    #[inline]
+    pub fn condition_result_null(mut self) -> Self {
+        self.condition_result = Nullable::Null;
+        self
+    }
+
+    /// Sets `last_updated_at_unix`.
+    pub fn last_updated_at_unix(mut self, value: impl Into<i64>) -> Self {
+        self.last_updated_at_unix = Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<TestRunMetadata>) -> Self {
+        self.metadata = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `metadata` to an explicit `null`.
+    #[inline]
+    pub fn metadata_null(mut self) -> Self {
+        self.metadata = Nullable::Null;
+        self
+    }
+
+    /// Sets `root_folder_id`.
+    pub fn root_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.root_folder_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `root_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn root_folder_id_null(mut self) -> Self {
+        self.root_folder_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `root_folder_name`.
+    pub fn root_folder_name(mut self, value: impl Into<String>) -> Self {
+        self.root_folder_name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `root_folder_name` to an explicit `null`.
+    #[inline]
+    pub fn root_folder_name_null(mut self) -> Self {
+        self.root_folder_name = Nullable::Null;
+        self
+    }
+
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `environment` to an explicit `null`.
+    #[inline]
+    pub fn environment_null(mut self) -> Self {
+        self.environment = Nullable::Null;
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/UnitTestRunResponseModel/properties/test_info/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UnitTestRunResponseModelTestInfo {
     ResponseUnitTestModel(ResponseUnitTestModel),
     ToolCallUnitTestModel(ToolCallUnitTestModel),
@@ -201,3 +335,10 @@ impl<'de> Deserialize<'de> for UnitTestRunResponseModelTestInfo {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    UnitTestRunResponseModelTestInfo,
+    ResponseUnitTestModel(ResponseUnitTestModel),
+    ToolCallUnitTestModel(ToolCallUnitTestModel),
+    SimulationTestModel(SimulationTestModel)
+);

@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UnitTestSummaryResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UnitTestSummaryResponseModel {
     /// The ID of the test
     pub id: String,
@@ -147,22 +148,92 @@ impl UnitTestSummaryResponseModel {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        created_at_unix_secs: i64,
-        last_updated_at_unix_secs: i64,
-        type_: TestType,
+        created_at_unix_secs: impl Into<i64>,
+        last_updated_at_unix_secs: impl Into<i64>,
+        type_: impl Into<TestType>,
     ) -> Self {
         Self {
             id: id.into(),
             name: name.into(),
             access_info: Nullable::Absent,
-            created_at_unix_secs,
-            last_updated_at_unix_secs,
-            type_,
+            created_at_unix_secs: created_at_unix_secs.into(),
+            last_updated_at_unix_secs: last_updated_at_unix_secs.into(),
+            type_: type_.into(),
             entity_type: None,
             folder_parent_id: Nullable::Absent,
             folder_path: None,
             children_count: Nullable::Absent,
             conversation_initiation_source: Nullable::Absent,
         }
+    }
+
+    /// Sets `access_info`.
+    pub fn access_info(mut self, value: impl Into<ResourceAccessInfo>) -> Self {
+        self.access_info = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `access_info` to an explicit `null`.
+    #[inline]
+    pub fn access_info_null(mut self) -> Self {
+        self.access_info = Nullable::Null;
+        self
+    }
+
+    /// Sets `entity_type`.
+    pub fn entity_type(mut self, value: impl Into<AgentTestEntityType>) -> Self {
+        self.entity_type = Some(value.into());
+        self
+    }
+
+    /// Sets `folder_parent_id`.
+    pub fn folder_parent_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_parent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `folder_parent_id` to an explicit `null`.
+    #[inline]
+    pub fn folder_parent_id_null(mut self) -> Self {
+        self.folder_parent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `folder_path`.
+    pub fn folder_path(
+        mut self,
+        value: impl IntoIterator<Item = AgentTestFolderPathSegmentResponseModel>,
+    ) -> Self {
+        self.folder_path = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `children_count`.
+    pub fn children_count(mut self, value: impl Into<i64>) -> Self {
+        self.children_count = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `children_count` to an explicit `null`.
+    #[inline]
+    pub fn children_count_null(mut self) -> Self {
+        self.children_count = Nullable::Null;
+        self
+    }
+
+    /// Sets `conversation_initiation_source`.
+    pub fn conversation_initiation_source(
+        mut self,
+        value: impl Into<ConversationInitiationSource>,
+    ) -> Self {
+        self.conversation_initiation_source = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_source` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_source_null(mut self) -> Self {
+        self.conversation_initiation_source = Nullable::Null;
+        self
     }
 }

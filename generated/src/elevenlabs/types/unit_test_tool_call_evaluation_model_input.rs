@@ -16,6 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/UnitTestToolCallEvaluationModel-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UnitTestToolCallEvaluationModelInput {
     /// Parameters to evaluate for the agent's tool call. If empty, the tool call parameters are not evaluated.
     pub parameters: Option<Vec<UnitTestToolCallParameter>>,
@@ -71,5 +72,51 @@ impl<'de> Deserialize<'de> for UnitTestToolCallEvaluationModelInput {
             verify_absence: verify_absence_.unwrap_or_default(),
             workflow_node_transition: workflow_node_transition_.unwrap_or_default(),
         })
+    }
+}
+
+impl UnitTestToolCallEvaluationModelInput {
+    /// Sets `parameters`.
+    pub fn parameters(
+        mut self,
+        value: impl IntoIterator<Item = UnitTestToolCallParameter>,
+    ) -> Self {
+        self.parameters = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `referenced_tool`.
+    pub fn referenced_tool(mut self, value: impl Into<ReferencedToolCommonModel>) -> Self {
+        self.referenced_tool = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `referenced_tool` to an explicit `null`.
+    #[inline]
+    pub fn referenced_tool_null(mut self) -> Self {
+        self.referenced_tool = Nullable::Null;
+        self
+    }
+
+    /// Sets `verify_absence`.
+    pub fn verify_absence(mut self, value: impl Into<bool>) -> Self {
+        self.verify_absence = Some(value.into());
+        self
+    }
+
+    /// Sets `workflow_node_transition`.
+    pub fn workflow_node_transition(
+        mut self,
+        value: impl Into<UnitTestWorkflowNodeTransitionEvaluationNodeId>,
+    ) -> Self {
+        self.workflow_node_transition = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `workflow_node_transition` to an explicit `null`.
+    #[inline]
+    pub fn workflow_node_transition_null(mut self) -> Self {
+        self.workflow_node_transition = Nullable::Null;
+        self
     }
 }

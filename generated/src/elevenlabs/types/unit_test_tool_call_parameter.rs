@@ -14,6 +14,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/UnitTestToolCallParameter`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UnitTestToolCallParameter {
     pub eval: UnitTestToolCallParameterEval,
     pub path: String,
@@ -59,9 +60,9 @@ impl<'de> Deserialize<'de> for UnitTestToolCallParameter {
 impl UnitTestToolCallParameter {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(eval: UnitTestToolCallParameterEval, path: impl Into<String>) -> Self {
+    pub fn new(eval: impl Into<UnitTestToolCallParameterEval>, path: impl Into<String>) -> Self {
         Self {
-            eval,
+            eval: eval.into(),
             path: path.into(),
         }
     }
@@ -72,6 +73,7 @@ impl UnitTestToolCallParameter {
 /// Schema: `#/components/schemas/UnitTestToolCallParameter/properties/eval`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UnitTestToolCallParameterEval {
     LlmParameterEvaluationStrategy(LlmParameterEvaluationStrategy),
     RegexParameterEvaluationStrategy(RegexParameterEvaluationStrategy),
@@ -100,3 +102,11 @@ impl<'de> Deserialize<'de> for UnitTestToolCallParameterEval {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    UnitTestToolCallParameterEval,
+    LlmParameterEvaluationStrategy(LlmParameterEvaluationStrategy),
+    RegexParameterEvaluationStrategy(RegexParameterEvaluationStrategy),
+    ExactParameterEvaluationStrategy(ExactParameterEvaluationStrategy),
+    MatchAnythingParameterEvaluationStrategy(MatchAnythingParameterEvaluationStrategy)
+);

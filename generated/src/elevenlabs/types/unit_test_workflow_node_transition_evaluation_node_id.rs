@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UnitTestWorkflowNodeTransitionEvaluationNodeId`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UnitTestWorkflowNodeTransitionEvaluationNodeId {
     /// Defaults to `"node_id"`.
     pub type_: consts::NodeId,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateAgentProcedureParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateAgentProcedureParams {
     /// Defaults to `"update_agent_procedure"`.
     pub smb_tool_type: consts::UpdateAgentProcedure,

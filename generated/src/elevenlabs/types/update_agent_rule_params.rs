@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateAgentRuleParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateAgentRuleParams {
     /// Defaults to `"update_agent_rule"`.
     pub smb_tool_type: consts::UpdateAgentRule,

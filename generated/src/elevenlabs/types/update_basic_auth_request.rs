@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateBasicAuthRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateBasicAuthRequest {
     /// Defaults to `"basic_auth"`.
     pub auth_type: consts::BasicAuth,
@@ -58,5 +59,46 @@ impl<'de> Deserialize<'de> for UpdateBasicAuthRequest {
             username: username_.unwrap_or_default(),
             password: password_.unwrap_or_default(),
         })
+    }
+}
+
+impl UpdateBasicAuthRequest {
+    /// Sets `provider`.
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.provider = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `provider` to an explicit `null`.
+    #[inline]
+    pub fn provider_null(mut self) -> Self {
+        self.provider = Nullable::Null;
+        self
+    }
+
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `username` to an explicit `null`.
+    #[inline]
+    pub fn username_null(mut self) -> Self {
+        self.username = Nullable::Null;
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `password` to an explicit `null`.
+    #[inline]
+    pub fn password_null(mut self) -> Self {
+        self.password = Nullable::Null;
+        self
     }
 }

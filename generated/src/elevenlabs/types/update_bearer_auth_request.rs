@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateBearerAuthRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateBearerAuthRequest {
     /// Defaults to `"bearer_auth"`.
     pub auth_type: consts::BearerAuth,
@@ -53,5 +54,33 @@ impl<'de> Deserialize<'de> for UpdateBearerAuthRequest {
             provider: provider_.unwrap_or_default(),
             token: token_.unwrap_or_default(),
         })
+    }
+}
+
+impl UpdateBearerAuthRequest {
+    /// Sets `provider`.
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.provider = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `provider` to an explicit `null`.
+    #[inline]
+    pub fn provider_null(mut self) -> Self {
+        self.provider = Nullable::Null;
+        self
+    }
+
+    /// Sets `token`.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.token = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `token` to an explicit `null`.
+    #[inline]
+    pub fn token_null(mut self) -> Self {
+        self.token = Nullable::Null;
+        self
     }
 }

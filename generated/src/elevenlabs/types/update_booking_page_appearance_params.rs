@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateBookingPageAppearanceParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateBookingPageAppearanceParams {
     /// Defaults to `"update_booking_page_appearance"`.
     pub smb_tool_type: consts::UpdateBookingPageAppearance,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateBookingPageSettingsParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateBookingPageSettingsParams {
     /// Defaults to `"update_booking_page_settings"`.
     pub smb_tool_type: consts::UpdateBookingPageSettings,

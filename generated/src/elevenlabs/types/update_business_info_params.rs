@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateBusinessInfoParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateBusinessInfoParams {
     /// Defaults to `"update_business_info"`.
     pub smb_tool_type: consts::UpdateBusinessInfo,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateCalendarEventParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateCalendarEventParams {
     /// Defaults to `"update_calendar_event"`.
     pub smb_tool_type: consts::UpdateCalendarEvent,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/UpdateClientParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateClientParams {
     /// Defaults to `"update_client"`.
     pub smb_tool_type: consts::UpdateClient,

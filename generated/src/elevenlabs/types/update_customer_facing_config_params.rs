@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateCustomerFacingConfigParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateCustomerFacingConfigParams {
     /// Defaults to `"update_customer_facing_config"`.
     pub smb_tool_type: consts::UpdateCustomerFacingConfig,

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/UpdateEnvironmentVariableRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateEnvironmentVariableRequest {
     /// Values to replace. Set to null to remove an environment (except 'production').
     pub values: BTreeMap<String, Option<UpdateEnvironmentVariableRequestValuesValue>>,
@@ -50,15 +51,23 @@ impl UpdateEnvironmentVariableRequest {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        values: BTreeMap<String, Option<UpdateEnvironmentVariableRequestValuesValue>>,
+        values: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                Option<UpdateEnvironmentVariableRequestValuesValue>,
+            ),
+        >,
     ) -> Self {
-        Self { values }
+        Self {
+            values: values.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        }
     }
 }
 
 /// Schema: `#/components/schemas/UpdateEnvironmentVariableRequest/properties/values/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum UpdateEnvironmentVariableRequestValuesValue {
     String(String),
     EnvironmentVariableSecretValueRequest(EnvironmentVariableSecretValueRequest),
@@ -78,3 +87,12 @@ impl<'de> Deserialize<'de> for UpdateEnvironmentVariableRequestValuesValue {
             .ok_or_else(|| no_match("UpdateEnvironmentVariableRequestValuesValue"))
     }
 }
+
+api_runtime::union_conversions!(
+    UpdateEnvironmentVariableRequestValuesValue,
+    String(String),
+    EnvironmentVariableSecretValueRequest(EnvironmentVariableSecretValueRequest),
+    EnvironmentVariableAuthConnectionValueRequest(EnvironmentVariableAuthConnectionValueRequest)
+);
+
+api_runtime::union_str_conversion!(UpdateEnvironmentVariableRequestValuesValue, String);

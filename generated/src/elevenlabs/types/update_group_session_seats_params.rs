@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/UpdateGroupSessionSeatsParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateGroupSessionSeatsParams {
     /// Defaults to `"update_group_session_seats"`.
     pub smb_tool_type: consts::UpdateGroupSessionSeats,

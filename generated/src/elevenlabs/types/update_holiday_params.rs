@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateHolidayParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateHolidayParams {
     /// Defaults to `"update_holiday"`.
     pub smb_tool_type: consts::UpdateHoliday,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateMusicFinetuneRequestModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateMusicFinetuneRequestModel {
     /// Updated name for the finetune.
     pub name: Nullable<String>,
@@ -61,5 +62,62 @@ impl<'de> Deserialize<'de> for UpdateMusicFinetuneRequestModel {
             primary_genre: primary_genre_.unwrap_or_default(),
             visibility: visibility_.unwrap_or_default(),
         })
+    }
+}
+
+impl UpdateMusicFinetuneRequestModel {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tags` to an explicit `null`.
+    #[inline]
+    pub fn tags_null(mut self) -> Self {
+        self.tags = Nullable::Null;
+        self
+    }
+
+    /// Sets `primary_genre`.
+    pub fn primary_genre(mut self, value: impl Into<String>) -> Self {
+        self.primary_genre = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `primary_genre` to an explicit `null`.
+    #[inline]
+    pub fn primary_genre_null(mut self) -> Self {
+        self.primary_genre = Nullable::Null;
+        self
+    }
+
+    /// Sets `visibility`.
+    pub fn visibility(
+        mut self,
+        value: impl Into<BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility>,
+    ) -> Self {
+        self.visibility = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `visibility` to an explicit `null`.
+    #[inline]
+    pub fn visibility_null(mut self) -> Self {
+        self.visibility = Nullable::Null;
+        self
     }
 }

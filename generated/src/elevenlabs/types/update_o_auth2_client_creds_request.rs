@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/UpdateOAuth2ClientCredsRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateOAuth2ClientCredsRequest {
     /// Defaults to `"oauth2_client_credentials"`.
     pub auth_type: consts::Oauth2ClientCredentials,
@@ -79,5 +80,114 @@ impl<'de> Deserialize<'de> for UpdateOAuth2ClientCredsRequest {
             client_secret: client_secret_.unwrap_or_default(),
             custom_headers: custom_headers_.unwrap_or_default(),
         })
+    }
+}
+
+impl UpdateOAuth2ClientCredsRequest {
+    /// Sets `provider`.
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.provider = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `provider` to an explicit `null`.
+    #[inline]
+    pub fn provider_null(mut self) -> Self {
+        self.provider = Nullable::Null;
+        self
+    }
+
+    /// Sets `client_id`.
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `client_id` to an explicit `null`.
+    #[inline]
+    pub fn client_id_null(mut self) -> Self {
+        self.client_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `scopes`.
+    pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scopes = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `scopes` to an explicit `null`.
+    #[inline]
+    pub fn scopes_null(mut self) -> Self {
+        self.scopes = Nullable::Null;
+        self
+    }
+
+    /// Sets `extra_params`.
+    pub fn extra_params(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.extra_params = Nullable::Value(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `extra_params` to an explicit `null`.
+    #[inline]
+    pub fn extra_params_null(mut self) -> Self {
+        self.extra_params = Nullable::Null;
+        self
+    }
+
+    /// Sets `basic_auth_in_header`.
+    pub fn basic_auth_in_header(mut self, value: impl Into<bool>) -> Self {
+        self.basic_auth_in_header = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `basic_auth_in_header` to an explicit `null`.
+    #[inline]
+    pub fn basic_auth_in_header_null(mut self) -> Self {
+        self.basic_auth_in_header = Nullable::Null;
+        self
+    }
+
+    /// Sets `client_secret`.
+    pub fn client_secret(mut self, value: impl Into<String>) -> Self {
+        self.client_secret = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `client_secret` to an explicit `null`.
+    #[inline]
+    pub fn client_secret_null(mut self) -> Self {
+        self.client_secret = Nullable::Null;
+        self
+    }
+
+    /// Sets `custom_headers`.
+    pub fn custom_headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.custom_headers = Nullable::Value(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `custom_headers` to an explicit `null`.
+    #[inline]
+    pub fn custom_headers_null(mut self) -> Self {
+        self.custom_headers = Nullable::Null;
+        self
     }
 }

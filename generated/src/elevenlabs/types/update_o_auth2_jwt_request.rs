@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/UpdateOAuth2JWTRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateOAuth2JwtRequest {
     /// Defaults to `"oauth2_jwt"`.
     pub auth_type: consts::Oauth2Jwt,
@@ -99,5 +100,161 @@ impl<'de> Deserialize<'de> for UpdateOAuth2JwtRequest {
             token_response_field: token_response_field_.unwrap_or_default(),
             secret_key: secret_key_.unwrap_or_default(),
         })
+    }
+}
+
+impl UpdateOAuth2JwtRequest {
+    /// Sets `provider`.
+    pub fn provider(mut self, value: impl Into<String>) -> Self {
+        self.provider = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `provider` to an explicit `null`.
+    #[inline]
+    pub fn provider_null(mut self) -> Self {
+        self.provider = Nullable::Null;
+        self
+    }
+
+    /// Sets `algorithm`.
+    pub fn algorithm(mut self, value: impl Into<CreateOAuth2JwtRequestAlgorithm>) -> Self {
+        self.algorithm = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `algorithm` to an explicit `null`.
+    #[inline]
+    pub fn algorithm_null(mut self) -> Self {
+        self.algorithm = Nullable::Null;
+        self
+    }
+
+    /// Sets `key_id`.
+    pub fn key_id(mut self, value: impl Into<String>) -> Self {
+        self.key_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `key_id` to an explicit `null`.
+    #[inline]
+    pub fn key_id_null(mut self) -> Self {
+        self.key_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `issuer`.
+    pub fn issuer(mut self, value: impl Into<String>) -> Self {
+        self.issuer = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `issuer` to an explicit `null`.
+    #[inline]
+    pub fn issuer_null(mut self) -> Self {
+        self.issuer = Nullable::Null;
+        self
+    }
+
+    /// Sets `audience`.
+    pub fn audience(mut self, value: impl Into<String>) -> Self {
+        self.audience = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `audience` to an explicit `null`.
+    #[inline]
+    pub fn audience_null(mut self) -> Self {
+        self.audience = Nullable::Null;
+        self
+    }
+
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `subject` to an explicit `null`.
+    #[inline]
+    pub fn subject_null(mut self) -> Self {
+        self.subject = Nullable::Null;
+        self
+    }
+
+    /// Sets `expiration_seconds`.
+    pub fn expiration_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.expiration_seconds = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `expiration_seconds` to an explicit `null`.
+    #[inline]
+    pub fn expiration_seconds_null(mut self) -> Self {
+        self.expiration_seconds = Nullable::Null;
+        self
+    }
+
+    /// Sets `extra_params`.
+    pub fn extra_params(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.extra_params = Nullable::Value(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `extra_params` to an explicit `null`.
+    #[inline]
+    pub fn extra_params_null(mut self) -> Self {
+        self.extra_params = Nullable::Null;
+        self
+    }
+
+    /// Sets `scopes`.
+    pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.scopes = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `scopes` to an explicit `null`.
+    #[inline]
+    pub fn scopes_null(mut self) -> Self {
+        self.scopes = Nullable::Null;
+        self
+    }
+
+    /// Sets `token_response_field`.
+    pub fn token_response_field(
+        mut self,
+        value: impl Into<CreateOAuth2JwtRequestTokenResponseField>,
+    ) -> Self {
+        self.token_response_field = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `token_response_field` to an explicit `null`.
+    #[inline]
+    pub fn token_response_field_null(mut self) -> Self {
+        self.token_response_field = Nullable::Null;
+        self
+    }
+
+    /// Sets `secret_key`.
+    pub fn secret_key(mut self, value: impl Into<String>) -> Self {
+        self.secret_key = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `secret_key` to an explicit `null`.
+    #[inline]
+    pub fn secret_key_null(mut self) -> Self {
+        self.secret_key = Nullable::Null;
+        self
     }
 }

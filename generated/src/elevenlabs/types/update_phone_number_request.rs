@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdatePhoneNumberRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdatePhoneNumberRequest {
     pub agent_id: Nullable<String>,
     pub label: Nullable<String>,
@@ -81,5 +82,117 @@ impl<'de> Deserialize<'de> for UpdatePhoneNumberRequest {
             environment: environment_.unwrap_or_default(),
             branch_id: branch_id_.unwrap_or_default(),
         })
+    }
+}
+
+impl UpdatePhoneNumberRequest {
+    /// Sets `agent_id`.
+    pub fn agent_id(mut self, value: impl Into<String>) -> Self {
+        self.agent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_id` to an explicit `null`.
+    #[inline]
+    pub fn agent_id_null(mut self) -> Self {
+        self.agent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `label` to an explicit `null`.
+    #[inline]
+    pub fn label_null(mut self) -> Self {
+        self.label = Nullable::Null;
+        self
+    }
+
+    /// Sets `inbound_trunk_config`.
+    pub fn inbound_trunk_config(
+        mut self,
+        value: impl Into<InboundSipTrunkConfigRequestModel>,
+    ) -> Self {
+        self.inbound_trunk_config = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `inbound_trunk_config` to an explicit `null`.
+    #[inline]
+    pub fn inbound_trunk_config_null(mut self) -> Self {
+        self.inbound_trunk_config = Nullable::Null;
+        self
+    }
+
+    /// Sets `outbound_trunk_config`.
+    pub fn outbound_trunk_config(
+        mut self,
+        value: impl Into<OutboundSipTrunkConfigRequestModel>,
+    ) -> Self {
+        self.outbound_trunk_config = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `outbound_trunk_config` to an explicit `null`.
+    #[inline]
+    pub fn outbound_trunk_config_null(mut self) -> Self {
+        self.outbound_trunk_config = Nullable::Null;
+        self
+    }
+
+    /// Sets `livekit_stack`.
+    pub fn livekit_stack(mut self, value: impl Into<LivekitStackType>) -> Self {
+        self.livekit_stack = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `livekit_stack` to an explicit `null`.
+    #[inline]
+    pub fn livekit_stack_null(mut self) -> Self {
+        self.livekit_stack = Nullable::Null;
+        self
+    }
+
+    /// Sets `store_sip_messages`.
+    pub fn store_sip_messages(mut self, value: impl Into<bool>) -> Self {
+        self.store_sip_messages = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `store_sip_messages` to an explicit `null`.
+    #[inline]
+    pub fn store_sip_messages_null(mut self) -> Self {
+        self.store_sip_messages = Nullable::Null;
+        self
+    }
+
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `environment` to an explicit `null`.
+    #[inline]
+    pub fn environment_null(mut self) -> Self {
+        self.environment = Nullable::Null;
+        self
+    }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateProcedureDraftRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateProcedureDraftRequestModel {
     /// Procedure name
     pub name: String,
@@ -70,12 +71,29 @@ impl<'de> Deserialize<'de> for UpdateProcedureDraftRequestModel {
 impl UpdateProcedureDraftRequestModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(name: impl Into<String>, content: impl Into<String>, type_: ProcedureType) -> Self {
+    pub fn new(
+        name: impl Into<String>,
+        content: impl Into<String>,
+        type_: impl Into<ProcedureType>,
+    ) -> Self {
         Self {
             name: name.into(),
             content: content.into(),
-            type_,
+            type_: type_.into(),
             trigger: Nullable::Absent,
         }
+    }
+
+    /// Sets `trigger`.
+    pub fn trigger(mut self, value: impl Into<String>) -> Self {
+        self.trigger = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `trigger` to an explicit `null`.
+    #[inline]
+    pub fn trigger_null(mut self) -> Self {
+        self.trigger = Nullable::Null;
+        self
     }
 }

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/UpdateResponseUnitTestRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateResponseUnitTestRequest {
     /// Metadata of a conversation this test was created from (if applicable).
     pub from_conversation_metadata: Nullable<TestFromConversationMetadataInput>,
@@ -139,5 +140,102 @@ impl UpdateResponseUnitTestRequest {
             name: name.into(),
             parent_folder_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `from_conversation_metadata`.
+    pub fn from_conversation_metadata(
+        mut self,
+        value: impl Into<TestFromConversationMetadataInput>,
+    ) -> Self {
+        self.from_conversation_metadata = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `from_conversation_metadata` to an explicit `null`.
+    #[inline]
+    pub fn from_conversation_metadata_null(mut self) -> Self {
+        self.from_conversation_metadata = Nullable::Null;
+        self
+    }
+
+    /// Sets `dynamic_variables`.
+    pub fn dynamic_variables(mut self, value: impl Into<Value>) -> Self {
+        self.dynamic_variables = Some(value.into());
+        self
+    }
+
+    /// Sets `chat_history`.
+    pub fn chat_history(
+        mut self,
+        value: impl IntoIterator<Item = ConversationHistoryTranscriptCommonModelInput>,
+    ) -> Self {
+        self.chat_history = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `conversation_initiation_source`.
+    pub fn conversation_initiation_source(
+        mut self,
+        value: impl Into<ConversationInitiationSource>,
+    ) -> Self {
+        self.conversation_initiation_source = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_initiation_source` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_source_null(mut self) -> Self {
+        self.conversation_initiation_source = Nullable::Null;
+        self
+    }
+
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.environment = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `environment` to an explicit `null`.
+    #[inline]
+    pub fn environment_null(mut self) -> Self {
+        self.environment = Nullable::Null;
+        self
+    }
+
+    /// Sets `success_condition`.
+    pub fn success_condition(mut self, value: impl Into<String>) -> Self {
+        self.success_condition = Some(value.into());
+        self
+    }
+
+    /// Sets `success_examples`.
+    pub fn success_examples(
+        mut self,
+        value: impl IntoIterator<Item = AgentSuccessfulResponseExample>,
+    ) -> Self {
+        self.success_examples = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `failure_examples`.
+    pub fn failure_examples(
+        mut self,
+        value: impl IntoIterator<Item = AgentFailureResponseExample>,
+    ) -> Self {
+        self.failure_examples = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `parent_folder_id`.
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_folder_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parent_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_folder_id_null(mut self) -> Self {
+        self.parent_folder_id = Nullable::Null;
+        self
     }
 }

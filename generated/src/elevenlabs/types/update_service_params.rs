@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/UpdateServiceParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateServiceParams {
     /// Defaults to `"update_service"`.
     pub smb_tool_type: consts::UpdateService,

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateSpeechEngineRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateSpeechEngineRequest {
     pub name: Nullable<String>,
     pub speech_engine: Nullable<SpeechEngineConfig>,
@@ -101,5 +102,166 @@ impl<'de> Deserialize<'de> for UpdateSpeechEngineRequest {
             tags: tags_.unwrap_or_default(),
             overrides: overrides_.unwrap_or_default(),
         })
+    }
+}
+
+impl UpdateSpeechEngineRequest {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
+    }
+
+    /// Sets `speech_engine`.
+    pub fn speech_engine(mut self, value: impl Into<SpeechEngineConfig>) -> Self {
+        self.speech_engine = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `speech_engine` to an explicit `null`.
+    #[inline]
+    pub fn speech_engine_null(mut self) -> Self {
+        self.speech_engine = Nullable::Null;
+        self
+    }
+
+    /// Sets `asr`.
+    pub fn asr(mut self, value: impl Into<AsrConversationalConfig>) -> Self {
+        self.asr = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `asr` to an explicit `null`.
+    #[inline]
+    pub fn asr_null(mut self) -> Self {
+        self.asr = Nullable::Null;
+        self
+    }
+
+    /// Sets `tts`.
+    pub fn tts(mut self, value: impl Into<TtsConversationalConfigInput>) -> Self {
+        self.tts = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tts` to an explicit `null`.
+    #[inline]
+    pub fn tts_null(mut self) -> Self {
+        self.tts = Nullable::Null;
+        self
+    }
+
+    /// Sets `turn`.
+    pub fn turn(mut self, value: impl Into<BaseTurnConfig>) -> Self {
+        self.turn = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `turn` to an explicit `null`.
+    #[inline]
+    pub fn turn_null(mut self) -> Self {
+        self.turn = Nullable::Null;
+        self
+    }
+
+    /// Sets `vad`.
+    pub fn vad(mut self, value: impl Into<VadConfig>) -> Self {
+        self.vad = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `vad` to an explicit `null`.
+    #[inline]
+    pub fn vad_null(mut self) -> Self {
+        self.vad = Nullable::Null;
+        self
+    }
+
+    /// Sets `conversation`.
+    pub fn conversation(mut self, value: impl Into<ConversationConfigInput>) -> Self {
+        self.conversation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation` to an explicit `null`.
+    #[inline]
+    pub fn conversation_null(mut self) -> Self {
+        self.conversation = Nullable::Null;
+        self
+    }
+
+    /// Sets `privacy`.
+    pub fn privacy(mut self, value: impl Into<PrivacyConfigInput>) -> Self {
+        self.privacy = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `privacy` to an explicit `null`.
+    #[inline]
+    pub fn privacy_null(mut self) -> Self {
+        self.privacy = Nullable::Null;
+        self
+    }
+
+    /// Sets `call_limits`.
+    pub fn call_limits(mut self, value: impl Into<AgentCallLimits>) -> Self {
+        self.call_limits = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `call_limits` to an explicit `null`.
+    #[inline]
+    pub fn call_limits_null(mut self) -> Self {
+        self.call_limits = Nullable::Null;
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tags` to an explicit `null`.
+    #[inline]
+    pub fn tags_null(mut self) -> Self {
+        self.tags = Nullable::Null;
+        self
+    }
+
+    /// Sets `overrides`.
+    pub fn overrides(
+        mut self,
+        value: impl Into<SpeechEngineConversationInitiationClientDataConfig>,
+    ) -> Self {
+        self.overrides = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `overrides` to an explicit `null`.
+    #[inline]
+    pub fn overrides_null(mut self) -> Self {
+        self.overrides = Nullable::Null;
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/UpdateStaffParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateStaffParams {
     /// Defaults to `"update_staff"`.
     pub smb_tool_type: consts::UpdateStaff,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateTransferRuleParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateTransferRuleParams {
     /// Defaults to `"update_transfer_rule"`.
     pub smb_tool_type: consts::UpdateTransferRule,
@@ -53,5 +54,13 @@ impl<'de> Deserialize<'de> for UpdateTransferRuleParams {
             smb_tool_type: smb_tool_type_.unwrap_or_default(),
             post_dial_digits_enabled: post_dial_digits_enabled_.unwrap_or_default(),
         })
+    }
+}
+
+impl UpdateTransferRuleParams {
+    /// Sets `post_dial_digits_enabled`.
+    pub fn post_dial_digits_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.post_dial_digits_enabled = Some(value.into());
+        self
     }
 }

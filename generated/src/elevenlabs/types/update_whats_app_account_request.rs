@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateWhatsAppAccountRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateWhatsAppAccountRequest {
     pub assigned_agent_id: Nullable<String>,
     pub enable_messaging: Nullable<bool>,
@@ -62,5 +63,59 @@ impl<'de> Deserialize<'de> for UpdateWhatsAppAccountRequest {
             enable_audio_message_response: enable_audio_message_response_.unwrap_or_default(),
             enable_typing_indicator: enable_typing_indicator_.unwrap_or_default(),
         })
+    }
+}
+
+impl UpdateWhatsAppAccountRequest {
+    /// Sets `assigned_agent_id`.
+    pub fn assigned_agent_id(mut self, value: impl Into<String>) -> Self {
+        self.assigned_agent_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `assigned_agent_id` to an explicit `null`.
+    #[inline]
+    pub fn assigned_agent_id_null(mut self) -> Self {
+        self.assigned_agent_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `enable_messaging`.
+    pub fn enable_messaging(mut self, value: impl Into<bool>) -> Self {
+        self.enable_messaging = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `enable_messaging` to an explicit `null`.
+    #[inline]
+    pub fn enable_messaging_null(mut self) -> Self {
+        self.enable_messaging = Nullable::Null;
+        self
+    }
+
+    /// Sets `enable_audio_message_response`.
+    pub fn enable_audio_message_response(mut self, value: impl Into<bool>) -> Self {
+        self.enable_audio_message_response = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `enable_audio_message_response` to an explicit `null`.
+    #[inline]
+    pub fn enable_audio_message_response_null(mut self) -> Self {
+        self.enable_audio_message_response = Nullable::Null;
+        self
+    }
+
+    /// Sets `enable_typing_indicator`.
+    pub fn enable_typing_indicator(mut self, value: impl Into<bool>) -> Self {
+        self.enable_typing_indicator = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `enable_typing_indicator` to an explicit `null`.
+    #[inline]
+    pub fn enable_typing_indicator_null(mut self) -> Self {
+        self.enable_typing_indicator = Nullable::Null;
+        self
     }
 }

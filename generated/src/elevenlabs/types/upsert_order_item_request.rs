@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpsertOrderItemRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpsertOrderItemRequest {
     /// The order item to add or update.
     pub item: OrderItemRequestInput,
@@ -58,10 +59,23 @@ impl<'de> Deserialize<'de> for UpsertOrderItemRequest {
 impl UpsertOrderItemRequest {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(item: OrderItemRequestInput) -> Self {
+    pub fn new(item: impl Into<OrderItemRequestInput>) -> Self {
         Self {
-            item,
+            item: item.into(),
             item_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `item_id`.
+    pub fn item_id(mut self, value: impl Into<ItemId>) -> Self {
+        self.item_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `item_id` to an explicit `null`.
+    #[inline]
+    pub fn item_id_null(mut self) -> Self {
+        self.item_id = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpsertOrderItemResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpsertOrderItemResponse {
     /// The ID of the upserted order item.
     pub item_id: ItemId,
@@ -58,10 +59,23 @@ impl<'de> Deserialize<'de> for UpsertOrderItemResponse {
 impl UpsertOrderItemResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(item_id: ItemId) -> Self {
+    pub fn new(item_id: impl Into<ItemId>) -> Self {
         Self {
-            item_id,
+            item_id: item_id.into(),
             quote: Nullable::Absent,
         }
+    }
+
+    /// Sets `quote`.
+    pub fn quote(mut self, value: impl Into<QuoteInfo>) -> Self {
+        self.quote = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `quote` to an explicit `null`.
+    #[inline]
+    pub fn quote_null(mut self) -> Self {
+        self.quote = Nullable::Null;
+        self
     }
 }

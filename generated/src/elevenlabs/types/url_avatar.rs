@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/URLAvatar`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UrlAvatar {
     /// The type of the avatar
     ///
@@ -52,5 +53,13 @@ impl<'de> Deserialize<'de> for UrlAvatar {
             type_: type__.unwrap_or_default(),
             custom_url: custom_url_.unwrap_or_default(),
         })
+    }
+}
+
+impl UrlAvatar {
+    /// Sets `custom_url`.
+    pub fn custom_url(mut self, value: impl Into<String>) -> Self {
+        self.custom_url = Some(value.into());
+        self
     }
 }

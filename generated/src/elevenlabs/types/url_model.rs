@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/UrlModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UrlModel {
     /// Full URL string
     pub url_string: Nullable<String>,
@@ -71,5 +72,85 @@ impl<'de> Deserialize<'de> for UrlModel {
             path: path_.unwrap_or_default(),
             query_string: query_string_.unwrap_or_default(),
         })
+    }
+}
+
+impl UrlModel {
+    /// Sets `url_string`.
+    pub fn url_string(mut self, value: impl Into<String>) -> Self {
+        self.url_string = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `url_string` to an explicit `null`.
+    #[inline]
+    pub fn url_string_null(mut self) -> Self {
+        self.url_string = Nullable::Null;
+        self
+    }
+
+    /// Sets `scheme`.
+    pub fn scheme(mut self, value: impl Into<String>) -> Self {
+        self.scheme = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `scheme` to an explicit `null`.
+    #[inline]
+    pub fn scheme_null(mut self) -> Self {
+        self.scheme = Nullable::Null;
+        self
+    }
+
+    /// Sets `hostname`.
+    pub fn hostname(mut self, value: impl Into<String>) -> Self {
+        self.hostname = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `hostname` to an explicit `null`.
+    #[inline]
+    pub fn hostname_null(mut self) -> Self {
+        self.hostname = Nullable::Null;
+        self
+    }
+
+    /// Sets `port`.
+    pub fn port(mut self, value: impl Into<i64>) -> Self {
+        self.port = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `port` to an explicit `null`.
+    #[inline]
+    pub fn port_null(mut self) -> Self {
+        self.port = Nullable::Null;
+        self
+    }
+
+    /// Sets `path`.
+    pub fn path(mut self, value: impl Into<String>) -> Self {
+        self.path = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `path` to an explicit `null`.
+    #[inline]
+    pub fn path_null(mut self) -> Self {
+        self.path = Nullable::Null;
+        self
+    }
+
+    /// Sets `query_string`.
+    pub fn query_string(mut self, value: impl Into<String>) -> Self {
+        self.query_string = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `query_string` to an explicit `null`.
+    #[inline]
+    pub fn query_string_null(mut self) -> Self {
+        self.query_string = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/UsageAggregationInterval`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsageAggregationInterval {
     /// `"hour"`
     Hour,
@@ -68,3 +69,5 @@ impl<'de> Deserialize<'de> for UsageAggregationInterval {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(UsageAggregationInterval);

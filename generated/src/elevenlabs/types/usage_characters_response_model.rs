@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/UsageCharactersResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UsageCharactersResponseModel {
     /// The time axis with unix timestamps for each day.
     pub time: Vec<i64>,
@@ -57,7 +58,13 @@ impl<'de> Deserialize<'de> for UsageCharactersResponseModel {
 impl UsageCharactersResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(time: Vec<i64>, usage: BTreeMap<String, Vec<f64>>) -> Self {
-        Self { time, usage }
+    pub fn new(
+        time: impl IntoIterator<Item = i64>,
+        usage: impl IntoIterator<Item = (impl Into<String>, Vec<f64>)>,
+    ) -> Self {
+        Self {
+            time: time.into_iter().collect(),
+            usage: usage.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        }
     }
 }

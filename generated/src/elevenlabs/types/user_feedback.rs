@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UserFeedback`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UserFeedback {
     pub score: UserFeedbackScore,
     pub time_in_call_secs: i64,
@@ -55,10 +56,10 @@ impl<'de> Deserialize<'de> for UserFeedback {
 impl UserFeedback {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(score: UserFeedbackScore, time_in_call_secs: i64) -> Self {
+    pub fn new(score: impl Into<UserFeedbackScore>, time_in_call_secs: impl Into<i64>) -> Self {
         Self {
-            score,
-            time_in_call_secs,
+            score: score.into(),
+            time_in_call_secs: time_in_call_secs.into(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UserFeedbackScore`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserFeedbackScore {
     /// `"like"`
     Like,
@@ -54,3 +55,5 @@ impl<'de> Deserialize<'de> for UserFeedbackScore {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(UserFeedbackScore);

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/UserModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UserModel {
     /// Username
     pub name: Nullable<String>,
@@ -85,5 +86,91 @@ impl<'de> Deserialize<'de> for UserModel {
             full_name: full_name_.unwrap_or_default(),
             domain: domain_.unwrap_or_default(),
         })
+    }
+}
+
+impl UserModel {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.name = Nullable::Null;
+        self
+    }
+
+    /// Sets `uid`.
+    pub fn uid(mut self, value: impl Into<String>) -> Self {
+        self.uid = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `uid` to an explicit `null`.
+    #[inline]
+    pub fn uid_null(mut self) -> Self {
+        self.uid = Nullable::Null;
+        self
+    }
+
+    /// Sets `type_id`.
+    pub fn type_id(mut self, value: impl Into<UserTypeId>) -> Self {
+        self.type_id = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `type` to an explicit `null`.
+    #[inline]
+    pub fn type_null(mut self) -> Self {
+        self.type_ = Nullable::Null;
+        self
+    }
+
+    /// Sets `email_addr`.
+    pub fn email_addr(mut self, value: impl Into<String>) -> Self {
+        self.email_addr = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `email_addr` to an explicit `null`.
+    #[inline]
+    pub fn email_addr_null(mut self) -> Self {
+        self.email_addr = Nullable::Null;
+        self
+    }
+
+    /// Sets `full_name`.
+    pub fn full_name(mut self, value: impl Into<String>) -> Self {
+        self.full_name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `full_name` to an explicit `null`.
+    #[inline]
+    pub fn full_name_null(mut self) -> Self {
+        self.full_name = Nullable::Null;
+        self
+    }
+
+    /// Sets `domain`.
+    pub fn domain(mut self, value: impl Into<String>) -> Self {
+        self.domain = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `domain` to an explicit `null`.
+    #[inline]
+    pub fn domain_null(mut self) -> Self {
+        self.domain = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UserResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UserResponseModel {
     /// The unique identifier of the user.
     pub user_id: String,
@@ -183,29 +184,93 @@ impl UserResponseModel {
     #[inline]
     pub fn new(
         user_id: impl Into<String>,
-        subscription: SubscriptionResponseModel,
-        is_new_user: bool,
-        can_use_delayed_payment_methods: bool,
-        is_onboarding_completed: bool,
-        is_onboarding_checklist_completed: bool,
-        created_at: i64,
-        seat_type: SeatType,
+        subscription: impl Into<SubscriptionResponseModel>,
+        is_new_user: impl Into<bool>,
+        can_use_delayed_payment_methods: impl Into<bool>,
+        is_onboarding_completed: impl Into<bool>,
+        is_onboarding_checklist_completed: impl Into<bool>,
+        created_at: impl Into<i64>,
+        seat_type: impl Into<SeatType>,
     ) -> Self {
         Self {
             user_id: user_id.into(),
-            subscription,
-            is_new_user,
-            can_use_delayed_payment_methods,
-            is_onboarding_completed,
-            is_onboarding_checklist_completed,
+            subscription: subscription.into(),
+            is_new_user: is_new_user.into(),
+            can_use_delayed_payment_methods: can_use_delayed_payment_methods.into(),
+            is_onboarding_completed: is_onboarding_completed.into(),
+            is_onboarding_checklist_completed: is_onboarding_checklist_completed.into(),
             show_compliance_terms: None,
             first_name: Nullable::Absent,
             is_api_key_hashed: None,
             xi_api_key_preview: Nullable::Absent,
             referral_link_code: Nullable::Absent,
             partnerstack_partner_default_link: Nullable::Absent,
-            created_at,
-            seat_type,
+            created_at: created_at.into(),
+            seat_type: seat_type.into(),
         }
+    }
+
+    /// Sets `show_compliance_terms`.
+    pub fn show_compliance_terms(mut self, value: impl Into<bool>) -> Self {
+        self.show_compliance_terms = Some(value.into());
+        self
+    }
+
+    /// Sets `first_name`.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `first_name` to an explicit `null`.
+    #[inline]
+    pub fn first_name_null(mut self) -> Self {
+        self.first_name = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_api_key_hashed`.
+    pub fn is_api_key_hashed(mut self, value: impl Into<bool>) -> Self {
+        self.is_api_key_hashed = Some(value.into());
+        self
+    }
+
+    /// Sets `xi_api_key_preview`.
+    pub fn xi_api_key_preview(mut self, value: impl Into<String>) -> Self {
+        self.xi_api_key_preview = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `xi_api_key_preview` to an explicit `null`.
+    #[inline]
+    pub fn xi_api_key_preview_null(mut self) -> Self {
+        self.xi_api_key_preview = Nullable::Null;
+        self
+    }
+
+    /// Sets `referral_link_code`.
+    pub fn referral_link_code(mut self, value: impl Into<String>) -> Self {
+        self.referral_link_code = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `referral_link_code` to an explicit `null`.
+    #[inline]
+    pub fn referral_link_code_null(mut self) -> Self {
+        self.referral_link_code = Nullable::Null;
+        self
+    }
+
+    /// Sets `partnerstack_partner_default_link`.
+    pub fn partnerstack_partner_default_link(mut self, value: impl Into<String>) -> Self {
+        self.partnerstack_partner_default_link = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `partnerstack_partner_default_link` to an explicit `null`.
+    #[inline]
+    pub fn partnerstack_partner_default_link_null(mut self) -> Self {
+        self.partnerstack_partner_default_link = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UsersSortBy`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UsersSortBy {
     /// `"last_contact_unix_secs"`
     LastContactUnixSecs,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for UsersSortBy {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(UsersSortBy);

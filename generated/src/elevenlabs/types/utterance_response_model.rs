@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UtteranceResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UtteranceResponseModel {
     /// The start time of the utterance in seconds.
     pub start: f64,
@@ -56,7 +57,10 @@ impl<'de> Deserialize<'de> for UtteranceResponseModel {
 impl UtteranceResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(start: f64, end: f64) -> Self {
-        Self { start, end }
+    pub fn new(start: impl Into<f64>, end: impl Into<f64>) -> Self {
+        Self {
+            start: start.into(),
+            end: end.into(),
+        }
     }
 }

@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/UUITransferConfig`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UuiTransferConfig {
     /// UUI payload to send on SIP REFER transfers. Supports inline dynamic variables and is hex-encoded at transfer time.
     pub data: String,
@@ -83,6 +84,28 @@ impl UuiTransferConfig {
             protocol_discriminator_mode: None,
         }
     }
+
+    /// Sets `protocol_discriminator`.
+    pub fn protocol_discriminator(mut self, value: impl Into<String>) -> Self {
+        self.protocol_discriminator = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `protocol_discriminator` to an explicit `null`.
+    #[inline]
+    pub fn protocol_discriminator_null(mut self) -> Self {
+        self.protocol_discriminator = Nullable::Null;
+        self
+    }
+
+    /// Sets `protocol_discriminator_mode`.
+    pub fn protocol_discriminator_mode(
+        mut self,
+        value: impl Into<UuiTransferConfigProtocolDiscriminatorMode>,
+    ) -> Self {
+        self.protocol_discriminator_mode = Some(value.into());
+        self
+    }
 }
 
 /// How to attach protocol_discriminator. 'prefix' prepends the octet to the hex payload (User-to-User=XX<hex>;encoding=hex). 'pd_parameter' sends it as a separate parameter (User-to-User=<hex>;pd=XX;encoding=hex). Ignored when protocol_discriminator is unset.
@@ -91,6 +114,7 @@ impl UuiTransferConfig {
 ///
 /// Schema: `#/components/schemas/UUITransferConfig/properties/protocol_discriminator_mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UuiTransferConfigProtocolDiscriminatorMode {
     /// `"prefix"`
     Prefix,
@@ -136,3 +160,5 @@ impl<'de> Deserialize<'de> for UuiTransferConfigProtocolDiscriminatorMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(UuiTransferConfigProtocolDiscriminatorMode);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VADConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VadConfig {
     /// Whether to use background voice filtering
     ///
@@ -44,5 +45,13 @@ impl<'de> Deserialize<'de> for VadConfig {
         Ok(Self {
             background_voice_detection: background_voice_detection_.unwrap_or_default(),
         })
+    }
+}
+
+impl VadConfig {
+    /// Sets `background_voice_detection`.
+    pub fn background_voice_detection(mut self, value: impl Into<bool>) -> Self {
+        self.background_voice_detection = Some(value.into());
+        self
     }
 }

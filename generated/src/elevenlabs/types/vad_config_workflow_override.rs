@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VADConfigWorkflowOverride`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VadConfigWorkflowOverride {
     /// Whether to use background voice filtering
     pub background_voice_detection: Nullable<bool>,
@@ -43,5 +44,20 @@ impl<'de> Deserialize<'de> for VadConfigWorkflowOverride {
         Ok(Self {
             background_voice_detection: background_voice_detection_.unwrap_or_default(),
         })
+    }
+}
+
+impl VadConfigWorkflowOverride {
+    /// Sets `background_voice_detection`.
+    pub fn background_voice_detection(mut self, value: impl Into<bool>) -> Self {
+        self.background_voice_detection = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `background_voice_detection` to an explicit `null`.
+    #[inline]
+    pub fn background_voice_detection_null(mut self) -> Self {
+        self.background_voice_detection = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ValidateUserVerificationCodeParams`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ValidateUserVerificationCodeParams {
     /// Defaults to `"validate_user_verification_code"`.
     pub smb_tool_type: consts::ValidateUserVerificationCode,

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ValidationError`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocItem>,
     pub msg: String,
@@ -61,12 +62,12 @@ impl ValidationError {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        loc: Vec<ValidationErrorLocItem>,
+        loc: impl IntoIterator<Item = ValidationErrorLocItem>,
         msg: impl Into<String>,
         type_: impl Into<String>,
     ) -> Self {
         Self {
-            loc,
+            loc: loc.into_iter().collect(),
             msg: msg.into(),
             type_: type_.into(),
         }
@@ -76,6 +77,7 @@ impl ValidationError {
 /// Schema: `#/components/schemas/ValidationError/properties/loc/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ValidationErrorLocItem {
     String(String),
     Integer(i64),
@@ -92,3 +94,7 @@ impl<'de> Deserialize<'de> for ValidationErrorLocItem {
         first_fit(&value, &members).ok_or_else(|| no_match("ValidationErrorLocItem"))
     }
 }
+
+api_runtime::union_conversions!(ValidationErrorLocItem, String(String), Integer(i64));
+
+api_runtime::union_str_conversion!(ValidationErrorLocItem, String);

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/Veo3_1Request`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Veo3_1request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
     pub webhook: Nullable<WebhookTarget>,
@@ -153,6 +154,107 @@ impl Veo3_1request {
             model_id: Default::default(),
         }
     }
+
+    /// Sets `webhook`.
+    pub fn webhook(mut self, value: impl Into<WebhookTarget>) -> Self {
+        self.webhook = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook` to an explicit `null`.
+    #[inline]
+    pub fn webhook_null(mut self) -> Self {
+        self.webhook = Nullable::Null;
+        self
+    }
+
+    /// Sets `negative_prompt`.
+    pub fn negative_prompt(mut self, value: impl Into<String>) -> Self {
+        self.negative_prompt = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `negative_prompt` to an explicit `null`.
+    #[inline]
+    pub fn negative_prompt_null(mut self) -> Self {
+        self.negative_prompt = Nullable::Null;
+        self
+    }
+
+    /// Sets `seed`.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.seed = Nullable::Null;
+        self
+    }
+
+    /// Sets `enhance_prompt`.
+    pub fn enhance_prompt(mut self, value: impl Into<bool>) -> Self {
+        self.enhance_prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `duration_secs`.
+    pub fn duration_secs(mut self, value: impl Into<i64>) -> Self {
+        self.duration_secs = Some(value.into());
+        self
+    }
+
+    /// Sets `aspect_ratio`.
+    pub fn aspect_ratio(mut self, value: impl Into<Veo3_1requestAspectRatio>) -> Self {
+        self.aspect_ratio = Some(value.into());
+        self
+    }
+
+    /// Sets `resolution`.
+    pub fn resolution(mut self, value: impl Into<Veo3_1requestResolution>) -> Self {
+        self.resolution = Some(value.into());
+        self
+    }
+
+    /// Sets `generate_audio`.
+    pub fn generate_audio(mut self, value: impl Into<bool>) -> Self {
+        self.generate_audio = Some(value.into());
+        self
+    }
+
+    /// Sets `start_frame`.
+    pub fn start_frame(mut self, value: impl Into<ImageReference>) -> Self {
+        self.start_frame = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `start_frame` to an explicit `null`.
+    #[inline]
+    pub fn start_frame_null(mut self) -> Self {
+        self.start_frame = Nullable::Null;
+        self
+    }
+
+    /// Sets `end_frame`.
+    pub fn end_frame(mut self, value: impl Into<ImageReference>) -> Self {
+        self.end_frame = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `end_frame` to an explicit `null`.
+    #[inline]
+    pub fn end_frame_null(mut self) -> Self {
+        self.end_frame = Nullable::Null;
+        self
+    }
+
+    /// Sets `images`.
+    pub fn images(mut self, value: impl IntoIterator<Item = VeoImageReference>) -> Self {
+        self.images = Some(value.into_iter().collect());
+        self
+    }
 }
 
 /// The aspect ratio of the output video.
@@ -161,6 +263,7 @@ impl Veo3_1request {
 ///
 /// Schema: `#/components/schemas/Veo3_1Request/properties/aspect_ratio`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Veo3_1requestAspectRatio {
     /// `"16:9"`
     V16_9,
@@ -207,12 +310,15 @@ impl<'de> Deserialize<'de> for Veo3_1requestAspectRatio {
     }
 }
 
+api_runtime::string_enum_conversions!(Veo3_1requestAspectRatio);
+
 /// The resolution of the output video.
 ///
 /// Defaults to `"720p"`.
 ///
 /// Schema: `#/components/schemas/Veo3_1Request/properties/resolution`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Veo3_1requestResolution {
     /// `"720p"`
     V720p,
@@ -262,3 +368,5 @@ impl<'de> Deserialize<'de> for Veo3_1requestResolution {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(Veo3_1requestResolution);

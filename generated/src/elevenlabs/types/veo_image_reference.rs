@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/VeoImageReference`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VeoImageReference {
     /// The reference image.
     pub image: ImageReference,
@@ -59,8 +60,11 @@ impl<'de> Deserialize<'de> for VeoImageReference {
 impl VeoImageReference {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(image: ImageReference, role: VeoImageReferenceRole) -> Self {
-        Self { image, role }
+    pub fn new(image: impl Into<ImageReference>, role: impl Into<VeoImageReferenceRole>) -> Self {
+        Self {
+            image: image.into(),
+            role: role.into(),
+        }
     }
 }
 
@@ -68,6 +72,7 @@ impl VeoImageReference {
 ///
 /// Schema: `#/components/schemas/VeoImageReference/properties/role`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VeoImageReferenceRole {
     /// `"subject"`
     Subject,
@@ -113,3 +118,5 @@ impl<'de> Deserialize<'de> for VeoImageReferenceRole {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(VeoImageReferenceRole);

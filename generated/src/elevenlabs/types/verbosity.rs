@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Verbosity`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Verbosity {
     /// `"auto"`
     Auto,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for Verbosity {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(Verbosity);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VerificationAttemptResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerificationAttemptResponseModel {
     /// The text of the verification attempt.
     pub text: String,
@@ -103,18 +104,31 @@ impl VerificationAttemptResponseModel {
     #[inline]
     pub fn new(
         text: impl Into<String>,
-        date_unix: i64,
-        accepted: bool,
-        similarity: f64,
-        levenshtein_distance: f64,
+        date_unix: impl Into<i64>,
+        accepted: impl Into<bool>,
+        similarity: impl Into<f64>,
+        levenshtein_distance: impl Into<f64>,
     ) -> Self {
         Self {
             text: text.into(),
-            date_unix,
-            accepted,
-            similarity,
-            levenshtein_distance,
+            date_unix: date_unix.into(),
+            accepted: accepted.into(),
+            similarity: similarity.into(),
+            levenshtein_distance: levenshtein_distance.into(),
             recording: Nullable::Absent,
         }
+    }
+
+    /// Sets `recording`.
+    pub fn recording(mut self, value: impl Into<RecordingResponseModel>) -> Self {
+        self.recording = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `recording` to an explicit `null`.
+    #[inline]
+    pub fn recording_null(mut self) -> Self {
+        self.recording = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VerifiedVoiceLanguageResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VerifiedVoiceLanguageResponseModel {
     /// The language of the voice.
     pub language: String,
@@ -83,5 +84,44 @@ impl VerifiedVoiceLanguageResponseModel {
             locale: Nullable::Absent,
             preview_url: Nullable::Absent,
         }
+    }
+
+    /// Sets `accent`.
+    pub fn accent(mut self, value: impl Into<String>) -> Self {
+        self.accent = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `accent` to an explicit `null`.
+    #[inline]
+    pub fn accent_null(mut self) -> Self {
+        self.accent = Nullable::Null;
+        self
+    }
+
+    /// Sets `locale`.
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `locale` to an explicit `null`.
+    #[inline]
+    pub fn locale_null(mut self) -> Self {
+        self.locale = Nullable::Null;
+        self
+    }
+
+    /// Sets `preview_url`.
+    pub fn preview_url(mut self, value: impl Into<String>) -> Self {
+        self.preview_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `preview_url` to an explicit `null`.
+    #[inline]
+    pub fn preview_url_null(mut self) -> Self {
+        self.preview_url = Nullable::Null;
+        self
     }
 }

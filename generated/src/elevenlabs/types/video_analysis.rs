@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VideoAnalysis`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VideoAnalysis {
     pub status: VideoAnalysisStatus,
     pub data: Option<VideoAnalysisResult>,
@@ -60,12 +61,21 @@ impl<'de> Deserialize<'de> for VideoAnalysis {
 impl VideoAnalysis {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(status: VideoAnalysisStatus, data: Option<VideoAnalysisResult>) -> Self {
+    pub fn new(
+        status: impl Into<VideoAnalysisStatus>,
+        data: impl Into<Option<VideoAnalysisResult>>,
+    ) -> Self {
         Self {
-            status,
-            data,
+            status: status.into(),
+            data: data.into(),
             updated_at_ms: None,
         }
+    }
+
+    /// Sets `updated_at_ms`.
+    pub fn updated_at_ms(mut self, value: impl Into<i64>) -> Self {
+        self.updated_at_ms = Some(value.into());
+        self
     }
 }
 
@@ -73,6 +83,7 @@ impl VideoAnalysis {
 ///
 /// Schema: `#/components/schemas/VideoAnalysis/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VideoAnalysisStatus {
     /// `"processing"`
     Processing,
@@ -122,3 +133,5 @@ impl<'de> Deserialize<'de> for VideoAnalysisStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(VideoAnalysisStatus);

@@ -15,6 +15,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/VideoGenerationRequest`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VideoGenerationRequest {
     CreatifyAuroraRequest(CreatifyAuroraRequest),
     Veo3_1request(Veo3_1request),
@@ -55,3 +56,14 @@ impl<'de> Deserialize<'de> for VideoGenerationRequest {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    VideoGenerationRequest,
+    CreatifyAuroraRequest(CreatifyAuroraRequest),
+    Veo3_1request(Veo3_1request),
+    Veo3_1fastRequest(Veo3_1fastRequest),
+    BytedanceSeedance2Request(BytedanceSeedance2Request),
+    BytedanceSeedance2FastRequest(BytedanceSeedance2FastRequest),
+    BytedanceSeedance2MiniRequest(BytedanceSeedance2MiniRequest),
+    BytedanceSeedance25Request(BytedanceSeedance25Request)
+);

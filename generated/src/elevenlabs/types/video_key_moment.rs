@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VideoKeyMoment`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VideoKeyMoment {
     pub timestamp_ms: i64,
     pub type_: String,
@@ -62,12 +63,12 @@ impl VideoKeyMoment {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        timestamp_ms: i64,
+        timestamp_ms: impl Into<i64>,
         type_: impl Into<String>,
         description: impl Into<String>,
     ) -> Self {
         Self {
-            timestamp_ms,
+            timestamp_ms: timestamp_ms.into(),
             type_: type_.into(),
             description: description.into(),
         }

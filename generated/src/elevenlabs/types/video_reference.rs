@@ -12,6 +12,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/VideoReference`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VideoReference {
     GenerationReference(GenerationReference),
     StaticAssetReference(StaticAssetReference),
@@ -32,3 +33,10 @@ impl<'de> Deserialize<'de> for VideoReference {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    VideoReference,
+    GenerationReference(GenerationReference),
+    StaticAssetReference(StaticAssetReference),
+    InlineVideoReference(InlineVideoReference)
+);

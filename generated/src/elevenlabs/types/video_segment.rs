@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VideoSegment`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VideoSegment {
     pub start_ms: i64,
     pub end_ms: i64,
@@ -99,10 +100,14 @@ impl<'de> Deserialize<'de> for VideoSegment {
 impl VideoSegment {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(start_ms: i64, end_ms: i64, description: impl Into<String>) -> Self {
+    pub fn new(
+        start_ms: impl Into<i64>,
+        end_ms: impl Into<i64>,
+        description: impl Into<String>,
+    ) -> Self {
         Self {
-            start_ms,
-            end_ms,
+            start_ms: start_ms.into(),
+            end_ms: end_ms.into(),
             description: description.into(),
             subjects: None,
             shot_type: Nullable::Absent,
@@ -112,5 +117,75 @@ impl VideoSegment {
             has_music: None,
             pacing: Nullable::Absent,
         }
+    }
+
+    /// Sets `subjects`.
+    pub fn subjects(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.subjects = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `shot_type`.
+    pub fn shot_type(mut self, value: impl Into<String>) -> Self {
+        self.shot_type = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `shot_type` to an explicit `null`.
+    #[inline]
+    pub fn shot_type_null(mut self) -> Self {
+        self.shot_type = Nullable::Null;
+        self
+    }
+
+    /// Sets `camera_movement`.
+    pub fn camera_movement(mut self, value: impl Into<String>) -> Self {
+        self.camera_movement = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `camera_movement` to an explicit `null`.
+    #[inline]
+    pub fn camera_movement_null(mut self) -> Self {
+        self.camera_movement = Nullable::Null;
+        self
+    }
+
+    /// Sets `transition_in`.
+    pub fn transition_in(mut self, value: impl Into<String>) -> Self {
+        self.transition_in = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `transition_in` to an explicit `null`.
+    #[inline]
+    pub fn transition_in_null(mut self) -> Self {
+        self.transition_in = Nullable::Null;
+        self
+    }
+
+    /// Sets `has_speech`.
+    pub fn has_speech(mut self, value: impl Into<bool>) -> Self {
+        self.has_speech = Some(value.into());
+        self
+    }
+
+    /// Sets `has_music`.
+    pub fn has_music(mut self, value: impl Into<bool>) -> Self {
+        self.has_music = Some(value.into());
+        self
+    }
+
+    /// Sets `pacing`.
+    pub fn pacing(mut self, value: impl Into<String>) -> Self {
+        self.pacing = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `pacing` to an explicit `null`.
+    #[inline]
+    pub fn pacing_null(mut self) -> Self {
+        self.pacing = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VideoSubject`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VideoSubject {
     pub name: String,
     pub description: String,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/VisitedAgentRef`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VisitedAgentRef {
     pub agent_id: String,
     pub branch_id: Nullable<String>,
@@ -62,5 +63,18 @@ impl VisitedAgentRef {
             agent_id: agent_id.into(),
             branch_id: Nullable::Absent,
         }
+    }
+
+    /// Sets `branch_id`.
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.branch_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.branch_id = Nullable::Null;
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceAccentResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceAccentResponseModel {
     /// The accent value used for filtering shared voices via the `accent` query parameter on `GET /v1/shared-voices`.
     pub accent: String,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VOICE_CATEGORY`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VoiceCategory {
     /// `"premade"`
     Premade,
@@ -66,3 +67,5 @@ impl<'de> Deserialize<'de> for VoiceCategory {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(VoiceCategory);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceDesignRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceDesignRequestModel {
     /// Description to use for the created voice.
     pub voice_description: String,
@@ -162,6 +163,133 @@ impl VoiceDesignRequestModel {
             prompt_strength: Nullable::Absent,
         }
     }
+
+    /// Sets `model_id`.
+    pub fn model_id(mut self, value: impl Into<VoiceDesignRequestModelModelId>) -> Self {
+        self.model_id = Some(value.into());
+        self
+    }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text` to an explicit `null`.
+    #[inline]
+    pub fn text_null(mut self) -> Self {
+        self.text = Nullable::Null;
+        self
+    }
+
+    /// Sets `auto_generate_text`.
+    pub fn auto_generate_text(mut self, value: impl Into<bool>) -> Self {
+        self.auto_generate_text = Some(value.into());
+        self
+    }
+
+    /// Sets `loudness`.
+    pub fn loudness(mut self, value: impl Into<f64>) -> Self {
+        self.loudness = Some(value.into());
+        self
+    }
+
+    /// Sets `seed`.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.seed = Nullable::Null;
+        self
+    }
+
+    /// Sets `guidance_scale`.
+    pub fn guidance_scale(mut self, value: impl Into<f64>) -> Self {
+        self.guidance_scale = Some(value.into());
+        self
+    }
+
+    /// Sets `stream_previews`.
+    pub fn stream_previews(mut self, value: impl Into<bool>) -> Self {
+        self.stream_previews = Some(value.into());
+        self
+    }
+
+    /// Sets `should_enhance`.
+    pub fn should_enhance(mut self, value: impl Into<bool>) -> Self {
+        self.should_enhance = Some(value.into());
+        self
+    }
+
+    /// Sets `remixing_session_id`.
+    pub fn remixing_session_id(mut self, value: impl Into<String>) -> Self {
+        self.remixing_session_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `remixing_session_id` to an explicit `null`.
+    #[inline]
+    pub fn remixing_session_id_null(mut self) -> Self {
+        self.remixing_session_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `remixing_session_iteration_id`.
+    pub fn remixing_session_iteration_id(mut self, value: impl Into<String>) -> Self {
+        self.remixing_session_iteration_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `remixing_session_iteration_id` to an explicit `null`.
+    #[inline]
+    pub fn remixing_session_iteration_id_null(mut self) -> Self {
+        self.remixing_session_iteration_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `quality`.
+    pub fn quality(mut self, value: impl Into<f64>) -> Self {
+        self.quality = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `quality` to an explicit `null`.
+    #[inline]
+    pub fn quality_null(mut self) -> Self {
+        self.quality = Nullable::Null;
+        self
+    }
+
+    /// Sets `reference_audio_base64`.
+    pub fn reference_audio_base64(mut self, value: impl Into<String>) -> Self {
+        self.reference_audio_base64 = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reference_audio_base64` to an explicit `null`.
+    #[inline]
+    pub fn reference_audio_base64_null(mut self) -> Self {
+        self.reference_audio_base64 = Nullable::Null;
+        self
+    }
+
+    /// Sets `prompt_strength`.
+    pub fn prompt_strength(mut self, value: impl Into<f64>) -> Self {
+        self.prompt_strength = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt_strength` to an explicit `null`.
+    #[inline]
+    pub fn prompt_strength_null(mut self) -> Self {
+        self.prompt_strength = Nullable::Null;
+        self
+    }
 }
 
 /// Model to use for the voice generation. Possible values: eleven_multilingual_ttv_v2, eleven_ttv_v3.
@@ -170,6 +298,7 @@ impl VoiceDesignRequestModel {
 ///
 /// Schema: `#/components/schemas/VoiceDesignRequestModel/properties/model_id`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VoiceDesignRequestModelModelId {
     /// `"eleven_multilingual_ttv_v2"`
     ElevenMultilingualTtvV2,
@@ -215,3 +344,5 @@ impl<'de> Deserialize<'de> for VoiceDesignRequestModelModelId {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(VoiceDesignRequestModelModelId);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceMailDetectionResultSuccessModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceMailDetectionResultSuccessModel {
     /// Defaults to `"voicemail_detection_success"`.
     pub result_type: consts::VoicemailDetectionSuccess,
@@ -59,5 +60,33 @@ impl<'de> Deserialize<'de> for VoiceMailDetectionResultSuccessModel {
             voicemail_message: voicemail_message_.unwrap_or_default(),
             reason: reason_.unwrap_or_default(),
         })
+    }
+}
+
+impl VoiceMailDetectionResultSuccessModel {
+    /// Sets `voicemail_message`.
+    pub fn voicemail_message(mut self, value: impl Into<String>) -> Self {
+        self.voicemail_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voicemail_message` to an explicit `null`.
+    #[inline]
+    pub fn voicemail_message_null(mut self) -> Self {
+        self.voicemail_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `reason`.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reason` to an explicit `null`.
+    #[inline]
+    pub fn reason_null(mut self) -> Self {
+        self.reason = Nullable::Null;
+        self
     }
 }

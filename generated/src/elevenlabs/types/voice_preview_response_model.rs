@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoicePreviewResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoicePreviewResponseModel {
     /// The base64 encoded audio of the preview.
     pub audio_base_64: String,
@@ -94,15 +95,15 @@ impl VoicePreviewResponseModel {
         audio_base_64: impl Into<String>,
         generated_voice_id: impl Into<String>,
         media_type: impl Into<String>,
-        duration_secs: f64,
-        language: Option<String>,
+        duration_secs: impl Into<f64>,
+        language: impl Into<Option<String>>,
     ) -> Self {
         Self {
             audio_base_64: audio_base_64.into(),
             generated_voice_id: generated_voice_id.into(),
             media_type: media_type.into(),
-            duration_secs,
-            language,
+            duration_secs: duration_secs.into(),
+            language: language.into(),
         }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoicePreviewsRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoicePreviewsRequestModel {
     /// Description to use for the created voice.
     pub voice_description: String,
@@ -114,5 +115,61 @@ impl VoicePreviewsRequestModel {
             guidance_scale: None,
             should_enhance: None,
         }
+    }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text` to an explicit `null`.
+    #[inline]
+    pub fn text_null(mut self) -> Self {
+        self.text = Nullable::Null;
+        self
+    }
+
+    /// Sets `auto_generate_text`.
+    pub fn auto_generate_text(mut self, value: impl Into<bool>) -> Self {
+        self.auto_generate_text = Some(value.into());
+        self
+    }
+
+    /// Sets `loudness`.
+    pub fn loudness(mut self, value: impl Into<f64>) -> Self {
+        self.loudness = Some(value.into());
+        self
+    }
+
+    /// Sets `quality`.
+    pub fn quality(mut self, value: impl Into<f64>) -> Self {
+        self.quality = Some(value.into());
+        self
+    }
+
+    /// Sets `seed`.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.seed = Nullable::Null;
+        self
+    }
+
+    /// Sets `guidance_scale`.
+    pub fn guidance_scale(mut self, value: impl Into<f64>) -> Self {
+        self.guidance_scale = Some(value.into());
+        self
+    }
+
+    /// Sets `should_enhance`.
+    pub fn should_enhance(mut self, value: impl Into<bool>) -> Self {
+        self.should_enhance = Some(value.into());
+        self
     }
 }

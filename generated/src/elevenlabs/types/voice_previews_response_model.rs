@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoicePreviewsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoicePreviewsResponseModel {
     /// The previews of the generated voices.
     pub previews: Vec<VoicePreviewResponseModel>,
@@ -57,9 +58,12 @@ impl<'de> Deserialize<'de> for VoicePreviewsResponseModel {
 impl VoicePreviewsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(previews: Vec<VoicePreviewResponseModel>, text: impl Into<String>) -> Self {
+    pub fn new(
+        previews: impl IntoIterator<Item = VoicePreviewResponseModel>,
+        text: impl Into<String>,
+    ) -> Self {
         Self {
-            previews,
+            previews: previews.into_iter().collect(),
             text: text.into(),
         }
     }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceRemixRequestModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceRemixRequestModel {
     /// Description of the changes to make to the voice.
     pub voice_description: String,
@@ -129,5 +130,94 @@ impl VoiceRemixRequestModel {
             remixing_session_iteration_id: Nullable::Absent,
             prompt_strength: Nullable::Absent,
         }
+    }
+
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text` to an explicit `null`.
+    #[inline]
+    pub fn text_null(mut self) -> Self {
+        self.text = Nullable::Null;
+        self
+    }
+
+    /// Sets `auto_generate_text`.
+    pub fn auto_generate_text(mut self, value: impl Into<bool>) -> Self {
+        self.auto_generate_text = Some(value.into());
+        self
+    }
+
+    /// Sets `loudness`.
+    pub fn loudness(mut self, value: impl Into<f64>) -> Self {
+        self.loudness = Some(value.into());
+        self
+    }
+
+    /// Sets `seed`.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.seed = Nullable::Null;
+        self
+    }
+
+    /// Sets `guidance_scale`.
+    pub fn guidance_scale(mut self, value: impl Into<f64>) -> Self {
+        self.guidance_scale = Some(value.into());
+        self
+    }
+
+    /// Sets `stream_previews`.
+    pub fn stream_previews(mut self, value: impl Into<bool>) -> Self {
+        self.stream_previews = Some(value.into());
+        self
+    }
+
+    /// Sets `remixing_session_id`.
+    pub fn remixing_session_id(mut self, value: impl Into<String>) -> Self {
+        self.remixing_session_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `remixing_session_id` to an explicit `null`.
+    #[inline]
+    pub fn remixing_session_id_null(mut self) -> Self {
+        self.remixing_session_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `remixing_session_iteration_id`.
+    pub fn remixing_session_iteration_id(mut self, value: impl Into<String>) -> Self {
+        self.remixing_session_iteration_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `remixing_session_iteration_id` to an explicit `null`.
+    #[inline]
+    pub fn remixing_session_iteration_id_null(mut self) -> Self {
+        self.remixing_session_iteration_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `prompt_strength`.
+    pub fn prompt_strength(mut self, value: impl Into<f64>) -> Self {
+        self.prompt_strength = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `prompt_strength` to an explicit `null`.
+    #[inline]
+    pub fn prompt_strength_null(mut self) -> Self {
+        self.prompt_strength = Nullable::Null;
+        self
     }
 }

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/VoiceResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceResponseModel {
     /// The ID of the voice.
     pub voice_id: String,
@@ -241,24 +242,30 @@ impl VoiceResponseModel {
     pub fn new(
         voice_id: impl Into<String>,
         name: impl Into<String>,
-        category: VoiceResponseModelCategory,
-        labels: BTreeMap<String, String>,
-        available_for_tiers: Vec<String>,
-        high_quality_base_model_ids: Vec<String>,
+        category: impl Into<VoiceResponseModelCategory>,
+        labels: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        available_for_tiers: impl IntoIterator<Item = impl Into<String>>,
+        high_quality_base_model_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             voice_id: voice_id.into(),
             name: name.into(),
             samples: Nullable::Absent,
-            category,
+            category: category.into(),
             fine_tuning: Nullable::Absent,
-            labels,
+            labels: labels
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
             description: Nullable::Absent,
             preview_url: Nullable::Absent,
-            available_for_tiers,
+            available_for_tiers: available_for_tiers.into_iter().map(Into::into).collect(),
             settings: Nullable::Absent,
             sharing: Nullable::Absent,
-            high_quality_base_model_ids,
+            high_quality_base_model_ids: high_quality_base_model_ids
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             verified_languages: Nullable::Absent,
             collection_ids: Nullable::Absent,
             safety_control: Nullable::Absent,
@@ -275,12 +282,265 @@ impl VoiceResponseModel {
             recording_quality_reason: Nullable::Absent,
         }
     }
+
+    /// Sets `samples`.
+    pub fn samples(mut self, value: impl IntoIterator<Item = SampleResponseModel>) -> Self {
+        self.samples = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `samples` to an explicit `null`.
+    #[inline]
+    pub fn samples_null(mut self) -> Self {
+        self.samples = Nullable::Null;
+        self
+    }
+
+    /// Sets `fine_tuning`.
+    pub fn fine_tuning(mut self, value: impl Into<FineTuningResponseModel>) -> Self {
+        self.fine_tuning = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `fine_tuning` to an explicit `null`.
+    #[inline]
+    pub fn fine_tuning_null(mut self) -> Self {
+        self.fine_tuning = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `preview_url`.
+    pub fn preview_url(mut self, value: impl Into<String>) -> Self {
+        self.preview_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `preview_url` to an explicit `null`.
+    #[inline]
+    pub fn preview_url_null(mut self) -> Self {
+        self.preview_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `settings`.
+    pub fn settings(mut self, value: impl Into<VoiceSettingsResponseModel>) -> Self {
+        self.settings = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `settings` to an explicit `null`.
+    #[inline]
+    pub fn settings_null(mut self) -> Self {
+        self.settings = Nullable::Null;
+        self
+    }
+
+    /// Sets `sharing`.
+    pub fn sharing(mut self, value: impl Into<VoiceSharingResponseModel>) -> Self {
+        self.sharing = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `sharing` to an explicit `null`.
+    #[inline]
+    pub fn sharing_null(mut self) -> Self {
+        self.sharing = Nullable::Null;
+        self
+    }
+
+    /// Sets `verified_languages`.
+    pub fn verified_languages(
+        mut self,
+        value: impl IntoIterator<Item = VerifiedVoiceLanguageResponseModel>,
+    ) -> Self {
+        self.verified_languages = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `verified_languages` to an explicit `null`.
+    #[inline]
+    pub fn verified_languages_null(mut self) -> Self {
+        self.verified_languages = Nullable::Null;
+        self
+    }
+
+    /// Sets `collection_ids`.
+    pub fn collection_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.collection_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `collection_ids` to an explicit `null`.
+    #[inline]
+    pub fn collection_ids_null(mut self) -> Self {
+        self.collection_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `safety_control`.
+    pub fn safety_control(mut self, value: impl Into<VoiceResponseModelSafetyControl>) -> Self {
+        self.safety_control = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `safety_control` to an explicit `null`.
+    #[inline]
+    pub fn safety_control_null(mut self) -> Self {
+        self.safety_control = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_verification`.
+    pub fn voice_verification(mut self, value: impl Into<VoiceVerificationResponseModel>) -> Self {
+        self.voice_verification = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_verification` to an explicit `null`.
+    #[inline]
+    pub fn voice_verification_null(mut self) -> Self {
+        self.voice_verification = Nullable::Null;
+        self
+    }
+
+    /// Sets `permission_on_resource`.
+    pub fn permission_on_resource(mut self, value: impl Into<String>) -> Self {
+        self.permission_on_resource = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `permission_on_resource` to an explicit `null`.
+    #[inline]
+    pub fn permission_on_resource_null(mut self) -> Self {
+        self.permission_on_resource = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_owner`.
+    pub fn is_owner(mut self, value: impl Into<bool>) -> Self {
+        self.is_owner = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `is_owner` to an explicit `null`.
+    #[inline]
+    pub fn is_owner_null(mut self) -> Self {
+        self.is_owner = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_legacy`.
+    pub fn is_legacy(mut self, value: impl Into<bool>) -> Self {
+        self.is_legacy = Some(value.into());
+        self
+    }
+
+    /// Sets `is_mixed`.
+    pub fn is_mixed(mut self, value: impl Into<bool>) -> Self {
+        self.is_mixed = Some(value.into());
+        self
+    }
+
+    /// Sets `favorited_at_unix`.
+    pub fn favorited_at_unix(mut self, value: impl Into<i64>) -> Self {
+        self.favorited_at_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `favorited_at_unix` to an explicit `null`.
+    #[inline]
+    pub fn favorited_at_unix_null(mut self) -> Self {
+        self.favorited_at_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `created_at_unix`.
+    pub fn created_at_unix(mut self, value: impl Into<i64>) -> Self {
+        self.created_at_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `created_at_unix` to an explicit `null`.
+    #[inline]
+    pub fn created_at_unix_null(mut self) -> Self {
+        self.created_at_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_bookmarked`.
+    pub fn is_bookmarked(mut self, value: impl Into<bool>) -> Self {
+        self.is_bookmarked = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `is_bookmarked` to an explicit `null`.
+    #[inline]
+    pub fn is_bookmarked_null(mut self) -> Self {
+        self.is_bookmarked = Nullable::Null;
+        self
+    }
+
+    /// Sets `recording_quality`.
+    pub fn recording_quality(
+        mut self,
+        value: impl Into<VoiceResponseModelRecordingQuality>,
+    ) -> Self {
+        self.recording_quality = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `recording_quality` to an explicit `null`.
+    #[inline]
+    pub fn recording_quality_null(mut self) -> Self {
+        self.recording_quality = Nullable::Null;
+        self
+    }
+
+    /// Sets `labelling_status`.
+    pub fn labelling_status(mut self, value: impl Into<VoiceResponseModelLabellingStatus>) -> Self {
+        self.labelling_status = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `labelling_status` to an explicit `null`.
+    #[inline]
+    pub fn labelling_status_null(mut self) -> Self {
+        self.labelling_status = Nullable::Null;
+        self
+    }
+
+    /// Sets `recording_quality_reason`.
+    pub fn recording_quality_reason(mut self, value: impl Into<String>) -> Self {
+        self.recording_quality_reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `recording_quality_reason` to an explicit `null`.
+    #[inline]
+    pub fn recording_quality_reason_null(mut self) -> Self {
+        self.recording_quality_reason = Nullable::Null;
+        self
+    }
 }
 
 /// The category of the voice.
 ///
 /// Schema: `#/components/schemas/VoiceResponseModel/properties/category`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VoiceResponseModelCategory {
     /// `"generated"`
     Generated,
@@ -343,8 +603,11 @@ impl<'de> Deserialize<'de> for VoiceResponseModelCategory {
     }
 }
 
+api_runtime::string_enum_conversions!(VoiceResponseModelCategory);
+
 /// Schema: `#/components/schemas/VoiceResponseModel/properties/safety_control/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VoiceResponseModelSafetyControl {
     /// `"NONE"`
     None,
@@ -403,8 +666,11 @@ impl<'de> Deserialize<'de> for VoiceResponseModelSafetyControl {
     }
 }
 
+api_runtime::string_enum_conversions!(VoiceResponseModelSafetyControl);
+
 /// Schema: `#/components/schemas/VoiceResponseModel/properties/recording_quality/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VoiceResponseModelRecordingQuality {
     /// `"studio"`
     Studio,
@@ -463,8 +729,11 @@ impl<'de> Deserialize<'de> for VoiceResponseModelRecordingQuality {
     }
 }
 
+api_runtime::string_enum_conversions!(VoiceResponseModelRecordingQuality);
+
 /// Schema: `#/components/schemas/VoiceResponseModel/properties/labelling_status/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VoiceResponseModelLabellingStatus {
     /// `"in_review"`
     InReview,
@@ -510,3 +779,5 @@ impl<'de> Deserialize<'de> for VoiceResponseModelLabellingStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(VoiceResponseModelLabellingStatus);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSamplePreviewResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceSamplePreviewResponseModel {
     /// The base64 encoded audio.
     pub audio_base_64: String,
@@ -90,5 +91,18 @@ impl VoiceSamplePreviewResponseModel {
             media_type: media_type.into(),
             duration_secs: Nullable::Absent,
         }
+    }
+
+    /// Sets `duration_secs`.
+    pub fn duration_secs(mut self, value: impl Into<f64>) -> Self {
+        self.duration_secs = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `duration_secs` to an explicit `null`.
+    #[inline]
+    pub fn duration_secs_null(mut self) -> Self {
+        self.duration_secs = Nullable::Null;
+        self
     }
 }

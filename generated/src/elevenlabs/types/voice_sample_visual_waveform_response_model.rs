@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSampleVisualWaveformResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceSampleVisualWaveformResponseModel {
     /// The ID of the sample.
     pub sample_id: String,
@@ -56,10 +57,13 @@ impl<'de> Deserialize<'de> for VoiceSampleVisualWaveformResponseModel {
 impl VoiceSampleVisualWaveformResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(sample_id: impl Into<String>, visual_waveform: Vec<f64>) -> Self {
+    pub fn new(
+        sample_id: impl Into<String>,
+        visual_waveform: impl IntoIterator<Item = f64>,
+    ) -> Self {
         Self {
             sample_id: sample_id.into(),
-            visual_waveform,
+            visual_waveform: visual_waveform.into_iter().collect(),
         }
     }
 }

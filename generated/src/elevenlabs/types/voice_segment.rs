@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSegment`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceSegment {
     /// The voice ID used for this segment
     pub voice_id: String,
@@ -104,19 +105,19 @@ impl VoiceSegment {
     #[inline]
     pub fn new(
         voice_id: impl Into<String>,
-        start_time_seconds: f64,
-        end_time_seconds: f64,
-        character_start_index: i64,
-        character_end_index: i64,
-        dialogue_input_index: i64,
+        start_time_seconds: impl Into<f64>,
+        end_time_seconds: impl Into<f64>,
+        character_start_index: impl Into<i64>,
+        character_end_index: impl Into<i64>,
+        dialogue_input_index: impl Into<i64>,
     ) -> Self {
         Self {
             voice_id: voice_id.into(),
-            start_time_seconds,
-            end_time_seconds,
-            character_start_index,
-            character_end_index,
-            dialogue_input_index,
+            start_time_seconds: start_time_seconds.into(),
+            end_time_seconds: end_time_seconds.into(),
+            character_start_index: character_start_index.into(),
+            character_end_index: character_end_index.into(),
+            dialogue_input_index: dialogue_input_index.into(),
         }
     }
 }

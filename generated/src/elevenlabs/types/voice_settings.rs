@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSettings`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceSettings {
     /// How strongly the dubbed speakers clone the source voices, 0 to 10.
     ///
@@ -44,5 +45,13 @@ impl<'de> Deserialize<'de> for VoiceSettings {
         Ok(Self {
             cloning_strength: cloning_strength_.unwrap_or_default(),
         })
+    }
+}
+
+impl VoiceSettings {
+    /// Sets `cloning_strength`.
+    pub fn cloning_strength(mut self, value: impl Into<i64>) -> Self {
+        self.cloning_strength = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSettingsResponseModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceSettingsResponseModel {
     /// Determines how stable the voice is and the randomness between each generation. Lower values introduce broader emotional range for the voice. Higher values can result in a monotonous voice with limited emotion.
     ///
@@ -76,5 +77,72 @@ impl<'de> Deserialize<'de> for VoiceSettingsResponseModel {
             style: style_.unwrap_or_default(),
             speed: speed_.unwrap_or_default(),
         })
+    }
+}
+
+impl VoiceSettingsResponseModel {
+    /// Sets `stability`.
+    pub fn stability(mut self, value: impl Into<f64>) -> Self {
+        self.stability = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `stability` to an explicit `null`.
+    #[inline]
+    pub fn stability_null(mut self) -> Self {
+        self.stability = Nullable::Null;
+        self
+    }
+
+    /// Sets `use_speaker_boost`.
+    pub fn use_speaker_boost(mut self, value: impl Into<bool>) -> Self {
+        self.use_speaker_boost = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `use_speaker_boost` to an explicit `null`.
+    #[inline]
+    pub fn use_speaker_boost_null(mut self) -> Self {
+        self.use_speaker_boost = Nullable::Null;
+        self
+    }
+
+    /// Sets `similarity_boost`.
+    pub fn similarity_boost(mut self, value: impl Into<f64>) -> Self {
+        self.similarity_boost = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `similarity_boost` to an explicit `null`.
+    #[inline]
+    pub fn similarity_boost_null(mut self) -> Self {
+        self.similarity_boost = Nullable::Null;
+        self
+    }
+
+    /// Sets `style`.
+    pub fn style(mut self, value: impl Into<f64>) -> Self {
+        self.style = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `style` to an explicit `null`.
+    #[inline]
+    pub fn style_null(mut self) -> Self {
+        self.style = Nullable::Null;
+        self
+    }
+
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Into<f64>) -> Self {
+        self.speed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `speed` to an explicit `null`.
+    #[inline]
+    pub fn speed_null(mut self) -> Self {
+        self.speed = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSharingModerationCheckResponseModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceSharingModerationCheckResponseModel {
     /// The date the moderation check was made in Unix time.
     pub date_checked_unix: Nullable<i64>,
@@ -90,5 +91,124 @@ impl<'de> Deserialize<'de> for VoiceSharingModerationCheckResponseModel {
             captcha_ids: captcha_ids_.unwrap_or_default(),
             captcha_checks: captcha_checks_.unwrap_or_default(),
         })
+    }
+}
+
+impl VoiceSharingModerationCheckResponseModel {
+    /// Sets `date_checked_unix`.
+    pub fn date_checked_unix(mut self, value: impl Into<i64>) -> Self {
+        self.date_checked_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `date_checked_unix` to an explicit `null`.
+    #[inline]
+    pub fn date_checked_unix_null(mut self) -> Self {
+        self.date_checked_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `name_value`.
+    pub fn name_value(mut self, value: impl Into<String>) -> Self {
+        self.name_value = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name_value` to an explicit `null`.
+    #[inline]
+    pub fn name_value_null(mut self) -> Self {
+        self.name_value = Nullable::Null;
+        self
+    }
+
+    /// Sets `name_check`.
+    pub fn name_check(mut self, value: impl Into<bool>) -> Self {
+        self.name_check = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `name_check` to an explicit `null`.
+    #[inline]
+    pub fn name_check_null(mut self) -> Self {
+        self.name_check = Nullable::Null;
+        self
+    }
+
+    /// Sets `description_value`.
+    pub fn description_value(mut self, value: impl Into<String>) -> Self {
+        self.description_value = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description_value` to an explicit `null`.
+    #[inline]
+    pub fn description_value_null(mut self) -> Self {
+        self.description_value = Nullable::Null;
+        self
+    }
+
+    /// Sets `description_check`.
+    pub fn description_check(mut self, value: impl Into<bool>) -> Self {
+        self.description_check = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description_check` to an explicit `null`.
+    #[inline]
+    pub fn description_check_null(mut self) -> Self {
+        self.description_check = Nullable::Null;
+        self
+    }
+
+    /// Sets `sample_ids`.
+    pub fn sample_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.sample_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `sample_ids` to an explicit `null`.
+    #[inline]
+    pub fn sample_ids_null(mut self) -> Self {
+        self.sample_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `sample_checks`.
+    pub fn sample_checks(mut self, value: impl IntoIterator<Item = f64>) -> Self {
+        self.sample_checks = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `sample_checks` to an explicit `null`.
+    #[inline]
+    pub fn sample_checks_null(mut self) -> Self {
+        self.sample_checks = Nullable::Null;
+        self
+    }
+
+    /// Sets `captcha_ids`.
+    pub fn captcha_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.captcha_ids = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `captcha_ids` to an explicit `null`.
+    #[inline]
+    pub fn captcha_ids_null(mut self) -> Self {
+        self.captcha_ids = Nullable::Null;
+        self
+    }
+
+    /// Sets `captcha_checks`.
+    pub fn captcha_checks(mut self, value: impl IntoIterator<Item = f64>) -> Self {
+        self.captcha_checks = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `captcha_checks` to an explicit `null`.
+    #[inline]
+    pub fn captcha_checks_null(mut self) -> Self {
+        self.captcha_checks = Nullable::Null;
+        self
     }
 }

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/VoiceSharingResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceSharingResponseModel {
     /// The status of the voice sharing.
     pub status: VoiceSharingResponseModelStatus,
@@ -308,53 +309,56 @@ impl VoiceSharingResponseModel {
     #[allow(clippy::too_many_arguments)]
     #[inline]
     pub fn new(
-        status: VoiceSharingResponseModelStatus,
-        date_unix: i64,
-        whitelisted_emails: Vec<String>,
+        status: impl Into<VoiceSharingResponseModelStatus>,
+        date_unix: impl Into<i64>,
+        whitelisted_emails: impl IntoIterator<Item = impl Into<String>>,
         public_owner_id: impl Into<String>,
         original_voice_id: impl Into<String>,
-        financial_rewards_enabled: bool,
-        free_users_allowed: bool,
-        live_moderation_enabled: bool,
-        notice_period: i64,
-        voice_mixing_allowed: bool,
-        featured: bool,
-        category: VoiceSharingResponseModelCategory,
-        liked_by_count: i64,
-        cloned_by_count: i64,
+        financial_rewards_enabled: impl Into<bool>,
+        free_users_allowed: impl Into<bool>,
+        live_moderation_enabled: impl Into<bool>,
+        notice_period: impl Into<i64>,
+        voice_mixing_allowed: impl Into<bool>,
+        featured: impl Into<bool>,
+        category: impl Into<VoiceSharingResponseModelCategory>,
+        liked_by_count: impl Into<i64>,
+        cloned_by_count: impl Into<i64>,
         name: impl Into<String>,
-        labels: BTreeMap<String, String>,
-        review_status: VoiceSharingResponseModelReviewStatus,
-        enabled_in_library: bool,
+        labels: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+        review_status: impl Into<VoiceSharingResponseModelReviewStatus>,
+        enabled_in_library: impl Into<bool>,
     ) -> Self {
         Self {
-            status,
+            status: status.into(),
             history_item_sample_id: Nullable::Absent,
-            date_unix,
-            whitelisted_emails,
+            date_unix: date_unix.into(),
+            whitelisted_emails: whitelisted_emails.into_iter().map(Into::into).collect(),
             public_owner_id: public_owner_id.into(),
             original_voice_id: original_voice_id.into(),
-            financial_rewards_enabled,
-            free_users_allowed,
-            live_moderation_enabled,
+            financial_rewards_enabled: financial_rewards_enabled.into(),
+            free_users_allowed: free_users_allowed.into(),
+            live_moderation_enabled: live_moderation_enabled.into(),
             rate: Nullable::Absent,
             fiat_rate: Nullable::Absent,
-            notice_period,
+            notice_period: notice_period.into(),
             disable_at_unix: Nullable::Absent,
-            voice_mixing_allowed,
-            featured,
-            category,
+            voice_mixing_allowed: voice_mixing_allowed.into(),
+            featured: featured.into(),
+            category: category.into(),
             reader_app_enabled: Nullable::Absent,
             image_url: Nullable::Absent,
             ban_reason: Nullable::Absent,
-            liked_by_count,
-            cloned_by_count,
+            liked_by_count: liked_by_count.into(),
+            cloned_by_count: cloned_by_count.into(),
             name: name.into(),
             description: Nullable::Absent,
-            labels,
-            review_status,
+            labels: labels
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+            review_status: review_status.into(),
             review_message: Nullable::Absent,
-            enabled_in_library,
+            enabled_in_library: enabled_in_library.into(),
             instagram_username: Nullable::Absent,
             twitter_username: Nullable::Absent,
             youtube_username: Nullable::Absent,
@@ -363,12 +367,214 @@ impl VoiceSharingResponseModel {
             reader_restricted_on: Nullable::Absent,
         }
     }
+
+    /// Sets `history_item_sample_id`.
+    pub fn history_item_sample_id(mut self, value: impl Into<String>) -> Self {
+        self.history_item_sample_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `history_item_sample_id` to an explicit `null`.
+    #[inline]
+    pub fn history_item_sample_id_null(mut self) -> Self {
+        self.history_item_sample_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `rate`.
+    pub fn rate(mut self, value: impl Into<f64>) -> Self {
+        self.rate = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `rate` to an explicit `null`.
+    #[inline]
+    pub fn rate_null(mut self) -> Self {
+        self.rate = Nullable::Null;
+        self
+    }
+
+    /// Sets `fiat_rate`.
+    pub fn fiat_rate(mut self, value: impl Into<f64>) -> Self {
+        self.fiat_rate = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `fiat_rate` to an explicit `null`.
+    #[inline]
+    pub fn fiat_rate_null(mut self) -> Self {
+        self.fiat_rate = Nullable::Null;
+        self
+    }
+
+    /// Sets `disable_at_unix`.
+    pub fn disable_at_unix(mut self, value: impl Into<i64>) -> Self {
+        self.disable_at_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `disable_at_unix` to an explicit `null`.
+    #[inline]
+    pub fn disable_at_unix_null(mut self) -> Self {
+        self.disable_at_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `reader_app_enabled`.
+    pub fn reader_app_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.reader_app_enabled = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `reader_app_enabled` to an explicit `null`.
+    #[inline]
+    pub fn reader_app_enabled_null(mut self) -> Self {
+        self.reader_app_enabled = Nullable::Null;
+        self
+    }
+
+    /// Sets `image_url`.
+    pub fn image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `image_url` to an explicit `null`.
+    #[inline]
+    pub fn image_url_null(mut self) -> Self {
+        self.image_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `ban_reason`.
+    pub fn ban_reason(mut self, value: impl Into<String>) -> Self {
+        self.ban_reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `ban_reason` to an explicit `null`.
+    #[inline]
+    pub fn ban_reason_null(mut self) -> Self {
+        self.ban_reason = Nullable::Null;
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.description = Nullable::Null;
+        self
+    }
+
+    /// Sets `review_message`.
+    pub fn review_message(mut self, value: impl Into<String>) -> Self {
+        self.review_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `review_message` to an explicit `null`.
+    #[inline]
+    pub fn review_message_null(mut self) -> Self {
+        self.review_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `instagram_username`.
+    pub fn instagram_username(mut self, value: impl Into<String>) -> Self {
+        self.instagram_username = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `instagram_username` to an explicit `null`.
+    #[inline]
+    pub fn instagram_username_null(mut self) -> Self {
+        self.instagram_username = Nullable::Null;
+        self
+    }
+
+    /// Sets `twitter_username`.
+    pub fn twitter_username(mut self, value: impl Into<String>) -> Self {
+        self.twitter_username = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `twitter_username` to an explicit `null`.
+    #[inline]
+    pub fn twitter_username_null(mut self) -> Self {
+        self.twitter_username = Nullable::Null;
+        self
+    }
+
+    /// Sets `youtube_username`.
+    pub fn youtube_username(mut self, value: impl Into<String>) -> Self {
+        self.youtube_username = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `youtube_username` to an explicit `null`.
+    #[inline]
+    pub fn youtube_username_null(mut self) -> Self {
+        self.youtube_username = Nullable::Null;
+        self
+    }
+
+    /// Sets `tiktok_username`.
+    pub fn tiktok_username(mut self, value: impl Into<String>) -> Self {
+        self.tiktok_username = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tiktok_username` to an explicit `null`.
+    #[inline]
+    pub fn tiktok_username_null(mut self) -> Self {
+        self.tiktok_username = Nullable::Null;
+        self
+    }
+
+    /// Sets `moderation_check`.
+    pub fn moderation_check(
+        mut self,
+        value: impl Into<VoiceSharingModerationCheckResponseModel>,
+    ) -> Self {
+        self.moderation_check = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `moderation_check` to an explicit `null`.
+    #[inline]
+    pub fn moderation_check_null(mut self) -> Self {
+        self.moderation_check = Nullable::Null;
+        self
+    }
+
+    /// Sets `reader_restricted_on`.
+    pub fn reader_restricted_on(
+        mut self,
+        value: impl IntoIterator<Item = ReaderResourceResponseModel>,
+    ) -> Self {
+        self.reader_restricted_on = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `reader_restricted_on` to an explicit `null`.
+    #[inline]
+    pub fn reader_restricted_on_null(mut self) -> Self {
+        self.reader_restricted_on = Nullable::Null;
+        self
+    }
 }
 
 /// The status of the voice sharing.
 ///
 /// Schema: `#/components/schemas/VoiceSharingResponseModel/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VoiceSharingResponseModelStatus {
     /// `"enabled"`
     Enabled,
@@ -423,10 +629,13 @@ impl<'de> Deserialize<'de> for VoiceSharingResponseModelStatus {
     }
 }
 
+api_runtime::string_enum_conversions!(VoiceSharingResponseModelStatus);
+
 /// The category of the voice.
 ///
 /// Schema: `#/components/schemas/VoiceSharingResponseModel/properties/category`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VoiceSharingResponseModelCategory {
     /// `"generated"`
     Generated,
@@ -489,10 +698,13 @@ impl<'de> Deserialize<'de> for VoiceSharingResponseModelCategory {
     }
 }
 
+api_runtime::string_enum_conversions!(VoiceSharingResponseModelCategory);
+
 /// The review status of the voice.
 ///
 /// Schema: `#/components/schemas/VoiceSharingResponseModel/properties/review_status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VoiceSharingResponseModelReviewStatus {
     /// `"not_requested"`
     NotRequested,
@@ -550,3 +762,5 @@ impl<'de> Deserialize<'de> for VoiceSharingResponseModelReviewStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(VoiceSharingResponseModelReviewStatus);

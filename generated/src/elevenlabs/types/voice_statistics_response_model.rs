@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceStatisticsResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceStatisticsResponseModel {
     /// The project voice reference ID.
     pub project_voice_ref_id: String,
@@ -97,16 +98,29 @@ impl VoiceStatisticsResponseModel {
     #[inline]
     pub fn new(
         project_voice_ref_id: impl Into<String>,
-        characters_unconverted: i64,
-        characters_converted: i64,
+        characters_unconverted: impl Into<i64>,
+        characters_converted: impl Into<i64>,
         voice_id: impl Into<String>,
     ) -> Self {
         Self {
             project_voice_ref_id: project_voice_ref_id.into(),
-            characters_unconverted,
-            characters_converted,
+            characters_unconverted: characters_unconverted.into(),
+            characters_converted: characters_converted.into(),
             credits_needed_to_convert: Nullable::Absent,
             voice_id: voice_id.into(),
         }
+    }
+
+    /// Sets `credits_needed_to_convert`.
+    pub fn credits_needed_to_convert(mut self, value: impl Into<i64>) -> Self {
+        self.credits_needed_to_convert = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `credits_needed_to_convert` to an explicit `null`.
+    #[inline]
+    pub fn credits_needed_to_convert_null(mut self) -> Self {
+        self.credits_needed_to_convert = Nullable::Null;
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceVerificationResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoiceVerificationResponseModel {
     /// Whether the voice requires verification.
     pub requires_verification: bool,
@@ -102,18 +103,47 @@ impl VoiceVerificationResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        requires_verification: bool,
-        is_verified: bool,
-        verification_failures: Vec<String>,
-        verification_attempts_count: i64,
+        requires_verification: impl Into<bool>,
+        is_verified: impl Into<bool>,
+        verification_failures: impl IntoIterator<Item = impl Into<String>>,
+        verification_attempts_count: impl Into<i64>,
     ) -> Self {
         Self {
-            requires_verification,
-            is_verified,
-            verification_failures,
-            verification_attempts_count,
+            requires_verification: requires_verification.into(),
+            is_verified: is_verified.into(),
+            verification_failures: verification_failures.into_iter().map(Into::into).collect(),
+            verification_attempts_count: verification_attempts_count.into(),
             language: Nullable::Absent,
             verification_attempts: Nullable::Absent,
         }
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.language = Nullable::Null;
+        self
+    }
+
+    /// Sets `verification_attempts`.
+    pub fn verification_attempts(
+        mut self,
+        value: impl IntoIterator<Item = VerificationAttemptResponseModel>,
+    ) -> Self {
+        self.verification_attempts = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `verification_attempts` to an explicit `null`.
+    #[inline]
+    pub fn verification_attempts_null(mut self) -> Self {
+        self.verification_attempts = Nullable::Null;
+        self
     }
 }

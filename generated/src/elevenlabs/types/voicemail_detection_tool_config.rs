@@ -17,6 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/VoicemailDetectionToolConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoicemailDetectionToolConfig {
     /// Defaults to `"voicemail_detection"`.
     pub system_tool_type: consts::VoicemailDetection,
@@ -55,5 +56,20 @@ impl<'de> Deserialize<'de> for VoicemailDetectionToolConfig {
             system_tool_type: system_tool_type_.unwrap_or_default(),
             voicemail_message: voicemail_message_.unwrap_or_default(),
         })
+    }
+}
+
+impl VoicemailDetectionToolConfig {
+    /// Sets `voicemail_message`.
+    pub fn voicemail_message(mut self, value: impl Into<String>) -> Self {
+        self.voicemail_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voicemail_message` to an explicit `null`.
+    #[inline]
+    pub fn voicemail_message_null(mut self) -> Self {
+        self.voicemail_message = Nullable::Null;
+        self
     }
 }

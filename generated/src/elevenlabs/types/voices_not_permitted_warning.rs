@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoicesNotPermittedWarning`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct VoicesNotPermittedWarning {
     /// Identifies this warning; branch on it to read the fields below.
     pub type_: consts::VoicesNotPermitted,
@@ -63,10 +64,13 @@ impl<'de> Deserialize<'de> for VoicesNotPermittedWarning {
 impl VoicesNotPermittedWarning {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(speaker_ids: Vec<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        speaker_ids: impl IntoIterator<Item = impl Into<String>>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             type_: Default::default(),
-            speaker_ids,
+            speaker_ids: speaker_ids.into_iter().map(Into::into).collect(),
             message: message.into(),
         }
     }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WebhookAuthMethodType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookAuthMethodType {
     /// `"hmac"`
     Hmac,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for WebhookAuthMethodType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(WebhookAuthMethodType);

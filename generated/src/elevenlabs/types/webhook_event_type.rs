@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WebhookEventType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookEventType {
     /// `"transcript"`
     Transcript,
@@ -66,3 +67,5 @@ impl<'de> Deserialize<'de> for WebhookEventType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(WebhookEventType);

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/WebhookHMACSettings`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookHmacSettings {
     /// The authentication type for this webhook
     pub auth_type: consts::Hmac,
@@ -80,5 +81,26 @@ impl WebhookHmacSettings {
             webhook_url: webhook_url.into(),
             request_headers: Nullable::Absent,
         }
+    }
+
+    /// Sets `request_headers`.
+    pub fn request_headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.request_headers = Nullable::Value(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `request_headers` to an explicit `null`.
+    #[inline]
+    pub fn request_headers_null(mut self) -> Self {
+        self.request_headers = Nullable::Null;
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/WebhookTarget`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WebhookTarget {
     All(WebhookTargetAll),
     Ids(WebhookTargetIds),
@@ -30,3 +31,5 @@ impl<'de> Deserialize<'de> for WebhookTarget {
         }
     }
 }
+
+api_runtime::union_conversions!(WebhookTarget, All(WebhookTargetAll), Ids(WebhookTargetIds));

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WebhookTargetIds`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookTargetIds {
     /// Send the result to the listed flows webhooks.
     ///
@@ -61,10 +62,10 @@ impl<'de> Deserialize<'de> for WebhookTargetIds {
 impl WebhookTargetIds {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(ids: Vec<String>) -> Self {
+    pub fn new(ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
             type_: Default::default(),
-            ids,
+            ids: ids.into_iter().map(Into::into).collect(),
         }
     }
 }

@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookToolApiSchemaConfigInput {
     /// Headers that should be included in the request
     pub request_headers:
@@ -140,11 +141,127 @@ impl WebhookToolApiSchemaConfigInput {
             auth_connection: Nullable::Absent,
         }
     }
+
+    /// Sets `request_headers`.
+    pub fn request_headers(
+        mut self,
+        value: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                WebhookToolApiSchemaConfigInputRequestHeadersValue,
+            ),
+        >,
+    ) -> Self {
+        self.request_headers = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `method`.
+    pub fn method(mut self, value: impl Into<WebhookToolApiSchemaConfigInputMethod>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+
+    /// Sets `path_params_schema`.
+    pub fn path_params_schema(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, LiteralJsonSchemaProperty)>,
+    ) -> Self {
+        self.path_params_schema = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `query_params_schema`.
+    pub fn query_params_schema(mut self, value: impl Into<QueryParamsJsonSchema>) -> Self {
+        self.query_params_schema = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `query_params_schema` to an explicit `null`.
+    #[inline]
+    pub fn query_params_schema_null(mut self) -> Self {
+        self.query_params_schema = Nullable::Null;
+        self
+    }
+
+    /// Sets `request_body_schema`.
+    pub fn request_body_schema(mut self, value: impl Into<ObjectJsonSchemaPropertyInput>) -> Self {
+        self.request_body_schema = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `request_body_schema` to an explicit `null`.
+    #[inline]
+    pub fn request_body_schema_null(mut self) -> Self {
+        self.request_body_schema = Nullable::Null;
+        self
+    }
+
+    /// Sets `response_body_schema`.
+    pub fn response_body_schema(mut self, value: impl Into<ObjectJsonSchemaPropertyInput>) -> Self {
+        self.response_body_schema = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `response_body_schema` to an explicit `null`.
+    #[inline]
+    pub fn response_body_schema_null(mut self) -> Self {
+        self.response_body_schema = Nullable::Null;
+        self
+    }
+
+    /// Sets `response_filter`.
+    pub fn response_filter(mut self, value: impl Into<ResponseFilter>) -> Self {
+        self.response_filter = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `response_filter` to an explicit `null`.
+    #[inline]
+    pub fn response_filter_null(mut self) -> Self {
+        self.response_filter = Nullable::Null;
+        self
+    }
+
+    /// Sets `content_type`.
+    pub fn content_type(
+        mut self,
+        value: impl Into<WebhookToolApiSchemaConfigInputContentType>,
+    ) -> Self {
+        self.content_type = Some(value.into());
+        self
+    }
+
+    /// Sets `auth_resolved_params`.
+    pub fn auth_resolved_params(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.auth_resolved_params = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `auth_connection`.
+    pub fn auth_connection(
+        mut self,
+        value: impl Into<WebhookToolApiSchemaConfigInputAuthConnection>,
+    ) -> Self {
+        self.auth_connection = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `auth_connection` to an explicit `null`.
+    #[inline]
+    pub fn auth_connection_null(mut self) -> Self {
+        self.auth_connection = Nullable::Null;
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Input/properties/request_headers/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WebhookToolApiSchemaConfigInputRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
@@ -167,12 +284,23 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputRequestHeadersValu
     }
 }
 
+api_runtime::union_conversions!(
+    WebhookToolApiSchemaConfigInputRequestHeadersValue,
+    String(String),
+    ConvAiSecretLocator(ConvAiSecretLocator),
+    ConvAiDynamicVariable(ConvAiDynamicVariable),
+    ConvAiEnvVarLocator(ConvAiEnvVarLocator)
+);
+
+api_runtime::union_str_conversion!(WebhookToolApiSchemaConfigInputRequestHeadersValue, String);
+
 /// The HTTP method to use for the webhook
 ///
 /// Defaults to `"GET"`.
 ///
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Input/properties/method`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookToolApiSchemaConfigInputMethod {
     /// `"GET"`
     Get,
@@ -231,12 +359,15 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputMethod {
     }
 }
 
+api_runtime::string_enum_conversions!(WebhookToolApiSchemaConfigInputMethod);
+
 /// Content type for the request body. Only applies to POST/PUT/PATCH requests.
 ///
 /// Defaults to `"application/json"`.
 ///
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Input/properties/content_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookToolApiSchemaConfigInputContentType {
     /// `"application/json"`
     ApplicationJson,
@@ -283,11 +414,14 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputContentType {
     }
 }
 
+api_runtime::string_enum_conversions!(WebhookToolApiSchemaConfigInputContentType);
+
 /// Optional auth connection to use for authentication with this webhook
 ///
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Input/properties/auth_connection`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WebhookToolApiSchemaConfigInputAuthConnection {
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator),
@@ -305,3 +439,9 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputAuthConnection {
             .ok_or_else(|| no_match("WebhookToolApiSchemaConfigInputAuthConnection"))
     }
 }
+
+api_runtime::union_conversions!(
+    WebhookToolApiSchemaConfigInputAuthConnection,
+    AuthConnectionLocator(AuthConnectionLocator),
+    EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator)
+);

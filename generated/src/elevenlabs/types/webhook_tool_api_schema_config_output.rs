@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 ///
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookToolApiSchemaConfigOutput {
     /// Headers that should be included in the request
     pub request_headers:
@@ -140,11 +141,130 @@ impl WebhookToolApiSchemaConfigOutput {
             auth_connection: Nullable::Absent,
         }
     }
+
+    /// Sets `request_headers`.
+    pub fn request_headers(
+        mut self,
+        value: impl IntoIterator<
+            Item = (
+                impl Into<String>,
+                WebhookToolApiSchemaConfigOutputRequestHeadersValue,
+            ),
+        >,
+    ) -> Self {
+        self.request_headers = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `method`.
+    pub fn method(mut self, value: impl Into<WebhookToolApiSchemaConfigOutputMethod>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+
+    /// Sets `path_params_schema`.
+    pub fn path_params_schema(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, LiteralJsonSchemaProperty)>,
+    ) -> Self {
+        self.path_params_schema = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `query_params_schema`.
+    pub fn query_params_schema(mut self, value: impl Into<QueryParamsJsonSchema>) -> Self {
+        self.query_params_schema = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `query_params_schema` to an explicit `null`.
+    #[inline]
+    pub fn query_params_schema_null(mut self) -> Self {
+        self.query_params_schema = Nullable::Null;
+        self
+    }
+
+    /// Sets `request_body_schema`.
+    pub fn request_body_schema(mut self, value: impl Into<ObjectJsonSchemaPropertyOutput>) -> Self {
+        self.request_body_schema = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `request_body_schema` to an explicit `null`.
+    #[inline]
+    pub fn request_body_schema_null(mut self) -> Self {
+        self.request_body_schema = Nullable::Null;
+        self
+    }
+
+    /// Sets `response_body_schema`.
+    pub fn response_body_schema(
+        mut self,
+        value: impl Into<ObjectJsonSchemaPropertyOutput>,
+    ) -> Self {
+        self.response_body_schema = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `response_body_schema` to an explicit `null`.
+    #[inline]
+    pub fn response_body_schema_null(mut self) -> Self {
+        self.response_body_schema = Nullable::Null;
+        self
+    }
+
+    /// Sets `response_filter`.
+    pub fn response_filter(mut self, value: impl Into<ResponseFilter>) -> Self {
+        self.response_filter = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `response_filter` to an explicit `null`.
+    #[inline]
+    pub fn response_filter_null(mut self) -> Self {
+        self.response_filter = Nullable::Null;
+        self
+    }
+
+    /// Sets `content_type`.
+    pub fn content_type(
+        mut self,
+        value: impl Into<WebhookToolApiSchemaConfigOutputContentType>,
+    ) -> Self {
+        self.content_type = Some(value.into());
+        self
+    }
+
+    /// Sets `auth_resolved_params`.
+    pub fn auth_resolved_params(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.auth_resolved_params = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `auth_connection`.
+    pub fn auth_connection(
+        mut self,
+        value: impl Into<WebhookToolApiSchemaConfigOutputAuthConnection>,
+    ) -> Self {
+        self.auth_connection = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `auth_connection` to an explicit `null`.
+    #[inline]
+    pub fn auth_connection_null(mut self) -> Self {
+        self.auth_connection = Nullable::Null;
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Output/properties/request_headers/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WebhookToolApiSchemaConfigOutputRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
@@ -167,12 +287,23 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutputRequestHeadersVal
     }
 }
 
+api_runtime::union_conversions!(
+    WebhookToolApiSchemaConfigOutputRequestHeadersValue,
+    String(String),
+    ConvAiSecretLocator(ConvAiSecretLocator),
+    ConvAiDynamicVariable(ConvAiDynamicVariable),
+    ConvAiEnvVarLocator(ConvAiEnvVarLocator)
+);
+
+api_runtime::union_str_conversion!(WebhookToolApiSchemaConfigOutputRequestHeadersValue, String);
+
 /// The HTTP method to use for the webhook
 ///
 /// Defaults to `"GET"`.
 ///
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Output/properties/method`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookToolApiSchemaConfigOutputMethod {
     /// `"GET"`
     Get,
@@ -231,12 +362,15 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutputMethod {
     }
 }
 
+api_runtime::string_enum_conversions!(WebhookToolApiSchemaConfigOutputMethod);
+
 /// Content type for the request body. Only applies to POST/PUT/PATCH requests.
 ///
 /// Defaults to `"application/json"`.
 ///
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Output/properties/content_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookToolApiSchemaConfigOutputContentType {
     /// `"application/json"`
     ApplicationJson,
@@ -283,11 +417,14 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutputContentType {
     }
 }
 
+api_runtime::string_enum_conversions!(WebhookToolApiSchemaConfigOutputContentType);
+
 /// Optional auth connection to use for authentication with this webhook
 ///
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Output/properties/auth_connection`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WebhookToolApiSchemaConfigOutputAuthConnection {
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator),
@@ -305,3 +442,9 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutputAuthConnection {
             .ok_or_else(|| no_match("WebhookToolApiSchemaConfigOutputAuthConnection"))
     }
 }
+
+api_runtime::union_conversions!(
+    WebhookToolApiSchemaConfigOutputAuthConnection,
+    AuthConnectionLocator(AuthConnectionLocator),
+    EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator)
+);

@@ -17,6 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WebhookToolConfig-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookToolConfigOutput {
     /// The type of tool
     ///
@@ -172,7 +173,7 @@ impl WebhookToolConfigOutput {
     pub fn new(
         name: impl Into<String>,
         description: impl Into<String>,
-        api_schema: WebhookToolApiSchemaConfigOutput,
+        api_schema: impl Into<WebhookToolApiSchemaConfigOutput>,
     ) -> Self {
         Self {
             type_: Default::default(),
@@ -189,7 +190,83 @@ impl WebhookToolConfigOutput {
             tool_error_handling_mode: None,
             dynamic_variables: None,
             execution_mode: None,
-            api_schema,
+            api_schema: api_schema.into(),
         }
+    }
+
+    /// Sets `response_timeout_secs`.
+    pub fn response_timeout_secs(mut self, value: impl Into<i64>) -> Self {
+        self.response_timeout_secs = Some(value.into());
+        self
+    }
+
+    /// Sets `disable_interruptions`.
+    pub fn disable_interruptions(mut self, value: impl Into<bool>) -> Self {
+        self.disable_interruptions = Some(value.into());
+        self
+    }
+
+    /// Sets `interruption_mode`.
+    pub fn interruption_mode(mut self, value: impl Into<ToolInterruptionMode>) -> Self {
+        self.interruption_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `force_pre_tool_speech`.
+    pub fn force_pre_tool_speech(mut self, value: impl Into<bool>) -> Self {
+        self.force_pre_tool_speech = Some(value.into());
+        self
+    }
+
+    /// Sets `pre_tool_speech`.
+    pub fn pre_tool_speech(mut self, value: impl Into<PreToolSpeechMode>) -> Self {
+        self.pre_tool_speech = Some(value.into());
+        self
+    }
+
+    /// Sets `assignments`.
+    pub fn assignments(
+        mut self,
+        value: impl IntoIterator<Item = DynamicVariableAssignment>,
+    ) -> Self {
+        self.assignments = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `tool_call_sound`.
+    pub fn tool_call_sound(mut self, value: impl Into<ToolCallSoundType>) -> Self {
+        self.tool_call_sound = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `tool_call_sound` to an explicit `null`.
+    #[inline]
+    pub fn tool_call_sound_null(mut self) -> Self {
+        self.tool_call_sound = Nullable::Null;
+        self
+    }
+
+    /// Sets `tool_call_sound_behavior`.
+    pub fn tool_call_sound_behavior(mut self, value: impl Into<ToolCallSoundBehavior>) -> Self {
+        self.tool_call_sound_behavior = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_error_handling_mode`.
+    pub fn tool_error_handling_mode(mut self, value: impl Into<ToolErrorHandlingMode>) -> Self {
+        self.tool_error_handling_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `dynamic_variables`.
+    pub fn dynamic_variables(mut self, value: impl Into<DynamicVariablesConfig>) -> Self {
+        self.dynamic_variables = Some(value.into());
+        self
+    }
+
+    /// Sets `execution_mode`.
+    pub fn execution_mode(mut self, value: impl Into<ToolExecutionMode>) -> Self {
+        self.execution_mode = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WebhookTranscriptFormat`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookTranscriptFormat {
     /// `"json"`
     Json,
@@ -56,3 +57,5 @@ impl<'de> Deserialize<'de> for WebhookTranscriptFormat {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(WebhookTranscriptFormat);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WebhookUsageType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookUsageType {
     /// `"ConvAI Agent Settings"`
     ConvAiAgentSettings,
@@ -78,3 +79,5 @@ impl<'de> Deserialize<'de> for WebhookUsageType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(WebhookUsageType);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppConversationInfo`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsAppConversationInfo {
     /// Defaults to `"unknown"`.
     pub direction: Option<WhatsAppConversationInfoDirection>,
@@ -80,6 +81,38 @@ impl WhatsAppConversationInfo {
             awaiting_first_user_message: Nullable::Absent,
         }
     }
+
+    /// Sets `direction`.
+    pub fn direction(mut self, value: impl Into<WhatsAppConversationInfoDirection>) -> Self {
+        self.direction = Some(value.into());
+        self
+    }
+
+    /// Sets `whatsapp_phone_number_id`.
+    pub fn whatsapp_phone_number_id(mut self, value: impl Into<String>) -> Self {
+        self.whatsapp_phone_number_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `whatsapp_phone_number_id` to an explicit `null`.
+    #[inline]
+    pub fn whatsapp_phone_number_id_null(mut self) -> Self {
+        self.whatsapp_phone_number_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `awaiting_first_user_message`.
+    pub fn awaiting_first_user_message(mut self, value: impl Into<bool>) -> Self {
+        self.awaiting_first_user_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `awaiting_first_user_message` to an explicit `null`.
+    #[inline]
+    pub fn awaiting_first_user_message_null(mut self) -> Self {
+        self.awaiting_first_user_message = Nullable::Null;
+        self
+    }
 }
 
 /// Direction
@@ -88,6 +121,7 @@ impl WhatsAppConversationInfo {
 ///
 /// Schema: `#/components/schemas/WhatsAppConversationInfo/properties/direction`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WhatsAppConversationInfoDirection {
     /// `"inbound"`
     Inbound,
@@ -137,3 +171,5 @@ impl<'de> Deserialize<'de> for WhatsAppConversationInfoDirection {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(WhatsAppConversationInfoDirection);

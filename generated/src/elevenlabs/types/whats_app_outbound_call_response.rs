@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppOutboundCallResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsAppOutboundCallResponse {
     pub success: bool,
     pub message: String,
@@ -59,11 +60,15 @@ impl<'de> Deserialize<'de> for WhatsAppOutboundCallResponse {
 impl WhatsAppOutboundCallResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(success: bool, message: impl Into<String>, conversation_id: Option<String>) -> Self {
+    pub fn new(
+        success: impl Into<bool>,
+        message: impl Into<String>,
+        conversation_id: impl Into<Option<String>>,
+    ) -> Self {
         Self {
-            success,
+            success: success.into(),
             message: message.into(),
-            conversation_id,
+            conversation_id: conversation_id.into(),
         }
     }
 }

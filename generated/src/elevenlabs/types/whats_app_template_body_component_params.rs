@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateBodyComponentParams`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsAppTemplateBodyComponentParams {
     /// Defaults to `"body"`.
     pub type_: consts::Body,
@@ -56,10 +57,10 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateBodyComponentParams {
 impl WhatsAppTemplateBodyComponentParams {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(parameters: Vec<WhatsAppTemplateTextParam>) -> Self {
+    pub fn new(parameters: impl IntoIterator<Item = WhatsAppTemplateTextParam>) -> Self {
         Self {
             type_: Default::default(),
-            parameters,
+            parameters: parameters.into_iter().collect(),
         }
     }
 }

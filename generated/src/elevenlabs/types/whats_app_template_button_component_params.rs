@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateButtonComponentParams`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsAppTemplateButtonComponentParams {
     /// Defaults to `"button"`.
     pub type_: consts::Button,
@@ -68,14 +69,14 @@ impl WhatsAppTemplateButtonComponentParams {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        parameters: Vec<WhatsAppTemplateTextParam>,
-        index: i64,
+        parameters: impl IntoIterator<Item = WhatsAppTemplateTextParam>,
+        index: impl Into<i64>,
         sub_type: impl Into<String>,
     ) -> Self {
         Self {
             type_: Default::default(),
-            parameters,
-            index,
+            parameters: parameters.into_iter().collect(),
+            index: index.into(),
             sub_type: sub_type.into(),
         }
     }

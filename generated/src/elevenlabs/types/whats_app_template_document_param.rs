@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateDocumentParam`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsAppTemplateDocumentParam {
     /// Defaults to `"document"`.
     pub type_: consts::Document,
@@ -56,10 +57,10 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateDocumentParam {
 impl WhatsAppTemplateDocumentParam {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(document: WhatsAppTemplateDocumentParamDetails) -> Self {
+    pub fn new(document: impl Into<WhatsAppTemplateDocumentParamDetails>) -> Self {
         Self {
             type_: Default::default(),
-            document,
+            document: document.into(),
         }
     }
 }

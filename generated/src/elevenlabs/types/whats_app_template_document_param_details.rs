@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateDocumentParamDetails`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsAppTemplateDocumentParamDetails {
     pub link: String,
     pub filename: Nullable<String>,
@@ -60,5 +61,18 @@ impl WhatsAppTemplateDocumentParamDetails {
             link: link.into(),
             filename: Nullable::Absent,
         }
+    }
+
+    /// Sets `filename`.
+    pub fn filename(mut self, value: impl Into<String>) -> Self {
+        self.filename = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `filename` to an explicit `null`.
+    #[inline]
+    pub fn filename_null(mut self) -> Self {
+        self.filename = Nullable::Null;
+        self
     }
 }

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/WhatsAppTemplateHeaderComponentParams`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsAppTemplateHeaderComponentParams {
     /// Defaults to `"header"`.
     pub type_: consts::Header,
@@ -60,10 +61,12 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateHeaderComponentParams {
 impl WhatsAppTemplateHeaderComponentParams {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(parameters: Vec<WhatsAppTemplateHeaderComponentParamsParametersItem>) -> Self {
+    pub fn new(
+        parameters: impl IntoIterator<Item = WhatsAppTemplateHeaderComponentParamsParametersItem>,
+    ) -> Self {
         Self {
             type_: Default::default(),
-            parameters,
+            parameters: parameters.into_iter().collect(),
         }
     }
 }
@@ -71,6 +74,7 @@ impl WhatsAppTemplateHeaderComponentParams {
 /// Schema: `#/components/schemas/WhatsAppTemplateHeaderComponentParams/properties/parameters/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WhatsAppTemplateHeaderComponentParamsParametersItem {
     WhatsAppTemplateTextParam(WhatsAppTemplateTextParam),
     WhatsAppTemplateImageParam(WhatsAppTemplateImageParam),
@@ -97,3 +101,11 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateHeaderComponentParamsParametersIt
         }
     }
 }
+
+api_runtime::union_conversions!(
+    WhatsAppTemplateHeaderComponentParamsParametersItem,
+    WhatsAppTemplateTextParam(WhatsAppTemplateTextParam),
+    WhatsAppTemplateImageParam(WhatsAppTemplateImageParam),
+    WhatsAppTemplateDocumentParam(WhatsAppTemplateDocumentParam),
+    WhatsAppTemplateLocationParam(WhatsAppTemplateLocationParam)
+);

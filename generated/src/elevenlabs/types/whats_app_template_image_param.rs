@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateImageParam`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsAppTemplateImageParam {
     /// Defaults to `"image"`.
     pub type_: consts::Image,
@@ -56,10 +57,10 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateImageParam {
 impl WhatsAppTemplateImageParam {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(image: WhatsAppTemplateImageParamDetails) -> Self {
+    pub fn new(image: impl Into<WhatsAppTemplateImageParamDetails>) -> Self {
         Self {
             type_: Default::default(),
-            image,
+            image: image.into(),
         }
     }
 }

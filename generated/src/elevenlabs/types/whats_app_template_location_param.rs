@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateLocationParam`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsAppTemplateLocationParam {
     /// Defaults to `"location"`.
     pub type_: consts::Location,
@@ -56,10 +57,10 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateLocationParam {
 impl WhatsAppTemplateLocationParam {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(location: WhatsAppTemplateLocationParamDetails) -> Self {
+    pub fn new(location: impl Into<WhatsAppTemplateLocationParamDetails>) -> Self {
         Self {
             type_: Default::default(),
-            location,
+            location: location.into(),
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateTextParam`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WhatsAppTemplateTextParam {
     pub parameter_name: Nullable<String>,
     /// Defaults to `"text"`.
@@ -68,5 +69,18 @@ impl WhatsAppTemplateTextParam {
             type_: Default::default(),
             text: text.into(),
         }
+    }
+
+    /// Sets `parameter_name`.
+    pub fn parameter_name(mut self, value: impl Into<String>) -> Self {
+        self.parameter_name = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `parameter_name` to an explicit `null`.
+    #[inline]
+    pub fn parameter_name_null(mut self) -> Self {
+        self.parameter_name = Nullable::Null;
+        self
     }
 }

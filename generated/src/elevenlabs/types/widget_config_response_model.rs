@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/WidgetConfigResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WidgetConfigResponseModel {
     /// The variant of the widget
     ///
@@ -503,6 +504,464 @@ impl WidgetConfigResponseModel {
             file_input_config: None,
         }
     }
+
+    /// Sets `variant`.
+    pub fn variant(mut self, value: impl Into<EmbedVariant>) -> Self {
+        self.variant = Some(value.into());
+        self
+    }
+
+    /// Sets `placement`.
+    pub fn placement(mut self, value: impl Into<WidgetPlacement>) -> Self {
+        self.placement = Some(value.into());
+        self
+    }
+
+    /// Sets `expandable`.
+    pub fn expandable(mut self, value: impl Into<WidgetExpandable>) -> Self {
+        self.expandable = Some(value.into());
+        self
+    }
+
+    /// Sets `avatar`.
+    pub fn avatar(mut self, value: impl Into<WidgetConfigResponseModelAvatar>) -> Self {
+        self.avatar = Some(value.into());
+        self
+    }
+
+    /// Sets `feedback_mode`.
+    pub fn feedback_mode(mut self, value: impl Into<WidgetFeedbackMode>) -> Self {
+        self.feedback_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `end_feedback`.
+    pub fn end_feedback(mut self, value: impl Into<WidgetEndFeedbackConfig>) -> Self {
+        self.end_feedback = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `end_feedback` to an explicit `null`.
+    #[inline]
+    pub fn end_feedback_null(mut self) -> Self {
+        self.end_feedback = Nullable::Null;
+        self
+    }
+
+    /// Sets `bg_color`.
+    pub fn bg_color(mut self, value: impl Into<String>) -> Self {
+        self.bg_color = Some(value.into());
+        self
+    }
+
+    /// Sets `text_color`.
+    pub fn text_color(mut self, value: impl Into<String>) -> Self {
+        self.text_color = Some(value.into());
+        self
+    }
+
+    /// Sets `btn_color`.
+    pub fn btn_color(mut self, value: impl Into<String>) -> Self {
+        self.btn_color = Some(value.into());
+        self
+    }
+
+    /// Sets `btn_text_color`.
+    pub fn btn_text_color(mut self, value: impl Into<String>) -> Self {
+        self.btn_text_color = Some(value.into());
+        self
+    }
+
+    /// Sets `border_color`.
+    pub fn border_color(mut self, value: impl Into<String>) -> Self {
+        self.border_color = Some(value.into());
+        self
+    }
+
+    /// Sets `focus_color`.
+    pub fn focus_color(mut self, value: impl Into<String>) -> Self {
+        self.focus_color = Some(value.into());
+        self
+    }
+
+    /// Sets `border_radius`.
+    pub fn border_radius(mut self, value: impl Into<i64>) -> Self {
+        self.border_radius = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `border_radius` to an explicit `null`.
+    #[inline]
+    pub fn border_radius_null(mut self) -> Self {
+        self.border_radius = Nullable::Null;
+        self
+    }
+
+    /// Sets `btn_radius`.
+    pub fn btn_radius(mut self, value: impl Into<i64>) -> Self {
+        self.btn_radius = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `btn_radius` to an explicit `null`.
+    #[inline]
+    pub fn btn_radius_null(mut self) -> Self {
+        self.btn_radius = Nullable::Null;
+        self
+    }
+
+    /// Sets `action_text`.
+    pub fn action_text(mut self, value: impl Into<String>) -> Self {
+        self.action_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `action_text` to an explicit `null`.
+    #[inline]
+    pub fn action_text_null(mut self) -> Self {
+        self.action_text = Nullable::Null;
+        self
+    }
+
+    /// Sets `start_call_text`.
+    pub fn start_call_text(mut self, value: impl Into<String>) -> Self {
+        self.start_call_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `start_call_text` to an explicit `null`.
+    #[inline]
+    pub fn start_call_text_null(mut self) -> Self {
+        self.start_call_text = Nullable::Null;
+        self
+    }
+
+    /// Sets `end_call_text`.
+    pub fn end_call_text(mut self, value: impl Into<String>) -> Self {
+        self.end_call_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `end_call_text` to an explicit `null`.
+    #[inline]
+    pub fn end_call_text_null(mut self) -> Self {
+        self.end_call_text = Nullable::Null;
+        self
+    }
+
+    /// Sets `expand_text`.
+    pub fn expand_text(mut self, value: impl Into<String>) -> Self {
+        self.expand_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `expand_text` to an explicit `null`.
+    #[inline]
+    pub fn expand_text_null(mut self) -> Self {
+        self.expand_text = Nullable::Null;
+        self
+    }
+
+    /// Sets `listening_text`.
+    pub fn listening_text(mut self, value: impl Into<String>) -> Self {
+        self.listening_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `listening_text` to an explicit `null`.
+    #[inline]
+    pub fn listening_text_null(mut self) -> Self {
+        self.listening_text = Nullable::Null;
+        self
+    }
+
+    /// Sets `speaking_text`.
+    pub fn speaking_text(mut self, value: impl Into<String>) -> Self {
+        self.speaking_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `speaking_text` to an explicit `null`.
+    #[inline]
+    pub fn speaking_text_null(mut self) -> Self {
+        self.speaking_text = Nullable::Null;
+        self
+    }
+
+    /// Sets `shareable_page_text`.
+    pub fn shareable_page_text(mut self, value: impl Into<String>) -> Self {
+        self.shareable_page_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `shareable_page_text` to an explicit `null`.
+    #[inline]
+    pub fn shareable_page_text_null(mut self) -> Self {
+        self.shareable_page_text = Nullable::Null;
+        self
+    }
+
+    /// Sets `shareable_page_show_terms`.
+    pub fn shareable_page_show_terms(mut self, value: impl Into<bool>) -> Self {
+        self.shareable_page_show_terms = Some(value.into());
+        self
+    }
+
+    /// Sets `terms_text`.
+    pub fn terms_text(mut self, value: impl Into<String>) -> Self {
+        self.terms_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `terms_text` to an explicit `null`.
+    #[inline]
+    pub fn terms_text_null(mut self) -> Self {
+        self.terms_text = Nullable::Null;
+        self
+    }
+
+    /// Sets `terms_html`.
+    pub fn terms_html(mut self, value: impl Into<String>) -> Self {
+        self.terms_html = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `terms_html` to an explicit `null`.
+    #[inline]
+    pub fn terms_html_null(mut self) -> Self {
+        self.terms_html = Nullable::Null;
+        self
+    }
+
+    /// Sets `terms_key`.
+    pub fn terms_key(mut self, value: impl Into<String>) -> Self {
+        self.terms_key = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `terms_key` to an explicit `null`.
+    #[inline]
+    pub fn terms_key_null(mut self) -> Self {
+        self.terms_key = Nullable::Null;
+        self
+    }
+
+    /// Sets `show_avatar_when_collapsed`.
+    pub fn show_avatar_when_collapsed(mut self, value: impl Into<bool>) -> Self {
+        self.show_avatar_when_collapsed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `show_avatar_when_collapsed` to an explicit `null`.
+    #[inline]
+    pub fn show_avatar_when_collapsed_null(mut self) -> Self {
+        self.show_avatar_when_collapsed = Nullable::Null;
+        self
+    }
+
+    /// Sets `disable_banner`.
+    pub fn disable_banner(mut self, value: impl Into<bool>) -> Self {
+        self.disable_banner = Some(value.into());
+        self
+    }
+
+    /// Sets `override_link`.
+    pub fn override_link(mut self, value: impl Into<String>) -> Self {
+        self.override_link = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `override_link` to an explicit `null`.
+    #[inline]
+    pub fn override_link_null(mut self) -> Self {
+        self.override_link = Nullable::Null;
+        self
+    }
+
+    /// Sets `markdown_link_allowed_hosts`.
+    pub fn markdown_link_allowed_hosts(
+        mut self,
+        value: impl IntoIterator<Item = AllowlistItem>,
+    ) -> Self {
+        self.markdown_link_allowed_hosts = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `markdown_link_include_www`.
+    pub fn markdown_link_include_www(mut self, value: impl Into<bool>) -> Self {
+        self.markdown_link_include_www = Some(value.into());
+        self
+    }
+
+    /// Sets `markdown_link_allow_http`.
+    pub fn markdown_link_allow_http(mut self, value: impl Into<bool>) -> Self {
+        self.markdown_link_allow_http = Some(value.into());
+        self
+    }
+
+    /// Sets `mic_muting_enabled`.
+    pub fn mic_muting_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.mic_muting_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `transcript_enabled`.
+    pub fn transcript_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.transcript_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `text_input_enabled`.
+    pub fn text_input_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.text_input_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation_mode_toggle_enabled`.
+    pub fn conversation_mode_toggle_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.conversation_mode_toggle_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `default_expanded`.
+    pub fn default_expanded(mut self, value: impl Into<bool>) -> Self {
+        self.default_expanded = Some(value.into());
+        self
+    }
+
+    /// Sets `always_expanded`.
+    pub fn always_expanded(mut self, value: impl Into<bool>) -> Self {
+        self.always_expanded = Some(value.into());
+        self
+    }
+
+    /// Sets `dismissible`.
+    pub fn dismissible(mut self, value: impl Into<bool>) -> Self {
+        self.dismissible = Some(value.into());
+        self
+    }
+
+    /// Sets `show_agent_status`.
+    pub fn show_agent_status(mut self, value: impl Into<bool>) -> Self {
+        self.show_agent_status = Some(value.into());
+        self
+    }
+
+    /// Sets `show_conversation_id`.
+    pub fn show_conversation_id(mut self, value: impl Into<bool>) -> Self {
+        self.show_conversation_id = Some(value.into());
+        self
+    }
+
+    /// Sets `strip_audio_tags`.
+    pub fn strip_audio_tags(mut self, value: impl Into<bool>) -> Self {
+        self.strip_audio_tags = Some(value.into());
+        self
+    }
+
+    /// Sets `syntax_highlight_theme`.
+    pub fn syntax_highlight_theme(
+        mut self,
+        value: impl Into<WidgetConfigResponseModelSyntaxHighlightTheme>,
+    ) -> Self {
+        self.syntax_highlight_theme = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `syntax_highlight_theme` to an explicit `null`.
+    #[inline]
+    pub fn syntax_highlight_theme_null(mut self) -> Self {
+        self.syntax_highlight_theme = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_contents`.
+    pub fn text_contents(mut self, value: impl Into<WidgetTextContents>) -> Self {
+        self.text_contents = Some(value.into());
+        self
+    }
+
+    /// Sets `styles`.
+    pub fn styles(mut self, value: impl Into<WidgetStyles>) -> Self {
+        self.styles = Some(value.into());
+        self
+    }
+
+    /// Sets `show_resize_button`.
+    pub fn show_resize_button(mut self, value: impl Into<bool>) -> Self {
+        self.show_resize_button = Some(value.into());
+        self
+    }
+
+    /// Sets `supported_language_overrides`.
+    pub fn supported_language_overrides(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.supported_language_overrides =
+            Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `supported_language_overrides` to an explicit `null`.
+    #[inline]
+    pub fn supported_language_overrides_null(mut self) -> Self {
+        self.supported_language_overrides = Nullable::Null;
+        self
+    }
+
+    /// Sets `language_presets`.
+    pub fn language_presets(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, WidgetLanguagePresetResponse)>,
+    ) -> Self {
+        self.language_presets = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `text_only`.
+    pub fn text_only(mut self, value: impl Into<bool>) -> Self {
+        self.text_only = Some(value.into());
+        self
+    }
+
+    /// Sets `supports_text_only`.
+    pub fn supports_text_only(mut self, value: impl Into<bool>) -> Self {
+        self.supports_text_only = Some(value.into());
+        self
+    }
+
+    /// Sets `first_message`.
+    pub fn first_message(mut self, value: impl Into<String>) -> Self {
+        self.first_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `first_message` to an explicit `null`.
+    #[inline]
+    pub fn first_message_null(mut self) -> Self {
+        self.first_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `use_rtc`.
+    pub fn use_rtc(mut self, value: impl Into<bool>) -> Self {
+        self.use_rtc = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `use_rtc` to an explicit `null`.
+    #[inline]
+    pub fn use_rtc_null(mut self) -> Self {
+        self.use_rtc = Nullable::Null;
+        self
+    }
+
+    /// Sets `file_input_config`.
+    pub fn file_input_config(mut self, value: impl Into<FileInputConfig>) -> Self {
+        self.file_input_config = Some(value.into());
+        self
+    }
 }
 
 /// The avatar of the widget
@@ -510,6 +969,7 @@ impl WidgetConfigResponseModel {
 /// Schema: `#/components/schemas/WidgetConfigResponseModel/properties/avatar`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WidgetConfigResponseModelAvatar {
     OrbAvatar(OrbAvatar),
     UrlAvatar(UrlAvatar),
@@ -529,8 +989,16 @@ impl<'de> Deserialize<'de> for WidgetConfigResponseModelAvatar {
     }
 }
 
+api_runtime::union_conversions!(
+    WidgetConfigResponseModelAvatar,
+    OrbAvatar(OrbAvatar),
+    UrlAvatar(UrlAvatar),
+    ImageAvatar(ImageAvatar)
+);
+
 /// Schema: `#/components/schemas/WidgetConfigResponseModel/properties/syntax_highlight_theme/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WidgetConfigResponseModelSyntaxHighlightTheme {
     /// `"light"`
     Light,
@@ -576,3 +1044,5 @@ impl<'de> Deserialize<'de> for WidgetConfigResponseModelSyntaxHighlightTheme {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(WidgetConfigResponseModelSyntaxHighlightTheme);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WidgetEndFeedbackConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WidgetEndFeedbackConfig {
     /// The type of feedback to collect at the end of the conversation
     ///
@@ -42,5 +43,13 @@ impl<'de> Deserialize<'de> for WidgetEndFeedbackConfig {
         Ok(Self {
             type_: type__.unwrap_or_default(),
         })
+    }
+}
+
+impl WidgetEndFeedbackConfig {
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<WidgetEndFeedbackType>) -> Self {
+        self.type_ = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WidgetEndFeedbackType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WidgetEndFeedbackType {
     /// `"rating"`
     Rating,
@@ -52,3 +53,5 @@ impl<'de> Deserialize<'de> for WidgetEndFeedbackType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(WidgetEndFeedbackType);

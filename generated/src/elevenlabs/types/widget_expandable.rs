@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WidgetExpandable`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WidgetExpandable {
     /// `"never"`
     Never,
@@ -64,3 +65,5 @@ impl<'de> Deserialize<'de> for WidgetExpandable {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(WidgetExpandable);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WidgetFeedbackMode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WidgetFeedbackMode {
     /// `"none"`
     None,
@@ -60,3 +61,5 @@ impl<'de> Deserialize<'de> for WidgetFeedbackMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(WidgetFeedbackMode);

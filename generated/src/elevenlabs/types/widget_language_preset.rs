@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WidgetLanguagePreset`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WidgetLanguagePreset {
     /// The text contents for the selected language
     pub text_contents: Nullable<WidgetTextContents>,
@@ -76,5 +77,88 @@ impl<'de> Deserialize<'de> for WidgetLanguagePreset {
             terms_key: terms_key_.unwrap_or_default(),
             terms_translation: terms_translation_.unwrap_or_default(),
         })
+    }
+}
+
+impl WidgetLanguagePreset {
+    /// Sets `text_contents`.
+    pub fn text_contents(mut self, value: impl Into<WidgetTextContents>) -> Self {
+        self.text_contents = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_contents` to an explicit `null`.
+    #[inline]
+    pub fn text_contents_null(mut self) -> Self {
+        self.text_contents = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_contents_translation`.
+    pub fn text_contents_translation(
+        mut self,
+        value: impl Into<WidgetTextContentsTranslation>,
+    ) -> Self {
+        self.text_contents_translation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_contents_translation` to an explicit `null`.
+    #[inline]
+    pub fn text_contents_translation_null(mut self) -> Self {
+        self.text_contents_translation = Nullable::Null;
+        self
+    }
+
+    /// Sets `terms_text`.
+    pub fn terms_text(mut self, value: impl Into<String>) -> Self {
+        self.terms_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `terms_text` to an explicit `null`.
+    #[inline]
+    pub fn terms_text_null(mut self) -> Self {
+        self.terms_text = Nullable::Null;
+        self
+    }
+
+    /// Sets `terms_html`.
+    pub fn terms_html(mut self, value: impl Into<String>) -> Self {
+        self.terms_html = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `terms_html` to an explicit `null`.
+    #[inline]
+    pub fn terms_html_null(mut self) -> Self {
+        self.terms_html = Nullable::Null;
+        self
+    }
+
+    /// Sets `terms_key`.
+    pub fn terms_key(mut self, value: impl Into<String>) -> Self {
+        self.terms_key = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `terms_key` to an explicit `null`.
+    #[inline]
+    pub fn terms_key_null(mut self) -> Self {
+        self.terms_key = Nullable::Null;
+        self
+    }
+
+    /// Sets `terms_translation`.
+    pub fn terms_translation(mut self, value: impl Into<WidgetTermsTranslation>) -> Self {
+        self.terms_translation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `terms_translation` to an explicit `null`.
+    #[inline]
+    pub fn terms_translation_null(mut self) -> Self {
+        self.terms_translation = Nullable::Null;
+        self
     }
 }

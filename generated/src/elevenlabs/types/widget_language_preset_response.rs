@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WidgetLanguagePresetResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WidgetLanguagePresetResponse {
     pub first_message: Nullable<String>,
     /// The text contents for the selected language
@@ -66,5 +67,72 @@ impl<'de> Deserialize<'de> for WidgetLanguagePresetResponse {
             terms_html: terms_html_.unwrap_or_default(),
             terms_key: terms_key_.unwrap_or_default(),
         })
+    }
+}
+
+impl WidgetLanguagePresetResponse {
+    /// Sets `first_message`.
+    pub fn first_message(mut self, value: impl Into<String>) -> Self {
+        self.first_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `first_message` to an explicit `null`.
+    #[inline]
+    pub fn first_message_null(mut self) -> Self {
+        self.first_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_contents`.
+    pub fn text_contents(mut self, value: impl Into<WidgetTextContents>) -> Self {
+        self.text_contents = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_contents` to an explicit `null`.
+    #[inline]
+    pub fn text_contents_null(mut self) -> Self {
+        self.text_contents = Nullable::Null;
+        self
+    }
+
+    /// Sets `terms_text`.
+    pub fn terms_text(mut self, value: impl Into<String>) -> Self {
+        self.terms_text = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `terms_text` to an explicit `null`.
+    #[inline]
+    pub fn terms_text_null(mut self) -> Self {
+        self.terms_text = Nullable::Null;
+        self
+    }
+
+    /// Sets `terms_html`.
+    pub fn terms_html(mut self, value: impl Into<String>) -> Self {
+        self.terms_html = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `terms_html` to an explicit `null`.
+    #[inline]
+    pub fn terms_html_null(mut self) -> Self {
+        self.terms_html = Nullable::Null;
+        self
+    }
+
+    /// Sets `terms_key`.
+    pub fn terms_key(mut self, value: impl Into<String>) -> Self {
+        self.terms_key = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `terms_key` to an explicit `null`.
+    #[inline]
+    pub fn terms_key_null(mut self) -> Self {
+        self.terms_key = Nullable::Null;
+        self
     }
 }

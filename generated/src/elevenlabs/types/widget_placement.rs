@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WidgetPlacement`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WidgetPlacement {
     /// `"top-left"`
     TopLeft,
@@ -72,3 +73,5 @@ impl<'de> Deserialize<'de> for WidgetPlacement {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(WidgetPlacement);

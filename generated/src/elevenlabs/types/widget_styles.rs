@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WidgetStyles`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WidgetStyles {
     /// The base background color.
     pub base: Nullable<String>,
@@ -156,5 +157,267 @@ impl<'de> Deserialize<'de> for WidgetStyles {
             compact_sheet_radius: compact_sheet_radius_.unwrap_or_default(),
             dropdown_sheet_radius: dropdown_sheet_radius_.unwrap_or_default(),
         })
+    }
+}
+
+impl WidgetStyles {
+    /// Sets `base`.
+    pub fn base(mut self, value: impl Into<String>) -> Self {
+        self.base = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `base` to an explicit `null`.
+    #[inline]
+    pub fn base_null(mut self) -> Self {
+        self.base = Nullable::Null;
+        self
+    }
+
+    /// Sets `base_hover`.
+    pub fn base_hover(mut self, value: impl Into<String>) -> Self {
+        self.base_hover = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `base_hover` to an explicit `null`.
+    #[inline]
+    pub fn base_hover_null(mut self) -> Self {
+        self.base_hover = Nullable::Null;
+        self
+    }
+
+    /// Sets `base_active`.
+    pub fn base_active(mut self, value: impl Into<String>) -> Self {
+        self.base_active = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `base_active` to an explicit `null`.
+    #[inline]
+    pub fn base_active_null(mut self) -> Self {
+        self.base_active = Nullable::Null;
+        self
+    }
+
+    /// Sets `base_border`.
+    pub fn base_border(mut self, value: impl Into<String>) -> Self {
+        self.base_border = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `base_border` to an explicit `null`.
+    #[inline]
+    pub fn base_border_null(mut self) -> Self {
+        self.base_border = Nullable::Null;
+        self
+    }
+
+    /// Sets `base_subtle`.
+    pub fn base_subtle(mut self, value: impl Into<String>) -> Self {
+        self.base_subtle = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `base_subtle` to an explicit `null`.
+    #[inline]
+    pub fn base_subtle_null(mut self) -> Self {
+        self.base_subtle = Nullable::Null;
+        self
+    }
+
+    /// Sets `base_primary`.
+    pub fn base_primary(mut self, value: impl Into<String>) -> Self {
+        self.base_primary = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `base_primary` to an explicit `null`.
+    #[inline]
+    pub fn base_primary_null(mut self) -> Self {
+        self.base_primary = Nullable::Null;
+        self
+    }
+
+    /// Sets `base_error`.
+    pub fn base_error(mut self, value: impl Into<String>) -> Self {
+        self.base_error = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `base_error` to an explicit `null`.
+    #[inline]
+    pub fn base_error_null(mut self) -> Self {
+        self.base_error = Nullable::Null;
+        self
+    }
+
+    /// Sets `accent`.
+    pub fn accent(mut self, value: impl Into<String>) -> Self {
+        self.accent = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `accent` to an explicit `null`.
+    #[inline]
+    pub fn accent_null(mut self) -> Self {
+        self.accent = Nullable::Null;
+        self
+    }
+
+    /// Sets `accent_hover`.
+    pub fn accent_hover(mut self, value: impl Into<String>) -> Self {
+        self.accent_hover = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `accent_hover` to an explicit `null`.
+    #[inline]
+    pub fn accent_hover_null(mut self) -> Self {
+        self.accent_hover = Nullable::Null;
+        self
+    }
+
+    /// Sets `accent_active`.
+    pub fn accent_active(mut self, value: impl Into<String>) -> Self {
+        self.accent_active = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `accent_active` to an explicit `null`.
+    #[inline]
+    pub fn accent_active_null(mut self) -> Self {
+        self.accent_active = Nullable::Null;
+        self
+    }
+
+    /// Sets `accent_border`.
+    pub fn accent_border(mut self, value: impl Into<String>) -> Self {
+        self.accent_border = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `accent_border` to an explicit `null`.
+    #[inline]
+    pub fn accent_border_null(mut self) -> Self {
+        self.accent_border = Nullable::Null;
+        self
+    }
+
+    /// Sets `accent_subtle`.
+    pub fn accent_subtle(mut self, value: impl Into<String>) -> Self {
+        self.accent_subtle = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `accent_subtle` to an explicit `null`.
+    #[inline]
+    pub fn accent_subtle_null(mut self) -> Self {
+        self.accent_subtle = Nullable::Null;
+        self
+    }
+
+    /// Sets `accent_primary`.
+    pub fn accent_primary(mut self, value: impl Into<String>) -> Self {
+        self.accent_primary = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `accent_primary` to an explicit `null`.
+    #[inline]
+    pub fn accent_primary_null(mut self) -> Self {
+        self.accent_primary = Nullable::Null;
+        self
+    }
+
+    /// Sets `overlay_padding`.
+    pub fn overlay_padding(mut self, value: impl Into<f64>) -> Self {
+        self.overlay_padding = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `overlay_padding` to an explicit `null`.
+    #[inline]
+    pub fn overlay_padding_null(mut self) -> Self {
+        self.overlay_padding = Nullable::Null;
+        self
+    }
+
+    /// Sets `button_radius`.
+    pub fn button_radius(mut self, value: impl Into<f64>) -> Self {
+        self.button_radius = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `button_radius` to an explicit `null`.
+    #[inline]
+    pub fn button_radius_null(mut self) -> Self {
+        self.button_radius = Nullable::Null;
+        self
+    }
+
+    /// Sets `input_radius`.
+    pub fn input_radius(mut self, value: impl Into<f64>) -> Self {
+        self.input_radius = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `input_radius` to an explicit `null`.
+    #[inline]
+    pub fn input_radius_null(mut self) -> Self {
+        self.input_radius = Nullable::Null;
+        self
+    }
+
+    /// Sets `bubble_radius`.
+    pub fn bubble_radius(mut self, value: impl Into<f64>) -> Self {
+        self.bubble_radius = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `bubble_radius` to an explicit `null`.
+    #[inline]
+    pub fn bubble_radius_null(mut self) -> Self {
+        self.bubble_radius = Nullable::Null;
+        self
+    }
+
+    /// Sets `sheet_radius`.
+    pub fn sheet_radius(mut self, value: impl Into<f64>) -> Self {
+        self.sheet_radius = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `sheet_radius` to an explicit `null`.
+    #[inline]
+    pub fn sheet_radius_null(mut self) -> Self {
+        self.sheet_radius = Nullable::Null;
+        self
+    }
+
+    /// Sets `compact_sheet_radius`.
+    pub fn compact_sheet_radius(mut self, value: impl Into<f64>) -> Self {
+        self.compact_sheet_radius = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `compact_sheet_radius` to an explicit `null`.
+    #[inline]
+    pub fn compact_sheet_radius_null(mut self) -> Self {
+        self.compact_sheet_radius = Nullable::Null;
+        self
+    }
+
+    /// Sets `dropdown_sheet_radius`.
+    pub fn dropdown_sheet_radius(mut self, value: impl Into<f64>) -> Self {
+        self.dropdown_sheet_radius = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `dropdown_sheet_radius` to an explicit `null`.
+    #[inline]
+    pub fn dropdown_sheet_radius_null(mut self) -> Self {
+        self.dropdown_sheet_radius = Nullable::Null;
+        self
     }
 }

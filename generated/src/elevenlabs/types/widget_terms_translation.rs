@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WidgetTermsTranslation`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WidgetTermsTranslation {
     pub source_hash: String,
     pub text: String,

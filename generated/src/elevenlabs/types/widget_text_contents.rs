@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WidgetTextContents`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WidgetTextContents {
     /// Call to action displayed inside the compact and full variants.
     pub main_label: Nullable<String>,
@@ -362,5 +363,657 @@ impl<'de> Deserialize<'de> for WidgetTextContents {
             file_limit_reached: file_limit_reached_.unwrap_or_default(),
             typing_indicator: typing_indicator_.unwrap_or_default(),
         })
+    }
+}
+
+impl WidgetTextContents {
+    /// Sets `main_label`.
+    pub fn main_label(mut self, value: impl Into<String>) -> Self {
+        self.main_label = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `main_label` to an explicit `null`.
+    #[inline]
+    pub fn main_label_null(mut self) -> Self {
+        self.main_label = Nullable::Null;
+        self
+    }
+
+    /// Sets `start_call`.
+    pub fn start_call(mut self, value: impl Into<String>) -> Self {
+        self.start_call = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `start_call` to an explicit `null`.
+    #[inline]
+    pub fn start_call_null(mut self) -> Self {
+        self.start_call = Nullable::Null;
+        self
+    }
+
+    /// Sets `start_chat`.
+    pub fn start_chat(mut self, value: impl Into<String>) -> Self {
+        self.start_chat = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `start_chat` to an explicit `null`.
+    #[inline]
+    pub fn start_chat_null(mut self) -> Self {
+        self.start_chat = Nullable::Null;
+        self
+    }
+
+    /// Sets `new_call`.
+    pub fn new_call(mut self, value: impl Into<String>) -> Self {
+        self.new_call = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `new_call` to an explicit `null`.
+    #[inline]
+    pub fn new_call_null(mut self) -> Self {
+        self.new_call = Nullable::Null;
+        self
+    }
+
+    /// Sets `end_call`.
+    pub fn end_call(mut self, value: impl Into<String>) -> Self {
+        self.end_call = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `end_call` to an explicit `null`.
+    #[inline]
+    pub fn end_call_null(mut self) -> Self {
+        self.end_call = Nullable::Null;
+        self
+    }
+
+    /// Sets `mute_microphone`.
+    pub fn mute_microphone(mut self, value: impl Into<String>) -> Self {
+        self.mute_microphone = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `mute_microphone` to an explicit `null`.
+    #[inline]
+    pub fn mute_microphone_null(mut self) -> Self {
+        self.mute_microphone = Nullable::Null;
+        self
+    }
+
+    /// Sets `change_language`.
+    pub fn change_language(mut self, value: impl Into<String>) -> Self {
+        self.change_language = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `change_language` to an explicit `null`.
+    #[inline]
+    pub fn change_language_null(mut self) -> Self {
+        self.change_language = Nullable::Null;
+        self
+    }
+
+    /// Sets `collapse`.
+    pub fn collapse(mut self, value: impl Into<String>) -> Self {
+        self.collapse = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `collapse` to an explicit `null`.
+    #[inline]
+    pub fn collapse_null(mut self) -> Self {
+        self.collapse = Nullable::Null;
+        self
+    }
+
+    /// Sets `expand`.
+    pub fn expand(mut self, value: impl Into<String>) -> Self {
+        self.expand = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `expand` to an explicit `null`.
+    #[inline]
+    pub fn expand_null(mut self) -> Self {
+        self.expand = Nullable::Null;
+        self
+    }
+
+    /// Sets `copied`.
+    pub fn copied(mut self, value: impl Into<String>) -> Self {
+        self.copied = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `copied` to an explicit `null`.
+    #[inline]
+    pub fn copied_null(mut self) -> Self {
+        self.copied = Nullable::Null;
+        self
+    }
+
+    /// Sets `accept_terms`.
+    pub fn accept_terms(mut self, value: impl Into<String>) -> Self {
+        self.accept_terms = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `accept_terms` to an explicit `null`.
+    #[inline]
+    pub fn accept_terms_null(mut self) -> Self {
+        self.accept_terms = Nullable::Null;
+        self
+    }
+
+    /// Sets `dismiss_terms`.
+    pub fn dismiss_terms(mut self, value: impl Into<String>) -> Self {
+        self.dismiss_terms = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `dismiss_terms` to an explicit `null`.
+    #[inline]
+    pub fn dismiss_terms_null(mut self) -> Self {
+        self.dismiss_terms = Nullable::Null;
+        self
+    }
+
+    /// Sets `listening_status`.
+    pub fn listening_status(mut self, value: impl Into<String>) -> Self {
+        self.listening_status = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `listening_status` to an explicit `null`.
+    #[inline]
+    pub fn listening_status_null(mut self) -> Self {
+        self.listening_status = Nullable::Null;
+        self
+    }
+
+    /// Sets `speaking_status`.
+    pub fn speaking_status(mut self, value: impl Into<String>) -> Self {
+        self.speaking_status = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `speaking_status` to an explicit `null`.
+    #[inline]
+    pub fn speaking_status_null(mut self) -> Self {
+        self.speaking_status = Nullable::Null;
+        self
+    }
+
+    /// Sets `connecting_status`.
+    pub fn connecting_status(mut self, value: impl Into<String>) -> Self {
+        self.connecting_status = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `connecting_status` to an explicit `null`.
+    #[inline]
+    pub fn connecting_status_null(mut self) -> Self {
+        self.connecting_status = Nullable::Null;
+        self
+    }
+
+    /// Sets `chatting_status`.
+    pub fn chatting_status(mut self, value: impl Into<String>) -> Self {
+        self.chatting_status = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `chatting_status` to an explicit `null`.
+    #[inline]
+    pub fn chatting_status_null(mut self) -> Self {
+        self.chatting_status = Nullable::Null;
+        self
+    }
+
+    /// Sets `input_label`.
+    pub fn input_label(mut self, value: impl Into<String>) -> Self {
+        self.input_label = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `input_label` to an explicit `null`.
+    #[inline]
+    pub fn input_label_null(mut self) -> Self {
+        self.input_label = Nullable::Null;
+        self
+    }
+
+    /// Sets `input_placeholder`.
+    pub fn input_placeholder(mut self, value: impl Into<String>) -> Self {
+        self.input_placeholder = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `input_placeholder` to an explicit `null`.
+    #[inline]
+    pub fn input_placeholder_null(mut self) -> Self {
+        self.input_placeholder = Nullable::Null;
+        self
+    }
+
+    /// Sets `input_placeholder_text_only`.
+    pub fn input_placeholder_text_only(mut self, value: impl Into<String>) -> Self {
+        self.input_placeholder_text_only = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `input_placeholder_text_only` to an explicit `null`.
+    #[inline]
+    pub fn input_placeholder_text_only_null(mut self) -> Self {
+        self.input_placeholder_text_only = Nullable::Null;
+        self
+    }
+
+    /// Sets `input_placeholder_new_conversation`.
+    pub fn input_placeholder_new_conversation(mut self, value: impl Into<String>) -> Self {
+        self.input_placeholder_new_conversation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `input_placeholder_new_conversation` to an explicit `null`.
+    #[inline]
+    pub fn input_placeholder_new_conversation_null(mut self) -> Self {
+        self.input_placeholder_new_conversation = Nullable::Null;
+        self
+    }
+
+    /// Sets `user_ended_conversation`.
+    pub fn user_ended_conversation(mut self, value: impl Into<String>) -> Self {
+        self.user_ended_conversation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `user_ended_conversation` to an explicit `null`.
+    #[inline]
+    pub fn user_ended_conversation_null(mut self) -> Self {
+        self.user_ended_conversation = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_ended_conversation`.
+    pub fn agent_ended_conversation(mut self, value: impl Into<String>) -> Self {
+        self.agent_ended_conversation = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_ended_conversation` to an explicit `null`.
+    #[inline]
+    pub fn agent_ended_conversation_null(mut self) -> Self {
+        self.agent_ended_conversation = Nullable::Null;
+        self
+    }
+
+    /// Sets `conversation_id`.
+    pub fn conversation_id(mut self, value: impl Into<String>) -> Self {
+        self.conversation_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `conversation_id` to an explicit `null`.
+    #[inline]
+    pub fn conversation_id_null(mut self) -> Self {
+        self.conversation_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `error_occurred`.
+    pub fn error_occurred(mut self, value: impl Into<String>) -> Self {
+        self.error_occurred = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `error_occurred` to an explicit `null`.
+    #[inline]
+    pub fn error_occurred_null(mut self) -> Self {
+        self.error_occurred = Nullable::Null;
+        self
+    }
+
+    /// Sets `copy_id`.
+    pub fn copy_id(mut self, value: impl Into<String>) -> Self {
+        self.copy_id = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `copy_id` to an explicit `null`.
+    #[inline]
+    pub fn copy_id_null(mut self) -> Self {
+        self.copy_id = Nullable::Null;
+        self
+    }
+
+    /// Sets `initiate_feedback`.
+    pub fn initiate_feedback(mut self, value: impl Into<String>) -> Self {
+        self.initiate_feedback = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `initiate_feedback` to an explicit `null`.
+    #[inline]
+    pub fn initiate_feedback_null(mut self) -> Self {
+        self.initiate_feedback = Nullable::Null;
+        self
+    }
+
+    /// Sets `request_follow_up_feedback`.
+    pub fn request_follow_up_feedback(mut self, value: impl Into<String>) -> Self {
+        self.request_follow_up_feedback = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `request_follow_up_feedback` to an explicit `null`.
+    #[inline]
+    pub fn request_follow_up_feedback_null(mut self) -> Self {
+        self.request_follow_up_feedback = Nullable::Null;
+        self
+    }
+
+    /// Sets `thanks_for_feedback`.
+    pub fn thanks_for_feedback(mut self, value: impl Into<String>) -> Self {
+        self.thanks_for_feedback = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `thanks_for_feedback` to an explicit `null`.
+    #[inline]
+    pub fn thanks_for_feedback_null(mut self) -> Self {
+        self.thanks_for_feedback = Nullable::Null;
+        self
+    }
+
+    /// Sets `thanks_for_feedback_details`.
+    pub fn thanks_for_feedback_details(mut self, value: impl Into<String>) -> Self {
+        self.thanks_for_feedback_details = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `thanks_for_feedback_details` to an explicit `null`.
+    #[inline]
+    pub fn thanks_for_feedback_details_null(mut self) -> Self {
+        self.thanks_for_feedback_details = Nullable::Null;
+        self
+    }
+
+    /// Sets `follow_up_feedback_placeholder`.
+    pub fn follow_up_feedback_placeholder(mut self, value: impl Into<String>) -> Self {
+        self.follow_up_feedback_placeholder = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `follow_up_feedback_placeholder` to an explicit `null`.
+    #[inline]
+    pub fn follow_up_feedback_placeholder_null(mut self) -> Self {
+        self.follow_up_feedback_placeholder = Nullable::Null;
+        self
+    }
+
+    /// Sets `submit`.
+    pub fn submit(mut self, value: impl Into<String>) -> Self {
+        self.submit = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `submit` to an explicit `null`.
+    #[inline]
+    pub fn submit_null(mut self) -> Self {
+        self.submit = Nullable::Null;
+        self
+    }
+
+    /// Sets `go_back`.
+    pub fn go_back(mut self, value: impl Into<String>) -> Self {
+        self.go_back = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `go_back` to an explicit `null`.
+    #[inline]
+    pub fn go_back_null(mut self) -> Self {
+        self.go_back = Nullable::Null;
+        self
+    }
+
+    /// Sets `send_message`.
+    pub fn send_message(mut self, value: impl Into<String>) -> Self {
+        self.send_message = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `send_message` to an explicit `null`.
+    #[inline]
+    pub fn send_message_null(mut self) -> Self {
+        self.send_message = Nullable::Null;
+        self
+    }
+
+    /// Sets `text_mode`.
+    pub fn text_mode(mut self, value: impl Into<String>) -> Self {
+        self.text_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `text_mode` to an explicit `null`.
+    #[inline]
+    pub fn text_mode_null(mut self) -> Self {
+        self.text_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `voice_mode`.
+    pub fn voice_mode(mut self, value: impl Into<String>) -> Self {
+        self.voice_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `voice_mode` to an explicit `null`.
+    #[inline]
+    pub fn voice_mode_null(mut self) -> Self {
+        self.voice_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `switched_to_text_mode`.
+    pub fn switched_to_text_mode(mut self, value: impl Into<String>) -> Self {
+        self.switched_to_text_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `switched_to_text_mode` to an explicit `null`.
+    #[inline]
+    pub fn switched_to_text_mode_null(mut self) -> Self {
+        self.switched_to_text_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `switched_to_voice_mode`.
+    pub fn switched_to_voice_mode(mut self, value: impl Into<String>) -> Self {
+        self.switched_to_voice_mode = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `switched_to_voice_mode` to an explicit `null`.
+    #[inline]
+    pub fn switched_to_voice_mode_null(mut self) -> Self {
+        self.switched_to_voice_mode = Nullable::Null;
+        self
+    }
+
+    /// Sets `copy`.
+    pub fn copy(mut self, value: impl Into<String>) -> Self {
+        self.copy = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `copy` to an explicit `null`.
+    #[inline]
+    pub fn copy_null(mut self) -> Self {
+        self.copy = Nullable::Null;
+        self
+    }
+
+    /// Sets `download`.
+    pub fn download(mut self, value: impl Into<String>) -> Self {
+        self.download = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `download` to an explicit `null`.
+    #[inline]
+    pub fn download_null(mut self) -> Self {
+        self.download = Nullable::Null;
+        self
+    }
+
+    /// Sets `wrap`.
+    pub fn wrap(mut self, value: impl Into<String>) -> Self {
+        self.wrap = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `wrap` to an explicit `null`.
+    #[inline]
+    pub fn wrap_null(mut self) -> Self {
+        self.wrap = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_working`.
+    pub fn agent_working(mut self, value: impl Into<String>) -> Self {
+        self.agent_working = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_working` to an explicit `null`.
+    #[inline]
+    pub fn agent_working_null(mut self) -> Self {
+        self.agent_working = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_done`.
+    pub fn agent_done(mut self, value: impl Into<String>) -> Self {
+        self.agent_done = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_done` to an explicit `null`.
+    #[inline]
+    pub fn agent_done_null(mut self) -> Self {
+        self.agent_done = Nullable::Null;
+        self
+    }
+
+    /// Sets `agent_error`.
+    pub fn agent_error(mut self, value: impl Into<String>) -> Self {
+        self.agent_error = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `agent_error` to an explicit `null`.
+    #[inline]
+    pub fn agent_error_null(mut self) -> Self {
+        self.agent_error = Nullable::Null;
+        self
+    }
+
+    /// Sets `attach_file`.
+    pub fn attach_file(mut self, value: impl Into<String>) -> Self {
+        self.attach_file = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `attach_file` to an explicit `null`.
+    #[inline]
+    pub fn attach_file_null(mut self) -> Self {
+        self.attach_file = Nullable::Null;
+        self
+    }
+
+    /// Sets `remove_file`.
+    pub fn remove_file(mut self, value: impl Into<String>) -> Self {
+        self.remove_file = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `remove_file` to an explicit `null`.
+    #[inline]
+    pub fn remove_file_null(mut self) -> Self {
+        self.remove_file = Nullable::Null;
+        self
+    }
+
+    /// Sets `file_upload_error`.
+    pub fn file_upload_error(mut self, value: impl Into<String>) -> Self {
+        self.file_upload_error = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `file_upload_error` to an explicit `null`.
+    #[inline]
+    pub fn file_upload_error_null(mut self) -> Self {
+        self.file_upload_error = Nullable::Null;
+        self
+    }
+
+    /// Sets `file_type_unsupported`.
+    pub fn file_type_unsupported(mut self, value: impl Into<String>) -> Self {
+        self.file_type_unsupported = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `file_type_unsupported` to an explicit `null`.
+    #[inline]
+    pub fn file_type_unsupported_null(mut self) -> Self {
+        self.file_type_unsupported = Nullable::Null;
+        self
+    }
+
+    /// Sets `file_too_large`.
+    pub fn file_too_large(mut self, value: impl Into<String>) -> Self {
+        self.file_too_large = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `file_too_large` to an explicit `null`.
+    #[inline]
+    pub fn file_too_large_null(mut self) -> Self {
+        self.file_too_large = Nullable::Null;
+        self
+    }
+
+    /// Sets `file_limit_reached`.
+    pub fn file_limit_reached(mut self, value: impl Into<String>) -> Self {
+        self.file_limit_reached = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `file_limit_reached` to an explicit `null`.
+    #[inline]
+    pub fn file_limit_reached_null(mut self) -> Self {
+        self.file_limit_reached = Nullable::Null;
+        self
+    }
+
+    /// Sets `typing_indicator`.
+    pub fn typing_indicator(mut self, value: impl Into<String>) -> Self {
+        self.typing_indicator = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `typing_indicator` to an explicit `null`.
+    #[inline]
+    pub fn typing_indicator_null(mut self) -> Self {
+        self.typing_indicator = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/WidgetTextContentsTranslation`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WidgetTextContentsTranslation {
     /// The source text each translated field was derived from
     pub source: Option<BTreeMap<String, String>>,
@@ -48,5 +49,35 @@ impl<'de> Deserialize<'de> for WidgetTextContentsTranslation {
             source: source_.unwrap_or_default(),
             text: text_.unwrap_or_default(),
         })
+    }
+}
+
+impl WidgetTextContentsTranslation {
+    /// Sets `source`.
+    pub fn source(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.source = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `text`.
+    pub fn text(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.text = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WordTimestamp`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WordTimestamp {
     pub word: String,
     pub start_ms: i64,
@@ -59,11 +60,11 @@ impl<'de> Deserialize<'de> for WordTimestamp {
 impl WordTimestamp {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(word: impl Into<String>, start_ms: i64, end_ms: i64) -> Self {
+    pub fn new(word: impl Into<String>, start_ms: impl Into<i64>, end_ms: impl Into<i64>) -> Self {
         Self {
             word: word.into(),
-            start_ms,
-            end_ms,
+            start_ms: start_ms.into(),
+            end_ms: end_ms.into(),
         }
     }
 }

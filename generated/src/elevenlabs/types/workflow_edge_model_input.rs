@@ -17,6 +17,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/WorkflowEdgeModel-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowEdgeModelInput {
     /// ID of the source node.
     pub source: String,
@@ -84,11 +85,44 @@ impl WorkflowEdgeModelInput {
             backward_condition: Nullable::Absent,
         }
     }
+
+    /// Sets `forward_condition`.
+    pub fn forward_condition(
+        mut self,
+        value: impl Into<WorkflowEdgeModelInputForwardCondition>,
+    ) -> Self {
+        self.forward_condition = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `forward_condition` to an explicit `null`.
+    #[inline]
+    pub fn forward_condition_null(mut self) -> Self {
+        self.forward_condition = Nullable::Null;
+        self
+    }
+
+    /// Sets `backward_condition`.
+    pub fn backward_condition(
+        mut self,
+        value: impl Into<WorkflowEdgeModelInputBackwardCondition>,
+    ) -> Self {
+        self.backward_condition = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `backward_condition` to an explicit `null`.
+    #[inline]
+    pub fn backward_condition_null(mut self) -> Self {
+        self.backward_condition = Nullable::Null;
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/WorkflowEdgeModel-Input/properties/forward_condition/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkflowEdgeModelInputForwardCondition {
     /// Condition that is always true.
     WorkflowUnconditionalModelInput(WorkflowUnconditionalModelInput),
@@ -122,9 +156,18 @@ impl<'de> Deserialize<'de> for WorkflowEdgeModelInputForwardCondition {
     }
 }
 
+api_runtime::union_conversions!(
+    WorkflowEdgeModelInputForwardCondition,
+    WorkflowUnconditionalModelInput(WorkflowUnconditionalModelInput),
+    WorkflowLlmConditionModelInput(WorkflowLlmConditionModelInput),
+    WorkflowResultConditionModelInput(WorkflowResultConditionModelInput),
+    WorkflowExpressionConditionModelInput(WorkflowExpressionConditionModelInput)
+);
+
 /// Schema: `#/components/schemas/WorkflowEdgeModel-Input/properties/backward_condition/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkflowEdgeModelInputBackwardCondition {
     /// Condition that is always true.
     WorkflowUnconditionalModelInput(WorkflowUnconditionalModelInput),
@@ -157,3 +200,11 @@ impl<'de> Deserialize<'de> for WorkflowEdgeModelInputBackwardCondition {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    WorkflowEdgeModelInputBackwardCondition,
+    WorkflowUnconditionalModelInput(WorkflowUnconditionalModelInput),
+    WorkflowLlmConditionModelInput(WorkflowLlmConditionModelInput),
+    WorkflowResultConditionModelInput(WorkflowResultConditionModelInput),
+    WorkflowExpressionConditionModelInput(WorkflowExpressionConditionModelInput)
+);

@@ -16,6 +16,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/WorkflowEdgeModel-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowEdgeModelOutput {
     /// ID of the source node.
     pub source: String,
@@ -78,14 +79,14 @@ impl WorkflowEdgeModelOutput {
     pub fn new(
         source: impl Into<String>,
         target: impl Into<String>,
-        forward_condition: Option<WorkflowEdgeModelOutputForwardCondition>,
-        backward_condition: Option<WorkflowEdgeModelOutputBackwardCondition>,
+        forward_condition: impl Into<Option<WorkflowEdgeModelOutputForwardCondition>>,
+        backward_condition: impl Into<Option<WorkflowEdgeModelOutputBackwardCondition>>,
     ) -> Self {
         Self {
             source: source.into(),
             target: target.into(),
-            forward_condition,
-            backward_condition,
+            forward_condition: forward_condition.into(),
+            backward_condition: backward_condition.into(),
         }
     }
 }
@@ -93,6 +94,7 @@ impl WorkflowEdgeModelOutput {
 /// Schema: `#/components/schemas/WorkflowEdgeModel-Output/properties/forward_condition/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkflowEdgeModelOutputForwardCondition {
     /// Condition that is always true.
     WorkflowUnconditionalModelOutput(WorkflowUnconditionalModelOutput),
@@ -126,9 +128,18 @@ impl<'de> Deserialize<'de> for WorkflowEdgeModelOutputForwardCondition {
     }
 }
 
+api_runtime::union_conversions!(
+    WorkflowEdgeModelOutputForwardCondition,
+    WorkflowUnconditionalModelOutput(WorkflowUnconditionalModelOutput),
+    WorkflowLlmConditionModelOutput(WorkflowLlmConditionModelOutput),
+    WorkflowResultConditionModelOutput(WorkflowResultConditionModelOutput),
+    WorkflowExpressionConditionModelOutput(WorkflowExpressionConditionModelOutput)
+);
+
 /// Schema: `#/components/schemas/WorkflowEdgeModel-Output/properties/backward_condition/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkflowEdgeModelOutputBackwardCondition {
     /// Condition that is always true.
     WorkflowUnconditionalModelOutput(WorkflowUnconditionalModelOutput),
@@ -161,3 +172,11 @@ impl<'de> Deserialize<'de> for WorkflowEdgeModelOutputBackwardCondition {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    WorkflowEdgeModelOutputBackwardCondition,
+    WorkflowUnconditionalModelOutput(WorkflowUnconditionalModelOutput),
+    WorkflowLlmConditionModelOutput(WorkflowLlmConditionModelOutput),
+    WorkflowResultConditionModelOutput(WorkflowResultConditionModelOutput),
+    WorkflowExpressionConditionModelOutput(WorkflowExpressionConditionModelOutput)
+);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowEndNodeModel-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WorkflowEndNodeModelInput {
     /// Defaults to `"end"`.
     pub type_: consts::End,
@@ -56,5 +57,19 @@ impl<'de> Deserialize<'de> for WorkflowEndNodeModelInput {
             position: position_.unwrap_or_default(),
             edge_order: edge_order_.unwrap_or_default(),
         })
+    }
+}
+
+impl WorkflowEndNodeModelInput {
+    /// Sets `position`.
+    pub fn position(mut self, value: impl Into<PositionInput>) -> Self {
+        self.position = Some(value.into());
+        self
+    }
+
+    /// Sets `edge_order`.
+    pub fn edge_order(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.edge_order = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowEndNodeModel-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowEndNodeModelOutput {
     /// Defaults to `"end"`.
     pub type_: consts::End,
@@ -65,11 +66,14 @@ impl<'de> Deserialize<'de> for WorkflowEndNodeModelOutput {
 impl WorkflowEndNodeModelOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(position: PositionOutput, edge_order: Vec<String>) -> Self {
+    pub fn new(
+        position: impl Into<PositionOutput>,
+        edge_order: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             type_: Default::default(),
-            position,
-            edge_order,
+            position: position.into(),
+            edge_order: edge_order.into_iter().map(Into::into).collect(),
         }
     }
 }

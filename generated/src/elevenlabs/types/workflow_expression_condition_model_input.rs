@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowExpressionConditionModel-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowExpressionConditionModelInput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Nullable<String>,
@@ -66,11 +67,24 @@ impl<'de> Deserialize<'de> for WorkflowExpressionConditionModelInput {
 impl WorkflowExpressionConditionModelInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(expression: AstNodeInput) -> Self {
+    pub fn new(expression: impl Into<AstNodeInput>) -> Self {
         Self {
             label: Nullable::Absent,
             type_: Default::default(),
-            expression,
+            expression: expression.into(),
         }
+    }
+
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `label` to an explicit `null`.
+    #[inline]
+    pub fn label_null(mut self) -> Self {
+        self.label = Nullable::Null;
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowExpressionConditionModel-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowExpressionConditionModelOutput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Option<String>,
@@ -65,11 +66,11 @@ impl<'de> Deserialize<'de> for WorkflowExpressionConditionModelOutput {
 impl WorkflowExpressionConditionModelOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(label: Option<String>, expression: AstNodeOutput) -> Self {
+    pub fn new(label: impl Into<Option<String>>, expression: impl Into<AstNodeOutput>) -> Self {
         Self {
-            label,
+            label: label.into(),
             type_: Default::default(),
-            expression,
+            expression: expression.into(),
         }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkflowFeaturesUsageCommonModel`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WorkflowFeaturesUsageCommonModel {
     /// Defaults to `false`.
     pub enabled: Option<bool>,
@@ -62,5 +63,37 @@ impl<'de> Deserialize<'de> for WorkflowFeaturesUsageCommonModel {
             phone_number_node: phone_number_node_.unwrap_or_default(),
             end_node: end_node_.unwrap_or_default(),
         })
+    }
+}
+
+impl WorkflowFeaturesUsageCommonModel {
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `tool_node`.
+    pub fn tool_node(mut self, value: impl Into<FeatureStatusCommonModel>) -> Self {
+        self.tool_node = Some(value.into());
+        self
+    }
+
+    /// Sets `standalone_agent_node`.
+    pub fn standalone_agent_node(mut self, value: impl Into<FeatureStatusCommonModel>) -> Self {
+        self.standalone_agent_node = Some(value.into());
+        self
+    }
+
+    /// Sets `phone_number_node`.
+    pub fn phone_number_node(mut self, value: impl Into<FeatureStatusCommonModel>) -> Self {
+        self.phone_number_node = Some(value.into());
+        self
+    }
+
+    /// Sets `end_node`.
+    pub fn end_node(mut self, value: impl Into<FeatureStatusCommonModel>) -> Self {
+        self.end_node = Some(value.into());
+        self
     }
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowLLMConditionModel-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowLlmConditionModelInput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Nullable<String>,
@@ -72,5 +73,18 @@ impl WorkflowLlmConditionModelInput {
             type_: Default::default(),
             condition: condition.into(),
         }
+    }
+
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `label` to an explicit `null`.
+    #[inline]
+    pub fn label_null(mut self) -> Self {
+        self.label = Nullable::Null;
+        self
     }
 }

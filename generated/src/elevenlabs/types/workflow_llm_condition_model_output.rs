@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowLLMConditionModel-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowLlmConditionModelOutput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Option<String>,
@@ -65,9 +66,9 @@ impl<'de> Deserialize<'de> for WorkflowLlmConditionModelOutput {
 impl WorkflowLlmConditionModelOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(label: Option<String>, condition: impl Into<String>) -> Self {
+    pub fn new(label: impl Into<Option<String>>, condition: impl Into<String>) -> Self {
         Self {
-            label,
+            label: label.into(),
             type_: Default::default(),
             condition: condition.into(),
         }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowOverrideAgentNodeModel-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowOverrideAgentNodeModelInput {
     /// Defaults to `"override_agent"`.
     pub type_: consts::OverrideAgent,
@@ -121,5 +122,56 @@ impl WorkflowOverrideAgentNodeModelInput {
             label: label.into(),
             entry_behavior: None,
         }
+    }
+
+    /// Sets `position`.
+    pub fn position(mut self, value: impl Into<PositionInput>) -> Self {
+        self.position = Some(value.into());
+        self
+    }
+
+    /// Sets `edge_order`.
+    pub fn edge_order(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.edge_order = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `conversation_config`.
+    pub fn conversation_config(
+        mut self,
+        value: impl Into<ConversationalConfigApiModelWorkflowOverrideInput>,
+    ) -> Self {
+        self.conversation_config = Some(value.into());
+        self
+    }
+
+    /// Sets `additional_prompt`.
+    pub fn additional_prompt(mut self, value: impl Into<String>) -> Self {
+        self.additional_prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `additional_knowledge_base`.
+    pub fn additional_knowledge_base(
+        mut self,
+        value: impl IntoIterator<Item = KnowledgeBaseLocator>,
+    ) -> Self {
+        self.additional_knowledge_base = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `additional_tool_ids`.
+    pub fn additional_tool_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.additional_tool_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `entry_behavior`.
+    pub fn entry_behavior(mut self, value: impl Into<EntryBehavior>) -> Self {
+        self.entry_behavior = Some(value.into());
+        self
     }
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowOverrideAgentNodeModel-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowOverrideAgentNodeModelOutput {
     /// Defaults to `"override_agent"`.
     pub type_: consts::OverrideAgent,
@@ -139,25 +140,25 @@ impl WorkflowOverrideAgentNodeModelOutput {
     #[allow(clippy::too_many_arguments)]
     #[inline]
     pub fn new(
-        position: PositionOutput,
-        edge_order: Vec<String>,
-        conversation_config: ConversationalConfigApiModelWorkflowOverrideOutput,
+        position: impl Into<PositionOutput>,
+        edge_order: impl IntoIterator<Item = impl Into<String>>,
+        conversation_config: impl Into<ConversationalConfigApiModelWorkflowOverrideOutput>,
         additional_prompt: impl Into<String>,
-        additional_knowledge_base: Vec<KnowledgeBaseLocator>,
-        additional_tool_ids: Vec<String>,
+        additional_knowledge_base: impl IntoIterator<Item = KnowledgeBaseLocator>,
+        additional_tool_ids: impl IntoIterator<Item = impl Into<String>>,
         label: impl Into<String>,
-        entry_behavior: EntryBehavior,
+        entry_behavior: impl Into<EntryBehavior>,
     ) -> Self {
         Self {
             type_: Default::default(),
-            position,
-            edge_order,
-            conversation_config,
+            position: position.into(),
+            edge_order: edge_order.into_iter().map(Into::into).collect(),
+            conversation_config: conversation_config.into(),
             additional_prompt: additional_prompt.into(),
-            additional_knowledge_base,
-            additional_tool_ids,
+            additional_knowledge_base: additional_knowledge_base.into_iter().collect(),
+            additional_tool_ids: additional_tool_ids.into_iter().map(Into::into).collect(),
             label: label.into(),
-            entry_behavior,
+            entry_behavior: entry_behavior.into(),
         }
     }
 }

@@ -19,6 +19,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/WorkflowPhoneNumberNodeModel-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowPhoneNumberNodeModelInput {
     /// Custom SIP headers to include when transferring the call. Each header can be either a static value or a dynamic variable reference.
     pub custom_sip_headers: Option<Vec<WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem>>,
@@ -101,10 +102,12 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInput {
 impl WorkflowPhoneNumberNodeModelInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(transfer_destination: WorkflowPhoneNumberNodeModelInputTransferDestination) -> Self {
+    pub fn new(
+        transfer_destination: impl Into<WorkflowPhoneNumberNodeModelInputTransferDestination>,
+    ) -> Self {
         Self {
             custom_sip_headers: None,
-            transfer_destination,
+            transfer_destination: transfer_destination.into(),
             transfer_type: None,
             uui: Nullable::Absent,
             post_dial_digits: Nullable::Absent,
@@ -113,11 +116,68 @@ impl WorkflowPhoneNumberNodeModelInput {
             edge_order: None,
         }
     }
+
+    /// Sets `custom_sip_headers`.
+    pub fn custom_sip_headers(
+        mut self,
+        value: impl IntoIterator<Item = WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem>,
+    ) -> Self {
+        self.custom_sip_headers = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `transfer_type`.
+    pub fn transfer_type(mut self, value: impl Into<TransferTypeEnum>) -> Self {
+        self.transfer_type = Some(value.into());
+        self
+    }
+
+    /// Sets `uui`.
+    pub fn uui(mut self, value: impl Into<UuiTransferConfig>) -> Self {
+        self.uui = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `uui` to an explicit `null`.
+    #[inline]
+    pub fn uui_null(mut self) -> Self {
+        self.uui = Nullable::Null;
+        self
+    }
+
+    /// Sets `post_dial_digits`.
+    pub fn post_dial_digits(
+        mut self,
+        value: impl Into<WorkflowPhoneNumberNodeModelInputPostDialDigits>,
+    ) -> Self {
+        self.post_dial_digits = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `post_dial_digits` to an explicit `null`.
+    #[inline]
+    pub fn post_dial_digits_null(mut self) -> Self {
+        self.post_dial_digits = Nullable::Null;
+        self
+    }
+
+    /// Sets `position`.
+    pub fn position(mut self, value: impl Into<PositionInput>) -> Self {
+        self.position = Some(value.into());
+        self
+    }
+
+    /// Sets `edge_order`.
+    pub fn edge_order(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.edge_order = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/WorkflowPhoneNumberNodeModel-Input/properties/custom_sip_headers/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem {
     CustomSipHeader(CustomSipHeader),
     CustomSipHeaderWithDynamicVariable(CustomSipHeaderWithDynamicVariable),
@@ -139,11 +199,18 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInputCustomSipHeaders
     }
 }
 
+api_runtime::union_conversions!(
+    WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem,
+    CustomSipHeader(CustomSipHeader),
+    CustomSipHeaderWithDynamicVariable(CustomSipHeaderWithDynamicVariable)
+);
+
 /// Transfer Destination
 ///
 /// Schema: `#/components/schemas/WorkflowPhoneNumberNodeModel-Input/properties/transfer_destination`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkflowPhoneNumberNodeModelInputTransferDestination {
     PhoneNumberTransferDestination(PhoneNumberTransferDestination),
     SipUriTransferDestination(SipUriTransferDestination),
@@ -170,9 +237,18 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInputTransferDestinat
     }
 }
 
+api_runtime::union_conversions!(
+    WorkflowPhoneNumberNodeModelInputTransferDestination,
+    PhoneNumberTransferDestination(PhoneNumberTransferDestination),
+    SipUriTransferDestination(SipUriTransferDestination),
+    PhoneNumberDynamicVariableTransferDestination(PhoneNumberDynamicVariableTransferDestination),
+    SipUriDynamicVariableTransferDestination(SipUriDynamicVariableTransferDestination)
+);
+
 /// Schema: `#/components/schemas/WorkflowPhoneNumberNodeModel-Input/properties/post_dial_digits/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkflowPhoneNumberNodeModelInputPostDialDigits {
     PostDialDigitsStatic(PostDialDigitsStatic),
     PostDialDigitsDynamicVariable(PostDialDigitsDynamicVariable),
@@ -193,3 +269,9 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInputPostDialDigits {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    WorkflowPhoneNumberNodeModelInputPostDialDigits,
+    PostDialDigitsStatic(PostDialDigitsStatic),
+    PostDialDigitsDynamicVariable(PostDialDigitsDynamicVariable)
+);

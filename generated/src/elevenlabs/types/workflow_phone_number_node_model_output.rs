@@ -18,6 +18,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/WorkflowPhoneNumberNodeModel-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowPhoneNumberNodeModelOutput {
     /// Custom SIP headers to include when transferring the call. Each header can be either a static value or a dynamic variable reference.
     pub custom_sip_headers: Vec<WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem>,
@@ -120,23 +121,25 @@ impl WorkflowPhoneNumberNodeModelOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        custom_sip_headers: Vec<WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem>,
-        transfer_destination: WorkflowPhoneNumberNodeModelOutputTransferDestination,
-        transfer_type: TransferTypeEnum,
-        uui: Option<UuiTransferConfig>,
-        post_dial_digits: Option<WorkflowPhoneNumberNodeModelOutputPostDialDigits>,
-        position: PositionOutput,
-        edge_order: Vec<String>,
+        custom_sip_headers: impl IntoIterator<
+            Item = WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem,
+        >,
+        transfer_destination: impl Into<WorkflowPhoneNumberNodeModelOutputTransferDestination>,
+        transfer_type: impl Into<TransferTypeEnum>,
+        uui: impl Into<Option<UuiTransferConfig>>,
+        post_dial_digits: impl Into<Option<WorkflowPhoneNumberNodeModelOutputPostDialDigits>>,
+        position: impl Into<PositionOutput>,
+        edge_order: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
-            custom_sip_headers,
-            transfer_destination,
-            transfer_type,
-            uui,
-            post_dial_digits,
+            custom_sip_headers: custom_sip_headers.into_iter().collect(),
+            transfer_destination: transfer_destination.into(),
+            transfer_type: transfer_type.into(),
+            uui: uui.into(),
+            post_dial_digits: post_dial_digits.into(),
             type_: Default::default(),
-            position,
-            edge_order,
+            position: position.into(),
+            edge_order: edge_order.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -144,6 +147,7 @@ impl WorkflowPhoneNumberNodeModelOutput {
 /// Schema: `#/components/schemas/WorkflowPhoneNumberNodeModel-Output/properties/custom_sip_headers/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem {
     CustomSipHeader(CustomSipHeader),
     CustomSipHeaderWithDynamicVariable(CustomSipHeaderWithDynamicVariable),
@@ -165,11 +169,18 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutputCustomSipHeader
     }
 }
 
+api_runtime::union_conversions!(
+    WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem,
+    CustomSipHeader(CustomSipHeader),
+    CustomSipHeaderWithDynamicVariable(CustomSipHeaderWithDynamicVariable)
+);
+
 /// Transfer Destination
 ///
 /// Schema: `#/components/schemas/WorkflowPhoneNumberNodeModel-Output/properties/transfer_destination`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkflowPhoneNumberNodeModelOutputTransferDestination {
     PhoneNumberTransferDestination(PhoneNumberTransferDestination),
     SipUriTransferDestination(SipUriTransferDestination),
@@ -196,9 +207,18 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutputTransferDestina
     }
 }
 
+api_runtime::union_conversions!(
+    WorkflowPhoneNumberNodeModelOutputTransferDestination,
+    PhoneNumberTransferDestination(PhoneNumberTransferDestination),
+    SipUriTransferDestination(SipUriTransferDestination),
+    PhoneNumberDynamicVariableTransferDestination(PhoneNumberDynamicVariableTransferDestination),
+    SipUriDynamicVariableTransferDestination(SipUriDynamicVariableTransferDestination)
+);
+
 /// Schema: `#/components/schemas/WorkflowPhoneNumberNodeModel-Output/properties/post_dial_digits/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkflowPhoneNumberNodeModelOutputPostDialDigits {
     PostDialDigitsStatic(PostDialDigitsStatic),
     PostDialDigitsDynamicVariable(PostDialDigitsDynamicVariable),
@@ -219,3 +239,9 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutputPostDialDigits 
         }
     }
 }
+
+api_runtime::union_conversions!(
+    WorkflowPhoneNumberNodeModelOutputPostDialDigits,
+    PostDialDigitsStatic(PostDialDigitsStatic),
+    PostDialDigitsDynamicVariable(PostDialDigitsDynamicVariable)
+);

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowResultConditionModel-Input`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowResultConditionModelInput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Nullable<String>,
@@ -66,11 +67,24 @@ impl<'de> Deserialize<'de> for WorkflowResultConditionModelInput {
 impl WorkflowResultConditionModelInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(successful: bool) -> Self {
+    pub fn new(successful: impl Into<bool>) -> Self {
         Self {
             label: Nullable::Absent,
             type_: Default::default(),
-            successful,
+            successful: successful.into(),
         }
+    }
+
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `label` to an explicit `null`.
+    #[inline]
+    pub fn label_null(mut self) -> Self {
+        self.label = Nullable::Null;
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowResultConditionModel-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowResultConditionModelOutput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Option<String>,
@@ -65,11 +66,11 @@ impl<'de> Deserialize<'de> for WorkflowResultConditionModelOutput {
 impl WorkflowResultConditionModelOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(label: Option<String>, successful: bool) -> Self {
+    pub fn new(label: impl Into<Option<String>>, successful: impl Into<bool>) -> Self {
         Self {
-            label,
+            label: label.into(),
             type_: Default::default(),
-            successful,
+            successful: successful.into(),
         }
     }
 }

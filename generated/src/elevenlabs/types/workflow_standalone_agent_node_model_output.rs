@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowStandaloneAgentNodeModel-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowStandaloneAgentNodeModelOutput {
     /// Defaults to `"standalone_agent"`.
     pub type_: consts::StandaloneAgent,
@@ -136,25 +137,25 @@ impl WorkflowStandaloneAgentNodeModelOutput {
     #[allow(clippy::too_many_arguments)]
     #[inline]
     pub fn new(
-        position: PositionOutput,
-        edge_order: Vec<String>,
-        agent_id: Option<String>,
-        node_id: Option<String>,
-        delay_ms: i64,
-        transfer_message: Option<String>,
-        enable_transferred_agent_first_message: bool,
-        preserve_client_tts_overrides: bool,
+        position: impl Into<PositionOutput>,
+        edge_order: impl IntoIterator<Item = impl Into<String>>,
+        agent_id: impl Into<Option<String>>,
+        node_id: impl Into<Option<String>>,
+        delay_ms: impl Into<i64>,
+        transfer_message: impl Into<Option<String>>,
+        enable_transferred_agent_first_message: impl Into<bool>,
+        preserve_client_tts_overrides: impl Into<bool>,
     ) -> Self {
         Self {
             type_: Default::default(),
-            position,
-            edge_order,
-            agent_id,
-            node_id,
-            delay_ms,
-            transfer_message,
-            enable_transferred_agent_first_message,
-            preserve_client_tts_overrides,
+            position: position.into(),
+            edge_order: edge_order.into_iter().map(Into::into).collect(),
+            agent_id: agent_id.into(),
+            node_id: node_id.into(),
+            delay_ms: delay_ms.into(),
+            transfer_message: transfer_message.into(),
+            enable_transferred_agent_first_message: enable_transferred_agent_first_message.into(),
+            preserve_client_tts_overrides: preserve_client_tts_overrides.into(),
         }
     }
 }

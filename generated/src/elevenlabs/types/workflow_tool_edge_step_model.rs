@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkflowToolEdgeStepModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowToolEdgeStepModel {
     pub step_latency_secs: f64,
     /// Defaults to `"edge"`.
@@ -69,12 +70,12 @@ impl WorkflowToolEdgeStepModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        step_latency_secs: f64,
+        step_latency_secs: impl Into<f64>,
         edge_id: impl Into<String>,
         target_node_id: impl Into<String>,
     ) -> Self {
         Self {
-            step_latency_secs,
+            step_latency_secs: step_latency_secs.into(),
             type_: Default::default(),
             edge_id: edge_id.into(),
             target_node_id: target_node_id.into(),

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/WorkflowToolLocator`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowToolLocator {
     pub tool_id: String,
     /// Per-node parameter overrides applied on top of the tool's own configuration. Keys are dotted parameter paths (webhook tools prefix keys with path_params./query_params./request_body.). These take precedence over any overrides already defined on the tool itself.
@@ -67,11 +68,29 @@ impl WorkflowToolLocator {
             schema_overrides: Nullable::Absent,
         }
     }
+
+    /// Sets `schema_overrides`.
+    pub fn schema_overrides(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, WorkflowToolLocatorSchemaOverridesValue)>,
+    ) -> Self {
+        self.schema_overrides =
+            Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        self
+    }
+
+    /// Sets `schema_overrides` to an explicit `null`.
+    #[inline]
+    pub fn schema_overrides_null(mut self) -> Self {
+        self.schema_overrides = Nullable::Null;
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/WorkflowToolLocator/properties/schema_overrides/anyOf/0/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkflowToolLocatorSchemaOverridesValue {
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
@@ -96,3 +115,11 @@ impl<'de> Deserialize<'de> for WorkflowToolLocatorSchemaOverridesValue {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    WorkflowToolLocatorSchemaOverridesValue,
+    ConstantSchemaOverride(ConstantSchemaOverride),
+    DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
+    LlmSchemaOverride(LlmSchemaOverride),
+    OmitSchemaOverride(OmitSchemaOverride)
+);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkflowToolMaxIterationsExceededStepModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowToolMaxIterationsExceededStepModel {
     pub step_latency_secs: f64,
     /// Defaults to `"max_iterations_exceeded"`.
@@ -63,11 +64,11 @@ impl<'de> Deserialize<'de> for WorkflowToolMaxIterationsExceededStepModel {
 impl WorkflowToolMaxIterationsExceededStepModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(step_latency_secs: f64, max_iterations: i64) -> Self {
+    pub fn new(step_latency_secs: impl Into<f64>, max_iterations: impl Into<i64>) -> Self {
         Self {
-            step_latency_secs,
+            step_latency_secs: step_latency_secs.into(),
             type_: Default::default(),
-            max_iterations,
+            max_iterations: max_iterations.into(),
         }
     }
 }

@@ -19,6 +19,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/WorkflowToolNestedToolsStepModel-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowToolNestedToolsStepModelOutput {
     pub step_latency_secs: f64,
     /// Defaults to `"nested_tools"`.
@@ -105,19 +106,19 @@ impl WorkflowToolNestedToolsStepModelOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        step_latency_secs: f64,
+        step_latency_secs: impl Into<f64>,
         node_id: impl Into<String>,
-        requests: Vec<ConversationHistoryTranscriptToolCallCommonModelOutput>,
-        results: Vec<WorkflowToolNestedToolsStepModelOutputResultsItem>,
-        is_successful: bool,
+        requests: impl IntoIterator<Item = ConversationHistoryTranscriptToolCallCommonModelOutput>,
+        results: impl IntoIterator<Item = WorkflowToolNestedToolsStepModelOutputResultsItem>,
+        is_successful: impl Into<bool>,
     ) -> Self {
         Self {
-            step_latency_secs,
+            step_latency_secs: step_latency_secs.into(),
             type_: Default::default(),
             node_id: node_id.into(),
-            requests,
-            results,
-            is_successful,
+            requests: requests.into_iter().collect(),
+            results: results.into_iter().collect(),
+            is_successful: is_successful.into(),
         }
     }
 }
@@ -125,6 +126,7 @@ impl WorkflowToolNestedToolsStepModelOutput {
 /// Schema: `#/components/schemas/WorkflowToolNestedToolsStepModel-Output/properties/results/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkflowToolNestedToolsStepModelOutputResultsItem {
     ConversationHistoryTranscriptOtherToolsResultCommonModel(
         ConversationHistoryTranscriptOtherToolsResultCommonModel,
@@ -168,3 +170,19 @@ impl<'de> Deserialize<'de> for WorkflowToolNestedToolsStepModelOutputResultsItem
             .ok_or_else(|| no_match("WorkflowToolNestedToolsStepModelOutputResultsItem"))
     }
 }
+
+api_runtime::union_conversions!(
+    WorkflowToolNestedToolsStepModelOutputResultsItem,
+    ConversationHistoryTranscriptOtherToolsResultCommonModel(
+        ConversationHistoryTranscriptOtherToolsResultCommonModel
+    ),
+    ConversationHistoryTranscriptSystemToolResultCommonModelOutput(
+        ConversationHistoryTranscriptSystemToolResultCommonModelOutput
+    ),
+    ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput(
+        ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput
+    ),
+    ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput(
+        ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput
+    )
+);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowToolNodeModel-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WorkflowToolNodeModelInput {
     /// Defaults to `"tool"`.
     pub type_: consts::Tool2,
@@ -62,5 +63,25 @@ impl<'de> Deserialize<'de> for WorkflowToolNodeModelInput {
             edge_order: edge_order_.unwrap_or_default(),
             tools: tools_.unwrap_or_default(),
         })
+    }
+}
+
+impl WorkflowToolNodeModelInput {
+    /// Sets `position`.
+    pub fn position(mut self, value: impl Into<PositionInput>) -> Self {
+        self.position = Some(value.into());
+        self
+    }
+
+    /// Sets `edge_order`.
+    pub fn edge_order(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.edge_order = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `tools`.
+    pub fn tools(mut self, value: impl IntoIterator<Item = WorkflowToolLocator>) -> Self {
+        self.tools = Some(value.into_iter().collect());
+        self
     }
 }

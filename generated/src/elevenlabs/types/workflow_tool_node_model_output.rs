@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowToolNodeModel-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowToolNodeModelOutput {
     /// Defaults to `"tool"`.
     pub type_: consts::Tool2,
@@ -73,15 +74,15 @@ impl WorkflowToolNodeModelOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        position: PositionOutput,
-        edge_order: Vec<String>,
-        tools: Vec<WorkflowToolLocator>,
+        position: impl Into<PositionOutput>,
+        edge_order: impl IntoIterator<Item = impl Into<String>>,
+        tools: impl IntoIterator<Item = WorkflowToolLocator>,
     ) -> Self {
         Self {
             type_: Default::default(),
-            position,
-            edge_order,
-            tools,
+            position: position.into(),
+            edge_order: edge_order.into_iter().map(Into::into).collect(),
+            tools: tools.into_iter().collect(),
         }
     }
 }

@@ -16,6 +16,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/WorkflowToolResponseModel-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WorkflowToolResponseModelInput {
     pub steps: Option<Vec<WorkflowToolResponseModelInputStepsItem>>,
 }
@@ -48,9 +49,21 @@ impl<'de> Deserialize<'de> for WorkflowToolResponseModelInput {
     }
 }
 
+impl WorkflowToolResponseModelInput {
+    /// Sets `steps`.
+    pub fn steps(
+        mut self,
+        value: impl IntoIterator<Item = WorkflowToolResponseModelInputStepsItem>,
+    ) -> Self {
+        self.steps = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/WorkflowToolResponseModel-Input/properties/steps/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkflowToolResponseModelInputStepsItem {
     WorkflowToolEdgeStepModel(WorkflowToolEdgeStepModel),
     WorkflowToolNestedToolsStepModelInput(WorkflowToolNestedToolsStepModelInput),
@@ -75,3 +88,10 @@ impl<'de> Deserialize<'de> for WorkflowToolResponseModelInputStepsItem {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    WorkflowToolResponseModelInputStepsItem,
+    WorkflowToolEdgeStepModel(WorkflowToolEdgeStepModel),
+    WorkflowToolNestedToolsStepModelInput(WorkflowToolNestedToolsStepModelInput),
+    WorkflowToolMaxIterationsExceededStepModel(WorkflowToolMaxIterationsExceededStepModel)
+);

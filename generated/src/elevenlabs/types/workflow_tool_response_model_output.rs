@@ -16,6 +16,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/WorkflowToolResponseModel-Output`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WorkflowToolResponseModelOutput {
     pub steps: Option<Vec<WorkflowToolResponseModelOutputStepsItem>>,
 }
@@ -48,9 +49,21 @@ impl<'de> Deserialize<'de> for WorkflowToolResponseModelOutput {
     }
 }
 
+impl WorkflowToolResponseModelOutput {
+    /// Sets `steps`.
+    pub fn steps(
+        mut self,
+        value: impl IntoIterator<Item = WorkflowToolResponseModelOutputStepsItem>,
+    ) -> Self {
+        self.steps = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/WorkflowToolResponseModel-Output/properties/steps/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkflowToolResponseModelOutputStepsItem {
     WorkflowToolEdgeStepModel(WorkflowToolEdgeStepModel),
     WorkflowToolNestedToolsStepModelOutput(WorkflowToolNestedToolsStepModelOutput),
@@ -75,3 +88,10 @@ impl<'de> Deserialize<'de> for WorkflowToolResponseModelOutputStepsItem {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    WorkflowToolResponseModelOutputStepsItem,
+    WorkflowToolEdgeStepModel(WorkflowToolEdgeStepModel),
+    WorkflowToolNestedToolsStepModelOutput(WorkflowToolNestedToolsStepModelOutput),
+    WorkflowToolMaxIterationsExceededStepModel(WorkflowToolMaxIterationsExceededStepModel)
+);

@@ -13,6 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowUnconditionalModel-Input`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct WorkflowUnconditionalModelInput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Nullable<String>,
@@ -51,5 +52,20 @@ impl<'de> Deserialize<'de> for WorkflowUnconditionalModelInput {
             label: label_.unwrap_or_default(),
             type_: type__.unwrap_or_default(),
         })
+    }
+}
+
+impl WorkflowUnconditionalModelInput {
+    /// Sets `label`.
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `label` to an explicit `null`.
+    #[inline]
+    pub fn label_null(mut self) -> Self {
+        self.label = Nullable::Null;
+        self
     }
 }

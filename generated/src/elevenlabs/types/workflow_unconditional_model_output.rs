@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkflowUnconditionalModel-Output`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkflowUnconditionalModelOutput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Option<String>,
@@ -56,9 +57,9 @@ impl<'de> Deserialize<'de> for WorkflowUnconditionalModelOutput {
 impl WorkflowUnconditionalModelOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(label: Option<String>) -> Self {
+    pub fn new(label: impl Into<Option<String>>) -> Self {
         Self {
-            label,
+            label: label.into(),
             type_: Default::default(),
         }
     }

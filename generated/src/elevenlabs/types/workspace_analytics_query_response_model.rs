@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/WorkspaceAnalyticsQueryResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceAnalyticsQueryResponseModel {
     pub columns: Vec<String>,
     pub column_types: Vec<WorkspaceAnalyticsQueryResponseModelColumnTypesItem>,
@@ -70,22 +71,23 @@ impl WorkspaceAnalyticsQueryResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        columns: Vec<String>,
-        column_types: Vec<WorkspaceAnalyticsQueryResponseModelColumnTypesItem>,
-        rows: Vec<Vec<Option<WorkspaceAnalyticsQueryResponseModelRowsItemItem>>>,
-        column_units: Vec<Option<ColumnUnit>>,
+        columns: impl IntoIterator<Item = impl Into<String>>,
+        column_types: impl IntoIterator<Item = WorkspaceAnalyticsQueryResponseModelColumnTypesItem>,
+        rows: impl IntoIterator<Item = Vec<Option<WorkspaceAnalyticsQueryResponseModelRowsItemItem>>>,
+        column_units: impl IntoIterator<Item = Option<ColumnUnit>>,
     ) -> Self {
         Self {
-            columns,
-            column_types,
-            rows,
-            column_units,
+            columns: columns.into_iter().map(Into::into).collect(),
+            column_types: column_types.into_iter().collect(),
+            rows: rows.into_iter().collect(),
+            column_units: column_units.into_iter().collect(),
         }
     }
 }
 
 /// Schema: `#/components/schemas/WorkspaceAnalyticsQueryResponseModel/properties/column_types/items`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WorkspaceAnalyticsQueryResponseModelColumnTypesItem {
     /// `"String"`
     String,
@@ -156,9 +158,12 @@ impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModelColumnTypesIt
     }
 }
 
+api_runtime::string_enum_conversions!(WorkspaceAnalyticsQueryResponseModelColumnTypesItem);
+
 /// Schema: `#/components/schemas/WorkspaceAnalyticsQueryResponseModel/properties/rows/items/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkspaceAnalyticsQueryResponseModelRowsItemItem {
     String(String),
     Integer(i64),
@@ -182,3 +187,14 @@ impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModelRowsItemItem 
             .ok_or_else(|| no_match("WorkspaceAnalyticsQueryResponseModelRowsItemItem"))
     }
 }
+
+api_runtime::union_conversions!(
+    WorkspaceAnalyticsQueryResponseModelRowsItemItem,
+    String(String),
+    Integer(i64),
+    Number(f64),
+    Boolean(bool),
+    DateTime(Timestamp)
+);
+
+api_runtime::union_str_conversion!(WorkspaceAnalyticsQueryResponseModelRowsItemItem, String);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceApiKeyListResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceApiKeyListResponseModel {
     pub api_keys: Vec<WorkspaceApiKeyResponseModel>,
 }
@@ -48,7 +49,9 @@ impl<'de> Deserialize<'de> for WorkspaceApiKeyListResponseModel {
 impl WorkspaceApiKeyListResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(api_keys: Vec<WorkspaceApiKeyResponseModel>) -> Self {
-        Self { api_keys }
+    pub fn new(api_keys: impl IntoIterator<Item = WorkspaceApiKeyResponseModel>) -> Self {
+        Self {
+            api_keys: api_keys.into_iter().collect(),
+        }
     }
 }

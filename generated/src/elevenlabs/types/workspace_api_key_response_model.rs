@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceApiKeyResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceApiKeyResponseModel {
     pub name: String,
     pub hint: String,
@@ -158,5 +159,102 @@ impl WorkspaceApiKeyResponseModel {
             allowed_ips: Nullable::Absent,
             third_party_disable_allowed: Nullable::Absent,
         }
+    }
+
+    /// Sets `created_at_unix`.
+    pub fn created_at_unix(mut self, value: impl Into<i64>) -> Self {
+        self.created_at_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `created_at_unix` to an explicit `null`.
+    #[inline]
+    pub fn created_at_unix_null(mut self) -> Self {
+        self.created_at_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_disabled`.
+    pub fn is_disabled(mut self, value: impl Into<bool>) -> Self {
+        self.is_disabled = Some(value.into());
+        self
+    }
+
+    /// Sets `permissions`.
+    pub fn permissions(mut self, value: impl IntoIterator<Item = PermissionType>) -> Self {
+        self.permissions = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `permissions` to an explicit `null`.
+    #[inline]
+    pub fn permissions_null(mut self) -> Self {
+        self.permissions = Nullable::Null;
+        self
+    }
+
+    /// Sets `disable_reason`.
+    pub fn disable_reason(mut self, value: impl Into<LockReason>) -> Self {
+        self.disable_reason = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `disable_reason` to an explicit `null`.
+    #[inline]
+    pub fn disable_reason_null(mut self) -> Self {
+        self.disable_reason = Nullable::Null;
+        self
+    }
+
+    /// Sets `character_limit`.
+    pub fn character_limit(mut self, value: impl Into<i64>) -> Self {
+        self.character_limit = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `character_limit` to an explicit `null`.
+    #[inline]
+    pub fn character_limit_null(mut self) -> Self {
+        self.character_limit = Nullable::Null;
+        self
+    }
+
+    /// Sets `character_count`.
+    pub fn character_count(mut self, value: impl Into<i64>) -> Self {
+        self.character_count = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `character_count` to an explicit `null`.
+    #[inline]
+    pub fn character_count_null(mut self) -> Self {
+        self.character_count = Nullable::Null;
+        self
+    }
+
+    /// Sets `allowed_ips`.
+    pub fn allowed_ips(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.allowed_ips = Nullable::Value(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `allowed_ips` to an explicit `null`.
+    #[inline]
+    pub fn allowed_ips_null(mut self) -> Self {
+        self.allowed_ips = Nullable::Null;
+        self
+    }
+
+    /// Sets `third_party_disable_allowed`.
+    pub fn third_party_disable_allowed(mut self, value: impl Into<bool>) -> Self {
+        self.third_party_disable_allowed = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `third_party_disable_allowed` to an explicit `null`.
+    #[inline]
+    pub fn third_party_disable_allowed_null(mut self) -> Self {
+        self.third_party_disable_allowed = Nullable::Null;
+        self
     }
 }

@@ -18,6 +18,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/WorkspaceAuditLogEntryResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceAuditLogEntryResponse {
     /// Event metadata
     pub metadata: Option<Value>,
@@ -210,37 +211,111 @@ impl WorkspaceAuditLogEntryResponse {
     #[allow(clippy::too_many_arguments)]
     #[inline]
     pub fn new(
-        activity_id: WorkspaceAuditLogEntryResponseActivityId,
+        activity_id: impl Into<WorkspaceAuditLogEntryResponseActivityId>,
         activity_name: impl Into<String>,
-        status_id: StatusId,
-        actor: ActorModel,
+        status_id: impl Into<StatusId>,
+        actor: impl Into<ActorModel>,
         message: impl Into<String>,
         id: impl Into<String>,
         time_dt: impl Into<String>,
-        type_uid: i64,
+        type_uid: impl Into<i64>,
         type_name: impl Into<String>,
     ) -> Self {
         Self {
             metadata: None,
             time: None,
-            activity_id,
+            activity_id: activity_id.into(),
             activity_name: activity_name.into(),
             category_name: None,
             category_uid: None,
             class_name: None,
             class_uid: None,
             severity_id: None,
-            status_id,
-            actor,
+            status_id: status_id.into(),
+            actor: actor.into(),
             device: Nullable::Absent,
             http_request: Nullable::Absent,
             message: message.into(),
             unmapped: None,
             id: id.into(),
             time_dt: time_dt.into(),
-            type_uid,
+            type_uid: type_uid.into(),
             type_name: type_name.into(),
         }
+    }
+
+    /// Sets `metadata`.
+    pub fn metadata(mut self, value: impl Into<Value>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+
+    /// Sets `time`.
+    pub fn time(mut self, value: impl Into<i64>) -> Self {
+        self.time = Some(value.into());
+        self
+    }
+
+    /// Sets `category_name`.
+    pub fn category_name(mut self, value: impl Into<String>) -> Self {
+        self.category_name = Some(value.into());
+        self
+    }
+
+    /// Sets `category_uid`.
+    pub fn category_uid(mut self, value: impl Into<i64>) -> Self {
+        self.category_uid = Some(value.into());
+        self
+    }
+
+    /// Sets `class_name`.
+    pub fn class_name(mut self, value: impl Into<String>) -> Self {
+        self.class_name = Some(value.into());
+        self
+    }
+
+    /// Sets `class_uid`.
+    pub fn class_uid(mut self, value: impl Into<i64>) -> Self {
+        self.class_uid = Some(value.into());
+        self
+    }
+
+    /// Sets `severity_id`.
+    pub fn severity_id(mut self, value: impl Into<SeverityId>) -> Self {
+        self.severity_id = Some(value.into());
+        self
+    }
+
+    /// Sets `device`.
+    pub fn device(mut self, value: impl Into<DeviceModel>) -> Self {
+        self.device = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `device` to an explicit `null`.
+    #[inline]
+    pub fn device_null(mut self) -> Self {
+        self.device = Nullable::Null;
+        self
+    }
+
+    /// Sets `http_request`.
+    pub fn http_request(mut self, value: impl Into<HttpRequestModel>) -> Self {
+        self.http_request = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `http_request` to an explicit `null`.
+    #[inline]
+    pub fn http_request_null(mut self) -> Self {
+        self.http_request = Nullable::Null;
+        self
+    }
+
+    /// Sets `unmapped`.
+    pub fn unmapped(mut self, value: impl Into<Value>) -> Self {
+        self.unmapped = Some(value.into());
+        self
     }
 }
 
@@ -249,6 +324,7 @@ impl WorkspaceAuditLogEntryResponse {
 /// Schema: `#/components/schemas/WorkspaceAuditLogEntryResponse/properties/activity_id`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkspaceAuditLogEntryResponseActivityId {
     AccountChangeActivityId(AccountChangeActivityId),
     AuthenticationActivityId(AuthenticationActivityId),

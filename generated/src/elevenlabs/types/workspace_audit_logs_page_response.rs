@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkspaceAuditLogsPageResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceAuditLogsPageResponse {
     pub entries: Vec<WorkspaceAuditLogEntryResponse>,
     pub has_more: bool,
@@ -63,14 +64,14 @@ impl WorkspaceAuditLogsPageResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        entries: Vec<WorkspaceAuditLogEntryResponse>,
-        has_more: bool,
-        next_cursor: Option<String>,
+        entries: impl IntoIterator<Item = WorkspaceAuditLogEntryResponse>,
+        has_more: impl Into<bool>,
+        next_cursor: impl Into<Option<String>>,
     ) -> Self {
         Self {
-            entries,
-            has_more,
-            next_cursor,
+            entries: entries.into_iter().collect(),
+            has_more: has_more.into(),
+            next_cursor: next_cursor.into(),
         }
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceBatchCallsResponse`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceBatchCallsResponse {
     pub batch_calls: Vec<BatchCallResponse>,
     /// The next document, used to paginate through the batch calls
@@ -65,11 +66,30 @@ impl<'de> Deserialize<'de> for WorkspaceBatchCallsResponse {
 impl WorkspaceBatchCallsResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(batch_calls: Vec<BatchCallResponse>) -> Self {
+    pub fn new(batch_calls: impl IntoIterator<Item = BatchCallResponse>) -> Self {
         Self {
-            batch_calls,
+            batch_calls: batch_calls.into_iter().collect(),
             next_doc: Nullable::Absent,
             has_more: None,
         }
+    }
+
+    /// Sets `next_doc`.
+    pub fn next_doc(mut self, value: impl Into<String>) -> Self {
+        self.next_doc = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `next_doc` to an explicit `null`.
+    #[inline]
+    pub fn next_doc_null(mut self) -> Self {
+        self.next_doc = Nullable::Null;
+        self
+    }
+
+    /// Sets `has_more`.
+    pub fn has_more(mut self, value: impl Into<bool>) -> Self {
+        self.has_more = Some(value.into());
+        self
     }
 }

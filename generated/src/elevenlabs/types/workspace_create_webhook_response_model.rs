@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceCreateWebhookResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceCreateWebhookResponseModel {
     pub webhook_id: String,
     pub webhook_secret: Nullable<String>,
@@ -60,5 +61,18 @@ impl WorkspaceCreateWebhookResponseModel {
             webhook_id: webhook_id.into(),
             webhook_secret: Nullable::Absent,
         }
+    }
+
+    /// Sets `webhook_secret`.
+    pub fn webhook_secret(mut self, value: impl Into<String>) -> Self {
+        self.webhook_secret = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `webhook_secret` to an explicit `null`.
+    #[inline]
+    pub fn webhook_secret_null(mut self) -> Self {
+        self.webhook_secret = Nullable::Null;
+        self
     }
 }

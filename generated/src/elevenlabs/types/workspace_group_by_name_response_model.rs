@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceGroupByNameResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceGroupByNameResponseModel {
     /// The name of the workspace group.
     pub name: String,
@@ -65,12 +66,12 @@ impl WorkspaceGroupByNameResponseModel {
     pub fn new(
         name: impl Into<String>,
         id: impl Into<String>,
-        members_emails: Vec<String>,
+        members_emails: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             name: name.into(),
             id: id.into(),
-            members_emails,
+            members_emails: members_emails.into_iter().map(Into::into).collect(),
         }
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceGroupPermission`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WorkspaceGroupPermission {
     /// `"text_to_speech"`
     TextToSpeech,
@@ -194,3 +195,5 @@ impl<'de> Deserialize<'de> for WorkspaceGroupPermission {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(WorkspaceGroupPermission);

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/WorkspaceGroupResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceGroupResponseModel {
     pub name: String,
     pub id: String,
@@ -102,14 +103,14 @@ impl WorkspaceGroupResponseModel {
     pub fn new(
         name: impl Into<String>,
         id: impl Into<String>,
-        members: Vec<String>,
-        permissions: Option<Vec<WorkspaceGroupPermission>>,
+        members: impl IntoIterator<Item = impl Into<String>>,
+        permissions: impl Into<Option<Vec<WorkspaceGroupPermission>>>,
     ) -> Self {
         Self {
             name: name.into(),
             id: id.into(),
-            members,
-            permissions,
+            members: members.into_iter().map(Into::into).collect(),
+            permissions: permissions.into(),
             group_usage_limit: Nullable::Absent,
             group_pvc_limit: Nullable::Absent,
             character_count: Nullable::Absent,
@@ -118,6 +119,76 @@ impl WorkspaceGroupResponseModel {
             scim_frozen: None,
         }
     }
+
+    /// Sets `group_usage_limit`.
+    pub fn group_usage_limit(
+        mut self,
+        value: impl Into<WorkspaceGroupResponseModelGroupUsageLimit>,
+    ) -> Self {
+        self.group_usage_limit = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `group_usage_limit` to an explicit `null`.
+    #[inline]
+    pub fn group_usage_limit_null(mut self) -> Self {
+        self.group_usage_limit = Nullable::Null;
+        self
+    }
+
+    /// Sets `group_pvc_limit`.
+    pub fn group_pvc_limit(
+        mut self,
+        value: impl Into<WorkspaceGroupResponseModelGroupPvcLimit>,
+    ) -> Self {
+        self.group_pvc_limit = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `group_pvc_limit` to an explicit `null`.
+    #[inline]
+    pub fn group_pvc_limit_null(mut self) -> Self {
+        self.group_pvc_limit = Nullable::Null;
+        self
+    }
+
+    /// Sets `character_count`.
+    pub fn character_count(mut self, value: impl Into<i64>) -> Self {
+        self.character_count = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `character_count` to an explicit `null`.
+    #[inline]
+    pub fn character_count_null(mut self) -> Self {
+        self.character_count = Nullable::Null;
+        self
+    }
+
+    /// Sets `is_scim_synced`.
+    pub fn is_scim_synced(mut self, value: impl Into<bool>) -> Self {
+        self.is_scim_synced = Some(value.into());
+        self
+    }
+
+    /// Sets `scim_group`.
+    pub fn scim_group(mut self, value: impl Into<ScimGroupResponseModel>) -> Self {
+        self.scim_group = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `scim_group` to an explicit `null`.
+    #[inline]
+    pub fn scim_group_null(mut self) -> Self {
+        self.scim_group = Nullable::Null;
+        self
+    }
+
+    /// Sets `scim_frozen`.
+    pub fn scim_frozen(mut self, value: impl Into<bool>) -> Self {
+        self.scim_frozen = Some(value.into());
+        self
+    }
 }
 
 /// Group Usage Limit
@@ -125,6 +196,7 @@ impl WorkspaceGroupResponseModel {
 /// Schema: `#/components/schemas/WorkspaceGroupResponseModel/properties/group_usage_limit`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkspaceGroupResponseModelGroupUsageLimit {
     Integer(i64),
     Unlimited(consts::Unlimited),
@@ -143,11 +215,18 @@ impl<'de> Deserialize<'de> for WorkspaceGroupResponseModelGroupUsageLimit {
     }
 }
 
+api_runtime::union_conversions!(
+    WorkspaceGroupResponseModelGroupUsageLimit,
+    Integer(i64),
+    Unlimited(consts::Unlimited)
+);
+
 /// Group Pvc Limit
 ///
 /// Schema: `#/components/schemas/WorkspaceGroupResponseModel/properties/group_pvc_limit`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WorkspaceGroupResponseModelGroupPvcLimit {
     Integer(i64),
     Unlimited(consts::Unlimited),
@@ -165,3 +244,9 @@ impl<'de> Deserialize<'de> for WorkspaceGroupResponseModelGroupPvcLimit {
             .ok_or_else(|| no_match("WorkspaceGroupResponseModelGroupPvcLimit"))
     }
 }
+
+api_runtime::union_conversions!(
+    WorkspaceGroupResponseModelGroupPvcLimit,
+    Integer(i64),
+    Unlimited(consts::Unlimited)
+);

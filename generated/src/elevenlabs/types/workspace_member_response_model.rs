@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkspaceMemberResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceMemberResponseModel {
     /// The user ID of the workspace member.
     pub user_id: String,
@@ -88,18 +89,18 @@ impl WorkspaceMemberResponseModel {
     pub fn new(
         user_id: impl Into<String>,
         email: impl Into<String>,
-        first_name: Option<String>,
-        seat_type: Option<SeatType>,
-        is_owner: bool,
-        is_locked: bool,
+        first_name: impl Into<Option<String>>,
+        seat_type: impl Into<Option<SeatType>>,
+        is_owner: impl Into<bool>,
+        is_locked: impl Into<bool>,
     ) -> Self {
         Self {
             user_id: user_id.into(),
             email: email.into(),
-            first_name,
-            seat_type,
-            is_owner,
-            is_locked,
+            first_name: first_name.into(),
+            seat_type: seat_type.into(),
+            is_owner: is_owner.into(),
+            is_locked: is_locked.into(),
         }
     }
 }

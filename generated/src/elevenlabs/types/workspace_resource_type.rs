@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/WorkspaceResourceType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WorkspaceResourceType {
     /// `"voice"`
     Voice,
@@ -228,3 +229,5 @@ impl<'de> Deserialize<'de> for WorkspaceResourceType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(WorkspaceResourceType);

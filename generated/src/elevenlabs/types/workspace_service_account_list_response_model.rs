@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceServiceAccountListResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceServiceAccountListResponseModel {
     pub service_accounts: Vec<WorkspaceServiceAccountResponseModel>,
 }
@@ -51,7 +52,11 @@ impl<'de> Deserialize<'de> for WorkspaceServiceAccountListResponseModel {
 impl WorkspaceServiceAccountListResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(service_accounts: Vec<WorkspaceServiceAccountResponseModel>) -> Self {
-        Self { service_accounts }
+    pub fn new(
+        service_accounts: impl IntoIterator<Item = WorkspaceServiceAccountResponseModel>,
+    ) -> Self {
+        Self {
+            service_accounts: service_accounts.into_iter().collect(),
+        }
     }
 }

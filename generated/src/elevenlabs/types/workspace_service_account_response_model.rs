@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceServiceAccountResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceServiceAccountResponseModel {
     pub service_account_user_id: String,
     pub name: String,
@@ -77,14 +78,36 @@ impl WorkspaceServiceAccountResponseModel {
     pub fn new(
         service_account_user_id: impl Into<String>,
         name: impl Into<String>,
-        api_keys: Vec<WorkspaceApiKeyResponseModel>,
+        api_keys: impl IntoIterator<Item = WorkspaceApiKeyResponseModel>,
     ) -> Self {
         Self {
             service_account_user_id: service_account_user_id.into(),
             name: name.into(),
             created_at_unix: Nullable::Absent,
-            api_keys,
+            api_keys: api_keys.into_iter().collect(),
             default_sharing_groups: None,
         }
+    }
+
+    /// Sets `created_at_unix`.
+    pub fn created_at_unix(mut self, value: impl Into<i64>) -> Self {
+        self.created_at_unix = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `created_at_unix` to an explicit `null`.
+    #[inline]
+    pub fn created_at_unix_null(mut self) -> Self {
+        self.created_at_unix = Nullable::Null;
+        self
+    }
+
+    /// Sets `default_sharing_groups`.
+    pub fn default_sharing_groups(
+        mut self,
+        value: impl IntoIterator<Item = DefaultSharingGroupResponseModel>,
+    ) -> Self {
+        self.default_sharing_groups = Some(value.into_iter().collect());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceWebhookEventType`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WorkspaceWebhookEventType {
     /// `"voice_library_removal_notice"`
     VoiceLibraryRemovalNotice,
@@ -62,3 +63,5 @@ impl<'de> Deserialize<'de> for WorkspaceWebhookEventType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(WorkspaceWebhookEventType);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceWebhookListResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceWebhookListResponseModel {
     /// List of webhooks currently configured for the workspace
     pub webhooks: Vec<WorkspaceWebhookResponseModel>,
@@ -49,7 +50,9 @@ impl<'de> Deserialize<'de> for WorkspaceWebhookListResponseModel {
 impl WorkspaceWebhookListResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(webhooks: Vec<WorkspaceWebhookResponseModel>) -> Self {
-        Self { webhooks }
+    pub fn new(webhooks: impl IntoIterator<Item = WorkspaceWebhookResponseModel>) -> Self {
+        Self {
+            webhooks: webhooks.into_iter().collect(),
+        }
     }
 }

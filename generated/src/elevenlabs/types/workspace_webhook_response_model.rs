@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceWebhookResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceWebhookResponseModel {
     /// The display name for this webhook.
     pub name: String,
@@ -149,23 +150,78 @@ impl WorkspaceWebhookResponseModel {
         name: impl Into<String>,
         webhook_id: impl Into<String>,
         webhook_url: impl Into<String>,
-        is_disabled: bool,
-        is_auto_disabled: bool,
-        created_at_unix: i64,
-        auth_type: WebhookAuthMethodType,
+        is_disabled: impl Into<bool>,
+        is_auto_disabled: impl Into<bool>,
+        created_at_unix: impl Into<i64>,
+        auth_type: impl Into<WebhookAuthMethodType>,
     ) -> Self {
         Self {
             name: name.into(),
             webhook_id: webhook_id.into(),
             webhook_url: webhook_url.into(),
-            is_disabled,
-            is_auto_disabled,
-            created_at_unix,
-            auth_type,
+            is_disabled: is_disabled.into(),
+            is_auto_disabled: is_auto_disabled.into(),
+            created_at_unix: created_at_unix.into(),
+            auth_type: auth_type.into(),
             usage: Nullable::Absent,
             events: Nullable::Absent,
             most_recent_failure_error_code: Nullable::Absent,
             most_recent_failure_timestamp: Nullable::Absent,
         }
+    }
+
+    /// Sets `usage`.
+    pub fn usage(
+        mut self,
+        value: impl IntoIterator<Item = WorkspaceWebhookUsageResponseModel>,
+    ) -> Self {
+        self.usage = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `usage` to an explicit `null`.
+    #[inline]
+    pub fn usage_null(mut self) -> Self {
+        self.usage = Nullable::Null;
+        self
+    }
+
+    /// Sets `events`.
+    pub fn events(mut self, value: impl IntoIterator<Item = WorkspaceWebhookEventType>) -> Self {
+        self.events = Nullable::Value(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `events` to an explicit `null`.
+    #[inline]
+    pub fn events_null(mut self) -> Self {
+        self.events = Nullable::Null;
+        self
+    }
+
+    /// Sets `most_recent_failure_error_code`.
+    pub fn most_recent_failure_error_code(mut self, value: impl Into<i64>) -> Self {
+        self.most_recent_failure_error_code = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `most_recent_failure_error_code` to an explicit `null`.
+    #[inline]
+    pub fn most_recent_failure_error_code_null(mut self) -> Self {
+        self.most_recent_failure_error_code = Nullable::Null;
+        self
+    }
+
+    /// Sets `most_recent_failure_timestamp`.
+    pub fn most_recent_failure_timestamp(mut self, value: impl Into<i64>) -> Self {
+        self.most_recent_failure_timestamp = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `most_recent_failure_timestamp` to an explicit `null`.
+    #[inline]
+    pub fn most_recent_failure_timestamp_null(mut self) -> Self {
+        self.most_recent_failure_timestamp = Nullable::Null;
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceWebhookUsageResponseModel`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WorkspaceWebhookUsageResponseModel {
     pub usage_type: WebhookUsageType,
 }
@@ -48,7 +49,9 @@ impl<'de> Deserialize<'de> for WorkspaceWebhookUsageResponseModel {
 impl WorkspaceWebhookUsageResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(usage_type: WebhookUsageType) -> Self {
-        Self { usage_type }
+    pub fn new(usage_type: impl Into<WebhookUsageType>) -> Self {
+        Self {
+            usage_type: usage_type.into(),
+        }
     }
 }

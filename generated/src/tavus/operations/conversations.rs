@@ -110,8 +110,8 @@ pub struct ConversationsGet<'a> {
 
 impl<'a> ConversationsGet<'a> {
     /// Include additional event data.
-    pub fn verbose(mut self, value: bool) -> Self {
-        self.verbose = Some(value);
+    pub fn verbose(mut self, value: impl Into<bool>) -> Self {
+        self.verbose = Some(value.into());
         self
     }
 

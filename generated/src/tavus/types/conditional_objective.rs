@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConditionalObjective`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConditionalObjective {
     pub condition: Option<String>,
     pub objective_id: Option<String>,
@@ -45,5 +46,19 @@ impl<'de> Deserialize<'de> for ConditionalObjective {
             condition: condition_.unwrap_or_default(),
             objective_id: objective_id_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConditionalObjective {
+    /// Sets `condition`.
+    pub fn condition(mut self, value: impl Into<String>) -> Self {
+        self.condition = Some(value.into());
+        self
+    }
+
+    /// Sets `objective_id`.
+    pub fn objective_id(mut self, value: impl Into<String>) -> Self {
+        self.objective_id = Some(value.into());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Conversation`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Conversation {
     pub conversation_id: Option<String>,
     pub conversation_url: Option<String>,
@@ -97,5 +98,79 @@ impl<'de> Deserialize<'de> for Conversation {
             shutdown_reason: shutdown_reason_.unwrap_or_default(),
             transcript: transcript_.unwrap_or_default(),
         })
+    }
+}
+
+impl Conversation {
+    /// Sets `conversation_id`.
+    pub fn conversation_id(mut self, value: impl Into<String>) -> Self {
+        self.conversation_id = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation_url`.
+    pub fn conversation_url(mut self, value: impl Into<String>) -> Self {
+        self.conversation_url = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation_name`.
+    pub fn conversation_name(mut self, value: impl Into<String>) -> Self {
+        self.conversation_name = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `replica_id`.
+    pub fn replica_id(mut self, value: impl Into<String>) -> Self {
+        self.replica_id = Some(value.into());
+        self
+    }
+
+    /// Sets `persona_id`.
+    pub fn persona_id(mut self, value: impl Into<String>) -> Self {
+        self.persona_id = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+
+    /// Sets `ended_at`.
+    pub fn ended_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.ended_at = Some(value.into());
+        self
+    }
+
+    /// Sets `shutdown_reason`.
+    pub fn shutdown_reason(mut self, value: impl Into<String>) -> Self {
+        self.shutdown_reason = Some(value.into());
+        self
+    }
+
+    /// Sets `transcript`.
+    pub fn transcript(mut self, value: impl IntoIterator<Item = TranscriptMessage>) -> Self {
+        self.transcript = Some(value.into_iter().collect());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationProperties`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationProperties {
     pub max_call_duration: Option<i64>,
     pub participant_left_timeout: Option<i64>,
@@ -92,5 +93,61 @@ impl<'de> Deserialize<'de> for ConversationProperties {
             recording_s3_bucket_region: recording_s3_bucket_region_.unwrap_or_default(),
             recording_s3_bucket_name: recording_s3_bucket_name_.unwrap_or_default(),
         })
+    }
+}
+
+impl ConversationProperties {
+    /// Sets `max_call_duration`.
+    pub fn max_call_duration(mut self, value: impl Into<i64>) -> Self {
+        self.max_call_duration = Some(value.into());
+        self
+    }
+
+    /// Sets `participant_left_timeout`.
+    pub fn participant_left_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.participant_left_timeout = Some(value.into());
+        self
+    }
+
+    /// Sets `participant_absent_timeout`.
+    pub fn participant_absent_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.participant_absent_timeout = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_recording`.
+    pub fn enable_recording(mut self, value: impl Into<bool>) -> Self {
+        self.enable_recording = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_closed_captions`.
+    pub fn enable_closed_captions(mut self, value: impl Into<bool>) -> Self {
+        self.enable_closed_captions = Some(value.into());
+        self
+    }
+
+    /// Sets `apply_greenscreen`.
+    pub fn apply_greenscreen(mut self, value: impl Into<bool>) -> Self {
+        self.apply_greenscreen = Some(value.into());
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets `recording_s3_bucket_region`.
+    pub fn recording_s3_bucket_region(mut self, value: impl Into<String>) -> Self {
+        self.recording_s3_bucket_region = Some(value.into());
+        self
+    }
+
+    /// Sets `recording_s3_bucket_name`.
+    pub fn recording_s3_bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.recording_s3_bucket_name = Some(value.into());
+        self
     }
 }

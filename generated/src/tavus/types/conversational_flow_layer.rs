@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationalFlowLayer`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConversationalFlowLayer {
     pub turn_detection_model: Option<String>,
     pub turn_taking_patience: Option<ConversationalFlowLayerTurnTakingPatience>,
@@ -56,8 +57,35 @@ impl<'de> Deserialize<'de> for ConversationalFlowLayer {
     }
 }
 
+impl ConversationalFlowLayer {
+    /// Sets `turn_detection_model`.
+    pub fn turn_detection_model(mut self, value: impl Into<String>) -> Self {
+        self.turn_detection_model = Some(value.into());
+        self
+    }
+
+    /// Sets `turn_taking_patience`.
+    pub fn turn_taking_patience(
+        mut self,
+        value: impl Into<ConversationalFlowLayerTurnTakingPatience>,
+    ) -> Self {
+        self.turn_taking_patience = Some(value.into());
+        self
+    }
+
+    /// Sets `replica_interruptibility`.
+    pub fn replica_interruptibility(
+        mut self,
+        value: impl Into<ConversationalFlowLayerReplicaInterruptibility>,
+    ) -> Self {
+        self.replica_interruptibility = Some(value.into());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/ConversationalFlowLayer/properties/turn_taking_patience`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationalFlowLayerTurnTakingPatience {
     /// `"low"`
     Low,
@@ -108,8 +136,11 @@ impl<'de> Deserialize<'de> for ConversationalFlowLayerTurnTakingPatience {
     }
 }
 
+api_runtime::string_enum_conversions!(ConversationalFlowLayerTurnTakingPatience);
+
 /// Schema: `#/components/schemas/ConversationalFlowLayer/properties/replica_interruptibility`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationalFlowLayerReplicaInterruptibility {
     /// `"low"`
     Low,
@@ -159,3 +190,5 @@ impl<'de> Deserialize<'de> for ConversationalFlowLayerReplicaInterruptibility {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ConversationalFlowLayerReplicaInterruptibility);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CrawlConfig`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CrawlConfig {
     pub depth: Option<i64>,
     pub max_pages: Option<i64>,
@@ -45,5 +46,19 @@ impl<'de> Deserialize<'de> for CrawlConfig {
             depth: depth_.unwrap_or_default(),
             max_pages: max_pages_.unwrap_or_default(),
         })
+    }
+}
+
+impl CrawlConfig {
+    /// Sets `depth`.
+    pub fn depth(mut self, value: impl Into<i64>) -> Self {
+        self.depth = Some(value.into());
+        self
+    }
+
+    /// Sets `max_pages`.
+    pub fn max_pages(mut self, value: impl Into<i64>) -> Self {
+        self.max_pages = Some(value.into());
+        self
     }
 }

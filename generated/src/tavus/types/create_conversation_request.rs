@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateConversationRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateConversationRequest {
     /// The identifier of the persona to use.
     pub persona_id: Option<String>,
@@ -176,5 +177,139 @@ impl<'de> Deserialize<'de> for CreateConversationRequest {
             properties: properties_.unwrap_or_default(),
             document_ids: document_ids_.unwrap_or_default(),
         })
+    }
+}
+
+impl CreateConversationRequest {
+    /// Sets `persona_id`.
+    pub fn persona_id(mut self, value: impl Into<String>) -> Self {
+        self.persona_id = Some(value.into());
+        self
+    }
+
+    /// Sets `replica_id`.
+    pub fn replica_id(mut self, value: impl Into<String>) -> Self {
+        self.replica_id = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `conversational_context`.
+    pub fn conversational_context(mut self, value: impl Into<String>) -> Self {
+        self.conversational_context = Some(value.into());
+        self
+    }
+
+    /// Sets `custom_greeting`.
+    pub fn custom_greeting(mut self, value: impl Into<String>) -> Self {
+        self.custom_greeting = Some(value.into());
+        self
+    }
+
+    /// Sets `language`.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_only`.
+    pub fn audio_only(mut self, value: impl Into<bool>) -> Self {
+        self.audio_only = Some(value.into());
+        self
+    }
+
+    /// Sets `max_call_duration`.
+    pub fn max_call_duration(mut self, value: impl Into<i64>) -> Self {
+        self.max_call_duration = Some(value.into());
+        self
+    }
+
+    /// Sets `idle_timeout`.
+    pub fn idle_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.idle_timeout = Some(value.into());
+        self
+    }
+
+    /// Sets `participant_left_timeout`.
+    pub fn participant_left_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.participant_left_timeout = Some(value.into());
+        self
+    }
+
+    /// Sets `enable_closed_captions`.
+    pub fn enable_closed_captions(mut self, value: impl Into<bool>) -> Self {
+        self.enable_closed_captions = Some(value.into());
+        self
+    }
+
+    /// Sets `is_private`.
+    pub fn is_private(mut self, value: impl Into<bool>) -> Self {
+        self.is_private = Some(value.into());
+        self
+    }
+
+    /// Sets `max_participant_count`.
+    pub fn max_participant_count(mut self, value: impl Into<i64>) -> Self {
+        self.max_participant_count = Some(value.into());
+        self
+    }
+
+    /// Sets `apply_greenscreen`.
+    pub fn apply_greenscreen(mut self, value: impl Into<bool>) -> Self {
+        self.apply_greenscreen = Some(value.into());
+        self
+    }
+
+    /// Sets `background_url`.
+    pub fn background_url(mut self, value: impl Into<String>) -> Self {
+        self.background_url = Some(value.into());
+        self
+    }
+
+    /// Sets `background_image_url`.
+    pub fn background_image_url(mut self, value: impl Into<String>) -> Self {
+        self.background_image_url = Some(value.into());
+        self
+    }
+
+    /// Sets `memory_stores`.
+    pub fn memory_stores(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.memory_stores = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `enable_recording`.
+    pub fn enable_recording(mut self, value: impl Into<bool>) -> Self {
+        self.enable_recording = Some(value.into());
+        self
+    }
+
+    /// Sets `recording_s3_bucket_region`.
+    pub fn recording_s3_bucket_region(mut self, value: impl Into<String>) -> Self {
+        self.recording_s3_bucket_region = Some(value.into());
+        self
+    }
+
+    /// Sets `recording_s3_bucket_name`.
+    pub fn recording_s3_bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.recording_s3_bucket_name = Some(value.into());
+        self
+    }
+
+    /// Sets `properties`.
+    pub fn properties(mut self, value: impl Into<ConversationProperties>) -> Self {
+        self.properties = Some(value.into());
+        self
+    }
+
+    /// Sets `document_ids`.
+    pub fn document_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.document_ids = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }

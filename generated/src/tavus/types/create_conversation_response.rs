@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateConversationResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateConversationResponse {
     pub conversation_id: Option<String>,
     pub conversation_url: Option<String>,
@@ -71,5 +72,49 @@ impl<'de> Deserialize<'de> for CreateConversationResponse {
             meeting_token: meeting_token_.unwrap_or_default(),
             created_at: created_at_.unwrap_or_default(),
         })
+    }
+}
+
+impl CreateConversationResponse {
+    /// Sets `conversation_id`.
+    pub fn conversation_id(mut self, value: impl Into<String>) -> Self {
+        self.conversation_id = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation_url`.
+    pub fn conversation_url(mut self, value: impl Into<String>) -> Self {
+        self.conversation_url = Some(value.into());
+        self
+    }
+
+    /// Sets `conversation_name`.
+    pub fn conversation_name(mut self, value: impl Into<String>) -> Self {
+        self.conversation_name = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `meeting_token`.
+    pub fn meeting_token(mut self, value: impl Into<String>) -> Self {
+        self.meeting_token = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
     }
 }

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/CreateDeploymentRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateDeploymentRequest {
     /// PAL that powers the deployment.
     pub pal_id: String,
@@ -88,15 +89,52 @@ impl<'de> Deserialize<'de> for CreateDeploymentRequest {
 impl CreateDeploymentRequest {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(pal_id: impl Into<String>, channel: DeploymentChannel) -> Self {
+    pub fn new(pal_id: impl Into<String>, channel: impl Into<DeploymentChannel>) -> Self {
         Self {
             pal_id: pal_id.into(),
-            channel,
+            channel: channel.into(),
             name: None,
             password: Nullable::Absent,
             customization: None,
             limits: None,
             allowed_origins: None,
         }
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Into<String>) -> Self {
+        self.password = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `password` to an explicit `null`.
+    #[inline]
+    pub fn password_null(mut self) -> Self {
+        self.password = Nullable::Null;
+        self
+    }
+
+    /// Sets `customization`.
+    pub fn customization(mut self, value: impl Into<Value>) -> Self {
+        self.customization = Some(value.into());
+        self
+    }
+
+    /// Sets `limits`.
+    pub fn limits(mut self, value: impl Into<Value>) -> Self {
+        self.limits = Some(value.into());
+        self
+    }
+
+    /// Sets `allowed_origins`.
+    pub fn allowed_origins(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.allowed_origins = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateDocumentRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateDocumentRequest {
     pub document_name: Option<String>,
     pub file: Option<File>,
@@ -67,5 +68,43 @@ impl<'de> Deserialize<'de> for CreateDocumentRequest {
             callback_url: callback_url_.unwrap_or_default(),
             crawl: crawl_.unwrap_or_default(),
         })
+    }
+}
+
+impl CreateDocumentRequest {
+    /// Sets `document_name`.
+    pub fn document_name(mut self, value: impl Into<String>) -> Self {
+        self.document_name = Some(value.into());
+        self
+    }
+
+    /// Sets `file`.
+    pub fn file(mut self, value: impl Into<File>) -> Self {
+        self.file = Some(value.into());
+        self
+    }
+
+    /// Sets `document_url`.
+    pub fn document_url(mut self, value: impl Into<String>) -> Self {
+        self.document_url = Some(value.into());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `crawl`.
+    pub fn crawl(mut self, value: impl Into<CrawlConfig>) -> Self {
+        self.crawl = Some(value.into());
+        self
     }
 }

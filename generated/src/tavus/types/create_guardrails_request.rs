@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateGuardrailsRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateGuardrailsRequest {
     pub guardrails_name: Option<String>,
     pub guardrails_prompt: Option<String>,
@@ -55,5 +56,31 @@ impl<'de> Deserialize<'de> for CreateGuardrailsRequest {
             modality: modality_.unwrap_or_default(),
             callback_url: callback_url_.unwrap_or_default(),
         })
+    }
+}
+
+impl CreateGuardrailsRequest {
+    /// Sets `guardrails_name`.
+    pub fn guardrails_name(mut self, value: impl Into<String>) -> Self {
+        self.guardrails_name = Some(value.into());
+        self
+    }
+
+    /// Sets `guardrails_prompt`.
+    pub fn guardrails_prompt(mut self, value: impl Into<String>) -> Self {
+        self.guardrails_prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `modality`.
+    pub fn modality(mut self, value: impl Into<String>) -> Self {
+        self.modality = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
     }
 }

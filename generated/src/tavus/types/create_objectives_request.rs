@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateObjectivesRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreateObjectivesRequest {
     pub objective_name: Option<String>,
     pub objective_prompt: Option<String>,
@@ -85,8 +86,65 @@ impl<'de> Deserialize<'de> for CreateObjectivesRequest {
     }
 }
 
+impl CreateObjectivesRequest {
+    /// Sets `objective_name`.
+    pub fn objective_name(mut self, value: impl Into<String>) -> Self {
+        self.objective_name = Some(value.into());
+        self
+    }
+
+    /// Sets `objective_prompt`.
+    pub fn objective_prompt(mut self, value: impl Into<String>) -> Self {
+        self.objective_prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `confirmation_mode`.
+    pub fn confirmation_mode(
+        mut self,
+        value: impl Into<CreateObjectivesRequestConfirmationMode>,
+    ) -> Self {
+        self.confirmation_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `output_variables`.
+    pub fn output_variables(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.output_variables = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `modality`.
+    pub fn modality(mut self, value: impl Into<String>) -> Self {
+        self.modality = Some(value.into());
+        self
+    }
+
+    /// Sets `next_conditional_objectives`.
+    pub fn next_conditional_objectives(
+        mut self,
+        value: impl IntoIterator<Item = ConditionalObjective>,
+    ) -> Self {
+        self.next_conditional_objectives = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `next_required_objective`.
+    pub fn next_required_objective(mut self, value: impl Into<String>) -> Self {
+        self.next_required_objective = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/CreateObjectivesRequest/properties/confirmation_mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateObjectivesRequestConfirmationMode {
     /// `"auto"`
     Auto,
@@ -132,3 +190,5 @@ impl<'de> Deserialize<'de> for CreateObjectivesRequestConfirmationMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CreateObjectivesRequestConfirmationMode);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreatePersonaRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreatePersonaRequest {
     pub persona_name: Option<String>,
     /// System prompt defining persona behavior. Required for full pipeline mode.
@@ -85,8 +86,65 @@ impl<'de> Deserialize<'de> for CreatePersonaRequest {
     }
 }
 
+impl CreatePersonaRequest {
+    /// Sets `persona_name`.
+    pub fn persona_name(mut self, value: impl Into<String>) -> Self {
+        self.persona_name = Some(value.into());
+        self
+    }
+
+    /// Sets `system_prompt`.
+    pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
+        self.system_prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `context`.
+    pub fn context(mut self, value: impl Into<String>) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+
+    /// Sets `default_replica_id`.
+    pub fn default_replica_id(mut self, value: impl Into<String>) -> Self {
+        self.default_replica_id = Some(value.into());
+        self
+    }
+
+    /// Sets `pipeline_mode`.
+    pub fn pipeline_mode(mut self, value: impl Into<CreatePersonaRequestPipelineMode>) -> Self {
+        self.pipeline_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `layers`.
+    pub fn layers(mut self, value: impl Into<PersonaLayers>) -> Self {
+        self.layers = Some(value.into());
+        self
+    }
+
+    /// Sets `guardrails_id`.
+    pub fn guardrails_id(mut self, value: impl Into<String>) -> Self {
+        self.guardrails_id = Some(value.into());
+        self
+    }
+
+    /// Sets `objectives_id`.
+    pub fn objectives_id(mut self, value: impl Into<String>) -> Self {
+        self.objectives_id = Some(value.into());
+        self
+    }
+
+    /// Sets `document_ids`.
+    pub fn document_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.document_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/CreatePersonaRequest/properties/pipeline_mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreatePersonaRequestPipelineMode {
     /// `"full"`
     Full,
@@ -132,3 +190,5 @@ impl<'de> Deserialize<'de> for CreatePersonaRequestPipelineMode {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CreatePersonaRequestPipelineMode);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateReplicaRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateReplicaRequest {
     /// Publicly accessible download link to the training video.
     pub train_video_url: String,
@@ -102,12 +103,55 @@ impl CreateReplicaRequest {
             thumbnail_video_url: None,
         }
     }
+
+    /// Sets `consent_video_url`.
+    pub fn consent_video_url(mut self, value: impl Into<String>) -> Self {
+        self.consent_video_url = Some(value.into());
+        self
+    }
+
+    /// Sets `replica_name`.
+    pub fn replica_name(mut self, value: impl Into<String>) -> Self {
+        self.replica_name = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `model_name`.
+    pub fn model_name(mut self, value: impl Into<CreateReplicaRequestModelName>) -> Self {
+        self.model_name = Some(value.into());
+        self
+    }
+
+    /// Sets `replica_type`.
+    pub fn replica_type(mut self, value: impl Into<CreateReplicaRequestReplicaType>) -> Self {
+        self.replica_type = Some(value.into());
+        self
+    }
+
+    /// Sets `train_audio_url`.
+    pub fn train_audio_url(mut self, value: impl Into<String>) -> Self {
+        self.train_audio_url = Some(value.into());
+        self
+    }
+
+    /// Sets `thumbnail_video_url`.
+    pub fn thumbnail_video_url(mut self, value: impl Into<String>) -> Self {
+        self.thumbnail_video_url = Some(value.into());
+        self
+    }
 }
 
 /// Model to use (defaults to phoenix-4).
 ///
 /// Schema: `#/components/schemas/CreateReplicaRequest/properties/model_name`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateReplicaRequestModelName {
     /// `"phoenix-3"`
     Phoenix3,
@@ -154,10 +198,13 @@ impl<'de> Deserialize<'de> for CreateReplicaRequestModelName {
     }
 }
 
+api_runtime::string_enum_conversions!(CreateReplicaRequestModelName);
+
 /// The type of replica.
 ///
 /// Schema: `#/components/schemas/CreateReplicaRequest/properties/replica_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreateReplicaRequestReplicaType {
     /// `"personal"`
     Personal,
@@ -203,3 +250,5 @@ impl<'de> Deserialize<'de> for CreateReplicaRequestReplicaType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(CreateReplicaRequestReplicaType);

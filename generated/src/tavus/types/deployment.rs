@@ -14,6 +14,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/Deployment`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Deployment {
     pub deployment_id: Option<String>,
     /// PAL that powers the deployment.
@@ -128,5 +129,124 @@ impl<'de> Deserialize<'de> for Deployment {
             created_at: created_at_.unwrap_or_default(),
             updated_at: updated_at_.unwrap_or_default(),
         })
+    }
+}
+
+impl Deployment {
+    /// Sets `deployment_id`.
+    pub fn deployment_id(mut self, value: impl Into<String>) -> Self {
+        self.deployment_id = Some(value.into());
+        self
+    }
+
+    /// Sets `pal_id`.
+    pub fn pal_id(mut self, value: impl Into<String>) -> Self {
+        self.pal_id = Some(value.into());
+        self
+    }
+
+    /// Sets `channel`.
+    pub fn channel(mut self, value: impl Into<DeploymentChannel>) -> Self {
+        self.channel = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<DeploymentStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `has_password`.
+    pub fn has_password(mut self, value: impl Into<bool>) -> Self {
+        self.has_password = Some(value.into());
+        self
+    }
+
+    /// Sets `customization`.
+    pub fn customization(mut self, value: impl Into<Value>) -> Self {
+        self.customization = Some(value.into());
+        self
+    }
+
+    /// Sets `replica_thumbnail_video_url`.
+    pub fn replica_thumbnail_video_url(mut self, value: impl Into<String>) -> Self {
+        self.replica_thumbnail_video_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `replica_thumbnail_video_url` to an explicit `null`.
+    #[inline]
+    pub fn replica_thumbnail_video_url_null(mut self) -> Self {
+        self.replica_thumbnail_video_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `thumbnail_video_url`.
+    pub fn thumbnail_video_url(mut self, value: impl Into<String>) -> Self {
+        self.thumbnail_video_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `thumbnail_video_url` to an explicit `null`.
+    #[inline]
+    pub fn thumbnail_video_url_null(mut self) -> Self {
+        self.thumbnail_video_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `thumbnail_image_url`.
+    pub fn thumbnail_image_url(mut self, value: impl Into<String>) -> Self {
+        self.thumbnail_image_url = Nullable::Value(value.into());
+        self
+    }
+
+    /// Sets `thumbnail_image_url` to an explicit `null`.
+    #[inline]
+    pub fn thumbnail_image_url_null(mut self) -> Self {
+        self.thumbnail_image_url = Nullable::Null;
+        self
+    }
+
+    /// Sets `limits`.
+    pub fn limits(mut self, value: impl Into<Value>) -> Self {
+        self.limits = Some(value.into());
+        self
+    }
+
+    /// Sets `allowed_origins`.
+    pub fn allowed_origins(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.allowed_origins = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `usage_total`.
+    pub fn usage_total(mut self, value: impl Into<i64>) -> Self {
+        self.usage_total = Some(value.into());
+        self
+    }
+
+    /// Sets `usage_today`.
+    pub fn usage_today(mut self, value: impl Into<i64>) -> Self {
+        self.usage_today = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.updated_at = Some(value.into());
+        self
     }
 }

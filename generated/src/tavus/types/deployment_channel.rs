@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/DeploymentChannel`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeploymentChannel {
     /// `"widget"`
     Widget,
@@ -60,3 +61,5 @@ impl<'de> Deserialize<'de> for DeploymentChannel {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(DeploymentChannel);

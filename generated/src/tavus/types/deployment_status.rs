@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DeploymentStatus`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DeploymentStatus {
     /// `"draft"`
     Draft,
@@ -58,3 +59,5 @@ impl<'de> Deserialize<'de> for DeploymentStatus {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(DeploymentStatus);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Document`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Document {
     pub document_id: Option<String>,
     pub document_name: Option<String>,
@@ -82,5 +83,67 @@ impl<'de> Deserialize<'de> for Document {
             created_at: created_at_.unwrap_or_default(),
             updated_at: updated_at_.unwrap_or_default(),
         })
+    }
+}
+
+impl Document {
+    /// Sets `document_id`.
+    pub fn document_id(mut self, value: impl Into<String>) -> Self {
+        self.document_id = Some(value.into());
+        self
+    }
+
+    /// Sets `document_name`.
+    pub fn document_name(mut self, value: impl Into<String>) -> Self {
+        self.document_name = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `document_url`.
+    pub fn document_url(mut self, value: impl Into<String>) -> Self {
+        self.document_url = Some(value.into());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `crawl`.
+    pub fn crawl(mut self, value: impl Into<CrawlConfig>) -> Self {
+        self.crawl = Some(value.into());
+        self
+    }
+
+    /// Sets `crawl_count`.
+    pub fn crawl_count(mut self, value: impl Into<i64>) -> Self {
+        self.crawl_count = Some(value.into());
+        self
+    }
+
+    /// Sets `last_crawled_at`.
+    pub fn last_crawled_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.last_crawled_at = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.updated_at = Some(value.into());
+        self
     }
 }

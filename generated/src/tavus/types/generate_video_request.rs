@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GenerateVideoRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GenerateVideoRequest {
     /// The replica to use for the video.
     pub replica_id: String,
@@ -107,5 +108,53 @@ impl GenerateVideoRequest {
             transparent_background: None,
             properties: None,
         }
+    }
+
+    /// Sets `script`.
+    pub fn script(mut self, value: impl Into<String>) -> Self {
+        self.script = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_url`.
+    pub fn audio_url(mut self, value: impl Into<String>) -> Self {
+        self.audio_url = Some(value.into());
+        self
+    }
+
+    /// Sets `video_name`.
+    pub fn video_name(mut self, value: impl Into<String>) -> Self {
+        self.video_name = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `background_url`.
+    pub fn background_url(mut self, value: impl Into<String>) -> Self {
+        self.background_url = Some(value.into());
+        self
+    }
+
+    /// Sets `background_source_url`.
+    pub fn background_source_url(mut self, value: impl Into<String>) -> Self {
+        self.background_source_url = Some(value.into());
+        self
+    }
+
+    /// Sets `transparent_background`.
+    pub fn transparent_background(mut self, value: impl Into<bool>) -> Self {
+        self.transparent_background = Some(value.into());
+        self
+    }
+
+    /// Sets `properties`.
+    pub fn properties(mut self, value: impl Into<VideoProperties>) -> Self {
+        self.properties = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Guardrails`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Guardrails {
     pub guardrails_id: Option<String>,
     pub guardrails_name: Option<String>,
@@ -71,5 +72,49 @@ impl<'de> Deserialize<'de> for Guardrails {
             created_at: created_at_.unwrap_or_default(),
             updated_at: updated_at_.unwrap_or_default(),
         })
+    }
+}
+
+impl Guardrails {
+    /// Sets `guardrails_id`.
+    pub fn guardrails_id(mut self, value: impl Into<String>) -> Self {
+        self.guardrails_id = Some(value.into());
+        self
+    }
+
+    /// Sets `guardrails_name`.
+    pub fn guardrails_name(mut self, value: impl Into<String>) -> Self {
+        self.guardrails_name = Some(value.into());
+        self
+    }
+
+    /// Sets `guardrails_prompt`.
+    pub fn guardrails_prompt(mut self, value: impl Into<String>) -> Self {
+        self.guardrails_prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `modality`.
+    pub fn modality(mut self, value: impl Into<String>) -> Self {
+        self.modality = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.updated_at = Some(value.into());
+        self
     }
 }

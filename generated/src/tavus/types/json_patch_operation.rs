@@ -10,6 +10,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/JsonPatchOperation`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct JsonPatchOperation {
     pub op: JsonPatchOperationOp,
     pub path: String,
@@ -65,18 +66,31 @@ impl<'de> Deserialize<'de> for JsonPatchOperation {
 impl JsonPatchOperation {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(op: JsonPatchOperationOp, path: impl Into<String>) -> Self {
+    pub fn new(op: impl Into<JsonPatchOperationOp>, path: impl Into<String>) -> Self {
         Self {
-            op,
+            op: op.into(),
             path: path.into(),
             value: None,
             from: None,
         }
     }
+
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<Value>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets `from`.
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
 }
 
 /// Schema: `#/components/schemas/JsonPatchOperation/properties/op`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JsonPatchOperationOp {
     /// `"add"`
     Add,
@@ -138,3 +152,5 @@ impl<'de> Deserialize<'de> for JsonPatchOperationOp {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(JsonPatchOperationOp);

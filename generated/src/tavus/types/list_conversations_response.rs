@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListConversationsResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListConversationsResponse {
     pub data: Option<Vec<Conversation>>,
 }
@@ -39,5 +40,13 @@ impl<'de> Deserialize<'de> for ListConversationsResponse {
         Ok(Self {
             data: data_.unwrap_or_default(),
         })
+    }
+}
+
+impl ListConversationsResponse {
+    /// Sets `data`.
+    pub fn data(mut self, value: impl IntoIterator<Item = Conversation>) -> Self {
+        self.data = Some(value.into_iter().collect());
+        self
     }
 }

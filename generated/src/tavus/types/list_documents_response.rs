@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListDocumentsResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListDocumentsResponse {
     pub data: Option<Vec<Document>>,
 }
@@ -39,5 +40,13 @@ impl<'de> Deserialize<'de> for ListDocumentsResponse {
         Ok(Self {
             data: data_.unwrap_or_default(),
         })
+    }
+}
+
+impl ListDocumentsResponse {
+    /// Sets `data`.
+    pub fn data(mut self, value: impl IntoIterator<Item = Document>) -> Self {
+        self.data = Some(value.into_iter().collect());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListGuardrailsResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListGuardrailsResponse {
     pub data: Option<Vec<Guardrails>>,
 }
@@ -39,5 +40,13 @@ impl<'de> Deserialize<'de> for ListGuardrailsResponse {
         Ok(Self {
             data: data_.unwrap_or_default(),
         })
+    }
+}
+
+impl ListGuardrailsResponse {
+    /// Sets `data`.
+    pub fn data(mut self, value: impl IntoIterator<Item = Guardrails>) -> Self {
+        self.data = Some(value.into_iter().collect());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListObjectivesResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListObjectivesResponse {
     pub data: Option<Vec<Objectives>>,
 }
@@ -39,5 +40,13 @@ impl<'de> Deserialize<'de> for ListObjectivesResponse {
         Ok(Self {
             data: data_.unwrap_or_default(),
         })
+    }
+}
+
+impl ListObjectivesResponse {
+    /// Sets `data`.
+    pub fn data(mut self, value: impl IntoIterator<Item = Objectives>) -> Self {
+        self.data = Some(value.into_iter().collect());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListPersonasResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListPersonasResponse {
     pub data: Option<Vec<Persona>>,
 }
@@ -39,5 +40,13 @@ impl<'de> Deserialize<'de> for ListPersonasResponse {
         Ok(Self {
             data: data_.unwrap_or_default(),
         })
+    }
+}
+
+impl ListPersonasResponse {
+    /// Sets `data`.
+    pub fn data(mut self, value: impl IntoIterator<Item = Persona>) -> Self {
+        self.data = Some(value.into_iter().collect());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListReplicasResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListReplicasResponse {
     pub data: Option<Vec<Replica>>,
 }
@@ -39,5 +40,13 @@ impl<'de> Deserialize<'de> for ListReplicasResponse {
         Ok(Self {
             data: data_.unwrap_or_default(),
         })
+    }
+}
+
+impl ListReplicasResponse {
+    /// Sets `data`.
+    pub fn data(mut self, value: impl IntoIterator<Item = Replica>) -> Self {
+        self.data = Some(value.into_iter().collect());
+        self
     }
 }

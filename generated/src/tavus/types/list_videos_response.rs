@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListVideosResponse`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ListVideosResponse {
     pub data: Option<Vec<Video>>,
 }
@@ -39,5 +40,13 @@ impl<'de> Deserialize<'de> for ListVideosResponse {
         Ok(Self {
             data: data_.unwrap_or_default(),
         })
+    }
+}
+
+impl ListVideosResponse {
+    /// Sets `data`.
+    pub fn data(mut self, value: impl IntoIterator<Item = Video>) -> Self {
+        self.data = Some(value.into_iter().collect());
+        self
     }
 }

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/LlmLayer`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct LlmLayer {
     pub model: Option<String>,
     pub base_url: Option<String>,
@@ -73,5 +74,71 @@ impl<'de> Deserialize<'de> for LlmLayer {
             extra_body: extra_body_.unwrap_or_default(),
             default_query: default_query_.unwrap_or_default(),
         })
+    }
+}
+
+impl LlmLayer {
+    /// Sets `model`.
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    /// Sets `base_url`.
+    pub fn base_url(mut self, value: impl Into<String>) -> Self {
+        self.base_url = Some(value.into());
+        self
+    }
+
+    /// Sets `api_key`.
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(value.into());
+        self
+    }
+
+    /// Sets `tools`.
+    pub fn tools(mut self, value: impl IntoIterator<Item = ToolDefinition>) -> Self {
+        self.tools = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `speculative_inference`.
+    pub fn speculative_inference(mut self, value: impl Into<bool>) -> Self {
+        self.speculative_inference = Some(value.into());
+        self
+    }
+
+    /// Sets `headers`.
+    pub fn headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.headers = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Sets `extra_body`.
+    pub fn extra_body(mut self, value: impl Into<Value>) -> Self {
+        self.extra_body = Some(value.into());
+        self
+    }
+
+    /// Sets `default_query`.
+    pub fn default_query(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.default_query = Some(
+            value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
     }
 }

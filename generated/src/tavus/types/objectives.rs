@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Objectives`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Objectives {
     pub objectives_id: Option<String>,
     pub objective_name: Option<String>,
@@ -98,5 +99,76 @@ impl<'de> Deserialize<'de> for Objectives {
             created_at: created_at_.unwrap_or_default(),
             updated_at: updated_at_.unwrap_or_default(),
         })
+    }
+}
+
+impl Objectives {
+    /// Sets `objectives_id`.
+    pub fn objectives_id(mut self, value: impl Into<String>) -> Self {
+        self.objectives_id = Some(value.into());
+        self
+    }
+
+    /// Sets `objective_name`.
+    pub fn objective_name(mut self, value: impl Into<String>) -> Self {
+        self.objective_name = Some(value.into());
+        self
+    }
+
+    /// Sets `objective_prompt`.
+    pub fn objective_prompt(mut self, value: impl Into<String>) -> Self {
+        self.objective_prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `confirmation_mode`.
+    pub fn confirmation_mode(mut self, value: impl Into<String>) -> Self {
+        self.confirmation_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `output_variables`.
+    pub fn output_variables(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.output_variables = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `modality`.
+    pub fn modality(mut self, value: impl Into<String>) -> Self {
+        self.modality = Some(value.into());
+        self
+    }
+
+    /// Sets `next_conditional_objectives`.
+    pub fn next_conditional_objectives(
+        mut self,
+        value: impl IntoIterator<Item = ConditionalObjective>,
+    ) -> Self {
+        self.next_conditional_objectives = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `next_required_objective`.
+    pub fn next_required_objective(mut self, value: impl Into<String>) -> Self {
+        self.next_required_objective = Some(value.into());
+        self
+    }
+
+    /// Sets `callback_url`.
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.callback_url = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.updated_at = Some(value.into());
+        self
     }
 }

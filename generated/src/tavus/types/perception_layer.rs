@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PerceptionLayer`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PerceptionLayer {
     pub perception_model: Option<String>,
     pub ambient_awareness_queries: Option<Vec<String>>,
@@ -93,5 +94,73 @@ impl<'de> Deserialize<'de> for PerceptionLayer {
             audio_tool_prompt: audio_tool_prompt_.unwrap_or_default(),
             audio_tools: audio_tools_.unwrap_or_default(),
         })
+    }
+}
+
+impl PerceptionLayer {
+    /// Sets `perception_model`.
+    pub fn perception_model(mut self, value: impl Into<String>) -> Self {
+        self.perception_model = Some(value.into());
+        self
+    }
+
+    /// Sets `ambient_awareness_queries`.
+    pub fn ambient_awareness_queries(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.ambient_awareness_queries = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `visual_awareness_queries`.
+    pub fn visual_awareness_queries(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.visual_awareness_queries = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `perception_analysis_queries`.
+    pub fn perception_analysis_queries(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.perception_analysis_queries = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `audio_awareness_queries`.
+    pub fn audio_awareness_queries(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.audio_awareness_queries = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `visual_tool_prompt`.
+    pub fn visual_tool_prompt(mut self, value: impl Into<String>) -> Self {
+        self.visual_tool_prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `visual_tools`.
+    pub fn visual_tools(mut self, value: impl IntoIterator<Item = ToolDefinition>) -> Self {
+        self.visual_tools = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `audio_tool_prompt`.
+    pub fn audio_tool_prompt(mut self, value: impl Into<String>) -> Self {
+        self.audio_tool_prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_tools`.
+    pub fn audio_tools(mut self, value: impl IntoIterator<Item = ToolDefinition>) -> Self {
+        self.audio_tools = Some(value.into_iter().collect());
+        self
     }
 }

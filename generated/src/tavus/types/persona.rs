@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Persona`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Persona {
     pub persona_id: Option<String>,
     pub persona_name: Option<String>,
@@ -87,5 +88,73 @@ impl<'de> Deserialize<'de> for Persona {
             created_at: created_at_.unwrap_or_default(),
             updated_at: updated_at_.unwrap_or_default(),
         })
+    }
+}
+
+impl Persona {
+    /// Sets `persona_id`.
+    pub fn persona_id(mut self, value: impl Into<String>) -> Self {
+        self.persona_id = Some(value.into());
+        self
+    }
+
+    /// Sets `persona_name`.
+    pub fn persona_name(mut self, value: impl Into<String>) -> Self {
+        self.persona_name = Some(value.into());
+        self
+    }
+
+    /// Sets `system_prompt`.
+    pub fn system_prompt(mut self, value: impl Into<String>) -> Self {
+        self.system_prompt = Some(value.into());
+        self
+    }
+
+    /// Sets `context`.
+    pub fn context(mut self, value: impl Into<String>) -> Self {
+        self.context = Some(value.into());
+        self
+    }
+
+    /// Sets `default_replica_id`.
+    pub fn default_replica_id(mut self, value: impl Into<String>) -> Self {
+        self.default_replica_id = Some(value.into());
+        self
+    }
+
+    /// Sets `pipeline_mode`.
+    pub fn pipeline_mode(mut self, value: impl Into<String>) -> Self {
+        self.pipeline_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `layers`.
+    pub fn layers(mut self, value: impl Into<PersonaLayers>) -> Self {
+        self.layers = Some(value.into());
+        self
+    }
+
+    /// Sets `guardrails_id`.
+    pub fn guardrails_id(mut self, value: impl Into<String>) -> Self {
+        self.guardrails_id = Some(value.into());
+        self
+    }
+
+    /// Sets `objectives_id`.
+    pub fn objectives_id(mut self, value: impl Into<String>) -> Self {
+        self.objectives_id = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.updated_at = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PersonaLayers`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PersonaLayers {
     pub perception: Option<PerceptionLayer>,
     pub stt: Option<SttLayer>,
@@ -61,5 +62,37 @@ impl<'de> Deserialize<'de> for PersonaLayers {
             llm: llm_.unwrap_or_default(),
             tts: tts_.unwrap_or_default(),
         })
+    }
+}
+
+impl PersonaLayers {
+    /// Sets `perception`.
+    pub fn perception(mut self, value: impl Into<PerceptionLayer>) -> Self {
+        self.perception = Some(value.into());
+        self
+    }
+
+    /// Sets `stt`.
+    pub fn stt(mut self, value: impl Into<SttLayer>) -> Self {
+        self.stt = Some(value.into());
+        self
+    }
+
+    /// Sets `conversational_flow`.
+    pub fn conversational_flow(mut self, value: impl Into<ConversationalFlowLayer>) -> Self {
+        self.conversational_flow = Some(value.into());
+        self
+    }
+
+    /// Sets `llm`.
+    pub fn llm(mut self, value: impl Into<LlmLayer>) -> Self {
+        self.llm = Some(value.into());
+        self
+    }
+
+    /// Sets `tts`.
+    pub fn tts(mut self, value: impl Into<TtsLayer>) -> Self {
+        self.tts = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RecrawlDocumentRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RecrawlDocumentRequest {
     pub crawl: Option<CrawlConfig>,
 }
@@ -39,5 +40,13 @@ impl<'de> Deserialize<'de> for RecrawlDocumentRequest {
         Ok(Self {
             crawl: crawl_.unwrap_or_default(),
         })
+    }
+}
+
+impl RecrawlDocumentRequest {
+    /// Sets `crawl`.
+    pub fn crawl(mut self, value: impl Into<CrawlConfig>) -> Self {
+        self.crawl = Some(value.into());
+        self
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RenameReplicaRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RenameReplicaRequest {
     pub replica_name: String,
 }

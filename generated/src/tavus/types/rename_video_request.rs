@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RenameVideoRequest`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RenameVideoRequest {
     pub video_name: String,
 }

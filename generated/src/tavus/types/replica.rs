@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Replica`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Replica {
     pub replica_id: Option<String>,
     pub replica_name: Option<String>,
@@ -81,5 +82,67 @@ impl<'de> Deserialize<'de> for Replica {
             created_at: created_at_.unwrap_or_default(),
             updated_at: updated_at_.unwrap_or_default(),
         })
+    }
+}
+
+impl Replica {
+    /// Sets `replica_id`.
+    pub fn replica_id(mut self, value: impl Into<String>) -> Self {
+        self.replica_id = Some(value.into());
+        self
+    }
+
+    /// Sets `replica_name`.
+    pub fn replica_name(mut self, value: impl Into<String>) -> Self {
+        self.replica_name = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `model_name`.
+    pub fn model_name(mut self, value: impl Into<String>) -> Self {
+        self.model_name = Some(value.into());
+        self
+    }
+
+    /// Sets `replica_type`.
+    pub fn replica_type(mut self, value: impl Into<String>) -> Self {
+        self.replica_type = Some(value.into());
+        self
+    }
+
+    /// Sets `training_progress`.
+    pub fn training_progress(mut self, value: impl Into<String>) -> Self {
+        self.training_progress = Some(value.into());
+        self
+    }
+
+    /// Sets `thumbnail_video_url`.
+    pub fn thumbnail_video_url(mut self, value: impl Into<String>) -> Self {
+        self.thumbnail_video_url = Some(value.into());
+        self
+    }
+
+    /// Sets `error_message`.
+    pub fn error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: impl Into<Timestamp>) -> Self {
+        self.updated_at = Some(value.into());
+        self
     }
 }

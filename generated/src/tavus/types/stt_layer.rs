@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SttLayer`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SttLayer {
     pub stt_engine: Option<String>,
     pub hotwords: Option<Vec<String>>,
@@ -40,5 +41,19 @@ impl<'de> Deserialize<'de> for SttLayer {
             stt_engine: stt_engine_.unwrap_or_default(),
             hotwords: hotwords_.unwrap_or_default(),
         })
+    }
+}
+
+impl SttLayer {
+    /// Sets `stt_engine`.
+    pub fn stt_engine(mut self, value: impl Into<String>) -> Self {
+        self.stt_engine = Some(value.into());
+        self
+    }
+
+    /// Sets `hotwords`.
+    pub fn hotwords(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.hotwords = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }

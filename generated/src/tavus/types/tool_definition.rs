@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToolDefinition`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ToolDefinition {
     pub type_: Option<ToolDefinitionType>,
     pub function: Option<ToolFunction>,
@@ -49,8 +50,23 @@ impl<'de> Deserialize<'de> for ToolDefinition {
     }
 }
 
+impl ToolDefinition {
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<ToolDefinitionType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `function`.
+    pub fn function(mut self, value: impl Into<ToolFunction>) -> Self {
+        self.function = Some(value.into());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/ToolDefinition/properties/type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ToolDefinitionType {
     /// `"function"`
     Function,
@@ -92,3 +108,5 @@ impl<'de> Deserialize<'de> for ToolDefinitionType {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(ToolDefinitionType);

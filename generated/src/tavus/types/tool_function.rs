@@ -10,6 +10,7 @@ use serde_json::Value;
 
 /// Schema: `#/components/schemas/ToolFunction`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ToolFunction {
     pub name: Option<String>,
     pub description: Option<String>,
@@ -51,5 +52,25 @@ impl<'de> Deserialize<'de> for ToolFunction {
             description: description_.unwrap_or_default(),
             parameters: parameters_.unwrap_or_default(),
         })
+    }
+}
+
+impl ToolFunction {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `parameters`.
+    pub fn parameters(mut self, value: impl Into<Value>) -> Self {
+        self.parameters = Some(value.into());
+        self
     }
 }

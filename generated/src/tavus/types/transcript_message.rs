@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TranscriptMessage`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TranscriptMessage {
     pub role: Option<String>,
     pub content: Option<String>,
@@ -51,5 +52,25 @@ impl<'de> Deserialize<'de> for TranscriptMessage {
             content: content_.unwrap_or_default(),
             timestamp: timestamp_.unwrap_or_default(),
         })
+    }
+}
+
+impl TranscriptMessage {
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+
+    /// Sets `content`.
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets `timestamp`.
+    pub fn timestamp(mut self, value: impl Into<Timestamp>) -> Self {
+        self.timestamp = Some(value.into());
+        self
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TtsLayer`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct TtsLayer {
     pub tts_engine: Option<String>,
     pub api_key: Option<String>,
@@ -61,5 +62,43 @@ impl<'de> Deserialize<'de> for TtsLayer {
             tts_emotion_control: tts_emotion_control_.unwrap_or_default(),
             voice_settings: voice_settings_.unwrap_or_default(),
         })
+    }
+}
+
+impl TtsLayer {
+    /// Sets `tts_engine`.
+    pub fn tts_engine(mut self, value: impl Into<String>) -> Self {
+        self.tts_engine = Some(value.into());
+        self
+    }
+
+    /// Sets `api_key`.
+    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+        self.api_key = Some(value.into());
+        self
+    }
+
+    /// Sets `external_voice_id`.
+    pub fn external_voice_id(mut self, value: impl Into<String>) -> Self {
+        self.external_voice_id = Some(value.into());
+        self
+    }
+
+    /// Sets `tts_model_name`.
+    pub fn tts_model_name(mut self, value: impl Into<String>) -> Self {
+        self.tts_model_name = Some(value.into());
+        self
+    }
+
+    /// Sets `tts_emotion_control`.
+    pub fn tts_emotion_control(mut self, value: impl Into<String>) -> Self {
+        self.tts_emotion_control = Some(value.into());
+        self
+    }
+
+    /// Sets `voice_settings`.
+    pub fn voice_settings(mut self, value: impl Into<VoiceSettings>) -> Self {
+        self.voice_settings = Some(value.into());
+        self
     }
 }

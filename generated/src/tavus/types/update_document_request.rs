@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateDocumentRequest`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateDocumentRequest {
     pub document_name: Option<String>,
     pub tags: Option<Vec<String>>,
@@ -45,5 +46,19 @@ impl<'de> Deserialize<'de> for UpdateDocumentRequest {
             document_name: document_name_.unwrap_or_default(),
             tags: tags_.unwrap_or_default(),
         })
+    }
+}
+
+impl UpdateDocumentRequest {
+    /// Sets `document_name`.
+    pub fn document_name(mut self, value: impl Into<String>) -> Self {
+        self.document_name = Some(value.into());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
+        self
     }
 }

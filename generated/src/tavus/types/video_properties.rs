@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VideoProperties`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VideoProperties {
     pub background_scroll: Option<bool>,
     pub background_scroll_type: Option<VideoPropertiesBackgroundScrollType>,
@@ -64,8 +65,44 @@ impl<'de> Deserialize<'de> for VideoProperties {
     }
 }
 
+impl VideoProperties {
+    /// Sets `background_scroll`.
+    pub fn background_scroll(mut self, value: impl Into<bool>) -> Self {
+        self.background_scroll = Some(value.into());
+        self
+    }
+
+    /// Sets `background_scroll_type`.
+    pub fn background_scroll_type(
+        mut self,
+        value: impl Into<VideoPropertiesBackgroundScrollType>,
+    ) -> Self {
+        self.background_scroll_type = Some(value.into());
+        self
+    }
+
+    /// Sets `background_scroll_depth`.
+    pub fn background_scroll_depth(
+        mut self,
+        value: impl Into<VideoPropertiesBackgroundScrollDepth>,
+    ) -> Self {
+        self.background_scroll_depth = Some(value.into());
+        self
+    }
+
+    /// Sets `background_scroll_return`.
+    pub fn background_scroll_return(
+        mut self,
+        value: impl Into<VideoPropertiesBackgroundScrollReturn>,
+    ) -> Self {
+        self.background_scroll_return = Some(value.into());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/VideoProperties/properties/background_scroll_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VideoPropertiesBackgroundScrollType {
     /// `"human"`
     Human,
@@ -112,8 +149,11 @@ impl<'de> Deserialize<'de> for VideoPropertiesBackgroundScrollType {
     }
 }
 
+api_runtime::string_enum_conversions!(VideoPropertiesBackgroundScrollType);
+
 /// Schema: `#/components/schemas/VideoProperties/properties/background_scroll_depth`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VideoPropertiesBackgroundScrollDepth {
     /// `"middle"`
     Middle,
@@ -160,8 +200,11 @@ impl<'de> Deserialize<'de> for VideoPropertiesBackgroundScrollDepth {
     }
 }
 
+api_runtime::string_enum_conversions!(VideoPropertiesBackgroundScrollDepth);
+
 /// Schema: `#/components/schemas/VideoProperties/properties/background_scroll_return`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VideoPropertiesBackgroundScrollReturn {
     /// `"return"`
     Return,
@@ -207,3 +250,5 @@ impl<'de> Deserialize<'de> for VideoPropertiesBackgroundScrollReturn {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(VideoPropertiesBackgroundScrollReturn);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSettings`
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct VoiceSettings {
     pub speed: Option<VoiceSettingsSpeed>,
     pub emotion: Option<Vec<String>>,
@@ -48,8 +49,23 @@ impl<'de> Deserialize<'de> for VoiceSettings {
     }
 }
 
+impl VoiceSettings {
+    /// Sets `speed`.
+    pub fn speed(mut self, value: impl Into<VoiceSettingsSpeed>) -> Self {
+        self.speed = Some(value.into());
+        self
+    }
+
+    /// Sets `emotion`.
+    pub fn emotion(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.emotion = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
 /// Schema: `#/components/schemas/VoiceSettings/properties/speed`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VoiceSettingsSpeed {
     /// `"slowest"`
     Slowest,
@@ -107,3 +123,5 @@ impl<'de> Deserialize<'de> for VoiceSettingsSpeed {
         }
     }
 }
+
+api_runtime::string_enum_conversions!(VoiceSettingsSpeed);

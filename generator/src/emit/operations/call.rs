@@ -422,8 +422,8 @@ pub(super) fn setter(name: &proc_macro2::Ident, param: &ParamDef, names: &Names)
             let ty = type_path(ty, names);
             quote! {
                 #docs
-                pub fn #name(mut self, value: #ty) -> Self {
-                    self.#name = Some(value);
+                pub fn #name(mut self, value: impl Into<#ty>) -> Self {
+                    self.#name = Some(value.into());
                     self
                 }
             }

@@ -28,10 +28,13 @@
 //! `Nullable<T>`; structs with required fields have `new(required...)`;
 //! required parameters (and a required body) are positional arguments of
 //! the method, optional ones builder setters; string enums and tagged
-//! unions keep unknown values in a catch-all variant. Like any additive
-//! change to a Rust API, new fields and new variants assume user code
-//! builds values with `new`/`Default` (not struct literals) and matches
-//! enums with a catch-all arm; under that convention they break nothing.
+//! unions keep unknown values in a catch-all variant. Every generated
+//! struct and enum is `#[non_exhaustive]`: user code builds values with
+//! `new(required...)`/`Default` and chained setters (struct literals do not
+//! compile outside the crate) and matches enums with a catch-all arm (the
+//! compiler requires one), so new optional fields and new variants break
+//! nothing by construction. A new required field in a type that user code
+//! builds stays breaking: `new` gains an argument.
 //!
 //! Whether a schema is a *request* or a *response* type is found by walking
 //! what the operations reach, in both versions: parameters and request
@@ -61,15 +64,15 @@
 //! | schema kind changed (struct, enum, union, alias) | yes | another kind of Rust item |
 //! | type changed (field, parameter, body, alias, items) | yes | another Rust type; no if only a type alias differs |
 //! | field removed | yes | code using the field stops compiling |
-//! | optional field added | no | `new`/`Default` leave it unset |
+//! | optional field added | no | the struct is `#[non_exhaustive]`: `new`/`Default` and setters leave it unset |
 //! | required field added, request type | yes | `new(...)` takes a new argument; requests must send it |
 //! | required field added, response-only type | no | a new field to read |
 //! | required or nullable changed so the field's Rust type changes (`T`, `Option<T>`, `Nullable<T>`) | yes, either side | code reading or setting the field stops compiling |
 //! | required changed, Rust type stays `Option<T>` (optional <-> required + nullable), request type | yes | `new(...)` gains or loses the argument |
 //! | the same, response-only type | no | the field's type is unchanged |
-//! | enum value added (request or response) | no | a new variant; our enums keep unknown values (`Unknown`) |
+//! | enum value added (request or response) | no | a new variant of a `#[non_exhaustive]` enum, which keeps unknown values (`Unknown`) |
 //! | enum value removed | yes | the variant is gone |
-//! | union member added / removed | no / yes | a new variant / a variant is gone |
+//! | union member added / removed | no / yes | a new variant of a `#[non_exhaustive]` enum / a variant is gone |
 //! | union tag (discriminator) added / removed / renamed | no / yes / no | the `Unknown` catch-all variant appears / is gone / the decoder follows |
 //! | `additionalProperties` added / removed | no / yes | an `additional_properties` map appears / is gone |
 //! | `new(...)` arguments reordered (request type) | yes | calls stop compiling or swap values |

@@ -209,7 +209,7 @@ impl Differ<'_> {
         } else if !field.required {
             (
                 false,
-                "a new optional field, left unset by `new(...)` and `Default`".to_owned(),
+                "a new optional field: the struct is `#[non_exhaustive]`, so values are built with `new(...)`/`Default` and setters, which leave it unset".to_owned(),
             )
         } else if usage.built() {
             (
@@ -364,7 +364,7 @@ impl Differ<'_> {
                     None,
                     Some(describe_type(self.new, &variant.ty)),
                     false,
-                    "a new variant of the union; matches with a catch-all arm are unaffected",
+                    "a new variant of the union: it is `#[non_exhaustive]`, so every match already has a catch-all arm",
                 ),
                 Some(before) => self.compare_ty(
                     &before.ty,
@@ -392,7 +392,7 @@ impl Differ<'_> {
                 None,
                 Some(b.clone()),
                 false,
-                "the union is decoded by its tag and gains an `Unknown` variant for unknown tags",
+                "the union is decoded by its tag and gains an `Unknown` variant for unknown tags; it is `#[non_exhaustive]`, so matches already have a catch-all arm",
             ),
             (Some(a), Some(b)) if a != b => sink.push(
                 place,
@@ -511,9 +511,9 @@ pub(super) fn compare_enum(
     for value in new {
         if !old.contains(value) {
             let reason = match (usage.request, usage.response) {
-                (false, true) => "a new variant in a response; our enums keep unknown values (`Unknown`), so code built on the old enum already handled it",
-                (true, false) => "a new variant that requests may send; existing values are unchanged (and our enums keep unknown values in `Unknown`)",
-                _ => "a new variant; our enums keep unknown values (`Unknown`), so existing values and matches with a catch-all arm are unaffected",
+                (false, true) => "a new variant in a response; the enum is `#[non_exhaustive]` and keeps unknown values (`Unknown`), so code built on the old enum already handled it",
+                (true, false) => "a new variant that requests may send; the enum is `#[non_exhaustive]`, so existing values and matches are unchanged",
+                _ => "a new variant; the enum is `#[non_exhaustive]` and keeps unknown values (`Unknown`), so existing values and matches are unaffected",
             };
             sink.push(
                 place,

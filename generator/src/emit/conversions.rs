@@ -1,0 +1,185 @@
+//! Conversions of generated types, so that callers never wrap a value: the
+//! runtime's macro invocations for string enums and unions, and the setters
+//! and constructor arguments that take `impl Into<T>`.
+//!
+//! Everything here takes what it needs as arguments (type tokens come from
+//! the caller's `type_tokens`), so the file depends on nothing of `types.rs`.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::model::ir::*;
+
+/// `From<&str>`, `From<String>`, `FromStr` and `Display`, from the runtime.
+pub(super) fn string_enum_conversions(name: &Ident) -> TokenStream {
+    quote! { api_runtime::string_enum_conversions!(#name); }
+}
+
+/// `From<Member>` for each variant whose member is a Rust type no other
+/// variant holds (after following aliases), and which is not the union
+/// itself; `None` when no variant qualifies.
+pub(super) fn union_conversions(
+    model: &ApiModel,
+    union: TypeId,
+    name: &Ident,
+    def: &UnionDef,
+    idents: &[Ident],
+    member_tokens: &[TokenStream],
+) -> Option<TokenStream> {
+    let resolved: Vec<&TypeRef> = def
+        .variants
+        .iter()
+        .map(|variant| resolve_alias(model, &variant.ty))
+        .collect();
+    let (mut plain, mut boxed, mut text) = (Vec::new(), Vec::new(), None);
+    let unique = def
+        .variants
+        .iter()
+        .zip(idents)
+        .zip(member_tokens)
+        .zip(&resolved)
+        .filter(|(_, ty)| ***ty != TypeRef::Named(union))
+        .filter(|(_, ty)| resolved.iter().filter(|other| *other == *ty).count() == 1);
+    for (((variant, ident), tokens), ty) in unique {
+        if variant.boxed {
+            boxed.push(quote!(#ident(#tokens)));
+            continue;
+        }
+        if **ty == TypeRef::String {
+            text = Some(quote! { api_runtime::union_str_conversion!(#name, #ident); });
+        }
+        plain.push(quote!(#ident(#tokens)));
+    }
+    let plain = (!plain.is_empty())
+        .then(|| quote! { api_runtime::union_conversions!(#name, #(#plain),*); });
+    let boxed = (!boxed.is_empty())
+        .then(|| quote! { api_runtime::union_boxed_conversions!(#name, #(#boxed),*); });
+    (plain.is_some() || boxed.is_some()).then(|| quote!(#plain #boxed #text))
+}
+
+/// The type behind any chain of aliases.
+fn resolve_alias<'m>(model: &'m ApiModel, ty: &'m TypeRef) -> &'m TypeRef {
+    let mut ty = ty;
+    while let TypeRef::Named(id) = ty {
+        match &model.types[id.0].kind {
+            TypeKind::Alias(target) => ty = target,
+            _ => break,
+        }
+    }
+    ty
+}
+
+/// How a value of `ty` is taken by a setter or constructor: the parameter
+/// type and the expression that turns the argument `value` into the
+/// field's type.
+/// Strings and the items and values of lists and maps of strings take
+/// anything `Into<String>`; lists and maps of other types take their items
+/// as they are, so that `[]` and `vec![]` still infer.
+pub(super) fn input(
+    ty: &TypeRef,
+    value: &Ident,
+    type_tokens: &mut dyn FnMut(&TypeRef) -> TokenStream,
+) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::Array(item) if **item == TypeRef::String => (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!(#value.into_iter().map(Into::into).collect()),
+        ),
+        TypeRef::Array(item) => {
+            let item = type_tokens(item);
+            (
+                quote!(impl IntoIterator<Item = #item>),
+                quote!(#value.into_iter().collect()),
+            )
+        }
+        TypeRef::Map(item) if **item == TypeRef::String => (
+            quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>),
+            quote!(#value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+        ),
+        TypeRef::Map(item) => {
+            let item = type_tokens(item);
+            (
+                quote!(impl IntoIterator<Item = (impl Into<String>, #item)>),
+                quote!(#value.into_iter().map(|(k, v)| (k.into(), v)).collect()),
+            )
+        }
+        other => {
+            let ty = type_tokens(other);
+            (quote!(impl Into<#ty>), quote!(#value.into()))
+        }
+    }
+}
+
+/// A field a setter is emitted for.
+pub(super) struct SetterField<'a> {
+    pub(super) field: &'a FieldDef,
+    pub(super) ident: &'a str,
+}
+
+/// Methods of a struct that a setter must not shadow: its own, and those of
+/// the traits it derives (an inherent `default(self, ..)` would hide
+/// `Default::default` from `Type::default()`).
+const STRUCT_METHODS: [&str; 7] = ["new", "to_form", "clone", "default", "eq", "fmt", "ne"];
+
+/// Chained setters for the optional fields of a struct (`Nullable` is
+/// imported by the file wherever a field has that type): `field(value)` sets
+/// a value (wrapped in `Some`, `Nullable::Value` and `Box` as the field
+/// needs), and `field_null()` an explicit `null` where the field is
+/// nullable. A setter whose name is taken (by a method, or a `_null` setter
+/// by a field of that name) gets a `set_` prefix.
+pub(super) fn setters(
+    fields: &[SetterField],
+    type_tokens: &mut dyn FnMut(&TypeRef) -> TokenStream,
+) -> TokenStream {
+    let methods: BTreeSet<String> = STRUCT_METHODS.into_iter().map(str::to_owned).collect();
+    let mut taken = methods.clone();
+    taken.extend(fields.iter().map(|f| f.ident.to_owned()));
+    let mut out = TokenStream::new();
+    for SetterField { field, ident } in fields {
+        let field_ident = format_ident!("{}", ident);
+        let (param, mut convert) = input(&field.ty, &format_ident!("value"), type_tokens);
+        if field.boxed {
+            convert = quote!(Box::new(#convert));
+        }
+        let name = method_name(ident, &methods);
+        let doc = format!(" Sets `{}`.", field.wire_name);
+        let set = if field.nullable {
+            quote!(Nullable::Value(#convert))
+        } else {
+            quote!(Some(#convert))
+        };
+        out.extend(quote! {
+            #[doc = #doc]
+            pub fn #name(mut self, value: #param) -> Self {
+                self.#field_ident = #set;
+                self
+            }
+        });
+        if field.nullable {
+            let bare = ident.trim_start_matches("r#").trim_end_matches('_');
+            let null = method_name(&format!("{bare}_null"), &taken);
+            taken.insert(null.to_string());
+            let doc = format!(" Sets `{}` to an explicit `null`.", field.wire_name);
+            out.extend(quote! {
+                #[doc = #doc]
+                #[inline]
+                pub fn #null(mut self) -> Self {
+                    self.#field_ident = Nullable::Null;
+                    self
+                }
+            });
+        }
+    }
+    out
+}
+
+/// `candidate`, or `set_candidate` when `candidate` is taken.
+fn method_name(candidate: &str, taken: &BTreeSet<String>) -> Ident {
+    if taken.contains(candidate) {
+        format_ident!("set_{}", candidate.trim_start_matches("r#"))
+    } else {
+        format_ident!("{}", candidate)
+    }
+}
