@@ -406,14 +406,9 @@ async fn multipart_body_sends_text_fields_and_the_file_with_name_and_type() {
 async fn an_array_of_objects_is_one_json_part() {
     let server = MockServer::start().await;
     mount_transcription(&server).await;
-    let mut body = speech_to_text_body();
-    let srt = SrtExportOptions {
-        max_characters_per_line: Nullable::Value(42),
-        ..SrtExportOptions::default()
-    };
-    body.additional_formats = Some(vec![
-        ExportOptions::SrtExportOptions(srt),
-        ExportOptions::TxtExportOptions(TxtExportOptions::default()),
+    let body = speech_to_text_body().additional_formats([
+        ExportOptions::from(SrtExportOptions::default().max_characters_per_line(42)),
+        ExportOptions::from(TxtExportOptions::default()),
     ]);
 
     client(&server)

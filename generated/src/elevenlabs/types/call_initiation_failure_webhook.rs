@@ -13,6 +13,7 @@ use serde_json::Value;
 ///
 /// Schema: `#/components/schemas/CallInitiationFailureWebhook`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CallInitiationFailureWebhook {
     pub type_: consts::CallInitiationFailure,
     /// When the event was sent, in Unix seconds.
@@ -64,11 +65,11 @@ impl<'de> Deserialize<'de> for CallInitiationFailureWebhook {
 impl CallInitiationFailureWebhook {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(event_timestamp: i64, data: Value) -> Self {
+    pub fn new(event_timestamp: impl Into<i64>, data: impl Into<Value>) -> Self {
         Self {
             type_: Default::default(),
-            event_timestamp,
-            data,
+            event_timestamp: event_timestamp.into(),
+            data: data.into(),
         }
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Schema: `#/components/schemas/PostCallTranscriptionWebhook`
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PostCallTranscriptionWebhook {
     pub type_: consts::PostCallTranscription,
     /// When the event was sent, in Unix seconds.
@@ -63,11 +64,14 @@ impl<'de> Deserialize<'de> for PostCallTranscriptionWebhook {
 impl PostCallTranscriptionWebhook {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(event_timestamp: i64, data: GetConversationResponseModel) -> Self {
+    pub fn new(
+        event_timestamp: impl Into<i64>,
+        data: impl Into<GetConversationResponseModel>,
+    ) -> Self {
         Self {
             type_: Default::default(),
-            event_timestamp,
-            data,
+            event_timestamp: event_timestamp.into(),
+            data: data.into(),
         }
     }
 }

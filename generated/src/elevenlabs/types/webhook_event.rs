@@ -14,6 +14,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/WebhookEvent`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WebhookEvent {
     PostCallTranscriptionWebhook(PostCallTranscriptionWebhook),
     PostCallAudioWebhook(PostCallAudioWebhook),
@@ -38,3 +39,10 @@ impl<'de> Deserialize<'de> for WebhookEvent {
         }
     }
 }
+
+api_runtime::union_conversions!(
+    WebhookEvent,
+    PostCallTranscriptionWebhook(PostCallTranscriptionWebhook),
+    PostCallAudioWebhook(PostCallAudioWebhook),
+    CallInitiationFailureWebhook(CallInitiationFailureWebhook)
+);
