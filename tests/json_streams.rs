@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use api_clients::elevenlabs::types::BodyTextToSpeechStreamWithTimestamps;
+use api_clients::elevenlabs::types::{
+    BodyTextToSpeechStreamWithTimestamps, StreamingAudioChunkWithTimestampsResponseModel,
+};
 use api_clients::elevenlabs::{Client, Error};
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -112,22 +114,28 @@ async fn each_chunk_arrives_before_the_body_ends() {
     );
 }
 
-#[tokio::test]
-async fn a_chunk_that_does_not_decode_names_its_place_and_the_stream_goes_on() {
-    let bad = r#"{"audio_base64": 7}"#;
-    let body_text = format!("{}\n{bad}\n{}", chunk("AAA"), chunk("CCC"));
-    let (port, go, server) = staged_server(body_text, String::new()).await;
+/// Every item of a stream whose whole body is `text`, sent at once.
+async fn every_item(
+    text: String,
+) -> Vec<Result<StreamingAudioChunkWithTimestampsResponseModel, Error>> {
+    let (port, go, server) = staged_server(text, String::new()).await;
     go.send(()).unwrap();
-    let client = client(port);
     let body = BodyTextToSpeechStreamWithTimestamps::new("Hi");
-
-    let items: Vec<_> = client
+    let items = client(port)
         .text_to_speech()
         .stream_with_timestamps("voice-1", &body)
         .await
         .unwrap()
         .collect()
         .await;
+    server.await.unwrap();
+    items
+}
+
+#[tokio::test]
+async fn a_chunk_that_does_not_decode_names_its_place_and_the_stream_goes_on() {
+    let bad = r#"{"audio_base64": 7}"#;
+    let items = every_item(format!("{}\n{bad}\n{}", chunk("AAA"), chunk("CCC"))).await;
 
     assert_eq!(items.len(), 3);
     assert_eq!(items[0].as_ref().unwrap().audio_base64, "AAA");
@@ -144,27 +152,11 @@ async fn a_chunk_that_does_not_decode_names_its_place_and_the_stream_goes_on() {
         error.message
     );
     assert_eq!(items[2].as_ref().unwrap().audio_base64, "CCC");
-    server.await.unwrap();
 }
 
 #[tokio::test]
 async fn a_body_cut_inside_a_chunk_ends_with_an_error() {
-    let (port, go, server) = staged_server(
-        format!("{}\n{{\"audio_base64\":\"DD", chunk("AAA")),
-        String::new(),
-    )
-    .await;
-    go.send(()).unwrap();
-    let client = client(port);
-    let body = BodyTextToSpeechStreamWithTimestamps::new("Hi");
-
-    let items: Vec<_> = client
-        .text_to_speech()
-        .stream_with_timestamps("voice-1", &body)
-        .await
-        .unwrap()
-        .collect()
-        .await;
+    let items = every_item(format!("{}\n{{\"audio_base64\":\"DD", chunk("AAA"))).await;
 
     assert_eq!(items.len(), 2);
     assert!(items[0].is_ok());
@@ -176,5 +168,4 @@ async fn a_body_cut_inside_a_chunk_ends_with_an_error() {
         "{}",
         error.message
     );
-    server.await.unwrap();
 }

@@ -232,12 +232,8 @@ async fn multipart_bodies_carry_every_field_and_file() {
             file_part("files", "a.wav", "audio/wav", b"RIFF in memory"),
             file_part("files", disk_name, "audio/mpeg", b"ID3 from disk"),
             file_part("anonymous", "anonymous", "application/octet-stream", &[7]),
-            file_part(
-                "streamed",
-                "s.txt",
-                "application/octet-stream",
-                b"chunk one, chunk two"
-            ),
+            // A named file without a media type takes its extension's.
+            file_part("streamed", "s.txt", "text/plain", b"chunk one, chunk two"),
         ]
     );
 }
