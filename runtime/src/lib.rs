@@ -28,6 +28,8 @@ pub mod contract;
 mod error;
 pub mod examples;
 mod http;
+#[cfg(feature = "realtime")]
+pub mod realtime;
 mod request;
 mod response;
 mod types;
