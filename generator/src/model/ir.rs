@@ -452,11 +452,15 @@ pub struct Channel {
 
 impl Channel {
     pub fn client_message_count(&self) -> usize {
-        self.client_messages.as_ref().map_or(0, |m| m.messages.len())
+        self.client_messages
+            .as_ref()
+            .map_or(0, |m| m.messages.len())
     }
 
     pub fn server_message_count(&self) -> usize {
-        self.server_messages.as_ref().map_or(0, |m| m.messages.len())
+        self.server_messages
+            .as_ref()
+            .map_or(0, |m| m.messages.len())
     }
 }
 

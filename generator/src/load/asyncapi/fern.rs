@@ -36,7 +36,10 @@ fn translate_here(map: &mut Map<String, Value>) {
     let Some(Value::String(expression)) = map.get(FERN_TYPE) else {
         return;
     };
-    if ["type", "$ref", "const"].iter().any(|k| map.contains_key(*k)) {
+    if ["type", "$ref", "const"]
+        .iter()
+        .any(|k| map.contains_key(*k))
+    {
         return;
     }
     if let Some(Value::Object(schema)) = schema_of(expression.trim()) {

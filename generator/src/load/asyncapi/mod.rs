@@ -99,7 +99,10 @@ pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedAsyncApi> {
     check_version(path, &raw)?;
     fern::translate_fern_types(&mut raw);
     let document: AsyncApiDocument = typed_at(path, "", &raw)?;
-    let resolver = Resolver { file: path, raw: &raw };
+    let resolver = Resolver {
+        file: path,
+        raw: &raw,
+    };
     let channels = document
         .channels
         .iter()
@@ -171,7 +174,10 @@ impl Resolver<'_> {
             Some(spec::Operation {
                 message: Some(message),
                 ..
-            }) => self.messages(message, &push_pointer(&push_pointer(&pointer, key), "message")),
+            }) => self.messages(
+                message,
+                &push_pointer(&push_pointer(&pointer, key), "message"),
+            ),
             _ => Ok(Vec::new()),
         };
         Ok(ResolvedChannel {

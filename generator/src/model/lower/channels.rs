@@ -170,7 +170,10 @@ impl Lowerer<'_> {
                 Some(schema) => strip_nullable(self.type_ref(schema, &site)?),
                 None => TypeRef::String,
             };
-            let docs = parameter_docs(parameter.parameter.description.clone(), schema.unwrap_or(&any));
+            let docs = parameter_docs(
+                parameter.parameter.description.clone(),
+                schema.unwrap_or(&any),
+            );
             params.push(ParamDef {
                 wire_name: parameter.name.clone(),
                 location: ParamLocation::Path,
@@ -254,7 +257,11 @@ fn wrapped_schema<'v>(property: &'v Value, pointer: &str) -> (&'v Value, String,
             .get("description")
             .and_then(Value::as_str)
             .map(str::to_owned);
-        (&property["schema"], push_pointer(pointer, "schema"), description)
+        (
+            &property["schema"],
+            push_pointer(pointer, "schema"),
+            description,
+        )
     } else {
         (property, pointer.to_owned(), None)
     }
@@ -329,9 +336,9 @@ fn first_area(address: &str) -> Option<(&str, &str)> {
     let mut end = 0;
     for segment in address.split('/') {
         end += segment.len() + 1;
-        let is_version = segment.strip_prefix('v').is_some_and(|rest| {
-            !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())
-        });
+        let is_version = segment
+            .strip_prefix('v')
+            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()));
         if !segment.is_empty() && !segment.contains('{') && !is_version {
             return Some((&address[..end - 1], segment));
         }
@@ -415,6 +422,9 @@ mod tests {
         assert_eq!(common_prefix(&[&a, &b]), &b[..]);
         assert!(common_prefix(&[&a, &c]).is_empty());
         assert!(common_prefix(&[]).is_empty());
-        assert_eq!(last_literal_segment("/v1/x/{id}/multi-stream-input"), "multi-stream-input");
+        assert_eq!(
+            last_literal_segment("/v1/x/{id}/multi-stream-input"),
+            "multi-stream-input"
+        );
     }
 }
