@@ -44,6 +44,9 @@ pub struct ApiEntry {
     /// Overlay documents applied in order before generation.
     #[serde(default)]
     pub overlays: Vec<PathBuf>,
+    /// AsyncAPI documents describing the API's WebSocket channels.
+    #[serde(default)]
+    pub asyncapi: Vec<PathBuf>,
 }
 
 impl Manifest {
@@ -114,7 +117,11 @@ impl Manifest {
     pub fn inputs(&self) -> Vec<PathBuf> {
         self.apis
             .iter()
-            .flat_map(|api| std::iter::once(&api.spec).chain(&api.overlays))
+            .flat_map(|api| {
+                std::iter::once(&api.spec)
+                    .chain(&api.overlays)
+                    .chain(&api.asyncapi)
+            })
             .map(|path| self.resolve(path))
             .collect()
     }

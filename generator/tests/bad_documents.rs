@@ -1008,3 +1008,99 @@ fn assert_line_column(message: &str, file: &str) {
         "no line:column in {message}"
     );
 }
+
+// --- AsyncAPI documents ------------------------------------------------------
+
+/// Generates from a manifest whose one API has a small OpenAPI document and
+/// the AsyncAPI document `file` with `text`.
+fn generate_with_asyncapi(file: &str, text: &str) -> (TempDir, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("specs")).unwrap();
+    std::fs::write(
+        dir.path().join("specs/api.yaml"),
+        format!("{HEAD}paths: {{}}\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("specs").join(file), text).unwrap();
+    let manifest = format!(
+        "[crate]\nname = \"demo\"\noutput = \"../out\"\nruntime = \"../runtime\"\ndescription = \"d\"\n\n[[api]]\nname = \"demo\"\nmodule = \"demo\"\nspec = \"api.yaml\"\nupstream = \"https://example.test\"\nasyncapi = [\"{file}\"]\n"
+    );
+    std::fs::write(dir.path().join("specs/apis.toml"), manifest).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(["generate", "--manifest", "specs/apis.toml"])
+        .current_dir(dir.path())
+        .env("CARGO_TARGET_DIR", dir.path().join("target"))
+        .output()
+        .expect("the generator binary runs");
+    (dir, output)
+}
+
+const ASYNC_HEAD: &str = "asyncapi: 2.6.0\ninfo: {title: t, version: '1'}\n";
+
+#[test]
+fn an_asyncapi_message_ref_that_resolves_to_nothing_names_its_pointer() {
+    let text = format!("{ASYNC_HEAD}channels:\n  /ws:\n    publish:\n      message:\n        oneOf:\n          - $ref: '#/components/messages/Missing'\n");
+    let message = failure(&generate_with_asyncapi("rt.yaml", &text));
+    assert_eq!(
+        message,
+        "specs/rt.yaml:#/channels/~1ws/publish/message/oneOf/0/$ref: reference \"#/components/messages/Missing\" does not resolve to anything in this document"
+    );
+}
+
+#[test]
+fn an_asyncapi_payload_ref_that_resolves_to_nothing_names_its_pointer() {
+    let text = format!("{ASYNC_HEAD}channels:\n  /ws:\n    subscribe:\n      message: {{$ref: '#/components/messages/M'}}\ncomponents:\n  messages:\n    M: {{payload: {{$ref: '#/components/schemas/Missing'}}}}\n");
+    let message = failure(&generate_with_asyncapi("rt.yaml", &text));
+    assert_eq!(
+        message,
+        "specs/rt.yaml:#/components/messages/M/payload/$ref: reference \"#/components/schemas/Missing\" does not resolve to anything in this document"
+    );
+}
+
+#[test]
+fn an_asyncapi_message_without_a_payload_names_the_message() {
+    let text = format!("{ASYNC_HEAD}channels:\n  /ws:\n    subscribe:\n      message: {{$ref: '#/components/messages/M'}}\ncomponents:\n  messages:\n    M: {{name: M}}\n");
+    let message = failure(&generate_with_asyncapi("rt.yaml", &text));
+    assert_eq!(
+        message,
+        "specs/rt.yaml:#/components/messages/M: the message has no `payload`: without one its type is unknown"
+    );
+}
+
+#[test]
+fn an_asyncapi_channel_parameter_missing_from_the_address_names_the_parameter() {
+    let text = format!("{ASYNC_HEAD}channels:\n  /ws/{{id}}:\n    parameters:\n      id: {{schema: {{type: string}}}}\n      other: {{schema: {{type: string}}}}\n");
+    let message = failure(&generate_with_asyncapi("rt.yaml", &text));
+    assert_eq!(
+        message,
+        "specs/rt.yaml:#/channels/~1ws~1{id}/parameters/other: the channel declares parameter \"other\", which its address \"/ws/{id}\" does not name"
+    );
+}
+
+#[test]
+fn an_unsupported_asyncapi_version_is_refused_at_its_pointer() {
+    let text = "asyncapi: 3.0.0\ninfo: {title: t, version: '1'}\n";
+    let message = failure(&generate_with_asyncapi("rt.yaml", text));
+    assert_eq!(
+        message,
+        "specs/rt.yaml:#/asyncapi: unsupported AsyncAPI version \"3.0.0\"; supported: 2.0.0 to 2.6.x"
+    );
+}
+
+#[test]
+fn malformed_asyncapi_yaml_names_line_and_column() {
+    let text = format!("{ASYNC_HEAD}channels:\n  /ws: [unclosed\n");
+    let message = failure(&generate_with_asyncapi("rt.yaml", &text));
+    assert!(message.starts_with("specs/rt.yaml:5:1: "), "{message}");
+    assert!(message.contains("invalid YAML"), "{message}");
+}
+
+#[test]
+fn an_asyncapi_field_of_the_wrong_type_names_its_pointer() {
+    let text = format!("{ASYNC_HEAD}servers:\n  main: {{url: [1]}}\n");
+    let message = failure(&generate_with_asyncapi("rt.yaml", &text));
+    assert!(
+        message.starts_with("specs/rt.yaml:#/servers/main/url: "),
+        "{message}"
+    );
+}

@@ -9,10 +9,11 @@
 //!   named by file and JSON pointer;
 //! - [`spec`]: the serde structs of the typed view.
 //!
-//! All of this is OpenAPI 3.0/3.1. Another source format (AsyncAPI, say)
-//! would get a loader of its own beside this one, reusing [`parse`] and
-//! [`overlay`], and lower into the same model.
+//! All of this is OpenAPI 3.0/3.1. AsyncAPI 2.x documents (an API's
+//! WebSocket channels) have a loader of their own, [`asyncapi`], which
+//! reuses [`parse`] and the `$ref` and typed-view helpers here.
 
+pub mod asyncapi;
 pub mod overlay;
 pub mod parse;
 pub mod spec;

@@ -19,6 +19,21 @@ pub struct Coverage {
     pub paging: Vec<PagedOperation>,
     /// List-like operations whose paging was not understood.
     pub unclassified_lists: Vec<UnclassifiedList>,
+    /// How many AsyncAPI documents the channels come from.
+    pub channel_documents: usize,
+    /// The WebSocket channels, in order.
+    pub channels: Vec<ChannelCount>,
+    /// Where a channel document's schema became `serde_json::Value`: the
+    /// document's path and the fallback.
+    pub channel_fallbacks: Vec<(String, Fallback)>,
+}
+
+/// One channel's message kinds, for the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelCount {
+    pub address: String,
+    pub client_messages: usize,
+    pub server_messages: usize,
 }
 
 /// One operation that pages, for the report.
@@ -62,17 +77,22 @@ impl Coverage {
 
 impl Coverage {
     pub fn of(api: &str, model: &ApiModel) -> Coverage {
+        // The channel documents' types follow the HTTP types and are not
+        // emitted yet.
+        let http_types = model
+            .channel_documents
+            .first()
+            .map_or(model.types.len(), |document| document.types.start);
         Coverage {
             api: api.to_owned(),
             operations_in_document: model.counts.operations,
             operations_emitted: model.operations.len(),
             schemas_in_document: model.counts.component_schemas,
-            schemas_emitted: model
-                .types
+            schemas_emitted: model.types[..http_types]
                 .iter()
                 .filter(|t| t.component_name.is_some())
                 .count(),
-            types_emitted: model.types.len(),
+            types_emitted: http_types,
             fallbacks: model.fallbacks.clone(),
             paging: model
                 .operations
@@ -88,7 +108,61 @@ impl Coverage {
                 })
                 .collect(),
             unclassified_lists: model.unclassified_lists.clone(),
+            channel_documents: model.channel_documents.len(),
+            channels: model
+                .channels
+                .iter()
+                .map(|channel| ChannelCount {
+                    address: channel.address.clone(),
+                    client_messages: channel.client_message_count(),
+                    server_messages: channel.server_message_count(),
+                })
+                .collect(),
+            channel_fallbacks: model
+                .channel_documents
+                .iter()
+                .flat_map(|document| {
+                    let path = &document.path;
+                    document
+                        .fallbacks
+                        .iter()
+                        .map(move |fallback| (path.clone(), fallback.clone()))
+                })
+                .collect(),
         }
+    }
+
+    /// Message kinds over all channels: client to server, server to client.
+    pub fn message_kinds(&self) -> (usize, usize) {
+        self.channels.iter().fold((0, 0), |(client, server), c| {
+            (client + c.client_messages, server + c.server_messages)
+        })
+    }
+
+    fn channel_lines(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (client, server) = self.message_kinds();
+        writeln!(
+            f,
+            "  channels: {} from {} AsyncAPI documents; message kinds: {client} client->server, {server} server->client",
+            self.channels.len(),
+            self.channel_documents,
+        )?;
+        for channel in &self.channels {
+            writeln!(
+                f,
+                "    {}: {} client, {} server",
+                channel.address, channel.client_messages, channel.server_messages
+            )?;
+        }
+        writeln!(
+            f,
+            "  untyped in channels (serde_json::Value) at {} places:",
+            self.channel_fallbacks.len()
+        )?;
+        for (path, fallback) in &self.channel_fallbacks {
+            writeln!(f, "    {path}#{}: {}", fallback.pointer, fallback.reason)?;
+        }
+        Ok(())
     }
 }
 
@@ -111,6 +185,9 @@ impl fmt::Display for Coverage {
         )?;
         for fallback in &self.fallbacks {
             writeln!(f, "    #{}: {}", fallback.pointer, fallback.reason)?;
+        }
+        if self.channel_documents > 0 {
+            self.channel_lines(f)?;
         }
         writeln!(f, "{}", self.paging_summary())?;
         for list in &self.unclassified_lists {

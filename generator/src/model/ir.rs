@@ -33,6 +33,11 @@ pub struct ApiModel {
     pub counts: DocumentCounts,
     /// The webhooks the API signs, when the document says how.
     pub webhooks: Option<WebhookDef>,
+    /// The WebSocket channels of the API's AsyncAPI documents (see
+    /// [`Channel`]), in manifest and document order.
+    pub channels: Vec<Channel>,
+    /// The AsyncAPI documents the channels come from.
+    pub channel_documents: Vec<ChannelDocument>,
 }
 
 /// How an API signs its webhooks, and what they carry.
@@ -384,4 +389,158 @@ pub struct ExampleSite {
 pub struct Fallback {
     pub pointer: String,
     pub reason: String,
+}
+
+/// The home of inline types that belong to channels (query parameters,
+/// inline payloads, the message sets' unions).
+pub const CHANNELS_HOME: TypeId = TypeId(usize::MAX - 2);
+
+/// One AsyncAPI document of the API.
+///
+/// Its component schemas are types of their own, in
+/// [`ApiModel::types`] at [`ChannelDocument::types`]: they keep their
+/// component names but are never merged with an OpenAPI component of the
+/// same name (nor with another AsyncAPI document's), since the documents
+/// are published and versioned apart and a schema of the same name may
+/// differ. Telling same-named types apart is for naming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelDocument {
+    /// How reports name the file (`../shared/specs/asyncapi/x.yaml`).
+    pub path: String,
+    pub sha256: String,
+    pub title: String,
+    pub version: String,
+    /// The indices of the document's types in [`ApiModel::types`].
+    pub types: std::ops::Range<usize>,
+    /// Where the document's schemas became `serde_json::Value`, and why
+    /// (pointers into this document).
+    pub fallbacks: Vec<Fallback>,
+}
+
+/// A WebSocket channel: where to connect, with which parameters, and the
+/// messages each side sends.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    /// Index of its document in [`ApiModel::channel_documents`].
+    pub document: usize,
+    /// JSON pointer of the Channel Item Object in its document.
+    pub pointer: String,
+    /// The address template, e.g. `/v1/text-to-speech/{voice_id}/stream-input`.
+    pub address: String,
+    /// The client group the connect call lives on, outermost first: the
+    /// channel's `x-fern-sdk-group-name`, else the groups shared by the
+    /// HTTP operations under the same first path segment, else that segment.
+    pub group: Vec<String>,
+    /// The connect call's name as the document suggests it
+    /// (`x-fern-sdk-method-name`, else the address's last segment).
+    pub name: String,
+    pub description: Option<String>,
+    /// Path parameters (from `parameters`), then the handshake's query
+    /// parameters and headers (from the `ws` binding), typed as operations'
+    /// parameters are. The API key header is the client's business.
+    pub params: Vec<ParamDef>,
+    /// The servers it is offered on (none when the document lists none:
+    /// the client's base URL decides).
+    pub servers: Vec<ChannelServer>,
+    /// What the client sends (`publish`).
+    pub client_messages: Option<MessageSet>,
+    /// What the client receives (`subscribe`).
+    pub server_messages: Option<MessageSet>,
+    /// `x-fern-examples`: whole exchanges, message by message.
+    pub examples: Vec<ChannelExample>,
+}
+
+impl Channel {
+    pub fn client_message_count(&self) -> usize {
+        self.client_messages
+            .as_ref()
+            .map_or(0, |m| m.messages.len())
+    }
+
+    pub fn server_message_count(&self) -> usize {
+        self.server_messages
+            .as_ref()
+            .map_or(0, |m| m.messages.len())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelServer {
+    pub name: String,
+    /// As written, e.g. `wss://api.elevenlabs.io`.
+    pub url: String,
+    pub protocol: Option<String>,
+    pub description: Option<String>,
+}
+
+/// The messages one side of a channel sends, and the type a frame decodes
+/// into.
+#[derive(Debug, Clone)]
+pub struct MessageSet {
+    /// One message's payload type, or a union of the payloads
+    /// ([`TypeKind::Union`], one variant per message in order).
+    pub ty: TypeRef,
+    pub decoding: MessageDecoding,
+    pub messages: Vec<MessageDef>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+}
+
+/// How a frame is matched to a message kind. Frames of a kind added
+/// upstream are never an error: the union of a tagged set has the tagged
+/// unions' catch-all, and emitting a set decoded by shape must give its
+/// union a catch-all member (`serde_json::Value`) last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MessageDecoding {
+    /// One message kind: the payload type itself.
+    Single,
+    /// Every message's payload has this property with a distinct constant
+    /// value (`type: "ping"`); the union's variants carry the values as tags.
+    Tagged { property: String },
+    /// Some message has no such constant: the first member that fits wins.
+    ByShape,
+}
+
+/// One message kind of a channel.
+#[derive(Debug, Clone)]
+pub struct MessageDef {
+    /// The key in `components.messages` (how examples name it), else the
+    /// `messageId` or `name` of an inline message.
+    pub id: String,
+    /// JSON pointer of the Message Object in its document.
+    pub pointer: String,
+    pub message_id: Option<String>,
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub payload: TypeRef,
+    /// The payload's constant discriminator value, when it has one.
+    pub tag: Option<String>,
+    /// The message's own `examples` payloads.
+    pub examples: Vec<Value>,
+}
+
+/// One `x-fern-examples` exchange.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelExample {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub path_parameters: Vec<(String, Value)>,
+    pub query_parameters: Vec<(String, Value)>,
+    pub messages: Vec<ExampleMessage>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleMessage {
+    pub direction: Direction,
+    /// The [`MessageDef::id`] it is an example of.
+    pub message: String,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    ClientToServer,
+    ServerToClient,
 }

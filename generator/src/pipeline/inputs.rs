@@ -18,6 +18,8 @@ pub struct ApiInput {
     pub display_path: String,
     /// Overlays applied in order, with how the header names each.
     pub overlays: Vec<(PathBuf, String)>,
+    /// AsyncAPI documents of the API's channels, with how reports name each.
+    pub asyncapi: Vec<(PathBuf, String)>,
 }
 
 /// The crate around one or more APIs.
@@ -63,19 +65,24 @@ pub fn crate_input(manifest: &Manifest) -> CrateInput {
                 module: api.module.clone(),
                 spec: manifest.resolve(&api.spec),
                 display_path: display_relative_to_workspace(manifest, &api.spec),
-                overlays: api
-                    .overlays
-                    .iter()
-                    .map(|o| {
-                        (
-                            manifest.resolve(o),
-                            display_relative_to_workspace(manifest, o),
-                        )
-                    })
-                    .collect(),
+                overlays: resolved_with_display(manifest, &api.overlays),
+                asyncapi: resolved_with_display(manifest, &api.asyncapi),
             })
             .collect(),
     }
+}
+
+/// Each manifest path resolved, with how headers and reports name it.
+fn resolved_with_display(manifest: &Manifest, paths: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    paths
+        .iter()
+        .map(|path| {
+            (
+                manifest.resolve(path),
+                display_relative_to_workspace(manifest, path),
+            )
+        })
+        .collect()
 }
 
 /// Spec paths in headers are written relative to the directory that holds
@@ -126,6 +133,7 @@ pub fn standalone_input(spec: &Path, name: Option<&str>) -> CrateInput {
                 .map(|f| f.to_string_lossy().into_owned())
                 .unwrap_or_default(),
             overlays: Vec::new(),
+            asyncapi: Vec::new(),
         }],
     }
 }

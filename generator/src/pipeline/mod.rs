@@ -125,6 +125,14 @@ pub fn generate_api(api: &ApiInput, krate: &str) -> Result<GeneratedApi> {
         .collect::<Result<Vec<_>>>()?;
     let loaded = load::load_with_overlays(&api.spec, &overlays)?;
     let mut model = lower::build_model(&loaded)?;
+    let channels = api
+        .asyncapi
+        .iter()
+        .map(|(path, display)| {
+            let document = load::asyncapi::load_file(path)?;
+            lower::lower_channels(&document, display, &model)
+        })
+        .collect::<Result<Vec<_>>>()?;
     unify::alias_identical_pairs(&mut model, &loaded.path)?;
     let names = naming::assign_names(&model);
     let features = features::assign_features(&model, &names, &api.module);
@@ -154,6 +162,9 @@ pub fn generate_api(api: &ApiInput, krate: &str) -> Result<GeneratedApi> {
     };
     let files = emit_all(emitter.files())?;
     let index_files = emit_all(emitter.index_files())?;
+    // Channels join the model only once it is emitted: nothing emits them
+    // yet, and naming their types beside the HTTP ones would rename those.
+    lower::add_channels(&mut model, channels);
     let coverage = Coverage::of(&api.name, &model);
     // Freeing the document's trees takes ~40 ms that nothing waits for.
     let _ = std::thread::Builder::new()

@@ -7,16 +7,25 @@
 //! `operations.rs` lowers operations, using it for their parameters, bodies
 //! and responses; `shared.rs` keeps one type per repeated enum;
 //! `webhooks.rs` reads how the API signs its webhooks.
+//!
+//! AsyncAPI documents: `channels.rs` lowers one document's channels (and
+//! its component schemas, with the same `Lowerer`) in a type space of its
+//! own; `messages.rs` their messages; `relocate.rs` appends them to the
+//! API's model ([`add_channels`]).
 
 use crate::load::LoadedDocument;
 use crate::model::ir::*;
 use crate::support::error::Result;
 
+mod channels;
+mod messages;
 mod operations;
+mod relocate;
 mod schemas;
 mod shared;
 mod webhooks;
 
+pub use channels::{lower_channels, LoweredChannels};
 pub use operations::template_names;
 use schemas::Lowerer;
 
@@ -63,7 +72,17 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
             component_schemas: doc.components.schemas.len(),
         },
         webhooks,
+        channels: Vec::new(),
+        channel_documents: Vec::new(),
     };
     crate::model::paging::detect_paging(&mut model);
     Ok(model)
+}
+
+/// Appends lowered AsyncAPI documents to the model, in order: their types
+/// after the model's, their channels on [`ApiModel::channels`].
+pub fn add_channels(model: &mut ApiModel, lowered: Vec<LoweredChannels>) {
+    for document in lowered {
+        relocate::append(model, document);
+    }
 }

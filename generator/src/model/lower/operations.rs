@@ -258,7 +258,7 @@ impl Lowerer<'_> {
 
     /// `ty` without nullability and aliases (bounded: an alias cycle
     /// stops at the last alias seen).
-    fn through_aliases<'t>(&'t self, mut ty: &'t TypeRef) -> &'t TypeRef {
+    pub(super) fn through_aliases<'t>(&'t self, mut ty: &'t TypeRef) -> &'t TypeRef {
         for _ in 0..=self.types.len() {
             match ty {
                 TypeRef::Nullable(inner) => ty = inner,
@@ -272,7 +272,7 @@ impl Lowerer<'_> {
         ty
     }
 
-    fn type_def(&self, id: TypeId) -> &TypeDef {
+    pub(super) fn type_def(&self, id: TypeId) -> &TypeDef {
         self.types[id.0]
             .as_ref()
             .expect("types are filled before operations")
@@ -559,7 +559,7 @@ fn is_untyped(schema: &Schema) -> bool {
 }
 
 /// Parameters are either sent or not; `null` has no wire form.
-fn strip_nullable(ty: TypeRef) -> TypeRef {
+pub(super) fn strip_nullable(ty: TypeRef) -> TypeRef {
     match ty {
         TypeRef::Nullable(inner) => strip_nullable(*inner),
         other => other,
