@@ -32,6 +32,10 @@ fn workspace_copy() -> tempfile::TempDir {
     for name in ["elevenlabs.yaml", "tavus.yaml"] {
         fs::copy(root().join("../shared/specs").join(name), shared.join(name)).unwrap();
     }
+    copy_dir(
+        &root().join("../shared/specs/asyncapi"),
+        &shared.join("asyncapi"),
+    );
     tmp
 }
 
@@ -135,6 +139,17 @@ fn update_from_a_loopback_server_reports_the_changelog_and_regenerates() {
         .expect("the request schema changed");
     assert!(new_field.change.breaking, "{new_field:?}");
     assert_eq!(report.outcome, WriteOutcome::Replaced);
+    // A breaking change: 0.1.0 moves to the next incompatible version.
+    let release = report
+        .release
+        .as_ref()
+        .expect("the manifest's crate has a release");
+    assert_eq!(release.version.to_string(), "0.2.0");
+    let cargo_toml = fs::read_to_string(tmp.path().join("ws/generated/Cargo.toml")).unwrap();
+    assert!(
+        cargo_toml.contains("\nversion = \"0.2.0\"\n"),
+        "{cargo_toml}"
+    );
     assert_eq!(
         fs::read(tmp.path().join("shared/specs/tavus.yaml")).unwrap(),
         body
@@ -238,9 +253,13 @@ fn check_fails_when_a_spec_changed_without_regenerating() {
         stale.iter().all(|path| path.starts_with("src/tavus")
             || path.starts_with("testing/src/tavus")
             || path == Path::new("Cargo.toml")
-            || path == Path::new("src/lib.rs")),
-        "only the Tavus module and the feature lists change: {stale:?}"
+            || path == Path::new("src/lib.rs")
+            || path == Path::new("CHANGELOG.md")
+            || path == Path::new("api-surface.json")),
+        "only the Tavus module, the feature lists and the release files change: {stale:?}"
     );
+    // The version moves and the changelog gains a section (#19).
+    assert!(stale.contains(&PathBuf::from("CHANGELOG.md")), "{stale:?}");
 }
 
 /// The compiled build script of this package, as cargo runs it: the newest

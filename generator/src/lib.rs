@@ -18,7 +18,8 @@
 //! [`pipeline`] drives them: [`generate_from_manifest`] for the manifest's
 //! crate ([`manifest`]), [`generate_crate`] with [`standalone_input`] for a
 //! single document. [`workflows`] holds what runs around the pipeline:
-//! `check`, `diff` and `update`.
+//! `check`, `diff`, `update` and `release` (the crate's version and
+//! changelog, which [`generate_from_manifest`] adds).
 //!
 //! The stages recurse once per level of nesting: documents nested
 //! thousands of levels deep need [`support::stack::on_large_stack`], which
@@ -36,7 +37,7 @@ pub mod write;
 
 pub use model::coverage::Coverage;
 pub use pipeline::{
-    crate_input, generate_api, generate_crate, generate_from_manifest, standalone_input, ApiInput,
-    CrateInput, GeneratedApi, GeneratedCrate,
+    crate_input, generate_api, generate_crate, generate_from_manifest, generate_release,
+    standalone_input, ApiInput, CrateInput, GeneratedApi, GeneratedCrate,
 };
 pub use support::error::{Error, Result};

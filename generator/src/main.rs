@@ -257,12 +257,28 @@ fn update(
         report.document.display(),
         report.source
     );
+    print_release(report.release.as_ref());
     let output = manifest.output_dir();
     match report.outcome {
         WriteOutcome::Unchanged => outln!("{}: up to date", output.display()),
         WriteOutcome::Replaced => outln!("{}: regenerated", output.display()),
     }
     Ok(())
+}
+
+/// The crate's version and why it moved.
+fn print_release(release: Option<&generator::workflows::release::Release>) {
+    let Some(release) = release else {
+        return;
+    };
+    match release.bump {
+        _ if release.initial => outln!(
+            "version {}: the changelog starts (the surfaces are recorded for the next generation)",
+            release.version
+        ),
+        None => outln!("version {}: unchanged", release.version),
+        Some(bump) => outln!("version {}: {}", release.version, bump.describe()),
+    }
 }
 
 fn use_color() -> bool {
@@ -293,6 +309,7 @@ fn finish(
     for coverage in &generated.coverage {
         out!("{coverage}");
     }
+    print_release(generated.release.as_ref());
     let outcome =
         replace_crate(out, &generated.files, existing?.as_ref()).map_err(|e| e.to_string())?;
     match outcome {

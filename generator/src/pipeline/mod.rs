@@ -23,6 +23,8 @@ use crate::model::{lower, unify};
 use crate::naming::{self, features};
 use crate::support::error::Result;
 use crate::support::{parallel, stack};
+use crate::workflows::release::surface::{ApiSurface, DocumentRecord, OverlayRecord};
+use crate::workflows::release::{add_release_files, changelog_file, Release, ReleaseInput};
 use crate::write::{self, FileSet, TESTING_DIR};
 use crate_files::root_files;
 
@@ -33,11 +35,32 @@ pub struct GeneratedCrate {
     pub coverage: Vec<Coverage>,
     /// False when rustfmt was not installed and only prettyplease ran.
     pub rustfmt_applied: bool,
+    /// Each API's public surface, as the diff sees it.
+    pub surfaces: Vec<ApiSurface>,
+    /// The version and changelog, for the manifest's crate
+    /// ([`generate_release`]); `None` for a stand-alone crate.
+    pub release: Option<Release>,
 }
 
-/// Generates the crate a manifest describes, without writing it.
+/// Generates the crate a manifest describes, without writing it, with its
+/// version and changelog from the changes against the committed crate.
 pub fn generate_from_manifest(manifest: &Manifest) -> Result<GeneratedCrate> {
-    generate_crate(&crate_input(manifest))
+    generate_release(&crate_input(manifest), &manifest.output_dir())
+}
+
+/// [`generate_crate`], then the version, changelog and surface record
+/// from the changes against the crate committed in `previous`
+/// ([`release`](crate::workflows::release)).
+pub fn generate_release(input: &CrateInput, previous: &Path) -> Result<GeneratedCrate> {
+    let mut generated = generate_crate(input)?;
+    let release_input = ReleaseInput {
+        package: &input.package,
+        previous,
+        date: changelog_file::today(),
+    };
+    let release = add_release_files(&mut generated.files, &generated.surfaces, &release_input)?;
+    generated.release = Some(release);
+    Ok(generated)
 }
 
 /// Runs the whole pipeline for every API of a crate, in memory. The APIs
@@ -53,6 +76,8 @@ pub fn generate_crate(input: &CrateInput) -> Result<GeneratedCrate> {
         files: FileSet::new(),
         coverage: Vec::new(),
         rustfmt_applied: true,
+        surfaces: Vec::new(),
+        release: None,
     };
     let mut features = Vec::new();
     for part in parts {
@@ -60,6 +85,7 @@ pub fn generate_crate(input: &CrateInput) -> Result<GeneratedCrate> {
         generated.files.extend(part.files);
         generated.coverage.push(part.coverage);
         generated.rustfmt_applied &= part.rustfmt_applied;
+        generated.surfaces.push(part.surface);
         features.push(part.features);
     }
     let mut root = root_files(input, &features)?;
@@ -77,6 +103,7 @@ struct ApiPart {
     files: FileSet,
     coverage: Coverage,
     features: features::Features,
+    surface: ApiSurface,
     rustfmt_applied: bool,
 }
 
@@ -99,6 +126,7 @@ fn api_part(api: &ApiInput, krate: &str, format_cache: Option<&Path>) -> Result<
         files,
         coverage: generated.coverage,
         features: generated.features,
+        surface: generated.surface,
         rustfmt_applied,
     })
 }
@@ -112,6 +140,9 @@ pub struct GeneratedApi {
     pub index_files: FileSet,
     pub coverage: Coverage,
     pub features: features::Features,
+    /// The API's public surface, from the model before identical pairs
+    /// are unified (the model `generator diff` compares).
+    pub surface: ApiSurface,
 }
 
 /// Load -> model (identical pairs unified) -> names -> features -> emit ->
@@ -133,6 +164,7 @@ pub fn generate_api(api: &ApiInput, krate: &str) -> Result<GeneratedApi> {
             lower::lower_channels(&document, display, &model)
         })
         .collect::<Result<Vec<_>>>()?;
+    let surface = ApiSurface::of(&api.name, &model, document_record(api, &loaded, &overlays));
     unify::alias_identical_pairs(&mut model, &loaded.path)?;
     let names = naming::assign_names(&model);
     let features = features::assign_features(&model, &names, &api.module);
@@ -175,5 +207,30 @@ pub fn generate_api(api: &ApiInput, krate: &str) -> Result<GeneratedApi> {
         index_files,
         coverage,
         features,
+        surface,
     })
+}
+
+/// Which document (and overlays) an API was generated from.
+fn document_record(
+    api: &ApiInput,
+    loaded: &load::LoadedDocument,
+    overlays: &[overlay::Overlay],
+) -> DocumentRecord {
+    let info = &loaded.document.info;
+    DocumentRecord {
+        title: info.title.clone(),
+        version: info.version.clone(),
+        path: api.display_path.clone(),
+        sha256: loaded.sha256.clone(),
+        overlays: api
+            .overlays
+            .iter()
+            .zip(overlays)
+            .map(|((_, display), overlay)| OverlayRecord {
+                path: display.clone(),
+                sha256: overlay.sha256.clone(),
+            })
+            .collect(),
+    }
 }

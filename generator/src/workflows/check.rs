@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use similar::TextDiff;
 
 use crate::support::error::Result;
-use crate::write::{read_existing, FileSet};
+use crate::write::{read_existing, FileSet, CHANGELOG_FILE, SURFACE_FILE};
 
 /// Compares the crate in `dir` with a fresh generation of it.
 pub fn drift_of(dir: &Path, fresh: &FileSet) -> Result<Drift> {
@@ -32,7 +32,28 @@ impl Drift {
     pub fn is_clean(&self) -> bool {
         self.changed.is_empty() && self.missing.is_empty() && self.extra.is_empty()
     }
+
+    /// Whether the version, the changelog or the surface record differ.
+    pub fn release_differs(&self) -> bool {
+        let release = [
+            Path::new("Cargo.toml"),
+            Path::new(CHANGELOG_FILE),
+            Path::new(SURFACE_FILE),
+        ];
+        self.changed
+            .iter()
+            .chain(&self.missing)
+            .chain(&self.extra)
+            .any(|path| release.contains(&path.as_path()))
+    }
 }
+
+/// Why the version or changelog may differ, shown with the drift.
+const RELEASE_NOTE: &str =
+    "The crate's version (Cargo.toml), CHANGELOG.md and api-surface.json are \
+written by the generator from the changes against the previous generation (docs/DESIGN.md, \
+\"Versions and the changelog\"): a version or changelog edited by hand does not match what a \
+fresh generation writes.";
 
 /// Lines of unified diff shown at most; the counts always cover everything.
 const DIFF_LINES_SHOWN: usize = 120;
@@ -95,6 +116,9 @@ impl std::fmt::Display for Drift {
             self.changed.len() + self.missing.len() + self.extra.len(),
             self.changed_lines
         )?;
+        if self.release_differs() {
+            writeln!(f, "{RELEASE_NOTE}")?;
+        }
         f.write_str(&self.diff)
     }
 }

@@ -18,7 +18,7 @@ use crate::support::error::{Error, Result};
 use crate::workflows::diff::{self, Changelog};
 use crate::workflows::sides::api_model;
 use crate::write::{write_crate, WriteOutcome};
-use crate::{crate_input, generate_crate, Coverage};
+use crate::{crate_input, generate_release, Coverage};
 
 /// Documents larger than this are refused rather than read into memory.
 const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
@@ -36,6 +36,8 @@ pub struct UpdateReport {
     pub changelog: Changelog,
     pub outcome: WriteOutcome,
     pub coverage: Vec<Coverage>,
+    /// The crate's new version and how it moved.
+    pub release: Option<crate::workflows::release::Release>,
 }
 
 /// Updates the API `name` from `from` (a URL or a file), or from the
@@ -65,11 +67,13 @@ pub fn update(manifest: &Manifest, name: &str, from: Option<&str>) -> Result<Upd
         changelog,
         outcome,
         coverage: generated.coverage,
+        release: generated.release,
     })
 }
 
 /// Generates the whole crate with the staged document in place of the
-/// vendored one, and the changelog between the two.
+/// vendored one (with its version and changelog section, see
+/// [`crate::workflows::release`]), and the changelog between the two.
 fn prepare(
     manifest: &Manifest,
     entry: &ApiEntry,
@@ -80,7 +84,7 @@ fn prepare(
     for api in input.apis.iter_mut().filter(|api| api.name == entry.name) {
         api.spec = staged.to_path_buf();
     }
-    let generated = generate_crate(&input)?;
+    let generated = generate_release(&input, &manifest.output_dir())?;
     let new = api_model(manifest, entry, staged)?;
     let old = if document.exists() {
         api_model(manifest, entry, document)?

@@ -22,6 +22,14 @@ use crate::write::format_cache::FormatCache;
 /// The test-support crate's directory inside the generated one.
 pub const TESTING_DIR: &str = "testing";
 
+/// The crate's changelog, one section per version (written by
+/// [`crate::workflows::release`]).
+pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
+
+/// The record of the crate's version and of each API's public surface that
+/// the next generation compares with ([`crate::workflows::release`]).
+pub const SURFACE_FILE: &str = "api-surface.json";
+
 /// A complete crate: relative path -> file content.
 pub type FileSet = BTreeMap<PathBuf, String>;
 
@@ -129,9 +137,15 @@ pub enum WriteOutcome {
 }
 
 /// Reads the files a crate directory holds now: Cargo.toml and src/, and
-/// the same of the test-support crate inside it.
+/// the same of the test-support crate inside it, and the changelog and
+/// surface record beside them.
 pub fn read_existing(dir: &Path) -> Result<FileSet> {
     let mut files = FileSet::new();
+    for name in [CHANGELOG_FILE, SURFACE_FILE] {
+        if dir.join(name).is_file() {
+            files.insert(PathBuf::from(name), read(&dir.join(name))?);
+        }
+    }
     for krate in [Path::new(""), Path::new(TESTING_DIR)] {
         let manifest = krate.join("Cargo.toml");
         if dir.join(&manifest).exists() {

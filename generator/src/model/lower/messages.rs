@@ -65,7 +65,7 @@ impl Lowerer<'_> {
             .expect("the loader refuses messages without a payload");
         let payload_site = Site {
             pointer: push_pointer(&resolved.pointer, "payload"),
-            hint: vec![site.hint[0].clone(), type_ident(&[id.clone()])],
+            hint: vec![site.hint[0].clone(), type_ident(std::slice::from_ref(&id))],
         };
         let payload = self.type_ref(payload, &payload_site)?;
         Ok(MessageDef {

@@ -4,7 +4,9 @@
 //! nullability make no difference.
 //!
 //! [`diff`] is pure: two [`ApiModel`]s in, a [`Changelog`] out.
-//! [`render`] turns the changelog into text, Markdown or JSON.
+//! [`render`] turns the changelog into text, Markdown or JSON; [`notes`]
+//! into the changes of a release, grouped breaking / added / changed /
+//! deprecated.
 //!
 //! # Identity
 //!
@@ -80,6 +82,7 @@
 mod changelog;
 mod compare;
 mod describe;
+pub mod notes;
 mod operations;
 pub mod render;
 mod schemas;

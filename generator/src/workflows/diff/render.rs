@@ -56,6 +56,11 @@ fn version(info: &super::VersionInfo) -> String {
     out
 }
 
+/// One side of a changelog as a Markdown code span: `Title 1.0 (source)`.
+pub fn markdown_source(info: &super::VersionInfo) -> String {
+    code(&version(info))
+}
+
 /// Changes grouped by what they belong to, in order.
 fn grouped<'a, C>(
     changed: &'a [C],
@@ -378,7 +383,7 @@ fn changed_lines(groups: &[(String, Vec<&Change>)]) -> Vec<String> {
 }
 
 /// A titled list; long ones folded.
-fn list(out: &mut String, title: &str, items: Vec<String>) {
+pub(super) fn list(out: &mut String, title: &str, items: Vec<String>) {
     if items.is_empty() {
         return;
     }
@@ -395,7 +400,7 @@ fn list(out: &mut String, title: &str, items: Vec<String>) {
 }
 
 /// An inline code span that survives backticks in its text.
-fn code(text: &str) -> String {
+pub(super) fn code(text: &str) -> String {
     if text.contains('`') {
         format!("`` {text} ``")
     } else {
@@ -405,7 +410,7 @@ fn code(text: &str) -> String {
 
 /// Escapes Markdown and HTML outside `code spans`, so enum values and
 /// descriptions cannot start emphasis or tags.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_code = false;
     for c in text.chars() {

@@ -1,0 +1,565 @@
+//! The record of an API's public surface: exactly the parts of the
+//! intermediate model ([`crate::model::ir`]) that [`crate::workflows::diff`]
+//! compares, so that the model of the previous generation can be rebuilt
+//! from what is committed ([`ApiSurface::to_model`]) and diffed against the
+//! new one. Types keep their positions ([`TypeId`]s are indexes), type
+//! references are short strings (`#12`, `[]string`, `?i64`), and nothing
+//! that the diff does not read is kept (descriptions, examples, servers).
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::ir::*;
+
+/// One API's document and the parts of its model the diff reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiSurface {
+    /// The API's name in the manifest.
+    pub api: String,
+    /// The document as the generator read it.
+    pub document: DocumentRecord,
+    pub types: Vec<TypeRecord>,
+    pub operations: Vec<OperationRecord>,
+}
+
+/// Which document a generation read: `info`, checksums of the vendored
+/// file and of each overlay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    pub path: String,
+    pub sha256: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overlays: Vec<OverlayRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverlayRecord {
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypeRecord {
+    /// The component schema's name; none for inline types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// An inline type's last name hint (how union members are recognised).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+    #[serde(flatten)]
+    pub kind: KindRecord,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KindRecord {
+    Struct {
+        fields: Vec<FieldRecord>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        additional: Option<String>,
+    },
+    Enum(Vec<String>),
+    Union {
+        members: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tag: Option<String>,
+    },
+    Alias(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldRecord {
+    pub name: String,
+    pub ty: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nullable: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationRecord {
+    pub method: String,
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// The client method: its groups, then its name.
+    pub call: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<ParamRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<BodyRecord>,
+    pub response: ResponseRecord,
+    /// Error bodies by status.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paging: Option<PagingRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParamRecord {
+    /// `path`, `query` or `header`.
+    #[serde(rename = "in")]
+    pub location: String,
+    pub name: String,
+    pub ty: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyRecord {
+    /// `json`, `multipart`, or the media type of raw bytes.
+    pub encoding: String,
+    pub ty: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseRecord {
+    Empty,
+    Json(String),
+    Text(String),
+    Binary(Vec<String>),
+    Events(String),
+    JsonStream(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PagingRecord {
+    pub kind: String,
+    pub param: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<String>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// A record that does not describe a model (a type index out of range, an
+/// unknown spelling): the committed file was edited or is from another
+/// generator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRecord(pub String);
+
+type Parsed<T> = std::result::Result<T, BadRecord>;
+
+// ---------------------------------------------------------------------------
+// Model -> record
+// ---------------------------------------------------------------------------
+
+impl ApiSurface {
+    /// The surface of `model` as generated from `document`.
+    pub fn of(api: &str, model: &ApiModel, document: DocumentRecord) -> ApiSurface {
+        ApiSurface {
+            api: api.to_owned(),
+            document,
+            types: model.types.iter().map(type_record).collect(),
+            operations: model.operations.iter().map(operation_record).collect(),
+        }
+    }
+}
+
+fn type_record(def: &TypeDef) -> TypeRecord {
+    let hint = match def.component_name {
+        Some(_) => None,
+        None => def.name_hint.last().cloned(),
+    };
+    TypeRecord {
+        name: def.component_name.clone(),
+        hint,
+        deprecated: def.docs.deprecated,
+        kind: kind_record(&def.kind),
+    }
+}
+
+fn kind_record(kind: &TypeKind) -> KindRecord {
+    match kind {
+        TypeKind::Struct(def) => KindRecord::Struct {
+            fields: def
+                .fields
+                .iter()
+                .map(|field| FieldRecord {
+                    name: field.wire_name.clone(),
+                    ty: type_text(&field.ty),
+                    required: field.required,
+                    nullable: field.nullable,
+                    deprecated: field.docs.deprecated,
+                })
+                .collect(),
+            additional: def.additional.as_ref().map(type_text),
+        },
+        TypeKind::StringEnum(values) => KindRecord::Enum(values.clone()),
+        TypeKind::Union(def) => KindRecord::Union {
+            members: def.variants.iter().map(|v| type_text(&v.ty)).collect(),
+            tag: def.discriminator.clone(),
+        },
+        TypeKind::Alias(target) => KindRecord::Alias(type_text(target)),
+    }
+}
+
+fn operation_record(op: &Operation) -> OperationRecord {
+    let mut call = op.group.clone();
+    call.push(op.name.clone());
+    OperationRecord {
+        method: op.method.clone(),
+        path: op.path.clone(),
+        id: op.operation_id.clone(),
+        summary: op.summary.clone(),
+        call,
+        deprecated: op.deprecated,
+        params: op.params.iter().map(param_record).collect(),
+        body: op.body.as_ref().map(|body| BodyRecord {
+            encoding: match &body.encoding {
+                BodyEncoding::Json => "json".to_owned(),
+                BodyEncoding::Multipart => "multipart".to_owned(),
+                BodyEncoding::Binary(media) => media.clone(),
+            },
+            ty: type_text(&body.ty),
+            required: body.required,
+        }),
+        response: response_record(&op.response),
+        errors: op
+            .errors
+            .iter()
+            .map(|(status, ty)| (status.clone(), type_text(ty)))
+            .collect(),
+        paging: op.paging.as_ref().map(|paging| PagingRecord {
+            kind: paging_kind_name(paging.kind).to_owned(),
+            param: paging.param.clone(),
+            items: paging.items_field.clone(),
+        }),
+    }
+}
+
+fn param_record(param: &ParamDef) -> ParamRecord {
+    ParamRecord {
+        location: match param.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        }
+        .to_owned(),
+        name: param.wire_name.clone(),
+        ty: type_text(&param.ty),
+        required: param.required,
+        deprecated: param.docs.deprecated,
+    }
+}
+
+fn response_record(response: &ResponseDef) -> ResponseRecord {
+    match response {
+        ResponseDef::Empty => ResponseRecord::Empty,
+        ResponseDef::Json(ty) => ResponseRecord::Json(type_text(ty)),
+        ResponseDef::Text(media) => ResponseRecord::Text(media.clone()),
+        ResponseDef::Binary(media) => ResponseRecord::Binary(media.clone()),
+        ResponseDef::EventStream(ty) => ResponseRecord::Events(type_text(ty)),
+        ResponseDef::JsonStream(ty) => ResponseRecord::JsonStream(type_text(ty)),
+    }
+}
+
+const PAGING_KINDS: [(PagingKind, &str); 5] = [
+    (PagingKind::Cursor, "cursor"),
+    (PagingKind::AfterItem, "after_item"),
+    (PagingKind::Token, "token"),
+    (PagingKind::Number, "number"),
+    (PagingKind::Offset, "offset"),
+];
+
+fn paging_kind_name(kind: PagingKind) -> &'static str {
+    PAGING_KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, name)| *name)
+        .expect("every paging kind has a name")
+}
+
+/// The words of [`TypeRef`]s without an inner type.
+const SCALARS: [(&str, TypeRef); 11] = [
+    ("string", TypeRef::String),
+    ("i32", TypeRef::Integer(IntFormat::I32)),
+    ("i64", TypeRef::Integer(IntFormat::I64)),
+    ("u32", TypeRef::Integer(IntFormat::U32)),
+    ("u64", TypeRef::Integer(IntFormat::U64)),
+    ("f32", TypeRef::Number(NumFormat::F32)),
+    ("f64", TypeRef::Number(NumFormat::F64)),
+    ("bool", TypeRef::Boolean),
+    ("date-time", TypeRef::DateTime),
+    ("binary", TypeRef::Binary),
+    ("json", TypeRef::Json),
+];
+
+/// `#3` (type 3), `=value` (a constant), `[]T`, `{}T` (map), `?T`
+/// (nullable), or a scalar's word.
+pub fn type_text(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(id) => format!("#{}", id.0),
+        TypeRef::Const(value) => format!("={value}"),
+        TypeRef::Array(inner) => format!("[]{}", type_text(inner)),
+        TypeRef::Map(inner) => format!("{{}}{}", type_text(inner)),
+        TypeRef::Nullable(inner) => format!("?{}", type_text(inner)),
+        scalar => SCALARS
+            .iter()
+            .find(|(_, s)| s == scalar)
+            .map(|(word, _)| (*word).to_owned())
+            .expect("every scalar has a word"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Record -> model
+// ---------------------------------------------------------------------------
+
+/// Reads [`type_text`] back; `types` is how many types the record has.
+pub fn parse_type(text: &str, types: usize) -> Parsed<TypeRef> {
+    let bad = || BadRecord(format!("{text:?} is not a type of the record"));
+    if let Some(index) = text.strip_prefix('#') {
+        let index: usize = index.parse().map_err(|_| bad())?;
+        return (index < types)
+            .then_some(TypeRef::Named(TypeId(index)))
+            .ok_or_else(bad);
+    }
+    if let Some(value) = text.strip_prefix('=') {
+        return Ok(TypeRef::Const(value.to_owned()));
+    }
+    let wrapped = [("[]", TypeRef::Array as fn(_) -> _), ("{}", TypeRef::Map)];
+    for (prefix, wrap) in wrapped {
+        if let Some(inner) = text.strip_prefix(prefix) {
+            return Ok(wrap(Box::new(parse_type(inner, types)?)));
+        }
+    }
+    if let Some(inner) = text.strip_prefix('?') {
+        return Ok(TypeRef::Nullable(Box::new(parse_type(inner, types)?)));
+    }
+    SCALARS
+        .iter()
+        .find(|(word, _)| *word == text)
+        .map(|(_, ty)| ty.clone())
+        .ok_or_else(bad)
+}
+
+impl ApiSurface {
+    /// A model the diff reads exactly as it read the one this record was
+    /// made of; what the diff does not read is left empty.
+    pub fn to_model(&self) -> Parsed<ApiModel> {
+        let count = self.types.len();
+        let types = self
+            .types
+            .iter()
+            .enumerate()
+            .map(|(index, record)| type_def(index, record, count))
+            .collect::<Parsed<Vec<_>>>()?;
+        let operations = self
+            .operations
+            .iter()
+            .map(|record| operation(record, count))
+            .collect::<Parsed<Vec<_>>>()?;
+        Ok(ApiModel {
+            title: self.document.title.clone(),
+            version: self.document.version.clone(),
+            types,
+            operations,
+            ..ApiModel::default()
+        })
+    }
+}
+
+fn deprecated_docs(deprecated: bool) -> Docs {
+    Docs {
+        deprecated,
+        ..Docs::default()
+    }
+}
+
+fn type_def(index: usize, record: &TypeRecord, count: usize) -> Parsed<TypeDef> {
+    Ok(TypeDef {
+        name_hint: record.hint.iter().cloned().collect(),
+        home: TypeId(index),
+        component_name: record.name.clone(),
+        pointer: String::new(),
+        docs: deprecated_docs(record.deprecated),
+        kind: type_kind(&record.kind, count)?,
+    })
+}
+
+fn type_kind(record: &KindRecord, count: usize) -> Parsed<TypeKind> {
+    Ok(match record {
+        KindRecord::Struct { fields, additional } => TypeKind::Struct(StructDef {
+            fields: fields
+                .iter()
+                .map(|field| {
+                    Ok(FieldDef {
+                        wire_name: field.name.clone(),
+                        ty: parse_type(&field.ty, count)?,
+                        required: field.required,
+                        nullable: field.nullable,
+                        boxed: false,
+                        docs: deprecated_docs(field.deprecated),
+                    })
+                })
+                .collect::<Parsed<_>>()?,
+            additional: additional
+                .as_deref()
+                .map(|ty| parse_type(ty, count))
+                .transpose()?,
+            closed: false,
+        }),
+        KindRecord::Enum(values) => TypeKind::StringEnum(values.clone()),
+        KindRecord::Union { members, tag } => TypeKind::Union(UnionDef {
+            variants: members
+                .iter()
+                .map(|ty| {
+                    Ok(VariantDef {
+                        ty: parse_type(ty, count)?,
+                        tags: Vec::new(),
+                        boxed: false,
+                        docs: Docs::default(),
+                    })
+                })
+                .collect::<Parsed<_>>()?,
+            discriminator: tag.clone(),
+        }),
+        KindRecord::Alias(ty) => TypeKind::Alias(parse_type(ty, count)?),
+    })
+}
+
+fn operation(record: &OperationRecord, count: usize) -> Parsed<Operation> {
+    let (name, group) = record
+        .call
+        .split_last()
+        .ok_or_else(|| BadRecord(format!("{} {} has no call", record.method, record.path)))?;
+    Ok(Operation {
+        pointer: String::new(),
+        method: record.method.clone(),
+        path: record.path.clone(),
+        operation_id: record.id.clone(),
+        group: group.to_vec(),
+        name: name.clone(),
+        summary: record.summary.clone(),
+        description: None,
+        deprecated: record.deprecated,
+        params: record
+            .params
+            .iter()
+            .map(|param| param_def(param, count))
+            .collect::<Parsed<_>>()?,
+        body: record
+            .body
+            .as_ref()
+            .map(|body| body_def(body, count))
+            .transpose()?,
+        response: response_def(&record.response, count)?,
+        errors: record
+            .errors
+            .iter()
+            .map(|(status, ty)| Ok((status.clone(), parse_type(ty, count)?)))
+            .collect::<Parsed<_>>()?,
+        paging: record.paging.as_ref().map(paging).transpose()?,
+    })
+}
+
+fn param_def(record: &ParamRecord, count: usize) -> Parsed<ParamDef> {
+    let location = match record.location.as_str() {
+        "path" => ParamLocation::Path,
+        "query" => ParamLocation::Query,
+        "header" => ParamLocation::Header,
+        other => return Err(BadRecord(format!("{other:?} is no parameter location"))),
+    };
+    Ok(ParamDef {
+        wire_name: record.name.clone(),
+        location,
+        ty: parse_type(&record.ty, count)?,
+        required: record.required,
+        explode: true,
+        docs: deprecated_docs(record.deprecated),
+        minimum: None,
+    })
+}
+
+fn body_def(record: &BodyRecord, count: usize) -> Parsed<BodyDef> {
+    let encoding = match record.encoding.as_str() {
+        "json" => BodyEncoding::Json,
+        "multipart" => BodyEncoding::Multipart,
+        media => BodyEncoding::Binary(media.to_owned()),
+    };
+    Ok(BodyDef {
+        encoding,
+        ty: parse_type(&record.ty, count)?,
+        required: record.required,
+        description: None,
+    })
+}
+
+fn response_def(record: &ResponseRecord, count: usize) -> Parsed<ResponseDef> {
+    Ok(match record {
+        ResponseRecord::Empty => ResponseDef::Empty,
+        ResponseRecord::Json(ty) => ResponseDef::Json(parse_type(ty, count)?),
+        ResponseRecord::Text(media) => ResponseDef::Text(media.clone()),
+        ResponseRecord::Binary(media) => ResponseDef::Binary(media.clone()),
+        ResponseRecord::Events(ty) => ResponseDef::EventStream(parse_type(ty, count)?),
+        ResponseRecord::JsonStream(ty) => ResponseDef::JsonStream(parse_type(ty, count)?),
+    })
+}
+
+fn paging(record: &PagingRecord) -> Parsed<Paging> {
+    let kind = PAGING_KINDS
+        .iter()
+        .find(|(_, name)| *name == record.kind)
+        .map(|(kind, _)| *kind)
+        .ok_or_else(|| BadRecord(format!("{:?} is no paging kind", record.kind)))?;
+    Ok(Paging {
+        kind,
+        param: record.param.clone(),
+        next_field: None,
+        has_more_field: None,
+        total_field: None,
+        size_param: None,
+        items_field: record.items.clone(),
+        first: 0,
+        first_assumed: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_texts_read_back() {
+        let types = [
+            TypeRef::Named(TypeId(2)),
+            TypeRef::Const("a[]?#".to_owned()),
+            TypeRef::Array(Box::new(TypeRef::Nullable(Box::new(TypeRef::Integer(
+                IntFormat::U32,
+            ))))),
+            TypeRef::Map(Box::new(TypeRef::Array(Box::new(TypeRef::Json)))),
+            TypeRef::Nullable(Box::new(TypeRef::Named(TypeId(0)))),
+            TypeRef::DateTime,
+        ];
+        for ty in types {
+            assert_eq!(parse_type(&type_text(&ty), 3), Ok(ty.clone()), "{ty:?}");
+        }
+    }
+
+    #[test]
+    fn a_type_outside_the_record_is_refused() {
+        assert!(parse_type("#3", 3).is_err());
+        assert!(parse_type("[]integer", 3).is_err());
+    }
+}
