@@ -8,7 +8,7 @@
 
 use api_clients::elevenlabs::types::{
     AgentDeploymentPercentageStrategy, AgentDeploymentRequest, AgentDeploymentRequestItem,
-    BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost as DeploymentBody,
+    AgentsDeploymentsCreateRequest as DeploymentBody,
 };
 use api_clients::elevenlabs::Client;
 

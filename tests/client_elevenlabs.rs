@@ -6,11 +6,10 @@ use std::time::Duration;
 
 use api_clients::elevenlabs::types::{
     AgentDeploymentPercentageStrategy, AgentDeploymentRequest, AgentDeploymentRequestItem,
-    BodyAddVoiceV1VoicesAddPost, BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost,
-    BodySpeechToTextV1SpeechToTextPost, BodySpeechToTextV1SpeechToTextPostModelId,
-    BodyTextToSpeechFull, BodyTextToSpeechStream, DubbingListDubbingStatusesItem,
-    DubbingListOrderDirection, ExportOptions, SrtExportOptions, TextToSpeechConvertOutputFormat,
-    TxtExportOptions,
+    AgentsDeploymentsCreateRequest, DubbingListDubbingStatusesItem, DubbingListOrderDirection,
+    ExportOptions, SpeechToTextConvertModelId, SpeechToTextConvertRequest, SrtExportOptions,
+    TextToSpeechConvertOutputFormat, TextToSpeechConvertRequest, TextToSpeechStreamRequest,
+    TxtExportOptions, VoicesIvcCreateRequest,
 };
 use api_clients::elevenlabs::{Client, Error, ErrorBody};
 use api_clients::runtime::{File, Nullable, RetryPolicy};
@@ -73,12 +72,10 @@ async fn seed_call_deploys_agent_branches_with_traffic_percentages() {
         ))
         .mount(&server)
         .await;
-    let body = BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost::new(
-        AgentDeploymentRequest::new(vec![
-            AgentDeploymentRequestItem::new("main", AgentDeploymentPercentageStrategy::new(80.0)),
-            AgentDeploymentRequestItem::new("beta", AgentDeploymentPercentageStrategy::new(20.0)),
-        ]),
-    );
+    let body = AgentsDeploymentsCreateRequest::new(AgentDeploymentRequest::new(vec![
+        AgentDeploymentRequestItem::new("main", AgentDeploymentPercentageStrategy::new(80.0)),
+        AgentDeploymentRequestItem::new("beta", AgentDeploymentPercentageStrategy::new(20.0)),
+    ]));
 
     let deployed = client(&server)
         .conversational_ai()
@@ -188,7 +185,7 @@ async fn header_parameters_are_sent_and_the_api_key_is_not_a_method_argument() {
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
         .await;
-    let body: api_clients::elevenlabs::types::BodyCreatePodcastV1StudioPodcastsPost =
+    let body: api_clients::elevenlabs::types::StudioCreatePodcastRequest =
         serde_json::from_value(json!({
             "model_id": "eleven_v3",
             "mode": {"type": "bulletin", "bulletin": {"host_voice_id": "v1"}},
@@ -218,7 +215,7 @@ async fn binary_response_as_bytes_with_query_and_accept() {
         .respond_with(ResponseTemplate::new(200).set_body_raw(audio.clone(), "audio/mpeg"))
         .mount(&server)
         .await;
-    let body = BodyTextToSpeechFull::new("Hello there");
+    let body = TextToSpeechConvertRequest::new("Hello there");
 
     let stream = client(&server)
         .text_to_speech()
@@ -244,7 +241,7 @@ async fn binary_response_as_a_stream_of_chunks() {
         .respond_with(ResponseTemplate::new(200).set_body_raw(audio.clone(), "audio/mpeg"))
         .mount(&server)
         .await;
-    let body = BodyTextToSpeechStream::new("A longer text");
+    let body = TextToSpeechStreamRequest::new("A longer text");
 
     let mut stream = client(&server)
         .text_to_speech()
@@ -312,10 +309,8 @@ async fn event_stream_response_yields_each_event() {
     assert!(request.body.is_empty(), "no body was set");
 }
 
-fn speech_to_text_body() -> BodySpeechToTextV1SpeechToTextPost {
-    let mut body = BodySpeechToTextV1SpeechToTextPost::new(
-        BodySpeechToTextV1SpeechToTextPostModelId::ScribeV1,
-    );
+fn speech_to_text_body() -> SpeechToTextConvertRequest {
+    let mut body = SpeechToTextConvertRequest::new(SpeechToTextConvertModelId::ScribeV1);
     body.file = Nullable::Value(
         File::from_bytes(b"RIFF-audio-bytes".to_vec())
             .with_file_name("clip.wav")
@@ -452,7 +447,7 @@ async fn multipart_repeated_file_fields() {
         )
         .mount(&server)
         .await;
-    let body = BodyAddVoiceV1VoicesAddPost::new(
+    let body = VoicesIvcCreateRequest::new(
         "Narrator",
         vec![
             File::from_bytes(b"one".to_vec()).with_file_name("1.mp3"),
@@ -523,7 +518,7 @@ async fn decoding_errors_name_the_json_path() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"voice_id": 42})))
         .mount(&server)
         .await;
-    let body = BodyAddVoiceV1VoicesAddPost::new("n", vec![File::from_bytes(b"x".to_vec())]);
+    let body = VoicesIvcCreateRequest::new("n", vec![File::from_bytes(b"x".to_vec())]);
 
     let error = client(&server)
         .voices()
@@ -553,9 +548,7 @@ async fn server_errors_are_retried_and_then_succeed() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
         .mount(&server)
         .await;
-    let body = BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost::new(
-        AgentDeploymentRequest::new(vec![]),
-    );
+    let body = AgentsDeploymentsCreateRequest::new(AgentDeploymentRequest::new(vec![]));
 
     fast_retries(&server)
         .conversational_ai()

@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 
 use api_clients::elevenlabs::types::{
-    ArrayJsonSchemaPropertyInput, ArrayJsonSchemaPropertyInputItems,
-    BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost as VoiceFromPreview,
-    HistoryListSortDirection, LiteralJsonSchemaProperty, LiteralJsonSchemaPropertyType,
-    LiteralJsonSchemaPropertyTypeVariant0 as LiteralKind, ValidationError, ValidationErrorLocItem,
+    ArrayJsonSchemaPropertyInput, ArrayJsonSchemaPropertyInputItems, HistoryListSortDirection,
+    LiteralJsonSchemaProperty, LiteralJsonSchemaPropertyType,
+    LiteralJsonSchemaPropertyTypeKeyword as LiteralKind,
+    TextToVoiceCreateRequest as VoiceFromPreview, ValidationError, ValidationErrorLocItem,
     WorkflowEdgeModelInputForwardCondition, WorkflowUnconditionalModelInput,
 };
 use api_clients::tavus::types::{CreateDeploymentRequest, DeploymentChannel};

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use api_clients::elevenlabs::types::{
-    BodyTextToSpeechStreamWithTimestamps, StreamingAudioChunkWithTimestampsResponseModel,
+    StreamingAudioChunkWithTimestampsResponseModel, TextToSpeechStreamWithTimestampsRequest,
 };
 use api_clients::elevenlabs::{Client, Error};
 use futures_util::StreamExt;
@@ -89,7 +89,7 @@ async fn each_chunk_arrives_before_the_body_ends() {
     let rest = format!("{}\n", &chunk("BBB")[20..]);
     let (port, go, server) = staged_server(first, rest).await;
     let client = client(port);
-    let body = BodyTextToSpeechStreamWithTimestamps::new("Hi");
+    let body = TextToSpeechStreamWithTimestampsRequest::new("Hi");
 
     let mut chunks = client
         .text_to_speech()
@@ -120,7 +120,7 @@ async fn every_item(
 ) -> Vec<Result<StreamingAudioChunkWithTimestampsResponseModel, Error>> {
     let (port, go, server) = staged_server(text, String::new()).await;
     go.send(()).unwrap();
-    let body = BodyTextToSpeechStreamWithTimestamps::new("Hi");
+    let body = TextToSpeechStreamWithTimestampsRequest::new("Hi");
     let items = client(port)
         .text_to_speech()
         .stream_with_timestamps("voice-1", &body)

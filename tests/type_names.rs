@@ -82,3 +82,99 @@ fn output_format_has_one_type_per_distinct_value_set() {
     // Measured on the vendored document: one component, three inline sets.
     assert_eq!(types.len(), 4, "{types:?}");
 }
+
+/// Names the generator chooses itself are at most this long.
+const MAX_TYPE_NAME: usize = 40;
+
+/// The text of every Rust file of the generated crate.
+fn generated_sources() -> Vec<String> {
+    let mut texts = Vec::new();
+    let mut pending = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("generated/src")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                texts.push(std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    texts
+}
+
+/// Every `pub struct`, `pub enum` and `pub type` name of the generated crate.
+fn public_type_names() -> BTreeSet<String> {
+    let pattern = regex::Regex::new(r"(?m)^\s*pub (?:struct|enum|type) (\w+)").unwrap();
+    generated_sources()
+        .iter()
+        .flat_map(|text| {
+            pattern
+                .captures_iter(text)
+                .map(|c| c[1].to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// A name as letters and digits only, lower case: `Foo-Input` and
+/// `FooInput` are the same name.
+fn squashed(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// The component names the documents spell, except FastAPI's `Body_*`.
+fn document_spelled_names() -> BTreeSet<String> {
+    ["elevenlabs", "tavus"]
+        .into_iter()
+        .flat_map(|api| {
+            let document = overlaid_document(api);
+            let schemas = document["components"]["schemas"].as_object().unwrap();
+            schemas
+                .keys()
+                .filter(|name| !name.starts_with("Body_"))
+                .map(|name| squashed(name))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn no_chosen_type_name_is_longer_than_forty_characters() {
+    let names = public_type_names();
+    assert!(names.len() > 2000, "{} public type names", names.len());
+    let spelled = document_spelled_names();
+    let long: Vec<&String> = names
+        .iter()
+        .filter(|name| name.len() > MAX_TYPE_NAME && !spelled.contains(&squashed(name)))
+        .collect();
+    assert!(
+        long.is_empty(),
+        "{} names over {MAX_TYPE_NAME}: {long:?}",
+        long.len()
+    );
+    assert!(
+        !names
+            .iter()
+            .any(|name| name.len() > 4 && name.starts_with("Body")),
+        "a FastAPI body name is left"
+    );
+}
+
+#[test]
+fn no_type_or_variant_is_named_after_its_position() {
+    let positional = regex::Regex::new(r"\bVariant\d+\b|\w+Variant\d+\b").unwrap();
+    let found: Vec<String> = generated_sources()
+        .iter()
+        .flat_map(|text| {
+            positional
+                .find_iter(text)
+                .map(|m| m.as_str().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(found.is_empty(), "positional names: {found:?}");
+}

@@ -2,8 +2,7 @@
 //! (point 7) found decoding wrongly: each is decoded and written back.
 
 use api_clients::elevenlabs::types::{
-    ArrayJsonSchemaPropertyOutputItems,
-    ConversationHistoryTranscriptCommonModelOutputToolResultsItem,
+    ArrayJsonSchemaPropertyOutputItems, ConversationHistoryOutputToolResultsItem,
     DirectPublishingReadResponseModel, FieldConflict, SpeechToTextConvertResponse,
 };
 use api_clients::runtime::Nullable;
@@ -27,12 +26,11 @@ fn a_workflow_tool_result_decodes_as_the_workflow_member() {
         "is_error": false, "tool_has_been_called": true,
         "type": "workflow", "result": null,
     });
-    let (decoded, encoded) =
-        round_trip::<ConversationHistoryTranscriptCommonModelOutputToolResultsItem>(&result);
+    let (decoded, encoded) = round_trip::<ConversationHistoryOutputToolResultsItem>(&result);
     assert!(
         matches!(
             decoded,
-            ConversationHistoryTranscriptCommonModelOutputToolResultsItem::ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput(_)
+            ConversationHistoryOutputToolResultsItem::ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput(_)
         ),
         "{decoded:?}"
     );

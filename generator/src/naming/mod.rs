@@ -8,6 +8,9 @@
 //! and before emit.
 
 pub mod features;
+mod places;
+
+pub use places::{is_document_named, MAX_TYPE_NAME};
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -201,15 +204,7 @@ fn operation_names(model: &ApiModel) -> (Vec<OperationNames>, BTreeMap<Vec<Strin
         .iter()
         .map(|op| op.group.iter().map(|g| field_ident(g)).collect())
         .collect();
-    let mut groups = BTreeMap::new();
-    for path in &paths {
-        for depth in 1..=path.len() {
-            let prefix = path[..depth].to_vec();
-            groups
-                .entry(prefix.clone())
-                .or_insert_with(|| type_ident(&prefix));
-        }
-    }
+    let groups = group_struct_names(&paths);
     // What each group struct (or the client, at []) already offers.
     let mut members: BTreeMap<Vec<String>, HashSet<String>> = BTreeMap::new();
     members.insert(
@@ -243,17 +238,12 @@ fn operation_names(model: &ApiModel) -> (Vec<OperationNames>, BTreeMap<Vec<Strin
         ]
         .map(String::from),
     );
+    let mut builders = builder_names(model, &paths, &mut types_in_file);
     let mut operations = Vec::with_capacity(model.operations.len());
-    for (op, group) in model.operations.iter().zip(paths) {
+    for (index, (op, group)) in model.operations.iter().zip(paths).enumerate() {
         let taken = members.entry(group.clone()).or_default();
         let method = claim(taken, field_ident(&op.name), numbered_snake);
-        let builder = needs_builder(op).then(|| {
-            let file = group.first().cloned().unwrap_or_default();
-            let mut words = op.group.clone();
-            words.push(op.name.clone());
-            let taken = types_in_file.entry(file).or_default();
-            claim(taken, type_ident(&words), |n, i| format!("{n}{i}"))
-        });
+        let builder = builders.remove(&index);
         let mut taken: HashSet<String> = BUILDER_MEMBERS.iter().map(|s| s.to_string()).collect();
         if op.paging.is_some() {
             taken.extend(PAGING_MEMBERS.iter().map(|s| s.to_string()));
@@ -273,6 +263,62 @@ fn operation_names(model: &ApiModel) -> (Vec<OperationNames>, BTreeMap<Vec<Strin
     (operations, groups)
 }
 
+/// The struct of each group path: a top-level group is named after itself,
+/// a nested one after its path, shortened within its file (the top-level
+/// group's) as types are.
+fn group_struct_names(paths: &[Vec<String>]) -> BTreeMap<Vec<String>, String> {
+    let mut groups = BTreeMap::new();
+    let mut nested: BTreeMap<String, BTreeMap<Vec<String>, Vec<String>>> = BTreeMap::new();
+    for path in paths {
+        for depth in 1..=path.len() {
+            let prefix = path[..depth].to_vec();
+            if depth == 1 {
+                groups.insert(prefix.clone(), type_ident(&prefix));
+            } else {
+                let segments: Vec<Vec<String>> = prefix.iter().map(|s| places::words(s)).collect();
+                nested
+                    .entry(path[0].clone())
+                    .or_default()
+                    .insert(prefix, places::path_candidates(&segments, 2));
+            }
+        }
+    }
+    for (file, candidates) in nested {
+        let mut taken: HashSet<String> = groups.values().cloned().collect();
+        taken.insert(type_ident(&[file]));
+        groups.extend(places::assign(&candidates, &mut taken));
+    }
+    groups
+}
+
+/// The request builder of each operation that needs one, by index: its
+/// group path and method, shortened within its file.
+fn builder_names(
+    model: &ApiModel,
+    paths: &[Vec<String>],
+    types_in_file: &mut BTreeMap<String, HashSet<String>>,
+) -> BTreeMap<usize, String> {
+    let mut by_file: BTreeMap<String, BTreeMap<usize, Vec<String>>> = BTreeMap::new();
+    for (index, (op, group)) in model.operations.iter().zip(paths).enumerate() {
+        if !needs_builder(op) {
+            continue;
+        }
+        let mut segments: Vec<Vec<String>> = group.iter().map(|s| places::words(s)).collect();
+        segments.push(places::words(&op.name));
+        let file = group.first().cloned().unwrap_or_default();
+        by_file
+            .entry(file)
+            .or_default()
+            .insert(index, places::path_candidates(&segments, 2));
+    }
+    let mut builders = BTreeMap::new();
+    for (file, candidates) in by_file {
+        let taken = types_in_file.entry(file).or_default();
+        builders.extend(places::assign(&candidates, taken));
+    }
+    builders
+}
+
 /// Operations with optional inputs take them through a builder; the rest
 /// are plain async methods.
 pub fn needs_builder(op: &Operation) -> bool {
@@ -282,40 +328,18 @@ pub fn needs_builder(op: &Operation) -> bool {
 fn type_names(model: &ApiModel) -> Vec<String> {
     let mut taken: HashSet<String> = RESERVED_TYPE_NAMES.iter().map(|s| s.to_string()).collect();
     let mut names = vec![String::new(); model.types.len()];
-    // Components first, so an inline type never takes a component's name.
-    let order = model
-        .types
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.component_name.is_some())
-        .chain(
-            model
-                .types
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| t.component_name.is_none()),
-        );
-    for (index, def) in order {
-        let base = type_ident(&bounded_hint(&def.name_hint));
-        names[index] = claim(&mut taken, base, |name, n| format!("{name}{n}"));
+    // The names the document spells first, so no other type takes one.
+    for (index, def) in model.types.iter().enumerate() {
+        if places::is_document_named(def) {
+            let base = type_ident(&def.name_hint);
+            names[index] = claim(&mut taken, base, |name, n| format!("{name}{n}"));
+        }
+    }
+    let candidates = places::unnamed_candidates(model);
+    for (index, name) in places::assign(&candidates, &mut taken) {
+        names[index] = name;
     }
     names
-}
-
-/// Name hints longer than this (inline types nested inside each other)
-/// keep their first segment, `Level{N}` and their last
-/// [`KEPT_HINT_SEGMENTS`]: `DeepLevel31ChildChildChildChild` rather than a
-/// name that grows with every level.
-const MAX_HINT_SEGMENTS: usize = 8;
-const KEPT_HINT_SEGMENTS: usize = 4;
-
-fn bounded_hint(hint: &[String]) -> Vec<String> {
-    if hint.len() <= MAX_HINT_SEGMENTS {
-        return hint.to_vec();
-    }
-    let mut bounded = vec![hint[0].clone(), format!("Level{}", hint.len() - 1)];
-    bounded.extend_from_slice(&hint[hint.len() - KEPT_HINT_SEGMENTS..]);
-    bounded
 }
 
 fn module_names(model: &ApiModel, types: &[String]) -> BTreeMap<TypeId, String> {
@@ -461,27 +485,6 @@ mod tests {
         assert_eq!(field_ident("$schema"), "schema");
         assert_eq!(field_ident("2fa"), "n2fa");
         assert_eq!(field_ident(""), "field");
-    }
-
-    #[test]
-    fn long_name_hints_keep_their_ends_and_count_the_levels() {
-        let hint = |n: usize| {
-            std::iter::once("Deep".to_owned())
-                .chain(std::iter::repeat_n("child".to_owned(), n))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(
-            type_ident(&bounded_hint(&hint(7))),
-            "DeepChildChildChildChildChildChildChild"
-        );
-        assert_eq!(
-            type_ident(&bounded_hint(&hint(8))),
-            "DeepLevel8ChildChildChildChild"
-        );
-        assert_eq!(
-            type_ident(&bounded_hint(&hint(31))),
-            "DeepLevel31ChildChildChildChild"
-        );
     }
 
     #[test]

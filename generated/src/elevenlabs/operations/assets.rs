@@ -41,10 +41,7 @@ impl<'a> Assets<'a> {
     ///
     /// `POST /v1/assets`
     #[inline]
-    pub fn create(
-        self,
-        body: &types::BodyUploadAssetV1AssetsPost,
-    ) -> Call<'a, types::AssetResponse> {
+    pub fn create(self, body: &types::AssetsCreateRequest) -> Call<'a, types::AssetResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/assets")
             .operation("assets.create");

@@ -25,10 +25,7 @@ impl<'a> AudioIsolation<'a> {
     ///
     /// `POST /v1/audio-isolation`
     #[inline]
-    pub fn convert(
-        self,
-        body: &types::BodyAudioIsolationV1AudioIsolationPost,
-    ) -> Call<'a, ByteStream> {
+    pub fn convert(self, body: &types::AudioIsolationConvertRequest) -> Call<'a, ByteStream> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/audio-isolation")
@@ -77,10 +74,7 @@ impl<'a> AudioIsolation<'a> {
     ///
     /// `POST /v1/audio-isolation/stream`
     #[inline]
-    pub fn stream(
-        self,
-        body: &types::BodyAudioIsolationStreamV1AudioIsolationStreamPost,
-    ) -> Call<'a, ByteStream> {
+    pub fn stream(self, body: &types::AudioIsolationStreamRequest) -> Call<'a, ByteStream> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,

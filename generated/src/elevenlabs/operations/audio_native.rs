@@ -27,7 +27,7 @@ impl<'a> AudioNative<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::BodyCreatesAudioNativeEnabledProjectV1AudioNativePost,
+        body: &types::AudioNativeCreateRequest,
     ) -> Call<'a, types::AudioNativeCreateProjectResponseModel> {
         let client = self.client;
         let request =
@@ -80,7 +80,7 @@ impl<'a> AudioNative<'a> {
     #[inline]
     pub fn update_content_from_url(
         self,
-        body: &types::BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost,
+        body: &types::AudioNativeUpdateContentFromUrlRequest,
     ) -> Call<'a, types::AudioNativeEditContentResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -99,15 +99,12 @@ impl<'a> AudioNative<'a> {
 pub struct AudioNativeUpdate<'a> {
     client: &'a Client,
     project_id: &'a str,
-    body: Option<&'a types::BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost>,
+    body: Option<&'a types::AudioNativeUpdateRequest>,
 }
 
 impl<'a> AudioNativeUpdate<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::AudioNativeUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }

@@ -240,7 +240,7 @@ impl<'a> ConversationalAi<'a> {
 pub struct ConversationalAiAddToKnowledgeBase<'a> {
     client: &'a Client,
     agent_id: Option<String>,
-    body: Option<&'a types::BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost>,
+    body: Option<&'a types::AddToKnowledgeBaseRequest>,
 }
 
 impl<'a> ConversationalAiAddToKnowledgeBase<'a> {
@@ -251,10 +251,7 @@ impl<'a> ConversationalAiAddToKnowledgeBase<'a> {
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::AddToKnowledgeBaseRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -376,7 +373,7 @@ impl<'a> ConversationalAiAgents<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        body: &'a types::BodyCreateAgentV1ConvaiAgentsCreatePost,
+        body: &'a types::ConversationalAiAgentsCreateRequest,
     ) -> ConversationalAiAgentsCreate<'a> {
         ConversationalAiAgentsCreate {
             client: self.client,
@@ -481,7 +478,7 @@ impl<'a> ConversationalAiAgents<'a> {
     pub fn simulate_conversation(
         self,
         agent_id: &str,
-        body: &types::BodySimulatesAConversationV1ConvaiAgentsAgentIdSimulateConversationPost,
+        body: &types::AgentsSimulateConversationRequest,
     ) -> Call<'a, types::AgentSimulatedChatTestResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -504,7 +501,7 @@ impl<'a> ConversationalAiAgents<'a> {
     pub fn simulate_conversation_stream(
         self,
         agent_id: &str,
-        body: &types::BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost,
+        body: &types::AgentsSimulateConversationStreamRequest,
     ) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -546,7 +543,7 @@ impl<'a> ConversationalAiAgents<'a> {
 pub struct ConversationalAiAgentsCreate<'a> {
     client: &'a Client,
     enable_versioning: Option<bool>,
-    body: &'a types::BodyCreateAgentV1ConvaiAgentsCreatePost,
+    body: &'a types::ConversationalAiAgentsCreateRequest,
 }
 
 impl<'a> ConversationalAiAgentsCreate<'a> {
@@ -648,7 +645,7 @@ pub struct ConversationalAiAgentsUpdate<'a> {
     agent_id: &'a str,
     enable_versioning_if_not_enabled: Option<bool>,
     branch_id: Option<String>,
-    body: Option<&'a types::BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPatch>,
+    body: Option<&'a types::ConversationalAiAgentsUpdateRequest>,
 }
 
 impl<'a> ConversationalAiAgentsUpdate<'a> {
@@ -668,10 +665,7 @@ impl<'a> ConversationalAiAgentsUpdate<'a> {
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPatch,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::ConversationalAiAgentsUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -876,15 +870,12 @@ impl<'a> ConversationalAiAgentsList<'a> {
 pub struct ConversationalAiAgentsDuplicate<'a> {
     client: &'a Client,
     agent_id: &'a str,
-    body: Option<&'a types::BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicatePost>,
+    body: Option<&'a types::ConversationalAiAgentsDuplicateRequest>,
 }
 
 impl<'a> ConversationalAiAgentsDuplicate<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicatePost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::ConversationalAiAgentsDuplicateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -953,7 +944,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     pub fn create(
         self,
         agent_id: &str,
-        body: &types::BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost,
+        body: &types::AgentsBranchesCreateRequest,
     ) -> Call<'a, types::CreateAgentBranchResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1016,8 +1007,8 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
         agent_id: &'a str,
         source_branch_id: &'a str,
         target_branch_id: &'a str,
-    ) -> ConversationalAiAgentsBranchesPreviewMerge<'a> {
-        ConversationalAiAgentsBranchesPreviewMerge {
+    ) -> AgentsBranchesPreviewMerge<'a> {
+        AgentsBranchesPreviewMerge {
             client: self.client,
             agent_id,
             source_branch_id,
@@ -1164,15 +1155,12 @@ pub struct ConversationalAiAgentsBranchesUpdate<'a> {
     client: &'a Client,
     agent_id: &'a str,
     branch_id: &'a str,
-    body: Option<&'a types::BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranchesBranchIdPatch>,
+    body: Option<&'a types::AgentsBranchesUpdateRequest>,
 }
 
 impl<'a> ConversationalAiAgentsBranchesUpdate<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranchesBranchIdPatch,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::AgentsBranchesUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1213,7 +1201,7 @@ impl<'a> std::future::IntoFuture for ConversationalAiAgentsBranchesUpdate<'a> {
 /// Request builder for [`ConversationalAiAgentsBranches::preview_merge`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiAgentsBranchesPreviewMerge<'a> {
+pub struct AgentsBranchesPreviewMerge<'a> {
     client: &'a Client,
     agent_id: &'a str,
     source_branch_id: &'a str,
@@ -1221,7 +1209,7 @@ pub struct ConversationalAiAgentsBranchesPreviewMerge<'a> {
     force: Option<bool>,
 }
 
-impl<'a> ConversationalAiAgentsBranchesPreviewMerge<'a> {
+impl<'a> AgentsBranchesPreviewMerge<'a> {
     /// When true, source branch changes always win conflicts regardless of timestamps
     ///
     /// Defaults to `false`.
@@ -1253,7 +1241,7 @@ impl<'a> ConversationalAiAgentsBranchesPreviewMerge<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiAgentsBranchesPreviewMerge<'a> {
+impl<'a> std::future::IntoFuture for AgentsBranchesPreviewMerge<'a> {
     type Output = Result<types::MergePreviewResponseModel, Error>;
     type IntoFuture = Call<'a, types::MergePreviewResponseModel>;
     #[inline]
@@ -1270,17 +1258,12 @@ pub struct ConversationalAiAgentsBranchesMerge<'a> {
     agent_id: &'a str,
     source_branch_id: &'a str,
     target_branch_id: &'a str,
-    body: Option<
-        &'a types::BodyMergeABranchIntoATargetBranchV1ConvaiAgentsAgentIdBranchesSourceBranchIdMergePost,
-    >,
+    body: Option<&'a types::AgentsBranchesMergeRequest>,
 }
 
 impl<'a> ConversationalAiAgentsBranchesMerge<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyMergeABranchIntoATargetBranchV1ConvaiAgentsAgentIdBranchesSourceBranchIdMergePost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::AgentsBranchesMergeRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1336,7 +1319,7 @@ impl<'a> ConversationalAiAgentsDeployments<'a> {
     pub fn create(
         self,
         agent_id: &str,
-        body: &types::BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost,
+        body: &types::AgentsDeploymentsCreateRequest,
     ) -> Call<'a, types::AgentDeploymentResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1367,7 +1350,7 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
         self,
         agent_id: &str,
         branch_id: &str,
-        body: &types::BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost,
+        body: &types::AgentsDraftsCreateRequest,
     ) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1858,10 +1841,7 @@ impl<'a> ConversationalAiAgentsSummaries<'a> {
     pub fn get(
         self,
         agent_ids: &[String],
-    ) -> Call<
-        'a,
-        std::collections::BTreeMap<String, types::ConversationalAiAgentsSummariesGetResponseValue>,
-    > {
+    ) -> Call<'a, std::collections::BTreeMap<String, types::AgentsSummariesGetResponseValue>> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1989,7 +1969,7 @@ impl<'a> ConversationalAiAgentsWidgetAvatar<'a> {
     pub fn create(
         self,
         agent_id: &str,
-        body: &types::BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost,
+        body: &types::AgentsWidgetAvatarCreateRequest,
     ) -> Call<'a, types::PostAgentAvatarResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -2106,7 +2086,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost,
+        body: &types::ConversationalAiBatchCallsCreateRequest,
     ) -> Call<'a, types::BatchCallResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -2387,11 +2367,8 @@ impl<'a> ConversationalAiConversations<'a> {
     /// `GET /v1/convai/conversation/get-signed-url`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get_signed_url(
-        self,
-        agent_id: &'a str,
-    ) -> ConversationalAiConversationsGetSignedUrl<'a> {
-        ConversationalAiConversationsGetSignedUrl {
+    pub fn get_signed_url(self, agent_id: &'a str) -> ConversationsGetSignedUrl<'a> {
+        ConversationsGetSignedUrl {
             client: self.client,
             agent_id,
             include_conversation_id: None,
@@ -2408,11 +2385,8 @@ impl<'a> ConversationalAiConversations<'a> {
     /// `GET /v1/convai/conversation/token`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get_webrtc_token(
-        self,
-        agent_id: &'a str,
-    ) -> ConversationalAiConversationsGetWebrtcToken<'a> {
-        ConversationalAiConversationsGetWebrtcToken {
+    pub fn get_webrtc_token(self, agent_id: &'a str) -> ConversationsGetWebrtcToken<'a> {
+        ConversationsGetWebrtcToken {
             client: self.client,
             agent_id,
             participant_name: None,
@@ -2554,11 +2528,8 @@ impl<'a> ConversationalAiConversations<'a> {
     /// `GET /v1/convai/conversations/{conversation_id}/sip-messages`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get_sip_messages(
-        self,
-        conversation_id: &'a str,
-    ) -> ConversationalAiConversationsGetSipMessages<'a> {
-        ConversationalAiConversationsGetSipMessages {
+    pub fn get_sip_messages(self, conversation_id: &'a str) -> ConversationsGetSipMessages<'a> {
+        ConversationsGetSipMessages {
             client: self.client,
             conversation_id,
             page_size: None,
@@ -2570,7 +2541,7 @@ impl<'a> ConversationalAiConversations<'a> {
 /// Request builder for [`ConversationalAiConversations::get_signed_url`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiConversationsGetSignedUrl<'a> {
+pub struct ConversationsGetSignedUrl<'a> {
     client: &'a Client,
     agent_id: &'a str,
     include_conversation_id: Option<bool>,
@@ -2579,7 +2550,7 @@ pub struct ConversationalAiConversationsGetSignedUrl<'a> {
     debug_events_request: Option<bool>,
 }
 
-impl<'a> ConversationalAiConversationsGetSignedUrl<'a> {
+impl<'a> ConversationsGetSignedUrl<'a> {
     /// Whether to include a conversation_id with the response. If included, the conversation_signature cannot be used again.
     ///
     /// Defaults to `false`.
@@ -2633,7 +2604,7 @@ impl<'a> ConversationalAiConversationsGetSignedUrl<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetSignedUrl<'a> {
+impl<'a> std::future::IntoFuture for ConversationsGetSignedUrl<'a> {
     type Output = Result<types::ConversationSignedUrlResponseModel, Error>;
     type IntoFuture = Call<'a, types::ConversationSignedUrlResponseModel>;
     #[inline]
@@ -2645,7 +2616,7 @@ impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetSignedUrl<'
 /// Request builder for [`ConversationalAiConversations::get_webrtc_token`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiConversationsGetWebrtcToken<'a> {
+pub struct ConversationsGetWebrtcToken<'a> {
     client: &'a Client,
     agent_id: &'a str,
     participant_name: Option<String>,
@@ -2654,7 +2625,7 @@ pub struct ConversationalAiConversationsGetWebrtcToken<'a> {
     debug_events_request: Option<bool>,
 }
 
-impl<'a> ConversationalAiConversationsGetWebrtcToken<'a> {
+impl<'a> ConversationsGetWebrtcToken<'a> {
     /// Optional custom participant name. If not provided, user ID will be used
     pub fn participant_name(mut self, value: impl Into<String>) -> Self {
         self.participant_name = Some(value.into());
@@ -2706,7 +2677,7 @@ impl<'a> ConversationalAiConversationsGetWebrtcToken<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetWebrtcToken<'a> {
+impl<'a> std::future::IntoFuture for ConversationsGetWebrtcToken<'a> {
     type Output = Result<types::TokenResponseModel, Error>;
     type IntoFuture = Call<'a, types::TokenResponseModel>;
     #[inline]
@@ -2744,7 +2715,7 @@ pub struct ConversationalAiConversationsList<'a> {
     include_invalid_tool_calls: Option<bool>,
     main_languages: Option<Vec<String>>,
     page_size: Option<i64>,
-    summary_mode: Option<types::ConversationalAiConversationsListSummaryMode>,
+    summary_mode: Option<types::ConversationsListSummaryMode>,
     search: Option<String>,
     conversation_initiation_source: Option<types::ConversationInitiationSource>,
     text_only: Option<bool>,
@@ -2753,7 +2724,7 @@ pub struct ConversationalAiConversationsList<'a> {
     version_id: Option<String>,
     parent_conversation_id: Option<String>,
     topic_ids: Option<Vec<String>>,
-    exclude_statuses: Option<Vec<types::ConversationalAiConversationsListExcludeStatusesItem>>,
+    exclude_statuses: Option<Vec<types::ConversationsListExcludeStatusesItem>>,
     tag_ids: Option<Vec<String>>,
     workflow_node_entered_id: Option<String>,
     termination_reasons: Option<Vec<String>>,
@@ -2941,10 +2912,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
     /// Whether to include transcript summaries in the response.
     ///
     /// Defaults to `"exclude"`.
-    pub fn summary_mode(
-        mut self,
-        value: impl Into<types::ConversationalAiConversationsListSummaryMode>,
-    ) -> Self {
+    pub fn summary_mode(mut self, value: impl Into<types::ConversationsListSummaryMode>) -> Self {
         self.summary_mode = Some(value.into());
         self
     }
@@ -3005,7 +2973,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
     /// Exclude conversations with the given statuses. Useful for hiding in-progress / processing conversations from list views.
     pub fn exclude_statuses(
         mut self,
-        values: impl IntoIterator<Item = types::ConversationalAiConversationsListExcludeStatusesItem>,
+        values: impl IntoIterator<Item = types::ConversationsListExcludeStatusesItem>,
     ) -> Self {
         self.exclude_statuses = Some(values.into_iter().collect());
         self
@@ -3308,14 +3276,14 @@ impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetSummary<'a>
 /// Request builder for [`ConversationalAiConversations::get_sip_messages`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiConversationsGetSipMessages<'a> {
+pub struct ConversationsGetSipMessages<'a> {
     client: &'a Client,
     conversation_id: &'a str,
     page_size: Option<i64>,
     cursor: Option<String>,
 }
 
-impl<'a> ConversationalAiConversationsGetSipMessages<'a> {
+impl<'a> ConversationsGetSipMessages<'a> {
     /// Defaults to `20`.
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.page_size = Some(value.into());
@@ -3349,7 +3317,7 @@ impl<'a> ConversationalAiConversationsGetSipMessages<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetSipMessages<'a> {
+impl<'a> std::future::IntoFuture for ConversationsGetSipMessages<'a> {
     type Output = Result<types::GetSipLogMessagesResponse, Error>;
     type IntoFuture = Call<'a, types::GetSipLogMessagesResponse>;
     #[inline]
@@ -3358,7 +3326,7 @@ impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetSipMessages
     }
 }
 
-impl<'a> api_runtime::Paged<'a> for ConversationalAiConversationsGetSipMessages<'a> {
+impl<'a> api_runtime::Paged<'a> for ConversationsGetSipMessages<'a> {
     type Page = types::GetSipLogMessagesResponse;
     type Body = ErrorBody;
     #[inline]
@@ -3380,7 +3348,7 @@ impl<'a> api_runtime::Paged<'a> for ConversationalAiConversationsGetSipMessages<
     }
 }
 
-impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsGetSipMessages<'a> {
+impl<'a> api_runtime::Listed<'a> for ConversationsGetSipMessages<'a> {
     type Item = types::SipLogMessage;
     #[inline]
     fn items(page: Self::Page) -> Vec<Self::Item> {
@@ -3388,7 +3356,7 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsGetSipMessages
     }
 }
 
-impl<'a> ConversationalAiConversationsGetSipMessages<'a> {
+impl<'a> ConversationsGetSipMessages<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
     #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
@@ -3522,7 +3490,7 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
     pub fn create(
         self,
         conversation_id: &str,
-        body: &types::BodyUploadFileV1ConvaiConversationsConversationIdFilesPost,
+        body: &types::ConversationsFilesCreateRequest,
     ) -> Call<'a, types::ConvAiFileUploadResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -3572,11 +3540,8 @@ impl<'a> ConversationalAiConversationsMessages<'a> {
     /// `GET /v1/convai/conversations/messages/text-search`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn text_search(
-        self,
-        text_query: &'a str,
-    ) -> ConversationalAiConversationsMessagesTextSearch<'a> {
-        ConversationalAiConversationsMessagesTextSearch {
+    pub fn text_search(self, text_query: &'a str) -> ConversationsMessagesTextSearch<'a> {
+        ConversationsMessagesTextSearch {
             client: self.client,
             text_query,
             agent_id: None,
@@ -3621,8 +3586,8 @@ impl<'a> ConversationalAiConversationsMessages<'a> {
     /// `GET /v1/convai/conversations/messages/smart-search`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn search(self, text_query: &'a str) -> ConversationalAiConversationsMessagesSearch<'a> {
-        ConversationalAiConversationsMessagesSearch {
+    pub fn search(self, text_query: &'a str) -> ConversationsMessagesSearch<'a> {
+        ConversationsMessagesSearch {
             client: self.client,
             text_query,
             agent_id: None,
@@ -3635,7 +3600,7 @@ impl<'a> ConversationalAiConversationsMessages<'a> {
 /// Request builder for [`ConversationalAiConversationsMessages::text_search`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiConversationsMessagesTextSearch<'a> {
+pub struct ConversationsMessagesTextSearch<'a> {
     client: &'a Client,
     text_query: &'a str,
     agent_id: Option<String>,
@@ -3658,10 +3623,10 @@ pub struct ConversationalAiConversationsMessagesTextSearch<'a> {
     tool_names_errored: Option<Vec<String>>,
     include_invalid_tool_calls: Option<bool>,
     main_languages: Option<Vec<String>>,
-    exclude_statuses: Option<Vec<types::ConversationalAiConversationsListExcludeStatusesItem>>,
+    exclude_statuses: Option<Vec<types::ConversationsListExcludeStatusesItem>>,
     termination_reasons: Option<Vec<String>>,
     page_size: Option<i64>,
-    summary_mode: Option<types::ConversationalAiConversationsListSummaryMode>,
+    summary_mode: Option<types::ConversationsListSummaryMode>,
     conversation_initiation_source: Option<types::ConversationInitiationSource>,
     text_only: Option<bool>,
     conversation_product_type: Option<types::ConversationProduct>,
@@ -3672,7 +3637,7 @@ pub struct ConversationalAiConversationsMessagesTextSearch<'a> {
     cursor: Option<String>,
 }
 
-impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
+impl<'a> ConversationsMessagesTextSearch<'a> {
     /// Agent id (agent_…) or speech engine external id (seng_), resolved to the same underlying resource.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
@@ -3819,7 +3784,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
     /// Exclude conversations with the given statuses. Useful for hiding in-progress / processing conversations from list views.
     pub fn exclude_statuses(
         mut self,
-        values: impl IntoIterator<Item = types::ConversationalAiConversationsListExcludeStatusesItem>,
+        values: impl IntoIterator<Item = types::ConversationsListExcludeStatusesItem>,
     ) -> Self {
         self.exclude_statuses = Some(values.into_iter().collect());
         self
@@ -3845,10 +3810,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
     /// Whether to include transcript summaries in the response.
     ///
     /// Defaults to `"exclude"`.
-    pub fn summary_mode(
-        mut self,
-        value: impl Into<types::ConversationalAiConversationsListSummaryMode>,
-    ) -> Self {
+    pub fn summary_mode(mut self, value: impl Into<types::ConversationsListSummaryMode>) -> Self {
         self.summary_mode = Some(value.into());
         self
     }
@@ -3991,7 +3953,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiConversationsMessagesTextSearch<'a> {
+impl<'a> std::future::IntoFuture for ConversationsMessagesTextSearch<'a> {
     type Output = Result<types::MessagesSearchResponse, Error>;
     type IntoFuture = Call<'a, types::MessagesSearchResponse>;
     #[inline]
@@ -4000,7 +3962,7 @@ impl<'a> std::future::IntoFuture for ConversationalAiConversationsMessagesTextSe
     }
 }
 
-impl<'a> api_runtime::Paged<'a> for ConversationalAiConversationsMessagesTextSearch<'a> {
+impl<'a> api_runtime::Paged<'a> for ConversationsMessagesTextSearch<'a> {
     type Page = types::MessagesSearchResponse;
     type Body = ErrorBody;
     #[inline]
@@ -4022,7 +3984,7 @@ impl<'a> api_runtime::Paged<'a> for ConversationalAiConversationsMessagesTextSea
     }
 }
 
-impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsMessagesTextSearch<'a> {
+impl<'a> api_runtime::Listed<'a> for ConversationsMessagesTextSearch<'a> {
     type Item = types::MessagesSearchResult;
     #[inline]
     fn items(page: Self::Page) -> Vec<Self::Item> {
@@ -4030,7 +3992,7 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsMessagesTextSe
     }
 }
 
-impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
+impl<'a> ConversationsMessagesTextSearch<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
     #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
@@ -4048,7 +4010,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
 /// Request builder for [`ConversationalAiConversationsMessages::search`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiConversationsMessagesSearch<'a> {
+pub struct ConversationsMessagesSearch<'a> {
     client: &'a Client,
     text_query: &'a str,
     agent_id: Option<String>,
@@ -4056,7 +4018,7 @@ pub struct ConversationalAiConversationsMessagesSearch<'a> {
     cursor: Option<String>,
 }
 
-impl<'a> ConversationalAiConversationsMessagesSearch<'a> {
+impl<'a> ConversationsMessagesSearch<'a> {
     /// Agent id (agent_…) or speech engine external id (seng_), resolved to the same underlying resource.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
@@ -4100,7 +4062,7 @@ impl<'a> ConversationalAiConversationsMessagesSearch<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiConversationsMessagesSearch<'a> {
+impl<'a> std::future::IntoFuture for ConversationsMessagesSearch<'a> {
     type Output = Result<types::MessagesSearchResponse, Error>;
     type IntoFuture = Call<'a, types::MessagesSearchResponse>;
     #[inline]
@@ -4109,7 +4071,7 @@ impl<'a> std::future::IntoFuture for ConversationalAiConversationsMessagesSearch
     }
 }
 
-impl<'a> api_runtime::Paged<'a> for ConversationalAiConversationsMessagesSearch<'a> {
+impl<'a> api_runtime::Paged<'a> for ConversationsMessagesSearch<'a> {
     type Page = types::MessagesSearchResponse;
     type Body = ErrorBody;
     #[inline]
@@ -4131,7 +4093,7 @@ impl<'a> api_runtime::Paged<'a> for ConversationalAiConversationsMessagesSearch<
     }
 }
 
-impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsMessagesSearch<'a> {
+impl<'a> api_runtime::Listed<'a> for ConversationsMessagesSearch<'a> {
     type Item = types::MessagesSearchResult;
     #[inline]
     fn items(page: Self::Page) -> Vec<Self::Item> {
@@ -4139,7 +4101,7 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsMessagesSearch
     }
 }
 
-impl<'a> ConversationalAiConversationsMessagesSearch<'a> {
+impl<'a> ConversationsMessagesSearch<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
     #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
@@ -4638,7 +4600,7 @@ impl<'a> ConversationalAiExotel<'a> {
     #[inline]
     pub fn outbound_call(
         self,
-        body: &types::BodyHandleAnOutboundCallViaExotelV1ConvaiExotelOutboundCallPost,
+        body: &types::ExotelOutboundCallRequest,
     ) -> Call<'a, types::ExotelOutboundCallResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -4711,14 +4673,9 @@ impl<'a> ConversationalAiKnowledgeBase<'a> {
     #[inline]
     pub fn get_or_create_rag_indexes(
         self,
-        body: &types::BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost,
-    ) -> Call<
-        'a,
-        std::collections::BTreeMap<
-            String,
-            types::ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue,
-        >,
-    > {
+        body: &types::GetOrCreateRagIndexesRequest,
+    ) -> Call<'a, std::collections::BTreeMap<String, types::GetOrCreateRagIndexesResponseValue>>
+    {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -4913,7 +4870,7 @@ impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseList<'a> {
 }
 
 impl<'a> api_runtime::Listed<'a> for ConversationalAiKnowledgeBaseList<'a> {
-    type Item = types::GetKnowledgeBaseListResponseModelDocumentsItem;
+    type Item = types::GetKnowledgeBaseResponseDocumentsItem;
     #[inline]
     fn items(page: Self::Page) -> Vec<Self::Item> {
         api_runtime::ListField::into_items(page.documents)
@@ -5060,8 +5017,8 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
     /// `GET /v1/convai/knowledge-base/crawl`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(self) -> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
-        ConversationalAiKnowledgeBaseCrawlJobsList {
+    pub fn list(self) -> KnowledgeBaseCrawlJobsList<'a> {
+        KnowledgeBaseCrawlJobsList {
             client: self.client,
             include_job_ids: None,
             page_size: None,
@@ -5077,7 +5034,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost,
+        body: &types::KnowledgeBaseCrawlJobsCreateRequest,
     ) -> Call<'a, types::CreateCrawlJobResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -5127,14 +5084,14 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
 /// Request builder for [`ConversationalAiKnowledgeBaseCrawlJobs::list`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
+pub struct KnowledgeBaseCrawlJobsList<'a> {
     client: &'a Client,
     include_job_ids: Option<Vec<String>>,
     page_size: Option<i64>,
     cursor: Option<String>,
 }
 
-impl<'a> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
+impl<'a> KnowledgeBaseCrawlJobsList<'a> {
     /// Ids of additional crawl jobs to retrieve
     pub fn include_job_ids(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.include_job_ids = Some(values.into_iter().map(Into::into).collect());
@@ -5176,7 +5133,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
+impl<'a> std::future::IntoFuture for KnowledgeBaseCrawlJobsList<'a> {
     type Output = Result<types::ListCrawlJobsResponseModel, Error>;
     type IntoFuture = Call<'a, types::ListCrawlJobsResponseModel>;
     #[inline]
@@ -5185,7 +5142,7 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseCrawlJobsList<
     }
 }
 
-impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
+impl<'a> api_runtime::Paged<'a> for KnowledgeBaseCrawlJobsList<'a> {
     type Page = types::ListCrawlJobsResponseModel;
     type Body = ErrorBody;
     #[inline]
@@ -5206,7 +5163,7 @@ impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseCrawlJobsList<'
     }
 }
 
-impl<'a> api_runtime::Listed<'a> for ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
+impl<'a> api_runtime::Listed<'a> for KnowledgeBaseCrawlJobsList<'a> {
     type Item = types::GetCrawlJobResponseModel;
     #[inline]
     fn items(page: Self::Page) -> Vec<Self::Item> {
@@ -5214,7 +5171,7 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiKnowledgeBaseCrawlJobsList<
     }
 }
 
-impl<'a> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
+impl<'a> KnowledgeBaseCrawlJobsList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
     #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
@@ -5245,8 +5202,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
     pub fn update_file(
         self,
         documentation_id: &str,
-        body: &types::BodyUpdateFileDocumentV1ConvaiKnowledgeBaseDocumentationIdUpdateFilePatch,
-    ) -> Call<'a, types::ConversationalAiKnowledgeBaseDocumentUpdateFileResponse> {
+        body: &types::KnowledgeBaseDocumentUpdateFileRequest,
+    ) -> Call<'a, types::KnowledgeBaseDocumentUpdateFileResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -5267,7 +5224,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
     pub fn refresh(
         self,
         documentation_id: &str,
-    ) -> Call<'a, types::ConversationalAiKnowledgeBaseDocumentRefreshResponse> {
+    ) -> Call<'a, types::KnowledgeBaseDocumentRefreshResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -5309,22 +5266,22 @@ pub struct ConversationalAiKnowledgeBaseDocuments<'a> {
 
 impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// The `conversational_ai.knowledge_base.documents.chunk` operations.
-    pub fn chunk(&self) -> ConversationalAiKnowledgeBaseDocumentsChunk<'a> {
-        ConversationalAiKnowledgeBaseDocumentsChunk {
+    pub fn chunk(&self) -> KnowledgeBaseDocumentsChunk<'a> {
+        KnowledgeBaseDocumentsChunk {
             client: self.client,
         }
     }
 
     /// The `conversational_ai.knowledge_base.documents.chunks` operations.
-    pub fn chunks(&self) -> ConversationalAiKnowledgeBaseDocumentsChunks<'a> {
-        ConversationalAiKnowledgeBaseDocumentsChunks {
+    pub fn chunks(&self) -> KnowledgeBaseDocumentsChunks<'a> {
+        KnowledgeBaseDocumentsChunks {
             client: self.client,
         }
     }
 
     /// The `conversational_ai.knowledge_base.documents.summaries` operations.
-    pub fn summaries(&self) -> ConversationalAiKnowledgeBaseDocumentsSummaries<'a> {
-        ConversationalAiKnowledgeBaseDocumentsSummaries {
+    pub fn summaries(&self) -> KnowledgeBaseDocumentsSummaries<'a> {
+        KnowledgeBaseDocumentsSummaries {
             client: self.client,
         }
     }
@@ -5337,7 +5294,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     #[inline]
     pub fn create_from_url(
         self,
-        body: &types::BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost,
+        body: &types::DocumentsCreateFromUrlRequest,
     ) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -5357,7 +5314,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     #[inline]
     pub fn create_from_file(
         self,
-        body: &types::BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost,
+        body: &types::DocumentsCreateFromFileRequest,
     ) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -5377,7 +5334,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     #[inline]
     pub fn create_from_text(
         self,
-        body: &types::BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost,
+        body: &types::DocumentsCreateFromTextRequest,
     ) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -5397,7 +5354,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     #[inline]
     pub fn create_folder(
         self,
-        body: &types::BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost,
+        body: &types::DocumentsCreateFolderRequest,
     ) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -5416,8 +5373,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// `GET /v1/convai/knowledge-base/{documentation_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(self, documentation_id: &'a str) -> ConversationalAiKnowledgeBaseDocumentsGet<'a> {
-        ConversationalAiKnowledgeBaseDocumentsGet {
+    pub fn get(self, documentation_id: &'a str) -> KnowledgeBaseDocumentsGet<'a> {
+        KnowledgeBaseDocumentsGet {
             client: self.client,
             documentation_id,
             agent_id: None,
@@ -5431,11 +5388,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// `DELETE /v1/convai/knowledge-base/{documentation_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn delete(
-        self,
-        documentation_id: &'a str,
-    ) -> ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
-        ConversationalAiKnowledgeBaseDocumentsDelete {
+    pub fn delete(self, documentation_id: &'a str) -> KnowledgeBaseDocumentsDelete<'a> {
+        KnowledgeBaseDocumentsDelete {
             client: self.client,
             documentation_id,
             force: None,
@@ -5449,11 +5403,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// `PATCH /v1/convai/knowledge-base/{documentation_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn update(
-        self,
-        documentation_id: &'a str,
-    ) -> ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
-        ConversationalAiKnowledgeBaseDocumentsUpdate {
+    pub fn update(self, documentation_id: &'a str) -> KnowledgeBaseDocumentsUpdate<'a> {
+        KnowledgeBaseDocumentsUpdate {
             client: self.client,
             documentation_id,
             body: None,
@@ -5467,11 +5418,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// `GET /v1/convai/knowledge-base/{documentation_id}/dependent-agents`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get_agents(
-        self,
-        documentation_id: &'a str,
-    ) -> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
-        ConversationalAiKnowledgeBaseDocumentsGetAgents {
+    pub fn get_agents(self, documentation_id: &'a str) -> KnowledgeBaseDocumentsGetAgents<'a> {
+        KnowledgeBaseDocumentsGetAgents {
             client: self.client,
             documentation_id,
             dependent_type: None,
@@ -5489,9 +5437,9 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get_bulk_agents(
         self,
-        body: &'a types::BodyGetDependentAgentsForMultipleDocumentsV1ConvaiKnowledgeBaseDependentAgentsPost,
-    ) -> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
-        ConversationalAiKnowledgeBaseDocumentsGetBulkAgents {
+        body: &'a types::DocumentsGetBulkAgentsRequest,
+    ) -> KnowledgeBaseDocumentsGetBulkAgents<'a> {
+        KnowledgeBaseDocumentsGetBulkAgents {
             client: self.client,
             dependent_type: None,
             page_size: None,
@@ -5545,8 +5493,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// `POST /v1/convai/knowledge-base/{document_id}/move`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn move_(self, document_id: &'a str) -> ConversationalAiKnowledgeBaseDocumentsMove<'a> {
-        ConversationalAiKnowledgeBaseDocumentsMove {
+    pub fn move_(self, document_id: &'a str) -> KnowledgeBaseDocumentsMove<'a> {
+        KnowledgeBaseDocumentsMove {
             client: self.client,
             document_id,
             body: None,
@@ -5559,10 +5507,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/bulk-move`
     #[inline]
-    pub fn bulk_move(
-        self,
-        body: &types::BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost,
-    ) -> Call<'a, ()> {
+    pub fn bulk_move(self, body: &types::KnowledgeBaseDocumentsBulkMoveRequest) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -5581,14 +5526,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     #[inline]
     pub fn bulk_delete(
         self,
-        body: &types::BodyBulkDeleteKnowledgeBaseDocumentsV1ConvaiKnowledgeBaseBulkDeletePost,
-    ) -> Call<
-        'a,
-        std::collections::BTreeMap<
-            String,
-            types::ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue,
-        >,
-    > {
+        body: &types::KnowledgeBaseDocumentsBulkDeleteRequest,
+    ) -> Call<'a, std::collections::BTreeMap<String, types::DocumentsBulkDeleteResponseValue>> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -5603,13 +5542,13 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
 /// Request builder for [`ConversationalAiKnowledgeBaseDocuments::get`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiKnowledgeBaseDocumentsGet<'a> {
+pub struct KnowledgeBaseDocumentsGet<'a> {
     client: &'a Client,
     documentation_id: &'a str,
     agent_id: Option<String>,
 }
 
-impl<'a> ConversationalAiKnowledgeBaseDocumentsGet<'a> {
+impl<'a> KnowledgeBaseDocumentsGet<'a> {
     /// Defaults to `""`.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
@@ -5618,7 +5557,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub fn send(self) -> Call<'a, types::ConversationalAiKnowledgeBaseDocumentsGetResponse> {
+    pub fn send(self) -> Call<'a, types::KnowledgeBaseDocumentsGetResponse> {
         let Self {
             client,
             documentation_id,
@@ -5635,9 +5574,9 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGet<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsGet<'a> {
-    type Output = Result<types::ConversationalAiKnowledgeBaseDocumentsGetResponse, Error>;
-    type IntoFuture = Call<'a, types::ConversationalAiKnowledgeBaseDocumentsGetResponse>;
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsGet<'a> {
+    type Output = Result<types::KnowledgeBaseDocumentsGetResponse, Error>;
+    type IntoFuture = Call<'a, types::KnowledgeBaseDocumentsGetResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -5647,13 +5586,13 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsGet<'
 /// Request builder for [`ConversationalAiKnowledgeBaseDocuments::delete`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
+pub struct KnowledgeBaseDocumentsDelete<'a> {
     client: &'a Client,
     documentation_id: &'a str,
     force: Option<bool>,
 }
 
-impl<'a> ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
+impl<'a> KnowledgeBaseDocumentsDelete<'a> {
     /// If set to true, the document or folder will be deleted regardless of whether it is used by any agents and it will be removed from the dependent agents. For non-empty folders, this will also delete all child documents and folders.
     ///
     /// Defaults to `false`.
@@ -5681,7 +5620,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsDelete<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = Call<'a, serde_json::Value>;
     #[inline]
@@ -5693,25 +5632,22 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsDelet
 /// Request builder for [`ConversationalAiKnowledgeBaseDocuments::update`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
+pub struct KnowledgeBaseDocumentsUpdate<'a> {
     client: &'a Client,
     documentation_id: &'a str,
-    body: Option<&'a types::BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentationIdPatch>,
+    body: Option<&'a types::KnowledgeBaseDocumentsUpdateRequest>,
 }
 
-impl<'a> ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
+impl<'a> KnowledgeBaseDocumentsUpdate<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentationIdPatch,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::KnowledgeBaseDocumentsUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
 
     /// Sends the request.
     #[inline]
-    pub fn send(self) -> Call<'a, types::ConversationalAiKnowledgeBaseDocumentsUpdateResponse> {
+    pub fn send(self) -> Call<'a, types::KnowledgeBaseDocumentsUpdateResponse> {
         let Self {
             client,
             documentation_id,
@@ -5731,9 +5667,9 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
-    type Output = Result<types::ConversationalAiKnowledgeBaseDocumentsUpdateResponse, Error>;
-    type IntoFuture = Call<'a, types::ConversationalAiKnowledgeBaseDocumentsUpdateResponse>;
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsUpdate<'a> {
+    type Output = Result<types::KnowledgeBaseDocumentsUpdateResponse, Error>;
+    type IntoFuture = Call<'a, types::KnowledgeBaseDocumentsUpdateResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -5743,7 +5679,7 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsUpdat
 /// Request builder for [`ConversationalAiKnowledgeBaseDocuments::get_agents`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
+pub struct KnowledgeBaseDocumentsGetAgents<'a> {
     client: &'a Client,
     documentation_id: &'a str,
     dependent_type: Option<types::KnowledgeBaseDependentType>,
@@ -5751,7 +5687,7 @@ pub struct ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
     cursor: Option<String>,
 }
 
-impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
+impl<'a> KnowledgeBaseDocumentsGetAgents<'a> {
     /// Type of dependent agents to return.
     ///
     /// Defaults to `"all"`.
@@ -5797,7 +5733,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsGetAgents<'a> {
     type Output = Result<types::GetKnowledgeBaseDependentAgentsResponseModel, Error>;
     type IntoFuture = Call<'a, types::GetKnowledgeBaseDependentAgentsResponseModel>;
     #[inline]
@@ -5806,7 +5742,7 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsGetAg
     }
 }
 
-impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
+impl<'a> api_runtime::Paged<'a> for KnowledgeBaseDocumentsGetAgents<'a> {
     type Page = types::GetKnowledgeBaseDependentAgentsResponseModel;
     type Body = ErrorBody;
     #[inline]
@@ -5827,7 +5763,7 @@ impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseDocumentsGetAge
     }
 }
 
-impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
+impl<'a> KnowledgeBaseDocumentsGetAgents<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
     #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
@@ -5839,15 +5775,15 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
 /// Request builder for [`ConversationalAiKnowledgeBaseDocuments::get_bulk_agents`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
+pub struct KnowledgeBaseDocumentsGetBulkAgents<'a> {
     client: &'a Client,
     dependent_type: Option<types::KnowledgeBaseDependentType>,
     page_size: Option<i64>,
     cursor: Option<String>,
-    body: &'a types::BodyGetDependentAgentsForMultipleDocumentsV1ConvaiKnowledgeBaseDependentAgentsPost,
+    body: &'a types::DocumentsGetBulkAgentsRequest,
 }
 
-impl<'a> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
+impl<'a> KnowledgeBaseDocumentsGetBulkAgents<'a> {
     /// Type of dependent agents to return.
     ///
     /// Defaults to `"all"`.
@@ -5893,7 +5829,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsGetBulkAgents<'a> {
     type Output = Result<types::GetKnowledgeBaseDependentAgentsResponseModel, Error>;
     type IntoFuture = Call<'a, types::GetKnowledgeBaseDependentAgentsResponseModel>;
     #[inline]
@@ -5902,7 +5838,7 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsGetBu
     }
 }
 
-impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
+impl<'a> api_runtime::Paged<'a> for KnowledgeBaseDocumentsGetBulkAgents<'a> {
     type Page = types::GetKnowledgeBaseDependentAgentsResponseModel;
     type Body = ErrorBody;
     #[inline]
@@ -5923,7 +5859,7 @@ impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseDocumentsGetBul
     }
 }
 
-impl<'a> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
+impl<'a> KnowledgeBaseDocumentsGetBulkAgents<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
     #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
@@ -5935,18 +5871,15 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
 /// Request builder for [`ConversationalAiKnowledgeBaseDocuments::move_`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiKnowledgeBaseDocumentsMove<'a> {
+pub struct KnowledgeBaseDocumentsMove<'a> {
     client: &'a Client,
     document_id: &'a str,
-    body: Option<&'a types::BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocumentIdMovePost>,
+    body: Option<&'a types::KnowledgeBaseDocumentsMoveRequest>,
 }
 
-impl<'a> ConversationalAiKnowledgeBaseDocumentsMove<'a> {
+impl<'a> KnowledgeBaseDocumentsMove<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocumentIdMovePost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::KnowledgeBaseDocumentsMoveRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -5973,7 +5906,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsMove<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsMove<'a> {
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsMove<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Call<'a, ()>;
     #[inline]
@@ -5984,11 +5917,11 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsMove<
 
 /// The `conversational_ai.knowledge_base.documents.chunk` operations.
 #[derive(Debug, Clone, Copy)]
-pub struct ConversationalAiKnowledgeBaseDocumentsChunk<'a> {
+pub struct KnowledgeBaseDocumentsChunk<'a> {
     pub(crate) client: &'a Client,
 }
 
-impl<'a> ConversationalAiKnowledgeBaseDocumentsChunk<'a> {
+impl<'a> KnowledgeBaseDocumentsChunk<'a> {
     /// Get Documentation Chunk From Knowledge Base
     ///
     /// Get details about a specific documentation part used by RAG.
@@ -6000,8 +5933,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunk<'a> {
         self,
         documentation_id: &'a str,
         chunk_id: &'a str,
-    ) -> ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
-        ConversationalAiKnowledgeBaseDocumentsChunkGet {
+    ) -> KnowledgeBaseDocumentsChunkGet<'a> {
+        KnowledgeBaseDocumentsChunkGet {
             client: self.client,
             documentation_id,
             chunk_id,
@@ -6010,17 +5943,17 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunk<'a> {
     }
 }
 
-/// Request builder for [`ConversationalAiKnowledgeBaseDocumentsChunk::get`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+/// Request builder for [`KnowledgeBaseDocumentsChunk::get`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
+pub struct KnowledgeBaseDocumentsChunkGet<'a> {
     client: &'a Client,
     documentation_id: &'a str,
     chunk_id: &'a str,
     embedding_model: Option<types::EmbeddingModelEnum>,
 }
 
-impl<'a> ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
+impl<'a> KnowledgeBaseDocumentsChunkGet<'a> {
     /// The embedding model used to retrieve the chunk.
     pub fn embedding_model(mut self, value: impl Into<types::EmbeddingModelEnum>) -> Self {
         self.embedding_model = Some(value.into());
@@ -6048,7 +5981,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsChunkGet<'a> {
     type Output = Result<types::KnowledgeBaseDocumentChunkResponseModel, Error>;
     type IntoFuture = Call<'a, types::KnowledgeBaseDocumentChunkResponseModel>;
     #[inline]
@@ -6059,11 +5992,11 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsChunk
 
 /// The `conversational_ai.knowledge_base.documents.chunks` operations.
 #[derive(Debug, Clone, Copy)]
-pub struct ConversationalAiKnowledgeBaseDocumentsChunks<'a> {
+pub struct KnowledgeBaseDocumentsChunks<'a> {
     pub(crate) client: &'a Client,
 }
 
-impl<'a> ConversationalAiKnowledgeBaseDocumentsChunks<'a> {
+impl<'a> KnowledgeBaseDocumentsChunks<'a> {
     /// Get All Rag Chunks For A Document
     ///
     /// Get all RAG chunks for a specific knowledge base document.
@@ -6075,8 +6008,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunks<'a> {
         self,
         documentation_id: &'a str,
         embedding_model: &'a types::EmbeddingModelEnum,
-    ) -> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
-        ConversationalAiKnowledgeBaseDocumentsChunksList {
+    ) -> KnowledgeBaseDocumentsChunksList<'a> {
+        KnowledgeBaseDocumentsChunksList {
             client: self.client,
             documentation_id,
             embedding_model,
@@ -6086,10 +6019,10 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunks<'a> {
     }
 }
 
-/// Request builder for [`ConversationalAiKnowledgeBaseDocumentsChunks::list`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+/// Request builder for [`KnowledgeBaseDocumentsChunks::list`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
+pub struct KnowledgeBaseDocumentsChunksList<'a> {
     client: &'a Client,
     documentation_id: &'a str,
     embedding_model: &'a types::EmbeddingModelEnum,
@@ -6097,7 +6030,7 @@ pub struct ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
     cursor: Option<String>,
 }
 
-impl<'a> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
+impl<'a> KnowledgeBaseDocumentsChunksList<'a> {
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
@@ -6135,7 +6068,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsChunksList<'a> {
     type Output = Result<types::KnowledgeBaseDocumentChunksResponseModel, Error>;
     type IntoFuture = Call<'a, types::KnowledgeBaseDocumentChunksResponseModel>;
     #[inline]
@@ -6144,7 +6077,7 @@ impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsChunk
     }
 }
 
-impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
+impl<'a> api_runtime::Paged<'a> for KnowledgeBaseDocumentsChunksList<'a> {
     type Page = types::KnowledgeBaseDocumentChunksResponseModel;
     type Body = ErrorBody;
     #[inline]
@@ -6165,7 +6098,7 @@ impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseDocumentsChunks
     }
 }
 
-impl<'a> api_runtime::Listed<'a> for ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
+impl<'a> api_runtime::Listed<'a> for KnowledgeBaseDocumentsChunksList<'a> {
     type Item = types::KnowledgeBaseDocumentChunkResponseModel;
     #[inline]
     fn items(page: Self::Page) -> Vec<Self::Item> {
@@ -6173,7 +6106,7 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiKnowledgeBaseDocumentsChunk
     }
 }
 
-impl<'a> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
+impl<'a> KnowledgeBaseDocumentsChunksList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
     #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
@@ -6190,11 +6123,11 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
 
 /// The `conversational_ai.knowledge_base.documents.summaries` operations.
 #[derive(Debug, Clone, Copy)]
-pub struct ConversationalAiKnowledgeBaseDocumentsSummaries<'a> {
+pub struct KnowledgeBaseDocumentsSummaries<'a> {
     pub(crate) client: &'a Client,
 }
 
-impl<'a> ConversationalAiKnowledgeBaseDocumentsSummaries<'a> {
+impl<'a> KnowledgeBaseDocumentsSummaries<'a> {
     /// Get Knowledge Base Summaries By Ids
     ///
     /// Gets multiple knowledge base document summaries by their IDs.
@@ -6204,13 +6137,8 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsSummaries<'a> {
     pub fn get(
         self,
         document_ids: &[String],
-    ) -> Call<
-        'a,
-        std::collections::BTreeMap<
-            String,
-            types::ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue,
-        >,
-    > {
+    ) -> Call<'a, std::collections::BTreeMap<String, types::DocumentsSummariesGetResponseValue>>
+    {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -6497,8 +6425,8 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
         self,
         mcp_server_id: &'a str,
         body: &'a types::McpToolConfigOverrideCreateRequestModel,
-    ) -> ConversationalAiMcpServersToolConfigsCreate<'a> {
-        ConversationalAiMcpServersToolConfigsCreate {
+    ) -> McpServersToolConfigsCreate<'a> {
+        McpServersToolConfigsCreate {
             client: self.client,
             mcp_server_id,
             environment: None,
@@ -6562,8 +6490,8 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
         mcp_server_id: &'a str,
         tool_name: &'a str,
         body: &'a types::McpToolConfigOverrideUpdateRequestModel,
-    ) -> ConversationalAiMcpServersToolConfigsUpdate<'a> {
-        ConversationalAiMcpServersToolConfigsUpdate {
+    ) -> McpServersToolConfigsUpdate<'a> {
+        McpServersToolConfigsUpdate {
             client: self.client,
             mcp_server_id,
             tool_name,
@@ -6576,14 +6504,14 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
 /// Request builder for [`ConversationalAiMcpServersToolConfigs::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiMcpServersToolConfigsCreate<'a> {
+pub struct McpServersToolConfigsCreate<'a> {
     client: &'a Client,
     mcp_server_id: &'a str,
     environment: Option<String>,
     body: &'a types::McpToolConfigOverrideCreateRequestModel,
 }
 
-impl<'a> ConversationalAiMcpServersToolConfigsCreate<'a> {
+impl<'a> McpServersToolConfigsCreate<'a> {
     /// Environment whose values are used when the MCP server URL, headers, or auth connection reference environment variables. Mirrors the environment a conversation would run in; defaults to production.
     ///
     /// Defaults to `"production"`.
@@ -6613,7 +6541,7 @@ impl<'a> ConversationalAiMcpServersToolConfigsCreate<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiMcpServersToolConfigsCreate<'a> {
+impl<'a> std::future::IntoFuture for McpServersToolConfigsCreate<'a> {
     type Output = Result<types::McpServerResponseModel, Error>;
     type IntoFuture = Call<'a, types::McpServerResponseModel>;
     #[inline]
@@ -6625,7 +6553,7 @@ impl<'a> std::future::IntoFuture for ConversationalAiMcpServersToolConfigsCreate
 /// Request builder for [`ConversationalAiMcpServersToolConfigs::update`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiMcpServersToolConfigsUpdate<'a> {
+pub struct McpServersToolConfigsUpdate<'a> {
     client: &'a Client,
     mcp_server_id: &'a str,
     tool_name: &'a str,
@@ -6633,7 +6561,7 @@ pub struct ConversationalAiMcpServersToolConfigsUpdate<'a> {
     body: &'a types::McpToolConfigOverrideUpdateRequestModel,
 }
 
-impl<'a> ConversationalAiMcpServersToolConfigsUpdate<'a> {
+impl<'a> McpServersToolConfigsUpdate<'a> {
     /// Environment whose values are used when the MCP server URL, headers, or auth connection reference environment variables. Mirrors the environment a conversation would run in; defaults to production.
     ///
     /// Defaults to `"production"`.
@@ -6665,7 +6593,7 @@ impl<'a> ConversationalAiMcpServersToolConfigsUpdate<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiMcpServersToolConfigsUpdate<'a> {
+impl<'a> std::future::IntoFuture for McpServersToolConfigsUpdate<'a> {
     type Output = Result<types::McpServerResponseModel, Error>;
     type IntoFuture = Call<'a, types::McpServerResponseModel>;
     #[inline]
@@ -6774,7 +6702,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::ConversationalAiPhoneNumbersCreateRequest,
+        body: &types::PhoneNumbersCreateRequest,
     ) -> Call<'a, types::CreatePhoneNumberResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -6833,7 +6761,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
         self,
         phone_number_id: &str,
         body: &types::UpdatePhoneNumberRequest,
-    ) -> Call<'a, types::ConversationalAiPhoneNumbersUpdateResponse> {
+    ) -> Call<'a, types::PhoneNumbersUpdateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -6852,11 +6780,8 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     /// `GET /v1/convai/phone-numbers/{phone_number_id}/sip-messages`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get_sip_messages(
-        self,
-        phone_number_id: &'a str,
-    ) -> ConversationalAiPhoneNumbersGetSipMessages<'a> {
-        ConversationalAiPhoneNumbersGetSipMessages {
+    pub fn get_sip_messages(self, phone_number_id: &'a str) -> PhoneNumbersGetSipMessages<'a> {
+        PhoneNumbersGetSipMessages {
             client: self.client,
             phone_number_id,
             page_size: None,
@@ -6896,7 +6821,7 @@ impl<'a> ConversationalAiPhoneNumbersList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub fn send(self) -> Call<'a, Vec<types::ConversationalAiPhoneNumbersListResponseItem>> {
+    pub fn send(self) -> Call<'a, Vec<types::PhoneNumbersListResponseItem>> {
         let Self {
             client,
             provider,
@@ -6916,8 +6841,8 @@ impl<'a> ConversationalAiPhoneNumbersList<'a> {
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiPhoneNumbersList<'a> {
-    type Output = Result<Vec<types::ConversationalAiPhoneNumbersListResponseItem>, Error>;
-    type IntoFuture = Call<'a, Vec<types::ConversationalAiPhoneNumbersListResponseItem>>;
+    type Output = Result<Vec<types::PhoneNumbersListResponseItem>, Error>;
+    type IntoFuture = Call<'a, Vec<types::PhoneNumbersListResponseItem>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -6927,14 +6852,14 @@ impl<'a> std::future::IntoFuture for ConversationalAiPhoneNumbersList<'a> {
 /// Request builder for [`ConversationalAiPhoneNumbers::get_sip_messages`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
-pub struct ConversationalAiPhoneNumbersGetSipMessages<'a> {
+pub struct PhoneNumbersGetSipMessages<'a> {
     client: &'a Client,
     phone_number_id: &'a str,
     page_size: Option<i64>,
     cursor: Option<String>,
 }
 
-impl<'a> ConversationalAiPhoneNumbersGetSipMessages<'a> {
+impl<'a> PhoneNumbersGetSipMessages<'a> {
     /// Defaults to `20`.
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.page_size = Some(value.into());
@@ -6968,7 +6893,7 @@ impl<'a> ConversationalAiPhoneNumbersGetSipMessages<'a> {
     }
 }
 
-impl<'a> std::future::IntoFuture for ConversationalAiPhoneNumbersGetSipMessages<'a> {
+impl<'a> std::future::IntoFuture for PhoneNumbersGetSipMessages<'a> {
     type Output = Result<types::GetSipLogMessagesResponse, Error>;
     type IntoFuture = Call<'a, types::GetSipLogMessagesResponse>;
     #[inline]
@@ -6977,7 +6902,7 @@ impl<'a> std::future::IntoFuture for ConversationalAiPhoneNumbersGetSipMessages<
     }
 }
 
-impl<'a> api_runtime::Paged<'a> for ConversationalAiPhoneNumbersGetSipMessages<'a> {
+impl<'a> api_runtime::Paged<'a> for PhoneNumbersGetSipMessages<'a> {
     type Page = types::GetSipLogMessagesResponse;
     type Body = ErrorBody;
     #[inline]
@@ -6999,7 +6924,7 @@ impl<'a> api_runtime::Paged<'a> for ConversationalAiPhoneNumbersGetSipMessages<'
     }
 }
 
-impl<'a> api_runtime::Listed<'a> for ConversationalAiPhoneNumbersGetSipMessages<'a> {
+impl<'a> api_runtime::Listed<'a> for PhoneNumbersGetSipMessages<'a> {
     type Item = types::SipLogMessage;
     #[inline]
     fn items(page: Self::Page) -> Vec<Self::Item> {
@@ -7007,7 +6932,7 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiPhoneNumbersGetSipMessages<
     }
 }
 
-impl<'a> ConversationalAiPhoneNumbersGetSipMessages<'a> {
+impl<'a> PhoneNumbersGetSipMessages<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
     #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
@@ -7393,7 +7318,7 @@ impl<'a> ConversationalAiSipTrunk<'a> {
     #[inline]
     pub fn outbound_call(
         self,
-        body: &types::BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost,
+        body: &types::SipTrunkOutboundCallRequest,
     ) -> Call<'a, types::SipTrunkOutboundCallResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -7455,7 +7380,7 @@ impl<'a> ConversationalAiTests<'a> {
     #[inline]
     pub fn move_(
         self,
-        body: &types::BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost,
+        body: &types::ConversationalAiTestsMoveRequest,
     ) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -7736,7 +7661,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost,
+        body: &types::TestsFoldersCreateRequest,
     ) -> Call<'a, types::CreateAgentTestFolderResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -7789,7 +7714,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
     pub fn update(
         self,
         folder_id: &str,
-        body: &types::BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch,
+        body: &types::TestsFoldersUpdateRequest,
     ) -> Call<'a, types::GetAgentTestFolderResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -8661,7 +8586,7 @@ impl<'a> ConversationalAiTwilio<'a> {
     #[inline]
     pub fn outbound_call(
         self,
-        body: &types::BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost,
+        body: &types::TwilioOutboundCallRequest,
     ) -> Call<'a, types::TwilioOutboundCallResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -8679,10 +8604,7 @@ impl<'a> ConversationalAiTwilio<'a> {
     ///
     /// `POST /v1/convai/twilio/register-call`
     #[inline]
-    pub fn register_call(
-        self,
-        body: &types::BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost,
-    ) -> Call<'a, String> {
+    pub fn register_call(self, body: &types::TwilioRegisterCallRequest) -> Call<'a, String> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -8902,7 +8824,7 @@ impl<'a> ConversationalAiWhatsapp<'a> {
     #[inline]
     pub fn outbound_call(
         self,
-        body: &types::BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost,
+        body: &types::WhatsappOutboundCallRequest,
     ) -> Call<'a, types::WhatsAppOutboundCallResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -8922,7 +8844,7 @@ impl<'a> ConversationalAiWhatsapp<'a> {
     #[inline]
     pub fn outbound_message(
         self,
-        body: &types::BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost,
+        body: &types::WhatsappOutboundMessageRequest,
     ) -> Call<'a, types::WhatsAppOutboundMessageResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(

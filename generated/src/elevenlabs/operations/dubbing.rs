@@ -318,12 +318,12 @@ impl<'a> DubbingList<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DubbingCreate<'a> {
     client: &'a Client,
-    body: Option<&'a types::BodyDubAVideoOrAnAudioFileV1DubbingPost>,
+    body: Option<&'a types::DubbingCreateRequest>,
 }
 
 impl<'a> DubbingCreate<'a> {
     /// The request body.
-    pub fn body(mut self, body: &'a types::BodyDubAVideoOrAnAudioFileV1DubbingPost) -> Self {
+    pub fn body(mut self, body: &'a types::DubbingCreateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -587,12 +587,12 @@ impl<'a> DubbingProjectList<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DubbingProjectCreate<'a> {
     client: &'a Client,
-    body: Option<&'a types::BodyCreateDubbingProjectV1DubbingProjectPost>,
+    body: Option<&'a types::DubbingProjectCreateRequest>,
 }
 
 impl<'a> DubbingProjectCreate<'a> {
     /// The request body.
-    pub fn body(mut self, body: &'a types::BodyCreateDubbingProjectV1DubbingProjectPost) -> Self {
+    pub fn body(mut self, body: &'a types::DubbingProjectCreateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -661,7 +661,7 @@ impl<'a> DubbingProjectLanguage<'a> {
     pub fn create(
         self,
         project_id: &str,
-        body: &types::BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost,
+        body: &types::DubbingProjectLanguageCreateRequest,
     ) -> Call<'a, types::DubbingLanguageResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1096,7 +1096,7 @@ impl<'a> DubbingResource<'a> {
     pub fn migrate_segments(
         self,
         dubbing_id: &str,
-        body: &types::BodyMoveSegmentsBetweenSpeakersV1DubbingResourceDubbingIdMigrateSegmentsPost,
+        body: &types::DubbingResourceMigrateSegmentsRequest,
     ) -> Call<'a, types::SegmentMigrationResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1119,7 +1119,7 @@ impl<'a> DubbingResource<'a> {
     pub fn transcribe(
         self,
         dubbing_id: &str,
-        body: &types::BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost,
+        body: &types::DubbingResourceTranscribeRequest,
     ) -> Call<'a, types::SegmentTranscriptionResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1142,7 +1142,7 @@ impl<'a> DubbingResource<'a> {
     pub fn translate(
         self,
         dubbing_id: &str,
-        body: &types::BodyTranslatesAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdTranslatePost,
+        body: &types::DubbingResourceTranslateRequest,
     ) -> Call<'a, types::SegmentTranslationResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1165,7 +1165,7 @@ impl<'a> DubbingResource<'a> {
     pub fn dub(
         self,
         dubbing_id: &str,
-        body: &types::BodyDubsAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdDubPost,
+        body: &types::DubbingResourceDubRequest,
     ) -> Call<'a, types::SegmentDubResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1189,7 +1189,7 @@ impl<'a> DubbingResource<'a> {
         self,
         dubbing_id: &str,
         language: &str,
-        body: &types::BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost,
+        body: &types::DubbingResourceRenderRequest,
     ) -> Call<'a, types::DubbingRenderResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1221,7 +1221,7 @@ impl<'a> DubbingResourceLanguage<'a> {
     pub fn add(
         self,
         dubbing_id: &str,
-        body: &types::BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost,
+        body: &types::DubbingResourceLanguageAddRequest,
     ) -> Call<'a, types::LanguageAddedResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1375,17 +1375,12 @@ pub struct DubbingResourceSpeakerUpdate<'a> {
     client: &'a Client,
     dubbing_id: &'a str,
     speaker_id: &'a str,
-    body: Option<
-        &'a types::BodyUpdateMetadataForASpeakerV1DubbingResourceDubbingIdSpeakerSpeakerIdPatch,
-    >,
+    body: Option<&'a types::DubbingResourceSpeakerUpdateRequest>,
 }
 
 impl<'a> DubbingResourceSpeakerUpdate<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyUpdateMetadataForASpeakerV1DubbingResourceDubbingIdSpeakerSpeakerIdPatch,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::DubbingResourceSpeakerUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1429,15 +1424,12 @@ impl<'a> std::future::IntoFuture for DubbingResourceSpeakerUpdate<'a> {
 pub struct DubbingResourceSpeakerCreate<'a> {
     client: &'a Client,
     dubbing_id: &'a str,
-    body: Option<&'a types::BodyCreateANewSpeakerV1DubbingResourceDubbingIdSpeakerPost>,
+    body: Option<&'a types::DubbingResourceSpeakerCreateRequest>,
 }
 
 impl<'a> DubbingResourceSpeakerCreate<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyCreateANewSpeakerV1DubbingResourceDubbingIdSpeakerPost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::DubbingResourceSpeakerCreateRequest) -> Self {
         self.body = Some(body);
         self
     }

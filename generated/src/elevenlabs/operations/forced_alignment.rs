@@ -27,7 +27,7 @@ impl<'a> ForcedAlignment<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::BodyCreateForcedAlignmentV1ForcedAlignmentPost,
+        body: &types::ForcedAlignmentCreateRequest,
     ) -> Call<'a, types::ForcedAlignmentResponseModel> {
         let client = self.client;
         let request =

@@ -99,10 +99,7 @@ impl<'a> History<'a> {
     ///
     /// `POST /v1/history/download`
     #[inline]
-    pub fn download(
-        self,
-        body: &types::BodyDownloadHistoryItemsV1HistoryDownloadPost,
-    ) -> Call<'a, ByteStream> {
+    pub fn download(self, body: &types::HistoryDownloadRequest) -> Call<'a, ByteStream> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/history/download")

@@ -42,7 +42,7 @@ impl<'a> Music<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn video_to_music(
         self,
-        body: &'a types::BodyVideoToMusicV1MusicVideoToMusicPost,
+        body: &'a types::MusicVideoToMusicRequest,
     ) -> MusicVideoToMusic<'a> {
         MusicVideoToMusic {
             client: self.client,
@@ -117,10 +117,7 @@ impl<'a> Music<'a> {
     ///
     /// `POST /v1/music/upload`
     #[inline]
-    pub fn upload(
-        self,
-        body: &types::BodyUploadMusicV1MusicUploadPost,
-    ) -> Call<'a, types::MusicUploadResponse> {
+    pub fn upload(self, body: &types::MusicUploadRequest) -> Call<'a, types::MusicUploadResponse> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/upload")
@@ -138,7 +135,7 @@ impl<'a> Music<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn separate_stems(
         self,
-        body: &'a types::BodyStemSeparationV1MusicStemSeparationPost,
+        body: &'a types::MusicSeparateStemsRequest,
     ) -> MusicSeparateStems<'a> {
         MusicSeparateStems {
             client: self.client,
@@ -154,7 +151,7 @@ impl<'a> Music<'a> {
 pub struct MusicVideoToMusic<'a> {
     client: &'a Client,
     output_format: Option<types::AllowedOutputFormats>,
-    body: &'a types::BodyVideoToMusicV1MusicVideoToMusicPost,
+    body: &'a types::MusicVideoToMusicRequest,
 }
 
 impl<'a> MusicVideoToMusic<'a> {
@@ -201,7 +198,7 @@ impl<'a> std::future::IntoFuture for MusicVideoToMusic<'a> {
 pub struct MusicCompose<'a> {
     client: &'a Client,
     output_format: Option<types::MusicComposeOutputFormat>,
-    body: Option<&'a types::BodyComposeMusicV1MusicPost>,
+    body: Option<&'a types::MusicComposeRequest>,
 }
 
 impl<'a> MusicCompose<'a> {
@@ -214,7 +211,7 @@ impl<'a> MusicCompose<'a> {
     }
 
     /// The request body.
-    pub fn body(mut self, body: &'a types::BodyComposeMusicV1MusicPost) -> Self {
+    pub fn body(mut self, body: &'a types::MusicComposeRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -254,7 +251,7 @@ impl<'a> std::future::IntoFuture for MusicCompose<'a> {
 pub struct MusicComposeDetailed<'a> {
     client: &'a Client,
     output_format: Option<types::MusicComposeOutputFormat>,
-    body: Option<&'a types::BodyComposeMusicWithADetailedResponseV1MusicDetailedPost>,
+    body: Option<&'a types::MusicComposeDetailedRequest>,
 }
 
 impl<'a> MusicComposeDetailed<'a> {
@@ -267,10 +264,7 @@ impl<'a> MusicComposeDetailed<'a> {
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyComposeMusicWithADetailedResponseV1MusicDetailedPost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::MusicComposeDetailedRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -311,7 +305,7 @@ impl<'a> std::future::IntoFuture for MusicComposeDetailed<'a> {
 pub struct MusicComposeDetailedStream<'a> {
     client: &'a Client,
     output_format: Option<types::MusicComposeOutputFormat>,
-    body: Option<&'a types::BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPost>,
+    body: Option<&'a types::MusicComposeDetailedStreamRequest>,
 }
 
 impl<'a> MusicComposeDetailedStream<'a> {
@@ -324,10 +318,7 @@ impl<'a> MusicComposeDetailedStream<'a> {
     }
 
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::MusicComposeDetailedStreamRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -370,7 +361,7 @@ impl<'a> std::future::IntoFuture for MusicComposeDetailedStream<'a> {
 pub struct MusicStream<'a> {
     client: &'a Client,
     output_format: Option<types::MusicComposeOutputFormat>,
-    body: Option<&'a types::BodyStreamComposedMusicV1MusicStreamPost>,
+    body: Option<&'a types::MusicStreamRequest>,
 }
 
 impl<'a> MusicStream<'a> {
@@ -383,7 +374,7 @@ impl<'a> MusicStream<'a> {
     }
 
     /// The request body.
-    pub fn body(mut self, body: &'a types::BodyStreamComposedMusicV1MusicStreamPost) -> Self {
+    pub fn body(mut self, body: &'a types::MusicStreamRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -424,7 +415,7 @@ impl<'a> std::future::IntoFuture for MusicStream<'a> {
 pub struct MusicSeparateStems<'a> {
     client: &'a Client,
     output_format: Option<types::AllowedOutputFormats>,
-    body: &'a types::BodyStemSeparationV1MusicStemSeparationPost,
+    body: &'a types::MusicSeparateStemsRequest,
 }
 
 impl<'a> MusicSeparateStems<'a> {
@@ -480,7 +471,7 @@ impl<'a> MusicCompositionPlan<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::BodyGenerateCompositionPlanV1MusicPlanPost,
+        body: &types::MusicCompositionPlanCreateRequest,
     ) -> Call<'a, types::MusicCompositionPlanCreateResponse> {
         let client = self.client;
         let request =
@@ -525,7 +516,7 @@ impl<'a> MusicFinetunes<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::BodyCreateMusicFinetuneV1MusicFinetunesPost,
+        body: &types::MusicFinetunesCreateRequest,
     ) -> Call<'a, types::MusicFinetuneResponseModel> {
         let client = self.client;
         let request =

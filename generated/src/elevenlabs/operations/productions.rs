@@ -122,7 +122,7 @@ impl<'a> ProductionsOrders<'a> {
     pub fn update(
         self,
         order_id: &types::OrderId,
-        body: &types::BodyUpdateOrderV1ProductionsOrdersOrderIdPatch,
+        body: &types::ProductionsOrdersUpdateRequest,
     ) -> Call<'a, types::UpdateOrderResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -363,7 +363,7 @@ impl<'a> ProductionsOrdersItems<'a> {
     pub fn upsert(
         self,
         order_id: &types::OrderId,
-        body: &types::BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost,
+        body: &types::ProductionsOrdersItemsUpsertRequest,
     ) -> Call<'a, types::UpsertOrderItemResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -443,7 +443,7 @@ impl<'a> ProductionsOrdersMedia<'a> {
     pub fn register(
         self,
         order_id: &types::OrderId,
-        body: &types::BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost,
+        body: &types::ProductionsOrdersMediaRegisterRequest,
     ) -> Call<'a, types::RegisterMediaResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(

@@ -34,7 +34,7 @@ impl<'a> PronunciationDictionaries<'a> {
     #[inline]
     pub fn create_from_file(
         self,
-        body: &types::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost,
+        body: &types::CreateFromFileRequest,
     ) -> Call<'a, types::AddPronunciationDictionaryResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -54,7 +54,7 @@ impl<'a> PronunciationDictionaries<'a> {
     #[inline]
     pub fn create_from_rules(
         self,
-        body: &types::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost,
+        body: &types::CreateFromRulesRequest,
     ) -> Call<'a, types::AddPronunciationDictionaryResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -148,17 +148,12 @@ impl<'a> PronunciationDictionaries<'a> {
 pub struct PronunciationDictionariesUpdate<'a> {
     client: &'a Client,
     pronunciation_dictionary_id: &'a str,
-    body: Option<
-        &'a types::BodyUpdatePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdPatch,
-    >,
+    body: Option<&'a types::PronunciationDictionariesUpdateRequest>,
 }
 
 impl<'a> PronunciationDictionariesUpdate<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyUpdatePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdPatch,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::PronunciationDictionariesUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -340,7 +335,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
     pub fn set(
         self,
         pronunciation_dictionary_id: &str,
-        body: &types::BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost,
+        body: &types::PronunciationDictionariesRulesSetRequest,
     ) -> Call<'a, types::PronunciationDictionaryRulesResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -362,7 +357,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
     pub fn add(
         self,
         pronunciation_dictionary_id: &str,
-        body: &types::BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPost,
+        body: &types::PronunciationDictionariesRulesAddRequest,
     ) -> Call<'a, types::PronunciationDictionaryRulesResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -384,7 +379,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
     pub fn remove(
         self,
         pronunciation_dictionary_id: &str,
-        body: &types::BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdRemoveRulesPost,
+        body: &types::RulesRemoveRequest,
     ) -> Call<'a, types::PronunciationDictionaryRulesResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(

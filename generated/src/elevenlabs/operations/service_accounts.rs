@@ -48,7 +48,7 @@ impl<'a> ServiceAccounts<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::BodyCreateServiceAccountV1ServiceAccountsPost,
+        body: &types::ServiceAccountsCreateRequest,
     ) -> Call<'a, types::WorkspaceCreateServiceAccountResponseModel> {
         let client = self.client;
         let request =
@@ -95,7 +95,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
     pub fn create(
         self,
         service_account_user_id: &str,
-        body: &types::BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost,
+        body: &types::ServiceAccountsApiKeysCreateRequest,
     ) -> Call<'a, types::WorkspaceCreateApiKeyResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -158,17 +158,12 @@ pub struct ServiceAccountsApiKeysUpdate<'a> {
     client: &'a Client,
     service_account_user_id: &'a str,
     api_key_id: &'a str,
-    body: Option<
-        &'a types::BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatch,
-    >,
+    body: Option<&'a types::ServiceAccountsApiKeysUpdateRequest>,
 }
 
 impl<'a> ServiceAccountsApiKeysUpdate<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatch,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::ServiceAccountsApiKeysUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }

@@ -29,7 +29,7 @@ impl<'a> SpeechToSpeech<'a> {
     pub fn convert(
         self,
         voice_id: &'a str,
-        body: &'a types::BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost,
+        body: &'a types::SpeechToSpeechConvertRequest,
     ) -> SpeechToSpeechConvert<'a> {
         SpeechToSpeechConvert {
             client: self.client,
@@ -51,7 +51,7 @@ impl<'a> SpeechToSpeech<'a> {
     pub fn stream(
         self,
         voice_id: &'a str,
-        body: &'a types::BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost,
+        body: &'a types::SpeechToSpeechStreamRequest,
     ) -> SpeechToSpeechStream<'a> {
         SpeechToSpeechStream {
             client: self.client,
@@ -73,7 +73,7 @@ pub struct SpeechToSpeechConvert<'a> {
     enable_logging: Option<bool>,
     optimize_streaming_latency: Option<i64>,
     output_format: Option<types::TextToSpeechConvertOutputFormat>,
-    body: &'a types::BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost,
+    body: &'a types::SpeechToSpeechConvertRequest,
 }
 
 impl<'a> SpeechToSpeechConvert<'a> {
@@ -154,7 +154,7 @@ pub struct SpeechToSpeechStream<'a> {
     enable_logging: Option<bool>,
     optimize_streaming_latency: Option<i64>,
     output_format: Option<types::TextToSpeechStreamOutputFormat>,
-    body: &'a types::BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost,
+    body: &'a types::SpeechToSpeechStreamRequest,
 }
 
 impl<'a> SpeechToSpeechStream<'a> {

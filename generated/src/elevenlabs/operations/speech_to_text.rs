@@ -33,10 +33,7 @@ impl<'a> SpeechToText<'a> {
     /// `POST /v1/speech-to-text`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn convert(
-        self,
-        body: &'a types::BodySpeechToTextV1SpeechToTextPost,
-    ) -> SpeechToTextConvert<'a> {
+    pub fn convert(self, body: &'a types::SpeechToTextConvertRequest) -> SpeechToTextConvert<'a> {
         SpeechToTextConvert {
             client: self.client,
             token: None,
@@ -53,7 +50,7 @@ pub struct SpeechToTextConvert<'a> {
     client: &'a Client,
     token: Option<String>,
     enable_logging: Option<bool>,
-    body: &'a types::BodySpeechToTextV1SpeechToTextPost,
+    body: &'a types::SpeechToTextConvertRequest,
 }
 
 impl<'a> SpeechToTextConvert<'a> {

@@ -35,7 +35,7 @@ impl<'a> Studio<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create_podcast(
         self,
-        body: &'a types::BodyCreatePodcastV1StudioPodcastsPost,
+        body: &'a types::StudioCreatePodcastRequest,
     ) -> StudioCreatePodcast<'a> {
         StudioCreatePodcast {
             client: self.client,
@@ -51,7 +51,7 @@ impl<'a> Studio<'a> {
 pub struct StudioCreatePodcast<'a> {
     client: &'a Client,
     safety_identifier: Option<String>,
-    body: &'a types::BodyCreatePodcastV1StudioPodcastsPost,
+    body: &'a types::StudioCreatePodcastRequest,
 }
 
 impl<'a> StudioCreatePodcast<'a> {
@@ -144,7 +144,7 @@ impl<'a> StudioProjects<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::BodyCreateStudioProjectV1StudioProjectsPost,
+        body: &types::StudioProjectsCreateRequest,
     ) -> Call<'a, types::AddProjectResponseModel> {
         let client = self.client;
         let request =
@@ -178,7 +178,7 @@ impl<'a> StudioProjects<'a> {
     pub fn update(
         self,
         project_id: &str,
-        body: &types::BodyUpdateStudioProjectV1StudioProjectsProjectIdPost,
+        body: &types::StudioProjectsUpdateRequest,
     ) -> Call<'a, types::EditProjectResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -330,7 +330,7 @@ impl<'a> StudioProjectsChapters<'a> {
     pub fn create(
         self,
         project_id: &str,
-        body: &types::BodyCreateChapterV1StudioProjectsProjectIdChaptersPost,
+        body: &types::StudioProjectsChaptersCreateRequest,
     ) -> Call<'a, types::AddChapterResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -437,15 +437,12 @@ pub struct StudioProjectsChaptersUpdate<'a> {
     client: &'a Client,
     project_id: &'a str,
     chapter_id: &'a str,
-    body: Option<&'a types::BodyUpdateChapterV1StudioProjectsProjectIdChaptersChapterIdPost>,
+    body: Option<&'a types::StudioProjectsChaptersUpdateRequest>,
 }
 
 impl<'a> StudioProjectsChaptersUpdate<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyUpdateChapterV1StudioProjectsProjectIdChaptersChapterIdPost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::StudioProjectsChaptersUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -567,17 +564,12 @@ pub struct StudioProjectsChaptersSnapshotsStream<'a> {
     project_id: &'a str,
     chapter_id: &'a str,
     chapter_snapshot_id: &'a str,
-    body: Option<
-        &'a types::BodyStreamChapterAudioV1StudioProjectsProjectIdChaptersChapterIdSnapshotsChapterSnapshotIdStreamPost,
-    >,
+    body: Option<&'a types::ProjectsChaptersSnapshotsStreamRequest>,
 }
 
 impl<'a> StudioProjectsChaptersSnapshotsStream<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyStreamChapterAudioV1StudioProjectsProjectIdChaptersChapterIdSnapshotsChapterSnapshotIdStreamPost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::ProjectsChaptersSnapshotsStreamRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -647,15 +639,12 @@ impl<'a> StudioProjectsContent<'a> {
 pub struct StudioProjectsContentUpdate<'a> {
     client: &'a Client,
     project_id: &'a str,
-    body: Option<&'a types::BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost>,
+    body: Option<&'a types::StudioProjectsContentUpdateRequest>,
 }
 
 impl<'a> StudioProjectsContentUpdate<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::StudioProjectsContentUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -707,7 +696,7 @@ impl<'a> StudioProjectsPronunciationDictionaries<'a> {
     pub fn create(
         self,
         project_id: &str,
-        body: &types::BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost,
+        body: &types::PronunciationDictionariesCreateRequest,
     ) -> Call<'a, types::CreatePronunciationDictionaryResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -818,17 +807,12 @@ pub struct StudioProjectsSnapshotsStream<'a> {
     client: &'a Client,
     project_id: &'a str,
     project_snapshot_id: &'a str,
-    body: Option<
-        &'a types::BodyStreamStudioProjectAudioV1StudioProjectsProjectIdSnapshotsProjectSnapshotIdStreamPost,
-    >,
+    body: Option<&'a types::StudioProjectsSnapshotsStreamRequest>,
 }
 
 impl<'a> StudioProjectsSnapshotsStream<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyStreamStudioProjectAudioV1StudioProjectsProjectIdSnapshotsProjectSnapshotIdStreamPost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::StudioProjectsSnapshotsStreamRequest) -> Self {
         self.body = Some(body);
         self
     }

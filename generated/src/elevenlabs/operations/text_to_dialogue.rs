@@ -28,7 +28,7 @@ impl<'a> TextToDialogue<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn convert(
         self,
-        body: &'a types::BodyTextToDialogueMultiVoiceV1TextToDialoguePost,
+        body: &'a types::TextToDialogueConvertRequest,
     ) -> TextToDialogueConvert<'a> {
         TextToDialogueConvert {
             client: self.client,
@@ -45,10 +45,7 @@ impl<'a> TextToDialogue<'a> {
     /// `POST /v1/text-to-dialogue/stream`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn stream(
-        self,
-        body: &'a types::BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPost,
-    ) -> TextToDialogueStream<'a> {
+    pub fn stream(self, body: &'a types::TextToDialogueStreamRequest) -> TextToDialogueStream<'a> {
         TextToDialogueStream {
             client: self.client,
             output_format: None,
@@ -66,7 +63,7 @@ impl<'a> TextToDialogue<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn stream_with_timestamps(
         self,
-        body: &'a types::BodyTextToDialogueStreamWithTimestamps,
+        body: &'a types::StreamWithTimestampsRequest,
     ) -> TextToDialogueStreamWithTimestamps<'a> {
         TextToDialogueStreamWithTimestamps {
             client: self.client,
@@ -85,7 +82,7 @@ impl<'a> TextToDialogue<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn convert_with_timestamps(
         self,
-        body: &'a types::BodyTextToDialogueFullWithTimestamps,
+        body: &'a types::ConvertWithTimestampsRequest,
     ) -> TextToDialogueConvertWithTimestamps<'a> {
         TextToDialogueConvertWithTimestamps {
             client: self.client,
@@ -103,7 +100,7 @@ pub struct TextToDialogueConvert<'a> {
     client: &'a Client,
     output_format: Option<types::TextToSpeechConvertOutputFormat>,
     enable_logging: Option<bool>,
-    body: &'a types::BodyTextToDialogueMultiVoiceV1TextToDialoguePost,
+    body: &'a types::TextToDialogueConvertRequest,
 }
 
 impl<'a> TextToDialogueConvert<'a> {
@@ -162,7 +159,7 @@ pub struct TextToDialogueStream<'a> {
     client: &'a Client,
     output_format: Option<types::AllowedOutputFormats>,
     enable_logging: Option<bool>,
-    body: &'a types::BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPost,
+    body: &'a types::TextToDialogueStreamRequest,
 }
 
 impl<'a> TextToDialogueStream<'a> {
@@ -220,7 +217,7 @@ pub struct TextToDialogueStreamWithTimestamps<'a> {
     client: &'a Client,
     output_format: Option<types::AllowedOutputFormats>,
     enable_logging: Option<bool>,
-    body: &'a types::BodyTextToDialogueStreamWithTimestamps,
+    body: &'a types::StreamWithTimestampsRequest,
 }
 
 impl<'a> TextToDialogueStreamWithTimestamps<'a> {
@@ -284,7 +281,7 @@ pub struct TextToDialogueConvertWithTimestamps<'a> {
     client: &'a Client,
     output_format: Option<types::TextToSpeechConvertOutputFormat>,
     enable_logging: Option<bool>,
-    body: &'a types::BodyTextToDialogueFullWithTimestamps,
+    body: &'a types::ConvertWithTimestampsRequest,
 }
 
 impl<'a> TextToDialogueConvertWithTimestamps<'a> {

@@ -28,7 +28,7 @@ impl<'a> TextToSoundEffects<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn convert(
         self,
-        body: &'a types::BodySoundGenerationV1SoundGenerationPost,
+        body: &'a types::TextToSoundEffectsConvertRequest,
     ) -> TextToSoundEffectsConvert<'a> {
         TextToSoundEffectsConvert {
             client: self.client,
@@ -44,7 +44,7 @@ impl<'a> TextToSoundEffects<'a> {
 pub struct TextToSoundEffectsConvert<'a> {
     client: &'a Client,
     output_format: Option<types::AllowedOutputFormats>,
-    body: &'a types::BodySoundGenerationV1SoundGenerationPost,
+    body: &'a types::TextToSoundEffectsConvertRequest,
 }
 
 impl<'a> TextToSoundEffectsConvert<'a> {

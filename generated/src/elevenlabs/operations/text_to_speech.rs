@@ -29,7 +29,7 @@ impl<'a> TextToSpeech<'a> {
     pub fn convert(
         self,
         voice_id: &'a str,
-        body: &'a types::BodyTextToSpeechFull,
+        body: &'a types::TextToSpeechConvertRequest,
     ) -> TextToSpeechConvert<'a> {
         TextToSpeechConvert {
             client: self.client,
@@ -51,7 +51,7 @@ impl<'a> TextToSpeech<'a> {
     pub fn convert_with_timestamps(
         self,
         voice_id: &'a str,
-        body: &'a types::BodyTextToSpeechFullWithTimestamps,
+        body: &'a types::TextToSpeechConvertWithTimestampsRequest,
     ) -> TextToSpeechConvertWithTimestamps<'a> {
         TextToSpeechConvertWithTimestamps {
             client: self.client,
@@ -73,7 +73,7 @@ impl<'a> TextToSpeech<'a> {
     pub fn stream(
         self,
         voice_id: &'a str,
-        body: &'a types::BodyTextToSpeechStream,
+        body: &'a types::TextToSpeechStreamRequest,
     ) -> TextToSpeechStream<'a> {
         TextToSpeechStream {
             client: self.client,
@@ -95,7 +95,7 @@ impl<'a> TextToSpeech<'a> {
     pub fn stream_with_timestamps(
         self,
         voice_id: &'a str,
-        body: &'a types::BodyTextToSpeechStreamWithTimestamps,
+        body: &'a types::TextToSpeechStreamWithTimestampsRequest,
     ) -> TextToSpeechStreamWithTimestamps<'a> {
         TextToSpeechStreamWithTimestamps {
             client: self.client,
@@ -117,7 +117,7 @@ pub struct TextToSpeechConvert<'a> {
     enable_logging: Option<bool>,
     optimize_streaming_latency: Option<i64>,
     output_format: Option<types::TextToSpeechConvertOutputFormat>,
-    body: &'a types::BodyTextToSpeechFull,
+    body: &'a types::TextToSpeechConvertRequest,
 }
 
 impl<'a> TextToSpeechConvert<'a> {
@@ -198,7 +198,7 @@ pub struct TextToSpeechConvertWithTimestamps<'a> {
     enable_logging: Option<bool>,
     optimize_streaming_latency: Option<i64>,
     output_format: Option<types::TextToSpeechConvertOutputFormat>,
-    body: &'a types::BodyTextToSpeechFullWithTimestamps,
+    body: &'a types::TextToSpeechConvertWithTimestampsRequest,
 }
 
 impl<'a> TextToSpeechConvertWithTimestamps<'a> {
@@ -278,7 +278,7 @@ pub struct TextToSpeechStream<'a> {
     enable_logging: Option<bool>,
     optimize_streaming_latency: Option<i64>,
     output_format: Option<types::TextToSpeechStreamOutputFormat>,
-    body: &'a types::BodyTextToSpeechStream,
+    body: &'a types::TextToSpeechStreamRequest,
 }
 
 impl<'a> TextToSpeechStream<'a> {
@@ -359,7 +359,7 @@ pub struct TextToSpeechStreamWithTimestamps<'a> {
     enable_logging: Option<bool>,
     optimize_streaming_latency: Option<i64>,
     output_format: Option<types::TextToSpeechStreamOutputFormat>,
-    body: &'a types::BodyTextToSpeechStreamWithTimestamps,
+    body: &'a types::TextToSpeechStreamWithTimestampsRequest,
 }
 
 impl<'a> TextToSpeechStreamWithTimestamps<'a> {

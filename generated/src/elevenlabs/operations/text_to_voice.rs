@@ -53,7 +53,7 @@ impl<'a> TextToVoice<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost,
+        body: &types::TextToVoiceCreateRequest,
     ) -> Call<'a, types::VoiceResponseModel> {
         let client = self.client;
         let request =

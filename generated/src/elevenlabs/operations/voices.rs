@@ -109,7 +109,7 @@ impl<'a> Voices<'a> {
     pub fn update(
         self,
         voice_id: &str,
-        body: &types::BodyEditVoiceV1VoicesVoiceIdEditPost,
+        body: &types::VoicesUpdateRequest,
     ) -> Call<'a, types::EditVoiceResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -187,7 +187,7 @@ impl<'a> Voices<'a> {
         self,
         public_user_id: &str,
         voice_id: &str,
-        body: &types::BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost,
+        body: &types::VoicesShareRequest,
     ) -> Call<'a, types::AddVoiceResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -596,12 +596,12 @@ impl<'a> VoicesSearch<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VoicesFindSimilarVoices<'a> {
     client: &'a Client,
-    body: Option<&'a types::BodyGetSimilarLibraryVoicesV1SimilarVoicesPost>,
+    body: Option<&'a types::VoicesFindSimilarVoicesRequest>,
 }
 
 impl<'a> VoicesFindSimilarVoices<'a> {
     /// The request body.
-    pub fn body(mut self, body: &'a types::BodyGetSimilarLibraryVoicesV1SimilarVoicesPost) -> Self {
+    pub fn body(mut self, body: &'a types::VoicesFindSimilarVoicesRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -968,7 +968,7 @@ impl<'a> VoicesIvc<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::BodyAddVoiceV1VoicesAddPost,
+        body: &types::VoicesIvcCreateRequest,
     ) -> Call<'a, types::AddVoiceIvcResponseModel> {
         let client = self.client;
         let request =
@@ -1008,7 +1008,7 @@ impl<'a> VoicesPvc<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::BodyCreatePvcVoiceV1VoicesPvcPost,
+        body: &types::VoicesPvcCreateRequest,
     ) -> Call<'a, types::AddVoiceResponseModel> {
         let client = self.client;
         let request =
@@ -1055,12 +1055,12 @@ impl<'a> VoicesPvc<'a> {
 pub struct VoicesPvcUpdate<'a> {
     client: &'a Client,
     voice_id: &'a str,
-    body: Option<&'a types::BodyEditPvcVoiceV1VoicesPvcVoiceIdPost>,
+    body: Option<&'a types::VoicesPvcUpdateRequest>,
 }
 
 impl<'a> VoicesPvcUpdate<'a> {
     /// The request body.
-    pub fn body(mut self, body: &'a types::BodyEditPvcVoiceV1VoicesPvcVoiceIdPost) -> Self {
+    pub fn body(mut self, body: &'a types::VoicesPvcUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1102,12 +1102,12 @@ impl<'a> std::future::IntoFuture for VoicesPvcUpdate<'a> {
 pub struct VoicesPvcTrain<'a> {
     client: &'a Client,
     voice_id: &'a str,
-    body: Option<&'a types::BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost>,
+    body: Option<&'a types::VoicesPvcTrainRequest>,
 }
 
 impl<'a> VoicesPvcTrain<'a> {
     /// The request body.
-    pub fn body(mut self, body: &'a types::BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost) -> Self {
+    pub fn body(mut self, body: &'a types::VoicesPvcTrainRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1180,7 +1180,7 @@ impl<'a> VoicesPvcSamples<'a> {
     pub fn create(
         self,
         voice_id: &str,
-        body: &types::BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost,
+        body: &types::VoicesPvcSamplesCreateRequest,
     ) -> Call<'a, Vec<types::SampleResponseModel>> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1239,15 +1239,12 @@ pub struct VoicesPvcSamplesUpdate<'a> {
     client: &'a Client,
     voice_id: &'a str,
     sample_id: &'a str,
-    body: Option<&'a types::BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamplesSampleIdPost>,
+    body: Option<&'a types::VoicesPvcSamplesUpdateRequest>,
 }
 
 impl<'a> VoicesPvcSamplesUpdate<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamplesSampleIdPost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::VoicesPvcSamplesUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1502,7 +1499,7 @@ impl<'a> VoicesPvcVerification<'a> {
     pub fn request(
         self,
         voice_id: &str,
-        body: &types::BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost,
+        body: &types::VoicesPvcVerificationRequestRequest,
     ) -> Call<'a, types::RequestPvcManualVerificationResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1549,7 +1546,7 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
     pub fn verify(
         self,
         voice_id: &str,
-        body: &types::BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost,
+        body: &types::PvcVerificationCaptchaVerifyRequest,
     ) -> Call<'a, types::VerifyPvcVoiceCaptchaResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(

@@ -41,7 +41,7 @@ impl<'a> Webhooks<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost,
+        body: &types::WebhooksCreateRequest,
     ) -> Call<'a, types::WorkspaceCreateWebhookResponseModel> {
         let client = self.client;
         let request =
@@ -77,7 +77,7 @@ impl<'a> Webhooks<'a> {
     pub fn update(
         self,
         webhook_id: &str,
-        body: &types::BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch,
+        body: &types::WebhooksUpdateRequest,
     ) -> Call<'a, types::PatchWorkspaceWebhookResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(

@@ -95,17 +95,12 @@ impl<'a> Workspace<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct WorkspaceSetThirdPartyDisablingPolicy<'a> {
     client: &'a Client,
-    body: Option<
-        &'a types::BodySetWorkspaceThirdPartyDisablingPolicyV1WorkspacesApiKeysThirdPartyDisablingPost,
-    >,
+    body: Option<&'a types::SetThirdPartyDisablingPolicyRequest>,
 }
 
 impl<'a> WorkspaceSetThirdPartyDisablingPolicy<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodySetWorkspaceThirdPartyDisablingPolicyV1WorkspacesApiKeysThirdPartyDisablingPost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::SetThirdPartyDisablingPolicyRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -178,15 +173,12 @@ impl<'a> WorkspaceAnalyticsRequests<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct WorkspaceAnalyticsRequestsGet<'a> {
     client: &'a Client,
-    body: Option<&'a types::BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost>,
+    body: Option<&'a types::WorkspaceAnalyticsRequestsGetRequest>,
 }
 
 impl<'a> WorkspaceAnalyticsRequestsGet<'a> {
     /// The request body.
-    pub fn body(
-        mut self,
-        body: &'a types::BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost,
-    ) -> Self {
+    pub fn body(mut self, body: &'a types::WorkspaceAnalyticsRequestsGetRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -534,7 +526,7 @@ impl<'a> WorkspaceGroupsMembers<'a> {
     pub fn remove(
         self,
         group_id: &str,
-        body: &types::BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost,
+        body: &types::WorkspaceGroupsMembersRemoveRequest,
     ) -> Call<'a, types::DeleteWorkspaceGroupMemberResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -556,7 +548,7 @@ impl<'a> WorkspaceGroupsMembers<'a> {
     pub fn add(
         self,
         group_id: &str,
-        body: &types::BodyAddMemberToUserGroupV1WorkspaceGroupsGroupIdMembersPost,
+        body: &types::WorkspaceGroupsMembersAddRequest,
     ) -> Call<'a, types::AddWorkspaceGroupMemberResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -585,7 +577,7 @@ impl<'a> WorkspaceInvites<'a> {
     #[inline]
     pub fn create(
         self,
-        body: &types::BodyInviteUserV1WorkspaceInvitesAddPost,
+        body: &types::WorkspaceInvitesCreateRequest,
     ) -> Call<'a, types::AddWorkspaceInviteResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -605,7 +597,7 @@ impl<'a> WorkspaceInvites<'a> {
     #[inline]
     pub fn create_batch(
         self,
-        body: &types::BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost,
+        body: &types::WorkspaceInvitesCreateBatchRequest,
     ) -> Call<'a, types::AddWorkspaceInviteResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -625,7 +617,7 @@ impl<'a> WorkspaceInvites<'a> {
     #[inline]
     pub fn delete(
         self,
-        body: &types::BodyDeleteExistingInvitationV1WorkspaceInvitesDelete,
+        body: &types::WorkspaceInvitesDeleteRequest,
     ) -> Call<'a, types::DeleteWorkspaceInviteResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -667,7 +659,7 @@ impl<'a> WorkspaceMembers<'a> {
     #[inline]
     pub fn update(
         self,
-        body: &types::BodyUpdateMemberV1WorkspaceMembersPost,
+        body: &types::WorkspaceMembersUpdateRequest,
     ) -> Call<'a, types::UpdateWorkspaceMemberResponseModel> {
         let client = self.client;
         let request =
@@ -716,7 +708,7 @@ impl<'a> WorkspaceResources<'a> {
     pub fn share(
         self,
         resource_id: &str,
-        body: &types::BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost,
+        body: &types::WorkspaceResourcesShareRequest,
     ) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -738,7 +730,7 @@ impl<'a> WorkspaceResources<'a> {
     pub fn unshare(
         self,
         resource_id: &str,
-        body: &types::BodyUnshareWorkspaceResourceV1WorkspaceResourcesResourceIdUnsharePost,
+        body: &types::WorkspaceResourcesUnshareRequest,
     ) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -767,7 +759,7 @@ impl<'a> WorkspaceUsage<'a> {
     #[inline]
     pub fn get_usage_by_product_over_time(
         self,
-        body: &types::BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost,
+        body: &types::UsageGetUsageByProductOverTimeRequest,
     ) -> Call<'a, types::WorkspaceAnalyticsQueryResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(

@@ -27,7 +27,7 @@ pub struct AddPronunciationDictionaryResponseModel {
     /// The description of the pronunciation dictionary.
     pub description: Nullable<String>,
     /// The permission on the resource of the pronunciation dictionary.
-    pub permission_on_resource: Option<AddPronunciationDictionaryResponseModelPermissionOnResource>,
+    pub permission_on_resource: Option<AddResponsePermissionOnResource>,
 }
 
 impl Serialize for AddPronunciationDictionaryResponseModel {
@@ -123,9 +123,7 @@ impl AddPronunciationDictionaryResponseModel {
         creation_time_unix: impl Into<i64>,
         version_id: impl Into<String>,
         version_rules_num: impl Into<i64>,
-        permission_on_resource: impl Into<
-            Option<AddPronunciationDictionaryResponseModelPermissionOnResource>,
-        >,
+        permission_on_resource: impl Into<Option<AddResponsePermissionOnResource>>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -156,7 +154,7 @@ impl AddPronunciationDictionaryResponseModel {
 /// Schema: `#/components/schemas/AddPronunciationDictionaryResponseModel/properties/permission_on_resource/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum AddPronunciationDictionaryResponseModelPermissionOnResource {
+pub enum AddResponsePermissionOnResource {
     /// `"admin"`
     Admin,
     /// `"editor"`
@@ -169,7 +167,7 @@ pub enum AddPronunciationDictionaryResponseModelPermissionOnResource {
     Unknown(String),
 }
 
-impl AddPronunciationDictionaryResponseModelPermissionOnResource {
+impl AddResponsePermissionOnResource {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -195,13 +193,13 @@ impl AddPronunciationDictionaryResponseModelPermissionOnResource {
     }
 }
 
-impl Serialize for AddPronunciationDictionaryResponseModelPermissionOnResource {
+impl Serialize for AddResponsePermissionOnResource {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for AddPronunciationDictionaryResponseModelPermissionOnResource {
+impl<'de> Deserialize<'de> for AddResponsePermissionOnResource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -210,4 +208,4 @@ impl<'de> Deserialize<'de> for AddPronunciationDictionaryResponseModelPermission
     }
 }
 
-api_runtime::string_enum_conversions!(AddPronunciationDictionaryResponseModelPermissionOnResource);
+api_runtime::string_enum_conversions!(AddResponsePermissionOnResource);

@@ -18,8 +18,8 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AgentAnalysisItemsInput {
-    pub evaluation_criteria: Option<Vec<AgentAnalysisItemsInputEvaluationCriteriaItem>>,
-    pub data_collection: Option<Vec<AgentAnalysisItemsInputDataCollectionItem>>,
+    pub evaluation_criteria: Option<Vec<AgentAnalysisInputEvaluationCriteriaItem>>,
+    pub data_collection: Option<Vec<AgentAnalysisInputDataCollectionItem>>,
 }
 
 impl Serialize for AgentAnalysisItemsInput {
@@ -60,7 +60,7 @@ impl AgentAnalysisItemsInput {
     /// Sets `evaluation_criteria`.
     pub fn evaluation_criteria(
         mut self,
-        value: impl IntoIterator<Item = AgentAnalysisItemsInputEvaluationCriteriaItem>,
+        value: impl IntoIterator<Item = AgentAnalysisInputEvaluationCriteriaItem>,
     ) -> Self {
         self.evaluation_criteria = Some(value.into_iter().collect());
         self
@@ -69,7 +69,7 @@ impl AgentAnalysisItemsInput {
     /// Sets `data_collection`.
     pub fn data_collection(
         mut self,
-        value: impl IntoIterator<Item = AgentAnalysisItemsInputDataCollectionItem>,
+        value: impl IntoIterator<Item = AgentAnalysisInputDataCollectionItem>,
     ) -> Self {
         self.data_collection = Some(value.into_iter().collect());
         self
@@ -80,14 +80,14 @@ impl AgentAnalysisItemsInput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum AgentAnalysisItemsInputEvaluationCriteriaItem {
+pub enum AgentAnalysisInputEvaluationCriteriaItem {
     AttachedUserEvaluationRef(AttachedUserEvaluationRef),
     AttachedSystemEvaluationRef(AttachedSystemEvaluationRef),
     /// Objects whose `source` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for AgentAnalysisItemsInputEvaluationCriteriaItem {
+impl<'de> Deserialize<'de> for AgentAnalysisInputEvaluationCriteriaItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source")?;
@@ -100,7 +100,7 @@ impl<'de> Deserialize<'de> for AgentAnalysisItemsInputEvaluationCriteriaItem {
 }
 
 api_runtime::union_conversions!(
-    AgentAnalysisItemsInputEvaluationCriteriaItem,
+    AgentAnalysisInputEvaluationCriteriaItem,
     AttachedUserEvaluationRef(AttachedUserEvaluationRef),
     AttachedSystemEvaluationRef(AttachedSystemEvaluationRef)
 );
@@ -109,14 +109,14 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum AgentAnalysisItemsInputDataCollectionItem {
+pub enum AgentAnalysisInputDataCollectionItem {
     AttachedUserDataCollectionRef(AttachedUserDataCollectionRef),
     AttachedSystemDataCollectionRef(AttachedSystemDataCollectionRef),
     /// Objects whose `source` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for AgentAnalysisItemsInputDataCollectionItem {
+impl<'de> Deserialize<'de> for AgentAnalysisInputDataCollectionItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source")?;
@@ -131,7 +131,7 @@ impl<'de> Deserialize<'de> for AgentAnalysisItemsInputDataCollectionItem {
 }
 
 api_runtime::union_conversions!(
-    AgentAnalysisItemsInputDataCollectionItem,
+    AgentAnalysisInputDataCollectionItem,
     AttachedUserDataCollectionRef(AttachedUserDataCollectionRef),
     AttachedSystemDataCollectionRef(AttachedSystemDataCollectionRef)
 );

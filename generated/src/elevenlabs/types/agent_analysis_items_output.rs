@@ -7,8 +7,8 @@
 
 #[allow(unused_imports)]
 use super::{
-    AgentAnalysisItemsInput, AgentAnalysisItemsInputDataCollectionItem,
-    AgentAnalysisItemsInputEvaluationCriteriaItem,
+    AgentAnalysisInputDataCollectionItem, AgentAnalysisInputEvaluationCriteriaItem,
+    AgentAnalysisItemsInput,
 };
 
 /// AgentAnalysisItems
@@ -18,9 +18,8 @@ pub type AgentAnalysisItemsOutput = AgentAnalysisItemsInput;
 
 #[cfg(feature = "elevenlabs")]
 /// Schema: `#/components/schemas/AgentAnalysisItems-Output/properties/evaluation_criteria/items`
-pub type AgentAnalysisItemsOutputEvaluationCriteriaItem =
-    AgentAnalysisItemsInputEvaluationCriteriaItem;
+pub type AgentItemsOutputEvaluationCriteriaItem = AgentAnalysisInputEvaluationCriteriaItem;
 
 #[cfg(feature = "elevenlabs")]
 /// Schema: `#/components/schemas/AgentAnalysisItems-Output/properties/data_collection/items`
-pub type AgentAnalysisItemsOutputDataCollectionItem = AgentAnalysisItemsInputDataCollectionItem;
+pub type AgentAnalysisOutputDataCollectionItem = AgentAnalysisInputDataCollectionItem;

@@ -24,7 +24,7 @@ pub struct ApiIntegrationOAuth2AuthCodeResponse {
     /// Separator for scopes
     ///
     /// Defaults to `" "`.
-    pub scope_separator: Option<ApiIntegrationOAuth2AuthCodeResponseScopeSeparator>,
+    pub scope_separator: Option<ApiOAuth2AuthCodeResponseScopeSeparator>,
     /// ISO 8601 timestamp of when the access token expires
     pub expires_at: String,
     pub integration_id: String,
@@ -186,7 +186,7 @@ impl ApiIntegrationOAuth2AuthCodeResponse {
     /// Sets `scope_separator`.
     pub fn scope_separator(
         mut self,
-        value: impl Into<ApiIntegrationOAuth2AuthCodeResponseScopeSeparator>,
+        value: impl Into<ApiOAuth2AuthCodeResponseScopeSeparator>,
     ) -> Self {
         self.scope_separator = Some(value.into());
         self
@@ -245,7 +245,7 @@ impl ApiIntegrationOAuth2AuthCodeResponse {
 /// Schema: `#/components/schemas/ApiIntegrationOAuth2AuthCodeResponse/properties/scope_separator`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ApiIntegrationOAuth2AuthCodeResponseScopeSeparator {
+pub enum ApiOAuth2AuthCodeResponseScopeSeparator {
     /// `" "`
     Empty,
     /// `","`
@@ -254,7 +254,7 @@ pub enum ApiIntegrationOAuth2AuthCodeResponseScopeSeparator {
     Unknown(String),
 }
 
-impl ApiIntegrationOAuth2AuthCodeResponseScopeSeparator {
+impl ApiOAuth2AuthCodeResponseScopeSeparator {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -276,13 +276,13 @@ impl ApiIntegrationOAuth2AuthCodeResponseScopeSeparator {
     }
 }
 
-impl Serialize for ApiIntegrationOAuth2AuthCodeResponseScopeSeparator {
+impl Serialize for ApiOAuth2AuthCodeResponseScopeSeparator {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ApiIntegrationOAuth2AuthCodeResponseScopeSeparator {
+impl<'de> Deserialize<'de> for ApiOAuth2AuthCodeResponseScopeSeparator {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -291,4 +291,4 @@ impl<'de> Deserialize<'de> for ApiIntegrationOAuth2AuthCodeResponseScopeSeparato
     }
 }
 
-api_runtime::string_enum_conversions!(ApiIntegrationOAuth2AuthCodeResponseScopeSeparator);
+api_runtime::string_enum_conversions!(ApiOAuth2AuthCodeResponseScopeSeparator);

@@ -24,7 +24,7 @@ pub struct ApiIntegrationOAuth2CustomAppResponse {
     /// Separator for scopes
     ///
     /// Defaults to `" "`.
-    pub scope_separator: Option<ApiIntegrationOAuth2CustomAppResponseScopeSeparator>,
+    pub scope_separator: Option<ApiOAuth2CustomAppResponseScopeSeparator>,
     /// ISO 8601 timestamp of when the access token expires
     pub expires_at: String,
     pub integration_id: String,
@@ -198,7 +198,7 @@ impl ApiIntegrationOAuth2CustomAppResponse {
     /// Sets `scope_separator`.
     pub fn scope_separator(
         mut self,
-        value: impl Into<ApiIntegrationOAuth2CustomAppResponseScopeSeparator>,
+        value: impl Into<ApiOAuth2CustomAppResponseScopeSeparator>,
     ) -> Self {
         self.scope_separator = Some(value.into());
         self
@@ -257,7 +257,7 @@ impl ApiIntegrationOAuth2CustomAppResponse {
 /// Schema: `#/components/schemas/ApiIntegrationOAuth2CustomAppResponse/properties/scope_separator`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ApiIntegrationOAuth2CustomAppResponseScopeSeparator {
+pub enum ApiOAuth2CustomAppResponseScopeSeparator {
     /// `" "`
     Empty,
     /// `","`
@@ -266,7 +266,7 @@ pub enum ApiIntegrationOAuth2CustomAppResponseScopeSeparator {
     Unknown(String),
 }
 
-impl ApiIntegrationOAuth2CustomAppResponseScopeSeparator {
+impl ApiOAuth2CustomAppResponseScopeSeparator {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -288,13 +288,13 @@ impl ApiIntegrationOAuth2CustomAppResponseScopeSeparator {
     }
 }
 
-impl Serialize for ApiIntegrationOAuth2CustomAppResponseScopeSeparator {
+impl Serialize for ApiOAuth2CustomAppResponseScopeSeparator {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ApiIntegrationOAuth2CustomAppResponseScopeSeparator {
+impl<'de> Deserialize<'de> for ApiOAuth2CustomAppResponseScopeSeparator {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -303,4 +303,4 @@ impl<'de> Deserialize<'de> for ApiIntegrationOAuth2CustomAppResponseScopeSeparat
     }
 }
 
-api_runtime::string_enum_conversions!(ApiIntegrationOAuth2CustomAppResponseScopeSeparator);
+api_runtime::string_enum_conversions!(ApiOAuth2CustomAppResponseScopeSeparator);

@@ -18,12 +18,10 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ApiIntegrationWebhookOverrides {
-    pub schema_overrides:
-        Nullable<BTreeMap<String, ApiIntegrationWebhookOverridesSchemaOverridesValue>>,
+    pub schema_overrides: Nullable<BTreeMap<String, ApiWebhookOverridesSchemaOverridesValue>>,
     pub response_filter_mode: Nullable<ResponseFilterMode>,
     pub response_filters: Nullable<Vec<String>>,
-    pub request_headers:
-        Nullable<BTreeMap<String, ApiIntegrationWebhookOverridesRequestHeadersValue>>,
+    pub request_headers: Nullable<BTreeMap<String, ApiWebhookOverridesRequestHeadersValue>>,
 }
 
 impl Serialize for ApiIntegrationWebhookOverrides {
@@ -72,12 +70,7 @@ impl ApiIntegrationWebhookOverrides {
     /// Sets `schema_overrides`.
     pub fn schema_overrides(
         mut self,
-        value: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ApiIntegrationWebhookOverridesSchemaOverridesValue,
-            ),
-        >,
+        value: impl IntoIterator<Item = (impl Into<String>, ApiWebhookOverridesSchemaOverridesValue)>,
     ) -> Self {
         self.schema_overrides =
             Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
@@ -120,12 +113,7 @@ impl ApiIntegrationWebhookOverrides {
     /// Sets `request_headers`.
     pub fn request_headers(
         mut self,
-        value: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ApiIntegrationWebhookOverridesRequestHeadersValue,
-            ),
-        >,
+        value: impl IntoIterator<Item = (impl Into<String>, ApiWebhookOverridesRequestHeadersValue)>,
     ) -> Self {
         self.request_headers =
             Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
@@ -144,7 +132,7 @@ impl ApiIntegrationWebhookOverrides {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ApiIntegrationWebhookOverridesSchemaOverridesValue {
+pub enum ApiWebhookOverridesSchemaOverridesValue {
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
     LlmSchemaOverride(LlmSchemaOverride),
@@ -153,7 +141,7 @@ pub enum ApiIntegrationWebhookOverridesSchemaOverridesValue {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverridesSchemaOverridesValue {
+impl<'de> Deserialize<'de> for ApiWebhookOverridesSchemaOverridesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source")?;
@@ -170,7 +158,7 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverridesSchemaOverridesValu
 }
 
 api_runtime::union_conversions!(
-    ApiIntegrationWebhookOverridesSchemaOverridesValue,
+    ApiWebhookOverridesSchemaOverridesValue,
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
     LlmSchemaOverride(LlmSchemaOverride),
@@ -181,12 +169,12 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ApiIntegrationWebhookOverridesRequestHeadersValue {
+pub enum ApiWebhookOverridesRequestHeadersValue {
     String(String),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
 }
 
-impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverridesRequestHeadersValue {
+impl<'de> Deserialize<'de> for ApiWebhookOverridesRequestHeadersValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -195,14 +183,14 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverridesRequestHeadersValue
             |value| try_member(value).map(Self::ConvAiDynamicVariable),
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("ApiIntegrationWebhookOverridesRequestHeadersValue"))
+            .ok_or_else(|| no_match("ApiWebhookOverridesRequestHeadersValue"))
     }
 }
 
 api_runtime::union_conversions!(
-    ApiIntegrationWebhookOverridesRequestHeadersValue,
+    ApiWebhookOverridesRequestHeadersValue,
     String(String),
     ConvAiDynamicVariable(ConvAiDynamicVariable)
 );
 
-api_runtime::union_str_conversion!(ApiIntegrationWebhookOverridesRequestHeadersValue, String);
+api_runtime::union_str_conversion!(ApiWebhookOverridesRequestHeadersValue, String);

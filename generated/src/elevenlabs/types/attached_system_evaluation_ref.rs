@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct AttachedSystemEvaluationRef {
     pub source: consts::System,
     /// Id of the referenced built-in system evaluation.
-    pub analysis_item_id: AttachedSystemEvaluationRefAnalysisItemId,
+    pub analysis_item_id: AttachedSystemRefAnalysisItemId,
     /// Transcript context ('conversation' or 'agent') used when running this item.
     ///
     /// Defaults to `"conversation"`.
@@ -72,7 +72,7 @@ impl<'de> Deserialize<'de> for AttachedSystemEvaluationRef {
 impl AttachedSystemEvaluationRef {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(analysis_item_id: impl Into<AttachedSystemEvaluationRefAnalysisItemId>) -> Self {
+    pub fn new(analysis_item_id: impl Into<AttachedSystemRefAnalysisItemId>) -> Self {
         Self {
             source: Default::default(),
             analysis_item_id: analysis_item_id.into(),
@@ -106,7 +106,7 @@ impl AttachedSystemEvaluationRef {
 /// Schema: `#/components/schemas/AttachedSystemEvaluationRef/properties/analysis_item_id`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum AttachedSystemEvaluationRefAnalysisItemId {
+pub enum AttachedSystemRefAnalysisItemId {
     /// `"__system_eval_criteria_sentiment"`
     SystemEvalCriteriaSentiment,
     /// `"__system_eval_criteria_frustration"`
@@ -115,7 +115,7 @@ pub enum AttachedSystemEvaluationRefAnalysisItemId {
     Unknown(String),
 }
 
-impl AttachedSystemEvaluationRefAnalysisItemId {
+impl AttachedSystemRefAnalysisItemId {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -137,13 +137,13 @@ impl AttachedSystemEvaluationRefAnalysisItemId {
     }
 }
 
-impl Serialize for AttachedSystemEvaluationRefAnalysisItemId {
+impl Serialize for AttachedSystemRefAnalysisItemId {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for AttachedSystemEvaluationRefAnalysisItemId {
+impl<'de> Deserialize<'de> for AttachedSystemRefAnalysisItemId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -152,4 +152,4 @@ impl<'de> Deserialize<'de> for AttachedSystemEvaluationRefAnalysisItemId {
     }
 }
 
-api_runtime::string_enum_conversions!(AttachedSystemEvaluationRefAnalysisItemId);
+api_runtime::string_enum_conversions!(AttachedSystemRefAnalysisItemId);

@@ -33,7 +33,7 @@ pub struct AudioNativeProjectSettingsResponseModel {
     /// Current state of the project
     ///
     /// Defaults to `"ready"`.
-    pub status: Option<AudioNativeProjectSettingsResponseModelStatus>,
+    pub status: Option<AudioNativeProjectSettingsResponseStatus>,
 }
 
 impl Serialize for AudioNativeProjectSettingsResponseModel {
@@ -183,10 +183,7 @@ impl AudioNativeProjectSettingsResponseModel {
     }
 
     /// Sets `status`.
-    pub fn status(
-        mut self,
-        value: impl Into<AudioNativeProjectSettingsResponseModelStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<AudioNativeProjectSettingsResponseStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
@@ -199,7 +196,7 @@ impl AudioNativeProjectSettingsResponseModel {
 /// Schema: `#/components/schemas/AudioNativeProjectSettingsResponseModel/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum AudioNativeProjectSettingsResponseModelStatus {
+pub enum AudioNativeProjectSettingsResponseStatus {
     /// `"processing"`
     Processing,
     /// `"ready"`
@@ -208,7 +205,7 @@ pub enum AudioNativeProjectSettingsResponseModelStatus {
     Unknown(String),
 }
 
-impl AudioNativeProjectSettingsResponseModelStatus {
+impl AudioNativeProjectSettingsResponseStatus {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -230,13 +227,13 @@ impl AudioNativeProjectSettingsResponseModelStatus {
     }
 }
 
-impl Serialize for AudioNativeProjectSettingsResponseModelStatus {
+impl Serialize for AudioNativeProjectSettingsResponseStatus {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for AudioNativeProjectSettingsResponseModelStatus {
+impl<'de> Deserialize<'de> for AudioNativeProjectSettingsResponseStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -245,4 +242,4 @@ impl<'de> Deserialize<'de> for AudioNativeProjectSettingsResponseModelStatus {
     }
 }
 
-api_runtime::string_enum_conversions!(AudioNativeProjectSettingsResponseModelStatus);
+api_runtime::string_enum_conversions!(AudioNativeProjectSettingsResponseStatus);

@@ -11,8 +11,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CaptionStyleCharacterAnimationModel {
-    pub enter_type: CaptionStyleCharacterAnimationModelEnterType,
-    pub exit_type: CaptionStyleCharacterAnimationModelExitType,
+    pub enter_type: CaptionStyleCharacterAnimationEnterType,
+    pub exit_type: CaptionStyleCharacterAnimationExitType,
 }
 
 impl Serialize for CaptionStyleCharacterAnimationModel {
@@ -56,8 +56,8 @@ impl CaptionStyleCharacterAnimationModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        enter_type: impl Into<CaptionStyleCharacterAnimationModelEnterType>,
-        exit_type: impl Into<CaptionStyleCharacterAnimationModelExitType>,
+        enter_type: impl Into<CaptionStyleCharacterAnimationEnterType>,
+        exit_type: impl Into<CaptionStyleCharacterAnimationExitType>,
     ) -> Self {
         Self {
             enter_type: enter_type.into(),
@@ -71,7 +71,7 @@ impl CaptionStyleCharacterAnimationModel {
 /// Schema: `#/components/schemas/CaptionStyleCharacterAnimationModel/properties/enter_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CaptionStyleCharacterAnimationModelEnterType {
+pub enum CaptionStyleCharacterAnimationEnterType {
     /// `"none"`
     None,
     /// `"fade"`
@@ -82,7 +82,7 @@ pub enum CaptionStyleCharacterAnimationModelEnterType {
     Unknown(String),
 }
 
-impl CaptionStyleCharacterAnimationModelEnterType {
+impl CaptionStyleCharacterAnimationEnterType {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -106,13 +106,13 @@ impl CaptionStyleCharacterAnimationModelEnterType {
     }
 }
 
-impl Serialize for CaptionStyleCharacterAnimationModelEnterType {
+impl Serialize for CaptionStyleCharacterAnimationEnterType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationModelEnterType {
+impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationEnterType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -121,14 +121,14 @@ impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationModelEnterType {
     }
 }
 
-api_runtime::string_enum_conversions!(CaptionStyleCharacterAnimationModelEnterType);
+api_runtime::string_enum_conversions!(CaptionStyleCharacterAnimationEnterType);
 
 /// Exit Type
 ///
 /// Schema: `#/components/schemas/CaptionStyleCharacterAnimationModel/properties/exit_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CaptionStyleCharacterAnimationModelExitType {
+pub enum CaptionStyleCharacterAnimationExitType {
     /// `"none"`
     None,
     /// `"fade"`
@@ -137,7 +137,7 @@ pub enum CaptionStyleCharacterAnimationModelExitType {
     Unknown(String),
 }
 
-impl CaptionStyleCharacterAnimationModelExitType {
+impl CaptionStyleCharacterAnimationExitType {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -159,13 +159,13 @@ impl CaptionStyleCharacterAnimationModelExitType {
     }
 }
 
-impl Serialize for CaptionStyleCharacterAnimationModelExitType {
+impl Serialize for CaptionStyleCharacterAnimationExitType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationModelExitType {
+impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationExitType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -174,4 +174,4 @@ impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationModelExitType {
     }
 }
 
-api_runtime::string_enum_conversions!(CaptionStyleCharacterAnimationModelExitType);
+api_runtime::string_enum_conversions!(CaptionStyleCharacterAnimationExitType);

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CaptionStyleHorizontalPlacementModel {
-    pub align: CaptionStyleHorizontalPlacementModelAlign,
+    pub align: CaptionStyleHorizontalPlacementAlign,
     pub translate_pct: f64,
 }
 
@@ -56,7 +56,7 @@ impl CaptionStyleHorizontalPlacementModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        align: impl Into<CaptionStyleHorizontalPlacementModelAlign>,
+        align: impl Into<CaptionStyleHorizontalPlacementAlign>,
         translate_pct: impl Into<f64>,
     ) -> Self {
         Self {
@@ -71,7 +71,7 @@ impl CaptionStyleHorizontalPlacementModel {
 /// Schema: `#/components/schemas/CaptionStyleHorizontalPlacementModel/properties/align`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CaptionStyleHorizontalPlacementModelAlign {
+pub enum CaptionStyleHorizontalPlacementAlign {
     /// `"left"`
     Left,
     /// `"center"`
@@ -82,7 +82,7 @@ pub enum CaptionStyleHorizontalPlacementModelAlign {
     Unknown(String),
 }
 
-impl CaptionStyleHorizontalPlacementModelAlign {
+impl CaptionStyleHorizontalPlacementAlign {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -106,13 +106,13 @@ impl CaptionStyleHorizontalPlacementModelAlign {
     }
 }
 
-impl Serialize for CaptionStyleHorizontalPlacementModelAlign {
+impl Serialize for CaptionStyleHorizontalPlacementAlign {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for CaptionStyleHorizontalPlacementModelAlign {
+impl<'de> Deserialize<'de> for CaptionStyleHorizontalPlacementAlign {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -121,4 +121,4 @@ impl<'de> Deserialize<'de> for CaptionStyleHorizontalPlacementModelAlign {
     }
 }
 
-api_runtime::string_enum_conversions!(CaptionStyleHorizontalPlacementModelAlign);
+api_runtime::string_enum_conversions!(CaptionStyleHorizontalPlacementAlign);

@@ -11,8 +11,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CaptionStyleSectionAnimationModel {
-    pub enter_type: CaptionStyleSectionAnimationModelEnterType,
-    pub exit_type: CaptionStyleSectionAnimationModelExitType,
+    pub enter_type: CaptionStyleSectionAnimationEnterType,
+    pub exit_type: CaptionStyleSectionAnimationExitType,
 }
 
 impl Serialize for CaptionStyleSectionAnimationModel {
@@ -56,8 +56,8 @@ impl CaptionStyleSectionAnimationModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        enter_type: impl Into<CaptionStyleSectionAnimationModelEnterType>,
-        exit_type: impl Into<CaptionStyleSectionAnimationModelExitType>,
+        enter_type: impl Into<CaptionStyleSectionAnimationEnterType>,
+        exit_type: impl Into<CaptionStyleSectionAnimationExitType>,
     ) -> Self {
         Self {
             enter_type: enter_type.into(),
@@ -71,7 +71,7 @@ impl CaptionStyleSectionAnimationModel {
 /// Schema: `#/components/schemas/CaptionStyleSectionAnimationModel/properties/enter_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CaptionStyleSectionAnimationModelEnterType {
+pub enum CaptionStyleSectionAnimationEnterType {
     /// `"none"`
     None,
     /// `"fade"`
@@ -94,7 +94,7 @@ pub enum CaptionStyleSectionAnimationModelEnterType {
     Unknown(String),
 }
 
-impl CaptionStyleSectionAnimationModelEnterType {
+impl CaptionStyleSectionAnimationEnterType {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -130,13 +130,13 @@ impl CaptionStyleSectionAnimationModelEnterType {
     }
 }
 
-impl Serialize for CaptionStyleSectionAnimationModelEnterType {
+impl Serialize for CaptionStyleSectionAnimationEnterType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for CaptionStyleSectionAnimationModelEnterType {
+impl<'de> Deserialize<'de> for CaptionStyleSectionAnimationEnterType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -145,14 +145,14 @@ impl<'de> Deserialize<'de> for CaptionStyleSectionAnimationModelEnterType {
     }
 }
 
-api_runtime::string_enum_conversions!(CaptionStyleSectionAnimationModelEnterType);
+api_runtime::string_enum_conversions!(CaptionStyleSectionAnimationEnterType);
 
 /// Exit Type
 ///
 /// Schema: `#/components/schemas/CaptionStyleSectionAnimationModel/properties/exit_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CaptionStyleSectionAnimationModelExitType {
+pub enum CaptionStyleSectionAnimationExitType {
     /// `"none"`
     None,
     /// `"fade"`
@@ -175,7 +175,7 @@ pub enum CaptionStyleSectionAnimationModelExitType {
     Unknown(String),
 }
 
-impl CaptionStyleSectionAnimationModelExitType {
+impl CaptionStyleSectionAnimationExitType {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -211,13 +211,13 @@ impl CaptionStyleSectionAnimationModelExitType {
     }
 }
 
-impl Serialize for CaptionStyleSectionAnimationModelExitType {
+impl Serialize for CaptionStyleSectionAnimationExitType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for CaptionStyleSectionAnimationModelExitType {
+impl<'de> Deserialize<'de> for CaptionStyleSectionAnimationExitType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -226,4 +226,4 @@ impl<'de> Deserialize<'de> for CaptionStyleSectionAnimationModelExitType {
     }
 }
 
-api_runtime::string_enum_conversions!(CaptionStyleSectionAnimationModelExitType);
+api_runtime::string_enum_conversions!(CaptionStyleSectionAnimationExitType);

@@ -16,7 +16,7 @@ use serde_json::Value;
 #[non_exhaustive]
 pub struct ChapterContentBlockResponseModel {
     pub block_id: String,
-    pub nodes: Vec<ChapterContentBlockResponseModelNodesItem>,
+    pub nodes: Vec<ChapterContentBlockResponseNodesItem>,
 }
 
 impl Serialize for ChapterContentBlockResponseModel {
@@ -61,7 +61,7 @@ impl ChapterContentBlockResponseModel {
     #[inline]
     pub fn new(
         block_id: impl Into<String>,
-        nodes: impl IntoIterator<Item = ChapterContentBlockResponseModelNodesItem>,
+        nodes: impl IntoIterator<Item = ChapterContentBlockResponseNodesItem>,
     ) -> Self {
         Self {
             block_id: block_id.into(),
@@ -74,12 +74,12 @@ impl ChapterContentBlockResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ChapterContentBlockResponseModelNodesItem {
+pub enum ChapterContentBlockResponseNodesItem {
     ChapterContentBlockTtsNodeResponseModel(ChapterContentBlockTtsNodeResponseModel),
     ChapterContentBlockExtendableNodeResponseModel(ChapterContentBlockExtendableNodeResponseModel),
 }
 
-impl<'de> Deserialize<'de> for ChapterContentBlockResponseModelNodesItem {
+impl<'de> Deserialize<'de> for ChapterContentBlockResponseNodesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -87,13 +87,12 @@ impl<'de> Deserialize<'de> for ChapterContentBlockResponseModelNodesItem {
             |value| try_member(value).map(Self::ChapterContentBlockTtsNodeResponseModel),
             |value| try_member(value).map(Self::ChapterContentBlockExtendableNodeResponseModel),
         ];
-        first_fit(&value, &members)
-            .ok_or_else(|| no_match("ChapterContentBlockResponseModelNodesItem"))
+        first_fit(&value, &members).ok_or_else(|| no_match("ChapterContentBlockResponseNodesItem"))
     }
 }
 
 api_runtime::union_conversions!(
-    ChapterContentBlockResponseModelNodesItem,
+    ChapterContentBlockResponseNodesItem,
     ChapterContentBlockTtsNodeResponseModel(ChapterContentBlockTtsNodeResponseModel),
     ChapterContentBlockExtendableNodeResponseModel(ChapterContentBlockExtendableNodeResponseModel)
 );

@@ -76,7 +76,7 @@ impl ContentThresholdGuardrail {
 #[non_exhaustive]
 pub enum ContentThresholdGuardrailThreshold {
     Number(f64),
-    Variant1(ContentThresholdGuardrailThresholdVariant1),
+    ContentGuardrailThresholdKeyword(ContentGuardrailThresholdKeyword),
 }
 
 impl<'de> Deserialize<'de> for ContentThresholdGuardrailThreshold {
@@ -85,7 +85,7 @@ impl<'de> Deserialize<'de> for ContentThresholdGuardrailThreshold {
         let value = Value::deserialize(deserializer)?;
         let members: [Member<Self>; 2] = [
             |value| try_member(value).map(Self::Number),
-            |value| try_member(value).map(Self::Variant1),
+            |value| try_member(value).map(Self::ContentGuardrailThresholdKeyword),
         ];
         first_fit(&value, &members).ok_or_else(|| no_match("ContentThresholdGuardrailThreshold"))
     }
@@ -94,13 +94,13 @@ impl<'de> Deserialize<'de> for ContentThresholdGuardrailThreshold {
 api_runtime::union_conversions!(
     ContentThresholdGuardrailThreshold,
     Number(f64),
-    Variant1(ContentThresholdGuardrailThresholdVariant1)
+    ContentGuardrailThresholdKeyword(ContentGuardrailThresholdKeyword)
 );
 
 /// Schema: `#/components/schemas/ContentThresholdGuardrail/properties/threshold/anyOf/1`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ContentThresholdGuardrailThresholdVariant1 {
+pub enum ContentGuardrailThresholdKeyword {
     /// `"low"`
     Low,
     /// `"medium"`
@@ -111,7 +111,7 @@ pub enum ContentThresholdGuardrailThresholdVariant1 {
     Unknown(String),
 }
 
-impl ContentThresholdGuardrailThresholdVariant1 {
+impl ContentGuardrailThresholdKeyword {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -135,13 +135,13 @@ impl ContentThresholdGuardrailThresholdVariant1 {
     }
 }
 
-impl Serialize for ContentThresholdGuardrailThresholdVariant1 {
+impl Serialize for ContentGuardrailThresholdKeyword {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ContentThresholdGuardrailThresholdVariant1 {
+impl<'de> Deserialize<'de> for ContentGuardrailThresholdKeyword {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -150,4 +150,4 @@ impl<'de> Deserialize<'de> for ContentThresholdGuardrailThresholdVariant1 {
     }
 }
 
-api_runtime::string_enum_conversions!(ContentThresholdGuardrailThresholdVariant1);
+api_runtime::string_enum_conversions!(ContentGuardrailThresholdKeyword);

@@ -33,7 +33,7 @@ pub struct ConvAiStoredSecretDependencies {
     ///
     /// Defaults to `false`.
     pub phone_numbers_has_more: Option<bool>,
-    pub mcp_servers: Option<Vec<ConvAiStoredSecretDependenciesMcpServersItem>>,
+    pub mcp_servers: Option<Vec<ConvAiStoredDependenciesMcpServersItem>>,
     pub others: Vec<SecretDependencyType>,
 }
 
@@ -148,7 +148,7 @@ impl ConvAiStoredSecretDependencies {
     /// Sets `mcp_servers`.
     pub fn mcp_servers(
         mut self,
-        value: impl IntoIterator<Item = ConvAiStoredSecretDependenciesMcpServersItem>,
+        value: impl IntoIterator<Item = ConvAiStoredDependenciesMcpServersItem>,
     ) -> Self {
         self.mcp_servers = Some(value.into_iter().collect());
         self
@@ -225,14 +225,14 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConvAiStoredSecretDependenciesMcpServersItem {
+pub enum ConvAiStoredDependenciesMcpServersItem {
     DependentAvailableMcpServerIdentifier(DependentAvailableMcpServerIdentifier),
     DependentUnknownMcpServerIdentifier(DependentUnknownMcpServerIdentifier),
     /// Objects whose `type` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for ConvAiStoredSecretDependenciesMcpServersItem {
+impl<'de> Deserialize<'de> for ConvAiStoredDependenciesMcpServersItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -249,7 +249,7 @@ impl<'de> Deserialize<'de> for ConvAiStoredSecretDependenciesMcpServersItem {
 }
 
 api_runtime::union_conversions!(
-    ConvAiStoredSecretDependenciesMcpServersItem,
+    ConvAiStoredDependenciesMcpServersItem,
     DependentAvailableMcpServerIdentifier(DependentAvailableMcpServerIdentifier),
     DependentUnknownMcpServerIdentifier(DependentUnknownMcpServerIdentifier)
 );

@@ -32,7 +32,7 @@ pub struct ConversationHistoryMetadataCommonModel {
     /// Defaults to `"public"`.
     pub authorization_method: Option<AuthorizationMethod>,
     pub charging: Option<ConversationChargingCommonModel>,
-    pub phone_call: Nullable<ConversationHistoryMetadataCommonModelPhoneCall>,
+    pub phone_call: Nullable<ConversationHistoryMetadataPhoneCall>,
     pub batch_call: Nullable<ConversationHistoryBatchCallModel>,
     /// Defaults to `""`.
     pub termination_reason: Option<String>,
@@ -317,10 +317,7 @@ impl ConversationHistoryMetadataCommonModel {
     }
 
     /// Sets `phone_call`.
-    pub fn phone_call(
-        mut self,
-        value: impl Into<ConversationHistoryMetadataCommonModelPhoneCall>,
-    ) -> Self {
+    pub fn phone_call(mut self, value: impl Into<ConversationHistoryMetadataPhoneCall>) -> Self {
         self.phone_call = Nullable::Value(value.into());
         self
     }
@@ -530,7 +527,7 @@ impl ConversationHistoryMetadataCommonModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationHistoryMetadataCommonModelPhoneCall {
+pub enum ConversationHistoryMetadataPhoneCall {
     ConversationHistoryTwilioPhoneCallModel(ConversationHistoryTwilioPhoneCallModel),
     ConversationHistoryExotelPhoneCallModel(ConversationHistoryExotelPhoneCallModel),
     ConversationHistorySipTrunkingPhoneCallModel(ConversationHistorySipTrunkingPhoneCallModel),
@@ -538,7 +535,7 @@ pub enum ConversationHistoryMetadataCommonModelPhoneCall {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for ConversationHistoryMetadataCommonModelPhoneCall {
+impl<'de> Deserialize<'de> for ConversationHistoryMetadataPhoneCall {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -558,7 +555,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryMetadataCommonModelPhoneCall {
 }
 
 api_runtime::union_conversions!(
-    ConversationHistoryMetadataCommonModelPhoneCall,
+    ConversationHistoryMetadataPhoneCall,
     ConversationHistoryTwilioPhoneCallModel(ConversationHistoryTwilioPhoneCallModel),
     ConversationHistoryExotelPhoneCallModel(ConversationHistoryExotelPhoneCallModel),
     ConversationHistorySipTrunkingPhoneCallModel(ConversationHistorySipTrunkingPhoneCallModel)

@@ -25,12 +25,12 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationHistoryTranscriptCommonModelInput {
-    pub role: ConversationHistoryTranscriptCommonModelInputRole,
+    pub role: ConversationHistoryTranscriptInputRole,
     pub agent_metadata: Nullable<AgentMetadata>,
     pub message: Nullable<String>,
     pub multivoice_message: Nullable<ConversationHistoryMultivoiceMessageModel>,
     pub tool_calls: Option<Vec<ConversationHistoryTranscriptToolCallCommonModelInput>>,
-    pub tool_results: Option<Vec<ConversationHistoryTranscriptCommonModelInputToolResultsItem>>,
+    pub tool_results: Option<Vec<ConversationHistoryInputToolResultsItem>>,
     pub feedback: Nullable<UserFeedback>,
     pub llm_override: Nullable<String>,
     pub producing_llm: Nullable<String>,
@@ -183,7 +183,7 @@ impl ConversationHistoryTranscriptCommonModelInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        role: impl Into<ConversationHistoryTranscriptCommonModelInputRole>,
+        role: impl Into<ConversationHistoryTranscriptInputRole>,
         time_in_call_secs: impl Into<i64>,
     ) -> Self {
         Self {
@@ -267,7 +267,7 @@ impl ConversationHistoryTranscriptCommonModelInput {
     /// Sets `tool_results`.
     pub fn tool_results(
         mut self,
-        value: impl IntoIterator<Item = ConversationHistoryTranscriptCommonModelInputToolResultsItem>,
+        value: impl IntoIterator<Item = ConversationHistoryInputToolResultsItem>,
     ) -> Self {
         self.tool_results = Some(value.into_iter().collect());
         self
@@ -461,7 +461,7 @@ impl ConversationHistoryTranscriptCommonModelInput {
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptCommonModel-Input/properties/role`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConversationHistoryTranscriptCommonModelInputRole {
+pub enum ConversationHistoryTranscriptInputRole {
     /// `"user"`
     User,
     /// `"agent"`
@@ -470,7 +470,7 @@ pub enum ConversationHistoryTranscriptCommonModelInputRole {
     Unknown(String),
 }
 
-impl ConversationHistoryTranscriptCommonModelInputRole {
+impl ConversationHistoryTranscriptInputRole {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -492,13 +492,13 @@ impl ConversationHistoryTranscriptCommonModelInputRole {
     }
 }
 
-impl Serialize for ConversationHistoryTranscriptCommonModelInputRole {
+impl Serialize for ConversationHistoryTranscriptInputRole {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelInputRole {
+impl<'de> Deserialize<'de> for ConversationHistoryTranscriptInputRole {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -507,13 +507,13 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelInputRole
     }
 }
 
-api_runtime::string_enum_conversions!(ConversationHistoryTranscriptCommonModelInputRole);
+api_runtime::string_enum_conversions!(ConversationHistoryTranscriptInputRole);
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptCommonModel-Input/properties/tool_results/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationHistoryTranscriptCommonModelInputToolResultsItem {
+pub enum ConversationHistoryInputToolResultsItem {
     ConversationHistoryTranscriptOtherToolsResultCommonModel(
         ConversationHistoryTranscriptOtherToolsResultCommonModel,
     ),
@@ -528,7 +528,7 @@ pub enum ConversationHistoryTranscriptCommonModelInputToolResultsItem {
     ),
 }
 
-impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelInputToolResultsItem {
+impl<'de> Deserialize<'de> for ConversationHistoryInputToolResultsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -553,12 +553,12 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelInputTool
             },
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("ConversationHistoryTranscriptCommonModelInputToolResultsItem"))
+            .ok_or_else(|| no_match("ConversationHistoryInputToolResultsItem"))
     }
 }
 
 api_runtime::union_conversions!(
-    ConversationHistoryTranscriptCommonModelInputToolResultsItem,
+    ConversationHistoryInputToolResultsItem,
     ConversationHistoryTranscriptOtherToolsResultCommonModel(
         ConversationHistoryTranscriptOtherToolsResultCommonModel
     ),

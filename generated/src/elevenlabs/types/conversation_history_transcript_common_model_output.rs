@@ -25,12 +25,12 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationHistoryTranscriptCommonModelOutput {
-    pub role: ConversationHistoryTranscriptCommonModelOutputRole,
+    pub role: ConversationHistoryTranscriptOutputRole,
     pub agent_metadata: Nullable<AgentMetadata>,
     pub message: Nullable<String>,
     pub multivoice_message: Nullable<ConversationHistoryMultivoiceMessageModel>,
     pub tool_calls: Option<Vec<ConversationHistoryTranscriptToolCallCommonModelOutput>>,
-    pub tool_results: Option<Vec<ConversationHistoryTranscriptCommonModelOutputToolResultsItem>>,
+    pub tool_results: Option<Vec<ConversationHistoryOutputToolResultsItem>>,
     pub feedback: Nullable<UserFeedback>,
     pub llm_override: Nullable<String>,
     pub producing_llm: Nullable<String>,
@@ -183,7 +183,7 @@ impl ConversationHistoryTranscriptCommonModelOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        role: impl Into<ConversationHistoryTranscriptCommonModelOutputRole>,
+        role: impl Into<ConversationHistoryTranscriptOutputRole>,
         time_in_call_secs: impl Into<i64>,
     ) -> Self {
         Self {
@@ -267,7 +267,7 @@ impl ConversationHistoryTranscriptCommonModelOutput {
     /// Sets `tool_results`.
     pub fn tool_results(
         mut self,
-        value: impl IntoIterator<Item = ConversationHistoryTranscriptCommonModelOutputToolResultsItem>,
+        value: impl IntoIterator<Item = ConversationHistoryOutputToolResultsItem>,
     ) -> Self {
         self.tool_results = Some(value.into_iter().collect());
         self
@@ -461,7 +461,7 @@ impl ConversationHistoryTranscriptCommonModelOutput {
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptCommonModel-Output/properties/role`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConversationHistoryTranscriptCommonModelOutputRole {
+pub enum ConversationHistoryTranscriptOutputRole {
     /// `"user"`
     User,
     /// `"agent"`
@@ -470,7 +470,7 @@ pub enum ConversationHistoryTranscriptCommonModelOutputRole {
     Unknown(String),
 }
 
-impl ConversationHistoryTranscriptCommonModelOutputRole {
+impl ConversationHistoryTranscriptOutputRole {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -492,13 +492,13 @@ impl ConversationHistoryTranscriptCommonModelOutputRole {
     }
 }
 
-impl Serialize for ConversationHistoryTranscriptCommonModelOutputRole {
+impl Serialize for ConversationHistoryTranscriptOutputRole {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelOutputRole {
+impl<'de> Deserialize<'de> for ConversationHistoryTranscriptOutputRole {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -507,13 +507,13 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelOutputRol
     }
 }
 
-api_runtime::string_enum_conversions!(ConversationHistoryTranscriptCommonModelOutputRole);
+api_runtime::string_enum_conversions!(ConversationHistoryTranscriptOutputRole);
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptCommonModel-Output/properties/tool_results/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationHistoryTranscriptCommonModelOutputToolResultsItem {
+pub enum ConversationHistoryOutputToolResultsItem {
     ConversationHistoryTranscriptOtherToolsResultCommonModel(
         ConversationHistoryTranscriptOtherToolsResultCommonModel,
     ),
@@ -528,7 +528,7 @@ pub enum ConversationHistoryTranscriptCommonModelOutputToolResultsItem {
     ),
 }
 
-impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelOutputToolResultsItem {
+impl<'de> Deserialize<'de> for ConversationHistoryOutputToolResultsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -552,14 +552,13 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelOutputToo
                     .map(Self::ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput)
             },
         ];
-        first_fit(&value, &members).ok_or_else(|| {
-            no_match("ConversationHistoryTranscriptCommonModelOutputToolResultsItem")
-        })
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("ConversationHistoryOutputToolResultsItem"))
     }
 }
 
 api_runtime::union_conversions!(
-    ConversationHistoryTranscriptCommonModelOutputToolResultsItem,
+    ConversationHistoryOutputToolResultsItem,
     ConversationHistoryTranscriptOtherToolsResultCommonModel(
         ConversationHistoryTranscriptOtherToolsResultCommonModel
     ),

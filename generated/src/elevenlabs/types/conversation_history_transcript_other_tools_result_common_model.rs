@@ -27,7 +27,7 @@ pub struct ConversationHistoryTranscriptOtherToolsResultCommonModel {
     /// Defaults to `""`.
     pub raw_error_message: Option<String>,
     pub dynamic_variable_updates: Option<Vec<DynamicVariableUpdateCommonModel>>,
-    pub type_: Nullable<ConversationHistoryTranscriptOtherToolsResultCommonModelType>,
+    pub type_: Nullable<ConversationHistoryOtherToolsResultType>,
 }
 
 impl Serialize for ConversationHistoryTranscriptOtherToolsResultCommonModel {
@@ -184,10 +184,7 @@ impl ConversationHistoryTranscriptOtherToolsResultCommonModel {
     }
 
     /// Sets `type`.
-    pub fn type_(
-        mut self,
-        value: impl Into<ConversationHistoryTranscriptOtherToolsResultCommonModelType>,
-    ) -> Self {
+    pub fn type_(mut self, value: impl Into<ConversationHistoryOtherToolsResultType>) -> Self {
         self.type_ = Nullable::Value(value.into());
         self
     }
@@ -203,7 +200,7 @@ impl ConversationHistoryTranscriptOtherToolsResultCommonModel {
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptOtherToolsResultCommonModel/properties/type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConversationHistoryTranscriptOtherToolsResultCommonModelType {
+pub enum ConversationHistoryOtherToolsResultType {
     /// `"client"`
     Client,
     /// `"webhook"`
@@ -216,7 +213,7 @@ pub enum ConversationHistoryTranscriptOtherToolsResultCommonModelType {
     Unknown(String),
 }
 
-impl ConversationHistoryTranscriptOtherToolsResultCommonModelType {
+impl ConversationHistoryOtherToolsResultType {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -242,13 +239,13 @@ impl ConversationHistoryTranscriptOtherToolsResultCommonModelType {
     }
 }
 
-impl Serialize for ConversationHistoryTranscriptOtherToolsResultCommonModelType {
+impl Serialize for ConversationHistoryOtherToolsResultType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ConversationHistoryTranscriptOtherToolsResultCommonModelType {
+impl<'de> Deserialize<'de> for ConversationHistoryOtherToolsResultType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -257,4 +254,4 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptOtherToolsResultComm
     }
 }
 
-api_runtime::string_enum_conversions!(ConversationHistoryTranscriptOtherToolsResultCommonModelType);
+api_runtime::string_enum_conversions!(ConversationHistoryOtherToolsResultType);

@@ -25,12 +25,12 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationHistoryTranscriptResponseModel {
-    pub role: ConversationHistoryTranscriptResponseModelRole,
+    pub role: ConversationHistoryResponseRole,
     pub agent_metadata: Nullable<AgentMetadata>,
     pub message: Nullable<String>,
     pub multivoice_message: Nullable<ConversationHistoryMultivoiceMessageModel>,
     pub tool_calls: Option<Vec<ConversationHistoryTranscriptToolCallCommonModelOutput>>,
-    pub tool_results: Option<Vec<ConversationHistoryTranscriptResponseModelToolResultsItem>>,
+    pub tool_results: Option<Vec<ConversationResponseToolResultsItem>>,
     pub feedback: Nullable<UserFeedback>,
     pub llm_override: Nullable<String>,
     pub producing_llm: Nullable<String>,
@@ -199,7 +199,7 @@ impl ConversationHistoryTranscriptResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        role: impl Into<ConversationHistoryTranscriptResponseModelRole>,
+        role: impl Into<ConversationHistoryResponseRole>,
         time_in_call_secs: impl Into<i64>,
     ) -> Self {
         Self {
@@ -286,7 +286,7 @@ impl ConversationHistoryTranscriptResponseModel {
     /// Sets `tool_results`.
     pub fn tool_results(
         mut self,
-        value: impl IntoIterator<Item = ConversationHistoryTranscriptResponseModelToolResultsItem>,
+        value: impl IntoIterator<Item = ConversationResponseToolResultsItem>,
     ) -> Self {
         self.tool_results = Some(value.into_iter().collect());
         self
@@ -515,7 +515,7 @@ impl ConversationHistoryTranscriptResponseModel {
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptResponseModel/properties/role`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConversationHistoryTranscriptResponseModelRole {
+pub enum ConversationHistoryResponseRole {
     /// `"user"`
     User,
     /// `"agent"`
@@ -524,7 +524,7 @@ pub enum ConversationHistoryTranscriptResponseModelRole {
     Unknown(String),
 }
 
-impl ConversationHistoryTranscriptResponseModelRole {
+impl ConversationHistoryResponseRole {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -546,13 +546,13 @@ impl ConversationHistoryTranscriptResponseModelRole {
     }
 }
 
-impl Serialize for ConversationHistoryTranscriptResponseModelRole {
+impl Serialize for ConversationHistoryResponseRole {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ConversationHistoryTranscriptResponseModelRole {
+impl<'de> Deserialize<'de> for ConversationHistoryResponseRole {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -561,13 +561,13 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptResponseModelRole {
     }
 }
 
-api_runtime::string_enum_conversions!(ConversationHistoryTranscriptResponseModelRole);
+api_runtime::string_enum_conversions!(ConversationHistoryResponseRole);
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptResponseModel/properties/tool_results/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationHistoryTranscriptResponseModelToolResultsItem {
+pub enum ConversationResponseToolResultsItem {
     ConversationHistoryTranscriptOtherToolsResultCommonModel(
         ConversationHistoryTranscriptOtherToolsResultCommonModel,
     ),
@@ -582,7 +582,7 @@ pub enum ConversationHistoryTranscriptResponseModelToolResultsItem {
     ),
 }
 
-impl<'de> Deserialize<'de> for ConversationHistoryTranscriptResponseModelToolResultsItem {
+impl<'de> Deserialize<'de> for ConversationResponseToolResultsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -606,13 +606,12 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptResponseModelToolRes
                     .map(Self::ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput)
             },
         ];
-        first_fit(&value, &members)
-            .ok_or_else(|| no_match("ConversationHistoryTranscriptResponseModelToolResultsItem"))
+        first_fit(&value, &members).ok_or_else(|| no_match("ConversationResponseToolResultsItem"))
     }
 }
 
 api_runtime::union_conversions!(
-    ConversationHistoryTranscriptResponseModelToolResultsItem,
+    ConversationResponseToolResultsItem,
     ConversationHistoryTranscriptOtherToolsResultCommonModel(
         ConversationHistoryTranscriptOtherToolsResultCommonModel
     ),

@@ -39,7 +39,7 @@ pub struct ConversationHistoryTranscriptSystemToolResultCommonModelInput {
     pub raw_error_message: Option<String>,
     pub dynamic_variable_updates: Option<Vec<DynamicVariableUpdateCommonModel>>,
     pub type_: consts::System,
-    pub result: Nullable<ConversationHistoryTranscriptSystemToolResultCommonModelInputResult>,
+    pub result: Nullable<ConversationHistoryToolResultInputResult>,
 }
 
 impl Serialize for ConversationHistoryTranscriptSystemToolResultCommonModelInput {
@@ -201,10 +201,7 @@ impl ConversationHistoryTranscriptSystemToolResultCommonModelInput {
     }
 
     /// Sets `result`.
-    pub fn result(
-        mut self,
-        value: impl Into<ConversationHistoryTranscriptSystemToolResultCommonModelInputResult>,
-    ) -> Self {
+    pub fn result(mut self, value: impl Into<ConversationHistoryToolResultInputResult>) -> Self {
         self.result = Nullable::Value(value.into());
         self
     }
@@ -221,7 +218,7 @@ impl ConversationHistoryTranscriptSystemToolResultCommonModelInput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationHistoryTranscriptSystemToolResultCommonModelInputResult {
+pub enum ConversationHistoryToolResultInputResult {
     EndCallToolResultModel(EndCallToolResultModel),
     LanguageDetectionToolResultModel(LanguageDetectionToolResultModel),
     TransferToAgentToolResultSuccessModelInput(TransferToAgentToolResultSuccessModelInput),
@@ -242,7 +239,7 @@ pub enum ConversationHistoryTranscriptSystemToolResultCommonModelInputResult {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for ConversationHistoryTranscriptSystemToolResultCommonModelInputResult {
+impl<'de> Deserialize<'de> for ConversationHistoryToolResultInputResult {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "result_type")?;
@@ -299,7 +296,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptSystemToolResultComm
 }
 
 api_runtime::union_conversions!(
-    ConversationHistoryTranscriptSystemToolResultCommonModelInputResult,
+    ConversationHistoryToolResultInputResult,
     EndCallToolResultModel(EndCallToolResultModel),
     LanguageDetectionToolResultModel(LanguageDetectionToolResultModel),
     TransferToAgentToolResultSuccessModelInput(TransferToAgentToolResultSuccessModelInput),

@@ -7,8 +7,8 @@
 
 #[allow(unused_imports)]
 use super::{
+    ConversationHistoryToolResultInputResult,
     ConversationHistoryTranscriptSystemToolResultCommonModelInput,
-    ConversationHistoryTranscriptSystemToolResultCommonModelInputResult,
 };
 
 /// ConversationHistoryTranscriptSystemToolResultCommonModel
@@ -19,5 +19,4 @@ pub type ConversationHistoryTranscriptSystemToolResultCommonModelOutput =
 
 #[cfg(feature = "elevenlabs")]
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptSystemToolResultCommonModel-Output/properties/result/anyOf/0`
-pub type ConversationHistoryTranscriptSystemToolResultCommonModelOutputResult =
-    ConversationHistoryTranscriptSystemToolResultCommonModelInputResult;
+pub type ConversationSystemToolResultOutputResult = ConversationHistoryToolResultInputResult;

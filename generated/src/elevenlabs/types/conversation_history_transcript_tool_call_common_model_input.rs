@@ -26,7 +26,7 @@ pub struct ConversationHistoryTranscriptToolCallCommonModelInput {
     pub tool_name: String,
     pub params_as_json: String,
     pub tool_has_been_called: bool,
-    pub tool_details: Nullable<ConversationHistoryTranscriptToolCallCommonModelInputToolDetails>,
+    pub tool_details: Nullable<ConversationHistoryCallInputToolDetails>,
 }
 
 impl Serialize for ConversationHistoryTranscriptToolCallCommonModelInput {
@@ -133,7 +133,7 @@ impl ConversationHistoryTranscriptToolCallCommonModelInput {
     /// Sets `tool_details`.
     pub fn tool_details(
         mut self,
-        value: impl Into<ConversationHistoryTranscriptToolCallCommonModelInputToolDetails>,
+        value: impl Into<ConversationHistoryCallInputToolDetails>,
     ) -> Self {
         self.tool_details = Nullable::Value(value.into());
         self
@@ -151,7 +151,7 @@ impl ConversationHistoryTranscriptToolCallCommonModelInput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationHistoryTranscriptToolCallCommonModelInputToolDetails {
+pub enum ConversationHistoryCallInputToolDetails {
     ConversationHistoryTranscriptToolCallWebhookDetails(
         ConversationHistoryTranscriptToolCallWebhookDetails,
     ),
@@ -168,7 +168,7 @@ pub enum ConversationHistoryTranscriptToolCallCommonModelInputToolDetails {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallCommonModelInputToolDetails {
+impl<'de> Deserialize<'de> for ConversationHistoryCallInputToolDetails {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -187,7 +187,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallCommonModelI
 }
 
 api_runtime::union_conversions!(
-    ConversationHistoryTranscriptToolCallCommonModelInputToolDetails,
+    ConversationHistoryCallInputToolDetails,
     ConversationHistoryTranscriptToolCallWebhookDetails(
         ConversationHistoryTranscriptToolCallWebhookDetails
     ),

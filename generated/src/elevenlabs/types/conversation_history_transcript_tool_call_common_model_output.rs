@@ -26,7 +26,7 @@ pub struct ConversationHistoryTranscriptToolCallCommonModelOutput {
     pub tool_name: String,
     pub params_as_json: String,
     pub tool_has_been_called: bool,
-    pub tool_details: Nullable<ConversationHistoryTranscriptToolCallCommonModelOutputToolDetails>,
+    pub tool_details: Nullable<ConversationHistoryCallOutputToolDetails>,
 }
 
 impl Serialize for ConversationHistoryTranscriptToolCallCommonModelOutput {
@@ -133,7 +133,7 @@ impl ConversationHistoryTranscriptToolCallCommonModelOutput {
     /// Sets `tool_details`.
     pub fn tool_details(
         mut self,
-        value: impl Into<ConversationHistoryTranscriptToolCallCommonModelOutputToolDetails>,
+        value: impl Into<ConversationHistoryCallOutputToolDetails>,
     ) -> Self {
         self.tool_details = Nullable::Value(value.into());
         self
@@ -151,7 +151,7 @@ impl ConversationHistoryTranscriptToolCallCommonModelOutput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationHistoryTranscriptToolCallCommonModelOutputToolDetails {
+pub enum ConversationHistoryCallOutputToolDetails {
     ConversationHistoryTranscriptToolCallWebhookDetails(
         ConversationHistoryTranscriptToolCallWebhookDetails,
     ),
@@ -168,7 +168,7 @@ pub enum ConversationHistoryTranscriptToolCallCommonModelOutputToolDetails {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallCommonModelOutputToolDetails {
+impl<'de> Deserialize<'de> for ConversationHistoryCallOutputToolDetails {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -187,7 +187,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallCommonModelO
 }
 
 api_runtime::union_conversions!(
-    ConversationHistoryTranscriptToolCallCommonModelOutputToolDetails,
+    ConversationHistoryCallOutputToolDetails,
     ConversationHistoryTranscriptToolCallWebhookDetails(
         ConversationHistoryTranscriptToolCallWebhookDetails
     ),

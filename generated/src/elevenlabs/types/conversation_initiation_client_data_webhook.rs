@@ -17,8 +17,7 @@ pub struct ConversationInitiationClientDataWebhook {
     /// The URL to send the webhook to
     pub url: String,
     /// The headers to send with the webhook request
-    pub request_headers:
-        BTreeMap<String, ConversationInitiationClientDataWebhookRequestHeadersValue>,
+    pub request_headers: BTreeMap<String, ConversationWebhookRequestHeadersValue>,
 }
 
 impl Serialize for ConversationInitiationClientDataWebhook {
@@ -64,10 +63,7 @@ impl ConversationInitiationClientDataWebhook {
     pub fn new(
         url: impl Into<String>,
         request_headers: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ConversationInitiationClientDataWebhookRequestHeadersValue,
-            ),
+            Item = (impl Into<String>, ConversationWebhookRequestHeadersValue),
         >,
     ) -> Self {
         Self {
@@ -84,12 +80,12 @@ impl ConversationInitiationClientDataWebhook {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationInitiationClientDataWebhookRequestHeadersValue {
+pub enum ConversationWebhookRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
 }
 
-impl<'de> Deserialize<'de> for ConversationInitiationClientDataWebhookRequestHeadersValue {
+impl<'de> Deserialize<'de> for ConversationWebhookRequestHeadersValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -98,17 +94,14 @@ impl<'de> Deserialize<'de> for ConversationInitiationClientDataWebhookRequestHea
             |value| try_member(value).map(Self::ConvAiSecretLocator),
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("ConversationInitiationClientDataWebhookRequestHeadersValue"))
+            .ok_or_else(|| no_match("ConversationWebhookRequestHeadersValue"))
     }
 }
 
 api_runtime::union_conversions!(
-    ConversationInitiationClientDataWebhookRequestHeadersValue,
+    ConversationWebhookRequestHeadersValue,
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator)
 );
 
-api_runtime::union_str_conversion!(
-    ConversationInitiationClientDataWebhookRequestHeadersValue,
-    String
-);
+api_runtime::union_str_conversion!(ConversationWebhookRequestHeadersValue, String);

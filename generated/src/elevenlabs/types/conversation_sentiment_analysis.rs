@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationSentimentAnalysis {
-    pub overall_label: ConversationSentimentAnalysisOverallLabel,
+    pub overall_label: ConversationAnalysisOverallLabel,
     pub overall_sentiment_score: f64,
     pub overall_frustration_score: f64,
     pub min_user_sentiment_score: f64,
@@ -104,7 +104,7 @@ impl ConversationSentimentAnalysis {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        overall_label: impl Into<ConversationSentimentAnalysisOverallLabel>,
+        overall_label: impl Into<ConversationAnalysisOverallLabel>,
         overall_sentiment_score: impl Into<f64>,
         overall_frustration_score: impl Into<f64>,
         min_user_sentiment_score: impl Into<f64>,
@@ -127,7 +127,7 @@ impl ConversationSentimentAnalysis {
 /// Schema: `#/components/schemas/ConversationSentimentAnalysis/properties/overall_label`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConversationSentimentAnalysisOverallLabel {
+pub enum ConversationAnalysisOverallLabel {
     /// `"positive"`
     Positive,
     /// `"neutral"`
@@ -138,7 +138,7 @@ pub enum ConversationSentimentAnalysisOverallLabel {
     Unknown(String),
 }
 
-impl ConversationSentimentAnalysisOverallLabel {
+impl ConversationAnalysisOverallLabel {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -162,13 +162,13 @@ impl ConversationSentimentAnalysisOverallLabel {
     }
 }
 
-impl Serialize for ConversationSentimentAnalysisOverallLabel {
+impl Serialize for ConversationAnalysisOverallLabel {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ConversationSentimentAnalysisOverallLabel {
+impl<'de> Deserialize<'de> for ConversationAnalysisOverallLabel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -177,4 +177,4 @@ impl<'de> Deserialize<'de> for ConversationSentimentAnalysisOverallLabel {
     }
 }
 
-api_runtime::string_enum_conversions!(ConversationSentimentAnalysisOverallLabel);
+api_runtime::string_enum_conversions!(ConversationAnalysisOverallLabel);

@@ -15,7 +15,7 @@ pub struct DefaultSharingGroupResponseModel {
     /// The group to share with by default
     pub group: WorkspaceGroupResponseModel,
     /// The permission level to grant to the group
-    pub permission_level: DefaultSharingGroupResponseModelPermissionLevel,
+    pub permission_level: DefaultSharingResponsePermissionLevel,
 }
 
 impl Serialize for DefaultSharingGroupResponseModel {
@@ -60,7 +60,7 @@ impl DefaultSharingGroupResponseModel {
     #[inline]
     pub fn new(
         group: impl Into<WorkspaceGroupResponseModel>,
-        permission_level: impl Into<DefaultSharingGroupResponseModelPermissionLevel>,
+        permission_level: impl Into<DefaultSharingResponsePermissionLevel>,
     ) -> Self {
         Self {
             group: group.into(),
@@ -74,7 +74,7 @@ impl DefaultSharingGroupResponseModel {
 /// Schema: `#/components/schemas/DefaultSharingGroupResponseModel/properties/permission_level`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DefaultSharingGroupResponseModelPermissionLevel {
+pub enum DefaultSharingResponsePermissionLevel {
     /// `"admin"`
     Admin,
     /// `"editor"`
@@ -85,7 +85,7 @@ pub enum DefaultSharingGroupResponseModelPermissionLevel {
     Unknown(String),
 }
 
-impl DefaultSharingGroupResponseModelPermissionLevel {
+impl DefaultSharingResponsePermissionLevel {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -109,13 +109,13 @@ impl DefaultSharingGroupResponseModelPermissionLevel {
     }
 }
 
-impl Serialize for DefaultSharingGroupResponseModelPermissionLevel {
+impl Serialize for DefaultSharingResponsePermissionLevel {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for DefaultSharingGroupResponseModelPermissionLevel {
+impl<'de> Deserialize<'de> for DefaultSharingResponsePermissionLevel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -124,4 +124,4 @@ impl<'de> Deserialize<'de> for DefaultSharingGroupResponseModelPermissionLevel {
     }
 }
 
-api_runtime::string_enum_conversions!(DefaultSharingGroupResponseModelPermissionLevel);
+api_runtime::string_enum_conversions!(DefaultSharingResponsePermissionLevel);

@@ -19,7 +19,7 @@ pub struct DependentAvailableAgentIdentifier {
     /// Defaults to `"available"`.
     pub type_: consts::Available,
     pub created_at_unix_secs: i64,
-    pub access_level: DependentAvailableAgentIdentifierAccessLevel,
+    pub access_level: DependentAgentIdentifierAccessLevel,
 }
 
 impl Serialize for DependentAvailableAgentIdentifier {
@@ -87,7 +87,7 @@ impl DependentAvailableAgentIdentifier {
         id: impl Into<String>,
         name: impl Into<String>,
         created_at_unix_secs: impl Into<i64>,
-        access_level: impl Into<DependentAvailableAgentIdentifierAccessLevel>,
+        access_level: impl Into<DependentAgentIdentifierAccessLevel>,
     ) -> Self {
         Self {
             referenced_resource_ids: None,
@@ -114,7 +114,7 @@ impl DependentAvailableAgentIdentifier {
 /// Schema: `#/components/schemas/DependentAvailableAgentIdentifier/properties/access_level`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DependentAvailableAgentIdentifierAccessLevel {
+pub enum DependentAgentIdentifierAccessLevel {
     /// `"admin"`
     Admin,
     /// `"editor"`
@@ -127,7 +127,7 @@ pub enum DependentAvailableAgentIdentifierAccessLevel {
     Unknown(String),
 }
 
-impl DependentAvailableAgentIdentifierAccessLevel {
+impl DependentAgentIdentifierAccessLevel {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -153,13 +153,13 @@ impl DependentAvailableAgentIdentifierAccessLevel {
     }
 }
 
-impl Serialize for DependentAvailableAgentIdentifierAccessLevel {
+impl Serialize for DependentAgentIdentifierAccessLevel {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for DependentAvailableAgentIdentifierAccessLevel {
+impl<'de> Deserialize<'de> for DependentAgentIdentifierAccessLevel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -168,4 +168,4 @@ impl<'de> Deserialize<'de> for DependentAvailableAgentIdentifierAccessLevel {
     }
 }
 
-api_runtime::string_enum_conversions!(DependentAvailableAgentIdentifierAccessLevel);
+api_runtime::string_enum_conversions!(DependentAgentIdentifierAccessLevel);

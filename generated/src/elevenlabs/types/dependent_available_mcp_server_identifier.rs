@@ -17,7 +17,7 @@ pub struct DependentAvailableMcpServerIdentifier {
     /// Defaults to `"available"`.
     pub type_: consts::Available,
     pub created_at_unix_secs: i64,
-    pub access_level: DependentAvailableMcpServerIdentifierAccessLevel,
+    pub access_level: DependentMcpServerIdentifierAccessLevel,
 }
 
 impl Serialize for DependentAvailableMcpServerIdentifier {
@@ -78,7 +78,7 @@ impl DependentAvailableMcpServerIdentifier {
         id: impl Into<String>,
         name: impl Into<String>,
         created_at_unix_secs: impl Into<i64>,
-        access_level: impl Into<DependentAvailableMcpServerIdentifierAccessLevel>,
+        access_level: impl Into<DependentMcpServerIdentifierAccessLevel>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -95,7 +95,7 @@ impl DependentAvailableMcpServerIdentifier {
 /// Schema: `#/components/schemas/DependentAvailableMCPServerIdentifier/properties/access_level`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DependentAvailableMcpServerIdentifierAccessLevel {
+pub enum DependentMcpServerIdentifierAccessLevel {
     /// `"admin"`
     Admin,
     /// `"editor"`
@@ -108,7 +108,7 @@ pub enum DependentAvailableMcpServerIdentifierAccessLevel {
     Unknown(String),
 }
 
-impl DependentAvailableMcpServerIdentifierAccessLevel {
+impl DependentMcpServerIdentifierAccessLevel {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -134,13 +134,13 @@ impl DependentAvailableMcpServerIdentifierAccessLevel {
     }
 }
 
-impl Serialize for DependentAvailableMcpServerIdentifierAccessLevel {
+impl Serialize for DependentMcpServerIdentifierAccessLevel {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for DependentAvailableMcpServerIdentifierAccessLevel {
+impl<'de> Deserialize<'de> for DependentMcpServerIdentifierAccessLevel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -149,4 +149,4 @@ impl<'de> Deserialize<'de> for DependentAvailableMcpServerIdentifierAccessLevel 
     }
 }
 
-api_runtime::string_enum_conversions!(DependentAvailableMcpServerIdentifierAccessLevel);
+api_runtime::string_enum_conversions!(DependentMcpServerIdentifierAccessLevel);

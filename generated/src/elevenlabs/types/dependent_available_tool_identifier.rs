@@ -17,7 +17,7 @@ pub struct DependentAvailableToolIdentifier {
     /// Defaults to `"available"`.
     pub type_: consts::Available,
     pub created_at_unix_secs: i64,
-    pub access_level: DependentAvailableToolIdentifierAccessLevel,
+    pub access_level: DependentToolIdentifierAccessLevel,
 }
 
 impl Serialize for DependentAvailableToolIdentifier {
@@ -78,7 +78,7 @@ impl DependentAvailableToolIdentifier {
         id: impl Into<String>,
         name: impl Into<String>,
         created_at_unix_secs: impl Into<i64>,
-        access_level: impl Into<DependentAvailableToolIdentifierAccessLevel>,
+        access_level: impl Into<DependentToolIdentifierAccessLevel>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -95,7 +95,7 @@ impl DependentAvailableToolIdentifier {
 /// Schema: `#/components/schemas/DependentAvailableToolIdentifier/properties/access_level`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DependentAvailableToolIdentifierAccessLevel {
+pub enum DependentToolIdentifierAccessLevel {
     /// `"admin"`
     Admin,
     /// `"editor"`
@@ -108,7 +108,7 @@ pub enum DependentAvailableToolIdentifierAccessLevel {
     Unknown(String),
 }
 
-impl DependentAvailableToolIdentifierAccessLevel {
+impl DependentToolIdentifierAccessLevel {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -134,13 +134,13 @@ impl DependentAvailableToolIdentifierAccessLevel {
     }
 }
 
-impl Serialize for DependentAvailableToolIdentifierAccessLevel {
+impl Serialize for DependentToolIdentifierAccessLevel {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for DependentAvailableToolIdentifierAccessLevel {
+impl<'de> Deserialize<'de> for DependentToolIdentifierAccessLevel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -149,4 +149,4 @@ impl<'de> Deserialize<'de> for DependentAvailableToolIdentifierAccessLevel {
     }
 }
 
-api_runtime::string_enum_conversions!(DependentAvailableToolIdentifierAccessLevel);
+api_runtime::string_enum_conversions!(DependentToolIdentifierAccessLevel);

@@ -28,12 +28,12 @@ pub struct DirectPublishingReadResponseModel {
     pub article_image_url: Nullable<String>,
     pub language: Nullable<String>,
     pub locale: Nullable<String>,
-    pub display_mode: Nullable<DirectPublishingReadResponseModelDisplayMode>,
-    pub genre: Nullable<Vec<DirectPublishingReadResponseModelGenreItem>>,
+    pub display_mode: Nullable<DirectPublishingReadResponseDisplayMode>,
+    pub genre: Nullable<Vec<DirectPublishingReadResponseGenreItem>>,
     pub fiction: Nullable<String>,
     pub content_type: Nullable<String>,
     pub original_file_type: Nullable<String>,
-    pub target_audience: Nullable<DirectPublishingReadResponseModelTargetAudience>,
+    pub target_audience: Nullable<DirectPublishingResponseTargetAudience>,
     pub mature_content: Nullable<bool>,
     pub safesearch_adult: Nullable<bool>,
     pub origin: Nullable<String>,
@@ -54,7 +54,7 @@ pub struct DirectPublishingReadResponseModel {
     pub distribution_territories: Nullable<Vec<String>>,
     pub edition: Nullable<String>,
     pub contributors: Nullable<Vec<Contributor>>,
-    pub payout_type: Nullable<DirectPublishingReadResponseModelPayoutType>,
+    pub payout_type: Nullable<DirectPublishingReadResponsePayoutType>,
     pub list_price: Nullable<f64>,
     pub currency: Nullable<consts::Usd>,
     pub original_audio_project_export_id: Nullable<String>,
@@ -510,7 +510,7 @@ impl DirectPublishingReadResponseModel {
     /// Sets `display_mode`.
     pub fn display_mode(
         mut self,
-        value: impl Into<DirectPublishingReadResponseModelDisplayMode>,
+        value: impl Into<DirectPublishingReadResponseDisplayMode>,
     ) -> Self {
         self.display_mode = Nullable::Value(value.into());
         self
@@ -526,7 +526,7 @@ impl DirectPublishingReadResponseModel {
     /// Sets `genre`.
     pub fn genre(
         mut self,
-        value: impl IntoIterator<Item = DirectPublishingReadResponseModelGenreItem>,
+        value: impl IntoIterator<Item = DirectPublishingReadResponseGenreItem>,
     ) -> Self {
         self.genre = Nullable::Value(value.into_iter().collect());
         self
@@ -581,7 +581,7 @@ impl DirectPublishingReadResponseModel {
     /// Sets `target_audience`.
     pub fn target_audience(
         mut self,
-        value: impl Into<DirectPublishingReadResponseModelTargetAudience>,
+        value: impl Into<DirectPublishingResponseTargetAudience>,
     ) -> Self {
         self.target_audience = Nullable::Value(value.into());
         self
@@ -839,10 +839,7 @@ impl DirectPublishingReadResponseModel {
     }
 
     /// Sets `payout_type`.
-    pub fn payout_type(
-        mut self,
-        value: impl Into<DirectPublishingReadResponseModelPayoutType>,
-    ) -> Self {
+    pub fn payout_type(mut self, value: impl Into<DirectPublishingReadResponsePayoutType>) -> Self {
         self.payout_type = Nullable::Value(value.into());
         self
     }
@@ -1043,7 +1040,7 @@ impl DirectPublishingReadResponseModel {
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel/properties/display_mode/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DirectPublishingReadResponseModelDisplayMode {
+pub enum DirectPublishingReadResponseDisplayMode {
     /// `"text"`
     Text,
     /// `"audio-only"`
@@ -1054,7 +1051,7 @@ pub enum DirectPublishingReadResponseModelDisplayMode {
     Unknown(String),
 }
 
-impl DirectPublishingReadResponseModelDisplayMode {
+impl DirectPublishingReadResponseDisplayMode {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -1078,13 +1075,13 @@ impl DirectPublishingReadResponseModelDisplayMode {
     }
 }
 
-impl Serialize for DirectPublishingReadResponseModelDisplayMode {
+impl Serialize for DirectPublishingReadResponseDisplayMode {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelDisplayMode {
+impl<'de> Deserialize<'de> for DirectPublishingReadResponseDisplayMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -1093,12 +1090,12 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelDisplayMode {
     }
 }
 
-api_runtime::string_enum_conversions!(DirectPublishingReadResponseModelDisplayMode);
+api_runtime::string_enum_conversions!(DirectPublishingReadResponseDisplayMode);
 
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel/properties/genre/anyOf/0/items`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DirectPublishingReadResponseModelGenreItem {
+pub enum DirectPublishingReadResponseGenreItem {
     /// `"Fantasy"`
     Fantasy,
     /// `"Romance"`
@@ -1167,7 +1164,7 @@ pub enum DirectPublishingReadResponseModelGenreItem {
     Unknown(String),
 }
 
-impl DirectPublishingReadResponseModelGenreItem {
+impl DirectPublishingReadResponseGenreItem {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -1249,13 +1246,13 @@ impl DirectPublishingReadResponseModelGenreItem {
     }
 }
 
-impl Serialize for DirectPublishingReadResponseModelGenreItem {
+impl Serialize for DirectPublishingReadResponseGenreItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelGenreItem {
+impl<'de> Deserialize<'de> for DirectPublishingReadResponseGenreItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -1264,12 +1261,12 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelGenreItem {
     }
 }
 
-api_runtime::string_enum_conversions!(DirectPublishingReadResponseModelGenreItem);
+api_runtime::string_enum_conversions!(DirectPublishingReadResponseGenreItem);
 
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel/properties/target_audience/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DirectPublishingReadResponseModelTargetAudience {
+pub enum DirectPublishingResponseTargetAudience {
     /// `"children"`
     Children,
     /// `"young adult"`
@@ -1282,7 +1279,7 @@ pub enum DirectPublishingReadResponseModelTargetAudience {
     Unknown(String),
 }
 
-impl DirectPublishingReadResponseModelTargetAudience {
+impl DirectPublishingResponseTargetAudience {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -1308,13 +1305,13 @@ impl DirectPublishingReadResponseModelTargetAudience {
     }
 }
 
-impl Serialize for DirectPublishingReadResponseModelTargetAudience {
+impl Serialize for DirectPublishingResponseTargetAudience {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelTargetAudience {
+impl<'de> Deserialize<'de> for DirectPublishingResponseTargetAudience {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -1323,12 +1320,12 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelTargetAudience {
     }
 }
 
-api_runtime::string_enum_conversions!(DirectPublishingReadResponseModelTargetAudience);
+api_runtime::string_enum_conversions!(DirectPublishingResponseTargetAudience);
 
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel/properties/payout_type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DirectPublishingReadResponseModelPayoutType {
+pub enum DirectPublishingReadResponsePayoutType {
     /// `"none"`
     None,
     /// `"engagement_based"`
@@ -1339,7 +1336,7 @@ pub enum DirectPublishingReadResponseModelPayoutType {
     Unknown(String),
 }
 
-impl DirectPublishingReadResponseModelPayoutType {
+impl DirectPublishingReadResponsePayoutType {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -1363,13 +1360,13 @@ impl DirectPublishingReadResponseModelPayoutType {
     }
 }
 
-impl Serialize for DirectPublishingReadResponseModelPayoutType {
+impl Serialize for DirectPublishingReadResponsePayoutType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelPayoutType {
+impl<'de> Deserialize<'de> for DirectPublishingReadResponsePayoutType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -1378,4 +1375,4 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelPayoutType {
     }
 }
 
-api_runtime::string_enum_conversions!(DirectPublishingReadResponseModelPayoutType);
+api_runtime::string_enum_conversions!(DirectPublishingReadResponsePayoutType);

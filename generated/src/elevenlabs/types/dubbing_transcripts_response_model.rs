@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DubbingTranscriptsResponseModel {
-    pub transcript_format: DubbingTranscriptsResponseModelTranscriptFormat,
+    pub transcript_format: DubbingResponseTranscriptFormat,
     pub srt: Nullable<String>,
     pub webvtt: Nullable<String>,
     pub json: Nullable<DubbingTranscript>,
@@ -67,9 +67,7 @@ impl<'de> Deserialize<'de> for DubbingTranscriptsResponseModel {
 impl DubbingTranscriptsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(
-        transcript_format: impl Into<DubbingTranscriptsResponseModelTranscriptFormat>,
-    ) -> Self {
+    pub fn new(transcript_format: impl Into<DubbingResponseTranscriptFormat>) -> Self {
         Self {
             transcript_format: transcript_format.into(),
             srt: Nullable::Absent,
@@ -123,7 +121,7 @@ impl DubbingTranscriptsResponseModel {
 /// Schema: `#/components/schemas/DubbingTranscriptsResponseModel/properties/transcript_format`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DubbingTranscriptsResponseModelTranscriptFormat {
+pub enum DubbingResponseTranscriptFormat {
     /// `"srt"`
     Srt,
     /// `"webvtt"`
@@ -134,7 +132,7 @@ pub enum DubbingTranscriptsResponseModelTranscriptFormat {
     Unknown(String),
 }
 
-impl DubbingTranscriptsResponseModelTranscriptFormat {
+impl DubbingResponseTranscriptFormat {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -158,13 +156,13 @@ impl DubbingTranscriptsResponseModelTranscriptFormat {
     }
 }
 
-impl Serialize for DubbingTranscriptsResponseModelTranscriptFormat {
+impl Serialize for DubbingResponseTranscriptFormat {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for DubbingTranscriptsResponseModelTranscriptFormat {
+impl<'de> Deserialize<'de> for DubbingResponseTranscriptFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -173,4 +171,4 @@ impl<'de> Deserialize<'de> for DubbingTranscriptsResponseModelTranscriptFormat {
     }
 }
 
-api_runtime::string_enum_conversions!(DubbingTranscriptsResponseModelTranscriptFormat);
+api_runtime::string_enum_conversions!(DubbingResponseTranscriptFormat);

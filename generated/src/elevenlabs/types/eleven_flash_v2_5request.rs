@@ -26,7 +26,7 @@ pub struct ElevenFlashV2_5request {
     /// The audio encoding of the output, as `codec_sampleRateHz_bitrateKbps`. `mp3_44100_192` requires the Creator tier or above.
     ///
     /// Defaults to `"mp3_44100_128"`.
-    pub output_format: Option<ElevenFlashV2_5requestOutputFormat>,
+    pub output_format: Option<ElevenFlashV25requestOutputFormat>,
     /// Pronunciation dictionaries to apply to the text, in order of precedence. Up to 3.
     pub pronunciation_dictionary_locators: Option<Vec<PronunciationDictionaryVersionLocator>>,
     /// The model to use for the generation.
@@ -134,7 +134,7 @@ impl ElevenFlashV2_5request {
     }
 
     /// Sets `output_format`.
-    pub fn output_format(mut self, value: impl Into<ElevenFlashV2_5requestOutputFormat>) -> Self {
+    pub fn output_format(mut self, value: impl Into<ElevenFlashV25requestOutputFormat>) -> Self {
         self.output_format = Some(value.into());
         self
     }
@@ -182,7 +182,7 @@ impl ElevenFlashV2_5request {
 /// Schema: `#/components/schemas/ElevenFlashV2_5Request/properties/output_format`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ElevenFlashV2_5requestOutputFormat {
+pub enum ElevenFlashV25requestOutputFormat {
     /// `"mp3_22050_32"`
     Mp3_22050_32,
     /// `"mp3_24000_48"`
@@ -201,7 +201,7 @@ pub enum ElevenFlashV2_5requestOutputFormat {
     Unknown(String),
 }
 
-impl ElevenFlashV2_5requestOutputFormat {
+impl ElevenFlashV25requestOutputFormat {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -233,13 +233,13 @@ impl ElevenFlashV2_5requestOutputFormat {
     }
 }
 
-impl Serialize for ElevenFlashV2_5requestOutputFormat {
+impl Serialize for ElevenFlashV25requestOutputFormat {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ElevenFlashV2_5requestOutputFormat {
+impl<'de> Deserialize<'de> for ElevenFlashV25requestOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -248,4 +248,4 @@ impl<'de> Deserialize<'de> for ElevenFlashV2_5requestOutputFormat {
     }
 }
 
-api_runtime::string_enum_conversions!(ElevenFlashV2_5requestOutputFormat);
+api_runtime::string_enum_conversions!(ElevenFlashV25requestOutputFormat);

@@ -27,7 +27,7 @@ pub struct ExtendedSubscriptionResponseModel {
     /// Deprecated: use `max_credit_limit_extension`. Maximum number of characters that the character limit can be exceeded by. Managed by the workspace admin.
     pub max_character_limit_extension: Option<i64>,
     /// Maximum number of credits that the credit limit can be exceeded by. Managed by the workspace admin. `"unlimited"` means no cap, `0` means usage-based billing is disabled.
-    pub max_credit_limit_extension: ExtendedSubscriptionResponseModelMaxCreditLimitExtension,
+    pub max_credit_limit_extension: ExtendedResponseMaxCreditLimitExtension,
     /// Whether the workspace is entitled to enter overages (usage-based billing).
     pub can_extend_character_limit: bool,
     /// Deprecated: use `max_credit_limit_extension != 0`. Whether the user is allowed to extend their character limit.
@@ -71,7 +71,7 @@ pub struct ExtendedSubscriptionResponseModel {
     /// Whether the user has open invoices.
     pub has_open_invoices: bool,
     /// The pending change for the user.
-    pub pending_change: Nullable<ExtendedSubscriptionResponseModelPendingChange>,
+    pub pending_change: Nullable<ExtendedResponsePendingChange>,
     /// True if any workspace owned by this user's auth account has redeemed the starter first-month discount coupon.
     ///
     /// Defaults to `false`.
@@ -347,7 +347,7 @@ impl ExtendedSubscriptionResponseModel {
         character_count: impl Into<i64>,
         character_limit: impl Into<i64>,
         max_character_limit_extension: impl Into<Option<i64>>,
-        max_credit_limit_extension: impl Into<ExtendedSubscriptionResponseModelMaxCreditLimitExtension>,
+        max_credit_limit_extension: impl Into<ExtendedResponseMaxCreditLimitExtension>,
         can_extend_character_limit: impl Into<bool>,
         allowed_to_extend_character_limit: impl Into<bool>,
         voice_slots_used: impl Into<i64>,
@@ -477,10 +477,7 @@ impl ExtendedSubscriptionResponseModel {
     }
 
     /// Sets `pending_change`.
-    pub fn pending_change(
-        mut self,
-        value: impl Into<ExtendedSubscriptionResponseModelPendingChange>,
-    ) -> Self {
+    pub fn pending_change(mut self, value: impl Into<ExtendedResponsePendingChange>) -> Self {
         self.pending_change = Nullable::Value(value.into());
         self
     }
@@ -511,12 +508,12 @@ impl ExtendedSubscriptionResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ExtendedSubscriptionResponseModelMaxCreditLimitExtension {
+pub enum ExtendedResponseMaxCreditLimitExtension {
     Integer(i64),
     Unlimited(consts::Unlimited),
 }
 
-impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModelMaxCreditLimitExtension {
+impl<'de> Deserialize<'de> for ExtendedResponseMaxCreditLimitExtension {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -525,12 +522,12 @@ impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModelMaxCreditLimitEx
             |value| try_member(value).map(Self::Unlimited),
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("ExtendedSubscriptionResponseModelMaxCreditLimitExtension"))
+            .ok_or_else(|| no_match("ExtendedResponseMaxCreditLimitExtension"))
     }
 }
 
 api_runtime::union_conversions!(
-    ExtendedSubscriptionResponseModelMaxCreditLimitExtension,
+    ExtendedResponseMaxCreditLimitExtension,
     Integer(i64),
     Unlimited(consts::Unlimited)
 );
@@ -541,12 +538,12 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ExtendedSubscriptionResponseModelPendingChange {
+pub enum ExtendedResponsePendingChange {
     PendingSubscriptionSwitchResponseModel(PendingSubscriptionSwitchResponseModel),
     PendingCancellationResponseModel(PendingCancellationResponseModel),
 }
 
-impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModelPendingChange {
+impl<'de> Deserialize<'de> for ExtendedResponsePendingChange {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -554,13 +551,12 @@ impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModelPendingChange {
             |value| try_member(value).map(Self::PendingSubscriptionSwitchResponseModel),
             |value| try_member(value).map(Self::PendingCancellationResponseModel),
         ];
-        first_fit(&value, &members)
-            .ok_or_else(|| no_match("ExtendedSubscriptionResponseModelPendingChange"))
+        first_fit(&value, &members).ok_or_else(|| no_match("ExtendedResponsePendingChange"))
     }
 }
 
 api_runtime::union_conversions!(
-    ExtendedSubscriptionResponseModelPendingChange,
+    ExtendedResponsePendingChange,
     PendingSubscriptionSwitchResponseModel(PendingSubscriptionSwitchResponseModel),
     PendingCancellationResponseModel(PendingCancellationResponseModel)
 );

@@ -15,7 +15,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct GetConvAiDashboardSettingsResponseModel {
-    pub charts: Option<Vec<GetConvAiDashboardSettingsResponseModelChartsItem>>,
+    pub charts: Option<Vec<GetConvAiDashboardResponseChartsItem>>,
 }
 
 impl Serialize for GetConvAiDashboardSettingsResponseModel {
@@ -50,7 +50,7 @@ impl GetConvAiDashboardSettingsResponseModel {
     /// Sets `charts`.
     pub fn charts(
         mut self,
-        value: impl IntoIterator<Item = GetConvAiDashboardSettingsResponseModelChartsItem>,
+        value: impl IntoIterator<Item = GetConvAiDashboardResponseChartsItem>,
     ) -> Self {
         self.charts = Some(value.into_iter().collect());
         self
@@ -61,7 +61,7 @@ impl GetConvAiDashboardSettingsResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum GetConvAiDashboardSettingsResponseModelChartsItem {
+pub enum GetConvAiDashboardResponseChartsItem {
     DashboardCallSuccessChartModel(DashboardCallSuccessChartModel),
     DashboardCriteriaChartModel(DashboardCriteriaChartModel),
     DashboardDataCollectionChartModel(DashboardDataCollectionChartModel),
@@ -69,7 +69,7 @@ pub enum GetConvAiDashboardSettingsResponseModelChartsItem {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for GetConvAiDashboardSettingsResponseModelChartsItem {
+impl<'de> Deserialize<'de> for GetConvAiDashboardResponseChartsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -87,7 +87,7 @@ impl<'de> Deserialize<'de> for GetConvAiDashboardSettingsResponseModelChartsItem
 }
 
 api_runtime::union_conversions!(
-    GetConvAiDashboardSettingsResponseModelChartsItem,
+    GetConvAiDashboardResponseChartsItem,
     DashboardCallSuccessChartModel(DashboardCallSuccessChartModel),
     DashboardCriteriaChartModel(DashboardCriteriaChartModel),
     DashboardDataCollectionChartModel(DashboardDataCollectionChartModel)

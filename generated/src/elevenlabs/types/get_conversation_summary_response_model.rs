@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct GetConversationSummaryResponseModel {
     pub conversation_id: String,
     pub agent_id: String,
-    pub status: GetConversationSummaryResponseModelStatus,
+    pub status: GetConversationSummaryResponseStatus,
     /// Short generated title for the conversation.
     pub call_summary_title: Nullable<String>,
     /// Generated natural-language summary of the call.
@@ -121,7 +121,7 @@ impl GetConversationSummaryResponseModel {
     pub fn new(
         conversation_id: impl Into<String>,
         agent_id: impl Into<String>,
-        status: impl Into<GetConversationSummaryResponseModelStatus>,
+        status: impl Into<GetConversationSummaryResponseStatus>,
         message_count: impl Into<i64>,
         note: impl Into<String>,
     ) -> Self {
@@ -206,7 +206,7 @@ impl GetConversationSummaryResponseModel {
 /// Schema: `#/components/schemas/GetConversationSummaryResponseModel/properties/status`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum GetConversationSummaryResponseModelStatus {
+pub enum GetConversationSummaryResponseStatus {
     /// `"initiated"`
     Initiated,
     /// `"in-progress"`
@@ -221,7 +221,7 @@ pub enum GetConversationSummaryResponseModelStatus {
     Unknown(String),
 }
 
-impl GetConversationSummaryResponseModelStatus {
+impl GetConversationSummaryResponseStatus {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -249,13 +249,13 @@ impl GetConversationSummaryResponseModelStatus {
     }
 }
 
-impl Serialize for GetConversationSummaryResponseModelStatus {
+impl Serialize for GetConversationSummaryResponseStatus {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for GetConversationSummaryResponseModelStatus {
+impl<'de> Deserialize<'de> for GetConversationSummaryResponseStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -264,4 +264,4 @@ impl<'de> Deserialize<'de> for GetConversationSummaryResponseModelStatus {
     }
 }
 
-api_runtime::string_enum_conversions!(GetConversationSummaryResponseModelStatus);
+api_runtime::string_enum_conversions!(GetConversationSummaryResponseStatus);

@@ -16,7 +16,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetKnowledgeBaseDependentAgentsResponseModel {
-    pub agents: Vec<GetKnowledgeBaseDependentAgentsResponseModelAgentsItem>,
+    pub agents: Vec<GetKnowledgeBaseAgentsResponseAgentsItem>,
     pub branches: Option<Vec<DependentBranchInfo>>,
     pub next_cursor: Nullable<String>,
     pub has_more: bool,
@@ -71,7 +71,7 @@ impl GetKnowledgeBaseDependentAgentsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        agents: impl IntoIterator<Item = GetKnowledgeBaseDependentAgentsResponseModelAgentsItem>,
+        agents: impl IntoIterator<Item = GetKnowledgeBaseAgentsResponseAgentsItem>,
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
@@ -106,14 +106,14 @@ impl GetKnowledgeBaseDependentAgentsResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum GetKnowledgeBaseDependentAgentsResponseModelAgentsItem {
+pub enum GetKnowledgeBaseAgentsResponseAgentsItem {
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier),
     /// Objects whose `type` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for GetKnowledgeBaseDependentAgentsResponseModelAgentsItem {
+impl<'de> Deserialize<'de> for GetKnowledgeBaseAgentsResponseAgentsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -130,7 +130,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseDependentAgentsResponseModelAgent
 }
 
 api_runtime::union_conversions!(
-    GetKnowledgeBaseDependentAgentsResponseModelAgentsItem,
+    GetKnowledgeBaseAgentsResponseAgentsItem,
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier)
 );

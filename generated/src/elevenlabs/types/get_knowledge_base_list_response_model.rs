@@ -17,7 +17,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetKnowledgeBaseListResponseModel {
-    pub documents: Vec<GetKnowledgeBaseListResponseModelDocumentsItem>,
+    pub documents: Vec<GetKnowledgeBaseResponseDocumentsItem>,
     pub next_cursor: Nullable<String>,
     pub has_more: bool,
 }
@@ -67,7 +67,7 @@ impl GetKnowledgeBaseListResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        documents: impl IntoIterator<Item = GetKnowledgeBaseListResponseModelDocumentsItem>,
+        documents: impl IntoIterator<Item = GetKnowledgeBaseResponseDocumentsItem>,
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
@@ -95,7 +95,7 @@ impl GetKnowledgeBaseListResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum GetKnowledgeBaseListResponseModelDocumentsItem {
+pub enum GetKnowledgeBaseResponseDocumentsItem {
     GetKnowledgeBaseSummaryUrlResponseModel(GetKnowledgeBaseSummaryUrlResponseModel),
     GetKnowledgeBaseSummaryFileResponseModel(GetKnowledgeBaseSummaryFileResponseModel),
     GetKnowledgeBaseSummaryTextResponseModel(GetKnowledgeBaseSummaryTextResponseModel),
@@ -104,7 +104,7 @@ pub enum GetKnowledgeBaseListResponseModelDocumentsItem {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for GetKnowledgeBaseListResponseModelDocumentsItem {
+impl<'de> Deserialize<'de> for GetKnowledgeBaseResponseDocumentsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -127,7 +127,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseListResponseModelDocumentsItem {
 }
 
 api_runtime::union_conversions!(
-    GetKnowledgeBaseListResponseModelDocumentsItem,
+    GetKnowledgeBaseResponseDocumentsItem,
     GetKnowledgeBaseSummaryUrlResponseModel(GetKnowledgeBaseSummaryUrlResponseModel),
     GetKnowledgeBaseSummaryFileResponseModel(GetKnowledgeBaseSummaryFileResponseModel),
     GetKnowledgeBaseSummaryTextResponseModel(GetKnowledgeBaseSummaryTextResponseModel),

@@ -30,7 +30,7 @@ pub struct GetKnowledgeBaseSummaryFileResponseModel {
     pub folder_path: Option<Vec<KnowledgeBaseFolderPathSegmentSummaryResponseModel>>,
     /// This field is deprecated and will be removed in the future, use the separate endpoint to get dependent agents instead.
     #[deprecated]
-    pub dependent_agents: Vec<GetKnowledgeBaseSummaryFileResponseModelDependentAgentsItem>,
+    pub dependent_agents: Vec<GetFileResponseDependentAgentsItem>,
     pub type_: consts::File2,
     pub external_sync_info: Nullable<ExternalFileSyncInfo>,
     pub auto_sync_info: Nullable<AutoSyncInfo>,
@@ -151,9 +151,7 @@ impl GetKnowledgeBaseSummaryFileResponseModel {
         metadata: impl Into<KnowledgeBaseDocumentMetadataResponseModel>,
         supported_usages: impl IntoIterator<Item = DocumentUsageModeEnum>,
         access_info: impl Into<ResourceAccessInfo>,
-        dependent_agents: impl IntoIterator<
-            Item = GetKnowledgeBaseSummaryFileResponseModelDependentAgentsItem,
-        >,
+        dependent_agents: impl IntoIterator<Item = GetFileResponseDependentAgentsItem>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -244,14 +242,14 @@ impl GetKnowledgeBaseSummaryFileResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum GetKnowledgeBaseSummaryFileResponseModelDependentAgentsItem {
+pub enum GetFileResponseDependentAgentsItem {
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier),
     /// Objects whose `type` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryFileResponseModelDependentAgentsItem {
+impl<'de> Deserialize<'de> for GetFileResponseDependentAgentsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -268,7 +266,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryFileResponseModelDependent
 }
 
 api_runtime::union_conversions!(
-    GetKnowledgeBaseSummaryFileResponseModelDependentAgentsItem,
+    GetFileResponseDependentAgentsItem,
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier)
 );

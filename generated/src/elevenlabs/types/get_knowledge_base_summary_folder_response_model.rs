@@ -29,7 +29,7 @@ pub struct GetKnowledgeBaseSummaryFolderResponseModel {
     pub folder_path: Option<Vec<KnowledgeBaseFolderPathSegmentSummaryResponseModel>>,
     /// This field is deprecated and will be removed in the future, use the separate endpoint to get dependent agents instead.
     #[deprecated]
-    pub dependent_agents: Vec<GetKnowledgeBaseSummaryFolderResponseModelDependentAgentsItem>,
+    pub dependent_agents: Vec<GetFolderResponseDependentAgentsItem>,
     pub type_: consts::Folder,
     pub children_count: i64,
     /// Number of non-folder documents anywhere in this folder's subtree (recursive). Counting stops past 1000;
@@ -163,9 +163,7 @@ impl GetKnowledgeBaseSummaryFolderResponseModel {
         metadata: impl Into<KnowledgeBaseDocumentMetadataResponseModel>,
         supported_usages: impl IntoIterator<Item = DocumentUsageModeEnum>,
         access_info: impl Into<ResourceAccessInfo>,
-        dependent_agents: impl IntoIterator<
-            Item = GetKnowledgeBaseSummaryFolderResponseModelDependentAgentsItem,
-        >,
+        dependent_agents: impl IntoIterator<Item = GetFolderResponseDependentAgentsItem>,
         children_count: impl Into<i64>,
         document_count: impl Into<i64>,
     ) -> Self {
@@ -246,14 +244,14 @@ impl GetKnowledgeBaseSummaryFolderResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum GetKnowledgeBaseSummaryFolderResponseModelDependentAgentsItem {
+pub enum GetFolderResponseDependentAgentsItem {
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier),
     /// Objects whose `type` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryFolderResponseModelDependentAgentsItem {
+impl<'de> Deserialize<'de> for GetFolderResponseDependentAgentsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -270,7 +268,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryFolderResponseModelDepende
 }
 
 api_runtime::union_conversions!(
-    GetKnowledgeBaseSummaryFolderResponseModelDependentAgentsItem,
+    GetFolderResponseDependentAgentsItem,
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier)
 );

@@ -29,7 +29,7 @@ pub struct GetKnowledgeBaseSummaryTextResponseModel {
     pub folder_path: Option<Vec<KnowledgeBaseFolderPathSegmentSummaryResponseModel>>,
     /// This field is deprecated and will be removed in the future, use the separate endpoint to get dependent agents instead.
     #[deprecated]
-    pub dependent_agents: Vec<GetKnowledgeBaseSummaryTextResponseModelDependentAgentsItem>,
+    pub dependent_agents: Vec<GetTextResponseDependentAgentsItem>,
     pub type_: consts::Text,
 }
 
@@ -129,9 +129,7 @@ impl GetKnowledgeBaseSummaryTextResponseModel {
         metadata: impl Into<KnowledgeBaseDocumentMetadataResponseModel>,
         supported_usages: impl IntoIterator<Item = DocumentUsageModeEnum>,
         access_info: impl Into<ResourceAccessInfo>,
-        dependent_agents: impl IntoIterator<
-            Item = GetKnowledgeBaseSummaryTextResponseModelDependentAgentsItem,
-        >,
+        dependent_agents: impl IntoIterator<Item = GetTextResponseDependentAgentsItem>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -173,14 +171,14 @@ impl GetKnowledgeBaseSummaryTextResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum GetKnowledgeBaseSummaryTextResponseModelDependentAgentsItem {
+pub enum GetTextResponseDependentAgentsItem {
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier),
     /// Objects whose `type` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryTextResponseModelDependentAgentsItem {
+impl<'de> Deserialize<'de> for GetTextResponseDependentAgentsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -197,7 +195,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryTextResponseModelDependent
 }
 
 api_runtime::union_conversions!(
-    GetKnowledgeBaseSummaryTextResponseModelDependentAgentsItem,
+    GetTextResponseDependentAgentsItem,
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier)
 );

@@ -29,7 +29,7 @@ pub struct GetKnowledgeBaseSummaryUrlResponseModel {
     pub folder_path: Option<Vec<KnowledgeBaseFolderPathSegmentSummaryResponseModel>>,
     /// This field is deprecated and will be removed in the future, use the separate endpoint to get dependent agents instead.
     #[deprecated]
-    pub dependent_agents: Vec<GetKnowledgeBaseSummaryUrlResponseModelDependentAgentsItem>,
+    pub dependent_agents: Vec<GetSummaryUrlResponseDependentAgentsItem>,
     pub type_: consts::Url,
     pub url: String,
     pub auto_sync_info: Nullable<AutoSyncInfo>,
@@ -142,9 +142,7 @@ impl GetKnowledgeBaseSummaryUrlResponseModel {
         metadata: impl Into<KnowledgeBaseDocumentMetadataResponseModel>,
         supported_usages: impl IntoIterator<Item = DocumentUsageModeEnum>,
         access_info: impl Into<ResourceAccessInfo>,
-        dependent_agents: impl IntoIterator<
-            Item = GetKnowledgeBaseSummaryUrlResponseModelDependentAgentsItem,
-        >,
+        dependent_agents: impl IntoIterator<Item = GetSummaryUrlResponseDependentAgentsItem>,
         url: impl Into<String>,
     ) -> Self {
         Self {
@@ -202,14 +200,14 @@ impl GetKnowledgeBaseSummaryUrlResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum GetKnowledgeBaseSummaryUrlResponseModelDependentAgentsItem {
+pub enum GetSummaryUrlResponseDependentAgentsItem {
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier),
     /// Objects whose `type` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryUrlResponseModelDependentAgentsItem {
+impl<'de> Deserialize<'de> for GetSummaryUrlResponseDependentAgentsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -226,7 +224,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryUrlResponseModelDependentA
 }
 
 api_runtime::union_conversions!(
-    GetKnowledgeBaseSummaryUrlResponseModelDependentAgentsItem,
+    GetSummaryUrlResponseDependentAgentsItem,
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier)
 );

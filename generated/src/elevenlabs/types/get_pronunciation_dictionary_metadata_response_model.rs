@@ -21,8 +21,7 @@ pub struct GetPronunciationDictionaryMetadataResponseModel {
     /// The name of the pronunciation dictionary.
     pub name: String,
     /// The permission on the resource of the pronunciation dictionary.
-    pub permission_on_resource:
-        Option<GetPronunciationDictionaryMetadataResponseModelPermissionOnResource>,
+    pub permission_on_resource: Option<GetMetadataResponsePermissionOnResource>,
     /// The user ID of the creator of the pronunciation dictionary.
     pub created_by: String,
     /// The creation time of the pronunciation dictionary in Unix timestamp.
@@ -128,9 +127,7 @@ impl GetPronunciationDictionaryMetadataResponseModel {
         latest_version_id: impl Into<String>,
         latest_version_rules_num: impl Into<i64>,
         name: impl Into<String>,
-        permission_on_resource: impl Into<
-            Option<GetPronunciationDictionaryMetadataResponseModelPermissionOnResource>,
-        >,
+        permission_on_resource: impl Into<Option<GetMetadataResponsePermissionOnResource>>,
         created_by: impl Into<String>,
         creation_time_unix: impl Into<i64>,
     ) -> Self {
@@ -177,7 +174,7 @@ impl GetPronunciationDictionaryMetadataResponseModel {
 /// Schema: `#/components/schemas/GetPronunciationDictionaryMetadataResponseModel/properties/permission_on_resource/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum GetPronunciationDictionaryMetadataResponseModelPermissionOnResource {
+pub enum GetMetadataResponsePermissionOnResource {
     /// `"admin"`
     Admin,
     /// `"editor"`
@@ -190,7 +187,7 @@ pub enum GetPronunciationDictionaryMetadataResponseModelPermissionOnResource {
     Unknown(String),
 }
 
-impl GetPronunciationDictionaryMetadataResponseModelPermissionOnResource {
+impl GetMetadataResponsePermissionOnResource {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -216,13 +213,13 @@ impl GetPronunciationDictionaryMetadataResponseModelPermissionOnResource {
     }
 }
 
-impl Serialize for GetPronunciationDictionaryMetadataResponseModelPermissionOnResource {
+impl Serialize for GetMetadataResponsePermissionOnResource {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for GetPronunciationDictionaryMetadataResponseModelPermissionOnResource {
+impl<'de> Deserialize<'de> for GetMetadataResponsePermissionOnResource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -231,6 +228,4 @@ impl<'de> Deserialize<'de> for GetPronunciationDictionaryMetadataResponseModelPe
     }
 }
 
-api_runtime::string_enum_conversions!(
-    GetPronunciationDictionaryMetadataResponseModelPermissionOnResource
-);
+api_runtime::string_enum_conversions!(GetMetadataResponsePermissionOnResource);

@@ -25,8 +25,7 @@ pub struct GetPronunciationDictionaryWithRulesResponseModel {
     /// The name of the pronunciation dictionary.
     pub name: String,
     /// The permission on the resource of the pronunciation dictionary.
-    pub permission_on_resource:
-        Option<GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource>,
+    pub permission_on_resource: Option<GetWithRulesResponsePermissionOnResource>,
     /// The user ID of the creator of the pronunciation dictionary.
     pub created_by: String,
     /// The creation time of the pronunciation dictionary in Unix timestamp.
@@ -36,7 +35,7 @@ pub struct GetPronunciationDictionaryWithRulesResponseModel {
     /// The description of the pronunciation dictionary.
     pub description: Nullable<String>,
     /// The rules in the latest version of the pronunciation dictionary.
-    pub rules: Vec<GetPronunciationDictionaryWithRulesResponseModelRulesItem>,
+    pub rules: Vec<GetDictionaryWithRulesResponseRulesItem>,
 }
 
 impl Serialize for GetPronunciationDictionaryWithRulesResponseModel {
@@ -142,12 +141,10 @@ impl GetPronunciationDictionaryWithRulesResponseModel {
         latest_version_id: impl Into<String>,
         latest_version_rules_num: impl Into<i64>,
         name: impl Into<String>,
-        permission_on_resource: impl Into<
-            Option<GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource>,
-        >,
+        permission_on_resource: impl Into<Option<GetWithRulesResponsePermissionOnResource>>,
         created_by: impl Into<String>,
         creation_time_unix: impl Into<i64>,
-        rules: impl IntoIterator<Item = GetPronunciationDictionaryWithRulesResponseModelRulesItem>,
+        rules: impl IntoIterator<Item = GetDictionaryWithRulesResponseRulesItem>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -193,7 +190,7 @@ impl GetPronunciationDictionaryWithRulesResponseModel {
 /// Schema: `#/components/schemas/GetPronunciationDictionaryWithRulesResponseModel/properties/permission_on_resource/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource {
+pub enum GetWithRulesResponsePermissionOnResource {
     /// `"admin"`
     Admin,
     /// `"editor"`
@@ -206,7 +203,7 @@ pub enum GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource {
     Unknown(String),
 }
 
-impl GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource {
+impl GetWithRulesResponsePermissionOnResource {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -232,15 +229,13 @@ impl GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource {
     }
 }
 
-impl Serialize for GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource {
+impl Serialize for GetWithRulesResponsePermissionOnResource {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de>
-    for GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource
-{
+impl<'de> Deserialize<'de> for GetWithRulesResponsePermissionOnResource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -249,22 +244,20 @@ impl<'de> Deserialize<'de>
     }
 }
 
-api_runtime::string_enum_conversions!(
-    GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource
-);
+api_runtime::string_enum_conversions!(GetWithRulesResponsePermissionOnResource);
 
 /// Schema: `#/components/schemas/GetPronunciationDictionaryWithRulesResponseModel/properties/rules/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum GetPronunciationDictionaryWithRulesResponseModelRulesItem {
+pub enum GetDictionaryWithRulesResponseRulesItem {
     PronunciationDictionaryAliasRuleResponseModel(PronunciationDictionaryAliasRuleResponseModel),
     PronunciationDictionaryPhonemeRuleResponseModel(
         PronunciationDictionaryPhonemeRuleResponseModel,
     ),
 }
 
-impl<'de> Deserialize<'de> for GetPronunciationDictionaryWithRulesResponseModelRulesItem {
+impl<'de> Deserialize<'de> for GetDictionaryWithRulesResponseRulesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -273,12 +266,12 @@ impl<'de> Deserialize<'de> for GetPronunciationDictionaryWithRulesResponseModelR
             |value| try_member(value).map(Self::PronunciationDictionaryPhonemeRuleResponseModel),
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("GetPronunciationDictionaryWithRulesResponseModelRulesItem"))
+            .ok_or_else(|| no_match("GetDictionaryWithRulesResponseRulesItem"))
     }
 }
 
 api_runtime::union_conversions!(
-    GetPronunciationDictionaryWithRulesResponseModelRulesItem,
+    GetDictionaryWithRulesResponseRulesItem,
     PronunciationDictionaryAliasRuleResponseModel(PronunciationDictionaryAliasRuleResponseModel),
     PronunciationDictionaryPhonemeRuleResponseModel(
         PronunciationDictionaryPhonemeRuleResponseModel

@@ -18,7 +18,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetSecretDependenciesResponseModel {
-    pub dependencies: GetSecretDependenciesResponseModelDependencies,
+    pub dependencies: GetSecretResponseDependencies,
     /// Cursor for fetching the next page of dependencies
     pub next_cursor: Nullable<String>,
 }
@@ -63,7 +63,7 @@ impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModel {
 impl GetSecretDependenciesResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(dependencies: impl Into<GetSecretDependenciesResponseModelDependencies>) -> Self {
+    pub fn new(dependencies: impl Into<GetSecretResponseDependencies>) -> Self {
         Self {
             dependencies: dependencies.into(),
             next_cursor: Nullable::Absent,
@@ -90,30 +90,29 @@ impl GetSecretDependenciesResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum GetSecretDependenciesResponseModelDependencies {
-    Variant0ItemList(Vec<GetSecretDependenciesResponseModelDependenciesVariant0Item>),
-    Variant1ItemList(Vec<GetSecretDependenciesResponseModelDependenciesVariant1Item>),
+pub enum GetSecretResponseDependencies {
+    GetDependenciesToolIdentifierListItemList(Vec<GetDependenciesToolIdentifierListItem>),
+    GetDependenciesAgentIdentifierListItemList(Vec<GetDependenciesAgentIdentifierListItem>),
     DependentPhoneNumberIdentifierList(Vec<DependentPhoneNumberIdentifier>),
 }
 
-impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModelDependencies {
+impl<'de> Deserialize<'de> for GetSecretResponseDependencies {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
         let members: [Member<Self>; 3] = [
-            |value| try_member(value).map(Self::Variant0ItemList),
-            |value| try_member(value).map(Self::Variant1ItemList),
+            |value| try_member(value).map(Self::GetDependenciesToolIdentifierListItemList),
+            |value| try_member(value).map(Self::GetDependenciesAgentIdentifierListItemList),
             |value| try_member(value).map(Self::DependentPhoneNumberIdentifierList),
         ];
-        first_fit(&value, &members)
-            .ok_or_else(|| no_match("GetSecretDependenciesResponseModelDependencies"))
+        first_fit(&value, &members).ok_or_else(|| no_match("GetSecretResponseDependencies"))
     }
 }
 
 api_runtime::union_conversions!(
-    GetSecretDependenciesResponseModelDependencies,
-    Variant0ItemList(Vec<GetSecretDependenciesResponseModelDependenciesVariant0Item>),
-    Variant1ItemList(Vec<GetSecretDependenciesResponseModelDependenciesVariant1Item>),
+    GetSecretResponseDependencies,
+    GetDependenciesToolIdentifierListItemList(Vec<GetDependenciesToolIdentifierListItem>),
+    GetDependenciesAgentIdentifierListItemList(Vec<GetDependenciesAgentIdentifierListItem>),
     DependentPhoneNumberIdentifierList(Vec<DependentPhoneNumberIdentifier>)
 );
 
@@ -121,14 +120,14 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum GetSecretDependenciesResponseModelDependenciesVariant0Item {
+pub enum GetDependenciesToolIdentifierListItem {
     DependentAvailableToolIdentifier(DependentAvailableToolIdentifier),
     DependentUnknownToolIdentifier(DependentUnknownToolIdentifier),
     /// Objects whose `type` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModelDependenciesVariant0Item {
+impl<'de> Deserialize<'de> for GetDependenciesToolIdentifierListItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -145,7 +144,7 @@ impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModelDependenciesVar
 }
 
 api_runtime::union_conversions!(
-    GetSecretDependenciesResponseModelDependenciesVariant0Item,
+    GetDependenciesToolIdentifierListItem,
     DependentAvailableToolIdentifier(DependentAvailableToolIdentifier),
     DependentUnknownToolIdentifier(DependentUnknownToolIdentifier)
 );
@@ -154,14 +153,14 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum GetSecretDependenciesResponseModelDependenciesVariant1Item {
+pub enum GetDependenciesAgentIdentifierListItem {
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier),
     /// Objects whose `type` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModelDependenciesVariant1Item {
+impl<'de> Deserialize<'de> for GetDependenciesAgentIdentifierListItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -178,7 +177,7 @@ impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModelDependenciesVar
 }
 
 api_runtime::union_conversions!(
-    GetSecretDependenciesResponseModelDependenciesVariant1Item,
+    GetDependenciesAgentIdentifierListItem,
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier)
 );

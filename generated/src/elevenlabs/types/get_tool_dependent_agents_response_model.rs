@@ -16,7 +16,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetToolDependentAgentsResponseModel {
-    pub agents: Vec<GetToolDependentAgentsResponseModelAgentsItem>,
+    pub agents: Vec<GetToolDependentAgentsResponseAgentsItem>,
     pub branches: Option<Vec<DependentBranchInfo>>,
     pub next_cursor: Nullable<String>,
     pub has_more: bool,
@@ -71,7 +71,7 @@ impl GetToolDependentAgentsResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        agents: impl IntoIterator<Item = GetToolDependentAgentsResponseModelAgentsItem>,
+        agents: impl IntoIterator<Item = GetToolDependentAgentsResponseAgentsItem>,
         has_more: impl Into<bool>,
     ) -> Self {
         Self {
@@ -106,14 +106,14 @@ impl GetToolDependentAgentsResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum GetToolDependentAgentsResponseModelAgentsItem {
+pub enum GetToolDependentAgentsResponseAgentsItem {
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier),
     /// Objects whose `type` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for GetToolDependentAgentsResponseModelAgentsItem {
+impl<'de> Deserialize<'de> for GetToolDependentAgentsResponseAgentsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -130,7 +130,7 @@ impl<'de> Deserialize<'de> for GetToolDependentAgentsResponseModelAgentsItem {
 }
 
 api_runtime::union_conversions!(
-    GetToolDependentAgentsResponseModelAgentsItem,
+    GetToolDependentAgentsResponseAgentsItem,
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier)
 );

@@ -26,15 +26,15 @@ pub struct GptImage1_5request {
     /// The quality of the output image.
     ///
     /// Defaults to `"medium"`.
-    pub quality: Option<GptImage1_5requestQuality>,
+    pub quality: Option<GptImage15requestQuality>,
     /// The background of the output image. With `auto`, the model picks the background that suits the image.
     ///
     /// Defaults to `"auto"`.
-    pub background: Option<GptImage1_5requestBackground>,
+    pub background: Option<GptImage15requestBackground>,
     /// The aspect ratio of the output image.
     ///
     /// Defaults to `"1:1"`.
-    pub aspect_ratio: Option<GptImage1_5requestAspectRatio>,
+    pub aspect_ratio: Option<GptImage15requestAspectRatio>,
     /// The model to use for the generation.
     pub model_id: consts::GptImage1_5,
 }
@@ -149,19 +149,19 @@ impl GptImage1_5request {
     }
 
     /// Sets `quality`.
-    pub fn quality(mut self, value: impl Into<GptImage1_5requestQuality>) -> Self {
+    pub fn quality(mut self, value: impl Into<GptImage15requestQuality>) -> Self {
         self.quality = Some(value.into());
         self
     }
 
     /// Sets `background`.
-    pub fn background(mut self, value: impl Into<GptImage1_5requestBackground>) -> Self {
+    pub fn background(mut self, value: impl Into<GptImage15requestBackground>) -> Self {
         self.background = Some(value.into());
         self
     }
 
     /// Sets `aspect_ratio`.
-    pub fn aspect_ratio(mut self, value: impl Into<GptImage1_5requestAspectRatio>) -> Self {
+    pub fn aspect_ratio(mut self, value: impl Into<GptImage15requestAspectRatio>) -> Self {
         self.aspect_ratio = Some(value.into());
         self
     }
@@ -174,7 +174,7 @@ impl GptImage1_5request {
 /// Schema: `#/components/schemas/GPTImage1_5Request/properties/quality`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum GptImage1_5requestQuality {
+pub enum GptImage15requestQuality {
     /// `"low"`
     Low,
     /// `"medium"`
@@ -185,7 +185,7 @@ pub enum GptImage1_5requestQuality {
     Unknown(String),
 }
 
-impl GptImage1_5requestQuality {
+impl GptImage15requestQuality {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -209,13 +209,13 @@ impl GptImage1_5requestQuality {
     }
 }
 
-impl Serialize for GptImage1_5requestQuality {
+impl Serialize for GptImage15requestQuality {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for GptImage1_5requestQuality {
+impl<'de> Deserialize<'de> for GptImage15requestQuality {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -224,7 +224,7 @@ impl<'de> Deserialize<'de> for GptImage1_5requestQuality {
     }
 }
 
-api_runtime::string_enum_conversions!(GptImage1_5requestQuality);
+api_runtime::string_enum_conversions!(GptImage15requestQuality);
 
 /// The background of the output image. With `auto`, the model picks the background that suits the image.
 ///
@@ -233,7 +233,7 @@ api_runtime::string_enum_conversions!(GptImage1_5requestQuality);
 /// Schema: `#/components/schemas/GPTImage1_5Request/properties/background`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum GptImage1_5requestBackground {
+pub enum GptImage15requestBackground {
     /// `"transparent"`
     Transparent,
     /// `"opaque"`
@@ -244,7 +244,7 @@ pub enum GptImage1_5requestBackground {
     Unknown(String),
 }
 
-impl GptImage1_5requestBackground {
+impl GptImage15requestBackground {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -268,13 +268,13 @@ impl GptImage1_5requestBackground {
     }
 }
 
-impl Serialize for GptImage1_5requestBackground {
+impl Serialize for GptImage15requestBackground {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for GptImage1_5requestBackground {
+impl<'de> Deserialize<'de> for GptImage15requestBackground {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -283,7 +283,7 @@ impl<'de> Deserialize<'de> for GptImage1_5requestBackground {
     }
 }
 
-api_runtime::string_enum_conversions!(GptImage1_5requestBackground);
+api_runtime::string_enum_conversions!(GptImage15requestBackground);
 
 /// The aspect ratio of the output image.
 ///
@@ -292,7 +292,7 @@ api_runtime::string_enum_conversions!(GptImage1_5requestBackground);
 /// Schema: `#/components/schemas/GPTImage1_5Request/properties/aspect_ratio`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum GptImage1_5requestAspectRatio {
+pub enum GptImage15requestAspectRatio {
     /// `"1:1"`
     V1_1,
     /// `"3:2"`
@@ -303,7 +303,7 @@ pub enum GptImage1_5requestAspectRatio {
     Unknown(String),
 }
 
-impl GptImage1_5requestAspectRatio {
+impl GptImage15requestAspectRatio {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -327,13 +327,13 @@ impl GptImage1_5requestAspectRatio {
     }
 }
 
-impl Serialize for GptImage1_5requestAspectRatio {
+impl Serialize for GptImage15requestAspectRatio {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for GptImage1_5requestAspectRatio {
+impl<'de> Deserialize<'de> for GptImage15requestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -342,4 +342,4 @@ impl<'de> Deserialize<'de> for GptImage1_5requestAspectRatio {
     }
 }
 
-api_runtime::string_enum_conversions!(GptImage1_5requestAspectRatio);
+api_runtime::string_enum_conversions!(GptImage15requestAspectRatio);

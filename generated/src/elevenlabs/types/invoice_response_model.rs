@@ -30,7 +30,7 @@ pub struct InvoiceResponseModel {
     /// Deprecated. Use [payment_intent_statusses] instead. The status of this invoice's first payment intent. None when there is no payment intent.
     pub payment_intent_status: Option<InvoiceResponseModelPaymentIntentStatus>,
     /// The statuses of this invoice's payment intents. Empty list when there are no payment intents.
-    pub payment_intent_statusses: Vec<InvoiceResponseModelPaymentIntentStatussesItem>,
+    pub payment_intent_statusses: Vec<InvoicePaymentIntentStatussesItem>,
 }
 
 impl Serialize for InvoiceResponseModel {
@@ -125,9 +125,7 @@ impl InvoiceResponseModel {
         discounts: impl IntoIterator<Item = DiscountResponseModel>,
         next_payment_attempt_unix: impl Into<i64>,
         payment_intent_status: impl Into<Option<InvoiceResponseModelPaymentIntentStatus>>,
-        payment_intent_statusses: impl IntoIterator<
-            Item = InvoiceResponseModelPaymentIntentStatussesItem,
-        >,
+        payment_intent_statusses: impl IntoIterator<Item = InvoicePaymentIntentStatussesItem>,
     ) -> Self {
         Self {
             amount_due_cents: amount_due_cents.into(),
@@ -269,7 +267,7 @@ api_runtime::string_enum_conversions!(InvoiceResponseModelPaymentIntentStatus);
 /// Schema: `#/components/schemas/InvoiceResponseModel/properties/payment_intent_statusses/items`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InvoiceResponseModelPaymentIntentStatussesItem {
+pub enum InvoicePaymentIntentStatussesItem {
     /// `"canceled"`
     Canceled,
     /// `"processing"`
@@ -288,7 +286,7 @@ pub enum InvoiceResponseModelPaymentIntentStatussesItem {
     Unknown(String),
 }
 
-impl InvoiceResponseModelPaymentIntentStatussesItem {
+impl InvoicePaymentIntentStatussesItem {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -320,13 +318,13 @@ impl InvoiceResponseModelPaymentIntentStatussesItem {
     }
 }
 
-impl Serialize for InvoiceResponseModelPaymentIntentStatussesItem {
+impl Serialize for InvoicePaymentIntentStatussesItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for InvoiceResponseModelPaymentIntentStatussesItem {
+impl<'de> Deserialize<'de> for InvoicePaymentIntentStatussesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -335,4 +333,4 @@ impl<'de> Deserialize<'de> for InvoiceResponseModelPaymentIntentStatussesItem {
     }
 }
 
-api_runtime::string_enum_conversions!(InvoiceResponseModelPaymentIntentStatussesItem);
+api_runtime::string_enum_conversions!(InvoicePaymentIntentStatussesItem);

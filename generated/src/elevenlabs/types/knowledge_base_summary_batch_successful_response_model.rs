@@ -18,7 +18,7 @@ use serde_json::Value;
 pub struct KnowledgeBaseSummaryBatchSuccessfulResponseModel {
     /// Defaults to `"success"`.
     pub status: consts::Success,
-    pub data: KnowledgeBaseSummaryBatchSuccessfulResponseModelData,
+    pub data: KnowledgeBaseSummaryBatchResponseData,
 }
 
 impl Serialize for KnowledgeBaseSummaryBatchSuccessfulResponseModel {
@@ -61,7 +61,7 @@ impl<'de> Deserialize<'de> for KnowledgeBaseSummaryBatchSuccessfulResponseModel 
 impl KnowledgeBaseSummaryBatchSuccessfulResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(data: impl Into<KnowledgeBaseSummaryBatchSuccessfulResponseModelData>) -> Self {
+    pub fn new(data: impl Into<KnowledgeBaseSummaryBatchResponseData>) -> Self {
         Self {
             status: Default::default(),
             data: data.into(),
@@ -75,7 +75,7 @@ impl KnowledgeBaseSummaryBatchSuccessfulResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum KnowledgeBaseSummaryBatchSuccessfulResponseModelData {
+pub enum KnowledgeBaseSummaryBatchResponseData {
     GetKnowledgeBaseSummaryUrlResponseModel(GetKnowledgeBaseSummaryUrlResponseModel),
     GetKnowledgeBaseSummaryFileResponseModel(GetKnowledgeBaseSummaryFileResponseModel),
     GetKnowledgeBaseSummaryTextResponseModel(GetKnowledgeBaseSummaryTextResponseModel),
@@ -84,7 +84,7 @@ pub enum KnowledgeBaseSummaryBatchSuccessfulResponseModelData {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for KnowledgeBaseSummaryBatchSuccessfulResponseModelData {
+impl<'de> Deserialize<'de> for KnowledgeBaseSummaryBatchResponseData {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -107,7 +107,7 @@ impl<'de> Deserialize<'de> for KnowledgeBaseSummaryBatchSuccessfulResponseModelD
 }
 
 api_runtime::union_conversions!(
-    KnowledgeBaseSummaryBatchSuccessfulResponseModelData,
+    KnowledgeBaseSummaryBatchResponseData,
     GetKnowledgeBaseSummaryUrlResponseModel(GetKnowledgeBaseSummaryUrlResponseModel),
     GetKnowledgeBaseSummaryFileResponseModel(GetKnowledgeBaseSummaryFileResponseModel),
     GetKnowledgeBaseSummaryTextResponseModel(GetKnowledgeBaseSummaryTextResponseModel),

@@ -18,7 +18,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListAuthConnectionsResponse {
-    pub auth_connections: Vec<ListAuthConnectionsResponseAuthConnectionsItem>,
+    pub auth_connections: Vec<ListAuthResponseAuthConnectionsItem>,
 }
 
 impl Serialize for ListAuthConnectionsResponse {
@@ -59,7 +59,7 @@ impl ListAuthConnectionsResponse {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        auth_connections: impl IntoIterator<Item = ListAuthConnectionsResponseAuthConnectionsItem>,
+        auth_connections: impl IntoIterator<Item = ListAuthResponseAuthConnectionsItem>,
     ) -> Self {
         Self {
             auth_connections: auth_connections.into_iter().collect(),
@@ -73,7 +73,7 @@ impl ListAuthConnectionsResponse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ListAuthConnectionsResponseAuthConnectionsItem {
+pub enum ListAuthResponseAuthConnectionsItem {
     OAuth2ClientCredsResponse(OAuth2ClientCredsResponse),
     RefreshTokenAuthResponse(RefreshTokenAuthResponse),
     BasicAuthResponse(BasicAuthResponse),
@@ -91,7 +91,7 @@ pub enum ListAuthConnectionsResponseAuthConnectionsItem {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for ListAuthConnectionsResponseAuthConnectionsItem {
+impl<'de> Deserialize<'de> for ListAuthResponseAuthConnectionsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "auth_type")?;
@@ -127,7 +127,7 @@ impl<'de> Deserialize<'de> for ListAuthConnectionsResponseAuthConnectionsItem {
 }
 
 api_runtime::union_conversions!(
-    ListAuthConnectionsResponseAuthConnectionsItem,
+    ListAuthResponseAuthConnectionsItem,
     OAuth2ClientCredsResponse(OAuth2ClientCredsResponse),
     RefreshTokenAuthResponse(RefreshTokenAuthResponse),
     BasicAuthResponse(BasicAuthResponse),

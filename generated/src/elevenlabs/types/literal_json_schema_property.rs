@@ -193,7 +193,7 @@ impl LiteralJsonSchemaProperty {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum LiteralJsonSchemaPropertyType {
-    Variant0(LiteralJsonSchemaPropertyTypeVariant0),
+    Keyword(LiteralJsonSchemaPropertyTypeKeyword),
     StringList(Vec<String>),
 }
 
@@ -202,7 +202,7 @@ impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyType {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
         let members: [Member<Self>; 2] = [
-            |value| try_member(value).map(Self::Variant0),
+            |value| try_member(value).map(Self::Keyword),
             |value| try_member(value).map(Self::StringList),
         ];
         first_fit(&value, &members).ok_or_else(|| no_match("LiteralJsonSchemaPropertyType"))
@@ -211,14 +211,14 @@ impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyType {
 
 api_runtime::union_conversions!(
     LiteralJsonSchemaPropertyType,
-    Variant0(LiteralJsonSchemaPropertyTypeVariant0),
+    Keyword(LiteralJsonSchemaPropertyTypeKeyword),
     StringList(Vec<String>)
 );
 
 /// Schema: `#/components/schemas/LiteralJsonSchemaProperty/properties/type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum LiteralJsonSchemaPropertyTypeVariant0 {
+pub enum LiteralJsonSchemaPropertyTypeKeyword {
     /// `"boolean"`
     Boolean,
     /// `"string"`
@@ -231,7 +231,7 @@ pub enum LiteralJsonSchemaPropertyTypeVariant0 {
     Unknown(String),
 }
 
-impl LiteralJsonSchemaPropertyTypeVariant0 {
+impl LiteralJsonSchemaPropertyTypeKeyword {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -257,13 +257,13 @@ impl LiteralJsonSchemaPropertyTypeVariant0 {
     }
 }
 
-impl Serialize for LiteralJsonSchemaPropertyTypeVariant0 {
+impl Serialize for LiteralJsonSchemaPropertyTypeKeyword {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyTypeVariant0 {
+impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyTypeKeyword {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -272,7 +272,7 @@ impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyTypeVariant0 {
     }
 }
 
-api_runtime::string_enum_conversions!(LiteralJsonSchemaPropertyTypeVariant0);
+api_runtime::string_enum_conversions!(LiteralJsonSchemaPropertyTypeKeyword);
 
 /// A constant value to use for this property. Mutually exclusive with description, dynamic_variable, is_system_provided, and is_omitted.
 ///

@@ -95,7 +95,7 @@ impl LlmLiteralJsonSchemaProperty {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum LlmLiteralJsonSchemaPropertyType {
-    Variant0(LlmLiteralJsonSchemaPropertyTypeVariant0),
+    Keyword(LlmLiteralJsonSchemaPropertyTypeKeyword),
     StringList(Vec<String>),
 }
 
@@ -104,7 +104,7 @@ impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaPropertyType {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
         let members: [Member<Self>; 2] = [
-            |value| try_member(value).map(Self::Variant0),
+            |value| try_member(value).map(Self::Keyword),
             |value| try_member(value).map(Self::StringList),
         ];
         first_fit(&value, &members).ok_or_else(|| no_match("LlmLiteralJsonSchemaPropertyType"))
@@ -113,14 +113,14 @@ impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaPropertyType {
 
 api_runtime::union_conversions!(
     LlmLiteralJsonSchemaPropertyType,
-    Variant0(LlmLiteralJsonSchemaPropertyTypeVariant0),
+    Keyword(LlmLiteralJsonSchemaPropertyTypeKeyword),
     StringList(Vec<String>)
 );
 
 /// Schema: `#/components/schemas/LLMLiteralJsonSchemaProperty/properties/type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum LlmLiteralJsonSchemaPropertyTypeVariant0 {
+pub enum LlmLiteralJsonSchemaPropertyTypeKeyword {
     /// `"boolean"`
     Boolean,
     /// `"string"`
@@ -133,7 +133,7 @@ pub enum LlmLiteralJsonSchemaPropertyTypeVariant0 {
     Unknown(String),
 }
 
-impl LlmLiteralJsonSchemaPropertyTypeVariant0 {
+impl LlmLiteralJsonSchemaPropertyTypeKeyword {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -159,13 +159,13 @@ impl LlmLiteralJsonSchemaPropertyTypeVariant0 {
     }
 }
 
-impl Serialize for LlmLiteralJsonSchemaPropertyTypeVariant0 {
+impl Serialize for LlmLiteralJsonSchemaPropertyTypeKeyword {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaPropertyTypeVariant0 {
+impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaPropertyTypeKeyword {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -174,4 +174,4 @@ impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaPropertyTypeVariant0 {
     }
 }
 
-api_runtime::string_enum_conversions!(LlmLiteralJsonSchemaPropertyTypeVariant0);
+api_runtime::string_enum_conversions!(LlmLiteralJsonSchemaPropertyTypeKeyword);

@@ -42,16 +42,15 @@ pub struct McpServerConfigUpdateRequestModel {
     /// The maximum time in seconds to wait for each MCP tool call to complete.
     pub response_timeout_secs: Nullable<i64>,
     /// The headers to include in requests to the MCP server
-    pub request_headers:
-        Nullable<BTreeMap<String, McpServerConfigUpdateRequestModelRequestHeadersValue>>,
+    pub request_headers: Nullable<BTreeMap<String, McpServerConfigUpdateRequestHeadersValue>>,
     /// Entries sent in the MCP `_meta` field of tools/call requests. Values may be JSON scalars, or references to a workspace secret, dynamic variable, or environment variable resolved per call.
-    pub request_meta: Nullable<BTreeMap<String, McpServerConfigUpdateRequestModelRequestMetaValue>>,
+    pub request_meta: Nullable<BTreeMap<String, McpServerConfigRequestRequestMetaValue>>,
     /// Whether to disable HTTP compression for this MCP server
     pub disable_compression: Nullable<bool>,
     /// Optional secret token for authentication with this MCP server
     pub secret_token: Nullable<ConvAiSecretLocator>,
     /// Optional auth connection to use for authentication with this MCP server
-    pub auth_connection: Nullable<McpServerConfigUpdateRequestModelAuthConnection>,
+    pub auth_connection: Nullable<McpServerConfigRequestAuthConnection>,
 }
 
 impl Serialize for McpServerConfigUpdateRequestModel {
@@ -260,12 +259,7 @@ impl McpServerConfigUpdateRequestModel {
     /// Sets `request_headers`.
     pub fn request_headers(
         mut self,
-        value: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                McpServerConfigUpdateRequestModelRequestHeadersValue,
-            ),
-        >,
+        value: impl IntoIterator<Item = (impl Into<String>, McpServerConfigUpdateRequestHeadersValue)>,
     ) -> Self {
         self.request_headers =
             Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
@@ -282,12 +276,7 @@ impl McpServerConfigUpdateRequestModel {
     /// Sets `request_meta`.
     pub fn request_meta(
         mut self,
-        value: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                McpServerConfigUpdateRequestModelRequestMetaValue,
-            ),
-        >,
+        value: impl IntoIterator<Item = (impl Into<String>, McpServerConfigRequestRequestMetaValue)>,
     ) -> Self {
         self.request_meta =
             Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
@@ -330,7 +319,7 @@ impl McpServerConfigUpdateRequestModel {
     /// Sets `auth_connection`.
     pub fn auth_connection(
         mut self,
-        value: impl Into<McpServerConfigUpdateRequestModelAuthConnection>,
+        value: impl Into<McpServerConfigRequestAuthConnection>,
     ) -> Self {
         self.auth_connection = Nullable::Value(value.into());
         self
@@ -348,14 +337,14 @@ impl McpServerConfigUpdateRequestModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum McpServerConfigUpdateRequestModelRequestHeadersValue {
+pub enum McpServerConfigUpdateRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator),
 }
 
-impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelRequestHeadersValue {
+impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestHeadersValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -366,25 +355,25 @@ impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelRequestHeadersVa
             |value| try_member(value).map(Self::ConvAiEnvVarLocator),
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("McpServerConfigUpdateRequestModelRequestHeadersValue"))
+            .ok_or_else(|| no_match("McpServerConfigUpdateRequestHeadersValue"))
     }
 }
 
 api_runtime::union_conversions!(
-    McpServerConfigUpdateRequestModelRequestHeadersValue,
+    McpServerConfigUpdateRequestHeadersValue,
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator)
 );
 
-api_runtime::union_str_conversion!(McpServerConfigUpdateRequestModelRequestHeadersValue, String);
+api_runtime::union_str_conversion!(McpServerConfigUpdateRequestHeadersValue, String);
 
 /// Schema: `#/components/schemas/MCPServerConfigUpdateRequestModel/properties/request_meta/anyOf/0/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum McpServerConfigUpdateRequestModelRequestMetaValue {
+pub enum McpServerConfigRequestRequestMetaValue {
     String(String),
     Integer(i64),
     Number(f64),
@@ -394,7 +383,7 @@ pub enum McpServerConfigUpdateRequestModelRequestMetaValue {
     ConvAiEnvVarLocator(ConvAiEnvVarLocator),
 }
 
-impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelRequestMetaValue {
+impl<'de> Deserialize<'de> for McpServerConfigRequestRequestMetaValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -408,12 +397,12 @@ impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelRequestMetaValue
             |value| try_member(value).map(Self::ConvAiEnvVarLocator),
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("McpServerConfigUpdateRequestModelRequestMetaValue"))
+            .ok_or_else(|| no_match("McpServerConfigRequestRequestMetaValue"))
     }
 }
 
 api_runtime::union_conversions!(
-    McpServerConfigUpdateRequestModelRequestMetaValue,
+    McpServerConfigRequestRequestMetaValue,
     String(String),
     Integer(i64),
     Number(f64),
@@ -423,7 +412,7 @@ api_runtime::union_conversions!(
     ConvAiEnvVarLocator(ConvAiEnvVarLocator)
 );
 
-api_runtime::union_str_conversion!(McpServerConfigUpdateRequestModelRequestMetaValue, String);
+api_runtime::union_str_conversion!(McpServerConfigRequestRequestMetaValue, String);
 
 /// Optional auth connection to use for authentication with this MCP server
 ///
@@ -431,12 +420,12 @@ api_runtime::union_str_conversion!(McpServerConfigUpdateRequestModelRequestMetaV
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum McpServerConfigUpdateRequestModelAuthConnection {
+pub enum McpServerConfigRequestAuthConnection {
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator),
 }
 
-impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelAuthConnection {
+impl<'de> Deserialize<'de> for McpServerConfigRequestAuthConnection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -444,13 +433,12 @@ impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelAuthConnection {
             |value| try_member(value).map(Self::AuthConnectionLocator),
             |value| try_member(value).map(Self::EnvironmentAuthConnectionLocator),
         ];
-        first_fit(&value, &members)
-            .ok_or_else(|| no_match("McpServerConfigUpdateRequestModelAuthConnection"))
+        first_fit(&value, &members).ok_or_else(|| no_match("McpServerConfigRequestAuthConnection"))
     }
 }
 
 api_runtime::union_conversions!(
-    McpServerConfigUpdateRequestModelAuthConnection,
+    McpServerConfigRequestAuthConnection,
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator)
 );

@@ -24,7 +24,7 @@ pub struct McpServerResponseModel {
     /// The access information of the MCP Server
     pub access_info: Nullable<ResourceAccessInfo>,
     /// List of agents that depend on this MCP Server.
-    pub dependent_agents: Option<Vec<McpServerResponseModelDependentAgentsItem>>,
+    pub dependent_agents: Option<Vec<McpServerResponseDependentAgentsItem>>,
     /// The metadata of the MCP Server
     pub metadata: McpServerMetadataResponseModel,
 }
@@ -111,7 +111,7 @@ impl McpServerResponseModel {
     /// Sets `dependent_agents`.
     pub fn dependent_agents(
         mut self,
-        value: impl IntoIterator<Item = McpServerResponseModelDependentAgentsItem>,
+        value: impl IntoIterator<Item = McpServerResponseDependentAgentsItem>,
     ) -> Self {
         self.dependent_agents = Some(value.into_iter().collect());
         self
@@ -122,14 +122,14 @@ impl McpServerResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum McpServerResponseModelDependentAgentsItem {
+pub enum McpServerResponseDependentAgentsItem {
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier),
     /// Objects whose `type` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for McpServerResponseModelDependentAgentsItem {
+impl<'de> Deserialize<'de> for McpServerResponseDependentAgentsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -146,7 +146,7 @@ impl<'de> Deserialize<'de> for McpServerResponseModelDependentAgentsItem {
 }
 
 api_runtime::union_conversions!(
-    McpServerResponseModelDependentAgentsItem,
+    McpServerResponseDependentAgentsItem,
     DependentAvailableAgentIdentifier(DependentAvailableAgentIdentifier),
     DependentUnknownAgentIdentifier(DependentUnknownAgentIdentifier)
 );

@@ -84,7 +84,7 @@ pub struct McpToolConfigInput {
     /// Defaults to `"immediate"`.
     pub execution_mode: Option<ToolExecutionMode>,
     /// Input parameter overrides for this tool
-    pub input_overrides: Nullable<BTreeMap<String, McpToolConfigInputInputOverridesValue>>,
+    pub input_overrides: Nullable<BTreeMap<String, McpToolInputInputOverridesValue>>,
 }
 
 impl Serialize for McpToolConfigInput {
@@ -378,7 +378,7 @@ impl McpToolConfigInput {
     /// Sets `input_overrides`.
     pub fn input_overrides(
         mut self,
-        value: impl IntoIterator<Item = (impl Into<String>, McpToolConfigInputInputOverridesValue)>,
+        value: impl IntoIterator<Item = (impl Into<String>, McpToolInputInputOverridesValue)>,
     ) -> Self {
         self.input_overrides =
             Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
@@ -397,7 +397,7 @@ impl McpToolConfigInput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum McpToolConfigInputInputOverridesValue {
+pub enum McpToolInputInputOverridesValue {
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
     LlmSchemaOverride(LlmSchemaOverride),
@@ -406,7 +406,7 @@ pub enum McpToolConfigInputInputOverridesValue {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for McpToolConfigInputInputOverridesValue {
+impl<'de> Deserialize<'de> for McpToolInputInputOverridesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source")?;
@@ -423,7 +423,7 @@ impl<'de> Deserialize<'de> for McpToolConfigInputInputOverridesValue {
 }
 
 api_runtime::union_conversions!(
-    McpToolConfigInputInputOverridesValue,
+    McpToolInputInputOverridesValue,
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
     LlmSchemaOverride(LlmSchemaOverride),

@@ -84,7 +84,7 @@ pub struct McpToolConfigOutput {
     /// Defaults to `"immediate"`.
     pub execution_mode: Option<ToolExecutionMode>,
     /// Input parameter overrides for this tool
-    pub input_overrides: Nullable<BTreeMap<String, McpToolConfigOutputInputOverridesValue>>,
+    pub input_overrides: Nullable<BTreeMap<String, McpToolOutputInputOverridesValue>>,
 }
 
 impl Serialize for McpToolConfigOutput {
@@ -378,7 +378,7 @@ impl McpToolConfigOutput {
     /// Sets `input_overrides`.
     pub fn input_overrides(
         mut self,
-        value: impl IntoIterator<Item = (impl Into<String>, McpToolConfigOutputInputOverridesValue)>,
+        value: impl IntoIterator<Item = (impl Into<String>, McpToolOutputInputOverridesValue)>,
     ) -> Self {
         self.input_overrides =
             Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
@@ -397,7 +397,7 @@ impl McpToolConfigOutput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum McpToolConfigOutputInputOverridesValue {
+pub enum McpToolOutputInputOverridesValue {
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
     LlmSchemaOverride(LlmSchemaOverride),
@@ -406,7 +406,7 @@ pub enum McpToolConfigOutputInputOverridesValue {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for McpToolConfigOutputInputOverridesValue {
+impl<'de> Deserialize<'de> for McpToolOutputInputOverridesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source")?;
@@ -423,7 +423,7 @@ impl<'de> Deserialize<'de> for McpToolConfigOutputInputOverridesValue {
 }
 
 api_runtime::union_conversions!(
-    McpToolConfigOutputInputOverridesValue,
+    McpToolOutputInputOverridesValue,
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
     LlmSchemaOverride(LlmSchemaOverride),

@@ -30,7 +30,7 @@ pub struct McpToolConfigOverrideCreateRequestModel {
     /// If set, overrides the server's interruption_mode setting for this tool.
     pub interruption_mode: Nullable<ToolInterruptionMode>,
     /// Overrides the server's tool_call_sound setting for this tool. A sound name plays that sound; 'off' overrides to no sound (silence); null means do not override (inherit the server default).
-    pub tool_call_sound: Nullable<McpToolConfigOverrideCreateRequestModelToolCallSound>,
+    pub tool_call_sound: Nullable<McpToolConfigCreateRequestToolCallSound>,
     /// If set, overrides the server's tool_call_sound_behavior setting for this tool
     pub tool_call_sound_behavior: Nullable<ToolCallSoundBehavior>,
     /// If set, overrides the server's execution_mode setting for this tool
@@ -40,8 +40,7 @@ pub struct McpToolConfigOverrideCreateRequestModel {
     /// Dynamic variable assignments for this MCP tool
     pub assignments: Nullable<Vec<DynamicVariableAssignment>>,
     /// Mapping of json path to input override configuration
-    pub input_overrides:
-        Nullable<BTreeMap<String, McpToolConfigOverrideCreateRequestModelInputOverridesValue>>,
+    pub input_overrides: Nullable<BTreeMap<String, McpToolCreateRequestInputOverridesValue>>,
     /// Mock responses with optional parameter conditions. Evaluated top-to-bottom; first match wins.
     pub response_mocks: Nullable<Vec<ToolResponseMockConfigInput>>,
     /// The name of the MCP tool
@@ -203,7 +202,7 @@ impl McpToolConfigOverrideCreateRequestModel {
     /// Sets `tool_call_sound`.
     pub fn tool_call_sound(
         mut self,
-        value: impl Into<McpToolConfigOverrideCreateRequestModelToolCallSound>,
+        value: impl Into<McpToolConfigCreateRequestToolCallSound>,
     ) -> Self {
         self.tool_call_sound = Nullable::Value(value.into());
         self
@@ -274,12 +273,7 @@ impl McpToolConfigOverrideCreateRequestModel {
     /// Sets `input_overrides`.
     pub fn input_overrides(
         mut self,
-        value: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                McpToolConfigOverrideCreateRequestModelInputOverridesValue,
-            ),
-        >,
+        value: impl IntoIterator<Item = (impl Into<String>, McpToolCreateRequestInputOverridesValue)>,
     ) -> Self {
         self.input_overrides =
             Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
@@ -316,12 +310,12 @@ impl McpToolConfigOverrideCreateRequestModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum McpToolConfigOverrideCreateRequestModelToolCallSound {
+pub enum McpToolConfigCreateRequestToolCallSound {
     ToolCallSoundType(ToolCallSoundType),
     Off(consts::Off),
 }
 
-impl<'de> Deserialize<'de> for McpToolConfigOverrideCreateRequestModelToolCallSound {
+impl<'de> Deserialize<'de> for McpToolConfigCreateRequestToolCallSound {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -330,12 +324,12 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideCreateRequestModelToolCallSo
             |value| try_member(value).map(Self::Off),
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("McpToolConfigOverrideCreateRequestModelToolCallSound"))
+            .ok_or_else(|| no_match("McpToolConfigCreateRequestToolCallSound"))
     }
 }
 
 api_runtime::union_conversions!(
-    McpToolConfigOverrideCreateRequestModelToolCallSound,
+    McpToolConfigCreateRequestToolCallSound,
     ToolCallSoundType(ToolCallSoundType),
     Off(consts::Off)
 );
@@ -344,7 +338,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum McpToolConfigOverrideCreateRequestModelInputOverridesValue {
+pub enum McpToolCreateRequestInputOverridesValue {
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
     LlmSchemaOverride(LlmSchemaOverride),
@@ -353,7 +347,7 @@ pub enum McpToolConfigOverrideCreateRequestModelInputOverridesValue {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for McpToolConfigOverrideCreateRequestModelInputOverridesValue {
+impl<'de> Deserialize<'de> for McpToolCreateRequestInputOverridesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source")?;
@@ -370,7 +364,7 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideCreateRequestModelInputOverr
 }
 
 api_runtime::union_conversions!(
-    McpToolConfigOverrideCreateRequestModelInputOverridesValue,
+    McpToolCreateRequestInputOverridesValue,
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
     LlmSchemaOverride(LlmSchemaOverride),

@@ -44,7 +44,7 @@ pub struct McpToolConfigOverrideInput {
     /// Dynamic variable assignments for this MCP tool
     pub assignments: Option<Vec<DynamicVariableAssignment>>,
     /// Mapping of json path to input override configuration
-    pub input_overrides: Nullable<BTreeMap<String, McpToolConfigOverrideInputInputOverridesValue>>,
+    pub input_overrides: Nullable<BTreeMap<String, McpToolOverrideInputInputOverridesValue>>,
     /// Mock responses with optional parameter conditions. Evaluated top-to-bottom; first match wins.
     pub response_mocks: Nullable<Vec<ToolResponseMockConfigInput>>,
 }
@@ -268,12 +268,7 @@ impl McpToolConfigOverrideInput {
     /// Sets `input_overrides`.
     pub fn input_overrides(
         mut self,
-        value: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                McpToolConfigOverrideInputInputOverridesValue,
-            ),
-        >,
+        value: impl IntoIterator<Item = (impl Into<String>, McpToolOverrideInputInputOverridesValue)>,
     ) -> Self {
         self.input_overrides =
             Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
@@ -338,7 +333,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum McpToolConfigOverrideInputInputOverridesValue {
+pub enum McpToolOverrideInputInputOverridesValue {
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
     LlmSchemaOverride(LlmSchemaOverride),
@@ -347,7 +342,7 @@ pub enum McpToolConfigOverrideInputInputOverridesValue {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for McpToolConfigOverrideInputInputOverridesValue {
+impl<'de> Deserialize<'de> for McpToolOverrideInputInputOverridesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source")?;
@@ -364,7 +359,7 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideInputInputOverridesValue {
 }
 
 api_runtime::union_conversions!(
-    McpToolConfigOverrideInputInputOverridesValue,
+    McpToolOverrideInputInputOverridesValue,
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
     LlmSchemaOverride(LlmSchemaOverride),

@@ -7,8 +7,8 @@
 
 #[allow(unused_imports)]
 use super::{
-    McpToolConfigOverrideInput, McpToolConfigOverrideInputInputOverridesValue,
-    McpToolConfigOverrideInputToolCallSound,
+    McpToolConfigOverrideInput, McpToolConfigOverrideInputToolCallSound,
+    McpToolOverrideInputInputOverridesValue,
 };
 
 /// MCPToolConfigOverride
@@ -24,5 +24,4 @@ pub type McpToolConfigOverrideOutputToolCallSound = McpToolConfigOverrideInputTo
 
 #[cfg(feature = "elevenlabs")]
 /// Schema: `#/components/schemas/MCPToolConfigOverride-Output/properties/input_overrides/anyOf/0/additionalProperties`
-pub type McpToolConfigOverrideOutputInputOverridesValue =
-    McpToolConfigOverrideInputInputOverridesValue;
+pub type McpToolOverrideOutputInputOverridesValue = McpToolOverrideInputInputOverridesValue;

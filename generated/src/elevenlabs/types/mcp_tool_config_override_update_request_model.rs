@@ -30,7 +30,7 @@ pub struct McpToolConfigOverrideUpdateRequestModel {
     /// If set, overrides the server's interruption_mode setting for this tool.
     pub interruption_mode: Nullable<ToolInterruptionMode>,
     /// Overrides the server's tool_call_sound setting for this tool. A sound name plays that sound; 'off' overrides to no sound (silence); null means do not override (inherit the server default).
-    pub tool_call_sound: Nullable<McpToolConfigOverrideUpdateRequestModelToolCallSound>,
+    pub tool_call_sound: Nullable<McpToolConfigUpdateRequestToolCallSound>,
     /// If set, overrides the server's tool_call_sound_behavior setting for this tool
     pub tool_call_sound_behavior: Nullable<ToolCallSoundBehavior>,
     /// If set, overrides the server's execution_mode setting for this tool
@@ -40,8 +40,7 @@ pub struct McpToolConfigOverrideUpdateRequestModel {
     /// Dynamic variable assignments for this MCP tool
     pub assignments: Nullable<Vec<DynamicVariableAssignment>>,
     /// Mapping of json path to input override configuration
-    pub input_overrides:
-        Nullable<BTreeMap<String, McpToolConfigOverrideUpdateRequestModelInputOverridesValue>>,
+    pub input_overrides: Nullable<BTreeMap<String, McpToolUpdateRequestInputOverridesValue>>,
     /// Mock responses with optional parameter conditions. Evaluated top-to-bottom; first match wins.
     pub response_mocks: Nullable<Vec<ToolResponseMockConfigInput>>,
 }
@@ -175,7 +174,7 @@ impl McpToolConfigOverrideUpdateRequestModel {
     /// Sets `tool_call_sound`.
     pub fn tool_call_sound(
         mut self,
-        value: impl Into<McpToolConfigOverrideUpdateRequestModelToolCallSound>,
+        value: impl Into<McpToolConfigUpdateRequestToolCallSound>,
     ) -> Self {
         self.tool_call_sound = Nullable::Value(value.into());
         self
@@ -246,12 +245,7 @@ impl McpToolConfigOverrideUpdateRequestModel {
     /// Sets `input_overrides`.
     pub fn input_overrides(
         mut self,
-        value: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                McpToolConfigOverrideUpdateRequestModelInputOverridesValue,
-            ),
-        >,
+        value: impl IntoIterator<Item = (impl Into<String>, McpToolUpdateRequestInputOverridesValue)>,
     ) -> Self {
         self.input_overrides =
             Nullable::Value(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
@@ -288,12 +282,12 @@ impl McpToolConfigOverrideUpdateRequestModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum McpToolConfigOverrideUpdateRequestModelToolCallSound {
+pub enum McpToolConfigUpdateRequestToolCallSound {
     ToolCallSoundType(ToolCallSoundType),
     Off(consts::Off),
 }
 
-impl<'de> Deserialize<'de> for McpToolConfigOverrideUpdateRequestModelToolCallSound {
+impl<'de> Deserialize<'de> for McpToolConfigUpdateRequestToolCallSound {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -302,12 +296,12 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideUpdateRequestModelToolCallSo
             |value| try_member(value).map(Self::Off),
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("McpToolConfigOverrideUpdateRequestModelToolCallSound"))
+            .ok_or_else(|| no_match("McpToolConfigUpdateRequestToolCallSound"))
     }
 }
 
 api_runtime::union_conversions!(
-    McpToolConfigOverrideUpdateRequestModelToolCallSound,
+    McpToolConfigUpdateRequestToolCallSound,
     ToolCallSoundType(ToolCallSoundType),
     Off(consts::Off)
 );
@@ -316,7 +310,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum McpToolConfigOverrideUpdateRequestModelInputOverridesValue {
+pub enum McpToolUpdateRequestInputOverridesValue {
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
     LlmSchemaOverride(LlmSchemaOverride),
@@ -325,7 +319,7 @@ pub enum McpToolConfigOverrideUpdateRequestModelInputOverridesValue {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for McpToolConfigOverrideUpdateRequestModelInputOverridesValue {
+impl<'de> Deserialize<'de> for McpToolUpdateRequestInputOverridesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source")?;
@@ -342,7 +336,7 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideUpdateRequestModelInputOverr
 }
 
 api_runtime::union_conversions!(
-    McpToolConfigOverrideUpdateRequestModelInputOverridesValue,
+    McpToolUpdateRequestInputOverridesValue,
     ConstantSchemaOverride(ConstantSchemaOverride),
     DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
     LlmSchemaOverride(LlmSchemaOverride),

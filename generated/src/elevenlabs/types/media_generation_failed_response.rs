@@ -19,7 +19,7 @@ pub struct MediaGenerationFailedResponse {
     /// The lifecycle status of the generation.
     pub status: consts::Failed,
     /// The category of failure.
-    pub failure_reason: MediaGenerationFailedResponseFailureReason,
+    pub failure_reason: MediaGenerationResponseFailureReason,
     /// A human-readable description of the failure. Failed generations are not charged.
     pub error_message: String,
 }
@@ -76,7 +76,7 @@ impl MediaGenerationFailedResponse {
     #[inline]
     pub fn new(
         id: impl Into<String>,
-        failure_reason: impl Into<MediaGenerationFailedResponseFailureReason>,
+        failure_reason: impl Into<MediaGenerationResponseFailureReason>,
         error_message: impl Into<String>,
     ) -> Self {
         Self {
@@ -93,7 +93,7 @@ impl MediaGenerationFailedResponse {
 /// Schema: `#/components/schemas/MediaGenerationFailedResponse/properties/failure_reason`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum MediaGenerationFailedResponseFailureReason {
+pub enum MediaGenerationResponseFailureReason {
     /// `"timeout"`
     Timeout,
     /// `"model_error"`
@@ -112,7 +112,7 @@ pub enum MediaGenerationFailedResponseFailureReason {
     Unknown(String),
 }
 
-impl MediaGenerationFailedResponseFailureReason {
+impl MediaGenerationResponseFailureReason {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -144,13 +144,13 @@ impl MediaGenerationFailedResponseFailureReason {
     }
 }
 
-impl Serialize for MediaGenerationFailedResponseFailureReason {
+impl Serialize for MediaGenerationResponseFailureReason {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for MediaGenerationFailedResponseFailureReason {
+impl<'de> Deserialize<'de> for MediaGenerationResponseFailureReason {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -159,4 +159,4 @@ impl<'de> Deserialize<'de> for MediaGenerationFailedResponseFailureReason {
     }
 }
 
-api_runtime::string_enum_conversions!(MediaGenerationFailedResponseFailureReason);
+api_runtime::string_enum_conversions!(MediaGenerationResponseFailureReason);

@@ -30,7 +30,7 @@ pub struct MergePreviewResponseModel {
     /// The platform settings of the agent
     pub platform_settings: Option<AgentPlatformSettingsResponseModel>,
     /// The phone numbers of the agent
-    pub phone_numbers: Option<Vec<MergePreviewResponseModelPhoneNumbersItem>>,
+    pub phone_numbers: Option<Vec<MergePreviewResponsePhoneNumbersItem>>,
     /// WhatsApp accounts assigned to the agent
     pub whatsapp_accounts: Option<Vec<GetWhatsAppAccountResponse>>,
     /// The workflow of the agent
@@ -194,7 +194,7 @@ impl MergePreviewResponseModel {
     /// Sets `phone_numbers`.
     pub fn phone_numbers(
         mut self,
-        value: impl IntoIterator<Item = MergePreviewResponseModelPhoneNumbersItem>,
+        value: impl IntoIterator<Item = MergePreviewResponsePhoneNumbersItem>,
     ) -> Self {
         self.phone_numbers = Some(value.into_iter().collect());
         self
@@ -296,7 +296,7 @@ impl MergePreviewResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum MergePreviewResponseModelPhoneNumbersItem {
+pub enum MergePreviewResponsePhoneNumbersItem {
     GetPhoneNumberTwilioResponseModel(GetPhoneNumberTwilioResponseModel),
     GetPhoneNumberExotelResponseModel(GetPhoneNumberExotelResponseModel),
     GetPhoneNumberSipTrunkResponseModel(GetPhoneNumberSipTrunkResponseModel),
@@ -304,7 +304,7 @@ pub enum MergePreviewResponseModelPhoneNumbersItem {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for MergePreviewResponseModelPhoneNumbersItem {
+impl<'de> Deserialize<'de> for MergePreviewResponsePhoneNumbersItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "provider")?;
@@ -324,7 +324,7 @@ impl<'de> Deserialize<'de> for MergePreviewResponseModelPhoneNumbersItem {
 }
 
 api_runtime::union_conversions!(
-    MergePreviewResponseModelPhoneNumbersItem,
+    MergePreviewResponsePhoneNumbersItem,
     GetPhoneNumberTwilioResponseModel(GetPhoneNumberTwilioResponseModel),
     GetPhoneNumberExotelResponseModel(GetPhoneNumberExotelResponseModel),
     GetPhoneNumberSipTrunkResponseModel(GetPhoneNumberSipTrunkResponseModel)

@@ -356,8 +356,7 @@ mod add_pronunciation_dictionary_response_model;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use add_pronunciation_dictionary_response_model::{
-    AddPronunciationDictionaryResponseModel,
-    AddPronunciationDictionaryResponseModelPermissionOnResource,
+    AddPronunciationDictionaryResponseModel, AddResponsePermissionOnResource,
 };
 
 mod add_ticket_comment_request_model;
@@ -415,8 +414,8 @@ mod agent_analysis_items_input;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_analysis_items_input::{
-    AgentAnalysisItemsInput, AgentAnalysisItemsInputDataCollectionItem,
-    AgentAnalysisItemsInputEvaluationCriteriaItem,
+    AgentAnalysisInputDataCollectionItem, AgentAnalysisInputEvaluationCriteriaItem,
+    AgentAnalysisItemsInput,
 };
 
 #[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
@@ -425,9 +424,9 @@ mod agent_analysis_items_output;
 #[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
 pub use agent_analysis_items_output::AgentAnalysisItemsOutput;
 #[cfg(feature = "elevenlabs")]
-pub use agent_analysis_items_output::AgentAnalysisItemsOutputDataCollectionItem;
+pub use agent_analysis_items_output::AgentAnalysisOutputDataCollectionItem;
 #[cfg(feature = "elevenlabs")]
-pub use agent_analysis_items_output::AgentAnalysisItemsOutputEvaluationCriteriaItem;
+pub use agent_analysis_items_output::AgentItemsOutputEvaluationCriteriaItem;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_branch_basic_info;
@@ -876,7 +875,7 @@ mod api_integration_o_auth2_auth_code_response;
 
 #[cfg(feature = "elevenlabs-workspace")]
 pub use api_integration_o_auth2_auth_code_response::{
-    ApiIntegrationOAuth2AuthCodeResponse, ApiIntegrationOAuth2AuthCodeResponseScopeSeparator,
+    ApiIntegrationOAuth2AuthCodeResponse, ApiOAuth2AuthCodeResponseScopeSeparator,
 };
 
 #[cfg(feature = "elevenlabs-workspace")]
@@ -884,7 +883,7 @@ mod api_integration_o_auth2_custom_app_response;
 
 #[cfg(feature = "elevenlabs-workspace")]
 pub use api_integration_o_auth2_custom_app_response::{
-    ApiIntegrationOAuth2CustomAppResponse, ApiIntegrationOAuth2CustomAppResponseScopeSeparator,
+    ApiIntegrationOAuth2CustomAppResponse, ApiOAuth2CustomAppResponseScopeSeparator,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -892,8 +891,8 @@ mod api_integration_webhook_overrides;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use api_integration_webhook_overrides::{
-    ApiIntegrationWebhookOverrides, ApiIntegrationWebhookOverridesRequestHeadersValue,
-    ApiIntegrationWebhookOverridesSchemaOverridesValue,
+    ApiIntegrationWebhookOverrides, ApiWebhookOverridesRequestHeadersValue,
+    ApiWebhookOverridesSchemaOverridesValue,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -978,7 +977,7 @@ mod attached_system_evaluation_ref;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use attached_system_evaluation_ref::{
-    AttachedSystemEvaluationRef, AttachedSystemEvaluationRefAnalysisItemId,
+    AttachedSystemEvaluationRef, AttachedSystemRefAnalysisItemId,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -1040,7 +1039,7 @@ mod audio_native_project_settings_response_model;
 
 #[cfg(feature = "elevenlabs-audio-native")]
 pub use audio_native_project_settings_response_model::{
-    AudioNativeProjectSettingsResponseModel, AudioNativeProjectSettingsResponseModelStatus,
+    AudioNativeProjectSettingsResponseModel, AudioNativeProjectSettingsResponseStatus,
 };
 
 #[cfg(feature = "elevenlabs-music")]
@@ -1251,808 +1250,771 @@ mod billing_period;
 pub use billing_period::BillingPeriod;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-mod body_add_a_language_to_the_resource_v1_dubbing_resource_dubbing_id_language_post;
+mod dubbing_resource_language_add_request;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-pub use body_add_a_language_to_the_resource_v1_dubbing_resource_dubbing_id_language_post::BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost;
+pub use dubbing_resource_language_add_request::DubbingResourceLanguageAddRequest;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-mod body_add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post;
+mod create_from_file_request;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-pub use body_add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost;
+pub use create_from_file_request::CreateFromFileRequest;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-mod body_add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post;
+mod create_from_rules_request;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-pub use body_add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post::{
-    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost,
-    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem,
-};
+pub use create_from_rules_request::{CreateFromRulesRequest, CreateFromRulesRulesItem};
 
 #[cfg(feature = "elevenlabs-workspace")]
-mod body_add_member_to_user_group_v1_workspace_groups_group_id_members_post;
+mod workspace_groups_members_add_request;
 
 #[cfg(feature = "elevenlabs-workspace")]
-pub use body_add_member_to_user_group_v1_workspace_groups_group_id_members_post::BodyAddMemberToUserGroupV1WorkspaceGroupsGroupIdMembersPost;
+pub use workspace_groups_members_add_request::WorkspaceGroupsMembersAddRequest;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-mod body_add_rules_to_the_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_add_rules_post;
+mod pronunciation_dictionaries_rules_add_request;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-pub use body_add_rules_to_the_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_add_rules_post::{
-    BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPost,
-    BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem,
+pub use pronunciation_dictionaries_rules_add_request::{
+    PronunciationDictionariesRulesAddRequest, RulesAddRulesItem,
 };
 
 #[cfg(feature = "elevenlabs-voices")]
-mod body_add_samples_to_pvc_voice_v1_voices_pvc_voice_id_samples_post;
+mod voices_pvc_samples_create_request;
 
 #[cfg(feature = "elevenlabs-voices")]
-pub use body_add_samples_to_pvc_voice_v1_voices_pvc_voice_id_samples_post::BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost;
+pub use voices_pvc_samples_create_request::VoicesPvcSamplesCreateRequest;
 
 #[cfg(feature = "elevenlabs-voices")]
-mod body_add_shared_voice_v1_voices_add_public_user_id_voice_id_post;
+mod voices_share_request;
 
 #[cfg(feature = "elevenlabs-voices")]
-pub use body_add_shared_voice_v1_voices_add_public_user_id_voice_id_post::BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost;
+pub use voices_share_request::VoicesShareRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_add_to_knowledge_base_v1_convai_knowledge_base_post;
+mod add_to_knowledge_base_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_add_to_knowledge_base_v1_convai_knowledge_base_post::BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost;
+pub use add_to_knowledge_base_request::AddToKnowledgeBaseRequest;
 
 #[cfg(feature = "elevenlabs-voices")]
-mod body_add_voice_v1_voices_add_post;
+mod voices_ivc_create_request;
 
 #[cfg(feature = "elevenlabs-voices")]
-pub use body_add_voice_v1_voices_add_post::{
-    BodyAddVoiceV1VoicesAddPost, BodyAddVoiceV1VoicesAddPostLabels,
-};
+pub use voices_ivc_create_request::{VoicesIvcCreateLabels, VoicesIvcCreateRequest};
 
 #[cfg(feature = "elevenlabs-audio-isolation")]
-mod body_audio_isolation_stream_v1_audio_isolation_stream_post;
+mod audio_isolation_stream_request;
 
 #[cfg(feature = "elevenlabs-audio-isolation")]
-pub use body_audio_isolation_stream_v1_audio_isolation_stream_post::BodyAudioIsolationStreamV1AudioIsolationStreamPost;
+pub use audio_isolation_stream_request::AudioIsolationStreamRequest;
 
 #[cfg(feature = "elevenlabs-audio-isolation")]
-mod body_audio_isolation_v1_audio_isolation_post;
+mod audio_isolation_convert_request;
 
 #[cfg(feature = "elevenlabs-audio-isolation")]
-pub use body_audio_isolation_v1_audio_isolation_post::BodyAudioIsolationV1AudioIsolationPost;
+pub use audio_isolation_convert_request::AudioIsolationConvertRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_bulk_delete_knowledge_base_documents_v1_convai_knowledge_base_bulk_delete_post;
+mod knowledge_base_documents_bulk_delete_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_bulk_delete_knowledge_base_documents_v1_convai_knowledge_base_bulk_delete_post::BodyBulkDeleteKnowledgeBaseDocumentsV1ConvaiKnowledgeBaseBulkDeletePost;
+pub use knowledge_base_documents_bulk_delete_request::KnowledgeBaseDocumentsBulkDeleteRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_bulk_move_entities_to_folder_v1_convai_knowledge_base_bulk_move_post;
+mod knowledge_base_documents_bulk_move_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_bulk_move_entities_to_folder_v1_convai_knowledge_base_bulk_move_post::BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost;
+pub use knowledge_base_documents_bulk_move_request::KnowledgeBaseDocumentsBulkMoveRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_bulk_move_tests_to_folder_v1_convai_agent_testing_bulk_move_post;
+mod conversational_ai_tests_move_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_bulk_move_tests_to_folder_v1_convai_agent_testing_bulk_move_post::BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost;
+pub use conversational_ai_tests_move_request::ConversationalAiTestsMoveRequest;
 
 #[cfg(feature = "elevenlabs-music")]
-mod body_compose_music_with_a_detailed_response_v1_music_detailed_post;
+mod music_compose_detailed_request;
 
 #[cfg(feature = "elevenlabs-music")]
-pub use body_compose_music_with_a_detailed_response_v1_music_detailed_post::{
-    BodyComposeMusicWithADetailedResponseV1MusicDetailedPost,
-    BodyComposeMusicWithADetailedResponseV1MusicDetailedPostCompositionPlan,
-    BodyComposeMusicWithADetailedResponseV1MusicDetailedPostModelStylePrefix,
+pub use music_compose_detailed_request::{
+    MusicComposeDetailedCompositionPlan, MusicComposeDetailedModelStylePrefix,
+    MusicComposeDetailedRequest,
 };
 
 #[cfg(feature = "elevenlabs-music")]
-mod body_compose_music_v1_music_post;
+mod music_compose_request;
 
 #[cfg(feature = "elevenlabs-music")]
-pub use body_compose_music_v1_music_post::{
-    BodyComposeMusicV1MusicPost, BodyComposeMusicV1MusicPostCompositionPlan,
-};
+pub use music_compose_request::{MusicComposeCompositionPlan, MusicComposeRequest};
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_compute_rag_indexes_in_batch_v1_convai_knowledge_base_rag_index_post;
+mod get_or_create_rag_indexes_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_compute_rag_indexes_in_batch_v1_convai_knowledge_base_rag_index_post::BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost;
+pub use get_or_create_rag_indexes_request::GetOrCreateRagIndexesRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_create_agent_v1_convai_agents_create_post;
+mod conversational_ai_agents_create_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_create_agent_v1_convai_agents_create_post::BodyCreateAgentV1ConvaiAgentsCreatePost;
+pub use conversational_ai_agents_create_request::ConversationalAiAgentsCreateRequest;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-mod body_create_dubbing_language_target_v1_dubbing_project_project_id_language_post;
+mod dubbing_project_language_create_request;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-pub use body_create_dubbing_language_target_v1_dubbing_project_project_id_language_post::BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost;
+pub use dubbing_project_language_create_request::DubbingProjectLanguageCreateRequest;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-mod body_create_dubbing_project_v1_dubbing_project_post;
+mod dubbing_project_create_request;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-pub use body_create_dubbing_project_v1_dubbing_project_post::{
-    BodyCreateDubbingProjectV1DubbingProjectPost,
-    BodyCreateDubbingProjectV1DubbingProjectPostModelId,
-    BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0,
+pub use dubbing_project_create_request::{
+    DubbingProjectCreateModelId, DubbingProjectCreateModelIdKeyword, DubbingProjectCreateRequest,
 };
 
 #[cfg(feature = "elevenlabs-music")]
-mod body_create_music_finetune_v1_music_finetunes_post;
+mod music_finetunes_create_request;
 
 #[cfg(feature = "elevenlabs-music")]
-pub use body_create_music_finetune_v1_music_finetunes_post::BodyCreateMusicFinetuneV1MusicFinetunesPost;
+pub use music_finetunes_create_request::MusicFinetunesCreateRequest;
 
 #[cfg(feature = "elevenlabs-voices")]
-mod body_create_pvc_voice_v1_voices_pvc_post;
+mod voices_pvc_create_request;
 
 #[cfg(feature = "elevenlabs-voices")]
-pub use body_create_pvc_voice_v1_voices_pvc_post::BodyCreatePvcVoiceV1VoicesPvcPost;
+pub use voices_pvc_create_request::VoicesPvcCreateRequest;
 
 #[cfg(feature = "elevenlabs-studio")]
-mod body_create_pronunciation_dictionaries_v1_studio_projects_project_id_pronunciation_dictionaries_post;
+mod pronunciation_dictionaries_create_request;
 
 #[cfg(feature = "elevenlabs-studio")]
-pub use body_create_pronunciation_dictionaries_v1_studio_projects_project_id_pronunciation_dictionaries_post::BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost;
+pub use pronunciation_dictionaries_create_request::PronunciationDictionariesCreateRequest;
 
 #[cfg(feature = "elevenlabs-studio")]
-mod body_create_studio_project_v1_studio_projects_post;
+mod studio_projects_create_request;
 
 #[cfg(feature = "elevenlabs-studio")]
-pub use body_create_studio_project_v1_studio_projects_post::{
-    BodyCreateStudioProjectV1StudioProjectsPost,
-    BodyCreateStudioProjectV1StudioProjectsPostFiction,
-    BodyCreateStudioProjectV1StudioProjectsPostSourceType,
-    BodyCreateStudioProjectV1StudioProjectsPostTargetAudience,
+pub use studio_projects_create_request::{
+    StudioProjectsCreateFiction, StudioProjectsCreateRequest, StudioProjectsCreateSourceType,
+    StudioProjectsCreateTargetAudience,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_create_url_document_v1_convai_knowledge_base_url_post;
+mod documents_create_from_url_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_create_url_document_v1_convai_knowledge_base_url_post::BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost;
+pub use documents_create_from_url_request::DocumentsCreateFromUrlRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_create_a_new_branch_v1_convai_agents_agent_id_branches_post;
+mod agents_branches_create_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_create_a_new_branch_v1_convai_agents_agent_id_branches_post::BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost;
+pub use agents_branches_create_request::AgentsBranchesCreateRequest;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-mod body_create_a_new_speaker_v1_dubbing_resource_dubbing_id_speaker_post;
+mod dubbing_resource_speaker_create_request;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-pub use body_create_a_new_speaker_v1_dubbing_resource_dubbing_id_speaker_post::BodyCreateANewSpeakerV1DubbingResourceDubbingIdSpeakerPost;
+pub use dubbing_resource_speaker_create_request::DubbingResourceSpeakerCreateRequest;
 
 #[cfg(feature = "elevenlabs-text-to-voice")]
-mod body_create_a_new_voice_from_voice_preview_v1_text_to_voice_post;
+mod text_to_voice_create_request;
 
 #[cfg(feature = "elevenlabs-text-to-voice")]
-pub use body_create_a_new_voice_from_voice_preview_v1_text_to_voice_post::BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost;
+pub use text_to_voice_create_request::TextToVoiceCreateRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_create_agent_draft_v1_convai_agents_agent_id_drafts_post;
+mod agents_drafts_create_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_create_agent_draft_v1_convai_agents_agent_id_drafts_post::BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost;
+pub use agents_drafts_create_request::AgentsDraftsCreateRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_create_agent_test_folder_v1_convai_agent_testing_folders_post;
+mod tests_folders_create_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_create_agent_test_folder_v1_convai_agent_testing_folders_post::BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost;
+pub use tests_folders_create_request::TestsFoldersCreateRequest;
 
 #[cfg(feature = "elevenlabs-studio")]
-mod body_create_chapter_v1_studio_projects_project_id_chapters_post;
+mod studio_projects_chapters_create_request;
 
 #[cfg(feature = "elevenlabs-studio")]
-pub use body_create_chapter_v1_studio_projects_project_id_chapters_post::BodyCreateChapterV1StudioProjectsProjectIdChaptersPost;
+pub use studio_projects_chapters_create_request::StudioProjectsChaptersCreateRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_create_crawl_job_v1_convai_knowledge_base_crawl_post;
+mod knowledge_base_crawl_jobs_create_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_create_crawl_job_v1_convai_knowledge_base_crawl_post::BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost;
+pub use knowledge_base_crawl_jobs_create_request::KnowledgeBaseCrawlJobsCreateRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_create_file_document_v1_convai_knowledge_base_file_post;
+mod documents_create_from_file_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_create_file_document_v1_convai_knowledge_base_file_post::BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost;
+pub use documents_create_from_file_request::DocumentsCreateFromFileRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_create_folder_v1_convai_knowledge_base_folder_post;
+mod documents_create_folder_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_create_folder_v1_convai_knowledge_base_folder_post::BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost;
+pub use documents_create_folder_request::DocumentsCreateFolderRequest;
 
 #[cfg(feature = "elevenlabs-forced-alignment")]
-mod body_create_forced_alignment_v1_forced_alignment_post;
+mod forced_alignment_create_request;
 
 #[cfg(feature = "elevenlabs-forced-alignment")]
-pub use body_create_forced_alignment_v1_forced_alignment_post::BodyCreateForcedAlignmentV1ForcedAlignmentPost;
+pub use forced_alignment_create_request::ForcedAlignmentCreateRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_create_or_update_deployments_v1_convai_agents_agent_id_deployments_post;
+mod agents_deployments_create_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_create_or_update_deployments_v1_convai_agents_agent_id_deployments_post::BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost;
+pub use agents_deployments_create_request::AgentsDeploymentsCreateRequest;
 
 #[cfg(feature = "elevenlabs-studio")]
-mod body_create_podcast_v1_studio_podcasts_post;
+mod studio_create_podcast_request;
 
 #[cfg(feature = "elevenlabs-studio")]
-pub use body_create_podcast_v1_studio_podcasts_post::{
-    BodyCreatePodcastV1StudioPodcastsPost, BodyCreatePodcastV1StudioPodcastsPostDurationScale,
-    BodyCreatePodcastV1StudioPodcastsPostMode, BodyCreatePodcastV1StudioPodcastsPostSource,
-    BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item,
+pub use studio_create_podcast_request::{
+    StudioCreatePodcastDurationScale, StudioCreatePodcastMode, StudioCreatePodcastRequest,
+    StudioCreatePodcastSource, StudioCreatePodcastSourceSourceListItem,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_create_text_document_v1_convai_knowledge_base_text_post;
+mod documents_create_from_text_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_create_text_document_v1_convai_knowledge_base_text_post::BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost;
+pub use documents_create_from_text_request::DocumentsCreateFromTextRequest;
 
 #[cfg(feature = "elevenlabs-webhooks")]
-mod body_create_workspace_webhook_v1_workspace_webhooks_post;
+mod webhooks_create_request;
 
 #[cfg(feature = "elevenlabs-webhooks")]
-pub use body_create_workspace_webhook_v1_workspace_webhooks_post::BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost;
+pub use webhooks_create_request::WebhooksCreateRequest;
 
 #[cfg(feature = "elevenlabs-audio-native")]
-mod body_creates_audio_native_enabled_project_v1_audio_native_post;
+mod audio_native_create_request;
 
 #[cfg(feature = "elevenlabs-audio-native")]
-pub use body_creates_audio_native_enabled_project_v1_audio_native_post::BodyCreatesAudioNativeEnabledProjectV1AudioNativePost;
+pub use audio_native_create_request::AudioNativeCreateRequest;
 
 #[cfg(feature = "elevenlabs-workspace")]
-mod body_delete_existing_invitation_v1_workspace_invites_delete;
+mod workspace_invites_delete_request;
 
 #[cfg(feature = "elevenlabs-workspace")]
-pub use body_delete_existing_invitation_v1_workspace_invites_delete::BodyDeleteExistingInvitationV1WorkspaceInvitesDelete;
+pub use workspace_invites_delete_request::WorkspaceInvitesDeleteRequest;
 
 #[cfg(feature = "elevenlabs-workspace")]
-mod body_delete_member_from_user_group_v1_workspace_groups_group_id_members_remove_post;
+mod workspace_groups_members_remove_request;
 
 #[cfg(feature = "elevenlabs-workspace")]
-pub use body_delete_member_from_user_group_v1_workspace_groups_group_id_members_remove_post::BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost;
+pub use workspace_groups_members_remove_request::WorkspaceGroupsMembersRemoveRequest;
 
 #[cfg(feature = "elevenlabs-history")]
-mod body_download_history_items_v1_history_download_post;
+mod history_download_request;
 
 #[cfg(feature = "elevenlabs-history")]
-pub use body_download_history_items_v1_history_download_post::BodyDownloadHistoryItemsV1HistoryDownloadPost;
+pub use history_download_request::HistoryDownloadRequest;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-mod body_dub_a_video_or_an_audio_file_v1_dubbing_post;
+mod dubbing_create_request;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-pub use body_dub_a_video_or_an_audio_file_v1_dubbing_post::{
-    BodyDubAVideoOrAnAudioFileV1DubbingPost, BodyDubAVideoOrAnAudioFileV1DubbingPostMode,
-};
+pub use dubbing_create_request::{DubbingCreateMode, DubbingCreateRequest};
 
 #[cfg(feature = "elevenlabs-dubbing")]
-mod body_dubs_all_or_some_segments_and_languages_v1_dubbing_resource_dubbing_id_dub_post;
+mod dubbing_resource_dub_request;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-pub use body_dubs_all_or_some_segments_and_languages_v1_dubbing_resource_dubbing_id_dub_post::BodyDubsAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdDubPost;
+pub use dubbing_resource_dub_request::DubbingResourceDubRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_duplicate_agent_v1_convai_agents_agent_id_duplicate_post;
+mod conversational_ai_agents_duplicate_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_duplicate_agent_v1_convai_agents_agent_id_duplicate_post::BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicatePost;
+pub use conversational_ai_agents_duplicate_request::ConversationalAiAgentsDuplicateRequest;
 
 #[cfg(feature = "elevenlabs-voices")]
-mod body_edit_pvc_voice_v1_voices_pvc_voice_id_post;
+mod voices_pvc_update_request;
 
 #[cfg(feature = "elevenlabs-voices")]
-pub use body_edit_pvc_voice_v1_voices_pvc_voice_id_post::BodyEditPvcVoiceV1VoicesPvcVoiceIdPost;
+pub use voices_pvc_update_request::VoicesPvcUpdateRequest;
 
 #[cfg(feature = "elevenlabs-voices")]
-mod body_edit_voice_v1_voices_voice_id_edit_post;
+mod voices_update_request;
 
 #[cfg(feature = "elevenlabs-voices")]
-pub use body_edit_voice_v1_voices_voice_id_edit_post::{
-    BodyEditVoiceV1VoicesVoiceIdEditPost, BodyEditVoiceV1VoicesVoiceIdEditPostLabels,
-};
+pub use voices_update_request::{VoicesUpdateLabels, VoicesUpdateRequest};
 
 #[cfg(feature = "elevenlabs-music")]
-mod body_generate_composition_plan_v1_music_plan_post;
+mod music_composition_plan_create_request;
 
 #[cfg(feature = "elevenlabs-music")]
-pub use body_generate_composition_plan_v1_music_plan_post::{
-    BodyGenerateCompositionPlanV1MusicPlanPost,
-    BodyGenerateCompositionPlanV1MusicPlanPostSourceCompositionPlan,
+pub use music_composition_plan_create_request::{
+    CreateSourceCompositionPlan, MusicCompositionPlanCreateRequest,
 };
 
 #[cfg(feature = "elevenlabs-workspace")]
-mod body_get_workspace_usage_v1_workspace_analytics_query_usage_by_product_over_time_post;
+mod usage_get_usage_by_product_over_time_request;
 
 #[cfg(feature = "elevenlabs-workspace")]
-pub use body_get_workspace_usage_v1_workspace_analytics_query_usage_by_product_over_time_post::{
-    BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost,
-    BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePostGroupByItem,
+pub use usage_get_usage_by_product_over_time_request::{
+    GetUsageByProductOverTimeGroupByItem, UsageGetUsageByProductOverTimeRequest,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_get_dependent_agents_for_multiple_documents_v1_convai_knowledge_base_dependent_agents_post;
+mod documents_get_bulk_agents_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_get_dependent_agents_for_multiple_documents_v1_convai_knowledge_base_dependent_agents_post::BodyGetDependentAgentsForMultipleDocumentsV1ConvaiKnowledgeBaseDependentAgentsPost;
+pub use documents_get_bulk_agents_request::DocumentsGetBulkAgentsRequest;
 
 #[cfg(feature = "elevenlabs-voices")]
-mod body_get_similar_library_voices_v1_similar_voices_post;
+mod voices_find_similar_voices_request;
 
 #[cfg(feature = "elevenlabs-voices")]
-pub use body_get_similar_library_voices_v1_similar_voices_post::BodyGetSimilarLibraryVoicesV1SimilarVoicesPost;
+pub use voices_find_similar_voices_request::VoicesFindSimilarVoicesRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_handle_an_outbound_call_via_exotel_v1_convai_exotel_outbound_call_post;
+mod exotel_outbound_call_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_handle_an_outbound_call_via_exotel_v1_convai_exotel_outbound_call_post::BodyHandleAnOutboundCallViaExotelV1ConvaiExotelOutboundCallPost;
+pub use exotel_outbound_call_request::ExotelOutboundCallRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_handle_an_outbound_call_via_sip_trunk_v1_convai_sip_trunk_outbound_call_post;
+mod sip_trunk_outbound_call_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_handle_an_outbound_call_via_sip_trunk_v1_convai_sip_trunk_outbound_call_post::BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost;
+pub use sip_trunk_outbound_call_request::SipTrunkOutboundCallRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_handle_an_outbound_call_via_twilio_v1_convai_twilio_outbound_call_post;
+mod twilio_outbound_call_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_handle_an_outbound_call_via_twilio_v1_convai_twilio_outbound_call_post::BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost;
+pub use twilio_outbound_call_request::TwilioOutboundCallRequest;
 
 #[cfg(feature = "elevenlabs-workspace")]
-mod body_invite_multiple_users_v1_workspace_invites_add_bulk_post;
+mod workspace_invites_create_batch_request;
 
 #[cfg(feature = "elevenlabs-workspace")]
-pub use body_invite_multiple_users_v1_workspace_invites_add_bulk_post::BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost;
+pub use workspace_invites_create_batch_request::WorkspaceInvitesCreateBatchRequest;
 
 #[cfg(feature = "elevenlabs-workspace")]
-mod body_invite_user_v1_workspace_invites_add_post;
+mod workspace_invites_create_request;
 
 #[cfg(feature = "elevenlabs-workspace")]
-pub use body_invite_user_v1_workspace_invites_add_post::BodyInviteUserV1WorkspaceInvitesAddPost;
+pub use workspace_invites_create_request::WorkspaceInvitesCreateRequest;
 
 #[cfg(feature = "elevenlabs-workspace")]
-mod body_list_api_requests_v1_workspace_analytics_requests_post;
+mod workspace_analytics_requests_get_request;
 
 #[cfg(feature = "elevenlabs-workspace")]
-pub use body_list_api_requests_v1_workspace_analytics_requests_post::{
-    BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost,
-    BodyListApiRequestsV1WorkspaceAnalyticsRequestsPostSort,
+pub use workspace_analytics_requests_get_request::{
+    WorkspaceAnalyticsRequestsGetRequest, WorkspaceAnalyticsRequestsGetSort,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_make_an_outbound_call_via_whats_app_v1_convai_whatsapp_outbound_call_post;
+mod whatsapp_outbound_call_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_make_an_outbound_call_via_whats_app_v1_convai_whatsapp_outbound_call_post::BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost;
+pub use whatsapp_outbound_call_request::WhatsappOutboundCallRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_merge_a_branch_into_a_target_branch_v1_convai_agents_agent_id_branches_source_branch_id_merge_post;
+mod agents_branches_merge_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_merge_a_branch_into_a_target_branch_v1_convai_agents_agent_id_branches_source_branch_id_merge_post::BodyMergeABranchIntoATargetBranchV1ConvaiAgentsAgentIdBranchesSourceBranchIdMergePost;
+pub use agents_branches_merge_request::AgentsBranchesMergeRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_move_entity_to_folder_v1_convai_knowledge_base_document_id_move_post;
+mod knowledge_base_documents_move_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_move_entity_to_folder_v1_convai_knowledge_base_document_id_move_post::BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocumentIdMovePost;
+pub use knowledge_base_documents_move_request::KnowledgeBaseDocumentsMoveRequest;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-mod body_move_segments_between_speakers_v1_dubbing_resource_dubbing_id_migrate_segments_post;
+mod dubbing_resource_migrate_segments_request;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-pub use body_move_segments_between_speakers_v1_dubbing_resource_dubbing_id_migrate_segments_post::BodyMoveSegmentsBetweenSpeakersV1DubbingResourceDubbingIdMigrateSegmentsPost;
+pub use dubbing_resource_migrate_segments_request::DubbingResourceMigrateSegmentsRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_patches_an_agent_settings_v1_convai_agents_agent_id_patch;
+mod conversational_ai_agents_update_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_patches_an_agent_settings_v1_convai_agents_agent_id_patch::BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPatch;
+pub use conversational_ai_agents_update_request::ConversationalAiAgentsUpdateRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_post_agent_avatar_v1_convai_agents_agent_id_avatar_post;
+mod agents_widget_avatar_create_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_post_agent_avatar_v1_convai_agents_agent_id_avatar_post::BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost;
+pub use agents_widget_avatar_create_request::AgentsWidgetAvatarCreateRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_register_a_twilio_call_and_return_twi_ml_v1_convai_twilio_register_call_post;
+mod twilio_register_call_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_register_a_twilio_call_and_return_twi_ml_v1_convai_twilio_register_call_post::BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost;
+pub use twilio_register_call_request::TwilioRegisterCallRequest;
 
 #[cfg(feature = "elevenlabs-productions")]
-mod body_register_media_v1_productions_orders_order_id_media_post;
+mod productions_orders_media_register_request;
 
 #[cfg(feature = "elevenlabs-productions")]
-pub use body_register_media_v1_productions_orders_order_id_media_post::BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost;
+pub use productions_orders_media_register_request::ProductionsOrdersMediaRegisterRequest;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-mod body_remove_rules_from_the_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_remove_rules_post;
+mod rules_remove_request;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-pub use body_remove_rules_from_the_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_remove_rules_post::BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdRemoveRulesPost;
+pub use rules_remove_request::RulesRemoveRequest;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-mod body_render_audio_or_video_for_the_given_language_v1_dubbing_resource_dubbing_id_render_language_post;
+mod dubbing_resource_render_request;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-pub use body_render_audio_or_video_for_the_given_language_v1_dubbing_resource_dubbing_id_render_language_post::BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost;
+pub use dubbing_resource_render_request::DubbingResourceRenderRequest;
 
 #[cfg(feature = "elevenlabs-voices")]
-mod body_request_manual_verification_v1_voices_pvc_voice_id_verification_post;
+mod voices_pvc_verification_request_request;
 
 #[cfg(feature = "elevenlabs-voices")]
-pub use body_request_manual_verification_v1_voices_pvc_voice_id_verification_post::BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost;
+pub use voices_pvc_verification_request_request::VoicesPvcVerificationRequestRequest;
 
 #[cfg(feature = "elevenlabs-voices")]
-mod body_run_pvc_training_v1_voices_pvc_voice_id_train_post;
+mod voices_pvc_train_request;
 
 #[cfg(feature = "elevenlabs-voices")]
-pub use body_run_pvc_training_v1_voices_pvc_voice_id_train_post::BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost;
+pub use voices_pvc_train_request::VoicesPvcTrainRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_send_an_outbound_message_via_whats_app_v1_convai_whatsapp_outbound_message_post;
+mod whatsapp_outbound_message_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_send_an_outbound_message_via_whats_app_v1_convai_whatsapp_outbound_message_post::{
-    BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost,
-    BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePostTemplateParamsItem,
+pub use whatsapp_outbound_message_request::{
+    OutboundMessageTemplateParamsItem, WhatsappOutboundMessageRequest,
 };
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-mod body_set_rules_on_the_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_set_rules_post;
+mod pronunciation_dictionaries_rules_set_request;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-pub use body_set_rules_on_the_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_set_rules_post::{
-    BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost,
-    BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem,
+pub use pronunciation_dictionaries_rules_set_request::{
+    PronunciationDictionariesRulesSetRequest, RulesSetRulesItem,
 };
 
 #[cfg(feature = "elevenlabs-workspace")]
-mod body_set_workspace_third_party_disabling_policy_v1_workspaces_api_keys_third_party_disabling_post;
+mod set_third_party_disabling_policy_request;
 
 #[cfg(feature = "elevenlabs-workspace")]
-pub use body_set_workspace_third_party_disabling_policy_v1_workspaces_api_keys_third_party_disabling_post::BodySetWorkspaceThirdPartyDisablingPolicyV1WorkspacesApiKeysThirdPartyDisablingPost;
+pub use set_third_party_disabling_policy_request::SetThirdPartyDisablingPolicyRequest;
 
 #[cfg(feature = "elevenlabs-workspace")]
-mod body_share_workspace_resource_v1_workspace_resources_resource_id_share_post;
+mod workspace_resources_share_request;
 
 #[cfg(feature = "elevenlabs-workspace")]
-pub use body_share_workspace_resource_v1_workspace_resources_resource_id_share_post::{
-    BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost,
-    BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole,
+pub use workspace_resources_share_request::{
+    WorkspaceResourcesShareRequest, WorkspaceResourcesShareRole,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_simulates_a_conversation_stream_v1_convai_agents_agent_id_simulate_conversation_stream_post;
+mod agents_simulate_conversation_stream_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_simulates_a_conversation_stream_v1_convai_agents_agent_id_simulate_conversation_stream_post::BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost;
+pub use agents_simulate_conversation_stream_request::AgentsSimulateConversationStreamRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_simulates_a_conversation_v1_convai_agents_agent_id_simulate_conversation_post;
+mod agents_simulate_conversation_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_simulates_a_conversation_v1_convai_agents_agent_id_simulate_conversation_post::BodySimulatesAConversationV1ConvaiAgentsAgentIdSimulateConversationPost;
+pub use agents_simulate_conversation_request::AgentsSimulateConversationRequest;
 
 #[cfg(feature = "elevenlabs-text-to-sound-effects")]
-mod body_sound_generation_v1_sound_generation_post;
+mod text_to_sound_effects_convert_request;
 
 #[cfg(feature = "elevenlabs-text-to-sound-effects")]
-pub use body_sound_generation_v1_sound_generation_post::BodySoundGenerationV1SoundGenerationPost;
+pub use text_to_sound_effects_convert_request::TextToSoundEffectsConvertRequest;
 
 #[cfg(feature = "elevenlabs-speech-to-speech")]
-mod body_speech_to_speech_streaming_v1_speech_to_speech_voice_id_stream_post;
+mod speech_to_speech_stream_request;
 
 #[cfg(feature = "elevenlabs-speech-to-speech")]
-pub use body_speech_to_speech_streaming_v1_speech_to_speech_voice_id_stream_post::BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost;
+pub use speech_to_speech_stream_request::SpeechToSpeechStreamRequest;
 
 #[cfg(feature = "elevenlabs-speech-to-speech")]
-mod body_speech_to_speech_v1_speech_to_speech_voice_id_post;
+mod speech_to_speech_convert_request;
 
 #[cfg(feature = "elevenlabs-speech-to-speech")]
-pub use body_speech_to_speech_v1_speech_to_speech_voice_id_post::BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost;
+pub use speech_to_speech_convert_request::SpeechToSpeechConvertRequest;
 
 #[cfg(feature = "elevenlabs-speech-to-text")]
-mod body_speech_to_text_v1_speech_to_text_post;
+mod speech_to_text_convert_request;
 
 #[cfg(feature = "elevenlabs-speech-to-text")]
-pub use body_speech_to_text_v1_speech_to_text_post::{
-    BodySpeechToTextV1SpeechToTextPost, BodySpeechToTextV1SpeechToTextPostEntityDetection,
-    BodySpeechToTextV1SpeechToTextPostEntityRedaction, BodySpeechToTextV1SpeechToTextPostModelId,
-    BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle,
-    BodySpeechToTextV1SpeechToTextPostTimestampsGranularity,
-    BodySpeechToTextV1SpeechToTextPostWebhookMetadata,
+pub use speech_to_text_convert_request::{
+    ConvertMultichannelOutputStyle, SpeechToTextConvertEntityDetection,
+    SpeechToTextConvertEntityRedaction, SpeechToTextConvertModelId, SpeechToTextConvertRequest,
+    SpeechToTextConvertTimestampsGranularity, SpeechToTextConvertWebhookMetadata,
 };
 
 #[cfg(feature = "elevenlabs-music")]
-mod body_stem_separation_v1_music_stem_separation_post;
+mod music_separate_stems_request;
 
 #[cfg(feature = "elevenlabs-music")]
-pub use body_stem_separation_v1_music_stem_separation_post::{
-    BodyStemSeparationV1MusicStemSeparationPost,
-    BodyStemSeparationV1MusicStemSeparationPostStemVariationId,
+pub use music_separate_stems_request::{
+    MusicSeparateStemsRequest, MusicSeparateStemsStemVariationId,
 };
 
 #[cfg(feature = "elevenlabs-studio")]
-mod body_stream_studio_project_audio_v1_studio_projects_project_id_snapshots_project_snapshot_id_stream_post;
+mod studio_projects_snapshots_stream_request;
 
 #[cfg(feature = "elevenlabs-studio")]
-pub use body_stream_studio_project_audio_v1_studio_projects_project_id_snapshots_project_snapshot_id_stream_post::BodyStreamStudioProjectAudioV1StudioProjectsProjectIdSnapshotsProjectSnapshotIdStreamPost;
+pub use studio_projects_snapshots_stream_request::StudioProjectsSnapshotsStreamRequest;
 
 #[cfg(feature = "elevenlabs-studio")]
-mod body_stream_chapter_audio_v1_studio_projects_project_id_chapters_chapter_id_snapshots_chapter_snapshot_id_stream_post;
+mod projects_chapters_snapshots_stream_request;
 
 #[cfg(feature = "elevenlabs-studio")]
-pub use body_stream_chapter_audio_v1_studio_projects_project_id_chapters_chapter_id_snapshots_chapter_snapshot_id_stream_post::BodyStreamChapterAudioV1StudioProjectsProjectIdChaptersChapterIdSnapshotsChapterSnapshotIdStreamPost;
+pub use projects_chapters_snapshots_stream_request::ProjectsChaptersSnapshotsStreamRequest;
 
 #[cfg(feature = "elevenlabs-music")]
-mod body_stream_composed_music_v1_music_stream_post;
+mod music_stream_request;
 
 #[cfg(feature = "elevenlabs-music")]
-pub use body_stream_composed_music_v1_music_stream_post::{
-    BodyStreamComposedMusicV1MusicStreamPost,
-    BodyStreamComposedMusicV1MusicStreamPostCompositionPlan,
-};
+pub use music_stream_request::{MusicStreamCompositionPlan, MusicStreamRequest};
 
 #[cfg(feature = "elevenlabs-music")]
-mod body_stream_composed_music_with_a_detailed_response_v1_music_detailed_stream_post;
+mod music_compose_detailed_stream_request;
 
 #[cfg(feature = "elevenlabs-music")]
-pub use body_stream_composed_music_with_a_detailed_response_v1_music_detailed_stream_post::{
-    BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPost,
-    BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPostCompositionPlan,
+pub use music_compose_detailed_stream_request::{
+    ComposeDetailedStreamCompositionPlan, MusicComposeDetailedStreamRequest,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_submit_a_batch_call_request_v1_convai_batch_calling_submit_post;
+mod conversational_ai_batch_calls_create_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_submit_a_batch_call_request_v1_convai_batch_calling_submit_post::BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost;
+pub use conversational_ai_batch_calls_create_request::ConversationalAiBatchCallsCreateRequest;
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
-mod body_text_to_dialogue_multi_voice_streaming_v1_text_to_dialogue_stream_post;
+mod text_to_dialogue_stream_request;
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
-pub use body_text_to_dialogue_multi_voice_streaming_v1_text_to_dialogue_stream_post::BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPost;
+pub use text_to_dialogue_stream_request::TextToDialogueStreamRequest;
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
-mod body_text_to_dialogue_multi_voice_v1_text_to_dialogue_post;
+mod text_to_dialogue_convert_request;
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
-pub use body_text_to_dialogue_multi_voice_v1_text_to_dialogue_post::BodyTextToDialogueMultiVoiceV1TextToDialoguePost;
+pub use text_to_dialogue_convert_request::TextToDialogueConvertRequest;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-mod body_transcribes_segments_v1_dubbing_resource_dubbing_id_transcribe_post;
+mod dubbing_resource_transcribe_request;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-pub use body_transcribes_segments_v1_dubbing_resource_dubbing_id_transcribe_post::BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost;
+pub use dubbing_resource_transcribe_request::DubbingResourceTranscribeRequest;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-mod body_translates_all_or_some_segments_and_languages_v1_dubbing_resource_dubbing_id_translate_post;
+mod dubbing_resource_translate_request;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-pub use body_translates_all_or_some_segments_and_languages_v1_dubbing_resource_dubbing_id_translate_post::BodyTranslatesAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdTranslatePost;
+pub use dubbing_resource_translate_request::DubbingResourceTranslateRequest;
 
 #[cfg(feature = "elevenlabs-workspace")]
-mod body_unshare_workspace_resource_v1_workspace_resources_resource_id_unshare_post;
+mod workspace_resources_unshare_request;
 
 #[cfg(feature = "elevenlabs-workspace")]
-pub use body_unshare_workspace_resource_v1_workspace_resources_resource_id_unshare_post::BodyUnshareWorkspaceResourceV1WorkspaceResourcesResourceIdUnsharePost;
+pub use workspace_resources_unshare_request::WorkspaceResourcesUnshareRequest;
 
 #[cfg(feature = "elevenlabs-voices")]
-mod body_update_pvc_voice_sample_v1_voices_pvc_voice_id_samples_sample_id_post;
+mod voices_pvc_samples_update_request;
 
 #[cfg(feature = "elevenlabs-voices")]
-pub use body_update_pvc_voice_sample_v1_voices_pvc_voice_id_samples_sample_id_post::BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamplesSampleIdPost;
+pub use voices_pvc_samples_update_request::VoicesPvcSamplesUpdateRequest;
 
 #[cfg(feature = "elevenlabs-studio")]
-mod body_update_studio_project_content_v1_studio_projects_project_id_content_post;
+mod studio_projects_content_update_request;
 
 #[cfg(feature = "elevenlabs-studio")]
-pub use body_update_studio_project_content_v1_studio_projects_project_id_content_post::BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost;
+pub use studio_projects_content_update_request::StudioProjectsContentUpdateRequest;
 
 #[cfg(feature = "elevenlabs-studio")]
-mod body_update_studio_project_v1_studio_projects_project_id_post;
+mod studio_projects_update_request;
 
 #[cfg(feature = "elevenlabs-studio")]
-pub use body_update_studio_project_v1_studio_projects_project_id_post::BodyUpdateStudioProjectV1StudioProjectsProjectIdPost;
+pub use studio_projects_update_request::StudioProjectsUpdateRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_update_agent_branch_v1_convai_agents_agent_id_branches_branch_id_patch;
+mod agents_branches_update_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_update_agent_branch_v1_convai_agents_agent_id_branches_branch_id_patch::BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranchesBranchIdPatch;
+pub use agents_branches_update_request::AgentsBranchesUpdateRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_update_agent_test_folder_v1_convai_agent_testing_folders_folder_id_patch;
+mod tests_folders_update_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_update_agent_test_folder_v1_convai_agent_testing_folders_folder_id_patch::BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch;
+pub use tests_folders_update_request::TestsFoldersUpdateRequest;
 
 #[cfg(feature = "elevenlabs-audio-native")]
-mod body_update_audio_native_project_content_v1_audio_native_project_id_content_post;
+mod audio_native_update_request;
 
 #[cfg(feature = "elevenlabs-audio-native")]
-pub use body_update_audio_native_project_content_v1_audio_native_project_id_content_post::BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost;
+pub use audio_native_update_request::AudioNativeUpdateRequest;
 
 #[cfg(feature = "elevenlabs-audio-native")]
-mod body_update_audio_native_content_from_url_v1_audio_native_content_post;
+mod audio_native_update_content_from_url_request;
 
 #[cfg(feature = "elevenlabs-audio-native")]
-pub use body_update_audio_native_content_from_url_v1_audio_native_content_post::BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost;
+pub use audio_native_update_content_from_url_request::AudioNativeUpdateContentFromUrlRequest;
 
 #[cfg(feature = "elevenlabs-studio")]
-mod body_update_chapter_v1_studio_projects_project_id_chapters_chapter_id_post;
+mod studio_projects_chapters_update_request;
 
 #[cfg(feature = "elevenlabs-studio")]
-pub use body_update_chapter_v1_studio_projects_project_id_chapters_chapter_id_post::BodyUpdateChapterV1StudioProjectsProjectIdChaptersChapterIdPost;
+pub use studio_projects_chapters_update_request::StudioProjectsChaptersUpdateRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_update_document_v1_convai_knowledge_base_documentation_id_patch;
+mod knowledge_base_documents_update_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_update_document_v1_convai_knowledge_base_documentation_id_patch::BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentationIdPatch;
+pub use knowledge_base_documents_update_request::KnowledgeBaseDocumentsUpdateRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_update_file_document_v1_convai_knowledge_base_documentation_id_update_file_patch;
+mod knowledge_base_document_update_file_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_update_file_document_v1_convai_knowledge_base_documentation_id_update_file_patch::BodyUpdateFileDocumentV1ConvaiKnowledgeBaseDocumentationIdUpdateFilePatch;
+pub use knowledge_base_document_update_file_request::KnowledgeBaseDocumentUpdateFileRequest;
 
 #[cfg(feature = "elevenlabs-workspace")]
-mod body_update_member_v1_workspace_members_post;
+mod workspace_members_update_request;
 
 #[cfg(feature = "elevenlabs-workspace")]
-pub use body_update_member_v1_workspace_members_post::BodyUpdateMemberV1WorkspaceMembersPost;
+pub use workspace_members_update_request::WorkspaceMembersUpdateRequest;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-mod body_update_metadata_for_a_speaker_v1_dubbing_resource_dubbing_id_speaker_speaker_id_patch;
+mod dubbing_resource_speaker_update_request;
 
 #[cfg(feature = "elevenlabs-dubbing")]
-pub use body_update_metadata_for_a_speaker_v1_dubbing_resource_dubbing_id_speaker_speaker_id_patch::BodyUpdateMetadataForASpeakerV1DubbingResourceDubbingIdSpeakerSpeakerIdPatch;
+pub use dubbing_resource_speaker_update_request::DubbingResourceSpeakerUpdateRequest;
 
 #[cfg(feature = "elevenlabs-productions")]
-mod body_update_order_v1_productions_orders_order_id_patch;
+mod productions_orders_update_request;
 
 #[cfg(feature = "elevenlabs-productions")]
-pub use body_update_order_v1_productions_orders_order_id_patch::BodyUpdateOrderV1ProductionsOrdersOrderIdPatch;
+pub use productions_orders_update_request::ProductionsOrdersUpdateRequest;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-mod body_update_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_patch;
+mod pronunciation_dictionaries_update_request;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-pub use body_update_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_patch::BodyUpdatePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdPatch;
+pub use pronunciation_dictionaries_update_request::PronunciationDictionariesUpdateRequest;
 
 #[cfg(feature = "elevenlabs-webhooks")]
-mod body_update_workspace_webhook_v1_workspace_webhooks_webhook_id_patch;
+mod webhooks_update_request;
 
 #[cfg(feature = "elevenlabs-webhooks")]
-pub use body_update_workspace_webhook_v1_workspace_webhooks_webhook_id_patch::BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch;
+pub use webhooks_update_request::WebhooksUpdateRequest;
 
 #[cfg(feature = "elevenlabs-assets")]
-mod body_upload_asset_v1_assets_post;
+mod assets_create_request;
 
 #[cfg(feature = "elevenlabs-assets")]
-pub use body_upload_asset_v1_assets_post::BodyUploadAssetV1AssetsPost;
+pub use assets_create_request::AssetsCreateRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-mod body_upload_file_v1_convai_conversations_conversation_id_files_post;
+mod conversations_files_create_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use body_upload_file_v1_convai_conversations_conversation_id_files_post::BodyUploadFileV1ConvaiConversationsConversationIdFilesPost;
+pub use conversations_files_create_request::ConversationsFilesCreateRequest;
 
 #[cfg(feature = "elevenlabs-music")]
-mod body_upload_music_v1_music_upload_post;
+mod music_upload_request;
 
 #[cfg(feature = "elevenlabs-music")]
-pub use body_upload_music_v1_music_upload_post::{
-    BodyUploadMusicV1MusicUploadPost, BodyUploadMusicV1MusicUploadPostExtractCompositionPlan,
-};
+pub use music_upload_request::{MusicUploadExtractCompositionPlan, MusicUploadRequest};
 
 #[cfg(feature = "elevenlabs-productions")]
-mod body_upsert_order_item_v1_productions_orders_order_id_items_post;
+mod productions_orders_items_upsert_request;
 
 #[cfg(feature = "elevenlabs-productions")]
-pub use body_upsert_order_item_v1_productions_orders_order_id_items_post::BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost;
+pub use productions_orders_items_upsert_request::ProductionsOrdersItemsUpsertRequest;
 
 #[cfg(feature = "elevenlabs-voices")]
-mod body_verify_pvc_voice_captcha_v1_voices_pvc_voice_id_captcha_post;
+mod pvc_verification_captcha_verify_request;
 
 #[cfg(feature = "elevenlabs-voices")]
-pub use body_verify_pvc_voice_captcha_v1_voices_pvc_voice_id_captcha_post::BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost;
+pub use pvc_verification_captcha_verify_request::PvcVerificationCaptchaVerifyRequest;
 
 #[cfg(feature = "elevenlabs-music")]
-mod body_video_to_music_v1_music_video_to_music_post;
+mod music_video_to_music_request;
 
 #[cfg(feature = "elevenlabs-music")]
-pub use body_video_to_music_v1_music_video_to_music_post::BodyVideoToMusicV1MusicVideoToMusicPost;
+pub use music_video_to_music_request::MusicVideoToMusicRequest;
 
 #[cfg(feature = "elevenlabs-service-accounts")]
-mod body_create_service_account_api_key_v1_service_accounts_service_account_user_id_api_keys_post;
+mod service_accounts_api_keys_create_request;
 
 #[cfg(feature = "elevenlabs-service-accounts")]
-pub use body_create_service_account_api_key_v1_service_accounts_service_account_user_id_api_keys_post::{
-    BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost,
-    BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPostPermissions,
+pub use service_accounts_api_keys_create_request::{
+    ServiceAccountsApiKeysCreatePermissions, ServiceAccountsApiKeysCreateRequest,
 };
 
 #[cfg(feature = "elevenlabs-service-accounts")]
-mod body_create_service_account_v1_service_accounts_post;
+mod service_accounts_create_request;
 
 #[cfg(feature = "elevenlabs-service-accounts")]
-pub use body_create_service_account_v1_service_accounts_post::BodyCreateServiceAccountV1ServiceAccountsPost;
+pub use service_accounts_create_request::ServiceAccountsCreateRequest;
 
 #[cfg(feature = "elevenlabs-service-accounts")]
-mod body_edit_service_account_api_key_v1_service_accounts_service_account_user_id_api_keys_api_key_id_patch;
+mod service_accounts_api_keys_update_request;
 
 #[cfg(feature = "elevenlabs-service-accounts")]
-pub use body_edit_service_account_api_key_v1_service_accounts_service_account_user_id_api_keys_api_key_id_patch::{
-    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatch,
-    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchIsEnabled,
-    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissions,
-    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissionsVariant1,
-    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimit,
-    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1,
-    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIps,
-    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowed,
+pub use service_accounts_api_keys_update_request::{
+    ApiKeysUpdateAllowedIpsKeyword, ApiKeysUpdateCharacterLimit,
+    ApiKeysUpdateCharacterLimitKeyword, ApiKeysUpdatePermissionsKeyword,
+    ApiKeysUpdateThirdPartyDisableAllowed, ServiceAccountsApiKeysUpdateAllowedIps,
+    ServiceAccountsApiKeysUpdateIsEnabled, ServiceAccountsApiKeysUpdatePermissions,
+    ServiceAccountsApiKeysUpdateRequest, UpdateThirdPartyDisableAllowedKeyword,
 };
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
-mod body_text_to_dialogue_full_with_timestamps;
+mod convert_with_timestamps_request;
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
-pub use body_text_to_dialogue_full_with_timestamps::BodyTextToDialogueFullWithTimestamps;
+pub use convert_with_timestamps_request::ConvertWithTimestampsRequest;
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
-mod body_text_to_dialogue_stream_with_timestamps;
+mod stream_with_timestamps_request;
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
-pub use body_text_to_dialogue_stream_with_timestamps::BodyTextToDialogueStreamWithTimestamps;
+pub use stream_with_timestamps_request::StreamWithTimestampsRequest;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
-mod body_text_to_speech_full;
+mod text_to_speech_convert_request;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
-pub use body_text_to_speech_full::BodyTextToSpeechFull;
+pub use text_to_speech_convert_request::TextToSpeechConvertRequest;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
-mod body_text_to_speech_full_with_timestamps;
+mod text_to_speech_convert_with_timestamps_request;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
-pub use body_text_to_speech_full_with_timestamps::BodyTextToSpeechFullWithTimestamps;
+pub use text_to_speech_convert_with_timestamps_request::TextToSpeechConvertWithTimestampsRequest;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
-mod body_text_to_speech_stream;
+mod text_to_speech_stream_request;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
-pub use body_text_to_speech_stream::BodyTextToSpeechStream;
+pub use text_to_speech_stream_request::TextToSpeechStreamRequest;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
-mod body_text_to_speech_stream_with_timestamps;
+mod text_to_speech_stream_with_timestamps_request;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
-pub use body_text_to_speech_stream_with_timestamps::BodyTextToSpeechStreamWithTimestamps;
+pub use text_to_speech_stream_with_timestamps_request::TextToSpeechStreamWithTimestampsRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod branch_protection_status;
@@ -2179,8 +2141,8 @@ mod caption_style_character_animation_model;
 
 #[cfg(feature = "elevenlabs-studio")]
 pub use caption_style_character_animation_model::{
-    CaptionStyleCharacterAnimationModel, CaptionStyleCharacterAnimationModelEnterType,
-    CaptionStyleCharacterAnimationModelExitType,
+    CaptionStyleCharacterAnimationEnterType, CaptionStyleCharacterAnimationExitType,
+    CaptionStyleCharacterAnimationModel,
 };
 
 #[cfg(feature = "elevenlabs-studio")]
@@ -2188,7 +2150,7 @@ mod caption_style_horizontal_placement_model;
 
 #[cfg(feature = "elevenlabs-studio")]
 pub use caption_style_horizontal_placement_model::{
-    CaptionStyleHorizontalPlacementModel, CaptionStyleHorizontalPlacementModelAlign,
+    CaptionStyleHorizontalPlacementAlign, CaptionStyleHorizontalPlacementModel,
 };
 
 #[cfg(feature = "elevenlabs-studio")]
@@ -2205,8 +2167,8 @@ mod caption_style_section_animation_model;
 
 #[cfg(feature = "elevenlabs-studio")]
 pub use caption_style_section_animation_model::{
-    CaptionStyleSectionAnimationModel, CaptionStyleSectionAnimationModelEnterType,
-    CaptionStyleSectionAnimationModelExitType,
+    CaptionStyleSectionAnimationEnterType, CaptionStyleSectionAnimationExitType,
+    CaptionStyleSectionAnimationModel,
 };
 
 #[cfg(feature = "elevenlabs-studio")]
@@ -2251,7 +2213,7 @@ mod chapter_content_block_response_model;
 
 #[cfg(feature = "elevenlabs-studio")]
 pub use chapter_content_block_response_model::{
-    ChapterContentBlockResponseModel, ChapterContentBlockResponseModelNodesItem,
+    ChapterContentBlockResponseModel, ChapterContentBlockResponseNodesItem,
 };
 
 #[cfg(feature = "elevenlabs-studio")]
@@ -2499,8 +2461,7 @@ mod content_threshold_guardrail;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use content_threshold_guardrail::{
-    ContentThresholdGuardrail, ContentThresholdGuardrailThreshold,
-    ContentThresholdGuardrailThresholdVariant1,
+    ContentGuardrailThresholdKeyword, ContentThresholdGuardrail, ContentThresholdGuardrailThreshold,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2556,8 +2517,8 @@ mod conv_ai_stored_secret_dependencies;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conv_ai_stored_secret_dependencies::{
-    ConvAiStoredSecretDependencies, ConvAiStoredSecretDependenciesAgentsItem,
-    ConvAiStoredSecretDependenciesMcpServersItem, ConvAiStoredSecretDependenciesToolsItem,
+    ConvAiStoredDependenciesMcpServersItem, ConvAiStoredSecretDependencies,
+    ConvAiStoredSecretDependenciesAgentsItem, ConvAiStoredSecretDependenciesToolsItem,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2727,7 +2688,7 @@ mod conversation_history_metadata_common_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_metadata_common_model::{
-    ConversationHistoryMetadataCommonModel, ConversationHistoryMetadataCommonModelPhoneCall,
+    ConversationHistoryMetadataCommonModel, ConversationHistoryMetadataPhoneCall,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2783,9 +2744,8 @@ mod conversation_history_transcript_common_model_input;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_common_model_input::{
-    ConversationHistoryTranscriptCommonModelInput,
-    ConversationHistoryTranscriptCommonModelInputRole,
-    ConversationHistoryTranscriptCommonModelInputToolResultsItem,
+    ConversationHistoryInputToolResultsItem, ConversationHistoryTranscriptCommonModelInput,
+    ConversationHistoryTranscriptInputRole,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2793,9 +2753,8 @@ mod conversation_history_transcript_common_model_output;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_common_model_output::{
-    ConversationHistoryTranscriptCommonModelOutput,
-    ConversationHistoryTranscriptCommonModelOutputRole,
-    ConversationHistoryTranscriptCommonModelOutputToolResultsItem,
+    ConversationHistoryOutputToolResultsItem, ConversationHistoryTranscriptCommonModelOutput,
+    ConversationHistoryTranscriptOutputRole,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2809,8 +2768,8 @@ mod conversation_history_transcript_other_tools_result_common_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_other_tools_result_common_model::{
+    ConversationHistoryOtherToolsResultType,
     ConversationHistoryTranscriptOtherToolsResultCommonModel,
-    ConversationHistoryTranscriptOtherToolsResultCommonModelType,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2818,8 +2777,8 @@ mod conversation_history_transcript_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_response_model::{
-    ConversationHistoryTranscriptResponseModel, ConversationHistoryTranscriptResponseModelRole,
-    ConversationHistoryTranscriptResponseModelToolResultsItem,
+    ConversationHistoryResponseRole, ConversationHistoryTranscriptResponseModel,
+    ConversationResponseToolResultsItem,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2827,8 +2786,8 @@ mod conversation_history_transcript_system_tool_result_common_model_input;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_system_tool_result_common_model_input::{
+    ConversationHistoryToolResultInputResult,
     ConversationHistoryTranscriptSystemToolResultCommonModelInput,
-    ConversationHistoryTranscriptSystemToolResultCommonModelInputResult,
 };
 
 #[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
@@ -2837,7 +2796,7 @@ mod conversation_history_transcript_system_tool_result_common_model_output;
 #[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
 pub use conversation_history_transcript_system_tool_result_common_model_output::ConversationHistoryTranscriptSystemToolResultCommonModelOutput;
 #[cfg(feature = "elevenlabs")]
-pub use conversation_history_transcript_system_tool_result_common_model_output::ConversationHistoryTranscriptSystemToolResultCommonModelOutputResult;
+pub use conversation_history_transcript_system_tool_result_common_model_output::ConversationSystemToolResultOutputResult;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_tool_call_api_integration_webhook_details_input;
@@ -2862,8 +2821,7 @@ mod conversation_history_transcript_tool_call_common_model_input;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_tool_call_common_model_input::{
-    ConversationHistoryTranscriptToolCallCommonModelInput,
-    ConversationHistoryTranscriptToolCallCommonModelInputToolDetails,
+    ConversationHistoryCallInputToolDetails, ConversationHistoryTranscriptToolCallCommonModelInput,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2871,8 +2829,8 @@ mod conversation_history_transcript_tool_call_common_model_output;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_tool_call_common_model_output::{
+    ConversationHistoryCallOutputToolDetails,
     ConversationHistoryTranscriptToolCallCommonModelOutput,
-    ConversationHistoryTranscriptToolCallCommonModelOutputToolDetails,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2940,8 +2898,7 @@ mod conversation_initiation_client_data_webhook;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_initiation_client_data_webhook::{
-    ConversationInitiationClientDataWebhook,
-    ConversationInitiationClientDataWebhookRequestHeadersValue,
+    ConversationInitiationClientDataWebhook, ConversationWebhookRequestHeadersValue,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2973,7 +2930,7 @@ mod conversation_sentiment_analysis;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_sentiment_analysis::{
-    ConversationSentimentAnalysis, ConversationSentimentAnalysisOverallLabel,
+    ConversationAnalysisOverallLabel, ConversationSentimentAnalysis,
 };
 
 #[cfg(any(
@@ -3497,7 +3454,7 @@ mod default_sharing_group_response_model;
 
 #[cfg(feature = "elevenlabs-service-accounts")]
 pub use default_sharing_group_response_model::{
-    DefaultSharingGroupResponseModel, DefaultSharingGroupResponseModelPermissionLevel,
+    DefaultSharingGroupResponseModel, DefaultSharingResponsePermissionLevel,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -3649,7 +3606,7 @@ mod dependent_available_agent_identifier;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use dependent_available_agent_identifier::{
-    DependentAvailableAgentIdentifier, DependentAvailableAgentIdentifierAccessLevel,
+    DependentAgentIdentifierAccessLevel, DependentAvailableAgentIdentifier,
 };
 
 #[cfg(any(
@@ -3663,7 +3620,7 @@ mod dependent_available_mcp_server_identifier;
     feature = "elevenlabs-workspace"
 ))]
 pub use dependent_available_mcp_server_identifier::{
-    DependentAvailableMcpServerIdentifier, DependentAvailableMcpServerIdentifierAccessLevel,
+    DependentAvailableMcpServerIdentifier, DependentMcpServerIdentifierAccessLevel,
 };
 
 #[cfg(any(
@@ -3677,7 +3634,7 @@ mod dependent_available_tool_identifier;
     feature = "elevenlabs-workspace"
 ))]
 pub use dependent_available_tool_identifier::{
-    DependentAvailableToolIdentifier, DependentAvailableToolIdentifierAccessLevel,
+    DependentAvailableToolIdentifier, DependentToolIdentifierAccessLevel,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -3763,9 +3720,9 @@ mod direct_publishing_read_response_model;
 
 #[cfg(feature = "elevenlabs-studio")]
 pub use direct_publishing_read_response_model::{
-    DirectPublishingReadResponseModel, DirectPublishingReadResponseModelDisplayMode,
-    DirectPublishingReadResponseModelGenreItem, DirectPublishingReadResponseModelPayoutType,
-    DirectPublishingReadResponseModelTargetAudience,
+    DirectPublishingReadResponseDisplayMode, DirectPublishingReadResponseGenreItem,
+    DirectPublishingReadResponseModel, DirectPublishingReadResponsePayoutType,
+    DirectPublishingResponseTargetAudience,
 };
 
 #[cfg(feature = "elevenlabs-user")]
@@ -4007,7 +3964,7 @@ mod dubbing_transcripts_response_model;
 
 #[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_transcripts_response_model::{
-    DubbingTranscriptsResponseModel, DubbingTranscriptsResponseModelTranscriptFormat,
+    DubbingResponseTranscriptFormat, DubbingTranscriptsResponseModel,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -4074,7 +4031,7 @@ pub use edit_voice_settings_response_model::EditVoiceSettingsResponseModel;
 mod eleven_flash_v2_5request;
 
 #[cfg(feature = "elevenlabs-flows")]
-pub use eleven_flash_v2_5request::{ElevenFlashV2_5request, ElevenFlashV2_5requestOutputFormat};
+pub use eleven_flash_v2_5request::{ElevenFlashV25requestOutputFormat, ElevenFlashV2_5request};
 
 #[cfg(feature = "elevenlabs-flows")]
 mod eleven_flash_v2_5voice_settings;
@@ -4259,8 +4216,8 @@ mod extended_subscription_response_model;
 
 #[cfg(feature = "elevenlabs-user")]
 pub use extended_subscription_response_model::{
-    ExtendedSubscriptionResponseModel, ExtendedSubscriptionResponseModelMaxCreditLimitExtension,
-    ExtendedSubscriptionResponseModelPendingChange,
+    ExtendedResponseMaxCreditLimitExtension, ExtendedResponsePendingChange,
+    ExtendedSubscriptionResponseModel,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -4407,8 +4364,8 @@ mod gpt_image1_5request;
 
 #[cfg(feature = "elevenlabs-flows")]
 pub use gpt_image1_5request::{
-    GptImage1_5request, GptImage1_5requestAspectRatio, GptImage1_5requestBackground,
-    GptImage1_5requestQuality,
+    GptImage15requestAspectRatio, GptImage15requestBackground, GptImage15requestQuality,
+    GptImage1_5request,
 };
 
 #[cfg(feature = "elevenlabs-flows")]
@@ -4600,7 +4557,7 @@ mod get_conv_ai_dashboard_settings_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_conv_ai_dashboard_settings_response_model::{
-    GetConvAiDashboardSettingsResponseModel, GetConvAiDashboardSettingsResponseModelChartsItem,
+    GetConvAiDashboardResponseChartsItem, GetConvAiDashboardSettingsResponseModel,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -4622,7 +4579,7 @@ mod get_conversation_summary_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_conversation_summary_response_model::{
-    GetConversationSummaryResponseModel, GetConversationSummaryResponseModelStatus,
+    GetConversationSummaryResponseModel, GetConversationSummaryResponseStatus,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -4654,8 +4611,7 @@ mod get_knowledge_base_dependent_agents_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_dependent_agents_response_model::{
-    GetKnowledgeBaseDependentAgentsResponseModel,
-    GetKnowledgeBaseDependentAgentsResponseModelAgentsItem,
+    GetKnowledgeBaseAgentsResponseAgentsItem, GetKnowledgeBaseDependentAgentsResponseModel,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -4675,7 +4631,7 @@ mod get_knowledge_base_list_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_list_response_model::{
-    GetKnowledgeBaseListResponseModel, GetKnowledgeBaseListResponseModelDocumentsItem,
+    GetKnowledgeBaseListResponseModel, GetKnowledgeBaseResponseDocumentsItem,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -4683,8 +4639,7 @@ mod get_knowledge_base_summary_file_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_summary_file_response_model::{
-    GetKnowledgeBaseSummaryFileResponseModel,
-    GetKnowledgeBaseSummaryFileResponseModelDependentAgentsItem,
+    GetFileResponseDependentAgentsItem, GetKnowledgeBaseSummaryFileResponseModel,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -4692,8 +4647,7 @@ mod get_knowledge_base_summary_folder_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_summary_folder_response_model::{
-    GetKnowledgeBaseSummaryFolderResponseModel,
-    GetKnowledgeBaseSummaryFolderResponseModelDependentAgentsItem,
+    GetFolderResponseDependentAgentsItem, GetKnowledgeBaseSummaryFolderResponseModel,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -4701,8 +4655,7 @@ mod get_knowledge_base_summary_text_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_summary_text_response_model::{
-    GetKnowledgeBaseSummaryTextResponseModel,
-    GetKnowledgeBaseSummaryTextResponseModelDependentAgentsItem,
+    GetKnowledgeBaseSummaryTextResponseModel, GetTextResponseDependentAgentsItem,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -4710,8 +4663,7 @@ mod get_knowledge_base_summary_url_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_summary_url_response_model::{
-    GetKnowledgeBaseSummaryUrlResponseModel,
-    GetKnowledgeBaseSummaryUrlResponseModelDependentAgentsItem,
+    GetKnowledgeBaseSummaryUrlResponseModel, GetSummaryUrlResponseDependentAgentsItem,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -4791,8 +4743,7 @@ mod get_pronunciation_dictionary_metadata_response_model;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use get_pronunciation_dictionary_metadata_response_model::{
-    GetPronunciationDictionaryMetadataResponseModel,
-    GetPronunciationDictionaryMetadataResponseModelPermissionOnResource,
+    GetMetadataResponsePermissionOnResource, GetPronunciationDictionaryMetadataResponseModel,
 };
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
@@ -4800,9 +4751,8 @@ mod get_pronunciation_dictionary_with_rules_response_model;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use get_pronunciation_dictionary_with_rules_response_model::{
-    GetPronunciationDictionaryWithRulesResponseModel,
-    GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource,
-    GetPronunciationDictionaryWithRulesResponseModelRulesItem,
+    GetDictionaryWithRulesResponseRulesItem, GetPronunciationDictionaryWithRulesResponseModel,
+    GetWithRulesResponsePermissionOnResource,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -4828,9 +4778,8 @@ mod get_secret_dependencies_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_secret_dependencies_response_model::{
-    GetSecretDependenciesResponseModel, GetSecretDependenciesResponseModelDependencies,
-    GetSecretDependenciesResponseModelDependenciesVariant0Item,
-    GetSecretDependenciesResponseModelDependenciesVariant1Item,
+    GetDependenciesAgentIdentifierListItem, GetDependenciesToolIdentifierListItem,
+    GetSecretDependenciesResponseModel, GetSecretResponseDependencies,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -4880,7 +4829,7 @@ mod get_tool_dependent_agents_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_tool_dependent_agents_response_model::{
-    GetToolDependentAgentsResponseModel, GetToolDependentAgentsResponseModelAgentsItem,
+    GetToolDependentAgentsResponseAgentsItem, GetToolDependentAgentsResponseModel,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -5066,8 +5015,8 @@ mod invoice_response_model;
 
 #[cfg(feature = "elevenlabs-user")]
 pub use invoice_response_model::{
-    InvoiceResponseModel, InvoiceResponseModelPaymentIntentStatus,
-    InvoiceResponseModelPaymentIntentStatussesItem,
+    InvoicePaymentIntentStatussesItem, InvoiceResponseModel,
+    InvoiceResponseModelPaymentIntentStatus,
 };
 
 #[cfg(feature = "elevenlabs-productions")]
@@ -5203,8 +5152,7 @@ mod knowledge_base_summary_batch_successful_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_summary_batch_successful_response_model::{
-    KnowledgeBaseSummaryBatchSuccessfulResponseModel,
-    KnowledgeBaseSummaryBatchSuccessfulResponseModelData,
+    KnowledgeBaseSummaryBatchResponseData, KnowledgeBaseSummaryBatchSuccessfulResponseModel,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -5291,7 +5239,7 @@ mod llm_literal_json_schema_property;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_literal_json_schema_property::{
     LlmLiteralJsonSchemaProperty, LlmLiteralJsonSchemaPropertyType,
-    LlmLiteralJsonSchemaPropertyTypeVariant0,
+    LlmLiteralJsonSchemaPropertyTypeKeyword,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -5457,7 +5405,7 @@ mod list_auth_connections_response;
 
 #[cfg(feature = "elevenlabs-workspace")]
 pub use list_auth_connections_response::{
-    ListAuthConnectionsResponse, ListAuthConnectionsResponseAuthConnectionsItem,
+    ListAuthConnectionsResponse, ListAuthResponseAuthConnectionsItem,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -5586,7 +5534,7 @@ mod literal_json_schema_property;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use literal_json_schema_property::{
     LiteralJsonSchemaProperty, LiteralJsonSchemaPropertyConstantValue,
-    LiteralJsonSchemaPropertyType, LiteralJsonSchemaPropertyTypeVariant0,
+    LiteralJsonSchemaPropertyType, LiteralJsonSchemaPropertyTypeKeyword,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -5656,9 +5604,8 @@ mod mcp_server_config_update_request_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_server_config_update_request_model::{
-    McpServerConfigUpdateRequestModel, McpServerConfigUpdateRequestModelAuthConnection,
-    McpServerConfigUpdateRequestModelRequestHeadersValue,
-    McpServerConfigUpdateRequestModelRequestMetaValue,
+    McpServerConfigRequestAuthConnection, McpServerConfigRequestRequestMetaValue,
+    McpServerConfigUpdateRequestHeadersValue, McpServerConfigUpdateRequestModel,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -5677,9 +5624,7 @@ pub use mcp_server_request_model::McpServerRequestModel;
 mod mcp_server_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use mcp_server_response_model::{
-    McpServerResponseModel, McpServerResponseModelDependentAgentsItem,
-};
+pub use mcp_server_response_model::{McpServerResponseDependentAgentsItem, McpServerResponseModel};
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_server_transport;
@@ -5715,21 +5660,21 @@ pub use mcp_tool_approval_policy::McpToolApprovalPolicy;
 mod mcp_tool_config_input;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use mcp_tool_config_input::{McpToolConfigInput, McpToolConfigInputInputOverridesValue};
+pub use mcp_tool_config_input::{McpToolConfigInput, McpToolInputInputOverridesValue};
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_tool_config_output;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use mcp_tool_config_output::{McpToolConfigOutput, McpToolConfigOutputInputOverridesValue};
+pub use mcp_tool_config_output::{McpToolConfigOutput, McpToolOutputInputOverridesValue};
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_tool_config_override_input;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_tool_config_override_input::{
-    McpToolConfigOverrideInput, McpToolConfigOverrideInputInputOverridesValue,
-    McpToolConfigOverrideInputToolCallSound,
+    McpToolConfigOverrideInput, McpToolConfigOverrideInputToolCallSound,
+    McpToolOverrideInputInputOverridesValue,
 };
 
 #[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
@@ -5738,18 +5683,17 @@ mod mcp_tool_config_override_output;
 #[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
 pub use mcp_tool_config_override_output::McpToolConfigOverrideOutput;
 #[cfg(feature = "elevenlabs")]
-pub use mcp_tool_config_override_output::McpToolConfigOverrideOutputInputOverridesValue;
-#[cfg(feature = "elevenlabs")]
 pub use mcp_tool_config_override_output::McpToolConfigOverrideOutputToolCallSound;
+#[cfg(feature = "elevenlabs")]
+pub use mcp_tool_config_override_output::McpToolOverrideOutputInputOverridesValue;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_tool_config_override_create_request_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_tool_config_override_create_request_model::{
-    McpToolConfigOverrideCreateRequestModel,
-    McpToolConfigOverrideCreateRequestModelInputOverridesValue,
-    McpToolConfigOverrideCreateRequestModelToolCallSound,
+    McpToolConfigCreateRequestToolCallSound, McpToolConfigOverrideCreateRequestModel,
+    McpToolCreateRequestInputOverridesValue,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -5757,9 +5701,8 @@ mod mcp_tool_config_override_update_request_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_tool_config_override_update_request_model::{
-    McpToolConfigOverrideUpdateRequestModel,
-    McpToolConfigOverrideUpdateRequestModelInputOverridesValue,
-    McpToolConfigOverrideUpdateRequestModelToolCallSound,
+    McpToolConfigOverrideUpdateRequestModel, McpToolConfigUpdateRequestToolCallSound,
+    McpToolUpdateRequestInputOverridesValue,
 };
 
 #[cfg(feature = "elevenlabs-workspace")]
@@ -5831,7 +5774,7 @@ mod media_generation_failed_response;
 
 #[cfg(feature = "elevenlabs-flows")]
 pub use media_generation_failed_response::{
-    MediaGenerationFailedResponse, MediaGenerationFailedResponseFailureReason,
+    MediaGenerationFailedResponse, MediaGenerationResponseFailureReason,
 };
 
 #[cfg(feature = "elevenlabs-flows")]
@@ -5871,7 +5814,7 @@ mod merge_preview_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use merge_preview_response_model::{
-    MergePreviewResponseModel, MergePreviewResponseModelPhoneNumbersItem,
+    MergePreviewResponseModel, MergePreviewResponsePhoneNumbersItem,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -6067,8 +6010,8 @@ mod object_json_schema_property_input;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use object_json_schema_property_input::{
-    ObjectJsonSchemaPropertyInput, ObjectJsonSchemaPropertyInputPropertiesValue,
-    ObjectJsonSchemaPropertyInputPropertyKind,
+    ObjectJsonSchemaInputPropertiesValue, ObjectJsonSchemaInputPropertyKind,
+    ObjectJsonSchemaPropertyInput,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -6076,7 +6019,7 @@ mod object_json_schema_property_output;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use object_json_schema_property_output::{
-    ObjectJsonSchemaPropertyOutput, ObjectJsonSchemaPropertyOutputPropertiesValue,
+    ObjectJsonSchemaOutputPropertiesValue, ObjectJsonSchemaPropertyOutput,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -6214,7 +6157,7 @@ mod patch_conv_ai_dashboard_settings_request;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use patch_conv_ai_dashboard_settings_request::{
-    PatchConvAiDashboardSettingsRequest, PatchConvAiDashboardSettingsRequestChartsItem,
+    PatchConvAiDashboardRequestChartsItem, PatchConvAiDashboardSettingsRequest,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -6276,7 +6219,7 @@ mod pending_subscription_switch_response_model;
 
 #[cfg(feature = "elevenlabs-user")]
 pub use pending_subscription_switch_response_model::{
-    PendingSubscriptionSwitchResponseModel, PendingSubscriptionSwitchResponseModelNextTier,
+    PendingSubscriptionResponseNextTier, PendingSubscriptionSwitchResponseModel,
 };
 
 #[cfg(feature = "elevenlabs-service-accounts")]
@@ -6552,10 +6495,10 @@ mod project_extended_response_model;
 #[cfg(feature = "elevenlabs-studio")]
 pub use project_extended_response_model::{
     ProjectExtendedResponseModel, ProjectExtendedResponseModelAccessLevel,
-    ProjectExtendedResponseModelApplyTextNormalization, ProjectExtendedResponseModelAspectRatio,
-    ProjectExtendedResponseModelAssetsItem, ProjectExtendedResponseModelFiction,
-    ProjectExtendedResponseModelSourceType, ProjectExtendedResponseModelState,
-    ProjectExtendedResponseModelTargetAudience,
+    ProjectExtendedResponseModelAspectRatio, ProjectExtendedResponseModelAssetsItem,
+    ProjectExtendedResponseModelFiction, ProjectExtendedResponseModelSourceType,
+    ProjectExtendedResponseModelState, ProjectExtendedResponseTargetAudience,
+    ProjectResponseApplyTextNormalization,
 };
 
 #[cfg(feature = "elevenlabs-studio")]
@@ -6563,7 +6506,7 @@ mod project_external_audio_response_model;
 
 #[cfg(feature = "elevenlabs-studio")]
 pub use project_external_audio_response_model::{
-    ProjectExternalAudioResponseModel, ProjectExternalAudioResponseModelSourceContext,
+    ProjectExternalAudioResponseModel, ProjectExternalResponseSourceContext,
 };
 
 #[cfg(feature = "elevenlabs-studio")]
@@ -6665,9 +6608,8 @@ mod prompt_agent_api_model_workflow_override_input;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use prompt_agent_api_model_workflow_override_input::{
-    PromptAgentApiModelWorkflowOverrideInput,
-    PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig,
-    PromptAgentApiModelWorkflowOverrideInputToolsItem,
+    PromptAgentApiInputBackupLlmConfig, PromptAgentApiModelWorkflowOverrideInput,
+    PromptAgentApiWorkflowInputToolsItem,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -6675,9 +6617,8 @@ mod prompt_agent_api_model_workflow_override_output;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use prompt_agent_api_model_workflow_override_output::{
-    PromptAgentApiModelWorkflowOverrideOutput,
-    PromptAgentApiModelWorkflowOverrideOutputBackupLlmConfig,
-    PromptAgentApiModelWorkflowOverrideOutputToolsItem,
+    PromptAgentApiModelWorkflowOverrideOutput, PromptAgentApiOutputBackupLlmConfig,
+    PromptAgentApiWorkflowOutputToolsItem,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -6757,8 +6698,7 @@ mod pronunciation_dictionary_version_response_model;
 
 #[cfg(feature = "elevenlabs-studio")]
 pub use pronunciation_dictionary_version_response_model::{
-    PronunciationDictionaryVersionResponseModel,
-    PronunciationDictionaryVersionResponseModelPermissionOnResource,
+    PronunciationDictionaryVersionResponseModel, PronunciationPermissionOnResource,
 };
 
 #[cfg(any(
@@ -7030,8 +6970,8 @@ mod resource_access_info;
     feature = "elevenlabs-speech-engine"
 ))]
 pub use resource_access_info::{
-    ResourceAccessInfo, ResourceAccessInfoAccessSource,
-    ResourceAccessInfoAnonymousAccessLevelOverride, ResourceAccessInfoRole,
+    ResourceAccessInfo, ResourceAccessInfoAccessSource, ResourceAccessInfoRole,
+    ResourceInfoAnonymousAccessLevelOverride,
 };
 
 #[cfg(feature = "elevenlabs-workspace")]
@@ -7039,7 +6979,7 @@ mod resource_metadata_response_model;
 
 #[cfg(feature = "elevenlabs-workspace")]
 pub use resource_metadata_response_model::{
-    ResourceMetadataResponseModel, ResourceMetadataResponseModelAnonymousAccessLevelOverride,
+    ResourceAnonymousAccessLevelOverride, ResourceMetadataResponseModel,
 };
 
 #[cfg(feature = "elevenlabs")]
@@ -7654,7 +7594,7 @@ mod speech_history_item_response_model;
 #[cfg(feature = "elevenlabs-history")]
 pub use speech_history_item_response_model::{
     SpeechHistoryItemResponseModel, SpeechHistoryItemResponseModelSource,
-    SpeechHistoryItemResponseModelState, SpeechHistoryItemResponseModelVoiceCategory,
+    SpeechHistoryItemResponseModelState, SpeechHistoryItemResponseVoiceCategory,
 };
 
 #[cfg(feature = "elevenlabs-speech-to-text")]
@@ -7820,7 +7760,7 @@ mod subscription_response_model;
 
 #[cfg(feature = "elevenlabs-user")]
 pub use subscription_response_model::{
-    SubscriptionResponseModel, SubscriptionResponseModelMaxCreditLimitExtension,
+    SubscriptionMaxCreditLimitExtension, SubscriptionResponseModel,
 };
 
 #[cfg(feature = "elevenlabs-user")]
@@ -8168,7 +8108,7 @@ mod tool_execution_response_model;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_execution_response_model::{
-    ToolExecutionResponseModel, ToolExecutionResponseModelToolCallDetails,
+    ToolExecutionResponseModel, ToolExecutionResponseToolCallDetails,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -8308,8 +8248,7 @@ mod transfer_to_agent_tool_result_success_model_input;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_to_agent_tool_result_success_model_input::{
-    TransferToAgentToolResultSuccessModelInput,
-    TransferToAgentToolResultSuccessModelInputBranchInfo,
+    TransferToAgentToolResultInputBranchInfo, TransferToAgentToolResultSuccessModelInput,
 };
 
 #[cfg(feature = "elevenlabs")]
@@ -8317,8 +8256,7 @@ mod transfer_to_agent_tool_result_success_model_output;
 
 #[cfg(feature = "elevenlabs")]
 pub use transfer_to_agent_tool_result_success_model_output::{
-    TransferToAgentToolResultSuccessModelOutput,
-    TransferToAgentToolResultSuccessModelOutputBranchInfo,
+    TransferToAgentToolOutputBranchInfo, TransferToAgentToolResultSuccessModelOutput,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -8489,7 +8427,7 @@ pub use url_avatar::UrlAvatar;
 mod uui_transfer_config;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use uui_transfer_config::{UuiTransferConfig, UuiTransferConfigProtocolDiscriminatorMode};
+pub use uui_transfer_config::{UuiConfigProtocolDiscriminatorMode, UuiTransferConfig};
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod unit_test_run_response_model;
@@ -8600,7 +8538,7 @@ mod update_environment_variable_request;
 
 #[cfg(feature = "elevenlabs-environment-variables")]
 pub use update_environment_variable_request::{
-    UpdateEnvironmentVariableRequest, UpdateEnvironmentVariableRequestValuesValue,
+    UpdateEnvironmentRequestValuesValue, UpdateEnvironmentVariableRequest,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -8854,14 +8792,14 @@ mod veo3_1fast_request;
 
 #[cfg(feature = "elevenlabs-flows")]
 pub use veo3_1fast_request::{
-    Veo3_1fastRequest, Veo3_1fastRequestAspectRatio, Veo3_1fastRequestResolution,
+    Veo31fastRequestAspectRatio, Veo31fastRequestResolution, Veo3_1fastRequest,
 };
 
 #[cfg(feature = "elevenlabs-flows")]
 mod veo3_1request;
 
 #[cfg(feature = "elevenlabs-flows")]
-pub use veo3_1request::{Veo3_1request, Veo3_1requestAspectRatio, Veo3_1requestResolution};
+pub use veo3_1request::{Veo31requestAspectRatio, Veo31requestResolution, Veo3_1request};
 
 #[cfg(feature = "elevenlabs-flows")]
 mod veo_image_reference;
@@ -9160,9 +9098,9 @@ mod webhook_tool_api_schema_config_input;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use webhook_tool_api_schema_config_input::{
-    WebhookToolApiSchemaConfigInput, WebhookToolApiSchemaConfigInputAuthConnection,
-    WebhookToolApiSchemaConfigInputContentType, WebhookToolApiSchemaConfigInputMethod,
-    WebhookToolApiSchemaConfigInputRequestHeadersValue,
+    WebhookToolApiInputRequestHeadersValue, WebhookToolApiSchemaConfigInput,
+    WebhookToolApiSchemaConfigInputMethod, WebhookToolApiSchemaInputAuthConnection,
+    WebhookToolApiSchemaInputContentType,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -9170,9 +9108,9 @@ mod webhook_tool_api_schema_config_output;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use webhook_tool_api_schema_config_output::{
-    WebhookToolApiSchemaConfigOutput, WebhookToolApiSchemaConfigOutputAuthConnection,
-    WebhookToolApiSchemaConfigOutputContentType, WebhookToolApiSchemaConfigOutputMethod,
-    WebhookToolApiSchemaConfigOutputRequestHeadersValue,
+    WebhookToolApiOutputRequestHeadersValue, WebhookToolApiSchemaConfigOutput,
+    WebhookToolApiSchemaConfigOutputMethod, WebhookToolApiSchemaOutputAuthConnection,
+    WebhookToolApiSchemaOutputContentType,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -9254,7 +9192,7 @@ mod whats_app_template_header_component_params;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use whats_app_template_header_component_params::{
-    WhatsAppTemplateHeaderComponentParams, WhatsAppTemplateHeaderComponentParamsParametersItem,
+    WhatsAppTemplateHeaderComponentParams, WhatsAppTemplateParamsParametersItem,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -9311,7 +9249,7 @@ mod widget_config_response_model;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_config_response_model::{
     WidgetConfigResponseModel, WidgetConfigResponseModelAvatar,
-    WidgetConfigResponseModelSyntaxHighlightTheme,
+    WidgetConfigResponseSyntaxHighlightTheme,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -9463,9 +9401,8 @@ mod workflow_phone_number_node_model_input;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_phone_number_node_model_input::{
-    WorkflowPhoneNumberNodeModelInput, WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem,
-    WorkflowPhoneNumberNodeModelInputPostDialDigits,
-    WorkflowPhoneNumberNodeModelInputTransferDestination,
+    WorkflowPhoneInputCustomSipHeadersItem, WorkflowPhoneInputTransferDestination,
+    WorkflowPhoneNumberInputPostDialDigits, WorkflowPhoneNumberNodeModelInput,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -9473,9 +9410,8 @@ mod workflow_phone_number_node_model_output;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_phone_number_node_model_output::{
-    WorkflowPhoneNumberNodeModelOutput, WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem,
-    WorkflowPhoneNumberNodeModelOutputPostDialDigits,
-    WorkflowPhoneNumberNodeModelOutputTransferDestination,
+    WorkflowPhoneNumberNodeModelOutput, WorkflowPhoneNumberOutputPostDialDigits,
+    WorkflowPhoneOutputCustomSipHeadersItem, WorkflowPhoneOutputTransferDestination,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -9537,7 +9473,7 @@ mod workflow_tool_nested_tools_step_model_input;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_tool_nested_tools_step_model_input::{
-    WorkflowToolNestedToolsStepModelInput, WorkflowToolNestedToolsStepModelInputResultsItem,
+    WorkflowToolNestedToolsInputResultsItem, WorkflowToolNestedToolsStepModelInput,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -9545,7 +9481,7 @@ mod workflow_tool_nested_tools_step_model_output;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_tool_nested_tools_step_model_output::{
-    WorkflowToolNestedToolsStepModelOutput, WorkflowToolNestedToolsStepModelOutputResultsItem,
+    WorkflowToolNestedToolsOutputResultsItem, WorkflowToolNestedToolsStepModelOutput,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -9593,8 +9529,8 @@ mod workspace_analytics_query_response_model;
 
 #[cfg(feature = "elevenlabs-workspace")]
 pub use workspace_analytics_query_response_model::{
-    WorkspaceAnalyticsQueryResponseModel, WorkspaceAnalyticsQueryResponseModelColumnTypesItem,
-    WorkspaceAnalyticsQueryResponseModelRowsItemItem,
+    WorkspaceAnalyticsQueryResponseModel, WorkspaceAnalyticsResponseRowsItemItem,
+    WorkspaceQueryResponseColumnTypesItem,
 };
 
 #[cfg(feature = "elevenlabs-service-accounts")]
@@ -9676,8 +9612,8 @@ mod workspace_group_response_model;
     feature = "elevenlabs-workspace"
 ))]
 pub use workspace_group_response_model::{
-    WorkspaceGroupResponseModel, WorkspaceGroupResponseModelGroupPvcLimit,
-    WorkspaceGroupResponseModelGroupUsageLimit,
+    WorkspaceGroupResponseGroupUsageLimit, WorkspaceGroupResponseModel,
+    WorkspaceGroupResponseModelGroupPvcLimit,
 };
 
 #[cfg(feature = "elevenlabs-workspace")]
@@ -9760,53 +9696,18 @@ pub use call_initiation_failure_webhook::CallInitiationFailureWebhook;
 
 mod operation_types;
 
-#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-pub use operation_types::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::AgentsSummariesGetResponseValue;
 #[cfg(any(
     feature = "elevenlabs-audio-isolation",
     feature = "elevenlabs-speech-to-speech",
     feature = "elevenlabs-speech-to-text"
 ))]
-pub use operation_types::BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat;
-#[cfg(feature = "elevenlabs-music")]
-pub use operation_types::BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility;
-#[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
-pub use operation_types::BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization;
-#[cfg(any(
-    feature = "elevenlabs-text-to-dialogue",
-    feature = "elevenlabs-text-to-speech"
-))]
-pub use operation_types::BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiAgentsSummariesGetResponseValue;
+pub use operation_types::AudioIsolationStreamFileFormat;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use operation_types::ConversationalAiConversationsGetFormat;
 #[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiConversationsListExcludeStatusesItem;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiConversationsListSummaryMode;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiKnowledgeBaseDocumentRefreshResponse;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiKnowledgeBaseDocumentUpdateFileResponse;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiKnowledgeBaseDocumentsGetResponse;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiKnowledgeBaseDocumentsUpdateResponse;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiPhoneNumbersCreateRequest;
-#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use operation_types::ConversationalAiPhoneNumbersGetResponse;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiPhoneNumbersListResponseItem;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiPhoneNumbersUpdateResponse;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use operation_types::ConversationalAiTestsCreateRequest;
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -9817,10 +9718,20 @@ pub use operation_types::ConversationalAiTestsListSortMode;
 pub use operation_types::ConversationalAiTestsUpdateRequest;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use operation_types::ConversationalAiTestsUpdateResponse;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationsListExcludeStatusesItem;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationsListSummaryMode;
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
+pub use operation_types::CreateFromFileWorkspaceAccess;
 #[cfg(feature = "elevenlabs-workspace")]
 pub use operation_types::CreateOAuth2JwtRequestAlgorithm;
 #[cfg(feature = "elevenlabs-workspace")]
 pub use operation_types::CreateOAuth2JwtRequestTokenResponseField;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::DocumentsBulkDeleteResponseValue;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::DocumentsSummariesGetResponseValue;
 #[cfg(feature = "elevenlabs-dubbing")]
 pub use operation_types::DubbingListCreationSourcesItem;
 #[cfg(feature = "elevenlabs-dubbing")]
@@ -9847,23 +9758,48 @@ pub use operation_types::EnvironmentVariablesCreateRequest;
 pub use operation_types::EnvironmentVariablesListType;
 #[cfg(feature = "elevenlabs-flows")]
 pub use operation_types::FlowsVideoListStatus;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::GetOrCreateRagIndexesResponseValue;
 pub use operation_types::HistoryDownloadError400;
 #[cfg(any(feature = "elevenlabs-history", feature = "elevenlabs-music"))]
 pub use operation_types::HistoryListSortDirection;
 #[cfg(feature = "elevenlabs-history")]
 pub use operation_types::HistoryListSource;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::KnowledgeBaseDocumentRefreshResponse;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::KnowledgeBaseDocumentUpdateFileResponse;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::KnowledgeBaseDocumentsGetResponse;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::KnowledgeBaseDocumentsUpdateResponse;
 #[cfg(feature = "elevenlabs-music")]
 pub use operation_types::MusicComposeOutputFormat;
 #[cfg(feature = "elevenlabs-music")]
 pub use operation_types::MusicCompositionPlanCreateResponse;
 #[cfg(feature = "elevenlabs-music")]
+pub use operation_types::MusicFinetunesCreateVisibility;
+#[cfg(feature = "elevenlabs-music")]
 pub use operation_types::MusicFinetunesListSort;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::PhoneNumbersCreateRequest;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::PhoneNumbersListResponseItem;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::PhoneNumbersUpdateResponse;
+#[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
+pub use operation_types::ProjectsCreateApplyTextNormalization;
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use operation_types::PronunciationDictionariesListSort;
 #[cfg(feature = "elevenlabs-speech-to-text")]
 pub use operation_types::SpeechToTextConvertResponse;
 #[cfg(feature = "elevenlabs-speech-to-text")]
 pub use operation_types::SpeechToTextTranscriptsGetResponse;
+#[cfg(any(
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
+pub use operation_types::StreamApplyTextNormalization;
 #[cfg(any(
     feature = "elevenlabs-speech-to-speech",
     feature = "elevenlabs-text-to-dialogue",

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 #[non_exhaustive]
 pub struct ObjectJsonSchemaPropertyInput {
     /// Defaults to `"object"`.
-    pub property_kind: Option<ObjectJsonSchemaPropertyInputPropertyKind>,
+    pub property_kind: Option<ObjectJsonSchemaInputPropertyKind>,
     /// Defaults to `""`.
     pub description: Option<String>,
     /// When set, the entire parameter is populated from this dynamic variable at runtime. Mutually exclusive with description (LLM-provided value), constant_value, and is_omitted.
@@ -34,7 +34,7 @@ pub struct ObjectJsonSchemaPropertyInput {
     /// Defaults to `"object"`.
     pub type_: consts::Object,
     pub required: Option<Vec<String>>,
-    pub properties: Option<BTreeMap<String, ObjectJsonSchemaPropertyInputPropertiesValue>>,
+    pub properties: Option<BTreeMap<String, ObjectJsonSchemaInputPropertiesValue>>,
     pub required_constraints: Nullable<RequiredConstraints>,
 }
 
@@ -102,10 +102,7 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyInput {
 
 impl ObjectJsonSchemaPropertyInput {
     /// Sets `property_kind`.
-    pub fn property_kind(
-        mut self,
-        value: impl Into<ObjectJsonSchemaPropertyInputPropertyKind>,
-    ) -> Self {
+    pub fn property_kind(mut self, value: impl Into<ObjectJsonSchemaInputPropertyKind>) -> Self {
         self.property_kind = Some(value.into());
         self
     }
@@ -150,12 +147,7 @@ impl ObjectJsonSchemaPropertyInput {
     /// Sets `properties`.
     pub fn properties(
         mut self,
-        value: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ObjectJsonSchemaPropertyInputPropertiesValue,
-            ),
-        >,
+        value: impl IntoIterator<Item = (impl Into<String>, ObjectJsonSchemaInputPropertiesValue)>,
     ) -> Self {
         self.properties = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
         self
@@ -182,7 +174,7 @@ impl ObjectJsonSchemaPropertyInput {
 /// Schema: `#/components/schemas/ObjectJsonSchemaProperty-Input/properties/property_kind`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ObjectJsonSchemaPropertyInputPropertyKind {
+pub enum ObjectJsonSchemaInputPropertyKind {
     /// `"array"`
     Array,
     /// `"object"`
@@ -191,7 +183,7 @@ pub enum ObjectJsonSchemaPropertyInputPropertyKind {
     Unknown(String),
 }
 
-impl ObjectJsonSchemaPropertyInputPropertyKind {
+impl ObjectJsonSchemaInputPropertyKind {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -213,13 +205,13 @@ impl ObjectJsonSchemaPropertyInputPropertyKind {
     }
 }
 
-impl Serialize for ObjectJsonSchemaPropertyInputPropertyKind {
+impl Serialize for ObjectJsonSchemaInputPropertyKind {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyInputPropertyKind {
+impl<'de> Deserialize<'de> for ObjectJsonSchemaInputPropertyKind {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -228,19 +220,19 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyInputPropertyKind {
     }
 }
 
-api_runtime::string_enum_conversions!(ObjectJsonSchemaPropertyInputPropertyKind);
+api_runtime::string_enum_conversions!(ObjectJsonSchemaInputPropertyKind);
 
 /// Schema: `#/components/schemas/ObjectJsonSchemaProperty-Input/properties/properties/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ObjectJsonSchemaPropertyInputPropertiesValue {
+pub enum ObjectJsonSchemaInputPropertiesValue {
     LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
     ObjectJsonSchemaPropertyInput(ObjectJsonSchemaPropertyInput),
     ArrayJsonSchemaPropertyInput(ArrayJsonSchemaPropertyInput),
 }
 
-impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyInputPropertiesValue {
+impl<'de> Deserialize<'de> for ObjectJsonSchemaInputPropertiesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -249,13 +241,12 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyInputPropertiesValue {
             |value| try_member(value).map(Self::ObjectJsonSchemaPropertyInput),
             |value| try_member(value).map(Self::ArrayJsonSchemaPropertyInput),
         ];
-        first_fit(&value, &members)
-            .ok_or_else(|| no_match("ObjectJsonSchemaPropertyInputPropertiesValue"))
+        first_fit(&value, &members).ok_or_else(|| no_match("ObjectJsonSchemaInputPropertiesValue"))
     }
 }
 
 api_runtime::union_conversions!(
-    ObjectJsonSchemaPropertyInputPropertiesValue,
+    ObjectJsonSchemaInputPropertiesValue,
     LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
     ObjectJsonSchemaPropertyInput(ObjectJsonSchemaPropertyInput),
     ArrayJsonSchemaPropertyInput(ArrayJsonSchemaPropertyInput)

@@ -34,7 +34,7 @@ pub struct ObjectJsonSchemaPropertyOutput {
     /// Defaults to `"object"`.
     pub type_: consts::Object,
     pub required: Option<Vec<String>>,
-    pub properties: Option<BTreeMap<String, ObjectJsonSchemaPropertyOutputPropertiesValue>>,
+    pub properties: Option<BTreeMap<String, ObjectJsonSchemaOutputPropertiesValue>>,
     pub required_constraints: Nullable<RequiredConstraints>,
 }
 
@@ -137,12 +137,7 @@ impl ObjectJsonSchemaPropertyOutput {
     /// Sets `properties`.
     pub fn properties(
         mut self,
-        value: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                ObjectJsonSchemaPropertyOutputPropertiesValue,
-            ),
-        >,
+        value: impl IntoIterator<Item = (impl Into<String>, ObjectJsonSchemaOutputPropertiesValue)>,
     ) -> Self {
         self.properties = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
         self
@@ -166,13 +161,13 @@ impl ObjectJsonSchemaPropertyOutput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ObjectJsonSchemaPropertyOutputPropertiesValue {
+pub enum ObjectJsonSchemaOutputPropertiesValue {
     LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
     ObjectJsonSchemaPropertyOutput(ObjectJsonSchemaPropertyOutput),
     ArrayJsonSchemaPropertyOutput(ArrayJsonSchemaPropertyOutput),
 }
 
-impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyOutputPropertiesValue {
+impl<'de> Deserialize<'de> for ObjectJsonSchemaOutputPropertiesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -181,13 +176,12 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyOutputPropertiesValue {
             |value| try_member(value).map(Self::ObjectJsonSchemaPropertyOutput),
             |value| try_member(value).map(Self::ArrayJsonSchemaPropertyOutput),
         ];
-        first_fit(&value, &members)
-            .ok_or_else(|| no_match("ObjectJsonSchemaPropertyOutputPropertiesValue"))
+        first_fit(&value, &members).ok_or_else(|| no_match("ObjectJsonSchemaOutputPropertiesValue"))
     }
 }
 
 api_runtime::union_conversions!(
-    ObjectJsonSchemaPropertyOutputPropertiesValue,
+    ObjectJsonSchemaOutputPropertiesValue,
     LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
     ObjectJsonSchemaPropertyOutput(ObjectJsonSchemaPropertyOutput),
     ArrayJsonSchemaPropertyOutput(ArrayJsonSchemaPropertyOutput)

@@ -185,7 +185,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post/properties/workspace_access/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess {
+pub enum CreateFromFileWorkspaceAccess {
     /// `"admin"`
     Admin,
     /// `"editor"`
@@ -199,7 +199,7 @@ pub enum BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePo
 }
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess {
+impl CreateFromFileWorkspaceAccess {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -226,18 +226,14 @@ impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWo
 }
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-impl Serialize
-    for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess
-{
+impl Serialize for CreateFromFileWorkspaceAccess {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-impl<'de> Deserialize<'de>
-    for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess
-{
+impl<'de> Deserialize<'de> for CreateFromFileWorkspaceAccess {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -247,9 +243,7 @@ impl<'de> Deserialize<'de>
 }
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-api_runtime::string_enum_conversions!(
-    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess
-);
+api_runtime::string_enum_conversions!(CreateFromFileWorkspaceAccess);
 
 #[cfg(any(
     feature = "elevenlabs-audio-isolation",
@@ -261,7 +255,7 @@ api_runtime::string_enum_conversions!(
 /// Schema: `#/components/schemas/Body_Audio_Isolation_Stream_v1_audio_isolation_stream_post/properties/file_format/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
+pub enum AudioIsolationStreamFileFormat {
     /// `"pcm_s16le_16"`
     PcmS16le16,
     /// `"other"`
@@ -275,7 +269,7 @@ pub enum BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
     feature = "elevenlabs-speech-to-speech",
     feature = "elevenlabs-speech-to-text"
 ))]
-impl BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
+impl AudioIsolationStreamFileFormat {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -302,7 +296,7 @@ impl BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
     feature = "elevenlabs-speech-to-speech",
     feature = "elevenlabs-speech-to-text"
 ))]
-impl Serialize for BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
+impl Serialize for AudioIsolationStreamFileFormat {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -313,7 +307,7 @@ impl Serialize for BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat 
     feature = "elevenlabs-speech-to-speech",
     feature = "elevenlabs-speech-to-text"
 ))]
-impl<'de> Deserialize<'de> for BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
+impl<'de> Deserialize<'de> for AudioIsolationStreamFileFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -327,13 +321,13 @@ impl<'de> Deserialize<'de> for BodyAudioIsolationStreamV1AudioIsolationStreamPos
     feature = "elevenlabs-speech-to-speech",
     feature = "elevenlabs-speech-to-text"
 ))]
-api_runtime::string_enum_conversions!(BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat);
+api_runtime::string_enum_conversions!(AudioIsolationStreamFileFormat);
 
 #[cfg(feature = "elevenlabs-music")]
 /// Schema: `#/components/schemas/Body_Create_Music_Finetune_v1_music_finetunes_post/properties/visibility/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
+pub enum MusicFinetunesCreateVisibility {
     /// `"private"`
     Private,
     /// `"workspace"`
@@ -343,7 +337,7 @@ pub enum BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
 }
 
 #[cfg(feature = "elevenlabs-music")]
-impl BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
+impl MusicFinetunesCreateVisibility {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -366,14 +360,14 @@ impl BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
 }
 
 #[cfg(feature = "elevenlabs-music")]
-impl Serialize for BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
+impl Serialize for MusicFinetunesCreateVisibility {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "elevenlabs-music")]
-impl<'de> Deserialize<'de> for BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
+impl<'de> Deserialize<'de> for MusicFinetunesCreateVisibility {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -383,13 +377,13 @@ impl<'de> Deserialize<'de> for BodyCreateMusicFinetuneV1MusicFinetunesPostVisibi
 }
 
 #[cfg(feature = "elevenlabs-music")]
-api_runtime::string_enum_conversions!(BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility);
+api_runtime::string_enum_conversions!(MusicFinetunesCreateVisibility);
 
 #[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
 /// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/apply_text_normalization/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
+pub enum ProjectsCreateApplyTextNormalization {
     /// `"auto"`
     Auto,
     /// `"on"`
@@ -403,7 +397,7 @@ pub enum BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
 }
 
 #[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
-impl BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
+impl ProjectsCreateApplyTextNormalization {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -430,14 +424,14 @@ impl BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
 }
 
 #[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
-impl Serialize for BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
+impl Serialize for ProjectsCreateApplyTextNormalization {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
-impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
+impl<'de> Deserialize<'de> for ProjectsCreateApplyTextNormalization {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -447,9 +441,7 @@ impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostApplyT
 }
 
 #[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
-api_runtime::string_enum_conversions!(
-    BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization
-);
+api_runtime::string_enum_conversions!(ProjectsCreateApplyTextNormalization);
 
 #[cfg(any(
     feature = "elevenlabs-text-to-dialogue",
@@ -462,7 +454,7 @@ api_runtime::string_enum_conversions!(
 /// Schema: `#/components/schemas/Body_Text_to_dialogue__multi_voice__streaming_v1_text_to_dialogue_stream_post/properties/apply_text_normalization`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization {
+pub enum StreamApplyTextNormalization {
     /// `"auto"`
     Auto,
     /// `"on"`
@@ -477,7 +469,7 @@ pub enum BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTex
     feature = "elevenlabs-text-to-dialogue",
     feature = "elevenlabs-text-to-speech"
 ))]
-impl BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization {
+impl StreamApplyTextNormalization {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -505,9 +497,7 @@ impl BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNor
     feature = "elevenlabs-text-to-dialogue",
     feature = "elevenlabs-text-to-speech"
 ))]
-impl Serialize
-    for BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization
-{
+impl Serialize for StreamApplyTextNormalization {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -517,9 +507,7 @@ impl Serialize
     feature = "elevenlabs-text-to-dialogue",
     feature = "elevenlabs-text-to-speech"
 ))]
-impl<'de> Deserialize<'de>
-    for BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization
-{
+impl<'de> Deserialize<'de> for StreamApplyTextNormalization {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -532,9 +520,7 @@ impl<'de> Deserialize<'de>
     feature = "elevenlabs-text-to-dialogue",
     feature = "elevenlabs-text-to-speech"
 ))]
-api_runtime::string_enum_conversions!(
-    BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization
-);
+api_runtime::string_enum_conversions!(StreamApplyTextNormalization);
 
 #[cfg(feature = "elevenlabs-workspace")]
 /// The values of `algorithm`.
@@ -2135,7 +2121,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationalAiAgentsSummariesGetResponseValue {
+pub enum AgentsSummariesGetResponseValue {
     AgentSummaryBatchSuccessfulResponseModel(AgentSummaryBatchSuccessfulResponseModel),
     BatchFailureResponseModel(BatchFailureResponseModel),
     /// Objects whose `status` is none of the known values; kept as they came.
@@ -2143,7 +2129,7 @@ pub enum ConversationalAiAgentsSummariesGetResponseValue {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiAgentsSummariesGetResponseValue {
+impl<'de> Deserialize<'de> for AgentsSummariesGetResponseValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "status")?;
@@ -2159,7 +2145,7 @@ impl<'de> Deserialize<'de> for ConversationalAiAgentsSummariesGetResponseValue {
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 api_runtime::union_conversions!(
-    ConversationalAiAgentsSummariesGetResponseValue,
+    AgentsSummariesGetResponseValue,
     AgentSummaryBatchSuccessfulResponseModel(AgentSummaryBatchSuccessfulResponseModel),
     BatchFailureResponseModel(BatchFailureResponseModel)
 );
@@ -2384,7 +2370,7 @@ api_runtime::string_enum_conversions!(ConversationalAiTestsListSortMode);
 /// Schema: `#/paths/~1v1~1convai~1conversations/get/parameters/24/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConversationalAiConversationsListSummaryMode {
+pub enum ConversationsListSummaryMode {
     /// `"exclude"`
     Exclude,
     /// `"include"`
@@ -2394,7 +2380,7 @@ pub enum ConversationalAiConversationsListSummaryMode {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl ConversationalAiConversationsListSummaryMode {
+impl ConversationsListSummaryMode {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -2417,14 +2403,14 @@ impl ConversationalAiConversationsListSummaryMode {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl Serialize for ConversationalAiConversationsListSummaryMode {
+impl Serialize for ConversationsListSummaryMode {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiConversationsListSummaryMode {
+impl<'de> Deserialize<'de> for ConversationsListSummaryMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -2434,13 +2420,13 @@ impl<'de> Deserialize<'de> for ConversationalAiConversationsListSummaryMode {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-api_runtime::string_enum_conversions!(ConversationalAiConversationsListSummaryMode);
+api_runtime::string_enum_conversions!(ConversationsListSummaryMode);
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1conversations/get/parameters/33/schema/anyOf/0/items`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConversationalAiConversationsListExcludeStatusesItem {
+pub enum ConversationsListExcludeStatusesItem {
     /// `"initiated"`
     Initiated,
     /// `"in-progress"`
@@ -2456,7 +2442,7 @@ pub enum ConversationalAiConversationsListExcludeStatusesItem {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl ConversationalAiConversationsListExcludeStatusesItem {
+impl ConversationsListExcludeStatusesItem {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -2485,14 +2471,14 @@ impl ConversationalAiConversationsListExcludeStatusesItem {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl Serialize for ConversationalAiConversationsListExcludeStatusesItem {
+impl Serialize for ConversationsListExcludeStatusesItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiConversationsListExcludeStatusesItem {
+impl<'de> Deserialize<'de> for ConversationsListExcludeStatusesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -2502,7 +2488,7 @@ impl<'de> Deserialize<'de> for ConversationalAiConversationsListExcludeStatusesI
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-api_runtime::string_enum_conversions!(ConversationalAiConversationsListExcludeStatusesItem);
+api_runtime::string_enum_conversions!(ConversationsListExcludeStatusesItem);
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response format. Defaults to 'json'. Set to 'opentelemetry' for an OTLP-compatible trace payload using the same structure as the post-call webhook.
@@ -2569,7 +2555,7 @@ api_runtime::string_enum_conversions!(ConversationalAiConversationsGetFormat);
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationalAiPhoneNumbersListResponseItem {
+pub enum PhoneNumbersListResponseItem {
     GetPhoneNumberTwilioResponseModel(GetPhoneNumberTwilioResponseModel),
     GetPhoneNumberExotelResponseModel(GetPhoneNumberExotelResponseModel),
     GetPhoneNumberSipTrunkResponseModel(GetPhoneNumberSipTrunkResponseModel),
@@ -2578,7 +2564,7 @@ pub enum ConversationalAiPhoneNumbersListResponseItem {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersListResponseItem {
+impl<'de> Deserialize<'de> for PhoneNumbersListResponseItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "provider")?;
@@ -2599,7 +2585,7 @@ impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersListResponseItem {
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 api_runtime::union_conversions!(
-    ConversationalAiPhoneNumbersListResponseItem,
+    PhoneNumbersListResponseItem,
     GetPhoneNumberTwilioResponseModel(GetPhoneNumberTwilioResponseModel),
     GetPhoneNumberExotelResponseModel(GetPhoneNumberExotelResponseModel),
     GetPhoneNumberSipTrunkResponseModel(GetPhoneNumberSipTrunkResponseModel)
@@ -2612,14 +2598,14 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationalAiPhoneNumbersCreateRequest {
+pub enum PhoneNumbersCreateRequest {
     CreateTwilioPhoneNumberRequest(CreateTwilioPhoneNumberRequest),
     CreateExotelPhoneNumberRequest(CreateExotelPhoneNumberRequest),
     CreateSipTrunkPhoneNumberRequestV2(CreateSipTrunkPhoneNumberRequestV2),
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersCreateRequest {
+impl<'de> Deserialize<'de> for PhoneNumbersCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -2628,14 +2614,13 @@ impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersCreateRequest {
             |value| try_member(value).map(Self::CreateExotelPhoneNumberRequest),
             |value| try_member(value).map(Self::CreateSipTrunkPhoneNumberRequestV2),
         ];
-        first_fit(&value, &members)
-            .ok_or_else(|| no_match("ConversationalAiPhoneNumbersCreateRequest"))
+        first_fit(&value, &members).ok_or_else(|| no_match("PhoneNumbersCreateRequest"))
     }
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 api_runtime::union_conversions!(
-    ConversationalAiPhoneNumbersCreateRequest,
+    PhoneNumbersCreateRequest,
     CreateTwilioPhoneNumberRequest(CreateTwilioPhoneNumberRequest),
     CreateExotelPhoneNumberRequest(CreateExotelPhoneNumberRequest),
     CreateSipTrunkPhoneNumberRequestV2(CreateSipTrunkPhoneNumberRequestV2)
@@ -2691,7 +2676,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationalAiPhoneNumbersUpdateResponse {
+pub enum PhoneNumbersUpdateResponse {
     GetPhoneNumberTwilioResponseModel(GetPhoneNumberTwilioResponseModel),
     GetPhoneNumberExotelResponseModel(GetPhoneNumberExotelResponseModel),
     GetPhoneNumberSipTrunkResponseModel(GetPhoneNumberSipTrunkResponseModel),
@@ -2700,7 +2685,7 @@ pub enum ConversationalAiPhoneNumbersUpdateResponse {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersUpdateResponse {
+impl<'de> Deserialize<'de> for PhoneNumbersUpdateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "provider")?;
@@ -2721,7 +2706,7 @@ impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersUpdateResponse {
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 api_runtime::union_conversions!(
-    ConversationalAiPhoneNumbersUpdateResponse,
+    PhoneNumbersUpdateResponse,
     GetPhoneNumberTwilioResponseModel(GetPhoneNumberTwilioResponseModel),
     GetPhoneNumberExotelResponseModel(GetPhoneNumberExotelResponseModel),
     GetPhoneNumberSipTrunkResponseModel(GetPhoneNumberSipTrunkResponseModel)
@@ -2732,7 +2717,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue {
+pub enum DocumentsSummariesGetResponseValue {
     KnowledgeBaseSummaryBatchSuccessfulResponseModel(
         KnowledgeBaseSummaryBatchSuccessfulResponseModel,
     ),
@@ -2742,7 +2727,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue {
+impl<'de> Deserialize<'de> for DocumentsSummariesGetResponseValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "status")?;
@@ -2757,7 +2742,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsSummariesGe
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 api_runtime::union_conversions!(
-    ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue,
+    DocumentsSummariesGetResponseValue,
     KnowledgeBaseSummaryBatchSuccessfulResponseModel(
         KnowledgeBaseSummaryBatchSuccessfulResponseModel
     ),
@@ -2771,7 +2756,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationalAiKnowledgeBaseDocumentsGetResponse {
+pub enum KnowledgeBaseDocumentsGetResponse {
     GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
     GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
     GetKnowledgeBaseTextResponseModel(GetKnowledgeBaseTextResponseModel),
@@ -2781,7 +2766,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentsGetResponse {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsGetResponse {
+impl<'de> Deserialize<'de> for KnowledgeBaseDocumentsGetResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -2803,7 +2788,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsGetResponse
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 api_runtime::union_conversions!(
-    ConversationalAiKnowledgeBaseDocumentsGetResponse,
+    KnowledgeBaseDocumentsGetResponse,
     GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
     GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
     GetKnowledgeBaseTextResponseModel(GetKnowledgeBaseTextResponseModel),
@@ -2817,7 +2802,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationalAiKnowledgeBaseDocumentsUpdateResponse {
+pub enum KnowledgeBaseDocumentsUpdateResponse {
     GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
     GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
     GetKnowledgeBaseTextResponseModel(GetKnowledgeBaseTextResponseModel),
@@ -2827,7 +2812,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentsUpdateResponse {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsUpdateResponse {
+impl<'de> Deserialize<'de> for KnowledgeBaseDocumentsUpdateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -2849,7 +2834,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsUpdateRespo
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 api_runtime::union_conversions!(
-    ConversationalAiKnowledgeBaseDocumentsUpdateResponse,
+    KnowledgeBaseDocumentsUpdateResponse,
     GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
     GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
     GetKnowledgeBaseTextResponseModel(GetKnowledgeBaseTextResponseModel),
@@ -2863,7 +2848,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationalAiKnowledgeBaseDocumentUpdateFileResponse {
+pub enum KnowledgeBaseDocumentUpdateFileResponse {
     GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
     GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
     GetKnowledgeBaseTextResponseModel(GetKnowledgeBaseTextResponseModel),
@@ -2873,7 +2858,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentUpdateFileResponse {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentUpdateFileResponse {
+impl<'de> Deserialize<'de> for KnowledgeBaseDocumentUpdateFileResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -2895,7 +2880,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentUpdateFileRe
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 api_runtime::union_conversions!(
-    ConversationalAiKnowledgeBaseDocumentUpdateFileResponse,
+    KnowledgeBaseDocumentUpdateFileResponse,
     GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
     GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
     GetKnowledgeBaseTextResponseModel(GetKnowledgeBaseTextResponseModel),
@@ -2907,7 +2892,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue {
+pub enum GetOrCreateRagIndexesResponseValue {
     RagIndexBatchSuccessfulResponseModel(RagIndexBatchSuccessfulResponseModel),
     BatchFailureResponseModel(BatchFailureResponseModel),
     /// Objects whose `status` is none of the known values; kept as they came.
@@ -2915,7 +2900,7 @@ pub enum ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue {
+impl<'de> Deserialize<'de> for GetOrCreateRagIndexesResponseValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "status")?;
@@ -2931,7 +2916,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseGetOrCreateRagIndexe
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 api_runtime::union_conversions!(
-    ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue,
+    GetOrCreateRagIndexesResponseValue,
     RagIndexBatchSuccessfulResponseModel(RagIndexBatchSuccessfulResponseModel),
     BatchFailureResponseModel(BatchFailureResponseModel)
 );
@@ -2943,7 +2928,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationalAiKnowledgeBaseDocumentRefreshResponse {
+pub enum KnowledgeBaseDocumentRefreshResponse {
     GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
     GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
     GetKnowledgeBaseTextResponseModel(GetKnowledgeBaseTextResponseModel),
@@ -2953,7 +2938,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentRefreshResponse {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentRefreshResponse {
+impl<'de> Deserialize<'de> for KnowledgeBaseDocumentRefreshResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -2975,7 +2960,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentRefreshRespo
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 api_runtime::union_conversions!(
-    ConversationalAiKnowledgeBaseDocumentRefreshResponse,
+    KnowledgeBaseDocumentRefreshResponse,
     GetKnowledgeBaseUrlResponseModel(GetKnowledgeBaseUrlResponseModel),
     GetKnowledgeBaseFileResponseModel(GetKnowledgeBaseFileResponseModel),
     GetKnowledgeBaseTextResponseModel(GetKnowledgeBaseTextResponseModel),
@@ -2987,7 +2972,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue {
+pub enum DocumentsBulkDeleteResponseValue {
     KnowledgeBaseBulkDeleteSuccessfulResponseModel(KnowledgeBaseBulkDeleteSuccessfulResponseModel),
     BatchFailureResponseModel(BatchFailureResponseModel),
     /// Objects whose `status` is none of the known values; kept as they came.
@@ -2995,7 +2980,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue {
+impl<'de> Deserialize<'de> for DocumentsBulkDeleteResponseValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "status")?;
@@ -3010,7 +2995,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsBulkDeleteR
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 api_runtime::union_conversions!(
-    ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue,
+    DocumentsBulkDeleteResponseValue,
     KnowledgeBaseBulkDeleteSuccessfulResponseModel(KnowledgeBaseBulkDeleteSuccessfulResponseModel),
     BatchFailureResponseModel(BatchFailureResponseModel)
 );

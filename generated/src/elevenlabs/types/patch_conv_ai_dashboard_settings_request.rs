@@ -15,7 +15,7 @@ use serde_json::Value;
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PatchConvAiDashboardSettingsRequest {
-    pub charts: Option<Vec<PatchConvAiDashboardSettingsRequestChartsItem>>,
+    pub charts: Option<Vec<PatchConvAiDashboardRequestChartsItem>>,
 }
 
 impl Serialize for PatchConvAiDashboardSettingsRequest {
@@ -50,7 +50,7 @@ impl PatchConvAiDashboardSettingsRequest {
     /// Sets `charts`.
     pub fn charts(
         mut self,
-        value: impl IntoIterator<Item = PatchConvAiDashboardSettingsRequestChartsItem>,
+        value: impl IntoIterator<Item = PatchConvAiDashboardRequestChartsItem>,
     ) -> Self {
         self.charts = Some(value.into_iter().collect());
         self
@@ -61,7 +61,7 @@ impl PatchConvAiDashboardSettingsRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum PatchConvAiDashboardSettingsRequestChartsItem {
+pub enum PatchConvAiDashboardRequestChartsItem {
     DashboardCallSuccessChartModel(DashboardCallSuccessChartModel),
     DashboardCriteriaChartModel(DashboardCriteriaChartModel),
     DashboardDataCollectionChartModel(DashboardDataCollectionChartModel),
@@ -69,7 +69,7 @@ pub enum PatchConvAiDashboardSettingsRequestChartsItem {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for PatchConvAiDashboardSettingsRequestChartsItem {
+impl<'de> Deserialize<'de> for PatchConvAiDashboardRequestChartsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -87,7 +87,7 @@ impl<'de> Deserialize<'de> for PatchConvAiDashboardSettingsRequestChartsItem {
 }
 
 api_runtime::union_conversions!(
-    PatchConvAiDashboardSettingsRequestChartsItem,
+    PatchConvAiDashboardRequestChartsItem,
     DashboardCallSuccessChartModel(DashboardCallSuccessChartModel),
     DashboardCriteriaChartModel(DashboardCriteriaChartModel),
     DashboardDataCollectionChartModel(DashboardDataCollectionChartModel)

@@ -15,7 +15,7 @@ pub struct PendingSubscriptionSwitchResponseModel {
     /// Defaults to `"change"`.
     pub kind: consts::Change,
     /// The tier to change to.
-    pub next_tier: PendingSubscriptionSwitchResponseModelNextTier,
+    pub next_tier: PendingSubscriptionResponseNextTier,
     /// The billing period to change to.
     pub next_billing_period: BillingPeriod,
     /// The timestamp of the change.
@@ -73,7 +73,7 @@ impl PendingSubscriptionSwitchResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        next_tier: impl Into<PendingSubscriptionSwitchResponseModelNextTier>,
+        next_tier: impl Into<PendingSubscriptionResponseNextTier>,
         next_billing_period: impl Into<BillingPeriod>,
         timestamp_seconds: impl Into<i64>,
     ) -> Self {
@@ -91,7 +91,7 @@ impl PendingSubscriptionSwitchResponseModel {
 /// Schema: `#/components/schemas/PendingSubscriptionSwitchResponseModel/properties/next_tier`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum PendingSubscriptionSwitchResponseModelNextTier {
+pub enum PendingSubscriptionResponseNextTier {
     /// `"free"`
     Free,
     /// `"starter"`
@@ -118,7 +118,7 @@ pub enum PendingSubscriptionSwitchResponseModelNextTier {
     Unknown(String),
 }
 
-impl PendingSubscriptionSwitchResponseModelNextTier {
+impl PendingSubscriptionResponseNextTier {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -158,13 +158,13 @@ impl PendingSubscriptionSwitchResponseModelNextTier {
     }
 }
 
-impl Serialize for PendingSubscriptionSwitchResponseModelNextTier {
+impl Serialize for PendingSubscriptionResponseNextTier {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for PendingSubscriptionSwitchResponseModelNextTier {
+impl<'de> Deserialize<'de> for PendingSubscriptionResponseNextTier {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -173,4 +173,4 @@ impl<'de> Deserialize<'de> for PendingSubscriptionSwitchResponseModelNextTier {
     }
 }
 
-api_runtime::string_enum_conversions!(PendingSubscriptionSwitchResponseModelNextTier);
+api_runtime::string_enum_conversions!(PendingSubscriptionResponseNextTier);

@@ -50,7 +50,7 @@ pub struct ProjectExtendedResponseModel {
     /// The cover image URL of the project.
     pub cover_image_url: Nullable<String>,
     /// The target audience of the project.
-    pub target_audience: Nullable<ProjectExtendedResponseModelTargetAudience>,
+    pub target_audience: Nullable<ProjectExtendedResponseTargetAudience>,
     /// Two-letter language code (ISO 639-1) of the language of the project.
     pub language: Nullable<String>,
     /// The content type of the project, e.g. 'Novel' or 'Short Story'
@@ -106,7 +106,7 @@ pub struct ProjectExtendedResponseModel {
     /// List of pronunciation dictionary locators.
     pub pronunciation_dictionary_locators: Vec<PronunciationDictionaryLocatorResponseModel>,
     /// Whether text normalization is applied to the project.
-    pub apply_text_normalization: ProjectExtendedResponseModelApplyTextNormalization,
+    pub apply_text_normalization: ProjectResponseApplyTextNormalization,
     /// Experimental features for the project.
     pub experimental: Option<Value>,
     /// List of uploaded assets e.g. videos, audios.
@@ -472,7 +472,7 @@ impl ProjectExtendedResponseModel {
         pronunciation_dictionary_locators: impl IntoIterator<
             Item = PronunciationDictionaryLocatorResponseModel,
         >,
-        apply_text_normalization: impl Into<ProjectExtendedResponseModelApplyTextNormalization>,
+        apply_text_normalization: impl Into<ProjectResponseApplyTextNormalization>,
         assets: impl IntoIterator<Item = ProjectExtendedResponseModelAssetsItem>,
         voices: impl IntoIterator<Item = ProjectVoiceResponseModel>,
         default_title_voice_id: impl Into<String>,
@@ -614,7 +614,7 @@ impl ProjectExtendedResponseModel {
     /// Sets `target_audience`.
     pub fn target_audience(
         mut self,
-        value: impl Into<ProjectExtendedResponseModelTargetAudience>,
+        value: impl Into<ProjectExtendedResponseTargetAudience>,
     ) -> Self {
         self.target_audience = Nullable::Value(value.into());
         self
@@ -865,7 +865,7 @@ impl ProjectExtendedResponseModel {
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/target_audience/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ProjectExtendedResponseModelTargetAudience {
+pub enum ProjectExtendedResponseTargetAudience {
     /// `"children"`
     Children,
     /// `"young adult"`
@@ -878,7 +878,7 @@ pub enum ProjectExtendedResponseModelTargetAudience {
     Unknown(String),
 }
 
-impl ProjectExtendedResponseModelTargetAudience {
+impl ProjectExtendedResponseTargetAudience {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -904,13 +904,13 @@ impl ProjectExtendedResponseModelTargetAudience {
     }
 }
 
-impl Serialize for ProjectExtendedResponseModelTargetAudience {
+impl Serialize for ProjectExtendedResponseTargetAudience {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ProjectExtendedResponseModelTargetAudience {
+impl<'de> Deserialize<'de> for ProjectExtendedResponseTargetAudience {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -919,7 +919,7 @@ impl<'de> Deserialize<'de> for ProjectExtendedResponseModelTargetAudience {
     }
 }
 
-api_runtime::string_enum_conversions!(ProjectExtendedResponseModelTargetAudience);
+api_runtime::string_enum_conversions!(ProjectExtendedResponseTargetAudience);
 
 /// The state of the project.
 ///
@@ -1225,7 +1225,7 @@ api_runtime::string_enum_conversions!(ProjectExtendedResponseModelAspectRatio);
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/apply_text_normalization`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ProjectExtendedResponseModelApplyTextNormalization {
+pub enum ProjectResponseApplyTextNormalization {
     /// `"auto"`
     Auto,
     /// `"on"`
@@ -1238,7 +1238,7 @@ pub enum ProjectExtendedResponseModelApplyTextNormalization {
     Unknown(String),
 }
 
-impl ProjectExtendedResponseModelApplyTextNormalization {
+impl ProjectResponseApplyTextNormalization {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -1264,13 +1264,13 @@ impl ProjectExtendedResponseModelApplyTextNormalization {
     }
 }
 
-impl Serialize for ProjectExtendedResponseModelApplyTextNormalization {
+impl Serialize for ProjectResponseApplyTextNormalization {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ProjectExtendedResponseModelApplyTextNormalization {
+impl<'de> Deserialize<'de> for ProjectResponseApplyTextNormalization {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -1279,7 +1279,7 @@ impl<'de> Deserialize<'de> for ProjectExtendedResponseModelApplyTextNormalizatio
     }
 }
 
-api_runtime::string_enum_conversions!(ProjectExtendedResponseModelApplyTextNormalization);
+api_runtime::string_enum_conversions!(ProjectResponseApplyTextNormalization);
 
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/assets/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -47,7 +47,7 @@ pub struct ProjectExternalAudioResponseModel {
     pub pending_task: Nullable<PendingClipTask>,
     pub error: Nullable<String>,
     pub current_snapshot_id: Nullable<String>,
-    pub source_context: Nullable<ProjectExternalAudioResponseModelSourceContext>,
+    pub source_context: Nullable<ProjectExternalResponseSourceContext>,
     pub analysis: Nullable<AudioAnalysis>,
     pub transcription: Nullable<AssetTranscription>,
     /// Defaults to `"audio"`.
@@ -436,7 +436,7 @@ impl ProjectExternalAudioResponseModel {
     /// Sets `source_context`.
     pub fn source_context(
         mut self,
-        value: impl Into<ProjectExternalAudioResponseModelSourceContext>,
+        value: impl Into<ProjectExternalResponseSourceContext>,
     ) -> Self {
         self.source_context = Nullable::Value(value.into());
         self
@@ -480,7 +480,7 @@ impl ProjectExternalAudioResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ProjectExternalAudioResponseModelSourceContext {
+pub enum ProjectExternalResponseSourceContext {
     SongSourceContext(SongSourceContext),
     MusicExploreSongSourceContext(MusicExploreSongSourceContext),
     SfxSourceContext(SfxSourceContext),
@@ -488,7 +488,7 @@ pub enum ProjectExternalAudioResponseModelSourceContext {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for ProjectExternalAudioResponseModelSourceContext {
+impl<'de> Deserialize<'de> for ProjectExternalResponseSourceContext {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source_type")?;
@@ -504,7 +504,7 @@ impl<'de> Deserialize<'de> for ProjectExternalAudioResponseModelSourceContext {
 }
 
 api_runtime::union_conversions!(
-    ProjectExternalAudioResponseModelSourceContext,
+    ProjectExternalResponseSourceContext,
     SongSourceContext(SongSourceContext),
     MusicExploreSongSourceContext(MusicExploreSongSourceContext),
     SfxSourceContext(SfxSourceContext)

@@ -54,11 +54,11 @@ pub struct PromptAgentApiModelWorkflowOverrideInput {
     /// Timezone for displaying current time in system prompt. If set, the current time will be included in the system prompt using this timezone. Must be a valid timezone name (e.g., 'America/New_York', 'Europe/London', 'UTC'). Recommended for accurate time-aware responses; without this, the agent has no knowledge of the current date/time unless you provide it via dynamic variables or tools, which can lead to incorrect or hallucinated time references.
     pub timezone: Nullable<String>,
     /// Configuration for backup LLM cascading. Can be disabled, use system defaults, or specify custom order.
-    pub backup_llm_config: Nullable<PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig>,
+    pub backup_llm_config: Nullable<PromptAgentApiInputBackupLlmConfig>,
     /// Time in seconds before cascading to backup LLM. Must be between 2 and 15 seconds.
     pub cascade_timeout_seconds: Nullable<f64>,
     /// A list of tools that the agent can use over the course of the conversation, use tool_ids instead
-    pub tools: Nullable<Vec<PromptAgentApiModelWorkflowOverrideInputToolsItem>>,
+    pub tools: Nullable<Vec<PromptAgentApiWorkflowInputToolsItem>>,
 }
 
 impl Serialize for PromptAgentApiModelWorkflowOverrideInput {
@@ -387,7 +387,7 @@ impl PromptAgentApiModelWorkflowOverrideInput {
     /// Sets `backup_llm_config`.
     pub fn backup_llm_config(
         mut self,
-        value: impl Into<PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig>,
+        value: impl Into<PromptAgentApiInputBackupLlmConfig>,
     ) -> Self {
         self.backup_llm_config = Nullable::Value(value.into());
         self
@@ -416,7 +416,7 @@ impl PromptAgentApiModelWorkflowOverrideInput {
     /// Sets `tools`.
     pub fn tools(
         mut self,
-        value: impl IntoIterator<Item = PromptAgentApiModelWorkflowOverrideInputToolsItem>,
+        value: impl IntoIterator<Item = PromptAgentApiWorkflowInputToolsItem>,
     ) -> Self {
         self.tools = Nullable::Value(value.into_iter().collect());
         self
@@ -436,13 +436,13 @@ impl PromptAgentApiModelWorkflowOverrideInput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig {
+pub enum PromptAgentApiInputBackupLlmConfig {
     BackupLlmDefault(BackupLlmDefault),
     BackupLlmDisabled(BackupLlmDisabled),
     BackupLlmOverride(BackupLlmOverride),
 }
 
-impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig {
+impl<'de> Deserialize<'de> for PromptAgentApiInputBackupLlmConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -451,13 +451,12 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideInputBackupLlm
             |value| try_member(value).map(Self::BackupLlmDisabled),
             |value| try_member(value).map(Self::BackupLlmOverride),
         ];
-        first_fit(&value, &members)
-            .ok_or_else(|| no_match("PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig"))
+        first_fit(&value, &members).ok_or_else(|| no_match("PromptAgentApiInputBackupLlmConfig"))
     }
 }
 
 api_runtime::union_conversions!(
-    PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig,
+    PromptAgentApiInputBackupLlmConfig,
     BackupLlmDefault(BackupLlmDefault),
     BackupLlmDisabled(BackupLlmDisabled),
     BackupLlmOverride(BackupLlmOverride)
@@ -469,7 +468,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum PromptAgentApiModelWorkflowOverrideInputToolsItem {
+pub enum PromptAgentApiWorkflowInputToolsItem {
     WebhookToolConfigInput(WebhookToolConfigInput),
     ClientToolConfigInput(ClientToolConfigInput),
     SystemToolConfigInput(SystemToolConfigInput),
@@ -480,7 +479,7 @@ pub enum PromptAgentApiModelWorkflowOverrideInputToolsItem {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideInputToolsItem {
+impl<'de> Deserialize<'de> for PromptAgentApiWorkflowInputToolsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -499,7 +498,7 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideInputToolsItem
 }
 
 api_runtime::union_conversions!(
-    PromptAgentApiModelWorkflowOverrideInputToolsItem,
+    PromptAgentApiWorkflowInputToolsItem,
     WebhookToolConfigInput(WebhookToolConfigInput),
     ClientToolConfigInput(ClientToolConfigInput),
     SystemToolConfigInput(SystemToolConfigInput),

@@ -54,11 +54,11 @@ pub struct PromptAgentApiModelWorkflowOverrideOutput {
     /// Timezone for displaying current time in system prompt. If set, the current time will be included in the system prompt using this timezone. Must be a valid timezone name (e.g., 'America/New_York', 'Europe/London', 'UTC'). Recommended for accurate time-aware responses; without this, the agent has no knowledge of the current date/time unless you provide it via dynamic variables or tools, which can lead to incorrect or hallucinated time references.
     pub timezone: Nullable<String>,
     /// Configuration for backup LLM cascading. Can be disabled, use system defaults, or specify custom order.
-    pub backup_llm_config: Nullable<PromptAgentApiModelWorkflowOverrideOutputBackupLlmConfig>,
+    pub backup_llm_config: Nullable<PromptAgentApiOutputBackupLlmConfig>,
     /// Time in seconds before cascading to backup LLM. Must be between 2 and 15 seconds.
     pub cascade_timeout_seconds: Nullable<f64>,
     /// A list of tools that the agent can use over the course of the conversation, use tool_ids instead
-    pub tools: Nullable<Vec<PromptAgentApiModelWorkflowOverrideOutputToolsItem>>,
+    pub tools: Nullable<Vec<PromptAgentApiWorkflowOutputToolsItem>>,
 }
 
 impl Serialize for PromptAgentApiModelWorkflowOverrideOutput {
@@ -387,7 +387,7 @@ impl PromptAgentApiModelWorkflowOverrideOutput {
     /// Sets `backup_llm_config`.
     pub fn backup_llm_config(
         mut self,
-        value: impl Into<PromptAgentApiModelWorkflowOverrideOutputBackupLlmConfig>,
+        value: impl Into<PromptAgentApiOutputBackupLlmConfig>,
     ) -> Self {
         self.backup_llm_config = Nullable::Value(value.into());
         self
@@ -416,7 +416,7 @@ impl PromptAgentApiModelWorkflowOverrideOutput {
     /// Sets `tools`.
     pub fn tools(
         mut self,
-        value: impl IntoIterator<Item = PromptAgentApiModelWorkflowOverrideOutputToolsItem>,
+        value: impl IntoIterator<Item = PromptAgentApiWorkflowOutputToolsItem>,
     ) -> Self {
         self.tools = Nullable::Value(value.into_iter().collect());
         self
@@ -436,13 +436,13 @@ impl PromptAgentApiModelWorkflowOverrideOutput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum PromptAgentApiModelWorkflowOverrideOutputBackupLlmConfig {
+pub enum PromptAgentApiOutputBackupLlmConfig {
     BackupLlmDefault(BackupLlmDefault),
     BackupLlmDisabled(BackupLlmDisabled),
     BackupLlmOverride(BackupLlmOverride),
 }
 
-impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideOutputBackupLlmConfig {
+impl<'de> Deserialize<'de> for PromptAgentApiOutputBackupLlmConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -451,13 +451,12 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideOutputBackupLl
             |value| try_member(value).map(Self::BackupLlmDisabled),
             |value| try_member(value).map(Self::BackupLlmOverride),
         ];
-        first_fit(&value, &members)
-            .ok_or_else(|| no_match("PromptAgentApiModelWorkflowOverrideOutputBackupLlmConfig"))
+        first_fit(&value, &members).ok_or_else(|| no_match("PromptAgentApiOutputBackupLlmConfig"))
     }
 }
 
 api_runtime::union_conversions!(
-    PromptAgentApiModelWorkflowOverrideOutputBackupLlmConfig,
+    PromptAgentApiOutputBackupLlmConfig,
     BackupLlmDefault(BackupLlmDefault),
     BackupLlmDisabled(BackupLlmDisabled),
     BackupLlmOverride(BackupLlmOverride)
@@ -469,7 +468,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum PromptAgentApiModelWorkflowOverrideOutputToolsItem {
+pub enum PromptAgentApiWorkflowOutputToolsItem {
     WebhookToolConfigOutput(WebhookToolConfigOutput),
     ClientToolConfigOutput(ClientToolConfigOutput),
     SystemToolConfigOutput(SystemToolConfigOutput),
@@ -480,7 +479,7 @@ pub enum PromptAgentApiModelWorkflowOverrideOutputToolsItem {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideOutputToolsItem {
+impl<'de> Deserialize<'de> for PromptAgentApiWorkflowOutputToolsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -499,7 +498,7 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideOutputToolsIte
 }
 
 api_runtime::union_conversions!(
-    PromptAgentApiModelWorkflowOverrideOutputToolsItem,
+    PromptAgentApiWorkflowOutputToolsItem,
     WebhookToolConfigOutput(WebhookToolConfigOutput),
     ClientToolConfigOutput(ClientToolConfigOutput),
     SystemToolConfigOutput(SystemToolConfigOutput),

@@ -17,8 +17,7 @@ pub struct PronunciationDictionaryVersionResponseModel {
     pub pronunciation_dictionary_id: String,
     pub dictionary_name: String,
     pub version_name: String,
-    pub permission_on_resource:
-        Option<PronunciationDictionaryVersionResponseModelPermissionOnResource>,
+    pub permission_on_resource: Option<PronunciationPermissionOnResource>,
     pub created_by: String,
     pub creation_time_unix: i64,
     pub archived_time_unix: Nullable<i64>,
@@ -127,9 +126,7 @@ impl PronunciationDictionaryVersionResponseModel {
         pronunciation_dictionary_id: impl Into<String>,
         dictionary_name: impl Into<String>,
         version_name: impl Into<String>,
-        permission_on_resource: impl Into<
-            Option<PronunciationDictionaryVersionResponseModelPermissionOnResource>,
-        >,
+        permission_on_resource: impl Into<Option<PronunciationPermissionOnResource>>,
         created_by: impl Into<String>,
         creation_time_unix: impl Into<i64>,
     ) -> Self {
@@ -163,7 +160,7 @@ impl PronunciationDictionaryVersionResponseModel {
 /// Schema: `#/components/schemas/PronunciationDictionaryVersionResponseModel/properties/permission_on_resource/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum PronunciationDictionaryVersionResponseModelPermissionOnResource {
+pub enum PronunciationPermissionOnResource {
     /// `"admin"`
     Admin,
     /// `"editor"`
@@ -176,7 +173,7 @@ pub enum PronunciationDictionaryVersionResponseModelPermissionOnResource {
     Unknown(String),
 }
 
-impl PronunciationDictionaryVersionResponseModelPermissionOnResource {
+impl PronunciationPermissionOnResource {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -202,13 +199,13 @@ impl PronunciationDictionaryVersionResponseModelPermissionOnResource {
     }
 }
 
-impl Serialize for PronunciationDictionaryVersionResponseModelPermissionOnResource {
+impl Serialize for PronunciationPermissionOnResource {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for PronunciationDictionaryVersionResponseModelPermissionOnResource {
+impl<'de> Deserialize<'de> for PronunciationPermissionOnResource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -217,6 +214,4 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryVersionResponseModelPermis
     }
 }
 
-api_runtime::string_enum_conversions!(
-    PronunciationDictionaryVersionResponseModelPermissionOnResource
-);
+api_runtime::string_enum_conversions!(PronunciationPermissionOnResource);

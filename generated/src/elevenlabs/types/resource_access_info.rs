@@ -21,7 +21,7 @@ pub struct ResourceAccessInfo {
     /// The role of the user making the request
     pub role: ResourceAccessInfoRole,
     /// The access level for anonymous users. If None, the resource is not shared publicly.
-    pub anonymous_access_level_override: Nullable<ResourceAccessInfoAnonymousAccessLevelOverride>,
+    pub anonymous_access_level_override: Nullable<ResourceInfoAnonymousAccessLevelOverride>,
     /// Why the requesting user has access to this resource. 'creator' = caller is the owner. 'explicit' = caller (or one of their workspace groups) is listed in role_to_group_ids beyond the workspace-wide everyone group. 'workspace_default' = the workspace-wide everyone group is listed in role_to_group_ids (every non-anon workspace member, including admins, sees this resource). 'workspace_admin' = caller is a workspace admin and the admin seat is the *only* path to access; reserved for docs nobody else can see. Lets the UI disclose why an admin-bypass viewer sees a doc that wasn't explicitly shared with them.
     pub access_source: Nullable<ResourceAccessInfoAccessSource>,
 }
@@ -108,7 +108,7 @@ impl ResourceAccessInfo {
     /// Sets `anonymous_access_level_override`.
     pub fn anonymous_access_level_override(
         mut self,
-        value: impl Into<ResourceAccessInfoAnonymousAccessLevelOverride>,
+        value: impl Into<ResourceInfoAnonymousAccessLevelOverride>,
     ) -> Self {
         self.anonymous_access_level_override = Nullable::Value(value.into());
         self
@@ -199,7 +199,7 @@ api_runtime::string_enum_conversions!(ResourceAccessInfoRole);
 /// Schema: `#/components/schemas/ResourceAccessInfo/properties/anonymous_access_level_override/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ResourceAccessInfoAnonymousAccessLevelOverride {
+pub enum ResourceInfoAnonymousAccessLevelOverride {
     /// `"admin"`
     Admin,
     /// `"editor"`
@@ -212,7 +212,7 @@ pub enum ResourceAccessInfoAnonymousAccessLevelOverride {
     Unknown(String),
 }
 
-impl ResourceAccessInfoAnonymousAccessLevelOverride {
+impl ResourceInfoAnonymousAccessLevelOverride {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -238,13 +238,13 @@ impl ResourceAccessInfoAnonymousAccessLevelOverride {
     }
 }
 
-impl Serialize for ResourceAccessInfoAnonymousAccessLevelOverride {
+impl Serialize for ResourceInfoAnonymousAccessLevelOverride {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ResourceAccessInfoAnonymousAccessLevelOverride {
+impl<'de> Deserialize<'de> for ResourceInfoAnonymousAccessLevelOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -253,7 +253,7 @@ impl<'de> Deserialize<'de> for ResourceAccessInfoAnonymousAccessLevelOverride {
     }
 }
 
-api_runtime::string_enum_conversions!(ResourceAccessInfoAnonymousAccessLevelOverride);
+api_runtime::string_enum_conversions!(ResourceInfoAnonymousAccessLevelOverride);
 
 /// Schema: `#/components/schemas/ResourceAccessInfo/properties/access_source/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -22,8 +22,7 @@ pub struct ResourceMetadataResponseModel {
     /// The ID of the user who created the resource.
     pub creator_user_id: Option<String>,
     /// The access level for anonymous users. If None, the resource is not shared publicly.
-    pub anonymous_access_level_override:
-        Option<ResourceMetadataResponseModelAnonymousAccessLevelOverride>,
+    pub anonymous_access_level_override: Option<ResourceAnonymousAccessLevelOverride>,
     /// A mapping of grant slots to group IDs. Keys are the preset access roles plus workspace custom-role ids ('role_...'). When the resource is shared with a user, the group id is the user's id.
     pub role_to_group_ids: BTreeMap<String, Vec<String>>,
     /// List of options for sharing the resource further in the workspace. These are users who don't have access to the resource yet.
@@ -116,9 +115,7 @@ impl ResourceMetadataResponseModel {
         resource_name: impl Into<Option<String>>,
         resource_type: impl Into<WorkspaceResourceType>,
         creator_user_id: impl Into<Option<String>>,
-        anonymous_access_level_override: impl Into<
-            Option<ResourceMetadataResponseModelAnonymousAccessLevelOverride>,
-        >,
+        anonymous_access_level_override: impl Into<Option<ResourceAnonymousAccessLevelOverride>>,
         role_to_group_ids: impl IntoIterator<Item = (impl Into<String>, Vec<String>)>,
         share_options: impl IntoIterator<Item = ShareOptionResponseModel>,
     ) -> Self {
@@ -140,7 +137,7 @@ impl ResourceMetadataResponseModel {
 /// Schema: `#/components/schemas/ResourceMetadataResponseModel/properties/anonymous_access_level_override/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ResourceMetadataResponseModelAnonymousAccessLevelOverride {
+pub enum ResourceAnonymousAccessLevelOverride {
     /// `"admin"`
     Admin,
     /// `"editor"`
@@ -153,7 +150,7 @@ pub enum ResourceMetadataResponseModelAnonymousAccessLevelOverride {
     Unknown(String),
 }
 
-impl ResourceMetadataResponseModelAnonymousAccessLevelOverride {
+impl ResourceAnonymousAccessLevelOverride {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -179,13 +176,13 @@ impl ResourceMetadataResponseModelAnonymousAccessLevelOverride {
     }
 }
 
-impl Serialize for ResourceMetadataResponseModelAnonymousAccessLevelOverride {
+impl Serialize for ResourceAnonymousAccessLevelOverride {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ResourceMetadataResponseModelAnonymousAccessLevelOverride {
+impl<'de> Deserialize<'de> for ResourceAnonymousAccessLevelOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -194,4 +191,4 @@ impl<'de> Deserialize<'de> for ResourceMetadataResponseModelAnonymousAccessLevel
     }
 }
 
-api_runtime::string_enum_conversions!(ResourceMetadataResponseModelAnonymousAccessLevelOverride);
+api_runtime::string_enum_conversions!(ResourceAnonymousAccessLevelOverride);

@@ -25,7 +25,7 @@ pub struct SpeechHistoryItemResponseModel {
     /// The name of the voice.
     pub voice_name: Nullable<String>,
     /// The category of the voice. Either 'premade', 'cloned', 'generated' or 'professional'.
-    pub voice_category: Nullable<SpeechHistoryItemResponseModelVoiceCategory>,
+    pub voice_category: Nullable<SpeechHistoryItemResponseVoiceCategory>,
     /// The text used to generate the audio item.
     pub text: Nullable<String>,
     /// Unix timestamp of when the item was created.
@@ -269,7 +269,7 @@ impl SpeechHistoryItemResponseModel {
     /// Sets `voice_category`.
     pub fn voice_category(
         mut self,
-        value: impl Into<SpeechHistoryItemResponseModelVoiceCategory>,
+        value: impl Into<SpeechHistoryItemResponseVoiceCategory>,
     ) -> Self {
         self.voice_category = Nullable::Value(value.into());
         self
@@ -377,7 +377,7 @@ impl SpeechHistoryItemResponseModel {
 /// Schema: `#/components/schemas/SpeechHistoryItemResponseModel/properties/voice_category/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SpeechHistoryItemResponseModelVoiceCategory {
+pub enum SpeechHistoryItemResponseVoiceCategory {
     /// `"premade"`
     Premade,
     /// `"cloned"`
@@ -390,7 +390,7 @@ pub enum SpeechHistoryItemResponseModelVoiceCategory {
     Unknown(String),
 }
 
-impl SpeechHistoryItemResponseModelVoiceCategory {
+impl SpeechHistoryItemResponseVoiceCategory {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -416,13 +416,13 @@ impl SpeechHistoryItemResponseModelVoiceCategory {
     }
 }
 
-impl Serialize for SpeechHistoryItemResponseModelVoiceCategory {
+impl Serialize for SpeechHistoryItemResponseVoiceCategory {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModelVoiceCategory {
+impl<'de> Deserialize<'de> for SpeechHistoryItemResponseVoiceCategory {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -431,7 +431,7 @@ impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModelVoiceCategory {
     }
 }
 
-api_runtime::string_enum_conversions!(SpeechHistoryItemResponseModelVoiceCategory);
+api_runtime::string_enum_conversions!(SpeechHistoryItemResponseVoiceCategory);
 
 /// The state of the history item.
 ///

@@ -25,7 +25,7 @@ pub struct SubscriptionResponseModel {
     /// Deprecated: use `max_credit_limit_extension`. Maximum number of characters that the character limit can be exceeded by. Managed by the workspace admin.
     pub max_character_limit_extension: Option<i64>,
     /// Maximum number of credits that the credit limit can be exceeded by. Managed by the workspace admin. `"unlimited"` means no cap, `0` means usage-based billing is disabled.
-    pub max_credit_limit_extension: SubscriptionResponseModelMaxCreditLimitExtension,
+    pub max_credit_limit_extension: SubscriptionMaxCreditLimitExtension,
     /// Whether the workspace is entitled to enter overages (usage-based billing).
     pub can_extend_character_limit: bool,
     /// Deprecated: use `max_credit_limit_extension != 0`. Whether the user is allowed to extend their character limit.
@@ -287,7 +287,7 @@ impl SubscriptionResponseModel {
         character_count: impl Into<i64>,
         character_limit: impl Into<i64>,
         max_character_limit_extension: impl Into<Option<i64>>,
-        max_credit_limit_extension: impl Into<SubscriptionResponseModelMaxCreditLimitExtension>,
+        max_credit_limit_extension: impl Into<SubscriptionMaxCreditLimitExtension>,
         can_extend_character_limit: impl Into<bool>,
         allowed_to_extend_character_limit: impl Into<bool>,
         voice_slots_used: impl Into<i64>,
@@ -402,12 +402,12 @@ impl SubscriptionResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum SubscriptionResponseModelMaxCreditLimitExtension {
+pub enum SubscriptionMaxCreditLimitExtension {
     Integer(i64),
     Unlimited(consts::Unlimited),
 }
 
-impl<'de> Deserialize<'de> for SubscriptionResponseModelMaxCreditLimitExtension {
+impl<'de> Deserialize<'de> for SubscriptionMaxCreditLimitExtension {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -415,13 +415,12 @@ impl<'de> Deserialize<'de> for SubscriptionResponseModelMaxCreditLimitExtension 
             |value| try_member(value).map(Self::Integer),
             |value| try_member(value).map(Self::Unlimited),
         ];
-        first_fit(&value, &members)
-            .ok_or_else(|| no_match("SubscriptionResponseModelMaxCreditLimitExtension"))
+        first_fit(&value, &members).ok_or_else(|| no_match("SubscriptionMaxCreditLimitExtension"))
     }
 }
 
 api_runtime::union_conversions!(
-    SubscriptionResponseModelMaxCreditLimitExtension,
+    SubscriptionMaxCreditLimitExtension,
     Integer(i64),
     Unlimited(consts::Unlimited)
 );

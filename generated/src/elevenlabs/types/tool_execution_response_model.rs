@@ -46,7 +46,7 @@ pub struct ToolExecutionResponseModel {
     /// Error category (internal, customer_config, customer_auth, external_server, external_client, client_timeout, unknown)
     pub error_type: Nullable<String>,
     pub id: String,
-    pub tool_call_details: Nullable<ToolExecutionResponseModelToolCallDetails>,
+    pub tool_call_details: Nullable<ToolExecutionResponseToolCallDetails>,
 }
 
 impl Serialize for ToolExecutionResponseModel {
@@ -263,7 +263,7 @@ impl ToolExecutionResponseModel {
     /// Sets `tool_call_details`.
     pub fn tool_call_details(
         mut self,
-        value: impl Into<ToolExecutionResponseModelToolCallDetails>,
+        value: impl Into<ToolExecutionResponseToolCallDetails>,
     ) -> Self {
         self.tool_call_details = Nullable::Value(value.into());
         self
@@ -281,7 +281,7 @@ impl ToolExecutionResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum ToolExecutionResponseModelToolCallDetails {
+pub enum ToolExecutionResponseToolCallDetails {
     ConversationHistoryTranscriptToolCallWebhookDetails(
         ConversationHistoryTranscriptToolCallWebhookDetails,
     ),
@@ -298,7 +298,7 @@ pub enum ToolExecutionResponseModelToolCallDetails {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for ToolExecutionResponseModelToolCallDetails {
+impl<'de> Deserialize<'de> for ToolExecutionResponseToolCallDetails {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -317,7 +317,7 @@ impl<'de> Deserialize<'de> for ToolExecutionResponseModelToolCallDetails {
 }
 
 api_runtime::union_conversions!(
-    ToolExecutionResponseModelToolCallDetails,
+    ToolExecutionResponseToolCallDetails,
     ConversationHistoryTranscriptToolCallWebhookDetails(
         ConversationHistoryTranscriptToolCallWebhookDetails
     ),

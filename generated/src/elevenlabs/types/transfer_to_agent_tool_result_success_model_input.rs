@@ -29,7 +29,7 @@ pub struct TransferToAgentToolResultSuccessModelInput {
     pub transfer_message: Nullable<String>,
     /// Defaults to `false`.
     pub enable_transferred_agent_first_message: Option<bool>,
-    pub branch_info: Nullable<TransferToAgentToolResultSuccessModelInputBranchInfo>,
+    pub branch_info: Nullable<TransferToAgentToolResultInputBranchInfo>,
     /// Defaults to `false`.
     pub preserve_client_tts_overrides: Option<bool>,
 }
@@ -182,7 +182,7 @@ impl TransferToAgentToolResultSuccessModelInput {
     /// Sets `branch_info`.
     pub fn branch_info(
         mut self,
-        value: impl Into<TransferToAgentToolResultSuccessModelInputBranchInfo>,
+        value: impl Into<TransferToAgentToolResultInputBranchInfo>,
     ) -> Self {
         self.branch_info = Nullable::Value(value.into());
         self
@@ -206,14 +206,14 @@ impl TransferToAgentToolResultSuccessModelInput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum TransferToAgentToolResultSuccessModelInputBranchInfo {
+pub enum TransferToAgentToolResultInputBranchInfo {
     TransferBranchInfoTrafficSplit(TransferBranchInfoTrafficSplit),
     TransferBranchInfoDefaultingToMain(TransferBranchInfoDefaultingToMain),
     /// Objects whose `branch_reason` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for TransferToAgentToolResultSuccessModelInputBranchInfo {
+impl<'de> Deserialize<'de> for TransferToAgentToolResultInputBranchInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "branch_reason")?;
@@ -230,7 +230,7 @@ impl<'de> Deserialize<'de> for TransferToAgentToolResultSuccessModelInputBranchI
 }
 
 api_runtime::union_conversions!(
-    TransferToAgentToolResultSuccessModelInputBranchInfo,
+    TransferToAgentToolResultInputBranchInfo,
     TransferBranchInfoTrafficSplit(TransferBranchInfoTrafficSplit),
     TransferBranchInfoDefaultingToMain(TransferBranchInfoDefaultingToMain)
 );

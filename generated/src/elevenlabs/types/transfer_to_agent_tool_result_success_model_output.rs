@@ -5,10 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{
-    TransferToAgentToolResultSuccessModelInput,
-    TransferToAgentToolResultSuccessModelInputBranchInfo,
-};
+use super::{TransferToAgentToolResultInputBranchInfo, TransferToAgentToolResultSuccessModelInput};
 
 /// TransferToAgentToolResultSuccessModel
 ///
@@ -16,5 +13,4 @@ use super::{
 pub type TransferToAgentToolResultSuccessModelOutput = TransferToAgentToolResultSuccessModelInput;
 
 /// Schema: `#/components/schemas/TransferToAgentToolResultSuccessModel-Output/properties/branch_info/anyOf/0`
-pub type TransferToAgentToolResultSuccessModelOutputBranchInfo =
-    TransferToAgentToolResultSuccessModelInputBranchInfo;
+pub type TransferToAgentToolOutputBranchInfo = TransferToAgentToolResultInputBranchInfo;

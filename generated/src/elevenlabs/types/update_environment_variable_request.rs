@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 #[non_exhaustive]
 pub struct UpdateEnvironmentVariableRequest {
     /// Values to replace. Set to null to remove an environment (except 'production').
-    pub values: BTreeMap<String, Option<UpdateEnvironmentVariableRequestValuesValue>>,
+    pub values: BTreeMap<String, Option<UpdateEnvironmentRequestValuesValue>>,
 }
 
 impl Serialize for UpdateEnvironmentVariableRequest {
@@ -54,7 +54,7 @@ impl UpdateEnvironmentVariableRequest {
         values: impl IntoIterator<
             Item = (
                 impl Into<String>,
-                Option<UpdateEnvironmentVariableRequestValuesValue>,
+                Option<UpdateEnvironmentRequestValuesValue>,
             ),
         >,
     ) -> Self {
@@ -68,13 +68,13 @@ impl UpdateEnvironmentVariableRequest {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum UpdateEnvironmentVariableRequestValuesValue {
+pub enum UpdateEnvironmentRequestValuesValue {
     String(String),
     EnvironmentVariableSecretValueRequest(EnvironmentVariableSecretValueRequest),
     EnvironmentVariableAuthConnectionValueRequest(EnvironmentVariableAuthConnectionValueRequest),
 }
 
-impl<'de> Deserialize<'de> for UpdateEnvironmentVariableRequestValuesValue {
+impl<'de> Deserialize<'de> for UpdateEnvironmentRequestValuesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -83,16 +83,15 @@ impl<'de> Deserialize<'de> for UpdateEnvironmentVariableRequestValuesValue {
             |value| try_member(value).map(Self::EnvironmentVariableSecretValueRequest),
             |value| try_member(value).map(Self::EnvironmentVariableAuthConnectionValueRequest),
         ];
-        first_fit(&value, &members)
-            .ok_or_else(|| no_match("UpdateEnvironmentVariableRequestValuesValue"))
+        first_fit(&value, &members).ok_or_else(|| no_match("UpdateEnvironmentRequestValuesValue"))
     }
 }
 
 api_runtime::union_conversions!(
-    UpdateEnvironmentVariableRequestValuesValue,
+    UpdateEnvironmentRequestValuesValue,
     String(String),
     EnvironmentVariableSecretValueRequest(EnvironmentVariableSecretValueRequest),
     EnvironmentVariableAuthConnectionValueRequest(EnvironmentVariableAuthConnectionValueRequest)
 );
 
-api_runtime::union_str_conversion!(UpdateEnvironmentVariableRequestValuesValue, String);
+api_runtime::union_str_conversion!(UpdateEnvironmentRequestValuesValue, String);

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility;
+use super::MusicFinetunesCreateVisibility;
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -20,7 +20,7 @@ pub struct UpdateMusicFinetuneRequestModel {
     /// Updated primary musical genre.
     pub primary_genre: Nullable<String>,
     /// Finetune visibility. Only 'private' and 'workspace' can be set.
-    pub visibility: Nullable<BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility>,
+    pub visibility: Nullable<MusicFinetunesCreateVisibility>,
 }
 
 impl Serialize for UpdateMusicFinetuneRequestModel {
@@ -106,10 +106,7 @@ impl UpdateMusicFinetuneRequestModel {
     }
 
     /// Sets `visibility`.
-    pub fn visibility(
-        mut self,
-        value: impl Into<BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility>,
-    ) -> Self {
+    pub fn visibility(mut self, value: impl Into<MusicFinetunesCreateVisibility>) -> Self {
         self.visibility = Nullable::Value(value.into());
         self
     }

@@ -27,7 +27,7 @@ pub struct UuiTransferConfig {
     /// How to attach protocol_discriminator. 'prefix' prepends the octet to the hex payload (User-to-User=XX<hex>;encoding=hex). 'pd_parameter' sends it as a separate parameter (User-to-User=<hex>;pd=XX;encoding=hex). Ignored when protocol_discriminator is unset.
     ///
     /// Defaults to `"prefix"`.
-    pub protocol_discriminator_mode: Option<UuiTransferConfigProtocolDiscriminatorMode>,
+    pub protocol_discriminator_mode: Option<UuiConfigProtocolDiscriminatorMode>,
 }
 
 impl Serialize for UuiTransferConfig {
@@ -101,7 +101,7 @@ impl UuiTransferConfig {
     /// Sets `protocol_discriminator_mode`.
     pub fn protocol_discriminator_mode(
         mut self,
-        value: impl Into<UuiTransferConfigProtocolDiscriminatorMode>,
+        value: impl Into<UuiConfigProtocolDiscriminatorMode>,
     ) -> Self {
         self.protocol_discriminator_mode = Some(value.into());
         self
@@ -115,7 +115,7 @@ impl UuiTransferConfig {
 /// Schema: `#/components/schemas/UUITransferConfig/properties/protocol_discriminator_mode`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum UuiTransferConfigProtocolDiscriminatorMode {
+pub enum UuiConfigProtocolDiscriminatorMode {
     /// `"prefix"`
     Prefix,
     /// `"pd_parameter"`
@@ -124,7 +124,7 @@ pub enum UuiTransferConfigProtocolDiscriminatorMode {
     Unknown(String),
 }
 
-impl UuiTransferConfigProtocolDiscriminatorMode {
+impl UuiConfigProtocolDiscriminatorMode {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -146,13 +146,13 @@ impl UuiTransferConfigProtocolDiscriminatorMode {
     }
 }
 
-impl Serialize for UuiTransferConfigProtocolDiscriminatorMode {
+impl Serialize for UuiConfigProtocolDiscriminatorMode {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for UuiTransferConfigProtocolDiscriminatorMode {
+impl<'de> Deserialize<'de> for UuiConfigProtocolDiscriminatorMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -161,4 +161,4 @@ impl<'de> Deserialize<'de> for UuiTransferConfigProtocolDiscriminatorMode {
     }
 }
 
-api_runtime::string_enum_conversions!(UuiTransferConfigProtocolDiscriminatorMode);
+api_runtime::string_enum_conversions!(UuiConfigProtocolDiscriminatorMode);

@@ -34,11 +34,11 @@ pub struct Veo3_1fastRequest {
     /// The aspect ratio of the output video.
     ///
     /// Defaults to `"16:9"`.
-    pub aspect_ratio: Option<Veo3_1fastRequestAspectRatio>,
+    pub aspect_ratio: Option<Veo31fastRequestAspectRatio>,
     /// The resolution of the output video.
     ///
     /// Defaults to `"720p"`.
-    pub resolution: Option<Veo3_1fastRequestResolution>,
+    pub resolution: Option<Veo31fastRequestResolution>,
     /// Whether to generate audio with the video.
     ///
     /// Defaults to `true`.
@@ -207,13 +207,13 @@ impl Veo3_1fastRequest {
     }
 
     /// Sets `aspect_ratio`.
-    pub fn aspect_ratio(mut self, value: impl Into<Veo3_1fastRequestAspectRatio>) -> Self {
+    pub fn aspect_ratio(mut self, value: impl Into<Veo31fastRequestAspectRatio>) -> Self {
         self.aspect_ratio = Some(value.into());
         self
     }
 
     /// Sets `resolution`.
-    pub fn resolution(mut self, value: impl Into<Veo3_1fastRequestResolution>) -> Self {
+    pub fn resolution(mut self, value: impl Into<Veo31fastRequestResolution>) -> Self {
         self.resolution = Some(value.into());
         self
     }
@@ -264,7 +264,7 @@ impl Veo3_1fastRequest {
 /// Schema: `#/components/schemas/Veo3_1FastRequest/properties/aspect_ratio`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Veo3_1fastRequestAspectRatio {
+pub enum Veo31fastRequestAspectRatio {
     /// `"16:9"`
     V16_9,
     /// `"9:16"`
@@ -273,7 +273,7 @@ pub enum Veo3_1fastRequestAspectRatio {
     Unknown(String),
 }
 
-impl Veo3_1fastRequestAspectRatio {
+impl Veo31fastRequestAspectRatio {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -295,13 +295,13 @@ impl Veo3_1fastRequestAspectRatio {
     }
 }
 
-impl Serialize for Veo3_1fastRequestAspectRatio {
+impl Serialize for Veo31fastRequestAspectRatio {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for Veo3_1fastRequestAspectRatio {
+impl<'de> Deserialize<'de> for Veo31fastRequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -310,7 +310,7 @@ impl<'de> Deserialize<'de> for Veo3_1fastRequestAspectRatio {
     }
 }
 
-api_runtime::string_enum_conversions!(Veo3_1fastRequestAspectRatio);
+api_runtime::string_enum_conversions!(Veo31fastRequestAspectRatio);
 
 /// The resolution of the output video.
 ///
@@ -319,7 +319,7 @@ api_runtime::string_enum_conversions!(Veo3_1fastRequestAspectRatio);
 /// Schema: `#/components/schemas/Veo3_1FastRequest/properties/resolution`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Veo3_1fastRequestResolution {
+pub enum Veo31fastRequestResolution {
     /// `"720p"`
     V720p,
     /// `"1080p"`
@@ -330,7 +330,7 @@ pub enum Veo3_1fastRequestResolution {
     Unknown(String),
 }
 
-impl Veo3_1fastRequestResolution {
+impl Veo31fastRequestResolution {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -354,13 +354,13 @@ impl Veo3_1fastRequestResolution {
     }
 }
 
-impl Serialize for Veo3_1fastRequestResolution {
+impl Serialize for Veo31fastRequestResolution {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for Veo3_1fastRequestResolution {
+impl<'de> Deserialize<'de> for Veo31fastRequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -369,4 +369,4 @@ impl<'de> Deserialize<'de> for Veo3_1fastRequestResolution {
     }
 }
 
-api_runtime::string_enum_conversions!(Veo3_1fastRequestResolution);
+api_runtime::string_enum_conversions!(Veo31fastRequestResolution);

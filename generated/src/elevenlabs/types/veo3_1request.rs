@@ -34,11 +34,11 @@ pub struct Veo3_1request {
     /// The aspect ratio of the output video.
     ///
     /// Defaults to `"16:9"`.
-    pub aspect_ratio: Option<Veo3_1requestAspectRatio>,
+    pub aspect_ratio: Option<Veo31requestAspectRatio>,
     /// The resolution of the output video.
     ///
     /// Defaults to `"720p"`.
-    pub resolution: Option<Veo3_1requestResolution>,
+    pub resolution: Option<Veo31requestResolution>,
     /// Whether to generate audio with the video.
     ///
     /// Defaults to `true`.
@@ -207,13 +207,13 @@ impl Veo3_1request {
     }
 
     /// Sets `aspect_ratio`.
-    pub fn aspect_ratio(mut self, value: impl Into<Veo3_1requestAspectRatio>) -> Self {
+    pub fn aspect_ratio(mut self, value: impl Into<Veo31requestAspectRatio>) -> Self {
         self.aspect_ratio = Some(value.into());
         self
     }
 
     /// Sets `resolution`.
-    pub fn resolution(mut self, value: impl Into<Veo3_1requestResolution>) -> Self {
+    pub fn resolution(mut self, value: impl Into<Veo31requestResolution>) -> Self {
         self.resolution = Some(value.into());
         self
     }
@@ -264,7 +264,7 @@ impl Veo3_1request {
 /// Schema: `#/components/schemas/Veo3_1Request/properties/aspect_ratio`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Veo3_1requestAspectRatio {
+pub enum Veo31requestAspectRatio {
     /// `"16:9"`
     V16_9,
     /// `"9:16"`
@@ -273,7 +273,7 @@ pub enum Veo3_1requestAspectRatio {
     Unknown(String),
 }
 
-impl Veo3_1requestAspectRatio {
+impl Veo31requestAspectRatio {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -295,13 +295,13 @@ impl Veo3_1requestAspectRatio {
     }
 }
 
-impl Serialize for Veo3_1requestAspectRatio {
+impl Serialize for Veo31requestAspectRatio {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for Veo3_1requestAspectRatio {
+impl<'de> Deserialize<'de> for Veo31requestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -310,7 +310,7 @@ impl<'de> Deserialize<'de> for Veo3_1requestAspectRatio {
     }
 }
 
-api_runtime::string_enum_conversions!(Veo3_1requestAspectRatio);
+api_runtime::string_enum_conversions!(Veo31requestAspectRatio);
 
 /// The resolution of the output video.
 ///
@@ -319,7 +319,7 @@ api_runtime::string_enum_conversions!(Veo3_1requestAspectRatio);
 /// Schema: `#/components/schemas/Veo3_1Request/properties/resolution`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum Veo3_1requestResolution {
+pub enum Veo31requestResolution {
     /// `"720p"`
     V720p,
     /// `"1080p"`
@@ -330,7 +330,7 @@ pub enum Veo3_1requestResolution {
     Unknown(String),
 }
 
-impl Veo3_1requestResolution {
+impl Veo31requestResolution {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -354,13 +354,13 @@ impl Veo3_1requestResolution {
     }
 }
 
-impl Serialize for Veo3_1requestResolution {
+impl Serialize for Veo31requestResolution {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for Veo3_1requestResolution {
+impl<'de> Deserialize<'de> for Veo31requestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -369,4 +369,4 @@ impl<'de> Deserialize<'de> for Veo3_1requestResolution {
     }
 }
 
-api_runtime::string_enum_conversions!(Veo3_1requestResolution);
+api_runtime::string_enum_conversions!(Veo31requestResolution);

@@ -22,8 +22,7 @@ use std::collections::BTreeMap;
 #[non_exhaustive]
 pub struct WebhookToolApiSchemaConfigInput {
     /// Headers that should be included in the request
-    pub request_headers:
-        Option<BTreeMap<String, WebhookToolApiSchemaConfigInputRequestHeadersValue>>,
+    pub request_headers: Option<BTreeMap<String, WebhookToolApiInputRequestHeadersValue>>,
     /// The URL that the webhook will be sent to. May include path parameters, e.g. https://example.com/agents/{agent_id}
     pub url: String,
     /// The HTTP method to use for the webhook
@@ -43,11 +42,11 @@ pub struct WebhookToolApiSchemaConfigInput {
     /// Content type for the request body. Only applies to POST/PUT/PATCH requests.
     ///
     /// Defaults to `"application/json"`.
-    pub content_type: Option<WebhookToolApiSchemaConfigInputContentType>,
+    pub content_type: Option<WebhookToolApiSchemaInputContentType>,
     /// URL placeholders resolved from the auth connection (e.g. secrets injected via UrlSecretAuthConnection) rather than from path_params_schema.
     pub auth_resolved_params: Option<Vec<String>>,
     /// Optional auth connection to use for authentication with this webhook
-    pub auth_connection: Nullable<WebhookToolApiSchemaConfigInputAuthConnection>,
+    pub auth_connection: Nullable<WebhookToolApiSchemaInputAuthConnection>,
 }
 
 impl Serialize for WebhookToolApiSchemaConfigInput {
@@ -145,12 +144,7 @@ impl WebhookToolApiSchemaConfigInput {
     /// Sets `request_headers`.
     pub fn request_headers(
         mut self,
-        value: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                WebhookToolApiSchemaConfigInputRequestHeadersValue,
-            ),
-        >,
+        value: impl IntoIterator<Item = (impl Into<String>, WebhookToolApiInputRequestHeadersValue)>,
     ) -> Self {
         self.request_headers = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
         self
@@ -224,10 +218,7 @@ impl WebhookToolApiSchemaConfigInput {
     }
 
     /// Sets `content_type`.
-    pub fn content_type(
-        mut self,
-        value: impl Into<WebhookToolApiSchemaConfigInputContentType>,
-    ) -> Self {
+    pub fn content_type(mut self, value: impl Into<WebhookToolApiSchemaInputContentType>) -> Self {
         self.content_type = Some(value.into());
         self
     }
@@ -244,7 +235,7 @@ impl WebhookToolApiSchemaConfigInput {
     /// Sets `auth_connection`.
     pub fn auth_connection(
         mut self,
-        value: impl Into<WebhookToolApiSchemaConfigInputAuthConnection>,
+        value: impl Into<WebhookToolApiSchemaInputAuthConnection>,
     ) -> Self {
         self.auth_connection = Nullable::Value(value.into());
         self
@@ -262,14 +253,14 @@ impl WebhookToolApiSchemaConfigInput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WebhookToolApiSchemaConfigInputRequestHeadersValue {
+pub enum WebhookToolApiInputRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator),
 }
 
-impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputRequestHeadersValue {
+impl<'de> Deserialize<'de> for WebhookToolApiInputRequestHeadersValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -280,19 +271,19 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputRequestHeadersValu
             |value| try_member(value).map(Self::ConvAiEnvVarLocator),
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("WebhookToolApiSchemaConfigInputRequestHeadersValue"))
+            .ok_or_else(|| no_match("WebhookToolApiInputRequestHeadersValue"))
     }
 }
 
 api_runtime::union_conversions!(
-    WebhookToolApiSchemaConfigInputRequestHeadersValue,
+    WebhookToolApiInputRequestHeadersValue,
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator)
 );
 
-api_runtime::union_str_conversion!(WebhookToolApiSchemaConfigInputRequestHeadersValue, String);
+api_runtime::union_str_conversion!(WebhookToolApiInputRequestHeadersValue, String);
 
 /// The HTTP method to use for the webhook
 ///
@@ -368,7 +359,7 @@ api_runtime::string_enum_conversions!(WebhookToolApiSchemaConfigInputMethod);
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Input/properties/content_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum WebhookToolApiSchemaConfigInputContentType {
+pub enum WebhookToolApiSchemaInputContentType {
     /// `"application/json"`
     ApplicationJson,
     /// `"application/x-www-form-urlencoded"`
@@ -377,7 +368,7 @@ pub enum WebhookToolApiSchemaConfigInputContentType {
     Unknown(String),
 }
 
-impl WebhookToolApiSchemaConfigInputContentType {
+impl WebhookToolApiSchemaInputContentType {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -399,13 +390,13 @@ impl WebhookToolApiSchemaConfigInputContentType {
     }
 }
 
-impl Serialize for WebhookToolApiSchemaConfigInputContentType {
+impl Serialize for WebhookToolApiSchemaInputContentType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputContentType {
+impl<'de> Deserialize<'de> for WebhookToolApiSchemaInputContentType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -414,7 +405,7 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputContentType {
     }
 }
 
-api_runtime::string_enum_conversions!(WebhookToolApiSchemaConfigInputContentType);
+api_runtime::string_enum_conversions!(WebhookToolApiSchemaInputContentType);
 
 /// Optional auth connection to use for authentication with this webhook
 ///
@@ -422,12 +413,12 @@ api_runtime::string_enum_conversions!(WebhookToolApiSchemaConfigInputContentType
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WebhookToolApiSchemaConfigInputAuthConnection {
+pub enum WebhookToolApiSchemaInputAuthConnection {
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator),
 }
 
-impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputAuthConnection {
+impl<'de> Deserialize<'de> for WebhookToolApiSchemaInputAuthConnection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -436,12 +427,12 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputAuthConnection {
             |value| try_member(value).map(Self::EnvironmentAuthConnectionLocator),
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("WebhookToolApiSchemaConfigInputAuthConnection"))
+            .ok_or_else(|| no_match("WebhookToolApiSchemaInputAuthConnection"))
     }
 }
 
 api_runtime::union_conversions!(
-    WebhookToolApiSchemaConfigInputAuthConnection,
+    WebhookToolApiSchemaInputAuthConnection,
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator)
 );

@@ -22,8 +22,7 @@ use std::collections::BTreeMap;
 #[non_exhaustive]
 pub struct WebhookToolApiSchemaConfigOutput {
     /// Headers that should be included in the request
-    pub request_headers:
-        Option<BTreeMap<String, WebhookToolApiSchemaConfigOutputRequestHeadersValue>>,
+    pub request_headers: Option<BTreeMap<String, WebhookToolApiOutputRequestHeadersValue>>,
     /// The URL that the webhook will be sent to. May include path parameters, e.g. https://example.com/agents/{agent_id}
     pub url: String,
     /// The HTTP method to use for the webhook
@@ -43,11 +42,11 @@ pub struct WebhookToolApiSchemaConfigOutput {
     /// Content type for the request body. Only applies to POST/PUT/PATCH requests.
     ///
     /// Defaults to `"application/json"`.
-    pub content_type: Option<WebhookToolApiSchemaConfigOutputContentType>,
+    pub content_type: Option<WebhookToolApiSchemaOutputContentType>,
     /// URL placeholders resolved from the auth connection (e.g. secrets injected via UrlSecretAuthConnection) rather than from path_params_schema.
     pub auth_resolved_params: Option<Vec<String>>,
     /// Optional auth connection to use for authentication with this webhook
-    pub auth_connection: Nullable<WebhookToolApiSchemaConfigOutputAuthConnection>,
+    pub auth_connection: Nullable<WebhookToolApiSchemaOutputAuthConnection>,
 }
 
 impl Serialize for WebhookToolApiSchemaConfigOutput {
@@ -145,12 +144,7 @@ impl WebhookToolApiSchemaConfigOutput {
     /// Sets `request_headers`.
     pub fn request_headers(
         mut self,
-        value: impl IntoIterator<
-            Item = (
-                impl Into<String>,
-                WebhookToolApiSchemaConfigOutputRequestHeadersValue,
-            ),
-        >,
+        value: impl IntoIterator<Item = (impl Into<String>, WebhookToolApiOutputRequestHeadersValue)>,
     ) -> Self {
         self.request_headers = Some(value.into_iter().map(|(k, v)| (k.into(), v)).collect());
         self
@@ -227,10 +221,7 @@ impl WebhookToolApiSchemaConfigOutput {
     }
 
     /// Sets `content_type`.
-    pub fn content_type(
-        mut self,
-        value: impl Into<WebhookToolApiSchemaConfigOutputContentType>,
-    ) -> Self {
+    pub fn content_type(mut self, value: impl Into<WebhookToolApiSchemaOutputContentType>) -> Self {
         self.content_type = Some(value.into());
         self
     }
@@ -247,7 +238,7 @@ impl WebhookToolApiSchemaConfigOutput {
     /// Sets `auth_connection`.
     pub fn auth_connection(
         mut self,
-        value: impl Into<WebhookToolApiSchemaConfigOutputAuthConnection>,
+        value: impl Into<WebhookToolApiSchemaOutputAuthConnection>,
     ) -> Self {
         self.auth_connection = Nullable::Value(value.into());
         self
@@ -265,14 +256,14 @@ impl WebhookToolApiSchemaConfigOutput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WebhookToolApiSchemaConfigOutputRequestHeadersValue {
+pub enum WebhookToolApiOutputRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator),
 }
 
-impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutputRequestHeadersValue {
+impl<'de> Deserialize<'de> for WebhookToolApiOutputRequestHeadersValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -283,19 +274,19 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutputRequestHeadersVal
             |value| try_member(value).map(Self::ConvAiEnvVarLocator),
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("WebhookToolApiSchemaConfigOutputRequestHeadersValue"))
+            .ok_or_else(|| no_match("WebhookToolApiOutputRequestHeadersValue"))
     }
 }
 
 api_runtime::union_conversions!(
-    WebhookToolApiSchemaConfigOutputRequestHeadersValue,
+    WebhookToolApiOutputRequestHeadersValue,
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator)
 );
 
-api_runtime::union_str_conversion!(WebhookToolApiSchemaConfigOutputRequestHeadersValue, String);
+api_runtime::union_str_conversion!(WebhookToolApiOutputRequestHeadersValue, String);
 
 /// The HTTP method to use for the webhook
 ///
@@ -371,7 +362,7 @@ api_runtime::string_enum_conversions!(WebhookToolApiSchemaConfigOutputMethod);
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Output/properties/content_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum WebhookToolApiSchemaConfigOutputContentType {
+pub enum WebhookToolApiSchemaOutputContentType {
     /// `"application/json"`
     ApplicationJson,
     /// `"application/x-www-form-urlencoded"`
@@ -380,7 +371,7 @@ pub enum WebhookToolApiSchemaConfigOutputContentType {
     Unknown(String),
 }
 
-impl WebhookToolApiSchemaConfigOutputContentType {
+impl WebhookToolApiSchemaOutputContentType {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -402,13 +393,13 @@ impl WebhookToolApiSchemaConfigOutputContentType {
     }
 }
 
-impl Serialize for WebhookToolApiSchemaConfigOutputContentType {
+impl Serialize for WebhookToolApiSchemaOutputContentType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutputContentType {
+impl<'de> Deserialize<'de> for WebhookToolApiSchemaOutputContentType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -417,7 +408,7 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutputContentType {
     }
 }
 
-api_runtime::string_enum_conversions!(WebhookToolApiSchemaConfigOutputContentType);
+api_runtime::string_enum_conversions!(WebhookToolApiSchemaOutputContentType);
 
 /// Optional auth connection to use for authentication with this webhook
 ///
@@ -425,12 +416,12 @@ api_runtime::string_enum_conversions!(WebhookToolApiSchemaConfigOutputContentTyp
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WebhookToolApiSchemaConfigOutputAuthConnection {
+pub enum WebhookToolApiSchemaOutputAuthConnection {
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator),
 }
 
-impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutputAuthConnection {
+impl<'de> Deserialize<'de> for WebhookToolApiSchemaOutputAuthConnection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -439,12 +430,12 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutputAuthConnection {
             |value| try_member(value).map(Self::EnvironmentAuthConnectionLocator),
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("WebhookToolApiSchemaConfigOutputAuthConnection"))
+            .ok_or_else(|| no_match("WebhookToolApiSchemaOutputAuthConnection"))
     }
 }
 
 api_runtime::union_conversions!(
-    WebhookToolApiSchemaConfigOutputAuthConnection,
+    WebhookToolApiSchemaOutputAuthConnection,
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator)
 );

@@ -18,7 +18,7 @@ use serde_json::Value;
 pub struct WhatsAppTemplateHeaderComponentParams {
     /// Defaults to `"header"`.
     pub type_: consts::Header,
-    pub parameters: Vec<WhatsAppTemplateHeaderComponentParamsParametersItem>,
+    pub parameters: Vec<WhatsAppTemplateParamsParametersItem>,
 }
 
 impl Serialize for WhatsAppTemplateHeaderComponentParams {
@@ -61,9 +61,7 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateHeaderComponentParams {
 impl WhatsAppTemplateHeaderComponentParams {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(
-        parameters: impl IntoIterator<Item = WhatsAppTemplateHeaderComponentParamsParametersItem>,
-    ) -> Self {
+    pub fn new(parameters: impl IntoIterator<Item = WhatsAppTemplateParamsParametersItem>) -> Self {
         Self {
             type_: Default::default(),
             parameters: parameters.into_iter().collect(),
@@ -75,7 +73,7 @@ impl WhatsAppTemplateHeaderComponentParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WhatsAppTemplateHeaderComponentParamsParametersItem {
+pub enum WhatsAppTemplateParamsParametersItem {
     WhatsAppTemplateTextParam(WhatsAppTemplateTextParam),
     WhatsAppTemplateImageParam(WhatsAppTemplateImageParam),
     WhatsAppTemplateDocumentParam(WhatsAppTemplateDocumentParam),
@@ -84,7 +82,7 @@ pub enum WhatsAppTemplateHeaderComponentParamsParametersItem {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for WhatsAppTemplateHeaderComponentParamsParametersItem {
+impl<'de> Deserialize<'de> for WhatsAppTemplateParamsParametersItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -103,7 +101,7 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateHeaderComponentParamsParametersIt
 }
 
 api_runtime::union_conversions!(
-    WhatsAppTemplateHeaderComponentParamsParametersItem,
+    WhatsAppTemplateParamsParametersItem,
     WhatsAppTemplateTextParam(WhatsAppTemplateTextParam),
     WhatsAppTemplateImageParam(WhatsAppTemplateImageParam),
     WhatsAppTemplateDocumentParam(WhatsAppTemplateDocumentParam),

@@ -152,7 +152,7 @@ pub struct WidgetConfigResponseModel {
     /// Defaults to `true`.
     pub strip_audio_tags: Option<bool>,
     /// Theme for code block syntax highlighting. Defaults to auto-detection by the widget when not set.
-    pub syntax_highlight_theme: Nullable<WidgetConfigResponseModelSyntaxHighlightTheme>,
+    pub syntax_highlight_theme: Nullable<WidgetConfigResponseSyntaxHighlightTheme>,
     /// Text contents of the widget
     pub text_contents: Option<WidgetTextContents>,
     /// Styles for the widget
@@ -862,7 +862,7 @@ impl WidgetConfigResponseModel {
     /// Sets `syntax_highlight_theme`.
     pub fn syntax_highlight_theme(
         mut self,
-        value: impl Into<WidgetConfigResponseModelSyntaxHighlightTheme>,
+        value: impl Into<WidgetConfigResponseSyntaxHighlightTheme>,
     ) -> Self {
         self.syntax_highlight_theme = Nullable::Value(value.into());
         self
@@ -999,7 +999,7 @@ api_runtime::union_conversions!(
 /// Schema: `#/components/schemas/WidgetConfigResponseModel/properties/syntax_highlight_theme/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum WidgetConfigResponseModelSyntaxHighlightTheme {
+pub enum WidgetConfigResponseSyntaxHighlightTheme {
     /// `"light"`
     Light,
     /// `"dark"`
@@ -1008,7 +1008,7 @@ pub enum WidgetConfigResponseModelSyntaxHighlightTheme {
     Unknown(String),
 }
 
-impl WidgetConfigResponseModelSyntaxHighlightTheme {
+impl WidgetConfigResponseSyntaxHighlightTheme {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -1030,13 +1030,13 @@ impl WidgetConfigResponseModelSyntaxHighlightTheme {
     }
 }
 
-impl Serialize for WidgetConfigResponseModelSyntaxHighlightTheme {
+impl Serialize for WidgetConfigResponseSyntaxHighlightTheme {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for WidgetConfigResponseModelSyntaxHighlightTheme {
+impl<'de> Deserialize<'de> for WidgetConfigResponseSyntaxHighlightTheme {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -1045,4 +1045,4 @@ impl<'de> Deserialize<'de> for WidgetConfigResponseModelSyntaxHighlightTheme {
     }
 }
 
-api_runtime::string_enum_conversions!(WidgetConfigResponseModelSyntaxHighlightTheme);
+api_runtime::string_enum_conversions!(WidgetConfigResponseSyntaxHighlightTheme);

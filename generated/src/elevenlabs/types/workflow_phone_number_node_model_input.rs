@@ -22,14 +22,14 @@ use serde_json::Value;
 #[non_exhaustive]
 pub struct WorkflowPhoneNumberNodeModelInput {
     /// Custom SIP headers to include when transferring the call. Each header can be either a static value or a dynamic variable reference.
-    pub custom_sip_headers: Option<Vec<WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem>>,
-    pub transfer_destination: WorkflowPhoneNumberNodeModelInputTransferDestination,
+    pub custom_sip_headers: Option<Vec<WorkflowPhoneInputCustomSipHeadersItem>>,
+    pub transfer_destination: WorkflowPhoneInputTransferDestination,
     /// Defaults to `"conference"`.
     pub transfer_type: Option<TransferTypeEnum>,
     /// User-to-User Information (RFC 7433) to attach to SIP REFER transfers. Carries call context such as CRM identifiers or escalation reason across the transfer boundary.
     pub uui: Nullable<UuiTransferConfig>,
     /// DTMF digits to send after call connects (e.g., 'ww1234' for extension). Can be either a static value or a dynamic variable reference. Use 'w' for 0.5s pause. Only supported for Twilio transfers.
-    pub post_dial_digits: Nullable<WorkflowPhoneNumberNodeModelInputPostDialDigits>,
+    pub post_dial_digits: Nullable<WorkflowPhoneNumberInputPostDialDigits>,
     /// Defaults to `"phone_number"`.
     pub type_: consts::PhoneNumber,
     /// Position of the node in the workflow.
@@ -102,9 +102,7 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInput {
 impl WorkflowPhoneNumberNodeModelInput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(
-        transfer_destination: impl Into<WorkflowPhoneNumberNodeModelInputTransferDestination>,
-    ) -> Self {
+    pub fn new(transfer_destination: impl Into<WorkflowPhoneInputTransferDestination>) -> Self {
         Self {
             custom_sip_headers: None,
             transfer_destination: transfer_destination.into(),
@@ -120,7 +118,7 @@ impl WorkflowPhoneNumberNodeModelInput {
     /// Sets `custom_sip_headers`.
     pub fn custom_sip_headers(
         mut self,
-        value: impl IntoIterator<Item = WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem>,
+        value: impl IntoIterator<Item = WorkflowPhoneInputCustomSipHeadersItem>,
     ) -> Self {
         self.custom_sip_headers = Some(value.into_iter().collect());
         self
@@ -148,7 +146,7 @@ impl WorkflowPhoneNumberNodeModelInput {
     /// Sets `post_dial_digits`.
     pub fn post_dial_digits(
         mut self,
-        value: impl Into<WorkflowPhoneNumberNodeModelInputPostDialDigits>,
+        value: impl Into<WorkflowPhoneNumberInputPostDialDigits>,
     ) -> Self {
         self.post_dial_digits = Nullable::Value(value.into());
         self
@@ -178,14 +176,14 @@ impl WorkflowPhoneNumberNodeModelInput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem {
+pub enum WorkflowPhoneInputCustomSipHeadersItem {
     CustomSipHeader(CustomSipHeader),
     CustomSipHeaderWithDynamicVariable(CustomSipHeaderWithDynamicVariable),
     /// Objects whose `type` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem {
+impl<'de> Deserialize<'de> for WorkflowPhoneInputCustomSipHeadersItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -200,7 +198,7 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInputCustomSipHeaders
 }
 
 api_runtime::union_conversions!(
-    WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem,
+    WorkflowPhoneInputCustomSipHeadersItem,
     CustomSipHeader(CustomSipHeader),
     CustomSipHeaderWithDynamicVariable(CustomSipHeaderWithDynamicVariable)
 );
@@ -211,7 +209,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WorkflowPhoneNumberNodeModelInputTransferDestination {
+pub enum WorkflowPhoneInputTransferDestination {
     PhoneNumberTransferDestination(PhoneNumberTransferDestination),
     SipUriTransferDestination(SipUriTransferDestination),
     PhoneNumberDynamicVariableTransferDestination(PhoneNumberDynamicVariableTransferDestination),
@@ -220,7 +218,7 @@ pub enum WorkflowPhoneNumberNodeModelInputTransferDestination {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInputTransferDestination {
+impl<'de> Deserialize<'de> for WorkflowPhoneInputTransferDestination {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -238,7 +236,7 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInputTransferDestinat
 }
 
 api_runtime::union_conversions!(
-    WorkflowPhoneNumberNodeModelInputTransferDestination,
+    WorkflowPhoneInputTransferDestination,
     PhoneNumberTransferDestination(PhoneNumberTransferDestination),
     SipUriTransferDestination(SipUriTransferDestination),
     PhoneNumberDynamicVariableTransferDestination(PhoneNumberDynamicVariableTransferDestination),
@@ -249,14 +247,14 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WorkflowPhoneNumberNodeModelInputPostDialDigits {
+pub enum WorkflowPhoneNumberInputPostDialDigits {
     PostDialDigitsStatic(PostDialDigitsStatic),
     PostDialDigitsDynamicVariable(PostDialDigitsDynamicVariable),
     /// Objects whose `type` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInputPostDialDigits {
+impl<'de> Deserialize<'de> for WorkflowPhoneNumberInputPostDialDigits {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -271,7 +269,7 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInputPostDialDigits {
 }
 
 api_runtime::union_conversions!(
-    WorkflowPhoneNumberNodeModelInputPostDialDigits,
+    WorkflowPhoneNumberInputPostDialDigits,
     PostDialDigitsStatic(PostDialDigitsStatic),
     PostDialDigitsDynamicVariable(PostDialDigitsDynamicVariable)
 );

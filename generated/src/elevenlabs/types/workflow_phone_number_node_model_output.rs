@@ -21,14 +21,14 @@ use serde_json::Value;
 #[non_exhaustive]
 pub struct WorkflowPhoneNumberNodeModelOutput {
     /// Custom SIP headers to include when transferring the call. Each header can be either a static value or a dynamic variable reference.
-    pub custom_sip_headers: Vec<WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem>,
-    pub transfer_destination: WorkflowPhoneNumberNodeModelOutputTransferDestination,
+    pub custom_sip_headers: Vec<WorkflowPhoneOutputCustomSipHeadersItem>,
+    pub transfer_destination: WorkflowPhoneOutputTransferDestination,
     /// Defaults to `"conference"`.
     pub transfer_type: TransferTypeEnum,
     /// User-to-User Information (RFC 7433) to attach to SIP REFER transfers. Carries call context such as CRM identifiers or escalation reason across the transfer boundary.
     pub uui: Option<UuiTransferConfig>,
     /// DTMF digits to send after call connects (e.g., 'ww1234' for extension). Can be either a static value or a dynamic variable reference. Use 'w' for 0.5s pause. Only supported for Twilio transfers.
-    pub post_dial_digits: Option<WorkflowPhoneNumberNodeModelOutputPostDialDigits>,
+    pub post_dial_digits: Option<WorkflowPhoneNumberOutputPostDialDigits>,
     /// Defaults to `"phone_number"`.
     pub type_: consts::PhoneNumber,
     /// Position of the node in the workflow.
@@ -121,13 +121,11 @@ impl WorkflowPhoneNumberNodeModelOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
     pub fn new(
-        custom_sip_headers: impl IntoIterator<
-            Item = WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem,
-        >,
-        transfer_destination: impl Into<WorkflowPhoneNumberNodeModelOutputTransferDestination>,
+        custom_sip_headers: impl IntoIterator<Item = WorkflowPhoneOutputCustomSipHeadersItem>,
+        transfer_destination: impl Into<WorkflowPhoneOutputTransferDestination>,
         transfer_type: impl Into<TransferTypeEnum>,
         uui: impl Into<Option<UuiTransferConfig>>,
-        post_dial_digits: impl Into<Option<WorkflowPhoneNumberNodeModelOutputPostDialDigits>>,
+        post_dial_digits: impl Into<Option<WorkflowPhoneNumberOutputPostDialDigits>>,
         position: impl Into<PositionOutput>,
         edge_order: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
@@ -148,14 +146,14 @@ impl WorkflowPhoneNumberNodeModelOutput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem {
+pub enum WorkflowPhoneOutputCustomSipHeadersItem {
     CustomSipHeader(CustomSipHeader),
     CustomSipHeaderWithDynamicVariable(CustomSipHeaderWithDynamicVariable),
     /// Objects whose `type` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem {
+impl<'de> Deserialize<'de> for WorkflowPhoneOutputCustomSipHeadersItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -170,7 +168,7 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutputCustomSipHeader
 }
 
 api_runtime::union_conversions!(
-    WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem,
+    WorkflowPhoneOutputCustomSipHeadersItem,
     CustomSipHeader(CustomSipHeader),
     CustomSipHeaderWithDynamicVariable(CustomSipHeaderWithDynamicVariable)
 );
@@ -181,7 +179,7 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WorkflowPhoneNumberNodeModelOutputTransferDestination {
+pub enum WorkflowPhoneOutputTransferDestination {
     PhoneNumberTransferDestination(PhoneNumberTransferDestination),
     SipUriTransferDestination(SipUriTransferDestination),
     PhoneNumberDynamicVariableTransferDestination(PhoneNumberDynamicVariableTransferDestination),
@@ -190,7 +188,7 @@ pub enum WorkflowPhoneNumberNodeModelOutputTransferDestination {
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutputTransferDestination {
+impl<'de> Deserialize<'de> for WorkflowPhoneOutputTransferDestination {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -208,7 +206,7 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutputTransferDestina
 }
 
 api_runtime::union_conversions!(
-    WorkflowPhoneNumberNodeModelOutputTransferDestination,
+    WorkflowPhoneOutputTransferDestination,
     PhoneNumberTransferDestination(PhoneNumberTransferDestination),
     SipUriTransferDestination(SipUriTransferDestination),
     PhoneNumberDynamicVariableTransferDestination(PhoneNumberDynamicVariableTransferDestination),
@@ -219,14 +217,14 @@ api_runtime::union_conversions!(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WorkflowPhoneNumberNodeModelOutputPostDialDigits {
+pub enum WorkflowPhoneNumberOutputPostDialDigits {
     PostDialDigitsStatic(PostDialDigitsStatic),
     PostDialDigitsDynamicVariable(PostDialDigitsDynamicVariable),
     /// Objects whose `type` is none of the known values; kept as they came.
     Unknown(Value),
 }
 
-impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutputPostDialDigits {
+impl<'de> Deserialize<'de> for WorkflowPhoneNumberOutputPostDialDigits {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
@@ -241,7 +239,7 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutputPostDialDigits 
 }
 
 api_runtime::union_conversions!(
-    WorkflowPhoneNumberNodeModelOutputPostDialDigits,
+    WorkflowPhoneNumberOutputPostDialDigits,
     PostDialDigitsStatic(PostDialDigitsStatic),
     PostDialDigitsDynamicVariable(PostDialDigitsDynamicVariable)
 );

@@ -26,7 +26,7 @@ pub struct WorkflowToolNestedToolsStepModelInput {
     pub type_: consts::NestedTools,
     pub node_id: String,
     pub requests: Vec<ConversationHistoryTranscriptToolCallCommonModelInput>,
-    pub results: Vec<WorkflowToolNestedToolsStepModelInputResultsItem>,
+    pub results: Vec<WorkflowToolNestedToolsInputResultsItem>,
     pub is_successful: bool,
 }
 
@@ -109,7 +109,7 @@ impl WorkflowToolNestedToolsStepModelInput {
         step_latency_secs: impl Into<f64>,
         node_id: impl Into<String>,
         requests: impl IntoIterator<Item = ConversationHistoryTranscriptToolCallCommonModelInput>,
-        results: impl IntoIterator<Item = WorkflowToolNestedToolsStepModelInputResultsItem>,
+        results: impl IntoIterator<Item = WorkflowToolNestedToolsInputResultsItem>,
         is_successful: impl Into<bool>,
     ) -> Self {
         Self {
@@ -127,7 +127,7 @@ impl WorkflowToolNestedToolsStepModelInput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WorkflowToolNestedToolsStepModelInputResultsItem {
+pub enum WorkflowToolNestedToolsInputResultsItem {
     ConversationHistoryTranscriptOtherToolsResultCommonModel(
         ConversationHistoryTranscriptOtherToolsResultCommonModel,
     ),
@@ -142,7 +142,7 @@ pub enum WorkflowToolNestedToolsStepModelInputResultsItem {
     ),
 }
 
-impl<'de> Deserialize<'de> for WorkflowToolNestedToolsStepModelInputResultsItem {
+impl<'de> Deserialize<'de> for WorkflowToolNestedToolsInputResultsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -167,12 +167,12 @@ impl<'de> Deserialize<'de> for WorkflowToolNestedToolsStepModelInputResultsItem 
             },
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("WorkflowToolNestedToolsStepModelInputResultsItem"))
+            .ok_or_else(|| no_match("WorkflowToolNestedToolsInputResultsItem"))
     }
 }
 
 api_runtime::union_conversions!(
-    WorkflowToolNestedToolsStepModelInputResultsItem,
+    WorkflowToolNestedToolsInputResultsItem,
     ConversationHistoryTranscriptOtherToolsResultCommonModel(
         ConversationHistoryTranscriptOtherToolsResultCommonModel
     ),

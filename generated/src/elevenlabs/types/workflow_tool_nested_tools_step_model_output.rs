@@ -26,7 +26,7 @@ pub struct WorkflowToolNestedToolsStepModelOutput {
     pub type_: consts::NestedTools,
     pub node_id: String,
     pub requests: Vec<ConversationHistoryTranscriptToolCallCommonModelOutput>,
-    pub results: Vec<WorkflowToolNestedToolsStepModelOutputResultsItem>,
+    pub results: Vec<WorkflowToolNestedToolsOutputResultsItem>,
     pub is_successful: bool,
 }
 
@@ -109,7 +109,7 @@ impl WorkflowToolNestedToolsStepModelOutput {
         step_latency_secs: impl Into<f64>,
         node_id: impl Into<String>,
         requests: impl IntoIterator<Item = ConversationHistoryTranscriptToolCallCommonModelOutput>,
-        results: impl IntoIterator<Item = WorkflowToolNestedToolsStepModelOutputResultsItem>,
+        results: impl IntoIterator<Item = WorkflowToolNestedToolsOutputResultsItem>,
         is_successful: impl Into<bool>,
     ) -> Self {
         Self {
@@ -127,7 +127,7 @@ impl WorkflowToolNestedToolsStepModelOutput {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WorkflowToolNestedToolsStepModelOutputResultsItem {
+pub enum WorkflowToolNestedToolsOutputResultsItem {
     ConversationHistoryTranscriptOtherToolsResultCommonModel(
         ConversationHistoryTranscriptOtherToolsResultCommonModel,
     ),
@@ -142,7 +142,7 @@ pub enum WorkflowToolNestedToolsStepModelOutputResultsItem {
     ),
 }
 
-impl<'de> Deserialize<'de> for WorkflowToolNestedToolsStepModelOutputResultsItem {
+impl<'de> Deserialize<'de> for WorkflowToolNestedToolsOutputResultsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -167,12 +167,12 @@ impl<'de> Deserialize<'de> for WorkflowToolNestedToolsStepModelOutputResultsItem
             },
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("WorkflowToolNestedToolsStepModelOutputResultsItem"))
+            .ok_or_else(|| no_match("WorkflowToolNestedToolsOutputResultsItem"))
     }
 }
 
 api_runtime::union_conversions!(
-    WorkflowToolNestedToolsStepModelOutputResultsItem,
+    WorkflowToolNestedToolsOutputResultsItem,
     ConversationHistoryTranscriptOtherToolsResultCommonModel(
         ConversationHistoryTranscriptOtherToolsResultCommonModel
     ),

@@ -15,8 +15,8 @@ use serde_json::Value;
 #[non_exhaustive]
 pub struct WorkspaceAnalyticsQueryResponseModel {
     pub columns: Vec<String>,
-    pub column_types: Vec<WorkspaceAnalyticsQueryResponseModelColumnTypesItem>,
-    pub rows: Vec<Vec<Option<WorkspaceAnalyticsQueryResponseModelRowsItemItem>>>,
+    pub column_types: Vec<WorkspaceQueryResponseColumnTypesItem>,
+    pub rows: Vec<Vec<Option<WorkspaceAnalyticsResponseRowsItemItem>>>,
     pub column_units: Vec<Option<ColumnUnit>>,
 }
 
@@ -72,8 +72,8 @@ impl WorkspaceAnalyticsQueryResponseModel {
     #[inline]
     pub fn new(
         columns: impl IntoIterator<Item = impl Into<String>>,
-        column_types: impl IntoIterator<Item = WorkspaceAnalyticsQueryResponseModelColumnTypesItem>,
-        rows: impl IntoIterator<Item = Vec<Option<WorkspaceAnalyticsQueryResponseModelRowsItemItem>>>,
+        column_types: impl IntoIterator<Item = WorkspaceQueryResponseColumnTypesItem>,
+        rows: impl IntoIterator<Item = Vec<Option<WorkspaceAnalyticsResponseRowsItemItem>>>,
         column_units: impl IntoIterator<Item = Option<ColumnUnit>>,
     ) -> Self {
         Self {
@@ -88,7 +88,7 @@ impl WorkspaceAnalyticsQueryResponseModel {
 /// Schema: `#/components/schemas/WorkspaceAnalyticsQueryResponseModel/properties/column_types/items`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum WorkspaceAnalyticsQueryResponseModelColumnTypesItem {
+pub enum WorkspaceQueryResponseColumnTypesItem {
     /// `"String"`
     String,
     /// `"Float"`
@@ -109,7 +109,7 @@ pub enum WorkspaceAnalyticsQueryResponseModelColumnTypesItem {
     Unknown(String),
 }
 
-impl WorkspaceAnalyticsQueryResponseModelColumnTypesItem {
+impl WorkspaceQueryResponseColumnTypesItem {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -143,13 +143,13 @@ impl WorkspaceAnalyticsQueryResponseModelColumnTypesItem {
     }
 }
 
-impl Serialize for WorkspaceAnalyticsQueryResponseModelColumnTypesItem {
+impl Serialize for WorkspaceQueryResponseColumnTypesItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModelColumnTypesItem {
+impl<'de> Deserialize<'de> for WorkspaceQueryResponseColumnTypesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -158,13 +158,13 @@ impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModelColumnTypesIt
     }
 }
 
-api_runtime::string_enum_conversions!(WorkspaceAnalyticsQueryResponseModelColumnTypesItem);
+api_runtime::string_enum_conversions!(WorkspaceQueryResponseColumnTypesItem);
 
 /// Schema: `#/components/schemas/WorkspaceAnalyticsQueryResponseModel/properties/rows/items/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WorkspaceAnalyticsQueryResponseModelRowsItemItem {
+pub enum WorkspaceAnalyticsResponseRowsItemItem {
     String(String),
     Integer(i64),
     Number(f64),
@@ -172,7 +172,7 @@ pub enum WorkspaceAnalyticsQueryResponseModelRowsItemItem {
     DateTime(Timestamp),
 }
 
-impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModelRowsItemItem {
+impl<'de> Deserialize<'de> for WorkspaceAnalyticsResponseRowsItemItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -184,12 +184,12 @@ impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModelRowsItemItem 
             |value| try_member(value).map(Self::DateTime),
         ];
         first_fit(&value, &members)
-            .ok_or_else(|| no_match("WorkspaceAnalyticsQueryResponseModelRowsItemItem"))
+            .ok_or_else(|| no_match("WorkspaceAnalyticsResponseRowsItemItem"))
     }
 }
 
 api_runtime::union_conversions!(
-    WorkspaceAnalyticsQueryResponseModelRowsItemItem,
+    WorkspaceAnalyticsResponseRowsItemItem,
     String(String),
     Integer(i64),
     Number(f64),
@@ -197,4 +197,4 @@ api_runtime::union_conversions!(
     DateTime(Timestamp)
 );
 
-api_runtime::union_str_conversion!(WorkspaceAnalyticsQueryResponseModelRowsItemItem, String);
+api_runtime::union_str_conversion!(WorkspaceAnalyticsResponseRowsItemItem, String);

@@ -18,7 +18,7 @@ pub struct WorkspaceGroupResponseModel {
     pub id: String,
     pub members: Vec<String>,
     pub permissions: Option<Vec<WorkspaceGroupPermission>>,
-    pub group_usage_limit: Nullable<WorkspaceGroupResponseModelGroupUsageLimit>,
+    pub group_usage_limit: Nullable<WorkspaceGroupResponseGroupUsageLimit>,
     pub group_pvc_limit: Nullable<WorkspaceGroupResponseModelGroupPvcLimit>,
     pub character_count: Nullable<i64>,
     /// Defaults to `false`.
@@ -123,7 +123,7 @@ impl WorkspaceGroupResponseModel {
     /// Sets `group_usage_limit`.
     pub fn group_usage_limit(
         mut self,
-        value: impl Into<WorkspaceGroupResponseModelGroupUsageLimit>,
+        value: impl Into<WorkspaceGroupResponseGroupUsageLimit>,
     ) -> Self {
         self.group_usage_limit = Nullable::Value(value.into());
         self
@@ -197,12 +197,12 @@ impl WorkspaceGroupResponseModel {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum WorkspaceGroupResponseModelGroupUsageLimit {
+pub enum WorkspaceGroupResponseGroupUsageLimit {
     Integer(i64),
     Unlimited(consts::Unlimited),
 }
 
-impl<'de> Deserialize<'de> for WorkspaceGroupResponseModelGroupUsageLimit {
+impl<'de> Deserialize<'de> for WorkspaceGroupResponseGroupUsageLimit {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
@@ -210,13 +210,12 @@ impl<'de> Deserialize<'de> for WorkspaceGroupResponseModelGroupUsageLimit {
             |value| try_member(value).map(Self::Integer),
             |value| try_member(value).map(Self::Unlimited),
         ];
-        first_fit(&value, &members)
-            .ok_or_else(|| no_match("WorkspaceGroupResponseModelGroupUsageLimit"))
+        first_fit(&value, &members).ok_or_else(|| no_match("WorkspaceGroupResponseGroupUsageLimit"))
     }
 }
 
 api_runtime::union_conversions!(
-    WorkspaceGroupResponseModelGroupUsageLimit,
+    WorkspaceGroupResponseGroupUsageLimit,
     Integer(i64),
     Unlimited(consts::Unlimited)
 );

@@ -12,8 +12,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[non_exhaustive]
 pub struct ConversationalFlowLayer {
     pub turn_detection_model: Option<String>,
-    pub turn_taking_patience: Option<ConversationalFlowLayerTurnTakingPatience>,
-    pub replica_interruptibility: Option<ConversationalFlowLayerReplicaInterruptibility>,
+    pub turn_taking_patience: Option<ConversationalLayerTurnTakingPatience>,
+    pub replica_interruptibility: Option<ConversationalReplicaInterruptibility>,
 }
 
 impl Serialize for ConversationalFlowLayer {
@@ -67,7 +67,7 @@ impl ConversationalFlowLayer {
     /// Sets `turn_taking_patience`.
     pub fn turn_taking_patience(
         mut self,
-        value: impl Into<ConversationalFlowLayerTurnTakingPatience>,
+        value: impl Into<ConversationalLayerTurnTakingPatience>,
     ) -> Self {
         self.turn_taking_patience = Some(value.into());
         self
@@ -76,7 +76,7 @@ impl ConversationalFlowLayer {
     /// Sets `replica_interruptibility`.
     pub fn replica_interruptibility(
         mut self,
-        value: impl Into<ConversationalFlowLayerReplicaInterruptibility>,
+        value: impl Into<ConversationalReplicaInterruptibility>,
     ) -> Self {
         self.replica_interruptibility = Some(value.into());
         self
@@ -86,7 +86,7 @@ impl ConversationalFlowLayer {
 /// Schema: `#/components/schemas/ConversationalFlowLayer/properties/turn_taking_patience`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConversationalFlowLayerTurnTakingPatience {
+pub enum ConversationalLayerTurnTakingPatience {
     /// `"low"`
     Low,
     /// `"medium"`
@@ -97,7 +97,7 @@ pub enum ConversationalFlowLayerTurnTakingPatience {
     Unknown(String),
 }
 
-impl ConversationalFlowLayerTurnTakingPatience {
+impl ConversationalLayerTurnTakingPatience {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -121,13 +121,13 @@ impl ConversationalFlowLayerTurnTakingPatience {
     }
 }
 
-impl Serialize for ConversationalFlowLayerTurnTakingPatience {
+impl Serialize for ConversationalLayerTurnTakingPatience {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ConversationalFlowLayerTurnTakingPatience {
+impl<'de> Deserialize<'de> for ConversationalLayerTurnTakingPatience {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -136,12 +136,12 @@ impl<'de> Deserialize<'de> for ConversationalFlowLayerTurnTakingPatience {
     }
 }
 
-api_runtime::string_enum_conversions!(ConversationalFlowLayerTurnTakingPatience);
+api_runtime::string_enum_conversions!(ConversationalLayerTurnTakingPatience);
 
 /// Schema: `#/components/schemas/ConversationalFlowLayer/properties/replica_interruptibility`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConversationalFlowLayerReplicaInterruptibility {
+pub enum ConversationalReplicaInterruptibility {
     /// `"low"`
     Low,
     /// `"medium"`
@@ -152,7 +152,7 @@ pub enum ConversationalFlowLayerReplicaInterruptibility {
     Unknown(String),
 }
 
-impl ConversationalFlowLayerReplicaInterruptibility {
+impl ConversationalReplicaInterruptibility {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -176,13 +176,13 @@ impl ConversationalFlowLayerReplicaInterruptibility {
     }
 }
 
-impl Serialize for ConversationalFlowLayerReplicaInterruptibility {
+impl Serialize for ConversationalReplicaInterruptibility {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for ConversationalFlowLayerReplicaInterruptibility {
+impl<'de> Deserialize<'de> for ConversationalReplicaInterruptibility {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -191,4 +191,4 @@ impl<'de> Deserialize<'de> for ConversationalFlowLayerReplicaInterruptibility {
     }
 }
 
-api_runtime::string_enum_conversions!(ConversationalFlowLayerReplicaInterruptibility);
+api_runtime::string_enum_conversions!(ConversationalReplicaInterruptibility);

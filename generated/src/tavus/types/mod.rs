@@ -102,8 +102,8 @@ mod conversational_flow_layer;
 
 #[cfg(feature = "tavus-personas")]
 pub use conversational_flow_layer::{
-    ConversationalFlowLayer, ConversationalFlowLayerReplicaInterruptibility,
-    ConversationalFlowLayerTurnTakingPatience,
+    ConversationalFlowLayer, ConversationalLayerTurnTakingPatience,
+    ConversationalReplicaInterruptibility,
 };
 
 #[cfg(feature = "tavus-personas")]

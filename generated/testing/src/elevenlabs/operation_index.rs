@@ -453,7 +453,7 @@ pub fn call<'a>(
             }
             "POST /v1/history/download" => {
                 Box::pin(async move {
-                    let body: types::BodyDownloadHistoryItemsV1HistoryDownloadPost = contract::required_body(
+                    let body: types::HistoryDownloadRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.history().download(&body).await;
@@ -462,7 +462,7 @@ pub fn call<'a>(
             }
             "POST /v1/sound-generation" => {
                 Box::pin(async move {
-                    let body: types::BodySoundGenerationV1SoundGenerationPost = contract::required_body(
+                    let body: types::TextToSoundEffectsConvertRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.text_to_sound_effects().convert(&body).await;
@@ -471,7 +471,7 @@ pub fn call<'a>(
             }
             "POST /v1/audio-isolation" => {
                 Box::pin(async move {
-                    let body: types::BodyAudioIsolationV1AudioIsolationPost = contract::required_body(
+                    let body: types::AudioIsolationConvertRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.audio_isolation().convert(&body).await;
@@ -497,7 +497,7 @@ pub fn call<'a>(
             }
             "POST /v1/audio-isolation/stream" => {
                 Box::pin(async move {
-                    let body: types::BodyAudioIsolationStreamV1AudioIsolationStreamPost = contract::required_body(
+                    let body: types::AudioIsolationStreamRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.audio_isolation().stream(&body).await;
@@ -528,7 +528,7 @@ pub fn call<'a>(
             "POST /v1/text-to-speech/{voice_id}" => {
                 Box::pin(async move {
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
-                    let body: types::BodyTextToSpeechFull = contract::required_body(
+                    let body: types::TextToSpeechConvertRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.text_to_speech().convert(&voice_id, &body).await;
@@ -538,7 +538,7 @@ pub fn call<'a>(
             "POST /v1/text-to-speech/{voice_id}/with-timestamps" => {
                 Box::pin(async move {
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
-                    let body: types::BodyTextToSpeechFullWithTimestamps = contract::required_body(
+                    let body: types::TextToSpeechConvertWithTimestampsRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -551,7 +551,7 @@ pub fn call<'a>(
             "POST /v1/text-to-speech/{voice_id}/stream" => {
                 Box::pin(async move {
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
-                    let body: types::BodyTextToSpeechStream = contract::required_body(
+                    let body: types::TextToSpeechStreamRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.text_to_speech().stream(&voice_id, &body).await;
@@ -561,7 +561,7 @@ pub fn call<'a>(
             "POST /v1/text-to-speech/{voice_id}/stream/with-timestamps" => {
                 Box::pin(async move {
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
-                    let body: types::BodyTextToSpeechStreamWithTimestamps = contract::required_body(
+                    let body: types::TextToSpeechStreamWithTimestampsRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -573,7 +573,7 @@ pub fn call<'a>(
             }
             "POST /v1/text-to-dialogue" => {
                 Box::pin(async move {
-                    let body: types::BodyTextToDialogueMultiVoiceV1TextToDialoguePost = contract::required_body(
+                    let body: types::TextToDialogueConvertRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.text_to_dialogue().convert(&body).await;
@@ -582,7 +582,7 @@ pub fn call<'a>(
             }
             "POST /v1/text-to-dialogue/stream" => {
                 Box::pin(async move {
-                    let body: types::BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPost = contract::required_body(
+                    let body: types::TextToDialogueStreamRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.text_to_dialogue().stream(&body).await;
@@ -591,7 +591,7 @@ pub fn call<'a>(
             }
             "POST /v1/text-to-dialogue/stream/with-timestamps" => {
                 Box::pin(async move {
-                    let body: types::BodyTextToDialogueStreamWithTimestamps = contract::required_body(
+                    let body: types::StreamWithTimestampsRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -603,7 +603,7 @@ pub fn call<'a>(
             }
             "POST /v1/text-to-dialogue/with-timestamps" => {
                 Box::pin(async move {
-                    let body: types::BodyTextToDialogueFullWithTimestamps = contract::required_body(
+                    let body: types::ConvertWithTimestampsRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -616,7 +616,7 @@ pub fn call<'a>(
             "POST /v1/speech-to-speech/{voice_id}" => {
                 Box::pin(async move {
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
-                    let body: types::BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost = contract::required_body(
+                    let body: types::SpeechToSpeechConvertRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -629,7 +629,7 @@ pub fn call<'a>(
             "POST /v1/speech-to-speech/{voice_id}/stream" => {
                 Box::pin(async move {
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
-                    let body: types::BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost = contract::required_body(
+                    let body: types::SpeechToSpeechStreamRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -650,7 +650,7 @@ pub fn call<'a>(
             }
             "POST /v1/text-to-voice" => {
                 Box::pin(async move {
-                    let body: types::BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost = contract::required_body(
+                    let body: types::TextToVoiceCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.text_to_voice().create(&body).await;
@@ -759,7 +759,7 @@ pub fn call<'a>(
             "POST /v1/voices/{voice_id}/edit" => {
                 Box::pin(async move {
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
-                    let body: types::BodyEditVoiceV1VoicesVoiceIdEditPost = contract::required_body(
+                    let body: types::VoicesUpdateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.voices().update(&voice_id, &body).await;
@@ -787,7 +787,7 @@ pub fn call<'a>(
             }
             "POST /v1/voices/add" => {
                 Box::pin(async move {
-                    let body: types::BodyAddVoiceV1VoicesAddPost = contract::required_body(
+                    let body: types::VoicesIvcCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.voices().ivc().create(&body).await;
@@ -802,9 +802,7 @@ pub fn call<'a>(
                         "public_user_id",
                     )?;
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
-                    let body: types::BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost = contract::required_body(
-                        args,
-                    )?;
+                    let body: types::VoicesShareRequest = contract::required_body(args)?;
                     let output = client
                         .voices()
                         .share(&public_user_id, &voice_id, &body)
@@ -814,7 +812,7 @@ pub fn call<'a>(
             }
             "POST /v1/studio/podcasts" => {
                 Box::pin(async move {
-                    let body: types::BodyCreatePodcastV1StudioPodcastsPost = contract::required_body(
+                    let body: types::StudioCreatePodcastRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.studio().create_podcast(&body).await;
@@ -824,7 +822,7 @@ pub fn call<'a>(
             "POST /v1/studio/projects/{project_id}/pronunciation-dictionaries" => {
                 Box::pin(async move {
                     let project_id: String = contract::arg(args, "path", "project_id")?;
-                    let body: types::BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost = contract::required_body(
+                    let body: types::PronunciationDictionariesCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -844,7 +842,7 @@ pub fn call<'a>(
             }
             "POST /v1/studio/projects" => {
                 Box::pin(async move {
-                    let body: types::BodyCreateStudioProjectV1StudioProjectsPost = contract::required_body(
+                    let body: types::StudioProjectsCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.studio().projects().create(&body).await;
@@ -861,7 +859,7 @@ pub fn call<'a>(
             "POST /v1/studio/projects/{project_id}" => {
                 Box::pin(async move {
                     let project_id: String = contract::arg(args, "path", "project_id")?;
-                    let body: types::BodyUpdateStudioProjectV1StudioProjectsProjectIdPost = contract::required_body(
+                    let body: types::StudioProjectsUpdateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -882,9 +880,9 @@ pub fn call<'a>(
             "POST /v1/studio/projects/{project_id}/content" => {
                 Box::pin(async move {
                     let project_id: String = contract::arg(args, "path", "project_id")?;
-                    let body: Option<
-                        types::BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost,
-                    > = contract::body(args)?;
+                    let body: Option<types::StudioProjectsContentUpdateRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .studio()
                         .projects()
@@ -941,9 +939,9 @@ pub fn call<'a>(
                         "path",
                         "project_snapshot_id",
                     )?;
-                    let body: Option<
-                        types::BodyStreamStudioProjectAudioV1StudioProjectsProjectIdSnapshotsProjectSnapshotIdStreamPost,
-                    > = contract::body(args)?;
+                    let body: Option<types::StudioProjectsSnapshotsStreamRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .studio()
                         .projects()
@@ -988,7 +986,7 @@ pub fn call<'a>(
             "POST /v1/studio/projects/{project_id}/chapters" => {
                 Box::pin(async move {
                     let project_id: String = contract::arg(args, "path", "project_id")?;
-                    let body: types::BodyCreateChapterV1StudioProjectsProjectIdChaptersPost = contract::required_body(
+                    let body: types::StudioProjectsChaptersCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -1017,9 +1015,9 @@ pub fn call<'a>(
                 Box::pin(async move {
                     let project_id: String = contract::arg(args, "path", "project_id")?;
                     let chapter_id: String = contract::arg(args, "path", "chapter_id")?;
-                    let body: Option<
-                        types::BodyUpdateChapterV1StudioProjectsProjectIdChaptersChapterIdPost,
-                    > = contract::body(args)?;
+                    let body: Option<types::StudioProjectsChaptersUpdateRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .studio()
                         .projects()
@@ -1100,9 +1098,9 @@ pub fn call<'a>(
                         "path",
                         "chapter_snapshot_id",
                     )?;
-                    let body: Option<
-                        types::BodyStreamChapterAudioV1StudioProjectsProjectIdChaptersChapterIdSnapshotsChapterSnapshotIdStreamPost,
-                    > = contract::body(args)?;
+                    let body: Option<types::ProjectsChaptersSnapshotsStreamRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .studio()
                         .projects()
@@ -1135,9 +1133,9 @@ pub fn call<'a>(
             }
             "POST /v1/dubbing/project" => {
                 Box::pin(async move {
-                    let body: Option<
-                        types::BodyCreateDubbingProjectV1DubbingProjectPost,
-                    > = contract::body(args)?;
+                    let body: Option<types::DubbingProjectCreateRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client.dubbing().project().create();
                     if let Some(body) = &body {
                         request = request.body(body);
@@ -1175,7 +1173,7 @@ pub fn call<'a>(
             "POST /v1/dubbing/project/{project_id}/language" => {
                 Box::pin(async move {
                     let project_id: String = contract::arg(args, "path", "project_id")?;
-                    let body: types::BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost = contract::required_body(
+                    let body: types::DubbingProjectLanguageCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -1381,7 +1379,7 @@ pub fn call<'a>(
             "POST /v1/dubbing/resource/{dubbing_id}/language" => {
                 Box::pin(async move {
                     let dubbing_id: String = contract::arg(args, "path", "dubbing_id")?;
-                    let body: types::BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost = contract::required_body(
+                    let body: types::DubbingResourceLanguageAddRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -1430,7 +1428,7 @@ pub fn call<'a>(
             "POST /v1/dubbing/resource/{dubbing_id}/migrate-segments" => {
                 Box::pin(async move {
                     let dubbing_id: String = contract::arg(args, "path", "dubbing_id")?;
-                    let body: types::BodyMoveSegmentsBetweenSpeakersV1DubbingResourceDubbingIdMigrateSegmentsPost = contract::required_body(
+                    let body: types::DubbingResourceMigrateSegmentsRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -1457,7 +1455,7 @@ pub fn call<'a>(
             "POST /v1/dubbing/resource/{dubbing_id}/transcribe" => {
                 Box::pin(async move {
                     let dubbing_id: String = contract::arg(args, "path", "dubbing_id")?;
-                    let body: types::BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost = contract::required_body(
+                    let body: types::DubbingResourceTranscribeRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -1471,7 +1469,7 @@ pub fn call<'a>(
             "POST /v1/dubbing/resource/{dubbing_id}/translate" => {
                 Box::pin(async move {
                     let dubbing_id: String = contract::arg(args, "path", "dubbing_id")?;
-                    let body: types::BodyTranslatesAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdTranslatePost = contract::required_body(
+                    let body: types::DubbingResourceTranslateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -1485,7 +1483,7 @@ pub fn call<'a>(
             "POST /v1/dubbing/resource/{dubbing_id}/dub" => {
                 Box::pin(async move {
                     let dubbing_id: String = contract::arg(args, "path", "dubbing_id")?;
-                    let body: types::BodyDubsAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdDubPost = contract::required_body(
+                    let body: types::DubbingResourceDubRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -1500,9 +1498,9 @@ pub fn call<'a>(
                 Box::pin(async move {
                     let dubbing_id: String = contract::arg(args, "path", "dubbing_id")?;
                     let speaker_id: String = contract::arg(args, "path", "speaker_id")?;
-                    let body: Option<
-                        types::BodyUpdateMetadataForASpeakerV1DubbingResourceDubbingIdSpeakerSpeakerIdPatch,
-                    > = contract::body(args)?;
+                    let body: Option<types::DubbingResourceSpeakerUpdateRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .dubbing()
                         .resource()
@@ -1518,9 +1516,9 @@ pub fn call<'a>(
             "POST /v1/dubbing/resource/{dubbing_id}/speaker" => {
                 Box::pin(async move {
                     let dubbing_id: String = contract::arg(args, "path", "dubbing_id")?;
-                    let body: Option<
-                        types::BodyCreateANewSpeakerV1DubbingResourceDubbingIdSpeakerPost,
-                    > = contract::body(args)?;
+                    let body: Option<types::DubbingResourceSpeakerCreateRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .dubbing()
                         .resource()
@@ -1550,7 +1548,7 @@ pub fn call<'a>(
                 Box::pin(async move {
                     let dubbing_id: String = contract::arg(args, "path", "dubbing_id")?;
                     let language: String = contract::arg(args, "path", "language")?;
-                    let body: types::BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost = contract::required_body(
+                    let body: types::DubbingResourceRenderRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -1569,7 +1567,7 @@ pub fn call<'a>(
             }
             "POST /v1/dubbing" => {
                 Box::pin(async move {
-                    let body: Option<types::BodyDubAVideoOrAnAudioFileV1DubbingPost> = contract::body(
+                    let body: Option<types::DubbingCreateRequest> = contract::body(
                         args,
                     )?;
                     let mut request = client.dubbing().create();
@@ -1655,7 +1653,7 @@ pub fn call<'a>(
             }
             "POST /v1/audio-native" => {
                 Box::pin(async move {
-                    let body: types::BodyCreatesAudioNativeEnabledProjectV1AudioNativePost = contract::required_body(
+                    let body: types::AudioNativeCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.audio_native().create(&body).await;
@@ -1672,9 +1670,9 @@ pub fn call<'a>(
             "POST /v1/audio-native/{project_id}/content" => {
                 Box::pin(async move {
                     let project_id: String = contract::arg(args, "path", "project_id")?;
-                    let body: Option<
-                        types::BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost,
-                    > = contract::body(args)?;
+                    let body: Option<types::AudioNativeUpdateRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client.audio_native().update(&project_id);
                     if let Some(body) = &body {
                         request = request.body(body);
@@ -1685,7 +1683,7 @@ pub fn call<'a>(
             }
             "POST /v1/audio-native/content" => {
                 Box::pin(async move {
-                    let body: types::BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost = contract::required_body(
+                    let body: types::AudioNativeUpdateContentFromUrlRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -1697,9 +1695,9 @@ pub fn call<'a>(
             }
             "POST /v1/similar-voices" => {
                 Box::pin(async move {
-                    let body: Option<
-                        types::BodyGetSimilarLibraryVoicesV1SimilarVoicesPost,
-                    > = contract::body(args)?;
+                    let body: Option<types::VoicesFindSimilarVoicesRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client.voices().find_similar_voices();
                     if let Some(body) = &body {
                         request = request.body(body);
@@ -1724,7 +1722,7 @@ pub fn call<'a>(
             }
             "POST /v1/pronunciation-dictionaries/add-from-file" => {
                 Box::pin(async move {
-                    let body: types::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost = contract::required_body(
+                    let body: types::CreateFromFileRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -1736,7 +1734,7 @@ pub fn call<'a>(
             }
             "POST /v1/pronunciation-dictionaries/add-from-rules" => {
                 Box::pin(async move {
-                    let body: types::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost = contract::required_body(
+                    let body: types::CreateFromRulesRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -1767,9 +1765,9 @@ pub fn call<'a>(
                         "path",
                         "pronunciation_dictionary_id",
                     )?;
-                    let body: Option<
-                        types::BodyUpdatePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdPatch,
-                    > = contract::body(args)?;
+                    let body: Option<types::PronunciationDictionariesUpdateRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .pronunciation_dictionaries()
                         .update(&pronunciation_dictionary_id);
@@ -1787,7 +1785,7 @@ pub fn call<'a>(
                         "path",
                         "pronunciation_dictionary_id",
                     )?;
-                    let body: types::BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost = contract::required_body(
+                    let body: types::PronunciationDictionariesRulesSetRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -1805,7 +1803,7 @@ pub fn call<'a>(
                         "path",
                         "pronunciation_dictionary_id",
                     )?;
-                    let body: types::BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPost = contract::required_body(
+                    let body: types::PronunciationDictionariesRulesAddRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -1823,9 +1821,7 @@ pub fn call<'a>(
                         "path",
                         "pronunciation_dictionary_id",
                     )?;
-                    let body: types::BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdRemoveRulesPost = contract::required_body(
-                        args,
-                    )?;
+                    let body: types::RulesRemoveRequest = contract::required_body(args)?;
                     let output = client
                         .pronunciation_dictionaries()
                         .rules()
@@ -1872,9 +1868,9 @@ pub fn call<'a>(
             }
             "POST /v1/workspaces/api-keys/third-party-disabling" => {
                 Box::pin(async move {
-                    let body: Option<
-                        types::BodySetWorkspaceThirdPartyDisablingPolicyV1WorkspacesApiKeysThirdPartyDisablingPost,
-                    > = contract::body(args)?;
+                    let body: Option<types::SetThirdPartyDisablingPolicyRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .workspace()
                         .set_third_party_disabling_policy();
@@ -1907,7 +1903,7 @@ pub fn call<'a>(
                         "path",
                         "service_account_user_id",
                     )?;
-                    let body: types::BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost = contract::required_body(
+                    let body: types::ServiceAccountsApiKeysCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -1942,9 +1938,9 @@ pub fn call<'a>(
                         "service_account_user_id",
                     )?;
                     let api_key_id: String = contract::arg(args, "path", "api_key_id")?;
-                    let body: Option<
-                        types::BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatch,
-                    > = contract::body(args)?;
+                    let body: Option<types::ServiceAccountsApiKeysUpdateRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .service_accounts()
                         .api_keys()
@@ -2022,7 +2018,7 @@ pub fn call<'a>(
             }
             "POST /v1/service-accounts" => {
                 Box::pin(async move {
-                    let body: types::BodyCreateServiceAccountV1ServiceAccountsPost = contract::required_body(
+                    let body: types::ServiceAccountsCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.service_accounts().create(&body).await;
@@ -2045,7 +2041,7 @@ pub fn call<'a>(
             "POST /v1/workspace/groups/{group_id}/members/remove" => {
                 Box::pin(async move {
                     let group_id: String = contract::arg(args, "path", "group_id")?;
-                    let body: types::BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost = contract::required_body(
+                    let body: types::WorkspaceGroupsMembersRemoveRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -2060,7 +2056,7 @@ pub fn call<'a>(
             "POST /v1/workspace/groups/{group_id}/members" => {
                 Box::pin(async move {
                     let group_id: String = contract::arg(args, "path", "group_id")?;
-                    let body: types::BodyAddMemberToUserGroupV1WorkspaceGroupsGroupIdMembersPost = contract::required_body(
+                    let body: types::WorkspaceGroupsMembersAddRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -2074,7 +2070,7 @@ pub fn call<'a>(
             }
             "POST /v1/workspace/invites/add" => {
                 Box::pin(async move {
-                    let body: types::BodyInviteUserV1WorkspaceInvitesAddPost = contract::required_body(
+                    let body: types::WorkspaceInvitesCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.workspace().invites().create(&body).await;
@@ -2083,7 +2079,7 @@ pub fn call<'a>(
             }
             "POST /v1/workspace/invites/add-bulk" => {
                 Box::pin(async move {
-                    let body: types::BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost = contract::required_body(
+                    let body: types::WorkspaceInvitesCreateBatchRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.workspace().invites().create_batch(&body).await;
@@ -2092,7 +2088,7 @@ pub fn call<'a>(
             }
             "DELETE /v1/workspace/invites" => {
                 Box::pin(async move {
-                    let body: types::BodyDeleteExistingInvitationV1WorkspaceInvitesDelete = contract::required_body(
+                    let body: types::WorkspaceInvitesDeleteRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.workspace().invites().delete(&body).await;
@@ -2107,7 +2103,7 @@ pub fn call<'a>(
             }
             "POST /v1/workspace/members" => {
                 Box::pin(async move {
-                    let body: types::BodyUpdateMemberV1WorkspaceMembersPost = contract::required_body(
+                    let body: types::WorkspaceMembersUpdateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.workspace().members().update(&body).await;
@@ -2141,7 +2137,7 @@ pub fn call<'a>(
                         "path",
                         "resource_id",
                     )?;
-                    let body: types::BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost = contract::required_body(
+                    let body: types::WorkspaceResourcesShareRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -2159,7 +2155,7 @@ pub fn call<'a>(
                         "path",
                         "resource_id",
                     )?;
-                    let body: types::BodyUnshareWorkspaceResourceV1WorkspaceResourcesResourceIdUnsharePost = contract::required_body(
+                    let body: types::WorkspaceResourcesUnshareRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -2178,7 +2174,7 @@ pub fn call<'a>(
             }
             "POST /v1/workspace/webhooks" => {
                 Box::pin(async move {
-                    let body: types::BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost = contract::required_body(
+                    let body: types::WebhooksCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.webhooks().create(&body).await;
@@ -2195,7 +2191,7 @@ pub fn call<'a>(
             "PATCH /v1/workspace/webhooks/{webhook_id}" => {
                 Box::pin(async move {
                     let webhook_id: String = contract::arg(args, "path", "webhook_id")?;
-                    let body: types::BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch = contract::required_body(
+                    let body: types::WebhooksUpdateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.webhooks().update(&webhook_id, &body).await;
@@ -2204,7 +2200,7 @@ pub fn call<'a>(
             }
             "POST /v1/music/video-to-music" => {
                 Box::pin(async move {
-                    let body: types::BodyVideoToMusicV1MusicVideoToMusicPost = contract::required_body(
+                    let body: types::MusicVideoToMusicRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.music().video_to_music(&body).await;
@@ -2213,7 +2209,7 @@ pub fn call<'a>(
             }
             "POST /v1/speech-to-text" => {
                 Box::pin(async move {
-                    let body: types::BodySpeechToTextV1SpeechToTextPost = contract::required_body(
+                    let body: types::SpeechToTextConvertRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.speech_to_text().convert(&body).await;
@@ -2263,7 +2259,7 @@ pub fn call<'a>(
             }
             "POST /v1/forced-alignment" => {
                 Box::pin(async move {
-                    let body: types::BodyCreateForcedAlignmentV1ForcedAlignmentPost = contract::required_body(
+                    let body: types::ForcedAlignmentCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.forced_alignment().create(&body).await;
@@ -2304,7 +2300,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/twilio/outbound-call" => {
                 Box::pin(async move {
-                    let body: types::BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost = contract::required_body(
+                    let body: types::TwilioOutboundCallRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -2317,7 +2313,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/twilio/register-call" => {
                 Box::pin(async move {
-                    let body: types::BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost = contract::required_body(
+                    let body: types::TwilioRegisterCallRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -2330,7 +2326,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/exotel/outbound-call" => {
                 Box::pin(async move {
-                    let body: types::BodyHandleAnOutboundCallViaExotelV1ConvaiExotelOutboundCallPost = contract::required_body(
+                    let body: types::ExotelOutboundCallRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -2343,7 +2339,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/whatsapp/outbound-call" => {
                 Box::pin(async move {
-                    let body: types::BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost = contract::required_body(
+                    let body: types::WhatsappOutboundCallRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -2356,7 +2352,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/whatsapp/outbound-message" => {
                 Box::pin(async move {
-                    let body: types::BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost = contract::required_body(
+                    let body: types::WhatsappOutboundMessageRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -2369,7 +2365,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/agents/create" => {
                 Box::pin(async move {
-                    let body: types::BodyCreateAgentV1ConvaiAgentsCreatePost = contract::required_body(
+                    let body: types::ConversationalAiAgentsCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.conversational_ai().agents().create(&body).await;
@@ -2417,9 +2413,9 @@ pub fn call<'a>(
             "PATCH /v1/convai/agents/{agent_id}" => {
                 Box::pin(async move {
                     let agent_id: String = contract::arg(args, "path", "agent_id")?;
-                    let body: Option<
-                        types::BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPatch,
-                    > = contract::body(args)?;
+                    let body: Option<types::ConversationalAiAgentsUpdateRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .conversational_ai()
                         .agents()
@@ -2458,7 +2454,7 @@ pub fn call<'a>(
             "POST /v1/convai/agents/{agent_id}/avatar" => {
                 Box::pin(async move {
                     let agent_id: String = contract::arg(args, "path", "agent_id")?;
-                    let body: types::BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost = contract::required_body(
+                    let body: types::AgentsWidgetAvatarCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -2507,9 +2503,9 @@ pub fn call<'a>(
             "POST /v1/convai/agents/{agent_id}/duplicate" => {
                 Box::pin(async move {
                     let agent_id: String = contract::arg(args, "path", "agent_id")?;
-                    let body: Option<
-                        types::BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicatePost,
-                    > = contract::body(args)?;
+                    let body: Option<types::ConversationalAiAgentsDuplicateRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .conversational_ai()
                         .agents()
@@ -2524,7 +2520,7 @@ pub fn call<'a>(
             "POST /v1/convai/agents/{agent_id}/simulate-conversation" => {
                 Box::pin(async move {
                     let agent_id: String = contract::arg(args, "path", "agent_id")?;
-                    let body: types::BodySimulatesAConversationV1ConvaiAgentsAgentIdSimulateConversationPost = contract::required_body(
+                    let body: types::AgentsSimulateConversationRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -2538,7 +2534,7 @@ pub fn call<'a>(
             "POST /v1/convai/agents/{agent_id}/simulate-conversation/stream" => {
                 Box::pin(async move {
                     let agent_id: String = contract::arg(args, "path", "agent_id")?;
-                    let body: types::BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost = contract::required_body(
+                    let body: types::AgentsSimulateConversationStreamRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -2560,7 +2556,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/agent-testing/folders" => {
                 Box::pin(async move {
-                    let body: types::BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost = contract::required_body(
+                    let body: types::TestsFoldersCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -2599,7 +2595,7 @@ pub fn call<'a>(
             "PATCH /v1/convai/agent-testing/folders/{folder_id}" => {
                 Box::pin(async move {
                     let folder_id: String = contract::arg(args, "path", "folder_id")?;
-                    let body: types::BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch = contract::required_body(
+                    let body: types::TestsFoldersUpdateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -2613,7 +2609,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/agent-testing/bulk-move" => {
                 Box::pin(async move {
-                    let body: types::BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost = contract::required_body(
+                    let body: types::ConversationalAiTestsMoveRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.conversational_ai().tests().move_(&body).await;
@@ -3098,7 +3094,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/phone-numbers" => {
                 Box::pin(async move {
-                    let body: types::ConversationalAiPhoneNumbersCreateRequest = contract::required_body(
+                    let body: types::PhoneNumbersCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -3198,7 +3194,7 @@ pub fn call<'a>(
                         "path",
                         "conversation_id",
                     )?;
-                    let body: types::BodyUploadFileV1ConvaiConversationsConversationIdFilesPost = contract::required_body(
+                    let body: types::ConversationsFilesCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -3267,9 +3263,9 @@ pub fn call<'a>(
             }
             "POST /v1/convai/knowledge-base" => {
                 Box::pin(async move {
-                    let body: Option<
-                        types::BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost,
-                    > = contract::body(args)?;
+                    let body: Option<types::AddToKnowledgeBaseRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client.conversational_ai().add_to_knowledge_base();
                     if let Some(body) = &body {
                         request = request.body(body);
@@ -3280,7 +3276,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/knowledge-base/url" => {
                 Box::pin(async move {
-                    let body: types::BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost = contract::required_body(
+                    let body: types::DocumentsCreateFromUrlRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -3305,7 +3301,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/knowledge-base/crawl" => {
                 Box::pin(async move {
-                    let body: types::BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost = contract::required_body(
+                    let body: types::KnowledgeBaseCrawlJobsCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -3351,7 +3347,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/knowledge-base/file" => {
                 Box::pin(async move {
-                    let body: types::BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost = contract::required_body(
+                    let body: types::DocumentsCreateFromFileRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -3365,7 +3361,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/knowledge-base/text" => {
                 Box::pin(async move {
-                    let body: types::BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost = contract::required_body(
+                    let body: types::DocumentsCreateFromTextRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -3379,7 +3375,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/knowledge-base/folder" => {
                 Box::pin(async move {
-                    let body: types::BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost = contract::required_body(
+                    let body: types::DocumentsCreateFolderRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -3430,9 +3426,9 @@ pub fn call<'a>(
                         "path",
                         "documentation_id",
                     )?;
-                    let body: Option<
-                        types::BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentationIdPatch,
-                    > = contract::body(args)?;
+                    let body: Option<types::KnowledgeBaseDocumentsUpdateRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .conversational_ai()
                         .knowledge_base()
@@ -3452,7 +3448,7 @@ pub fn call<'a>(
                         "path",
                         "documentation_id",
                     )?;
-                    let body: types::BodyUpdateFileDocumentV1ConvaiKnowledgeBaseDocumentationIdUpdateFilePatch = contract::required_body(
+                    let body: types::KnowledgeBaseDocumentUpdateFileRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -3472,7 +3468,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/knowledge-base/rag-index" => {
                 Box::pin(async move {
-                    let body: types::BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost = contract::required_body(
+                    let body: types::GetOrCreateRagIndexesRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -3593,7 +3589,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/knowledge-base/dependent-agents" => {
                 Box::pin(async move {
-                    let body: types::BodyGetDependentAgentsForMultipleDocumentsV1ConvaiKnowledgeBaseDependentAgentsPost = contract::required_body(
+                    let body: types::DocumentsGetBulkAgentsRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -3684,9 +3680,9 @@ pub fn call<'a>(
                         "path",
                         "document_id",
                     )?;
-                    let body: Option<
-                        types::BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocumentIdMovePost,
-                    > = contract::body(args)?;
+                    let body: Option<types::KnowledgeBaseDocumentsMoveRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .conversational_ai()
                         .knowledge_base()
@@ -3701,7 +3697,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/knowledge-base/bulk-move" => {
                 Box::pin(async move {
-                    let body: types::BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost = contract::required_body(
+                    let body: types::KnowledgeBaseDocumentsBulkMoveRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -3715,7 +3711,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/knowledge-base/bulk-delete" => {
                 Box::pin(async move {
-                    let body: types::BodyBulkDeleteKnowledgeBaseDocumentsV1ConvaiKnowledgeBaseBulkDeletePost = contract::required_body(
+                    let body: types::KnowledgeBaseDocumentsBulkDeleteRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -3922,7 +3918,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/batch-calling/submit" => {
                 Box::pin(async move {
-                    let body: types::BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost = contract::required_body(
+                    let body: types::ConversationalAiBatchCallsCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -3996,7 +3992,7 @@ pub fn call<'a>(
             }
             "POST /v1/convai/sip-trunk/outbound-call" => {
                 Box::pin(async move {
-                    let body: types::BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost = contract::required_body(
+                    let body: types::SipTrunkOutboundCallRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -4291,7 +4287,7 @@ pub fn call<'a>(
             "POST /v1/convai/agents/{agent_id}/branches" => {
                 Box::pin(async move {
                     let agent_id: String = contract::arg(args, "path", "agent_id")?;
-                    let body: types::BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost = contract::required_body(
+                    let body: types::AgentsBranchesCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -4320,9 +4316,9 @@ pub fn call<'a>(
                 Box::pin(async move {
                     let agent_id: String = contract::arg(args, "path", "agent_id")?;
                     let branch_id: String = contract::arg(args, "path", "branch_id")?;
-                    let body: Option<
-                        types::BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranchesBranchIdPatch,
-                    > = contract::body(args)?;
+                    let body: Option<types::AgentsBranchesUpdateRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .conversational_ai()
                         .agents()
@@ -4383,9 +4379,9 @@ pub fn call<'a>(
                         "query",
                         "target_branch_id",
                     )?;
-                    let body: Option<
-                        types::BodyMergeABranchIntoATargetBranchV1ConvaiAgentsAgentIdBranchesSourceBranchIdMergePost,
-                    > = contract::body(args)?;
+                    let body: Option<types::AgentsBranchesMergeRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .conversational_ai()
                         .agents()
@@ -4427,7 +4423,7 @@ pub fn call<'a>(
             "POST /v1/convai/agents/{agent_id}/deployments" => {
                 Box::pin(async move {
                     let agent_id: String = contract::arg(args, "path", "agent_id")?;
-                    let body: types::BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost = contract::required_body(
+                    let body: types::AgentsDeploymentsCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -4443,7 +4439,7 @@ pub fn call<'a>(
                 Box::pin(async move {
                     let agent_id: String = contract::arg(args, "path", "agent_id")?;
                     let branch_id: String = contract::arg(args, "query", "branch_id")?;
-                    let body: types::BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost = contract::required_body(
+                    let body: types::AgentsDraftsCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -4735,7 +4731,7 @@ pub fn call<'a>(
             }
             "POST /v1/music/plan" => {
                 Box::pin(async move {
-                    let body: types::BodyGenerateCompositionPlanV1MusicPlanPost = contract::required_body(
+                    let body: types::MusicCompositionPlanCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.music().composition_plan().create(&body).await;
@@ -4744,9 +4740,7 @@ pub fn call<'a>(
             }
             "POST /v1/music" => {
                 Box::pin(async move {
-                    let body: Option<types::BodyComposeMusicV1MusicPost> = contract::body(
-                        args,
-                    )?;
+                    let body: Option<types::MusicComposeRequest> = contract::body(args)?;
                     let mut request = client.music().compose();
                     if let Some(body) = &body {
                         request = request.body(body);
@@ -4757,9 +4751,9 @@ pub fn call<'a>(
             }
             "POST /v1/music/detailed" => {
                 Box::pin(async move {
-                    let body: Option<
-                        types::BodyComposeMusicWithADetailedResponseV1MusicDetailedPost,
-                    > = contract::body(args)?;
+                    let body: Option<types::MusicComposeDetailedRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client.music().compose_detailed();
                     if let Some(body) = &body {
                         request = request.body(body);
@@ -4770,9 +4764,9 @@ pub fn call<'a>(
             }
             "POST /v1/music/detailed/stream" => {
                 Box::pin(async move {
-                    let body: Option<
-                        types::BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPost,
-                    > = contract::body(args)?;
+                    let body: Option<types::MusicComposeDetailedStreamRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client.music().compose_detailed_stream();
                     if let Some(body) = &body {
                         request = request.body(body);
@@ -4783,9 +4777,7 @@ pub fn call<'a>(
             }
             "POST /v1/music/stream" => {
                 Box::pin(async move {
-                    let body: Option<types::BodyStreamComposedMusicV1MusicStreamPost> = contract::body(
-                        args,
-                    )?;
+                    let body: Option<types::MusicStreamRequest> = contract::body(args)?;
                     let mut request = client.music().stream();
                     if let Some(body) = &body {
                         request = request.body(body);
@@ -4796,16 +4788,14 @@ pub fn call<'a>(
             }
             "POST /v1/music/upload" => {
                 Box::pin(async move {
-                    let body: types::BodyUploadMusicV1MusicUploadPost = contract::required_body(
-                        args,
-                    )?;
+                    let body: types::MusicUploadRequest = contract::required_body(args)?;
                     let output = client.music().upload(&body).await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
             "POST /v1/music/stem-separation" => {
                 Box::pin(async move {
-                    let body: types::BodyStemSeparationV1MusicStemSeparationPost = contract::required_body(
+                    let body: types::MusicSeparateStemsRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.music().separate_stems(&body).await;
@@ -4820,7 +4810,7 @@ pub fn call<'a>(
             }
             "POST /v1/music/finetunes" => {
                 Box::pin(async move {
-                    let body: types::BodyCreateMusicFinetuneV1MusicFinetunesPost = contract::required_body(
+                    let body: types::MusicFinetunesCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.music().finetunes().create(&body).await;
@@ -4902,7 +4892,7 @@ pub fn call<'a>(
                         "path",
                         "order_id",
                     )?;
-                    let body: types::BodyUpdateOrderV1ProductionsOrdersOrderIdPatch = contract::required_body(
+                    let body: types::ProductionsOrdersUpdateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -4920,7 +4910,7 @@ pub fn call<'a>(
                         "path",
                         "order_id",
                     )?;
-                    let body: types::BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost = contract::required_body(
+                    let body: types::ProductionsOrdersMediaRegisterRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -4960,7 +4950,7 @@ pub fn call<'a>(
                         "path",
                         "order_id",
                     )?;
-                    let body: types::BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost = contract::required_body(
+                    let body: types::ProductionsOrdersItemsUpsertRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -5034,7 +5024,7 @@ pub fn call<'a>(
             }
             "POST /v1/voices/pvc" => {
                 Box::pin(async move {
-                    let body: types::BodyCreatePvcVoiceV1VoicesPvcPost = contract::required_body(
+                    let body: types::VoicesPvcCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.voices().pvc().create(&body).await;
@@ -5044,7 +5034,7 @@ pub fn call<'a>(
             "POST /v1/voices/pvc/{voice_id}" => {
                 Box::pin(async move {
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
-                    let body: Option<types::BodyEditPvcVoiceV1VoicesPvcVoiceIdPost> = contract::body(
+                    let body: Option<types::VoicesPvcUpdateRequest> = contract::body(
                         args,
                     )?;
                     let mut request = client.voices().pvc().update(&voice_id);
@@ -5058,7 +5048,7 @@ pub fn call<'a>(
             "POST /v1/voices/pvc/{voice_id}/samples" => {
                 Box::pin(async move {
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
-                    let body: types::BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost = contract::required_body(
+                    let body: types::VoicesPvcSamplesCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -5074,9 +5064,9 @@ pub fn call<'a>(
                 Box::pin(async move {
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
                     let sample_id: String = contract::arg(args, "path", "sample_id")?;
-                    let body: Option<
-                        types::BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamplesSampleIdPost,
-                    > = contract::body(args)?;
+                    let body: Option<types::VoicesPvcSamplesUpdateRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client
                         .voices()
                         .pvc()
@@ -5190,7 +5180,7 @@ pub fn call<'a>(
             "POST /v1/voices/pvc/{voice_id}/captcha" => {
                 Box::pin(async move {
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
-                    let body: types::BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost = contract::required_body(
+                    let body: types::PvcVerificationCaptchaVerifyRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -5206,9 +5196,9 @@ pub fn call<'a>(
             "POST /v1/voices/pvc/{voice_id}/train" => {
                 Box::pin(async move {
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
-                    let body: Option<
-                        types::BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost,
-                    > = contract::body(args)?;
+                    let body: Option<types::VoicesPvcTrainRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client.voices().pvc().train(&voice_id);
                     if let Some(body) = &body {
                         request = request.body(body);
@@ -5220,7 +5210,7 @@ pub fn call<'a>(
             "POST /v1/voices/pvc/{voice_id}/verification" => {
                 Box::pin(async move {
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
-                    let body: types::BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost = contract::required_body(
+                    let body: types::VoicesPvcVerificationRequestRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -5322,7 +5312,7 @@ pub fn call<'a>(
             }
             "POST /v1/assets" => {
                 Box::pin(async move {
-                    let body: types::BodyUploadAssetV1AssetsPost = contract::required_body(
+                    let body: types::AssetsCreateRequest = contract::required_body(
                         args,
                     )?;
                     let output = client.assets().create(&body).await;
@@ -5345,7 +5335,7 @@ pub fn call<'a>(
             }
             "POST /v1/workspace/analytics/query/usage-by-product-over-time" => {
                 Box::pin(async move {
-                    let body: types::BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost = contract::required_body(
+                    let body: types::UsageGetUsageByProductOverTimeRequest = contract::required_body(
                         args,
                     )?;
                     let output = client
@@ -5358,9 +5348,9 @@ pub fn call<'a>(
             }
             "POST /v1/workspace/analytics/requests" => {
                 Box::pin(async move {
-                    let body: Option<
-                        types::BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost,
-                    > = contract::body(args)?;
+                    let body: Option<types::WorkspaceAnalyticsRequestsGetRequest> = contract::body(
+                        args,
+                    )?;
                     let mut request = client.workspace().analytics().requests().get();
                     if let Some(body) = &body {
                         request = request.body(body);

@@ -17,65 +17,45 @@ use api_clients::elevenlabs::types::{
     AgentConfigOverrideInput, AgentConfigOverrideOutput, AgentConversationTicketResponseModel,
     AgentDeploymentRequestItem, AgentDeploymentResponse, AgentKnowledgeBaseRagQueryResponseModel,
     AgentSimulatedChatTestResponseModel, AgentSummaryResponseModel, AgentTestingSettings,
-    AgentVersionMetadata, AgentWorkflowRequestModel, AgentWorkflowResponseModel, AnalysisProperty,
-    AsrConversationalConfig, AsrConversationalConfigOverride,
-    AsrConversationalConfigWorkflowOverride, AssetListResponse, AssetResponse,
-    AssignableUserResponseModel, AudioNativeCreateProjectResponseModel,
-    AudioNativeEditContentResponseModel, AudioNativeProjectSettingsResponseModel,
-    AudioWithTimestampsAndVoiceSegmentsResponseModel, AudioWithTimestampsResponseModel,
-    AuthSettings, BaseTurnConfig, BatchCallDetailedResponse, BatchCallResponse,
-    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess,
-    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem,
-    BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem,
-    BodyAddVoiceV1VoicesAddPostLabels,
-    BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat,
-    BodyCreatePodcastV1StudioPodcastsPostDurationScale, BodyCreatePodcastV1StudioPodcastsPostMode,
-    BodyCreatePodcastV1StudioPodcastsPostSource,
-    BodyCreateStudioProjectV1StudioProjectsPostFiction,
-    BodyCreateStudioProjectV1StudioProjectsPostSourceType,
-    BodyCreateStudioProjectV1StudioProjectsPostTargetAudience,
-    BodyEditVoiceV1VoicesVoiceIdEditPostLabels,
-    BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem,
-    BodySpeechToTextV1SpeechToTextPostWebhookMetadata,
-    BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
-    ChapterResponseModel, ChapterSnapshotExtendedResponseModel, ChapterSnapshotResponseModel,
-    ChapterSnapshotsResponseModel, ChapterStatisticsResponseModel, ChapterWithContentResponseModel,
-    ClientToolConfigInput, ClientToolConfigOutput, CompileProceduresResponseModel,
-    CompileProceduresValidationErrorResponseModel, CompositionPlan, ConvAiFileUploadResponseModel,
-    ConvAiWorkspaceStoredSecretConfig, ConversationConfigClientOverrideInput,
-    ConversationConfigClientOverrideOutput, ConversationConfigInput, ConversationConfigOutput,
-    ConversationConfigOverride, ConversationConfigWorkflowOverrideInput,
-    ConversationConfigWorkflowOverrideOutput, ConversationFeedbackRequestModel,
-    ConversationInitiationClientDataConfigInput, ConversationInitiationClientDataConfigOutput,
-    ConversationInitiationClientDataWebhook, ConversationSignedUrlResponseModel,
-    ConversationTagResponseModel, ConversationalAiAgentsSummariesGetResponseValue,
-    ConversationalAiKnowledgeBaseDocumentRefreshResponse,
-    ConversationalAiKnowledgeBaseDocumentUpdateFileResponse,
-    ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue,
-    ConversationalAiKnowledgeBaseDocumentsGetResponse,
-    ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue,
-    ConversationalAiKnowledgeBaseDocumentsUpdateResponse,
-    ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue,
-    ConversationalAiPhoneNumbersGetResponse, ConversationalAiPhoneNumbersListResponseItem,
-    ConversationalAiPhoneNumbersUpdateResponse, ConversationalAiTestsGetResponse,
+    AgentVersionMetadata, AgentWorkflowRequestModel, AgentWorkflowResponseModel,
+    AgentsSummariesGetResponseValue, AnalysisProperty, AsrConversationalConfig,
+    AsrConversationalConfigOverride, AsrConversationalConfigWorkflowOverride, AssetListResponse,
+    AssetResponse, AssignableUserResponseModel, AudioIsolationStreamFileFormat,
+    AudioNativeCreateProjectResponseModel, AudioNativeEditContentResponseModel,
+    AudioNativeProjectSettingsResponseModel, AudioWithTimestampsAndVoiceSegmentsResponseModel,
+    AudioWithTimestampsResponseModel, AuthSettings, BaseTurnConfig, BatchCallDetailedResponse,
+    BatchCallResponse, ChapterResponseModel, ChapterSnapshotExtendedResponseModel,
+    ChapterSnapshotResponseModel, ChapterSnapshotsResponseModel, ChapterStatisticsResponseModel,
+    ChapterWithContentResponseModel, ClientToolConfigInput, ClientToolConfigOutput,
+    CompileProceduresResponseModel, CompileProceduresValidationErrorResponseModel, CompositionPlan,
+    ConvAiFileUploadResponseModel, ConvAiWorkspaceStoredSecretConfig,
+    ConversationConfigClientOverrideInput, ConversationConfigClientOverrideOutput,
+    ConversationConfigInput, ConversationConfigOutput, ConversationConfigOverride,
+    ConversationConfigWorkflowOverrideInput, ConversationConfigWorkflowOverrideOutput,
+    ConversationFeedbackRequestModel, ConversationInitiationClientDataConfigInput,
+    ConversationInitiationClientDataConfigOutput, ConversationInitiationClientDataWebhook,
+    ConversationSignedUrlResponseModel, ConversationTagResponseModel,
+    ConversationalAiPhoneNumbersGetResponse, ConversationalAiTestsGetResponse,
     ConversationalAiTestsUpdateResponse, ConversationalConfigApiModelWorkflowOverrideInput,
     ConversationalConfigApiModelWorkflowOverrideOutput, ConvertChapterResponseModel,
     ConvertProjectResponseModel, CreateAgentBranchResponseModel, CreateAgentResponseModel,
     CreateAgentTestFolderResponseModel, CreateAgentTestResponseModel, CreateCrawlJobResponseModel,
-    CreateExotelPhoneNumberRequest, CreateOrderRequest, CreateOrderResponse,
-    CreatePhoneNumberResponseModel, CreateProcedureResponseModel,
-    CreatePronunciationDictionaryResponseModel, CueOptionsRequest, DeleteChapterResponseModel,
-    DeleteDubbingResponseModel, DeleteHistoryItemResponse, DeleteProjectResponseModel,
-    DeleteSampleResponseModel, DeleteVoiceResponseModel, DeleteVoiceSampleResponseModel,
-    DeleteWorkspaceGroupMemberResponseModel, DeleteWorkspaceInviteResponseModel,
-    DeleteWorkspaceWebhookResponseModel, DeliverableInfo, DetailedMusicResponse, DialogueInput,
-    DoDubbingResponseModel, DubOrderItemRequest, DubbingBulkSourceSegmentUpdateResponse,
-    DubbingBulkTargetSegmentUpdateResponse, DubbingLanguageListResponse, DubbingLanguageResponse,
-    DubbingListFilterByCreator, DubbingMetadataPageResponseModel, DubbingMetadataResponse,
-    DubbingProjectListResponse, DubbingProjectResponse, DubbingRegenerateResponse,
-    DubbingRenderResponseModel, DubbingResource, DubbingSourceSegmentUpdateResponse,
-    DubbingSourceTranscriptResponse, DubbingTargetSegmentUpdateResponse,
-    DubbingTargetTranscriptResponse, DubbingTranscriptGetFormatType, DubbingTranscriptGetResponse,
+    CreateExotelPhoneNumberRequest, CreateFromFileWorkspaceAccess, CreateFromRulesRulesItem,
+    CreateOrderRequest, CreateOrderResponse, CreatePhoneNumberResponseModel,
+    CreateProcedureResponseModel, CreatePronunciationDictionaryResponseModel, CueOptionsRequest,
+    DeleteChapterResponseModel, DeleteDubbingResponseModel, DeleteHistoryItemResponse,
+    DeleteProjectResponseModel, DeleteSampleResponseModel, DeleteVoiceResponseModel,
+    DeleteVoiceSampleResponseModel, DeleteWorkspaceGroupMemberResponseModel,
+    DeleteWorkspaceInviteResponseModel, DeleteWorkspaceWebhookResponseModel, DeliverableInfo,
+    DetailedMusicResponse, DialogueInput, DoDubbingResponseModel, DocumentsBulkDeleteResponseValue,
+    DocumentsSummariesGetResponseValue, DubOrderItemRequest,
+    DubbingBulkSourceSegmentUpdateResponse, DubbingBulkTargetSegmentUpdateResponse,
+    DubbingLanguageListResponse, DubbingLanguageResponse, DubbingListFilterByCreator,
+    DubbingMetadataPageResponseModel, DubbingMetadataResponse, DubbingProjectListResponse,
+    DubbingProjectResponse, DubbingRegenerateResponse, DubbingRenderResponseModel, DubbingResource,
+    DubbingSourceSegmentUpdateResponse, DubbingSourceTranscriptResponse,
+    DubbingTargetSegmentUpdateResponse, DubbingTargetTranscriptResponse,
+    DubbingTranscriptGetFormatType, DubbingTranscriptGetResponse,
     DubbingTranscriptRevisionResponse, DubbingTranscriptsResponseModel, DynamicVariableAssignment,
     DynamicVariablesConfig, DynamicVariablesConfigWorkflowOverride, EditChapterResponseModel,
     EditProjectResponseModel, EditVoiceResponseModel, EditVoiceSettingsResponseModel,
@@ -92,9 +72,10 @@ use api_clients::elevenlabs::types::{
     GetConversationTagsPageResponseModel, GetConversationUsersPageResponseModel,
     GetConversationsPageResponseModel, GetCrawlJobResponseModel,
     GetKnowledgeBaseDependentAgentsResponseModel, GetKnowledgeBaseListResponseModel,
-    GetLibraryVoicesResponseModel, GetLiveCountResponse, GetPhoneNumberExotelResponseModel,
-    GetPhoneNumberSipTrunkResponseModel, GetPhoneNumberTwilioResponseModel,
-    GetProjectsResponseModel, GetPronunciationDictionariesMetadataResponseModel,
+    GetLibraryVoicesResponseModel, GetLiveCountResponse, GetOrCreateRagIndexesResponseValue,
+    GetPhoneNumberExotelResponseModel, GetPhoneNumberSipTrunkResponseModel,
+    GetPhoneNumberTwilioResponseModel, GetProjectsResponseModel,
+    GetPronunciationDictionariesMetadataResponseModel,
     GetPronunciationDictionaryMetadataResponseModel,
     GetPronunciationDictionaryWithRulesResponseModel, GetSecretDependenciesResponseModel,
     GetSipLogMessagesResponse, GetSpeechHistoryResponseModel, GetTestInvocationsPageResponseModel,
@@ -105,27 +86,30 @@ use api_clients::elevenlabs::types::{
     HistoryDownloadError400, HistoryListSortDirection, HistoryListSource, HttpValidationError,
     InvoiceResponseModel, KnowledgeBaseContentSearchResponseModel,
     KnowledgeBaseDocumentChunkResponseModel, KnowledgeBaseDocumentChunksResponseModel,
-    KnowledgeBaseLocator, KnowledgeBaseSourceFileUrlResponseModel, LanguageAddedResponse,
-    LanguageInfo, LanguagePairInfo, LanguageResponseModel, LanguagesResponse,
-    LibraryVoiceResponseModel, ListAuthConnectionsResponse, ListCrawlJobsResponseModel,
-    ListMcpToolsResponseModel, ListOrdersResponse, ListProceduresResponseModel,
-    ListResponseAgentBranchSummary, ListSpeechEnginesResponse, ListWhatsAppAccountsResponse,
-    LiteralJsonSchemaProperty, LlmDeprecationConfigModel, LlmDeprecationInfoModel,
-    LlmInfoModelInput, LlmInfoModelOutput, LlmListResponseModelInput, LlmListResponseModelOutput,
-    LlmLiteralJsonSchemaProperty, LlmUsageCalculatorResponseModel,
-    ManualVerificationFileResponseModel, ManualVerificationResponseModel, McpServerResponseModel,
-    McpServersResponseModel, McpToolConfigOverrideOutput, MediaGenerationCompletedResponse,
-    MediaGenerationCreateResponse, MediaGenerationFailedResponse,
-    MediaGenerationFailedResponseFailureReason, MediaGenerationInProgressResponse,
+    KnowledgeBaseDocumentRefreshResponse, KnowledgeBaseDocumentUpdateFileResponse,
+    KnowledgeBaseDocumentsGetResponse, KnowledgeBaseDocumentsUpdateResponse, KnowledgeBaseLocator,
+    KnowledgeBaseSourceFileUrlResponseModel, LanguageAddedResponse, LanguageInfo, LanguagePairInfo,
+    LanguageResponseModel, LanguagesResponse, LibraryVoiceResponseModel,
+    ListAuthConnectionsResponse, ListCrawlJobsResponseModel, ListMcpToolsResponseModel,
+    ListOrdersResponse, ListProceduresResponseModel, ListResponseAgentBranchSummary,
+    ListSpeechEnginesResponse, ListWhatsAppAccountsResponse, LiteralJsonSchemaProperty,
+    LlmDeprecationConfigModel, LlmDeprecationInfoModel, LlmInfoModelInput, LlmInfoModelOutput,
+    LlmListResponseModelInput, LlmListResponseModelOutput, LlmLiteralJsonSchemaProperty,
+    LlmUsageCalculatorResponseModel, ManualVerificationFileResponseModel,
+    ManualVerificationResponseModel, McpServerResponseModel, McpServersResponseModel,
+    McpToolConfigOverrideOutput, MediaGenerationCompletedResponse, MediaGenerationCreateResponse,
+    MediaGenerationFailedResponse, MediaGenerationInProgressResponse,
     MediaGenerationInProgressResponseStatus, MediaGenerationListResponse, MediaGenerationResponse,
-    MergePreviewResponseModel, MessagesSearchResponse, ModelRatesResponseModel, ModelResponseModel,
-    ModelSettingsResponseModel, MultichannelSpeechToTextResponseModel, MultipartMusicResponse,
+    MediaGenerationResponseFailureReason, MergePreviewResponseModel, MessagesSearchResponse,
+    ModelRatesResponseModel, ModelResponseModel, ModelSettingsResponseModel,
+    MultichannelSpeechToTextResponseModel, MultipartMusicResponse,
     MusicCompositionPlanCreateResponse, MusicFinetunePageResponseModel, MusicFinetuneResponseModel,
     MusicPrompt, MusicUploadResponse, OrbAvatar, OrderDeliverablesResponse, OrderItemInfo,
     OrderMediaResponse, OrderResponse, OrderSummary, PairedLanguagesResponse,
-    PatchWorkspaceWebhookResponseModel, PhoneNumberAgentInfo, PodcastBulletinMode,
-    PodcastBulletinModeData, PodcastConversationMode, PodcastConversationModeData,
-    PodcastProjectResponseModel, PodcastTextSource, PodcastUrlSource, PostAgentAvatarResponseModel,
+    PatchWorkspaceWebhookResponseModel, PhoneNumberAgentInfo, PhoneNumbersListResponseItem,
+    PhoneNumbersUpdateResponse, PodcastBulletinMode, PodcastBulletinModeData,
+    PodcastConversationMode, PodcastConversationModeData, PodcastProjectResponseModel,
+    PodcastTextSource, PodcastUrlSource, PostAgentAvatarResponseModel,
     PostWorkspaceSecretResponseModel, PrivacyConfigInput, PrivacyConfigOutput,
     ProcedureAtVersionResponseModel, ProcedureDraftResponseModel, ProcedureListItemResponseModel,
     ProcedureRefResponseModel, ProjectCreationMetaResponseModel, ProjectExtendedResponseModel,
@@ -141,44 +125,48 @@ use api_clients::elevenlabs::types::{
     ReaderResourceResponseModel, RecordingResponseModel, RegionalProcessingSurchargeInfo,
     RegisterMediaResponse, RemoveOrderItemResponse,
     ReplicateVoiceToIsolatedEnvironmentResponseModel, RequestPvcManualVerificationResponseModel,
-    ResourceAccessInfo, ResourceMetadataResponseModel, SampleResponseModel, SeatType,
-    SegmentCreateResponse, SegmentDeleteResponse, SegmentDubResponse, SegmentMigrationResponse,
-    SegmentTranscriptionResponse, SegmentTranslationResponse, SegmentUpdateResponse, SfxModelId,
-    SimilarVoicesForSpeakerResponse, SingleLanguagesResponse, SingleUseTokenResponseModel,
-    SipTrunkOutboundCallResponse, SmbToolConfig, SoftTimeoutConfig, SoftTimeoutConfigOverride,
-    SoftTimeoutConfigWorkflowOverride, SongMetadata, SpeakerAudioResponseModel,
-    SpeakerCreatedResponse, SpeakerResponseModel, SpeakerSeparationResponseModel,
-    SpeakerUpdatedResponse, SpeechEngineResponse, SpeechEngineSummaryResponse,
-    SpeechHistoryItemResponseModel, SpeechToTextCharacterResponseModel,
-    SpeechToTextChunkResponseModel, SpeechToTextConvertResponse,
+    ResourceAccessInfo, ResourceMetadataResponseModel, RulesAddRulesItem, RulesSetRulesItem,
+    SampleResponseModel, SeatType, SegmentCreateResponse, SegmentDeleteResponse,
+    SegmentDubResponse, SegmentMigrationResponse, SegmentTranscriptionResponse,
+    SegmentTranslationResponse, SegmentUpdateResponse, SfxModelId, SimilarVoicesForSpeakerResponse,
+    SingleLanguagesResponse, SingleUseTokenResponseModel, SipTrunkOutboundCallResponse,
+    SmbToolConfig, SoftTimeoutConfig, SoftTimeoutConfigOverride, SoftTimeoutConfigWorkflowOverride,
+    SongMetadata, SpeakerAudioResponseModel, SpeakerCreatedResponse, SpeakerResponseModel,
+    SpeakerSeparationResponseModel, SpeakerUpdatedResponse, SpeechEngineResponse,
+    SpeechEngineSummaryResponse, SpeechHistoryItemResponseModel,
+    SpeechToTextCharacterResponseModel, SpeechToTextChunkResponseModel,
+    SpeechToTextConvertResponse, SpeechToTextConvertWebhookMetadata,
     SpeechToTextTranscriptsGetResponse, SpeechToTextWebhookResponseModel,
     SpeechToTextWordResponseModel, StartPvcVoiceTrainingResponseModel,
-    StartSpeakerSeparationResponseModel,
+    StartSpeakerSeparationResponseModel, StreamApplyTextNormalization,
     StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel,
-    StreamingAudioChunkWithTimestampsResponseModel, SubmitOrderResponse, SubscriptionResponseModel,
-    SubtitleOrderItemRequest, SystemToolConfigInput, SystemToolConfigOutput,
-    ToDialogueSettingsResponseModel, TokenResponseModel, ToolResponseModel, ToolsResponseModel,
-    TranscriptionOrderItemRequest, TtsConversationalConfigInput, TtsConversationalConfigOutput,
-    TtsConversationalConfigOverride, TtsConversationalConfigWorkflowOverrideInput,
-    TtsConversationalConfigWorkflowOverrideOutput, TurnConfig, TurnConfigOverride,
-    TurnConfigWorkflowOverride, TwilioOutboundCallResponse, UpdateOrderRequest,
-    UpdateOrderResponse, UpdateWorkspaceMemberResponseModel, UpsertOrderItemRequest,
-    UpsertOrderItemResponse, UsageCharactersResponseModel, UserFeedbackScore, UserResponseModel,
-    UtteranceResponseModel, VadConfig, VadConfigWorkflowOverride, VerificationAttemptResponseModel,
+    StreamingAudioChunkWithTimestampsResponseModel, StudioCreatePodcastDurationScale,
+    StudioCreatePodcastMode, StudioCreatePodcastSource, StudioProjectsCreateFiction,
+    StudioProjectsCreateSourceType, StudioProjectsCreateTargetAudience, SubmitOrderResponse,
+    SubscriptionResponseModel, SubtitleOrderItemRequest, SystemToolConfigInput,
+    SystemToolConfigOutput, ToDialogueSettingsResponseModel, TokenResponseModel, ToolResponseModel,
+    ToolsResponseModel, TranscriptionOrderItemRequest, TtsConversationalConfigInput,
+    TtsConversationalConfigOutput, TtsConversationalConfigOverride,
+    TtsConversationalConfigWorkflowOverrideInput, TtsConversationalConfigWorkflowOverrideOutput,
+    TurnConfig, TurnConfigOverride, TurnConfigWorkflowOverride, TwilioOutboundCallResponse,
+    UpdateOrderRequest, UpdateOrderResponse, UpdateWorkspaceMemberResponseModel,
+    UpsertOrderItemRequest, UpsertOrderItemResponse, UsageCharactersResponseModel,
+    UserFeedbackScore, UserResponseModel, UtteranceResponseModel, VadConfig,
+    VadConfigWorkflowOverride, VerificationAttemptResponseModel,
     VerifiedVoiceLanguageResponseModel, VerifyPvcVoiceCaptchaResponseModel,
     VoiceAccentResponseModel, VoiceDesignRequestModelModelId, VoicePreviewsResponseModel,
     VoiceResponseModel, VoiceSamplePreviewResponseModel, VoiceSampleVisualWaveformResponseModel,
     VoiceSettingsResponseModel, VoiceSharingModerationCheckResponseModel,
-    VoiceSharingResponseModel, VoiceVerificationResponseModel, WebhookTarget,
-    WebhookToolApiSchemaConfigInput, WebhookToolApiSchemaConfigOutput, WebhookToolConfigInput,
-    WebhookToolConfigOutput, WhatsAppOutboundCallResponse, WhatsAppOutboundMessageResponse,
-    WidgetConfigInput, WidgetConfigOutput, WidgetConfigResponseModel,
-    WorkspaceAnalyticsQueryResponseModel, WorkspaceApiKeyListResponseModel,
-    WorkspaceAuditLogsPageResponse, WorkspaceAuthConnectionsCreateResponse,
-    WorkspaceAuthConnectionsUpdateResponse, WorkspaceBatchCallsResponse,
-    WorkspaceCreateApiKeyResponseModel, WorkspaceCreateServiceAccountResponseModel,
-    WorkspaceCreateWebhookResponseModel, WorkspaceGroupByNameResponseModel,
-    WorkspaceGroupResponseModel, WorkspaceMemberResponseModel,
+    VoiceSharingResponseModel, VoiceVerificationResponseModel, VoicesIvcCreateLabels,
+    VoicesUpdateLabels, WebhookTarget, WebhookToolApiSchemaConfigInput,
+    WebhookToolApiSchemaConfigOutput, WebhookToolConfigInput, WebhookToolConfigOutput,
+    WhatsAppOutboundCallResponse, WhatsAppOutboundMessageResponse, WidgetConfigInput,
+    WidgetConfigOutput, WidgetConfigResponseModel, WorkspaceAnalyticsQueryResponseModel,
+    WorkspaceApiKeyListResponseModel, WorkspaceAuditLogsPageResponse,
+    WorkspaceAuthConnectionsCreateResponse, WorkspaceAuthConnectionsUpdateResponse,
+    WorkspaceBatchCallsResponse, WorkspaceCreateApiKeyResponseModel,
+    WorkspaceCreateServiceAccountResponseModel, WorkspaceCreateWebhookResponseModel,
+    WorkspaceGroupByNameResponseModel, WorkspaceGroupResponseModel, WorkspaceMemberResponseModel,
     WorkspaceServiceAccountListResponseModel, WorkspaceWebhookEventType,
     WorkspaceWebhookListResponseModel,
 };
@@ -293,18 +281,10 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<String>>
         }
         "/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post/properties/workspace_access" => {
-            round_trip::<
-                Option<
-                    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess,
-                >,
-            >
+            round_trip::<Option<CreateFromFileWorkspaceAccess>>
         }
         "/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post/properties/rules" => {
-            round_trip::<
-                Vec<
-                    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem,
-                >,
-            >
+            round_trip::<Vec<CreateFromRulesRulesItem>>
         }
         "/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post/properties/name" => {
             round_trip::<String>
@@ -313,18 +293,10 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<String>>
         }
         "/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post/properties/workspace_access" => {
-            round_trip::<
-                Option<
-                    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess,
-                >,
-            >
+            round_trip::<Option<CreateFromFileWorkspaceAccess>>
         }
         "/components/schemas/Body_Add_rules_to_the_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__add_rules_post/properties/rules" => {
-            round_trip::<
-                Vec<
-                    BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem,
-                >,
-            >
+            round_trip::<Vec<RulesAddRulesItem>>
         }
         "/components/schemas/Body_Add_samples_to_PVC_voice_v1_voices_pvc__voice_id__samples_post/properties/remove_background_noise" => {
             round_trip::<bool>
@@ -342,17 +314,13 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<String>>
         }
         "/components/schemas/Body_Add_voice_v1_voices_add_post/properties/labels" => {
-            round_trip::<Option<BodyAddVoiceV1VoicesAddPostLabels>>
+            round_trip::<Option<VoicesIvcCreateLabels>>
         }
         "/components/schemas/Body_Audio_Isolation_Stream_v1_audio_isolation_stream_post/properties/file_format" => {
-            round_trip::<
-                Option<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>,
-            >
+            round_trip::<Option<AudioIsolationStreamFileFormat>>
         }
         "/components/schemas/Body_Audio_Isolation_v1_audio_isolation_post/properties/file_format" => {
-            round_trip::<
-                Option<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>,
-            >
+            round_trip::<Option<AudioIsolationStreamFileFormat>>
         }
         "/components/schemas/Body_Bulk_delete_knowledge_base_documents_v1_convai_knowledge_base_bulk_delete_post/properties/document_ids" => {
             round_trip::<Vec<String>>
@@ -418,9 +386,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Vec<String>>
         }
         "/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/target_audience" => {
-            round_trip::<
-                Option<BodyCreateStudioProjectV1StudioProjectsPostTargetAudience>,
-            >
+            round_trip::<Option<StudioProjectsCreateTargetAudience>>
         }
         "/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/language" => {
             round_trip::<Option<String>>
@@ -450,10 +416,10 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<String>>
         }
         "/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/fiction" => {
-            round_trip::<Option<BodyCreateStudioProjectV1StudioProjectsPostFiction>>
+            round_trip::<Option<StudioProjectsCreateFiction>>
         }
         "/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/source_type" => {
-            round_trip::<Option<BodyCreateStudioProjectV1StudioProjectsPostSourceType>>
+            round_trip::<Option<StudioProjectsCreateSourceType>>
         }
         "/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/voice_settings" => {
             round_trip::<Vec<String>>
@@ -483,16 +449,16 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<String>
         }
         "/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/mode" => {
-            round_trip::<BodyCreatePodcastV1StudioPodcastsPostMode>
+            round_trip::<StudioCreatePodcastMode>
         }
         "/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/source" => {
-            round_trip::<BodyCreatePodcastV1StudioPodcastsPostSource>
+            round_trip::<StudioCreatePodcastSource>
         }
         "/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/quality_preset" => {
             round_trip::<QualityPresetType>
         }
         "/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/duration_scale" => {
-            round_trip::<BodyCreatePodcastV1StudioPodcastsPostDurationScale>
+            round_trip::<StudioCreatePodcastDurationScale>
         }
         "/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/language" => {
             round_trip::<Option<String>>
@@ -543,7 +509,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<String>>
         }
         "/components/schemas/Body_Edit_voice_v1_voices__voice_id__edit_post/properties/labels" => {
-            round_trip::<Option<BodyEditVoiceV1VoicesVoiceIdEditPostLabels>>
+            round_trip::<Option<VoicesUpdateLabels>>
         }
         "/components/schemas/Body_Get_dependent_agents_for_multiple_documents_v1_convai_knowledge_base_dependent_agents_post/properties/document_ids" => {
             round_trip::<Vec<String>>
@@ -594,11 +560,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<String>>
         }
         "/components/schemas/Body_Set_rules_on_the_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__set_rules_post/properties/rules" => {
-            round_trip::<
-                Vec<
-                    BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem,
-                >,
-            >
+            round_trip::<Vec<RulesSetRulesItem>>
         }
         "/components/schemas/Body_Sound_Generation_v1_sound_generation_post/properties/text" => {
             round_trip::<String>
@@ -613,9 +575,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<bool>
         }
         "/components/schemas/Body_Speech_to_Speech_Streaming_v1_speech_to_speech__voice_id__stream_post/properties/file_format" => {
-            round_trip::<
-                Option<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>,
-            >
+            round_trip::<Option<AudioIsolationStreamFileFormat>>
         }
         "/components/schemas/Body_Speech_to_Speech_v1_speech_to_speech__voice_id__post/properties/seed" => {
             round_trip::<Option<i64>>
@@ -624,15 +584,13 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<bool>
         }
         "/components/schemas/Body_Speech_to_Speech_v1_speech_to_speech__voice_id__post/properties/file_format" => {
-            round_trip::<
-                Option<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>,
-            >
+            round_trip::<Option<AudioIsolationStreamFileFormat>>
         }
         "/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/additional_formats" => {
             round_trip::<AdditionalFormats>
         }
         "/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/file_format" => {
-            round_trip::<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>
+            round_trip::<AudioIsolationStreamFileFormat>
         }
         "/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/cloud_storage_url" => {
             round_trip::<Option<String>>
@@ -644,7 +602,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<i64>>
         }
         "/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/webhook_metadata" => {
-            round_trip::<Option<BodySpeechToTextV1SpeechToTextPostWebhookMetadata>>
+            round_trip::<Option<SpeechToTextConvertWebhookMetadata>>
         }
         "/components/schemas/Body_Text_to_dialogue__multi_voice__streaming_v1_text_to_dialogue_stream_post/properties/inputs" => {
             round_trip::<Vec<DialogueInput>>
@@ -659,9 +617,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<i64>>
         }
         "/components/schemas/Body_Text_to_dialogue__multi_voice__streaming_v1_text_to_dialogue_stream_post/properties/apply_text_normalization" => {
-            round_trip::<
-                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
-            >
+            round_trip::<StreamApplyTextNormalization>
         }
         "/components/schemas/Body_Text_to_dialogue__multi_voice__v1_text_to_dialogue_post/properties/inputs" => {
             round_trip::<Vec<DialogueInput>>
@@ -676,9 +632,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<i64>>
         }
         "/components/schemas/Body_Text_to_dialogue__multi_voice__v1_text_to_dialogue_post/properties/apply_text_normalization" => {
-            round_trip::<
-                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
-            >
+            round_trip::<StreamApplyTextNormalization>
         }
         "/components/schemas/Body_Update_PVC_voice_sample_v1_voices_pvc__voice_id__samples__sample_id__post/properties/remove_background_noise" => {
             round_trip::<bool>
@@ -768,9 +722,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<i64>>
         }
         "/components/schemas/Body_text_to_dialogue_full_with_timestamps/properties/apply_text_normalization" => {
-            round_trip::<
-                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
-            >
+            round_trip::<StreamApplyTextNormalization>
         }
         "/components/schemas/Body_text_to_dialogue_stream_with_timestamps/properties/inputs" => {
             round_trip::<Vec<DialogueInput>>
@@ -785,9 +737,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<i64>>
         }
         "/components/schemas/Body_text_to_dialogue_stream_with_timestamps/properties/apply_text_normalization" => {
-            round_trip::<
-                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
-            >
+            round_trip::<StreamApplyTextNormalization>
         }
         "/components/schemas/Body_text_to_speech_full/properties/text" => {
             round_trip::<String>
@@ -814,9 +764,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<bool>
         }
         "/components/schemas/Body_text_to_speech_full/properties/apply_text_normalization" => {
-            round_trip::<
-                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
-            >
+            round_trip::<StreamApplyTextNormalization>
         }
         "/components/schemas/Body_text_to_speech_full/properties/apply_language_text_normalization" => {
             round_trip::<bool>
@@ -846,9 +794,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<bool>
         }
         "/components/schemas/Body_text_to_speech_full_with_timestamps/properties/apply_text_normalization" => {
-            round_trip::<
-                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
-            >
+            round_trip::<StreamApplyTextNormalization>
         }
         "/components/schemas/Body_text_to_speech_full_with_timestamps/properties/apply_language_text_normalization" => {
             round_trip::<bool>
@@ -878,9 +824,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<bool>
         }
         "/components/schemas/Body_text_to_speech_stream/properties/apply_text_normalization" => {
-            round_trip::<
-                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
-            >
+            round_trip::<StreamApplyTextNormalization>
         }
         "/components/schemas/Body_text_to_speech_stream/properties/apply_language_text_normalization" => {
             round_trip::<bool>
@@ -910,9 +854,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<bool>
         }
         "/components/schemas/Body_text_to_speech_stream_with_timestamps/properties/apply_text_normalization" => {
-            round_trip::<
-                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
-            >
+            round_trip::<StreamApplyTextNormalization>
         }
         "/components/schemas/Body_text_to_speech_stream_with_timestamps/properties/apply_language_text_normalization" => {
             round_trip::<bool>
@@ -1327,7 +1269,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<consts::Failed>
         }
         "/components/schemas/MediaGenerationFailedResponse/properties/failure_reason" => {
-            round_trip::<MediaGenerationFailedResponseFailureReason>
+            round_trip::<MediaGenerationResponseFailureReason>
         }
         "/components/schemas/MediaGenerationFailedResponse/properties/error_message" => {
             round_trip::<String>
@@ -3452,9 +3394,7 @@ pub fn round_trip_response(pointer: &str, value: Value) -> Option<Result<Value, 
             round_trip::<HttpValidationError>
         }
         "/paths/~1v1~1convai~1agents~1summaries/get/responses/200/content/application~1json/schema" => {
-            round_trip::<
-                BTreeMap<String, ConversationalAiAgentsSummariesGetResponseValue>,
-            >
+            round_trip::<BTreeMap<String, AgentsSummariesGetResponseValue>>
         }
         "/paths/~1v1~1convai~1agents~1summaries/get/responses/422/content/application~1json/schema" => {
             round_trip::<HttpValidationError>
@@ -3760,7 +3700,7 @@ pub fn round_trip_response(pointer: &str, value: Value) -> Option<Result<Value, 
             round_trip::<HttpValidationError>
         }
         "/paths/~1v1~1convai~1phone-numbers/get/responses/200/content/application~1json/schema" => {
-            round_trip::<Vec<ConversationalAiPhoneNumbersListResponseItem>>
+            round_trip::<Vec<PhoneNumbersListResponseItem>>
         }
         "/paths/~1v1~1convai~1phone-numbers/get/responses/422/content/application~1json/schema" => {
             round_trip::<HttpValidationError>
@@ -3784,7 +3724,7 @@ pub fn round_trip_response(pointer: &str, value: Value) -> Option<Result<Value, 
             round_trip::<HttpValidationError>
         }
         "/paths/~1v1~1convai~1phone-numbers~1{phone_number_id}/patch/responses/200/content/application~1json/schema" => {
-            round_trip::<ConversationalAiPhoneNumbersUpdateResponse>
+            round_trip::<PhoneNumbersUpdateResponse>
         }
         "/paths/~1v1~1convai~1phone-numbers~1{phone_number_id}/patch/responses/422/content/application~1json/schema" => {
             round_trip::<HttpValidationError>
@@ -3826,12 +3766,7 @@ pub fn round_trip_response(pointer: &str, value: Value) -> Option<Result<Value, 
             round_trip::<HttpValidationError>
         }
         "/paths/~1v1~1convai~1knowledge-base~1summaries/get/responses/200/content/application~1json/schema" => {
-            round_trip::<
-                BTreeMap<
-                    String,
-                    ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue,
-                >,
-            >
+            round_trip::<BTreeMap<String, DocumentsSummariesGetResponseValue>>
         }
         "/paths/~1v1~1convai~1knowledge-base~1summaries/get/responses/422/content/application~1json/schema" => {
             round_trip::<HttpValidationError>
@@ -3897,7 +3832,7 @@ pub fn round_trip_response(pointer: &str, value: Value) -> Option<Result<Value, 
             round_trip::<HttpValidationError>
         }
         "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}/get/responses/200/content/application~1json/schema" => {
-            round_trip::<ConversationalAiKnowledgeBaseDocumentsGetResponse>
+            round_trip::<KnowledgeBaseDocumentsGetResponse>
         }
         "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}/get/responses/422/content/application~1json/schema" => {
             round_trip::<HttpValidationError>
@@ -3909,13 +3844,13 @@ pub fn round_trip_response(pointer: &str, value: Value) -> Option<Result<Value, 
             round_trip::<HttpValidationError>
         }
         "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}/patch/responses/200/content/application~1json/schema" => {
-            round_trip::<ConversationalAiKnowledgeBaseDocumentsUpdateResponse>
+            round_trip::<KnowledgeBaseDocumentsUpdateResponse>
         }
         "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}/patch/responses/422/content/application~1json/schema" => {
             round_trip::<HttpValidationError>
         }
         "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1update-file/patch/responses/200/content/application~1json/schema" => {
-            round_trip::<ConversationalAiKnowledgeBaseDocumentUpdateFileResponse>
+            round_trip::<KnowledgeBaseDocumentUpdateFileResponse>
         }
         "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1update-file/patch/responses/422/content/application~1json/schema" => {
             round_trip::<HttpValidationError>
@@ -3927,18 +3862,13 @@ pub fn round_trip_response(pointer: &str, value: Value) -> Option<Result<Value, 
             round_trip::<HttpValidationError>
         }
         "/paths/~1v1~1convai~1knowledge-base~1rag-index/post/responses/200/content/application~1json/schema" => {
-            round_trip::<
-                BTreeMap<
-                    String,
-                    ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue,
-                >,
-            >
+            round_trip::<BTreeMap<String, GetOrCreateRagIndexesResponseValue>>
         }
         "/paths/~1v1~1convai~1knowledge-base~1rag-index/post/responses/422/content/application~1json/schema" => {
             round_trip::<HttpValidationError>
         }
         "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1refresh/post/responses/200/content/application~1json/schema" => {
-            round_trip::<ConversationalAiKnowledgeBaseDocumentRefreshResponse>
+            round_trip::<KnowledgeBaseDocumentRefreshResponse>
         }
         "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1refresh/post/responses/422/content/application~1json/schema" => {
             round_trip::<HttpValidationError>
@@ -4013,12 +3943,7 @@ pub fn round_trip_response(pointer: &str, value: Value) -> Option<Result<Value, 
             round_trip::<HttpValidationError>
         }
         "/paths/~1v1~1convai~1knowledge-base~1bulk-delete/post/responses/200/content/application~1json/schema" => {
-            round_trip::<
-                BTreeMap<
-                    String,
-                    ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue,
-                >,
-            >
+            round_trip::<BTreeMap<String, DocumentsBulkDeleteResponseValue>>
         }
         "/paths/~1v1~1convai~1knowledge-base~1bulk-delete/post/responses/422/content/application~1json/schema" => {
             round_trip::<HttpValidationError>

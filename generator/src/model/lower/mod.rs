@@ -18,6 +18,7 @@ use crate::model::ir::*;
 use crate::support::error::Result;
 
 mod channels;
+mod member_hints;
 mod messages;
 mod operations;
 mod relocate;

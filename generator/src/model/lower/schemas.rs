@@ -14,6 +14,7 @@ use crate::load::spec::{AdditionalProperties, Schema};
 use crate::model::ir::*;
 use crate::support::error::{push_pointer, Error, Result};
 
+use super::member_hints::member_hint;
 use super::shared::{self, SharedEnums};
 
 /// How many schemas an `allOf` may pull in through nested references
@@ -560,11 +561,9 @@ impl<'a> Lowerer<'a> {
     fn union_def(&mut self, schema: &Schema, site: &Site) -> Result<UnionDef> {
         let tags_by_target = discriminator_tags(schema);
         let mut variants = Vec::new();
+        let mut hints = HashSet::new();
         for (index, key, member) in non_null_members(schema) {
-            let hint = member
-                .title
-                .clone()
-                .unwrap_or_else(|| format!("Variant{index}"));
+            let hint = distinct_hint(&mut hints, member_hint(member));
             let member_site = site.index(key, index, Some(&hint));
             let ty = self.type_ref(member, &member_site)?;
             let tags = match (&schema.discriminator, &member.reference) {
@@ -685,6 +684,17 @@ fn int_format(format: Option<&str>) -> IntFormat {
 /// them side by side for answers that fit either (ElevenLabs'
 /// speech-to-text: `oneOf` the two transcripts, `anyOf` those and the
 /// webhook acknowledgement), and a client must hold whatever is sent.
+/// The hint, or with the smallest free number when two members of one union
+/// share it (two inline objects: `Object`, `Object2`).
+fn distinct_hint(seen: &mut HashSet<String>, hint: String) -> String {
+    let free = std::iter::once(hint.clone())
+        .chain((2..).map(|n| format!("{hint}{n}")))
+        .find(|candidate| !seen.contains(candidate))
+        .expect("an unbounded range always has a free number");
+    seen.insert(free.clone());
+    free
+}
+
 fn non_null_members(schema: &Schema) -> Vec<(usize, &'static str, &Schema)> {
     let one_of = schema
         .one_of

@@ -76,7 +76,7 @@ pub(super) fn join(shared: &mut TypeDef, home: TypeId, docs: &Docs) {
 /// the property before it for list items and map values
 /// (`exclude_statuses` `Item`).
 fn stem(hint: &[String]) -> String {
-    let structural = |segment: &str| matches!(segment, "Item" | "Value");
+    let structural = |segment: &str| matches!(segment, "Item" | "Value" | "Keyword" | "Object");
     let start = hint
         .iter()
         .rposition(|segment| !structural(segment))
