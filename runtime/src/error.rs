@@ -3,6 +3,9 @@
 //! No error here ever holds the API key: the key only lives in a header
 //! value marked sensitive inside the transport.
 
+#[cfg(feature = "realtime")]
+pub(crate) mod realtime;
+
 use std::error::Error as StdError;
 use std::fmt;
 
@@ -58,15 +61,23 @@ pub enum Error<E> {
     /// before, said there was more without saying where, or sent the same
     /// page again. The stream of pages ends here rather than looping.
     Paging(PagingError),
+    /// A realtime (WebSocket) channel failed: the upgrade was refused, the
+    /// server broke the protocol or closed the connection, or a message
+    /// did not decode (see [`RealtimeError`](crate::realtime::RealtimeError)).
+    #[cfg(feature = "realtime")]
+    Realtime(Box<realtime::RealtimeError>),
 }
 
 impl<E> Error<E> {
     /// The HTTP status of the answer, when one was received (for
-    /// [`Error::Status`] and [`Error::Decode`]).
+    /// [`Error::Status`], [`Error::Decode`] and a refused WebSocket
+    /// upgrade).
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Status(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
+            #[cfg(feature = "realtime")]
+            Error::Realtime(error) => error.status(),
             _ => None,
         }
     }
@@ -101,6 +112,8 @@ impl<E> fmt::Display for Error<E> {
             Error::Body(_) => f.write_str("the response body broke off"),
             Error::TooLarge(error) => fmt::Display::fmt(error, f),
             Error::Paging(error) => fmt::Display::fmt(error, f),
+            #[cfg(feature = "realtime")]
+            Error::Realtime(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -112,6 +125,8 @@ impl<E: fmt::Debug> StdError for Error<E> {
             Error::Transport(error) | Error::Body(error) => Some(error),
             Error::Timeout(error) => error.source(),
             Error::Status(_) | Error::Decode(_) | Error::TooLarge(_) | Error::Paging(_) => None,
+            #[cfg(feature = "realtime")]
+            Error::Realtime(error) => error.source(),
         }
     }
 }
@@ -186,6 +201,24 @@ impl TimeoutError {
     pub(crate) fn total() -> Self {
         TimeoutError {
             kind: TimeoutKind::Total,
+            source: None,
+        }
+    }
+
+    /// The connect timeout of a connection made without reqwest.
+    #[cfg(feature = "realtime")]
+    pub(crate) fn connect() -> Self {
+        TimeoutError {
+            kind: TimeoutKind::Connect,
+            source: None,
+        }
+    }
+
+    /// The read timeout of a connection made without reqwest.
+    #[cfg(feature = "realtime")]
+    pub(crate) fn read() -> Self {
+        TimeoutError {
+            kind: TimeoutKind::Read,
             source: None,
         }
     }
@@ -458,6 +491,8 @@ pub(crate) enum Failure {
     Decode(Box<DecodeError>),
     Body(reqwest::Error),
     TooLarge(TooLargeError),
+    #[cfg(feature = "realtime")]
+    Realtime(Box<realtime::RealtimeError>),
 }
 
 impl Failure {
@@ -471,6 +506,8 @@ impl Failure {
             Failure::Decode(_) => "decode",
             Failure::Body(_) => "body",
             Failure::TooLarge(_) => "too large",
+            #[cfg(feature = "realtime")]
+            Failure::Realtime(error) => error.kind(),
         }
     }
 
@@ -504,6 +541,8 @@ impl<E> From<Failure> for Error<E> {
             Failure::Decode(error) => Error::Decode(error),
             Failure::Body(error) => Error::Body(error),
             Failure::TooLarge(error) => Error::TooLarge(error),
+            #[cfg(feature = "realtime")]
+            Failure::Realtime(error) => Error::Realtime(error),
         }
     }
 }
@@ -511,6 +550,13 @@ impl<E> From<Failure> for Error<E> {
 impl From<RequestError> for Failure {
     fn from(error: RequestError) -> Self {
         Failure::Request(error)
+    }
+}
+
+#[cfg(feature = "realtime")]
+impl From<realtime::RealtimeError> for Failure {
+    fn from(error: realtime::RealtimeError) -> Self {
+        Failure::Realtime(Box::new(error))
     }
 }
 
