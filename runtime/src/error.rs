@@ -5,15 +5,15 @@
 
 #[cfg(feature = "realtime")]
 pub(crate) mod realtime;
+mod text;
+
+pub(crate) use text::excerpt;
 
 use std::error::Error as StdError;
 use std::fmt;
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
-
-/// How many characters of a body an error message quotes.
-const EXCERPT_CHARS: usize = 200;
 
 /// Decodes the typed error body of a non-2xx answer; generated per API.
 pub trait ErrorBody: Sized + Send + fmt::Debug + 'static {
@@ -569,25 +569,16 @@ pub(crate) struct RawStatus {
     pub(crate) truncated: bool,
 }
 
-/// The start of a body as text, for error messages.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    match text.char_indices().nth(EXCERPT_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.into_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn excerpt_cuts_long_bodies_on_a_character_boundary() {
-        let body = "é".repeat(EXCERPT_CHARS + 10);
-        let text = excerpt(body.as_bytes());
-        assert_eq!(text.chars().count(), EXCERPT_CHARS + 1);
-        assert!(text.ends_with('…'));
+        let body = "é".repeat(text::EXCERPT_CHARS + 10);
+        let quoted = excerpt(body.as_bytes());
+        assert_eq!(quoted.chars().count(), text::EXCERPT_CHARS + 1);
+        assert!(quoted.ends_with('…'));
         assert_eq!(excerpt(b"short"), "short");
     }
 

@@ -11,7 +11,7 @@ use std::io;
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 
-use super::excerpt;
+use super::text::excerpt;
 
 /// What went wrong on a realtime channel: opening it, or while it was
 /// open. Carried by [`Error::Realtime`](crate::Error::Realtime).

@@ -18,7 +18,7 @@ use crate::http::transport::Transport;
 use crate::realtime::connection::{Connection, Parts};
 use crate::realtime::frames::{Frames, Reader, Writer};
 use crate::realtime::handshake;
-use crate::realtime::AutoReply;
+use crate::realtime::reply::AutoReply;
 use crate::request::Request;
 use crate::response::body::deadline_after;
 

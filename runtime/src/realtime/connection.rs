@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::error::realtime::RealtimeError;
 use crate::error::{Error, Failure, NoErrorBody, TimeoutError};
 use crate::realtime::frames::{encode, Reader, Writer};
-use crate::realtime::AutoReply;
+use crate::realtime::reply::AutoReply;
 use crate::response::body::deadline_after;
 
 /// The server messages, decoded, as a boxed stream.

@@ -19,7 +19,7 @@ use tokio_tungstenite::WebSocketStream;
 use crate::error::realtime::{MessageDecodeError, RealtimeError};
 use crate::error::{Failure, TimeoutError};
 use crate::realtime::handshake::Socket;
-use crate::realtime::AutoReply;
+use crate::realtime::reply::AutoReply;
 use crate::response::body::{deadline_after, decode_json};
 
 /// The close code of a normal closure.
