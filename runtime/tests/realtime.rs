@@ -269,6 +269,7 @@ async fn a_refused_upgrade_is_a_handshake_error_with_status_and_body() {
         assert_eq!(handshake.headers["content-type"], "application/json");
         assert!(error.to_string().contains("HTTP 401"), "{error}");
         assert!(error.to_string().contains("invalid_api_key"), "{error}");
+        assert!(!format!("{error} {error:?}").contains(API_KEY));
         server.abort();
     })
     .await;
@@ -483,6 +484,36 @@ async fn close_sends_a_normal_close_and_waits_for_the_servers() {
         connection.close().await.unwrap();
         assert_eq!(code_by_test.await.unwrap(), Some(1000));
         server.await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn close_gives_up_on_a_server_that_never_answers_it() {
+    bounded(async {
+        let (base_url, _seen, server) = serve(|ws| async move {
+            // Neither reads nor answers, until the client is gone.
+            tokio::time::sleep(Duration::from_secs(20)).await;
+            drop(ws);
+        })
+        .await;
+        let client = builder(&base_url)
+            .connect_timeout(Duration::from_millis(300))
+            .build()
+            .unwrap();
+        let connection: Conversation = realtime::connect(
+            &client.transport,
+            conversation_request(),
+            ConnectOptions::default(),
+        )
+        .await
+        .unwrap();
+        let error = connection.close().await.unwrap_err();
+        assert!(
+            matches!(&error, Error::Timeout(timeout) if timeout.kind() == TimeoutKind::Read),
+            "{error:?}"
+        );
+        server.abort();
     })
     .await;
 }

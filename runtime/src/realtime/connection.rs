@@ -102,9 +102,11 @@ impl<Out: Serialize, In, E> Connection<Out, In, E> {
     }
 
     /// Sends a close frame (code 1000) and waits for the server's, at most
-    /// the client's connect timeout; server messages still arriving are
-    /// dropped. A connection the server has already closed closes
-    /// without error.
+    /// the client's connect timeout (then it fails with a read
+    /// [`Error::Timeout`]); server messages still arriving are dropped. A
+    /// connection the server has already closed closes without error; a
+    /// close by the server with another code than 1000 is
+    /// [`RealtimeError::Closed`](crate::realtime::RealtimeError::Closed).
     pub async fn close(self) -> Result<(), Error<E>> {
         match self.sender.close().await {
             Ok(()) => {}
