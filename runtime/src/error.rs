@@ -188,6 +188,9 @@ pub enum TimeoutKind {
     Read,
     /// The connection was not established within the connect timeout.
     Connect,
+    /// A realtime message could not be written within the read timeout:
+    /// the server stopped taking what is sent.
+    Write,
 }
 
 /// A time limit ran out.
@@ -223,6 +226,15 @@ impl TimeoutError {
         }
     }
 
+    /// A write to a realtime connection that did not finish in time.
+    #[cfg(feature = "realtime")]
+    pub(crate) fn write() -> Self {
+        TimeoutError {
+            kind: TimeoutKind::Write,
+            source: None,
+        }
+    }
+
     pub(crate) fn from_reqwest(error: reqwest::Error) -> Self {
         let kind = if error.is_connect() {
             TimeoutKind::Connect
@@ -247,6 +259,7 @@ impl fmt::Display for TimeoutError {
             TimeoutKind::Total => "the call's total timeout ran out",
             TimeoutKind::Read => "the server sent nothing for longer than the read timeout",
             TimeoutKind::Connect => "the connection was not made within the connect timeout",
+            TimeoutKind::Write => "the server took nothing for longer than the read timeout",
         })
     }
 }

@@ -567,6 +567,37 @@ async fn a_silent_server_fails_the_stream_after_the_idle_timeout() {
 }
 
 #[tokio::test]
+async fn a_send_to_a_server_that_stops_reading_fails_after_the_timeout() {
+    bounded(async {
+        let (base_url, _seen, server) = serve(|ws| async move {
+            // Takes nothing, until the client is gone.
+            tokio::time::sleep(Duration::from_secs(20)).await;
+            drop(ws);
+        })
+        .await;
+        let options = ConnectOptions::default().idle_timeout(Duration::from_millis(300));
+        let connection = open(&base_url, options).await.unwrap();
+        let text = "x".repeat(1 << 20);
+        // Far more than the socket buffers hold: some send must block.
+        let mut outcome = Ok(());
+        for _ in 0..256 {
+            let message = ClientMessage::UserMessage { text: text.clone() };
+            outcome = connection.send(message).await;
+            if outcome.is_err() {
+                break;
+            }
+        }
+        let error = outcome.unwrap_err();
+        assert!(
+            matches!(&error, Error::Timeout(timeout) if timeout.kind() == TimeoutKind::Write),
+            "{error:?}"
+        );
+        server.abort();
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_path_parameter_that_would_leave_its_segment_sends_nothing() {
     bounded(async {
         let request =

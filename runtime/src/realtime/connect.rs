@@ -60,9 +60,11 @@ impl ConnectOptions {
     }
 
     /// The longest wait for the next server frame before the stream fails
-    /// with a read [`Error::Timeout`](crate::Error::Timeout);
-    /// `Duration::MAX` for none. Default: the client's
-    /// [`read_timeout`](crate::ClientBuilder::read_timeout).
+    /// with a read [`Error::Timeout`](crate::Error::Timeout), and for one
+    /// send to be written (a server that stops reading fails it with a
+    /// write timeout, after which the connection is best dropped: part of
+    /// the message may have gone out); `Duration::MAX` for none. Default:
+    /// the client's [`read_timeout`](crate::ClientBuilder::read_timeout).
     pub fn idle_timeout(mut self, timeout: Duration) -> Self {
         self.idle_timeout = Some(timeout);
         self
@@ -141,8 +143,8 @@ async fn open(
     )
     .await;
     let (sink, stream) = frames.split();
-    let writer = Arc::new(Writer::new(sink));
     let idle_timeout = options.idle_timeout.unwrap_or(settings.read_timeout);
+    let writer = Arc::new(Writer::new(sink, idle_timeout));
     let reader = Reader::new(
         stream,
         Arc::clone(&writer),

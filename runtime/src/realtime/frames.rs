@@ -34,12 +34,15 @@ pub(crate) type Frames = WebSocketStream<Socket>;
 /// of the reading half can share it.
 pub(crate) struct Writer {
     sink: Mutex<SplitSink<Frames, Message>>,
+    /// The longest a write (waiting for the lock included) may take.
+    timeout: Duration,
 }
 
 impl Writer {
-    pub(crate) fn new(sink: SplitSink<Frames, Message>) -> Self {
+    pub(crate) fn new(sink: SplitSink<Frames, Message>, timeout: Duration) -> Self {
         Writer {
             sink: Mutex::new(sink),
+            timeout,
         }
     }
 
@@ -64,10 +67,17 @@ impl Writer {
     }
 
     async fn send(&self, message: Message) -> Result<(), Failure> {
-        let mut sink = self.sink.lock().await;
-        sink.send(message)
-            .await
-            .map_err(|error| write_error(error).into())
+        let sending = async {
+            let mut sink = self.sink.lock().await;
+            sink.send(message).await.map_err(write_error)
+        };
+        match deadline_after(std::time::Instant::now(), self.timeout) {
+            None => Ok(sending.await?),
+            Some(deadline) => tokio::time::timeout_at(deadline.into(), sending)
+                .await
+                .map_err(|_| Failure::Timeout(TimeoutError::write()))?
+                .map_err(Failure::from),
+        }
     }
 }
 
