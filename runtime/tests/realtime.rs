@@ -232,6 +232,88 @@ async fn typed_messages_and_audio_bytes_round_trip() {
     .await;
 }
 
+/// A server that answers the upgrade by hand: `accept` computes the
+/// `sec-websocket-accept` from the request's key, and `then` follows the
+/// head in the same write.
+async fn answer_by_hand(
+    accept: fn(&str) -> String,
+    then: &'static [u8],
+) -> (String, JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        while !request.ends_with(b"\r\n\r\n") {
+            let mut byte = [0u8];
+            tokio::io::AsyncReadExt::read_exact(&mut stream, &mut byte)
+                .await
+                .unwrap();
+            request.push(byte[0]);
+        }
+        let request = String::from_utf8(request).unwrap();
+        let key = request
+            .lines()
+            .find_map(|line| line.strip_prefix("sec-websocket-key: "))
+            .expect("a key");
+        let mut answer = format!(
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\
+             Connection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
+            accept(key)
+        )
+        .into_bytes();
+        answer.extend_from_slice(then);
+        stream.write_all(&answer).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(20)).await;
+    });
+    (base_url, server)
+}
+
+fn right_accept(key: &str) -> String {
+    tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes())
+}
+
+#[tokio::test]
+async fn frames_that_arrive_with_the_upgrade_answer_are_read() {
+    bounded(async {
+        const FRAME: &[u8] = b"\x81\x1f{\"type\":\"agent\",\"text\":\"early\"}";
+        let (base_url, server) = answer_by_hand(right_accept, FRAME).await;
+        let mut connection = open(&base_url, ConnectOptions::default()).await.unwrap();
+        let message = connection.next().await.unwrap().unwrap();
+        assert_eq!(
+            message,
+            ServerMessage::Agent {
+                text: "early".into()
+            }
+        );
+        server.abort();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_upgrade_answer_with_the_wrong_accept_key_is_a_protocol_error() {
+    bounded(async {
+        let (base_url, server) = answer_by_hand(|_| "d3Jvbmc=".to_owned(), b"").await;
+        let error = open(&base_url, ConnectOptions::default())
+            .await
+            .unwrap_err();
+        let Error::Realtime(realtime) = &error else {
+            panic!("a realtime error: {error:?}");
+        };
+        assert!(
+            matches!(realtime.as_ref(), RealtimeError::Protocol(_)),
+            "{realtime:?}"
+        );
+        assert!(
+            error.to_string().contains("sec-websocket-accept"),
+            "{error}"
+        );
+        server.abort();
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_refused_upgrade_is_a_handshake_error_with_status_and_body() {
     bounded(async {
