@@ -62,22 +62,28 @@ impl Writer {
 
     /// Writes what the library queued by itself, like its answer to the
     /// server's close frame.
-    async fn flush(&self) -> Result<(), WsError> {
-        self.sink.lock().await.flush().await
+    async fn flush(&self) -> Result<(), Failure> {
+        self.bounded(async { self.sink.lock().await.flush().await })
+            .await
     }
 
     async fn send(&self, message: Message) -> Result<(), Failure> {
-        let sending = async {
-            let mut sink = self.sink.lock().await;
-            sink.send(message).await.map_err(write_error)
-        };
-        match deadline_after(std::time::Instant::now(), self.timeout) {
-            None => Ok(sending.await?),
-            Some(deadline) => tokio::time::timeout_at(deadline.into(), sending)
+        self.bounded(async { self.sink.lock().await.send(message).await })
+            .await
+    }
+
+    /// Runs a write (waiting for the lock included) within the timeout.
+    async fn bounded<F>(&self, write: F) -> Result<(), Failure>
+    where
+        F: std::future::Future<Output = Result<(), WsError>>,
+    {
+        let written = match deadline_after(std::time::Instant::now(), self.timeout) {
+            None => write.await,
+            Some(deadline) => tokio::time::timeout_at(deadline.into(), write)
                 .await
-                .map_err(|_| Failure::Timeout(TimeoutError::write()))?
-                .map_err(Failure::from),
-        }
+                .map_err(|_| Failure::Timeout(TimeoutError::write()))?,
+        };
+        written.map_err(|error| write_error(error).into())
     }
 }
 

@@ -3,8 +3,8 @@
 //!
 //! Doing the upgrade by hand keeps the API key out of every log (the key
 //! header only ever exists as bytes written to the socket; tungstenite's
-//! client handshake logs its requests), and gives a refused upgrade's
-//! status, headers and body as a typed error.
+//! client handshake logs the whole request at `log` trace level), and
+//! gives a refused upgrade's status, headers and body as a typed error.
 
 use std::io;
 use std::net::IpAddr;
