@@ -364,11 +364,12 @@ fn each_stage_uses_only_the_stages_before_it() {
 /// What each folder of the runtime may use besides itself: the types of
 /// generated code stand alone, requests and responses build on them, and
 /// only `http` sends.
-const RUNTIME_LAYERS: [(&str, &[&str]); 4] = [
+const RUNTIME_LAYERS: [(&str, &[&str]); 5] = [
     ("types", &["error"]),
     ("request", &["types", "error"]),
     ("response", &["types", "error"]),
     ("http", &["request", "response", "types", "error"]),
+    ("realtime", &["http", "request", "response", "types", "error"]),
 ];
 
 #[test]

@@ -3,14 +3,17 @@
 //! No error here ever holds the API key: the key only lives in a header
 //! value marked sensitive inside the transport.
 
+#[cfg(feature = "realtime")]
+pub(crate) mod realtime;
+mod text;
+
+pub(crate) use text::excerpt;
+
 use std::error::Error as StdError;
 use std::fmt;
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
-
-/// How many characters of a body an error message quotes.
-const EXCERPT_CHARS: usize = 200;
 
 /// Decodes the typed error body of a non-2xx answer; generated per API.
 pub trait ErrorBody: Sized + Send + fmt::Debug + 'static {
@@ -58,15 +61,23 @@ pub enum Error<E> {
     /// before, said there was more without saying where, or sent the same
     /// page again. The stream of pages ends here rather than looping.
     Paging(PagingError),
+    /// A realtime (WebSocket) channel failed: the upgrade was refused, the
+    /// server broke the protocol or closed the connection, or a message
+    /// did not decode (see [`RealtimeError`](crate::realtime::RealtimeError)).
+    #[cfg(feature = "realtime")]
+    Realtime(Box<realtime::RealtimeError>),
 }
 
 impl<E> Error<E> {
     /// The HTTP status of the answer, when one was received (for
-    /// [`Error::Status`] and [`Error::Decode`]).
+    /// [`Error::Status`], [`Error::Decode`] and a refused WebSocket
+    /// upgrade).
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Status(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
+            #[cfg(feature = "realtime")]
+            Error::Realtime(error) => error.status(),
             _ => None,
         }
     }
@@ -101,6 +112,8 @@ impl<E> fmt::Display for Error<E> {
             Error::Body(_) => f.write_str("the response body broke off"),
             Error::TooLarge(error) => fmt::Display::fmt(error, f),
             Error::Paging(error) => fmt::Display::fmt(error, f),
+            #[cfg(feature = "realtime")]
+            Error::Realtime(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -112,6 +125,8 @@ impl<E: fmt::Debug> StdError for Error<E> {
             Error::Transport(error) | Error::Body(error) => Some(error),
             Error::Timeout(error) => error.source(),
             Error::Status(_) | Error::Decode(_) | Error::TooLarge(_) | Error::Paging(_) => None,
+            #[cfg(feature = "realtime")]
+            Error::Realtime(error) => error.source(),
         }
     }
 }
@@ -173,6 +188,9 @@ pub enum TimeoutKind {
     Read,
     /// The connection was not established within the connect timeout.
     Connect,
+    /// A realtime message could not be written within the read timeout:
+    /// the server stopped taking what is sent.
+    Write,
 }
 
 /// A time limit ran out.
@@ -186,6 +204,33 @@ impl TimeoutError {
     pub(crate) fn total() -> Self {
         TimeoutError {
             kind: TimeoutKind::Total,
+            source: None,
+        }
+    }
+
+    /// The connect timeout of a connection made without reqwest.
+    #[cfg(feature = "realtime")]
+    pub(crate) fn connect() -> Self {
+        TimeoutError {
+            kind: TimeoutKind::Connect,
+            source: None,
+        }
+    }
+
+    /// The read timeout of a connection made without reqwest.
+    #[cfg(feature = "realtime")]
+    pub(crate) fn read() -> Self {
+        TimeoutError {
+            kind: TimeoutKind::Read,
+            source: None,
+        }
+    }
+
+    /// A write to a realtime connection that did not finish in time.
+    #[cfg(feature = "realtime")]
+    pub(crate) fn write() -> Self {
+        TimeoutError {
+            kind: TimeoutKind::Write,
             source: None,
         }
     }
@@ -214,6 +259,7 @@ impl fmt::Display for TimeoutError {
             TimeoutKind::Total => "the call's total timeout ran out",
             TimeoutKind::Read => "the server sent nothing for longer than the read timeout",
             TimeoutKind::Connect => "the connection was not made within the connect timeout",
+            TimeoutKind::Write => "the server took nothing for longer than the read timeout",
         })
     }
 }
@@ -458,6 +504,8 @@ pub(crate) enum Failure {
     Decode(Box<DecodeError>),
     Body(reqwest::Error),
     TooLarge(TooLargeError),
+    #[cfg(feature = "realtime")]
+    Realtime(Box<realtime::RealtimeError>),
 }
 
 impl Failure {
@@ -471,6 +519,8 @@ impl Failure {
             Failure::Decode(_) => "decode",
             Failure::Body(_) => "body",
             Failure::TooLarge(_) => "too large",
+            #[cfg(feature = "realtime")]
+            Failure::Realtime(error) => error.kind(),
         }
     }
 
@@ -504,6 +554,8 @@ impl<E> From<Failure> for Error<E> {
             Failure::Decode(error) => Error::Decode(error),
             Failure::Body(error) => Error::Body(error),
             Failure::TooLarge(error) => Error::TooLarge(error),
+            #[cfg(feature = "realtime")]
+            Failure::Realtime(error) => Error::Realtime(error),
         }
     }
 }
@@ -511,6 +563,13 @@ impl<E> From<Failure> for Error<E> {
 impl From<RequestError> for Failure {
     fn from(error: RequestError) -> Self {
         Failure::Request(error)
+    }
+}
+
+#[cfg(feature = "realtime")]
+impl From<realtime::RealtimeError> for Failure {
+    fn from(error: realtime::RealtimeError) -> Self {
+        Failure::Realtime(Box::new(error))
     }
 }
 
@@ -523,25 +582,16 @@ pub(crate) struct RawStatus {
     pub(crate) truncated: bool,
 }
 
-/// The start of a body as text, for error messages.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    match text.char_indices().nth(EXCERPT_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.into_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn excerpt_cuts_long_bodies_on_a_character_boundary() {
-        let body = "é".repeat(EXCERPT_CHARS + 10);
-        let text = excerpt(body.as_bytes());
-        assert_eq!(text.chars().count(), EXCERPT_CHARS + 1);
-        assert!(text.ends_with('…'));
+        let body = "é".repeat(text::EXCERPT_CHARS + 10);
+        let quoted = excerpt(body.as_bytes());
+        assert_eq!(quoted.chars().count(), text::EXCERPT_CHARS + 1);
+        assert!(quoted.ends_with('…'));
         assert_eq!(excerpt(b"short"), "short");
     }
 

@@ -19,6 +19,10 @@
 //! a non-2xx answer into [`Error::Status`]. The [`Response`] methods then
 //! decode a successful body as JSON, text, bytes, a byte stream or a stream
 //! of server-sent events.
+//!
+//! Realtime (WebSocket) channels go through [`realtime::connect`] (feature
+//! `realtime`, on by default), which takes the same [`Request`] and gives a
+//! typed [`realtime::Connection`].
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

@@ -262,6 +262,8 @@ impl<C: FromTransport> ClientBuilder<C> {
             default_headers,
             key_header: key_header_name(config)?,
             total_timeout: self.total_timeout,
+            connect_timeout: self.connect_timeout,
+            read_timeout: self.read_timeout,
             max_response_size: self.max_response_size,
             retry: self.retry,
             hooks: self.hooks,

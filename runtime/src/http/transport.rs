@@ -35,6 +35,10 @@ pub(crate) struct Settings {
     pub(crate) default_headers: HeaderMap,
     pub(crate) key_header: Option<HeaderName>,
     pub(crate) total_timeout: Duration,
+    /// Also set on `http`; kept for connections made without it (realtime).
+    pub(crate) connect_timeout: Duration,
+    /// Also set on `http`; kept for connections made without it (realtime).
+    pub(crate) read_timeout: Duration,
     pub(crate) max_response_size: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
@@ -74,6 +78,13 @@ impl Transport {
         Transport {
             shared: Arc::new(settings),
         }
+    }
+
+    /// What the client was configured with, for connections that do not
+    /// go through `reqwest` (realtime channels).
+    #[cfg(feature = "realtime")]
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.shared
     }
 
     /// The base URL requests go to, without a trailing slash.
@@ -201,7 +212,8 @@ impl Transport {
         }))
     }
 
-    fn url_for(&self, request: &Request) -> Result<Url, RequestError> {
+    /// The base URL with the request's path and query.
+    pub(crate) fn url_for(&self, request: &Request) -> Result<Url, RequestError> {
         let separator = if request.path.starts_with('/') {
             ""
         } else {
@@ -229,6 +241,20 @@ impl Transport {
         if let Body::Bytes { content_type, .. } = &request.body {
             headers.insert(CONTENT_TYPE, content_type.clone());
         }
+        self.add_request_headers(&mut headers, request);
+        headers
+    }
+
+    /// The API key (marked sensitive), the user agent and the request's own
+    /// headers: what a realtime upgrade request carries.
+    #[cfg(feature = "realtime")]
+    pub(crate) fn key_and_request_headers(&self, request: &Request) -> HeaderMap {
+        let mut headers = self.shared.default_headers.clone();
+        self.add_request_headers(&mut headers, request);
+        headers
+    }
+
+    fn add_request_headers(&self, headers: &mut HeaderMap, request: &Request) {
         for (name, value) in &request.headers {
             let mut value = value.clone();
             // A key passed as an operation parameter is as secret as ours.
@@ -237,7 +263,6 @@ impl Transport {
             }
             headers.insert(name.clone(), value);
         }
-        headers
     }
 }
 
@@ -282,6 +307,8 @@ impl fmt::Debug for Transport {
             .field("api_key", &if has_key { "<redacted>" } else { "none" })
             .field("user_agent", &self.shared.default_headers.get(USER_AGENT))
             .field("timeout", &self.shared.total_timeout)
+            .field("connect_timeout", &self.shared.connect_timeout)
+            .field("read_timeout", &self.shared.read_timeout)
             .field("max_response_size", &self.shared.max_response_size)
             .field("retry", &self.shared.retry)
             .finish()
