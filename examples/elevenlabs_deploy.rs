@@ -8,7 +8,6 @@
 
 use api_clients::elevenlabs::types::{
     AgentDeploymentPercentageStrategy, AgentDeploymentRequest, AgentDeploymentRequestItem,
-    AgentsDeploymentsCreateRequest as DeploymentBody,
 };
 use api_clients::elevenlabs::Client;
 
@@ -20,14 +19,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         builder = builder.base_url(base_url);
     }
     let client = builder.build()?;
-    let body = DeploymentBody::new(AgentDeploymentRequest::new(
-        args.branches.iter().map(deployment_item),
-    ));
+    let deployments = AgentDeploymentRequest::new(args.branches.iter().map(deployment_item));
     let deployed = client
         .conversational_ai()
         .agents()
         .deployments()
-        .create(&args.agent_id, &body)
+        .create(&args.agent_id, deployments)
         .await?;
     for (branch, percentage) in deployed
         .traffic_percentage_branch_id_map

@@ -4,15 +4,16 @@
 
 use std::time::Duration;
 
+use api_clients::elevenlabs::operations::speech_to_text::SpeechToTextConvert;
 use api_clients::elevenlabs::types::{
     AgentDeploymentPercentageStrategy, AgentDeploymentRequest, AgentDeploymentRequestItem,
-    AgentsDeploymentsCreateRequest, DubbingListDubbingStatusesItem, DubbingListOrderDirection,
-    ExportOptions, SpeechToTextConvertModelId, SpeechToTextConvertRequest, SrtExportOptions,
-    TextToSpeechConvertOutputFormat, TextToSpeechConvertRequest, TextToSpeechStreamRequest,
-    TxtExportOptions, VoicesIvcCreateRequest,
+    DubbingListDubbingStatusesItem, DubbingListOrderDirection, ExportOptions,
+    SpeechToTextConvertModelId, SpeechToTextConvertRequest, SrtExportOptions,
+    StudioCreatePodcastMode, StudioCreatePodcastSource, TextToSpeechConvertOutputFormat,
+    TxtExportOptions,
 };
 use api_clients::elevenlabs::{Client, Error, ErrorBody};
-use api_clients::runtime::{File, Nullable, RetryPolicy};
+use api_clients::runtime::{File, RetryPolicy};
 use futures_util::StreamExt;
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -72,16 +73,16 @@ async fn seed_call_deploys_agent_branches_with_traffic_percentages() {
         ))
         .mount(&server)
         .await;
-    let body = AgentsDeploymentsCreateRequest::new(AgentDeploymentRequest::new(vec![
+    let deployments = AgentDeploymentRequest::new(vec![
         AgentDeploymentRequestItem::new("main", AgentDeploymentPercentageStrategy::new(80.0)),
         AgentDeploymentRequestItem::new("beta", AgentDeploymentPercentageStrategy::new(20.0)),
-    ]));
+    ]);
 
     let deployed = client(&server)
         .conversational_ai()
         .agents()
         .deployments()
-        .create("agent_3701", &body)
+        .create("agent_3701", deployments)
         .await
         .unwrap();
 
@@ -185,17 +186,16 @@ async fn header_parameters_are_sent_and_the_api_key_is_not_a_method_argument() {
         .respond_with(ResponseTemplate::new(500))
         .mount(&server)
         .await;
-    let body: api_clients::elevenlabs::types::StudioCreatePodcastRequest =
-        serde_json::from_value(json!({
-            "model_id": "eleven_v3",
-            "mode": {"type": "bulletin", "bulletin": {"host_voice_id": "v1"}},
-            "source": {"type": "text", "text": "hello"}
-        }))
-        .expect("a valid podcast body");
+    let mode: StudioCreatePodcastMode =
+        serde_json::from_value(json!({"type": "bulletin", "bulletin": {"host_voice_id": "v1"}}))
+            .expect("a valid podcast mode");
+    let source: StudioCreatePodcastSource =
+        serde_json::from_value(json!({"type": "text", "text": "hello"}))
+            .expect("a valid podcast source");
 
     let error = client(&server)
         .studio()
-        .create_podcast(&body)
+        .create_podcast("eleven_v3", mode, source)
         .safety_identifier("user-42")
         .await
         .unwrap_err();
@@ -215,11 +215,9 @@ async fn binary_response_as_bytes_with_query_and_accept() {
         .respond_with(ResponseTemplate::new(200).set_body_raw(audio.clone(), "audio/mpeg"))
         .mount(&server)
         .await;
-    let body = TextToSpeechConvertRequest::new("Hello there");
-
     let stream = client(&server)
         .text_to_speech()
-        .convert("voice1", &body)
+        .convert("voice1", "Hello there")
         .output_format(TextToSpeechConvertOutputFormat::Mp3_44100_128)
         .await
         .unwrap();
@@ -241,11 +239,9 @@ async fn binary_response_as_a_stream_of_chunks() {
         .respond_with(ResponseTemplate::new(200).set_body_raw(audio.clone(), "audio/mpeg"))
         .mount(&server)
         .await;
-    let body = TextToSpeechStreamRequest::new("A longer text");
-
     let mut stream = client(&server)
         .text_to_speech()
-        .stream("voice1", &body)
+        .stream("voice1", "A longer text")
         .await
         .unwrap();
     let mut received = Vec::new();
@@ -309,16 +305,31 @@ async fn event_stream_response_yields_each_event() {
     assert!(request.body.is_empty(), "no body was set");
 }
 
+/// Speech-to-text of a WAV file with diarization and two speakers, the
+/// body's fields given as the call's argument and setters.
+fn transcribe(client: &Client) -> SpeechToTextConvert<'_> {
+    client
+        .speech_to_text()
+        .convert(SpeechToTextConvertModelId::ScribeV1)
+        .file(
+            File::from_bytes(b"RIFF-audio-bytes".to_vec())
+                .with_file_name("clip.wav")
+                .with_content_type("audio/wav"),
+        )
+        .diarize(true)
+        .num_speakers(2)
+}
+
+/// The same body built as a value.
 fn speech_to_text_body() -> SpeechToTextConvertRequest {
-    let mut body = SpeechToTextConvertRequest::new(SpeechToTextConvertModelId::ScribeV1);
-    body.file = Nullable::Value(
-        File::from_bytes(b"RIFF-audio-bytes".to_vec())
-            .with_file_name("clip.wav")
-            .with_content_type("audio/wav"),
-    );
-    body.diarize = Some(true);
-    body.num_speakers = Nullable::Value(2);
-    body
+    SpeechToTextConvertRequest::new(SpeechToTextConvertModelId::ScribeV1)
+        .file(
+            File::from_bytes(b"RIFF-audio-bytes".to_vec())
+                .with_file_name("clip.wav")
+                .with_content_type("audio/wav"),
+        )
+        .diarize(true)
+        .num_speakers(2)
 }
 
 /// Answers speech-to-text with a minimal transcription.
@@ -373,11 +384,7 @@ async fn multipart_body_sends_text_fields_and_the_file_with_name_and_type() {
     let server = MockServer::start().await;
     mount_transcription(&server).await;
 
-    client(&server)
-        .speech_to_text()
-        .convert(&speech_to_text_body())
-        .await
-        .unwrap();
+    transcribe(&client(&server)).await.unwrap();
 
     let request = only_request(&server).await;
     assert!(header(&request, "content-type").starts_with("multipart/form-data; boundary="));
@@ -401,14 +408,11 @@ async fn multipart_body_sends_text_fields_and_the_file_with_name_and_type() {
 async fn an_array_of_objects_is_one_json_part() {
     let server = MockServer::start().await;
     mount_transcription(&server).await;
-    let body = speech_to_text_body().additional_formats([
-        ExportOptions::from(SrtExportOptions::default().max_characters_per_line(42)),
-        ExportOptions::from(TxtExportOptions::default()),
-    ]);
-
-    client(&server)
-        .speech_to_text()
-        .convert(&body)
+    transcribe(&client(&server))
+        .additional_formats([
+            ExportOptions::from(SrtExportOptions::default().max_characters_per_line(42)),
+            ExportOptions::from(TxtExportOptions::default()),
+        ])
         .await
         .unwrap();
 
@@ -447,15 +451,17 @@ async fn multipart_repeated_file_fields() {
         )
         .mount(&server)
         .await;
-    let body = VoicesIvcCreateRequest::new(
-        "Narrator",
-        vec![
-            File::from_bytes(b"one".to_vec()).with_file_name("1.mp3"),
-            File::from_bytes(b"two".to_vec()).with_file_name("2.mp3"),
-        ],
-    );
+    let files = [
+        File::from_bytes(b"one".to_vec()).with_file_name("1.mp3"),
+        File::from_bytes(b"two".to_vec()).with_file_name("2.mp3"),
+    ];
 
-    let added = client(&server).voices().ivc().create(&body).await.unwrap();
+    let added = client(&server)
+        .voices()
+        .ivc()
+        .create("Narrator", files)
+        .await
+        .unwrap();
 
     assert_eq!(added.voice_id, "v9");
     let request = only_request(&server).await;
@@ -518,12 +524,10 @@ async fn decoding_errors_name_the_json_path() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"voice_id": 42})))
         .mount(&server)
         .await;
-    let body = VoicesIvcCreateRequest::new("n", vec![File::from_bytes(b"x".to_vec())]);
-
     let error = client(&server)
         .voices()
         .ivc()
-        .create(&body)
+        .create("n", [File::from_bytes(b"x".to_vec())])
         .await
         .unwrap_err();
 
@@ -548,13 +552,11 @@ async fn server_errors_are_retried_and_then_succeed() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
         .mount(&server)
         .await;
-    let body = AgentsDeploymentsCreateRequest::new(AgentDeploymentRequest::new(vec![]));
-
     fast_retries(&server)
         .conversational_ai()
         .agents()
         .deployments()
-        .create("a1", &body)
+        .create("a1", AgentDeploymentRequest::new(vec![]))
         .await
         .unwrap();
 
@@ -576,7 +578,8 @@ async fn a_retried_multipart_request_resends_the_whole_form() {
 
     fast_retries(&server)
         .speech_to_text()
-        .convert(&speech_to_text_body())
+        .convert(SpeechToTextConvertModelId::ScribeV1)
+        .body(speech_to_text_body())
         .await
         .unwrap();
 

@@ -532,8 +532,7 @@ const AUDIO_HEAD_THEN_SOME: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: audio/mpe
 async fn a_connection_reset_in_the_middle_of_an_audio_stream_ends_the_stream_with_an_error() {
     let url = raw_server(Behaviour::Reset(AUDIO_HEAD_THEN_SOME)).await;
     let client = elevenlabs_client(&url);
-    let body = elevenlabs::types::TextToSpeechStreamRequest::new("Hello");
-    let mut stream = bounded(client.text_to_speech().stream("voice1", &body))
+    let mut stream = bounded(client.text_to_speech().stream("voice1", "Hello"))
         .await
         .expect("the head arrived");
     let mut received = Vec::new();
@@ -558,8 +557,7 @@ async fn a_connection_reset_in_the_middle_of_an_audio_stream_ends_the_stream_wit
 async fn an_audio_stream_that_stalls_times_out_between_chunks() {
     let url = raw_server(Behaviour::Stall(AUDIO_HEAD_THEN_SOME)).await;
     let client = elevenlabs_client(&url);
-    let body = elevenlabs::types::TextToSpeechStreamRequest::new("Hello");
-    let stream = bounded(client.text_to_speech().stream("voice1", &body))
+    let stream = bounded(client.text_to_speech().stream("voice1", "Hello"))
         .await
         .expect("the head arrived");
     let error = bounded(stream.bytes()).await.unwrap_err();

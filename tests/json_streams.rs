@@ -5,9 +5,7 @@
 
 use std::time::Duration;
 
-use api_clients::elevenlabs::types::{
-    StreamingAudioChunkWithTimestampsResponseModel, TextToSpeechStreamWithTimestampsRequest,
-};
+use api_clients::elevenlabs::types::StreamingAudioChunkWithTimestampsResponseModel;
 use api_clients::elevenlabs::{Client, Error};
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -89,11 +87,10 @@ async fn each_chunk_arrives_before_the_body_ends() {
     let rest = format!("{}\n", &chunk("BBB")[20..]);
     let (port, go, server) = staged_server(first, rest).await;
     let client = client(port);
-    let body = TextToSpeechStreamWithTimestampsRequest::new("Hi");
 
     let mut chunks = client
         .text_to_speech()
-        .stream_with_timestamps("voice-1", &body)
+        .stream_with_timestamps("voice-1", "Hi")
         .await
         .unwrap();
     let one = tokio::time::timeout(Duration::from_secs(10), chunks.next())
@@ -120,10 +117,9 @@ async fn every_item(
 ) -> Vec<Result<StreamingAudioChunkWithTimestampsResponseModel, Error>> {
     let (port, go, server) = staged_server(text, String::new()).await;
     go.send(()).unwrap();
-    let body = TextToSpeechStreamWithTimestampsRequest::new("Hi");
     let items = client(port)
         .text_to_speech()
-        .stream_with_timestamps("voice-1", &body)
+        .stream_with_timestamps("voice-1", "Hi")
         .await
         .unwrap()
         .collect()

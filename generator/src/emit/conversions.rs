@@ -133,17 +133,13 @@ pub(super) fn setters(
     fields: &[SetterField],
     type_tokens: &mut dyn FnMut(&TypeRef) -> TokenStream,
 ) -> TokenStream {
-    let methods: BTreeSet<String> = STRUCT_METHODS.into_iter().map(str::to_owned).collect();
-    let mut taken = methods.clone();
-    taken.extend(fields.iter().map(|f| f.ident.to_owned()));
     let mut out = TokenStream::new();
-    for SetterField { field, ident } in fields {
+    for (SetterField { field, ident }, (name, null)) in fields.iter().zip(setter_names(fields)) {
         let field_ident = format_ident!("{}", ident);
         let (param, mut convert) = input(&field.ty, &format_ident!("value"), type_tokens);
         if field.boxed {
             convert = quote!(Box::new(#convert));
         }
-        let name = method_name(ident, &methods);
         let doc = format!(" Sets `{}`.", field.wire_name);
         let set = if field.nullable {
             quote!(Nullable::Value(#convert))
@@ -157,10 +153,7 @@ pub(super) fn setters(
                 self
             }
         });
-        if field.nullable {
-            let bare = ident.trim_start_matches("r#").trim_end_matches('_');
-            let null = method_name(&format!("{bare}_null"), &taken);
-            taken.insert(null.to_string());
+        if let Some(null) = null {
             let doc = format!(" Sets `{}` to an explicit `null`.", field.wire_name);
             out.extend(quote! {
                 #[doc = #doc]
@@ -173,6 +166,60 @@ pub(super) fn setters(
         }
     }
     out
+}
+
+/// The same setters on a request builder, each passing its value on to
+/// the builder's `body` (a struct with the [`setters`] above).
+pub(super) fn forwarding_setters(
+    fields: &[SetterField],
+    type_tokens: &mut dyn FnMut(&TypeRef) -> TokenStream,
+) -> TokenStream {
+    let mut out = TokenStream::new();
+    for (SetterField { field, .. }, (name, null)) in fields.iter().zip(setter_names(fields)) {
+        let (param, _) = input(&field.ty, &format_ident!("value"), type_tokens);
+        let docs = crate::emit::docs::doc_attrs(&field.docs, None);
+        out.extend(quote! {
+            #docs
+            pub fn #name(mut self, value: #param) -> Self {
+                self.body = self.body.#name(value);
+                self
+            }
+        });
+        if let Some(null) = null {
+            let doc = format!(" Sets `{}` to an explicit `null`.", field.wire_name);
+            out.extend(quote! {
+                #[doc = #doc]
+                #[inline]
+                pub fn #null(mut self) -> Self {
+                    self.body = self.body.#null();
+                    self
+                }
+            });
+        }
+    }
+    out
+}
+
+/// Each field's setter name, and its `_null` setter's for a nullable field.
+/// A name that is taken (by a method, or a `_null` setter by a field of
+/// that name) gets a `set_` prefix.
+fn setter_names(fields: &[SetterField]) -> Vec<(Ident, Option<Ident>)> {
+    let methods: BTreeSet<String> = STRUCT_METHODS.into_iter().map(str::to_owned).collect();
+    let mut taken = methods.clone();
+    taken.extend(fields.iter().map(|f| f.ident.to_owned()));
+    fields
+        .iter()
+        .map(|SetterField { field, ident }| {
+            let name = method_name(ident, &methods);
+            let null = field.nullable.then(|| {
+                let bare = ident.trim_start_matches("r#").trim_end_matches('_');
+                let null = method_name(&format!("{bare}_null"), &taken);
+                taken.insert(null.to_string());
+                null
+            });
+            (name, null)
+        })
+        .collect()
 }
 
 /// `candidate`, or `set_candidate` when `candidate` is taken.

@@ -7,6 +7,7 @@
 //! (a group's feature is named after its module), so it runs after naming
 //! and before emit.
 
+mod bodies;
 pub mod features;
 mod places;
 
@@ -39,6 +40,10 @@ pub struct Names {
     pub groups: BTreeMap<Vec<String>, String>,
     /// Constant name per server, in model order (`PRODUCTION`).
     pub servers: Vec<String>,
+    /// The struct of each operation's flattened body, by operation index:
+    /// its required fields are the call's arguments, its optional ones the
+    /// builder's setters.
+    pub flattened: BTreeMap<usize, TypeId>,
 }
 
 #[derive(Debug, Clone)]
@@ -150,8 +155,22 @@ pub fn assign_names(model: &ApiModel) -> Names {
             TypeKind::Alias(_) => {}
         }
     }
-    let (operations, groups) = operation_names(model);
+    let mut reserved: Vec<&str> = BUILDER_MEMBERS.to_vec();
+    reserved.extend(PAGING_MEMBERS);
+    let params: Vec<Vec<String>> = model
+        .operations
+        .iter()
+        .map(|op| {
+            op.params
+                .iter()
+                .map(|p| field_ident(&p.wire_name))
+                .collect()
+        })
+        .collect();
+    let flattened = bodies::flattened_bodies(model, &fields, &params, &reserved);
+    let (operations, groups) = operation_names(model, &flattened);
     Names {
+        flattened,
         types,
         modules,
         consts,
@@ -198,7 +217,10 @@ fn host_const_name(url: &str, index: usize) -> String {
     }
 }
 
-fn operation_names(model: &ApiModel) -> (Vec<OperationNames>, BTreeMap<Vec<String>, String>) {
+fn operation_names(
+    model: &ApiModel,
+    flattened: &BTreeMap<usize, TypeId>,
+) -> (Vec<OperationNames>, BTreeMap<Vec<String>, String>) {
     let paths: Vec<Vec<String>> = model
         .operations
         .iter()
@@ -238,7 +260,7 @@ fn operation_names(model: &ApiModel) -> (Vec<OperationNames>, BTreeMap<Vec<Strin
         ]
         .map(String::from),
     );
-    let mut builders = builder_names(model, &paths, &mut types_in_file);
+    let mut builders = builder_names(model, &paths, flattened, &mut types_in_file);
     let mut operations = Vec::with_capacity(model.operations.len());
     for (index, (op, group)) in model.operations.iter().zip(paths).enumerate() {
         let taken = members.entry(group.clone()).or_default();
@@ -296,11 +318,12 @@ fn group_struct_names(paths: &[Vec<String>]) -> BTreeMap<Vec<String>, String> {
 fn builder_names(
     model: &ApiModel,
     paths: &[Vec<String>],
+    flattened: &BTreeMap<usize, TypeId>,
     types_in_file: &mut BTreeMap<String, HashSet<String>>,
 ) -> BTreeMap<usize, String> {
     let mut by_file: BTreeMap<String, BTreeMap<usize, Vec<String>>> = BTreeMap::new();
     for (index, (op, group)) in model.operations.iter().zip(paths).enumerate() {
-        if !needs_builder(op) {
+        if !needs_builder(op) && !flattened.contains_key(&index) {
             continue;
         }
         let mut segments: Vec<Vec<String>> = group.iter().map(|s| places::words(s)).collect();

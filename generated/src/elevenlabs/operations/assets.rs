@@ -40,13 +40,17 @@ impl<'a> Assets<'a> {
     /// Upload a new asset.
     ///
     /// `POST /v1/assets`
-    #[inline]
-    pub fn create(self, body: &types::AssetsCreateRequest) -> Call<'a, types::AssetResponse> {
-        let client = self.client;
-        let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/assets")
-            .operation("assets.create");
-        let request = request.multipart(body.to_form());
-        client.transport().call_json(request)
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn create(
+        self,
+        asset: impl Into<api_runtime::File>,
+        name: impl Into<String>,
+    ) -> AssetsCreate<'a> {
+        AssetsCreate {
+            client: self.client,
+            body: types::AssetsCreateRequest::new(asset, name),
+        }
     }
 
     /// Get Asset
@@ -182,5 +186,42 @@ impl<'a> AssetsList<'a> {
     #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
+    }
+}
+
+/// Request builder for [`Assets::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AssetsCreate<'a> {
+    client: &'a Client,
+    body: types::AssetsCreateRequest,
+}
+
+impl<'a> AssetsCreate<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AssetsCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AssetResponse> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/assets")
+            .operation("assets.create");
+        let request = request.multipart(body.to_form());
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for AssetsCreate<'a> {
+    type Output = Result<types::AssetResponse, Error>;
+    type IntoFuture = Call<'a, types::AssetResponse>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }

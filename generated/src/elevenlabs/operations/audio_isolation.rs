@@ -24,15 +24,13 @@ impl<'a> AudioIsolation<'a> {
     /// Removes background noise from audio
     ///
     /// `POST /v1/audio-isolation`
-    #[inline]
-    pub fn convert(self, body: &types::AudioIsolationConvertRequest) -> Call<'a, ByteStream> {
-        let client = self.client;
-        let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/audio-isolation")
-                .operation("audio_isolation.convert")
-                .accept("audio/mpeg");
-        let request = request.multipart(body.to_form());
-        client.transport().call_bytes(request)
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn convert(self, audio: impl Into<api_runtime::File>) -> AudioIsolationConvert<'a> {
+        AudioIsolationConvert {
+            client: self.client,
+            body: types::AudioIsolationConvertRequest::new(audio),
+        }
     }
 
     /// Get Audio Isolation History
@@ -73,17 +71,80 @@ impl<'a> AudioIsolation<'a> {
     /// Removes background noise from audio and streams the result
     ///
     /// `POST /v1/audio-isolation/stream`
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn stream(self, audio: impl Into<api_runtime::File>) -> AudioIsolationStream<'a> {
+        AudioIsolationStream {
+            client: self.client,
+            body: types::AudioIsolationStreamRequest::new(audio),
+        }
+    }
+}
+
+/// Request builder for [`AudioIsolation::convert`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AudioIsolationConvert<'a> {
+    client: &'a Client,
+    body: types::AudioIsolationConvertRequest,
+}
+
+impl<'a> AudioIsolationConvert<'a> {
+    /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
+    ///
+    /// Defaults to `"other"`.
+    pub fn file_format(mut self, value: impl Into<types::AudioIsolationStreamFileFormat>) -> Self {
+        self.body = self.body.file_format(value);
+        self
+    }
+
+    /// Sets `file_format` to an explicit `null`.
     #[inline]
-    pub fn stream(self, body: &types::AudioIsolationStreamRequest) -> Call<'a, ByteStream> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/audio-isolation/stream",
-        )
-        .operation("audio_isolation.stream")
-        .accept("audio/mpeg");
+    pub fn file_format_null(mut self) -> Self {
+        self.body = self.body.file_format_null();
+        self
+    }
+
+    /// Optional preview image base64 for tracking this generation.
+    pub fn preview_b64(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.preview_b64(value);
+        self
+    }
+
+    /// Sets `preview_b64` to an explicit `null`.
+    #[inline]
+    pub fn preview_b64_null(mut self) -> Self {
+        self.body = self.body.preview_b64_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AudioIsolationConvertRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, ByteStream> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request =
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/audio-isolation")
+                .operation("audio_isolation.convert")
+                .accept("audio/mpeg");
         let request = request.multipart(body.to_form());
         client.transport().call_bytes(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for AudioIsolationConvert<'a> {
+    type Output = Result<ByteStream, Error>;
+    type IntoFuture = Call<'a, ByteStream>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -198,5 +259,61 @@ impl<'a> AudioIsolationList<'a> {
     #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
+    }
+}
+
+/// Request builder for [`AudioIsolation::stream`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AudioIsolationStream<'a> {
+    client: &'a Client,
+    body: types::AudioIsolationStreamRequest,
+}
+
+impl<'a> AudioIsolationStream<'a> {
+    /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
+    ///
+    /// Defaults to `"other"`.
+    pub fn file_format(mut self, value: impl Into<types::AudioIsolationStreamFileFormat>) -> Self {
+        self.body = self.body.file_format(value);
+        self
+    }
+
+    /// Sets `file_format` to an explicit `null`.
+    #[inline]
+    pub fn file_format_null(mut self) -> Self {
+        self.body = self.body.file_format_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AudioIsolationStreamRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, ByteStream> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/audio-isolation/stream",
+        )
+        .operation("audio_isolation.stream")
+        .accept("audio/mpeg");
+        let request = request.multipart(body.to_form());
+        client.transport().call_bytes(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for AudioIsolationStream<'a> {
+    type Output = Result<ByteStream, Error>;
+    type IntoFuture = Call<'a, ByteStream>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }

@@ -24,17 +24,13 @@ impl<'a> AudioNative<'a> {
     /// Creates Audio Native enabled project, optionally starts conversion and returns project ID and embeddable HTML snippet.
     ///
     /// `POST /v1/audio-native`
-    #[inline]
-    pub fn create(
-        self,
-        body: &types::AudioNativeCreateRequest,
-    ) -> Call<'a, types::AudioNativeCreateProjectResponseModel> {
-        let client = self.client;
-        let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/audio-native")
-                .operation("audio_native.create");
-        let request = request.multipart(body.to_form());
-        client.transport().call_json(request)
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn create(self, name: impl Into<String>) -> AudioNativeCreate<'a> {
+        AudioNativeCreate {
+            client: self.client,
+            body: types::AudioNativeCreateRequest::new(name),
+        }
     }
 
     /// Get Audio Native Project Settings
@@ -77,19 +73,206 @@ impl<'a> AudioNative<'a> {
     /// Finds an AudioNative project matching the provided URL, extracts content from the URL, updates the project content, and queues it for conversion and auto-publishing.
     ///
     /// `POST /v1/audio-native/content`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn update_content_from_url(
         self,
-        body: &types::AudioNativeUpdateContentFromUrlRequest,
-    ) -> Call<'a, types::AudioNativeEditContentResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/audio-native/content",
-        )
-        .operation("audio_native.update_content_from_url");
-        let request = request.json(body);
+        url: impl Into<String>,
+    ) -> AudioNativeUpdateContentFromUrl<'a> {
+        AudioNativeUpdateContentFromUrl {
+            client: self.client,
+            body: types::AudioNativeUpdateContentFromUrlRequest::new(url),
+        }
+    }
+}
+
+/// Request builder for [`AudioNative::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AudioNativeCreate<'a> {
+    client: &'a Client,
+    body: types::AudioNativeCreateRequest,
+}
+
+impl<'a> AudioNativeCreate<'a> {
+    /// (Deprecated) Image URL used in the player. If not provided, default image set in the Player settings is used.
+    #[deprecated]
+    pub fn image(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.image(value);
+        self
+    }
+
+    /// Sets `image` to an explicit `null`.
+    #[inline]
+    pub fn image_null(mut self) -> Self {
+        self.body = self.body.image_null();
+        self
+    }
+
+    /// Author used in the player and inserted at the start of the uploaded article. If not provided, the default author set in the Player settings is used.
+    pub fn author(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.author(value);
+        self
+    }
+
+    /// Sets `author` to an explicit `null`.
+    #[inline]
+    pub fn author_null(mut self) -> Self {
+        self.body = self.body.author_null();
+        self
+    }
+
+    /// Title used in the player and inserted at the top of the uploaded article. If not provided, the default title set in the Player settings is used.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.title(value);
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.body = self.body.title_null();
+        self
+    }
+
+    /// (Deprecated) Whether to use small player or not. If not provided, default value set in the Player settings is used.
+    ///
+    /// Defaults to `false`.
+    #[deprecated]
+    pub fn small(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.small(value);
+        self
+    }
+
+    /// Text color used in the player. If not provided, default text color set in the Player settings is used.
+    pub fn text_color(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.text_color(value);
+        self
+    }
+
+    /// Sets `text_color` to an explicit `null`.
+    #[inline]
+    pub fn text_color_null(mut self) -> Self {
+        self.body = self.body.text_color_null();
+        self
+    }
+
+    /// Background color used in the player. If not provided, default background color set in the Player settings is used.
+    pub fn background_color(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.background_color(value);
+        self
+    }
+
+    /// Sets `background_color` to an explicit `null`.
+    #[inline]
+    pub fn background_color_null(mut self) -> Self {
+        self.body = self.body.background_color_null();
+        self
+    }
+
+    /// (Deprecated) Specifies for how many minutes to persist the session across page reloads. If not provided, default sessionization set in the Player settings is used.
+    ///
+    /// Defaults to `0`.
+    #[deprecated]
+    pub fn sessionization(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.sessionization(value);
+        self
+    }
+
+    /// Voice ID used to voice the content. If not provided, default voice ID set in the Player settings is used.
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.voice_id(value);
+        self
+    }
+
+    /// Sets `voice_id` to an explicit `null`.
+    #[inline]
+    pub fn voice_id_null(mut self) -> Self {
+        self.body = self.body.voice_id_null();
+        self
+    }
+
+    /// TTS Model ID used in the player. If not provided, default model ID set in the Player settings is used.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Sets `model_id` to an explicit `null`.
+    #[inline]
+    pub fn model_id_null(mut self) -> Self {
+        self.body = self.body.model_id_null();
+        self
+    }
+
+    /// Either txt or HTML input file containing the article content. HTML should be formatted as follows '&lt;html&gt;&lt;body&gt;&lt;div&gt;&lt;p&gt;Your content&lt;/p&gt;&lt;h3&gt;More of your content&lt;/h3&gt;&lt;p&gt;Some more of your content&lt;/p&gt;&lt;/div&gt;&lt;/body&gt;&lt;/html&gt;'
+    pub fn file(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = self.body.file(value);
+        self
+    }
+
+    /// Whether to auto convert the project to audio or not.
+    ///
+    /// Defaults to `false`.
+    pub fn auto_convert(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.auto_convert(value);
+        self
+    }
+
+    /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
+    ///     When set to 'auto', the system will automatically decide whether to apply text normalization
+    ///     (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
+    ///     with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<types::ProjectsCreateApplyTextNormalization>,
+    ) -> Self {
+        self.body = self.body.apply_text_normalization(value);
+        self
+    }
+
+    /// Sets `apply_text_normalization` to an explicit `null`.
+    #[inline]
+    pub fn apply_text_normalization_null(mut self) -> Self {
+        self.body = self.body.apply_text_normalization_null();
+        self
+    }
+
+    /// A list of pronunciation dictionary locators (pronunciation_dictionary_id, version_id) encoded as a list of JSON strings for pronunciation dictionaries to be applied to the text. A list of json encoded strings is required as adding projects may occur through formData as opposed to jsonBody. To specify multiple dictionaries use multiple --form lines in your curl, such as --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"Vmd4Zor6fplcA7WrINey\",\"version_id\":\"hRPaxjlTdR7wFMhV4w0b\"}"' --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"JzWtcGQMJ6bnlWwyMo7e\",\"version_id\":\"lbmwxiLu4q6txYxgdZqn\"}"'.
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AudioNativeCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AudioNativeCreateProjectResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request =
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/audio-native")
+                .operation("audio_native.create");
+        let request = request.multipart(body.to_form());
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for AudioNativeCreate<'a> {
+    type Output = Result<types::AudioNativeCreateProjectResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AudioNativeCreateProjectResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -132,6 +315,72 @@ impl<'a> AudioNativeUpdate<'a> {
 }
 
 impl<'a> std::future::IntoFuture for AudioNativeUpdate<'a> {
+    type Output = Result<types::AudioNativeEditContentResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AudioNativeEditContentResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`AudioNative::update_content_from_url`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AudioNativeUpdateContentFromUrl<'a> {
+    client: &'a Client,
+    body: types::AudioNativeUpdateContentFromUrlRequest,
+}
+
+impl<'a> AudioNativeUpdateContentFromUrl<'a> {
+    /// Author used in the player and inserted at the start of the uploaded article. If not provided, the default author set in the Player settings is used.
+    pub fn author(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.author(value);
+        self
+    }
+
+    /// Sets `author` to an explicit `null`.
+    #[inline]
+    pub fn author_null(mut self) -> Self {
+        self.body = self.body.author_null();
+        self
+    }
+
+    /// Title used in the player and inserted at the top of the uploaded article. If not provided, the default title set in the Player settings is used.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.title(value);
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.body = self.body.title_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AudioNativeUpdateContentFromUrlRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AudioNativeEditContentResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/audio-native/content",
+        )
+        .operation("audio_native.update_content_from_url");
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for AudioNativeUpdateContentFromUrl<'a> {
     type Output = Result<types::AudioNativeEditContentResponseModel, Error>;
     type IntoFuture = Call<'a, types::AudioNativeEditContentResponseModel>;
     #[inline]

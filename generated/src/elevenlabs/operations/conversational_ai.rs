@@ -373,12 +373,12 @@ impl<'a> ConversationalAiAgents<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        body: &'a types::ConversationalAiAgentsCreateRequest,
+        conversation_config: impl Into<types::ConversationalConfigApiModelInput>,
     ) -> ConversationalAiAgentsCreate<'a> {
         ConversationalAiAgentsCreate {
             client: self.client,
             enable_versioning: None,
-            body,
+            body: types::ConversationalAiAgentsCreateRequest::new(conversation_config),
         }
     }
 
@@ -474,21 +474,18 @@ impl<'a> ConversationalAiAgents<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/simulate-conversation`
     #[deprecated]
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn simulate_conversation(
         self,
-        agent_id: &str,
-        body: &types::AgentsSimulateConversationRequest,
-    ) -> Call<'a, types::AgentSimulatedChatTestResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/convai/agents/{agent_id}/simulate-conversation",
-        )
-        .operation("conversational_ai.agents.simulate_conversation")
-        .path_param("agent_id", &agent_id);
-        let request = request.json(body);
-        client.transport().call_json(request)
+        agent_id: &'a str,
+        simulation_specification: impl Into<types::ConversationSimulationSpecification>,
+    ) -> AgentsSimulateConversation<'a> {
+        AgentsSimulateConversation {
+            client: self.client,
+            agent_id,
+            body: types::AgentsSimulateConversationRequest::new(simulation_specification),
+        }
     }
 
     /// Simulates A Conversation (Stream)
@@ -497,21 +494,18 @@ impl<'a> ConversationalAiAgents<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/simulate-conversation/stream`
     #[deprecated]
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn simulate_conversation_stream(
         self,
-        agent_id: &str,
-        body: &types::AgentsSimulateConversationStreamRequest,
-    ) -> Call<'a, ()> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/convai/agents/{agent_id}/simulate-conversation/stream",
-        )
-        .operation("conversational_ai.agents.simulate_conversation_stream")
-        .path_param("agent_id", &agent_id);
-        let request = request.json(body);
-        client.transport().call_empty(request)
+        agent_id: &'a str,
+        simulation_specification: impl Into<types::ConversationSimulationSpecification>,
+    ) -> AgentsSimulateConversationStream<'a> {
+        AgentsSimulateConversationStream {
+            client: self.client,
+            agent_id,
+            body: types::AgentsSimulateConversationStreamRequest::new(simulation_specification),
+        }
     }
 
     /// Run Tests On The Agent
@@ -543,7 +537,7 @@ impl<'a> ConversationalAiAgents<'a> {
 pub struct ConversationalAiAgentsCreate<'a> {
     client: &'a Client,
     enable_versioning: Option<bool>,
-    body: &'a types::ConversationalAiAgentsCreateRequest,
+    body: types::ConversationalAiAgentsCreateRequest,
 }
 
 impl<'a> ConversationalAiAgentsCreate<'a> {
@@ -556,6 +550,61 @@ impl<'a> ConversationalAiAgentsCreate<'a> {
         self
     }
 
+    /// Platform settings for the agent are all settings that aren't related to the conversation orchestration and content.
+    pub fn platform_settings(
+        mut self,
+        value: impl Into<types::AgentPlatformSettingsRequestModel>,
+    ) -> Self {
+        self.body = self.body.platform_settings(value);
+        self
+    }
+
+    /// Sets `platform_settings` to an explicit `null`.
+    #[inline]
+    pub fn platform_settings_null(mut self) -> Self {
+        self.body = self.body.platform_settings_null();
+        self
+    }
+
+    /// Workflow for the agent. This is used to define the flow of the conversation and how the agent interacts with tools.
+    pub fn workflow(mut self, value: impl Into<types::AgentWorkflowRequestModel>) -> Self {
+        self.body = self.body.workflow(value);
+        self
+    }
+
+    /// A name to make the agent easier to find
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.name(value);
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.body = self.body.name_null();
+        self
+    }
+
+    /// Tags to help classify and filter the agent
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.tags(value);
+        self
+    }
+
+    /// Sets `tags` to an explicit `null`.
+    #[inline]
+    pub fn tags_null(mut self) -> Self {
+        self.body = self.body.tags_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ConversationalAiAgentsCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> Call<'a, types::CreateAgentResponseModel> {
@@ -564,6 +613,7 @@ impl<'a> ConversationalAiAgentsCreate<'a> {
             enable_versioning,
             body,
         } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/create",
@@ -911,6 +961,146 @@ impl<'a> std::future::IntoFuture for ConversationalAiAgentsDuplicate<'a> {
     }
 }
 
+/// Request builder for [`ConversationalAiAgents::simulate_conversation`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AgentsSimulateConversation<'a> {
+    client: &'a Client,
+    agent_id: &'a str,
+    body: types::AgentsSimulateConversationRequest,
+}
+
+impl<'a> AgentsSimulateConversation<'a> {
+    /// A list of evaluation criteria to test
+    pub fn extra_evaluation_criteria(
+        mut self,
+        value: impl IntoIterator<Item = types::PromptEvaluationCriteria>,
+    ) -> Self {
+        self.body = self.body.extra_evaluation_criteria(value);
+        self
+    }
+
+    /// Sets `extra_evaluation_criteria` to an explicit `null`.
+    #[inline]
+    pub fn extra_evaluation_criteria_null(mut self) -> Self {
+        self.body = self.body.extra_evaluation_criteria_null();
+        self
+    }
+
+    /// Maximum number of new turns to generate in the conversation simulation
+    ///
+    /// Defaults to `10000`.
+    pub fn new_turns_limit(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.new_turns_limit(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AgentsSimulateConversationRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AgentSimulatedChatTestResponseModel> {
+        let Self {
+            client,
+            agent_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/convai/agents/{agent_id}/simulate-conversation",
+        )
+        .operation("conversational_ai.agents.simulate_conversation")
+        .path_param("agent_id", &agent_id);
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for AgentsSimulateConversation<'a> {
+    type Output = Result<types::AgentSimulatedChatTestResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AgentSimulatedChatTestResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`ConversationalAiAgents::simulate_conversation_stream`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AgentsSimulateConversationStream<'a> {
+    client: &'a Client,
+    agent_id: &'a str,
+    body: types::AgentsSimulateConversationStreamRequest,
+}
+
+impl<'a> AgentsSimulateConversationStream<'a> {
+    /// A list of evaluation criteria to test
+    pub fn extra_evaluation_criteria(
+        mut self,
+        value: impl IntoIterator<Item = types::PromptEvaluationCriteria>,
+    ) -> Self {
+        self.body = self.body.extra_evaluation_criteria(value);
+        self
+    }
+
+    /// Sets `extra_evaluation_criteria` to an explicit `null`.
+    #[inline]
+    pub fn extra_evaluation_criteria_null(mut self) -> Self {
+        self.body = self.body.extra_evaluation_criteria_null();
+        self
+    }
+
+    /// Maximum number of new turns to generate in the conversation simulation
+    ///
+    /// Defaults to `10000`.
+    pub fn new_turns_limit(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.new_turns_limit(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AgentsSimulateConversationStreamRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let Self {
+            client,
+            agent_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/convai/agents/{agent_id}/simulate-conversation/stream",
+        )
+        .operation("conversational_ai.agents.simulate_conversation_stream")
+        .path_param("agent_id", &agent_id);
+        let request = request.json(body);
+        client.transport().call_empty(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for AgentsSimulateConversationStream<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = Call<'a, ()>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
 /// The `conversational_ai.agents.branches` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationalAiAgentsBranches<'a> {
@@ -940,21 +1130,20 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     /// Create a new branch from a given version of any branch
     ///
     /// `POST /v1/convai/agents/{agent_id}/branches`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        agent_id: &str,
-        body: &types::AgentsBranchesCreateRequest,
-    ) -> Call<'a, types::CreateAgentBranchResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/convai/agents/{agent_id}/branches",
-        )
-        .operation("conversational_ai.agents.branches.create")
-        .path_param("agent_id", &agent_id);
-        let request = request.json(body);
-        client.transport().call_json(request)
+        agent_id: &'a str,
+        parent_version_id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<String>,
+    ) -> ConversationalAiAgentsBranchesCreate<'a> {
+        ConversationalAiAgentsBranchesCreate {
+            client: self.client,
+            agent_id,
+            body: types::AgentsBranchesCreateRequest::new(parent_version_id, name, description),
+        }
     }
 
     /// Get Agent Branch
@@ -1148,6 +1337,91 @@ impl<'a> std::future::IntoFuture for ConversationalAiAgentsBranchesList<'a> {
     }
 }
 
+/// Request builder for [`ConversationalAiAgentsBranches::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiAgentsBranchesCreate<'a> {
+    client: &'a Client,
+    agent_id: &'a str,
+    body: types::AgentsBranchesCreateRequest,
+}
+
+impl<'a> ConversationalAiAgentsBranchesCreate<'a> {
+    /// Changes to apply to conversation config
+    pub fn conversation_config(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body = self.body.conversation_config(value);
+        self
+    }
+
+    /// Sets `conversation_config` to an explicit `null`.
+    #[inline]
+    pub fn conversation_config_null(mut self) -> Self {
+        self.body = self.body.conversation_config_null();
+        self
+    }
+
+    /// Changes to apply to platform settings
+    pub fn platform_settings(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body = self.body.platform_settings(value);
+        self
+    }
+
+    /// Sets `platform_settings` to an explicit `null`.
+    #[inline]
+    pub fn platform_settings_null(mut self) -> Self {
+        self.body = self.body.platform_settings_null();
+        self
+    }
+
+    /// Updated workflow definition
+    pub fn workflow(mut self, value: impl Into<types::AgentWorkflowRequestModel>) -> Self {
+        self.body = self.body.workflow(value);
+        self
+    }
+
+    /// Sets `workflow` to an explicit `null`.
+    #[inline]
+    pub fn workflow_null(mut self) -> Self {
+        self.body = self.body.workflow_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AgentsBranchesCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::CreateAgentBranchResponseModel> {
+        let Self {
+            client,
+            agent_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/convai/agents/{agent_id}/branches",
+        )
+        .operation("conversational_ai.agents.branches.create")
+        .path_param("agent_id", &agent_id);
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ConversationalAiAgentsBranchesCreate<'a> {
+    type Output = Result<types::CreateAgentBranchResponseModel, Error>;
+    type IntoFuture = Call<'a, types::CreateAgentBranchResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
 /// Request builder for [`ConversationalAiAgentsBranches::update`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1315,13 +1589,47 @@ impl<'a> ConversationalAiAgentsDeployments<'a> {
     /// Create a new deployment for an agent
     ///
     /// `POST /v1/convai/agents/{agent_id}/deployments`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        agent_id: &str,
-        body: &types::AgentsDeploymentsCreateRequest,
-    ) -> Call<'a, types::AgentDeploymentResponse> {
-        let client = self.client;
+        agent_id: &'a str,
+        deployment_request: impl Into<types::AgentDeploymentRequest>,
+    ) -> ConversationalAiAgentsDeploymentsCreate<'a> {
+        ConversationalAiAgentsDeploymentsCreate {
+            client: self.client,
+            agent_id,
+            body: types::AgentsDeploymentsCreateRequest::new(deployment_request),
+        }
+    }
+}
+
+/// Request builder for [`ConversationalAiAgentsDeployments::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiAgentsDeploymentsCreate<'a> {
+    client: &'a Client,
+    agent_id: &'a str,
+    body: types::AgentsDeploymentsCreateRequest,
+}
+
+impl<'a> ConversationalAiAgentsDeploymentsCreate<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AgentsDeploymentsCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AgentDeploymentResponse> {
+        let Self {
+            client,
+            agent_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/deployments",
@@ -1330,6 +1638,15 @@ impl<'a> ConversationalAiAgentsDeployments<'a> {
         .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ConversationalAiAgentsDeploymentsCreate<'a> {
+    type Output = Result<types::AgentDeploymentResponse, Error>;
+    type IntoFuture = Call<'a, types::AgentDeploymentResponse>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -1345,23 +1662,28 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
     /// Create a new draft for an agent
     ///
     /// `POST /v1/convai/agents/{agent_id}/drafts`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        agent_id: &str,
-        branch_id: &str,
-        body: &types::AgentsDraftsCreateRequest,
-    ) -> Call<'a, serde_json::Value> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/convai/agents/{agent_id}/drafts",
-        )
-        .operation("conversational_ai.agents.drafts.create")
-        .path_param("agent_id", &agent_id)
-        .query("branch_id", &branch_id);
-        let request = request.json(body);
-        client.transport().call_json(request)
+        agent_id: &'a str,
+        branch_id: &'a str,
+        conversation_config: impl Into<serde_json::Value>,
+        platform_settings: impl Into<serde_json::Value>,
+        workflow: impl Into<types::AgentWorkflowRequestModel>,
+        name: impl Into<String>,
+    ) -> ConversationalAiAgentsDraftsCreate<'a> {
+        ConversationalAiAgentsDraftsCreate {
+            client: self.client,
+            agent_id,
+            branch_id,
+            body: types::AgentsDraftsCreateRequest::new(
+                conversation_config,
+                platform_settings,
+                workflow,
+                name,
+            ),
+        }
     }
 
     /// Delete Agent Draft
@@ -1380,6 +1702,68 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
         .path_param("agent_id", &agent_id)
         .query("branch_id", &branch_id);
         client.transport().call_json(request)
+    }
+}
+
+/// Request builder for [`ConversationalAiAgentsDrafts::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiAgentsDraftsCreate<'a> {
+    client: &'a Client,
+    agent_id: &'a str,
+    branch_id: &'a str,
+    body: types::AgentsDraftsCreateRequest,
+}
+
+impl<'a> ConversationalAiAgentsDraftsCreate<'a> {
+    /// Tags to help classify and filter the agent
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.tags(value);
+        self
+    }
+
+    /// Sets `tags` to an explicit `null`.
+    #[inline]
+    pub fn tags_null(mut self) -> Self {
+        self.body = self.body.tags_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AgentsDraftsCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, serde_json::Value> {
+        let Self {
+            client,
+            agent_id,
+            branch_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/convai/agents/{agent_id}/drafts",
+        )
+        .operation("conversational_ai.agents.drafts.create")
+        .path_param("agent_id", &agent_id)
+        .query("branch_id", &branch_id);
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ConversationalAiAgentsDraftsCreate<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Call<'a, serde_json::Value>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -1965,13 +2349,47 @@ impl<'a> ConversationalAiAgentsWidgetAvatar<'a> {
     /// Sets the avatar for an agent displayed in the widget
     ///
     /// `POST /v1/convai/agents/{agent_id}/avatar`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        agent_id: &str,
-        body: &types::AgentsWidgetAvatarCreateRequest,
-    ) -> Call<'a, types::PostAgentAvatarResponseModel> {
-        let client = self.client;
+        agent_id: &'a str,
+        avatar_file: impl Into<api_runtime::File>,
+    ) -> ConversationalAiAgentsWidgetAvatarCreate<'a> {
+        ConversationalAiAgentsWidgetAvatarCreate {
+            client: self.client,
+            agent_id,
+            body: types::AgentsWidgetAvatarCreateRequest::new(avatar_file),
+        }
+    }
+}
+
+/// Request builder for [`ConversationalAiAgentsWidgetAvatar::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiAgentsWidgetAvatarCreate<'a> {
+    client: &'a Client,
+    agent_id: &'a str,
+    body: types::AgentsWidgetAvatarCreateRequest,
+}
+
+impl<'a> ConversationalAiAgentsWidgetAvatarCreate<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AgentsWidgetAvatarCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::PostAgentAvatarResponseModel> {
+        let Self {
+            client,
+            agent_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/avatar",
@@ -1980,6 +2398,15 @@ impl<'a> ConversationalAiAgentsWidgetAvatar<'a> {
         .path_param("agent_id", &agent_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ConversationalAiAgentsWidgetAvatarCreate<'a> {
+    type Output = Result<types::PostAgentAvatarResponseModel, Error>;
+    type IntoFuture = Call<'a, types::PostAgentAvatarResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -2083,19 +2510,20 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     /// Submit a batch call request to schedule calls for multiple recipients.
     ///
     /// `POST /v1/convai/batch-calling/submit`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        body: &types::ConversationalAiBatchCallsCreateRequest,
-    ) -> Call<'a, types::BatchCallResponse> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/convai/batch-calling/submit",
-        )
-        .operation("conversational_ai.batch_calls.create");
-        let request = request.json(body);
-        client.transport().call_json(request)
+        call_name: impl Into<String>,
+        agent_id: impl Into<String>,
+        recipients: impl IntoIterator<Item = types::OutboundCallRecipient>,
+    ) -> ConversationalAiBatchCallsCreate<'a> {
+        ConversationalAiBatchCallsCreate {
+            client: self.client,
+            body: types::ConversationalAiBatchCallsCreateRequest::new(
+                call_name, agent_id, recipients,
+            ),
+        }
     }
 
     /// Get All Batch Calls For A Workspace.
@@ -2198,6 +2626,137 @@ impl<'a> ConversationalAiBatchCalls<'a> {
         .path_param("batch_id", &batch_id)
         .accept("text/csv");
         client.transport().call_bytes(request)
+    }
+}
+
+/// Request builder for [`ConversationalAiBatchCalls::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiBatchCallsCreate<'a> {
+    client: &'a Client,
+    body: types::ConversationalAiBatchCallsCreateRequest,
+}
+
+impl<'a> ConversationalAiBatchCallsCreate<'a> {
+    pub fn scheduled_time_unix(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.scheduled_time_unix(value);
+        self
+    }
+
+    /// Sets `scheduled_time_unix` to an explicit `null`.
+    #[inline]
+    pub fn scheduled_time_unix_null(mut self) -> Self {
+        self.body = self.body.scheduled_time_unix_null();
+        self
+    }
+
+    pub fn agent_phone_number_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.agent_phone_number_id(value);
+        self
+    }
+
+    /// Sets `agent_phone_number_id` to an explicit `null`.
+    #[inline]
+    pub fn agent_phone_number_id_null(mut self) -> Self {
+        self.body = self.body.agent_phone_number_id_null();
+        self
+    }
+
+    pub fn whatsapp_params(mut self, value: impl Into<types::BatchCallWhatsAppParams>) -> Self {
+        self.body = self.body.whatsapp_params(value);
+        self
+    }
+
+    /// Sets `whatsapp_params` to an explicit `null`.
+    #[inline]
+    pub fn whatsapp_params_null(mut self) -> Self {
+        self.body = self.body.whatsapp_params_null();
+        self
+    }
+
+    pub fn timezone(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.timezone(value);
+        self
+    }
+
+    /// Sets `timezone` to an explicit `null`.
+    #[inline]
+    pub fn timezone_null(mut self) -> Self {
+        self.body = self.body.timezone_null();
+        self
+    }
+
+    pub fn branch_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.branch_id(value);
+        self
+    }
+
+    /// Sets `branch_id` to an explicit `null`.
+    #[inline]
+    pub fn branch_id_null(mut self) -> Self {
+        self.body = self.body.branch_id_null();
+        self
+    }
+
+    pub fn environment(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.environment(value);
+        self
+    }
+
+    /// Sets `environment` to an explicit `null`.
+    #[inline]
+    pub fn environment_null(mut self) -> Self {
+        self.body = self.body.environment_null();
+        self
+    }
+
+    /// Defaults to `{"ringing_timeout_secs":60,"twilio_call_recording_enabled":false}`.
+    pub fn telephony_call_config(mut self, value: impl Into<types::TelephonyCallConfig>) -> Self {
+        self.body = self.body.telephony_call_config(value);
+        self
+    }
+
+    /// Maximum number of simultaneous calls for this batch. When set, dispatch is governed by this limit rather than workspace/agent capacity percentages.
+    pub fn target_concurrency_limit(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.target_concurrency_limit(value);
+        self
+    }
+
+    /// Sets `target_concurrency_limit` to an explicit `null`.
+    #[inline]
+    pub fn target_concurrency_limit_null(mut self) -> Self {
+        self.body = self.body.target_concurrency_limit_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ConversationalAiBatchCallsCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::BatchCallResponse> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/convai/batch-calling/submit",
+        )
+        .operation("conversational_ai.batch_calls.create");
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ConversationalAiBatchCallsCreate<'a> {
+    type Output = Result<types::BatchCallResponse, Error>;
+    type IntoFuture = Call<'a, types::BatchCallResponse>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -3486,21 +4045,18 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
     /// Upload an image or PDF file for a conversation. Returns a unique file ID that can be used to reference the file in the conversation.
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/files`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        conversation_id: &str,
-        body: &types::ConversationsFilesCreateRequest,
-    ) -> Call<'a, types::ConvAiFileUploadResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/convai/conversations/{conversation_id}/files",
-        )
-        .operation("conversational_ai.conversations.files.create")
-        .path_param("conversation_id", &conversation_id);
-        let request = request.multipart(body.to_form());
-        client.transport().call_json(request)
+        conversation_id: &'a str,
+        file: impl Into<api_runtime::File>,
+    ) -> ConversationalAiConversationsFilesCreate<'a> {
+        ConversationalAiConversationsFilesCreate {
+            client: self.client,
+            conversation_id,
+            body: types::ConversationsFilesCreateRequest::new(file),
+        }
     }
 
     /// Delete File Upload
@@ -3523,6 +4079,52 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
         .path_param("conversation_id", &conversation_id)
         .path_param("file_id", &file_id);
         client.transport().call_json(request)
+    }
+}
+
+/// Request builder for [`ConversationalAiConversationsFiles::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiConversationsFilesCreate<'a> {
+    client: &'a Client,
+    conversation_id: &'a str,
+    body: types::ConversationsFilesCreateRequest,
+}
+
+impl<'a> ConversationalAiConversationsFilesCreate<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ConversationsFilesCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::ConvAiFileUploadResponseModel> {
+        let Self {
+            client,
+            conversation_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/convai/conversations/{conversation_id}/files",
+        )
+        .operation("conversational_ai.conversations.files.create")
+        .path_param("conversation_id", &conversation_id);
+        let request = request.multipart(body.to_form());
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ConversationalAiConversationsFilesCreate<'a> {
+    type Output = Result<types::ConvAiFileUploadResponseModel, Error>;
+    type IntoFuture = Call<'a, types::ConvAiFileUploadResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -4597,12 +5199,63 @@ impl<'a> ConversationalAiExotel<'a> {
     /// Handle an outbound call via Exotel Connect API
     ///
     /// `POST /v1/convai/exotel/outbound-call`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn outbound_call(
         self,
-        body: &types::ExotelOutboundCallRequest,
-    ) -> Call<'a, types::ExotelOutboundCallResponse> {
-        let client = self.client;
+        agent_id: impl Into<String>,
+        agent_phone_number_id: impl Into<String>,
+        to_number: impl Into<String>,
+    ) -> ConversationalAiExotelOutboundCall<'a> {
+        ConversationalAiExotelOutboundCall {
+            client: self.client,
+            body: types::ExotelOutboundCallRequest::new(agent_id, agent_phone_number_id, to_number),
+        }
+    }
+}
+
+/// Request builder for [`ConversationalAiExotel::outbound_call`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiExotelOutboundCall<'a> {
+    client: &'a Client,
+    body: types::ExotelOutboundCallRequest,
+}
+
+impl<'a> ConversationalAiExotelOutboundCall<'a> {
+    pub fn conversation_initiation_client_data(
+        mut self,
+        value: impl Into<types::ConversationInitiationClientDataRequestInput>,
+    ) -> Self {
+        self.body = self.body.conversation_initiation_client_data(value);
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_null(mut self) -> Self {
+        self.body = self.body.conversation_initiation_client_data_null();
+        self
+    }
+
+    /// Defaults to `{"ringing_timeout_secs":60,"twilio_call_recording_enabled":false}`.
+    pub fn telephony_call_config(mut self, value: impl Into<types::TelephonyCallConfig>) -> Self {
+        self.body = self.body.telephony_call_config(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ExotelOutboundCallRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::ExotelOutboundCallResponse> {
+        let Self { client, body } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/exotel/outbound-call",
@@ -4610,6 +5263,15 @@ impl<'a> ConversationalAiExotel<'a> {
         .operation("conversational_ai.exotel.outbound_call");
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ConversationalAiExotelOutboundCall<'a> {
+    type Output = Result<types::ExotelOutboundCallResponse, Error>;
+    type IntoFuture = Call<'a, types::ExotelOutboundCallResponse>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -5031,19 +5693,13 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
     /// Create a crawl job to crawl the given URL with specified depth and page limits.
     ///
     /// `POST /v1/convai/knowledge-base/crawl`
-    #[inline]
-    pub fn create(
-        self,
-        body: &types::KnowledgeBaseCrawlJobsCreateRequest,
-    ) -> Call<'a, types::CreateCrawlJobResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/convai/knowledge-base/crawl",
-        )
-        .operation("conversational_ai.knowledge_base.crawl_jobs.create");
-        let request = request.json(body);
-        client.transport().call_json(request)
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn create(self, url: impl Into<String>) -> KnowledgeBaseCrawlJobsCreate<'a> {
+        KnowledgeBaseCrawlJobsCreate {
+            client: self.client,
+            body: types::KnowledgeBaseCrawlJobsCreateRequest::new(url),
+        }
     }
 
     /// Get Crawl Job Details
@@ -5186,6 +5842,130 @@ impl<'a> KnowledgeBaseCrawlJobsList<'a> {
     }
 }
 
+/// Request builder for [`ConversationalAiKnowledgeBaseCrawlJobs::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct KnowledgeBaseCrawlJobsCreate<'a> {
+    client: &'a Client,
+    body: types::KnowledgeBaseCrawlJobsCreateRequest,
+}
+
+impl<'a> KnowledgeBaseCrawlJobsCreate<'a> {
+    /// Maximum depth for crawling (1-5), defaults to 3.
+    ///
+    /// Defaults to `3`.
+    pub fn max_depth(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.max_depth(value);
+        self
+    }
+
+    /// Maximum number of pages to crawl (1-10,000), defaults to 1000.
+    ///
+    /// Defaults to `1000`.
+    pub fn max_pages(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.max_pages(value);
+        self
+    }
+
+    /// If set, only URLs that match this pattern are included.
+    pub fn pattern(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.pattern(value);
+        self
+    }
+
+    /// Sets `pattern` to an explicit `null`.
+    #[inline]
+    pub fn pattern_null(mut self) -> Self {
+        self.body = self.body.pattern_null();
+        self
+    }
+
+    /// List of URLs to crawl from sitemap (optional, overrides automatic URL discovery).
+    pub fn sitemap_urls(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.sitemap_urls(value);
+        self
+    }
+
+    /// Sets `sitemap_urls` to an explicit `null`.
+    #[inline]
+    pub fn sitemap_urls_null(mut self) -> Self {
+        self.body = self.body.sitemap_urls_null();
+        self
+    }
+
+    /// If set, the created document or folder will be placed inside the given folder.
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.parent_folder_id(value);
+        self
+    }
+
+    /// Sets `parent_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_folder_id_null(mut self) -> Self {
+        self.body = self.body.parent_folder_id_null();
+        self
+    }
+
+    /// Whether to enable auto-sync for this URL document.
+    ///
+    /// Defaults to `false`.
+    pub fn enable_auto_sync(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.enable_auto_sync(value);
+        self
+    }
+
+    /// Whether to automatically remove the document if the URL becomes unavailable. Only applicable when auto-sync is enabled.
+    ///
+    /// Defaults to `false`.
+    pub fn auto_remove(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.auto_remove(value);
+        self
+    }
+
+    /// Minimum frequency (in days) at which the underlying eligible documents are refreshed. The actual interval may be shorter, never longer. Defaults to 7, tightened to the parent folder's frequency if that is stricter. Only applicable when auto-sync is enabled.
+    pub fn minimum_frequency_days(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.minimum_frequency_days(value);
+        self
+    }
+
+    /// Sets `minimum_frequency_days` to an explicit `null`.
+    #[inline]
+    pub fn minimum_frequency_days_null(mut self) -> Self {
+        self.body = self.body.minimum_frequency_days_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::KnowledgeBaseCrawlJobsCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::CreateCrawlJobResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/convai/knowledge-base/crawl",
+        )
+        .operation("conversational_ai.knowledge_base.crawl_jobs.create");
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for KnowledgeBaseCrawlJobsCreate<'a> {
+    type Output = Result<types::CreateCrawlJobResponseModel, Error>;
+    type IntoFuture = Call<'a, types::CreateCrawlJobResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
 /// The `conversational_ai.knowledge_base.document` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationalAiKnowledgeBaseDocument<'a> {
@@ -5198,21 +5978,18 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
     /// Update the source file of a file document. The document name, content, and metadata are updated to reflect the new file. Any manual content edits will be overwritten.
     ///
     /// `PATCH /v1/convai/knowledge-base/{documentation_id}/update-file`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn update_file(
         self,
-        documentation_id: &str,
-        body: &types::KnowledgeBaseDocumentUpdateFileRequest,
-    ) -> Call<'a, types::KnowledgeBaseDocumentUpdateFileResponse> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::PATCH,
-            "/v1/convai/knowledge-base/{documentation_id}/update-file",
-        )
-        .operation("conversational_ai.knowledge_base.document.update_file")
-        .path_param("documentation_id", &documentation_id);
-        let request = request.multipart(body.to_form());
-        client.transport().call_json(request)
+        documentation_id: &'a str,
+        file: impl Into<api_runtime::File>,
+    ) -> KnowledgeBaseDocumentUpdateFile<'a> {
+        KnowledgeBaseDocumentUpdateFile {
+            client: self.client,
+            documentation_id,
+            body: types::KnowledgeBaseDocumentUpdateFileRequest::new(file),
+        }
     }
 
     /// Refresh Url Document Content
@@ -5258,6 +6035,52 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
     }
 }
 
+/// Request builder for [`ConversationalAiKnowledgeBaseDocument::update_file`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct KnowledgeBaseDocumentUpdateFile<'a> {
+    client: &'a Client,
+    documentation_id: &'a str,
+    body: types::KnowledgeBaseDocumentUpdateFileRequest,
+}
+
+impl<'a> KnowledgeBaseDocumentUpdateFile<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::KnowledgeBaseDocumentUpdateFileRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::KnowledgeBaseDocumentUpdateFileResponse> {
+        let Self {
+            client,
+            documentation_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::PATCH,
+            "/v1/convai/knowledge-base/{documentation_id}/update-file",
+        )
+        .operation("conversational_ai.knowledge_base.document.update_file")
+        .path_param("documentation_id", &documentation_id);
+        let request = request.multipart(body.to_form());
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentUpdateFile<'a> {
+    type Output = Result<types::KnowledgeBaseDocumentUpdateFileResponse, Error>;
+    type IntoFuture = Call<'a, types::KnowledgeBaseDocumentUpdateFileResponse>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
 /// The `conversational_ai.knowledge_base.documents` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationalAiKnowledgeBaseDocuments<'a> {
@@ -5291,19 +6114,16 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Create a knowledge base document generated by scraping the given webpage.
     ///
     /// `POST /v1/convai/knowledge-base/url`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create_from_url(
         self,
-        body: &types::DocumentsCreateFromUrlRequest,
-    ) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/convai/knowledge-base/url",
-        )
-        .operation("conversational_ai.knowledge_base.documents.create_from_url");
-        let request = request.json(body);
-        client.transport().call_json(request)
+        url: impl Into<String>,
+    ) -> KnowledgeBaseDocumentsCreateFromUrl<'a> {
+        KnowledgeBaseDocumentsCreateFromUrl {
+            client: self.client,
+            body: types::DocumentsCreateFromUrlRequest::new(url),
+        }
     }
 
     /// Create File Document
@@ -5311,19 +6131,16 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Create a knowledge base document generated form the uploaded file.
     ///
     /// `POST /v1/convai/knowledge-base/file`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create_from_file(
         self,
-        body: &types::DocumentsCreateFromFileRequest,
-    ) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/convai/knowledge-base/file",
-        )
-        .operation("conversational_ai.knowledge_base.documents.create_from_file");
-        let request = request.multipart(body.to_form());
-        client.transport().call_json(request)
+        file: impl Into<api_runtime::File>,
+    ) -> KnowledgeBaseDocumentsCreateFromFile<'a> {
+        KnowledgeBaseDocumentsCreateFromFile {
+            client: self.client,
+            body: types::DocumentsCreateFromFileRequest::new(file),
+        }
     }
 
     /// Create Text Document
@@ -5331,19 +6148,16 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Create a knowledge base document containing the provided text.
     ///
     /// `POST /v1/convai/knowledge-base/text`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create_from_text(
         self,
-        body: &types::DocumentsCreateFromTextRequest,
-    ) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/convai/knowledge-base/text",
-        )
-        .operation("conversational_ai.knowledge_base.documents.create_from_text");
-        let request = request.json(body);
-        client.transport().call_json(request)
+        text: impl Into<String>,
+    ) -> KnowledgeBaseDocumentsCreateFromText<'a> {
+        KnowledgeBaseDocumentsCreateFromText {
+            client: self.client,
+            body: types::DocumentsCreateFromTextRequest::new(text),
+        }
     }
 
     /// Create Folder
@@ -5351,19 +6165,13 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Create a folder used for grouping documents together.
     ///
     /// `POST /v1/convai/knowledge-base/folder`
-    #[inline]
-    pub fn create_folder(
-        self,
-        body: &types::DocumentsCreateFolderRequest,
-    ) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/convai/knowledge-base/folder",
-        )
-        .operation("conversational_ai.knowledge_base.documents.create_folder");
-        let request = request.json(body);
-        client.transport().call_json(request)
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn create_folder(self, name: impl Into<String>) -> KnowledgeBaseDocumentsCreateFolder<'a> {
+        KnowledgeBaseDocumentsCreateFolder {
+            client: self.client,
+            body: types::DocumentsCreateFolderRequest::new(name),
+        }
     }
 
     /// Get Documentation From Knowledge Base
@@ -5437,14 +6245,14 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get_bulk_agents(
         self,
-        body: &'a types::DocumentsGetBulkAgentsRequest,
+        document_ids: impl IntoIterator<Item = impl Into<String>>,
     ) -> KnowledgeBaseDocumentsGetBulkAgents<'a> {
         KnowledgeBaseDocumentsGetBulkAgents {
             client: self.client,
             dependent_type: None,
             page_size: None,
             cursor: None,
-            body,
+            body: types::DocumentsGetBulkAgentsRequest::new(document_ids),
         }
     }
 
@@ -5506,16 +6314,16 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Moves multiple entities from one folder to another.
     ///
     /// `POST /v1/convai/knowledge-base/bulk-move`
-    #[inline]
-    pub fn bulk_move(self, body: &types::KnowledgeBaseDocumentsBulkMoveRequest) -> Call<'a, ()> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/convai/knowledge-base/bulk-move",
-        )
-        .operation("conversational_ai.knowledge_base.documents.bulk_move");
-        let request = request.json(body);
-        client.transport().call_empty(request)
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn bulk_move(
+        self,
+        document_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> KnowledgeBaseDocumentsBulkMove<'a> {
+        KnowledgeBaseDocumentsBulkMove {
+            client: self.client,
+            body: types::KnowledgeBaseDocumentsBulkMoveRequest::new(document_ids),
+        }
     }
 
     /// Bulk Delete Knowledge Base Documents
@@ -5523,19 +6331,325 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Delete multiple documents or folders from the knowledge base. Each id succeeds or fails independently.
     ///
     /// `POST /v1/convai/knowledge-base/bulk-delete`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn bulk_delete(
         self,
-        body: &types::KnowledgeBaseDocumentsBulkDeleteRequest,
-    ) -> Call<'a, std::collections::BTreeMap<String, types::DocumentsBulkDeleteResponseValue>> {
-        let client = self.client;
+        document_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> KnowledgeBaseDocumentsBulkDelete<'a> {
+        KnowledgeBaseDocumentsBulkDelete {
+            client: self.client,
+            body: types::KnowledgeBaseDocumentsBulkDeleteRequest::new(document_ids),
+        }
+    }
+}
+
+/// Request builder for [`ConversationalAiKnowledgeBaseDocuments::create_from_url`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct KnowledgeBaseDocumentsCreateFromUrl<'a> {
+    client: &'a Client,
+    body: types::DocumentsCreateFromUrlRequest,
+}
+
+impl<'a> KnowledgeBaseDocumentsCreateFromUrl<'a> {
+    /// A custom, human-readable name for the document.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.name(value);
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.body = self.body.name_null();
+        self
+    }
+
+    /// If set, the created document or folder will be placed inside the given folder.
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.parent_folder_id(value);
+        self
+    }
+
+    /// Sets `parent_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_folder_id_null(mut self) -> Self {
+        self.body = self.body.parent_folder_id_null();
+        self
+    }
+
+    /// Whether to enable auto-sync for this URL document.
+    ///
+    /// Defaults to `false`.
+    pub fn enable_auto_sync(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.enable_auto_sync(value);
+        self
+    }
+
+    /// Whether to automatically remove the document if the URL becomes unavailable. Only applicable when auto-sync is enabled.
+    ///
+    /// Defaults to `false`.
+    pub fn auto_remove(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.auto_remove(value);
+        self
+    }
+
+    /// Minimum frequency (in days) at which the document is refreshed. The actual interval may be shorter, never longer. Defaults to 7, tightened to the parent folder's frequency if that is stricter. Only applicable when auto-sync is enabled.
+    pub fn minimum_frequency_days(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.minimum_frequency_days(value);
+        self
+    }
+
+    /// Sets `minimum_frequency_days` to an explicit `null`.
+    #[inline]
+    pub fn minimum_frequency_days_null(mut self) -> Self {
+        self.body = self.body.minimum_frequency_days_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DocumentsCreateFromUrlRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            "/v1/convai/knowledge-base/bulk-delete",
+            "/v1/convai/knowledge-base/url",
         )
-        .operation("conversational_ai.knowledge_base.documents.bulk_delete");
+        .operation("conversational_ai.knowledge_base.documents.create_from_url");
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsCreateFromUrl<'a> {
+    type Output = Result<types::AddKnowledgeBaseResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AddKnowledgeBaseResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`ConversationalAiKnowledgeBaseDocuments::create_from_file`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct KnowledgeBaseDocumentsCreateFromFile<'a> {
+    client: &'a Client,
+    body: types::DocumentsCreateFromFileRequest,
+}
+
+impl<'a> KnowledgeBaseDocumentsCreateFromFile<'a> {
+    /// A custom, human-readable name for the document.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.name(value);
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.body = self.body.name_null();
+        self
+    }
+
+    /// If set, the created document or folder will be placed inside the given folder.
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.parent_folder_id(value);
+        self
+    }
+
+    /// Sets `parent_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_folder_id_null(mut self) -> Self {
+        self.body = self.body.parent_folder_id_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DocumentsCreateFromFileRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/convai/knowledge-base/file",
+        )
+        .operation("conversational_ai.knowledge_base.documents.create_from_file");
+        let request = request.multipart(body.to_form());
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsCreateFromFile<'a> {
+    type Output = Result<types::AddKnowledgeBaseResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AddKnowledgeBaseResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`ConversationalAiKnowledgeBaseDocuments::create_from_text`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct KnowledgeBaseDocumentsCreateFromText<'a> {
+    client: &'a Client,
+    body: types::DocumentsCreateFromTextRequest,
+}
+
+impl<'a> KnowledgeBaseDocumentsCreateFromText<'a> {
+    /// A custom, human-readable name for the document.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.name(value);
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.body = self.body.name_null();
+        self
+    }
+
+    /// If set, the created document or folder will be placed inside the given folder.
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.parent_folder_id(value);
+        self
+    }
+
+    /// Sets `parent_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_folder_id_null(mut self) -> Self {
+        self.body = self.body.parent_folder_id_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DocumentsCreateFromTextRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/convai/knowledge-base/text",
+        )
+        .operation("conversational_ai.knowledge_base.documents.create_from_text");
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsCreateFromText<'a> {
+    type Output = Result<types::AddKnowledgeBaseResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AddKnowledgeBaseResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`ConversationalAiKnowledgeBaseDocuments::create_folder`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct KnowledgeBaseDocumentsCreateFolder<'a> {
+    client: &'a Client,
+    body: types::DocumentsCreateFolderRequest,
+}
+
+impl<'a> KnowledgeBaseDocumentsCreateFolder<'a> {
+    /// If set, the created document or folder will be placed inside the given folder.
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.parent_folder_id(value);
+        self
+    }
+
+    /// Sets `parent_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_folder_id_null(mut self) -> Self {
+        self.body = self.body.parent_folder_id_null();
+        self
+    }
+
+    /// Whether to enable auto-sync for this URL document.
+    ///
+    /// Defaults to `false`.
+    pub fn enable_auto_sync(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.enable_auto_sync(value);
+        self
+    }
+
+    /// Whether to automatically remove the document if the URL becomes unavailable. Only applicable when auto-sync is enabled.
+    ///
+    /// Defaults to `false`.
+    pub fn auto_remove(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.auto_remove(value);
+        self
+    }
+
+    /// Minimum frequency (in days) at which the underlying eligible documents are refreshed. The actual interval may be shorter, never longer. Defaults to 7, tightened to the parent folder's frequency if that is stricter. Only applicable when auto-sync is enabled.
+    pub fn minimum_frequency_days(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.minimum_frequency_days(value);
+        self
+    }
+
+    /// Sets `minimum_frequency_days` to an explicit `null`.
+    #[inline]
+    pub fn minimum_frequency_days_null(mut self) -> Self {
+        self.body = self.body.minimum_frequency_days_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DocumentsCreateFolderRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/convai/knowledge-base/folder",
+        )
+        .operation("conversational_ai.knowledge_base.documents.create_folder");
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsCreateFolder<'a> {
+    type Output = Result<types::AddKnowledgeBaseResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AddKnowledgeBaseResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -5780,7 +6894,7 @@ pub struct KnowledgeBaseDocumentsGetBulkAgents<'a> {
     dependent_type: Option<types::KnowledgeBaseDependentType>,
     page_size: Option<i64>,
     cursor: Option<String>,
-    body: &'a types::DocumentsGetBulkAgentsRequest,
+    body: types::DocumentsGetBulkAgentsRequest,
 }
 
 impl<'a> KnowledgeBaseDocumentsGetBulkAgents<'a> {
@@ -5806,6 +6920,13 @@ impl<'a> KnowledgeBaseDocumentsGetBulkAgents<'a> {
         self
     }
 
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DocumentsGetBulkAgentsRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> Call<'a, types::GetKnowledgeBaseDependentAgentsResponseModel> {
@@ -5816,6 +6937,7 @@ impl<'a> KnowledgeBaseDocumentsGetBulkAgents<'a> {
             cursor,
             body,
         } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/dependent-agents",
@@ -5909,6 +7031,111 @@ impl<'a> KnowledgeBaseDocumentsMove<'a> {
 impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsMove<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Call<'a, ()>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`ConversationalAiKnowledgeBaseDocuments::bulk_move`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct KnowledgeBaseDocumentsBulkMove<'a> {
+    client: &'a Client,
+    body: types::KnowledgeBaseDocumentsBulkMoveRequest,
+}
+
+impl<'a> KnowledgeBaseDocumentsBulkMove<'a> {
+    /// The folder to move the entities to. If not set, the entities will be moved to the root folder.
+    pub fn move_to(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.move_to(value);
+        self
+    }
+
+    /// Sets `move_to` to an explicit `null`.
+    #[inline]
+    pub fn move_to_null(mut self) -> Self {
+        self.body = self.body.move_to_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::KnowledgeBaseDocumentsBulkMoveRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, ()> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/convai/knowledge-base/bulk-move",
+        )
+        .operation("conversational_ai.knowledge_base.documents.bulk_move");
+        let request = request.json(body);
+        client.transport().call_empty(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsBulkMove<'a> {
+    type Output = Result<(), Error>;
+    type IntoFuture = Call<'a, ()>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`ConversationalAiKnowledgeBaseDocuments::bulk_delete`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct KnowledgeBaseDocumentsBulkDelete<'a> {
+    client: &'a Client,
+    body: types::KnowledgeBaseDocumentsBulkDeleteRequest,
+}
+
+impl<'a> KnowledgeBaseDocumentsBulkDelete<'a> {
+    /// If set to true, documents or folders will be deleted regardless of whether they are used by any agents and will be removed from the dependent agents. For non-empty folders, this will also delete all child documents and folders.
+    ///
+    /// Defaults to `false`.
+    pub fn force(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.force(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::KnowledgeBaseDocumentsBulkDeleteRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(
+        self,
+    ) -> Call<'a, std::collections::BTreeMap<String, types::DocumentsBulkDeleteResponseValue>> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/convai/knowledge-base/bulk-delete",
+        )
+        .operation("conversational_ai.knowledge_base.documents.bulk_delete");
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsBulkDelete<'a> {
+    type Output =
+        Result<std::collections::BTreeMap<String, types::DocumentsBulkDeleteResponseValue>, Error>;
+    type IntoFuture =
+        Call<'a, std::collections::BTreeMap<String, types::DocumentsBulkDeleteResponseValue>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -7315,12 +8542,67 @@ impl<'a> ConversationalAiSipTrunk<'a> {
     /// Handle an outbound call via SIP trunk
     ///
     /// `POST /v1/convai/sip-trunk/outbound-call`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn outbound_call(
         self,
-        body: &types::SipTrunkOutboundCallRequest,
-    ) -> Call<'a, types::SipTrunkOutboundCallResponse> {
-        let client = self.client;
+        agent_id: impl Into<String>,
+        agent_phone_number_id: impl Into<String>,
+        to_number: impl Into<String>,
+    ) -> ConversationalAiSipTrunkOutboundCall<'a> {
+        ConversationalAiSipTrunkOutboundCall {
+            client: self.client,
+            body: types::SipTrunkOutboundCallRequest::new(
+                agent_id,
+                agent_phone_number_id,
+                to_number,
+            ),
+        }
+    }
+}
+
+/// Request builder for [`ConversationalAiSipTrunk::outbound_call`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiSipTrunkOutboundCall<'a> {
+    client: &'a Client,
+    body: types::SipTrunkOutboundCallRequest,
+}
+
+impl<'a> ConversationalAiSipTrunkOutboundCall<'a> {
+    pub fn conversation_initiation_client_data(
+        mut self,
+        value: impl Into<types::ConversationInitiationClientDataRequestInput>,
+    ) -> Self {
+        self.body = self.body.conversation_initiation_client_data(value);
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_null(mut self) -> Self {
+        self.body = self.body.conversation_initiation_client_data_null();
+        self
+    }
+
+    /// Defaults to `{"ringing_timeout_secs":60,"twilio_call_recording_enabled":false}`.
+    pub fn telephony_call_config(mut self, value: impl Into<types::TelephonyCallConfig>) -> Self {
+        self.body = self.body.telephony_call_config(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::SipTrunkOutboundCallRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SipTrunkOutboundCallResponse> {
+        let Self { client, body } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/sip-trunk/outbound-call",
@@ -7328,6 +8610,15 @@ impl<'a> ConversationalAiSipTrunk<'a> {
         .operation("conversational_ai.sip_trunk.outbound_call");
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ConversationalAiSipTrunkOutboundCall<'a> {
+    type Output = Result<types::SipTrunkOutboundCallResponse, Error>;
+    type IntoFuture = Call<'a, types::SipTrunkOutboundCallResponse>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -7377,19 +8668,16 @@ impl<'a> ConversationalAiTests<'a> {
     /// Moves multiple tests or folders from one folder to another.
     ///
     /// `POST /v1/convai/agent-testing/bulk-move`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn move_(
         self,
-        body: &types::ConversationalAiTestsMoveRequest,
-    ) -> Call<'a, serde_json::Value> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/convai/agent-testing/bulk-move",
-        )
-        .operation("conversational_ai.tests.move_");
-        let request = request.json(body);
-        client.transport().call_json(request)
+        entity_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> ConversationalAiTestsMove<'a> {
+        ConversationalAiTestsMove {
+            client: self.client,
+            body: types::ConversationalAiTestsMoveRequest::new(entity_ids),
+        }
     }
 
     /// Get Agent Response Test By Id
@@ -7487,6 +8775,59 @@ impl<'a> ConversationalAiTests<'a> {
             sort_mode: None,
             sharing_mode: None,
         }
+    }
+}
+
+/// Request builder for [`ConversationalAiTests::move_`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiTestsMove<'a> {
+    client: &'a Client,
+    body: types::ConversationalAiTestsMoveRequest,
+}
+
+impl<'a> ConversationalAiTestsMove<'a> {
+    /// The folder to move the entities to. If not set, the entities will be moved to the root folder.
+    pub fn move_to(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.move_to(value);
+        self
+    }
+
+    /// Sets `move_to` to an explicit `null`.
+    #[inline]
+    pub fn move_to_null(mut self) -> Self {
+        self.body = self.body.move_to_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ConversationalAiTestsMoveRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, serde_json::Value> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/convai/agent-testing/bulk-move",
+        )
+        .operation("conversational_ai.tests.move_");
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ConversationalAiTestsMove<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Call<'a, serde_json::Value>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -7658,19 +8999,13 @@ impl<'a> ConversationalAiTestsFolders<'a> {
     /// Creates a folder for organizing agent tests.
     ///
     /// `POST /v1/convai/agent-testing/folders`
-    #[inline]
-    pub fn create(
-        self,
-        body: &types::TestsFoldersCreateRequest,
-    ) -> Call<'a, types::CreateAgentTestFolderResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/convai/agent-testing/folders",
-        )
-        .operation("conversational_ai.tests.folders.create");
-        let request = request.json(body);
-        client.transport().call_json(request)
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn create(self, name: impl Into<String>) -> ConversationalAiTestsFoldersCreate<'a> {
+        ConversationalAiTestsFoldersCreate {
+            client: self.client,
+            body: types::TestsFoldersCreateRequest::new(name),
+        }
     }
 
     /// Get Agent Test Folder By Id
@@ -7710,21 +9045,71 @@ impl<'a> ConversationalAiTestsFolders<'a> {
     /// Updates an agent test folder. Currently only supports updating the folder name.
     ///
     /// `PATCH /v1/convai/agent-testing/folders/{folder_id}`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn update(
         self,
-        folder_id: &str,
-        body: &types::TestsFoldersUpdateRequest,
-    ) -> Call<'a, types::GetAgentTestFolderResponseModel> {
-        let client = self.client;
+        folder_id: &'a str,
+        name: impl Into<String>,
+    ) -> ConversationalAiTestsFoldersUpdate<'a> {
+        ConversationalAiTestsFoldersUpdate {
+            client: self.client,
+            folder_id,
+            body: types::TestsFoldersUpdateRequest::new(name),
+        }
+    }
+}
+
+/// Request builder for [`ConversationalAiTestsFolders::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiTestsFoldersCreate<'a> {
+    client: &'a Client,
+    body: types::TestsFoldersCreateRequest,
+}
+
+impl<'a> ConversationalAiTestsFoldersCreate<'a> {
+    /// The ID of the parent folder. If not provided, the folder will be created at the root level.
+    pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.parent_folder_id(value);
+        self
+    }
+
+    /// Sets `parent_folder_id` to an explicit `null`.
+    #[inline]
+    pub fn parent_folder_id_null(mut self) -> Self {
+        self.body = self.body.parent_folder_id_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::TestsFoldersCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::CreateAgentTestFolderResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::PATCH,
-            "/v1/convai/agent-testing/folders/{folder_id}",
+            api_runtime::reqwest::Method::POST,
+            "/v1/convai/agent-testing/folders",
         )
-        .operation("conversational_ai.tests.folders.update")
-        .path_param("folder_id", &folder_id);
+        .operation("conversational_ai.tests.folders.create");
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ConversationalAiTestsFoldersCreate<'a> {
+    type Output = Result<types::CreateAgentTestFolderResponseModel, Error>;
+    type IntoFuture = Call<'a, types::CreateAgentTestFolderResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -7768,6 +9153,52 @@ impl<'a> ConversationalAiTestsFoldersDelete<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiTestsFoldersDelete<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = Call<'a, ()>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`ConversationalAiTestsFolders::update`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiTestsFoldersUpdate<'a> {
+    client: &'a Client,
+    folder_id: &'a str,
+    body: types::TestsFoldersUpdateRequest,
+}
+
+impl<'a> ConversationalAiTestsFoldersUpdate<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::TestsFoldersUpdateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::GetAgentTestFolderResponseModel> {
+        let Self {
+            client,
+            folder_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::PATCH,
+            "/v1/convai/agent-testing/folders/{folder_id}",
+        )
+        .operation("conversational_ai.tests.folders.update")
+        .path_param("folder_id", &folder_id);
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ConversationalAiTestsFoldersUpdate<'a> {
+    type Output = Result<types::GetAgentTestFolderResponseModel, Error>;
+    type IntoFuture = Call<'a, types::GetAgentTestFolderResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -8583,12 +10014,95 @@ impl<'a> ConversationalAiTwilio<'a> {
     /// Handle an outbound call via Twilio
     ///
     /// `POST /v1/convai/twilio/outbound-call`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn outbound_call(
         self,
-        body: &types::TwilioOutboundCallRequest,
-    ) -> Call<'a, types::TwilioOutboundCallResponse> {
-        let client = self.client;
+        agent_id: impl Into<String>,
+        agent_phone_number_id: impl Into<String>,
+        to_number: impl Into<String>,
+    ) -> ConversationalAiTwilioOutboundCall<'a> {
+        ConversationalAiTwilioOutboundCall {
+            client: self.client,
+            body: types::TwilioOutboundCallRequest::new(agent_id, agent_phone_number_id, to_number),
+        }
+    }
+
+    /// Register A Twilio Call And Return Twiml
+    ///
+    /// Register a Twilio call and return TwiML to connect the call
+    ///
+    /// `POST /v1/convai/twilio/register-call`
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn register_call(
+        self,
+        agent_id: impl Into<String>,
+        from_number: impl Into<String>,
+        to_number: impl Into<String>,
+    ) -> ConversationalAiTwilioRegisterCall<'a> {
+        ConversationalAiTwilioRegisterCall {
+            client: self.client,
+            body: types::TwilioRegisterCallRequest::new(agent_id, from_number, to_number),
+        }
+    }
+}
+
+/// Request builder for [`ConversationalAiTwilio::outbound_call`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiTwilioOutboundCall<'a> {
+    client: &'a Client,
+    body: types::TwilioOutboundCallRequest,
+}
+
+impl<'a> ConversationalAiTwilioOutboundCall<'a> {
+    pub fn conversation_initiation_client_data(
+        mut self,
+        value: impl Into<types::ConversationInitiationClientDataRequestInput>,
+    ) -> Self {
+        self.body = self.body.conversation_initiation_client_data(value);
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_null(mut self) -> Self {
+        self.body = self.body.conversation_initiation_client_data_null();
+        self
+    }
+
+    /// Whether let Twilio record the call.
+    pub fn call_recording_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.call_recording_enabled(value);
+        self
+    }
+
+    /// Sets `call_recording_enabled` to an explicit `null`.
+    #[inline]
+    pub fn call_recording_enabled_null(mut self) -> Self {
+        self.body = self.body.call_recording_enabled_null();
+        self
+    }
+
+    /// Defaults to `{"ringing_timeout_secs":60,"twilio_call_recording_enabled":false}`.
+    pub fn telephony_call_config(mut self, value: impl Into<types::TelephonyCallConfig>) -> Self {
+        self.body = self.body.telephony_call_config(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::TwilioOutboundCallRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::TwilioOutboundCallResponse> {
+        let Self { client, body } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/twilio/outbound-call",
@@ -8597,15 +10111,59 @@ impl<'a> ConversationalAiTwilio<'a> {
         let request = request.json(body);
         client.transport().call_json(request)
     }
+}
 
-    /// Register A Twilio Call And Return Twiml
-    ///
-    /// Register a Twilio call and return TwiML to connect the call
-    ///
-    /// `POST /v1/convai/twilio/register-call`
+impl<'a> std::future::IntoFuture for ConversationalAiTwilioOutboundCall<'a> {
+    type Output = Result<types::TwilioOutboundCallResponse, Error>;
+    type IntoFuture = Call<'a, types::TwilioOutboundCallResponse>;
     #[inline]
-    pub fn register_call(self, body: &types::TwilioRegisterCallRequest) -> Call<'a, String> {
-        let client = self.client;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`ConversationalAiTwilio::register_call`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiTwilioRegisterCall<'a> {
+    client: &'a Client,
+    body: types::TwilioRegisterCallRequest,
+}
+
+impl<'a> ConversationalAiTwilioRegisterCall<'a> {
+    /// Defaults to `"inbound"`.
+    pub fn direction(mut self, value: impl Into<types::TelephonyDirection>) -> Self {
+        self.body = self.body.direction(value);
+        self
+    }
+
+    pub fn conversation_initiation_client_data(
+        mut self,
+        value: impl Into<types::ConversationInitiationClientDataRequestInput>,
+    ) -> Self {
+        self.body = self.body.conversation_initiation_client_data(value);
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_null(mut self) -> Self {
+        self.body = self.body.conversation_initiation_client_data_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::TwilioRegisterCallRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, String> {
+        let Self { client, body } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/twilio/register-call",
@@ -8614,6 +10172,15 @@ impl<'a> ConversationalAiTwilio<'a> {
         .accept("text/html");
         let request = request.json(body);
         client.transport().call_text(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ConversationalAiTwilioRegisterCall<'a> {
+    type Output = Result<String, Error>;
+    type IntoFuture = Call<'a, String>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -8821,12 +10388,94 @@ impl<'a> ConversationalAiWhatsapp<'a> {
     /// Make an outbound call via WhatsApp
     ///
     /// `POST /v1/convai/whatsapp/outbound-call`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn outbound_call(
         self,
-        body: &types::WhatsappOutboundCallRequest,
-    ) -> Call<'a, types::WhatsAppOutboundCallResponse> {
-        let client = self.client;
+        whatsapp_phone_number_id: impl Into<String>,
+        whatsapp_user_id: impl Into<String>,
+        whatsapp_call_permission_request_template_name: impl Into<String>,
+        whatsapp_call_permission_request_template_language_code: impl Into<String>,
+        agent_id: impl Into<String>,
+    ) -> ConversationalAiWhatsappOutboundCall<'a> {
+        ConversationalAiWhatsappOutboundCall {
+            client: self.client,
+            body: types::WhatsappOutboundCallRequest::new(
+                whatsapp_phone_number_id,
+                whatsapp_user_id,
+                whatsapp_call_permission_request_template_name,
+                whatsapp_call_permission_request_template_language_code,
+                agent_id,
+            ),
+        }
+    }
+
+    /// Send An Outbound Message Via Whatsapp
+    ///
+    /// Send an outbound message via WhatsApp
+    ///
+    /// `POST /v1/convai/whatsapp/outbound-message`
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn outbound_message(
+        self,
+        whatsapp_phone_number_id: impl Into<String>,
+        whatsapp_user_id: impl Into<String>,
+        template_name: impl Into<String>,
+        template_language_code: impl Into<String>,
+        template_params: impl IntoIterator<Item = types::OutboundMessageTemplateParamsItem>,
+        agent_id: impl Into<String>,
+    ) -> ConversationalAiWhatsappOutboundMessage<'a> {
+        ConversationalAiWhatsappOutboundMessage {
+            client: self.client,
+            body: types::WhatsappOutboundMessageRequest::new(
+                whatsapp_phone_number_id,
+                whatsapp_user_id,
+                template_name,
+                template_language_code,
+                template_params,
+                agent_id,
+            ),
+        }
+    }
+}
+
+/// Request builder for [`ConversationalAiWhatsapp::outbound_call`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiWhatsappOutboundCall<'a> {
+    client: &'a Client,
+    body: types::WhatsappOutboundCallRequest,
+}
+
+impl<'a> ConversationalAiWhatsappOutboundCall<'a> {
+    pub fn conversation_initiation_client_data(
+        mut self,
+        value: impl Into<types::ConversationInitiationClientDataRequestInput>,
+    ) -> Self {
+        self.body = self.body.conversation_initiation_client_data(value);
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_null(mut self) -> Self {
+        self.body = self.body.conversation_initiation_client_data_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::WhatsappOutboundCallRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::WhatsAppOutboundCallResponse> {
+        let Self { client, body } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/whatsapp/outbound-call",
@@ -8835,18 +10484,53 @@ impl<'a> ConversationalAiWhatsapp<'a> {
         let request = request.json(body);
         client.transport().call_json(request)
     }
+}
 
-    /// Send An Outbound Message Via Whatsapp
-    ///
-    /// Send an outbound message via WhatsApp
-    ///
-    /// `POST /v1/convai/whatsapp/outbound-message`
+impl<'a> std::future::IntoFuture for ConversationalAiWhatsappOutboundCall<'a> {
+    type Output = Result<types::WhatsAppOutboundCallResponse, Error>;
+    type IntoFuture = Call<'a, types::WhatsAppOutboundCallResponse>;
     #[inline]
-    pub fn outbound_message(
-        self,
-        body: &types::WhatsappOutboundMessageRequest,
-    ) -> Call<'a, types::WhatsAppOutboundMessageResponse> {
-        let client = self.client;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`ConversationalAiWhatsapp::outbound_message`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ConversationalAiWhatsappOutboundMessage<'a> {
+    client: &'a Client,
+    body: types::WhatsappOutboundMessageRequest,
+}
+
+impl<'a> ConversationalAiWhatsappOutboundMessage<'a> {
+    pub fn conversation_initiation_client_data(
+        mut self,
+        value: impl Into<types::ConversationInitiationClientDataRequestInput>,
+    ) -> Self {
+        self.body = self.body.conversation_initiation_client_data(value);
+        self
+    }
+
+    /// Sets `conversation_initiation_client_data` to an explicit `null`.
+    #[inline]
+    pub fn conversation_initiation_client_data_null(mut self) -> Self {
+        self.body = self.body.conversation_initiation_client_data_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::WhatsappOutboundMessageRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::WhatsAppOutboundMessageResponse> {
+        let Self { client, body } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/whatsapp/outbound-message",
@@ -8854,6 +10538,15 @@ impl<'a> ConversationalAiWhatsapp<'a> {
         .operation("conversational_ai.whatsapp.outbound_message");
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ConversationalAiWhatsappOutboundMessage<'a> {
+    type Output = Result<types::WhatsAppOutboundMessageResponse, Error>;
+    type IntoFuture = Call<'a, types::WhatsAppOutboundMessageResponse>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 

@@ -657,21 +657,18 @@ impl<'a> DubbingProjectLanguage<'a> {
     /// Queue a language target for a project (starts once the project is ready).
     ///
     /// `POST /v1/dubbing/project/{project_id}/language`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        project_id: &str,
-        body: &types::DubbingProjectLanguageCreateRequest,
-    ) -> Call<'a, types::DubbingLanguageResponse> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/dubbing/project/{project_id}/language",
-        )
-        .operation("dubbing.project.language.create")
-        .path_param("project_id", &project_id);
-        let request = request.json(body);
-        client.transport().call_json(request)
+        project_id: &'a str,
+        target_language: impl Into<String>,
+    ) -> DubbingProjectLanguageCreate<'a> {
+        DubbingProjectLanguageCreate {
+            client: self.client,
+            project_id,
+            body: types::DubbingProjectLanguageCreateRequest::new(target_language),
+        }
     }
 
     /// Get Dubbing Language Target
@@ -820,6 +817,81 @@ impl<'a> DubbingProjectLanguageList<'a> {
     #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
+    }
+}
+
+/// Request builder for [`DubbingProjectLanguage::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DubbingProjectLanguageCreate<'a> {
+    client: &'a Client,
+    project_id: &'a str,
+    body: types::DubbingProjectLanguageCreateRequest,
+}
+
+impl<'a> DubbingProjectLanguageCreate<'a> {
+    /// Voice settings applied to the whole language (e.g. cloning strength).
+    pub fn voice_settings(mut self, value: impl Into<types::VoiceSettings>) -> Self {
+        self.body = self.body.voice_settings(value);
+        self
+    }
+
+    /// Sets `voice_settings` to an explicit `null`.
+    #[inline]
+    pub fn voice_settings_null(mut self) -> Self {
+        self.body = self.body.voice_settings_null();
+        self
+    }
+
+    /// Enterprise only. Optional translations to use instead of machine translation. A map from each source segment's external_id (or its id, if you supplied none) to the translated text; every source segment must be covered exactly once. At most 20000 entries, totalling at most 4 MiB of text.
+    pub fn translations(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.body = self.body.translations(value);
+        self
+    }
+
+    /// Sets `translations` to an explicit `null`.
+    #[inline]
+    pub fn translations_null(mut self) -> Self {
+        self.body = self.body.translations_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DubbingProjectLanguageCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::DubbingLanguageResponse> {
+        let Self {
+            client,
+            project_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/dubbing/project/{project_id}/language",
+        )
+        .operation("dubbing.project.language.create")
+        .path_param("project_id", &project_id);
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for DubbingProjectLanguageCreate<'a> {
+    type Output = Result<types::DubbingLanguageResponse, Error>;
+    type IntoFuture = Call<'a, types::DubbingLanguageResponse>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -1092,13 +1164,132 @@ impl<'a> DubbingResource<'a> {
     ///
     /// `POST /v1/dubbing/resource/{dubbing_id}/migrate-segments`
     #[deprecated]
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn migrate_segments(
         self,
-        dubbing_id: &str,
-        body: &types::DubbingResourceMigrateSegmentsRequest,
-    ) -> Call<'a, types::SegmentMigrationResponse> {
-        let client = self.client;
+        dubbing_id: &'a str,
+        segment_ids: impl IntoIterator<Item = impl Into<String>>,
+        speaker_id: impl Into<String>,
+    ) -> DubbingResourceMigrateSegments<'a> {
+        DubbingResourceMigrateSegments {
+            client: self.client,
+            dubbing_id,
+            body: types::DubbingResourceMigrateSegmentsRequest::new(segment_ids, speaker_id),
+        }
+    }
+
+    /// Transcribes Segments
+    ///
+    /// Regenerate the transcriptions for the specified segments. Does not automatically regenerate translations or dubs.
+    ///
+    /// `POST /v1/dubbing/resource/{dubbing_id}/transcribe`
+    #[deprecated]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn transcribe(
+        self,
+        dubbing_id: &'a str,
+        segments: impl IntoIterator<Item = impl Into<String>>,
+    ) -> DubbingResourceTranscribe<'a> {
+        DubbingResourceTranscribe {
+            client: self.client,
+            dubbing_id,
+            body: types::DubbingResourceTranscribeRequest::new(segments),
+        }
+    }
+
+    /// Translates All Or Some Segments And Languages
+    ///
+    /// Regenerate the translations for either the entire resource or the specified segments/languages. Will automatically transcribe missing transcriptions. Will not automatically regenerate the dubs.
+    ///
+    /// `POST /v1/dubbing/resource/{dubbing_id}/translate`
+    #[deprecated]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn translate(
+        self,
+        dubbing_id: &'a str,
+        segments: impl IntoIterator<Item = impl Into<String>>,
+        languages: impl Into<Option<Vec<String>>>,
+    ) -> DubbingResourceTranslate<'a> {
+        DubbingResourceTranslate {
+            client: self.client,
+            dubbing_id,
+            body: types::DubbingResourceTranslateRequest::new(segments, languages),
+        }
+    }
+
+    /// Dubs All Or Some Segments And Languages
+    ///
+    /// Regenerate the dubs for either the entire resource or the specified segments/languages. Will automatically transcribe and translate any missing transcriptions and translations.
+    ///
+    /// `POST /v1/dubbing/resource/{dubbing_id}/dub`
+    #[deprecated]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn dub(
+        self,
+        dubbing_id: &'a str,
+        segments: impl IntoIterator<Item = impl Into<String>>,
+        languages: impl Into<Option<Vec<String>>>,
+    ) -> DubbingResourceDub<'a> {
+        DubbingResourceDub {
+            client: self.client,
+            dubbing_id,
+            body: types::DubbingResourceDubRequest::new(segments, languages),
+        }
+    }
+
+    /// Render Audio Or Video For The Given Language
+    ///
+    /// Regenerate the output media for a language using the latest Studio state. Please ensure all segments have been dubbed before rendering, otherwise they will be omitted. Renders are generated asynchronously, and to check the status of all renders please use the 'Get Dubbing Resource' endpoint.
+    ///
+    /// `POST /v1/dubbing/resource/{dubbing_id}/render/{language}`
+    #[deprecated]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn render(
+        self,
+        dubbing_id: &'a str,
+        language: &'a str,
+        render_type: impl Into<types::RenderType>,
+    ) -> DubbingResourceRender<'a> {
+        DubbingResourceRender {
+            client: self.client,
+            dubbing_id,
+            language,
+            body: types::DubbingResourceRenderRequest::new(render_type),
+        }
+    }
+}
+
+/// Request builder for [`DubbingResource::migrate_segments`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DubbingResourceMigrateSegments<'a> {
+    client: &'a Client,
+    dubbing_id: &'a str,
+    body: types::DubbingResourceMigrateSegmentsRequest,
+}
+
+impl<'a> DubbingResourceMigrateSegments<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DubbingResourceMigrateSegmentsRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SegmentMigrationResponse> {
+        let Self {
+            client,
+            dubbing_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/migrate-segments",
@@ -1108,20 +1299,43 @@ impl<'a> DubbingResource<'a> {
         let request = request.json(body);
         client.transport().call_json(request)
     }
+}
 
-    /// Transcribes Segments
-    ///
-    /// Regenerate the transcriptions for the specified segments. Does not automatically regenerate translations or dubs.
-    ///
-    /// `POST /v1/dubbing/resource/{dubbing_id}/transcribe`
-    #[deprecated]
+impl<'a> std::future::IntoFuture for DubbingResourceMigrateSegments<'a> {
+    type Output = Result<types::SegmentMigrationResponse, Error>;
+    type IntoFuture = Call<'a, types::SegmentMigrationResponse>;
     #[inline]
-    pub fn transcribe(
-        self,
-        dubbing_id: &str,
-        body: &types::DubbingResourceTranscribeRequest,
-    ) -> Call<'a, types::SegmentTranscriptionResponse> {
-        let client = self.client;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`DubbingResource::transcribe`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DubbingResourceTranscribe<'a> {
+    client: &'a Client,
+    dubbing_id: &'a str,
+    body: types::DubbingResourceTranscribeRequest,
+}
+
+impl<'a> DubbingResourceTranscribe<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DubbingResourceTranscribeRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SegmentTranscriptionResponse> {
+        let Self {
+            client,
+            dubbing_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/transcribe",
@@ -1131,20 +1345,43 @@ impl<'a> DubbingResource<'a> {
         let request = request.json(body);
         client.transport().call_json(request)
     }
+}
 
-    /// Translates All Or Some Segments And Languages
-    ///
-    /// Regenerate the translations for either the entire resource or the specified segments/languages. Will automatically transcribe missing transcriptions. Will not automatically regenerate the dubs.
-    ///
-    /// `POST /v1/dubbing/resource/{dubbing_id}/translate`
-    #[deprecated]
+impl<'a> std::future::IntoFuture for DubbingResourceTranscribe<'a> {
+    type Output = Result<types::SegmentTranscriptionResponse, Error>;
+    type IntoFuture = Call<'a, types::SegmentTranscriptionResponse>;
     #[inline]
-    pub fn translate(
-        self,
-        dubbing_id: &str,
-        body: &types::DubbingResourceTranslateRequest,
-    ) -> Call<'a, types::SegmentTranslationResponse> {
-        let client = self.client;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`DubbingResource::translate`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DubbingResourceTranslate<'a> {
+    client: &'a Client,
+    dubbing_id: &'a str,
+    body: types::DubbingResourceTranslateRequest,
+}
+
+impl<'a> DubbingResourceTranslate<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DubbingResourceTranslateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SegmentTranslationResponse> {
+        let Self {
+            client,
+            dubbing_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/translate",
@@ -1154,20 +1391,43 @@ impl<'a> DubbingResource<'a> {
         let request = request.json(body);
         client.transport().call_json(request)
     }
+}
 
-    /// Dubs All Or Some Segments And Languages
-    ///
-    /// Regenerate the dubs for either the entire resource or the specified segments/languages. Will automatically transcribe and translate any missing transcriptions and translations.
-    ///
-    /// `POST /v1/dubbing/resource/{dubbing_id}/dub`
-    #[deprecated]
+impl<'a> std::future::IntoFuture for DubbingResourceTranslate<'a> {
+    type Output = Result<types::SegmentTranslationResponse, Error>;
+    type IntoFuture = Call<'a, types::SegmentTranslationResponse>;
     #[inline]
-    pub fn dub(
-        self,
-        dubbing_id: &str,
-        body: &types::DubbingResourceDubRequest,
-    ) -> Call<'a, types::SegmentDubResponse> {
-        let client = self.client;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`DubbingResource::dub`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DubbingResourceDub<'a> {
+    client: &'a Client,
+    dubbing_id: &'a str,
+    body: types::DubbingResourceDubRequest,
+}
+
+impl<'a> DubbingResourceDub<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DubbingResourceDubRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::SegmentDubResponse> {
+        let Self {
+            client,
+            dubbing_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/dub",
@@ -1177,21 +1437,60 @@ impl<'a> DubbingResource<'a> {
         let request = request.json(body);
         client.transport().call_json(request)
     }
+}
 
-    /// Render Audio Or Video For The Given Language
-    ///
-    /// Regenerate the output media for a language using the latest Studio state. Please ensure all segments have been dubbed before rendering, otherwise they will be omitted. Renders are generated asynchronously, and to check the status of all renders please use the 'Get Dubbing Resource' endpoint.
-    ///
-    /// `POST /v1/dubbing/resource/{dubbing_id}/render/{language}`
-    #[deprecated]
+impl<'a> std::future::IntoFuture for DubbingResourceDub<'a> {
+    type Output = Result<types::SegmentDubResponse, Error>;
+    type IntoFuture = Call<'a, types::SegmentDubResponse>;
     #[inline]
-    pub fn render(
-        self,
-        dubbing_id: &str,
-        language: &str,
-        body: &types::DubbingResourceRenderRequest,
-    ) -> Call<'a, types::DubbingRenderResponseModel> {
-        let client = self.client;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`DubbingResource::render`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DubbingResourceRender<'a> {
+    client: &'a Client,
+    dubbing_id: &'a str,
+    language: &'a str,
+    body: types::DubbingResourceRenderRequest,
+}
+
+impl<'a> DubbingResourceRender<'a> {
+    /// Whether to normalize the volume of the rendered audio.
+    ///
+    /// Defaults to `false`.
+    pub fn normalize_volume(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.normalize_volume(value);
+        self
+    }
+
+    /// Sets `normalize_volume` to an explicit `null`.
+    #[inline]
+    pub fn normalize_volume_null(mut self) -> Self {
+        self.body = self.body.normalize_volume_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DubbingResourceRenderRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::DubbingRenderResponseModel> {
+        let Self {
+            client,
+            dubbing_id,
+            language,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/render/{language}",
@@ -1201,6 +1500,15 @@ impl<'a> DubbingResource<'a> {
         .path_param("language", &language);
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for DubbingResourceRender<'a> {
+    type Output = Result<types::DubbingRenderResponseModel, Error>;
+    type IntoFuture = Call<'a, types::DubbingRenderResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -1217,13 +1525,47 @@ impl<'a> DubbingResourceLanguage<'a> {
     ///
     /// `POST /v1/dubbing/resource/{dubbing_id}/language`
     #[deprecated]
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn add(
         self,
-        dubbing_id: &str,
-        body: &types::DubbingResourceLanguageAddRequest,
-    ) -> Call<'a, types::LanguageAddedResponse> {
-        let client = self.client;
+        dubbing_id: &'a str,
+        language: impl Into<Option<String>>,
+    ) -> DubbingResourceLanguageAdd<'a> {
+        DubbingResourceLanguageAdd {
+            client: self.client,
+            dubbing_id,
+            body: types::DubbingResourceLanguageAddRequest::new(language),
+        }
+    }
+}
+
+/// Request builder for [`DubbingResourceLanguage::add`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DubbingResourceLanguageAdd<'a> {
+    client: &'a Client,
+    dubbing_id: &'a str,
+    body: types::DubbingResourceLanguageAddRequest,
+}
+
+impl<'a> DubbingResourceLanguageAdd<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DubbingResourceLanguageAddRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::LanguageAddedResponse> {
+        let Self {
+            client,
+            dubbing_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/language",
@@ -1232,6 +1574,15 @@ impl<'a> DubbingResourceLanguage<'a> {
         .path_param("dubbing_id", &dubbing_id);
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for DubbingResourceLanguageAdd<'a> {
+    type Output = Result<types::LanguageAddedResponse, Error>;
+    type IntoFuture = Call<'a, types::LanguageAddedResponse>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 

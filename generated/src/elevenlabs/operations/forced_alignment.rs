@@ -24,16 +24,54 @@ impl<'a> ForcedAlignment<'a> {
     /// Force align an audio file to text. Use this endpoint to get the timing information for each character and word in an audio file based on a provided text transcript.
     ///
     /// `POST /v1/forced-alignment`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        body: &types::ForcedAlignmentCreateRequest,
-    ) -> Call<'a, types::ForcedAlignmentResponseModel> {
-        let client = self.client;
+        file: impl Into<api_runtime::File>,
+        text: impl Into<String>,
+    ) -> ForcedAlignmentCreate<'a> {
+        ForcedAlignmentCreate {
+            client: self.client,
+            body: types::ForcedAlignmentCreateRequest::new(file, text),
+        }
+    }
+}
+
+/// Request builder for [`ForcedAlignment::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ForcedAlignmentCreate<'a> {
+    client: &'a Client,
+    body: types::ForcedAlignmentCreateRequest,
+}
+
+impl<'a> ForcedAlignmentCreate<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ForcedAlignmentCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::ForcedAlignmentResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/forced-alignment")
                 .operation("forced_alignment.create");
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ForcedAlignmentCreate<'a> {
+    type Output = Result<types::ForcedAlignmentResponseModel, Error>;
+    type IntoFuture = Call<'a, types::ForcedAlignmentResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }

@@ -98,15 +98,16 @@ impl<'a> History<'a> {
     /// Download one or more history items. If one history item ID is provided, we will return a single audio file. If more than one history item IDs are provided, we will provide the history items packed into a .zip file.
     ///
     /// `POST /v1/history/download`
-    #[inline]
-    pub fn download(self, body: &types::HistoryDownloadRequest) -> Call<'a, ByteStream> {
-        let client = self.client;
-        let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/history/download")
-                .operation("history.download")
-                .accept("application/zip");
-        let request = request.json(body);
-        client.transport().call_bytes(request)
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn download(
+        self,
+        history_item_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> HistoryDownload<'a> {
+        HistoryDownload {
+            client: self.client,
+            body: types::HistoryDownloadRequest::new(history_item_ids),
+        }
     }
 }
 
@@ -266,5 +267,57 @@ impl<'a> HistoryList<'a> {
     #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
+    }
+}
+
+/// Request builder for [`History::download`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct HistoryDownload<'a> {
+    client: &'a Client,
+    body: types::HistoryDownloadRequest,
+}
+
+impl<'a> HistoryDownload<'a> {
+    /// Output format to transcode the audio file, can be wav or default.
+    pub fn output_format(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.output_format(value);
+        self
+    }
+
+    /// Sets `output_format` to an explicit `null`.
+    #[inline]
+    pub fn output_format_null(mut self) -> Self {
+        self.body = self.body.output_format_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::HistoryDownloadRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, ByteStream> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request =
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/history/download")
+                .operation("history.download")
+                .accept("application/zip");
+        let request = request.json(body);
+        client.transport().call_bytes(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for HistoryDownload<'a> {
+    type Output = Result<ByteStream, Error>;
+    type IntoFuture = Call<'a, ByteStream>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }

@@ -42,12 +42,12 @@ impl<'a> Music<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn video_to_music(
         self,
-        body: &'a types::MusicVideoToMusicRequest,
+        videos: impl IntoIterator<Item = api_runtime::File>,
     ) -> MusicVideoToMusic<'a> {
         MusicVideoToMusic {
             client: self.client,
             output_format: None,
-            body,
+            body: types::MusicVideoToMusicRequest::new(videos),
         }
     }
 
@@ -116,14 +116,13 @@ impl<'a> Music<'a> {
     /// Upload a music file to be later used for inpainting. Price for uploading is the same as the one for song generation. All uploaded content gets inspected for copyright infringement. If copyrighted content is detected, half of the request cost is still charged.
     ///
     /// `POST /v1/music/upload`
-    #[inline]
-    pub fn upload(self, body: &types::MusicUploadRequest) -> Call<'a, types::MusicUploadResponse> {
-        let client = self.client;
-        let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/upload")
-                .operation("music.upload");
-        let request = request.multipart(body.to_form());
-        client.transport().call_json(request)
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn upload(self, file: impl Into<api_runtime::File>) -> MusicUpload<'a> {
+        MusicUpload {
+            client: self.client,
+            body: types::MusicUploadRequest::new(file),
+        }
     }
 
     /// Stem Separation
@@ -133,14 +132,11 @@ impl<'a> Music<'a> {
     /// `POST /v1/music/stem-separation`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn separate_stems(
-        self,
-        body: &'a types::MusicSeparateStemsRequest,
-    ) -> MusicSeparateStems<'a> {
+    pub fn separate_stems(self, file: impl Into<api_runtime::File>) -> MusicSeparateStems<'a> {
         MusicSeparateStems {
             client: self.client,
             output_format: None,
-            body,
+            body: types::MusicSeparateStemsRequest::new(file),
         }
     }
 }
@@ -151,7 +147,7 @@ impl<'a> Music<'a> {
 pub struct MusicVideoToMusic<'a> {
     client: &'a Client,
     output_format: Option<types::AllowedOutputFormats>,
-    body: &'a types::MusicVideoToMusicRequest,
+    body: types::MusicVideoToMusicRequest,
 }
 
 impl<'a> MusicVideoToMusic<'a> {
@@ -163,6 +159,50 @@ impl<'a> MusicVideoToMusic<'a> {
         self
     }
 
+    /// Optional text description of the music you want. A maximum of 1000 characters is allowed.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.description(value);
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.body = self.body.description_null();
+        self
+    }
+
+    /// Optional list of style tags (e.g. ['upbeat', 'cinematic']). A maximum of 10 tags is allowed.
+    ///
+    /// Defaults to `[]`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.tags(value);
+        self
+    }
+
+    /// The model to use for the generation.
+    ///
+    /// Defaults to `"music_v1"`.
+    pub fn model_id(mut self, value: impl Into<types::MusicModelId>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Whether to sign the generated song with C2PA. Applicable only for mp3 files.
+    ///
+    /// Defaults to `false`.
+    pub fn sign_with_c2pa(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.sign_with_c2pa(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::MusicVideoToMusicRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> Call<'a, ByteStream> {
@@ -171,6 +211,7 @@ impl<'a> MusicVideoToMusic<'a> {
             output_format,
             body,
         } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/music/video-to-music",
@@ -409,13 +450,70 @@ impl<'a> std::future::IntoFuture for MusicStream<'a> {
     }
 }
 
+/// Request builder for [`Music::upload`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MusicUpload<'a> {
+    client: &'a Client,
+    body: types::MusicUploadRequest,
+}
+
+impl<'a> MusicUpload<'a> {
+    /// Whether to generate and return the composition plan for the uploaded song. Pass a model id (`music_v1` or `music_v2`) to control which composition plan format is returned. Passing `true`/`false` is deprecated; `true` defaults to the `music_v1` plan format. Enabling this will increase the latency.
+    ///
+    /// Defaults to `false`.
+    pub fn extract_composition_plan(
+        mut self,
+        value: impl Into<types::MusicUploadExtractCompositionPlan>,
+    ) -> Self {
+        self.body = self.body.extract_composition_plan(value);
+        self
+    }
+
+    /// Whether to transcribe the uploaded song and return word-level timestamps. If True, the response will include words_timestamps but will increase the latency.
+    ///
+    /// Defaults to `false`.
+    pub fn with_timestamps(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.with_timestamps(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::MusicUploadRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::MusicUploadResponse> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request =
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/upload")
+                .operation("music.upload");
+        let request = request.multipart(body.to_form());
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for MusicUpload<'a> {
+    type Output = Result<types::MusicUploadResponse, Error>;
+    type IntoFuture = Call<'a, types::MusicUploadResponse>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
 /// Request builder for [`Music::separate_stems`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MusicSeparateStems<'a> {
     client: &'a Client,
     output_format: Option<types::AllowedOutputFormats>,
-    body: &'a types::MusicSeparateStemsRequest,
+    body: types::MusicSeparateStemsRequest,
 }
 
 impl<'a> MusicSeparateStems<'a> {
@@ -427,6 +525,32 @@ impl<'a> MusicSeparateStems<'a> {
         self
     }
 
+    /// The id of the stem variation to use.
+    ///
+    /// Defaults to `"six_stems_v1"`.
+    pub fn stem_variation_id(
+        mut self,
+        value: impl Into<types::MusicSeparateStemsStemVariationId>,
+    ) -> Self {
+        self.body = self.body.stem_variation_id(value);
+        self
+    }
+
+    /// Whether to sign the generated song with C2PA. Applicable only for mp3 files.
+    ///
+    /// Defaults to `false`.
+    pub fn sign_with_c2pa(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.sign_with_c2pa(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::MusicSeparateStemsRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> Call<'a, ByteStream> {
@@ -435,6 +559,7 @@ impl<'a> MusicSeparateStems<'a> {
             output_format,
             body,
         } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/music/stem-separation",
@@ -468,17 +593,88 @@ impl<'a> MusicCompositionPlan<'a> {
     /// Generate a composition plan from a prompt.
     ///
     /// `POST /v1/music/plan`
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn create(self, prompt: impl Into<String>) -> MusicCompositionPlanCreate<'a> {
+        MusicCompositionPlanCreate {
+            client: self.client,
+            body: types::MusicCompositionPlanCreateRequest::new(prompt),
+        }
+    }
+}
+
+/// Request builder for [`MusicCompositionPlan::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MusicCompositionPlanCreate<'a> {
+    client: &'a Client,
+    body: types::MusicCompositionPlanCreateRequest,
+}
+
+impl<'a> MusicCompositionPlanCreate<'a> {
+    /// The length of the composition plan to generate in milliseconds. Must be between 3000ms and 600000ms. Optional - if not provided, the model will choose a length based on the prompt.
+    pub fn music_length_ms(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.music_length_ms(value);
+        self
+    }
+
+    /// Sets `music_length_ms` to an explicit `null`.
     #[inline]
-    pub fn create(
-        self,
-        body: &types::MusicCompositionPlanCreateRequest,
-    ) -> Call<'a, types::MusicCompositionPlanCreateResponse> {
-        let client = self.client;
+    pub fn music_length_ms_null(mut self) -> Self {
+        self.body = self.body.music_length_ms_null();
+        self
+    }
+
+    /// An optional composition plan to use as a source for the new composition plan.
+    pub fn source_composition_plan(
+        mut self,
+        value: impl Into<types::CreateSourceCompositionPlan>,
+    ) -> Self {
+        self.body = self.body.source_composition_plan(value);
+        self
+    }
+
+    /// Sets `source_composition_plan` to an explicit `null`.
+    #[inline]
+    pub fn source_composition_plan_null(mut self) -> Self {
+        self.body = self.body.source_composition_plan_null();
+        self
+    }
+
+    /// The model to use for the generation.
+    ///
+    /// Defaults to `"music_v1"`.
+    pub fn model_id(mut self, value: impl Into<types::MusicModelId>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::MusicCompositionPlanCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::MusicCompositionPlanCreateResponse> {
+        let Self { client, body } = self;
+        let body = &body;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/plan")
                 .operation("music.composition_plan.create");
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for MusicCompositionPlanCreate<'a> {
+    type Output = Result<types::MusicCompositionPlanCreateResponse, Error>;
+    type IntoFuture = Call<'a, types::MusicCompositionPlanCreateResponse>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -513,17 +709,17 @@ impl<'a> MusicFinetunes<'a> {
     /// Create a new music finetune
     ///
     /// `POST /v1/music/finetunes`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        body: &types::MusicFinetunesCreateRequest,
-    ) -> Call<'a, types::MusicFinetuneResponseModel> {
-        let client = self.client;
-        let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/finetunes")
-                .operation("music.finetunes.create");
-        let request = request.multipart(body.to_form());
-        client.transport().call_json(request)
+        name: impl Into<String>,
+        primary_genre: impl Into<String>,
+    ) -> MusicFinetunesCreate<'a> {
+        MusicFinetunesCreate {
+            client: self.client,
+            body: types::MusicFinetunesCreateRequest::new(name, primary_genre),
+        }
     }
 
     /// Get Music Finetune
@@ -715,5 +911,80 @@ impl<'a> MusicFinetunesList<'a> {
     #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
+    }
+}
+
+/// Request builder for [`MusicFinetunes::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct MusicFinetunesCreate<'a> {
+    client: &'a Client,
+    body: types::MusicFinetunesCreateRequest,
+}
+
+impl<'a> MusicFinetunesCreate<'a> {
+    /// Audio files to train on.
+    ///
+    /// Defaults to `[]`.
+    pub fn files(mut self, value: impl IntoIterator<Item = api_runtime::File>) -> Self {
+        self.body = self.body.files(value);
+        self
+    }
+
+    /// Tags to associate with the finetune.
+    ///
+    /// Defaults to `[]`.
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.tags(value);
+        self
+    }
+
+    /// Finetune visibility. Only 'private' and 'workspace' can be set.
+    pub fn visibility(mut self, value: impl Into<types::MusicFinetunesCreateVisibility>) -> Self {
+        self.body = self.body.visibility(value);
+        self
+    }
+
+    /// Sets `visibility` to an explicit `null`.
+    #[inline]
+    pub fn visibility_null(mut self) -> Self {
+        self.body = self.body.visibility_null();
+        self
+    }
+
+    /// The model to create a finetune for.
+    ///
+    /// Defaults to `"music_v1"`.
+    pub fn model_id(mut self, value: impl Into<types::MusicModelId>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::MusicFinetunesCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::MusicFinetuneResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request =
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/finetunes")
+                .operation("music.finetunes.create");
+        let request = request.multipart(body.to_form());
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for MusicFinetunesCreate<'a> {
+    type Output = Result<types::MusicFinetuneResponseModel, Error>;
+    type IntoFuture = Call<'a, types::MusicFinetuneResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }

@@ -118,21 +118,18 @@ impl<'a> ProductionsOrders<'a> {
     /// Updates an open order.
     ///
     /// `PATCH /v1/productions/orders/{order_id}`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn update(
         self,
-        order_id: &types::OrderId,
-        body: &types::ProductionsOrdersUpdateRequest,
-    ) -> Call<'a, types::UpdateOrderResponse> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::PATCH,
-            "/v1/productions/orders/{order_id}",
-        )
-        .operation("productions.orders.update")
-        .path_param("order_id", &order_id);
-        let request = request.json(body);
-        client.transport().call_json(request)
+        order_id: &'a types::OrderId,
+        request: impl Into<types::UpdateOrderRequest>,
+    ) -> ProductionsOrdersUpdate<'a> {
+        ProductionsOrdersUpdate {
+            client: self.client,
+            order_id,
+            body: types::ProductionsOrdersUpdateRequest::new(request),
+        }
     }
 
     /// Submit Order
@@ -322,6 +319,52 @@ impl<'a> std::future::IntoFuture for ProductionsOrdersCreate<'a> {
     }
 }
 
+/// Request builder for [`ProductionsOrders::update`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ProductionsOrdersUpdate<'a> {
+    client: &'a Client,
+    order_id: &'a types::OrderId,
+    body: types::ProductionsOrdersUpdateRequest,
+}
+
+impl<'a> ProductionsOrdersUpdate<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ProductionsOrdersUpdateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::UpdateOrderResponse> {
+        let Self {
+            client,
+            order_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::PATCH,
+            "/v1/productions/orders/{order_id}",
+        )
+        .operation("productions.orders.update")
+        .path_param("order_id", &order_id);
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ProductionsOrdersUpdate<'a> {
+    type Output = Result<types::UpdateOrderResponse, Error>;
+    type IntoFuture = Call<'a, types::UpdateOrderResponse>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
 /// The `productions.orders.deliverables` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct ProductionsOrdersDeliverables<'a> {
@@ -359,21 +402,18 @@ impl<'a> ProductionsOrdersItems<'a> {
     /// Adds or updates an order item on an open order. Returns the item ID and the quoted price.
     ///
     /// `POST /v1/productions/orders/{order_id}/items`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn upsert(
         self,
-        order_id: &types::OrderId,
-        body: &types::ProductionsOrdersItemsUpsertRequest,
-    ) -> Call<'a, types::UpsertOrderItemResponse> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/productions/orders/{order_id}/items",
-        )
-        .operation("productions.orders.items.upsert")
-        .path_param("order_id", &order_id);
-        let request = request.json(body);
-        client.transport().call_json(request)
+        order_id: &'a types::OrderId,
+        request: impl Into<types::UpsertOrderItemRequest>,
+    ) -> ProductionsOrdersItemsUpsert<'a> {
+        ProductionsOrdersItemsUpsert {
+            client: self.client,
+            order_id,
+            body: types::ProductionsOrdersItemsUpsertRequest::new(request),
+        }
     }
 
     /// Remove Order Item
@@ -396,6 +436,52 @@ impl<'a> ProductionsOrdersItems<'a> {
         .path_param("order_id", &order_id)
         .path_param("item_id", &item_id);
         client.transport().call_json(request)
+    }
+}
+
+/// Request builder for [`ProductionsOrdersItems::upsert`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ProductionsOrdersItemsUpsert<'a> {
+    client: &'a Client,
+    order_id: &'a types::OrderId,
+    body: types::ProductionsOrdersItemsUpsertRequest,
+}
+
+impl<'a> ProductionsOrdersItemsUpsert<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ProductionsOrdersItemsUpsertRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::UpsertOrderItemResponse> {
+        let Self {
+            client,
+            order_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/productions/orders/{order_id}/items",
+        )
+        .operation("productions.orders.items.upsert")
+        .path_param("order_id", &order_id);
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ProductionsOrdersItemsUpsert<'a> {
+    type Output = Result<types::UpsertOrderItemResponse, Error>;
+    type IntoFuture = Call<'a, types::UpsertOrderItemResponse>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -439,21 +525,18 @@ impl<'a> ProductionsOrdersMedia<'a> {
     /// Registers a media file with an order, either by uploading it directly or by providing a URL to fetch it from. Exactly one of `media` or `media_url` must be provided. The registered media can then be referenced when adding order items.
     ///
     /// `POST /v1/productions/orders/{order_id}/media`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn register(
         self,
-        order_id: &types::OrderId,
-        body: &types::ProductionsOrdersMediaRegisterRequest,
-    ) -> Call<'a, types::RegisterMediaResponse> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/productions/orders/{order_id}/media",
-        )
-        .operation("productions.orders.media.register")
-        .path_param("order_id", &order_id);
-        let request = request.multipart(body.to_form());
-        client.transport().call_json(request)
+        order_id: &'a types::OrderId,
+        declared_language: impl Into<String>,
+    ) -> ProductionsOrdersMediaRegister<'a> {
+        ProductionsOrdersMediaRegister {
+            client: self.client,
+            order_id,
+            body: types::ProductionsOrdersMediaRegisterRequest::new(declared_language),
+        }
     }
 
     /// Get Media Info
@@ -476,5 +559,103 @@ impl<'a> ProductionsOrdersMedia<'a> {
         .path_param("order_id", &order_id)
         .path_param("media_id", &media_id);
         client.transport().call_json(request)
+    }
+}
+
+/// Request builder for [`ProductionsOrdersMedia::register`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ProductionsOrdersMediaRegister<'a> {
+    client: &'a Client,
+    order_id: &'a types::OrderId,
+    body: types::ProductionsOrdersMediaRegisterRequest,
+}
+
+impl<'a> ProductionsOrdersMediaRegister<'a> {
+    /// The media file to upload. Mutually exclusive with media_url.
+    pub fn media(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = self.body.media(value);
+        self
+    }
+
+    /// Sets `media` to an explicit `null`.
+    #[inline]
+    pub fn media_null(mut self) -> Self {
+        self.body = self.body.media_null();
+        self
+    }
+
+    /// A URL to fetch the media file from. Mutually exclusive with media.
+    pub fn media_url(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.media_url(value);
+        self
+    }
+
+    /// Sets `media_url` to an explicit `null`.
+    #[inline]
+    pub fn media_url_null(mut self) -> Self {
+        self.body = self.body.media_url_null();
+        self
+    }
+
+    /// The filename for URL-sourced media (e.g. 'example.mp4'). Required when using media_url.
+    pub fn media_url_filename(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.media_url_filename(value);
+        self
+    }
+
+    /// Sets `media_url_filename` to an explicit `null`.
+    #[inline]
+    pub fn media_url_filename_null(mut self) -> Self {
+        self.body = self.body.media_url_filename_null();
+        self
+    }
+
+    /// The MIME type for URL-sourced media (e.g. 'video/mp4'). Required when using media_url.
+    pub fn media_url_content_type(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.media_url_content_type(value);
+        self
+    }
+
+    /// Sets `media_url_content_type` to an explicit `null`.
+    #[inline]
+    pub fn media_url_content_type_null(mut self) -> Self {
+        self.body = self.body.media_url_content_type_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ProductionsOrdersMediaRegisterRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::RegisterMediaResponse> {
+        let Self {
+            client,
+            order_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/productions/orders/{order_id}/media",
+        )
+        .operation("productions.orders.media.register")
+        .path_param("order_id", &order_id);
+        let request = request.multipart(body.to_form());
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ProductionsOrdersMediaRegister<'a> {
+    type Output = Result<types::RegisterMediaResponse, Error>;
+    type IntoFuture = Call<'a, types::RegisterMediaResponse>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }

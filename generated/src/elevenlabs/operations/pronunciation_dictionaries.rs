@@ -31,19 +31,16 @@ impl<'a> PronunciationDictionaries<'a> {
     /// Creates a new pronunciation dictionary from a lexicon .PLS file
     ///
     /// `POST /v1/pronunciation-dictionaries/add-from-file`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create_from_file(
         self,
-        body: &types::CreateFromFileRequest,
-    ) -> Call<'a, types::AddPronunciationDictionaryResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/pronunciation-dictionaries/add-from-file",
-        )
-        .operation("pronunciation_dictionaries.create_from_file");
-        let request = request.multipart(body.to_form());
-        client.transport().call_json(request)
+        name: impl Into<String>,
+    ) -> PronunciationDictionariesCreateFromFile<'a> {
+        PronunciationDictionariesCreateFromFile {
+            client: self.client,
+            body: types::CreateFromFileRequest::new(name),
+        }
     }
 
     /// Add A Pronunciation Dictionary
@@ -51,19 +48,17 @@ impl<'a> PronunciationDictionaries<'a> {
     /// Creates a new pronunciation dictionary from provided rules.
     ///
     /// `POST /v1/pronunciation-dictionaries/add-from-rules`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create_from_rules(
         self,
-        body: &types::CreateFromRulesRequest,
-    ) -> Call<'a, types::AddPronunciationDictionaryResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/pronunciation-dictionaries/add-from-rules",
-        )
-        .operation("pronunciation_dictionaries.create_from_rules");
-        let request = request.json(body);
-        client.transport().call_json(request)
+        rules: impl IntoIterator<Item = types::CreateFromRulesRulesItem>,
+        name: impl Into<String>,
+    ) -> PronunciationDictionariesCreateFromRules<'a> {
+        PronunciationDictionariesCreateFromRules {
+            client: self.client,
+            body: types::CreateFromRulesRequest::new(rules, name),
+        }
     }
 
     /// Get Metadata For A Pronunciation Dictionary
@@ -139,6 +134,157 @@ impl<'a> PronunciationDictionaries<'a> {
             sort_direction: None,
             include_archived: None,
         }
+    }
+}
+
+/// Request builder for [`PronunciationDictionaries::create_from_file`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct PronunciationDictionariesCreateFromFile<'a> {
+    client: &'a Client,
+    body: types::CreateFromFileRequest,
+}
+
+impl<'a> PronunciationDictionariesCreateFromFile<'a> {
+    /// A lexicon .pls file which we will use to initialize the project with.
+    pub fn file(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = self.body.file(value);
+        self
+    }
+
+    /// Sets `file` to an explicit `null`.
+    #[inline]
+    pub fn file_null(mut self) -> Self {
+        self.body = self.body.file_null();
+        self
+    }
+
+    /// A description of the pronunciation dictionary, used for identification only.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.description(value);
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.body = self.body.description_null();
+        self
+    }
+
+    /// Should be one of 'admin', 'editor' or 'viewer'. If not provided, defaults to no access.
+    pub fn workspace_access(
+        mut self,
+        value: impl Into<types::CreateFromFileWorkspaceAccess>,
+    ) -> Self {
+        self.body = self.body.workspace_access(value);
+        self
+    }
+
+    /// Sets `workspace_access` to an explicit `null`.
+    #[inline]
+    pub fn workspace_access_null(mut self) -> Self {
+        self.body = self.body.workspace_access_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::CreateFromFileRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AddPronunciationDictionaryResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/pronunciation-dictionaries/add-from-file",
+        )
+        .operation("pronunciation_dictionaries.create_from_file");
+        let request = request.multipart(body.to_form());
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for PronunciationDictionariesCreateFromFile<'a> {
+    type Output = Result<types::AddPronunciationDictionaryResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AddPronunciationDictionaryResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`PronunciationDictionaries::create_from_rules`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct PronunciationDictionariesCreateFromRules<'a> {
+    client: &'a Client,
+    body: types::CreateFromRulesRequest,
+}
+
+impl<'a> PronunciationDictionariesCreateFromRules<'a> {
+    /// A description of the pronunciation dictionary, used for identification only.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.description(value);
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.body = self.body.description_null();
+        self
+    }
+
+    /// Should be one of 'admin', 'editor' or 'viewer'. If not provided, defaults to no access.
+    pub fn workspace_access(
+        mut self,
+        value: impl Into<types::CreateFromFileWorkspaceAccess>,
+    ) -> Self {
+        self.body = self.body.workspace_access(value);
+        self
+    }
+
+    /// Sets `workspace_access` to an explicit `null`.
+    #[inline]
+    pub fn workspace_access_null(mut self) -> Self {
+        self.body = self.body.workspace_access_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::CreateFromRulesRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AddPronunciationDictionaryResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/pronunciation-dictionaries/add-from-rules",
+        )
+        .operation("pronunciation_dictionaries.create_from_rules");
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for PronunciationDictionariesCreateFromRules<'a> {
+    type Output = Result<types::AddPronunciationDictionaryResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AddPronunciationDictionaryResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -331,13 +477,85 @@ impl<'a> PronunciationDictionariesRules<'a> {
     /// Replaces all existing rules on the pronunciation dictionary with the provided ones.
     ///
     /// `POST /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/set-rules`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn set(
         self,
-        pronunciation_dictionary_id: &str,
-        body: &types::PronunciationDictionariesRulesSetRequest,
-    ) -> Call<'a, types::PronunciationDictionaryRulesResponseModel> {
-        let client = self.client;
+        pronunciation_dictionary_id: &'a str,
+        rules: impl IntoIterator<Item = types::RulesSetRulesItem>,
+    ) -> PronunciationDictionariesRulesSet<'a> {
+        PronunciationDictionariesRulesSet {
+            client: self.client,
+            pronunciation_dictionary_id,
+            body: types::PronunciationDictionariesRulesSetRequest::new(rules),
+        }
+    }
+
+    /// Add Rules To The Pronunciation Dictionary
+    ///
+    /// Add rules to the pronunciation dictionary. If a rule with the same string_to_replace already exists, it will be replaced.
+    ///
+    /// `POST /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/add-rules`
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn add(
+        self,
+        pronunciation_dictionary_id: &'a str,
+        rules: impl IntoIterator<Item = types::RulesAddRulesItem>,
+    ) -> PronunciationDictionariesRulesAdd<'a> {
+        PronunciationDictionariesRulesAdd {
+            client: self.client,
+            pronunciation_dictionary_id,
+            body: types::PronunciationDictionariesRulesAddRequest::new(rules),
+        }
+    }
+
+    /// Remove Rules From The Pronunciation Dictionary
+    ///
+    /// Remove rules from the pronunciation dictionary
+    ///
+    /// `POST /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/remove-rules`
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn remove(
+        self,
+        pronunciation_dictionary_id: &'a str,
+        rule_strings: impl IntoIterator<Item = impl Into<String>>,
+    ) -> PronunciationDictionariesRulesRemove<'a> {
+        PronunciationDictionariesRulesRemove {
+            client: self.client,
+            pronunciation_dictionary_id,
+            body: types::RulesRemoveRequest::new(rule_strings),
+        }
+    }
+}
+
+/// Request builder for [`PronunciationDictionariesRules::set`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct PronunciationDictionariesRulesSet<'a> {
+    client: &'a Client,
+    pronunciation_dictionary_id: &'a str,
+    body: types::PronunciationDictionariesRulesSetRequest,
+}
+
+impl<'a> PronunciationDictionariesRulesSet<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::PronunciationDictionariesRulesSetRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::PronunciationDictionaryRulesResponseModel> {
+        let Self {
+            client,
+            pronunciation_dictionary_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/set-rules",
@@ -347,19 +565,43 @@ impl<'a> PronunciationDictionariesRules<'a> {
         let request = request.json(body);
         client.transport().call_json(request)
     }
+}
 
-    /// Add Rules To The Pronunciation Dictionary
-    ///
-    /// Add rules to the pronunciation dictionary. If a rule with the same string_to_replace already exists, it will be replaced.
-    ///
-    /// `POST /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/add-rules`
+impl<'a> std::future::IntoFuture for PronunciationDictionariesRulesSet<'a> {
+    type Output = Result<types::PronunciationDictionaryRulesResponseModel, Error>;
+    type IntoFuture = Call<'a, types::PronunciationDictionaryRulesResponseModel>;
     #[inline]
-    pub fn add(
-        self,
-        pronunciation_dictionary_id: &str,
-        body: &types::PronunciationDictionariesRulesAddRequest,
-    ) -> Call<'a, types::PronunciationDictionaryRulesResponseModel> {
-        let client = self.client;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`PronunciationDictionariesRules::add`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct PronunciationDictionariesRulesAdd<'a> {
+    client: &'a Client,
+    pronunciation_dictionary_id: &'a str,
+    body: types::PronunciationDictionariesRulesAddRequest,
+}
+
+impl<'a> PronunciationDictionariesRulesAdd<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::PronunciationDictionariesRulesAddRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::PronunciationDictionaryRulesResponseModel> {
+        let Self {
+            client,
+            pronunciation_dictionary_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/add-rules",
@@ -369,19 +611,43 @@ impl<'a> PronunciationDictionariesRules<'a> {
         let request = request.json(body);
         client.transport().call_json(request)
     }
+}
 
-    /// Remove Rules From The Pronunciation Dictionary
-    ///
-    /// Remove rules from the pronunciation dictionary
-    ///
-    /// `POST /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/remove-rules`
+impl<'a> std::future::IntoFuture for PronunciationDictionariesRulesAdd<'a> {
+    type Output = Result<types::PronunciationDictionaryRulesResponseModel, Error>;
+    type IntoFuture = Call<'a, types::PronunciationDictionaryRulesResponseModel>;
     #[inline]
-    pub fn remove(
-        self,
-        pronunciation_dictionary_id: &str,
-        body: &types::RulesRemoveRequest,
-    ) -> Call<'a, types::PronunciationDictionaryRulesResponseModel> {
-        let client = self.client;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`PronunciationDictionariesRules::remove`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct PronunciationDictionariesRulesRemove<'a> {
+    client: &'a Client,
+    pronunciation_dictionary_id: &'a str,
+    body: types::RulesRemoveRequest,
+}
+
+impl<'a> PronunciationDictionariesRulesRemove<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::RulesRemoveRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::PronunciationDictionaryRulesResponseModel> {
+        let Self {
+            client,
+            pronunciation_dictionary_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/remove-rules",
@@ -390,5 +656,14 @@ impl<'a> PronunciationDictionariesRules<'a> {
         .path_param("pronunciation_dictionary_id", &pronunciation_dictionary_id);
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for PronunciationDictionariesRulesRemove<'a> {
+    type Output = Result<types::PronunciationDictionaryRulesResponseModel, Error>;
+    type IntoFuture = Call<'a, types::PronunciationDictionaryRulesResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }

@@ -45,17 +45,67 @@ impl<'a> ServiceAccounts<'a> {
     /// Create a new service account in the workspace. By default, a workspace can have up to 20 service accounts. Enterprise customers may request an increase to this limit, up to 100.
     ///
     /// `POST /v1/service-accounts`
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn create(self, name: impl Into<String>) -> ServiceAccountsCreate<'a> {
+        ServiceAccountsCreate {
+            client: self.client,
+            body: types::ServiceAccountsCreateRequest::new(name),
+        }
+    }
+}
+
+/// Request builder for [`ServiceAccounts::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ServiceAccountsCreate<'a> {
+    client: &'a Client,
+    body: types::ServiceAccountsCreateRequest,
+}
+
+impl<'a> ServiceAccountsCreate<'a> {
+    /// List of groups with their permission levels to share with by default. Each entry should specify a group_id and a permission_level (admin, editor, or viewer).
+    pub fn default_sharing_groups(
+        mut self,
+        value: impl IntoIterator<Item = types::DefaultSharingGroupConfig>,
+    ) -> Self {
+        self.body = self.body.default_sharing_groups(value);
+        self
+    }
+
+    /// Sets `default_sharing_groups` to an explicit `null`.
     #[inline]
-    pub fn create(
-        self,
-        body: &types::ServiceAccountsCreateRequest,
-    ) -> Call<'a, types::WorkspaceCreateServiceAccountResponseModel> {
-        let client = self.client;
+    pub fn default_sharing_groups_null(mut self) -> Self {
+        self.body = self.body.default_sharing_groups_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ServiceAccountsCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::WorkspaceCreateServiceAccountResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/service-accounts")
                 .operation("service_accounts.create");
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ServiceAccountsCreate<'a> {
+    type Output = Result<types::WorkspaceCreateServiceAccountResponseModel, Error>;
+    type IntoFuture = Call<'a, types::WorkspaceCreateServiceAccountResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -91,21 +141,19 @@ impl<'a> ServiceAccountsApiKeys<'a> {
     /// Create a new API key for a service account
     ///
     /// `POST /v1/service-accounts/{service_account_user_id}/api-keys`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        service_account_user_id: &str,
-        body: &types::ServiceAccountsApiKeysCreateRequest,
-    ) -> Call<'a, types::WorkspaceCreateApiKeyResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/service-accounts/{service_account_user_id}/api-keys",
-        )
-        .operation("service_accounts.api_keys.create")
-        .path_param("service_account_user_id", &service_account_user_id);
-        let request = request.json(body);
-        client.transport().call_json(request)
+        service_account_user_id: &'a str,
+        name: impl Into<String>,
+        permissions: impl Into<types::ServiceAccountsApiKeysCreatePermissions>,
+    ) -> ServiceAccountsApiKeysCreate<'a> {
+        ServiceAccountsApiKeysCreate {
+            client: self.client,
+            service_account_user_id,
+            body: types::ServiceAccountsApiKeysCreateRequest::new(name, permissions),
+        }
     }
 
     /// Delete Service Account Api Key
@@ -148,6 +196,91 @@ impl<'a> ServiceAccountsApiKeys<'a> {
             api_key_id,
             body: None,
         }
+    }
+}
+
+/// Request builder for [`ServiceAccountsApiKeys::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ServiceAccountsApiKeysCreate<'a> {
+    client: &'a Client,
+    service_account_user_id: &'a str,
+    body: types::ServiceAccountsApiKeysCreateRequest,
+}
+
+impl<'a> ServiceAccountsApiKeysCreate<'a> {
+    /// The character limit of the XI API key. If provided this will limit the usage of this api key to n characters per month where n is the chosen value. Requests that incur charges will fail after reaching this monthly limit.
+    pub fn character_limit(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.character_limit(value);
+        self
+    }
+
+    /// Sets `character_limit` to an explicit `null`.
+    #[inline]
+    pub fn character_limit_null(mut self) -> Self {
+        self.body = self.body.character_limit_null();
+        self
+    }
+
+    /// List of IP addresses or CIDR ranges allowed to use this API key. Each entry may be a CIDR range (e.g. '10.0.0.0/24') or a bare IP address (normalized to /32 or /128). On create, omit or pass null to allow all IPs. On update, omit to leave the allowlist unchanged, or pass "clear" to remove it.
+    pub fn allowed_ips(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.allowed_ips(value);
+        self
+    }
+
+    /// Sets `allowed_ips` to an explicit `null`.
+    #[inline]
+    pub fn allowed_ips_null(mut self) -> Self {
+        self.body = self.body.allowed_ips_null();
+        self
+    }
+
+    /// Whether the holder of this key may disable it via the self-disable endpoint. On create, omit or pass null to use the workspace's default (enabled for non-Enterprise plans, disabled for Enterprise plans). On update, omit to leave it unchanged, or pass "clear" to reset it to the workspace default. Only honored for workspaces with self-disable access enabled.
+    pub fn third_party_disable_allowed(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.third_party_disable_allowed(value);
+        self
+    }
+
+    /// Sets `third_party_disable_allowed` to an explicit `null`.
+    #[inline]
+    pub fn third_party_disable_allowed_null(mut self) -> Self {
+        self.body = self.body.third_party_disable_allowed_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ServiceAccountsApiKeysCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::WorkspaceCreateApiKeyResponseModel> {
+        let Self {
+            client,
+            service_account_user_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/service-accounts/{service_account_user_id}/api-keys",
+        )
+        .operation("service_accounts.api_keys.create")
+        .path_param("service_account_user_id", &service_account_user_id);
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ServiceAccountsApiKeysCreate<'a> {
+    type Output = Result<types::WorkspaceCreateApiKeyResponseModel, Error>;
+    type IntoFuture = Call<'a, types::WorkspaceCreateApiKeyResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 

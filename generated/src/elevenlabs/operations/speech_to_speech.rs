@@ -29,7 +29,7 @@ impl<'a> SpeechToSpeech<'a> {
     pub fn convert(
         self,
         voice_id: &'a str,
-        body: &'a types::SpeechToSpeechConvertRequest,
+        audio: impl Into<api_runtime::File>,
     ) -> SpeechToSpeechConvert<'a> {
         SpeechToSpeechConvert {
             client: self.client,
@@ -37,7 +37,7 @@ impl<'a> SpeechToSpeech<'a> {
             enable_logging: None,
             optimize_streaming_latency: None,
             output_format: None,
-            body,
+            body: types::SpeechToSpeechConvertRequest::new(audio),
         }
     }
 
@@ -51,7 +51,7 @@ impl<'a> SpeechToSpeech<'a> {
     pub fn stream(
         self,
         voice_id: &'a str,
-        body: &'a types::SpeechToSpeechStreamRequest,
+        audio: impl Into<api_runtime::File>,
     ) -> SpeechToSpeechStream<'a> {
         SpeechToSpeechStream {
             client: self.client,
@@ -59,7 +59,7 @@ impl<'a> SpeechToSpeech<'a> {
             enable_logging: None,
             optimize_streaming_latency: None,
             output_format: None,
-            body,
+            body: types::SpeechToSpeechStreamRequest::new(audio),
         }
     }
 }
@@ -73,7 +73,7 @@ pub struct SpeechToSpeechConvert<'a> {
     enable_logging: Option<bool>,
     optimize_streaming_latency: Option<i64>,
     output_format: Option<types::TextToSpeechConvertOutputFormat>,
-    body: &'a types::SpeechToSpeechConvertRequest,
+    body: types::SpeechToSpeechConvertRequest,
 }
 
 impl<'a> SpeechToSpeechConvert<'a> {
@@ -110,6 +110,70 @@ impl<'a> SpeechToSpeechConvert<'a> {
         self
     }
 
+    /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for speech to speech, you can check this using the can_do_voice_conversion property.
+    ///
+    /// Defaults to `"eleven_english_sts_v2"`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Voice settings overriding stored settings for the given voice. They are applied only on the given request. Needs to be send as a JSON encoded string.
+    pub fn voice_settings(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.voice_settings(value);
+        self
+    }
+
+    /// Sets `voice_settings` to an explicit `null`.
+    #[inline]
+    pub fn voice_settings_null(mut self) -> Self {
+        self.body = self.body.voice_settings_null();
+        self
+    }
+
+    /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.seed(value);
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = self.body.seed_null();
+        self
+    }
+
+    /// If set, will remove the background noise from your audio input using our audio isolation model. Only applies to Voice Changer.
+    ///
+    /// Defaults to `false`.
+    pub fn remove_background_noise(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.remove_background_noise(value);
+        self
+    }
+
+    /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
+    ///
+    /// Defaults to `"other"`.
+    pub fn file_format(mut self, value: impl Into<types::AudioIsolationStreamFileFormat>) -> Self {
+        self.body = self.body.file_format(value);
+        self
+    }
+
+    /// Sets `file_format` to an explicit `null`.
+    #[inline]
+    pub fn file_format_null(mut self) -> Self {
+        self.body = self.body.file_format_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::SpeechToSpeechConvertRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> Call<'a, ByteStream> {
@@ -121,6 +185,7 @@ impl<'a> SpeechToSpeechConvert<'a> {
             output_format,
             body,
         } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/speech-to-speech/{voice_id}",
@@ -154,7 +219,7 @@ pub struct SpeechToSpeechStream<'a> {
     enable_logging: Option<bool>,
     optimize_streaming_latency: Option<i64>,
     output_format: Option<types::TextToSpeechStreamOutputFormat>,
-    body: &'a types::SpeechToSpeechStreamRequest,
+    body: types::SpeechToSpeechStreamRequest,
 }
 
 impl<'a> SpeechToSpeechStream<'a> {
@@ -191,6 +256,70 @@ impl<'a> SpeechToSpeechStream<'a> {
         self
     }
 
+    /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for speech to speech, you can check this using the can_do_voice_conversion property.
+    ///
+    /// Defaults to `"eleven_english_sts_v2"`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Voice settings overriding stored settings for the given voice. They are applied only on the given request. Needs to be send as a JSON encoded string.
+    pub fn voice_settings(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.voice_settings(value);
+        self
+    }
+
+    /// Sets `voice_settings` to an explicit `null`.
+    #[inline]
+    pub fn voice_settings_null(mut self) -> Self {
+        self.body = self.body.voice_settings_null();
+        self
+    }
+
+    /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.seed(value);
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = self.body.seed_null();
+        self
+    }
+
+    /// If set, will remove the background noise from your audio input using our audio isolation model. Only applies to Voice Changer.
+    ///
+    /// Defaults to `false`.
+    pub fn remove_background_noise(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.remove_background_noise(value);
+        self
+    }
+
+    /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
+    ///
+    /// Defaults to `"other"`.
+    pub fn file_format(mut self, value: impl Into<types::AudioIsolationStreamFileFormat>) -> Self {
+        self.body = self.body.file_format(value);
+        self
+    }
+
+    /// Sets `file_format` to an explicit `null`.
+    #[inline]
+    pub fn file_format_null(mut self) -> Self {
+        self.body = self.body.file_format_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::SpeechToSpeechStreamRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> Call<'a, ByteStream> {
@@ -202,6 +331,7 @@ impl<'a> SpeechToSpeechStream<'a> {
             output_format,
             body,
         } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/speech-to-speech/{voice_id}/stream",

@@ -33,12 +33,15 @@ impl<'a> SpeechToText<'a> {
     /// `POST /v1/speech-to-text`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn convert(self, body: &'a types::SpeechToTextConvertRequest) -> SpeechToTextConvert<'a> {
+    pub fn convert(
+        self,
+        model_id: impl Into<types::SpeechToTextConvertModelId>,
+    ) -> SpeechToTextConvert<'a> {
         SpeechToTextConvert {
             client: self.client,
             token: None,
             enable_logging: None,
-            body,
+            body: types::SpeechToTextConvertRequest::new(model_id),
         }
     }
 }
@@ -50,7 +53,7 @@ pub struct SpeechToTextConvert<'a> {
     client: &'a Client,
     token: Option<String>,
     enable_logging: Option<bool>,
-    body: &'a types::SpeechToTextConvertRequest,
+    body: types::SpeechToTextConvertRequest,
 }
 
 impl<'a> SpeechToTextConvert<'a> {
@@ -68,6 +71,287 @@ impl<'a> SpeechToTextConvert<'a> {
         self
     }
 
+    /// The file to transcribe (100ms minimum audio length). All major audio and video formats are supported. Exactly one of the file or cloud_storage_url parameters must be provided. The file size must be less than 5.0GB.
+    pub fn file(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = self.body.file(value);
+        self
+    }
+
+    /// Sets `file` to an explicit `null`.
+    #[inline]
+    pub fn file_null(mut self) -> Self {
+        self.body = self.body.file_null();
+        self
+    }
+
+    /// An ISO-639-1 or ISO-639-3 language_code corresponding to the language of the audio file. Can sometimes improve transcription performance if known beforehand. Defaults to null, in this case the language is predicted automatically.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.language_code(value);
+        self
+    }
+
+    /// Sets `language_code` to an explicit `null`.
+    #[inline]
+    pub fn language_code_null(mut self) -> Self {
+        self.body = self.body.language_code_null();
+        self
+    }
+
+    /// Whether to tag audio events like (laughter), (footsteps), etc. in the transcription.
+    ///
+    /// Defaults to `true`.
+    pub fn tag_audio_events(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.tag_audio_events(value);
+        self
+    }
+
+    /// The maximum amount of speakers talking in the uploaded file. Can help with predicting who speaks when. The maximum amount of speakers that can be predicted is 32. Defaults to null, in this case the amount of speakers is set to the maximum value the model supports.
+    pub fn num_speakers(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.num_speakers(value);
+        self
+    }
+
+    /// Sets `num_speakers` to an explicit `null`.
+    #[inline]
+    pub fn num_speakers_null(mut self) -> Self {
+        self.body = self.body.num_speakers_null();
+        self
+    }
+
+    /// The granularity of the timestamps in the transcription. 'word' provides word-level timestamps and 'character' provides character-level timestamps per word.
+    ///
+    /// Defaults to `"word"`.
+    pub fn timestamps_granularity(
+        mut self,
+        value: impl Into<types::SpeechToTextConvertTimestampsGranularity>,
+    ) -> Self {
+        self.body = self.body.timestamps_granularity(value);
+        self
+    }
+
+    /// Whether to annotate which speaker is currently talking in the uploaded file.
+    ///
+    /// Defaults to `false`.
+    pub fn diarize(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.diarize(value);
+        self
+    }
+
+    /// Diarization threshold to apply during speaker diarization. A higher value means there will be a lower chance of one speaker being diarized as two different speakers but also a higher chance of two different speakers being diarized as one speaker (less total speakers predicted). A low value means there will be a higher chance of one speaker being diarized as two different speakers but also a lower chance of two different speakers being diarized as one speaker (more total speakers predicted). Can only be set when diarize=True and num_speakers=None. Defaults to None, in which case we will choose a threshold based on the model_id (0.22 usually).
+    pub fn diarization_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.body = self.body.diarization_threshold(value);
+        self
+    }
+
+    /// Sets `diarization_threshold` to an explicit `null`.
+    #[inline]
+    pub fn diarization_threshold_null(mut self) -> Self {
+        self.body = self.body.diarization_threshold_null();
+        self
+    }
+
+    /// A list of additional formats to export the transcript to.
+    pub fn additional_formats(mut self, value: impl Into<types::AdditionalFormats>) -> Self {
+        self.body = self.body.additional_formats(value);
+        self
+    }
+
+    /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
+    ///
+    /// Defaults to `"other"`.
+    pub fn file_format(mut self, value: impl Into<types::AudioIsolationStreamFileFormat>) -> Self {
+        self.body = self.body.file_format(value);
+        self
+    }
+
+    /// [Deprecated] This parameter is deprecated and will be removed in the future. Use 'source_url' instead.The HTTPS URL of the file to transcribe. Exactly one of the file or cloud_storage_url parameters must be provided. The file must be accessible via HTTPS and the file size must be less than 2GB. Any valid HTTPS URL is accepted, including URLs from cloud storage providers (AWS S3, Google Cloud Storage, Cloudflare R2, etc.), CDNs, or any other HTTPS source. URLs can be pre-signed or include authentication tokens in query parameters.
+    #[deprecated]
+    pub fn cloud_storage_url(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.cloud_storage_url(value);
+        self
+    }
+
+    /// Sets `cloud_storage_url` to an explicit `null`.
+    #[inline]
+    pub fn cloud_storage_url_null(mut self) -> Self {
+        self.body = self.body.cloud_storage_url_null();
+        self
+    }
+
+    /// The URL of an audio or video file to transcribe. Supports hosted video or audio files, YouTube video URLs, TikTok video URLs, and other video hosting services.
+    pub fn source_url(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.source_url(value);
+        self
+    }
+
+    /// Sets `source_url` to an explicit `null`.
+    #[inline]
+    pub fn source_url_null(mut self) -> Self {
+        self.body = self.body.source_url_null();
+        self
+    }
+
+    /// Whether to send the transcription result to configured speech-to-text webhooks.  If set the request will return early without the transcription, which will be delivered later via webhook.
+    ///
+    /// Defaults to `false`.
+    pub fn webhook(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.webhook(value);
+        self
+    }
+
+    /// Optional specific webhook ID to send the transcription result to. Only valid when webhook is set to true. If not provided, transcription will be sent to all configured speech-to-text webhooks.
+    pub fn webhook_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.webhook_id(value);
+        self
+    }
+
+    /// Sets `webhook_id` to an explicit `null`.
+    #[inline]
+    pub fn webhook_id_null(mut self) -> Self {
+        self.body = self.body.webhook_id_null();
+        self
+    }
+
+    /// Controls the randomness of the transcription output. Accepts values between 0.0 and 2.0, where higher values result in more diverse and less deterministic results. If omitted, we will use a temperature based on the model you selected which is usually 0.
+    pub fn temperature(mut self, value: impl Into<f64>) -> Self {
+        self.body = self.body.temperature(value);
+        self
+    }
+
+    /// Sets `temperature` to an explicit `null`.
+    #[inline]
+    pub fn temperature_null(mut self) -> Self {
+        self.body = self.body.temperature_null();
+        self
+    }
+
+    /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be an integer between 0 and 2147483647.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.seed(value);
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = self.body.seed_null();
+        self
+    }
+
+    /// Whether the audio file contains multiple channels where each channel contains a single speaker. When enabled, each channel is transcribed independently. By default a separate transcript is returned per channel; set multichannel_output_style='combined' to instead receive a single transcript with all channels merged and sorted by time. Each word in the response includes a 'channel_index' field indicating which channel it was spoken on. A maximum of 5 channels is supported. Each channel is billed independently at the full audio duration, so cost scales linearly with the number of channels.
+    ///
+    /// Defaults to `false`.
+    pub fn use_multi_channel(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.use_multi_channel(value);
+        self
+    }
+
+    /// Controls the response shape when use_multi_channel is enabled. 'separate' (default) returns one transcript per channel under 'transcripts'. 'combined' merges all channels into a single transcript whose words are sorted by start time, each carrying a 'channel_index' - matching the single-channel response shape. 'combined' requires timestamps (timestamps_granularity must not be 'none') and does not support entity detection or redaction.
+    ///
+    /// Defaults to `"separate"`.
+    pub fn multichannel_output_style(
+        mut self,
+        value: impl Into<types::ConvertMultichannelOutputStyle>,
+    ) -> Self {
+        self.body = self.body.multichannel_output_style(value);
+        self
+    }
+
+    /// Optional metadata to be included in the webhook response. This should be a JSON string representing an object with a maximum depth of 2 levels and maximum size of 16KB. Useful for tracking internal IDs, job references, or other contextual information.
+    pub fn webhook_metadata(
+        mut self,
+        value: impl Into<types::SpeechToTextConvertWebhookMetadata>,
+    ) -> Self {
+        self.body = self.body.webhook_metadata(value);
+        self
+    }
+
+    /// Sets `webhook_metadata` to an explicit `null`.
+    #[inline]
+    pub fn webhook_metadata_null(mut self) -> Self {
+        self.body = self.body.webhook_metadata_null();
+        self
+    }
+
+    /// Detect entities in the transcript. Can be 'all' to detect all entities, a single entity type or category string, or a list of entity types/categories. Categories include 'pii', 'phi', 'pci', 'other', 'offensive_language'. When enabled, detected entities will be returned in the 'entities' field with their text, type, and character positions. Usage of this parameter will incur an additional 30% surcharge on the base transcription cost.
+    pub fn entity_detection(
+        mut self,
+        value: impl Into<types::SpeechToTextConvertEntityDetection>,
+    ) -> Self {
+        self.body = self.body.entity_detection(value);
+        self
+    }
+
+    /// Sets `entity_detection` to an explicit `null`.
+    #[inline]
+    pub fn entity_detection_null(mut self) -> Self {
+        self.body = self.body.entity_detection_null();
+        self
+    }
+
+    /// If true, the transcription will not have any filler words, false starts and non-speech sounds. Only supported with scribe_v2 model.
+    ///
+    /// Defaults to `false`.
+    pub fn no_verbatim(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.no_verbatim(value);
+        self
+    }
+
+    /// Whether to use the speaker library for identifying known speakers during diarization. When enabled and diarize is true, detected speakers will be matched against registered speakers in the workspace's speaker library.
+    ///
+    /// Defaults to `false`.
+    pub fn use_speaker_library(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.use_speaker_library(value);
+        self
+    }
+
+    /// Whether to detect speaker roles (agent vs customer). Requires diarize=true. Cannot be used with use_multi_channel=true. When enabled, speaker_id values will be 'agent' and 'customer' instead of 'speaker_0', 'speaker_1', etc. Usage incurs an additional 10% surcharge on base transcription cost.
+    ///
+    /// Defaults to `false`.
+    pub fn detect_speaker_roles(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.detect_speaker_roles(value);
+        self
+    }
+
+    /// Redact entities from the transcript text. Accepts the same format as entity_detection: 'all', a category ('pii', 'phi'), or specific entity types. Must be a subset of entity_detection. When redaction is enabled, the entities field will not be returned. Usage of this parameter will incur an additional 30% surcharge on the base transcription cost.
+    pub fn entity_redaction(
+        mut self,
+        value: impl Into<types::SpeechToTextConvertEntityRedaction>,
+    ) -> Self {
+        self.body = self.body.entity_redaction(value);
+        self
+    }
+
+    /// Sets `entity_redaction` to an explicit `null`.
+    #[inline]
+    pub fn entity_redaction_null(mut self) -> Self {
+        self.body = self.body.entity_redaction_null();
+        self
+    }
+
+    /// How to format redacted entities. 'redacted' replaces with {REDACTED}, 'entity_type' replaces with {ENTITY_TYPE}, 'enumerated_entity_type' replaces with {ENTITY_TYPE_N} where N enumerates each occurrence. Only used when entity_redaction is set.
+    ///
+    /// Defaults to `"enumerated_entity_type"`.
+    pub fn entity_redaction_mode(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.entity_redaction_mode(value);
+        self
+    }
+
+    /// A list of keyterms to bias the transcription towards.           The keyterms are words or phrases you want the model to recognise more accurately.           The number of keyterms cannot exceed 1000.           The length of each keyterm must be less than 50 characters.           Keyterms can contain at most 5 words (after normalisation).           For example ["hello", "world", "technical term"].           The following characters are not supported: `<`, `>`, `{`, `}`, `[`, `]`, `\`.           Usage of this parameter will incur an additional 20% surcharge on the base transcription cost.           When more than 100 keyterms are provided, a minimum billable duration of 20 seconds applies per request.
+    ///
+    /// Defaults to `[]`.
+    pub fn keyterms(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.keyterms(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::SpeechToTextConvertRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> Call<'a, types::SpeechToTextConvertResponse> {
@@ -77,6 +361,7 @@ impl<'a> SpeechToTextConvert<'a> {
             enable_logging,
             body,
         } = self;
+        let body = &body;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/speech-to-text")
                 .operation("speech_to_text.convert")

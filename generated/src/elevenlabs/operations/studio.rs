@@ -35,12 +35,14 @@ impl<'a> Studio<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create_podcast(
         self,
-        body: &'a types::StudioCreatePodcastRequest,
+        model_id: impl Into<String>,
+        mode: impl Into<types::StudioCreatePodcastMode>,
+        source: impl Into<types::StudioCreatePodcastSource>,
     ) -> StudioCreatePodcast<'a> {
         StudioCreatePodcast {
             client: self.client,
             safety_identifier: None,
-            body,
+            body: types::StudioCreatePodcastRequest::new(model_id, mode, source),
         }
     }
 }
@@ -51,13 +53,195 @@ impl<'a> Studio<'a> {
 pub struct StudioCreatePodcast<'a> {
     client: &'a Client,
     safety_identifier: Option<String>,
-    body: &'a types::StudioCreatePodcastRequest,
+    body: types::StudioCreatePodcastRequest,
 }
 
 impl<'a> StudioCreatePodcast<'a> {
     /// Used for moderation. Your workspace must be allowlisted to use this feature.
     pub fn safety_identifier(mut self, value: impl Into<String>) -> Self {
         self.safety_identifier = Some(value.into());
+        self
+    }
+
+    /// Output quality of the generated audio. Must be one of:
+    /// 'standard' - standard output format, 128kbps with 44.1kHz sample rate.
+    /// 'high' - high quality output format, 192kbps with 44.1kHz sample rate and major improvements on our side.
+    /// 'ultra' - ultra quality output format, 192kbps with 44.1kHz sample rate and highest improvements on our side.
+    /// 'ultra_lossless' - ultra quality output format, 705.6kbps with 44.1kHz sample rate and highest improvements on our side in a fully lossless format.
+    ///
+    /// Defaults to `"standard"`.
+    pub fn quality_preset(mut self, value: impl Into<types::QualityPresetType>) -> Self {
+        self.body = self.body.quality_preset(value);
+        self
+    }
+
+    /// Duration of the generated podcast. Must be one of:
+    /// short - produces podcasts shorter than 3 minutes.
+    /// default - produces podcasts roughly between 3-7 minutes.
+    /// long - produces podcasts longer than 7 minutes.
+    ///
+    /// Defaults to `"default"`.
+    pub fn duration_scale(
+        mut self,
+        value: impl Into<types::StudioCreatePodcastDurationScale>,
+    ) -> Self {
+        self.body = self.body.duration_scale(value);
+        self
+    }
+
+    /// An optional language of the Studio project. Two-letter language code (ISO 639-1).
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.language(value);
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.body = self.body.language_null();
+        self
+    }
+
+    /// The intro text that will always be added to the beginning of the podcast.
+    pub fn intro(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.intro(value);
+        self
+    }
+
+    /// Sets `intro` to an explicit `null`.
+    #[inline]
+    pub fn intro_null(mut self) -> Self {
+        self.body = self.body.intro_null();
+        self
+    }
+
+    /// The outro text that will always be added to the end of the podcast.
+    pub fn outro(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.outro(value);
+        self
+    }
+
+    /// Sets `outro` to an explicit `null`.
+    #[inline]
+    pub fn outro_null(mut self) -> Self {
+        self.body = self.body.outro_null();
+        self
+    }
+
+    /// Additional instructions prompt for the podcast generation used to adjust the podcast's style and tone.
+    pub fn instructions_prompt(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.instructions_prompt(value);
+        self
+    }
+
+    /// Sets `instructions_prompt` to an explicit `null`.
+    #[inline]
+    pub fn instructions_prompt_null(mut self) -> Self {
+        self.body = self.body.instructions_prompt_null();
+        self
+    }
+
+    /// A brief summary or highlights of the Studio project's content, providing key points or themes. This should be between 10 and 70 characters.
+    pub fn highlights(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.highlights(value);
+        self
+    }
+
+    /// Sets `highlights` to an explicit `null`.
+    #[inline]
+    pub fn highlights_null(mut self) -> Self {
+        self.body = self.body.highlights_null();
+        self
+    }
+
+    /// A url that will be called by our service when the Studio project is converted. Request will contain a json blob containing the status of the conversion
+    ///     Messages:
+    ///     1. When project was converted successfully:
+    ///     {
+    ///       type: "project_conversion_status",
+    ///       event_timestamp: 1234567890,
+    ///       data: {
+    ///         request_id: "1234567890",
+    ///         project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///         conversion_status: "success",
+    ///         project_snapshot_id: "22m00Tcm4TlvDq8ikMAT",
+    ///         error_details: None,
+    ///       }
+    ///     }
+    ///     2. When project conversion failed:
+    ///     {
+    ///       type: "project_conversion_status",
+    ///       event_timestamp: 1234567890,
+    ///       data: {
+    ///         request_id: "1234567890",
+    ///         project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///         conversion_status: "error",
+    ///         project_snapshot_id: None,
+    ///         error_details: "Error details if conversion failed"
+    ///       }
+    ///     }
+    ///
+    ///     3. When chapter was converted successfully:
+    ///     {
+    ///       type: "chapter_conversion_status",
+    ///       event_timestamp: 1234567890,
+    ///       data: {
+    ///         request_id: "1234567890",
+    ///         project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///         chapter_id: "22m00Tcm4TlvDq8ikMAT",
+    ///         conversion_status: "success",
+    ///         chapter_snapshot_id: "23m00Tcm4TlvDq8ikMAV",
+    ///         error_details: None,
+    ///       }
+    ///     }
+    ///     4. When chapter conversion failed:
+    ///     {
+    ///       type: "chapter_conversion_status",
+    ///       event_timestamp: 1234567890,
+    ///       data: {
+    ///         request_id: "1234567890",
+    ///         project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///         chapter_id: "22m00Tcm4TlvDq8ikMAT",
+    ///         conversion_status: "error",
+    ///         chapter_snapshot_id: None,
+    ///         error_details: "Error details if conversion failed"
+    ///       }
+    ///     }
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.callback_url(value);
+        self
+    }
+
+    /// Sets `callback_url` to an explicit `null`.
+    #[inline]
+    pub fn callback_url_null(mut self) -> Self {
+        self.body = self.body.callback_url_null();
+        self
+    }
+
+    /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
+    ///     When set to 'auto', the system will automatically decide whether to apply text normalization
+    ///     (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
+    ///     with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<types::ProjectsCreateApplyTextNormalization>,
+    ) -> Self {
+        self.body = self.body.apply_text_normalization(value);
+        self
+    }
+
+    /// Sets `apply_text_normalization` to an explicit `null`.
+    #[inline]
+    pub fn apply_text_normalization_null(mut self) -> Self {
+        self.body = self.body.apply_text_normalization_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::StudioCreatePodcastRequest) -> Self {
+        self.body = body;
         self
     }
 
@@ -69,6 +253,7 @@ impl<'a> StudioCreatePodcast<'a> {
             safety_identifier,
             body,
         } = self;
+        let body = &body;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/studio/podcasts")
                 .operation("studio.create_podcast")
@@ -141,17 +326,13 @@ impl<'a> StudioProjects<'a> {
     /// Creates a new Studio project, it can be either initialized as blank, from a document or from a URL.
     ///
     /// `POST /v1/studio/projects`
-    #[inline]
-    pub fn create(
-        self,
-        body: &types::StudioProjectsCreateRequest,
-    ) -> Call<'a, types::AddProjectResponseModel> {
-        let client = self.client;
-        let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/studio/projects")
-                .operation("studio.projects.create");
-        let request = request.multipart(body.to_form());
-        client.transport().call_json(request)
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn create(self, name: impl Into<String>) -> StudioProjectsCreate<'a> {
+        StudioProjectsCreate {
+            client: self.client,
+            body: types::StudioProjectsCreateRequest::new(name),
+        }
     }
 
     /// Get Studio Project
@@ -174,21 +355,24 @@ impl<'a> StudioProjects<'a> {
     /// Updates the specified Studio project by setting the values of the parameters passed.
     ///
     /// `POST /v1/studio/projects/{project_id}`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn update(
         self,
-        project_id: &str,
-        body: &types::StudioProjectsUpdateRequest,
-    ) -> Call<'a, types::EditProjectResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/studio/projects/{project_id}",
-        )
-        .operation("studio.projects.update")
-        .path_param("project_id", &project_id);
-        let request = request.json(body);
-        client.transport().call_json(request)
+        project_id: &'a str,
+        name: impl Into<String>,
+        default_title_voice_id: impl Into<String>,
+        default_paragraph_voice_id: impl Into<String>,
+    ) -> StudioProjectsUpdate<'a> {
+        StudioProjectsUpdate {
+            client: self.client,
+            project_id,
+            body: types::StudioProjectsUpdateRequest::new(
+                name,
+                default_title_voice_id,
+                default_paragraph_voice_id,
+            ),
+        }
     }
 
     /// Delete Studio Project
@@ -246,6 +430,440 @@ impl<'a> StudioProjects<'a> {
     }
 }
 
+/// Request builder for [`StudioProjects::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct StudioProjectsCreate<'a> {
+    client: &'a Client,
+    body: types::StudioProjectsCreateRequest,
+}
+
+impl<'a> StudioProjectsCreate<'a> {
+    /// The voice_id that corresponds to the default voice used for new titles.
+    pub fn default_title_voice_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.default_title_voice_id(value);
+        self
+    }
+
+    /// Sets `default_title_voice_id` to an explicit `null`.
+    #[inline]
+    pub fn default_title_voice_id_null(mut self) -> Self {
+        self.body = self.body.default_title_voice_id_null();
+        self
+    }
+
+    /// The voice_id that corresponds to the default voice used for new paragraphs.
+    pub fn default_paragraph_voice_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.default_paragraph_voice_id(value);
+        self
+    }
+
+    /// Sets `default_paragraph_voice_id` to an explicit `null`.
+    #[inline]
+    pub fn default_paragraph_voice_id_null(mut self) -> Self {
+        self.body = self.body.default_paragraph_voice_id_null();
+        self
+    }
+
+    /// The ID of the model to be used for this Studio project, you can query GET /v1/models to list all available models.
+    pub fn default_model_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.default_model_id(value);
+        self
+    }
+
+    /// Sets `default_model_id` to an explicit `null`.
+    #[inline]
+    pub fn default_model_id_null(mut self) -> Self {
+        self.body = self.body.default_model_id_null();
+        self
+    }
+
+    /// An optional URL from which we will extract content to initialize the Studio project. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
+    pub fn from_url(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.from_url(value);
+        self
+    }
+
+    /// Sets `from_url` to an explicit `null`.
+    #[inline]
+    pub fn from_url_null(mut self) -> Self {
+        self.body = self.body.from_url_null();
+        self
+    }
+
+    /// An optional .epub, .pdf, .txt or similar file can be provided. If provided, we will initialize the Studio project with its content. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
+    pub fn from_document(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = self.body.from_document(value);
+        self
+    }
+
+    /// Sets `from_document` to an explicit `null`.
+    #[inline]
+    pub fn from_document_null(mut self) -> Self {
+        self.body = self.body.from_document_null();
+        self
+    }
+
+    /// An optional content to initialize the Studio project with. If this is set, 'from_url' and 'from_document' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
+    ///
+    ///     Example:
+    ///     [{"name": "Chapter A", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "A", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "B", "type": "tts_node"}]}, {"sub_type": "h1", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "C", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "D", "type": "tts_node"}]}]}, {"name": "Chapter B", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "E", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "F", "type": "tts_node"}]}, {"sub_type": "h2", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "G", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "H", "type": "tts_node"}]}]}]
+    pub fn from_content_json(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.from_content_json(value);
+        self
+    }
+
+    /// Output quality of the generated audio. Must be one of:
+    /// 'standard' - standard output format, 128kbps with 44.1kHz sample rate.
+    /// 'high' - high quality output format, 192kbps with 44.1kHz sample rate and major improvements on our side.
+    /// 'ultra' - ultra quality output format, 192kbps with 44.1kHz sample rate and highest improvements on our side.
+    /// 'ultra_lossless' - ultra quality output format, 705.6kbps with 44.1kHz sample rate and highest improvements on our side in a fully lossless format.
+    ///
+    /// Defaults to `"standard"`.
+    pub fn quality_preset(mut self, value: impl Into<types::QualityPresetType>) -> Self {
+        self.body = self.body.quality_preset(value);
+        self
+    }
+
+    /// An optional name of the author of the Studio project, this will be added as metadata to the mp3 file on Studio project or chapter download.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.title(value);
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.body = self.body.title_null();
+        self
+    }
+
+    /// An optional name of the author of the Studio project, this will be added as metadata to the mp3 file on Studio project or chapter download.
+    pub fn author(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.author(value);
+        self
+    }
+
+    /// Sets `author` to an explicit `null`.
+    #[inline]
+    pub fn author_null(mut self) -> Self {
+        self.body = self.body.author_null();
+        self
+    }
+
+    /// An optional description of the Studio project.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.description(value);
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.body = self.body.description_null();
+        self
+    }
+
+    /// An optional list of genres associated with the Studio project.
+    pub fn genres(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.genres(value);
+        self
+    }
+
+    /// An optional target audience of the Studio project.
+    pub fn target_audience(
+        mut self,
+        value: impl Into<types::StudioProjectsCreateTargetAudience>,
+    ) -> Self {
+        self.body = self.body.target_audience(value);
+        self
+    }
+
+    /// Sets `target_audience` to an explicit `null`.
+    #[inline]
+    pub fn target_audience_null(mut self) -> Self {
+        self.body = self.body.target_audience_null();
+        self
+    }
+
+    /// An optional language of the Studio project. Two-letter language code (ISO 639-1).
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.language(value);
+        self
+    }
+
+    /// Sets `language` to an explicit `null`.
+    #[inline]
+    pub fn language_null(mut self) -> Self {
+        self.body = self.body.language_null();
+        self
+    }
+
+    /// An optional content type of the Studio project.
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.content_type(value);
+        self
+    }
+
+    /// Sets `content_type` to an explicit `null`.
+    #[inline]
+    pub fn content_type_null(mut self) -> Self {
+        self.body = self.body.content_type_null();
+        self
+    }
+
+    /// An optional original publication date of the Studio project, in the format YYYY-MM-DD or YYYY.
+    pub fn original_publication_date(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.original_publication_date(value);
+        self
+    }
+
+    /// Sets `original_publication_date` to an explicit `null`.
+    #[inline]
+    pub fn original_publication_date_null(mut self) -> Self {
+        self.body = self.body.original_publication_date_null();
+        self
+    }
+
+    /// An optional specification of whether this Studio project contains mature content.
+    ///
+    /// Defaults to `false`.
+    pub fn mature_content(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.mature_content(value);
+        self
+    }
+
+    /// Sets `mature_content` to an explicit `null`.
+    #[inline]
+    pub fn mature_content_null(mut self) -> Self {
+        self.body = self.body.mature_content_null();
+        self
+    }
+
+    /// An optional ISBN number of the Studio project you want to create, this will be added as metadata to the mp3 file on Studio project or chapter download.
+    pub fn isbn_number(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.isbn_number(value);
+        self
+    }
+
+    /// Sets `isbn_number` to an explicit `null`.
+    #[inline]
+    pub fn isbn_number_null(mut self) -> Self {
+        self.body = self.body.isbn_number_null();
+        self
+    }
+
+    /// [Deprecated] When the Studio project is downloaded, should the returned audio have postprocessing in order to make it compliant with audiobook normalized volume requirements
+    ///
+    /// Defaults to `false`.
+    pub fn acx_volume_normalization(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.acx_volume_normalization(value);
+        self
+    }
+
+    /// When the Studio project is downloaded, should the returned audio have postprocessing in order to make it compliant with audiobook normalized volume requirements
+    ///
+    /// Defaults to `false`.
+    pub fn volume_normalization(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.volume_normalization(value);
+        self
+    }
+
+    /// A list of pronunciation dictionary locators (pronunciation_dictionary_id, version_id) encoded as a list of JSON strings for pronunciation dictionaries to be applied to the text. A list of json encoded strings is required as adding projects may occur through formData as opposed to jsonBody. To specify multiple dictionaries use multiple --form lines in your curl, such as --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"Vmd4Zor6fplcA7WrINey\",\"version_id\":\"hRPaxjlTdR7wFMhV4w0b\"}"' --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"JzWtcGQMJ6bnlWwyMo7e\",\"version_id\":\"lbmwxiLu4q6txYxgdZqn\"}"'.
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators(value);
+        self
+    }
+
+    /// A url that will be called by our service when the Studio project is converted. Request will contain a json blob containing the status of the conversion
+    ///     Messages:
+    ///     1. When project was converted successfully:
+    ///     {
+    ///       type: "project_conversion_status",
+    ///       event_timestamp: 1234567890,
+    ///       data: {
+    ///         request_id: "1234567890",
+    ///         project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///         conversion_status: "success",
+    ///         project_snapshot_id: "22m00Tcm4TlvDq8ikMAT",
+    ///         error_details: None,
+    ///       }
+    ///     }
+    ///     2. When project conversion failed:
+    ///     {
+    ///       type: "project_conversion_status",
+    ///       event_timestamp: 1234567890,
+    ///       data: {
+    ///         request_id: "1234567890",
+    ///         project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///         conversion_status: "error",
+    ///         project_snapshot_id: None,
+    ///         error_details: "Error details if conversion failed"
+    ///       }
+    ///     }
+    ///
+    ///     3. When chapter was converted successfully:
+    ///     {
+    ///       type: "chapter_conversion_status",
+    ///       event_timestamp: 1234567890,
+    ///       data: {
+    ///         request_id: "1234567890",
+    ///         project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///         chapter_id: "22m00Tcm4TlvDq8ikMAT",
+    ///         conversion_status: "success",
+    ///         chapter_snapshot_id: "23m00Tcm4TlvDq8ikMAV",
+    ///         error_details: None,
+    ///       }
+    ///     }
+    ///     4. When chapter conversion failed:
+    ///     {
+    ///       type: "chapter_conversion_status",
+    ///       event_timestamp: 1234567890,
+    ///       data: {
+    ///         request_id: "1234567890",
+    ///         project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///         chapter_id: "22m00Tcm4TlvDq8ikMAT",
+    ///         conversion_status: "error",
+    ///         chapter_snapshot_id: None,
+    ///         error_details: "Error details if conversion failed"
+    ///       }
+    ///     }
+    pub fn callback_url(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.callback_url(value);
+        self
+    }
+
+    /// Sets `callback_url` to an explicit `null`.
+    #[inline]
+    pub fn callback_url_null(mut self) -> Self {
+        self.body = self.body.callback_url_null();
+        self
+    }
+
+    /// An optional specification of whether the content of this Studio project is fiction.
+    pub fn fiction(mut self, value: impl Into<types::StudioProjectsCreateFiction>) -> Self {
+        self.body = self.body.fiction(value);
+        self
+    }
+
+    /// Sets `fiction` to an explicit `null`.
+    #[inline]
+    pub fn fiction_null(mut self) -> Self {
+        self.body = self.body.fiction_null();
+        self
+    }
+
+    /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
+    ///     When set to 'auto', the system will automatically decide whether to apply text normalization
+    ///     (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
+    ///     with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<types::ProjectsCreateApplyTextNormalization>,
+    ) -> Self {
+        self.body = self.body.apply_text_normalization(value);
+        self
+    }
+
+    /// Sets `apply_text_normalization` to an explicit `null`.
+    #[inline]
+    pub fn apply_text_normalization_null(mut self) -> Self {
+        self.body = self.body.apply_text_normalization_null();
+        self
+    }
+
+    /// Whether to auto convert the Studio project to audio or not.
+    ///
+    /// Defaults to `false`.
+    pub fn auto_convert(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.auto_convert(value);
+        self
+    }
+
+    /// [Alpha Feature] Whether automatically assign voices to phrases in the create Project.
+    ///
+    /// Defaults to `false`.
+    pub fn auto_assign_voices(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.auto_assign_voices(value);
+        self
+    }
+
+    /// Sets `auto_assign_voices` to an explicit `null`.
+    #[inline]
+    pub fn auto_assign_voices_null(mut self) -> Self {
+        self.body = self.body.auto_assign_voices_null();
+        self
+    }
+
+    /// The type of Studio project to create.
+    pub fn source_type(mut self, value: impl Into<types::StudioProjectsCreateSourceType>) -> Self {
+        self.body = self.body.source_type(value);
+        self
+    }
+
+    /// Sets `source_type` to an explicit `null`.
+    #[inline]
+    pub fn source_type_null(mut self) -> Self {
+        self.body = self.body.source_type_null();
+        self
+    }
+
+    /// Optional voice settings overrides for the project, encoded as a list of JSON strings.
+    ///
+    ///     Example:
+    ///     ["{\"voice_id\": \"21m00Tcm4TlvDq8ikWAM\", \"stability\": 0.7, \"similarity_boost\": 0.8, \"style\": 0.5, \"speed\": 1.0, \"use_speaker_boost\": true}"]
+    pub fn voice_settings(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.voice_settings(value);
+        self
+    }
+
+    /// If true, creates a corresponding read for direct publishing in draft state
+    ///
+    /// Defaults to `false`.
+    pub fn create_publishing_read(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.create_publishing_read(value);
+        self
+    }
+
+    /// Sets `create_publishing_read` to an explicit `null`.
+    #[inline]
+    pub fn create_publishing_read_null(mut self) -> Self {
+        self.body = self.body.create_publishing_read_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::StudioProjectsCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AddProjectResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request =
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/studio/projects")
+                .operation("studio.projects.create");
+        let request = request.multipart(body.to_form());
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for StudioProjectsCreate<'a> {
+    type Output = Result<types::AddProjectResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AddProjectResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
 /// Request builder for [`StudioProjects::get`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -290,6 +908,99 @@ impl<'a> std::future::IntoFuture for StudioProjectsGet<'a> {
     }
 }
 
+/// Request builder for [`StudioProjects::update`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct StudioProjectsUpdate<'a> {
+    client: &'a Client,
+    project_id: &'a str,
+    body: types::StudioProjectsUpdateRequest,
+}
+
+impl<'a> StudioProjectsUpdate<'a> {
+    /// An optional name of the author of the Studio project, this will be added as metadata to the mp3 file on Studio project or chapter download.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.title(value);
+        self
+    }
+
+    /// Sets `title` to an explicit `null`.
+    #[inline]
+    pub fn title_null(mut self) -> Self {
+        self.body = self.body.title_null();
+        self
+    }
+
+    /// An optional name of the author of the Studio project, this will be added as metadata to the mp3 file on Studio project or chapter download.
+    pub fn author(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.author(value);
+        self
+    }
+
+    /// Sets `author` to an explicit `null`.
+    #[inline]
+    pub fn author_null(mut self) -> Self {
+        self.body = self.body.author_null();
+        self
+    }
+
+    /// An optional ISBN number of the Studio project you want to create, this will be added as metadata to the mp3 file on Studio project or chapter download.
+    pub fn isbn_number(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.isbn_number(value);
+        self
+    }
+
+    /// Sets `isbn_number` to an explicit `null`.
+    #[inline]
+    pub fn isbn_number_null(mut self) -> Self {
+        self.body = self.body.isbn_number_null();
+        self
+    }
+
+    /// When the Studio project is downloaded, should the returned audio have postprocessing in order to make it compliant with audiobook normalized volume requirements
+    ///
+    /// Defaults to `false`.
+    pub fn volume_normalization(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.volume_normalization(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::StudioProjectsUpdateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::EditProjectResponseModel> {
+        let Self {
+            client,
+            project_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/studio/projects/{project_id}",
+        )
+        .operation("studio.projects.update")
+        .path_param("project_id", &project_id);
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for StudioProjectsUpdate<'a> {
+    type Output = Result<types::EditProjectResponseModel, Error>;
+    type IntoFuture = Call<'a, types::EditProjectResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
 /// The `studio.projects.chapters` operations.
 #[derive(Debug, Clone, Copy)]
 pub struct StudioProjectsChapters<'a> {
@@ -326,21 +1037,18 @@ impl<'a> StudioProjectsChapters<'a> {
     /// Creates a new chapter either as blank or from a URL.
     ///
     /// `POST /v1/studio/projects/{project_id}/chapters`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        project_id: &str,
-        body: &types::StudioProjectsChaptersCreateRequest,
-    ) -> Call<'a, types::AddChapterResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/studio/projects/{project_id}/chapters",
-        )
-        .operation("studio.projects.chapters.create")
-        .path_param("project_id", &project_id);
-        let request = request.json(body);
-        client.transport().call_json(request)
+        project_id: &'a str,
+        name: impl Into<String>,
+    ) -> StudioProjectsChaptersCreate<'a> {
+        StudioProjectsChaptersCreate {
+            client: self.client,
+            project_id,
+            body: types::StudioProjectsChaptersCreateRequest::new(name),
+        }
     }
 
     /// Get Chapter
@@ -427,6 +1135,65 @@ impl<'a> StudioProjectsChapters<'a> {
         .path_param("project_id", &project_id)
         .path_param("chapter_id", &chapter_id);
         client.transport().call_json(request)
+    }
+}
+
+/// Request builder for [`StudioProjectsChapters::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct StudioProjectsChaptersCreate<'a> {
+    client: &'a Client,
+    project_id: &'a str,
+    body: types::StudioProjectsChaptersCreateRequest,
+}
+
+impl<'a> StudioProjectsChaptersCreate<'a> {
+    /// An optional URL from which we will extract content to initialize the Studio project. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
+    pub fn from_url(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.from_url(value);
+        self
+    }
+
+    /// Sets `from_url` to an explicit `null`.
+    #[inline]
+    pub fn from_url_null(mut self) -> Self {
+        self.body = self.body.from_url_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::StudioProjectsChaptersCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AddChapterResponseModel> {
+        let Self {
+            client,
+            project_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/studio/projects/{project_id}/chapters",
+        )
+        .operation("studio.projects.chapters.create")
+        .path_param("project_id", &project_id);
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for StudioProjectsChaptersCreate<'a> {
+    type Output = Result<types::AddChapterResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AddChapterResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -692,13 +1459,59 @@ impl<'a> StudioProjectsPronunciationDictionaries<'a> {
     /// Create a set of pronunciation dictionaries acting on a project. This will automatically mark text within this project as requiring reconverting where the new dictionary would apply or the old one no longer does.
     ///
     /// `POST /v1/studio/projects/{project_id}/pronunciation-dictionaries`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        project_id: &str,
-        body: &types::PronunciationDictionariesCreateRequest,
-    ) -> Call<'a, types::CreatePronunciationDictionaryResponseModel> {
-        let client = self.client;
+        project_id: &'a str,
+        pronunciation_dictionary_locators: impl IntoIterator<
+            Item = types::PronunciationDictionaryVersionLocatorDbModel,
+        >,
+    ) -> ProjectsPronunciationDictionariesCreate<'a> {
+        ProjectsPronunciationDictionariesCreate {
+            client: self.client,
+            project_id,
+            body: types::PronunciationDictionariesCreateRequest::new(
+                pronunciation_dictionary_locators,
+            ),
+        }
+    }
+}
+
+/// Request builder for [`StudioProjectsPronunciationDictionaries::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ProjectsPronunciationDictionariesCreate<'a> {
+    client: &'a Client,
+    project_id: &'a str,
+    body: types::PronunciationDictionariesCreateRequest,
+}
+
+impl<'a> ProjectsPronunciationDictionariesCreate<'a> {
+    /// This will automatically mark text in this project for reconversion when the new dictionary applies or the old one no longer does.
+    ///
+    /// Defaults to `true`.
+    pub fn invalidate_affected_text(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.invalidate_affected_text(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::PronunciationDictionariesCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::CreatePronunciationDictionaryResponseModel> {
+        let Self {
+            client,
+            project_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/studio/projects/{project_id}/pronunciation-dictionaries",
@@ -707,6 +1520,15 @@ impl<'a> StudioProjectsPronunciationDictionaries<'a> {
         .path_param("project_id", &project_id);
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for ProjectsPronunciationDictionariesCreate<'a> {
+    type Output = Result<types::CreatePronunciationDictionaryResponseModel, Error>;
+    type IntoFuture = Call<'a, types::CreatePronunciationDictionaryResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 

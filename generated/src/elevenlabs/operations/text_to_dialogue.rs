@@ -28,13 +28,13 @@ impl<'a> TextToDialogue<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn convert(
         self,
-        body: &'a types::TextToDialogueConvertRequest,
+        inputs: impl IntoIterator<Item = types::DialogueInput>,
     ) -> TextToDialogueConvert<'a> {
         TextToDialogueConvert {
             client: self.client,
             output_format: None,
             enable_logging: None,
-            body,
+            body: types::TextToDialogueConvertRequest::new(inputs),
         }
     }
 
@@ -45,12 +45,15 @@ impl<'a> TextToDialogue<'a> {
     /// `POST /v1/text-to-dialogue/stream`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn stream(self, body: &'a types::TextToDialogueStreamRequest) -> TextToDialogueStream<'a> {
+    pub fn stream(
+        self,
+        inputs: impl IntoIterator<Item = types::DialogueInput>,
+    ) -> TextToDialogueStream<'a> {
         TextToDialogueStream {
             client: self.client,
             output_format: None,
             enable_logging: None,
-            body,
+            body: types::TextToDialogueStreamRequest::new(inputs),
         }
     }
 
@@ -63,13 +66,13 @@ impl<'a> TextToDialogue<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn stream_with_timestamps(
         self,
-        body: &'a types::StreamWithTimestampsRequest,
+        inputs: impl IntoIterator<Item = types::DialogueInput>,
     ) -> TextToDialogueStreamWithTimestamps<'a> {
         TextToDialogueStreamWithTimestamps {
             client: self.client,
             output_format: None,
             enable_logging: None,
-            body,
+            body: types::StreamWithTimestampsRequest::new(inputs),
         }
     }
 
@@ -82,13 +85,13 @@ impl<'a> TextToDialogue<'a> {
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn convert_with_timestamps(
         self,
-        body: &'a types::ConvertWithTimestampsRequest,
+        inputs: impl IntoIterator<Item = types::DialogueInput>,
     ) -> TextToDialogueConvertWithTimestamps<'a> {
         TextToDialogueConvertWithTimestamps {
             client: self.client,
             output_format: None,
             enable_logging: None,
-            body,
+            body: types::ConvertWithTimestampsRequest::new(inputs),
         }
     }
 }
@@ -100,7 +103,7 @@ pub struct TextToDialogueConvert<'a> {
     client: &'a Client,
     output_format: Option<types::TextToSpeechConvertOutputFormat>,
     enable_logging: Option<bool>,
-    body: &'a types::TextToDialogueConvertRequest,
+    body: types::TextToDialogueConvertRequest,
 }
 
 impl<'a> TextToDialogueConvert<'a> {
@@ -123,6 +126,87 @@ impl<'a> TextToDialogueConvert<'a> {
         self
     }
 
+    /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for text to speech, you can check this using the can_do_text_to_speech property.
+    ///
+    /// Defaults to `"eleven_v3"`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Language code (ISO 639-1) used to enforce a language for the model and text normalization. If the model does not support the provided language code, it will be ignored. This parameter is not supported for multilingual_v2 models.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.language_code(value);
+        self
+    }
+
+    /// Sets `language_code` to an explicit `null`.
+    #[inline]
+    pub fn language_code_null(mut self) -> Self {
+        self.body = self.body.language_code_null();
+        self
+    }
+
+    /// Settings controlling the dialogue generation.
+    pub fn settings(mut self, value: impl Into<types::ModelSettingsResponseModel>) -> Self {
+        self.body = self.body.settings(value);
+        self
+    }
+
+    /// Sets `settings` to an explicit `null`.
+    #[inline]
+    pub fn settings_null(mut self) -> Self {
+        self.body = self.body.settings_null();
+        self
+    }
+
+    /// A list of pronunciation dictionary locators (id, version_id) to be applied to the text. They will be applied in order. You may have up to 3 locators per request
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = types::PronunciationDictionaryVersionLocatorRequestModel>,
+    ) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators(value);
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators` to an explicit `null`.
+    #[inline]
+    pub fn pronunciation_dictionary_locators_null(mut self) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators_null();
+        self
+    }
+
+    /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.seed(value);
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = self.body.seed_null();
+        self
+    }
+
+    /// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
+    ///
+    /// Defaults to `"auto"`.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<types::StreamApplyTextNormalization>,
+    ) -> Self {
+        self.body = self.body.apply_text_normalization(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::TextToDialogueConvertRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> Call<'a, ByteStream> {
@@ -132,6 +216,7 @@ impl<'a> TextToDialogueConvert<'a> {
             enable_logging,
             body,
         } = self;
+        let body = &body;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/text-to-dialogue")
                 .operation("text_to_dialogue.convert")
@@ -159,7 +244,7 @@ pub struct TextToDialogueStream<'a> {
     client: &'a Client,
     output_format: Option<types::AllowedOutputFormats>,
     enable_logging: Option<bool>,
-    body: &'a types::TextToDialogueStreamRequest,
+    body: types::TextToDialogueStreamRequest,
 }
 
 impl<'a> TextToDialogueStream<'a> {
@@ -179,6 +264,87 @@ impl<'a> TextToDialogueStream<'a> {
         self
     }
 
+    /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for text to speech, you can check this using the can_do_text_to_speech property.
+    ///
+    /// Defaults to `"eleven_v3"`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Language code (ISO 639-1) used to enforce a language for the model and text normalization. If the model does not support the provided language code, it will be ignored. This parameter is not supported for multilingual_v2 models.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.language_code(value);
+        self
+    }
+
+    /// Sets `language_code` to an explicit `null`.
+    #[inline]
+    pub fn language_code_null(mut self) -> Self {
+        self.body = self.body.language_code_null();
+        self
+    }
+
+    /// Settings controlling the dialogue generation.
+    pub fn settings(mut self, value: impl Into<types::ModelSettingsResponseModel>) -> Self {
+        self.body = self.body.settings(value);
+        self
+    }
+
+    /// Sets `settings` to an explicit `null`.
+    #[inline]
+    pub fn settings_null(mut self) -> Self {
+        self.body = self.body.settings_null();
+        self
+    }
+
+    /// A list of pronunciation dictionary locators (id, version_id) to be applied to the text. They will be applied in order. You may have up to 3 locators per request
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = types::PronunciationDictionaryVersionLocatorRequestModel>,
+    ) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators(value);
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators` to an explicit `null`.
+    #[inline]
+    pub fn pronunciation_dictionary_locators_null(mut self) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators_null();
+        self
+    }
+
+    /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.seed(value);
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = self.body.seed_null();
+        self
+    }
+
+    /// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
+    ///
+    /// Defaults to `"auto"`.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<types::StreamApplyTextNormalization>,
+    ) -> Self {
+        self.body = self.body.apply_text_normalization(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::TextToDialogueStreamRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> Call<'a, ByteStream> {
@@ -188,6 +354,7 @@ impl<'a> TextToDialogueStream<'a> {
             enable_logging,
             body,
         } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-dialogue/stream",
@@ -217,7 +384,7 @@ pub struct TextToDialogueStreamWithTimestamps<'a> {
     client: &'a Client,
     output_format: Option<types::AllowedOutputFormats>,
     enable_logging: Option<bool>,
-    body: &'a types::StreamWithTimestampsRequest,
+    body: types::StreamWithTimestampsRequest,
 }
 
 impl<'a> TextToDialogueStreamWithTimestamps<'a> {
@@ -237,6 +404,87 @@ impl<'a> TextToDialogueStreamWithTimestamps<'a> {
         self
     }
 
+    /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for text to speech, you can check this using the can_do_text_to_speech property.
+    ///
+    /// Defaults to `"eleven_v3"`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Language code (ISO 639-1) used to enforce a language for the model and text normalization. If the model does not support the provided language code, it will be ignored. This parameter is not supported for multilingual_v2 models.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.language_code(value);
+        self
+    }
+
+    /// Sets `language_code` to an explicit `null`.
+    #[inline]
+    pub fn language_code_null(mut self) -> Self {
+        self.body = self.body.language_code_null();
+        self
+    }
+
+    /// Settings controlling the dialogue generation.
+    pub fn settings(mut self, value: impl Into<types::ModelSettingsResponseModel>) -> Self {
+        self.body = self.body.settings(value);
+        self
+    }
+
+    /// Sets `settings` to an explicit `null`.
+    #[inline]
+    pub fn settings_null(mut self) -> Self {
+        self.body = self.body.settings_null();
+        self
+    }
+
+    /// A list of pronunciation dictionary locators (id, version_id) to be applied to the text. They will be applied in order. You may have up to 3 locators per request
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = types::PronunciationDictionaryVersionLocatorRequestModel>,
+    ) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators(value);
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators` to an explicit `null`.
+    #[inline]
+    pub fn pronunciation_dictionary_locators_null(mut self) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators_null();
+        self
+    }
+
+    /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.seed(value);
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = self.body.seed_null();
+        self
+    }
+
+    /// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
+    ///
+    /// Defaults to `"auto"`.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<types::StreamApplyTextNormalization>,
+    ) -> Self {
+        self.body = self.body.apply_text_normalization(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::StreamWithTimestampsRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(
@@ -249,6 +497,7 @@ impl<'a> TextToDialogueStreamWithTimestamps<'a> {
             enable_logging,
             body,
         } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-dialogue/stream/with-timestamps",
@@ -281,7 +530,7 @@ pub struct TextToDialogueConvertWithTimestamps<'a> {
     client: &'a Client,
     output_format: Option<types::TextToSpeechConvertOutputFormat>,
     enable_logging: Option<bool>,
-    body: &'a types::ConvertWithTimestampsRequest,
+    body: types::ConvertWithTimestampsRequest,
 }
 
 impl<'a> TextToDialogueConvertWithTimestamps<'a> {
@@ -304,6 +553,87 @@ impl<'a> TextToDialogueConvertWithTimestamps<'a> {
         self
     }
 
+    /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for text to speech, you can check this using the can_do_text_to_speech property.
+    ///
+    /// Defaults to `"eleven_v3"`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Language code (ISO 639-1) used to enforce a language for the model and text normalization. If the model does not support the provided language code, it will be ignored. This parameter is not supported for multilingual_v2 models.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.language_code(value);
+        self
+    }
+
+    /// Sets `language_code` to an explicit `null`.
+    #[inline]
+    pub fn language_code_null(mut self) -> Self {
+        self.body = self.body.language_code_null();
+        self
+    }
+
+    /// Settings controlling the dialogue generation.
+    pub fn settings(mut self, value: impl Into<types::ModelSettingsResponseModel>) -> Self {
+        self.body = self.body.settings(value);
+        self
+    }
+
+    /// Sets `settings` to an explicit `null`.
+    #[inline]
+    pub fn settings_null(mut self) -> Self {
+        self.body = self.body.settings_null();
+        self
+    }
+
+    /// A list of pronunciation dictionary locators (id, version_id) to be applied to the text. They will be applied in order. You may have up to 3 locators per request
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = types::PronunciationDictionaryVersionLocatorRequestModel>,
+    ) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators(value);
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators` to an explicit `null`.
+    #[inline]
+    pub fn pronunciation_dictionary_locators_null(mut self) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators_null();
+        self
+    }
+
+    /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.seed(value);
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = self.body.seed_null();
+        self
+    }
+
+    /// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
+    ///
+    /// Defaults to `"auto"`.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<types::StreamApplyTextNormalization>,
+    ) -> Self {
+        self.body = self.body.apply_text_normalization(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ConvertWithTimestampsRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> Call<'a, types::AudioWithTimestampsAndVoiceSegmentsResponseModel> {
@@ -313,6 +643,7 @@ impl<'a> TextToDialogueConvertWithTimestamps<'a> {
             enable_logging,
             body,
         } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-dialogue/with-timestamps",

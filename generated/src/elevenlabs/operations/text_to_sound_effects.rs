@@ -26,14 +26,11 @@ impl<'a> TextToSoundEffects<'a> {
     /// `POST /v1/sound-generation`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn convert(
-        self,
-        body: &'a types::TextToSoundEffectsConvertRequest,
-    ) -> TextToSoundEffectsConvert<'a> {
+    pub fn convert(self, text: impl Into<String>) -> TextToSoundEffectsConvert<'a> {
         TextToSoundEffectsConvert {
             client: self.client,
             output_format: None,
-            body,
+            body: types::TextToSoundEffectsConvertRequest::new(text),
         }
     }
 }
@@ -44,7 +41,7 @@ impl<'a> TextToSoundEffects<'a> {
 pub struct TextToSoundEffectsConvert<'a> {
     client: &'a Client,
     output_format: Option<types::AllowedOutputFormats>,
-    body: &'a types::TextToSoundEffectsConvertRequest,
+    body: types::TextToSoundEffectsConvertRequest,
 }
 
 impl<'a> TextToSoundEffectsConvert<'a> {
@@ -56,6 +53,57 @@ impl<'a> TextToSoundEffectsConvert<'a> {
         self
     }
 
+    /// Whether to create a sound effect that loops smoothly. Only available for the 'eleven_text_to_sound_v2 model'.
+    ///
+    /// Defaults to `false`.
+    pub fn loop_(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.loop_(value);
+        self
+    }
+
+    /// The duration of the sound which will be generated in seconds. Must be at least 0.5 and at most 30. If set to None we will guess the optimal duration using the prompt. Defaults to None.
+    pub fn duration_seconds(mut self, value: impl Into<f64>) -> Self {
+        self.body = self.body.duration_seconds(value);
+        self
+    }
+
+    /// Sets `duration_seconds` to an explicit `null`.
+    #[inline]
+    pub fn duration_seconds_null(mut self) -> Self {
+        self.body = self.body.duration_seconds_null();
+        self
+    }
+
+    /// A higher prompt influence makes your generation follow the prompt more closely while also making generations less variable. Must be a value between 0 and 1. Defaults to 0.3.
+    ///
+    /// Defaults to `0.3`.
+    pub fn prompt_influence(mut self, value: impl Into<f64>) -> Self {
+        self.body = self.body.prompt_influence(value);
+        self
+    }
+
+    /// Sets `prompt_influence` to an explicit `null`.
+    #[inline]
+    pub fn prompt_influence_null(mut self) -> Self {
+        self.body = self.body.prompt_influence_null();
+        self
+    }
+
+    /// The model ID to use for the sound generation.
+    ///
+    /// Defaults to `"eleven_text_to_sound_v2"`.
+    pub fn model_id(mut self, value: impl Into<types::SfxModelId>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::TextToSoundEffectsConvertRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> Call<'a, ByteStream> {
@@ -64,6 +112,7 @@ impl<'a> TextToSoundEffectsConvert<'a> {
             output_format,
             body,
         } = self;
+        let body = &body;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/sound-generation")
                 .operation("text_to_sound_effects.convert")

@@ -26,18 +26,14 @@ impl<'a> TextToSpeech<'a> {
     /// `POST /v1/text-to-speech/{voice_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn convert(
-        self,
-        voice_id: &'a str,
-        body: &'a types::TextToSpeechConvertRequest,
-    ) -> TextToSpeechConvert<'a> {
+    pub fn convert(self, voice_id: &'a str, text: impl Into<String>) -> TextToSpeechConvert<'a> {
         TextToSpeechConvert {
             client: self.client,
             voice_id,
             enable_logging: None,
             optimize_streaming_latency: None,
             output_format: None,
-            body,
+            body: types::TextToSpeechConvertRequest::new(text),
         }
     }
 
@@ -51,7 +47,7 @@ impl<'a> TextToSpeech<'a> {
     pub fn convert_with_timestamps(
         self,
         voice_id: &'a str,
-        body: &'a types::TextToSpeechConvertWithTimestampsRequest,
+        text: impl Into<String>,
     ) -> TextToSpeechConvertWithTimestamps<'a> {
         TextToSpeechConvertWithTimestamps {
             client: self.client,
@@ -59,7 +55,7 @@ impl<'a> TextToSpeech<'a> {
             enable_logging: None,
             optimize_streaming_latency: None,
             output_format: None,
-            body,
+            body: types::TextToSpeechConvertWithTimestampsRequest::new(text),
         }
     }
 
@@ -70,18 +66,14 @@ impl<'a> TextToSpeech<'a> {
     /// `POST /v1/text-to-speech/{voice_id}/stream`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn stream(
-        self,
-        voice_id: &'a str,
-        body: &'a types::TextToSpeechStreamRequest,
-    ) -> TextToSpeechStream<'a> {
+    pub fn stream(self, voice_id: &'a str, text: impl Into<String>) -> TextToSpeechStream<'a> {
         TextToSpeechStream {
             client: self.client,
             voice_id,
             enable_logging: None,
             optimize_streaming_latency: None,
             output_format: None,
-            body,
+            body: types::TextToSpeechStreamRequest::new(text),
         }
     }
 
@@ -95,7 +87,7 @@ impl<'a> TextToSpeech<'a> {
     pub fn stream_with_timestamps(
         self,
         voice_id: &'a str,
-        body: &'a types::TextToSpeechStreamWithTimestampsRequest,
+        text: impl Into<String>,
     ) -> TextToSpeechStreamWithTimestamps<'a> {
         TextToSpeechStreamWithTimestamps {
             client: self.client,
@@ -103,7 +95,7 @@ impl<'a> TextToSpeech<'a> {
             enable_logging: None,
             optimize_streaming_latency: None,
             output_format: None,
-            body,
+            body: types::TextToSpeechStreamWithTimestampsRequest::new(text),
         }
     }
 }
@@ -117,7 +109,7 @@ pub struct TextToSpeechConvert<'a> {
     enable_logging: Option<bool>,
     optimize_streaming_latency: Option<i64>,
     output_format: Option<types::TextToSpeechConvertOutputFormat>,
-    body: &'a types::TextToSpeechConvertRequest,
+    body: types::TextToSpeechConvertRequest,
 }
 
 impl<'a> TextToSpeechConvert<'a> {
@@ -154,6 +146,159 @@ impl<'a> TextToSpeechConvert<'a> {
         self
     }
 
+    /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for text to speech, you can check this using the can_do_text_to_speech property.
+    ///
+    /// Defaults to `"eleven_multilingual_v2"`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Language code (ISO 639-1) used to enforce a language for the model and text normalization. If the model does not support the provided language code, it will be ignored. This parameter is not supported for multilingual_v2 models.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.language_code(value);
+        self
+    }
+
+    /// Sets `language_code` to an explicit `null`.
+    #[inline]
+    pub fn language_code_null(mut self) -> Self {
+        self.body = self.body.language_code_null();
+        self
+    }
+
+    /// Voice settings overriding stored settings for the given voice. They are applied only on the given request.
+    pub fn voice_settings(mut self, value: impl Into<types::VoiceSettingsResponseModel>) -> Self {
+        self.body = self.body.voice_settings(value);
+        self
+    }
+
+    /// Sets `voice_settings` to an explicit `null`.
+    #[inline]
+    pub fn voice_settings_null(mut self) -> Self {
+        self.body = self.body.voice_settings_null();
+        self
+    }
+
+    /// A list of pronunciation dictionary locators (id, version_id) to be applied to the text. They will be applied in order. You may have up to 3 locators per request
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = types::PronunciationDictionaryVersionLocatorRequestModel>,
+    ) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators(value);
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators` to an explicit `null`.
+    #[inline]
+    pub fn pronunciation_dictionary_locators_null(mut self) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators_null();
+        self
+    }
+
+    /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.seed(value);
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = self.body.seed_null();
+        self
+    }
+
+    /// The text that came before the text of the current request. Can be used to improve the speech's continuity when concatenating together multiple generations or to influence the speech's continuity in the current generation.
+    pub fn previous_text(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.previous_text(value);
+        self
+    }
+
+    /// Sets `previous_text` to an explicit `null`.
+    #[inline]
+    pub fn previous_text_null(mut self) -> Self {
+        self.body = self.body.previous_text_null();
+        self
+    }
+
+    /// The text that comes after the text of the current request. Can be used to improve the speech's continuity when concatenating together multiple generations or to influence the speech's continuity in the current generation.
+    pub fn next_text(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.next_text(value);
+        self
+    }
+
+    /// Sets `next_text` to an explicit `null`.
+    #[inline]
+    pub fn next_text_null(mut self) -> Self {
+        self.body = self.body.next_text_null();
+        self
+    }
+
+    /// A list of request_id of the samples that were generated before this generation. Can be used to improve the speech's continuity when splitting up a large task into multiple requests. The results will be best when the same model is used across the generations. In case both previous_text and previous_request_ids is send, previous_text will be ignored. A maximum of 3 request_ids can be send.
+    pub fn previous_request_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body = self.body.previous_request_ids(value);
+        self
+    }
+
+    /// Sets `previous_request_ids` to an explicit `null`.
+    #[inline]
+    pub fn previous_request_ids_null(mut self) -> Self {
+        self.body = self.body.previous_request_ids_null();
+        self
+    }
+
+    /// A list of request_id of the samples that come after this generation. next_request_ids is especially useful for maintaining the speech's continuity when regenerating a sample that has had some audio quality issues. For example, if you have generated 3 speech clips, and you want to improve clip 2, passing the request id of clip 3 as a next_request_id (and that of clip 1 as a previous_request_id) will help maintain natural flow in the combined speech. The results will be best when the same model is used across the generations. In case both next_text and next_request_ids is send, next_text will be ignored. A maximum of 3 request_ids can be send.
+    pub fn next_request_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.next_request_ids(value);
+        self
+    }
+
+    /// Sets `next_request_ids` to an explicit `null`.
+    #[inline]
+    pub fn next_request_ids_null(mut self) -> Self {
+        self.body = self.body.next_request_ids_null();
+        self
+    }
+
+    /// If true, we won't use PVC version of the voice for the generation but the IVC version. This is a temporary workaround for higher latency in PVC versions.
+    ///
+    /// Defaults to `false`.
+    #[deprecated]
+    pub fn use_pvc_as_ivc(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.use_pvc_as_ivc(value);
+        self
+    }
+
+    /// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
+    ///
+    /// Defaults to `"auto"`.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<types::StreamApplyTextNormalization>,
+    ) -> Self {
+        self.body = self.body.apply_text_normalization(value);
+        self
+    }
+
+    /// This parameter controls language text normalization. This helps with proper pronunciation of text in some supported languages. WARNING: This parameter can heavily increase the latency of the request. Currently only supported for Japanese.
+    ///
+    /// Defaults to `false`.
+    pub fn apply_language_text_normalization(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.apply_language_text_normalization(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::TextToSpeechConvertRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> Call<'a, ByteStream> {
@@ -165,6 +310,7 @@ impl<'a> TextToSpeechConvert<'a> {
             output_format,
             body,
         } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-speech/{voice_id}",
@@ -198,7 +344,7 @@ pub struct TextToSpeechConvertWithTimestamps<'a> {
     enable_logging: Option<bool>,
     optimize_streaming_latency: Option<i64>,
     output_format: Option<types::TextToSpeechConvertOutputFormat>,
-    body: &'a types::TextToSpeechConvertWithTimestampsRequest,
+    body: types::TextToSpeechConvertWithTimestampsRequest,
 }
 
 impl<'a> TextToSpeechConvertWithTimestamps<'a> {
@@ -235,6 +381,138 @@ impl<'a> TextToSpeechConvertWithTimestamps<'a> {
         self
     }
 
+    /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for text to speech, you can check this using the can_do_text_to_speech property.
+    ///
+    /// Defaults to `"eleven_multilingual_v2"`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Language code (ISO 639-1) used to enforce a language for the model and text normalization. If the model does not support the provided language code, it will be ignored. This parameter is not supported for multilingual_v2 models.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.language_code(value);
+        self
+    }
+
+    /// Sets `language_code` to an explicit `null`.
+    #[inline]
+    pub fn language_code_null(mut self) -> Self {
+        self.body = self.body.language_code_null();
+        self
+    }
+
+    /// Voice settings overriding stored settings for the given voice. They are applied only on the given request.
+    pub fn voice_settings(mut self, value: impl Into<types::VoiceSettingsResponseModel>) -> Self {
+        self.body = self.body.voice_settings(value);
+        self
+    }
+
+    /// Sets `voice_settings` to an explicit `null`.
+    #[inline]
+    pub fn voice_settings_null(mut self) -> Self {
+        self.body = self.body.voice_settings_null();
+        self
+    }
+
+    /// A list of pronunciation dictionary locators (id, version_id) to be applied to the text. They will be applied in order. You may have up to 3 locators per request
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = types::PronunciationDictionaryVersionLocatorRequestModel>,
+    ) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators(value);
+        self
+    }
+
+    /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.seed(value);
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = self.body.seed_null();
+        self
+    }
+
+    /// The text that came before the text of the current request. Can be used to improve the speech's continuity when concatenating together multiple generations or to influence the speech's continuity in the current generation.
+    pub fn previous_text(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.previous_text(value);
+        self
+    }
+
+    /// Sets `previous_text` to an explicit `null`.
+    #[inline]
+    pub fn previous_text_null(mut self) -> Self {
+        self.body = self.body.previous_text_null();
+        self
+    }
+
+    /// The text that comes after the text of the current request. Can be used to improve the speech's continuity when concatenating together multiple generations or to influence the speech's continuity in the current generation.
+    pub fn next_text(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.next_text(value);
+        self
+    }
+
+    /// Sets `next_text` to an explicit `null`.
+    #[inline]
+    pub fn next_text_null(mut self) -> Self {
+        self.body = self.body.next_text_null();
+        self
+    }
+
+    /// A list of request_id of the samples that were generated before this generation. Can be used to improve the speech's continuity when splitting up a large task into multiple requests. The results will be best when the same model is used across the generations. In case both previous_text and previous_request_ids is send, previous_text will be ignored. A maximum of 3 request_ids can be send.
+    pub fn previous_request_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body = self.body.previous_request_ids(value);
+        self
+    }
+
+    /// A list of request_id of the samples that come after this generation. next_request_ids is especially useful for maintaining the speech's continuity when regenerating a sample that has had some audio quality issues. For example, if you have generated 3 speech clips, and you want to improve clip 2, passing the request id of clip 3 as a next_request_id (and that of clip 1 as a previous_request_id) will help maintain natural flow in the combined speech. The results will be best when the same model is used across the generations. In case both next_text and next_request_ids is send, next_text will be ignored. A maximum of 3 request_ids can be send.
+    pub fn next_request_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.next_request_ids(value);
+        self
+    }
+
+    /// If true, we won't use PVC version of the voice for the generation but the IVC version. This is a temporary workaround for higher latency in PVC versions.
+    ///
+    /// Defaults to `false`.
+    #[deprecated]
+    pub fn use_pvc_as_ivc(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.use_pvc_as_ivc(value);
+        self
+    }
+
+    /// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
+    ///
+    /// Defaults to `"auto"`.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<types::StreamApplyTextNormalization>,
+    ) -> Self {
+        self.body = self.body.apply_text_normalization(value);
+        self
+    }
+
+    /// This parameter controls language text normalization. This helps with proper pronunciation of text in some supported languages. WARNING: This parameter can heavily increase the latency of the request. Currently only supported for Japanese.
+    ///
+    /// Defaults to `false`.
+    pub fn apply_language_text_normalization(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.apply_language_text_normalization(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::TextToSpeechConvertWithTimestampsRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> Call<'a, types::AudioWithTimestampsResponseModel> {
@@ -246,6 +524,7 @@ impl<'a> TextToSpeechConvertWithTimestamps<'a> {
             output_format,
             body,
         } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-speech/{voice_id}/with-timestamps",
@@ -278,7 +557,7 @@ pub struct TextToSpeechStream<'a> {
     enable_logging: Option<bool>,
     optimize_streaming_latency: Option<i64>,
     output_format: Option<types::TextToSpeechStreamOutputFormat>,
-    body: &'a types::TextToSpeechStreamRequest,
+    body: types::TextToSpeechStreamRequest,
 }
 
 impl<'a> TextToSpeechStream<'a> {
@@ -315,6 +594,159 @@ impl<'a> TextToSpeechStream<'a> {
         self
     }
 
+    /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for text to speech, you can check this using the can_do_text_to_speech property.
+    ///
+    /// Defaults to `"eleven_multilingual_v2"`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Language code (ISO 639-1) used to enforce a language for the model and text normalization. If the model does not support the provided language code, it will be ignored. This parameter is not supported for multilingual_v2 models.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.language_code(value);
+        self
+    }
+
+    /// Sets `language_code` to an explicit `null`.
+    #[inline]
+    pub fn language_code_null(mut self) -> Self {
+        self.body = self.body.language_code_null();
+        self
+    }
+
+    /// Voice settings overriding stored settings for the given voice. They are applied only on the given request.
+    pub fn voice_settings(mut self, value: impl Into<types::VoiceSettingsResponseModel>) -> Self {
+        self.body = self.body.voice_settings(value);
+        self
+    }
+
+    /// Sets `voice_settings` to an explicit `null`.
+    #[inline]
+    pub fn voice_settings_null(mut self) -> Self {
+        self.body = self.body.voice_settings_null();
+        self
+    }
+
+    /// A list of pronunciation dictionary locators (id, version_id) to be applied to the text. They will be applied in order. You may have up to 3 locators per request
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = types::PronunciationDictionaryVersionLocatorRequestModel>,
+    ) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators(value);
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators` to an explicit `null`.
+    #[inline]
+    pub fn pronunciation_dictionary_locators_null(mut self) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators_null();
+        self
+    }
+
+    /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.seed(value);
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = self.body.seed_null();
+        self
+    }
+
+    /// The text that came before the text of the current request. Can be used to improve the speech's continuity when concatenating together multiple generations or to influence the speech's continuity in the current generation.
+    pub fn previous_text(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.previous_text(value);
+        self
+    }
+
+    /// Sets `previous_text` to an explicit `null`.
+    #[inline]
+    pub fn previous_text_null(mut self) -> Self {
+        self.body = self.body.previous_text_null();
+        self
+    }
+
+    /// The text that comes after the text of the current request. Can be used to improve the speech's continuity when concatenating together multiple generations or to influence the speech's continuity in the current generation.
+    pub fn next_text(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.next_text(value);
+        self
+    }
+
+    /// Sets `next_text` to an explicit `null`.
+    #[inline]
+    pub fn next_text_null(mut self) -> Self {
+        self.body = self.body.next_text_null();
+        self
+    }
+
+    /// A list of request_id of the samples that were generated before this generation. Can be used to improve the speech's continuity when splitting up a large task into multiple requests. The results will be best when the same model is used across the generations. In case both previous_text and previous_request_ids is send, previous_text will be ignored. A maximum of 3 request_ids can be send.
+    pub fn previous_request_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body = self.body.previous_request_ids(value);
+        self
+    }
+
+    /// Sets `previous_request_ids` to an explicit `null`.
+    #[inline]
+    pub fn previous_request_ids_null(mut self) -> Self {
+        self.body = self.body.previous_request_ids_null();
+        self
+    }
+
+    /// A list of request_id of the samples that come after this generation. next_request_ids is especially useful for maintaining the speech's continuity when regenerating a sample that has had some audio quality issues. For example, if you have generated 3 speech clips, and you want to improve clip 2, passing the request id of clip 3 as a next_request_id (and that of clip 1 as a previous_request_id) will help maintain natural flow in the combined speech. The results will be best when the same model is used across the generations. In case both next_text and next_request_ids is send, next_text will be ignored. A maximum of 3 request_ids can be send.
+    pub fn next_request_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.next_request_ids(value);
+        self
+    }
+
+    /// Sets `next_request_ids` to an explicit `null`.
+    #[inline]
+    pub fn next_request_ids_null(mut self) -> Self {
+        self.body = self.body.next_request_ids_null();
+        self
+    }
+
+    /// If true, we won't use PVC version of the voice for the generation but the IVC version. This is a temporary workaround for higher latency in PVC versions.
+    ///
+    /// Defaults to `false`.
+    #[deprecated]
+    pub fn use_pvc_as_ivc(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.use_pvc_as_ivc(value);
+        self
+    }
+
+    /// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
+    ///
+    /// Defaults to `"auto"`.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<types::StreamApplyTextNormalization>,
+    ) -> Self {
+        self.body = self.body.apply_text_normalization(value);
+        self
+    }
+
+    /// This parameter controls language text normalization. This helps with proper pronunciation of text in some supported languages. WARNING: This parameter can heavily increase the latency of the request. Currently only supported for Japanese.
+    ///
+    /// Defaults to `false`.
+    pub fn apply_language_text_normalization(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.apply_language_text_normalization(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::TextToSpeechStreamRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(self) -> Call<'a, ByteStream> {
@@ -326,6 +758,7 @@ impl<'a> TextToSpeechStream<'a> {
             output_format,
             body,
         } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-speech/{voice_id}/stream",
@@ -359,7 +792,7 @@ pub struct TextToSpeechStreamWithTimestamps<'a> {
     enable_logging: Option<bool>,
     optimize_streaming_latency: Option<i64>,
     output_format: Option<types::TextToSpeechStreamOutputFormat>,
-    body: &'a types::TextToSpeechStreamWithTimestampsRequest,
+    body: types::TextToSpeechStreamWithTimestampsRequest,
 }
 
 impl<'a> TextToSpeechStreamWithTimestamps<'a> {
@@ -396,6 +829,159 @@ impl<'a> TextToSpeechStreamWithTimestamps<'a> {
         self
     }
 
+    /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for text to speech, you can check this using the can_do_text_to_speech property.
+    ///
+    /// Defaults to `"eleven_multilingual_v2"`.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.model_id(value);
+        self
+    }
+
+    /// Language code (ISO 639-1) used to enforce a language for the model and text normalization. If the model does not support the provided language code, it will be ignored. This parameter is not supported for multilingual_v2 models.
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.language_code(value);
+        self
+    }
+
+    /// Sets `language_code` to an explicit `null`.
+    #[inline]
+    pub fn language_code_null(mut self) -> Self {
+        self.body = self.body.language_code_null();
+        self
+    }
+
+    /// Voice settings overriding stored settings for the given voice. They are applied only on the given request.
+    pub fn voice_settings(mut self, value: impl Into<types::VoiceSettingsResponseModel>) -> Self {
+        self.body = self.body.voice_settings(value);
+        self
+    }
+
+    /// Sets `voice_settings` to an explicit `null`.
+    #[inline]
+    pub fn voice_settings_null(mut self) -> Self {
+        self.body = self.body.voice_settings_null();
+        self
+    }
+
+    /// A list of pronunciation dictionary locators (id, version_id) to be applied to the text. They will be applied in order. You may have up to 3 locators per request
+    pub fn pronunciation_dictionary_locators(
+        mut self,
+        value: impl IntoIterator<Item = types::PronunciationDictionaryVersionLocatorRequestModel>,
+    ) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators(value);
+        self
+    }
+
+    /// Sets `pronunciation_dictionary_locators` to an explicit `null`.
+    #[inline]
+    pub fn pronunciation_dictionary_locators_null(mut self) -> Self {
+        self.body = self.body.pronunciation_dictionary_locators_null();
+        self
+    }
+
+    /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.seed(value);
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = self.body.seed_null();
+        self
+    }
+
+    /// The text that came before the text of the current request. Can be used to improve the speech's continuity when concatenating together multiple generations or to influence the speech's continuity in the current generation.
+    pub fn previous_text(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.previous_text(value);
+        self
+    }
+
+    /// Sets `previous_text` to an explicit `null`.
+    #[inline]
+    pub fn previous_text_null(mut self) -> Self {
+        self.body = self.body.previous_text_null();
+        self
+    }
+
+    /// The text that comes after the text of the current request. Can be used to improve the speech's continuity when concatenating together multiple generations or to influence the speech's continuity in the current generation.
+    pub fn next_text(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.next_text(value);
+        self
+    }
+
+    /// Sets `next_text` to an explicit `null`.
+    #[inline]
+    pub fn next_text_null(mut self) -> Self {
+        self.body = self.body.next_text_null();
+        self
+    }
+
+    /// A list of request_id of the samples that were generated before this generation. Can be used to improve the speech's continuity when splitting up a large task into multiple requests. The results will be best when the same model is used across the generations. In case both previous_text and previous_request_ids is send, previous_text will be ignored. A maximum of 3 request_ids can be send.
+    pub fn previous_request_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body = self.body.previous_request_ids(value);
+        self
+    }
+
+    /// Sets `previous_request_ids` to an explicit `null`.
+    #[inline]
+    pub fn previous_request_ids_null(mut self) -> Self {
+        self.body = self.body.previous_request_ids_null();
+        self
+    }
+
+    /// A list of request_id of the samples that come after this generation. next_request_ids is especially useful for maintaining the speech's continuity when regenerating a sample that has had some audio quality issues. For example, if you have generated 3 speech clips, and you want to improve clip 2, passing the request id of clip 3 as a next_request_id (and that of clip 1 as a previous_request_id) will help maintain natural flow in the combined speech. The results will be best when the same model is used across the generations. In case both next_text and next_request_ids is send, next_text will be ignored. A maximum of 3 request_ids can be send.
+    pub fn next_request_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.next_request_ids(value);
+        self
+    }
+
+    /// Sets `next_request_ids` to an explicit `null`.
+    #[inline]
+    pub fn next_request_ids_null(mut self) -> Self {
+        self.body = self.body.next_request_ids_null();
+        self
+    }
+
+    /// If true, we won't use PVC version of the voice for the generation but the IVC version. This is a temporary workaround for higher latency in PVC versions.
+    ///
+    /// Defaults to `false`.
+    #[deprecated]
+    pub fn use_pvc_as_ivc(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.use_pvc_as_ivc(value);
+        self
+    }
+
+    /// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
+    ///
+    /// Defaults to `"auto"`.
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<types::StreamApplyTextNormalization>,
+    ) -> Self {
+        self.body = self.body.apply_text_normalization(value);
+        self
+    }
+
+    /// This parameter controls language text normalization. This helps with proper pronunciation of text in some supported languages. WARNING: This parameter can heavily increase the latency of the request. Currently only supported for Japanese.
+    ///
+    /// Defaults to `false`.
+    pub fn apply_language_text_normalization(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.apply_language_text_normalization(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::TextToSpeechStreamWithTimestampsRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Sends the request.
     #[inline]
     pub fn send(
@@ -409,6 +995,7 @@ impl<'a> TextToSpeechStreamWithTimestamps<'a> {
             output_format,
             body,
         } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/text-to-speech/{voice_id}/stream/with-timestamps",

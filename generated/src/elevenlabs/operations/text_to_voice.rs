@@ -50,17 +50,22 @@ impl<'a> TextToVoice<'a> {
     /// Create a voice from previously generated voice preview. This endpoint should be called after you fetched a generated_voice_id using POST /v1/text-to-voice/design or POST /v1/text-to-voice/:voice_id/remix.
     ///
     /// `POST /v1/text-to-voice`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        body: &types::TextToVoiceCreateRequest,
-    ) -> Call<'a, types::VoiceResponseModel> {
-        let client = self.client;
-        let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/text-to-voice")
-                .operation("text_to_voice.create");
-        let request = request.json(body);
-        client.transport().call_json(request)
+        voice_name: impl Into<String>,
+        voice_description: impl Into<String>,
+        generated_voice_id: impl Into<String>,
+    ) -> TextToVoiceCreate<'a> {
+        TextToVoiceCreate {
+            client: self.client,
+            body: types::TextToVoiceCreateRequest::new(
+                voice_name,
+                voice_description,
+                generated_voice_id,
+            ),
+        }
     }
 
     /// Design A Voice.
@@ -139,6 +144,76 @@ impl<'a> TextToVoiceCreatePreviews<'a> {
 impl<'a> std::future::IntoFuture for TextToVoiceCreatePreviews<'a> {
     type Output = Result<types::VoicePreviewsResponseModel, Error>;
     type IntoFuture = Call<'a, types::VoicePreviewsResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`TextToVoice::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct TextToVoiceCreate<'a> {
+    client: &'a Client,
+    body: types::TextToVoiceCreateRequest,
+}
+
+impl<'a> TextToVoiceCreate<'a> {
+    /// Optional, metadata to add to the created voice. Defaults to None.
+    pub fn labels(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.body = self.body.labels(value);
+        self
+    }
+
+    /// Sets `labels` to an explicit `null`.
+    #[inline]
+    pub fn labels_null(mut self) -> Self {
+        self.body = self.body.labels_null();
+        self
+    }
+
+    /// List of voice ids that the user has played but not selected. Used for RLHF.
+    pub fn played_not_selected_voice_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body = self.body.played_not_selected_voice_ids(value);
+        self
+    }
+
+    /// Sets `played_not_selected_voice_ids` to an explicit `null`.
+    #[inline]
+    pub fn played_not_selected_voice_ids_null(mut self) -> Self {
+        self.body = self.body.played_not_selected_voice_ids_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::TextToVoiceCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::VoiceResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request =
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/text-to-voice")
+                .operation("text_to_voice.create");
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for TextToVoiceCreate<'a> {
+    type Output = Result<types::VoiceResponseModel, Error>;
+    type IntoFuture = Call<'a, types::VoiceResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()

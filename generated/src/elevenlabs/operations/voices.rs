@@ -105,21 +105,14 @@ impl<'a> Voices<'a> {
     /// Edit a voice created by you.
     ///
     /// `POST /v1/voices/{voice_id}/edit`
-    #[inline]
-    pub fn update(
-        self,
-        voice_id: &str,
-        body: &types::VoicesUpdateRequest,
-    ) -> Call<'a, types::EditVoiceResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/voices/{voice_id}/edit",
-        )
-        .operation("voices.update")
-        .path_param("voice_id", &voice_id);
-        let request = request.multipart(body.to_form());
-        client.transport().call_json(request)
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn update(self, voice_id: &'a str, name: impl Into<String>) -> VoicesUpdate<'a> {
+        VoicesUpdate {
+            client: self.client,
+            voice_id,
+            body: types::VoicesUpdateRequest::new(name),
+        }
     }
 
     /// Get Voices V2
@@ -182,23 +175,20 @@ impl<'a> Voices<'a> {
     /// Add a shared voice to your collection of voices.
     ///
     /// `POST /v1/voices/add/{public_user_id}/{voice_id}`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn share(
         self,
-        public_user_id: &str,
-        voice_id: &str,
-        body: &types::VoicesShareRequest,
-    ) -> Call<'a, types::AddVoiceResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/voices/add/{public_user_id}/{voice_id}",
-        )
-        .operation("voices.share")
-        .path_param("public_user_id", &public_user_id)
-        .path_param("voice_id", &voice_id);
-        let request = request.json(body);
-        client.transport().call_json(request)
+        public_user_id: &'a str,
+        voice_id: &'a str,
+        new_name: impl Into<String>,
+    ) -> VoicesShare<'a> {
+        VoicesShare {
+            client: self.client,
+            public_user_id,
+            voice_id,
+            body: types::VoicesShareRequest::new(new_name),
+        }
     }
 
     /// Get Similar Library Voices
@@ -326,6 +316,100 @@ impl<'a> VoicesGet<'a> {
 impl<'a> std::future::IntoFuture for VoicesGet<'a> {
     type Output = Result<types::VoiceResponseModel, Error>;
     type IntoFuture = Call<'a, types::VoiceResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`Voices::update`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct VoicesUpdate<'a> {
+    client: &'a Client,
+    voice_id: &'a str,
+    body: types::VoicesUpdateRequest,
+}
+
+impl<'a> VoicesUpdate<'a> {
+    /// Audio files to add to the voice
+    pub fn files(mut self, value: impl IntoIterator<Item = api_runtime::File>) -> Self {
+        self.body = self.body.files(value);
+        self
+    }
+
+    /// If set will remove background noise for voice samples using our audio isolation model. If the samples do not include background noise, it can make the quality worse.
+    ///
+    /// Defaults to `false`.
+    pub fn remove_background_noise(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.remove_background_noise(value);
+        self
+    }
+
+    /// A description of the voice.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.description(value);
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.body = self.body.description_null();
+        self
+    }
+
+    /// Labels for the voice. Keys can be language, accent, gender, or age.
+    pub fn labels(mut self, value: impl Into<types::VoicesUpdateLabels>) -> Self {
+        self.body = self.body.labels(value);
+        self
+    }
+
+    /// Sets `labels` to an explicit `null`.
+    #[inline]
+    pub fn labels_null(mut self) -> Self {
+        self.body = self.body.labels_null();
+        self
+    }
+
+    /// Run synchronous LLM moderation over the voice name and description when they change. Has no effect unless the voice_library_metadata_moderation feature flag is enabled for the user.
+    ///
+    /// Defaults to `false`.
+    pub fn moderate_metadata(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.moderate_metadata(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::VoicesUpdateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::EditVoiceResponseModel> {
+        let Self {
+            client,
+            voice_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/voices/{voice_id}/edit",
+        )
+        .operation("voices.update")
+        .path_param("voice_id", &voice_id);
+        let request = request.multipart(body.to_form());
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for VoicesUpdate<'a> {
+    type Output = Result<types::EditVoiceResponseModel, Error>;
+    type IntoFuture = Call<'a, types::EditVoiceResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -588,6 +672,61 @@ impl<'a> VoicesSearch<'a> {
     #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
+    }
+}
+
+/// Request builder for [`Voices::share`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct VoicesShare<'a> {
+    client: &'a Client,
+    public_user_id: &'a str,
+    voice_id: &'a str,
+    body: types::VoicesShareRequest,
+}
+
+impl<'a> VoicesShare<'a> {
+    /// Defaults to `true`.
+    pub fn bookmarked(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.bookmarked(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::VoicesShareRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AddVoiceResponseModel> {
+        let Self {
+            client,
+            public_user_id,
+            voice_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/voices/add/{public_user_id}/{voice_id}",
+        )
+        .operation("voices.share")
+        .path_param("public_user_id", &public_user_id)
+        .path_param("voice_id", &voice_id);
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for VoicesShare<'a> {
+    type Output = Result<types::AddVoiceResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AddVoiceResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -965,17 +1104,89 @@ impl<'a> VoicesIvc<'a> {
     /// Add a new voice to your collection of voices in VoiceLab.
     ///
     /// `POST /v1/voices/add`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        body: &types::VoicesIvcCreateRequest,
-    ) -> Call<'a, types::AddVoiceIvcResponseModel> {
-        let client = self.client;
+        name: impl Into<String>,
+        files: impl IntoIterator<Item = api_runtime::File>,
+    ) -> VoicesIvcCreate<'a> {
+        VoicesIvcCreate {
+            client: self.client,
+            body: types::VoicesIvcCreateRequest::new(name, files),
+        }
+    }
+}
+
+/// Request builder for [`VoicesIvc::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct VoicesIvcCreate<'a> {
+    client: &'a Client,
+    body: types::VoicesIvcCreateRequest,
+}
+
+impl<'a> VoicesIvcCreate<'a> {
+    /// If set will remove background noise for voice samples using our audio isolation model. If the samples do not include background noise, it can make the quality worse.
+    ///
+    /// Defaults to `false`.
+    pub fn remove_background_noise(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.remove_background_noise(value);
+        self
+    }
+
+    /// A description of the voice.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.description(value);
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.body = self.body.description_null();
+        self
+    }
+
+    /// Labels for the voice. Keys can be language, accent, gender, or age.
+    pub fn labels(mut self, value: impl Into<types::VoicesIvcCreateLabels>) -> Self {
+        self.body = self.body.labels(value);
+        self
+    }
+
+    /// Sets `labels` to an explicit `null`.
+    #[inline]
+    pub fn labels_null(mut self) -> Self {
+        self.body = self.body.labels_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::VoicesIvcCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AddVoiceIvcResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/voices/add")
                 .operation("voices.ivc.create");
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for VoicesIvcCreate<'a> {
+    type Output = Result<types::AddVoiceIvcResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AddVoiceIvcResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -1005,17 +1216,17 @@ impl<'a> VoicesPvc<'a> {
     /// Creates a new PVC voice with metadata but no samples
     ///
     /// `POST /v1/voices/pvc`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        body: &types::VoicesPvcCreateRequest,
-    ) -> Call<'a, types::AddVoiceResponseModel> {
-        let client = self.client;
-        let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/voices/pvc")
-                .operation("voices.pvc.create");
-        let request = request.json(body);
-        client.transport().call_json(request)
+        name: impl Into<String>,
+        language: impl Into<String>,
+    ) -> VoicesPvcCreate<'a> {
+        VoicesPvcCreate {
+            client: self.client,
+            body: types::VoicesPvcCreateRequest::new(name, language),
+        }
     }
 
     /// Edit Pvc Voice
@@ -1046,6 +1257,73 @@ impl<'a> VoicesPvc<'a> {
             voice_id,
             body: None,
         }
+    }
+}
+
+/// Request builder for [`VoicesPvc::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct VoicesPvcCreate<'a> {
+    client: &'a Client,
+    body: types::VoicesPvcCreateRequest,
+}
+
+impl<'a> VoicesPvcCreate<'a> {
+    /// Description to use for the created voice.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.description(value);
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.body = self.body.description_null();
+        self
+    }
+
+    /// Labels for the voice. Keys can be language, accent, gender, or age.
+    pub fn labels(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.body = self.body.labels(value);
+        self
+    }
+
+    /// Sets `labels` to an explicit `null`.
+    #[inline]
+    pub fn labels_null(mut self) -> Self {
+        self.body = self.body.labels_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::VoicesPvcCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AddVoiceResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request =
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/voices/pvc")
+                .operation("voices.pvc.create");
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for VoicesPvcCreate<'a> {
+    type Output = Result<types::AddVoiceResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AddVoiceResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -1176,21 +1454,18 @@ impl<'a> VoicesPvcSamples<'a> {
     /// Add audio samples to a PVC voice
     ///
     /// `POST /v1/voices/pvc/{voice_id}/samples`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
         self,
-        voice_id: &str,
-        body: &types::VoicesPvcSamplesCreateRequest,
-    ) -> Call<'a, Vec<types::SampleResponseModel>> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            "/v1/voices/pvc/{voice_id}/samples",
-        )
-        .operation("voices.pvc.samples.create")
-        .path_param("voice_id", &voice_id);
-        let request = request.multipart(body.to_form());
-        client.transport().call_json(request)
+        voice_id: &'a str,
+        files: impl IntoIterator<Item = api_runtime::File>,
+    ) -> VoicesPvcSamplesCreate<'a> {
+        VoicesPvcSamplesCreate {
+            client: self.client,
+            voice_id,
+            body: types::VoicesPvcSamplesCreateRequest::new(files),
+        }
     }
 
     /// Update Pvc Voice Sample
@@ -1229,6 +1504,60 @@ impl<'a> VoicesPvcSamples<'a> {
         .path_param("voice_id", &voice_id)
         .path_param("sample_id", &sample_id);
         client.transport().call_json(request)
+    }
+}
+
+/// Request builder for [`VoicesPvcSamples::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct VoicesPvcSamplesCreate<'a> {
+    client: &'a Client,
+    voice_id: &'a str,
+    body: types::VoicesPvcSamplesCreateRequest,
+}
+
+impl<'a> VoicesPvcSamplesCreate<'a> {
+    /// If set will remove background noise for voice samples using our audio isolation model. If the samples do not include background noise, it can make the quality worse.
+    ///
+    /// Defaults to `false`.
+    pub fn remove_background_noise(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.remove_background_noise(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::VoicesPvcSamplesCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, Vec<types::SampleResponseModel>> {
+        let Self {
+            client,
+            voice_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::POST,
+            "/v1/voices/pvc/{voice_id}/samples",
+        )
+        .operation("voices.pvc.samples.create")
+        .path_param("voice_id", &voice_id);
+        let request = request.multipart(body.to_form());
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for VoicesPvcSamplesCreate<'a> {
+    type Output = Result<Vec<types::SampleResponseModel>, Error>;
+    type IntoFuture = Call<'a, Vec<types::SampleResponseModel>>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -1495,13 +1824,60 @@ impl<'a> VoicesPvcVerification<'a> {
     /// Request manual verification for a PVC voice.
     ///
     /// `POST /v1/voices/pvc/{voice_id}/verification`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn request(
         self,
-        voice_id: &str,
-        body: &types::VoicesPvcVerificationRequestRequest,
-    ) -> Call<'a, types::RequestPvcManualVerificationResponseModel> {
-        let client = self.client;
+        voice_id: &'a str,
+        files: impl IntoIterator<Item = api_runtime::File>,
+    ) -> VoicesPvcVerificationRequest<'a> {
+        VoicesPvcVerificationRequest {
+            client: self.client,
+            voice_id,
+            body: types::VoicesPvcVerificationRequestRequest::new(files),
+        }
+    }
+}
+
+/// Request builder for [`VoicesPvcVerification::request`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct VoicesPvcVerificationRequest<'a> {
+    client: &'a Client,
+    voice_id: &'a str,
+    body: types::VoicesPvcVerificationRequestRequest,
+}
+
+impl<'a> VoicesPvcVerificationRequest<'a> {
+    /// Extra text to be used in the manual verification process.
+    pub fn extra_text(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.extra_text(value);
+        self
+    }
+
+    /// Sets `extra_text` to an explicit `null`.
+    #[inline]
+    pub fn extra_text_null(mut self) -> Self {
+        self.body = self.body.extra_text_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::VoicesPvcVerificationRequestRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::RequestPvcManualVerificationResponseModel> {
+        let Self {
+            client,
+            voice_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/voices/pvc/{voice_id}/verification",
@@ -1510,6 +1886,15 @@ impl<'a> VoicesPvcVerification<'a> {
         .path_param("voice_id", &voice_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for VoicesPvcVerificationRequest<'a> {
+    type Output = Result<types::RequestPvcManualVerificationResponseModel, Error>;
+    type IntoFuture = Call<'a, types::RequestPvcManualVerificationResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -1542,13 +1927,47 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
     /// Submit captcha verification for PVC voice.
     ///
     /// `POST /v1/voices/pvc/{voice_id}/captcha`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn verify(
         self,
-        voice_id: &str,
-        body: &types::PvcVerificationCaptchaVerifyRequest,
-    ) -> Call<'a, types::VerifyPvcVoiceCaptchaResponseModel> {
-        let client = self.client;
+        voice_id: &'a str,
+        recording: impl Into<api_runtime::File>,
+    ) -> VoicesPvcVerificationCaptchaVerify<'a> {
+        VoicesPvcVerificationCaptchaVerify {
+            client: self.client,
+            voice_id,
+            body: types::PvcVerificationCaptchaVerifyRequest::new(recording),
+        }
+    }
+}
+
+/// Request builder for [`VoicesPvcVerificationCaptcha::verify`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct VoicesPvcVerificationCaptchaVerify<'a> {
+    client: &'a Client,
+    voice_id: &'a str,
+    body: types::PvcVerificationCaptchaVerifyRequest,
+}
+
+impl<'a> VoicesPvcVerificationCaptchaVerify<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::PvcVerificationCaptchaVerifyRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::VerifyPvcVoiceCaptchaResponseModel> {
+        let Self {
+            client,
+            voice_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/voices/pvc/{voice_id}/captcha",
@@ -1557,6 +1976,15 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
         .path_param("voice_id", &voice_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for VoicesPvcVerificationCaptchaVerify<'a> {
+    type Output = Result<types::VerifyPvcVoiceCaptchaResponseModel, Error>;
+    type IntoFuture = Call<'a, types::VerifyPvcVoiceCaptchaResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 

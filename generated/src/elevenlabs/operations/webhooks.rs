@@ -38,17 +38,13 @@ impl<'a> Webhooks<'a> {
     /// Create a new webhook for the workspace with the specified authentication type.
     ///
     /// `POST /v1/workspace/webhooks`
-    #[inline]
-    pub fn create(
-        self,
-        body: &types::WebhooksCreateRequest,
-    ) -> Call<'a, types::WorkspaceCreateWebhookResponseModel> {
-        let client = self.client;
-        let request =
-            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/workspace/webhooks")
-                .operation("webhooks.create");
-        let request = request.json(body);
-        client.transport().call_json(request)
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn create(self, settings: impl Into<types::WebhookHmacSettings>) -> WebhooksCreate<'a> {
+        WebhooksCreate {
+            client: self.client,
+            body: types::WebhooksCreateRequest::new(settings),
+        }
     }
 
     /// Delete Workspace Webhook
@@ -73,21 +69,19 @@ impl<'a> Webhooks<'a> {
     /// Update the specified workspace webhook
     ///
     /// `PATCH /v1/workspace/webhooks/{webhook_id}`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn update(
         self,
-        webhook_id: &str,
-        body: &types::WebhooksUpdateRequest,
-    ) -> Call<'a, types::PatchWorkspaceWebhookResponseModel> {
-        let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::PATCH,
-            "/v1/workspace/webhooks/{webhook_id}",
-        )
-        .operation("webhooks.update")
-        .path_param("webhook_id", &webhook_id);
-        let request = request.json(body);
-        client.transport().call_json(request)
+        webhook_id: &'a str,
+        is_disabled: impl Into<bool>,
+        name: impl Into<String>,
+    ) -> WebhooksUpdate<'a> {
+        WebhooksUpdate {
+            client: self.client,
+            webhook_id,
+            body: types::WebhooksUpdateRequest::new(is_disabled, name),
+        }
     }
 }
 
@@ -126,6 +120,135 @@ impl<'a> WebhooksList<'a> {
 impl<'a> std::future::IntoFuture for WebhooksList<'a> {
     type Output = Result<types::WorkspaceWebhookListResponseModel, Error>;
     type IntoFuture = Call<'a, types::WorkspaceWebhookListResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`Webhooks::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WebhooksCreate<'a> {
+    client: &'a Client,
+    body: types::WebhooksCreateRequest,
+}
+
+impl<'a> WebhooksCreate<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::WebhooksCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::WorkspaceCreateWebhookResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
+        let request =
+            api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/workspace/webhooks")
+                .operation("webhooks.create");
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for WebhooksCreate<'a> {
+    type Output = Result<types::WorkspaceCreateWebhookResponseModel, Error>;
+    type IntoFuture = Call<'a, types::WorkspaceCreateWebhookResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`Webhooks::update`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WebhooksUpdate<'a> {
+    client: &'a Client,
+    webhook_id: &'a str,
+    body: types::WebhooksUpdateRequest,
+}
+
+impl<'a> WebhooksUpdate<'a> {
+    /// Whether to enable automatic retries for transient failures (5xx, 429, timeout)
+    pub fn retry_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.retry_enabled(value);
+        self
+    }
+
+    /// Sets `retry_enabled` to an explicit `null`.
+    #[inline]
+    pub fn retry_enabled_null(mut self) -> Self {
+        self.body = self.body.retry_enabled_null();
+        self
+    }
+
+    /// A list of request headers to include with the webhook delivery (optional)
+    pub fn request_headers(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.body = self.body.request_headers(value);
+        self
+    }
+
+    /// Sets `request_headers` to an explicit `null`.
+    #[inline]
+    pub fn request_headers_null(mut self) -> Self {
+        self.body = self.body.request_headers_null();
+        self
+    }
+
+    /// The complete set of workspace-level events this webhook should be subscribed to. The webhook is added to the events in the list and removed from any not in the list. Omit to leave the current event subscriptions unchanged.
+    pub fn events(
+        mut self,
+        value: impl IntoIterator<Item = types::WorkspaceWebhookEventType>,
+    ) -> Self {
+        self.body = self.body.events(value);
+        self
+    }
+
+    /// Sets `events` to an explicit `null`.
+    #[inline]
+    pub fn events_null(mut self) -> Self {
+        self.body = self.body.events_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::WebhooksUpdateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::PatchWorkspaceWebhookResponseModel> {
+        let Self {
+            client,
+            webhook_id,
+            body,
+        } = self;
+        let body = &body;
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::PATCH,
+            "/v1/workspace/webhooks/{webhook_id}",
+        )
+        .operation("webhooks.update")
+        .path_param("webhook_id", &webhook_id);
+        let request = request.json(body);
+        client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for WebhooksUpdate<'a> {
+    type Output = Result<types::PatchWorkspaceWebhookResponseModel, Error>;
+    type IntoFuture = Call<'a, types::PatchWorkspaceWebhookResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()

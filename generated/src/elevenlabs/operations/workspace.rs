@@ -522,13 +522,62 @@ impl<'a> WorkspaceGroupsMembers<'a> {
     /// Removes a member from the specified group. Requires `group_members_manage` permission.
     ///
     /// `POST /v1/workspace/groups/{group_id}/members/remove`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn remove(
         self,
-        group_id: &str,
-        body: &types::WorkspaceGroupsMembersRemoveRequest,
-    ) -> Call<'a, types::DeleteWorkspaceGroupMemberResponseModel> {
-        let client = self.client;
+        group_id: &'a str,
+        email: impl Into<String>,
+    ) -> WorkspaceGroupsMembersRemove<'a> {
+        WorkspaceGroupsMembersRemove {
+            client: self.client,
+            group_id,
+            body: types::WorkspaceGroupsMembersRemoveRequest::new(email),
+        }
+    }
+
+    /// Add Member To User Group
+    ///
+    /// Adds a member of your workspace to the specified group. Requires `group_members_manage` permission.
+    ///
+    /// `POST /v1/workspace/groups/{group_id}/members`
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn add(self, group_id: &'a str, email: impl Into<String>) -> WorkspaceGroupsMembersAdd<'a> {
+        WorkspaceGroupsMembersAdd {
+            client: self.client,
+            group_id,
+            body: types::WorkspaceGroupsMembersAddRequest::new(email),
+        }
+    }
+}
+
+/// Request builder for [`WorkspaceGroupsMembers::remove`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WorkspaceGroupsMembersRemove<'a> {
+    client: &'a Client,
+    group_id: &'a str,
+    body: types::WorkspaceGroupsMembersRemoveRequest,
+}
+
+impl<'a> WorkspaceGroupsMembersRemove<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::WorkspaceGroupsMembersRemoveRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::DeleteWorkspaceGroupMemberResponseModel> {
+        let Self {
+            client,
+            group_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/groups/{group_id}/members/remove",
@@ -538,19 +587,43 @@ impl<'a> WorkspaceGroupsMembers<'a> {
         let request = request.json(body);
         client.transport().call_json(request)
     }
+}
 
-    /// Add Member To User Group
-    ///
-    /// Adds a member of your workspace to the specified group. Requires `group_members_manage` permission.
-    ///
-    /// `POST /v1/workspace/groups/{group_id}/members`
+impl<'a> std::future::IntoFuture for WorkspaceGroupsMembersRemove<'a> {
+    type Output = Result<types::DeleteWorkspaceGroupMemberResponseModel, Error>;
+    type IntoFuture = Call<'a, types::DeleteWorkspaceGroupMemberResponseModel>;
     #[inline]
-    pub fn add(
-        self,
-        group_id: &str,
-        body: &types::WorkspaceGroupsMembersAddRequest,
-    ) -> Call<'a, types::AddWorkspaceGroupMemberResponseModel> {
-        let client = self.client;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`WorkspaceGroupsMembers::add`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WorkspaceGroupsMembersAdd<'a> {
+    client: &'a Client,
+    group_id: &'a str,
+    body: types::WorkspaceGroupsMembersAddRequest,
+}
+
+impl<'a> WorkspaceGroupsMembersAdd<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::WorkspaceGroupsMembersAddRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AddWorkspaceGroupMemberResponseModel> {
+        let Self {
+            client,
+            group_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/groups/{group_id}/members",
@@ -559,6 +632,15 @@ impl<'a> WorkspaceGroupsMembers<'a> {
         .path_param("group_id", &group_id);
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for WorkspaceGroupsMembersAdd<'a> {
+    type Output = Result<types::AddWorkspaceGroupMemberResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AddWorkspaceGroupMemberResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -574,12 +656,121 @@ impl<'a> WorkspaceInvites<'a> {
     /// Sends an email invitation to join your workspace to the provided email. If the user doesn't have an account they will be prompted to create one. If the user accepts this invite they will be added as a user to your workspace and your subscription using one of your seats. This endpoint may only be called by workspace members with the WORKSPACE_MEMBERS_INVITE permission. If the user is already in the workspace a 400 error will be returned.
     ///
     /// `POST /v1/workspace/invites/add`
-    #[inline]
-    pub fn create(
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn create(self, email: impl Into<String>) -> WorkspaceInvitesCreate<'a> {
+        WorkspaceInvitesCreate {
+            client: self.client,
+            body: types::WorkspaceInvitesCreateRequest::new(email),
+        }
+    }
+
+    /// Invite Multiple Users
+    ///
+    /// Sends email invitations to join your workspace to the provided emails. Requires all email addresses to be part of a verified domain. If the users don't have an account they will be prompted to create one. If the users accept these invites they will be added as users to your workspace and your subscription using one of your seats. This endpoint may only be called by workspace members with the WORKSPACE_MEMBERS_INVITE permission.
+    ///
+    /// `POST /v1/workspace/invites/add-bulk`
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn create_batch(
         self,
-        body: &types::WorkspaceInvitesCreateRequest,
-    ) -> Call<'a, types::AddWorkspaceInviteResponseModel> {
-        let client = self.client;
+        emails: impl IntoIterator<Item = impl Into<String>>,
+    ) -> WorkspaceInvitesCreateBatch<'a> {
+        WorkspaceInvitesCreateBatch {
+            client: self.client,
+            body: types::WorkspaceInvitesCreateBatchRequest::new(emails),
+        }
+    }
+
+    /// Delete Existing Invitation
+    ///
+    /// Invalidates an existing email invitation. The invitation will still show up in the inbox it has been delivered to, but activating it to join the workspace won't work. This endpoint may only be called by workspace members with the WORKSPACE_MEMBERS_INVITE permission.
+    ///
+    /// `DELETE /v1/workspace/invites`
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn delete(self, email: impl Into<String>) -> WorkspaceInvitesDelete<'a> {
+        WorkspaceInvitesDelete {
+            client: self.client,
+            body: types::WorkspaceInvitesDeleteRequest::new(email),
+        }
+    }
+}
+
+/// Request builder for [`WorkspaceInvites::create`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WorkspaceInvitesCreate<'a> {
+    client: &'a Client,
+    body: types::WorkspaceInvitesCreateRequest,
+}
+
+impl<'a> WorkspaceInvitesCreate<'a> {
+    /// The workspace permission of the user. This is deprecated, use `seat_type` instead.
+    #[deprecated]
+    pub fn workspace_permission(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.workspace_permission(value);
+        self
+    }
+
+    /// Sets `workspace_permission` to an explicit `null`.
+    #[inline]
+    pub fn workspace_permission_null(mut self) -> Self {
+        self.body = self.body.workspace_permission_null();
+        self
+    }
+
+    /// The seat type of the user
+    pub fn seat_type(mut self, value: impl Into<types::SeatType>) -> Self {
+        self.body = self.body.seat_type(value);
+        self
+    }
+
+    /// Sets `seat_type` to an explicit `null`.
+    #[inline]
+    pub fn seat_type_null(mut self) -> Self {
+        self.body = self.body.seat_type_null();
+        self
+    }
+
+    /// The group ids of the user
+    pub fn group_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.group_ids(value);
+        self
+    }
+
+    /// Sets `group_ids` to an explicit `null`.
+    #[inline]
+    pub fn group_ids_null(mut self) -> Self {
+        self.body = self.body.group_ids_null();
+        self
+    }
+
+    /// Monthly credit usage limit for the invitee. Omit or set to null for no custom cap.
+    pub fn usage_limit(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.usage_limit(value);
+        self
+    }
+
+    /// Sets `usage_limit` to an explicit `null`.
+    #[inline]
+    pub fn usage_limit_null(mut self) -> Self {
+        self.body = self.body.usage_limit_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::WorkspaceInvitesCreateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AddWorkspaceInviteResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/invites/add",
@@ -588,18 +779,77 @@ impl<'a> WorkspaceInvites<'a> {
         let request = request.json(body);
         client.transport().call_json(request)
     }
+}
 
-    /// Invite Multiple Users
-    ///
-    /// Sends email invitations to join your workspace to the provided emails. Requires all email addresses to be part of a verified domain. If the users don't have an account they will be prompted to create one. If the users accept these invites they will be added as users to your workspace and your subscription using one of your seats. This endpoint may only be called by workspace members with the WORKSPACE_MEMBERS_INVITE permission.
-    ///
-    /// `POST /v1/workspace/invites/add-bulk`
+impl<'a> std::future::IntoFuture for WorkspaceInvitesCreate<'a> {
+    type Output = Result<types::AddWorkspaceInviteResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AddWorkspaceInviteResponseModel>;
     #[inline]
-    pub fn create_batch(
-        self,
-        body: &types::WorkspaceInvitesCreateBatchRequest,
-    ) -> Call<'a, types::AddWorkspaceInviteResponseModel> {
-        let client = self.client;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`WorkspaceInvites::create_batch`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WorkspaceInvitesCreateBatch<'a> {
+    client: &'a Client,
+    body: types::WorkspaceInvitesCreateBatchRequest,
+}
+
+impl<'a> WorkspaceInvitesCreateBatch<'a> {
+    /// The seat type of the user
+    pub fn seat_type(mut self, value: impl Into<types::SeatType>) -> Self {
+        self.body = self.body.seat_type(value);
+        self
+    }
+
+    /// Sets `seat_type` to an explicit `null`.
+    #[inline]
+    pub fn seat_type_null(mut self) -> Self {
+        self.body = self.body.seat_type_null();
+        self
+    }
+
+    /// The group ids of the user
+    pub fn group_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = self.body.group_ids(value);
+        self
+    }
+
+    /// Sets `group_ids` to an explicit `null`.
+    #[inline]
+    pub fn group_ids_null(mut self) -> Self {
+        self.body = self.body.group_ids_null();
+        self
+    }
+
+    /// Monthly credit usage limit for the invitee. Omit or set to null for no custom cap.
+    pub fn usage_limit(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.usage_limit(value);
+        self
+    }
+
+    /// Sets `usage_limit` to an explicit `null`.
+    #[inline]
+    pub fn usage_limit_null(mut self) -> Self {
+        self.body = self.body.usage_limit_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::WorkspaceInvitesCreateBatchRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::AddWorkspaceInviteResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/invites/add-bulk",
@@ -608,18 +858,38 @@ impl<'a> WorkspaceInvites<'a> {
         let request = request.json(body);
         client.transport().call_json(request)
     }
+}
 
-    /// Delete Existing Invitation
-    ///
-    /// Invalidates an existing email invitation. The invitation will still show up in the inbox it has been delivered to, but activating it to join the workspace won't work. This endpoint may only be called by workspace members with the WORKSPACE_MEMBERS_INVITE permission.
-    ///
-    /// `DELETE /v1/workspace/invites`
+impl<'a> std::future::IntoFuture for WorkspaceInvitesCreateBatch<'a> {
+    type Output = Result<types::AddWorkspaceInviteResponseModel, Error>;
+    type IntoFuture = Call<'a, types::AddWorkspaceInviteResponseModel>;
     #[inline]
-    pub fn delete(
-        self,
-        body: &types::WorkspaceInvitesDeleteRequest,
-    ) -> Call<'a, types::DeleteWorkspaceInviteResponseModel> {
-        let client = self.client;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`WorkspaceInvites::delete`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WorkspaceInvitesDelete<'a> {
+    client: &'a Client,
+    body: types::WorkspaceInvitesDeleteRequest,
+}
+
+impl<'a> WorkspaceInvitesDelete<'a> {
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::WorkspaceInvitesDeleteRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::DeleteWorkspaceInviteResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             "/v1/workspace/invites",
@@ -627,6 +897,15 @@ impl<'a> WorkspaceInvites<'a> {
         .operation("workspace.invites.delete");
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for WorkspaceInvitesDelete<'a> {
+    type Output = Result<types::DeleteWorkspaceInviteResponseModel, Error>;
+    type IntoFuture = Call<'a, types::DeleteWorkspaceInviteResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -656,17 +935,91 @@ impl<'a> WorkspaceMembers<'a> {
     /// Updates attributes of a workspace member. Apart from the email identifier, all parameters will remain unchanged unless specified. This endpoint may only be called by workspace administrators.
     ///
     /// `POST /v1/workspace/members`
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn update(self, email: impl Into<String>) -> WorkspaceMembersUpdate<'a> {
+        WorkspaceMembersUpdate {
+            client: self.client,
+            body: types::WorkspaceMembersUpdateRequest::new(email),
+        }
+    }
+}
+
+/// Request builder for [`WorkspaceMembers::update`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WorkspaceMembersUpdate<'a> {
+    client: &'a Client,
+    body: types::WorkspaceMembersUpdateRequest,
+}
+
+impl<'a> WorkspaceMembersUpdate<'a> {
+    /// Whether to lock or unlock the user account.
+    pub fn is_locked(mut self, value: impl Into<bool>) -> Self {
+        self.body = self.body.is_locked(value);
+        self
+    }
+
+    /// Sets `is_locked` to an explicit `null`.
     #[inline]
-    pub fn update(
-        self,
-        body: &types::WorkspaceMembersUpdateRequest,
-    ) -> Call<'a, types::UpdateWorkspaceMemberResponseModel> {
-        let client = self.client;
+    pub fn is_locked_null(mut self) -> Self {
+        self.body = self.body.is_locked_null();
+        self
+    }
+
+    /// The workspace role of the user. This is deprecated, use `workspace_seat_type` instead.
+    #[deprecated]
+    pub fn workspace_role(mut self, value: impl Into<types::SeatType>) -> Self {
+        self.body = self.body.workspace_role(value);
+        self
+    }
+
+    /// Sets `workspace_role` to an explicit `null`.
+    #[inline]
+    pub fn workspace_role_null(mut self) -> Self {
+        self.body = self.body.workspace_role_null();
+        self
+    }
+
+    /// The workspace seat type
+    pub fn workspace_seat_type(mut self, value: impl Into<types::SeatType>) -> Self {
+        self.body = self.body.workspace_seat_type(value);
+        self
+    }
+
+    /// Sets `workspace_seat_type` to an explicit `null`.
+    #[inline]
+    pub fn workspace_seat_type_null(mut self) -> Self {
+        self.body = self.body.workspace_seat_type_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::WorkspaceMembersUpdateRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::UpdateWorkspaceMemberResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/workspace/members")
                 .operation("workspace.members.update");
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for WorkspaceMembersUpdate<'a> {
+    type Output = Result<types::UpdateWorkspaceMemberResponseModel, Error>;
+    type IntoFuture = Call<'a, types::UpdateWorkspaceMemberResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -704,13 +1057,106 @@ impl<'a> WorkspaceResources<'a> {
     /// Grants a role (one of 'admin', 'editor', 'commenter', or 'viewer') on a workspace resource to a user, group, or workspace (service account) API key. This overrides any existing role the target has on the resource. To target a user or service account, pass only the user email; the user must be in your workspace. To target a group, pass only the group id. To target a workspace (service account) API key, pass the api key id; the resource will be shared with the service account associated with that key. You must have admin access to the resource to share it.
     ///
     /// `POST /v1/workspace/resources/{resource_id}/share`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn share(
         self,
-        resource_id: &str,
-        body: &types::WorkspaceResourcesShareRequest,
-    ) -> Call<'a, serde_json::Value> {
-        let client = self.client;
+        resource_id: &'a str,
+        role: impl Into<types::WorkspaceResourcesShareRole>,
+        resource_type: impl Into<types::WorkspaceResourceType>,
+    ) -> WorkspaceResourcesShare<'a> {
+        WorkspaceResourcesShare {
+            client: self.client,
+            resource_id,
+            body: types::WorkspaceResourcesShareRequest::new(role, resource_type),
+        }
+    }
+
+    /// Unshare Workspace Resource
+    ///
+    /// Removes any existing role on a workspace resource from a user, group, or workspace (service account) API key. To target a user or service account, pass only the user email; the user must be in your workspace. To target a group, pass only the group id. To target a workspace (service account) API key, pass the api key id; the resource will be unshared from the service account associated with that key. You must have admin access to the resource to unshare it. You cannot remove permissions from the user who created the resource.
+    ///
+    /// `POST /v1/workspace/resources/{resource_id}/unshare`
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
+    pub fn unshare(
+        self,
+        resource_id: &'a str,
+        resource_type: impl Into<types::WorkspaceResourceType>,
+    ) -> WorkspaceResourcesUnshare<'a> {
+        WorkspaceResourcesUnshare {
+            client: self.client,
+            resource_id,
+            body: types::WorkspaceResourcesUnshareRequest::new(resource_type),
+        }
+    }
+}
+
+/// Request builder for [`WorkspaceResources::share`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WorkspaceResourcesShare<'a> {
+    client: &'a Client,
+    resource_id: &'a str,
+    body: types::WorkspaceResourcesShareRequest,
+}
+
+impl<'a> WorkspaceResourcesShare<'a> {
+    /// The email of the user or service account.
+    pub fn user_email(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.user_email(value);
+        self
+    }
+
+    /// Sets `user_email` to an explicit `null`.
+    #[inline]
+    pub fn user_email_null(mut self) -> Self {
+        self.body = self.body.user_email_null();
+        self
+    }
+
+    /// The ID of the target group. Use 'default' to set the resource's baseline role — every workspace member receives this role unless they hold a higher one through a direct user grant, group membership, or workspace (service account) API key.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.group_id(value);
+        self
+    }
+
+    /// Sets `group_id` to an explicit `null`.
+    #[inline]
+    pub fn group_id_null(mut self) -> Self {
+        self.body = self.body.group_id_null();
+        self
+    }
+
+    /// The ID of the target workspace (service account) API key. This is not the API key string itself that you pass in the header for authentication — it is the key's ID, which workspace admins can find under Developers → Service Accounts.
+    pub fn workspace_api_key_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.workspace_api_key_id(value);
+        self
+    }
+
+    /// Sets `workspace_api_key_id` to an explicit `null`.
+    #[inline]
+    pub fn workspace_api_key_id_null(mut self) -> Self {
+        self.body = self.body.workspace_api_key_id_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::WorkspaceResourcesShareRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, serde_json::Value> {
+        let Self {
+            client,
+            resource_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/resources/{resource_id}/share",
@@ -720,19 +1166,82 @@ impl<'a> WorkspaceResources<'a> {
         let request = request.json(body);
         client.transport().call_json(request)
     }
+}
 
-    /// Unshare Workspace Resource
-    ///
-    /// Removes any existing role on a workspace resource from a user, group, or workspace (service account) API key. To target a user or service account, pass only the user email; the user must be in your workspace. To target a group, pass only the group id. To target a workspace (service account) API key, pass the api key id; the resource will be unshared from the service account associated with that key. You must have admin access to the resource to unshare it. You cannot remove permissions from the user who created the resource.
-    ///
-    /// `POST /v1/workspace/resources/{resource_id}/unshare`
+impl<'a> std::future::IntoFuture for WorkspaceResourcesShare<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Call<'a, serde_json::Value>;
     #[inline]
-    pub fn unshare(
-        self,
-        resource_id: &str,
-        body: &types::WorkspaceResourcesUnshareRequest,
-    ) -> Call<'a, serde_json::Value> {
-        let client = self.client;
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
+    }
+}
+
+/// Request builder for [`WorkspaceResources::unshare`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WorkspaceResourcesUnshare<'a> {
+    client: &'a Client,
+    resource_id: &'a str,
+    body: types::WorkspaceResourcesUnshareRequest,
+}
+
+impl<'a> WorkspaceResourcesUnshare<'a> {
+    /// The email of the user or service account.
+    pub fn user_email(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.user_email(value);
+        self
+    }
+
+    /// Sets `user_email` to an explicit `null`.
+    #[inline]
+    pub fn user_email_null(mut self) -> Self {
+        self.body = self.body.user_email_null();
+        self
+    }
+
+    /// The ID of the target group. Use 'default' to set the resource's baseline role — every workspace member receives this role unless they hold a higher one through a direct user grant, group membership, or workspace (service account) API key.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.group_id(value);
+        self
+    }
+
+    /// Sets `group_id` to an explicit `null`.
+    #[inline]
+    pub fn group_id_null(mut self) -> Self {
+        self.body = self.body.group_id_null();
+        self
+    }
+
+    /// The ID of the target workspace (service account) API key. This is not the API key string itself that you pass in the header for authentication — it is the key's ID, which workspace admins can find under Developers → Service Accounts.
+    pub fn workspace_api_key_id(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.workspace_api_key_id(value);
+        self
+    }
+
+    /// Sets `workspace_api_key_id` to an explicit `null`.
+    #[inline]
+    pub fn workspace_api_key_id_null(mut self) -> Self {
+        self.body = self.body.workspace_api_key_id_null();
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::WorkspaceResourcesUnshareRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, serde_json::Value> {
+        let Self {
+            client,
+            resource_id,
+            body,
+        } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/resources/{resource_id}/unshare",
@@ -741,6 +1250,15 @@ impl<'a> WorkspaceResources<'a> {
         .path_param("resource_id", &resource_id);
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for WorkspaceResourcesUnshare<'a> {
+    type Output = Result<serde_json::Value, Error>;
+    type IntoFuture = Call<'a, serde_json::Value>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }
 
@@ -756,12 +1274,84 @@ impl<'a> WorkspaceUsage<'a> {
     /// Returns credit usage broken down by product type over time. The response is a tabular structure with columns, column_types, column_units, and rows.
     ///
     /// `POST /v1/workspace/analytics/query/usage-by-product-over-time`
-    #[inline]
+    ///
+    /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get_usage_by_product_over_time(
         self,
-        body: &types::UsageGetUsageByProductOverTimeRequest,
-    ) -> Call<'a, types::WorkspaceAnalyticsQueryResponseModel> {
-        let client = self.client;
+        start_time: impl Into<i64>,
+        end_time: impl Into<i64>,
+    ) -> WorkspaceUsageGetUsageByProductOverTime<'a> {
+        WorkspaceUsageGetUsageByProductOverTime {
+            client: self.client,
+            body: types::UsageGetUsageByProductOverTimeRequest::new(start_time, end_time),
+        }
+    }
+}
+
+/// Request builder for [`WorkspaceUsage::get_usage_by_product_over_time`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WorkspaceUsageGetUsageByProductOverTime<'a> {
+    client: &'a Client,
+    body: types::UsageGetUsageByProductOverTimeRequest,
+}
+
+impl<'a> WorkspaceUsageGetUsageByProductOverTime<'a> {
+    /// Bucket size in seconds. Each row in the response covers this many seconds of the selected time range. For example, pass 3600 for hourly buckets or 86400 for daily buckets. Whether `time_zone` shifts bucket boundaries depends on this value: whole-day multiples (e.g. 86400) align to local midnight; whole-hour multiples up to 24 hours (e.g. 3600, 14400) align to local hour boundaries from midnight; sub-hour values and other sizes remain UTC-anchored regardless of `time_zone`.
+    ///
+    /// Defaults to `60`.
+    pub fn interval_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.body = self.body.interval_seconds(value);
+        self
+    }
+
+    pub fn group_by(
+        mut self,
+        value: impl IntoIterator<Item = types::GetUsageByProductOverTimeGroupByItem>,
+    ) -> Self {
+        self.body = self.body.group_by(value);
+        self
+    }
+
+    /// Sets `group_by` to an explicit `null`.
+    #[inline]
+    pub fn group_by_null(mut self) -> Self {
+        self.body = self.body.group_by_null();
+        self
+    }
+
+    pub fn filters(mut self, value: impl IntoIterator<Item = types::ColumnFilter>) -> Self {
+        self.body = self.body.filters(value);
+        self
+    }
+
+    /// Sets `filters` to an explicit `null`.
+    #[inline]
+    pub fn filters_null(mut self) -> Self {
+        self.body = self.body.filters_null();
+        self
+    }
+
+    /// IANA time zone identifier (e.g. 'America/New_York', 'Europe/London', 'UTC') used to align bucket boundaries for eligible `interval_seconds` values. Whole-day multiples start at local midnight; whole-hour multiples up to 24 hours align to local hour boundaries from midnight. Sub-hour intervals and other bucket sizes remain UTC-anchored regardless of this setting. Defaults to UTC.
+    ///
+    /// Defaults to `"UTC"`.
+    pub fn time_zone(mut self, value: impl Into<String>) -> Self {
+        self.body = self.body.time_zone(value);
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::UsageGetUsageByProductOverTimeRequest) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Sends the request.
+    #[inline]
+    pub fn send(self) -> Call<'a, types::WorkspaceAnalyticsQueryResponseModel> {
+        let Self { client, body } = self;
+        let body = &body;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/analytics/query/usage-by-product-over-time",
@@ -769,5 +1359,14 @@ impl<'a> WorkspaceUsage<'a> {
         .operation("workspace.usage.get_usage_by_product_over_time");
         let request = request.json(body);
         client.transport().call_json(request)
+    }
+}
+
+impl<'a> std::future::IntoFuture for WorkspaceUsageGetUsageByProductOverTime<'a> {
+    type Output = Result<types::WorkspaceAnalyticsQueryResponseModel, Error>;
+    type IntoFuture = Call<'a, types::WorkspaceAnalyticsQueryResponseModel>;
+    #[inline]
+    fn into_future(self) -> Self::IntoFuture {
+        self.send()
     }
 }

@@ -456,7 +456,11 @@ pub fn call<'a>(
                     let body: types::HistoryDownloadRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.history().download(&body).await;
+                    let mut request = client
+                        .history()
+                        .download(body.history_item_ids.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     contract::drain_bytes(output.map_err(|e| e.to_string())?).await
                 })
             }
@@ -465,7 +469,11 @@ pub fn call<'a>(
                     let body: types::TextToSoundEffectsConvertRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.text_to_sound_effects().convert(&body).await;
+                    let mut request = client
+                        .text_to_sound_effects()
+                        .convert(body.text.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     contract::drain_bytes(output.map_err(|e| e.to_string())?).await
                 })
             }
@@ -474,7 +482,11 @@ pub fn call<'a>(
                     let body: types::AudioIsolationConvertRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.audio_isolation().convert(&body).await;
+                    let mut request = client
+                        .audio_isolation()
+                        .convert(body.audio.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     contract::drain_bytes(output.map_err(|e| e.to_string())?).await
                 })
             }
@@ -500,7 +512,11 @@ pub fn call<'a>(
                     let body: types::AudioIsolationStreamRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.audio_isolation().stream(&body).await;
+                    let mut request = client
+                        .audio_isolation()
+                        .stream(body.audio.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     contract::drain_bytes(output.map_err(|e| e.to_string())?).await
                 })
             }
@@ -531,7 +547,11 @@ pub fn call<'a>(
                     let body: types::TextToSpeechConvertRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.text_to_speech().convert(&voice_id, &body).await;
+                    let mut request = client
+                        .text_to_speech()
+                        .convert(&voice_id, body.text.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     contract::drain_bytes(output.map_err(|e| e.to_string())?).await
                 })
             }
@@ -541,10 +561,11 @@ pub fn call<'a>(
                     let body: types::TextToSpeechConvertWithTimestampsRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .text_to_speech()
-                        .convert_with_timestamps(&voice_id, &body)
-                        .await;
+                        .convert_with_timestamps(&voice_id, body.text.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -554,7 +575,11 @@ pub fn call<'a>(
                     let body: types::TextToSpeechStreamRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.text_to_speech().stream(&voice_id, &body).await;
+                    let mut request = client
+                        .text_to_speech()
+                        .stream(&voice_id, body.text.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     contract::drain_bytes(output.map_err(|e| e.to_string())?).await
                 })
             }
@@ -564,10 +589,11 @@ pub fn call<'a>(
                     let body: types::TextToSpeechStreamWithTimestampsRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .text_to_speech()
-                        .stream_with_timestamps(&voice_id, &body)
-                        .await;
+                        .stream_with_timestamps(&voice_id, body.text.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     contract::drain_json_stream(output.map_err(|e| e.to_string())?).await
                 })
             }
@@ -576,7 +602,11 @@ pub fn call<'a>(
                     let body: types::TextToDialogueConvertRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.text_to_dialogue().convert(&body).await;
+                    let mut request = client
+                        .text_to_dialogue()
+                        .convert(body.inputs.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     contract::drain_bytes(output.map_err(|e| e.to_string())?).await
                 })
             }
@@ -585,7 +615,11 @@ pub fn call<'a>(
                     let body: types::TextToDialogueStreamRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.text_to_dialogue().stream(&body).await;
+                    let mut request = client
+                        .text_to_dialogue()
+                        .stream(body.inputs.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     contract::drain_bytes(output.map_err(|e| e.to_string())?).await
                 })
             }
@@ -594,10 +628,11 @@ pub fn call<'a>(
                     let body: types::StreamWithTimestampsRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .text_to_dialogue()
-                        .stream_with_timestamps(&body)
-                        .await;
+                        .stream_with_timestamps(body.inputs.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     contract::drain_json_stream(output.map_err(|e| e.to_string())?).await
                 })
             }
@@ -606,10 +641,11 @@ pub fn call<'a>(
                     let body: types::ConvertWithTimestampsRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .text_to_dialogue()
-                        .convert_with_timestamps(&body)
-                        .await;
+                        .convert_with_timestamps(body.inputs.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -619,10 +655,11 @@ pub fn call<'a>(
                     let body: types::SpeechToSpeechConvertRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .speech_to_speech()
-                        .convert(&voice_id, &body)
-                        .await;
+                        .convert(&voice_id, body.audio.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     contract::drain_bytes(output.map_err(|e| e.to_string())?).await
                 })
             }
@@ -632,10 +669,11 @@ pub fn call<'a>(
                     let body: types::SpeechToSpeechStreamRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .speech_to_speech()
-                        .stream(&voice_id, &body)
-                        .await;
+                        .stream(&voice_id, body.audio.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     contract::drain_bytes(output.map_err(|e| e.to_string())?).await
                 })
             }
@@ -653,7 +691,15 @@ pub fn call<'a>(
                     let body: types::TextToVoiceCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.text_to_voice().create(&body).await;
+                    let mut request = client
+                        .text_to_voice()
+                        .create(
+                            body.voice_name.clone(),
+                            body.voice_description.clone(),
+                            body.generated_voice_id.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -762,7 +808,11 @@ pub fn call<'a>(
                     let body: types::VoicesUpdateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.voices().update(&voice_id, &body).await;
+                    let mut request = client
+                        .voices()
+                        .update(&voice_id, body.name.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -790,7 +840,12 @@ pub fn call<'a>(
                     let body: types::VoicesIvcCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.voices().ivc().create(&body).await;
+                    let mut request = client
+                        .voices()
+                        .ivc()
+                        .create(body.name.clone(), body.files.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -803,10 +858,11 @@ pub fn call<'a>(
                     )?;
                     let voice_id: String = contract::arg(args, "path", "voice_id")?;
                     let body: types::VoicesShareRequest = contract::required_body(args)?;
-                    let output = client
+                    let mut request = client
                         .voices()
-                        .share(&public_user_id, &voice_id, &body)
-                        .await;
+                        .share(&public_user_id, &voice_id, body.new_name.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -815,7 +871,15 @@ pub fn call<'a>(
                     let body: types::StudioCreatePodcastRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.studio().create_podcast(&body).await;
+                    let mut request = client
+                        .studio()
+                        .create_podcast(
+                            body.model_id.clone(),
+                            body.mode.clone(),
+                            body.source.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -825,12 +889,16 @@ pub fn call<'a>(
                     let body: types::PronunciationDictionariesCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .studio()
                         .projects()
                         .pronunciation_dictionaries()
-                        .create(&project_id, &body)
-                        .await;
+                        .create(
+                            &project_id,
+                            body.pronunciation_dictionary_locators.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -845,7 +913,12 @@ pub fn call<'a>(
                     let body: types::StudioProjectsCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.studio().projects().create(&body).await;
+                    let mut request = client
+                        .studio()
+                        .projects()
+                        .create(body.name.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -862,11 +935,17 @@ pub fn call<'a>(
                     let body: types::StudioProjectsUpdateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .studio()
                         .projects()
-                        .update(&project_id, &body)
-                        .await;
+                        .update(
+                            &project_id,
+                            body.name.clone(),
+                            body.default_title_voice_id.clone(),
+                            body.default_paragraph_voice_id.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -989,12 +1068,13 @@ pub fn call<'a>(
                     let body: types::StudioProjectsChaptersCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .studio()
                         .projects()
                         .chapters()
-                        .create(&project_id, &body)
-                        .await;
+                        .create(&project_id, body.name.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1176,12 +1256,13 @@ pub fn call<'a>(
                     let body: types::DubbingProjectLanguageCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .dubbing()
                         .project()
                         .language()
-                        .create(&project_id, &body)
-                        .await;
+                        .create(&project_id, body.target_language.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1382,12 +1463,13 @@ pub fn call<'a>(
                     let body: types::DubbingResourceLanguageAddRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .dubbing()
                         .resource()
                         .language()
-                        .add(&dubbing_id, &body)
-                        .await;
+                        .add(&dubbing_id, body.language.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1431,11 +1513,16 @@ pub fn call<'a>(
                     let body: types::DubbingResourceMigrateSegmentsRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .dubbing()
                         .resource()
-                        .migrate_segments(&dubbing_id, &body)
-                        .await;
+                        .migrate_segments(
+                            &dubbing_id,
+                            body.segment_ids.clone(),
+                            body.speaker_id.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1458,11 +1545,12 @@ pub fn call<'a>(
                     let body: types::DubbingResourceTranscribeRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .dubbing()
                         .resource()
-                        .transcribe(&dubbing_id, &body)
-                        .await;
+                        .transcribe(&dubbing_id, body.segments.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1472,11 +1560,16 @@ pub fn call<'a>(
                     let body: types::DubbingResourceTranslateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .dubbing()
                         .resource()
-                        .translate(&dubbing_id, &body)
-                        .await;
+                        .translate(
+                            &dubbing_id,
+                            body.segments.clone(),
+                            body.languages.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1486,11 +1579,12 @@ pub fn call<'a>(
                     let body: types::DubbingResourceDubRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .dubbing()
                         .resource()
-                        .dub(&dubbing_id, &body)
-                        .await;
+                        .dub(&dubbing_id, body.segments.clone(), body.languages.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1551,11 +1645,12 @@ pub fn call<'a>(
                     let body: types::DubbingResourceRenderRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .dubbing()
                         .resource()
-                        .render(&dubbing_id, &language, &body)
-                        .await;
+                        .render(&dubbing_id, &language, body.render_type.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1656,7 +1751,9 @@ pub fn call<'a>(
                     let body: types::AudioNativeCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.audio_native().create(&body).await;
+                    let mut request = client.audio_native().create(body.name.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1686,10 +1783,11 @@ pub fn call<'a>(
                     let body: types::AudioNativeUpdateContentFromUrlRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .audio_native()
-                        .update_content_from_url(&body)
-                        .await;
+                        .update_content_from_url(body.url.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1725,10 +1823,11 @@ pub fn call<'a>(
                     let body: types::CreateFromFileRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .pronunciation_dictionaries()
-                        .create_from_file(&body)
-                        .await;
+                        .create_from_file(body.name.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1737,10 +1836,11 @@ pub fn call<'a>(
                     let body: types::CreateFromRulesRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .pronunciation_dictionaries()
-                        .create_from_rules(&body)
-                        .await;
+                        .create_from_rules(body.rules.clone(), body.name.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1788,11 +1888,12 @@ pub fn call<'a>(
                     let body: types::PronunciationDictionariesRulesSetRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .pronunciation_dictionaries()
                         .rules()
-                        .set(&pronunciation_dictionary_id, &body)
-                        .await;
+                        .set(&pronunciation_dictionary_id, body.rules.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1806,11 +1907,12 @@ pub fn call<'a>(
                     let body: types::PronunciationDictionariesRulesAddRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .pronunciation_dictionaries()
                         .rules()
-                        .add(&pronunciation_dictionary_id, &body)
-                        .await;
+                        .add(&pronunciation_dictionary_id, body.rules.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1822,11 +1924,12 @@ pub fn call<'a>(
                         "pronunciation_dictionary_id",
                     )?;
                     let body: types::RulesRemoveRequest = contract::required_body(args)?;
-                    let output = client
+                    let mut request = client
                         .pronunciation_dictionaries()
                         .rules()
-                        .remove(&pronunciation_dictionary_id, &body)
-                        .await;
+                        .remove(&pronunciation_dictionary_id, body.rule_strings.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -1906,11 +2009,16 @@ pub fn call<'a>(
                     let body: types::ServiceAccountsApiKeysCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .service_accounts()
                         .api_keys()
-                        .create(&service_account_user_id, &body)
-                        .await;
+                        .create(
+                            &service_account_user_id,
+                            body.name.clone(),
+                            body.permissions.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2021,7 +2129,11 @@ pub fn call<'a>(
                     let body: types::ServiceAccountsCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.service_accounts().create(&body).await;
+                    let mut request = client
+                        .service_accounts()
+                        .create(body.name.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2044,12 +2156,13 @@ pub fn call<'a>(
                     let body: types::WorkspaceGroupsMembersRemoveRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .workspace()
                         .groups()
                         .members()
-                        .remove(&group_id, &body)
-                        .await;
+                        .remove(&group_id, body.email.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2059,12 +2172,13 @@ pub fn call<'a>(
                     let body: types::WorkspaceGroupsMembersAddRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .workspace()
                         .groups()
                         .members()
-                        .add(&group_id, &body)
-                        .await;
+                        .add(&group_id, body.email.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2073,7 +2187,12 @@ pub fn call<'a>(
                     let body: types::WorkspaceInvitesCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.workspace().invites().create(&body).await;
+                    let mut request = client
+                        .workspace()
+                        .invites()
+                        .create(body.email.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2082,7 +2201,12 @@ pub fn call<'a>(
                     let body: types::WorkspaceInvitesCreateBatchRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.workspace().invites().create_batch(&body).await;
+                    let mut request = client
+                        .workspace()
+                        .invites()
+                        .create_batch(body.emails.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2091,7 +2215,12 @@ pub fn call<'a>(
                     let body: types::WorkspaceInvitesDeleteRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.workspace().invites().delete(&body).await;
+                    let mut request = client
+                        .workspace()
+                        .invites()
+                        .delete(body.email.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2106,7 +2235,12 @@ pub fn call<'a>(
                     let body: types::WorkspaceMembersUpdateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.workspace().members().update(&body).await;
+                    let mut request = client
+                        .workspace()
+                        .members()
+                        .update(body.email.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2140,11 +2274,16 @@ pub fn call<'a>(
                     let body: types::WorkspaceResourcesShareRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .workspace()
                         .resources()
-                        .share(&resource_id, &body)
-                        .await;
+                        .share(
+                            &resource_id,
+                            body.role.clone(),
+                            body.resource_type.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2158,11 +2297,12 @@ pub fn call<'a>(
                     let body: types::WorkspaceResourcesUnshareRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .workspace()
                         .resources()
-                        .unshare(&resource_id, &body)
-                        .await;
+                        .unshare(&resource_id, body.resource_type.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2177,7 +2317,9 @@ pub fn call<'a>(
                     let body: types::WebhooksCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.webhooks().create(&body).await;
+                    let mut request = client.webhooks().create(body.settings.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2194,7 +2336,11 @@ pub fn call<'a>(
                     let body: types::WebhooksUpdateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.webhooks().update(&webhook_id, &body).await;
+                    let mut request = client
+                        .webhooks()
+                        .update(&webhook_id, body.is_disabled, body.name.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2203,7 +2349,9 @@ pub fn call<'a>(
                     let body: types::MusicVideoToMusicRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.music().video_to_music(&body).await;
+                    let mut request = client.music().video_to_music(body.videos.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     contract::drain_bytes(output.map_err(|e| e.to_string())?).await
                 })
             }
@@ -2212,7 +2360,11 @@ pub fn call<'a>(
                     let body: types::SpeechToTextConvertRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.speech_to_text().convert(&body).await;
+                    let mut request = client
+                        .speech_to_text()
+                        .convert(body.model_id.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2262,7 +2414,11 @@ pub fn call<'a>(
                     let body: types::ForcedAlignmentCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.forced_alignment().create(&body).await;
+                    let mut request = client
+                        .forced_alignment()
+                        .create(body.file.clone(), body.text.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2303,11 +2459,16 @@ pub fn call<'a>(
                     let body: types::TwilioOutboundCallRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .twilio()
-                        .outbound_call(&body)
-                        .await;
+                        .outbound_call(
+                            body.agent_id.clone(),
+                            body.agent_phone_number_id.clone(),
+                            body.to_number.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2316,11 +2477,16 @@ pub fn call<'a>(
                     let body: types::TwilioRegisterCallRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .twilio()
-                        .register_call(&body)
-                        .await;
+                        .register_call(
+                            body.agent_id.clone(),
+                            body.from_number.clone(),
+                            body.to_number.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2329,11 +2495,16 @@ pub fn call<'a>(
                     let body: types::ExotelOutboundCallRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .exotel()
-                        .outbound_call(&body)
-                        .await;
+                        .outbound_call(
+                            body.agent_id.clone(),
+                            body.agent_phone_number_id.clone(),
+                            body.to_number.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2342,11 +2513,20 @@ pub fn call<'a>(
                     let body: types::WhatsappOutboundCallRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .whatsapp()
-                        .outbound_call(&body)
-                        .await;
+                        .outbound_call(
+                            body.whatsapp_phone_number_id.clone(),
+                            body.whatsapp_user_id.clone(),
+                            body.whatsapp_call_permission_request_template_name.clone(),
+                            body
+                                .whatsapp_call_permission_request_template_language_code
+                                .clone(),
+                            body.agent_id.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2355,11 +2535,19 @@ pub fn call<'a>(
                     let body: types::WhatsappOutboundMessageRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .whatsapp()
-                        .outbound_message(&body)
-                        .await;
+                        .outbound_message(
+                            body.whatsapp_phone_number_id.clone(),
+                            body.whatsapp_user_id.clone(),
+                            body.template_name.clone(),
+                            body.template_language_code.clone(),
+                            body.template_params.clone(),
+                            body.agent_id.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2368,7 +2556,12 @@ pub fn call<'a>(
                     let body: types::ConversationalAiAgentsCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.conversational_ai().agents().create(&body).await;
+                    let mut request = client
+                        .conversational_ai()
+                        .agents()
+                        .create(body.conversation_config.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2457,13 +2650,14 @@ pub fn call<'a>(
                     let body: types::AgentsWidgetAvatarCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .agents()
                         .widget()
                         .avatar()
-                        .create(&agent_id, &body)
-                        .await;
+                        .create(&agent_id, body.avatar_file.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2523,11 +2717,15 @@ pub fn call<'a>(
                     let body: types::AgentsSimulateConversationRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .agents()
-                        .simulate_conversation(&agent_id, &body)
-                        .await;
+                        .simulate_conversation(
+                            &agent_id,
+                            body.simulation_specification.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2537,11 +2735,15 @@ pub fn call<'a>(
                     let body: types::AgentsSimulateConversationStreamRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .agents()
-                        .simulate_conversation_stream(&agent_id, &body)
-                        .await;
+                        .simulate_conversation_stream(
+                            &agent_id,
+                            body.simulation_specification.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2559,12 +2761,13 @@ pub fn call<'a>(
                     let body: types::TestsFoldersCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .tests()
                         .folders()
-                        .create(&body)
-                        .await;
+                        .create(body.name.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2598,12 +2801,13 @@ pub fn call<'a>(
                     let body: types::TestsFoldersUpdateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .tests()
                         .folders()
-                        .update(&folder_id, &body)
-                        .await;
+                        .update(&folder_id, body.name.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -2612,7 +2816,12 @@ pub fn call<'a>(
                     let body: types::ConversationalAiTestsMoveRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.conversational_ai().tests().move_(&body).await;
+                    let mut request = client
+                        .conversational_ai()
+                        .tests()
+                        .move_(body.entity_ids.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -3197,12 +3406,13 @@ pub fn call<'a>(
                     let body: types::ConversationsFilesCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .conversations()
                         .files()
-                        .create(&conversation_id, &body)
-                        .await;
+                        .create(&conversation_id, body.file.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -3279,12 +3489,13 @@ pub fn call<'a>(
                     let body: types::DocumentsCreateFromUrlRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .knowledge_base()
                         .documents()
-                        .create_from_url(&body)
-                        .await;
+                        .create_from_url(body.url.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -3304,12 +3515,13 @@ pub fn call<'a>(
                     let body: types::KnowledgeBaseCrawlJobsCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .knowledge_base()
                         .crawl_jobs()
-                        .create(&body)
-                        .await;
+                        .create(body.url.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -3350,12 +3562,13 @@ pub fn call<'a>(
                     let body: types::DocumentsCreateFromFileRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .knowledge_base()
                         .documents()
-                        .create_from_file(&body)
-                        .await;
+                        .create_from_file(body.file.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -3364,12 +3577,13 @@ pub fn call<'a>(
                     let body: types::DocumentsCreateFromTextRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .knowledge_base()
                         .documents()
-                        .create_from_text(&body)
-                        .await;
+                        .create_from_text(body.text.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -3378,12 +3592,13 @@ pub fn call<'a>(
                     let body: types::DocumentsCreateFolderRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .knowledge_base()
                         .documents()
-                        .create_folder(&body)
-                        .await;
+                        .create_folder(body.name.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -3451,12 +3666,13 @@ pub fn call<'a>(
                     let body: types::KnowledgeBaseDocumentUpdateFileRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .knowledge_base()
                         .document()
-                        .update_file(&documentation_id, &body)
-                        .await;
+                        .update_file(&documentation_id, body.file.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -3592,12 +3808,13 @@ pub fn call<'a>(
                     let body: types::DocumentsGetBulkAgentsRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .knowledge_base()
                         .documents()
-                        .get_bulk_agents(&body)
-                        .await;
+                        .get_bulk_agents(body.document_ids.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -3700,12 +3917,13 @@ pub fn call<'a>(
                     let body: types::KnowledgeBaseDocumentsBulkMoveRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .knowledge_base()
                         .documents()
-                        .bulk_move(&body)
-                        .await;
+                        .bulk_move(body.document_ids.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -3714,12 +3932,13 @@ pub fn call<'a>(
                     let body: types::KnowledgeBaseDocumentsBulkDeleteRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .knowledge_base()
                         .documents()
-                        .bulk_delete(&body)
-                        .await;
+                        .bulk_delete(body.document_ids.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -3921,11 +4140,16 @@ pub fn call<'a>(
                     let body: types::ConversationalAiBatchCallsCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .batch_calls()
-                        .create(&body)
-                        .await;
+                        .create(
+                            body.call_name.clone(),
+                            body.agent_id.clone(),
+                            body.recipients.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -3995,11 +4219,16 @@ pub fn call<'a>(
                     let body: types::SipTrunkOutboundCallRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .sip_trunk()
-                        .outbound_call(&body)
-                        .await;
+                        .outbound_call(
+                            body.agent_id.clone(),
+                            body.agent_phone_number_id.clone(),
+                            body.to_number.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -4290,12 +4519,18 @@ pub fn call<'a>(
                     let body: types::AgentsBranchesCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .agents()
                         .branches()
-                        .create(&agent_id, &body)
-                        .await;
+                        .create(
+                            &agent_id,
+                            body.parent_version_id.clone(),
+                            body.name.clone(),
+                            body.description.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -4426,12 +4661,13 @@ pub fn call<'a>(
                     let body: types::AgentsDeploymentsCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .agents()
                         .deployments()
-                        .create(&agent_id, &body)
-                        .await;
+                        .create(&agent_id, body.deployment_request.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -4442,12 +4678,20 @@ pub fn call<'a>(
                     let body: types::AgentsDraftsCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .conversational_ai()
                         .agents()
                         .drafts()
-                        .create(&agent_id, &branch_id, &body)
-                        .await;
+                        .create(
+                            &agent_id,
+                            &branch_id,
+                            body.conversation_config.clone(),
+                            body.platform_settings.clone(),
+                            body.workflow.clone(),
+                            body.name.clone(),
+                        );
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -4734,7 +4978,12 @@ pub fn call<'a>(
                     let body: types::MusicCompositionPlanCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.music().composition_plan().create(&body).await;
+                    let mut request = client
+                        .music()
+                        .composition_plan()
+                        .create(body.prompt.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -4789,7 +5038,9 @@ pub fn call<'a>(
             "POST /v1/music/upload" => {
                 Box::pin(async move {
                     let body: types::MusicUploadRequest = contract::required_body(args)?;
-                    let output = client.music().upload(&body).await;
+                    let mut request = client.music().upload(body.file.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -4798,7 +5049,9 @@ pub fn call<'a>(
                     let body: types::MusicSeparateStemsRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.music().separate_stems(&body).await;
+                    let mut request = client.music().separate_stems(body.file.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     contract::drain_bytes(output.map_err(|e| e.to_string())?).await
                 })
             }
@@ -4813,7 +5066,12 @@ pub fn call<'a>(
                     let body: types::MusicFinetunesCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.music().finetunes().create(&body).await;
+                    let mut request = client
+                        .music()
+                        .finetunes()
+                        .create(body.name.clone(), body.primary_genre.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -4895,11 +5153,12 @@ pub fn call<'a>(
                     let body: types::ProductionsOrdersUpdateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .productions()
                         .orders()
-                        .update(&order_id, &body)
-                        .await;
+                        .update(&order_id, body.request.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -4913,12 +5172,13 @@ pub fn call<'a>(
                     let body: types::ProductionsOrdersMediaRegisterRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .productions()
                         .orders()
                         .media()
-                        .register(&order_id, &body)
-                        .await;
+                        .register(&order_id, body.declared_language.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -4953,12 +5213,13 @@ pub fn call<'a>(
                     let body: types::ProductionsOrdersItemsUpsertRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .productions()
                         .orders()
                         .items()
-                        .upsert(&order_id, &body)
-                        .await;
+                        .upsert(&order_id, body.request.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -5027,7 +5288,12 @@ pub fn call<'a>(
                     let body: types::VoicesPvcCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.voices().pvc().create(&body).await;
+                    let mut request = client
+                        .voices()
+                        .pvc()
+                        .create(body.name.clone(), body.language.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -5051,12 +5317,13 @@ pub fn call<'a>(
                     let body: types::VoicesPvcSamplesCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .voices()
                         .pvc()
                         .samples()
-                        .create(&voice_id, &body)
-                        .await;
+                        .create(&voice_id, body.files.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -5183,13 +5450,14 @@ pub fn call<'a>(
                     let body: types::PvcVerificationCaptchaVerifyRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .voices()
                         .pvc()
                         .verification()
                         .captcha()
-                        .verify(&voice_id, &body)
-                        .await;
+                        .verify(&voice_id, body.recording.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -5213,12 +5481,13 @@ pub fn call<'a>(
                     let body: types::VoicesPvcVerificationRequestRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .voices()
                         .pvc()
                         .verification()
-                        .request(&voice_id, &body)
-                        .await;
+                        .request(&voice_id, body.files.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -5315,7 +5584,11 @@ pub fn call<'a>(
                     let body: types::AssetsCreateRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client.assets().create(&body).await;
+                    let mut request = client
+                        .assets()
+                        .create(body.asset.clone(), body.name.clone());
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }
@@ -5338,11 +5611,12 @@ pub fn call<'a>(
                     let body: types::UsageGetUsageByProductOverTimeRequest = contract::required_body(
                         args,
                     )?;
-                    let output = client
+                    let mut request = client
                         .workspace()
                         .usage()
-                        .get_usage_by_product_over_time(&body)
-                        .await;
+                        .get_usage_by_product_over_time(body.start_time, body.end_time);
+                    request = request.body(body);
+                    let output = request.await;
                     output.map(drop).map_err(|e| e.to_string())
                 })
             }

@@ -10,19 +10,29 @@ use crate::emit::tokens::type_path;
 use crate::model::ir::*;
 use crate::naming::{Names, OperationNames};
 
+use super::flat::FlatBody;
+
 /// One operation's pieces of code.
 pub(super) struct Call<'a> {
     pub(super) op: &'a Operation,
     pub(super) names: &'a OperationNames,
     pub(super) all_names: &'a Names,
+    /// The body's struct when its fields are the call's inputs.
+    pub(super) flat: Option<FlatBody<'a>>,
 }
 
 impl<'a> Call<'a> {
-    pub(super) fn new(op: &'a Operation, names: &'a OperationNames, all_names: &'a Names) -> Self {
+    /// The call of operation number `index` of `model`.
+    pub(super) fn new(model: &'a ApiModel, index: usize, all_names: &'a Names) -> Self {
+        let flat = all_names
+            .flattened
+            .get(&index)
+            .and_then(|id| FlatBody::of(*id, &model.types, all_names));
         Call {
-            op,
-            names,
+            op: &model.operations[index],
+            names: &all_names.operations[index],
             all_names,
+            flat,
         }
     }
 
@@ -109,7 +119,9 @@ impl<'a> Call<'a> {
                 quote!(#ident: #ty)
             })
             .collect();
-        if let Some(body) = self.op.body.as_ref().filter(|b| b.required) {
+        if let Some(flat) = &self.flat {
+            args.extend(flat.arguments());
+        } else if let Some(body) = self.op.body.as_ref().filter(|b| b.required) {
             let ty = body_type(body, self.all_names);
             args.push(quote!(body: &#lifetime #ty));
         }
@@ -170,7 +182,10 @@ impl<'a> Call<'a> {
             .map(|i| self.param_ident(i))
             .collect();
         let body_init = self.op.body.as_ref().map(|b| {
-            if b.required {
+            if let Some(flat) = &self.flat {
+                let construct = flat.construct();
+                quote!(body: #construct,)
+            } else if b.required {
                 quote!(body,)
             } else {
                 quote!(body: None,)
@@ -214,7 +229,11 @@ impl<'a> Call<'a> {
             fields.push(quote!(#name: Option<#ty>,));
             setters.push(setter(&name, param, self.all_names));
         }
-        if let Some(body) = &self.op.body {
+        if let Some(flat) = &self.flat {
+            let ty = flat.type_tokens();
+            fields.push(quote!(body: #ty,));
+            setters.push(flat.setters());
+        } else if let Some(body) = &self.op.body {
             let ty = body_type(body, self.all_names);
             if body.required {
                 fields.push(quote!(body: &'a #ty,));
@@ -255,6 +274,7 @@ impl<'a> Call<'a> {
         if self.op.body.is_some() {
             destructured.push(format_ident!("body"));
         }
+        let borrow_body = self.flat.as_ref().map(|_| quote!(let body = &body;));
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone)]
@@ -271,6 +291,7 @@ impl<'a> Call<'a> {
                 #[inline]
                 pub fn send(self) -> Call<'a, #output> {
                     let Self { client, #(#destructured),* } = self;
+                    #borrow_body
                     #send
                 }
             }

@@ -16,11 +16,7 @@ use crate::naming::Names;
 pub fn operation_index_file(model: &ApiModel, names: &Names, api: &ApiIdentity) -> EmittedFile {
     let krate = format_ident!("{}", api.krate);
     let module = format_ident!("{}", api.module);
-    let arms = model
-        .operations
-        .iter()
-        .zip(&names.operations)
-        .map(|(op, op_names)| index_arm(&Call::new(op, op_names, names)));
+    let arms = (0..model.operations.len()).map(|index| index_arm(&Call::new(model, index, names)));
     let keys = model
         .operations
         .iter()
@@ -77,7 +73,12 @@ fn index_arm(call: &Call) -> TokenStream {
         });
     }
     let mut set_body = None;
-    if let Some(body) = &call.op.body {
+    if let Some(flat) = &call.flat {
+        let ty = flat.type_tokens();
+        bindings.push(quote!(let body: #ty = contract::required_body(args)?;));
+        arguments.extend(flat.arguments_from_value());
+        set_body = Some(quote!(request = request.body(body);));
+    } else if let Some(body) = &call.op.body {
         let ty = body_type(body, call.all_names);
         if body.required {
             bindings.push(quote!(let body: #ty = contract::required_body(args)?;));

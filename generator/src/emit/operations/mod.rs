@@ -12,6 +12,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 mod call;
+mod flat;
 mod index;
 mod pages;
 
@@ -371,11 +372,17 @@ impl OperationEmitter<'_> {
     fn operations_of(&self, path: &[String]) -> (Vec<TokenStream>, Vec<TokenStream>) {
         let mut methods = Vec::new();
         let mut builders = Vec::new();
-        for (op, names) in self.model.operations.iter().zip(&self.names.operations) {
+        for (index, (op, names)) in self
+            .model
+            .operations
+            .iter()
+            .zip(&self.names.operations)
+            .enumerate()
+        {
             if names.group != path {
                 continue;
             }
-            let call = Call::new(op, names, self.names);
+            let call = Call::new(self.model, index, self.names);
             match &names.builder {
                 Some(builder) => {
                     let owner = self.names.groups.get(path).map_or("Client", String::as_str);
