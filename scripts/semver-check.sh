@@ -5,7 +5,7 @@
 # cargo-semver-checks on the pair and `generator diff` on the same
 # documents, and matches the tool's findings to the diff's changes
 # (scripts/semver_compare.py). Prints the figures and every difference;
-# docs/DESIGN.md, "cargo-semver-checks", records the last run.
+# docs/DESIGN.md, "Checked against cargo-semver-checks", records the last run.
 #
 #   scripts/semver-check.sh                  # 2026-05-01 -> 07-18 and 07-18 -> current
 #   scripts/semver-check.sh OLD:NEW ...      # other pairs of documents

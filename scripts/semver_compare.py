@@ -85,10 +85,6 @@ def upper_camel(name: str) -> str:
     return "".join(w[:1].upper() + w[1:].lower() for w in words(name))
 
 
-def snake(name: str) -> str:
-    return "_".join(w.lower() for w in words(name))
-
-
 def key(name: str) -> str:
     """A spelling-free key: `AstNodeInput`, `ASTNode-Input` -> `astnodeinput`."""
     return re.sub(r"[^a-z0-9]", "", name.lower())
