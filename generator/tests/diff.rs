@@ -416,6 +416,64 @@ fn response_types_changed_or_given_a_body() {
     assert_eq!(log.operations.changed.len(), 2, "GET /list is unchanged");
 }
 
+/// Every distinct error type of the API is a variant of its exhaustive
+/// `ErrorBody` enum (cargo-semver-checks: `enum_variant_added` on
+/// `ErrorBody` between 2026-07-18 and the current document).
+#[test]
+fn an_error_body_new_to_the_api_or_gone_from_it_is_breaking() {
+    let errors = |entries: &[(&str, &str)]| {
+        let mut out = String::from("responses:\n  '204': {description: done}\n");
+        for (status, schema) in entries {
+            out.push_str(&format!(
+                "  '{status}':\n    description: failed\n    content:\n      application/json:\n        schema: {{$ref: '#/components/schemas/{schema}'}}\n"
+            ));
+        }
+        out
+    };
+    let schemas = "    Invalid:\n      type: object\n      properties:\n        detail: {type: string}\n    Busy:\n      type: object\n      properties:\n        retry: {type: integer}\n    Gone:\n      type: object\n      properties:\n        since: {type: string}\n";
+    let old = doc(
+        &(op("get", "/a", &errors(&[("422", "Invalid"), ("410", "Gone")]))
+            + &op("get", "/b", &errors(&[]))),
+        schemas,
+    );
+    // `/b` now declares `Invalid` (already a variant: no change) and `Busy`
+    // (new to the API); `Gone` is declared nowhere any more.
+    let new = doc(
+        &(op("get", "/a", &errors(&[("422", "Invalid")]))
+            + &op("get", "/b", &errors(&[("422", "Invalid"), ("503", "Busy")]))),
+        schemas,
+    );
+    let log = changelog(&old, &new);
+    let added = the_change(
+        &log,
+        "GET /b",
+        "error response 503",
+        ChangeKind::ErrorBodyAdded,
+    );
+    assert!(added.breaking, "{}", added.reason);
+    assert!(added.reason.contains("`ErrorBody`"), "{}", added.reason);
+    assert_eq!(added.new.as_deref(), Some("Busy"));
+    let removed = the_change(
+        &log,
+        "GET /a",
+        "error response 410",
+        ChangeKind::ErrorBodyRemoved,
+    );
+    assert!(removed.breaking, "{}", removed.reason);
+    assert_eq!(
+        kinds(&log),
+        [ChangeKind::ErrorBodyRemoved, ChangeKind::ErrorBodyAdded],
+        "in operation order, and nothing for `Invalid` on `/b`"
+    );
+    // The same error types, declared by other operations: nothing changes.
+    let moved = doc(
+        &(op("get", "/a", &errors(&[]))
+            + &op("get", "/b", &errors(&[("422", "Invalid"), ("410", "Gone")]))),
+        schemas,
+    );
+    assert!(changelog(&old, &moved).is_empty());
+}
+
 #[test]
 fn deprecation_is_not_breaking_but_a_moved_method_is() {
     let old = doc(

@@ -135,6 +135,8 @@ pub enum ChangeKind {
     DiscriminatorChanged,
     AdditionalPropertiesAdded,
     AdditionalPropertiesRemoved,
+    ErrorBodyAdded,
+    ErrorBodyRemoved,
 }
 
 impl Changelog {

@@ -78,10 +78,12 @@
 //! | union tag (discriminator) added / removed / renamed | no / yes / no | the `Unknown` catch-all variant appears / is gone / the decoder follows |
 //! | `additionalProperties` added / removed | no / yes | an `additional_properties` map appears / is gone |
 //! | `new(...)` arguments reordered (request type) | yes | calls stop compiling or swap values |
+//! | error body type new to the API / no longer declared by any operation | yes / yes | a variant of the exhaustive `ErrorBody` enum appears / is gone |
 
 mod changelog;
 mod compare;
 mod describe;
+mod errors;
 pub mod notes;
 mod operations;
 pub mod render;

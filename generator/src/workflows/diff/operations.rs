@@ -55,6 +55,7 @@ impl Differ<'_> {
                 }
             }
         }
+        self.error_bodies(&mut section);
         section
     }
 
