@@ -46,6 +46,11 @@ enum Owner {
     },
     /// A component schema.
     Component(Vec<String>),
+    /// Several operations or bodies: named after what it holds, else after
+    /// its first use.
+    Shared {
+        first_use: (Vec<Vec<String>>, Vec<String>),
+    },
 }
 
 /// Whether the document spelled this type's name (a component other than a
@@ -76,6 +81,9 @@ struct Owners {
     bodies: HashMap<TypeId, Owner>,
     /// Component name -> id.
     components: HashMap<String, TypeId>,
+    /// Inline types used from more than one operation or component (the
+    /// shared enums of `model::lower::shared`).
+    shared: HashSet<TypeId>,
 }
 
 impl Owners {
@@ -107,6 +115,7 @@ impl Owners {
             operations,
             bodies,
             components,
+            shared: shared_types(model),
         }
     }
 
@@ -127,6 +136,12 @@ impl Owners {
         let owner = self
             .owner_by_pointer(&def.pointer, def.home)
             .unwrap_or_else(|| Owner::Component(words(&hint[0])));
+        let owner = match owner {
+            Owner::Operation { groups, method } if self.shared.contains(&id) => Owner::Shared {
+                first_use: (groups, method),
+            },
+            other => other,
+        };
         Place { owner, leaf }
     }
 
@@ -144,12 +159,50 @@ impl Owners {
         if home != OPERATIONS_HOME && !pointer.starts_with("/paths/") {
             return None;
         }
-        // `/paths/<path>/<method>/...`: the operation is the first three
-        // tokens.
-        let tokens: Vec<&str> = pointer.splitn(5, '/').collect();
-        let op_pointer = tokens.get(..4)?.join("/");
-        self.operations.get(&op_pointer).cloned()
+        self.operations.get(&operation_of(pointer)?).cloned()
     }
+}
+
+/// Types of the operations' file mentioned by more than one operation (by
+/// a parameter, or by a field of a type that belongs to it).
+fn shared_types(model: &ApiModel) -> HashSet<TypeId> {
+    let mut users: HashMap<TypeId, HashSet<String>> = HashMap::new();
+    let mut note = |ty: &TypeRef, user: &str| {
+        let mut mentioned = Vec::new();
+        ty.mentioned(&mut mentioned);
+        for id in mentioned {
+            if model.types[id.0].home == OPERATIONS_HOME {
+                users.entry(id).or_default().insert(user.to_owned());
+            }
+        }
+    };
+    for op in &model.operations {
+        for param in &op.params {
+            note(&param.ty, &op.pointer);
+        }
+    }
+    for def in &model.types {
+        if let crate::model::ir::TypeKind::Struct(s) = &def.kind {
+            let user = operation_of(&def.pointer).unwrap_or_else(|| format!("{:?}", def.home));
+            for field in &s.fields {
+                note(&field.ty, &user);
+            }
+        }
+    }
+    users
+        .into_iter()
+        .filter(|(_, users)| users.len() > 1)
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// `/paths/<path>/<method>` of a pointer below an operation.
+fn operation_of(pointer: &str) -> Option<String> {
+    if !pointer.starts_with("/paths/") {
+        return None;
+    }
+    let tokens: Vec<&str> = pointer.splitn(5, '/').collect();
+    Some(tokens.get(..4)?.join("/"))
 }
 
 fn is_fastapi_body(def: &TypeDef) -> bool {
@@ -178,6 +231,13 @@ impl Place {
         let rungs: Vec<Vec<String>> = match &self.owner {
             Owner::Operation { groups, method } => operation_rungs(groups, method, &self.leaf),
             Owner::Component(owner) => component_rungs(owner, &self.leaf),
+            Owner::Shared {
+                first_use: (groups, method),
+            } => (self.leaf.len() >= 2)
+                .then(|| self.leaf.clone())
+                .into_iter()
+                .chain(operation_rungs(groups, method, &self.leaf))
+                .collect(),
         };
         let names: Vec<String> = rungs.iter().map(|words| type_ident(words)).collect();
         let mut seen = HashSet::new();
@@ -380,6 +440,21 @@ mod tests {
         assert_eq!(
             candidates.last().unwrap(),
             "ConversationalAiAgentsDeploymentsCreateRequest"
+        );
+    }
+
+    #[test]
+    fn a_type_several_operations_share_is_named_after_what_it_holds() {
+        let shared = |leaf: &[&str]| Place {
+            owner: Owner::Shared {
+                first_use: (vec![strings(&["audio", "isolation"])], strings(&["stream"])),
+            },
+            leaf: strings(leaf),
+        };
+        assert_eq!(shared(&["file", "format"]).candidates()[0], "FileFormat");
+        assert_eq!(
+            shared(&["status"]).candidates()[0],
+            "AudioIsolationStreamStatus"
         );
     }
 

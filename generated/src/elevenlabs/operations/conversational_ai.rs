@@ -3274,7 +3274,7 @@ pub struct ConversationalAiConversationsList<'a> {
     include_invalid_tool_calls: Option<bool>,
     main_languages: Option<Vec<String>>,
     page_size: Option<i64>,
-    summary_mode: Option<types::ConversationsListSummaryMode>,
+    summary_mode: Option<types::SummaryMode>,
     search: Option<String>,
     conversation_initiation_source: Option<types::ConversationInitiationSource>,
     text_only: Option<bool>,
@@ -3283,7 +3283,7 @@ pub struct ConversationalAiConversationsList<'a> {
     version_id: Option<String>,
     parent_conversation_id: Option<String>,
     topic_ids: Option<Vec<String>>,
-    exclude_statuses: Option<Vec<types::ConversationsListExcludeStatusesItem>>,
+    exclude_statuses: Option<Vec<types::ExcludeStatusesItem>>,
     tag_ids: Option<Vec<String>>,
     workflow_node_entered_id: Option<String>,
     termination_reasons: Option<Vec<String>>,
@@ -3471,7 +3471,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
     /// Whether to include transcript summaries in the response.
     ///
     /// Defaults to `"exclude"`.
-    pub fn summary_mode(mut self, value: impl Into<types::ConversationsListSummaryMode>) -> Self {
+    pub fn summary_mode(mut self, value: impl Into<types::SummaryMode>) -> Self {
         self.summary_mode = Some(value.into());
         self
     }
@@ -3532,7 +3532,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
     /// Exclude conversations with the given statuses. Useful for hiding in-progress / processing conversations from list views.
     pub fn exclude_statuses(
         mut self,
-        values: impl IntoIterator<Item = types::ConversationsListExcludeStatusesItem>,
+        values: impl IntoIterator<Item = types::ExcludeStatusesItem>,
     ) -> Self {
         self.exclude_statuses = Some(values.into_iter().collect());
         self
@@ -4225,10 +4225,10 @@ pub struct ConversationsMessagesTextSearch<'a> {
     tool_names_errored: Option<Vec<String>>,
     include_invalid_tool_calls: Option<bool>,
     main_languages: Option<Vec<String>>,
-    exclude_statuses: Option<Vec<types::ConversationsListExcludeStatusesItem>>,
+    exclude_statuses: Option<Vec<types::ExcludeStatusesItem>>,
     termination_reasons: Option<Vec<String>>,
     page_size: Option<i64>,
-    summary_mode: Option<types::ConversationsListSummaryMode>,
+    summary_mode: Option<types::SummaryMode>,
     conversation_initiation_source: Option<types::ConversationInitiationSource>,
     text_only: Option<bool>,
     conversation_product_type: Option<types::ConversationProduct>,
@@ -4386,7 +4386,7 @@ impl<'a> ConversationsMessagesTextSearch<'a> {
     /// Exclude conversations with the given statuses. Useful for hiding in-progress / processing conversations from list views.
     pub fn exclude_statuses(
         mut self,
-        values: impl IntoIterator<Item = types::ConversationsListExcludeStatusesItem>,
+        values: impl IntoIterator<Item = types::ExcludeStatusesItem>,
     ) -> Self {
         self.exclude_statuses = Some(values.into_iter().collect());
         self
@@ -4412,7 +4412,7 @@ impl<'a> ConversationsMessagesTextSearch<'a> {
     /// Whether to include transcript summaries in the response.
     ///
     /// Defaults to `"exclude"`.
-    pub fn summary_mode(mut self, value: impl Into<types::ConversationsListSummaryMode>) -> Self {
+    pub fn summary_mode(mut self, value: impl Into<types::SummaryMode>) -> Self {
         self.summary_mode = Some(value.into());
         self
     }

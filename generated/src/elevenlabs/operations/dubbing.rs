@@ -1881,14 +1881,14 @@ pub struct DubbingTranscriptGet<'a> {
     client: &'a Client,
     dubbing_id: &'a str,
     language_code: &'a str,
-    format_type: Option<types::DubbingTranscriptGetFormatType>,
+    format_type: Option<types::FormatType>,
 }
 
 impl<'a> DubbingTranscriptGet<'a> {
     /// Format to return transcript in. For subtitles use either 'srt' or 'webvtt', and for a full transcript use 'json'. The 'json' format is not yet supported for Dubbing Studio.
     ///
     /// Defaults to `"srt"`.
-    pub fn format_type(mut self, value: impl Into<types::DubbingTranscriptGetFormatType>) -> Self {
+    pub fn format_type(mut self, value: impl Into<types::FormatType>) -> Self {
         self.format_type = Some(value.into());
         self
     }
@@ -1940,7 +1940,7 @@ impl<'a> DubbingTranscripts<'a> {
         self,
         dubbing_id: &str,
         language_code: &str,
-        format_type: &types::DubbingTranscriptGetFormatType,
+        format_type: &types::FormatType,
     ) -> Call<'a, types::DubbingTranscriptsResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(

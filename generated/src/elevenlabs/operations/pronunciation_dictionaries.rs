@@ -173,10 +173,7 @@ impl<'a> PronunciationDictionariesCreateFromFile<'a> {
     }
 
     /// Should be one of 'admin', 'editor' or 'viewer'. If not provided, defaults to no access.
-    pub fn workspace_access(
-        mut self,
-        value: impl Into<types::CreateFromFileWorkspaceAccess>,
-    ) -> Self {
+    pub fn workspace_access(mut self, value: impl Into<types::WorkspaceAccess>) -> Self {
         self.body = self.body.workspace_access(value);
         self
     }
@@ -242,10 +239,7 @@ impl<'a> PronunciationDictionariesCreateFromRules<'a> {
     }
 
     /// Should be one of 'admin', 'editor' or 'viewer'. If not provided, defaults to no access.
-    pub fn workspace_access(
-        mut self,
-        value: impl Into<types::CreateFromFileWorkspaceAccess>,
-    ) -> Self {
+    pub fn workspace_access(mut self, value: impl Into<types::WorkspaceAccess>) -> Self {
         self.body = self.body.workspace_access(value);
         self
     }

@@ -159,7 +159,7 @@ impl<'a> SpeechToTextConvert<'a> {
     /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
     ///
     /// Defaults to `"other"`.
-    pub fn file_format(mut self, value: impl Into<types::AudioIsolationStreamFileFormat>) -> Self {
+    pub fn file_format(mut self, value: impl Into<types::FileFormat>) -> Self {
         self.body = self.body.file_format(value);
         self
     }

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::AudioIsolationStreamFileFormat;
+use super::FileFormat;
 use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -20,7 +20,7 @@ pub struct AudioIsolationConvertRequest {
     /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
     ///
     /// Defaults to `"other"`.
-    pub file_format: Nullable<AudioIsolationStreamFileFormat>,
+    pub file_format: Nullable<FileFormat>,
     /// Optional preview image base64 for tracking this generation.
     pub preview_b64: Nullable<String>,
 }
@@ -78,7 +78,7 @@ impl AudioIsolationConvertRequest {
     }
 
     /// Sets `file_format`.
-    pub fn file_format(mut self, value: impl Into<AudioIsolationStreamFileFormat>) -> Self {
+    pub fn file_format(mut self, value: impl Into<FileFormat>) -> Self {
         self.file_format = Nullable::Value(value.into());
         self
     }

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::CreateFromFileWorkspaceAccess;
+use super::WorkspaceAccess;
 use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -22,7 +22,7 @@ pub struct CreateFromFileRequest {
     /// A description of the pronunciation dictionary, used for identification only.
     pub description: Nullable<String>,
     /// Should be one of 'admin', 'editor' or 'viewer'. If not provided, defaults to no access.
-    pub workspace_access: Nullable<CreateFromFileWorkspaceAccess>,
+    pub workspace_access: Nullable<WorkspaceAccess>,
 }
 
 impl Serialize for CreateFromFileRequest {
@@ -109,7 +109,7 @@ impl CreateFromFileRequest {
     }
 
     /// Sets `workspace_access`.
-    pub fn workspace_access(mut self, value: impl Into<CreateFromFileWorkspaceAccess>) -> Self {
+    pub fn workspace_access(mut self, value: impl Into<WorkspaceAccess>) -> Self {
         self.workspace_access = Nullable::Value(value.into());
         self
     }

@@ -6,8 +6,8 @@
 // `cargo run -p generator -- generate`.
 
 use super::{
-    CreateFromFileWorkspaceAccess, PronunciationDictionaryAliasRuleRequestModel,
-    PronunciationDictionaryPhonemeRuleRequestModel,
+    PronunciationDictionaryAliasRuleRequestModel, PronunciationDictionaryPhonemeRuleRequestModel,
+    WorkspaceAccess,
 };
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -28,7 +28,7 @@ pub struct CreateFromRulesRequest {
     /// A description of the pronunciation dictionary, used for identification only.
     pub description: Nullable<String>,
     /// Should be one of 'admin', 'editor' or 'viewer'. If not provided, defaults to no access.
-    pub workspace_access: Nullable<CreateFromFileWorkspaceAccess>,
+    pub workspace_access: Nullable<WorkspaceAccess>,
 }
 
 impl Serialize for CreateFromRulesRequest {
@@ -105,7 +105,7 @@ impl CreateFromRulesRequest {
     }
 
     /// Sets `workspace_access`.
-    pub fn workspace_access(mut self, value: impl Into<CreateFromFileWorkspaceAccess>) -> Self {
+    pub fn workspace_access(mut self, value: impl Into<WorkspaceAccess>) -> Self {
         self.workspace_access = Nullable::Value(value.into());
         self
     }

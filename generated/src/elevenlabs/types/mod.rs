@@ -9698,12 +9698,6 @@ mod operation_types;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use operation_types::AgentsSummariesGetResponseValue;
-#[cfg(any(
-    feature = "elevenlabs-audio-isolation",
-    feature = "elevenlabs-speech-to-speech",
-    feature = "elevenlabs-speech-to-text"
-))]
-pub use operation_types::AudioIsolationStreamFileFormat;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use operation_types::ConversationalAiConversationsGetFormat;
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -9718,12 +9712,6 @@ pub use operation_types::ConversationalAiTestsListSortMode;
 pub use operation_types::ConversationalAiTestsUpdateRequest;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use operation_types::ConversationalAiTestsUpdateResponse;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationsListExcludeStatusesItem;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationsListSummaryMode;
-#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-pub use operation_types::CreateFromFileWorkspaceAccess;
 #[cfg(feature = "elevenlabs-workspace")]
 pub use operation_types::CreateOAuth2JwtRequestAlgorithm;
 #[cfg(feature = "elevenlabs-workspace")]
@@ -9749,15 +9737,23 @@ pub use operation_types::DubbingListOrderDirection;
 #[cfg(feature = "elevenlabs-dubbing")]
 pub use operation_types::DubbingProjectListSortDirection;
 #[cfg(feature = "elevenlabs-dubbing")]
-pub use operation_types::DubbingTranscriptGetFormatType;
-#[cfg(feature = "elevenlabs-dubbing")]
 pub use operation_types::DubbingTranscriptGetResponse;
 #[cfg(feature = "elevenlabs-environment-variables")]
 pub use operation_types::EnvironmentVariablesCreateRequest;
 #[cfg(feature = "elevenlabs-environment-variables")]
 pub use operation_types::EnvironmentVariablesListType;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ExcludeStatusesItem;
+#[cfg(any(
+    feature = "elevenlabs-audio-isolation",
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-speech-to-text"
+))]
+pub use operation_types::FileFormat;
 #[cfg(feature = "elevenlabs-flows")]
 pub use operation_types::FlowsVideoListStatus;
+#[cfg(feature = "elevenlabs-dubbing")]
+pub use operation_types::FormatType;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use operation_types::GetOrCreateRagIndexesResponseValue;
 pub use operation_types::HistoryDownloadError400;
@@ -9800,6 +9796,8 @@ pub use operation_types::SpeechToTextTranscriptsGetResponse;
     feature = "elevenlabs-text-to-speech"
 ))]
 pub use operation_types::StreamApplyTextNormalization;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::SummaryMode;
 #[cfg(any(
     feature = "elevenlabs-speech-to-speech",
     feature = "elevenlabs-text-to-dialogue",
@@ -9811,6 +9809,8 @@ pub use operation_types::TextToSpeechConvertOutputFormat;
     feature = "elevenlabs-text-to-speech"
 ))]
 pub use operation_types::TextToSpeechStreamOutputFormat;
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
+pub use operation_types::WorkspaceAccess;
 #[cfg(feature = "elevenlabs-workspace")]
 pub use operation_types::WorkspaceAuthConnectionsCreateRequest;
 #[cfg(feature = "elevenlabs-workspace")]

@@ -185,7 +185,7 @@ use serde_json::Value;
 /// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post/properties/workspace_access/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum CreateFromFileWorkspaceAccess {
+pub enum WorkspaceAccess {
     /// `"admin"`
     Admin,
     /// `"editor"`
@@ -199,7 +199,7 @@ pub enum CreateFromFileWorkspaceAccess {
 }
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-impl CreateFromFileWorkspaceAccess {
+impl WorkspaceAccess {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -226,14 +226,14 @@ impl CreateFromFileWorkspaceAccess {
 }
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-impl Serialize for CreateFromFileWorkspaceAccess {
+impl Serialize for WorkspaceAccess {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-impl<'de> Deserialize<'de> for CreateFromFileWorkspaceAccess {
+impl<'de> Deserialize<'de> for WorkspaceAccess {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -243,7 +243,7 @@ impl<'de> Deserialize<'de> for CreateFromFileWorkspaceAccess {
 }
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-api_runtime::string_enum_conversions!(CreateFromFileWorkspaceAccess);
+api_runtime::string_enum_conversions!(WorkspaceAccess);
 
 #[cfg(any(
     feature = "elevenlabs-audio-isolation",
@@ -255,7 +255,7 @@ api_runtime::string_enum_conversions!(CreateFromFileWorkspaceAccess);
 /// Schema: `#/components/schemas/Body_Audio_Isolation_Stream_v1_audio_isolation_stream_post/properties/file_format/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum AudioIsolationStreamFileFormat {
+pub enum FileFormat {
     /// `"pcm_s16le_16"`
     PcmS16le16,
     /// `"other"`
@@ -269,7 +269,7 @@ pub enum AudioIsolationStreamFileFormat {
     feature = "elevenlabs-speech-to-speech",
     feature = "elevenlabs-speech-to-text"
 ))]
-impl AudioIsolationStreamFileFormat {
+impl FileFormat {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -296,7 +296,7 @@ impl AudioIsolationStreamFileFormat {
     feature = "elevenlabs-speech-to-speech",
     feature = "elevenlabs-speech-to-text"
 ))]
-impl Serialize for AudioIsolationStreamFileFormat {
+impl Serialize for FileFormat {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -307,7 +307,7 @@ impl Serialize for AudioIsolationStreamFileFormat {
     feature = "elevenlabs-speech-to-speech",
     feature = "elevenlabs-speech-to-text"
 ))]
-impl<'de> Deserialize<'de> for AudioIsolationStreamFileFormat {
+impl<'de> Deserialize<'de> for FileFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -321,7 +321,7 @@ impl<'de> Deserialize<'de> for AudioIsolationStreamFileFormat {
     feature = "elevenlabs-speech-to-speech",
     feature = "elevenlabs-speech-to-text"
 ))]
-api_runtime::string_enum_conversions!(AudioIsolationStreamFileFormat);
+api_runtime::string_enum_conversions!(FileFormat);
 
 #[cfg(feature = "elevenlabs-music")]
 /// Schema: `#/components/schemas/Body_Create_Music_Finetune_v1_music_finetunes_post/properties/visibility/anyOf/0`
@@ -1659,7 +1659,7 @@ api_runtime::string_enum_conversions!(DubbingListOrderDirection);
 /// Schema: `#/paths/~1v1~1dubbing~1{dubbing_id}~1transcript~1{language_code}/get/parameters/2/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DubbingTranscriptGetFormatType {
+pub enum FormatType {
     /// `"srt"`
     Srt,
     /// `"webvtt"`
@@ -1671,7 +1671,7 @@ pub enum DubbingTranscriptGetFormatType {
 }
 
 #[cfg(feature = "elevenlabs-dubbing")]
-impl DubbingTranscriptGetFormatType {
+impl FormatType {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -1696,14 +1696,14 @@ impl DubbingTranscriptGetFormatType {
 }
 
 #[cfg(feature = "elevenlabs-dubbing")]
-impl Serialize for DubbingTranscriptGetFormatType {
+impl Serialize for FormatType {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "elevenlabs-dubbing")]
-impl<'de> Deserialize<'de> for DubbingTranscriptGetFormatType {
+impl<'de> Deserialize<'de> for FormatType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -1713,7 +1713,7 @@ impl<'de> Deserialize<'de> for DubbingTranscriptGetFormatType {
 }
 
 #[cfg(feature = "elevenlabs-dubbing")]
-api_runtime::string_enum_conversions!(DubbingTranscriptGetFormatType);
+api_runtime::string_enum_conversions!(FormatType);
 
 #[cfg(feature = "elevenlabs-dubbing")]
 /// Response Get Dubbed Transcript V1 Dubbing  Dubbing Id  Transcript  Language Code  Get
@@ -2370,7 +2370,7 @@ api_runtime::string_enum_conversions!(ConversationalAiTestsListSortMode);
 /// Schema: `#/paths/~1v1~1convai~1conversations/get/parameters/24/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConversationsListSummaryMode {
+pub enum SummaryMode {
     /// `"exclude"`
     Exclude,
     /// `"include"`
@@ -2380,7 +2380,7 @@ pub enum ConversationsListSummaryMode {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl ConversationsListSummaryMode {
+impl SummaryMode {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -2403,14 +2403,14 @@ impl ConversationsListSummaryMode {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl Serialize for ConversationsListSummaryMode {
+impl Serialize for SummaryMode {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationsListSummaryMode {
+impl<'de> Deserialize<'de> for SummaryMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -2420,13 +2420,13 @@ impl<'de> Deserialize<'de> for ConversationsListSummaryMode {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-api_runtime::string_enum_conversions!(ConversationsListSummaryMode);
+api_runtime::string_enum_conversions!(SummaryMode);
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1conversations/get/parameters/33/schema/anyOf/0/items`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ConversationsListExcludeStatusesItem {
+pub enum ExcludeStatusesItem {
     /// `"initiated"`
     Initiated,
     /// `"in-progress"`
@@ -2442,7 +2442,7 @@ pub enum ConversationsListExcludeStatusesItem {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl ConversationsListExcludeStatusesItem {
+impl ExcludeStatusesItem {
     /// The value as it is sent on the wire.
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -2471,14 +2471,14 @@ impl ConversationsListExcludeStatusesItem {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl Serialize for ConversationsListExcludeStatusesItem {
+impl Serialize for ExcludeStatusesItem {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationsListExcludeStatusesItem {
+impl<'de> Deserialize<'de> for ExcludeStatusesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -2488,7 +2488,7 @@ impl<'de> Deserialize<'de> for ConversationsListExcludeStatusesItem {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-api_runtime::string_enum_conversions!(ConversationsListExcludeStatusesItem);
+api_runtime::string_enum_conversions!(ExcludeStatusesItem);
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response format. Defaults to 'json'. Set to 'opentelemetry' for an OTLP-compatible trace payload using the same structure as the post-call webhook.

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{AdditionalFormats, AudioIsolationStreamFileFormat};
+use super::{AdditionalFormats, FileFormat};
 use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -43,7 +43,7 @@ pub struct SpeechToTextConvertRequest {
     /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
     ///
     /// Defaults to `"other"`.
-    pub file_format: Option<AudioIsolationStreamFileFormat>,
+    pub file_format: Option<FileFormat>,
     /// [Deprecated] This parameter is deprecated and will be removed in the future. Use 'source_url' instead.The HTTPS URL of the file to transcribe. Exactly one of the file or cloud_storage_url parameters must be provided. The file must be accessible via HTTPS and the file size must be less than 2GB. Any valid HTTPS URL is accepted, including URLs from cloud storage providers (AWS S3, Google Cloud Storage, Cloudflare R2, etc.), CDNs, or any other HTTPS source. URLs can be pre-signed or include authentication tokens in query parameters.
     #[deprecated]
     pub cloud_storage_url: Nullable<String>,
@@ -345,7 +345,7 @@ impl SpeechToTextConvertRequest {
     }
 
     /// Sets `file_format`.
-    pub fn file_format(mut self, value: impl Into<AudioIsolationStreamFileFormat>) -> Self {
+    pub fn file_format(mut self, value: impl Into<FileFormat>) -> Self {
         self.file_format = Some(value.into());
         self
     }

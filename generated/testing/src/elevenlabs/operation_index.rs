@@ -1727,7 +1727,7 @@ pub fn call<'a>(
                         "path",
                         "language_code",
                     )?;
-                    let format_type: types::DubbingTranscriptGetFormatType = contract::arg(
+                    let format_type: types::FormatType = contract::arg(
                         args,
                         "path",
                         "format_type",

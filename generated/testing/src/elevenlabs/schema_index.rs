@@ -20,62 +20,61 @@ use api_clients::elevenlabs::types::{
     AgentVersionMetadata, AgentWorkflowRequestModel, AgentWorkflowResponseModel,
     AgentsSummariesGetResponseValue, AnalysisProperty, AsrConversationalConfig,
     AsrConversationalConfigOverride, AsrConversationalConfigWorkflowOverride, AssetListResponse,
-    AssetResponse, AssignableUserResponseModel, AudioIsolationStreamFileFormat,
-    AudioNativeCreateProjectResponseModel, AudioNativeEditContentResponseModel,
-    AudioNativeProjectSettingsResponseModel, AudioWithTimestampsAndVoiceSegmentsResponseModel,
-    AudioWithTimestampsResponseModel, AuthSettings, BaseTurnConfig, BatchCallDetailedResponse,
-    BatchCallResponse, ChapterResponseModel, ChapterSnapshotExtendedResponseModel,
-    ChapterSnapshotResponseModel, ChapterSnapshotsResponseModel, ChapterStatisticsResponseModel,
-    ChapterWithContentResponseModel, ClientToolConfigInput, ClientToolConfigOutput,
-    CompileProceduresResponseModel, CompileProceduresValidationErrorResponseModel, CompositionPlan,
-    ConvAiFileUploadResponseModel, ConvAiWorkspaceStoredSecretConfig,
-    ConversationConfigClientOverrideInput, ConversationConfigClientOverrideOutput,
-    ConversationConfigInput, ConversationConfigOutput, ConversationConfigOverride,
-    ConversationConfigWorkflowOverrideInput, ConversationConfigWorkflowOverrideOutput,
-    ConversationFeedbackRequestModel, ConversationInitiationClientDataConfigInput,
-    ConversationInitiationClientDataConfigOutput, ConversationInitiationClientDataWebhook,
-    ConversationSignedUrlResponseModel, ConversationTagResponseModel,
-    ConversationalAiPhoneNumbersGetResponse, ConversationalAiTestsGetResponse,
-    ConversationalAiTestsUpdateResponse, ConversationalConfigApiModelWorkflowOverrideInput,
+    AssetResponse, AssignableUserResponseModel, AudioNativeCreateProjectResponseModel,
+    AudioNativeEditContentResponseModel, AudioNativeProjectSettingsResponseModel,
+    AudioWithTimestampsAndVoiceSegmentsResponseModel, AudioWithTimestampsResponseModel,
+    AuthSettings, BaseTurnConfig, BatchCallDetailedResponse, BatchCallResponse,
+    ChapterResponseModel, ChapterSnapshotExtendedResponseModel, ChapterSnapshotResponseModel,
+    ChapterSnapshotsResponseModel, ChapterStatisticsResponseModel, ChapterWithContentResponseModel,
+    ClientToolConfigInput, ClientToolConfigOutput, CompileProceduresResponseModel,
+    CompileProceduresValidationErrorResponseModel, CompositionPlan, ConvAiFileUploadResponseModel,
+    ConvAiWorkspaceStoredSecretConfig, ConversationConfigClientOverrideInput,
+    ConversationConfigClientOverrideOutput, ConversationConfigInput, ConversationConfigOutput,
+    ConversationConfigOverride, ConversationConfigWorkflowOverrideInput,
+    ConversationConfigWorkflowOverrideOutput, ConversationFeedbackRequestModel,
+    ConversationInitiationClientDataConfigInput, ConversationInitiationClientDataConfigOutput,
+    ConversationInitiationClientDataWebhook, ConversationSignedUrlResponseModel,
+    ConversationTagResponseModel, ConversationalAiPhoneNumbersGetResponse,
+    ConversationalAiTestsGetResponse, ConversationalAiTestsUpdateResponse,
+    ConversationalConfigApiModelWorkflowOverrideInput,
     ConversationalConfigApiModelWorkflowOverrideOutput, ConvertChapterResponseModel,
     ConvertProjectResponseModel, CreateAgentBranchResponseModel, CreateAgentResponseModel,
     CreateAgentTestFolderResponseModel, CreateAgentTestResponseModel, CreateCrawlJobResponseModel,
-    CreateExotelPhoneNumberRequest, CreateFromFileWorkspaceAccess, CreateFromRulesRulesItem,
-    CreateOrderRequest, CreateOrderResponse, CreatePhoneNumberResponseModel,
-    CreateProcedureResponseModel, CreatePronunciationDictionaryResponseModel, CueOptionsRequest,
-    DeleteChapterResponseModel, DeleteDubbingResponseModel, DeleteHistoryItemResponse,
-    DeleteProjectResponseModel, DeleteSampleResponseModel, DeleteVoiceResponseModel,
-    DeleteVoiceSampleResponseModel, DeleteWorkspaceGroupMemberResponseModel,
-    DeleteWorkspaceInviteResponseModel, DeleteWorkspaceWebhookResponseModel, DeliverableInfo,
-    DetailedMusicResponse, DialogueInput, DoDubbingResponseModel, DocumentsBulkDeleteResponseValue,
-    DocumentsSummariesGetResponseValue, DubOrderItemRequest,
-    DubbingBulkSourceSegmentUpdateResponse, DubbingBulkTargetSegmentUpdateResponse,
-    DubbingLanguageListResponse, DubbingLanguageResponse, DubbingListFilterByCreator,
-    DubbingMetadataPageResponseModel, DubbingMetadataResponse, DubbingProjectListResponse,
-    DubbingProjectResponse, DubbingRegenerateResponse, DubbingRenderResponseModel, DubbingResource,
-    DubbingSourceSegmentUpdateResponse, DubbingSourceTranscriptResponse,
-    DubbingTargetSegmentUpdateResponse, DubbingTargetTranscriptResponse,
-    DubbingTranscriptGetFormatType, DubbingTranscriptGetResponse,
+    CreateExotelPhoneNumberRequest, CreateFromRulesRulesItem, CreateOrderRequest,
+    CreateOrderResponse, CreatePhoneNumberResponseModel, CreateProcedureResponseModel,
+    CreatePronunciationDictionaryResponseModel, CueOptionsRequest, DeleteChapterResponseModel,
+    DeleteDubbingResponseModel, DeleteHistoryItemResponse, DeleteProjectResponseModel,
+    DeleteSampleResponseModel, DeleteVoiceResponseModel, DeleteVoiceSampleResponseModel,
+    DeleteWorkspaceGroupMemberResponseModel, DeleteWorkspaceInviteResponseModel,
+    DeleteWorkspaceWebhookResponseModel, DeliverableInfo, DetailedMusicResponse, DialogueInput,
+    DoDubbingResponseModel, DocumentsBulkDeleteResponseValue, DocumentsSummariesGetResponseValue,
+    DubOrderItemRequest, DubbingBulkSourceSegmentUpdateResponse,
+    DubbingBulkTargetSegmentUpdateResponse, DubbingLanguageListResponse, DubbingLanguageResponse,
+    DubbingListFilterByCreator, DubbingMetadataPageResponseModel, DubbingMetadataResponse,
+    DubbingProjectListResponse, DubbingProjectResponse, DubbingRegenerateResponse,
+    DubbingRenderResponseModel, DubbingResource, DubbingSourceSegmentUpdateResponse,
+    DubbingSourceTranscriptResponse, DubbingTargetSegmentUpdateResponse,
+    DubbingTargetTranscriptResponse, DubbingTranscriptGetResponse,
     DubbingTranscriptRevisionResponse, DubbingTranscriptsResponseModel, DynamicVariableAssignment,
     DynamicVariablesConfig, DynamicVariablesConfigWorkflowOverride, EditChapterResponseModel,
     EditProjectResponseModel, EditVoiceResponseModel, EditVoiceSettingsResponseModel,
     EmbeddingModelEnum, EnvironmentVariableResponse, EnvironmentVariablesListResponse,
     EvaluationSuccessResult, ExotelOutboundCallResponse, ExtendedSubscriptionResponseModel,
-    FineTuningResponseModel, ForcedAlignmentCharacterResponseModel, ForcedAlignmentResponseModel,
-    ForcedAlignmentWordResponseModel, GetAgentConversationTicketsPageResponseModel,
-    GetAgentEmbedResponseModel, GetAgentKnowledgebaseSizeResponseModel, GetAgentLinkResponseModel,
-    GetAgentResponseModel, GetAgentTestFolderResponseModel, GetAgentTopicsResponseModel,
-    GetAgentsPageResponseModel, GetAudioIsolationHistoryResponseModel,
-    GetAudioNativeProjectSettingsResponseModel, GetChaptersResponseModel,
-    GetConvAiDashboardSettingsResponseModel, GetConvAiSettingsResponseModel,
-    GetConversationResponseModel, GetConversationSummaryResponseModel,
-    GetConversationTagsPageResponseModel, GetConversationUsersPageResponseModel,
-    GetConversationsPageResponseModel, GetCrawlJobResponseModel,
-    GetKnowledgeBaseDependentAgentsResponseModel, GetKnowledgeBaseListResponseModel,
-    GetLibraryVoicesResponseModel, GetLiveCountResponse, GetOrCreateRagIndexesResponseValue,
-    GetPhoneNumberExotelResponseModel, GetPhoneNumberSipTrunkResponseModel,
-    GetPhoneNumberTwilioResponseModel, GetProjectsResponseModel,
-    GetPronunciationDictionariesMetadataResponseModel,
+    FileFormat, FineTuningResponseModel, ForcedAlignmentCharacterResponseModel,
+    ForcedAlignmentResponseModel, ForcedAlignmentWordResponseModel, FormatType,
+    GetAgentConversationTicketsPageResponseModel, GetAgentEmbedResponseModel,
+    GetAgentKnowledgebaseSizeResponseModel, GetAgentLinkResponseModel, GetAgentResponseModel,
+    GetAgentTestFolderResponseModel, GetAgentTopicsResponseModel, GetAgentsPageResponseModel,
+    GetAudioIsolationHistoryResponseModel, GetAudioNativeProjectSettingsResponseModel,
+    GetChaptersResponseModel, GetConvAiDashboardSettingsResponseModel,
+    GetConvAiSettingsResponseModel, GetConversationResponseModel,
+    GetConversationSummaryResponseModel, GetConversationTagsPageResponseModel,
+    GetConversationUsersPageResponseModel, GetConversationsPageResponseModel,
+    GetCrawlJobResponseModel, GetKnowledgeBaseDependentAgentsResponseModel,
+    GetKnowledgeBaseListResponseModel, GetLibraryVoicesResponseModel, GetLiveCountResponse,
+    GetOrCreateRagIndexesResponseValue, GetPhoneNumberExotelResponseModel,
+    GetPhoneNumberSipTrunkResponseModel, GetPhoneNumberTwilioResponseModel,
+    GetProjectsResponseModel, GetPronunciationDictionariesMetadataResponseModel,
     GetPronunciationDictionaryMetadataResponseModel,
     GetPronunciationDictionaryWithRulesResponseModel, GetSecretDependenciesResponseModel,
     GetSipLogMessagesResponse, GetSpeechHistoryResponseModel, GetTestInvocationsPageResponseModel,
@@ -161,12 +160,13 @@ use api_clients::elevenlabs::types::{
     VoicesUpdateLabels, WebhookTarget, WebhookToolApiSchemaConfigInput,
     WebhookToolApiSchemaConfigOutput, WebhookToolConfigInput, WebhookToolConfigOutput,
     WhatsAppOutboundCallResponse, WhatsAppOutboundMessageResponse, WidgetConfigInput,
-    WidgetConfigOutput, WidgetConfigResponseModel, WorkspaceAnalyticsQueryResponseModel,
-    WorkspaceApiKeyListResponseModel, WorkspaceAuditLogsPageResponse,
-    WorkspaceAuthConnectionsCreateResponse, WorkspaceAuthConnectionsUpdateResponse,
-    WorkspaceBatchCallsResponse, WorkspaceCreateApiKeyResponseModel,
-    WorkspaceCreateServiceAccountResponseModel, WorkspaceCreateWebhookResponseModel,
-    WorkspaceGroupByNameResponseModel, WorkspaceGroupResponseModel, WorkspaceMemberResponseModel,
+    WidgetConfigOutput, WidgetConfigResponseModel, WorkspaceAccess,
+    WorkspaceAnalyticsQueryResponseModel, WorkspaceApiKeyListResponseModel,
+    WorkspaceAuditLogsPageResponse, WorkspaceAuthConnectionsCreateResponse,
+    WorkspaceAuthConnectionsUpdateResponse, WorkspaceBatchCallsResponse,
+    WorkspaceCreateApiKeyResponseModel, WorkspaceCreateServiceAccountResponseModel,
+    WorkspaceCreateWebhookResponseModel, WorkspaceGroupByNameResponseModel,
+    WorkspaceGroupResponseModel, WorkspaceMemberResponseModel,
     WorkspaceServiceAccountListResponseModel, WorkspaceWebhookEventType,
     WorkspaceWebhookListResponseModel,
 };
@@ -281,7 +281,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<String>>
         }
         "/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post/properties/workspace_access" => {
-            round_trip::<Option<CreateFromFileWorkspaceAccess>>
+            round_trip::<Option<WorkspaceAccess>>
         }
         "/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post/properties/rules" => {
             round_trip::<Vec<CreateFromRulesRulesItem>>
@@ -293,7 +293,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<String>>
         }
         "/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post/properties/workspace_access" => {
-            round_trip::<Option<CreateFromFileWorkspaceAccess>>
+            round_trip::<Option<WorkspaceAccess>>
         }
         "/components/schemas/Body_Add_rules_to_the_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__add_rules_post/properties/rules" => {
             round_trip::<Vec<RulesAddRulesItem>>
@@ -317,10 +317,10 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<VoicesIvcCreateLabels>>
         }
         "/components/schemas/Body_Audio_Isolation_Stream_v1_audio_isolation_stream_post/properties/file_format" => {
-            round_trip::<Option<AudioIsolationStreamFileFormat>>
+            round_trip::<Option<FileFormat>>
         }
         "/components/schemas/Body_Audio_Isolation_v1_audio_isolation_post/properties/file_format" => {
-            round_trip::<Option<AudioIsolationStreamFileFormat>>
+            round_trip::<Option<FileFormat>>
         }
         "/components/schemas/Body_Bulk_delete_knowledge_base_documents_v1_convai_knowledge_base_bulk_delete_post/properties/document_ids" => {
             round_trip::<Vec<String>>
@@ -575,7 +575,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<bool>
         }
         "/components/schemas/Body_Speech_to_Speech_Streaming_v1_speech_to_speech__voice_id__stream_post/properties/file_format" => {
-            round_trip::<Option<AudioIsolationStreamFileFormat>>
+            round_trip::<Option<FileFormat>>
         }
         "/components/schemas/Body_Speech_to_Speech_v1_speech_to_speech__voice_id__post/properties/seed" => {
             round_trip::<Option<i64>>
@@ -584,13 +584,13 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<bool>
         }
         "/components/schemas/Body_Speech_to_Speech_v1_speech_to_speech__voice_id__post/properties/file_format" => {
-            round_trip::<Option<AudioIsolationStreamFileFormat>>
+            round_trip::<Option<FileFormat>>
         }
         "/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/additional_formats" => {
             round_trip::<AdditionalFormats>
         }
         "/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/file_format" => {
-            round_trip::<AudioIsolationStreamFileFormat>
+            round_trip::<FileFormat>
         }
         "/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/cloud_storage_url" => {
             round_trip::<Option<String>>
@@ -1975,7 +1975,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<String>
         }
         "/paths/~1v1~1dubbing~1{dubbing_id}~1transcripts~1{language_code}~1format~1{format_type}/get/parameters/2/schema" => {
-            round_trip::<DubbingTranscriptGetFormatType>
+            round_trip::<FormatType>
         }
         "/paths/~1v1~1audio-native~1{project_id}~1settings/get/parameters/0/schema" => {
             round_trip::<String>
