@@ -7,11 +7,10 @@ use api_clients::elevenlabs::types::{
     AgentConfigApiModelInput, AgentDeploymentPercentageStrategy, AgentDeploymentRequest,
     AgentDeploymentRequestItem, ClientToolConfigInput, ConversationalAiAgentsUpdateRequest,
     ConversationalConfigApiModelInput, DubbingCreateRequest, ExportOptions,
-    LiteralJsonSchemaProperty, LiteralJsonSchemaPropertyTypeKeyword,
-    ObjectJsonSchemaPropertyInput, PromptAgentApiModelInput,
-    PronunciationDictionaryAliasRuleRequestModel, PronunciationDictionaryPhonemeRuleRequestModel,
-    SpeechToTextConvertResponse, SrtExportOptions, ToolRequestModel, TtsConversationalConfigInput, TxtExportOptions,
-    VoiceSettingsResponseModel,
+    LiteralJsonSchemaProperty, LiteralJsonSchemaPropertyTypeKeyword, ObjectJsonSchemaPropertyInput,
+    PromptAgentApiModelInput, PronunciationDictionaryAliasRuleRequestModel,
+    PronunciationDictionaryPhonemeRuleRequestModel, SpeechToTextConvertResponse, SrtExportOptions,
+    ToolRequestModel, TtsConversationalConfigInput, TxtExportOptions, VoiceSettingsResponseModel,
 };
 use api_clients::runtime::File;
 use api_clients::tavus::types::{
@@ -99,7 +98,11 @@ fn body_json(request: &Request) -> Value {
 fn multipart_parts(request: &Request) -> Vec<(String, String, Vec<u8>)> {
     let content_type = header(request, "content-type");
     assert!(content_type.starts_with("multipart/form-data; boundary="));
-    let boundary = content_type.split("boundary=").nth(1).unwrap().trim_matches('"');
+    let boundary = content_type
+        .split("boundary=")
+        .nth(1)
+        .unwrap()
+        .trim_matches('"');
     let delimiter = format!("--{boundary}");
     let body = &request.body;
     let positions: Vec<usize> = body
@@ -151,14 +154,27 @@ async fn seed_deploys_agent_branches() {
         .create(
             "agent_3701",
             AgentDeploymentRequest::new([
-                AgentDeploymentRequestItem::new("main", AgentDeploymentPercentageStrategy::new(80.0)),
-                AgentDeploymentRequestItem::new("beta", AgentDeploymentPercentageStrategy::new(20.0)),
+                AgentDeploymentRequestItem::new(
+                    "main",
+                    AgentDeploymentPercentageStrategy::new(80.0),
+                ),
+                AgentDeploymentRequestItem::new(
+                    "beta",
+                    AgentDeploymentPercentageStrategy::new(20.0),
+                ),
             ]),
         )
         .await
         .unwrap();
 
-    let request = sent(&server, XI, "POST", "/v1/convai/agents/agent_3701/deployments", None).await;
+    let request = sent(
+        &server,
+        XI,
+        "POST",
+        "/v1/convai/agents/agent_3701/deployments",
+        None,
+    )
+    .await;
     assert_eq!(
         body_json(&request),
         json!({"deployment_request": {"requests": [
@@ -285,7 +301,9 @@ async fn lists_agents_with_query_parameters() {
         .unwrap();
 
     assert!(!page.has_more);
-    let request = sent(&server, XI,
+    let request = sent(
+        &server,
+        XI,
         "GET",
         "/v1/convai/agents",
         Some("page_size=10&search=support&sort_direction=desc&sort_by=created_at"),
@@ -329,14 +347,18 @@ async fn creates_a_client_tool_with_a_json_schema() {
                         .properties([
                             (
                                 "order_id",
-                                LiteralJsonSchemaProperty::new(LiteralJsonSchemaPropertyTypeKeyword::String)
-                                    .description("The order number, e.g. A-1001")
-                                    .into(),
+                                LiteralJsonSchemaProperty::new(
+                                    LiteralJsonSchemaPropertyTypeKeyword::String,
+                                )
+                                .description("The order number, e.g. A-1001")
+                                .into(),
                             ),
                             (
                                 "include_items",
-                                LiteralJsonSchemaProperty::new(LiteralJsonSchemaPropertyTypeKeyword::Boolean)
-                                    .into(),
+                                LiteralJsonSchemaProperty::new(
+                                    LiteralJsonSchemaPropertyTypeKeyword::Boolean,
+                                )
+                                .into(),
                             ),
                         ]),
                 )
@@ -379,15 +401,24 @@ async fn converts_text_to_speech_with_voice_settings() {
 
     let speech = client
         .text_to_speech()
-        .convert("JBFqnCBsd6RMkjVDRZzb", "The first move is what sets everything in motion.")
+        .convert(
+            "JBFqnCBsd6RMkjVDRZzb",
+            "The first move is what sets everything in motion.",
+        )
         .model_id("eleven_multilingual_v2")
-        .voice_settings(VoiceSettingsResponseModel::default().stability(0.5).similarity_boost(0.75))
+        .voice_settings(
+            VoiceSettingsResponseModel::default()
+                .stability(0.5)
+                .similarity_boost(0.75),
+        )
         .output_format("mp3_44100_128")
         .await
         .unwrap();
 
     assert_eq!(speech.bytes().await.unwrap().as_ref(), audio.as_slice());
-    let request = sent(&server, XI,
+    let request = sent(
+        &server,
+        XI,
         "POST",
         "/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb",
         Some("output_format=mp3_44100_128"),
@@ -436,12 +467,22 @@ async fn transcribes_speech_with_additional_formats() {
     let names: Vec<&str> = parts.iter().map(|(name, _, _)| name.as_str()).collect();
     assert_eq!(
         names,
-        ["model_id", "file", "language_code", "diarize", "additional_formats"]
+        [
+            "model_id",
+            "file",
+            "language_code",
+            "diarize",
+            "additional_formats"
+        ]
     );
     let texts = text_parts(&parts);
     assert_eq!(texts[0].1, "scribe_v1");
     assert_eq!(texts[1].1, "ID3-meeting");
-    assert!(parts[1].1.contains("filename=\"meeting.mp3\""), "{}", parts[1].1);
+    assert!(
+        parts[1].1.contains("filename=\"meeting.mp3\""),
+        "{}",
+        parts[1].1
+    );
     assert_eq!(texts[2].1, "en");
     assert_eq!(texts[3].1, "true");
     assert!(parts[4]
@@ -568,7 +609,14 @@ async fn adds_a_pronunciation_dictionary_from_rules() {
         .unwrap();
 
     assert_eq!(dictionary.version_rules_num, 2);
-    let request = sent(&server, XI, "POST", "/v1/pronunciation-dictionaries/add-from-rules", None).await;
+    let request = sent(
+        &server,
+        XI,
+        "POST",
+        "/v1/pronunciation-dictionaries/add-from-rules",
+        None,
+    )
+    .await;
     assert_eq!(
         body_json(&request),
         json!({
@@ -705,7 +753,9 @@ async fn searches_voices() {
         .unwrap();
 
     assert_eq!(voices.total_count, 0);
-    sent(&server, XI,
+    sent(
+        &server,
+        XI,
         "GET",
         "/v2/voices",
         Some("page_size=10&search=narrator&category=professional"),
@@ -737,7 +787,10 @@ async fn seed_creates_a_tavus_deployment() {
         .await
         .unwrap();
 
-    assert_eq!(deployment.deployment_id.as_deref(), Some("d1234567890abcdef"));
+    assert_eq!(
+        deployment.deployment_id.as_deref(),
+        Some("d1234567890abcdef")
+    );
     let request = sent(&server, TAVUS, "POST", "/v2/deployments", None).await;
     assert_eq!(
         body_json(&request),
@@ -814,7 +867,14 @@ async fn gets_a_tavus_conversation_verbosely() {
         .unwrap();
 
     assert_eq!(conversation.status.as_deref(), Some("ended"));
-    let request = sent(&server, TAVUS, "GET", "/v2/conversations/c123", Some("verbose=true")).await;
+    let request = sent(
+        &server,
+        TAVUS,
+        "GET",
+        "/v2/conversations/c123",
+        Some("verbose=true"),
+    )
+    .await;
     assert!(request.body.is_empty());
 }
 
@@ -905,7 +965,14 @@ async fn lists_tavus_documents_by_tag() {
         .await
         .unwrap();
 
-    let request = sent(&server, TAVUS, "GET", "/v2/documents", Some("page=2&page_size=25&tags=faq")).await;
+    let request = sent(
+        &server,
+        TAVUS,
+        "GET",
+        "/v2/documents",
+        Some("page=2&page_size=25&tags=faq"),
+    )
+    .await;
     assert!(request.body.is_empty());
 }
 
@@ -954,6 +1021,13 @@ async fn renames_a_tavus_replica() {
         .await
         .unwrap();
 
-    let request = sent(&server, TAVUS, "PATCH", "/v2/replicas/r79e1c033f/name", None).await;
+    let request = sent(
+        &server,
+        TAVUS,
+        "PATCH",
+        "/v2/replicas/r79e1c033f/name",
+        None,
+    )
+    .await;
     assert_eq!(body_json(&request), json!({"replica_name": "Anna"}));
 }

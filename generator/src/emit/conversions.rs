@@ -154,15 +154,11 @@ pub(super) fn setters(
             }
         });
         if let Some(null) = null {
-            let doc = format!(" Sets `{}` to an explicit `null`.", field.wire_name);
-            out.extend(quote! {
-                #[doc = #doc]
-                #[inline]
-                pub fn #null(mut self) -> Self {
-                    self.#field_ident = Nullable::Null;
-                    self
-                }
-            });
+            out.extend(null_setter(
+                field,
+                &null,
+                quote!(self.#field_ident = Nullable::Null),
+            ));
         }
     }
     out
@@ -186,18 +182,27 @@ pub(super) fn forwarding_setters(
             }
         });
         if let Some(null) = null {
-            let doc = format!(" Sets `{}` to an explicit `null`.", field.wire_name);
-            out.extend(quote! {
-                #[doc = #doc]
-                #[inline]
-                pub fn #null(mut self) -> Self {
-                    self.body = self.body.#null();
-                    self
-                }
-            });
+            out.extend(null_setter(
+                field,
+                &null,
+                quote!(self.body = self.body.#null()),
+            ));
         }
     }
     out
+}
+
+/// `field_null()`, which does `assign`.
+fn null_setter(field: &FieldDef, name: &Ident, assign: TokenStream) -> TokenStream {
+    let doc = format!(" Sets `{}` to an explicit `null`.", field.wire_name);
+    quote! {
+        #[doc = #doc]
+        #[inline]
+        pub fn #name(mut self) -> Self {
+            #assign;
+            self
+        }
+    }
 }
 
 /// Each field's setter name, and its `_null` setter's for a nullable field.
