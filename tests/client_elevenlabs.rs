@@ -311,23 +311,21 @@ fn transcribe(client: &Client) -> SpeechToTextConvert<'_> {
     client
         .speech_to_text()
         .convert(SpeechToTextConvertModelId::ScribeV1)
-        .file(
-            File::from_bytes(b"RIFF-audio-bytes".to_vec())
-                .with_file_name("clip.wav")
-                .with_content_type("audio/wav"),
-        )
+        .file(wav_clip())
         .diarize(true)
         .num_speakers(2)
+}
+
+fn wav_clip() -> File {
+    File::from_bytes(b"RIFF-audio-bytes".to_vec())
+        .with_file_name("clip.wav")
+        .with_content_type("audio/wav")
 }
 
 /// The same body built as a value.
 fn speech_to_text_body() -> SpeechToTextConvertRequest {
     SpeechToTextConvertRequest::new(SpeechToTextConvertModelId::ScribeV1)
-        .file(
-            File::from_bytes(b"RIFF-audio-bytes".to_vec())
-                .with_file_name("clip.wav")
-                .with_content_type("audio/wav"),
-        )
+        .file(wav_clip())
         .diarize(true)
         .num_speakers(2)
 }
