@@ -5,12 +5,12 @@
 
 use api_clients::elevenlabs::types::{
     AgentConfigApiModelInput, AgentDeploymentPercentageStrategy, AgentDeploymentRequest,
-    AgentDeploymentRequestItem, ClientToolConfigInput, ConversationalAiAgentsUpdateRequest,
-    ConversationalConfigApiModelInput, DubbingCreateRequest, ExportOptions,
-    LiteralJsonSchemaProperty, LiteralJsonSchemaPropertyTypeKeyword, ObjectJsonSchemaPropertyInput,
-    PromptAgentApiModelInput, PronunciationDictionaryAliasRuleRequestModel,
-    PronunciationDictionaryPhonemeRuleRequestModel, SpeechToTextConvertResponse, SrtExportOptions,
-    ToolRequestModel, TtsConversationalConfigInput, TxtExportOptions, VoiceSettingsResponseModel,
+    AgentDeploymentRequestItem, ClientToolConfigInput, ConversationalConfigApiModelInput,
+    ExportOptions, LiteralJsonSchemaProperty, LiteralJsonSchemaPropertyTypeKeyword,
+    ObjectJsonSchemaPropertyInput, PromptAgentApiModelInput,
+    PronunciationDictionaryAliasRuleRequestModel, PronunciationDictionaryPhonemeRuleRequestModel,
+    SpeechToTextConvertResponse, SrtExportOptions, ToolRequestModel, TtsConversationalConfigInput,
+    TxtExportOptions, VoiceSettingsResponseModel,
 };
 use api_clients::runtime::File;
 use api_clients::tavus::types::{
@@ -263,11 +263,8 @@ async fn patches_an_agent_with_an_explicit_null() {
         .conversational_ai()
         .agents()
         .update("agent_3701")
-        .body(
-            &ConversationalAiAgentsUpdateRequest::default()
-                .name("Support agent v2")
-                .tags_null(),
-        )
+        .name("Support agent v2")
+        .tags_null()
         .await
         .unwrap();
 
@@ -675,14 +672,11 @@ async fn dubs_a_video_from_a_url() {
     let dubbing = client
         .dubbing()
         .create()
-        .body(
-            &DubbingCreateRequest::default()
-                .source_url("https://example.com/launch.mp4")
-                .source_lang("en")
-                .target_lang("es")
-                .num_speakers(2)
-                .watermark(true),
-        )
+        .source_url("https://example.com/launch.mp4")
+        .source_lang("en")
+        .target_lang("es")
+        .num_speakers(2)
+        .watermark(true)
         .await
         .unwrap();
 

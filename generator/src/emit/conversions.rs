@@ -165,28 +165,27 @@ pub(super) fn setters(
 }
 
 /// The same setters on a request builder, each passing its value on to
-/// the builder's `body` (a struct with the [`setters`] above).
+/// the builder's body (a struct with the [`setters`] above): `assign` turns
+/// the body's setter call (`name(value)`) into the statement that applies it.
 pub(super) fn forwarding_setters(
     fields: &[SetterField],
     type_tokens: &mut dyn FnMut(&TypeRef) -> TokenStream,
+    assign: &dyn Fn(TokenStream) -> TokenStream,
 ) -> TokenStream {
     let mut out = TokenStream::new();
     for (SetterField { field, .. }, (name, null)) in fields.iter().zip(setter_names(fields)) {
         let (param, _) = input(&field.ty, &format_ident!("value"), type_tokens);
         let docs = crate::emit::docs::doc_attrs(&field.docs, None);
+        let set = assign(quote!(#name(value)));
         out.extend(quote! {
             #docs
             pub fn #name(mut self, value: #param) -> Self {
-                self.body = self.body.#name(value);
+                #set;
                 self
             }
         });
         if let Some(null) = null {
-            out.extend(null_setter(
-                field,
-                &null,
-                quote!(self.body = self.body.#null()),
-            ));
+            out.extend(null_setter(field, &null, assign(quote!(#null()))));
         }
     }
     out

@@ -38,11 +38,12 @@ pub fn flattened_bodies(
         .collect()
 }
 
-/// The body's struct, when the body is a required JSON or multipart value
-/// of a struct without additional properties that the document did not
-/// name itself.
+/// The body's struct, when the body is a JSON or multipart value of a
+/// struct without additional properties that the document did not name
+/// itself; an optional body only when all its fields are optional (the
+/// first setter starts from the empty body).
 fn flattenable_struct(model: &ApiModel, op: &Operation) -> Option<TypeId> {
-    let body = op.body.as_ref().filter(|b| b.required)?;
+    let body = op.body.as_ref()?;
     if !matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Multipart) {
         return None;
     }
@@ -51,7 +52,10 @@ fn flattenable_struct(model: &ApiModel, op: &Operation) -> Option<TypeId> {
     };
     let def = &model.types[id.0];
     match &def.kind {
-        TypeKind::Struct(s) if s.additional.is_none() && !is_document_named(def) => Some(id),
+        TypeKind::Struct(s) if s.additional.is_none() && !is_document_named(def) => {
+            let all_optional = s.fields.iter().all(|f| !f.required || f.is_fixed_const());
+            (body.required || all_optional).then_some(id)
+        }
         _ => None,
     }
 }

@@ -282,12 +282,35 @@ impl<'a> std::future::IntoFuture for AudioNativeCreate<'a> {
 pub struct AudioNativeUpdate<'a> {
     client: &'a Client,
     project_id: &'a str,
-    body: Option<&'a types::AudioNativeUpdateRequest>,
+    body: Option<types::AudioNativeUpdateRequest>,
 }
 
 impl<'a> AudioNativeUpdate<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::AudioNativeUpdateRequest) -> Self {
+    /// Either txt or HTML input file containing the article content. HTML should be formatted as follows '&lt;html&gt;&lt;body&gt;&lt;div&gt;&lt;p&gt;Your content&lt;/p&gt;&lt;h5&gt;More of your content&lt;/h5&gt;&lt;p&gt;Some more of your content&lt;/p&gt;&lt;/div&gt;&lt;/body&gt;&lt;/html&gt;'
+    pub fn file(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().file(value));
+        self
+    }
+
+    /// Whether to auto convert the project to audio or not.
+    ///
+    /// Defaults to `false`.
+    pub fn auto_convert(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().auto_convert(value));
+        self
+    }
+
+    /// Whether to auto publish the new project snapshot after it's converted.
+    ///
+    /// Defaults to `false`.
+    pub fn auto_publish(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().auto_publish(value));
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AudioNativeUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -300,6 +323,7 @@ impl<'a> AudioNativeUpdate<'a> {
             project_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/audio-native/{project_id}/content",

@@ -240,7 +240,7 @@ impl<'a> ConversationalAi<'a> {
 pub struct ConversationalAiAddToKnowledgeBase<'a> {
     client: &'a Client,
     agent_id: Option<String>,
-    body: Option<&'a types::AddToKnowledgeBaseRequest>,
+    body: Option<types::AddToKnowledgeBaseRequest>,
 }
 
 impl<'a> ConversationalAiAddToKnowledgeBase<'a> {
@@ -250,8 +250,34 @@ impl<'a> ConversationalAiAddToKnowledgeBase<'a> {
         self
     }
 
-    /// The request body.
-    pub fn body(mut self, body: &'a types::AddToKnowledgeBaseRequest) -> Self {
+    /// A custom, human-readable name for the document.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name(value));
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name_null());
+        self
+    }
+
+    /// URL to a page of documentation that the agent will have access to in order to interact with users.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().url(value));
+        self
+    }
+
+    /// Documentation that the agent will have access to in order to interact with users.
+    pub fn file(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().file(value));
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AddToKnowledgeBaseRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -264,6 +290,7 @@ impl<'a> ConversationalAiAddToKnowledgeBase<'a> {
             agent_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base",
@@ -695,7 +722,7 @@ pub struct ConversationalAiAgentsUpdate<'a> {
     agent_id: &'a str,
     enable_versioning_if_not_enabled: Option<bool>,
     branch_id: Option<String>,
-    body: Option<&'a types::ConversationalAiAgentsUpdateRequest>,
+    body: Option<types::ConversationalAiAgentsUpdateRequest>,
 }
 
 impl<'a> ConversationalAiAgentsUpdate<'a> {
@@ -714,8 +741,126 @@ impl<'a> ConversationalAiAgentsUpdate<'a> {
         self
     }
 
-    /// The request body.
-    pub fn body(mut self, body: &'a types::ConversationalAiAgentsUpdateRequest) -> Self {
+    /// Conversation configuration for an agent
+    pub fn conversation_config(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .conversation_config(value),
+        );
+        self
+    }
+
+    /// Sets `conversation_config` to an explicit `null`.
+    #[inline]
+    pub fn conversation_config_null(mut self) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .conversation_config_null(),
+        );
+        self
+    }
+
+    /// Platform settings for the agent are all settings that aren't related to the conversation orchestration and content.
+    pub fn platform_settings(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .platform_settings(value),
+        );
+        self
+    }
+
+    /// Sets `platform_settings` to an explicit `null`.
+    #[inline]
+    pub fn platform_settings_null(mut self) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .platform_settings_null(),
+        );
+        self
+    }
+
+    /// Workflow for the agent. This is used to define the flow of the conversation and how the agent interacts with tools.
+    pub fn workflow(mut self, value: impl Into<types::AgentWorkflowRequestModel>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().workflow(value));
+        self
+    }
+
+    /// A name to make the agent easier to find
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name(value));
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name_null());
+        self
+    }
+
+    /// Tags to help classify and filter the agent
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().tags(value));
+        self
+    }
+
+    /// Sets `tags` to an explicit `null`.
+    #[inline]
+    pub fn tags_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().tags_null());
+        self
+    }
+
+    /// Description for this version when publishing changes (only applicable for versioned agents)
+    pub fn version_description(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .version_description(value),
+        );
+        self
+    }
+
+    /// Sets `version_description` to an explicit `null`.
+    #[inline]
+    pub fn version_description_null(mut self) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .version_description_null(),
+        );
+        self
+    }
+
+    /// Procedure versions to publish, keyed by procedure_id. When provided, this map replaces the procedures from the current draft or branch tip. When omitted or null, unpublished procedure edits are used if present; otherwise, the branch tip's procedures are retained. Pass an empty object to remove all procedures.
+    pub fn procedures(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, types::ProcedureVersionRef)>,
+    ) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().procedures(value));
+        self
+    }
+
+    /// Sets `procedures` to an explicit `null`.
+    #[inline]
+    pub fn procedures_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().procedures_null());
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ConversationalAiAgentsUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -730,6 +875,7 @@ impl<'a> ConversationalAiAgentsUpdate<'a> {
             branch_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/agents/{agent_id}",
@@ -920,12 +1066,26 @@ impl<'a> ConversationalAiAgentsList<'a> {
 pub struct ConversationalAiAgentsDuplicate<'a> {
     client: &'a Client,
     agent_id: &'a str,
-    body: Option<&'a types::ConversationalAiAgentsDuplicateRequest>,
+    body: Option<types::ConversationalAiAgentsDuplicateRequest>,
 }
 
 impl<'a> ConversationalAiAgentsDuplicate<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::ConversationalAiAgentsDuplicateRequest) -> Self {
+    /// A name to make the agent easier to find
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name(value));
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name_null());
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ConversationalAiAgentsDuplicateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -938,6 +1098,7 @@ impl<'a> ConversationalAiAgentsDuplicate<'a> {
             agent_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/duplicate",
@@ -1429,12 +1590,62 @@ pub struct ConversationalAiAgentsBranchesUpdate<'a> {
     client: &'a Client,
     agent_id: &'a str,
     branch_id: &'a str,
-    body: Option<&'a types::AgentsBranchesUpdateRequest>,
+    body: Option<types::AgentsBranchesUpdateRequest>,
 }
 
 impl<'a> ConversationalAiAgentsBranchesUpdate<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::AgentsBranchesUpdateRequest) -> Self {
+    /// New name for the branch. Must be unique within the agent.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name(value));
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name_null());
+        self
+    }
+
+    /// Whether the branch should be archived
+    pub fn is_archived(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().is_archived(value));
+        self
+    }
+
+    /// Sets `is_archived` to an explicit `null`.
+    #[inline]
+    pub fn is_archived_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().is_archived_null());
+        self
+    }
+
+    /// The protection level for the branch
+    pub fn protection_status(mut self, value: impl Into<types::BranchProtectionStatus>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .protection_status(value),
+        );
+        self
+    }
+
+    /// Sets `protection_status` to an explicit `null`.
+    #[inline]
+    pub fn protection_status_null(mut self) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .protection_status_null(),
+        );
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AgentsBranchesUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1448,6 +1659,7 @@ impl<'a> ConversationalAiAgentsBranchesUpdate<'a> {
             branch_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/agents/{agent_id}/branches/{branch_id}",
@@ -1532,12 +1744,34 @@ pub struct ConversationalAiAgentsBranchesMerge<'a> {
     agent_id: &'a str,
     source_branch_id: &'a str,
     target_branch_id: &'a str,
-    body: Option<&'a types::AgentsBranchesMergeRequest>,
+    body: Option<types::AgentsBranchesMergeRequest>,
 }
 
 impl<'a> ConversationalAiAgentsBranchesMerge<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::AgentsBranchesMergeRequest) -> Self {
+    /// Whether to archive the source branch after merging
+    ///
+    /// Defaults to `true`.
+    pub fn archive_source_branch(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .archive_source_branch(value),
+        );
+        self
+    }
+
+    /// Force source branch changes onto the target, overriding timestamp-based conflict resolution
+    ///
+    /// Defaults to `false`.
+    pub fn force(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().force(value));
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::AgentsBranchesMergeRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1552,6 +1786,7 @@ impl<'a> ConversationalAiAgentsBranchesMerge<'a> {
             target_branch_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agents/{agent_id}/branches/{source_branch_id}/merge",
@@ -6749,12 +6984,39 @@ impl<'a> std::future::IntoFuture for KnowledgeBaseDocumentsDelete<'a> {
 pub struct KnowledgeBaseDocumentsUpdate<'a> {
     client: &'a Client,
     documentation_id: &'a str,
-    body: Option<&'a types::KnowledgeBaseDocumentsUpdateRequest>,
+    body: Option<types::KnowledgeBaseDocumentsUpdateRequest>,
 }
 
 impl<'a> KnowledgeBaseDocumentsUpdate<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::KnowledgeBaseDocumentsUpdateRequest) -> Self {
+    /// A custom, human-readable name for the document.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name(value));
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name_null());
+        self
+    }
+
+    /// Updated content for the document. Only supported for text documents, URL documents with auto-sync disabled, and file documents.
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().content(value));
+        self
+    }
+
+    /// Sets `content` to an explicit `null`.
+    #[inline]
+    pub fn content_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().content_null());
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::KnowledgeBaseDocumentsUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -6767,6 +7029,7 @@ impl<'a> KnowledgeBaseDocumentsUpdate<'a> {
             documentation_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/knowledge-base/{documentation_id}",
@@ -6996,12 +7259,26 @@ impl<'a> KnowledgeBaseDocumentsGetBulkAgents<'a> {
 pub struct KnowledgeBaseDocumentsMove<'a> {
     client: &'a Client,
     document_id: &'a str,
-    body: Option<&'a types::KnowledgeBaseDocumentsMoveRequest>,
+    body: Option<types::KnowledgeBaseDocumentsMoveRequest>,
 }
 
 impl<'a> KnowledgeBaseDocumentsMove<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::KnowledgeBaseDocumentsMoveRequest) -> Self {
+    /// The folder to move the entities to. If not set, the entities will be moved to the root folder.
+    pub fn move_to(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().move_to(value));
+        self
+    }
+
+    /// Sets `move_to` to an explicit `null`.
+    #[inline]
+    pub fn move_to_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().move_to_null());
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::KnowledgeBaseDocumentsMoveRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -7014,6 +7291,7 @@ impl<'a> KnowledgeBaseDocumentsMove<'a> {
             document_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/{document_id}/move",

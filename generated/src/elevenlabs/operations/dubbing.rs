@@ -318,12 +318,278 @@ impl<'a> DubbingList<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DubbingCreate<'a> {
     client: &'a Client,
-    body: Option<&'a types::DubbingCreateRequest>,
+    body: Option<types::DubbingCreateRequest>,
 }
 
 impl<'a> DubbingCreate<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::DubbingCreateRequest) -> Self {
+    /// A list of file paths to audio recordings intended for voice cloning
+    pub fn file(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().file(value));
+        self
+    }
+
+    /// Sets `file` to an explicit `null`.
+    #[inline]
+    pub fn file_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().file_null());
+        self
+    }
+
+    /// CSV file containing transcription/translation metadata
+    pub fn csv_file(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().csv_file(value));
+        self
+    }
+
+    /// Sets `csv_file` to an explicit `null`.
+    #[inline]
+    pub fn csv_file_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().csv_file_null());
+        self
+    }
+
+    /// For use only with csv input
+    pub fn foreground_audio_file(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .foreground_audio_file(value),
+        );
+        self
+    }
+
+    /// Sets `foreground_audio_file` to an explicit `null`.
+    #[inline]
+    pub fn foreground_audio_file_null(mut self) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .foreground_audio_file_null(),
+        );
+        self
+    }
+
+    /// For use only with csv input
+    pub fn background_audio_file(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .background_audio_file(value),
+        );
+        self
+    }
+
+    /// Sets `background_audio_file` to an explicit `null`.
+    #[inline]
+    pub fn background_audio_file_null(mut self) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .background_audio_file_null(),
+        );
+        self
+    }
+
+    /// Name of the dubbing project.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name(value));
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name_null());
+        self
+    }
+
+    /// URL of the source video/audio file.
+    pub fn source_url(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().source_url(value));
+        self
+    }
+
+    /// Sets `source_url` to an explicit `null`.
+    #[inline]
+    pub fn source_url_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().source_url_null());
+        self
+    }
+
+    /// Source language. Expects a valid iso639-1 or iso639-3 language code.
+    ///
+    /// Defaults to `"auto"`.
+    pub fn source_lang(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().source_lang(value));
+        self
+    }
+
+    /// The Target language to dub the content into. Expects a valid iso639-1 or iso639-3 language code.
+    pub fn target_lang(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().target_lang(value));
+        self
+    }
+
+    /// Sets `target_lang` to an explicit `null`.
+    #[inline]
+    pub fn target_lang_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().target_lang_null());
+        self
+    }
+
+    /// [Experimental] An accent to apply when selecting voices from the library and to use to inform translation of the dialect to prefer.
+    pub fn target_accent(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().target_accent(value));
+        self
+    }
+
+    /// Sets `target_accent` to an explicit `null`.
+    #[inline]
+    pub fn target_accent_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().target_accent_null());
+        self
+    }
+
+    /// Number of speakers to use for the dubbing. Set to 0 to automatically detect the number of speakers
+    ///
+    /// Defaults to `0`.
+    pub fn num_speakers(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().num_speakers(value));
+        self
+    }
+
+    /// Whether to apply watermark to the output video.
+    ///
+    /// Defaults to `false`.
+    pub fn watermark(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().watermark(value));
+        self
+    }
+
+    /// Start time of the source video/audio file.
+    pub fn start_time(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().start_time(value));
+        self
+    }
+
+    /// Sets `start_time` to an explicit `null`.
+    #[inline]
+    pub fn start_time_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().start_time_null());
+        self
+    }
+
+    /// End time of the source video/audio file.
+    pub fn end_time(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().end_time(value));
+        self
+    }
+
+    /// Sets `end_time` to an explicit `null`.
+    #[inline]
+    pub fn end_time_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().end_time_null());
+        self
+    }
+
+    /// Whether to use the highest resolution available.
+    ///
+    /// Defaults to `false`.
+    pub fn highest_resolution(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .highest_resolution(value),
+        );
+        self
+    }
+
+    /// An advanced setting. Whether to drop background audio from the final dub. This can improve dub quality where it's known that audio shouldn't have a background track such as for speeches or monologues.
+    ///
+    /// Defaults to `false`.
+    pub fn drop_background_audio(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .drop_background_audio(value),
+        );
+        self
+    }
+
+    /// [BETA] Whether transcripts should have profanities censored with the words '[censored]'
+    pub fn use_profanity_filter(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .use_profanity_filter(value),
+        );
+        self
+    }
+
+    /// Sets `use_profanity_filter` to an explicit `null`.
+    #[inline]
+    pub fn use_profanity_filter_null(mut self) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .use_profanity_filter_null(),
+        );
+        self
+    }
+
+    /// Whether to prepare dub for edits in dubbing studio or edits as a dubbing resource.
+    ///
+    /// Defaults to `false`.
+    pub fn dubbing_studio(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().dubbing_studio(value));
+        self
+    }
+
+    /// Instead of using a voice clone in dubbing, use a similar voice from the ElevenLabs Voice Library. Voices used from the library will contribute towards a workspace's custom voices limit, and if there aren't enough available slots the dub will fail. Using this feature requires the caller to have the 'add_voice_from_voice_library' permission on their workspace to access new voices.
+    ///
+    /// Defaults to `false`.
+    pub fn disable_voice_cloning(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .disable_voice_cloning(value),
+        );
+        self
+    }
+
+    /// The mode in which to run this Dubbing job. Defaults to automatic, use manual if specifically providing a CSV transcript to use. Note that manual mode is experimental and production use is strongly discouraged.
+    ///
+    /// Defaults to `"automatic"`.
+    pub fn mode(mut self, value: impl Into<types::DubbingCreateMode>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().mode(value));
+        self
+    }
+
+    /// Frames per second to use when parsing a CSV file for dubbing. If not provided, FPS will be inferred from timecodes.
+    pub fn csv_fps(mut self, value: impl Into<f64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().csv_fps(value));
+        self
+    }
+
+    /// Sets `csv_fps` to an explicit `null`.
+    #[inline]
+    pub fn csv_fps_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().csv_fps_null());
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DubbingCreateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -332,6 +598,7 @@ impl<'a> DubbingCreate<'a> {
     #[inline]
     pub fn send(self) -> Call<'a, types::DoDubbingResponseModel> {
         let Self { client, body } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/dubbing")
             .operation("dubbing.create");
         let request = match body {
@@ -587,12 +854,116 @@ impl<'a> DubbingProjectList<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DubbingProjectCreate<'a> {
     client: &'a Client,
-    body: Option<&'a types::DubbingProjectCreateRequest>,
+    body: Option<types::DubbingProjectCreateRequest>,
 }
 
 impl<'a> DubbingProjectCreate<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::DubbingProjectCreateRequest) -> Self {
+    /// The source media file to dub. Provide this or source_url.
+    pub fn file(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().file(value));
+        self
+    }
+
+    /// Sets `file` to an explicit `null`.
+    #[inline]
+    pub fn file_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().file_null());
+        self
+    }
+
+    /// Public URL to fetch the source media from. Provide this or file.
+    pub fn source_url(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().source_url(value));
+        self
+    }
+
+    /// Sets `source_url` to an explicit `null`.
+    #[inline]
+    pub fn source_url_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().source_url_null());
+        self
+    }
+
+    /// Optional free-form string (max 500 characters) to identify the project on your end.
+    pub fn reference(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().reference(value));
+        self
+    }
+
+    /// Sets `reference` to an explicit `null`.
+    #[inline]
+    pub fn reference_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().reference_null());
+        self
+    }
+
+    /// BCP-47 language tag of the source media; must be a language the transcription model supports. Any region or script subtag is ignored, since transcription is per-language. Omit to auto-detect.
+    pub fn source_language(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().source_language(value));
+        self
+    }
+
+    /// Sets `source_language` to an explicit `null`.
+    #[inline]
+    pub fn source_language_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().source_language_null());
+        self
+    }
+
+    /// Default dubbing model id ('dubbing_v1' or 'dubbing_v2') for the project's language targets; a target may override it. Omit to use the system default.
+    pub fn model_id(mut self, value: impl Into<types::DubbingProjectCreateModelId>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().model_id(value));
+        self
+    }
+
+    /// Sets `model_id` to an explicit `null`.
+    #[inline]
+    pub fn model_id_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().model_id_null());
+        self
+    }
+
+    /// Key terms to bias transcription/translation toward (e.g. product or brand names). At most 1000 terms; each term at most 50 characters and 5 words; the characters `<>{}[]\` are not allowed.
+    pub fn keyterms(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().keyterms(value));
+        self
+    }
+
+    /// Ids of workspace webhooks to notify when this project becomes ready or fails, and when any of its languages completes or fails. At most 3; each must be a webhook configured in your workspace.
+    pub fn webhook_ids(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().webhook_ids(value));
+        self
+    }
+
+    /// Optional shortcut: also create a language target in this BCP-47 language, queued to start once the project is ready. Must be a language the dubbing model supports, and a region-qualified tag must be one of the supported dialects.
+    pub fn target_language(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().target_language(value));
+        self
+    }
+
+    /// Sets `target_language` to an explicit `null`.
+    #[inline]
+    pub fn target_language_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().target_language_null());
+        self
+    }
+
+    /// Enterprise only. Optional JSON transcript to use instead of automatic transcription. When provided, source_language is required. Segments may include an optional external_id and an optional translation; if any segment includes a translation, target_language is required and every segment must include one (used to seed the target created via target_language).
+    pub fn transcript(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().transcript(value));
+        self
+    }
+
+    /// Sets `transcript` to an explicit `null`.
+    #[inline]
+    pub fn transcript_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().transcript_null());
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DubbingProjectCreateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -601,6 +972,7 @@ impl<'a> DubbingProjectCreate<'a> {
     #[inline]
     pub fn send(self) -> Call<'a, types::DubbingProjectResponse> {
         let Self { client, body } = self;
+        let body = body.as_ref();
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/dubbing/project")
                 .operation("dubbing.project.create");
@@ -1726,12 +2098,91 @@ pub struct DubbingResourceSpeakerUpdate<'a> {
     client: &'a Client,
     dubbing_id: &'a str,
     speaker_id: &'a str,
-    body: Option<&'a types::DubbingResourceSpeakerUpdateRequest>,
+    body: Option<types::DubbingResourceSpeakerUpdateRequest>,
 }
 
 impl<'a> DubbingResourceSpeakerUpdate<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::DubbingResourceSpeakerUpdateRequest) -> Self {
+    /// Name to attribute to this speaker.
+    pub fn speaker_name(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().speaker_name(value));
+        self
+    }
+
+    /// Sets `speaker_name` to an explicit `null`.
+    #[inline]
+    pub fn speaker_name_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().speaker_name_null());
+        self
+    }
+
+    /// Either the identifier of a voice from the ElevenLabs voice library, or one of ['track-clone', 'clip-clone'].
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_id(value));
+        self
+    }
+
+    /// Sets `voice_id` to an explicit `null`.
+    #[inline]
+    pub fn voice_id_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_id_null());
+        self
+    }
+
+    /// For models that support it, the voice similarity value to use. This will default to 0.65, with a valid range of [0.0, 1.0].
+    pub fn voice_stability(mut self, value: impl Into<f64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_stability(value));
+        self
+    }
+
+    /// Sets `voice_stability` to an explicit `null`.
+    #[inline]
+    pub fn voice_stability_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_stability_null());
+        self
+    }
+
+    /// For models that support it, the voice similarity value to use. This will default to 1.0, with a valid range of [0.0, 1.0].
+    pub fn voice_similarity(mut self, value: impl Into<f64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_similarity(value));
+        self
+    }
+
+    /// Sets `voice_similarity` to an explicit `null`.
+    #[inline]
+    pub fn voice_similarity_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_similarity_null());
+        self
+    }
+
+    /// For models that support it, the voice style value to use. This will default to 1.0, with a valid range of [0.0, 1.0].
+    pub fn voice_style(mut self, value: impl Into<f64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_style(value));
+        self
+    }
+
+    /// Sets `voice_style` to an explicit `null`.
+    #[inline]
+    pub fn voice_style_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_style_null());
+        self
+    }
+
+    /// Languages to apply these changes to. If empty, will apply to all languages.
+    pub fn languages(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().languages(value));
+        self
+    }
+
+    /// Sets `languages` to an explicit `null`.
+    #[inline]
+    pub fn languages_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().languages_null());
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DubbingResourceSpeakerUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1745,6 +2196,7 @@ impl<'a> DubbingResourceSpeakerUpdate<'a> {
             speaker_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             "/v1/dubbing/resource/{dubbing_id}/speaker/{speaker_id}",
@@ -1775,12 +2227,78 @@ impl<'a> std::future::IntoFuture for DubbingResourceSpeakerUpdate<'a> {
 pub struct DubbingResourceSpeakerCreate<'a> {
     client: &'a Client,
     dubbing_id: &'a str,
-    body: Option<&'a types::DubbingResourceSpeakerCreateRequest>,
+    body: Option<types::DubbingResourceSpeakerCreateRequest>,
 }
 
 impl<'a> DubbingResourceSpeakerCreate<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::DubbingResourceSpeakerCreateRequest) -> Self {
+    /// Name to attribute to this speaker.
+    pub fn speaker_name(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().speaker_name(value));
+        self
+    }
+
+    /// Sets `speaker_name` to an explicit `null`.
+    #[inline]
+    pub fn speaker_name_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().speaker_name_null());
+        self
+    }
+
+    /// Either the identifier of a voice from the ElevenLabs voice library, or one of ['track-clone', 'clip-clone'].
+    pub fn voice_id(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_id(value));
+        self
+    }
+
+    /// Sets `voice_id` to an explicit `null`.
+    #[inline]
+    pub fn voice_id_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_id_null());
+        self
+    }
+
+    /// For models that support it, the voice similarity value to use. This will default to 0.65, with a valid range of [0.0, 1.0].
+    pub fn voice_stability(mut self, value: impl Into<f64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_stability(value));
+        self
+    }
+
+    /// Sets `voice_stability` to an explicit `null`.
+    #[inline]
+    pub fn voice_stability_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_stability_null());
+        self
+    }
+
+    /// For models that support it, the voice similarity value to use. This will default to 1.0, with a valid range of [0.0, 1.0].
+    pub fn voice_similarity(mut self, value: impl Into<f64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_similarity(value));
+        self
+    }
+
+    /// Sets `voice_similarity` to an explicit `null`.
+    #[inline]
+    pub fn voice_similarity_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_similarity_null());
+        self
+    }
+
+    /// For models that support it, the voice style value to use. This will default to 1.0, with a valid range of [0.0, 1.0].
+    pub fn voice_style(mut self, value: impl Into<f64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_style(value));
+        self
+    }
+
+    /// Sets `voice_style` to an explicit `null`.
+    #[inline]
+    pub fn voice_style_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().voice_style_null());
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::DubbingResourceSpeakerCreateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1793,6 +2311,7 @@ impl<'a> DubbingResourceSpeakerCreate<'a> {
             dubbing_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/dubbing/resource/{dubbing_id}/speaker",

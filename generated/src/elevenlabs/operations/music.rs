@@ -239,7 +239,7 @@ impl<'a> std::future::IntoFuture for MusicVideoToMusic<'a> {
 pub struct MusicCompose<'a> {
     client: &'a Client,
     output_format: Option<types::MusicComposeOutputFormat>,
-    body: Option<&'a types::MusicComposeRequest>,
+    body: Option<types::MusicComposeRequest>,
 }
 
 impl<'a> MusicCompose<'a> {
@@ -251,8 +251,198 @@ impl<'a> MusicCompose<'a> {
         self
     }
 
-    /// The request body.
-    pub fn body(mut self, body: &'a types::MusicComposeRequest) -> Self {
+    /// A simple text prompt to generate a song from. Cannot be used in conjunction with `composition_plan`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().prompt(value));
+        self
+    }
+
+    /// Sets `prompt` to an explicit `null`.
+    #[inline]
+    pub fn prompt_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().prompt_null());
+        self
+    }
+
+    /// Optional generation mode hint for prompt-based music generation. Can only be used with `prompt`.
+    pub fn generation_mode(mut self, value: impl Into<types::MusicGenerationMode>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().generation_mode(value));
+        self
+    }
+
+    /// Sets `generation_mode` to an explicit `null`.
+    #[inline]
+    pub fn generation_mode_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().generation_mode_null());
+        self
+    }
+
+    /// A music prompt. Deprecated. Use `composition_plan` instead.
+    #[deprecated]
+    pub fn music_prompt(mut self, value: impl Into<types::MusicPrompt>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_prompt(value));
+        self
+    }
+
+    /// Sets `music_prompt` to an explicit `null`.
+    #[inline]
+    pub fn music_prompt_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_prompt_null());
+        self
+    }
+
+    /// The lyrics text to use for the generation.
+    pub fn lyrics_text(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().lyrics_text(value));
+        self
+    }
+
+    /// Sets `lyrics_text` to an explicit `null`.
+    #[inline]
+    pub fn lyrics_text_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().lyrics_text_null());
+        self
+    }
+
+    /// A detailed composition plan to guide music generation. Cannot be used in conjunction with `prompt`.
+    pub fn composition_plan(
+        mut self,
+        value: impl Into<types::MusicComposeCompositionPlan>,
+    ) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().composition_plan(value));
+        self
+    }
+
+    /// Sets `composition_plan` to an explicit `null`.
+    #[inline]
+    pub fn composition_plan_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().composition_plan_null());
+        self
+    }
+
+    /// The length of the song to generate in milliseconds. Used only in conjunction with `prompt`. Must be between 3000ms and 600000ms. Optional - if not provided, the model will choose a length based on the prompt.
+    pub fn music_length_ms(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_length_ms(value));
+        self
+    }
+
+    /// Sets `music_length_ms` to an explicit `null`.
+    #[inline]
+    pub fn music_length_ms_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_length_ms_null());
+        self
+    }
+
+    /// The model to use for the generation.
+    ///
+    /// Defaults to `"music_v1"`.
+    pub fn model_id(mut self, value: impl Into<types::MusicModelId>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().model_id(value));
+        self
+    }
+
+    /// Random seed to initialize the music generation process. Providing the same seed with the same parameters can help achieve more consistent results, but exact reproducibility is not guaranteed and outputs may change across system updates. Cannot be used in conjunction with prompt.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().seed(value));
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().seed_null());
+        self
+    }
+
+    /// If true, guarantees that the generated song will be instrumental. If false, the song may or may not be instrumental depending on the `prompt`. Can only be used with `prompt`.
+    ///
+    /// Defaults to `false`.
+    pub fn force_instrumental(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .force_instrumental(value),
+        );
+        self
+    }
+
+    /// The ID of the finetune to use for the generation
+    pub fn finetune_id(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().finetune_id(value));
+        self
+    }
+
+    /// Sets `finetune_id` to an explicit `null`.
+    #[inline]
+    pub fn finetune_id_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().finetune_id_null());
+        self
+    }
+
+    /// How strongly the finetune influences the generation. Defaults to 1.0 (full strength). Lower values soften the influence of the finetune, leaving more room for prompt-level steering. Only meaningful when `finetune_id` is also provided.
+    ///
+    /// Defaults to `1.0`.
+    pub fn finetune_strength(mut self, value: impl Into<f64>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .finetune_strength(value),
+        );
+        self
+    }
+
+    /// If true, proper names in the prompt will be phonetically spelled in the lyrics for better pronunciation by the music model. The original names will be restored in word timestamps.
+    ///
+    /// Defaults to `false`.
+    pub fn use_phonetic_names(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .use_phonetic_names(value),
+        );
+        self
+    }
+
+    /// Controls how strictly section durations in the `composition_plan` are enforced. Only used with `composition_plan` and only applies to `music_v1`; for `music_v2` section durations are always enforced and this is ignored. When false for `music_v1`, the model may adjust individual section durations for better quality and latency, while preserving the total song duration from the plan.
+    ///
+    /// Defaults to `true`.
+    pub fn respect_sections_durations(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .respect_sections_durations(value),
+        );
+        self
+    }
+
+    /// Whether to store the generated song for inpainting.
+    ///
+    /// Defaults to `false`.
+    pub fn store_for_inpainting(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .store_for_inpainting(value),
+        );
+        self
+    }
+
+    /// Whether to sign the generated song with C2PA. Applicable only for mp3 files.
+    ///
+    /// Defaults to `false`.
+    pub fn sign_with_c2pa(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().sign_with_c2pa(value));
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::MusicComposeRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -265,6 +455,7 @@ impl<'a> MusicCompose<'a> {
             output_format,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music")
             .operation("music.compose")
             .query("output_format", &output_format)
@@ -292,7 +483,7 @@ impl<'a> std::future::IntoFuture for MusicCompose<'a> {
 pub struct MusicComposeDetailed<'a> {
     client: &'a Client,
     output_format: Option<types::MusicComposeOutputFormat>,
-    body: Option<&'a types::MusicComposeDetailedRequest>,
+    body: Option<types::MusicComposeDetailedRequest>,
 }
 
 impl<'a> MusicComposeDetailed<'a> {
@@ -304,8 +495,220 @@ impl<'a> MusicComposeDetailed<'a> {
         self
     }
 
-    /// The request body.
-    pub fn body(mut self, body: &'a types::MusicComposeDetailedRequest) -> Self {
+    /// A simple text prompt to generate a song from. Cannot be used in conjunction with `composition_plan`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().prompt(value));
+        self
+    }
+
+    /// Sets `prompt` to an explicit `null`.
+    #[inline]
+    pub fn prompt_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().prompt_null());
+        self
+    }
+
+    /// Optional generation mode hint for prompt-based music generation. Can only be used with `prompt`.
+    pub fn generation_mode(mut self, value: impl Into<types::MusicGenerationMode>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().generation_mode(value));
+        self
+    }
+
+    /// Sets `generation_mode` to an explicit `null`.
+    #[inline]
+    pub fn generation_mode_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().generation_mode_null());
+        self
+    }
+
+    /// A music prompt. Deprecated. Use `composition_plan` instead.
+    #[deprecated]
+    pub fn music_prompt(mut self, value: impl Into<types::MusicPrompt>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_prompt(value));
+        self
+    }
+
+    /// Sets `music_prompt` to an explicit `null`.
+    #[inline]
+    pub fn music_prompt_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_prompt_null());
+        self
+    }
+
+    /// The lyrics text to use for the generation.
+    pub fn lyrics_text(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().lyrics_text(value));
+        self
+    }
+
+    /// Sets `lyrics_text` to an explicit `null`.
+    #[inline]
+    pub fn lyrics_text_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().lyrics_text_null());
+        self
+    }
+
+    /// A detailed composition plan to guide music generation. Cannot be used in conjunction with `prompt`.
+    pub fn composition_plan(
+        mut self,
+        value: impl Into<types::MusicComposeDetailedCompositionPlan>,
+    ) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().composition_plan(value));
+        self
+    }
+
+    /// Sets `composition_plan` to an explicit `null`.
+    #[inline]
+    pub fn composition_plan_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().composition_plan_null());
+        self
+    }
+
+    /// The length of the song to generate in milliseconds. Used only in conjunction with `prompt`. Must be between 3000ms and 600000ms. Optional - if not provided, the model will choose a length based on the prompt.
+    pub fn music_length_ms(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_length_ms(value));
+        self
+    }
+
+    /// Sets `music_length_ms` to an explicit `null`.
+    #[inline]
+    pub fn music_length_ms_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_length_ms_null());
+        self
+    }
+
+    /// The model to use for the generation.
+    ///
+    /// Defaults to `"music_v1"`.
+    pub fn model_id(mut self, value: impl Into<types::MusicModelId>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().model_id(value));
+        self
+    }
+
+    /// Random seed to initialize the music generation process. Providing the same seed with the same parameters can help achieve more consistent results, but exact reproducibility is not guaranteed and outputs may change across system updates. Cannot be used in conjunction with prompt.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().seed(value));
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().seed_null());
+        self
+    }
+
+    /// If true, guarantees that the generated song will be instrumental. If false, the song may or may not be instrumental depending on the `prompt`. Can only be used with `prompt`.
+    ///
+    /// Defaults to `false`.
+    pub fn force_instrumental(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .force_instrumental(value),
+        );
+        self
+    }
+
+    /// The ID of the finetune to use for the generation
+    pub fn finetune_id(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().finetune_id(value));
+        self
+    }
+
+    /// Sets `finetune_id` to an explicit `null`.
+    #[inline]
+    pub fn finetune_id_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().finetune_id_null());
+        self
+    }
+
+    /// How strongly the finetune influences the generation. Defaults to 1.0 (full strength). Lower values soften the influence of the finetune, leaving more room for prompt-level steering. Only meaningful when `finetune_id` is also provided.
+    ///
+    /// Defaults to `1.0`.
+    pub fn finetune_strength(mut self, value: impl Into<f64>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .finetune_strength(value),
+        );
+        self
+    }
+
+    /// If true, proper names in the prompt will be phonetically spelled in the lyrics for better pronunciation by the music model. The original names will be restored in word timestamps.
+    ///
+    /// Defaults to `false`.
+    pub fn use_phonetic_names(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .use_phonetic_names(value),
+        );
+        self
+    }
+
+    /// Controls how strictly section durations in the `composition_plan` are enforced. Only used with `composition_plan` and only applies to `music_v1`; for `music_v2` section durations are always enforced and this is ignored. When false for `music_v1`, the model may adjust individual section durations for better quality and latency, while preserving the total song duration from the plan.
+    ///
+    /// Defaults to `true`.
+    pub fn respect_sections_durations(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .respect_sections_durations(value),
+        );
+        self
+    }
+
+    /// Whether to store the generated song for inpainting.
+    ///
+    /// Defaults to `false`.
+    pub fn store_for_inpainting(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .store_for_inpainting(value),
+        );
+        self
+    }
+
+    /// Whether to return the timestamps of the words in the generated song.
+    ///
+    /// Defaults to `false`.
+    pub fn with_timestamps(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().with_timestamps(value));
+        self
+    }
+
+    /// Whether to sign the generated song with C2PA. Applicable only for mp3 files.
+    ///
+    /// Defaults to `false`.
+    pub fn sign_with_c2pa(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().sign_with_c2pa(value));
+        self
+    }
+
+    /// Defaults to `"music"`.
+    pub fn model_style_prefix(
+        mut self,
+        value: impl Into<types::MusicComposeDetailedModelStylePrefix>,
+    ) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .model_style_prefix(value),
+        );
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::MusicComposeDetailedRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -318,6 +721,7 @@ impl<'a> MusicComposeDetailed<'a> {
             output_format,
             body,
         } = self;
+        let body = body.as_ref();
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/detailed")
                 .operation("music.compose_detailed")
@@ -346,7 +750,7 @@ impl<'a> std::future::IntoFuture for MusicComposeDetailed<'a> {
 pub struct MusicComposeDetailedStream<'a> {
     client: &'a Client,
     output_format: Option<types::MusicComposeOutputFormat>,
-    body: Option<&'a types::MusicComposeDetailedStreamRequest>,
+    body: Option<types::MusicComposeDetailedStreamRequest>,
 }
 
 impl<'a> MusicComposeDetailedStream<'a> {
@@ -358,8 +762,185 @@ impl<'a> MusicComposeDetailedStream<'a> {
         self
     }
 
-    /// The request body.
-    pub fn body(mut self, body: &'a types::MusicComposeDetailedStreamRequest) -> Self {
+    /// A simple text prompt to generate a song from. Cannot be used in conjunction with `composition_plan`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().prompt(value));
+        self
+    }
+
+    /// Sets `prompt` to an explicit `null`.
+    #[inline]
+    pub fn prompt_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().prompt_null());
+        self
+    }
+
+    /// Optional generation mode hint for prompt-based music generation. Can only be used with `prompt`.
+    pub fn generation_mode(mut self, value: impl Into<types::MusicGenerationMode>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().generation_mode(value));
+        self
+    }
+
+    /// Sets `generation_mode` to an explicit `null`.
+    #[inline]
+    pub fn generation_mode_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().generation_mode_null());
+        self
+    }
+
+    /// A music prompt. Deprecated. Use `composition_plan` instead.
+    #[deprecated]
+    pub fn music_prompt(mut self, value: impl Into<types::MusicPrompt>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_prompt(value));
+        self
+    }
+
+    /// Sets `music_prompt` to an explicit `null`.
+    #[inline]
+    pub fn music_prompt_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_prompt_null());
+        self
+    }
+
+    /// The lyrics text to use for the generation.
+    pub fn lyrics_text(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().lyrics_text(value));
+        self
+    }
+
+    /// Sets `lyrics_text` to an explicit `null`.
+    #[inline]
+    pub fn lyrics_text_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().lyrics_text_null());
+        self
+    }
+
+    /// A detailed composition plan to guide music generation. Cannot be used in conjunction with `prompt`.
+    pub fn composition_plan(
+        mut self,
+        value: impl Into<types::ComposeDetailedStreamCompositionPlan>,
+    ) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().composition_plan(value));
+        self
+    }
+
+    /// Sets `composition_plan` to an explicit `null`.
+    #[inline]
+    pub fn composition_plan_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().composition_plan_null());
+        self
+    }
+
+    /// The length of the song to generate in milliseconds. Used only in conjunction with `prompt`. Must be between 3000ms and 600000ms. Optional - if not provided, the model will choose a length based on the prompt.
+    pub fn music_length_ms(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_length_ms(value));
+        self
+    }
+
+    /// Sets `music_length_ms` to an explicit `null`.
+    #[inline]
+    pub fn music_length_ms_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_length_ms_null());
+        self
+    }
+
+    /// The model to use for the generation.
+    ///
+    /// Defaults to `"music_v1"`.
+    pub fn model_id(mut self, value: impl Into<types::MusicModelId>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().model_id(value));
+        self
+    }
+
+    /// Random seed to initialize the music generation process. Providing the same seed with the same parameters can help achieve more consistent results, but exact reproducibility is not guaranteed and outputs may change across system updates. Cannot be used in conjunction with prompt.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().seed(value));
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().seed_null());
+        self
+    }
+
+    /// If true, guarantees that the generated song will be instrumental. If false, the song may or may not be instrumental depending on the `prompt`. Can only be used with `prompt`.
+    ///
+    /// Defaults to `false`.
+    pub fn force_instrumental(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .force_instrumental(value),
+        );
+        self
+    }
+
+    /// The ID of the finetune to use for the generation
+    pub fn finetune_id(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().finetune_id(value));
+        self
+    }
+
+    /// Sets `finetune_id` to an explicit `null`.
+    #[inline]
+    pub fn finetune_id_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().finetune_id_null());
+        self
+    }
+
+    /// How strongly the finetune influences the generation. Defaults to 1.0 (full strength). Lower values soften the influence of the finetune, leaving more room for prompt-level steering. Only meaningful when `finetune_id` is also provided.
+    ///
+    /// Defaults to `1.0`.
+    pub fn finetune_strength(mut self, value: impl Into<f64>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .finetune_strength(value),
+        );
+        self
+    }
+
+    /// If true, proper names in the prompt will be phonetically spelled in the lyrics for better pronunciation by the music model. The original names will be restored in word timestamps.
+    ///
+    /// Defaults to `false`.
+    pub fn use_phonetic_names(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .use_phonetic_names(value),
+        );
+        self
+    }
+
+    /// Whether to store the generated song for inpainting.
+    ///
+    /// Defaults to `false`.
+    pub fn store_for_inpainting(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .store_for_inpainting(value),
+        );
+        self
+    }
+
+    /// Whether to return the timestamps of the words in the generated song.
+    ///
+    /// Defaults to `false`.
+    pub fn with_timestamps(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().with_timestamps(value));
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::MusicComposeDetailedStreamRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -372,6 +953,7 @@ impl<'a> MusicComposeDetailedStream<'a> {
             output_format,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/music/detailed/stream",
@@ -402,7 +984,7 @@ impl<'a> std::future::IntoFuture for MusicComposeDetailedStream<'a> {
 pub struct MusicStream<'a> {
     client: &'a Client,
     output_format: Option<types::MusicComposeOutputFormat>,
-    body: Option<&'a types::MusicStreamRequest>,
+    body: Option<types::MusicStreamRequest>,
 }
 
 impl<'a> MusicStream<'a> {
@@ -414,8 +996,174 @@ impl<'a> MusicStream<'a> {
         self
     }
 
-    /// The request body.
-    pub fn body(mut self, body: &'a types::MusicStreamRequest) -> Self {
+    /// A simple text prompt to generate a song from. Cannot be used in conjunction with `composition_plan`.
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().prompt(value));
+        self
+    }
+
+    /// Sets `prompt` to an explicit `null`.
+    #[inline]
+    pub fn prompt_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().prompt_null());
+        self
+    }
+
+    /// Optional generation mode hint for prompt-based music generation. Can only be used with `prompt`.
+    pub fn generation_mode(mut self, value: impl Into<types::MusicGenerationMode>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().generation_mode(value));
+        self
+    }
+
+    /// Sets `generation_mode` to an explicit `null`.
+    #[inline]
+    pub fn generation_mode_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().generation_mode_null());
+        self
+    }
+
+    /// A music prompt. Deprecated. Use `composition_plan` instead.
+    #[deprecated]
+    pub fn music_prompt(mut self, value: impl Into<types::MusicPrompt>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_prompt(value));
+        self
+    }
+
+    /// Sets `music_prompt` to an explicit `null`.
+    #[inline]
+    pub fn music_prompt_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_prompt_null());
+        self
+    }
+
+    /// The lyrics text to use for the generation.
+    pub fn lyrics_text(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().lyrics_text(value));
+        self
+    }
+
+    /// Sets `lyrics_text` to an explicit `null`.
+    #[inline]
+    pub fn lyrics_text_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().lyrics_text_null());
+        self
+    }
+
+    /// A detailed composition plan to guide music generation. Cannot be used in conjunction with `prompt`.
+    pub fn composition_plan(mut self, value: impl Into<types::MusicStreamCompositionPlan>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().composition_plan(value));
+        self
+    }
+
+    /// Sets `composition_plan` to an explicit `null`.
+    #[inline]
+    pub fn composition_plan_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().composition_plan_null());
+        self
+    }
+
+    /// The length of the song to generate in milliseconds. Used only in conjunction with `prompt`. Must be between 3000ms and 600000ms. Optional - if not provided, the model will choose a length based on the prompt.
+    pub fn music_length_ms(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_length_ms(value));
+        self
+    }
+
+    /// Sets `music_length_ms` to an explicit `null`.
+    #[inline]
+    pub fn music_length_ms_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().music_length_ms_null());
+        self
+    }
+
+    /// The model to use for the generation.
+    ///
+    /// Defaults to `"music_v1"`.
+    pub fn model_id(mut self, value: impl Into<types::MusicModelId>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().model_id(value));
+        self
+    }
+
+    /// Random seed to initialize the music generation process. Providing the same seed with the same parameters can help achieve more consistent results, but exact reproducibility is not guaranteed and outputs may change across system updates. Cannot be used in conjunction with prompt.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().seed(value));
+        self
+    }
+
+    /// Sets `seed` to an explicit `null`.
+    #[inline]
+    pub fn seed_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().seed_null());
+        self
+    }
+
+    /// If true, guarantees that the generated song will be instrumental. If false, the song may or may not be instrumental depending on the `prompt`. Can only be used with `prompt`.
+    ///
+    /// Defaults to `false`.
+    pub fn force_instrumental(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .force_instrumental(value),
+        );
+        self
+    }
+
+    /// The ID of the finetune to use for the generation
+    pub fn finetune_id(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().finetune_id(value));
+        self
+    }
+
+    /// Sets `finetune_id` to an explicit `null`.
+    #[inline]
+    pub fn finetune_id_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().finetune_id_null());
+        self
+    }
+
+    /// How strongly the finetune influences the generation. Defaults to 1.0 (full strength). Lower values soften the influence of the finetune, leaving more room for prompt-level steering. Only meaningful when `finetune_id` is also provided.
+    ///
+    /// Defaults to `1.0`.
+    pub fn finetune_strength(mut self, value: impl Into<f64>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .finetune_strength(value),
+        );
+        self
+    }
+
+    /// If true, proper names in the prompt will be phonetically spelled in the lyrics for better pronunciation by the music model. The original names will be restored in word timestamps.
+    ///
+    /// Defaults to `false`.
+    pub fn use_phonetic_names(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .use_phonetic_names(value),
+        );
+        self
+    }
+
+    /// Whether to store the generated song for inpainting.
+    ///
+    /// Defaults to `false`.
+    pub fn store_for_inpainting(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .store_for_inpainting(value),
+        );
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::MusicStreamRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -428,6 +1176,7 @@ impl<'a> MusicStream<'a> {
             output_format,
             body,
         } = self;
+        let body = body.as_ref();
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/stream")
                 .operation("music.stream")

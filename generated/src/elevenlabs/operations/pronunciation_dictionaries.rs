@@ -288,12 +288,25 @@ impl<'a> std::future::IntoFuture for PronunciationDictionariesCreateFromRules<'a
 pub struct PronunciationDictionariesUpdate<'a> {
     client: &'a Client,
     pronunciation_dictionary_id: &'a str,
-    body: Option<&'a types::PronunciationDictionariesUpdateRequest>,
+    body: Option<types::PronunciationDictionariesUpdateRequest>,
 }
 
 impl<'a> PronunciationDictionariesUpdate<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::PronunciationDictionariesUpdateRequest) -> Self {
+    /// Whether to archive the pronunciation dictionary.
+    pub fn archived(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().archived(value));
+        self
+    }
+
+    /// The name of the pronunciation dictionary, used for identification only.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name(value));
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::PronunciationDictionariesUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -306,6 +319,7 @@ impl<'a> PronunciationDictionariesUpdate<'a> {
             pronunciation_dictionary_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             "/v1/pronunciation-dictionaries/{pronunciation_dictionary_id}",

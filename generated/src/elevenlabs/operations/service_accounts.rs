@@ -291,12 +291,90 @@ pub struct ServiceAccountsApiKeysUpdate<'a> {
     client: &'a Client,
     service_account_user_id: &'a str,
     api_key_id: &'a str,
-    body: Option<&'a types::ServiceAccountsApiKeysUpdateRequest>,
+    body: Option<types::ServiceAccountsApiKeysUpdateRequest>,
 }
 
 impl<'a> ServiceAccountsApiKeysUpdate<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::ServiceAccountsApiKeysUpdateRequest) -> Self {
+    /// Whether to enable or disable the API key.
+    ///
+    /// Defaults to `"no_update"`.
+    pub fn is_enabled(
+        mut self,
+        value: impl Into<types::ServiceAccountsApiKeysUpdateIsEnabled>,
+    ) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().is_enabled(value));
+        self
+    }
+
+    /// The name of the XI API key to use (used for identification purposes only).
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name(value));
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name_null());
+        self
+    }
+
+    /// The permissions of the XI API.
+    ///
+    /// Defaults to `"no_update"`.
+    pub fn permissions(
+        mut self,
+        value: impl Into<types::ServiceAccountsApiKeysUpdatePermissions>,
+    ) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().permissions(value));
+        self
+    }
+
+    /// The character limit of the XI API key. If provided this will limit the usage of this api key to n characters per month where n is the chosen value. Requests that incur charges will fail after reaching this monthly limit.
+    ///
+    /// Defaults to `"no_update"`.
+    pub fn character_limit(mut self, value: impl Into<types::ApiKeysUpdateCharacterLimit>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().character_limit(value));
+        self
+    }
+
+    /// Sets `character_limit` to an explicit `null`.
+    #[inline]
+    pub fn character_limit_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().character_limit_null());
+        self
+    }
+
+    /// List of IP addresses or CIDR ranges allowed to use this API key. Each entry may be a CIDR range (e.g. '10.0.0.0/24') or a bare IP address (normalized to /32 or /128). On create, omit or pass null to allow all IPs. On update, omit to leave the allowlist unchanged, or pass "clear" to remove it.
+    ///
+    /// Defaults to `"no_update"`.
+    pub fn allowed_ips(
+        mut self,
+        value: impl Into<types::ServiceAccountsApiKeysUpdateAllowedIps>,
+    ) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().allowed_ips(value));
+        self
+    }
+
+    /// Whether the holder of this key may disable it via the self-disable endpoint. On create, omit or pass null to use the workspace's default (enabled for non-Enterprise plans, disabled for Enterprise plans). On update, omit to leave it unchanged, or pass "clear" to reset it to the workspace default. Only honored for workspaces with self-disable access enabled.
+    ///
+    /// Defaults to `"no_update"`.
+    pub fn third_party_disable_allowed(
+        mut self,
+        value: impl Into<types::ApiKeysUpdateThirdPartyDisableAllowed>,
+    ) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .third_party_disable_allowed(value),
+        );
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ServiceAccountsApiKeysUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -310,6 +388,7 @@ impl<'a> ServiceAccountsApiKeysUpdate<'a> {
             api_key_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             "/v1/service-accounts/{service_account_user_id}/api-keys/{api_key_id}",

@@ -1204,12 +1204,39 @@ pub struct StudioProjectsChaptersUpdate<'a> {
     client: &'a Client,
     project_id: &'a str,
     chapter_id: &'a str,
-    body: Option<&'a types::StudioProjectsChaptersUpdateRequest>,
+    body: Option<types::StudioProjectsChaptersUpdateRequest>,
 }
 
 impl<'a> StudioProjectsChaptersUpdate<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::StudioProjectsChaptersUpdateRequest) -> Self {
+    /// The name of the chapter, used for identification only.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name(value));
+        self
+    }
+
+    /// Sets `name` to an explicit `null`.
+    #[inline]
+    pub fn name_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name_null());
+        self
+    }
+
+    /// The chapter content to use.
+    pub fn content(mut self, value: impl Into<types::ChapterContentInputModel>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().content(value));
+        self
+    }
+
+    /// Sets `content` to an explicit `null`.
+    #[inline]
+    pub fn content_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().content_null());
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::StudioProjectsChaptersUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1223,6 +1250,7 @@ impl<'a> StudioProjectsChaptersUpdate<'a> {
             chapter_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/studio/projects/{project_id}/chapters/{chapter_id}",
@@ -1331,12 +1359,21 @@ pub struct StudioProjectsChaptersSnapshotsStream<'a> {
     project_id: &'a str,
     chapter_id: &'a str,
     chapter_snapshot_id: &'a str,
-    body: Option<&'a types::ProjectsChaptersSnapshotsStreamRequest>,
+    body: Option<types::ProjectsChaptersSnapshotsStreamRequest>,
 }
 
 impl<'a> StudioProjectsChaptersSnapshotsStream<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::ProjectsChaptersSnapshotsStreamRequest) -> Self {
+    /// Whether to convert the audio to mpeg format.
+    ///
+    /// Defaults to `false`.
+    pub fn convert_to_mpeg(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().convert_to_mpeg(value));
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::ProjectsChaptersSnapshotsStreamRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1351,6 +1388,7 @@ impl<'a> StudioProjectsChaptersSnapshotsStream<'a> {
             chapter_snapshot_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
                 api_runtime::reqwest::Method::POST,
                 "/v1/studio/projects/{project_id}/chapters/{chapter_id}/snapshots/{chapter_snapshot_id}/stream",
@@ -1406,12 +1444,61 @@ impl<'a> StudioProjectsContent<'a> {
 pub struct StudioProjectsContentUpdate<'a> {
     client: &'a Client,
     project_id: &'a str,
-    body: Option<&'a types::StudioProjectsContentUpdateRequest>,
+    body: Option<types::StudioProjectsContentUpdateRequest>,
 }
 
 impl<'a> StudioProjectsContentUpdate<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::StudioProjectsContentUpdateRequest) -> Self {
+    /// An optional URL from which we will extract content to initialize the Studio project. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
+    pub fn from_url(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().from_url(value));
+        self
+    }
+
+    /// Sets `from_url` to an explicit `null`.
+    #[inline]
+    pub fn from_url_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().from_url_null());
+        self
+    }
+
+    /// An optional .epub, .pdf, .txt or similar file can be provided. If provided, we will initialize the Studio project with its content. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
+    pub fn from_document(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().from_document(value));
+        self
+    }
+
+    /// Sets `from_document` to an explicit `null`.
+    #[inline]
+    pub fn from_document_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().from_document_null());
+        self
+    }
+
+    /// An optional content to initialize the Studio project with. If this is set, 'from_url' and 'from_document' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
+    ///
+    ///     Example:
+    ///     [{"name": "Chapter A", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "A", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "B", "type": "tts_node"}]}, {"sub_type": "h1", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "C", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "D", "type": "tts_node"}]}]}, {"name": "Chapter B", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "E", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "F", "type": "tts_node"}]}, {"sub_type": "h2", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "G", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "H", "type": "tts_node"}]}]}]
+    pub fn from_content_json(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .from_content_json(value),
+        );
+        self
+    }
+
+    /// Whether to auto convert the Studio project to audio or not.
+    ///
+    /// Defaults to `false`.
+    pub fn auto_convert(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().auto_convert(value));
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::StudioProjectsContentUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1424,6 +1511,7 @@ impl<'a> StudioProjectsContentUpdate<'a> {
             project_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/studio/projects/{project_id}/content",
@@ -1629,12 +1717,21 @@ pub struct StudioProjectsSnapshotsStream<'a> {
     client: &'a Client,
     project_id: &'a str,
     project_snapshot_id: &'a str,
-    body: Option<&'a types::StudioProjectsSnapshotsStreamRequest>,
+    body: Option<types::StudioProjectsSnapshotsStreamRequest>,
 }
 
 impl<'a> StudioProjectsSnapshotsStream<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::StudioProjectsSnapshotsStreamRequest) -> Self {
+    /// Whether to convert the audio to mpeg format.
+    ///
+    /// Defaults to `false`.
+    pub fn convert_to_mpeg(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().convert_to_mpeg(value));
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::StudioProjectsSnapshotsStreamRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1648,6 +1745,7 @@ impl<'a> StudioProjectsSnapshotsStream<'a> {
             project_snapshot_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/studio/projects/{project_id}/snapshots/{project_snapshot_id}/stream",

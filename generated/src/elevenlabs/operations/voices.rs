@@ -735,12 +735,54 @@ impl<'a> std::future::IntoFuture for VoicesShare<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct VoicesFindSimilarVoices<'a> {
     client: &'a Client,
-    body: Option<&'a types::VoicesFindSimilarVoicesRequest>,
+    body: Option<types::VoicesFindSimilarVoicesRequest>,
 }
 
 impl<'a> VoicesFindSimilarVoices<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::VoicesFindSimilarVoicesRequest) -> Self {
+    pub fn audio_file(mut self, value: impl Into<api_runtime::File>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().audio_file(value));
+        self
+    }
+
+    /// Threshold for voice similarity between provided sample and library voices. Values range from 0 to 2. The smaller the value the more similar voices will be returned.
+    pub fn similarity_threshold(mut self, value: impl Into<f64>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .similarity_threshold(value),
+        );
+        self
+    }
+
+    /// Sets `similarity_threshold` to an explicit `null`.
+    #[inline]
+    pub fn similarity_threshold_null(mut self) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .similarity_threshold_null(),
+        );
+        self
+    }
+
+    /// Number of most similar voices to return. If similarity_threshold is provided, less than this number of voices may be returned. Values range from 1 to 100.
+    pub fn top_k(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().top_k(value));
+        self
+    }
+
+    /// Sets `top_k` to an explicit `null`.
+    #[inline]
+    pub fn top_k_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().top_k_null());
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::VoicesFindSimilarVoicesRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -749,6 +791,7 @@ impl<'a> VoicesFindSimilarVoices<'a> {
     #[inline]
     pub fn send(self) -> Call<'a, types::GetLibraryVoicesResponseModel> {
         let Self { client, body } = self;
+        let body = body.as_ref();
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/similar-voices")
                 .operation("voices.find_similar_voices");
@@ -1333,12 +1376,54 @@ impl<'a> std::future::IntoFuture for VoicesPvcCreate<'a> {
 pub struct VoicesPvcUpdate<'a> {
     client: &'a Client,
     voice_id: &'a str,
-    body: Option<&'a types::VoicesPvcUpdateRequest>,
+    body: Option<types::VoicesPvcUpdateRequest>,
 }
 
 impl<'a> VoicesPvcUpdate<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::VoicesPvcUpdateRequest) -> Self {
+    /// The name that identifies this voice. This will be displayed in the dropdown of the website.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().name(value));
+        self
+    }
+
+    /// Language used in the samples.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().language(value));
+        self
+    }
+
+    /// Description to use for the created voice.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().description(value));
+        self
+    }
+
+    /// Sets `description` to an explicit `null`.
+    #[inline]
+    pub fn description_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().description_null());
+        self
+    }
+
+    /// Labels for the voice. Keys can be language, accent, gender, or age.
+    pub fn labels(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().labels(value));
+        self
+    }
+
+    /// Sets `labels` to an explicit `null`.
+    #[inline]
+    pub fn labels_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().labels_null());
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::VoicesPvcUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1351,6 +1436,7 @@ impl<'a> VoicesPvcUpdate<'a> {
             voice_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/voices/pvc/{voice_id}",
@@ -1380,12 +1466,26 @@ impl<'a> std::future::IntoFuture for VoicesPvcUpdate<'a> {
 pub struct VoicesPvcTrain<'a> {
     client: &'a Client,
     voice_id: &'a str,
-    body: Option<&'a types::VoicesPvcTrainRequest>,
+    body: Option<types::VoicesPvcTrainRequest>,
 }
 
 impl<'a> VoicesPvcTrain<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::VoicesPvcTrainRequest) -> Self {
+    /// The model ID to use for the conversion.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().model_id(value));
+        self
+    }
+
+    /// Sets `model_id` to an explicit `null`.
+    #[inline]
+    pub fn model_id_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().model_id_null());
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::VoicesPvcTrainRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1398,6 +1498,7 @@ impl<'a> VoicesPvcTrain<'a> {
             voice_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/voices/pvc/{voice_id}/train",
@@ -1568,12 +1669,91 @@ pub struct VoicesPvcSamplesUpdate<'a> {
     client: &'a Client,
     voice_id: &'a str,
     sample_id: &'a str,
-    body: Option<&'a types::VoicesPvcSamplesUpdateRequest>,
+    body: Option<types::VoicesPvcSamplesUpdateRequest>,
 }
 
 impl<'a> VoicesPvcSamplesUpdate<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::VoicesPvcSamplesUpdateRequest) -> Self {
+    /// If set will remove background noise for voice samples using our audio isolation model. If the samples do not include background noise, it can make the quality worse.
+    ///
+    /// Defaults to `false`.
+    pub fn remove_background_noise(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .remove_background_noise(value),
+        );
+        self
+    }
+
+    /// Speaker IDs to be used for PVC training. Make sure you send all the speaker IDs you want to use for PVC training in one request because the last request will override the previous ones.
+    pub fn selected_speaker_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .selected_speaker_ids(value),
+        );
+        self
+    }
+
+    /// Sets `selected_speaker_ids` to an explicit `null`.
+    #[inline]
+    pub fn selected_speaker_ids_null(mut self) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .selected_speaker_ids_null(),
+        );
+        self
+    }
+
+    /// The start time of the audio to be used for PVC training. Time should be in milliseconds
+    pub fn trim_start_time(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().trim_start_time(value));
+        self
+    }
+
+    /// Sets `trim_start_time` to an explicit `null`.
+    #[inline]
+    pub fn trim_start_time_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().trim_start_time_null());
+        self
+    }
+
+    /// The end time of the audio to be used for PVC training. Time should be in milliseconds
+    pub fn trim_end_time(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().trim_end_time(value));
+        self
+    }
+
+    /// Sets `trim_end_time` to an explicit `null`.
+    #[inline]
+    pub fn trim_end_time_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().trim_end_time_null());
+        self
+    }
+
+    /// The name of the audio file to be used for PVC training.
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().file_name(value));
+        self
+    }
+
+    /// Sets `file_name` to an explicit `null`.
+    #[inline]
+    pub fn file_name_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().file_name_null());
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::VoicesPvcSamplesUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -1587,6 +1767,7 @@ impl<'a> VoicesPvcSamplesUpdate<'a> {
             sample_id,
             body,
         } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/voices/pvc/{voice_id}/samples/{sample_id}",

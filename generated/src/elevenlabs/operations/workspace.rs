@@ -95,12 +95,36 @@ impl<'a> Workspace<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct WorkspaceSetThirdPartyDisablingPolicy<'a> {
     client: &'a Client,
-    body: Option<&'a types::SetThirdPartyDisablingPolicyRequest>,
+    body: Option<types::SetThirdPartyDisablingPolicyRequest>,
 }
 
 impl<'a> WorkspaceSetThirdPartyDisablingPolicy<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::SetThirdPartyDisablingPolicyRequest) -> Self {
+    /// `true` forces every key in the workspace to be disable-able by its holder; `false` forbids it for every key; `null` clears the override (per-key values and the plan default apply).
+    pub fn third_party_disable_allowed(mut self, value: impl Into<bool>) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .third_party_disable_allowed(value),
+        );
+        self
+    }
+
+    /// Sets `third_party_disable_allowed` to an explicit `null`.
+    #[inline]
+    pub fn third_party_disable_allowed_null(mut self) -> Self {
+        self.body = Some(
+            self.body
+                .take()
+                .unwrap_or_default()
+                .third_party_disable_allowed_null(),
+        );
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::SetThirdPartyDisablingPolicyRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -109,6 +133,7 @@ impl<'a> WorkspaceSetThirdPartyDisablingPolicy<'a> {
     #[inline]
     pub fn send(self) -> Call<'a, serde_json::Value> {
         let Self { client, body } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspaces/api-keys/third-party-disabling",
@@ -173,12 +198,82 @@ impl<'a> WorkspaceAnalyticsRequests<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct WorkspaceAnalyticsRequestsGet<'a> {
     client: &'a Client,
-    body: Option<&'a types::WorkspaceAnalyticsRequestsGetRequest>,
+    body: Option<types::WorkspaceAnalyticsRequestsGetRequest>,
 }
 
 impl<'a> WorkspaceAnalyticsRequestsGet<'a> {
-    /// The request body.
-    pub fn body(mut self, body: &'a types::WorkspaceAnalyticsRequestsGetRequest) -> Self {
+    /// Start of the time range as a Unix timestamp in milliseconds.
+    pub fn start_time(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().start_time(value));
+        self
+    }
+
+    /// Sets `start_time` to an explicit `null`.
+    #[inline]
+    pub fn start_time_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().start_time_null());
+        self
+    }
+
+    /// End of the time range as a Unix timestamp in milliseconds.
+    pub fn end_time(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().end_time(value));
+        self
+    }
+
+    /// Sets `end_time` to an explicit `null`.
+    #[inline]
+    pub fn end_time_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().end_time_null());
+        self
+    }
+
+    /// Defaults to `100`.
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().limit(value));
+        self
+    }
+
+    /// Optional timestamp sort direction. If omitted, defaults to desc when end_time is provided, otherwise asc.
+    pub fn sort(mut self, value: impl Into<types::WorkspaceAnalyticsRequestsGetSort>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().sort(value));
+        self
+    }
+
+    /// Sets `sort` to an explicit `null`.
+    #[inline]
+    pub fn sort_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().sort_null());
+        self
+    }
+
+    pub fn filters(mut self, value: impl IntoIterator<Item = types::ColumnFilter>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().filters(value));
+        self
+    }
+
+    /// Sets `filters` to an explicit `null`.
+    #[inline]
+    pub fn filters_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().filters_null());
+        self
+    }
+
+    pub fn search(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().search(value));
+        self
+    }
+
+    /// Sets `search` to an explicit `null`.
+    #[inline]
+    pub fn search_null(mut self) -> Self {
+        self.body = Some(self.body.take().unwrap_or_default().search_null());
+        self
+    }
+
+    /// Replaces the whole body, the arguments and setters given so
+    /// far included, with a value built beforehand.
+    pub fn body(mut self, body: types::WorkspaceAnalyticsRequestsGetRequest) -> Self {
         self.body = Some(body);
         self
     }
@@ -187,6 +282,7 @@ impl<'a> WorkspaceAnalyticsRequestsGet<'a> {
     #[inline]
     pub fn send(self) -> Call<'a, types::WorkspaceAnalyticsQueryResponseModel> {
         let Self { client, body } = self;
+        let body = body.as_ref();
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/analytics/requests",

@@ -967,7 +967,7 @@ pub fn call<'a>(
                         .projects()
                         .content()
                         .update(&project_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -1026,7 +1026,7 @@ pub fn call<'a>(
                         .projects()
                         .snapshots()
                         .stream(&project_id, &project_snapshot_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -1103,7 +1103,7 @@ pub fn call<'a>(
                         .projects()
                         .chapters()
                         .update(&project_id, &chapter_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -1187,7 +1187,7 @@ pub fn call<'a>(
                         .chapters()
                         .snapshots()
                         .stream(&project_id, &chapter_id, &chapter_snapshot_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -1217,7 +1217,7 @@ pub fn call<'a>(
                         args,
                     )?;
                     let mut request = client.dubbing().project().create();
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -1600,7 +1600,7 @@ pub fn call<'a>(
                         .resource()
                         .speaker()
                         .update(&dubbing_id, &speaker_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -1618,7 +1618,7 @@ pub fn call<'a>(
                         .resource()
                         .speaker()
                         .create(&dubbing_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -1666,7 +1666,7 @@ pub fn call<'a>(
                         args,
                     )?;
                     let mut request = client.dubbing().create();
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -1771,7 +1771,7 @@ pub fn call<'a>(
                         args,
                     )?;
                     let mut request = client.audio_native().update(&project_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -1797,7 +1797,7 @@ pub fn call<'a>(
                         args,
                     )?;
                     let mut request = client.voices().find_similar_voices();
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -1871,7 +1871,7 @@ pub fn call<'a>(
                     let mut request = client
                         .pronunciation_dictionaries()
                         .update(&pronunciation_dictionary_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -1977,7 +1977,7 @@ pub fn call<'a>(
                     let mut request = client
                         .workspace()
                         .set_third_party_disabling_policy();
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -2053,7 +2053,7 @@ pub fn call<'a>(
                         .service_accounts()
                         .api_keys()
                         .update(&service_account_user_id, &api_key_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -2613,7 +2613,7 @@ pub fn call<'a>(
                         .conversational_ai()
                         .agents()
                         .update(&agent_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -2704,7 +2704,7 @@ pub fn call<'a>(
                         .conversational_ai()
                         .agents()
                         .duplicate(&agent_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -3477,7 +3477,7 @@ pub fn call<'a>(
                         args,
                     )?;
                     let mut request = client.conversational_ai().add_to_knowledge_base();
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -3649,7 +3649,7 @@ pub fn call<'a>(
                         .knowledge_base()
                         .documents()
                         .update(&documentation_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -3905,7 +3905,7 @@ pub fn call<'a>(
                         .knowledge_base()
                         .documents()
                         .move_(&document_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -4559,7 +4559,7 @@ pub fn call<'a>(
                         .agents()
                         .branches()
                         .update(&agent_id, &branch_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -4622,7 +4622,7 @@ pub fn call<'a>(
                         .agents()
                         .branches()
                         .merge(&agent_id, &source_branch_id, &target_branch_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -4991,7 +4991,7 @@ pub fn call<'a>(
                 Box::pin(async move {
                     let body: Option<types::MusicComposeRequest> = contract::body(args)?;
                     let mut request = client.music().compose();
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -5004,7 +5004,7 @@ pub fn call<'a>(
                         args,
                     )?;
                     let mut request = client.music().compose_detailed();
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -5017,7 +5017,7 @@ pub fn call<'a>(
                         args,
                     )?;
                     let mut request = client.music().compose_detailed_stream();
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -5028,7 +5028,7 @@ pub fn call<'a>(
                 Box::pin(async move {
                     let body: Option<types::MusicStreamRequest> = contract::body(args)?;
                     let mut request = client.music().stream();
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -5304,7 +5304,7 @@ pub fn call<'a>(
                         args,
                     )?;
                     let mut request = client.voices().pvc().update(&voice_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -5339,7 +5339,7 @@ pub fn call<'a>(
                         .pvc()
                         .samples()
                         .update(&voice_id, &sample_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -5468,7 +5468,7 @@ pub fn call<'a>(
                         args,
                     )?;
                     let mut request = client.voices().pvc().train(&voice_id);
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;
@@ -5626,7 +5626,7 @@ pub fn call<'a>(
                         args,
                     )?;
                     let mut request = client.workspace().analytics().requests().get();
-                    if let Some(body) = &body {
+                    if let Some(body) = body {
                         request = request.body(body);
                     }
                     let output = request.await;

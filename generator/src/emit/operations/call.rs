@@ -27,7 +27,8 @@ impl<'a> Call<'a> {
         let flat = all_names
             .flattened
             .get(&index)
-            .and_then(|id| FlatBody::of(*id, &model.types, all_names));
+            .zip(model.operations[index].body.as_ref())
+            .and_then(|(id, body)| FlatBody::of(*id, body, &model.types, all_names));
         Call {
             op: &model.operations[index],
             names: &all_names.operations[index],
@@ -230,7 +231,7 @@ impl<'a> Call<'a> {
             setters.push(setter(&name, param, self.all_names));
         }
         if let Some(flat) = &self.flat {
-            let ty = flat.type_tokens();
+            let ty = flat.field_type();
             fields.push(quote!(body: #ty,));
             setters.push(flat.setters());
         } else if let Some(body) = &self.op.body {
@@ -274,7 +275,7 @@ impl<'a> Call<'a> {
         if self.op.body.is_some() {
             destructured.push(format_ident!("body"));
         }
-        let borrow_body = self.flat.as_ref().map(|_| quote!(let body = &body;));
+        let borrow_body = self.flat.as_ref().map(FlatBody::borrow);
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone)]

@@ -17,10 +17,18 @@ pub(super) struct FlatBody<'a> {
     pub(super) def: &'a StructDef,
     pub(super) idents: &'a [String],
     pub(super) names: &'a Names,
+    /// An optional body: the builder holds `Option<Body>`, unset until a
+    /// setter or `body` gives it.
+    pub(super) optional: bool,
 }
 
 impl<'a> FlatBody<'a> {
-    pub(super) fn of(id: TypeId, types: &'a [TypeDef], names: &'a Names) -> Option<Self> {
+    pub(super) fn of(
+        id: TypeId,
+        body: &BodyDef,
+        types: &'a [TypeDef],
+        names: &'a Names,
+    ) -> Option<Self> {
         let TypeKind::Struct(def) = &types[id.0].kind else {
             return None;
         };
@@ -29,12 +37,33 @@ impl<'a> FlatBody<'a> {
             def,
             idents: names.fields.get(&id)?,
             names,
+            optional: !body.required,
         })
     }
 
     /// `types::TheBody`.
     pub(super) fn type_tokens(&self) -> TokenStream {
         type_path(&TypeRef::Named(self.id), self.names)
+    }
+
+    /// The builder field's type: the body, or `Option` of it.
+    pub(super) fn field_type(&self) -> TokenStream {
+        let ty = self.type_tokens();
+        if self.optional {
+            quote!(Option<#ty>)
+        } else {
+            ty
+        }
+    }
+
+    /// Turns the bound `body` of the builder into what `send` attaches: a
+    /// reference, or an `Option` of one.
+    pub(super) fn borrow(&self) -> TokenStream {
+        if self.optional {
+            quote!(let body = body.as_ref();)
+        } else {
+            quote!(let body = &body;)
+        }
     }
 
     /// The fields `new` takes, in its order.
@@ -46,7 +75,7 @@ impl<'a> FlatBody<'a> {
             .filter(|(field, _)| field.required && !field.is_fixed_const())
     }
 
-    fn optional(&self) -> Vec<SetterField<'a>> {
+    fn optional_fields(&self) -> Vec<SetterField<'a>> {
         self.def
             .fields
             .iter()
@@ -74,8 +103,11 @@ impl<'a> FlatBody<'a> {
             .collect()
     }
 
-    /// `types::TheBody::new(a, b)`.
+    /// `types::TheBody::new(a, b)`, or `None` for an optional body.
     pub(super) fn construct(&self) -> TokenStream {
+        if self.optional {
+            return quote!(None);
+        }
         let ty = self.type_tokens();
         let args = self.required().map(|(_, ident)| format_ident!("{}", ident));
         quote!(#ty::new(#(#args),*))
@@ -84,17 +116,30 @@ impl<'a> FlatBody<'a> {
     /// The builder's setters for the optional fields, and `body` to give
     /// the whole body as a value.
     pub(super) fn setters(&self) -> TokenStream {
-        let fields = self.optional();
+        let fields = self.optional_fields();
+        let optional = self.optional;
+        let assign = |call: TokenStream| {
+            if optional {
+                quote!(self.body = Some(self.body.take().unwrap_or_default().#call))
+            } else {
+                quote!(self.body = self.body.#call)
+            }
+        };
         let forwarding =
-            conversions::forwarding_setters(&fields, &mut |ty| type_path(ty, self.names));
+            conversions::forwarding_setters(&fields, &mut |ty| type_path(ty, self.names), &assign);
         let ty = self.type_tokens();
+        let whole = if optional {
+            quote!(Some(body))
+        } else {
+            quote!(body)
+        };
         quote! {
             #forwarding
 
             /// Replaces the whole body, the arguments and setters given so
             /// far included, with a value built beforehand.
             pub fn body(mut self, body: #ty) -> Self {
-                self.body = body;
+                self.body = #whole;
                 self
             }
         }

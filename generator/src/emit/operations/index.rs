@@ -73,7 +73,15 @@ fn index_arm(call: &Call) -> TokenStream {
         });
     }
     let mut set_body = None;
-    if let Some(flat) = &call.flat {
+    if let Some(flat) = call.flat.as_ref().filter(|flat| flat.optional) {
+        let ty = flat.type_tokens();
+        bindings.push(quote!(let body: Option<#ty> = contract::body(args)?;));
+        set_body = Some(quote! {
+            if let Some(body) = body {
+                request = request.body(body);
+            }
+        });
+    } else if let Some(flat) = &call.flat {
         let ty = flat.type_tokens();
         bindings.push(quote!(let body: #ty = contract::required_body(args)?;));
         arguments.extend(flat.arguments_from_value());
