@@ -369,7 +369,10 @@ const RUNTIME_LAYERS: [(&str, &[&str]); 5] = [
     ("request", &["types", "error"]),
     ("response", &["types", "error"]),
     ("http", &["request", "response", "types", "error"]),
-    ("realtime", &["http", "request", "response", "types", "error"]),
+    (
+        "realtime",
+        &["http", "request", "response", "types", "error"],
+    ),
 ];
 
 #[test]

@@ -580,7 +580,9 @@ impl<'a> FileEmitter<'a> {
     /// A union without a discriminator: the first member that fits exactly
     /// wins, else the first that fits at all (as with serde's `untagged`),
     /// tried on the buffered value by the runtime's `first_fit` rather than
-    /// through a derive per union.
+    /// through a derive per union. A union named with one variant more than
+    /// it has members (a channel's messages decoded by shape) keeps a value
+    /// no member takes in that last variant.
     pub(super) fn untagged_union(
         &mut self,
         name: &Ident,
@@ -589,23 +591,48 @@ impl<'a> FileEmitter<'a> {
     ) -> TokenStream {
         self.uses.extend(["Deserialize", "Deserializer", "Value"]);
         let title = name.to_string();
-        let count = proc_macro2::Literal::usize_unsuffixed(idents.len());
+        let (members, catch_all) = idents.split_at(variants.len());
+        let count = proc_macro2::Literal::usize_unsuffixed(members.len());
+        let (catch_all_variant, decoded) = match catch_all.first() {
+            Some(catch_all) => (
+                Some(quote! {
+                    /// A message of a kind no other variant takes (one added
+                    /// upstream, say); kept as it came.
+                    #catch_all(Value),
+                }),
+                quote!(Ok(first_fit(&value, &members).unwrap_or_else(|| Self::#catch_all(value)))),
+            ),
+            None => (
+                None,
+                quote!(first_fit(&value, &members).ok_or_else(|| no_match(#title))),
+            ),
+        };
+        let imports = if catch_all.is_empty() {
+            quote!(
+                use api_runtime::union::{first_fit, no_match, try_member, Member};
+            )
+        } else {
+            quote!(
+                use api_runtime::union::{first_fit, try_member, Member};
+            )
+        };
         quote! {
             #[derive(Debug, Clone, PartialEq, Serialize)]
             #[serde(untagged)]
             #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
+                #catch_all_variant
             }
 
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    use api_runtime::union::{first_fit, no_match, try_member, Member};
+                    #imports
                     let value = Value::deserialize(deserializer)?;
                     let members: [Member<Self>; #count] = [
-                        #(|value| try_member(value).map(Self::#idents),)*
+                        #(|value| try_member(value).map(Self::#members),)*
                     ];
-                    first_fit(&value, &members).ok_or_else(|| no_match(#title))
+                    #decoded
                 }
             }
         }

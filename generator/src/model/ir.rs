@@ -451,6 +451,13 @@ pub struct Channel {
 }
 
 impl Channel {
+    /// The client's messages, then the server's.
+    pub fn message_sets(&self) -> impl Iterator<Item = &MessageSet> {
+        [&self.client_messages, &self.server_messages]
+            .into_iter()
+            .flatten()
+    }
+
     pub fn client_message_count(&self) -> usize {
         self.client_messages
             .as_ref()

@@ -47,6 +47,10 @@ pub fn lower_channels(
     let context = ChannelContext {
         servers: document_servers(&loaded.document),
         http,
+        tag: match doc.tags.as_slice() {
+            [tag] => Some(tag.name.as_str()),
+            _ => None,
+        },
     };
     let channels = loaded
         .channels
@@ -77,6 +81,8 @@ pub fn lower_channels(
 struct ChannelContext<'m> {
     servers: Vec<ChannelServer>,
     http: &'m ApiModel,
+    /// The document's only tag, when it has exactly one.
+    tag: Option<&'m str>,
 }
 
 fn document_servers(doc: &async_spec::AsyncApiDocument) -> Vec<ChannelServer> {
@@ -94,7 +100,7 @@ fn document_servers(doc: &async_spec::AsyncApiDocument) -> Vec<ChannelServer> {
 impl Lowerer<'_> {
     fn channel(&mut self, resolved: &ResolvedChannel, context: &ChannelContext) -> Result<Channel> {
         let spec = &resolved.channel;
-        let group = channel_group(spec, &resolved.address, &context.http.operations);
+        let group = channel_group(spec, &resolved.address, context);
         let name = spec
             .sdk_method_name
             .clone()
@@ -302,17 +308,20 @@ fn channel_servers(channel: &async_spec::Channel, servers: &[ChannelServer]) -> 
 }
 
 /// The channel's `x-fern-sdk-group-name`; else the group prefix every HTTP
-/// operation under the channel's first path segment shares (the
-/// conversation channel under `/v1/convai` joins `conversational_ai`);
-/// else that segment.
+/// operation under the channel's first path segment shares; else the
+/// document's only tag when an HTTP operation's top group has its name
+/// (the conversation channel under `/v1/convai`, whose operations spread
+/// over several groups, joins `conversational_ai` by the document's
+/// `conversationalAI` tag); else that segment.
 fn channel_group(
     channel: &async_spec::Channel,
     address: &str,
-    operations: &[Operation],
+    context: &ChannelContext,
 ) -> Vec<String> {
     if let Some(group) = &channel.sdk_group_name {
         return group.clone().into_vec();
     }
+    let operations = &context.http.operations;
     let Some((area_path, area)) = first_area(address) else {
         return Vec::new();
     };
@@ -323,11 +332,17 @@ fn channel_group(
         .map(|op| op.group.as_slice())
         .collect();
     let shared = common_prefix(&groups);
-    if shared.is_empty() {
-        vec![area.to_snake_case()]
-    } else {
-        shared.to_vec()
+    if !shared.is_empty() {
+        return shared.to_vec();
     }
+    let tag_group = context.tag.map(ToSnakeCase::to_snake_case).filter(|tag| {
+        operations.iter().any(|op| {
+            op.group
+                .first()
+                .is_some_and(|top| top.to_snake_case() == *tag)
+        })
+    });
+    vec![tag_group.unwrap_or_else(|| area.to_snake_case())]
 }
 
 /// The path up to the first literal segment that is no version (`v1`),
