@@ -500,3 +500,52 @@ async fn a_message_of_an_unknown_kind_is_kept() {
     })
     .await;
 }
+
+/// The README's two realtime examples, compiled (never run: they need the
+/// real API).
+#[allow(dead_code)]
+mod readme {
+    use api_clients::elevenlabs::types::{
+        ConversationalConversationServerMessage, InitializeConnection, SendText,
+        TextToSpeechStreamInputServerMessage, UserMessage,
+    };
+    use api_clients::elevenlabs::{Client, Error};
+    use api_clients::runtime::StreamExt;
+
+    fn play(_audio: &str) {}
+
+    async fn stream_input(client: &Client, voice_id: &str) -> Result<(), Error> {
+        let mut tts = client
+            .text_to_speech()
+            .stream_input(voice_id)
+            .model_id("eleven_flash_v2_5")
+            .output_format("pcm_16000")
+            .connect()
+            .await?;
+        tts.send(InitializeConnection::default().into()).await?;
+        tts.send(SendText::new("Hello world ").flush(true).into())
+            .await?;
+        while let Some(TextToSpeechStreamInputServerMessage::AudioOutput(chunk)) =
+            tts.next().await.transpose()?
+        {
+            play(&chunk.audio)
+        }
+        Ok(())
+    }
+
+    async fn conversation(client: &Client, agent_id: &str) -> Result<(), Error> {
+        let (sender, mut events) = client
+            .conversational_ai()
+            .conversation(agent_id)
+            .connect()
+            .await?
+            .split();
+        sender.send(UserMessage::default().text("Hi!").into()).await?;
+        while let Some(event) = events.next().await.transpose()? {
+            if let ConversationalConversationServerMessage::AgentResponse(reply) = event {
+                println!("{reply:?}")
+            }
+        }
+        Ok(())
+    }
+}
