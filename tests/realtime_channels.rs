@@ -18,6 +18,7 @@ use api_clients::elevenlabs::types::{
     TextToSpeechStreamInputClientMessage as TtsOut, TextToSpeechStreamInputServerMessage as TtsIn,
 };
 use api_clients::elevenlabs::Client;
+use api_clients::runtime::realtime::base64_bytes::{Decoded, Encoded};
 use futures_util::{SinkExt, StreamExt};
 use generator::manifest::Manifest;
 use serde::de::DeserializeOwned;
@@ -61,6 +62,14 @@ const KEYS_NOT_IN_SCHEMA: &[(&str, &str, &str, &str)] = &[
         "is_final",
         "the schema's property is `isFinal`",
     ),
+];
+
+/// Audio placeholders that are not canonical base64 (their last digit
+/// has bits past the last byte): the bytes decode, and are written back
+/// canonically. By JSON pointer inside the message.
+const NOT_CANONICAL_BASE64: &[(&str, &str, &str)] = &[
+    (CONVERSATION, "UserAudioChunk", "/user_audio_chunk"),
+    (CONVERSATION, "AudioResponse", "/audio_event/audio_base_64"),
 ];
 
 /// Examples that decode as another kind than their `messageId`, and why.
@@ -169,6 +178,15 @@ fn payload_schema(document: &Value, message_id: &str) -> String {
 /// otherwise than the schema (asserting that it does spell them so).
 fn expected_after_round_trip(address: &str, step: &Step) -> Value {
     let mut expected = step.value.clone();
+    for (channel, message_id, pointer) in NOT_CANONICAL_BASE64 {
+        if *channel == address && *message_id == step.message_id {
+            let text = expected.pointer_mut(pointer).expect("the example has its audio");
+            let bytes: Decoded = serde_json::from_value(text.clone()).unwrap();
+            let canonical = serde_json::to_value(Encoded(&bytes.0)).unwrap();
+            assert_ne!(*text, canonical, "{message_id}: update NOT_CANONICAL_BASE64");
+            *text = canonical;
+        }
+    }
     for (channel, message_id, key, _why) in KEYS_NOT_IN_SCHEMA {
         if *channel == address && *message_id == step.message_id {
             let removed = expected.as_object_mut().and_then(|o| o.remove(*key));
@@ -422,7 +440,10 @@ async fn the_conversation_example_runs_end_to_end() {
                     variant_name(&message),
                     payload_schema(&document, &step.message_id)
                 );
-                assert_eq!(serde_json::to_value(&message).unwrap(), step.value);
+                assert_eq!(
+                    serde_json::to_value(&message).unwrap(),
+                    expected_after_round_trip(CONVERSATION, step)
+                );
             }
         }
         assert!(connection.next().await.is_none(), "a normal close ends the stream");
@@ -512,7 +533,7 @@ mod readme {
     use api_clients::elevenlabs::{Client, Error};
     use api_clients::runtime::StreamExt;
 
-    fn play(_audio: &str) {}
+    fn play(_audio: &[u8]) {}
 
     async fn stream_input(client: &Client, voice_id: &str) -> Result<(), Error> {
         let mut tts = client

@@ -20,6 +20,7 @@ use crate::naming::Names;
 
 mod conversions;
 mod docs;
+mod fields;
 mod operations;
 mod tokens;
 mod types;

@@ -111,6 +111,10 @@ pub struct FieldDef {
     /// Set by the recursion pass where the field would make its type infinite.
     pub boxed: bool,
     pub docs: Docs,
+    /// A string of base64 text that is bytes in Rust (`Vec<u8>`): a
+    /// realtime message's string field whose description says it holds
+    /// base64 (the audio chunks).
+    pub base64: bool,
 }
 
 impl FieldDef {

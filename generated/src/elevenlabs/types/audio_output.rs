@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct AudioOutput {
     /// A generated partial audio chunk, encoded using the selected output_format, by default this
     /// is MP3 encoded as a base64 string.
-    pub audio: String,
+    pub audio: Vec<u8>,
     pub normalized_alignment: Option<NormalizedAlignment>,
     pub alignment: Option<Alignment>,
 }
@@ -25,7 +25,10 @@ impl Serialize for AudioOutput {
             serializer,
             "AudioOutput",
             &[
-                api_runtime::ser::field("audio", &self.audio),
+                api_runtime::ser::field(
+                    "audio",
+                    &api_runtime::realtime::base64_bytes::Encoded(&self.audio),
+                ),
                 api_runtime::ser::optional("normalizedAlignment", &self.normalized_alignment),
                 api_runtime::ser::optional("alignment", &self.alignment),
             ],
@@ -35,7 +38,7 @@ impl Serialize for AudioOutput {
 
 impl<'de> Deserialize<'de> for AudioOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut audio_ = None;
+        let mut audio_: Option<api_runtime::realtime::base64_bytes::Decoded> = None;
         let mut normalized_alignment_ = None;
         let mut alignment_ = None;
         let object = api_runtime::de::object(
@@ -53,7 +56,7 @@ impl<'de> Deserialize<'de> for AudioOutput {
             return Err(object.incomplete());
         };
         Ok(Self {
-            audio: audio_,
+            audio: audio_.0,
             normalized_alignment: normalized_alignment_.unwrap_or_default(),
             alignment: alignment_.unwrap_or_default(),
         })
@@ -63,7 +66,7 @@ impl<'de> Deserialize<'de> for AudioOutput {
 impl AudioOutput {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(audio: impl Into<String>) -> Self {
+    pub fn new(audio: impl Into<Vec<u8>>) -> Self {
         Self {
             audio: audio.into(),
             normalized_alignment: None,

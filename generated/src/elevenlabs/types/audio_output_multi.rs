@@ -16,7 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[non_exhaustive]
 pub struct AudioOutputMulti {
     /// Base64 encoded audio chunk.
-    pub audio: String,
+    pub audio: Vec<u8>,
     pub normalized_alignment: Nullable<NormalizedAlignment>,
     pub alignment: Nullable<Alignment>,
     /// The contextId for which this audio is.
@@ -29,7 +29,10 @@ impl Serialize for AudioOutputMulti {
             serializer,
             "AudioOutputMulti",
             &[
-                api_runtime::ser::field("audio", &self.audio),
+                api_runtime::ser::field(
+                    "audio",
+                    &api_runtime::realtime::base64_bytes::Encoded(&self.audio),
+                ),
                 api_runtime::ser::optional("normalizedAlignment", &self.normalized_alignment),
                 api_runtime::ser::optional("alignment", &self.alignment),
                 api_runtime::ser::optional("contextId", &self.context_id),
@@ -40,7 +43,7 @@ impl Serialize for AudioOutputMulti {
 
 impl<'de> Deserialize<'de> for AudioOutputMulti {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut audio_ = None;
+        let mut audio_: Option<api_runtime::realtime::base64_bytes::Decoded> = None;
         let mut normalized_alignment_ = None;
         let mut alignment_ = None;
         let mut context_id_ = None;
@@ -60,7 +63,7 @@ impl<'de> Deserialize<'de> for AudioOutputMulti {
             return Err(object.incomplete());
         };
         Ok(Self {
-            audio: audio_,
+            audio: audio_.0,
             normalized_alignment: normalized_alignment_.unwrap_or_default(),
             alignment: alignment_.unwrap_or_default(),
             context_id: context_id_.unwrap_or_default(),
@@ -71,7 +74,7 @@ impl<'de> Deserialize<'de> for AudioOutputMulti {
 impl AudioOutputMulti {
     /// A value with the required fields given and the optional ones unset.
     #[inline]
-    pub fn new(audio: impl Into<String>) -> Self {
+    pub fn new(audio: impl Into<Vec<u8>>) -> Self {
         Self {
             audio: audio.into(),
             normalized_alignment: Nullable::Absent,

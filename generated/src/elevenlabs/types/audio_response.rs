@@ -68,7 +68,7 @@ impl AudioResponse {
 #[non_exhaustive]
 pub struct AudioResponseAudioEvent {
     /// Base64-encoded audio data of agent's speech.
-    pub audio_base_64: Option<String>,
+    pub audio_base_64: Option<Vec<u8>>,
     /// Sequential identifier for the audio chunk.
     pub event_id: Option<i64>,
 }
@@ -79,7 +79,13 @@ impl Serialize for AudioResponseAudioEvent {
             serializer,
             "AudioResponseAudioEvent",
             &[
-                api_runtime::ser::optional("audio_base_64", &self.audio_base_64),
+                api_runtime::ser::optional(
+                    "audio_base_64",
+                    &self
+                        .audio_base_64
+                        .as_deref()
+                        .map(api_runtime::realtime::base64_bytes::Encoded),
+                ),
                 api_runtime::ser::optional("event_id", &self.event_id),
             ],
         )
@@ -88,7 +94,7 @@ impl Serialize for AudioResponseAudioEvent {
 
 impl<'de> Deserialize<'de> for AudioResponseAudioEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut audio_base_64_ = None;
+        let mut audio_base_64_: Option<Option<api_runtime::realtime::base64_bytes::Decoded>> = None;
         let mut event_id_ = None;
         api_runtime::de::object(
             deserializer,
@@ -101,22 +107,22 @@ impl<'de> Deserialize<'de> for AudioResponseAudioEvent {
             },
         )?;
         Ok(Self {
-            audio_base_64: audio_base_64_.unwrap_or_default(),
+            audio_base_64: audio_base_64_.flatten().map(|bytes| bytes.0),
             event_id: event_id_.unwrap_or_default(),
         })
     }
 }
 
 impl AudioResponseAudioEvent {
-    /// Sets `audio_base_64`.
-    pub fn audio_base_64(mut self, value: impl Into<String>) -> Self {
-        self.audio_base_64 = Some(value.into());
-        self
-    }
-
     /// Sets `event_id`.
     pub fn event_id(mut self, value: impl Into<i64>) -> Self {
         self.event_id = Some(value.into());
+        self
+    }
+
+    /// Sets `audio_base_64`.
+    pub fn audio_base_64(mut self, value: impl Into<Vec<u8>>) -> Self {
+        self.audio_base_64 = Some(value.into());
         self
     }
 }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[non_exhaustive]
 pub struct UserAudioChunk {
     /// Base64-encoded audio data chunk from user input.
-    pub user_audio_chunk: Option<String>,
+    pub user_audio_chunk: Option<Vec<u8>>,
 }
 
 impl Serialize for UserAudioChunk {
@@ -24,7 +24,10 @@ impl Serialize for UserAudioChunk {
             "UserAudioChunk",
             &[api_runtime::ser::optional(
                 "user_audio_chunk",
-                &self.user_audio_chunk,
+                &self
+                    .user_audio_chunk
+                    .as_deref()
+                    .map(api_runtime::realtime::base64_bytes::Encoded),
             )],
         )
     }
@@ -32,7 +35,8 @@ impl Serialize for UserAudioChunk {
 
 impl<'de> Deserialize<'de> for UserAudioChunk {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut user_audio_chunk_ = None;
+        let mut user_audio_chunk_: Option<Option<api_runtime::realtime::base64_bytes::Decoded>> =
+            None;
         api_runtime::de::object(
             deserializer,
             "UserAudioChunk",
@@ -43,14 +47,14 @@ impl<'de> Deserialize<'de> for UserAudioChunk {
             },
         )?;
         Ok(Self {
-            user_audio_chunk: user_audio_chunk_.unwrap_or_default(),
+            user_audio_chunk: user_audio_chunk_.flatten().map(|bytes| bytes.0),
         })
     }
 }
 
 impl UserAudioChunk {
     /// Sets `user_audio_chunk`.
-    pub fn user_audio_chunk(mut self, value: impl Into<String>) -> Self {
+    pub fn user_audio_chunk(mut self, value: impl Into<Vec<u8>>) -> Self {
         self.user_audio_chunk = Some(value.into());
         self
     }

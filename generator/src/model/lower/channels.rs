@@ -63,6 +63,7 @@ pub fn lower_channels(
         .map(|t| t.expect("every reserved type is filled"))
         .collect();
     crate::model::recursion::box_recursive_fields(&mut types, &loaded.path)?;
+    mark_base64_fields(&mut types);
     Ok(LoweredChannels {
         document: ChannelDocument {
             path: display_path.to_owned(),
@@ -76,6 +77,25 @@ pub fn lower_channels(
         channels,
         consts: lowerer.consts,
     })
+}
+
+/// A string field (neither nullable nor boxed) whose description says it
+/// holds base64 (`Base64-encoded audio data`, `MP3 ... as a base64
+/// string`) is bytes in Rust: messages carry audio this way.
+fn mark_base64_fields(types: &mut [TypeDef]) {
+    for def in types {
+        if let TypeKind::Struct(object) = &mut def.kind {
+            for field in &mut object.fields {
+                let says_base64 = field
+                    .docs
+                    .description
+                    .as_deref()
+                    .is_some_and(|text| text.to_ascii_lowercase().contains("base64"));
+                field.base64 =
+                    says_base64 && field.ty == TypeRef::String && !field.nullable && !field.boxed;
+            }
+        }
+    }
 }
 
 struct ChannelContext<'m> {
