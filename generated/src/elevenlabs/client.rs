@@ -87,6 +87,10 @@ pub type JsonStream<T> = api_runtime::JsonStream<T, ErrorBody>;
 /// A call on its way: `.await` it for the decoded answer.
 pub type Call<'a, T> = api_runtime::Call<'a, T, ErrorBody>;
 
+/// An open realtime channel: `send` client messages, read
+/// server messages as a `Stream`, `split` it, `close` it.
+pub type Connection<Out, In> = api_runtime::realtime::Connection<Out, In, ErrorBody>;
+
 /// The client. Cheap to clone; clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {

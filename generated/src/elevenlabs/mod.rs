@@ -18,7 +18,9 @@ pub mod operations;
 #[allow(deprecated)]
 mod client;
 
-pub use client::{servers, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream};
+pub use client::{
+    servers, ByteStream, Call, Client, Connection, Error, ErrorBody, EventStream, JsonStream,
+};
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub mod webhook;

@@ -20,6 +20,7 @@ use crate::naming::Names;
 
 mod conversions;
 mod docs;
+mod fields;
 mod operations;
 mod tokens;
 mod types;
@@ -162,6 +163,7 @@ fn api_module_file(model: &ApiModel, features: &Features) -> EmittedFile {
             pub mod #module;
         }
     });
+    let connection = (!model.channels.is_empty()).then(|| quote!(Connection,));
     EmittedFile {
         path: "mod.rs".to_owned(),
         tokens: quote! {
@@ -171,7 +173,7 @@ fn api_module_file(model: &ApiModel, features: &Features) -> EmittedFile {
             pub mod operations;
             #[allow(deprecated)]
             mod client;
-            pub use client::{servers, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream};
+            pub use client::{servers, ByteStream, Call, Client, #connection Error, ErrorBody, EventStream, JsonStream};
             #webhook
         },
         inner_doc,
@@ -191,9 +193,16 @@ fn types_module_file(model: &ApiModel, names: &Names, features: &Features) -> Em
         let (whole_file, own_gate): (Vec<TypeId>, Vec<TypeId>) = in_home
             .iter()
             .partition(|id| features.covers(&features.types[id.0], &file_gate));
-        let exported = whole_file
+        let exported: Vec<_> = whole_file
             .iter()
-            .map(|id| format_ident!("{}", names.types[id.0]));
+            .map(|id| format_ident!("{}", names.types[id.0]))
+            .collect();
+        let whole_file_exports = (!exported.is_empty()).then(|| {
+            quote! {
+                #cfg
+                pub use #module_ident::{#(#exported),*};
+            }
+        });
         let gated_exports = own_gate.iter().map(|id| {
             let cfg = cfg_attr(&features.types[id.0]);
             let name = format_ident!("{}", names.types[id.0]);
@@ -205,8 +214,7 @@ fn types_module_file(model: &ApiModel, names: &Names, features: &Features) -> Em
         items.push(quote! {
             #cfg
             mod #module_ident;
-            #cfg
-            pub use #module_ident::{#(#exported),*};
+            #whole_file_exports
             #(#gated_exports)*
         });
     }

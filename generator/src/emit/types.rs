@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 
 use super::conversions::{self, SetterField};
 use super::docs::{doc_attrs, same_words};
+use super::fields::*;
 use super::tokens::{cfg_attr, gate_items, scalar_tokens};
 use crate::model::ir::*;
 use crate::naming::features::{Features, Gate};
@@ -247,10 +248,11 @@ impl<'a> FileEmitter<'a> {
         let fields = def.fields.iter().zip(idents).map(|(field, ident)| {
             let ident = format_ident!("{}", ident);
             let wire = &field.wire_name;
+            let value = base64_written(field, &ident).unwrap_or_else(|| quote!(&self.#ident));
             if omitted_when_unset(field) {
-                quote!(api_runtime::ser::optional(#wire, &self.#ident))
+                quote!(api_runtime::ser::optional(#wire, #value))
             } else {
-                quote!(api_runtime::ser::field(#wire, &self.#ident))
+                quote!(api_runtime::ser::field(#wire, #value))
             }
         });
         quote! {
@@ -300,6 +302,9 @@ impl<'a> FileEmitter<'a> {
             .zip(&slots)
             .map(|((field, ident), slot)| {
                 let ident = format_ident!("{}", ident);
+                if let Some(init) = base64_init(field, &ident, slot) {
+                    return init;
+                }
                 if decodes_as_required(field) {
                     quote!(#ident: #slot)
                 } else {
@@ -321,12 +326,15 @@ impl<'a> FileEmitter<'a> {
                 }
             }
         };
+        let declarations = def.fields.iter().zip(&slots).map(|(field, slot)| {
+            base64_slot(field, slot).unwrap_or_else(|| quote!(let mut #slot = None;))
+        });
         let object = (!required.is_empty()).then(|| quote!(let object =));
         let unwrap_required = unwrap_required_slots(&required_slots);
         quote! {
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    #(let mut #slots = None;)*
+                    #(#declarations)*
                     #object api_runtime::de::object(deserializer, #title, &[#(#required),*], #visit)?;
                     #unwrap_required
                     Ok(Self { #(#inits),* })
@@ -358,8 +366,10 @@ impl<'a> FileEmitter<'a> {
                 inits.push(quote!(#ident: #ident.into() #boxed));
                 continue;
             }
-            let (param, value) =
-                conversions::input(&field.ty, &ident, &mut |ty| self.type_tokens(ty));
+            let (param, value) = match field.base64 {
+                true => (quote!(impl Into<Vec<u8>>), quote!(#ident.into())),
+                false => conversions::input(&field.ty, &ident, &mut |ty| self.type_tokens(ty)),
+            };
             args.push(quote!(#ident: #param));
             inits.push(if field.boxed {
                 quote!(#ident: Box::new(#value))
@@ -388,10 +398,17 @@ impl<'a> FileEmitter<'a> {
             .fields
             .iter()
             .zip(idents)
-            .filter(|(field, _)| omitted_when_unset(field))
+            .filter(|(field, _)| omitted_when_unset(field) && !field.base64)
             .map(|(field, ident)| SetterField { field, ident })
             .collect();
-        conversions::setters(&optional, &mut |ty| self.type_tokens(ty))
+        let bytes = def
+            .fields
+            .iter()
+            .zip(idents)
+            .filter(|(field, _)| field.base64 && !field.required)
+            .map(|(_, ident)| base64_setter(ident));
+        let setters = conversions::setters(&optional, &mut |ty| self.type_tokens(ty));
+        quote!(#setters #(#bytes)*)
     }
 
     /// How a multipart body becomes a form: files as file parts, every
@@ -456,6 +473,9 @@ impl<'a> FileEmitter<'a> {
     /// The Rust type of a field: optional fields are `Option`, optional
     /// nullable ones `Nullable`, required nullable ones `Option`.
     pub(super) fn field_type(&mut self, field: &FieldDef) -> TokenStream {
+        if let Some(bytes) = base64_type(field) {
+            return bytes;
+        }
         let mut ty = self.type_tokens(&field.ty);
         if field.boxed {
             ty = quote!(Box<#ty>);
@@ -580,7 +600,9 @@ impl<'a> FileEmitter<'a> {
     /// A union without a discriminator: the first member that fits exactly
     /// wins, else the first that fits at all (as with serde's `untagged`),
     /// tried on the buffered value by the runtime's `first_fit` rather than
-    /// through a derive per union.
+    /// through a derive per union. A union named with one variant more than
+    /// it has members (a channel's messages decoded by shape) keeps a value
+    /// no member takes in that last variant.
     pub(super) fn untagged_union(
         &mut self,
         name: &Ident,
@@ -589,23 +611,48 @@ impl<'a> FileEmitter<'a> {
     ) -> TokenStream {
         self.uses.extend(["Deserialize", "Deserializer", "Value"]);
         let title = name.to_string();
-        let count = proc_macro2::Literal::usize_unsuffixed(idents.len());
+        let (members, catch_all) = idents.split_at(variants.len());
+        let count = proc_macro2::Literal::usize_unsuffixed(members.len());
+        let (catch_all_variant, decoded) = match catch_all.first() {
+            Some(catch_all) => (
+                Some(quote! {
+                    /// A message of a kind no other variant takes (one added
+                    /// upstream, say); kept as it came.
+                    #catch_all(Value),
+                }),
+                quote!(Ok(first_fit(&value, &members).unwrap_or_else(|| Self::#catch_all(value)))),
+            ),
+            None => (
+                None,
+                quote!(first_fit(&value, &members).ok_or_else(|| no_match(#title))),
+            ),
+        };
+        let imports = if catch_all.is_empty() {
+            quote!(
+                use api_runtime::union::{first_fit, no_match, try_member, Member};
+            )
+        } else {
+            quote!(
+                use api_runtime::union::{first_fit, try_member, Member};
+            )
+        };
         quote! {
             #[derive(Debug, Clone, PartialEq, Serialize)]
             #[serde(untagged)]
             #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
+                #catch_all_variant
             }
 
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    use api_runtime::union::{first_fit, no_match, try_member, Member};
+                    #imports
                     let value = Value::deserialize(deserializer)?;
                     let members: [Member<Self>; #count] = [
-                        #(|value| try_member(value).map(Self::#idents),)*
+                        #(|value| try_member(value).map(Self::#members),)*
                     ];
-                    first_fit(&value, &members).ok_or_else(|| no_match(#title))
+                    #decoded
                 }
             }
         }
@@ -699,64 +746,4 @@ impl<'a> FileEmitter<'a> {
             }
         }
     }
-}
-
-/// Whether an optional field is left out of the encoded object when unset
-/// (constants are always written).
-fn omitted_when_unset(field: &FieldDef) -> bool {
-    !field.required && !field.is_fixed_const()
-}
-
-/// The `#[serde(...)]` attribute of a field of a struct that derives its
-/// serde impls, if it needs one.
-fn serde_field_attrs(field: &FieldDef, ident: &Ident) -> Option<TokenStream> {
-    let rename = (*ident != field.wire_name).then(|| {
-        let wire = &field.wire_name;
-        quote!(rename = #wire,)
-    });
-    let default = (!decodes_as_required(field)).then(|| quote!(default,));
-    let any_json = keeps_null_as_json(field)
-        .then(|| quote!(deserialize_with = "api_runtime::de::json_or_null",));
-    let skip = omitted_when_unset(field).then(|| {
-        if field.nullable {
-            quote!(skip_serializing_if = "Nullable::is_absent",)
-        } else {
-            quote!(skip_serializing_if = "Option::is_none",)
-        }
-    });
-    (rename.is_some() || default.is_some() || skip.is_some())
-        .then(|| quote!(#[serde(#rename #default #any_json #skip)]))
-}
-
-/// Takes the values of required fields out of their slots. The runtime has
-/// already reported a missing key, so the `else` only guards against slots
-/// that disagree with the list of required keys. One pattern for all of
-/// them: a `?` per field costs rustc about a tenth of a large group's build.
-fn unwrap_required_slots(slots: &[&Ident]) -> Option<TokenStream> {
-    let (pattern, value) = match slots {
-        [] => return None,
-        [slot] => (quote!(Some(#slot)), quote!(#slot)),
-        slots => (quote!((#(Some(#slots)),*)), quote!((#(#slots),*))),
-    };
-    Some(quote! {
-        let #pattern = #value else {
-            return Err(object.incomplete());
-        };
-    })
-}
-
-/// An optional field of any JSON value (`Option<Value>`, not nullable),
-/// where a present `null` is kept as `Some(Value::Null)` rather than read
-/// as absence: the schema admits `null` as one of its values.
-fn keeps_null_as_json(field: &FieldDef) -> bool {
-    field.ty == TypeRef::Json && !field.required && !field.nullable && !field.boxed
-}
-
-/// Whether a missing field is an error when decoding. Like serde's derive,
-/// a missing `Option` field is `None`, and defaulted fields (optional ones,
-/// constants) take their default.
-fn decodes_as_required(field: &FieldDef) -> bool {
-    field.required
-        && !field.nullable
-        && !matches!(field.ty, TypeRef::Const(_) | TypeRef::Nullable(_))
 }

@@ -111,6 +111,10 @@ pub struct FieldDef {
     /// Set by the recursion pass where the field would make its type infinite.
     pub boxed: bool,
     pub docs: Docs,
+    /// A string of base64 text that is bytes in Rust (`Vec<u8>`): a
+    /// realtime message's string field whose description says it holds
+    /// base64 (the audio chunks).
+    pub base64: bool,
 }
 
 impl FieldDef {
@@ -451,6 +455,13 @@ pub struct Channel {
 }
 
 impl Channel {
+    /// The client's messages, then the server's.
+    pub fn message_sets(&self) -> impl Iterator<Item = &MessageSet> {
+        [&self.client_messages, &self.server_messages]
+            .into_iter()
+            .flatten()
+    }
+
     pub fn client_message_count(&self) -> usize {
         self.client_messages
             .as_ref()

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToKebabCase;
 
 use crate::model::ir::{
-    ApiModel, Operation, ResponseDef, TypeDef, TypeId, TypeKind, TypeRef, WebhookDef,
+    ApiModel, Channel, Operation, ResponseDef, TypeDef, TypeId, TypeKind, TypeRef, WebhookDef,
 };
 use crate::naming::{field_ident, Names};
 
@@ -130,6 +130,15 @@ pub fn assign_features(model: &ApiModel, names: &Names, api_module: &str) -> Fea
             });
         }
     }
+    // A channel's types (parameters and messages) are reached by the
+    // feature of the group its connect call is on.
+    for channel in &model.channels {
+        if let Some(feature) = channel_feature(channel, &groups) {
+            mark_reachable(model, channel_roots(channel), &mut |id| {
+                reached_by[id.0].insert(feature.clone());
+            });
+        }
+    }
     let mut features = Features {
         api,
         groups,
@@ -152,6 +161,25 @@ pub fn assign_features(model: &ApiModel, names: &Names, api_module: &str) -> Fea
 pub fn webhook_feature(webhooks: &WebhookDef, groups: &BTreeMap<String, String>) -> Option<String> {
     let group = field_ident(webhooks.group.as_deref()?);
     groups.get(&group).cloned()
+}
+
+/// The feature of the top-level group a channel's connect call is on;
+/// `None` when the client has no such group.
+pub fn channel_feature(channel: &Channel, groups: &BTreeMap<String, String>) -> Option<String> {
+    let top = field_ident(channel.group.first()?);
+    groups.get(&top).cloned()
+}
+
+/// The named types a channel's parameters and messages mention directly.
+fn channel_roots(channel: &Channel) -> Vec<TypeId> {
+    let mut refs: Vec<&TypeRef> = channel.params.iter().map(|p| &p.ty).collect();
+    for set in [&channel.client_messages, &channel.server_messages]
+        .into_iter()
+        .flatten()
+    {
+        refs.push(&set.ty);
+    }
+    refs.into_iter().flat_map(mentioned).collect()
 }
 
 /// The named types an operation's inputs and outputs mention directly.

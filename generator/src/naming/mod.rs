@@ -17,7 +17,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use heck::{ToShoutySnakeCase, ToSnakeCase};
 
-use crate::model::ir::{ApiModel, Operation, TypeId, TypeKind, TypeRef, OPERATIONS_HOME};
+use crate::model::ir::{
+    ApiModel, Channel, MessageDecoding, Operation, TypeId, TypeKind, TypeRef, CHANNELS_HOME,
+    OPERATIONS_HOME,
+};
 use crate::support::ident::{type_ident, variant_ident};
 
 /// Names every part of a model needs in Rust.
@@ -44,6 +47,22 @@ pub struct Names {
     /// its required fields are the call's arguments, its optional ones the
     /// builder's setters.
     pub flattened: BTreeMap<usize, TypeId>,
+    /// Per channel, in model order.
+    pub channels: Vec<ChannelNames>,
+}
+
+/// A channel's connect call: named after the operations', on the group
+/// the channel belongs to, after them (an HTTP call never yields its name).
+#[derive(Debug, Clone)]
+pub struct ChannelNames {
+    /// The group path as Rust identifiers: the channel's, or the longest
+    /// part of it the client has (empty: the client itself).
+    pub group: Vec<String>,
+    pub method: String,
+    /// The connect builder's type.
+    pub builder: String,
+    /// Identifier per parameter, in model order.
+    pub params: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -101,10 +120,15 @@ const RESERVED_MODULE_NAMES: &[&str] = &[
     "types",
     "lib",
     OPERATION_TYPES_MODULE,
+    CHANNEL_TYPES_MODULE,
 ];
 
 /// The file of inline types that belong to operations.
 pub const OPERATION_TYPES_MODULE: &str = "operation_types";
+
+/// The file of inline types that belong to channels (their messages'
+/// enums, inline payloads and query parameter types).
+pub const CHANNEL_TYPES_MODULE: &str = "channel_types";
 
 const KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
@@ -168,7 +192,17 @@ pub fn assign_names(model: &ApiModel) -> Names {
         })
         .collect();
     let flattened = bodies::flattened_bodies(model, &fields, &params, &reserved);
-    let (operations, groups) = operation_names(model, &flattened);
+    // A channel side decoded by shape keeps frames of a kind added
+    // upstream too: its union gets a catch-all, named last.
+    for set in model.channels.iter().flat_map(Channel::message_sets) {
+        if let (MessageDecoding::ByShape, TypeRef::Named(id)) = (&set.decoding, &set.ty) {
+            if let Some(names) = variants.get_mut(id) {
+                let catch_all = catch_all_name(names);
+                names.push(catch_all);
+            }
+        }
+    }
+    let (operations, groups, channels) = operation_names(model, &flattened);
     Names {
         flattened,
         types,
@@ -179,6 +213,7 @@ pub fn assign_names(model: &ApiModel) -> Names {
         operations,
         groups,
         servers: server_names(model),
+        channels,
     }
 }
 
@@ -217,10 +252,16 @@ fn host_const_name(url: &str, index: usize) -> String {
     }
 }
 
-fn operation_names(
-    model: &ApiModel,
-    flattened: &BTreeMap<usize, TypeId>,
-) -> (Vec<OperationNames>, BTreeMap<Vec<String>, String>) {
+/// A connect builder's members beside the parameters.
+const CONNECT_MEMBERS: &[&str] = &["client", "options", "auto_reply", "connect"];
+
+type CallNames = (
+    Vec<OperationNames>,
+    BTreeMap<Vec<String>, String>,
+    Vec<ChannelNames>,
+);
+
+fn operation_names(model: &ApiModel, flattened: &BTreeMap<usize, TypeId>) -> CallNames {
     let paths: Vec<Vec<String>> = model
         .operations
         .iter()
@@ -282,7 +323,43 @@ fn operation_names(
             params,
         });
     }
-    (operations, groups)
+    let channels = model
+        .channels
+        .iter()
+        .map(|channel| {
+            let mut group: Vec<String> = channel.group.iter().map(|g| field_ident(g)).collect();
+            while !group.is_empty() && !groups.contains_key(&group) {
+                group.pop();
+            }
+            let method = claim(
+                members.entry(group.clone()).or_default(),
+                field_ident(&channel.name),
+                numbered_snake,
+            );
+            let mut segments: Vec<Vec<String>> = group.iter().map(|s| places::words(s)).collect();
+            segments.push(places::words(&channel.name));
+            let file = group.first().cloned().unwrap_or_default();
+            let taken = types_in_file.entry(file).or_default();
+            let candidates = BTreeMap::from([(0, places::path_candidates(&segments, 2))]);
+            let builder = places::assign(&candidates, taken)
+                .remove(&0)
+                .unwrap_or_default();
+            let mut taken: HashSet<String> =
+                CONNECT_MEMBERS.iter().map(|s| s.to_string()).collect();
+            let params = channel
+                .params
+                .iter()
+                .map(|p| claim(&mut taken, field_ident(&p.wire_name), numbered_snake))
+                .collect();
+            ChannelNames {
+                group,
+                method,
+                builder,
+                params,
+            }
+        })
+        .collect();
+    (operations, groups, channels)
 }
 
 /// The struct of each group path: a top-level group is named after itself,
@@ -348,19 +425,29 @@ pub fn needs_builder(op: &Operation) -> bool {
     op.params.iter().any(|p| !p.required) || op.body.as_ref().is_some_and(|b| !b.required)
 }
 
+/// The OpenAPI document's types are named first, then the AsyncAPI
+/// documents' (which come last in the model): a channel type never moves
+/// an HTTP one's name, it takes a number or the next rung instead.
 fn type_names(model: &ApiModel) -> Vec<String> {
     let mut taken: HashSet<String> = RESERVED_TYPE_NAMES.iter().map(|s| s.to_string()).collect();
     let mut names = vec![String::new(); model.types.len()];
-    // The names the document spells first, so no other type takes one.
-    for (index, def) in model.types.iter().enumerate() {
-        if places::is_document_named(def) {
-            let base = type_ident(&def.name_hint);
-            names[index] = claim(&mut taken, base, |name, n| format!("{name}{n}"));
+    let channels_start = model
+        .channel_documents
+        .first()
+        .map_or(model.types.len(), |document| document.types.start);
+    for range in [0..channels_start, channels_start..model.types.len()] {
+        // The names the document spells first, so no other type takes one.
+        for index in range.clone() {
+            let def = &model.types[index];
+            if places::is_document_named(def) {
+                let base = type_ident(&def.name_hint);
+                names[index] = claim(&mut taken, base, |name, n| format!("{name}{n}"));
+            }
         }
-    }
-    let candidates = places::unnamed_candidates(model);
-    for (index, name) in places::assign(&candidates, &mut taken) {
-        names[index] = name;
+        let candidates = places::unnamed_candidates(model, range);
+        for (index, name) in places::assign(&candidates, &mut taken) {
+            names[index] = name;
+        }
     }
     names
 }
@@ -380,6 +467,9 @@ fn module_names(model: &ApiModel, types: &[String]) -> BTreeMap<TypeId, String> 
     }
     if model.types.iter().any(|def| def.home == OPERATIONS_HOME) {
         modules.insert(OPERATIONS_HOME, OPERATION_TYPES_MODULE.to_owned());
+    }
+    if model.types.iter().any(|def| def.home == CHANNELS_HOME) {
+        modules.insert(CHANNELS_HOME, CHANNEL_TYPES_MODULE.to_owned());
     }
     modules
 }

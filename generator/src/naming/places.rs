@@ -12,6 +12,7 @@
 //! order or a counter.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 
 use heck::ToSnakeCase;
 
@@ -61,13 +62,17 @@ pub fn is_document_named(def: &TypeDef) -> bool {
         .is_some_and(|name| !name.starts_with(FASTAPI_BODY_PREFIX))
 }
 
-/// The candidate names of every type the document did not name, by index.
-pub fn unnamed_candidates(model: &ApiModel) -> BTreeMap<usize, Vec<String>> {
-    let owners = Owners::of(model);
+/// The candidate names of every type in `range` the document did not
+/// name, by index. Components are looked up among the range's types only:
+/// an AsyncAPI document's components are not the OpenAPI document's.
+pub fn unnamed_candidates(model: &ApiModel, range: Range<usize>) -> BTreeMap<usize, Vec<String>> {
+    let owners = Owners::of(model, range.clone());
     model
         .types
         .iter()
         .enumerate()
+        .skip(range.start)
+        .take(range.len())
         .filter(|(_, def)| !is_document_named(def))
         .map(|(index, def)| (index, owners.place_of(TypeId(index), def).candidates()))
         .collect()
@@ -87,7 +92,7 @@ struct Owners {
 }
 
 impl Owners {
-    fn of(model: &ApiModel) -> Self {
+    fn of(model: &ApiModel, range: Range<usize>) -> Self {
         let mut operations = HashMap::new();
         let mut body_uses: HashMap<TypeId, Vec<Owner>> = HashMap::new();
         for op in &model.operations {
@@ -109,6 +114,8 @@ impl Owners {
             .types
             .iter()
             .enumerate()
+            .skip(range.start)
+            .take(range.len())
             .filter_map(|(index, def)| Some((def.component_name.clone()?, TypeId(index))))
             .collect();
         Owners {

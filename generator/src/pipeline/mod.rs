@@ -164,6 +164,9 @@ pub fn generate_api(api: &ApiInput, krate: &str) -> Result<GeneratedApi> {
             lower::lower_channels(&document, display, &model)
         })
         .collect::<Result<Vec<_>>>()?;
+    // The channels' types come after the HTTP ones, which naming names
+    // first, so adding a channel never renames an HTTP type.
+    lower::add_channels(&mut model, channels);
     let surface = ApiSurface::of(&api.name, &model, document_record(api, &loaded, &overlays));
     unify::alias_identical_pairs(&mut model, &loaded.path)?;
     let names = naming::assign_names(&model);
@@ -194,9 +197,6 @@ pub fn generate_api(api: &ApiInput, krate: &str) -> Result<GeneratedApi> {
     };
     let files = emit_all(emitter.files())?;
     let index_files = emit_all(emitter.index_files())?;
-    // Channels join the model only once it is emitted: nothing emits them
-    // yet, and naming their types beside the HTTP ones would rename those.
-    lower::add_channels(&mut model, channels);
     let coverage = Coverage::of(&api.name, &model);
     // Freeing the document's trees takes ~40 ms that nothing waits for.
     let _ = std::thread::Builder::new()

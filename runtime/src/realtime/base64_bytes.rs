@@ -13,7 +13,8 @@
 //! ```
 //!
 //! Writing uses the standard alphabet with padding; reading accepts the
-//! standard alphabet with or without padding.
+//! standard alphabet with or without padding, and non-zero bits after the
+//! last byte (as most decoders do: the bytes are the same).
 
 use std::fmt;
 
@@ -23,10 +24,13 @@ use base64::Engine;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Serializer;
 
-/// The standard alphabet, padded when written, padding optional when read.
+/// The standard alphabet, padded when written, padding optional and
+/// trailing bits ignored when read.
 const ENGINE: GeneralPurpose = GeneralPurpose::new(
     &STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
 );
 
 /// Writes `bytes` as one base64 string.
@@ -99,6 +103,29 @@ pub mod option {
     }
 }
 
+/// Bytes written as one base64 string, for code that hands a serializer
+/// field values one by one (the generated structs' `Serialize`):
+/// `ser::field("audio", &Encoded(&self.audio))`.
+#[derive(Debug, Clone, Copy)]
+pub struct Encoded<'a>(pub &'a [u8]);
+
+impl serde::Serialize for Encoded<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize(&self.0, serializer)
+    }
+}
+
+/// One base64 string read into bytes, for code that reads field values
+/// one by one (the generated structs' `Deserialize`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded(pub Vec<u8>);
+
+impl<'de> serde::Deserialize<'de> for Decoded {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserialize(deserializer).map(Decoded)
+    }
+}
+
 /// Decodes a base64 string.
 struct Base64Text;
 
@@ -157,6 +184,17 @@ mod tests {
             serde_json::from_value(json!({"audio": "", "shared": "", "extra": null})).unwrap();
         assert_eq!(chunk.extra, None);
         assert_eq!(serde_json::to_value(&chunk).unwrap()["extra"], json!(null));
+    }
+
+    #[test]
+    fn trailing_bits_are_ignored_and_written_back_canonically() {
+        // `YR==` has bits after its one byte that `YQ==` leaves zero.
+        let chunk: Chunk = serde_json::from_value(json!({"audio": "YR==", "shared": ""})).unwrap();
+        assert_eq!(chunk.audio, b"a");
+        assert_eq!(
+            serde_json::to_value(&chunk).unwrap()["audio"],
+            json!("YQ==")
+        );
     }
 
     #[test]

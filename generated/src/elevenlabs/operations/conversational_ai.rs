@@ -9,7 +9,7 @@
 
 #[allow(unused_imports)]
 use crate::elevenlabs::{
-    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+    types, ByteStream, Call, Client, Connection, Error, ErrorBody, EventStream, JsonStream,
 };
 
 /// The `conversational_ai` operations.
@@ -232,6 +232,19 @@ impl<'a> ConversationalAi<'a> {
         .path_param("rag_index_id", &rag_index_id);
         client.transport().call_json(request)
     }
+
+    /// Establish a WebSocket connection for real-time conversations with an AI agent.
+    ///
+    /// WebSocket `/v1/convai/conversation`
+    ///
+    /// Call `.connect().await` on the returned builder.
+    pub fn conversation(self, agent_id: &'a str) -> ConversationalAiConversation<'a> {
+        ConversationalAiConversation {
+            client: self.client,
+            agent_id,
+            options: api_runtime::realtime::ConnectOptions::default(),
+        }
+    }
 }
 
 /// Request builder for [`ConversationalAi::add_to_knowledge_base`]: set optional inputs, then `.await` it (or call [`send`](Self::send)).
@@ -311,6 +324,69 @@ impl<'a> std::future::IntoFuture for ConversationalAiAddToKnowledgeBase<'a> {
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+/// Connect builder for [`ConversationalAi::conversation`]: set optional inputs, then [`connect`](Self::connect).
+#[derive(Debug, Clone)]
+#[must_use = "a channel is not opened until `connect` is awaited"]
+pub struct ConversationalAiConversation<'a> {
+    client: &'a Client,
+    agent_id: &'a str,
+    options: api_runtime::realtime::ConnectOptions,
+}
+
+impl<'a> ConversationalAiConversation<'a> {
+    /// Whether server messages that call for an answer are
+    /// answered by the connection itself (default: yes).
+    pub fn auto_reply(mut self, on: bool) -> Self {
+        self.options = self.options.auto_reply(on);
+        self
+    }
+
+    /// How the channel is opened: message size limit, idle
+    /// timeout and automatic answers.
+    pub fn options(mut self, options: api_runtime::realtime::ConnectOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Opens the channel on the client's base URL (`https` as
+    /// `wss`), with the client's API key.
+    pub async fn connect(
+        self,
+    ) -> Result<
+        Connection<
+            types::ConversationalConversationClientMessage,
+            types::ConversationalConversationServerMessage,
+        >,
+        Error,
+    > {
+        let request =
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/conversation")
+                .operation("conversational_ai.conversation")
+                .query("agent_id", &self.agent_id);
+        api_runtime::realtime::connect(self.client.transport(), request, self.options).await
+    }
+}
+
+impl api_runtime::realtime::AutoReply<types::ConversationalConversationClientMessage>
+    for types::ConversationalConversationServerMessage
+{
+    /// Answers the server's `ping` with a `pong` carrying its `event_id`.
+    fn auto_reply(&self) -> Option<types::ConversationalConversationClientMessage> {
+        match self {
+            Self::Ping(ping) => {
+                let event_id = ping.ping_event.as_ref()?.event_id?;
+                Some(types::ConversationalConversationClientMessage::Pong(
+                    types::Pong {
+                        event_id: Some(event_id),
+                        ..Default::default()
+                    },
+                ))
+            }
+            _ => None,
+        }
     }
 }
 

@@ -9,7 +9,7 @@
 
 #[allow(unused_imports)]
 use crate::elevenlabs::{
-    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+    types, ByteStream, Call, Client, Connection, Error, ErrorBody, EventStream, JsonStream,
 };
 
 /// The `speech_to_speech` operations.

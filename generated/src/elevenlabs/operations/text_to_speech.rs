@@ -9,7 +9,7 @@
 
 #[allow(unused_imports)]
 use crate::elevenlabs::{
-    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+    types, ByteStream, Call, Client, Connection, Error, ErrorBody, EventStream, JsonStream,
 };
 
 /// The `text_to_speech` operations.
@@ -96,6 +96,74 @@ impl<'a> TextToSpeech<'a> {
             optimize_streaming_latency: None,
             output_format: None,
             body: types::TextToSpeechStreamWithTimestampsRequest::new(text),
+        }
+    }
+
+    /// The Text-to-Speech WebSockets API is designed to generate audio from partial text input
+    /// while ensuring consistency throughout the generated audio. Although highly flexible,
+    /// the WebSockets API isn't a one-size-fits-all solution. It's well-suited for scenarios where:
+    ///   * The input text is being streamed or generated in chunks.
+    ///   * Word-to-audio alignment information is required.
+    ///
+    /// However, it may not be the best choice when:
+    ///   * The entire input text is available upfront. Given that the generations are partial,
+    ///     some buffering is involved, which could potentially result in slightly higher latency compared
+    ///     to a standard HTTP request.
+    ///   * You want to quickly experiment or prototype. Working with WebSockets can be harder and more
+    ///     complex than using a standard HTTP API, which might slow down rapid development and testing.
+    ///
+    /// WebSocket `/v1/text-to-speech/{voice_id}/stream-input`
+    ///
+    /// Set optional inputs on the returned builder, then call `.connect().await`.
+    pub fn stream_input(self, voice_id: &'a str) -> TextToSpeechStreamInput<'a> {
+        TextToSpeechStreamInput {
+            client: self.client,
+            voice_id,
+            authorization: None,
+            model_id: None,
+            language_code: None,
+            enable_logging: None,
+            enable_ssml_parsing: None,
+            output_format: None,
+            inactivity_timeout: None,
+            sync_alignment: None,
+            auto_mode: None,
+            apply_text_normalization: None,
+            seed: None,
+            options: api_runtime::realtime::ConnectOptions::default(),
+        }
+    }
+
+    /// The Multi-Context Text-to-Speech WebSockets API allows for generating audio from text input
+    /// while managing multiple independent audio generation streams (contexts) over a single WebSocket connection.
+    /// This is useful for scenarios requiring concurrent or interleaved audio generations, such as dynamic
+    /// conversational AI applications.
+    ///
+    /// Each context, identified by a context id, maintains its own state. You can send text to specific
+    /// contexts, flush them, or close them independently. A `close_socket` message can be used to terminate
+    /// the entire connection gracefully.
+    ///
+    /// For more information on best practices for how to use this API, please see the [multi context websocket guide](/docs/cookbooks/multi-context-web-socket).
+    ///
+    /// WebSocket `/v1/text-to-speech/{voice_id}/multi-stream-input`
+    ///
+    /// Set optional inputs on the returned builder, then call `.connect().await`.
+    pub fn multi_stream_input(self, voice_id: &'a str) -> TextToSpeechMultiStreamInput<'a> {
+        TextToSpeechMultiStreamInput {
+            client: self.client,
+            voice_id,
+            authorization: None,
+            model_id: None,
+            language_code: None,
+            enable_logging: None,
+            enable_ssml_parsing: None,
+            output_format: None,
+            inactivity_timeout: None,
+            sync_alignment: None,
+            auto_mode: None,
+            apply_text_normalization: None,
+            seed: None,
+            options: api_runtime::realtime::ConnectOptions::default(),
         }
     }
 }
@@ -1017,4 +1085,302 @@ impl<'a> std::future::IntoFuture for TextToSpeechStreamWithTimestamps<'a> {
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
+}
+
+/// Connect builder for [`TextToSpeech::stream_input`]: set optional inputs, then [`connect`](Self::connect).
+#[derive(Debug, Clone)]
+#[must_use = "a channel is not opened until `connect` is awaited"]
+pub struct TextToSpeechStreamInput<'a> {
+    client: &'a Client,
+    voice_id: &'a str,
+    authorization: Option<String>,
+    model_id: Option<String>,
+    language_code: Option<String>,
+    enable_logging: Option<bool>,
+    enable_ssml_parsing: Option<bool>,
+    output_format: Option<types::TextToSpeechOutputFormatEnum>,
+    inactivity_timeout: Option<i64>,
+    sync_alignment: Option<bool>,
+    auto_mode: Option<bool>,
+    apply_text_normalization: Option<types::TextToSpeechApplyTextNormalizationEnum>,
+    seed: Option<i64>,
+    options: api_runtime::realtime::ConnectOptions,
+}
+
+impl<'a> TextToSpeechStreamInput<'a> {
+    /// Your authorization bearer token.
+    pub fn authorization(mut self, value: impl Into<String>) -> Self {
+        self.authorization = Some(value.into());
+        self
+    }
+
+    /// The model ID to use.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.model_id = Some(value.into());
+        self
+    }
+
+    /// The ISO 639-1 language code (for specific models).
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Whether to enable logging of the request.
+    ///
+    /// Defaults to `true`.
+    pub fn enable_logging(mut self, value: impl Into<bool>) -> Self {
+        self.enable_logging = Some(value.into());
+        self
+    }
+
+    /// Whether to enable SSML parsing.
+    ///
+    /// Defaults to `false`.
+    pub fn enable_ssml_parsing(mut self, value: impl Into<bool>) -> Self {
+        self.enable_ssml_parsing = Some(value.into());
+        self
+    }
+
+    pub fn output_format(mut self, value: impl Into<types::TextToSpeechOutputFormatEnum>) -> Self {
+        self.output_format = Some(value.into());
+        self
+    }
+
+    /// Timeout for inactivity before a context is closed (seconds), can be up to 180 seconds.
+    ///
+    /// Defaults to `20`.
+    pub fn inactivity_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.inactivity_timeout = Some(value.into());
+        self
+    }
+
+    /// Whether to include timing data with every audio chunk.
+    ///
+    /// Defaults to `false`.
+    pub fn sync_alignment(mut self, value: impl Into<bool>) -> Self {
+        self.sync_alignment = Some(value.into());
+        self
+    }
+
+    /// Reduces latency by disabling chunk schedule and buffers. Recommended for full sentences/phrases.
+    ///
+    /// Defaults to `false`.
+    pub fn auto_mode(mut self, value: impl Into<bool>) -> Self {
+        self.auto_mode = Some(value.into());
+        self
+    }
+
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<types::TextToSpeechApplyTextNormalizationEnum>,
+    ) -> Self {
+        self.apply_text_normalization = Some(value.into());
+        self
+    }
+
+    /// If specified, system will best-effort sample deterministically. Integer between 0 and 4294967295.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = Some(value.into());
+        self
+    }
+
+    /// Whether server messages that call for an answer are
+    /// answered by the connection itself (default: yes).
+    pub fn auto_reply(mut self, on: bool) -> Self {
+        self.options = self.options.auto_reply(on);
+        self
+    }
+
+    /// How the channel is opened: message size limit, idle
+    /// timeout and automatic answers.
+    pub fn options(mut self, options: api_runtime::realtime::ConnectOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Opens the channel on the client's base URL (`https` as
+    /// `wss`), with the client's API key.
+    pub async fn connect(
+        self,
+    ) -> Result<
+        Connection<
+            types::TextToSpeechStreamInputClientMessage,
+            types::TextToSpeechStreamInputServerMessage,
+        >,
+        Error,
+    > {
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::GET,
+            "/v1/text-to-speech/{voice_id}/stream-input",
+        )
+        .operation("text_to_speech.stream_input")
+        .path_param("voice_id", &self.voice_id)
+        .query("authorization", &self.authorization)
+        .query("model_id", &self.model_id)
+        .query("language_code", &self.language_code)
+        .query("enable_logging", &self.enable_logging)
+        .query("enable_ssml_parsing", &self.enable_ssml_parsing)
+        .query("output_format", &self.output_format)
+        .query("inactivity_timeout", &self.inactivity_timeout)
+        .query("sync_alignment", &self.sync_alignment)
+        .query("auto_mode", &self.auto_mode)
+        .query("apply_text_normalization", &self.apply_text_normalization)
+        .query("seed", &self.seed);
+        api_runtime::realtime::connect(self.client.transport(), request, self.options).await
+    }
+}
+
+impl api_runtime::realtime::AutoReply<types::TextToSpeechStreamInputClientMessage>
+    for types::TextToSpeechStreamInputServerMessage
+{
+}
+
+/// Connect builder for [`TextToSpeech::multi_stream_input`]: set optional inputs, then [`connect`](Self::connect).
+#[derive(Debug, Clone)]
+#[must_use = "a channel is not opened until `connect` is awaited"]
+pub struct TextToSpeechMultiStreamInput<'a> {
+    client: &'a Client,
+    voice_id: &'a str,
+    authorization: Option<String>,
+    model_id: Option<String>,
+    language_code: Option<String>,
+    enable_logging: Option<bool>,
+    enable_ssml_parsing: Option<bool>,
+    output_format: Option<types::TextToSpeechOutputFormatEnum>,
+    inactivity_timeout: Option<i64>,
+    sync_alignment: Option<bool>,
+    auto_mode: Option<bool>,
+    apply_text_normalization: Option<types::TextToSpeechApplyTextNormalizationEnum>,
+    seed: Option<i64>,
+    options: api_runtime::realtime::ConnectOptions,
+}
+
+impl<'a> TextToSpeechMultiStreamInput<'a> {
+    /// Your authorization bearer token.
+    pub fn authorization(mut self, value: impl Into<String>) -> Self {
+        self.authorization = Some(value.into());
+        self
+    }
+
+    /// The model ID to use.
+    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+        self.model_id = Some(value.into());
+        self
+    }
+
+    /// The ISO 639-1 language code (for specific models).
+    pub fn language_code(mut self, value: impl Into<String>) -> Self {
+        self.language_code = Some(value.into());
+        self
+    }
+
+    /// Whether to enable logging of the request.
+    ///
+    /// Defaults to `true`.
+    pub fn enable_logging(mut self, value: impl Into<bool>) -> Self {
+        self.enable_logging = Some(value.into());
+        self
+    }
+
+    /// Whether to enable SSML parsing.
+    ///
+    /// Defaults to `false`.
+    pub fn enable_ssml_parsing(mut self, value: impl Into<bool>) -> Self {
+        self.enable_ssml_parsing = Some(value.into());
+        self
+    }
+
+    pub fn output_format(mut self, value: impl Into<types::TextToSpeechOutputFormatEnum>) -> Self {
+        self.output_format = Some(value.into());
+        self
+    }
+
+    /// Timeout for inactivity before a context is closed (seconds), can be up to 180 seconds.
+    ///
+    /// Defaults to `20`.
+    pub fn inactivity_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.inactivity_timeout = Some(value.into());
+        self
+    }
+
+    /// Whether to include timing data with every audio chunk.
+    ///
+    /// Defaults to `false`.
+    pub fn sync_alignment(mut self, value: impl Into<bool>) -> Self {
+        self.sync_alignment = Some(value.into());
+        self
+    }
+
+    /// Reduces latency by disabling chunk schedule and buffers. Recommended for full sentences/phrases.
+    ///
+    /// Defaults to `false`.
+    pub fn auto_mode(mut self, value: impl Into<bool>) -> Self {
+        self.auto_mode = Some(value.into());
+        self
+    }
+
+    pub fn apply_text_normalization(
+        mut self,
+        value: impl Into<types::TextToSpeechApplyTextNormalizationEnum>,
+    ) -> Self {
+        self.apply_text_normalization = Some(value.into());
+        self
+    }
+
+    /// If specified, system will best-effort sample deterministically. Integer between 0 and 4294967295.
+    pub fn seed(mut self, value: impl Into<i64>) -> Self {
+        self.seed = Some(value.into());
+        self
+    }
+
+    /// Whether server messages that call for an answer are
+    /// answered by the connection itself (default: yes).
+    pub fn auto_reply(mut self, on: bool) -> Self {
+        self.options = self.options.auto_reply(on);
+        self
+    }
+
+    /// How the channel is opened: message size limit, idle
+    /// timeout and automatic answers.
+    pub fn options(mut self, options: api_runtime::realtime::ConnectOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Opens the channel on the client's base URL (`https` as
+    /// `wss`), with the client's API key.
+    pub async fn connect(
+        self,
+    ) -> Result<
+        Connection<
+            types::TextToSpeechMultiInputClientMessage,
+            types::TextToSpeechMultiInputServerMessage,
+        >,
+        Error,
+    > {
+        let request = api_runtime::Request::new(
+            api_runtime::reqwest::Method::GET,
+            "/v1/text-to-speech/{voice_id}/multi-stream-input",
+        )
+        .operation("text_to_speech.multi_stream_input")
+        .path_param("voice_id", &self.voice_id)
+        .query("authorization", &self.authorization)
+        .query("model_id", &self.model_id)
+        .query("language_code", &self.language_code)
+        .query("enable_logging", &self.enable_logging)
+        .query("enable_ssml_parsing", &self.enable_ssml_parsing)
+        .query("output_format", &self.output_format)
+        .query("inactivity_timeout", &self.inactivity_timeout)
+        .query("sync_alignment", &self.sync_alignment)
+        .query("auto_mode", &self.auto_mode)
+        .query("apply_text_normalization", &self.apply_text_normalization)
+        .query("seed", &self.seed);
+        api_runtime::realtime::connect(self.client.transport(), request, self.options).await
+    }
+}
+
+impl api_runtime::realtime::AutoReply<types::TextToSpeechMultiInputClientMessage>
+    for types::TextToSpeechMultiInputServerMessage
+{
 }

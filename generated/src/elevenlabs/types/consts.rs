@@ -10,6 +10,62 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Always `""`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Empty {
+    #[default]
+    /// Always `""`.
+    Empty,
+}
+
+impl Empty {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        ""
+    }
+}
+
+impl Serialize for Empty {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("")
+    }
+}
+
+impl<'de> Deserialize<'de> for Empty {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "").map(|()| Self::Empty)
+    }
+}
+
+/// Always `" "`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Empty2 {
+    #[default]
+    /// Always `" "`.
+    Empty2,
+}
+
+impl Empty2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        " "
+    }
+}
+
+impl Serialize for Empty2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(" ")
+    }
+}
+
+impl<'de> Deserialize<'de> for Empty2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, " ").map(|()| Self::Empty2)
+    }
+}
+
 /// Always `"1"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum V1 {
@@ -177,6 +233,64 @@ impl<'de> Deserialize<'de> for AddOperator {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         api_runtime::strings::deserialize_const(deserializer, "add_operator")
             .map(|()| Self::AddOperator)
+    }
+}
+
+/// Always `"agent_response"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum AgentResponse2 {
+    #[default]
+    /// Always `"agent_response"`.
+    AgentResponse2,
+}
+
+impl AgentResponse2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "agent_response"
+    }
+}
+
+impl Serialize for AgentResponse2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("agent_response")
+    }
+}
+
+impl<'de> Deserialize<'de> for AgentResponse2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "agent_response")
+            .map(|()| Self::AgentResponse2)
+    }
+}
+
+/// Always `"agent_response_correction"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum AgentResponseCorrection2 {
+    #[default]
+    /// Always `"agent_response_correction"`.
+    AgentResponseCorrection2,
+}
+
+impl AgentResponseCorrection2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "agent_response_correction"
+    }
+}
+
+impl Serialize for AgentResponseCorrection2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("agent_response_correction")
+    }
+}
+
+impl<'de> Deserialize<'de> for AgentResponseCorrection2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "agent_response_correction")
+            .map(|()| Self::AgentResponseCorrection2)
     }
 }
 
@@ -1182,6 +1296,64 @@ impl<'de> Deserialize<'de> for Client {
     }
 }
 
+/// Always `"client_tool_call"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum ClientToolCall2 {
+    #[default]
+    /// Always `"client_tool_call"`.
+    ClientToolCall2,
+}
+
+impl ClientToolCall2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "client_tool_call"
+    }
+}
+
+impl Serialize for ClientToolCall2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("client_tool_call")
+    }
+}
+
+impl<'de> Deserialize<'de> for ClientToolCall2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "client_tool_call")
+            .map(|()| Self::ClientToolCall2)
+    }
+}
+
+/// Always `"client_tool_result"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum ClientToolResult2 {
+    #[default]
+    /// Always `"client_tool_result"`.
+    ClientToolResult2,
+}
+
+impl ClientToolResult2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "client_tool_result"
+    }
+}
+
+impl Serialize for ClientToolResult2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("client_tool_result")
+    }
+}
+
+impl<'de> Deserialize<'de> for ClientToolResult2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "client_tool_result")
+            .map(|()| Self::ClientToolResult2)
+    }
+}
+
 /// Always `"completed"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Completed {
@@ -1267,6 +1439,35 @@ impl<'de> Deserialize<'de> for Constant {
     }
 }
 
+/// Always `"contextual_update"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum ContextualUpdate2 {
+    #[default]
+    /// Always `"contextual_update"`.
+    ContextualUpdate2,
+}
+
+impl ContextualUpdate2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "contextual_update"
+    }
+}
+
+impl Serialize for ContextualUpdate2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("contextual_update")
+    }
+}
+
+impl<'de> Deserialize<'de> for ContextualUpdate2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "contextual_update")
+            .map(|()| Self::ContextualUpdate2)
+    }
+}
+
 /// Always `"conversation"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Conversation {
@@ -1293,6 +1494,64 @@ impl<'de> Deserialize<'de> for Conversation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         api_runtime::strings::deserialize_const(deserializer, "conversation")
             .map(|()| Self::Conversation)
+    }
+}
+
+/// Always `"conversation_initiation_client_data"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum ConversationInitiationClientData2 {
+    #[default]
+    /// Always `"conversation_initiation_client_data"`.
+    ConversationInitiationClientData2,
+}
+
+impl ConversationInitiationClientData2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "conversation_initiation_client_data"
+    }
+}
+
+impl Serialize for ConversationInitiationClientData2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("conversation_initiation_client_data")
+    }
+}
+
+impl<'de> Deserialize<'de> for ConversationInitiationClientData2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "conversation_initiation_client_data")
+            .map(|()| Self::ConversationInitiationClientData2)
+    }
+}
+
+/// Always `"conversation_initiation_metadata"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum ConversationInitiationMetadata2 {
+    #[default]
+    /// Always `"conversation_initiation_metadata"`.
+    ConversationInitiationMetadata2,
+}
+
+impl ConversationInitiationMetadata2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "conversation_initiation_metadata"
+    }
+}
+
+impl Serialize for ConversationInitiationMetadata2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("conversation_initiation_metadata")
+    }
+}
+
+impl<'de> Deserialize<'de> for ConversationInitiationMetadata2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "conversation_initiation_metadata")
+            .map(|()| Self::ConversationInitiationMetadata2)
     }
 }
 
@@ -3595,6 +3854,64 @@ impl<'de> Deserialize<'de> for Integration {
     }
 }
 
+/// Always `"internal_tentative_agent_response"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum InternalTentativeAgentResponse2 {
+    #[default]
+    /// Always `"internal_tentative_agent_response"`.
+    InternalTentativeAgentResponse2,
+}
+
+impl InternalTentativeAgentResponse2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "internal_tentative_agent_response"
+    }
+}
+
+impl Serialize for InternalTentativeAgentResponse2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("internal_tentative_agent_response")
+    }
+}
+
+impl<'de> Deserialize<'de> for InternalTentativeAgentResponse2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "internal_tentative_agent_response")
+            .map(|()| Self::InternalTentativeAgentResponse2)
+    }
+}
+
+/// Always `"interruption"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Interruption2 {
+    #[default]
+    /// Always `"interruption"`.
+    Interruption2,
+}
+
+impl Interruption2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "interruption"
+    }
+}
+
+impl Serialize for Interruption2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("interruption")
+    }
+}
+
+impl<'de> Deserialize<'de> for Interruption2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "interruption")
+            .map(|()| Self::Interruption2)
+    }
+}
+
 /// Always `"knowledge_base"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum KnowledgeBase {
@@ -5287,6 +5604,34 @@ impl<'de> Deserialize<'de> for Phoneme {
     }
 }
 
+/// Always `"ping"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Ping2 {
+    #[default]
+    /// Always `"ping"`.
+    Ping2,
+}
+
+impl Ping2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "ping"
+    }
+}
+
+impl Serialize for Ping2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("ping")
+    }
+}
+
+impl<'de> Deserialize<'de> for Ping2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "ping").map(|()| Self::Ping2)
+    }
+}
+
 /// Always `"play_dtmf_error"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum PlayDtmfError {
@@ -5371,6 +5716,34 @@ impl<'de> Deserialize<'de> for PlayKeypadTouchTone {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         api_runtime::strings::deserialize_const(deserializer, "play_keypad_touch_tone")
             .map(|()| Self::PlayKeypadTouchTone)
+    }
+}
+
+/// Always `"pong"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Pong2 {
+    #[default]
+    /// Always `"pong"`.
+    Pong2,
+}
+
+impl Pong2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "pong"
+    }
+}
+
+impl Serialize for Pong2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("pong")
+    }
+}
+
+impl<'de> Deserialize<'de> for Pong2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "pong").map(|()| Self::Pong2)
     }
 }
 
@@ -7887,6 +8260,121 @@ impl Serialize for User {
 impl<'de> Deserialize<'de> for User {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         api_runtime::strings::deserialize_const(deserializer, "user").map(|()| Self::User)
+    }
+}
+
+/// Always `"user_activity"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum UserActivity2 {
+    #[default]
+    /// Always `"user_activity"`.
+    UserActivity2,
+}
+
+impl UserActivity2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "user_activity"
+    }
+}
+
+impl Serialize for UserActivity2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("user_activity")
+    }
+}
+
+impl<'de> Deserialize<'de> for UserActivity2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "user_activity")
+            .map(|()| Self::UserActivity2)
+    }
+}
+
+/// Always `"user_message"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum UserMessage2 {
+    #[default]
+    /// Always `"user_message"`.
+    UserMessage2,
+}
+
+impl UserMessage2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "user_message"
+    }
+}
+
+impl Serialize for UserMessage2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("user_message")
+    }
+}
+
+impl<'de> Deserialize<'de> for UserMessage2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "user_message")
+            .map(|()| Self::UserMessage2)
+    }
+}
+
+/// Always `"user_transcript"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum UserTranscript2 {
+    #[default]
+    /// Always `"user_transcript"`.
+    UserTranscript2,
+}
+
+impl UserTranscript2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "user_transcript"
+    }
+}
+
+impl Serialize for UserTranscript2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("user_transcript")
+    }
+}
+
+impl<'de> Deserialize<'de> for UserTranscript2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "user_transcript")
+            .map(|()| Self::UserTranscript2)
+    }
+}
+
+/// Always `"vad_score"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum VadScore2 {
+    #[default]
+    /// Always `"vad_score"`.
+    VadScore2,
+}
+
+impl VadScore2 {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &'static str {
+        "vad_score"
+    }
+}
+
+impl Serialize for VadScore2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("vad_score")
+    }
+}
+
+impl<'de> Deserialize<'de> for VadScore2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "vad_score").map(|()| Self::VadScore2)
     }
 }
 

@@ -9694,6 +9694,274 @@ mod call_initiation_failure_webhook;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use call_initiation_failure_webhook::CallInitiationFailureWebhook;
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod initialize_connection;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use initialize_connection::InitializeConnection;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod close_connection;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use close_connection::CloseConnection;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod send_text;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use send_text::SendText;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod realtime_voice_settings;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use realtime_voice_settings::RealtimeVoiceSettings;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod generation_config;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use generation_config::GenerationConfig;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod audio_output;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use audio_output::AudioOutput;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod final_output;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use final_output::FinalOutput;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod normalized_alignment;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use normalized_alignment::NormalizedAlignment;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod alignment;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use alignment::Alignment;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod pronunciation_dictionary_locator;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use pronunciation_dictionary_locator::PronunciationDictionaryLocator;
+
+#[cfg(feature = "elevenlabs")]
+mod websocket_tts_client_message_multi;
+
+#[cfg(feature = "elevenlabs")]
+pub use websocket_tts_client_message_multi::WebsocketTtsClientMessageMulti;
+
+#[cfg(feature = "elevenlabs")]
+mod websocket_tts_server_message_multi;
+
+#[cfg(feature = "elevenlabs")]
+pub use websocket_tts_server_message_multi::WebsocketTtsServerMessageMulti;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod initialize_connection_multi;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use initialize_connection_multi::InitializeConnectionMulti;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod send_text_multi;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use send_text_multi::SendTextMulti;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod flush_context;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use flush_context::FlushContext;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod close_context;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use close_context::CloseContext;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod close_socket;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use close_socket::CloseSocket;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod audio_output_multi;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use audio_output_multi::AudioOutputMulti;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod final_output_multi;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use final_output_multi::FinalOutputMulti;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod keep_context_alive;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use keep_context_alive::KeepContextAlive;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod initialise_context;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use initialise_context::InitialiseContext;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod text_to_speech_apply_text_normalization_enum;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use text_to_speech_apply_text_normalization_enum::TextToSpeechApplyTextNormalizationEnum;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+mod text_to_speech_output_format_enum;
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use text_to_speech_output_format_enum::TextToSpeechOutputFormatEnum;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod user_audio_chunk;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use user_audio_chunk::UserAudioChunk;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod pong;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use pong::Pong;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod conversation_initiation_client_data;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use conversation_initiation_client_data::{
+    ConversationClientDataCustomLlmExtraBody, ConversationConfigOverrideAgent,
+    ConversationConfigOverrideAgentPrompt, ConversationConfigOverrideTts,
+    ConversationConversationConfigOverride, ConversationDataDynamicVariablesValue,
+    ConversationInitiationClientData,
+};
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod client_tool_result;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use client_tool_result::ClientToolResult;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod conversation_initiation_metadata;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use conversation_initiation_metadata::{
+    ConversationInitiationMetadata, ConversationInitiationMetadataEvent,
+};
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod user_transcript;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use user_transcript::{UserTranscript, UserTranscriptUserTranscriptionEvent};
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod agent_response;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use agent_response::{AgentResponse, AgentResponseAgentResponseEvent};
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod audio_response;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use audio_response::{AudioResponse, AudioResponseAudioEvent};
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod interruption;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use interruption::{Interruption, InterruptionInterruptionEvent};
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod ping;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use ping::{Ping, PingPingEvent};
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod client_tool_call;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use client_tool_call::{ClientToolCall, ClientToolCallClientToolCall};
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod agent_response_correction;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use agent_response_correction::{AgentAgentResponseCorrectionEvent, AgentResponseCorrection};
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod vad_score;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use vad_score::{VadScore, VadScoreVadScoreEvent};
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod internal_tentative_agent_response;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use internal_tentative_agent_response::{
+    InternalTentativeAgentResponse, TentativeAgentResponseInternalEvent,
+};
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod contextual_update;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use contextual_update::ContextualUpdate;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod user_message;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use user_message::UserMessage;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+mod user_activity;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use user_activity::UserActivity;
+
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-text-to-speech"
+))]
+mod channel_types;
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use channel_types::ConversationalConversationClientMessage;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use channel_types::ConversationalConversationServerMessage;
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use channel_types::TextToSpeechMultiInputClientMessage;
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use channel_types::TextToSpeechMultiInputServerMessage;
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use channel_types::TextToSpeechStreamInputClientMessage;
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use channel_types::TextToSpeechStreamInputServerMessage;
+
 mod operation_types;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]

@@ -12,11 +12,13 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 mod call;
+mod channels;
 mod flat;
 mod index;
 mod pages;
 
 use call::Call;
+use channels::ChannelCall;
 pub use index::operation_index_file;
 
 use crate::emit::tokens::{cfg_attr, type_path, ApiIdentity, EmittedFile};
@@ -111,6 +113,13 @@ impl OperationEmitter<'_> {
         let constructors = self.constructors();
         let accessors = self.child_accessors(&[], quote!(self));
         let (methods, builders) = self.operations_of(&[]);
+        let connection = (!self.model.channels.is_empty()).then(|| {
+            quote! {
+                /// An open realtime channel: `send` client messages, read
+                /// server messages as a `Stream`, `split` it, `close` it.
+                pub type Connection<Out, In> = api_runtime::realtime::Connection<Out, In, ErrorBody>;
+            }
+        });
         let tokens = quote! {
             #[allow(unused_imports)]
             use #api::{operations, types};
@@ -133,6 +142,8 @@ impl OperationEmitter<'_> {
 
             /// A call on its way: `.await` it for the decoded answer.
             pub type Call<'a, T> = api_runtime::Call<'a, T, ErrorBody>;
+
+            #connection
 
             /// The client. Cheap to clone; clones share one connection pool.
             #[derive(Debug, Clone)]
@@ -405,6 +416,39 @@ impl OperationEmitter<'_> {
                 None => methods.push(call.call_method(path.is_empty())),
             }
         }
+        let owner = self.names.groups.get(path).map_or("Client", String::as_str);
+        for (index, (channel, names)) in self
+            .model
+            .channels
+            .iter()
+            .zip(&self.names.channels)
+            .enumerate()
+        {
+            if names.group != path {
+                continue;
+            }
+            let call = ChannelCall {
+                channel,
+                names,
+                all_names: self.names,
+                model: self.model,
+            };
+            let cfg = path
+                .is_empty()
+                .then(|| cfg_attr(&self.features.union_of(channel_types(channel))));
+            let method = call.method(path.is_empty());
+            methods.push(quote!(#cfg #method));
+            let builder = call.builder(owner);
+            builders.push(quote!(#cfg #builder));
+            // One impl per pair of message types, at its first channel.
+            let first = self.model.channels[..index]
+                .iter()
+                .all(|other| message_types(other) != message_types(channel));
+            if first {
+                let auto_reply = call.auto_reply();
+                builders.push(quote!(#cfg #auto_reply));
+            }
+        }
         (methods, builders)
     }
 
@@ -416,11 +460,12 @@ impl OperationEmitter<'_> {
             .iter()
             .filter(|(path, _)| path[0] == top)
             .map(|(path, name)| self.group_struct(path, name));
+        let connection = (!self.model.channels.is_empty()).then(|| quote!(Connection,));
         EmittedFile {
             path: format!("operations/{top}.rs"),
             tokens: quote! {
                 #[allow(unused_imports)]
-                use #api::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream};
+                use #api::{types, ByteStream, Call, Client, #connection Error, ErrorBody, EventStream, JsonStream};
                 #(#groups)*
             },
             inner_doc: vec![format!("The `{top}` operations.")],
@@ -447,6 +492,23 @@ impl OperationEmitter<'_> {
             #(#builders)*
         }
     }
+}
+
+/// The types a channel's messages decode into (for its `AutoReply`).
+fn message_types(channel: &Channel) -> [Option<&TypeRef>; 2] {
+    [&channel.client_messages, &channel.server_messages].map(|set| set.as_ref().map(|s| &s.ty))
+}
+
+/// The named types of a channel's parameters and messages.
+fn channel_types(channel: &Channel) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    for param in &channel.params {
+        param.ty.mentioned(&mut out);
+    }
+    for set in channel.message_sets() {
+        set.ty.mentioned(&mut out);
+    }
+    out
 }
 
 /// `match status` arms: exact codes, then `4XX`-style ranges, then

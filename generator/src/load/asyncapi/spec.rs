@@ -21,6 +21,14 @@ pub struct AsyncApiDocument {
     /// Channels by address (`/v1/text-to-speech/{voice_id}/stream-input`).
     pub channels: IndexMap<String, Channel>,
     pub components: Components,
+    /// The document's tags (`textToSpeech`), by name.
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Tag {
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

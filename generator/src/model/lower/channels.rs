@@ -47,6 +47,10 @@ pub fn lower_channels(
     let context = ChannelContext {
         servers: document_servers(&loaded.document),
         http,
+        tag: match doc.tags.as_slice() {
+            [tag] => Some(tag.name.as_str()),
+            _ => None,
+        },
     };
     let channels = loaded
         .channels
@@ -59,6 +63,7 @@ pub fn lower_channels(
         .map(|t| t.expect("every reserved type is filled"))
         .collect();
     crate::model::recursion::box_recursive_fields(&mut types, &loaded.path)?;
+    mark_base64_fields(&mut types);
     Ok(LoweredChannels {
         document: ChannelDocument {
             path: display_path.to_owned(),
@@ -74,9 +79,30 @@ pub fn lower_channels(
     })
 }
 
+/// A string field (neither nullable nor boxed) whose description says it
+/// holds base64 (`Base64-encoded audio data`, `MP3 ... as a base64
+/// string`) is bytes in Rust: messages carry audio this way.
+fn mark_base64_fields(types: &mut [TypeDef]) {
+    for def in types {
+        if let TypeKind::Struct(object) = &mut def.kind {
+            for field in &mut object.fields {
+                let says_base64 = field
+                    .docs
+                    .description
+                    .as_deref()
+                    .is_some_and(|text| text.to_ascii_lowercase().contains("base64"));
+                field.base64 =
+                    says_base64 && field.ty == TypeRef::String && !field.nullable && !field.boxed;
+            }
+        }
+    }
+}
+
 struct ChannelContext<'m> {
     servers: Vec<ChannelServer>,
     http: &'m ApiModel,
+    /// The document's only tag, when it has exactly one.
+    tag: Option<&'m str>,
 }
 
 fn document_servers(doc: &async_spec::AsyncApiDocument) -> Vec<ChannelServer> {
@@ -94,7 +120,7 @@ fn document_servers(doc: &async_spec::AsyncApiDocument) -> Vec<ChannelServer> {
 impl Lowerer<'_> {
     fn channel(&mut self, resolved: &ResolvedChannel, context: &ChannelContext) -> Result<Channel> {
         let spec = &resolved.channel;
-        let group = channel_group(spec, &resolved.address, &context.http.operations);
+        let group = channel_group(spec, &resolved.address, context);
         let name = spec
             .sdk_method_name
             .clone()
@@ -302,17 +328,20 @@ fn channel_servers(channel: &async_spec::Channel, servers: &[ChannelServer]) -> 
 }
 
 /// The channel's `x-fern-sdk-group-name`; else the group prefix every HTTP
-/// operation under the channel's first path segment shares (the
-/// conversation channel under `/v1/convai` joins `conversational_ai`);
-/// else that segment.
+/// operation under the channel's first path segment shares; else the
+/// document's only tag when an HTTP operation's top group has its name
+/// (the conversation channel under `/v1/convai`, whose operations spread
+/// over several groups, joins `conversational_ai` by the document's
+/// `conversationalAI` tag); else that segment.
 fn channel_group(
     channel: &async_spec::Channel,
     address: &str,
-    operations: &[Operation],
+    context: &ChannelContext,
 ) -> Vec<String> {
     if let Some(group) = &channel.sdk_group_name {
         return group.clone().into_vec();
     }
+    let operations = &context.http.operations;
     let Some((area_path, area)) = first_area(address) else {
         return Vec::new();
     };
@@ -323,11 +352,17 @@ fn channel_group(
         .map(|op| op.group.as_slice())
         .collect();
     let shared = common_prefix(&groups);
-    if shared.is_empty() {
-        vec![area.to_snake_case()]
-    } else {
-        shared.to_vec()
+    if !shared.is_empty() {
+        return shared.to_vec();
     }
+    let tag_group = context.tag.map(ToSnakeCase::to_snake_case).filter(|tag| {
+        operations.iter().any(|op| {
+            op.group
+                .first()
+                .is_some_and(|top| top.to_snake_case() == *tag)
+        })
+    });
+    vec![tag_group.unwrap_or_else(|| area.to_snake_case())]
 }
 
 /// The path up to the first literal segment that is no version (`v1`),

@@ -442,6 +442,7 @@ impl<'a> Lowerer<'a> {
                 title: None,
                 ..docs_of(property)
             },
+            base64: false,
         })
     }
 

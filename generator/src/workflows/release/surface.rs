@@ -411,6 +411,7 @@ fn type_kind(record: &KindRecord, count: usize) -> Parsed<TypeKind> {
                         nullable: field.nullable,
                         boxed: false,
                         docs: deprecated_docs(field.deprecated),
+                        base64: false,
                     })
                 })
                 .collect::<Parsed<_>>()?,
