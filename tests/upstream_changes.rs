@@ -39,6 +39,25 @@ fn workspace_copy() -> tempfile::TempDir {
     tmp
 }
 
+/// The generated crate's version as committed.
+fn committed_version() -> String {
+    let cargo_toml = fs::read_to_string(root().join("generated/Cargo.toml")).unwrap();
+    let line = cargo_toml
+        .lines()
+        .find(|line| line.starts_with("version = "))
+        .expect("the crate has a version");
+    line.trim_start_matches("version = ")
+        .trim_matches('"')
+        .to_owned()
+}
+
+/// Cargo's next incompatible version of a `0.y.z` version: `0.(y+1).0`.
+fn next_incompatible(version: &str) -> String {
+    let parts: Vec<u64> = version.split('.').map(|p| p.parse().unwrap()).collect();
+    assert_eq!(parts[0], 0, "the crate is before 1.0: {version}");
+    format!("0.{}.0", parts[1] + 1)
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).unwrap();
     for entry in fs::read_dir(from).unwrap() {
@@ -139,15 +158,17 @@ fn update_from_a_loopback_server_reports_the_changelog_and_regenerates() {
         .expect("the request schema changed");
     assert!(new_field.change.breaking, "{new_field:?}");
     assert_eq!(report.outcome, WriteOutcome::Replaced);
-    // A breaking change: 0.1.0 moves to the next incompatible version.
+    // A breaking change: the committed 0.y.z moves to the next incompatible
+    // version, 0.(y+1).0.
     let release = report
         .release
         .as_ref()
         .expect("the manifest's crate has a release");
-    assert_eq!(release.version.to_string(), "0.2.0");
+    let next = next_incompatible(&committed_version());
+    assert_eq!(release.version.to_string(), next);
     let cargo_toml = fs::read_to_string(tmp.path().join("ws/generated/Cargo.toml")).unwrap();
     assert!(
-        cargo_toml.contains("\nversion = \"0.2.0\"\n"),
+        cargo_toml.contains(&format!("\nversion = \"{next}\"\n")),
         "{cargo_toml}"
     );
     assert_eq!(
