@@ -71,21 +71,55 @@ fn compact_json(value: &Value) -> String {
 }
 
 /// Description text as doc lines: trailing spaces trimmed, code fences
-/// marked as `text` so rustdoc never compiles them.
+/// marked as `text` so rustdoc never compiles them, and lines indented by
+/// four spaces or more outside a fence moved to the margin, since Markdown
+/// would make them an indented code block, which rustdoc compiles as Rust.
 pub fn doc_lines(text: &str) -> Vec<String> {
+    let mut in_fence = false;
     let mut lines: Vec<String> = text
         .trim()
         .lines()
         .map(|line| {
             let line = line.trim_end();
+            let indent = line.len() - line.trim_start().len();
             match line.trim_start().strip_prefix("```") {
-                Some(lang) if !lang.is_empty() && lang.chars().all(|c| c.is_alphanumeric()) => {
-                    format!("{}```text", &line[..line.len() - line.trim_start().len()])
+                Some(lang) => {
+                    in_fence = !in_fence;
+                    if in_fence && lang.chars().all(|c| c.is_alphanumeric()) {
+                        format!("{}```text", &line[..indent])
+                    } else {
+                        line.to_owned()
+                    }
                 }
-                _ => line.to_owned(),
+                None if !in_fence && indent >= 4 => line.trim_start().to_owned(),
+                None => line.to_owned(),
             }
         })
         .collect();
     lines.dedup_by(|a, b| a.is_empty() && b.is_empty());
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_lines;
+
+    #[test]
+    fn no_description_text_becomes_a_rust_doctest() {
+        let text = "Messages:\n\n    1. { type: \"a\" }\n```\nplain\n```\n```python\nx = 1\n```";
+        assert_eq!(
+            doc_lines(text),
+            [
+                "Messages:",
+                "",
+                "1. { type: \"a\" }",
+                "```text",
+                "plain",
+                "```",
+                "```text",
+                "x = 1",
+                "```"
+            ]
+        );
+    }
 }
