@@ -71,33 +71,62 @@ fn compact_json(value: &Value) -> String {
 }
 
 /// Description text as doc lines: trailing spaces trimmed, code fences
-/// marked as `text` so rustdoc never compiles them, and lines indented by
-/// four spaces or more outside a fence moved to the margin, since Markdown
-/// would make them an indented code block, which rustdoc compiles as Rust.
+/// marked as `text` so rustdoc never compiles them, and runs of lines
+/// indented by four spaces or more (which Markdown may read as an indented
+/// code block, and rustdoc would then compile as Rust) put in a `text`
+/// fence of their own.
 pub fn doc_lines(text: &str) -> Vec<String> {
+    let source: Vec<&str> = text.trim().lines().map(str::trim_end).collect();
+    let mut lines = Vec::new();
     let mut in_fence = false;
-    let mut lines: Vec<String> = text
-        .trim()
-        .lines()
-        .map(|line| {
-            let line = line.trim_end();
-            let indent = line.len() - line.trim_start().len();
-            match line.trim_start().strip_prefix("```") {
-                Some(lang) => {
-                    in_fence = !in_fence;
-                    if in_fence && lang.chars().all(|c| c.is_alphanumeric()) {
-                        format!("{}```text", &line[..indent])
-                    } else {
-                        line.to_owned()
-                    }
-                }
-                None if !in_fence && indent >= 4 => line.trim_start().to_owned(),
-                None => line.to_owned(),
+    let mut run_indent: Option<usize> = None;
+    for (index, line) in source.iter().enumerate() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(base) = run_indent {
+            let continues = if line.is_empty() {
+                next_is_indented(&source[index + 1..])
+            } else {
+                indent >= INDENTED_CODE
+            };
+            if continues {
+                lines.push(line.get(base.min(indent)..).unwrap_or_default().to_owned());
+                continue;
             }
-        })
-        .collect();
+            lines.push("```".to_owned());
+            run_indent = None;
+        }
+        match line.trim_start().strip_prefix("```") {
+            Some(lang) => {
+                in_fence = !in_fence;
+                if in_fence && lang.chars().all(|c| c.is_alphanumeric()) {
+                    lines.push(format!("{}```text", &line[..indent]));
+                } else {
+                    lines.push((*line).to_owned());
+                }
+            }
+            None if !in_fence && indent >= INDENTED_CODE => {
+                lines.push("```text".to_owned());
+                lines.push(line.trim_start().to_owned());
+                run_indent = Some(indent);
+            }
+            None => lines.push((*line).to_owned()),
+        }
+    }
+    if run_indent.is_some() {
+        lines.push("```".to_owned());
+    }
     lines.dedup_by(|a, b| a.is_empty() && b.is_empty());
     lines
+}
+
+/// Markdown's indentation of an indented code block.
+const INDENTED_CODE: usize = 4;
+
+/// Whether the next non-blank line is indented as code.
+fn next_is_indented(rest: &[&str]) -> bool {
+    rest.iter()
+        .find(|line| !line.is_empty())
+        .is_some_and(|line| line.len() - line.trim_start().len() >= INDENTED_CODE)
 }
 
 #[cfg(test)]
@@ -106,13 +135,19 @@ mod tests {
 
     #[test]
     fn no_description_text_becomes_a_rust_doctest() {
-        let text = "Messages:\n\n    1. { type: \"a\" }\n```\nplain\n```\n```python\nx = 1\n```";
+        let text = "Messages:\n    1. {\n      a: 1\n    }\n\n    2. b\nEnd.\n```\nplain\n```\n```python\nx = 1\n```";
         assert_eq!(
             doc_lines(text),
             [
                 "Messages:",
+                "```text",
+                "1. {",
+                "  a: 1",
+                "}",
                 "",
-                "1. { type: \"a\" }",
+                "2. b",
+                "```",
+                "End.",
                 "```text",
                 "plain",
                 "```",

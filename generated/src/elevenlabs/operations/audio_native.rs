@@ -220,9 +220,11 @@ impl<'a> AudioNativeCreate<'a> {
     }
 
     /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
+    /// ```text
     /// When set to 'auto', the system will automatically decide whether to apply text normalization
     /// (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
     /// with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
+    /// ```
     pub fn apply_text_normalization(
         mut self,
         value: impl Into<types::ProjectsCreateApplyTextNormalization>,

@@ -155,58 +155,60 @@ impl<'a> StudioCreatePodcast<'a> {
     }
 
     /// A url that will be called by our service when the Studio project is converted. Request will contain a json blob containing the status of the conversion
+    /// ```text
     /// Messages:
     /// 1. When project was converted successfully:
     /// {
-    /// type: "project_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// conversion_status: "success",
-    /// project_snapshot_id: "22m00Tcm4TlvDq8ikMAT",
-    /// error_details: None,
-    /// }
+    ///   type: "project_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     conversion_status: "success",
+    ///     project_snapshot_id: "22m00Tcm4TlvDq8ikMAT",
+    ///     error_details: None,
+    ///   }
     /// }
     /// 2. When project conversion failed:
     /// {
-    /// type: "project_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// conversion_status: "error",
-    /// project_snapshot_id: None,
-    /// error_details: "Error details if conversion failed"
-    /// }
+    ///   type: "project_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     conversion_status: "error",
+    ///     project_snapshot_id: None,
+    ///     error_details: "Error details if conversion failed"
+    ///   }
     /// }
     ///
     /// 3. When chapter was converted successfully:
     /// {
-    /// type: "chapter_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// chapter_id: "22m00Tcm4TlvDq8ikMAT",
-    /// conversion_status: "success",
-    /// chapter_snapshot_id: "23m00Tcm4TlvDq8ikMAV",
-    /// error_details: None,
-    /// }
+    ///   type: "chapter_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     chapter_id: "22m00Tcm4TlvDq8ikMAT",
+    ///     conversion_status: "success",
+    ///     chapter_snapshot_id: "23m00Tcm4TlvDq8ikMAV",
+    ///     error_details: None,
+    ///   }
     /// }
     /// 4. When chapter conversion failed:
     /// {
-    /// type: "chapter_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// chapter_id: "22m00Tcm4TlvDq8ikMAT",
-    /// conversion_status: "error",
-    /// chapter_snapshot_id: None,
-    /// error_details: "Error details if conversion failed"
+    ///   type: "chapter_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     chapter_id: "22m00Tcm4TlvDq8ikMAT",
+    ///     conversion_status: "error",
+    ///     chapter_snapshot_id: None,
+    ///     error_details: "Error details if conversion failed"
+    ///   }
     /// }
-    /// }
+    /// ```
     pub fn callback_url(mut self, value: impl Into<String>) -> Self {
         self.body = self.body.callback_url(value);
         self
@@ -220,9 +222,11 @@ impl<'a> StudioCreatePodcast<'a> {
     }
 
     /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
+    /// ```text
     /// When set to 'auto', the system will automatically decide whether to apply text normalization
     /// (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
     /// with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
+    /// ```
     pub fn apply_text_normalization(
         mut self,
         value: impl Into<types::ProjectsCreateApplyTextNormalization>,
@@ -506,8 +510,10 @@ impl<'a> StudioProjectsCreate<'a> {
 
     /// An optional content to initialize the Studio project with. If this is set, 'from_url' and 'from_document' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
     ///
+    /// ```text
     /// Example:
     /// [{"name": "Chapter A", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "A", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "B", "type": "tts_node"}]}, {"sub_type": "h1", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "C", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "D", "type": "tts_node"}]}]}, {"name": "Chapter B", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "E", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "F", "type": "tts_node"}]}, {"sub_type": "h2", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "G", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "H", "type": "tts_node"}]}]}]
+    /// ```
     pub fn from_content_json(mut self, value: impl Into<String>) -> Self {
         self.body = self.body.from_content_json(value);
         self
@@ -679,58 +685,60 @@ impl<'a> StudioProjectsCreate<'a> {
     }
 
     /// A url that will be called by our service when the Studio project is converted. Request will contain a json blob containing the status of the conversion
+    /// ```text
     /// Messages:
     /// 1. When project was converted successfully:
     /// {
-    /// type: "project_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// conversion_status: "success",
-    /// project_snapshot_id: "22m00Tcm4TlvDq8ikMAT",
-    /// error_details: None,
-    /// }
+    ///   type: "project_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     conversion_status: "success",
+    ///     project_snapshot_id: "22m00Tcm4TlvDq8ikMAT",
+    ///     error_details: None,
+    ///   }
     /// }
     /// 2. When project conversion failed:
     /// {
-    /// type: "project_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// conversion_status: "error",
-    /// project_snapshot_id: None,
-    /// error_details: "Error details if conversion failed"
-    /// }
+    ///   type: "project_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     conversion_status: "error",
+    ///     project_snapshot_id: None,
+    ///     error_details: "Error details if conversion failed"
+    ///   }
     /// }
     ///
     /// 3. When chapter was converted successfully:
     /// {
-    /// type: "chapter_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// chapter_id: "22m00Tcm4TlvDq8ikMAT",
-    /// conversion_status: "success",
-    /// chapter_snapshot_id: "23m00Tcm4TlvDq8ikMAV",
-    /// error_details: None,
-    /// }
+    ///   type: "chapter_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     chapter_id: "22m00Tcm4TlvDq8ikMAT",
+    ///     conversion_status: "success",
+    ///     chapter_snapshot_id: "23m00Tcm4TlvDq8ikMAV",
+    ///     error_details: None,
+    ///   }
     /// }
     /// 4. When chapter conversion failed:
     /// {
-    /// type: "chapter_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// chapter_id: "22m00Tcm4TlvDq8ikMAT",
-    /// conversion_status: "error",
-    /// chapter_snapshot_id: None,
-    /// error_details: "Error details if conversion failed"
+    ///   type: "chapter_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     chapter_id: "22m00Tcm4TlvDq8ikMAT",
+    ///     conversion_status: "error",
+    ///     chapter_snapshot_id: None,
+    ///     error_details: "Error details if conversion failed"
+    ///   }
     /// }
-    /// }
+    /// ```
     pub fn callback_url(mut self, value: impl Into<String>) -> Self {
         self.body = self.body.callback_url(value);
         self
@@ -757,9 +765,11 @@ impl<'a> StudioProjectsCreate<'a> {
     }
 
     /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
+    /// ```text
     /// When set to 'auto', the system will automatically decide whether to apply text normalization
     /// (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
     /// with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
+    /// ```
     pub fn apply_text_normalization(
         mut self,
         value: impl Into<types::ProjectsCreateApplyTextNormalization>,
@@ -813,8 +823,10 @@ impl<'a> StudioProjectsCreate<'a> {
 
     /// Optional voice settings overrides for the project, encoded as a list of JSON strings.
     ///
+    /// ```text
     /// Example:
     /// ["{\"voice_id\": \"21m00Tcm4TlvDq8ikWAM\", \"stability\": 0.7, \"similarity_boost\": 0.8, \"style\": 0.5, \"speed\": 1.0, \"use_speaker_boost\": true}"]
+    /// ```
     pub fn voice_settings(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body = self.body.voice_settings(value);
         self
@@ -1476,8 +1488,10 @@ impl<'a> StudioProjectsContentUpdate<'a> {
 
     /// An optional content to initialize the Studio project with. If this is set, 'from_url' and 'from_document' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
     ///
+    /// ```text
     /// Example:
     /// [{"name": "Chapter A", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "A", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "B", "type": "tts_node"}]}, {"sub_type": "h1", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "C", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "D", "type": "tts_node"}]}]}, {"name": "Chapter B", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "E", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "F", "type": "tts_node"}]}, {"sub_type": "h2", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "G", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "H", "type": "tts_node"}]}]}]
+    /// ```
     pub fn from_content_json(mut self, value: impl Into<String>) -> Self {
         self.body = Some(
             self.body

@@ -107,10 +107,14 @@ impl<'a> TextToSpeech<'a> {
     ///
     /// However, it may not be the best choice when:
     ///   * The entire input text is available upfront. Given that the generations are partial,
+    /// ```text
     /// some buffering is involved, which could potentially result in slightly higher latency compared
     /// to a standard HTTP request.
+    /// ```
     ///   * You want to quickly experiment or prototype. Working with WebSockets can be harder and more
+    /// ```text
     /// complex than using a standard HTTP API, which might slow down rapid development and testing.
+    /// ```
     ///
     /// WebSocket `/v1/text-to-speech/{voice_id}/stream-input`
     ///

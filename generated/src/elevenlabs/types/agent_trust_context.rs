@@ -11,7 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// UNKNOWN: not yet classified (existing agents created before this feature).
 /// LOW: serves untrusted external participants (e.g. customer support, sales) —
+/// ```text
 /// outputs should be vetted and tool access scoped.
+/// ```
 /// HIGH: serves the owner (e.g. personal assistant) — full tool access is appropriate.
 ///
 /// Defaults to `"unknown"`.

@@ -49,9 +49,11 @@ pub struct AudioNativeCreateRequest {
     /// Defaults to `false`.
     pub auto_convert: Option<bool>,
     /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
+    /// ```text
     /// When set to 'auto', the system will automatically decide whether to apply text normalization
     /// (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
     /// with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
+    /// ```
     pub apply_text_normalization: Nullable<ProjectsCreateApplyTextNormalization>,
     /// A list of pronunciation dictionary locators (pronunciation_dictionary_id, version_id) encoded as a list of JSON strings for pronunciation dictionaries to be applied to the text. A list of json encoded strings is required as adding projects may occur through formData as opposed to jsonBody. To specify multiple dictionaries use multiple --form lines in your curl, such as --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"Vmd4Zor6fplcA7WrINey\",\"version_id\":\"hRPaxjlTdR7wFMhV4w0b\"}"' --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"JzWtcGQMJ6bnlWwyMo7e\",\"version_id\":\"lbmwxiLu4q6txYxgdZqn\"}"'.
     pub pronunciation_dictionary_locators: Option<Vec<String>>,

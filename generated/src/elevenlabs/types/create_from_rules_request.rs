@@ -20,8 +20,10 @@ use serde_json::Value;
 #[non_exhaustive]
 pub struct CreateFromRulesRequest {
     /// List of pronunciation rules. Rule can be either:
+    /// ```text
     /// an alias rule: {'string_to_replace': 'a', 'type': 'alias', 'alias': 'b', }
     /// or a phoneme rule: {'string_to_replace': 'a', 'type': 'phoneme', 'phoneme': 'b', 'alphabet': 'ipa' }
+    /// ```
     pub rules: Vec<CreateFromRulesRulesItem>,
     /// The name of the pronunciation dictionary, used for identification only.
     pub name: String,

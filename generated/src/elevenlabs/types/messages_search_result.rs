@@ -12,7 +12,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// transcript_index: index of the message in the conversation transcript
 /// chunk_text: text of the transcript; transcript messages if very long could have several chunks.
 /// chunk_highlights: chunk_text split into matched/unmatched segments for highlighting.
+/// ```text
 /// Only populated for keyword/text search, not semantic search.
+/// ```
 /// score: similarity score of the message to the search query
 ///
 /// Schema: `#/components/schemas/MessagesSearchResult`

@@ -16,8 +16,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[non_exhaustive]
 pub struct MusicVideoToMusicRequest {
     /// One or more video files sent via FormData array (multipart/form-data). They will be combined into one codec in order.
+    /// ```text
     /// A maximum of 10 videos is allowed, where the total size of the combined video is limited to 200MB.
     /// In total, the video can be up to 600 seconds long. Note that combining multiple videos may increase the request duration significantly. If possible, combine the videos beforehand.
+    /// ```
     pub videos: Vec<File>,
     /// Optional text description of the music you want. A maximum of 1000 characters is allowed.
     pub description: Nullable<String>,

@@ -18,8 +18,10 @@ use serde_json::Value;
 #[non_exhaustive]
 pub struct PronunciationDictionariesRulesAddRequest {
     /// List of pronunciation rules. Rule can be either:
+    /// ```text
     /// an alias rule: {'string_to_replace': 'a', 'type': 'alias', 'alias': 'b', }
     /// or a phoneme rule: {'string_to_replace': 'a', 'type': 'phoneme', 'phoneme': 'b', 'alphabet': 'ipa' }
+    /// ```
     pub rules: Vec<RulesAddRulesItem>,
 }
 

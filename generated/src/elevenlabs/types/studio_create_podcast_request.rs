@@ -51,63 +51,67 @@ pub struct StudioCreatePodcastRequest {
     /// A brief summary or highlights of the Studio project's content, providing key points or themes. This should be between 10 and 70 characters.
     pub highlights: Nullable<Vec<String>>,
     /// A url that will be called by our service when the Studio project is converted. Request will contain a json blob containing the status of the conversion
+    /// ```text
     /// Messages:
     /// 1. When project was converted successfully:
     /// {
-    /// type: "project_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// conversion_status: "success",
-    /// project_snapshot_id: "22m00Tcm4TlvDq8ikMAT",
-    /// error_details: None,
-    /// }
+    ///   type: "project_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     conversion_status: "success",
+    ///     project_snapshot_id: "22m00Tcm4TlvDq8ikMAT",
+    ///     error_details: None,
+    ///   }
     /// }
     /// 2. When project conversion failed:
     /// {
-    /// type: "project_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// conversion_status: "error",
-    /// project_snapshot_id: None,
-    /// error_details: "Error details if conversion failed"
-    /// }
+    ///   type: "project_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     conversion_status: "error",
+    ///     project_snapshot_id: None,
+    ///     error_details: "Error details if conversion failed"
+    ///   }
     /// }
     ///
     /// 3. When chapter was converted successfully:
     /// {
-    /// type: "chapter_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// chapter_id: "22m00Tcm4TlvDq8ikMAT",
-    /// conversion_status: "success",
-    /// chapter_snapshot_id: "23m00Tcm4TlvDq8ikMAV",
-    /// error_details: None,
-    /// }
+    ///   type: "chapter_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     chapter_id: "22m00Tcm4TlvDq8ikMAT",
+    ///     conversion_status: "success",
+    ///     chapter_snapshot_id: "23m00Tcm4TlvDq8ikMAV",
+    ///     error_details: None,
+    ///   }
     /// }
     /// 4. When chapter conversion failed:
     /// {
-    /// type: "chapter_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// chapter_id: "22m00Tcm4TlvDq8ikMAT",
-    /// conversion_status: "error",
-    /// chapter_snapshot_id: None,
-    /// error_details: "Error details if conversion failed"
+    ///   type: "chapter_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     chapter_id: "22m00Tcm4TlvDq8ikMAT",
+    ///     conversion_status: "error",
+    ///     chapter_snapshot_id: None,
+    ///     error_details: "Error details if conversion failed"
+    ///   }
     /// }
-    /// }
+    /// ```
     pub callback_url: Nullable<String>,
     /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
+    /// ```text
     /// When set to 'auto', the system will automatically decide whether to apply text normalization
     /// (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
     /// with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
+    /// ```
     pub apply_text_normalization: Nullable<ProjectsCreateApplyTextNormalization>,
 }
 

@@ -29,8 +29,10 @@ pub struct StudioProjectsCreateRequest {
     pub from_document: Nullable<File>,
     /// An optional content to initialize the Studio project with. If this is set, 'from_url' and 'from_document' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
     ///
+    /// ```text
     /// Example:
     /// [{"name": "Chapter A", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "A", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "B", "type": "tts_node"}]}, {"sub_type": "h1", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "C", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "D", "type": "tts_node"}]}]}, {"name": "Chapter B", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "E", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "F", "type": "tts_node"}]}, {"sub_type": "h2", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "G", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "H", "type": "tts_node"}]}]}]
+    /// ```
     pub from_content_json: Option<String>,
     /// Output quality of the generated audio. Must be one of:
     /// 'standard' - standard output format, 128kbps with 44.1kHz sample rate.
@@ -73,65 +75,69 @@ pub struct StudioProjectsCreateRequest {
     /// A list of pronunciation dictionary locators (pronunciation_dictionary_id, version_id) encoded as a list of JSON strings for pronunciation dictionaries to be applied to the text. A list of json encoded strings is required as adding projects may occur through formData as opposed to jsonBody. To specify multiple dictionaries use multiple --form lines in your curl, such as --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"Vmd4Zor6fplcA7WrINey\",\"version_id\":\"hRPaxjlTdR7wFMhV4w0b\"}"' --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"JzWtcGQMJ6bnlWwyMo7e\",\"version_id\":\"lbmwxiLu4q6txYxgdZqn\"}"'.
     pub pronunciation_dictionary_locators: Option<Vec<String>>,
     /// A url that will be called by our service when the Studio project is converted. Request will contain a json blob containing the status of the conversion
+    /// ```text
     /// Messages:
     /// 1. When project was converted successfully:
     /// {
-    /// type: "project_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// conversion_status: "success",
-    /// project_snapshot_id: "22m00Tcm4TlvDq8ikMAT",
-    /// error_details: None,
-    /// }
+    ///   type: "project_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     conversion_status: "success",
+    ///     project_snapshot_id: "22m00Tcm4TlvDq8ikMAT",
+    ///     error_details: None,
+    ///   }
     /// }
     /// 2. When project conversion failed:
     /// {
-    /// type: "project_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// conversion_status: "error",
-    /// project_snapshot_id: None,
-    /// error_details: "Error details if conversion failed"
-    /// }
+    ///   type: "project_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     conversion_status: "error",
+    ///     project_snapshot_id: None,
+    ///     error_details: "Error details if conversion failed"
+    ///   }
     /// }
     ///
     /// 3. When chapter was converted successfully:
     /// {
-    /// type: "chapter_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// chapter_id: "22m00Tcm4TlvDq8ikMAT",
-    /// conversion_status: "success",
-    /// chapter_snapshot_id: "23m00Tcm4TlvDq8ikMAV",
-    /// error_details: None,
-    /// }
+    ///   type: "chapter_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     chapter_id: "22m00Tcm4TlvDq8ikMAT",
+    ///     conversion_status: "success",
+    ///     chapter_snapshot_id: "23m00Tcm4TlvDq8ikMAV",
+    ///     error_details: None,
+    ///   }
     /// }
     /// 4. When chapter conversion failed:
     /// {
-    /// type: "chapter_conversion_status",
-    /// event_timestamp: 1234567890,
-    /// data: {
-    /// request_id: "1234567890",
-    /// project_id: "21m00Tcm4TlvDq8ikWAM",
-    /// chapter_id: "22m00Tcm4TlvDq8ikMAT",
-    /// conversion_status: "error",
-    /// chapter_snapshot_id: None,
-    /// error_details: "Error details if conversion failed"
+    ///   type: "chapter_conversion_status",
+    ///   event_timestamp: 1234567890,
+    ///   data: {
+    ///     request_id: "1234567890",
+    ///     project_id: "21m00Tcm4TlvDq8ikWAM",
+    ///     chapter_id: "22m00Tcm4TlvDq8ikMAT",
+    ///     conversion_status: "error",
+    ///     chapter_snapshot_id: None,
+    ///     error_details: "Error details if conversion failed"
+    ///   }
     /// }
-    /// }
+    /// ```
     pub callback_url: Nullable<String>,
     /// An optional specification of whether the content of this Studio project is fiction.
     pub fiction: Nullable<StudioProjectsCreateFiction>,
     /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
+    /// ```text
     /// When set to 'auto', the system will automatically decide whether to apply text normalization
     /// (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
     /// with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
+    /// ```
     pub apply_text_normalization: Nullable<ProjectsCreateApplyTextNormalization>,
     /// Whether to auto convert the Studio project to audio or not.
     ///
@@ -145,8 +151,10 @@ pub struct StudioProjectsCreateRequest {
     pub source_type: Nullable<StudioProjectsCreateSourceType>,
     /// Optional voice settings overrides for the project, encoded as a list of JSON strings.
     ///
+    /// ```text
     /// Example:
     /// ["{\"voice_id\": \"21m00Tcm4TlvDq8ikWAM\", \"stability\": 0.7, \"similarity_boost\": 0.8, \"style\": 0.5, \"speed\": 1.0, \"use_speaker_boost\": true}"]
+    /// ```
     pub voice_settings: Option<Vec<String>>,
     /// If true, creates a corresponding read for direct publishing in draft state
     ///
