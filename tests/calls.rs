@@ -23,6 +23,10 @@ use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+#[path = "support/wire.rs"]
+mod wire;
+use wire::header;
+
 const XI_KEY: &str = "xi-test-key-0123456789";
 const TAVUS_KEY: &str = "tavus-test-key";
 const XI: (&str, &str) = ("xi-api-key", XI_KEY);
@@ -80,15 +84,6 @@ async fn sent(
     request
 }
 
-fn header<'a>(request: &'a Request, name: &str) -> &'a str {
-    request
-        .headers
-        .get(name)
-        .unwrap_or_else(|| panic!("no {name} header"))
-        .to_str()
-        .unwrap()
-}
-
 fn body_json(request: &Request) -> Value {
     assert_eq!(header(request, "content-type"), "application/json");
     serde_json::from_slice(&request.body).expect("JSON body")
@@ -96,35 +91,18 @@ fn body_json(request: &Request) -> Value {
 
 /// The parts of a multipart body, in order: (name, headers, content).
 fn multipart_parts(request: &Request) -> Vec<(String, String, Vec<u8>)> {
-    let content_type = header(request, "content-type");
-    assert!(content_type.starts_with("multipart/form-data; boundary="));
-    let boundary = content_type
-        .split("boundary=")
-        .nth(1)
-        .unwrap()
-        .trim_matches('"');
-    let delimiter = format!("--{boundary}");
-    let body = &request.body;
-    let positions: Vec<usize> = body
-        .windows(delimiter.len())
-        .enumerate()
-        .filter(|(_, w)| *w == delimiter.as_bytes())
-        .map(|(i, _)| i)
-        .collect();
-    let mut parts = Vec::new();
-    for pair in positions.windows(2) {
-        let part = &body[pair[0] + delimiter.len() + 2..pair[1] - 2];
-        let split = part.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-        let headers = String::from_utf8_lossy(&part[..split]).into_owned();
-        let name = headers
-            .split("name=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .unwrap()
-            .to_owned();
-        parts.push((name, headers, part[split + 4..].to_vec()));
-    }
-    parts
+    wire::multipart_parts(request)
+        .into_iter()
+        .map(|(headers, content)| {
+            let name = headers
+                .split("name=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap()
+                .to_owned();
+            (name, headers, content)
+        })
+        .collect()
 }
 
 /// The multipart parts as (name, content) text pairs, file parts included.

@@ -19,6 +19,10 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+#[path = "support/wire.rs"]
+mod wire;
+use wire::{header, multipart_parts};
+
 const KEY: &str = "test-key-0123456789";
 
 fn client(server: &MockServer) -> Client {
@@ -48,15 +52,6 @@ async fn only_request(server: &MockServer) -> Request {
     let mut requests = server.received_requests().await.expect("recording is on");
     assert_eq!(requests.len(), 1, "expected exactly one request");
     requests.remove(0)
-}
-
-fn header<'a>(request: &'a Request, name: &str) -> &'a str {
-    request
-        .headers
-        .get(name)
-        .unwrap_or_else(|| panic!("no {name} header"))
-        .to_str()
-        .unwrap()
 }
 
 fn body_json(request: &Request) -> serde_json::Value {
@@ -339,35 +334,6 @@ async fn mount_transcription(server: &MockServer) {
         })))
         .mount(server)
         .await;
-}
-
-/// The parts of a multipart body: (headers, content) per part.
-fn multipart_parts(request: &Request) -> Vec<(String, Vec<u8>)> {
-    let content_type = header(request, "content-type");
-    let boundary = content_type
-        .split("boundary=")
-        .nth(1)
-        .expect("multipart boundary")
-        .trim_matches('"');
-    let delimiter = format!("--{boundary}");
-    let body = &request.body;
-    let mut parts = Vec::new();
-    let positions: Vec<usize> = body
-        .windows(delimiter.len())
-        .enumerate()
-        .filter(|(_, w)| *w == delimiter.as_bytes())
-        .map(|(i, _)| i)
-        .collect();
-    for pair in positions.windows(2) {
-        let part = &body[pair[0] + delimiter.len() + 2..pair[1] - 2];
-        let split = part
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .expect("part headers end");
-        let headers = String::from_utf8_lossy(&part[..split]).into_owned();
-        parts.push((headers, part[split + 4..].to_vec()));
-    }
-    parts
 }
 
 fn part<'a>(parts: &'a [(String, Vec<u8>)], name: &str) -> &'a (String, Vec<u8>) {

@@ -343,14 +343,7 @@ impl<'a> Call<'a> {
             ResponseDef::EventStream(_) => quote!(call_events),
             ResponseDef::JsonStream(_) => quote!(call_json_stream),
         };
-        let operation = self
-            .names
-            .group
-            .iter()
-            .chain([&self.names.method])
-            .map(|part| part.trim_start_matches("r#"))
-            .collect::<Vec<_>>()
-            .join(".");
+        let operation = super::operation_label(&self.names.group, &self.names.method);
         quote! {
             let request = api_runtime::Request::new(api_runtime::reqwest::Method::#method, #path)
                 .operation(#operation)

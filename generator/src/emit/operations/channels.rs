@@ -154,14 +154,7 @@ impl ChannelCall<'_> {
 
     fn connect(&self) -> TokenStream {
         let address = &self.channel.address;
-        let operation = self
-            .names
-            .group
-            .iter()
-            .chain([&self.names.method])
-            .map(|part| part.trim_start_matches("r#"))
-            .collect::<Vec<_>>()
-            .join(".");
+        let operation = super::operation_label(&self.names.group, &self.names.method);
         let mut path_params = Vec::new();
         let mut params = Vec::new();
         for (index, param) in self.channel.params.iter().enumerate() {
