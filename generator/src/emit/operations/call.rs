@@ -343,7 +343,7 @@ impl<'a> Call<'a> {
             ResponseDef::EventStream(_) => quote!(call_events),
             ResponseDef::JsonStream(_) => quote!(call_json_stream),
         };
-        let operation = super::operation_label(&self.names.group, &self.names.method);
+        let operation = operation_label(&self.names.group, &self.names.method);
         quote! {
             let request = api_runtime::Request::new(api_runtime::reqwest::Method::#method, #path)
                 .operation(#operation)
@@ -476,4 +476,16 @@ pub(super) fn argument_type(
             quote!(&#lifetime #ty)
         }
     }
+}
+
+/// The call's name in traces and errors: its group path and method,
+/// `conversational_ai.agents.create`.
+pub(super) fn operation_label(group: &[String], method: &str) -> String {
+    group
+        .iter()
+        .map(String::as_str)
+        .chain([method])
+        .map(|part| part.trim_start_matches("r#"))
+        .collect::<Vec<_>>()
+        .join(".")
 }

@@ -154,7 +154,7 @@ impl ChannelCall<'_> {
 
     fn connect(&self) -> TokenStream {
         let address = &self.channel.address;
-        let operation = super::operation_label(&self.names.group, &self.names.method);
+        let operation = super::call::operation_label(&self.names.group, &self.names.method);
         let mut path_params = Vec::new();
         let mut params = Vec::new();
         for (index, param) in self.channel.params.iter().enumerate() {

@@ -513,18 +513,6 @@ fn channel_types(channel: &Channel) -> Vec<TypeId> {
 
 /// `match status` arms: exact codes, then `4XX`-style ranges, then
 /// `default`; each tries its schemas in order.
-/// The call's name in traces and errors: its group path and method,
-/// `conversational_ai.agents.create`.
-fn operation_label(group: &[String], method: &str) -> String {
-    group
-        .iter()
-        .map(String::as_str)
-        .chain([method])
-        .map(|part| part.trim_start_matches("r#"))
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
 fn status_arms(
     by_status: &BTreeMap<String, Vec<usize>>,
     variants: &[(TypeRef, String)],
