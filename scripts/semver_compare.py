@@ -245,7 +245,7 @@ CONSTRUCTOR_KINDS = {
 ARGUMENT_KINDS = {
     "parameter_added", "parameter_removed", "parameter_required", "parameter_optional",
     "arguments_reordered", "body_added", "body_removed", "body_required", "body_optional",
-    "call_site_changed", "removed",
+    "call_site_changed", "removed", "call_arguments_changed",
 }
 RETYPED_KINDS = {"type_changed", "kind_changed", "field_removed", "removed"}
 
@@ -257,6 +257,9 @@ def location_key(location: str) -> str:
 def relevant(finding: Finding, change: Change, owner_key: str, owner_keys=()) -> bool:
     """Whether `change` (of the finding's owner) accounts for the finding."""
     if change.kind in ("removed", "kind_changed"):
+        return True
+    if change.kind == "call_arguments_changed" and finding.member:
+        # The call's arguments or its builder's setters.
         return True
     member = finding.member
     target = key(finding.type_name)
@@ -382,6 +385,23 @@ def special_changes(finding: Finding, changes, users, groups):
     return None
 
 
+def renamed_changes(finding: Finding, changes):
+    """The diff's Rust-name changes behind a finding on an item the
+    generator named anew: a type or a union variant by its old name. None
+    for other findings."""
+    if finding.api != "elevenlabs":
+        return None
+    hits = []
+    for change in changes:
+        old = change.entry.get("old")
+        if change.kind == "type_renamed" and old == finding.type_name:
+            hits.append(change)
+        elif (change.kind == "variant_renamed" and finding.member == old
+              and finding.lint.startswith("enum_variant")):
+            hits.append(change)
+    return hits or None
+
+
 def compare(report: str, diff: dict, old_generated: pathlib.Path, new_generated: pathlib.Path):
     owners = surface_owners(old_generated) + surface_owners(new_generated)
     owner_keys = {}
@@ -405,7 +425,9 @@ def compare(report: str, diff: dict, old_generated: pathlib.Path, new_generated:
     groups = group_operations(old_generated)
     found = findings(report)
     for finding in found:
-        special = special_changes(finding, changes, users, groups)
+        special = renamed_changes(finding, changes)
+        if special is None:
+            special = special_changes(finding, changes, users, groups)
         if special is not None:
             finding.changes = special
             finding.owner = special[0].owner if special else None

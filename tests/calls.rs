@@ -6,11 +6,10 @@
 use api_clients::elevenlabs::types::{
     AgentConfigApiModelInput, AgentDeploymentPercentageStrategy, AgentDeploymentRequest,
     AgentDeploymentRequestItem, ClientToolConfigInput, ConversationalConfigApiModelInput,
-    ExportOptions, LiteralJsonSchemaProperty, LiteralJsonSchemaPropertyTypeKeyword,
-    ObjectJsonSchemaPropertyInput, PromptAgentApiModelInput,
-    PronunciationDictionaryAliasRuleRequestModel, PronunciationDictionaryPhonemeRuleRequestModel,
-    SpeechToTextConvertResponse, SrtExportOptions, ToolRequestModel, TtsConversationalConfigInput,
-    TxtExportOptions, VoiceSettingsResponseModel,
+    ExportOptions, LiteralJsonSchemaProperty, ObjectJsonSchemaPropertyInput,
+    PromptAgentApiModelInput, PronunciationDictionaryAliasRuleRequestModel,
+    PronunciationDictionaryPhonemeRuleRequestModel, SpeechToTextConvertResponse, SrtExportOptions,
+    ToolRequestModel, TtsConversationalConfigInput, TxtExportOptions, VoiceSettingsResponseModel,
 };
 use api_clients::runtime::File;
 use api_clients::tavus::types::{
@@ -322,18 +321,13 @@ async fn creates_a_client_tool_with_a_json_schema() {
                         .properties([
                             (
                                 "order_id",
-                                LiteralJsonSchemaProperty::new(
-                                    LiteralJsonSchemaPropertyTypeKeyword::String,
-                                )
-                                .description("The order number, e.g. A-1001")
-                                .into(),
+                                LiteralJsonSchemaProperty::new("string")
+                                    .description("The order number, e.g. A-1001")
+                                    .into(),
                             ),
                             (
                                 "include_items",
-                                LiteralJsonSchemaProperty::new(
-                                    LiteralJsonSchemaPropertyTypeKeyword::Boolean,
-                                )
-                                .into(),
+                                LiteralJsonSchemaProperty::new("boolean").into(),
                             ),
                         ]),
                 )

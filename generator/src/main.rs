@@ -336,7 +336,7 @@ fn diff(
     raw: bool,
 ) -> ExitCode {
     use generator::workflows::diff::render::{render, Format};
-    use generator::workflows::sides::{diff_models, Overlays};
+    use generator::workflows::sides::{diff_models, diff_with_names, Overlays};
     use std::io::Write;
 
     let overlays = match raw {
@@ -350,7 +350,17 @@ fn diff(
             return ExitCode::from(2);
         }
     };
-    let mut changelog = generator::workflows::diff::diff(&old_model, &new_model);
+    let sides = (
+        (&old_model, std::path::Path::new(old)),
+        (&new_model, std::path::Path::new(new)),
+    );
+    let mut changelog = match diff_with_names(sides.0, sides.1) {
+        Ok(changelog) => changelog,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
     changelog.old.source = old.to_owned();
     changelog.new.source = new.to_owned();
     let format: Format = format.into();

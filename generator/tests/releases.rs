@@ -12,7 +12,7 @@ use generator::workflows::diff;
 use generator::workflows::release::changelog_file::section_count;
 use generator::workflows::release::version::{Bump, Version};
 use generator::workflows::release::Release;
-use generator::workflows::sides::api_model;
+use generator::workflows::sides::{api_model, diff_with_names};
 use generator::workflows::update::update;
 use generator::write::{write_crate, WriteOutcome, CHANGELOG_FILE, SURFACE_FILE};
 use generator::{generate_from_manifest, GeneratedCrate};
@@ -280,10 +280,11 @@ fn the_elevenlabs_history_gives_three_versions_bumped_as_the_diff_classifies() {
         let manifest = manifest(&dir);
         let entry = manifest.api("elevenlabs").unwrap();
         let vendored = manifest.resolve(&entry.spec);
-        let expected = diff::diff(
-            &api_model(&manifest, entry, &vendored).unwrap(),
-            &api_model(&manifest, entry, next).unwrap(),
+        let (old, new) = (
+            api_model(&manifest, entry, &vendored).unwrap(),
+            api_model(&manifest, entry, next).unwrap(),
         );
+        let expected = diff_with_names((&old, &vendored), (&new, next)).unwrap();
         let bump = expected_bump(&expected);
 
         let report = update(&manifest, "elevenlabs", Some(next.to_str().unwrap())).unwrap();

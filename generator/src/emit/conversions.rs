@@ -52,11 +52,40 @@ pub(super) fn union_conversions(
         }
         plain.push(quote!(#ident(#tokens)));
     }
+    if text.is_none() {
+        text = enum_text_conversion(model, name, def, idents, &resolved);
+    }
     let plain = (!plain.is_empty())
         .then(|| quote! { api_runtime::union_conversions!(#name, #(#plain),*); });
     let boxed = (!boxed.is_empty())
         .then(|| quote! { api_runtime::union_boxed_conversions!(#name, #(#boxed),*); });
     (plain.is_some() || boxed.is_some()).then(|| quote!(#plain #boxed #text))
+}
+
+/// `From<&str>`/`From<String>` through the union's one string-enum member,
+/// when no member is a plain string and exactly one is a string enum.
+fn enum_text_conversion(
+    model: &ApiModel,
+    name: &Ident,
+    def: &UnionDef,
+    idents: &[Ident],
+    resolved: &[&TypeRef],
+) -> Option<TokenStream> {
+    let is_string_enum = |ty: &TypeRef| match ty {
+        TypeRef::Named(id) => matches!(model.types[id.0].kind, TypeKind::StringEnum(_)),
+        _ => false,
+    };
+    let mut enums = def
+        .variants
+        .iter()
+        .zip(idents)
+        .zip(resolved)
+        .filter(|((variant, _), ty)| !variant.boxed && is_string_enum(ty));
+    let ((_, ident), _) = enums.next()?;
+    if enums.next().is_some() || resolved.iter().any(|ty| **ty == TypeRef::String) {
+        return None;
+    }
+    Some(quote! { api_runtime::union_enum_text_conversions!(#name, #ident); })
 }
 
 /// The type behind any chain of aliases.

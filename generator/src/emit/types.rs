@@ -350,7 +350,7 @@ impl<'a> FileEmitter<'a> {
         let mut inits = Vec::new();
         for (field, ident) in def.fields.iter().zip(idents) {
             let ident = format_ident!("{}", ident);
-            let is_input = field.required && !field.is_fixed_const();
+            let is_input = field.is_constructor_argument();
             if !is_input {
                 inits.push(match field.nullable {
                     _ if field.is_fixed_const() => quote!(#ident: Default::default()),

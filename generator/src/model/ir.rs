@@ -125,6 +125,12 @@ impl FieldDef {
     pub fn is_fixed_const(&self) -> bool {
         matches!(self.ty, TypeRef::Const(_)) && !self.nullable
     }
+
+    /// A field the struct's `new` takes (and a flattened call): required
+    /// and not a fixed constant.
+    pub fn is_constructor_argument(&self) -> bool {
+        self.required && !self.is_fixed_const()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -260,6 +266,38 @@ pub struct Operation {
     /// How the operation pages through a list, when it does (set by
     /// [`crate::model::paging`]).
     pub paging: Option<Paging>,
+}
+
+impl Operation {
+    /// The parameters the method takes as positional arguments, by index:
+    /// the path's, in the order the template names them, then the other
+    /// required ones as declared.
+    pub fn positional_params(&self) -> Vec<usize> {
+        let mut positional: Vec<usize> = template_names(&self.path)
+            .into_iter()
+            .filter_map(|name| {
+                self.params
+                    .iter()
+                    .position(|p| p.location == ParamLocation::Path && p.wire_name == name)
+            })
+            .collect();
+        positional.extend(
+            self.params
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.required && p.location != ParamLocation::Path)
+                .map(|(index, _)| index),
+        );
+        positional
+    }
+}
+
+/// The `{name}`s of a path template, in order.
+pub fn template_names(path: &str) -> Vec<&str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect()
 }
 
 /// How a list operation pages, found from its query parameters and the

@@ -76,6 +76,60 @@ pub struct OperationNames {
     pub params: Vec<String>,
 }
 
+impl Names {
+    /// The identifiers of operation `index`'s positional arguments, in
+    /// order: its positional parameters, then the flattened body's
+    /// constructor fields, or `body` for a required body passed whole.
+    pub fn call_arguments(&self, model: &ApiModel, index: usize) -> Vec<String> {
+        let op = &model.operations[index];
+        let params = &self.operations[index].params;
+        let mut args: Vec<String> = op
+            .positional_params()
+            .into_iter()
+            .map(|param| params[param].clone())
+            .collect();
+        match self.flattened.get(&index) {
+            Some(id) => {
+                if let TypeKind::Struct(def) = &model.types[id.0].kind {
+                    let idents = &self.fields[id];
+                    args.extend(
+                        def.fields
+                            .iter()
+                            .zip(idents)
+                            .filter(|(field, _)| field.is_constructor_argument())
+                            .map(|(_, ident)| ident.clone()),
+                    );
+                }
+            }
+            None if op.body.as_ref().is_some_and(|b| b.required) => args.push("body".to_owned()),
+            None => {}
+        }
+        args
+    }
+
+    /// The variant identifiers of a union, through aliases (an `-Output`
+    /// union unified with its `-Input` twin has the twin's); `None` for
+    /// other types.
+    pub fn union_variants(&self, model: &ApiModel, id: TypeId) -> Option<&[String]> {
+        let mut id = id;
+        for _ in 0..model.types.len() {
+            match &model.types[id.0].kind {
+                TypeKind::Alias(TypeRef::Named(target)) => id = *target,
+                TypeKind::Union(_) => return self.variants.get(&id).map(Vec::as_slice),
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// [`Names::call_arguments`] of every operation, in model order.
+    pub fn all_call_arguments(&self, model: &ApiModel) -> Vec<Vec<String>> {
+        (0..model.operations.len())
+            .map(|index| self.call_arguments(model, index))
+            .collect()
+    }
+}
+
 /// Methods of the generated `Client` that operations must not take.
 const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "transport", "clone", "fmt"];
 

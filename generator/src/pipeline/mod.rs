@@ -167,9 +167,10 @@ pub fn generate_api(api: &ApiInput, krate: &str) -> Result<GeneratedApi> {
     // The channels' types come after the HTTP ones, which naming names
     // first, so adding a channel never renames an HTTP type.
     lower::add_channels(&mut model, channels);
-    let surface = ApiSurface::of(&api.name, &model, document_record(api, &loaded, &overlays));
+    let mut surface = ApiSurface::of(&api.name, &model, document_record(api, &loaded, &overlays));
     unify::alias_identical_pairs(&mut model, &loaded.path)?;
     let names = naming::assign_names(&model);
+    surface.add_rust_names(&model, &names);
     let features = features::assign_features(&model, &names, &api.module);
     let overlay_lines: Vec<(&str, &str)> = api
         .overlays

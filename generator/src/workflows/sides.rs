@@ -10,8 +10,11 @@ use std::path::Path;
 use crate::load::{self, overlay};
 use crate::manifest::{ApiEntry, Manifest};
 use crate::model::ir::ApiModel;
-use crate::model::lower;
+use crate::model::{lower, unify};
+use crate::naming;
 use crate::support::error::Result;
+use crate::workflows::diff::{self, Changelog, RustNames};
+use crate::workflows::release::surface;
 
 /// Whether a file side takes the overlays of the API on the other side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -21,6 +24,30 @@ pub enum Overlays {
     LikeTheApi,
     /// Files are read as they are.
     None,
+}
+
+/// The changelog from `old` to `new` (models read from the files named),
+/// with what their Rust names add to the model diff: types the generator
+/// names anew and calls whose positional arguments change.
+pub fn diff_with_names(
+    (old, old_file): (&ApiModel, &Path),
+    (new, new_file): (&ApiModel, &Path),
+) -> Result<Changelog> {
+    let mut changelog = diff::diff(old, new);
+    diff::rust_name_changes(
+        (old, &rust_names(old, old_file)?),
+        (new, &rust_names(new, new_file)?),
+        &mut changelog,
+    );
+    Ok(changelog)
+}
+
+/// The names a generation from `model` gives its types and calls.
+pub fn rust_names(model: &ApiModel, file: &Path) -> Result<RustNames> {
+    let mut unified = model.clone();
+    unify::alias_identical_pairs(&mut unified, file)?;
+    let names = naming::assign_names(&unified);
+    Ok(surface::rust_names(&unified, &names))
 }
 
 /// The model of `spec` read with the overlays of `entry`.

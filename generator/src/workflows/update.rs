@@ -15,8 +15,8 @@ use crate::load;
 use crate::manifest::{ApiEntry, Manifest};
 use crate::model::lower;
 use crate::support::error::{Error, Result};
-use crate::workflows::diff::{self, Changelog};
-use crate::workflows::sides::api_model;
+use crate::workflows::diff::Changelog;
+use crate::workflows::sides::{api_model, diff_with_names};
 use crate::write::{write_crate, WriteOutcome};
 use crate::{crate_input, generate_release, Coverage};
 
@@ -91,7 +91,7 @@ fn prepare(
     } else {
         lower::build_model(&load::load_bytes(document, EMPTY_DOCUMENT)?)?
     };
-    let mut changelog = diff::diff(&old, &new);
+    let mut changelog = diff_with_names((&old, document), (&new, staged))?;
     changelog.old.source = document.display().to_string();
     changelog.new.source = entry.name.clone();
     Ok((generated, changelog))

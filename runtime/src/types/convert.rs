@@ -90,6 +90,28 @@ macro_rules! union_str_conversion {
     };
 }
 
+/// `From<&str>` and `From<String>` for a union whose one member that text
+/// converts into is a string enum: the text goes to that member, unknown
+/// text to the enum's catch-all.
+#[macro_export]
+macro_rules! union_enum_text_conversions {
+    ($union:ident, $variant:ident $(,)?) => {
+        impl ::core::convert::From<&str> for $union {
+            #[inline]
+            fn from(value: &str) -> Self {
+                Self::$variant(value.into())
+            }
+        }
+
+        impl ::core::convert::From<::std::string::String> for $union {
+            #[inline]
+            fn from(value: ::std::string::String) -> Self {
+                Self::$variant(value.into())
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(Debug, PartialEq)]
@@ -145,5 +167,24 @@ mod tests {
         assert_eq!(Node::from("a".to_owned()), Node::Text("a".into()));
         assert_eq!(Node::from(3), Node::Number(3));
         assert_eq!(Node::from(Tree(vec![])), Node::Tree(Box::new(Tree(vec![]))));
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Kind {
+        Keyword(Format),
+        Names(Vec<String>),
+    }
+
+    union_conversions!(Kind, Keyword(Format), Names(Vec<String>));
+    union_enum_text_conversions!(Kind, Keyword);
+
+    #[test]
+    fn text_goes_to_the_string_enum_member_of_a_union() {
+        assert_eq!(Kind::from("mp3"), Kind::Keyword(Format::Mp3));
+        assert_eq!(
+            Kind::from("ogg".to_owned()),
+            Kind::Keyword(Format::Unknown("ogg".into()))
+        );
+        assert_eq!(Kind::from(vec![]), Kind::Names(vec![]));
     }
 }

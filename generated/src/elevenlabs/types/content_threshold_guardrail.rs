@@ -97,6 +97,11 @@ api_runtime::union_conversions!(
     ContentGuardrailThresholdKeyword(ContentGuardrailThresholdKeyword)
 );
 
+api_runtime::union_enum_text_conversions!(
+    ContentThresholdGuardrailThreshold,
+    ContentGuardrailThresholdKeyword
+);
+
 /// Schema: `#/components/schemas/ContentThresholdGuardrail/properties/threshold/anyOf/1`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

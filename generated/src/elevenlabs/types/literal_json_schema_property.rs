@@ -215,6 +215,8 @@ api_runtime::union_conversions!(
     StringList(Vec<String>)
 );
 
+api_runtime::union_enum_text_conversions!(LiteralJsonSchemaPropertyType, Keyword);
+
 /// Schema: `#/components/schemas/LiteralJsonSchemaProperty/properties/type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

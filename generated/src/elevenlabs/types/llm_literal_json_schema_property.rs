@@ -117,6 +117,8 @@ api_runtime::union_conversions!(
     StringList(Vec<String>)
 );
 
+api_runtime::union_enum_text_conversions!(LlmLiteralJsonSchemaPropertyType, Keyword);
+
 /// Schema: `#/components/schemas/LLMLiteralJsonSchemaProperty/properties/type/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

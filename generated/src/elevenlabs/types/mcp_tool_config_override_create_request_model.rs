@@ -334,6 +334,11 @@ api_runtime::union_conversions!(
     Off(consts::Off)
 );
 
+api_runtime::union_enum_text_conversions!(
+    McpToolConfigCreateRequestToolCallSound,
+    ToolCallSoundType
+);
+
 /// Schema: `#/components/schemas/MCPToolConfigOverrideCreateRequestModel/properties/input_overrides/anyOf/0/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]

@@ -329,6 +329,11 @@ api_runtime::union_conversions!(
     Off(consts::Off)
 );
 
+api_runtime::union_enum_text_conversions!(
+    McpToolConfigOverrideInputToolCallSound,
+    ToolCallSoundType
+);
+
 /// Schema: `#/components/schemas/MCPToolConfigOverride-Input/properties/input_overrides/anyOf/0/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]

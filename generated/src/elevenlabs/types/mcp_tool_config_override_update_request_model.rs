@@ -306,6 +306,11 @@ api_runtime::union_conversions!(
     Off(consts::Off)
 );
 
+api_runtime::union_enum_text_conversions!(
+    McpToolConfigUpdateRequestToolCallSound,
+    ToolCallSoundType
+);
+
 /// Schema: `#/components/schemas/MCPToolConfigOverrideUpdateRequestModel/properties/input_overrides/anyOf/0/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]

@@ -141,3 +141,5 @@ api_runtime::union_conversions!(
     Boolean(bool),
     MusicModelId(MusicModelId)
 );
+
+api_runtime::union_enum_text_conversions!(MusicUploadExtractCompositionPlan, MusicModelId);

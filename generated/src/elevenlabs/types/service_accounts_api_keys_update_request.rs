@@ -214,6 +214,11 @@ api_runtime::union_conversions!(
     ApiKeysUpdatePermissionsKeyword(ApiKeysUpdatePermissionsKeyword)
 );
 
+api_runtime::union_enum_text_conversions!(
+    ServiceAccountsApiKeysUpdatePermissions,
+    ApiKeysUpdatePermissionsKeyword
+);
+
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/permissions/anyOf/1`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -295,6 +300,8 @@ api_runtime::union_conversions!(
     Integer(i64),
     Keyword(ApiKeysUpdateCharacterLimitKeyword)
 );
+
+api_runtime::union_enum_text_conversions!(ApiKeysUpdateCharacterLimit, Keyword);
 
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/character_limit/anyOf/1`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -379,6 +386,11 @@ api_runtime::union_conversions!(
     ApiKeysUpdateAllowedIpsKeyword(ApiKeysUpdateAllowedIpsKeyword)
 );
 
+api_runtime::union_enum_text_conversions!(
+    ServiceAccountsApiKeysUpdateAllowedIps,
+    ApiKeysUpdateAllowedIpsKeyword
+);
+
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/allowed_ips/anyOf/1`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -459,6 +471,11 @@ api_runtime::union_conversions!(
     ApiKeysUpdateThirdPartyDisableAllowed,
     Boolean(bool),
     UpdateThirdPartyDisableAllowedKeyword(UpdateThirdPartyDisableAllowedKeyword)
+);
+
+api_runtime::union_enum_text_conversions!(
+    ApiKeysUpdateThirdPartyDisableAllowed,
+    UpdateThirdPartyDisableAllowedKeyword
 );
 
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/third_party_disable_allowed/anyOf/1`

@@ -41,27 +41,6 @@ impl<'a> Call<'a> {
         format_ident!("{}", self.names.params[index])
     }
 
-    /// The required parameters, in path-template order for path
-    /// parameters, then the others as declared.
-    pub(super) fn required_params(&self) -> Vec<usize> {
-        let path_order = crate::model::lower::template_names(&self.op.path);
-        let mut required: Vec<usize> = path_order
-            .iter()
-            .filter_map(|name| {
-                self.op
-                    .params
-                    .iter()
-                    .position(|p| p.location == ParamLocation::Path && p.wire_name == *name)
-            })
-            .collect();
-        for (index, param) in self.op.params.iter().enumerate() {
-            if param.required && param.location != ParamLocation::Path {
-                required.push(index);
-            }
-        }
-        required
-    }
-
     pub(super) fn optional_params(&self) -> Vec<usize> {
         (0..self.op.params.len())
             .filter(|i| !self.op.params[*i].required)
@@ -112,7 +91,8 @@ impl<'a> Call<'a> {
     /// a required body.
     pub(super) fn arguments(&self, lifetime: Option<&TokenStream>) -> Vec<TokenStream> {
         let mut args: Vec<TokenStream> = self
-            .required_params()
+            .op
+            .positional_params()
             .into_iter()
             .map(|index| {
                 let ident = self.param_ident(index);
@@ -173,7 +153,8 @@ impl<'a> Call<'a> {
             quote!(self.client)
         };
         let required: Vec<proc_macro2::Ident> = self
-            .required_params()
+            .op
+            .positional_params()
             .into_iter()
             .map(|i| self.param_ident(i))
             .collect();
@@ -217,7 +198,7 @@ impl<'a> Call<'a> {
     pub(super) fn builder_struct(&self, ident: &proc_macro2::Ident, owner: &str) -> TokenStream {
         let lifetime = quote!('a);
         let mut fields = Vec::new();
-        for index in self.required_params() {
+        for index in self.op.positional_params() {
             let name = self.param_ident(index);
             let ty = argument_type(&self.op.params[index].ty, self.all_names, Some(&lifetime));
             fields.push(quote!(#name: #ty,));
@@ -267,7 +248,8 @@ impl<'a> Call<'a> {
         let output = self.output_type();
         let send = self.send_body();
         let mut destructured: Vec<proc_macro2::Ident> = self
-            .required_params()
+            .op
+            .positional_params()
             .into_iter()
             .chain(self.optional_params())
             .map(|i| self.param_ident(i))
@@ -360,7 +342,7 @@ impl<'a> Call<'a> {
     /// values that would leave their segment.
     pub(super) fn path_params(&self) -> Vec<TokenStream> {
         let mut seen = std::collections::BTreeSet::new();
-        crate::model::lower::template_names(&self.op.path)
+        template_names(&self.op.path)
             .into_iter()
             .filter(|name| seen.insert(*name))
             .map(|name| {

@@ -72,7 +72,7 @@ impl<'a> FlatBody<'a> {
             .fields
             .iter()
             .zip(self.idents)
-            .filter(|(field, _)| field.required && !field.is_fixed_const())
+            .filter(|(field, _)| field.is_constructor_argument())
     }
 
     fn optional_fields(&self) -> Vec<SetterField<'a>> {

@@ -56,7 +56,7 @@ fn index_arm(call: &Call) -> TokenStream {
     let key = format!("{} {}", call.op.method, call.op.path);
     let mut bindings = Vec::new();
     let mut arguments = Vec::new();
-    for index in call.required_params() {
+    for index in call.op.positional_params() {
         let param = &call.op.params[index];
         let ident = call.param_ident(index);
         let ty = type_path(&param.ty, call.all_names);

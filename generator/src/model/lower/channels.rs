@@ -12,12 +12,13 @@ use std::collections::BTreeSet;
 use heck::ToSnakeCase;
 use serde_json::Value;
 
-use super::operations::{strip_nullable, template_names};
+use super::operations::strip_nullable;
 use super::schemas::{docs_of, Lowerer, Site};
 use crate::load;
 use crate::load::asyncapi::spec::{self as async_spec, ExampleDirection};
 use crate::load::asyncapi::{LoadedAsyncApi, ResolvedChannel};
 use crate::load::spec::Schema;
+use crate::model::ir::template_names;
 use crate::model::ir::*;
 use crate::support::error::{push_pointer, Error, Result};
 use crate::support::ident::type_ident;

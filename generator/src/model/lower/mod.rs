@@ -27,7 +27,6 @@ mod shared;
 mod webhooks;
 
 pub use channels::{lower_channels, LoweredChannels};
-pub use operations::template_names;
 use schemas::Lowerer;
 
 /// Builds the model of a loaded document.

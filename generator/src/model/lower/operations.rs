@@ -448,14 +448,6 @@ fn check_path_parameters(
     Ok(())
 }
 
-/// The `{name}`s of a path template, in order.
-pub fn template_names(path: &str) -> Vec<&str> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-        .collect()
-}
-
 /// Where the method lives and its name: Fern's hints when present; else
 /// the first tag as the group and the operationId without the tag's words;
 /// else the client itself.

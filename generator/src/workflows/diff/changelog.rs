@@ -137,6 +137,13 @@ pub enum ChangeKind {
     AdditionalPropertiesRemoved,
     ErrorBodyAdded,
     ErrorBodyRemoved,
+    /// The generator gave a type another Rust name.
+    TypeRenamed,
+    /// The generator gave a union's variant another Rust name.
+    VariantRenamed,
+    /// A call's positional arguments changed in Rust alone (a body
+    /// flattened into its call, or no longer).
+    CallArgumentsChanged,
 }
 
 impl Changelog {

@@ -79,6 +79,8 @@
 //! | `additionalProperties` added / removed | no / yes | an `additional_properties` map appears / is gone |
 //! | `new(...)` arguments reordered (request type) | yes | calls stop compiling or swap values |
 //! | error body type new to the API / no longer declared by any operation | yes / yes | a variant of the exhaustive `ErrorBody` enum appears / is gone |
+//! | a type or union variant named anew in Rust, its schema unchanged ([`rust_name_changes`]) | yes | code naming the old name stops compiling |
+//! | a call's positional arguments, or whether its body's fields are its inputs, changed in Rust alone | yes | calls written for the old shape stop compiling |
 
 mod changelog;
 mod compare;
@@ -87,6 +89,7 @@ mod errors;
 pub mod notes;
 mod operations;
 pub mod render;
+mod rust_names;
 mod schemas;
 
 pub use changelog::{
@@ -94,6 +97,7 @@ pub use changelog::{
     Section, VersionInfo,
 };
 pub use describe::describe_type;
+pub use rust_names::{rust_name_changes, CallShape, RustNames};
 
 use crate::model::ir::ApiModel;
 use compare::Differ;

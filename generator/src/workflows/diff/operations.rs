@@ -378,21 +378,11 @@ pub(super) fn param_label(param: &ParamDef) -> String {
 
 /// The positional arguments of an operation's method, in order.
 pub(super) fn arguments(op: &Operation) -> Vec<String> {
-    let mut args: Vec<String> = crate::model::lower::template_names(&op.path)
+    let mut args: Vec<String> = op
+        .positional_params()
         .into_iter()
-        .filter_map(|name| {
-            op.params
-                .iter()
-                .find(|p| p.location == ParamLocation::Path && p.wire_name == name)
-                .map(param_label)
-        })
+        .map(|index| param_label(&op.params[index]))
         .collect();
-    args.extend(
-        op.params
-            .iter()
-            .filter(|p| p.required && p.location != ParamLocation::Path)
-            .map(param_label),
-    );
     if op.body.as_ref().is_some_and(|b| b.required) {
         args.push("body".to_owned());
     }

@@ -150,7 +150,7 @@ impl Differ<'_> {
             let constructor = |def: &StructDef| -> Vec<String> {
                 def.fields
                     .iter()
-                    .filter(|f| f.required && !f.is_fixed_const())
+                    .filter(|f| f.is_constructor_argument())
                     .map(|f| f.wire_name.clone())
                     .collect()
             };

@@ -7,13 +7,15 @@
 //! code.
 //!
 //! The previous generation is what `api-surface.json` records: its
-//! version, each API's surface, and checksums of the changelog, of the
-//! code and of the public item names. The new surfaces are diffed against
-//! the recorded ones ([`crate::workflows::diff`]), and the version moves
-//! by the most serious change ([`version::Bump`]):
+//! version, each API's surface with the Rust names of its types, union
+//! variants and calls, and checksums of the changelog, of the code and of
+//! the public item names. The new surfaces are diffed against the recorded
+//! ones ([`crate::workflows::diff`], the model and then the Rust names),
+//! and the version moves by the most serious change ([`version::Bump`]):
 //!
-//! - a breaking change, or public item names that changed while no API's
-//!   surface did (the generator names things differently): incompatible;
+//! - a breaking change (a type or call named anew counts), or public item
+//!   names that changed while no API's surface did (a field or function
+//!   the generator names differently): incompatible;
 //! - other changes of a surface (additions, deprecations): compatible;
 //! - a change of the code alone (documentation, formatting, a document's
 //!   checksum, the generator): patch;
@@ -280,7 +282,15 @@ fn api_changelogs(record: &Record, surfaces: &[ApiSurface]) -> Result<Vec<(Strin
                 Some(recorded) => (model(recorded)?, source(&recorded.document)),
                 None => (ApiModel::default(), String::new()),
             };
-            let mut changelog = diff::diff(&old, &model(surface)?);
+            let new = model(surface)?;
+            let mut changelog = diff::diff(&old, &new);
+            if let Some(recorded) = record.api(&surface.api) {
+                diff::rust_name_changes(
+                    (&old, &recorded.rust_names()),
+                    (&new, &surface.rust_names()),
+                    &mut changelog,
+                );
+            }
             changelog.old.source = old_source;
             changelog.new.source = source(&surface.document);
             if record.api(&surface.api).is_none() {

@@ -174,12 +174,16 @@ mod tests {
                         name: Some("Kind".to_owned()),
                         hint: None,
                         deprecated: false,
+                        rust: Some("Kind".to_owned()),
+                        variants: None,
                         kind: KindRecord::Enum(vec!["cat".to_owned()]),
                     },
                     TypeRecord {
                         name: Some("Alias".to_owned()),
                         hint: None,
                         deprecated: true,
+                        rust: None,
+                        variants: None,
                         kind: KindRecord::Alias("[]#0".to_owned()),
                     },
                 ],
@@ -193,7 +197,7 @@ mod tests {
         let text = record().text();
         assert_eq!(Record::parse(&text), Ok(record()));
         assert!(
-            text.contains("\n        {\"name\":\"Kind\",\"enum\":[\"cat\"]},\n"),
+            text.contains("\n        {\"name\":\"Kind\",\"rust\":\"Kind\",\"enum\":[\"cat\"]},\n"),
             "{text}"
         );
         assert!(text.contains("\"operations\": []\n"), "{text}");

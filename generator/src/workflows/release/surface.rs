@@ -9,6 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::ir::*;
+use crate::naming::Names;
+use crate::workflows::diff::{CallShape, RustNames};
 
 /// One API's document and the parts of its model the diff reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +52,12 @@ pub struct TypeRecord {
     pub hint: Option<String>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
+    /// The type's Rust name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust: Option<String>,
+    /// A union's Rust variant names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variants: Option<Vec<String>>,
     #[serde(flatten)]
     pub kind: KindRecord,
 }
@@ -93,6 +101,12 @@ pub struct OperationRecord {
     pub summary: Option<String>,
     /// The client method: its groups, then its name.
     pub call: Vec<String>,
+    /// The method's positional arguments, as Rust names them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub args: Option<Vec<String>>,
+    /// Whether the body's fields are the call's inputs.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub flat: bool,
     #[serde(default, skip_serializing_if = "is_false")]
     pub deprecated: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -176,6 +190,65 @@ impl ApiSurface {
     }
 }
 
+impl ApiSurface {
+    /// Adds the Rust names `names` gives `model` (the model of
+    /// [`ApiSurface::of`] after unification, which keeps every position).
+    pub fn add_rust_names(&mut self, model: &ApiModel, names: &Names) {
+        let rust = rust_names(model, names);
+        let types = rust.types.into_iter().zip(rust.variants);
+        for (record, (name, variants)) in self.types.iter_mut().zip(types) {
+            record.rust = name;
+            record.variants = variants;
+        }
+        for (record, call) in self.operations.iter_mut().zip(rust.calls) {
+            record.args = call.as_ref().map(|c| c.args.clone());
+            record.flat = call.is_some_and(|c| c.flat);
+        }
+    }
+
+    /// The Rust names the record keeps, for
+    /// [`crate::workflows::diff::rust_name_changes`].
+    pub fn rust_names(&self) -> RustNames {
+        RustNames {
+            types: self.types.iter().map(|t| t.rust.clone()).collect(),
+            variants: self.types.iter().map(|t| t.variants.clone()).collect(),
+            calls: self
+                .operations
+                .iter()
+                .map(|o| o.args.clone().map(|args| CallShape { args, flat: o.flat }))
+                .collect(),
+        }
+    }
+}
+
+/// What `names` calls the types, union variants and calls of `model` (a
+/// model after unification).
+pub fn rust_names(model: &ApiModel, names: &Names) -> RustNames {
+    let variants = (0..model.types.len())
+        .map(|index| {
+            names
+                .union_variants(model, TypeId(index))
+                .map(<[String]>::to_vec)
+        })
+        .collect();
+    let calls = names
+        .all_call_arguments(model)
+        .into_iter()
+        .enumerate()
+        .map(|(index, args)| {
+            Some(CallShape {
+                args,
+                flat: names.flattened.contains_key(&index),
+            })
+        })
+        .collect();
+    RustNames {
+        types: names.types.iter().cloned().map(Some).collect(),
+        variants,
+        calls,
+    }
+}
+
 fn type_record(def: &TypeDef) -> TypeRecord {
     let hint = match def.component_name {
         Some(_) => None,
@@ -185,6 +258,8 @@ fn type_record(def: &TypeDef) -> TypeRecord {
         name: def.component_name.clone(),
         hint,
         deprecated: def.docs.deprecated,
+        rust: None,
+        variants: None,
         kind: kind_record(&def.kind),
     }
 }
@@ -223,6 +298,8 @@ fn operation_record(op: &Operation) -> OperationRecord {
         id: op.operation_id.clone(),
         summary: op.summary.clone(),
         call,
+        args: None,
+        flat: false,
         deprecated: op.deprecated,
         params: op.params.iter().map(param_record).collect(),
         body: op.body.as_ref().map(|body| BodyRecord {
