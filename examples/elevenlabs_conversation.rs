@@ -22,14 +22,14 @@ use api_clients::elevenlabs::types::{
     ClientToolCall, ClientToolResult, ConversationalConversationClientMessage,
     ConversationalConversationServerMessage as Event, UserMessage,
 };
-use api_clients::elevenlabs::{Client, Error, ErrorBody};
-use api_clients::runtime::realtime::{RealtimeError, Receiver, Sender};
+use api_clients::elevenlabs::{Client, Error, Receiver, Sender};
+use api_clients::runtime::realtime::RealtimeError;
 use api_clients::runtime::StreamExt;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-type ConversationSender = Sender<ConversationalConversationClientMessage, ErrorBody>;
-type ConversationEvents = Receiver<Event, ErrorBody>;
+type ConversationSender = Sender<ConversationalConversationClientMessage>;
+type ConversationEvents = Receiver<Event>;
 type Lines = mpsc::Receiver<std::io::Result<String>>;
 
 /// How long the end of the input waits for the agent's last answer.

@@ -22,15 +22,15 @@ use api_clients::elevenlabs::types::{
     CloseConnection, InitializeConnection, SendText, TextToSpeechStreamInputClientMessage,
     TextToSpeechStreamInputServerMessage,
 };
-use api_clients::elevenlabs::{Client, Error, ErrorBody};
-use api_clients::runtime::realtime::{RealtimeError, Receiver, Sender};
+use api_clients::elevenlabs::{Client, Error, Receiver, Sender};
+use api_clients::runtime::realtime::RealtimeError;
 use api_clients::runtime::StreamExt;
 use tokio::fs::File;
 use tokio::io::{AsyncWriteExt, BufWriter};
 use tokio::sync::mpsc;
 
-type TtsSender = Sender<TextToSpeechStreamInputClientMessage, ErrorBody>;
-type TtsReceiver = Receiver<TextToSpeechStreamInputServerMessage, ErrorBody>;
+type TtsSender = Sender<TextToSpeechStreamInputClientMessage>;
+type TtsReceiver = Receiver<TextToSpeechStreamInputServerMessage>;
 
 type Lines = mpsc::Receiver<std::io::Result<String>>;
 

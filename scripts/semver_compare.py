@@ -201,6 +201,8 @@ def surface_owners(generated: pathlib.Path):
             name = ty.get("name")
             if name:
                 owners.append((key(upper_camel(name)), ("schema", name)))
+                if ty.get("rust"):
+                    owners.append((key(ty["rust"]), ("schema", name)))
                 stem = re.sub(r"-(Input|Output)$", "", name)
                 if stem != name:
                     owners.append((key(upper_camel(stem)), ("schema", name)))
@@ -210,6 +212,58 @@ def surface_owners(generated: pathlib.Path):
             owners.append((key("_".join(call)), owner))
             owners.append((key("_".join(call[:-1])) + "#" + call[-1], owner))
     return owners
+
+
+def type_refs(text: str):
+    """The type positions a record line mentions (`#12`, `[]#12`, `?#12`)."""
+    return {int(n) for n in re.findall(r"#(\d+)", text)}
+
+
+def inline_owners(generated: pathlib.Path):
+    """Rust name of each inline type -> the schemas and operations that
+    reach it (through other inline types), from api-surface.json; and each
+    operation -> the schema of its body, when the body is a component."""
+    surface = json.loads((generated / "api-surface.json").read_text())
+    by_name, bodies = {}, {}
+    for api in surface["apis"]:
+        if api["api"] != "elevenlabs":
+            continue
+        types = api["types"]
+        referrers = {}
+        for index, ty in enumerate(types):
+            for ref in type_refs(json.dumps(ty)):
+                referrers.setdefault(ref, set()).add(("type", index))
+        for op in api["operations"]:
+            owner = ("operation", "%s %s" % (op["method"], op["path"]))
+            for ref in type_refs(json.dumps(op)):
+                referrers.setdefault(ref, set()).add(owner)
+            body = (op.get("body") or {}).get("ty", "")
+            if re.fullmatch(r"#\d+", body) and types[int(body[1:])].get("name"):
+                bodies[owner] = ("schema", types[int(body[1:])]["name"])
+
+        def owners_of(index, seen):
+            found = set()
+            for ref in referrers.get(index, ()):
+                if ref[0] == "operation":
+                    found.add(ref)
+                elif types[ref[1]].get("name"):
+                    found.add(("schema", types[ref[1]]["name"]))
+                elif ref[1] not in seen:
+                    seen.add(ref[1])
+                    found |= owners_of(ref[1], seen)
+            return found
+
+        for index, ty in enumerate(types):
+            if not ty.get("name") and ty.get("rust"):
+                by_name.setdefault(key(ty["rust"]), set()).update(owners_of(index, {index}))
+    return by_name, bodies
+
+
+OWNER_BREAKING_KINDS = {
+    "type_changed", "kind_changed", "field_removed", "removed", "union_member_removed",
+    "enum_value_removed", "type_renamed", "variant_renamed", "parameter_removed",
+    "body_removed", "response_kind_changed",
+}
 
 
 def attribute(finding: Finding, owners):
@@ -421,6 +475,7 @@ def compare(report: str, diff: dict, old_generated: pathlib.Path, new_generated:
     for change in changes:
         by_owner.setdefault(change.owner, []).append(change)
     method_keys = {k for k, _ in owners if "#" in k}
+    inline, bodies = inline_owners(old_generated)
     users = const_users(old_generated)
     groups = group_operations(old_generated)
     found = findings(report)
@@ -436,10 +491,24 @@ def compare(report: str, diff: dict, old_generated: pathlib.Path, new_generated:
             continue
         finding.owner = attribute(finding, owners)
         if finding.owner is None:
+            # An inline type gone: a breaking change where it was used.
+            reached = inline.get(key(finding.type_name), set())
+            matched = [c for owner in sorted(reached) for c in by_owner.get(owner, [])
+                       if c.breaking and c.kind in OWNER_BREAKING_KINDS]
+            finding.owner = sorted(reached)[0] if reached else None
+            finding.changes = matched
+            for change in matched:
+                change.findings.append(finding)
             continue
-        mine = by_owner.get(finding.owner, [])
+        mine = list(by_owner.get(finding.owner, []))
+        body = bodies.get(finding.owner)
+        if body and finding.member:
+            # A flattened call's setter is its body's field.
+            mine += [c for c in by_owner.get(body, [])
+                     if key(finding.member.removesuffix("_null")) == location_key(c.location)]
         matched = [c for c in mine
-                   if relevant(finding, c, owner_keys[finding.owner], method_keys)]
+                   if c.owner != finding.owner
+                   or relevant(finding, c, owner_keys[finding.owner], method_keys)]
         finding.changes = matched
         for change in matched:
             change.findings.append(finding)

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use generator::model::ir::ApiModel;
 use generator::workflows::diff::render::{self, Format};
 use generator::workflows::diff::{diff, Change, ChangeKind, Changelog};
+use generator::workflows::sides::{diff_models, diff_with_names, Overlays};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -1375,4 +1376,106 @@ fn real_history_new_response_fields_and_reordered_constructors() {
         change.new.as_deref(),
         Some("name, encrypted_value, nonce, id")
     );
+}
+
+// ---------------------------------------------------------------------------
+// Channels (AsyncAPI)
+// ---------------------------------------------------------------------------
+
+fn manifest_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/apis.toml")
+}
+
+fn vendored_conversation() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/specs/asyncapi/elevenlabs-convai.asyncapi.yaml")
+}
+
+fn named_changelog(old: &str, new: &str) -> Changelog {
+    let (old_model, new_model) =
+        diff_models(old, new, &manifest_path(), Overlays::LikeTheApi).unwrap();
+    diff_with_names((&old_model, Path::new(old)), (&new_model, Path::new(new))).unwrap()
+}
+
+/// The vendored conversation document with one server message kind gone
+/// and `UserMessage` changed: `text` required, `priority` new.
+fn changed_conversation(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(vendored_conversation()).unwrap();
+    let vad_score = "          - $ref: '#/components/messages/VadScore'\n";
+    let user_message = "          x-fern-type: literal<\"user_message\">\n";
+    assert!(text.contains(vad_score) && text.contains(user_message));
+    let changed = text.replacen(vad_score, "", 1).replacen(
+        "        text:\n          type: string\n          description: Text message content from the user.\n",
+        "        text:\n          type: string\n          description: Text message content from the user.\n        priority:\n          type: integer\n",
+        1,
+    );
+    let changed = changed.replacen(
+        "      required:\n        - type\n      properties:\n        type:\n          x-fern-type: literal<\"user_message\">",
+        "      required:\n        - type\n        - text\n      properties:\n        type:\n          x-fern-type: literal<\"user_message\">",
+        1,
+    );
+    assert_ne!(changed, text);
+    let path = dir.join("elevenlabs-convai.asyncapi.yaml");
+    std::fs::write(&path, changed).unwrap();
+    path
+}
+
+#[test]
+fn channels_message_kinds_and_payloads_are_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = changed_conversation(dir.path());
+    let old = vendored_conversation();
+    let log = named_changelog(old.to_str().unwrap(), new.to_str().unwrap());
+    let removed = the_change(
+        &log,
+        "WS /v1/convai/conversation",
+        "server messages",
+        ChangeKind::MessageRemoved,
+    );
+    assert!(removed.breaking);
+    assert_eq!(removed.summary, "server messages lose `VadScore`");
+    let required = the_change(&log, "UserMessage", "field text", ChangeKind::FieldRequired);
+    assert!(required.breaking, "{}", required.reason);
+    let added = the_change(
+        &log,
+        "UserMessage",
+        "field priority",
+        ChangeKind::FieldAdded,
+    );
+    assert!(!added.breaking, "{}", added.reason);
+    assert_eq!(log.total_count(), 3, "{}", render::text(&log, false));
+
+    // Backwards: the kind is new, which breaks nothing.
+    let back = named_changelog(new.to_str().unwrap(), old.to_str().unwrap());
+    let gained = the_change(
+        &back,
+        "WS /v1/convai/conversation",
+        "server messages",
+        ChangeKind::MessageAdded,
+    );
+    assert!(!gained.breaking);
+}
+
+#[test]
+fn an_api_against_its_own_asyncapi_document_or_its_own_spec_has_no_changes() {
+    let conversation = vendored_conversation();
+    let log = named_changelog(conversation.to_str().unwrap(), "elevenlabs");
+    assert!(log.is_empty(), "{}", render::text(&log, false));
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/elevenlabs.yaml");
+    let log = named_changelog(spec.to_str().unwrap(), "elevenlabs");
+    assert!(log.is_empty(), "{}", render::text(&log, false));
+}
+
+#[test]
+fn an_asyncapi_document_is_not_compared_with_an_openapi_one() {
+    let conversation = vendored_conversation();
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/elevenlabs.yaml");
+    let error = diff_models(
+        conversation.to_str().unwrap(),
+        spec.to_str().unwrap(),
+        &manifest_path(),
+        Overlays::LikeTheApi,
+    )
+    .unwrap_err();
+    assert!(error.contains("AsyncAPI"), "{error}");
 }

@@ -320,3 +320,22 @@ fn the_elevenlabs_history_gives_three_versions_bumped_as_the_diff_classifies() {
     assert_eq!(outcome, WriteOutcome::Unchanged);
     assert_eq!(release(&again).version, version);
 }
+
+/// The committed record's channels read back into the model the diff
+/// compares and recorded again give the same records.
+#[test]
+fn the_committed_record_keeps_the_channels_the_diff_compares() {
+    use generator::workflows::release::record::Record;
+    use generator::workflows::release::surface::ApiSurface;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/api-surface.json");
+    let record = Record::parse(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let elevenlabs = record.api("elevenlabs").unwrap();
+    let channels = elevenlabs.channels.as_ref().unwrap();
+    assert_eq!(channels.len(), 3);
+    let model = elevenlabs.to_model().unwrap();
+    let again = ApiSurface::of("elevenlabs", &model, elevenlabs.document.clone());
+    assert_eq!(again.channels.as_ref(), Some(channels));
+    let conversation = &model.channels[2];
+    assert_eq!(conversation.address, "/v1/convai/conversation");
+    assert_eq!(conversation.server_message_count(), 11);
+}

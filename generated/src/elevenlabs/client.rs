@@ -91,6 +91,13 @@ pub type Call<'a, T> = api_runtime::Call<'a, T, ErrorBody>;
 /// server messages as a `Stream`, `split` it, `close` it.
 pub type Connection<Out, In> = api_runtime::realtime::Connection<Out, In, ErrorBody>;
 
+/// The sending half of a split [`Connection`].
+pub type Sender<Out> = api_runtime::realtime::Sender<Out, ErrorBody>;
+
+/// The receiving half of a split [`Connection`]: a `Stream`
+/// of server messages.
+pub type Receiver<In> = api_runtime::realtime::Receiver<In, ErrorBody>;
+
 /// The client. Cheap to clone; clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {

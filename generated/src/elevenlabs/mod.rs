@@ -20,6 +20,7 @@ mod client;
 
 pub use client::{
     servers, ByteStream, Call, Client, Connection, Error, ErrorBody, EventStream, JsonStream,
+    Receiver, Sender,
 };
 
 #[cfg(feature = "elevenlabs-conversational-ai")]

@@ -163,7 +163,7 @@ fn api_module_file(model: &ApiModel, features: &Features) -> EmittedFile {
             pub mod #module;
         }
     });
-    let connection = (!model.channels.is_empty()).then(|| quote!(Connection,));
+    let connection = (!model.channels.is_empty()).then(|| quote!(Connection, Receiver, Sender,));
     EmittedFile {
         path: "mod.rs".to_owned(),
         tokens: quote! {

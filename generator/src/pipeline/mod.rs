@@ -156,17 +156,7 @@ pub fn generate_api(api: &ApiInput, krate: &str) -> Result<GeneratedApi> {
         .collect::<Result<Vec<_>>>()?;
     let loaded = load::load_with_overlays(&api.spec, &overlays)?;
     let mut model = lower::build_model(&loaded)?;
-    let channels = api
-        .asyncapi
-        .iter()
-        .map(|(path, display)| {
-            let document = load::asyncapi::load_file(path)?;
-            lower::lower_channels(&document, display, &model)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    // The channels' types come after the HTTP ones, which naming names
-    // first, so adding a channel never renames an HTTP type.
-    lower::add_channels(&mut model, channels);
+    lower::add_asyncapi_files(&mut model, &api.asyncapi)?;
     let mut surface = ApiSurface::of(&api.name, &model, document_record(api, &loaded, &overlays));
     unify::alias_identical_pairs(&mut model, &loaded.path)?;
     let names = naming::assign_names(&model);

@@ -5,7 +5,8 @@
 //! (the API key header turned into the client's key, say) is not reported
 //! as a change of the API.
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use crate::load::{self, overlay};
 use crate::manifest::{ApiEntry, Manifest};
@@ -50,24 +51,52 @@ pub fn rust_names(model: &ApiModel, file: &Path) -> Result<RustNames> {
     Ok(surface::rust_names(&unified, &names))
 }
 
-/// The model of `spec` read with the overlays of `entry`.
+/// The model of `spec` read with the overlays of `entry`, with the
+/// channels of the API's AsyncAPI documents.
 pub fn api_model(manifest: &Manifest, entry: &ApiEntry, spec: &Path) -> Result<ApiModel> {
+    api_model_with(manifest, entry, spec, &asyncapi_files(manifest, entry))
+}
+
+fn api_model_with(
+    manifest: &Manifest,
+    entry: &ApiEntry,
+    spec: &Path,
+    asyncapi: &[(PathBuf, String)],
+) -> Result<ApiModel> {
     let overlays = entry
         .overlays
         .iter()
         .map(|path| overlay::load_overlay(&manifest.resolve(path)))
         .collect::<Result<Vec<_>>>()?;
-    lower::build_model(&load::load_with_overlays(spec, &overlays)?)
+    let mut model = lower::build_model(&load::load_with_overlays(spec, &overlays)?)?;
+    lower::add_asyncapi_files(&mut model, asyncapi)?;
+    Ok(model)
+}
+
+fn asyncapi_files(manifest: &Manifest, entry: &ApiEntry) -> Vec<(PathBuf, String)> {
+    entry
+        .asyncapi
+        .iter()
+        .map(|path| (manifest.resolve(path), path.display().to_string()))
+        .collect()
 }
 
 /// One side as given on the command line.
 enum Side<'a> {
+    /// An OpenAPI document.
     File(&'a Path),
+    /// An AsyncAPI document (its first lines name `asyncapi`).
+    AsyncApi(&'a Path),
     Api(&'a ApiEntry),
 }
 
 /// The models of `old` and `new`, each a file or an API name of the
 /// manifest at `manifest_path` (read only when a side is not a file).
+///
+/// An AsyncAPI document is compared with another one, or with an API: it
+/// stands for the API's AsyncAPI document that has a channel of the same
+/// address, the rest of the API as it is on the other side, so only its
+/// channels can differ.
 pub fn diff_models(
     old: &str,
     new: &str,
@@ -77,6 +106,9 @@ pub fn diff_models(
     let manifest = lazy_manifest(manifest_path);
     let old_side = side(old, &manifest, manifest_path)?;
     let new_side = side(new, &manifest, manifest_path)?;
+    if matches!(old_side, Side::AsyncApi(_)) || matches!(new_side, Side::AsyncApi(_)) {
+        return asyncapi_models(&old_side, &new_side, manifest.as_ref().ok());
+    }
     let shared_api = match (&old_side, &new_side, overlays) {
         (_, _, Overlays::None) => None,
         (Side::Api(api), Side::File(_), _) | (Side::File(_), Side::Api(api), _) => Some(*api),
@@ -90,13 +122,99 @@ pub fn diff_models(
                 api_model(manifest, api, &manifest.resolve(&api.spec))
             }
             (Side::File(path), Some(api)) => api_model(manifest?, api, path),
-            (Side::File(path), None) => {
+            (Side::File(path), None) | (Side::AsyncApi(path), _) => {
                 load::load_file(path).and_then(|loaded| lower::build_model(&loaded))
             }
         }
         .map_err(|e| e.to_string())
     };
     Ok((read(&old_side)?, read(&new_side)?))
+}
+
+/// Both sides when one is an AsyncAPI document.
+fn asyncapi_models(
+    old: &Side,
+    new: &Side,
+    manifest: Option<&Manifest>,
+) -> std::result::Result<(ApiModel, ApiModel), String> {
+    let file = match (old, new) {
+        (Side::AsyncApi(path), Side::AsyncApi(_) | Side::Api(_))
+        | (Side::Api(_), Side::AsyncApi(path)) => path,
+        _ => {
+            return Err(
+                "an AsyncAPI document is compared with another AsyncAPI document or with \
+                        an API of the manifest"
+                    .to_owned(),
+            )
+        }
+    };
+    let addresses = channel_addresses(file)?;
+    let api = match (old, new) {
+        (Side::Api(api), _) | (_, Side::Api(api)) => Some(*api),
+        _ => manifest.and_then(|m| {
+            m.apis
+                .iter()
+                .find(|api| document_of(m, api, &addresses).is_some())
+        }),
+    };
+    let read = |side: &Side| -> std::result::Result<ApiModel, String> {
+        match (side, api, manifest) {
+            (Side::AsyncApi(path), Some(api), Some(manifest)) => {
+                let files = swapped(manifest, api, &addresses, path)?;
+                api_model_with(manifest, api, &manifest.resolve(&api.spec), &files)
+            }
+            (Side::AsyncApi(path), _, _) => {
+                let mut model = ApiModel::default();
+                let files = [(path.to_path_buf(), path.display().to_string())];
+                lower::add_asyncapi_files(&mut model, &files).map(|()| model)
+            }
+            (Side::Api(api), _, Some(manifest)) => {
+                api_model(manifest, api, &manifest.resolve(&api.spec))
+            }
+            (Side::Api(api), _, None) => {
+                return Err(format!("{}: the manifest could not be read", api.name))
+            }
+            (Side::File(path), _, _) => {
+                return Err(format!("{}: not an AsyncAPI document", path.display()))
+            }
+        }
+        .map_err(|e| e.to_string())
+    };
+    Ok((read(old)?, read(new)?))
+}
+
+fn channel_addresses(path: &Path) -> std::result::Result<BTreeSet<String>, String> {
+    load::asyncapi::load_file(path)
+        .map(|loaded| loaded.channels.into_iter().map(|c| c.address).collect())
+        .map_err(|e| e.to_string())
+}
+
+/// The position of the API's AsyncAPI document with a channel at one of
+/// `addresses`.
+fn document_of(manifest: &Manifest, api: &ApiEntry, addresses: &BTreeSet<String>) -> Option<usize> {
+    asyncapi_files(manifest, api).iter().position(|(path, _)| {
+        channel_addresses(path).is_ok_and(|theirs| !theirs.is_disjoint(addresses))
+    })
+}
+
+/// The API's AsyncAPI documents with the one that has a channel at one of
+/// `addresses` replaced by `file`.
+fn swapped(
+    manifest: &Manifest,
+    api: &ApiEntry,
+    addresses: &BTreeSet<String>,
+    file: &Path,
+) -> std::result::Result<Vec<(PathBuf, String)>, String> {
+    let slot = document_of(manifest, api, addresses).ok_or_else(|| {
+        format!(
+            "{}: no AsyncAPI document of the API {} has a channel at its addresses",
+            file.display(),
+            api.name
+        )
+    })?;
+    let mut files = asyncapi_files(manifest, api);
+    files[slot].0 = file.to_path_buf();
+    Ok(files)
 }
 
 fn lazy_manifest(path: &Path) -> std::result::Result<Manifest, String> {
@@ -110,7 +228,10 @@ fn side<'a>(
 ) -> std::result::Result<Side<'a>, String> {
     let path = Path::new(arg);
     if path.is_file() {
-        return Ok(Side::File(path));
+        return Ok(match is_asyncapi(path) {
+            true => Side::AsyncApi(path),
+            false => Side::File(path),
+        });
     }
     let manifest = manifest.as_ref().map_err(|e| {
         format!("{arg} is not a file, and it cannot be looked up as an API name: {e}")
@@ -122,5 +243,19 @@ fn side<'a>(
             manifest_path.display(),
             names.join(", ")
         )
+    })
+}
+
+/// Whether the file's first lines declare an AsyncAPI document (`asyncapi:`
+/// in YAML, `"asyncapi"` in JSON): read before the whole document is.
+fn is_asyncapi(path: &Path) -> bool {
+    use std::io::Read;
+    let mut start = [0u8; 4096];
+    let read = std::fs::File::open(path)
+        .and_then(|mut file| file.read(&mut start))
+        .unwrap_or(0);
+    String::from_utf8_lossy(&start[..read]).lines().any(|line| {
+        let line = line.trim_start_matches(['{', ' ', '\t']);
+        line.starts_with("asyncapi:") || line.starts_with("\"asyncapi\"")
     })
 }

@@ -118,6 +118,13 @@ impl OperationEmitter<'_> {
                 /// An open realtime channel: `send` client messages, read
                 /// server messages as a `Stream`, `split` it, `close` it.
                 pub type Connection<Out, In> = api_runtime::realtime::Connection<Out, In, ErrorBody>;
+
+                /// The sending half of a split [`Connection`].
+                pub type Sender<Out> = api_runtime::realtime::Sender<Out, ErrorBody>;
+
+                /// The receiving half of a split [`Connection`]: a `Stream`
+                /// of server messages.
+                pub type Receiver<In> = api_runtime::realtime::Receiver<In, ErrorBody>;
             }
         });
         let tokens = quote! {

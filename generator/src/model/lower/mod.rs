@@ -79,6 +79,25 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
     Ok(model)
 }
 
+/// Reads and lowers the AsyncAPI documents (`path`, how reports name it)
+/// and appends them to `model` ([`add_channels`]). The channels' types come
+/// after the HTTP ones, which naming names first, so adding a channel
+/// never renames an HTTP type.
+pub fn add_asyncapi_files<P: AsRef<std::path::Path>>(
+    model: &mut ApiModel,
+    files: &[(P, String)],
+) -> Result<()> {
+    let lowered = files
+        .iter()
+        .map(|(path, display)| {
+            let document = crate::load::asyncapi::load_file(path.as_ref())?;
+            lower_channels(&document, display, model)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    add_channels(model, lowered);
+    Ok(())
+}
+
 /// Appends lowered AsyncAPI documents to the model, in order: their types
 /// after the model's, their channels on [`ApiModel::channels`].
 pub fn add_channels(model: &mut ApiModel, lowered: Vec<LoweredChannels>) {

@@ -137,6 +137,14 @@ pub enum ChangeKind {
     AdditionalPropertiesRemoved,
     ErrorBodyAdded,
     ErrorBodyRemoved,
+    /// A message kind a channel's side sends was added.
+    MessageAdded,
+    /// A message kind was removed.
+    MessageRemoved,
+    /// A channel's side went from one message kind to several, or back
+    /// (its Rust type is the payload itself or an enum of them), or gained
+    /// or lost its messages.
+    MessagesReshaped,
     /// The generator gave a type another Rust name.
     TypeRenamed,
     /// The generator gave a union's variant another Rust name.

@@ -78,6 +78,17 @@ pub(super) fn usages(model: &ApiModel) -> Vec<Usage> {
             seed(ty, RESPONSE, &mut stack);
         }
     }
+    for channel in &model.channels {
+        for param in &channel.params {
+            seed(&param.ty, REQUEST, &mut stack);
+        }
+        if let Some(set) = &channel.client_messages {
+            seed(&set.ty, REQUEST, &mut stack);
+        }
+        if let Some(set) = &channel.server_messages {
+            seed(&set.ty, RESPONSE, &mut stack);
+        }
+    }
     while let Some((id, side)) = stack.pop() {
         let Some(current) = usage.get_mut(id.0) else {
             continue;

@@ -10,7 +10,8 @@
 //!
 //! # Identity
 //!
-//! Operations are keyed by `METHOD path`, component schemas by name, fields
+//! Operations are keyed by `METHOD path`, channels by `WS address`,
+//! component schemas by name, fields
 //! by wire name, parameters by location and wire name. Types are described
 //! by what they are (`string`, `array of Voice`, `Voice | null`): a named
 //! type by its component name, an inline one by its structure, never by
@@ -79,10 +80,16 @@
 //! | `additionalProperties` added / removed | no / yes | an `additional_properties` map appears / is gone |
 //! | `new(...)` arguments reordered (request type) | yes | calls stop compiling or swap values |
 //! | error body type new to the API / no longer declared by any operation | yes / yes | a variant of the exhaustive `ErrorBody` enum appears / is gone |
+//! | channel (AsyncAPI) removed / added, reported as `WS address` | yes / no | its connect method is gone / new |
+//! | a channel's connect method moved, or a parameter added, removed or made required | as for an operation | the connect builder is an operation's |
+//! | message kind removed / added | yes / no | a variant of the `#[non_exhaustive]` message enum is gone / new (its frames were the catch-all) |
+//! | a side of a channel goes from one message kind to several, or back | yes | the connection's message type is another Rust type |
+//! | a message's payload changed | as for a type | client messages as request types, server messages as response types |
 //! | a type or union variant named anew in Rust, its schema unchanged ([`rust_name_changes`]) | yes | code naming the old name stops compiling |
 //! | a call's positional arguments, or whether its body's fields are its inputs, changed in Rust alone | yes | calls written for the old shape stop compiling |
 
 mod changelog;
+mod channels;
 mod compare;
 mod describe;
 mod errors;
@@ -116,7 +123,11 @@ pub fn diff(old: &ApiModel, new: &ApiModel) -> Changelog {
             version: new.version.clone(),
             source: String::new(),
         },
-        operations: differ.operations(),
+        operations: {
+            let mut operations = differ.operations();
+            differ.channels(&mut operations);
+            operations
+        },
         schemas: differ.schemas(),
     }
 }

@@ -27,8 +27,10 @@
 //! keeps was edited by hand, and generation stops.
 
 pub mod changelog_file;
+pub mod channel_record;
 pub mod record;
 pub mod surface;
+pub mod terms;
 pub mod version;
 
 use std::path::{Path, PathBuf};
@@ -80,13 +82,16 @@ pub fn add_release_files(
     surfaces: &[ApiSurface],
     input: &ReleaseInput,
 ) -> Result<Release> {
-    let code_sha256 = record::code_digest(files);
-    let public_items_sha256 = record::public_items_digest(files);
+    let code = CodeDigests {
+        code_sha256: record::code_digest(files),
+        public_items_sha256: record::public_items_digest(files),
+        root_items: record::root_items(files),
+    };
     let previous = read_previous(input.previous)?;
     let (release, changelog) = match &previous.record {
         None => initial(&previous, surfaces, input),
         Some(record) => {
-            let changes = Changes::between(record, surfaces, &code_sha256, &public_items_sha256)?;
+            let changes = Changes::between(record, surfaces, &code)?;
             changes.release(record, &previous.changelog, surfaces, input)?
         }
     };
@@ -97,8 +102,9 @@ pub fn add_release_files(
     let record = Record {
         version: release.version.to_string(),
         changelog_sha256: record::sha256(&changelog),
-        code_sha256,
-        public_items_sha256,
+        code_sha256: code.code_sha256,
+        public_items_sha256: code.public_items_sha256,
+        root_items: code.root_items,
         apis: surfaces.to_vec(),
     };
     files.insert(PathBuf::from(SURFACE_FILE), record.text());
@@ -178,18 +184,27 @@ struct Changes {
     notes: Vec<String>,
 }
 
+/// What this generation's code is, as the record keeps it.
+struct CodeDigests {
+    code_sha256: String,
+    public_items_sha256: String,
+    root_items: Vec<String>,
+}
+
 impl Changes {
-    fn between(
-        record: &Record,
-        surfaces: &[ApiSurface],
-        code_sha256: &str,
-        public_items_sha256: &str,
-    ) -> Result<Changes> {
+    fn between(record: &Record, surfaces: &[ApiSurface], code: &CodeDigests) -> Result<Changes> {
         let changelogs = api_changelogs(record, surfaces)?;
         let breaking = changelogs.iter().any(|(_, c)| c.has_breaking());
         let surface_changed = changelogs.iter().any(|(_, c)| !c.is_empty());
-        let items_changed = record.public_items_sha256 != public_items_sha256;
-        let code_changed = record.code_sha256 != code_sha256;
+        // A record from before the root items were kept digested every
+        // file's items: no comparison of items with it means anything.
+        let items_known = !record.root_items.is_empty();
+        let items_changed = items_known && record.public_items_sha256 != code.public_items_sha256;
+        let (roots_removed, roots_added) = match items_known {
+            true => item_changes(&record.root_items, &code.root_items),
+            false => (Vec::new(), Vec::new()),
+        };
+        let code_changed = record.code_sha256 != code.code_sha256;
         let mut notes = Vec::new();
         let bump = if breaking {
             Some(Bump::Incompatible)
@@ -201,7 +216,20 @@ impl Changes {
                     .to_owned(),
             );
             Some(Bump::Incompatible)
-        } else if surface_changed {
+        } else if !roots_removed.is_empty() {
+            notes.push(format!(
+                "Public items gone from the crate's root modules (code naming them stops \
+                 compiling): {}.",
+                roots_removed.join(", ")
+            ));
+            Some(Bump::Incompatible)
+        } else if surface_changed || !roots_added.is_empty() {
+            if !roots_added.is_empty() {
+                notes.push(format!(
+                    "New public items in the crate's root modules: {}.",
+                    roots_added.join(", ")
+                ));
+            }
             Some(Bump::Compatible)
         } else if code_changed {
             notes.push(
@@ -264,6 +292,15 @@ impl Changes {
     }
 }
 
+/// The items of `old` that `new` lacks, and those `new` adds, each in
+/// backticks.
+fn item_changes(old: &[String], new: &[String]) -> (Vec<String>, Vec<String>) {
+    let tick = |item: &String| format!("`{item}`");
+    let removed = old.iter().filter(|i| !new.contains(i)).map(tick).collect();
+    let added = new.iter().filter(|i| !old.contains(i)).map(tick).collect();
+    (removed, added)
+}
+
 /// Each API's changes against the record, in the order of `surfaces`; an
 /// API the record does not have is compared with an empty one.
 fn api_changelogs(record: &Record, surfaces: &[ApiSurface]) -> Result<Vec<(String, Changelog)>> {
@@ -278,11 +315,18 @@ fn api_changelogs(record: &Record, surfaces: &[ApiSurface]) -> Result<Vec<(Strin
     surfaces
         .iter()
         .map(|surface| {
+            let mut new = model(surface)?;
             let (old, old_source) = match record.api(&surface.api) {
-                Some(recorded) => (model(recorded)?, source(&recorded.document)),
+                Some(recorded) => {
+                    // A record from before channels were kept: they are
+                    // taken as unchanged.
+                    if recorded.channels.is_none() {
+                        new.channels.clear();
+                    }
+                    (model(recorded)?, source(&recorded.document))
+                }
                 None => (ApiModel::default(), String::new()),
             };
-            let new = model(surface)?;
             let mut changelog = diff::diff(&old, &new);
             if let Some(recorded) = record.api(&surface.api) {
                 diff::rust_name_changes(
@@ -344,6 +388,16 @@ pub fn set_package_version(cargo_toml: &str, version: Version) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn root_items_tell_an_addition_from_a_removal() {
+        let items = |list: &[&str]| list.iter().map(|i| (*i).to_owned()).collect::<Vec<_>>();
+        let old = items(&["a: pub type Connection", "a: pub use x"]);
+        let new = items(&["a: pub type Connection", "a: pub type Sender"]);
+        let (removed, added) = item_changes(&old, &new);
+        assert_eq!(removed, ["`a: pub use x`"]);
+        assert_eq!(added, ["`a: pub type Sender`"]);
+    }
 
     const CARGO: &str =
         "# x\n[package]\nname = \"a\"\nversion = \"0.1.0\"\n\n[dependencies]\nversion = \"1\"\n";

@@ -23,9 +23,14 @@ pub struct Record {
     pub changelog_sha256: String,
     /// sha256 of the generated files (see [`code_digest`]).
     pub code_sha256: String,
-    /// sha256 of the names of the crate's public items (see
-    /// [`public_items_digest`]).
+    /// sha256 of the names of the public items of the types' and
+    /// operations' files (see [`public_items_digest`]).
     pub public_items_sha256: String,
+    /// The public items of every other file (the crate root, each API's
+    /// module, client and webhooks), by name: few enough to keep, so that
+    /// an item added there is told from one removed (see [`root_items`]).
+    #[serde(default)]
+    pub root_items: Vec<String>,
     pub apis: Vec<ApiSurface>,
 }
 
@@ -56,12 +61,32 @@ impl Record {
         ] {
             let _ = writeln!(out, "  {}: {},", line(&key), line(value));
         }
+        out.push_str("  \"root_items\": [");
+        for (index, item) in self.root_items.iter().enumerate() {
+            let comma = if index + 1 < self.root_items.len() {
+                ","
+            } else {
+                ""
+            };
+            let _ = write!(out, "\n    {}{comma}", line(item));
+        }
+        out.push_str(if self.root_items.is_empty() {
+            "],\n"
+        } else {
+            "\n  ],\n"
+        });
         out.push_str("  \"apis\": [");
         for (index, api) in self.apis.iter().enumerate() {
             let _ = writeln!(out, "\n    {{\n      \"api\": {},", line(&api.api));
             let _ = writeln!(out, "      \"document\": {},", line(&api.document));
             array(&mut out, "types", &api.types, false);
-            array(&mut out, "operations", &api.operations, true);
+            match &api.channels {
+                Some(channels) => {
+                    array(&mut out, "operations", &api.operations, false);
+                    array(&mut out, "channels", channels, true);
+                }
+                None => array(&mut out, "operations", &api.operations, true),
+            }
             out.push_str("    }");
             if index + 1 < self.apis.len() {
                 out.push(',');
@@ -129,24 +154,40 @@ pub fn public_item(line: &str) -> Option<&str> {
     Some(line[..end].trim_end())
 }
 
-/// sha256 over the public items of each file of the crate's `src/`
-/// ([`public_item`]), sorted: it moves when the generator adds, removes or
-/// renames a public type, function, field or module, and not when only
-/// documentation, formatting or bodies change.
+/// sha256 over the public items ([`public_item`]) of the files under a
+/// `types/` or `operations/` folder of the crate's `src/`, sorted: it moves
+/// when the generator adds, removes or renames a public type, function,
+/// field or module there, and not when only documentation, formatting or
+/// bodies change.
 pub fn public_items_digest(files: &FileSet) -> String {
+    let mut all = String::new();
+    for item in public_items(files, true) {
+        all.push_str(&item);
+        all.push('\n');
+    }
+    sha256(&all)
+}
+
+/// The public items of the crate's other files, sorted: `file: item`.
+pub fn root_items(files: &FileSet) -> Vec<String> {
+    public_items(files, false).into_iter().collect()
+}
+
+fn public_items(files: &FileSet, in_folders: bool) -> BTreeSet<String> {
     let mut items = BTreeSet::new();
     for (path, text) in files.iter().filter(|(path, _)| path.starts_with("src")) {
+        let folder = path
+            .components()
+            .any(|part| matches!(part.as_os_str().to_str(), Some("types" | "operations")));
+        if folder != in_folders {
+            continue;
+        }
         let file = path.to_string_lossy();
         for item in text.lines().filter_map(public_item) {
             items.insert(format!("{file}: {item}"));
         }
     }
-    let mut all = String::new();
-    for item in items {
-        all.push_str(&item);
-        all.push('\n');
-    }
-    sha256(&all)
+    items
 }
 
 #[cfg(test)]
@@ -160,6 +201,7 @@ mod tests {
             changelog_sha256: "c".to_owned(),
             code_sha256: "d".to_owned(),
             public_items_sha256: "e".to_owned(),
+            root_items: vec!["src/lib.rs: pub mod pets".to_owned()],
             apis: vec![ApiSurface {
                 api: "pets".to_owned(),
                 document: DocumentRecord {
@@ -188,6 +230,7 @@ mod tests {
                     },
                 ],
                 operations: Vec::new(),
+                channels: None,
             }],
         }
     }
@@ -221,13 +264,22 @@ mod tests {
 
     #[test]
     fn the_items_digest_ignores_bodies_and_sees_renames() {
+        use std::path::PathBuf;
         let files = |text: &str| -> FileSet {
-            [(std::path::PathBuf::from("src/a.rs"), text.to_owned())].into()
+            [
+                (PathBuf::from("src/pets/types/a.rs"), text.to_owned()),
+                (PathBuf::from("src/lib.rs"), "pub mod pets;\n".to_owned()),
+            ]
+            .into()
         };
         let base = public_items_digest(&files("pub fn a(x: u8) {\n    1\n}\n"));
         let body = public_items_digest(&files("/// Doc.\npub fn a(x: u8) {\n    2\n}\n"));
         let renamed = public_items_digest(&files("pub fn b(x: u8) {\n    1\n}\n"));
         assert_eq!(base, body);
         assert_ne!(base, renamed);
+        assert_eq!(
+            root_items(&files("pub fn a() {}\n")),
+            ["src/lib.rs: pub mod pets"]
+        );
     }
 }

@@ -8,6 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::channel_record::{channel, channel_record, ChannelRecord};
+use super::terms::{deprecated_docs, is_false, param_def, param_record};
+pub use super::terms::{parse_type, type_text, BadRecord, ParamRecord, Parsed};
 use crate::model::ir::*;
 use crate::naming::Names;
 use crate::workflows::diff::{CallShape, RustNames};
@@ -21,6 +24,10 @@ pub struct ApiSurface {
     pub document: DocumentRecord,
     pub types: Vec<TypeRecord>,
     pub operations: Vec<OperationRecord>,
+    /// The channels of its AsyncAPI documents; `None` in a record written
+    /// before channels were kept (they are then taken as unchanged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Vec<ChannelRecord>>,
 }
 
 /// Which document a generation read: `info`, checksums of the vendored
@@ -122,19 +129,6 @@ pub struct OperationRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ParamRecord {
-    /// `path`, `query` or `header`.
-    #[serde(rename = "in")]
-    pub location: String,
-    pub name: String,
-    pub ty: String,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub required: bool,
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub deprecated: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BodyRecord {
     /// `json`, `multipart`, or the media type of raw bytes.
     pub encoding: String,
@@ -162,18 +156,6 @@ pub struct PagingRecord {
     pub items: Option<String>,
 }
 
-fn is_false(value: &bool) -> bool {
-    !*value
-}
-
-/// A record that does not describe a model (a type index out of range, an
-/// unknown spelling): the committed file was edited or is from another
-/// generator.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadRecord(pub String);
-
-type Parsed<T> = std::result::Result<T, BadRecord>;
-
 // ---------------------------------------------------------------------------
 // Model -> record
 // ---------------------------------------------------------------------------
@@ -186,6 +168,7 @@ impl ApiSurface {
             document,
             types: model.types.iter().map(type_record).collect(),
             operations: model.operations.iter().map(operation_record).collect(),
+            channels: Some(model.channels.iter().map(channel_record).collect()),
         }
     }
 }
@@ -325,21 +308,6 @@ fn operation_record(op: &Operation) -> OperationRecord {
     }
 }
 
-fn param_record(param: &ParamDef) -> ParamRecord {
-    ParamRecord {
-        location: match param.location {
-            ParamLocation::Path => "path",
-            ParamLocation::Query => "query",
-            ParamLocation::Header => "header",
-        }
-        .to_owned(),
-        name: param.wire_name.clone(),
-        ty: type_text(&param.ty),
-        required: param.required,
-        deprecated: param.docs.deprecated,
-    }
-}
-
 fn response_record(response: &ResponseDef) -> ResponseRecord {
     match response {
         ResponseDef::Empty => ResponseRecord::Empty,
@@ -367,69 +335,9 @@ fn paging_kind_name(kind: PagingKind) -> &'static str {
         .expect("every paging kind has a name")
 }
 
-/// The words of [`TypeRef`]s without an inner type.
-const SCALARS: [(&str, TypeRef); 11] = [
-    ("string", TypeRef::String),
-    ("i32", TypeRef::Integer(IntFormat::I32)),
-    ("i64", TypeRef::Integer(IntFormat::I64)),
-    ("u32", TypeRef::Integer(IntFormat::U32)),
-    ("u64", TypeRef::Integer(IntFormat::U64)),
-    ("f32", TypeRef::Number(NumFormat::F32)),
-    ("f64", TypeRef::Number(NumFormat::F64)),
-    ("bool", TypeRef::Boolean),
-    ("date-time", TypeRef::DateTime),
-    ("binary", TypeRef::Binary),
-    ("json", TypeRef::Json),
-];
-
-/// `#3` (type 3), `=value` (a constant), `[]T`, `{}T` (map), `?T`
-/// (nullable), or a scalar's word.
-pub fn type_text(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(id) => format!("#{}", id.0),
-        TypeRef::Const(value) => format!("={value}"),
-        TypeRef::Array(inner) => format!("[]{}", type_text(inner)),
-        TypeRef::Map(inner) => format!("{{}}{}", type_text(inner)),
-        TypeRef::Nullable(inner) => format!("?{}", type_text(inner)),
-        scalar => SCALARS
-            .iter()
-            .find(|(_, s)| s == scalar)
-            .map(|(word, _)| (*word).to_owned())
-            .expect("every scalar has a word"),
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Record -> model
 // ---------------------------------------------------------------------------
-
-/// Reads [`type_text`] back; `types` is how many types the record has.
-pub fn parse_type(text: &str, types: usize) -> Parsed<TypeRef> {
-    let bad = || BadRecord(format!("{text:?} is not a type of the record"));
-    if let Some(index) = text.strip_prefix('#') {
-        let index: usize = index.parse().map_err(|_| bad())?;
-        return (index < types)
-            .then_some(TypeRef::Named(TypeId(index)))
-            .ok_or_else(bad);
-    }
-    if let Some(value) = text.strip_prefix('=') {
-        return Ok(TypeRef::Const(value.to_owned()));
-    }
-    let wrapped = [("[]", TypeRef::Array as fn(_) -> _), ("{}", TypeRef::Map)];
-    for (prefix, wrap) in wrapped {
-        if let Some(inner) = text.strip_prefix(prefix) {
-            return Ok(wrap(Box::new(parse_type(inner, types)?)));
-        }
-    }
-    if let Some(inner) = text.strip_prefix('?') {
-        return Ok(TypeRef::Nullable(Box::new(parse_type(inner, types)?)));
-    }
-    SCALARS
-        .iter()
-        .find(|(word, _)| *word == text)
-        .map(|(_, ty)| ty.clone())
-        .ok_or_else(bad)
-}
 
 impl ApiSurface {
     /// A model the diff reads exactly as it read the one this record was
@@ -447,20 +355,20 @@ impl ApiSurface {
             .iter()
             .map(|record| operation(record, count))
             .collect::<Parsed<Vec<_>>>()?;
+        let channels = self
+            .channels
+            .iter()
+            .flatten()
+            .map(|record| channel(record, count))
+            .collect::<Parsed<Vec<_>>>()?;
         Ok(ApiModel {
             title: self.document.title.clone(),
             version: self.document.version.clone(),
             types,
             operations,
+            channels,
             ..ApiModel::default()
         })
-    }
-}
-
-fn deprecated_docs(deprecated: bool) -> Docs {
-    Docs {
-        deprecated,
-        ..Docs::default()
     }
 }
 
@@ -549,24 +457,6 @@ fn operation(record: &OperationRecord, count: usize) -> Parsed<Operation> {
             .map(|(status, ty)| Ok((status.clone(), parse_type(ty, count)?)))
             .collect::<Parsed<_>>()?,
         paging: record.paging.as_ref().map(paging).transpose()?,
-    })
-}
-
-fn param_def(record: &ParamRecord, count: usize) -> Parsed<ParamDef> {
-    let location = match record.location.as_str() {
-        "path" => ParamLocation::Path,
-        "query" => ParamLocation::Query,
-        "header" => ParamLocation::Header,
-        other => return Err(BadRecord(format!("{other:?} is no parameter location"))),
-    };
-    Ok(ParamDef {
-        wire_name: record.name.clone(),
-        location,
-        ty: parse_type(&record.ty, count)?,
-        required: record.required,
-        explode: true,
-        docs: deprecated_docs(record.deprecated),
-        minimum: None,
     })
 }
 
