@@ -13,7 +13,8 @@
 # Slow (about 3 minutes a pair on 2 cores: two rustdoc builds of the whole
 # crate) and not part of `cargo test`. Needs ../shared/specs and network
 # access to crates.io the first time (to install the tool). The JSON of the
-# figures goes to $SEMVER_JSON when set.
+# figures goes to $SEMVER_JSON when set; $SEMVER_KEEP keeps the crates and
+# both tools' output, and $SEMVER_REUSE matches such a kept run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,4 +39,5 @@ fi
 args=(--generator "$target/release/generator" --target-dir "$target/semver-checks")
 [[ -n "${SEMVER_JSON:-}" ]] && args+=(--json "$SEMVER_JSON")
 [[ -n "${SEMVER_KEEP:-}" ]] && args+=(--keep "$SEMVER_KEEP")
+[[ -n "${SEMVER_REUSE:-}" ]] && args+=(--reuse "$SEMVER_REUSE")
 exec python3 scripts/semver_compare.py "${args[@]}" "${pairs[@]}"

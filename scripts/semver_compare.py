@@ -328,8 +328,10 @@ def relevant(finding: Finding, change: Change, owner_key: str, owner_keys=()) ->
     if finding.lint == "partial_ord_enum_variants_reordered":
         if change.kind not in ("enum_value_added", "union_member_added"):
             return False
+        # Inline types are named after their owner and field, or after a
+        # shorter place (naming/places.rs) that still ends with the field.
         return (not loc and target == owner_key) or (
-            bool(loc) and (owner_key + loc).startswith(target))
+            bool(loc) and ((owner_key + loc).startswith(target) or target.endswith(loc)))
     if finding.lint.startswith("enum_variant") and member:
         value = change.entry.get("old") or change.entry.get("summary", "")
         if change.kind in ("enum_value_removed", "union_member_removed"):
@@ -493,8 +495,12 @@ def compare(report: str, diff: dict, old_generated: pathlib.Path, new_generated:
         if finding.owner is None:
             # An inline type gone: a breaking change where it was used.
             reached = inline.get(key(finding.type_name), set())
+            # A flattened call's inline types belong to its body schema.
+            reached = reached | {bodies[o] for o in reached if o in bodies}
             matched = [c for owner in sorted(reached) for c in by_owner.get(owner, [])
-                       if c.breaking and c.kind in OWNER_BREAKING_KINDS]
+                       if (c.breaking and c.kind in OWNER_BREAKING_KINDS)
+                       or (finding.level != "failure"
+                           and relevant(finding, c, owner_keys.get(owner, key(owner[1]))))]
             finding.owner = sorted(reached)[0] if reached else None
             finding.changes = matched
             for change in matched:
@@ -503,9 +509,13 @@ def compare(report: str, diff: dict, old_generated: pathlib.Path, new_generated:
         mine = list(by_owner.get(finding.owner, []))
         body = bodies.get(finding.owner)
         if body and finding.member:
-            # A flattened call's setter is its body's field.
+            # A flattened call's setter is its body's field, and its inline
+            # types are named after the call and the field.
+            target = key(finding.type_name)
             mine += [c for c in by_owner.get(body, [])
-                     if key(finding.member.removesuffix("_null")) == location_key(c.location)]
+                     if key(finding.member.removesuffix("_null")) == location_key(c.location)
+                     or (location_key(c.location) and target.endswith(location_key(c.location))
+                         and relevant(finding, c, target))]
         matched = [c for c in mine
                    if c.owner != finding.owner
                    or relevant(finding, c, owner_keys[finding.owner], method_keys)]
@@ -585,6 +595,9 @@ def unseen_reason(change: Change, new_items) -> str:
         return ("the value is respelled on the wire and both spellings give the same Rust "
                 "variant: it compiles, and breaks at run time (the old spelling is no longer "
                 "sent or recognised)")
+    if change.kind == "type_renamed" and change.entry.get("old") in new_items:
+        return ("the place now takes another type, and the old one is still there for the "
+                "places that keep it: cargo-semver-checks does not compare argument types")
     if change.kind == "field_added" and change.owner[0] == "schema":
         return "a required field of a response-only type read through `new(...)`: check by hand"
     return UNSEEN.get(change.kind, "not reported by cargo-semver-checks: check by hand")
@@ -702,6 +715,8 @@ def main():
     parser.add_argument("--target-dir", help="CARGO_TARGET_DIR for cargo-semver-checks")
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--keep", help="generate under this directory and keep it")
+    parser.add_argument("--reuse", help="match again what an earlier --keep run left "
+                        "there, without generating or running the tool")
     parser.add_argument("pairs", nargs="+", metavar="OLD:NEW",
                         help="two ElevenLabs documents, colon-separated")
     args = parser.parse_args()
@@ -711,7 +726,13 @@ def main():
     results = []
     for index, pair in enumerate(args.pairs):
         old, new = (pathlib.Path(p).resolve() for p in pair.split(":", 1))
-        if args.keep:
+        if args.reuse:
+            work = pathlib.Path(args.reuse) / str(index)
+            report = (work / "semver-checks.log").read_text()
+            diff = json.loads((work / "diff.json").read_text())
+            results.append(summarize(old, new, report, diff, work / "old" / "generated",
+                                     work / "new" / "generated"))
+        elif args.keep:
             work = pathlib.Path(args.keep) / str(index)
             work.mkdir(parents=True, exist_ok=False)
             results.append(compare_pair(args, old, new, work))
