@@ -25,12 +25,13 @@ use api_clients::elevenlabs::types::{
 use api_clients::elevenlabs::{Client, Error, Receiver, Sender};
 use api_clients::runtime::realtime::RealtimeError;
 use api_clients::runtime::StreamExt;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
+
+mod realtime_support;
+use realtime_support::{is_decode_error, report, stdin_lines, Lines};
 
 type ConversationSender = Sender<ConversationalConversationClientMessage>;
 type ConversationEvents = Receiver<Event>;
-type Lines = mpsc::Receiver<std::io::Result<String>>;
 
 /// How long the end of the input waits for the agent's last answer.
 const LAST_ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
@@ -239,39 +240,6 @@ async fn close(sender: &ConversationSender) -> Result<(), Error> {
         Err(Error::Realtime(error)) if matches!(*error, RealtimeError::AlreadyClosed) => Ok(()),
         closed => closed,
     }
-}
-
-/// A server message that did not decode; the conversation goes on.
-fn is_decode_error(error: &Error) -> bool {
-    matches!(error, Error::Realtime(error) if matches!(**error, RealtimeError::Decode(_)))
-}
-
-/// The lines of standard input, read on a thread of their own: a blocking
-/// read cannot be cancelled, and on the runtime's blocking pool (as
-/// `tokio::io::stdin` does it) it would keep the program from ending until
-/// the next line or the end of the input.
-fn stdin_lines() -> Lines {
-    let (lines, receiver) = mpsc::channel(16);
-    std::thread::spawn(move || {
-        for line in std::io::stdin().lines() {
-            let failed = line.is_err();
-            if lines.blocking_send(line).is_err() || failed {
-                break;
-            }
-        }
-    });
-    receiver
-}
-
-/// Prints `error` and its causes on one line.
-fn report(error: &dyn std::error::Error) {
-    let mut line = format!("error: {error}");
-    let mut cause = error.source();
-    while let Some(error) = cause {
-        line.push_str(&format!(": {error}"));
-        cause = error.source();
-    }
-    eprintln!("{line}");
 }
 
 struct Args {

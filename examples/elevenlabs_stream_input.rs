@@ -27,12 +27,12 @@ use api_clients::runtime::realtime::RealtimeError;
 use api_clients::runtime::StreamExt;
 use tokio::fs::File;
 use tokio::io::{AsyncWriteExt, BufWriter};
-use tokio::sync::mpsc;
+
+mod realtime_support;
+use realtime_support::{is_decode_error, report, stdin_lines, Lines};
 
 type TtsSender = Sender<TextToSpeechStreamInputClientMessage>;
 type TtsReceiver = Receiver<TextToSpeechStreamInputServerMessage>;
-
-type Lines = mpsc::Receiver<std::io::Result<String>>;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -166,39 +166,6 @@ async fn close(
         }
     }
     Ok(())
-}
-
-/// A server message that did not decode; the channel goes on.
-fn is_decode_error(error: &Error) -> bool {
-    matches!(error, Error::Realtime(error) if matches!(**error, RealtimeError::Decode(_)))
-}
-
-/// The lines of standard input, read on a thread of their own: a blocking
-/// read cannot be cancelled, and on the runtime's blocking pool (as
-/// `tokio::io::stdin` does it) it would keep the program from ending until
-/// the next line or the end of the input.
-fn stdin_lines() -> Lines {
-    let (lines, receiver) = mpsc::channel(16);
-    std::thread::spawn(move || {
-        for line in std::io::stdin().lines() {
-            let failed = line.is_err();
-            if lines.blocking_send(line).is_err() || failed {
-                break;
-            }
-        }
-    });
-    receiver
-}
-
-/// Prints `error` and its causes on one line.
-fn report(error: &dyn std::error::Error) {
-    let mut line = format!("error: {error}");
-    let mut cause = error.source();
-    while let Some(error) = cause {
-        line.push_str(&format!(": {error}"));
-        cause = error.source();
-    }
-    eprintln!("{line}");
 }
 
 /// The output file, counting the bytes written.
