@@ -22,13 +22,13 @@ use api_clients::elevenlabs::types::{
     ClientToolCall, ClientToolResult, ConversationalConversationClientMessage,
     ConversationalConversationServerMessage as Event, UserMessage,
 };
-use api_clients::elevenlabs::{Client, Error, Receiver, Sender};
+use api_clients::elevenlabs::{Error, Receiver, Sender};
 use api_clients::runtime::realtime::RealtimeError;
 use api_clients::runtime::StreamExt;
 use tokio::time::Instant;
 
 mod realtime_support;
-use realtime_support::{is_decode_error, report, stdin_lines, Lines};
+use realtime_support::{client, exit_code, is_decode_error, stdin_lines, Lines};
 
 type ConversationSender = Sender<ConversationalConversationClientMessage>;
 type ConversationEvents = Receiver<Event>;
@@ -38,22 +38,12 @@ const LAST_ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            report(&*error);
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run().await)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse(std::env::args().skip(1))?;
-    let mut builder = Client::builder().api_key_from_env();
-    if let Some(base_url) = &args.base_url {
-        builder = builder.base_url(base_url);
-    }
-    let client = builder.build()?;
+    let client = client(args.base_url.as_deref())?;
     let (sender, events) = client
         .conversational_ai()
         .conversation(&args.agent_id)

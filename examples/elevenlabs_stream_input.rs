@@ -22,36 +22,26 @@ use api_clients::elevenlabs::types::{
     CloseConnection, InitializeConnection, SendText, TextToSpeechStreamInputClientMessage,
     TextToSpeechStreamInputServerMessage,
 };
-use api_clients::elevenlabs::{Client, Error, Receiver, Sender};
+use api_clients::elevenlabs::{Error, Receiver, Sender};
 use api_clients::runtime::realtime::RealtimeError;
 use api_clients::runtime::StreamExt;
 use tokio::fs::File;
 use tokio::io::{AsyncWriteExt, BufWriter};
 
 mod realtime_support;
-use realtime_support::{is_decode_error, report, stdin_lines, Lines};
+use realtime_support::{client, exit_code, is_decode_error, stdin_lines, Lines};
 
 type TtsSender = Sender<TextToSpeechStreamInputClientMessage>;
 type TtsReceiver = Receiver<TextToSpeechStreamInputServerMessage>;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            report(&*error);
-            ExitCode::FAILURE
-        }
-    }
+    exit_code(run().await)
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse(std::env::args().skip(1))?;
-    let mut builder = Client::builder().api_key_from_env();
-    if let Some(base_url) = &args.base_url {
-        builder = builder.base_url(base_url);
-    }
-    let client = builder.build()?;
+    let client = client(args.base_url.as_deref())?;
     let mut channel = client.text_to_speech().stream_input(&args.voice_id);
     if let Some(model_id) = &args.model_id {
         channel = channel.model_id(model_id);

@@ -1,12 +1,36 @@
-//! What the realtime examples share: standard input as a channel of lines,
-//! the one error a channel goes on after, and how errors are printed.
+//! What the realtime examples share: the client (the key from
+//! `ELEVENLABS_API_KEY`, `--base-url` if given), standard input as a channel
+//! of lines, the one error a channel goes on after, and how errors end the
+//! program.
 
-use api_clients::elevenlabs::Error;
+use std::process::ExitCode;
+
+use api_clients::elevenlabs::{Client, Error};
 use api_clients::runtime::realtime::RealtimeError;
 use tokio::sync::mpsc;
 
 /// Lines of standard input, as [`stdin_lines`] delivers them.
 pub type Lines = mpsc::Receiver<std::io::Result<String>>;
+
+/// The client, on `base_url` when given.
+pub fn client(base_url: Option<&str>) -> Result<Client, Box<dyn std::error::Error>> {
+    let mut builder = Client::builder().api_key_from_env();
+    if let Some(base_url) = base_url {
+        builder = builder.base_url(base_url);
+    }
+    Ok(builder.build()?)
+}
+
+/// Success, or the error and its causes on standard error and a failure.
+pub fn exit_code(result: Result<(), Box<dyn std::error::Error>>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            report(&*error);
+            ExitCode::FAILURE
+        }
+    }
+}
 
 /// A server message that did not decode; the channel goes on.
 pub fn is_decode_error(error: &Error) -> bool {
@@ -31,7 +55,7 @@ pub fn stdin_lines() -> Lines {
 }
 
 /// Prints `error` and its causes on one line.
-pub fn report(error: &dyn std::error::Error) {
+fn report(error: &dyn std::error::Error) {
     let mut line = format!("error: {error}");
     let mut cause = error.source();
     while let Some(error) = cause {
