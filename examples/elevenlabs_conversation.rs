@@ -28,7 +28,7 @@ use api_clients::runtime::StreamExt;
 use tokio::time::Instant;
 
 mod realtime_support;
-use realtime_support::{client, exit_code, is_decode_error, stdin_lines, Lines};
+use realtime_support::{client, exit_code, stdin_lines, Lines};
 
 type ConversationSender = Sender<ConversationalConversationClientMessage>;
 type ConversationEvents = Receiver<Event>;
@@ -73,7 +73,7 @@ async fn converse(
             },
             event = events.next() => match event {
                 Some(Ok(event)) => handle(event, sender, &mut turns).await?,
-                Some(Err(error)) if is_decode_error(&error) => {
+                Some(Err(error)) if error.realtime().is_some_and(RealtimeError::is_decode) => {
                     eprintln!("ignoring a server message: {error}");
                 }
                 Some(Err(error)) => return Err(error.into()),
@@ -227,7 +227,13 @@ async fn refuse_tool_call(call: ClientToolCall, sender: &ConversationSender) -> 
 /// Sends the close frame; the server may have closed already.
 async fn close(sender: &ConversationSender) -> Result<(), Error> {
     match sender.close().await {
-        Err(Error::Realtime(error)) if matches!(*error, RealtimeError::AlreadyClosed) => Ok(()),
+        Err(error)
+            if error
+                .realtime()
+                .is_some_and(RealtimeError::is_already_closed) =>
+        {
+            Ok(())
+        }
         closed => closed,
     }
 }

@@ -22,14 +22,14 @@ use api_clients::elevenlabs::types::{
     CloseConnection, InitializeConnection, SendText, TextToSpeechStreamInputClientMessage,
     TextToSpeechStreamInputServerMessage,
 };
-use api_clients::elevenlabs::{Error, Receiver, Sender};
+use api_clients::elevenlabs::{Receiver, Sender};
 use api_clients::runtime::realtime::RealtimeError;
 use api_clients::runtime::StreamExt;
 use tokio::fs::File;
 use tokio::io::{AsyncWriteExt, BufWriter};
 
 mod realtime_support;
-use realtime_support::{client, exit_code, is_decode_error, stdin_lines, Lines};
+use realtime_support::{client, exit_code, stdin_lines, Lines};
 
 type TtsSender = Sender<TextToSpeechStreamInputClientMessage>;
 type TtsReceiver = Receiver<TextToSpeechStreamInputServerMessage>;
@@ -128,7 +128,7 @@ async fn receive_audio(
             // Neither audio nor the end (`FinalOutput` takes any object
             // without audio, so this is also where an error message lands).
             Ok(other) => eprintln!("ignoring a server message without audio: {other:?}"),
-            Err(error) if is_decode_error(&error) => {
+            Err(error) if error.realtime().is_some_and(RealtimeError::is_decode) => {
                 eprintln!("ignoring a server message: {error}");
             }
             Err(error) => return Err(error.into()),
@@ -144,12 +144,15 @@ async fn close(
     mut receiver: TtsReceiver,
 ) -> Result<(), Box<dyn std::error::Error>> {
     match sender.close().await {
-        Err(Error::Realtime(error)) if matches!(*error, RealtimeError::AlreadyClosed) => {}
+        Err(error)
+            if error
+                .realtime()
+                .is_some_and(RealtimeError::is_already_closed) => {}
         closed => closed?,
     }
     while let Some(message) = receiver.next().await {
         match message {
-            Err(error) if !is_decode_error(&error) => {
+            Err(error) if !error.realtime().is_some_and(RealtimeError::is_decode) => {
                 return Err(format!("closing the channel: {error}").into())
             }
             _ => {}

@@ -1,12 +1,10 @@
 //! What the realtime examples share: the client (the key from
 //! `ELEVENLABS_API_KEY`, `--base-url` if given), standard input as a channel
-//! of lines, the one error a channel goes on after, and how errors end the
-//! program.
+//! of lines, and how errors end the program.
 
 use std::process::ExitCode;
 
-use api_clients::elevenlabs::{Client, Error};
-use api_clients::runtime::realtime::RealtimeError;
+use api_clients::elevenlabs::Client;
 use tokio::sync::mpsc;
 
 /// Lines of standard input, as [`stdin_lines`] delivers them.
@@ -30,11 +28,6 @@ pub fn exit_code(result: Result<(), Box<dyn std::error::Error>>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// A server message that did not decode; the channel goes on.
-pub fn is_decode_error(error: &Error) -> bool {
-    matches!(error, Error::Realtime(error) if matches!(**error, RealtimeError::Decode(_)))
 }
 
 /// The lines of standard input, read on a thread of their own: a blocking

@@ -99,6 +99,15 @@ impl<E> Error<E> {
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout(_))
     }
+
+    /// What went wrong on a realtime channel, for [`Error::Realtime`].
+    #[cfg(feature = "realtime")]
+    pub fn realtime(&self) -> Option<&realtime::RealtimeError> {
+        match self {
+            Error::Realtime(error) => Some(error),
+            _ => None,
+        }
+    }
 }
 
 impl<E> fmt::Display for Error<E> {
@@ -609,6 +618,26 @@ mod tests {
             r#"the API answered HTTP 404 Not Found: {"detail":"voice not found"}"#
         );
         assert_eq!(error.status(), Some(404));
+    }
+
+    #[cfg(feature = "realtime")]
+    #[test]
+    fn a_realtime_error_tells_a_message_that_did_not_decode_from_a_closed_channel() {
+        use realtime::{MessageDecodeError, RealtimeError};
+        let undecoded: Error<NoErrorBody> = Error::Realtime(Box::new(RealtimeError::Decode(
+            MessageDecodeError::new("audio".into(), "not base64".into(), b"{}"),
+        )));
+        let closed: Error<NoErrorBody> = Error::Realtime(Box::new(RealtimeError::AlreadyClosed));
+        let timeout: Error<NoErrorBody> = Error::Timeout(TimeoutError::total());
+        assert!(undecoded.realtime().is_some_and(RealtimeError::is_decode));
+        assert!(!undecoded
+            .realtime()
+            .is_some_and(RealtimeError::is_already_closed));
+        assert!(closed
+            .realtime()
+            .is_some_and(RealtimeError::is_already_closed));
+        assert!(!closed.realtime().is_some_and(RealtimeError::is_decode));
+        assert!(timeout.realtime().is_none());
     }
 
     #[test]

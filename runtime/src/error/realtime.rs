@@ -69,6 +69,18 @@ impl RealtimeError {
         }
     }
 
+    /// True for a server message that did not decode: the connection is
+    /// still open and the next message may decode, so a reader can go on.
+    pub fn is_decode(&self) -> bool {
+        matches!(self, RealtimeError::Decode(_))
+    }
+
+    /// True when the connection was already closed (by either side) and
+    /// nothing more can be sent.
+    pub fn is_already_closed(&self) -> bool {
+        matches!(self, RealtimeError::AlreadyClosed)
+    }
+
     /// The HTTP status of a refused upgrade.
     pub fn status(&self) -> Option<u16> {
         match self {
