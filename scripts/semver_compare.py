@@ -608,21 +608,22 @@ def unseen_reason(change: Change, new_items) -> str:
 # ---------------------------------------------------------------------------
 
 
-def compare_pair(args, old_doc: pathlib.Path, new_doc: pathlib.Path, work: pathlib.Path):
+def run_pair(args, old_doc: pathlib.Path, new_doc: pathlib.Path, work: pathlib.Path):
+    """Generates both crates under `work` and leaves both tools' output
+    there (diff.json, semver-checks.log) for `summarize_kept`."""
     old_root, new_root = work / "old", work / "new"
     old_manifest = generate(args.generator, old_doc, old_root)
     generate(args.generator, new_doc, new_root)
     old_generated, new_generated = old_root / "generated", new_root / "generated"
-    diff_text = run(
+    run(
         [args.generator, "diff", "--manifest", str(old_manifest), "--format", "json",
          "elevenlabs", str(new_doc)],
         work / "diff.json",
     )
-    diff = json.loads(diff_text)
     env = dict(os.environ)
     if args.target_dir:
         env["CARGO_TARGET_DIR"] = args.target_dir
-    report = run(
+    run(
         ["cargo", "semver-checks", "check-release", "--color", "never",
          "--baseline-root", str(old_generated),
          "--manifest-path", str(new_generated / "Cargo.toml"),
@@ -636,7 +637,14 @@ def compare_pair(args, old_doc: pathlib.Path, new_doc: pathlib.Path, work: pathl
         ok=None,
         env=env,
     )
-    return summarize(old_doc, new_doc, report, diff, old_generated, new_generated)
+
+
+def summarize_kept(old_doc: pathlib.Path, new_doc: pathlib.Path, work: pathlib.Path):
+    """The figures of a pair from what `run_pair` left in `work`."""
+    report = (work / "semver-checks.log").read_text()
+    diff = json.loads((work / "diff.json").read_text())
+    return summarize(old_doc, new_doc, report, diff, work / "old" / "generated",
+                     work / "new" / "generated")
 
 
 def summarize(old_doc, new_doc, report, diff, old_generated, new_generated):
@@ -726,19 +734,16 @@ def main():
     results = []
     for index, pair in enumerate(args.pairs):
         old, new = (pathlib.Path(p).resolve() for p in pair.split(":", 1))
-        if args.reuse:
-            work = pathlib.Path(args.reuse) / str(index)
-            report = (work / "semver-checks.log").read_text()
-            diff = json.loads((work / "diff.json").read_text())
-            results.append(summarize(old, new, report, diff, work / "old" / "generated",
-                                     work / "new" / "generated"))
-        elif args.keep:
-            work = pathlib.Path(args.keep) / str(index)
-            work.mkdir(parents=True, exist_ok=False)
-            results.append(compare_pair(args, old, new, work))
+        if args.reuse or args.keep:
+            work = pathlib.Path(args.reuse or args.keep) / str(index)
+            if not args.reuse:
+                work.mkdir(parents=True, exist_ok=False)
+                run_pair(args, old, new, work)
+            results.append(summarize_kept(old, new, work))
         else:
             with tempfile.TemporaryDirectory(prefix="semver-check-") as tmp:
-                results.append(compare_pair(args, old, new, pathlib.Path(tmp)))
+                run_pair(args, old, new, pathlib.Path(tmp))
+                results.append(summarize_kept(old, new, pathlib.Path(tmp)))
         print(render(results[-1]), flush=True)
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
