@@ -10,6 +10,13 @@
 //! match. Values are read as they stream in (nothing is buffered), and
 //! `serde_path_to_error` still sees every nested field.
 //!
+//! Erasure costs time at run time: every call crosses a virtual layer, and
+//! a value wider than two words (a `String`, a `Vec`) is boxed on its way
+//! back. So the values most fields hold (text, numbers, flags, lists of
+//! text, any JSON) and the values skipped are read with the map's own
+//! deserializer ([`Pending`]), and keys are stored into a slot rather than
+//! returned; only nested generated types go through the erased one.
+//!
 //! ```ignore
 //! impl<'de> Deserialize<'de> for Voice {
 //!     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -33,6 +40,7 @@
 //! }
 //! ```
 
+use std::any::{Any, TypeId};
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
@@ -41,6 +49,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 use serde::Deserialize;
 
 use crate::types::union::{catch_all, Fit};
+use crate::Nullable;
 
 /// The error a field's decoding fails with; converted into the outer
 /// deserializer's error by [`object`].
@@ -52,18 +61,26 @@ pub type FieldVisitor<'f, 'de> = dyn FnMut(&str, Field<'_, 'de>) -> Result<(), F
 /// One value of the object being decoded, not read yet.
 pub struct Field<'a, 'de> {
     key: &'a str,
-    value: &'a mut dyn erased_serde::Deserializer<'de>,
+    value: &'a mut dyn PendingValue<'de>,
 }
 
 impl<'de> Field<'_, 'de> {
     /// Decodes the value into `slot`; a key seen twice is an error, as with
     /// derived implementations.
-    pub fn read<T: Deserialize<'de>>(self, slot: &mut Option<T>) -> Result<(), FieldError> {
+    pub fn read<T: Deserialize<'de> + 'static>(
+        self,
+        slot: &mut Option<T>,
+    ) -> Result<(), FieldError> {
         if slot.is_some() {
             return Err(duplicate(self.key));
         }
-        *slot = Some(erased_serde::deserialize(self.value)?);
-        Ok(())
+        if self.value.read_common(slot)? {
+            return Ok(());
+        }
+        self.value.read_erased(&mut |value| {
+            *slot = Some(erased_serde::deserialize(value)?);
+            Ok(())
+        })
     }
 
     /// Decodes the value of an optional field that holds any JSON value
@@ -74,7 +91,9 @@ impl<'de> Field<'_, 'de> {
         if slot.is_some() {
             return Err(duplicate(self.key));
         }
-        *slot = Some(Some(erased_serde::deserialize(self.value)?));
+        let mut value: Option<serde_json::Value> = None;
+        self.value.read_common(&mut value)?;
+        *slot = Some(value);
         Ok(())
     }
 
@@ -94,7 +113,96 @@ impl<'de> Field<'_, 'de> {
 
     fn skip_unless(self, refused_from: Fit) -> Result<(), FieldError> {
         catch_all(refused_from, format_args!("unknown field `{}`", self.key))?;
-        IgnoredAny::deserialize(self.value).map(drop)
+        self.value.skip()
+    }
+}
+
+/// The value of one key, as the map handed it over; object-safe, so that
+/// [`Field`] and the per-struct closure stay non-generic.
+trait PendingValue<'de> {
+    /// Reads past the value.
+    fn skip(&mut self) -> Result<(), FieldError>;
+
+    /// Decodes the value into `slot` when its type is one of
+    /// [`Pending::read_common`]'s; `false` (the value left unread) for any
+    /// other.
+    fn read_common(&mut self, slot: &mut dyn Any) -> Result<bool, FieldError>;
+
+    /// Hands the value to `read` as a type-erased deserializer.
+    fn read_erased(
+        &mut self,
+        read: &mut dyn FnMut(&mut dyn erased_serde::Deserializer<'de>) -> Result<(), FieldError>,
+    ) -> Result<(), FieldError>;
+}
+
+/// Whether a slot of this type id holds a `T`.
+fn holds<T: 'static>(id: TypeId) -> bool {
+    id == TypeId::of::<Option<T>>()
+}
+
+/// A value's own deserializer, until something reads it.
+struct Pending<D>(Option<D>);
+
+impl<'de, D: Deserializer<'de>> Pending<D> {
+    fn take(&mut self) -> Result<D, FieldError> {
+        self.0
+            .take()
+            .ok_or_else(|| de::Error::custom("a field's value was read twice"))
+    }
+
+    /// Decodes into `slot` if it is an `Option<T>`.
+    fn read_as<T: Deserialize<'de> + 'static>(
+        &mut self,
+        slot: &mut dyn Any,
+    ) -> Option<Result<(), FieldError>> {
+        let slot = slot.downcast_mut::<Option<T>>()?;
+        Some(self.take().and_then(|deserializer| {
+            *slot = Some(T::deserialize(deserializer).map_err(de::Error::custom)?);
+            Ok(())
+        }))
+    }
+}
+
+impl<'de, D: Deserializer<'de>> PendingValue<'de> for Pending<D> {
+    fn skip(&mut self) -> Result<(), FieldError> {
+        IgnoredAny::deserialize(self.take()?)
+            .map(drop)
+            .map_err(de::Error::custom)
+    }
+
+    fn read_common(&mut self, slot: &mut dyn Any) -> Result<bool, FieldError> {
+        // One virtual `type_id` call, where a chain of `downcast_mut`s would
+        // make one per type tried.
+        let id = (*slot).type_id();
+        let read = match () {
+            _ if holds::<String>(id) => self.read_as::<String>(slot),
+            _ if holds::<Option<String>>(id) => self.read_as::<Option<String>>(slot),
+            _ if holds::<Nullable<String>>(id) => self.read_as::<Nullable<String>>(slot),
+            _ if holds::<Option<bool>>(id) => self.read_as::<Option<bool>>(slot),
+            _ if holds::<Option<i64>>(id) => self.read_as::<Option<i64>>(slot),
+            _ if holds::<Option<f64>>(id) => self.read_as::<Option<f64>>(slot),
+            _ if holds::<Nullable<i64>>(id) => self.read_as::<Nullable<i64>>(slot),
+            _ if holds::<Nullable<f64>>(id) => self.read_as::<Nullable<f64>>(slot),
+            _ if holds::<bool>(id) => self.read_as::<bool>(slot),
+            _ if holds::<i64>(id) => self.read_as::<i64>(slot),
+            _ if holds::<f64>(id) => self.read_as::<f64>(slot),
+            _ if holds::<Vec<String>>(id) => self.read_as::<Vec<String>>(slot),
+            _ if holds::<Option<Vec<String>>>(id) => self.read_as::<Option<Vec<String>>>(slot),
+            _ if holds::<serde_json::Value>(id) => self.read_as::<serde_json::Value>(slot),
+            _ if holds::<Option<serde_json::Value>>(id) => {
+                self.read_as::<Option<serde_json::Value>>(slot)
+            }
+            _ => None,
+        };
+        read.transpose().map(|read| read.is_some())
+    }
+
+    fn read_erased(
+        &mut self,
+        read: &mut dyn FnMut(&mut dyn erased_serde::Deserializer<'de>) -> Result<(), FieldError>,
+    ) -> Result<(), FieldError> {
+        let mut erased = <dyn erased_serde::Deserializer>::erase(self.take()?);
+        read(&mut erased)
     }
 }
 
@@ -187,7 +295,9 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, '_, 'de> {
                 &mut heap
             }
         };
-        while let Some(Key(key)) = map.next_key()? {
+        let mut next = None;
+        while map.next_key_seed(KeySeed(&mut next))?.is_some() {
+            let Some(key) = next.take() else { break };
             if let Some(index) = self.required.iter().position(|name| *name == key) {
                 seen[index] = true;
             }
@@ -203,34 +313,39 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, '_, 'de> {
     }
 }
 
-/// A key, borrowed from the input when it has no escapes.
-struct Key<'de>(Cow<'de, str>);
+/// Reads a key into its slot, borrowed from the input when it has no
+/// escapes. Stored rather than returned: through an erased map, a returned
+/// key would be boxed on its way back.
+struct KeySeed<'s, 'de>(&'s mut Option<Cow<'de, str>>);
 
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(KeyVisitor)
+impl<'de> DeserializeSeed<'de> for KeySeed<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_str(self)
     }
 }
 
-struct KeyVisitor;
-
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Key<'de>;
+impl<'de> Visitor<'de> for KeySeed<'_, 'de> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a field name")
     }
 
-    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Borrowed(key)))
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<(), E> {
+        *self.0 = Some(Cow::Borrowed(key));
+        Ok(())
     }
 
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(key.to_owned())))
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<(), E> {
+        *self.0 = Some(Cow::Owned(key.to_owned()));
+        Ok(())
     }
 
-    fn visit_string<E: de::Error>(self, key: String) -> Result<Key<'de>, E> {
-        Ok(Key(Cow::Owned(key)))
+    fn visit_string<E: de::Error>(self, key: String) -> Result<(), E> {
+        *self.0 = Some(Cow::Owned(key));
+        Ok(())
     }
 }
 
@@ -243,7 +358,7 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_, 'de> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        let mut value = <dyn erased_serde::Deserializer>::erase(deserializer);
+        let mut value = Pending(Some(deserializer));
         let field = Field {
             key: self.key,
             value: &mut value,
@@ -385,6 +500,29 @@ mod tests {
         assert!(error.starts_with("inner.labels[1]: "), "{error}");
         assert_eq!(error.matches(" at line ").count(), 1, "{error}");
         assert!(error.contains("invalid type: integer `7`"), "{error}");
+    }
+
+    /// Text at the top is read with the map's own deserializer, text one
+    /// level down through the erased one: the same value gives the same
+    /// error either way.
+    #[test]
+    fn common_values_fail_alike_at_the_top_and_nested() {
+        let top = decode(r#"{"voice_id": "a", "name": 7}"#).unwrap_err();
+        let nested =
+            decode(r#"{"voice_id": "a", "inner": {"voice_id": "b", "name": 7}}"#).unwrap_err();
+        assert_eq!(
+            top,
+            "name: invalid type: integer `7`, expected a string at line 1 column 27"
+        );
+        assert_eq!(
+            nested,
+            "inner.name: invalid type: integer `7`, expected a string at line 1 column 54"
+        );
+        let nested_json = decode(r#"{"voice_id": "a", "inner": {"voice_id": "b", "any": null}}"#);
+        assert_eq!(
+            nested_json.unwrap().inner.unwrap().extra,
+            Some(serde_json::Value::Null)
+        );
     }
 
     #[test]
