@@ -133,6 +133,13 @@ fn decode(c: &mut Criterion) {
     group.bench_function("api_runtime::de::object", |b| {
         b.iter(|| serde_json::from_slice::<Vec<Voice>>(black_box(&body)).unwrap())
     });
+    // What the client paid per response before it decoded untracked first.
+    group.bench_function("api_runtime::de::object, path tracked", |b| {
+        b.iter(|| {
+            let mut deserializer = serde_json::Deserializer::from_slice(black_box(&body));
+            serde_path_to_error::deserialize::<_, Vec<Voice>>(&mut deserializer).unwrap()
+        })
+    });
     group.finish();
 }
 

@@ -110,7 +110,19 @@ pub(crate) async fn read_error_body(
 }
 
 /// Decodes a JSON document, naming the path of the first field that fails.
+///
+/// Without path tracking first: it copies every key and wraps every value,
+/// and is needed only to name what failed. Decoding is deterministic, so
+/// the tracked second pass fails where the first did.
 pub(crate) fn decode_json<T: DeserializeOwned>(
+    status: u16,
+    body: &[u8],
+) -> Result<T, Box<DecodeError>> {
+    serde_json::from_slice(body).or_else(|_| decode_json_tracked(status, body))
+}
+
+/// [`decode_json`]'s second pass: decodes again, tracking the path.
+fn decode_json_tracked<T: DeserializeOwned>(
     status: u16,
     body: &[u8],
 ) -> Result<T, Box<DecodeError>> {
