@@ -547,6 +547,22 @@ async fn a_message_of_an_unknown_kind_is_kept() {
     .await;
 }
 
+/// Stream-input messages carry no tag, and `FinalOutput`'s one field is
+/// optional: an object of a kind the document does not describe is kept
+/// whole, not taken as an empty `FinalOutput`.
+#[test]
+fn an_undescribed_stream_input_message_is_kept_whole() {
+    let error =
+        json!({"message": "Unusual activity detected", "error": "policy_violation", "code": 1008});
+    let decoded: TtsIn = serde_json::from_value(error.clone()).unwrap();
+    match decoded {
+        TtsIn::Unknown(value) => assert_eq!(value, error),
+        other => panic!("expected the catch-all, got {other:?}"),
+    }
+    let end: TtsIn = serde_json::from_value(json!({"isFinal": true})).unwrap();
+    assert!(matches!(end, TtsIn::FinalOutput(_)), "{end:?}");
+}
+
 /// The README's two realtime examples, compiled (never run: they need the
 /// real API).
 #[allow(dead_code)]

@@ -602,7 +602,8 @@ impl<'a> FileEmitter<'a> {
     /// tried on the buffered value by the runtime's `first_fit` rather than
     /// through a derive per union. A union named with one variant more than
     /// it has members (a channel's messages decoded by shape) keeps a value
-    /// no member takes in that last variant.
+    /// no member takes in that last variant, and there a member that keeps
+    /// none of an object's keys does not count (`first_fit_keeping_keys`).
     pub(super) fn untagged_union(
         &mut self,
         name: &Ident,
@@ -620,7 +621,8 @@ impl<'a> FileEmitter<'a> {
                     /// upstream, say); kept as it came.
                     #catch_all(Value),
                 }),
-                quote!(Ok(first_fit(&value, &members).unwrap_or_else(|| Self::#catch_all(value)))),
+                quote!(Ok(first_fit_keeping_keys(&value, &members)
+                    .unwrap_or_else(|| Self::#catch_all(value)))),
             ),
             None => (
                 None,
@@ -633,7 +635,7 @@ impl<'a> FileEmitter<'a> {
             )
         } else {
             quote!(
-                use api_runtime::union::{first_fit, try_member, Member};
+                use api_runtime::union::{first_fit_keeping_keys, try_member, Member};
             )
         };
         quote! {

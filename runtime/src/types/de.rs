@@ -14,7 +14,7 @@
 //! a value wider than two words (a `String`, a `Vec`) is boxed on its way
 //! back. So the values most fields hold (text, numbers, flags, lists of
 //! text, any JSON) and the values skipped are read with the map's own
-//! deserializer ([`Pending`]), and keys are stored into a slot rather than
+//! deserializer (`Pending`), and keys are stored into a slot rather than
 //! returned; only nested generated types go through the erased one.
 //!
 //! ```ignore

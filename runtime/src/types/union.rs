@@ -18,7 +18,7 @@
 use std::cell::Cell;
 
 use serde::de::Error as _;
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// How closely a value must fit the type it decodes into while a union
@@ -86,11 +86,54 @@ pub type Member<U> = fn(&Value) -> Option<U>;
 /// decodes at all; `None` when none does. Inside a pass of an enclosing
 /// union, only fits at least as close as that pass requires count.
 pub fn first_fit<U>(value: &Value, members: &[Member<U>]) -> Option<U> {
+    fit_where(value, members, |_, _| true)
+}
+
+/// [`first_fit`] for a union that keeps what no member takes (a channel's
+/// messages decoded by shape, whose last variant holds the raw value): a
+/// member that keeps none of an object's keys does not count, so that an
+/// object of a kind the document does not describe (an error message, say)
+/// is kept whole rather than taken as a struct whose fields are all
+/// optional and left empty. A member that fits exactly holds every key and
+/// is not checked.
+pub fn first_fit_keeping_keys<U: Serialize>(value: &Value, members: &[Member<U>]) -> Option<U> {
+    fit_where(value, members, |fit, found| {
+        fit == Fit::Exact || keeps_a_key(found, value)
+    })
+}
+
+/// The first member that decodes `value` at the closest fit and that
+/// `accept` takes at that fit.
+fn fit_where<U>(
+    value: &Value,
+    members: &[Member<U>],
+    accept: impl Fn(Fit, &U) -> bool,
+) -> Option<U> {
     let floor = required_fit();
     [Fit::Exact, Fit::Valid, Fit::Lenient]
         .into_iter()
         .take_while(|fit| *fit >= floor)
-        .find_map(|fit| requiring(fit, || members.iter().find_map(|member| member(value))))
+        .find_map(|fit| {
+            requiring(fit, || {
+                members
+                    .iter()
+                    .find_map(|member| member(value).filter(|found| accept(fit, found)))
+            })
+        })
+}
+
+/// Whether `found`, written back, has at least one of the keys of
+/// `value` (always, for a value that is not an object with keys).
+fn keeps_a_key<U: Serialize>(found: &U, value: &Value) -> bool {
+    let Value::Object(object) = value else {
+        return true;
+    };
+    match serde_json::to_value(found) {
+        Ok(Value::Object(kept)) if !object.is_empty() => {
+            object.keys().any(|key| kept.contains_key(key))
+        }
+        _ => true,
+    }
 }
 
 /// The catch-all of a union with a discriminator: keeps an object whose tag
@@ -180,7 +223,6 @@ pub fn no_match<E: serde::de::Error>(union: &str) -> E {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Serialize;
 
     #[test]
     fn a_member_error_joins_its_path_to_the_union_path() {
@@ -415,6 +457,70 @@ mod tests {
             message.starts_with("unknown value \"new\" (refused while a union"),
             "{message}"
         );
+    }
+
+    /// A message that only tells the end: every field optional, and open
+    /// (decoded as generated structs are, so a skipped key is not exact).
+    #[derive(Debug, PartialEq, Serialize)]
+    struct Final {
+        #[serde(rename = "isFinal", skip_serializing_if = "Option::is_none")]
+        is_final: Option<bool>,
+    }
+
+    impl<'de> Deserialize<'de> for Final {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut is_final_ = None;
+            crate::types::de::object(deserializer, "Final", &[], &mut |key, field| match key {
+                "isFinal" => field.read(&mut is_final_),
+                _ => field.skip(),
+            })?;
+            Ok(Final {
+                is_final: is_final_.unwrap_or_default(),
+            })
+        }
+    }
+
+    /// A channel's messages decoded by shape, keeping what no member takes.
+    #[derive(Debug, PartialEq, Serialize)]
+    #[serde(untagged)]
+    enum Message {
+        Push(Push),
+        Final(Final),
+        Unknown(Value),
+    }
+
+    impl<'de> Deserialize<'de> for Message {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let value = Value::deserialize(deserializer)?;
+            let members: [Member<Self>; 2] = [
+                |value| try_member(value).map(Self::Push),
+                |value| try_member(value).map(Self::Final),
+            ];
+            Ok(first_fit_keeping_keys(&value, &members).unwrap_or_else(|| Self::Unknown(value)))
+        }
+    }
+
+    #[test]
+    fn a_member_keeping_none_of_the_keys_loses_to_the_catch_all() {
+        let error = json!({"message": "quota exceeded", "code": 1008});
+        let decoded: Message = serde_json::from_value(error.clone()).unwrap();
+        assert_eq!(decoded, Message::Unknown(error.clone()));
+        // `first_fit` alone would have taken it as an empty `Final`.
+        let members: [Member<Message>; 1] = [|value| try_member(value).map(Message::Final)];
+        assert_eq!(
+            first_fit(&error, &members),
+            Some(Message::Final(Final { is_final: None }))
+        );
+
+        let end: Message = serde_json::from_value(json!({"isFinal": true, "extra": 1})).unwrap();
+        assert_eq!(
+            end,
+            Message::Final(Final {
+                is_final: Some(true)
+            })
+        );
+        let exact: Message = serde_json::from_value(json!({})).unwrap();
+        assert_eq!(exact, Message::Final(Final { is_final: None }));
     }
 
     #[test]

@@ -122,14 +122,14 @@ pub enum TextToSpeechStreamInputClientMessage {
 #[cfg(feature = "elevenlabs-text-to-speech")]
 impl<'de> Deserialize<'de> for TextToSpeechStreamInputClientMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{first_fit, try_member, Member};
+        use api_runtime::union::{first_fit_keeping_keys, try_member, Member};
         let value = Value::deserialize(deserializer)?;
         let members: [Member<Self>; 3] = [
             |value| try_member(value).map(Self::InitializeConnection),
             |value| try_member(value).map(Self::SendText),
             |value| try_member(value).map(Self::CloseConnection),
         ];
-        Ok(first_fit(&value, &members).unwrap_or_else(|| Self::Unknown(value)))
+        Ok(first_fit_keeping_keys(&value, &members).unwrap_or_else(|| Self::Unknown(value)))
     }
 }
 
@@ -159,13 +159,13 @@ pub enum TextToSpeechStreamInputServerMessage {
 #[cfg(feature = "elevenlabs-text-to-speech")]
 impl<'de> Deserialize<'de> for TextToSpeechStreamInputServerMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{first_fit, try_member, Member};
+        use api_runtime::union::{first_fit_keeping_keys, try_member, Member};
         let value = Value::deserialize(deserializer)?;
         let members: [Member<Self>; 2] = [
             |value| try_member(value).map(Self::AudioOutput),
             |value| try_member(value).map(Self::FinalOutput),
         ];
-        Ok(first_fit(&value, &members).unwrap_or_else(|| Self::Unknown(value)))
+        Ok(first_fit_keeping_keys(&value, &members).unwrap_or_else(|| Self::Unknown(value)))
     }
 }
 
@@ -206,7 +206,7 @@ pub enum TextToSpeechMultiInputClientMessage {
 #[cfg(feature = "elevenlabs-text-to-speech")]
 impl<'de> Deserialize<'de> for TextToSpeechMultiInputClientMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{first_fit, try_member, Member};
+        use api_runtime::union::{first_fit_keeping_keys, try_member, Member};
         let value = Value::deserialize(deserializer)?;
         let members: [Member<Self>; 7] = [
             |value| try_member(value).map(Self::InitializeConnectionMulti),
@@ -217,7 +217,7 @@ impl<'de> Deserialize<'de> for TextToSpeechMultiInputClientMessage {
             |value| try_member(value).map(Self::CloseSocket),
             |value| try_member(value).map(Self::KeepContextAlive),
         ];
-        Ok(first_fit(&value, &members).unwrap_or_else(|| Self::Unknown(value)))
+        Ok(first_fit_keeping_keys(&value, &members).unwrap_or_else(|| Self::Unknown(value)))
     }
 }
 
@@ -253,13 +253,13 @@ pub enum TextToSpeechMultiInputServerMessage {
 #[cfg(feature = "elevenlabs-text-to-speech")]
 impl<'de> Deserialize<'de> for TextToSpeechMultiInputServerMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{first_fit, try_member, Member};
+        use api_runtime::union::{first_fit_keeping_keys, try_member, Member};
         let value = Value::deserialize(deserializer)?;
         let members: [Member<Self>; 2] = [
             |value| try_member(value).map(Self::AudioOutputMulti),
             |value| try_member(value).map(Self::FinalOutputMulti),
         ];
-        Ok(first_fit(&value, &members).unwrap_or_else(|| Self::Unknown(value)))
+        Ok(first_fit_keeping_keys(&value, &members).unwrap_or_else(|| Self::Unknown(value)))
     }
 }
 
@@ -300,7 +300,7 @@ pub enum ConversationalConversationClientMessage {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalConversationClientMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{first_fit, try_member, Member};
+        use api_runtime::union::{first_fit_keeping_keys, try_member, Member};
         let value = Value::deserialize(deserializer)?;
         let members: [Member<Self>; 7] = [
             |value| try_member(value).map(Self::UserAudioChunk),
@@ -311,7 +311,7 @@ impl<'de> Deserialize<'de> for ConversationalConversationClientMessage {
             |value| try_member(value).map(Self::UserMessage),
             |value| try_member(value).map(Self::UserActivity),
         ];
-        Ok(first_fit(&value, &members).unwrap_or_else(|| Self::Unknown(value)))
+        Ok(first_fit_keeping_keys(&value, &members).unwrap_or_else(|| Self::Unknown(value)))
     }
 }
 
