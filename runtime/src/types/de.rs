@@ -48,8 +48,8 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
+use crate::types::nullable::Nullable;
 use crate::types::union::{catch_all, Fit};
-use crate::Nullable;
 
 /// The error a field's decoding fails with; converted into the outer
 /// deserializer's error by [`object`].
