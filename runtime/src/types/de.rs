@@ -15,7 +15,8 @@
 //! back. So the values most fields hold (text, numbers, flags, lists of
 //! text, any JSON) and the values skipped are read with the map's own
 //! deserializer (`Pending`), and keys are stored into a slot rather than
-//! returned; only nested generated types go through the erased one.
+//! returned; generated types, and lists and maps of them, go through the
+//! erased one.
 //!
 //! ```ignore
 //! impl<'de> Deserialize<'de> for Voice {
@@ -92,7 +93,7 @@ impl<'de> Field<'_, 'de> {
             return Err(duplicate(self.key));
         }
         let mut value: Option<serde_json::Value> = None;
-        self.value.read_common(&mut value)?;
+        self.read(&mut value)?;
         *slot = Some(value);
         Ok(())
     }

@@ -128,10 +128,11 @@ fn keeps_a_key<U: Serialize>(found: &U, value: &Value) -> bool {
     let Value::Object(object) = value else {
         return true;
     };
+    if object.is_empty() {
+        return true;
+    }
     match serde_json::to_value(found) {
-        Ok(Value::Object(kept)) if !object.is_empty() => {
-            object.keys().any(|key| kept.contains_key(key))
-        }
+        Ok(Value::Object(kept)) => object.keys().any(|key| kept.contains_key(key)),
         _ => true,
     }
 }
