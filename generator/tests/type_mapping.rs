@@ -294,11 +294,12 @@ fn object_becomes_struct_with_plain_required_and_optional_fields() {
     // an error, a missing `name` is `None`.
     let decode = squash(&item(
         file(&krate, "src/demo/types/pet.rs"),
-        "impl<'de> Deserialize<'de> for Pet",
+        "impl api_runtime::de::Decode for Pet",
     ));
     for part in [
+        "#[inline] fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError>",
         "let mut id_ = None; let mut name_ = None;",
-        r#"api_runtime::de::object(deserializer, "Pet", &["id"],"#,
+        r#"input.object("Pet", &["id"],"#,
         r#""id" => field.read(&mut id_), "name" => field.read(&mut name_), _ => field.skip(),"#,
         r#"let Some(id_) = id_ else { return Err(object.incomplete()); };"#,
         r#"Ok(Self { id: id_, name: name_.unwrap_or_default(), })"#,
@@ -1572,6 +1573,54 @@ fn identical_input_and_output_schemas_become_one_type() {
     assert!(item(&text, "pub struct PageOutput").contains("pub total: Option<i64>,"));
 }
 
+/// Nested structs, and lists, maps and nullable forms of them, are read
+/// with `field.decode` (the outer deserializer); enums, unions and a
+/// struct that derives for its flattened map with `field.read` (erased).
+/// A struct's `Deserialize` only hands over to `api_runtime::de`.
+#[test]
+fn nested_structs_decode_directly_and_the_rest_through_read() {
+    let yaml = doc31(
+        r#"    Owner:
+      type: object
+      properties:
+        person: {$ref: '#/components/schemas/Person'}
+        pets: {type: array, items: {$ref: '#/components/schemas/Person'}}
+        by_name: {type: object, additionalProperties: {$ref: '#/components/schemas/Person'}}
+        maybe: {anyOf: [{$ref: '#/components/schemas/Person'}, {type: 'null'}]}
+        kind: {type: string, enum: [a, b]}
+        either: {anyOf: [{type: string}, {$ref: '#/components/schemas/Person'}]}
+        open: {$ref: '#/components/schemas/Open'}
+    Person:
+      type: object
+      properties:
+        name: {type: string}
+    Open:
+      type: object
+      additionalProperties: {type: string}
+      properties:
+        name: {type: string}
+"#,
+    );
+    let text = generated_types(&yaml);
+    let decode = squash(&item(&text, "impl api_runtime::de::Decode for Owner"));
+    for part in [
+        r#""person" => field.decode(&mut person_),"#,
+        r#""pets" => field.decode(&mut pets_),"#,
+        r#""by_name" => field.decode(&mut by_name_),"#,
+        r#""maybe" => field.decode(&mut maybe_),"#,
+        r#""kind" => field.read(&mut kind_),"#,
+        r#""either" => field.read(&mut either_),"#,
+        r#""open" => field.read(&mut open_),"#,
+    ] {
+        assert!(decode.contains(part), "no `{part}` in:\n{decode}");
+    }
+    let deserialize = squash(&item(&text, "impl<'de> Deserialize<'de> for Owner"));
+    assert!(
+        deserialize.contains("{ api_runtime::de::deserialize(deserializer) }"),
+        "{deserialize}"
+    );
+}
+
 #[test]
 fn a_closed_struct_reads_past_undeclared_keys_through_the_runtime() {
     let yaml = doc31(
@@ -1590,9 +1639,9 @@ fn a_closed_struct_reads_past_undeclared_keys_through_the_runtime() {
     assert!(struct_of(&model, &names, "Closed").closed);
     assert!(!struct_of(&model, &names, "Open").closed);
     let text = generated_types(&yaml);
-    let closed = squash(&item(&text, "impl<'de> Deserialize<'de> for Closed"));
+    let closed = squash(&item(&text, "impl api_runtime::de::Decode for Closed"));
     assert!(closed.contains("_ => field.undeclared(),"), "{closed}");
-    let open = squash(&item(&text, "impl<'de> Deserialize<'de> for Open"));
+    let open = squash(&item(&text, "impl api_runtime::de::Decode for Open"));
     assert!(open.contains("_ => field.skip(),"), "{open}");
 }
 
@@ -1639,7 +1688,7 @@ fn an_optional_untyped_property_reads_null_as_a_value() {
 "#,
     );
     let text = generated_types(&yaml);
-    let decode = squash(&item(&text, "impl<'de> Deserialize<'de> for Holder"));
+    let decode = squash(&item(&text, "impl api_runtime::de::Decode for Holder"));
     assert!(
         decode.contains(r#""anything" => field.read_json(&mut anything_),"#),
         "{decode}"

@@ -1,8 +1,9 @@
-//! What decoding through `api_runtime::de::object` costs at run time,
+//! What decoding through `api_runtime::de::Decode` costs at run time,
 //! against serde's derive for the same struct: a list of 200 voice-like
 //! objects, each with strings, optional and nullable fields, a nested
 //! struct, a list and unknown keys to skip.
 
+use api_runtime::de::{Decode, FieldError, Input};
 use api_runtime::Nullable;
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde::{Deserialize, Deserializer};
@@ -38,18 +39,19 @@ struct Settings {
 
 impl<'de> Deserialize<'de> for Settings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl Decode for Settings {
+    fn decode(input: Input<'_, '_>) -> Result<Self, FieldError> {
         let mut stability_ = None;
         let mut speed_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "Settings",
-            &["stability"],
-            &mut |key, field| match key {
-                "stability" => field.read(&mut stability_),
-                "speed" => field.read(&mut speed_),
-                _ => field.skip(),
-            },
-        )?;
+        let object = input.object("Settings", &["stability"], &mut |key, field| match key {
+            "stability" => field.read(&mut stability_),
+            "speed" => field.read(&mut speed_),
+            _ => field.skip(),
+        })?;
         let Some(stability_) = stability_ else {
             return Err(object.incomplete());
         };
@@ -72,14 +74,19 @@ struct Voice {
 
 impl<'de> Deserialize<'de> for Voice {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl Decode for Voice {
+    fn decode(input: Input<'_, '_>) -> Result<Self, FieldError> {
         let mut voice_id_ = None;
         let mut name_ = None;
         let mut category_ = None;
         let mut description_ = None;
         let mut labels_ = None;
         let mut settings_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "Voice",
             &["voice_id", "name", "settings"],
             &mut |key, field| match key {
@@ -88,7 +95,7 @@ impl<'de> Deserialize<'de> for Voice {
                 "category" => field.read(&mut category_),
                 "description" => field.read(&mut description_),
                 "labels" => field.read(&mut labels_),
-                "settings" => field.read(&mut settings_),
+                "settings" => field.decode(&mut settings_),
                 _ => field.skip(),
             },
         )?;
@@ -130,11 +137,11 @@ fn decode(c: &mut Criterion) {
     group.bench_function("serde derive", |b| {
         b.iter(|| serde_json::from_slice::<Vec<DerivedVoice>>(black_box(&body)).unwrap())
     });
-    group.bench_function("api_runtime::de::object", |b| {
+    group.bench_function("api_runtime::de::Decode", |b| {
         b.iter(|| serde_json::from_slice::<Vec<Voice>>(black_box(&body)).unwrap())
     });
     // What the client paid per response before it decoded untracked first.
-    group.bench_function("api_runtime::de::object, path tracked", |b| {
+    group.bench_function("api_runtime::de::Decode, path tracked", |b| {
         b.iter(|| {
             let mut deserializer = serde_json::Deserializer::from_slice(black_box(&body));
             serde_path_to_error::deserialize::<_, Vec<Voice>>(&mut deserializer).unwrap()

@@ -3,30 +3,38 @@
 //! `#[derive(Deserialize)]` writes a field enum, three key visitors, a
 //! sequence visitor and a map visitor for every struct: about half of all
 //! the code rustc checks in a large generated crate. Generated structs
-//! instead call [`object`] with one closure that stores each known field in
-//! its slot. The map walking, key reading and skipping of unknown fields
-//! live here, and field values go through a type-erased deserializer
-//! ([`erased_serde`]), so the per-struct code is one small non-generic
-//! match. Values are read as they stream in (nothing is buffered), and
-//! `serde_path_to_error` still sees every nested field.
+//! instead implement [`Decode`]: one function, not generic over the
+//! deserializer, that hands [`Input::object`] a closure storing each known
+//! field in its slot. The map walking, key reading and skipping of unknown
+//! fields live here. Values are read as they stream in (nothing is
+//! buffered), and `serde_path_to_error` still sees every nested field.
 //!
-//! Erasure costs time at run time: every call crosses a virtual layer, and
-//! a value wider than two words (a `String`, a `Vec`) is boxed on its way
-//! back. So the values most fields hold (text, numbers, flags, lists of
-//! text, any JSON) and the values skipped are read with the map's own
-//! deserializer (`Pending`), and keys are stored into a slot rather than
-//! returned; generated types, and lists and maps of them, go through the
-//! erased one.
+//! The deserializer's type is kept behind a small object-safe trait
+//! (`PendingValue`), whose implementation for each deserializer is written
+//! once here. Through it, the values most fields hold (text, numbers,
+//! flags, lists of text, any JSON), skipped values, and nested generated
+//! structs with lists, maps and options of them ([`Field::decode`]) are
+//! read with the map's own deserializer. Only enums, unions and the
+//! structs that derive `Deserialize` go through an erased deserializer
+//! ([`erased_serde`], [`Field::read`]). An error keeps its kind and
+//! position: the value's own deserializer's error is handed back as it
+//! was at each level.
 //!
 //! ```ignore
 //! impl<'de> Deserialize<'de> for Voice {
 //!     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+//!         api_runtime::de::deserialize(deserializer)
+//!     }
+//! }
+//!
+//! impl api_runtime::de::Decode for Voice {
+//!     fn decode(input: Input<'_, '_>) -> Result<Self, FieldError> {
 //!         let mut voice_id_ = None;
-//!         let mut name_ = None;
-//!         let object = api_runtime::de::object(deserializer, "Voice", &["voice_id"], &mut |key, field| {
+//!         let mut settings_ = None;
+//!         let object = input.object("Voice", &["voice_id"], &mut |key, field| {
 //!             match key {
 //!                 "voice_id" => field.read(&mut voice_id_),
-//!                 "name" => field.read(&mut name_),
+//!                 "settings" => field.decode(&mut settings_),
 //!                 _ => field.skip(),
 //!             }
 //!         })?;
@@ -35,7 +43,7 @@
 //!         };
 //!         Ok(Voice {
 //!             voice_id: voice_id_,
-//!             name: name_.unwrap_or_default(),
+//!             settings: settings_.unwrap_or_default(),
 //!         })
 //!     }
 //! }
@@ -46,11 +54,13 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::types::nullable::Nullable;
 use crate::types::union::{catch_all, Fit};
+
+mod containers;
 
 /// The error a field's decoding fails with; converted into the outer
 /// deserializer's error by [`object`].
@@ -82,6 +92,18 @@ impl<'de> Field<'_, 'de> {
             *slot = Some(erased_serde::deserialize(value)?);
             Ok(())
         })
+    }
+
+    /// Decodes a generated struct (or a list, map, option or box of them)
+    /// into `slot` with the map's own deserializer, where [`Field::read`]
+    /// would erase it: its keys and values are then read as the top
+    /// level's are.
+    pub fn decode<T: Decode>(self, slot: &mut Option<T>) -> Result<(), FieldError> {
+        if slot.is_some() {
+            return Err(duplicate(self.key));
+        }
+        *slot = Some(T::decode(Input { value: self.value })?);
+        Ok(())
     }
 
     /// Decodes the value of an optional field that holds any JSON value
@@ -134,21 +156,57 @@ trait PendingValue<'de> {
         &mut self,
         read: &mut dyn FnMut(&mut dyn erased_serde::Deserializer<'de>) -> Result<(), FieldError>,
     ) -> Result<(), FieldError>;
+
+    /// Reads the value as an object, as [`object`] does.
+    fn object(
+        &mut self,
+        name: &'static str,
+        required: &'static [&'static str],
+        fields: &mut FieldVisitor<'_, 'de>,
+    ) -> Result<(), FieldError>;
+
+    /// Reads `null` as nothing, and hands any other value to `some`.
+    fn option(&mut self, some: &mut Each<'_, 'de>) -> Result<(), FieldError>;
+
+    /// Hands each item of a list to `item`.
+    fn seq(&mut self, item: &mut Each<'_, 'de>) -> Result<(), FieldError>;
+
+    /// Hands each key and value of an object to `entry`.
+    fn map(&mut self, entry: &mut Entry<'_, 'de>) -> Result<(), FieldError>;
 }
+
+/// Called with each value of a list, or the value of an option.
+type Each<'f, 'de> = dyn FnMut(Input<'_, 'de>) -> Result<(), FieldError> + 'f;
+
+/// Called with each key and value of a map.
+type Entry<'f, 'de> = dyn FnMut(String, Input<'_, 'de>) -> Result<(), FieldError> + 'f;
 
 /// Whether a slot of this type id holds a `T`.
 fn holds<T: 'static>(id: TypeId) -> bool {
     id == TypeId::of::<Option<T>>()
 }
 
-/// A value's own deserializer, until something reads it.
-struct Pending<D>(Option<D>);
+/// A value's own deserializer, until something reads it, and the error it
+/// failed with: handed back unchanged by [`with_input`], so an error keeps
+/// its kind and position however deep it arose.
+struct Pending<'de, D: Deserializer<'de>> {
+    deserializer: Option<D>,
+    error: Option<D::Error>,
+    input: PhantomData<&'de ()>,
+}
 
-impl<'de, D: Deserializer<'de>> Pending<D> {
+impl<'de, D: Deserializer<'de>> Pending<'de, D> {
     fn take(&mut self) -> Result<D, FieldError> {
-        self.0
+        self.deserializer
             .take()
             .ok_or_else(|| de::Error::custom("a field's value was read twice"))
+    }
+
+    /// Keeps `error` for [`with_input`]; its message for the layers between.
+    fn fail(&mut self, error: D::Error) -> FieldError {
+        let message = de::Error::custom(&error);
+        self.error = Some(error);
+        message
     }
 
     /// Decodes into `slot` if it is an `Option<T>`.
@@ -158,17 +216,17 @@ impl<'de, D: Deserializer<'de>> Pending<D> {
     ) -> Option<Result<(), FieldError>> {
         let slot = slot.downcast_mut::<Option<T>>()?;
         Some(self.take().and_then(|deserializer| {
-            *slot = Some(T::deserialize(deserializer).map_err(de::Error::custom)?);
+            *slot = Some(T::deserialize(deserializer).map_err(|error| self.fail(error))?);
             Ok(())
         }))
     }
 }
 
-impl<'de, D: Deserializer<'de>> PendingValue<'de> for Pending<D> {
+impl<'de, D: Deserializer<'de>> PendingValue<'de> for Pending<'de, D> {
     fn skip(&mut self) -> Result<(), FieldError> {
         IgnoredAny::deserialize(self.take()?)
             .map(drop)
-            .map_err(de::Error::custom)
+            .map_err(|error| self.fail(error))
     }
 
     fn read_common(&mut self, slot: &mut dyn Any) -> Result<bool, FieldError> {
@@ -205,6 +263,66 @@ impl<'de, D: Deserializer<'de>> PendingValue<'de> for Pending<D> {
         let mut erased = <dyn erased_serde::Deserializer>::erase(self.take()?);
         read(&mut erased)
     }
+
+    fn object(
+        &mut self,
+        name: &'static str,
+        required: &'static [&'static str],
+        fields: &mut FieldVisitor<'_, 'de>,
+    ) -> Result<(), FieldError> {
+        let visitor = ObjectVisitor {
+            name,
+            required,
+            fields,
+        };
+        let deserializer = self.take()?;
+        deserializer
+            .deserialize_map(visitor)
+            .map_err(|error| self.fail(error))
+    }
+
+    fn option(&mut self, some: &mut Each<'_, 'de>) -> Result<(), FieldError> {
+        let deserializer = self.take()?;
+        deserializer
+            .deserialize_option(OptionVisitor(some))
+            .map_err(|error| self.fail(error))
+    }
+
+    fn seq(&mut self, item: &mut Each<'_, 'de>) -> Result<(), FieldError> {
+        let deserializer = self.take()?;
+        deserializer
+            .deserialize_seq(SeqVisitor(item))
+            .map_err(|error| self.fail(error))
+    }
+
+    fn map(&mut self, entry: &mut Entry<'_, 'de>) -> Result<(), FieldError> {
+        let deserializer = self.take()?;
+        deserializer
+            .deserialize_map(MapVisitor(entry))
+            .map_err(|error| self.fail(error))
+    }
+}
+
+/// Runs `read` on `deserializer`'s value; an error the value's own
+/// deserializer raised comes back as it was, any other as a message.
+fn with_input<'de, D: Deserializer<'de>, R>(
+    deserializer: D,
+    read: impl FnOnce(Input<'_, 'de>) -> Result<R, FieldError>,
+) -> Result<R, D::Error> {
+    let mut pending = Pending {
+        deserializer: Some(deserializer),
+        error: None,
+        input: PhantomData,
+    };
+    read(Input {
+        value: &mut pending,
+    })
+    .map_err(|error| {
+        pending
+            .error
+            .take()
+            .unwrap_or_else(|| de::Error::custom(error))
+    })
 }
 
 fn duplicate(key: &str) -> FieldError {
@@ -359,216 +477,140 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_, 'de> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        let mut value = Pending(Some(deserializer));
-        let field = Field {
-            key: self.key,
-            value: &mut value,
-        };
-        (self.fields)(self.key, field).map_err(de::Error::custom)
+        with_input(deserializer, |input| {
+            let field = Field {
+                key: self.key,
+                value: input.value,
+            };
+            (self.fields)(self.key, field)
+        })
+    }
+}
+
+/// A generated struct's decoding, written against [`Input`] rather than a
+/// `Deserializer`: one non-generic function per struct, and nested
+/// structs (and lists, maps, options and boxes of them) read with the
+/// outer value's own deserializer instead of an erased one. The struct's
+/// `Deserialize` calls [`deserialize`].
+pub trait Decode: Sized {
+    /// Reads the value.
+    fn decode(input: Input<'_, '_>) -> Result<Self, FieldError>;
+}
+
+/// `Deserialize::deserialize` of a type that implements [`Decode`].
+pub fn deserialize<'de, T: Decode, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    with_input(deserializer, T::decode)
+}
+
+/// A value not read yet, as [`Decode::decode`] gets it.
+pub struct Input<'a, 'de> {
+    value: &'a mut dyn PendingValue<'de>,
+}
+
+impl<'de> Input<'_, 'de> {
+    /// Reads a JSON object, as [`object`] does.
+    pub fn object(
+        self,
+        name: &'static str,
+        required: &'static [&'static str],
+        fields: &mut FieldVisitor<'_, 'de>,
+    ) -> Result<Object<FieldError>, FieldError> {
+        self.value.object(name, required, fields)?;
+        Ok(Object {
+            name,
+            error: PhantomData,
+        })
+    }
+}
+
+impl fmt::Debug for Input<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Input")
+    }
+}
+
+struct OptionVisitor<'f, 'g, 'de>(&'f mut Each<'g, 'de>);
+
+impl<'de> Visitor<'de> for OptionVisitor<'_, '_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("option")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        with_input(deserializer, self.0)
+    }
+}
+
+struct SeqVisitor<'f, 'g, 'de>(&'f mut Each<'g, 'de>);
+
+impl<'de> Visitor<'de> for SeqVisitor<'_, '_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(ItemSeed(&mut *self.0))?.is_some() {}
+        Ok(())
+    }
+}
+
+struct ItemSeed<'f, 'g, 'de>(&'f mut Each<'g, 'de>);
+
+impl<'de> DeserializeSeed<'de> for ItemSeed<'_, '_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        with_input(deserializer, self.0)
+    }
+}
+
+struct MapVisitor<'f, 'g, 'de>(&'f mut Entry<'g, 'de>);
+
+impl<'de> Visitor<'de> for MapVisitor<'_, '_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut next = None;
+        while map.next_key_seed(KeySeed(&mut next))?.is_some() {
+            let Some(key) = next.take() else { break };
+            map.next_value_seed(EntrySeed {
+                key: key.into_owned(),
+                entry: &mut *self.0,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+struct EntrySeed<'f, 'g, 'de> {
+    key: String,
+    entry: &'f mut Entry<'g, 'de>,
+}
+
+impl<'de> DeserializeSeed<'de> for EntrySeed<'_, '_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let Self { key, entry } = self;
+        with_input(deserializer, |input| entry(key, input))
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::Nullable;
-    use serde_json::json;
-
-    #[derive(Debug, PartialEq)]
-    struct Voice {
-        voice_id: String,
-        name: Option<String>,
-        labels: Vec<String>,
-        description: Nullable<String>,
-        inner: Option<Box<Voice>>,
-        extra: Option<serde_json::Value>,
-    }
-
-    impl<'de> Deserialize<'de> for Voice {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let mut voice_id_ = None;
-            let mut name_ = None;
-            let mut labels_ = None;
-            let mut description_ = None;
-            let mut inner_ = None;
-            let mut extra_ = None;
-            let object = object(
-                deserializer,
-                "Voice",
-                &["voice_id"],
-                &mut |key, field| match key {
-                    "voice_id" => field.read(&mut voice_id_),
-                    "name" => field.read(&mut name_),
-                    "labels" => field.read(&mut labels_),
-                    "description" => field.read(&mut description_),
-                    "inner" => field.read(&mut inner_),
-                    "any" => field.read_json(&mut extra_),
-                    _ => field.skip(),
-                },
-            )?;
-            let Some(voice_id_) = voice_id_ else {
-                return Err(object.incomplete());
-            };
-            Ok(Voice {
-                voice_id: voice_id_,
-                name: name_.unwrap_or_default(),
-                labels: labels_.unwrap_or_default(),
-                description: description_.unwrap_or_default(),
-                inner: inner_.unwrap_or_default(),
-                extra: extra_.unwrap_or_default(),
-            })
-        }
-    }
-
-    fn voice(id: &str) -> Voice {
-        Voice {
-            voice_id: id.to_owned(),
-            name: None,
-            labels: Vec::new(),
-            description: Nullable::Absent,
-            inner: None,
-            extra: None,
-        }
-    }
-
-    fn decode(text: &str) -> Result<Voice, String> {
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|error| format!("{}: {}", error.path(), error.inner()))
-    }
-
-    #[test]
-    fn reads_fields_defaults_and_skips_unknown_keys() {
-        let text = r#"{"extra": {"deep": [1, {"x": null}]}, "voice_id": "v1",
-            "labels": ["a"], "description": null, "name": "N\u00e9"}"#;
-        let decoded = decode(text).unwrap();
-        assert_eq!(
-            decoded,
-            Voice {
-                name: Some("Né".to_owned()),
-                labels: vec!["a".to_owned()],
-                description: Nullable::Null,
-                ..voice("v1")
-            }
-        );
-    }
-
-    #[test]
-    fn an_absent_nullable_field_stays_absent() {
-        let decoded: Voice = serde_json::from_value(json!({"voice_id": "v1"})).unwrap();
-        assert_eq!(decoded, voice("v1"));
-    }
-
-    #[test]
-    fn a_null_in_an_optional_any_json_field_is_kept_as_a_value() {
-        let null: Voice = serde_json::from_value(json!({"voice_id": "v1", "any": null})).unwrap();
-        assert_eq!(null.extra, Some(serde_json::Value::Null));
-        let absent: Voice = serde_json::from_value(json!({"voice_id": "v1"})).unwrap();
-        assert_eq!(absent.extra, None);
-        let error = decode(r#"{"voice_id": "v", "any": 1, "any": 2}"#).unwrap_err();
-        assert!(error.contains("duplicate field `any`"), "{error}");
-    }
-
-    #[test]
-    fn json_or_null_keeps_a_present_null() {
-        #[derive(Deserialize)]
-        struct Derived {
-            #[serde(default, deserialize_with = "json_or_null")]
-            any: Option<serde_json::Value>,
-        }
-        let null: Derived = serde_json::from_value(json!({"any": null})).unwrap();
-        assert_eq!(null.any, Some(serde_json::Value::Null));
-        let absent: Derived = serde_json::from_value(json!({})).unwrap();
-        assert_eq!(absent.any, None);
-    }
-
-    #[test]
-    fn reports_a_missing_required_field_by_name_and_position() {
-        let error = decode(r#"{"name": "x"}"#).unwrap_err();
-        assert_eq!(error, ".: missing field `voice_id` at line 1 column 13");
-    }
-
-    #[test]
-    fn reports_a_duplicate_field() {
-        let error = decode(r#"{"voice_id": "a", "voice_id": "b"}"#).unwrap_err();
-        assert!(error.contains("duplicate field `voice_id`"), "{error}");
-    }
-
-    #[test]
-    fn names_the_path_of_a_nested_failure() {
-        let text = r#"{"voice_id": "a", "inner": {"voice_id": "b", "labels": ["x", 7]}}"#;
-        let error = decode(text).unwrap_err();
-        assert!(error.starts_with("inner.labels[1]: "), "{error}");
-        assert_eq!(error.matches(" at line ").count(), 1, "{error}");
-        assert!(error.contains("invalid type: integer `7`"), "{error}");
-    }
-
-    /// Text at the top is read with the map's own deserializer, text one
-    /// level down through the erased one: the same value gives the same
-    /// error either way.
-    #[test]
-    fn common_values_fail_alike_at_the_top_and_nested() {
-        let top = decode(r#"{"voice_id": "a", "name": 7}"#).unwrap_err();
-        let nested =
-            decode(r#"{"voice_id": "a", "inner": {"voice_id": "b", "name": 7}}"#).unwrap_err();
-        assert_eq!(
-            top,
-            "name: invalid type: integer `7`, expected a string at line 1 column 27"
-        );
-        assert_eq!(
-            nested,
-            "inner.name: invalid type: integer `7`, expected a string at line 1 column 54"
-        );
-        let nested_json = decode(r#"{"voice_id": "a", "inner": {"voice_id": "b", "any": null}}"#);
-        assert_eq!(
-            nested_json.unwrap().inner.unwrap().extra,
-            Some(serde_json::Value::Null)
-        );
-    }
-
-    #[test]
-    fn rejects_a_non_object_naming_the_struct() {
-        let error = decode(r#"["a"]"#).unwrap_err();
-        assert!(error.contains("expected struct Voice"), "{error}");
-    }
-
-    #[test]
-    fn reads_from_a_value_too() {
-        let value = json!({"voice_id": "a", "inner": {"voice_id": "b"}});
-        let decoded: Voice = serde_json::from_value(value).unwrap();
-        assert_eq!(decoded.inner.unwrap().voice_id, "b");
-    }
-
-    /// A struct whose required slot is not among the keys it declares
-    /// required gets an error naming it, not a panic.
-    #[test]
-    fn a_slot_left_empty_is_an_error_naming_the_struct() {
-        struct Mismatched;
-        impl<'de> Deserialize<'de> for Mismatched {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let mut id_: Option<String> = None;
-                let object = object(
-                    deserializer,
-                    "Mismatched",
-                    &[],
-                    &mut |key, field| match key {
-                        "id" => field.read(&mut id_),
-                        _ => field.skip(),
-                    },
-                )?;
-                let Some(_) = id_ else {
-                    return Err(object.incomplete());
-                };
-                Ok(Mismatched)
-            }
-        }
-        let error = serde_json::from_str::<Mismatched>("{}").err().unwrap();
-        assert!(
-            error
-                .to_string()
-                .starts_with("struct Mismatched: a required field was not stored"),
-            "{error}"
-        );
-        assert!(serde_json::from_str::<Mismatched>(r#"{"id": "x"}"#).is_ok());
-    }
-}
+mod tests;

@@ -45,20 +45,24 @@ impl Serialize for ActorModel {
 
 impl<'de> Deserialize<'de> for ActorModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ActorModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut user_ = None;
         let mut app_name_ = None;
         let mut app_uid_ = None;
         let mut session_ = None;
-        let object =
-            api_runtime::de::object(deserializer, "ActorModel", &["user"], &mut |key, field| {
-                match key {
-                    "user" => field.read(&mut user_),
-                    "app_name" => field.read(&mut app_name_),
-                    "app_uid" => field.read(&mut app_uid_),
-                    "session" => field.read(&mut session_),
-                    _ => field.undeclared(),
-                }
-            })?;
+        let object = input.object("ActorModel", &["user"], &mut |key, field| match key {
+            "user" => field.decode(&mut user_),
+            "app_name" => field.read(&mut app_name_),
+            "app_uid" => field.read(&mut app_uid_),
+            "session" => field.read(&mut session_),
+            _ => field.undeclared(),
+        })?;
         let Some(user_) = user_ else {
             return Err(object.incomplete());
         };

@@ -27,13 +27,19 @@ impl Serialize for AddChapterResponseModel {
 
 impl<'de> Deserialize<'de> for AddChapterResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AddChapterResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut chapter_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AddChapterResponseModel",
             &["chapter"],
             &mut |key, field| match key {
-                "chapter" => field.read(&mut chapter_),
+                "chapter" => field.decode(&mut chapter_),
                 _ => field.skip(),
             },
         )?;

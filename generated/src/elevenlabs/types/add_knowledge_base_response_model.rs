@@ -34,17 +34,23 @@ impl Serialize for AddKnowledgeBaseResponseModel {
 
 impl<'de> Deserialize<'de> for AddKnowledgeBaseResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AddKnowledgeBaseResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
         let mut folder_path_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AddKnowledgeBaseResponseModel",
             &["id", "name"],
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
                 "name" => field.read(&mut name_),
-                "folder_path" => field.read(&mut folder_path_),
+                "folder_path" => field.decode(&mut folder_path_),
                 _ => field.skip(),
             },
         )?;

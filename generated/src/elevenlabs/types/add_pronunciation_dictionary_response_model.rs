@@ -51,6 +51,13 @@ impl Serialize for AddPronunciationDictionaryResponseModel {
 
 impl<'de> Deserialize<'de> for AddPronunciationDictionaryResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AddPronunciationDictionaryResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
         let mut created_by_ = None;
@@ -59,8 +66,7 @@ impl<'de> Deserialize<'de> for AddPronunciationDictionaryResponseModel {
         let mut version_rules_num_ = None;
         let mut description_ = None;
         let mut permission_on_resource_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AddPronunciationDictionaryResponseModel",
             &[
                 "id",

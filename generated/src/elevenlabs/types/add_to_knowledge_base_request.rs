@@ -38,11 +38,17 @@ impl Serialize for AddToKnowledgeBaseRequest {
 
 impl<'de> Deserialize<'de> for AddToKnowledgeBaseRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AddToKnowledgeBaseRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut url_ = None;
         let mut file_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AddToKnowledgeBaseRequest",
             &[],
             &mut |key, field| match key {

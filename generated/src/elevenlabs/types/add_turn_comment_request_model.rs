@@ -32,10 +32,16 @@ impl Serialize for AddTurnCommentRequestModel {
 
 impl<'de> Deserialize<'de> for AddTurnCommentRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AddTurnCommentRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut turn_index_ = None;
         let mut comment_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AddTurnCommentRequestModel",
             &["turn_index", "comment"],
             &mut |key, field| match key {

@@ -32,10 +32,16 @@ impl Serialize for AddVoiceIvcResponseModel {
 
 impl<'de> Deserialize<'de> for AddVoiceIvcResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AddVoiceIvcResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voice_id_ = None;
         let mut requires_verification_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AddVoiceIvcResponseModel",
             &["voice_id", "requires_verification"],
             &mut |key, field| match key {

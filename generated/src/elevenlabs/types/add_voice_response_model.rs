@@ -27,16 +27,23 @@ impl Serialize for AddVoiceResponseModel {
 
 impl<'de> Deserialize<'de> for AddVoiceResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AddVoiceResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voice_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "AddVoiceResponseModel",
-            &["voice_id"],
-            &mut |key, field| match key {
-                "voice_id" => field.read(&mut voice_id_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "AddVoiceResponseModel",
+                &["voice_id"],
+                &mut |key, field| match key {
+                    "voice_id" => field.read(&mut voice_id_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(voice_id_) = voice_id_ else {
             return Err(object.incomplete());
         };

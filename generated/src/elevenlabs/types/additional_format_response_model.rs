@@ -41,13 +41,19 @@ impl Serialize for AdditionalFormatResponseModel {
 
 impl<'de> Deserialize<'de> for AdditionalFormatResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AdditionalFormatResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut requested_format_ = None;
         let mut file_extension_ = None;
         let mut content_type_ = None;
         let mut is_base64_encoded_ = None;
         let mut content_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AdditionalFormatResponseModel",
             &[
                 "requested_format",

@@ -36,17 +36,23 @@ impl Serialize for AdhocAgentConfigOverrideForTestRequestModel {
 
 impl<'de> Deserialize<'de> for AdhocAgentConfigOverrideForTestRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AdhocAgentConfigOverrideForTestRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_config_ = None;
         let mut platform_settings_ = None;
         let mut workflow_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AdhocAgentConfigOverrideForTestRequestModel",
             &["conversation_config", "platform_settings"],
             &mut |key, field| match key {
-                "conversation_config" => field.read(&mut conversation_config_),
-                "platform_settings" => field.read(&mut platform_settings_),
-                "workflow" => field.read(&mut workflow_),
+                "conversation_config" => field.decode(&mut conversation_config_),
+                "platform_settings" => field.decode(&mut platform_settings_),
+                "workflow" => field.decode(&mut workflow_),
                 _ => field.skip(),
             },
         )?;

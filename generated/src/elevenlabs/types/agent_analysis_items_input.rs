@@ -37,10 +37,16 @@ impl Serialize for AgentAnalysisItemsInput {
 
 impl<'de> Deserialize<'de> for AgentAnalysisItemsInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentAnalysisItemsInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut evaluation_criteria_ = None;
         let mut data_collection_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AgentAnalysisItemsInput",
             &[],
             &mut |key, field| match key {

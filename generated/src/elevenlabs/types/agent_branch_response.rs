@@ -64,6 +64,13 @@ impl Serialize for AgentBranchResponse {
 
 impl<'de> Deserialize<'de> for AgentBranchResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentBranchResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
         let mut agent_id_ = None;
@@ -76,8 +83,7 @@ impl<'de> Deserialize<'de> for AgentBranchResponse {
         let mut current_live_percentage_ = None;
         let mut parent_branch_ = None;
         let mut most_recent_versions_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentBranchResponse",
             &[
                 "id",
@@ -97,10 +103,10 @@ impl<'de> Deserialize<'de> for AgentBranchResponse {
                 "last_committed_at" => field.read(&mut last_committed_at_),
                 "is_archived" => field.read(&mut is_archived_),
                 "protection_status" => field.read(&mut protection_status_),
-                "access_info" => field.read(&mut access_info_),
+                "access_info" => field.decode(&mut access_info_),
                 "current_live_percentage" => field.read(&mut current_live_percentage_),
-                "parent_branch" => field.read(&mut parent_branch_),
-                "most_recent_versions" => field.read(&mut most_recent_versions_),
+                "parent_branch" => field.decode(&mut parent_branch_),
+                "most_recent_versions" => field.decode(&mut most_recent_versions_),
                 _ => field.skip(),
             },
         )?;

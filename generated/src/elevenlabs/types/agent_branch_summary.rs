@@ -78,6 +78,13 @@ impl Serialize for AgentBranchSummary {
 
 impl<'de> Deserialize<'de> for AgentBranchSummary {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentBranchSummary {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
         let mut agent_id_ = None;
@@ -94,8 +101,7 @@ impl<'de> Deserialize<'de> for AgentBranchSummary {
         let mut commits_ahead_ = None;
         let mut commits_behind_ = None;
         let mut merged_into_branch_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentBranchSummary",
             &[
                 "id",
@@ -115,7 +121,7 @@ impl<'de> Deserialize<'de> for AgentBranchSummary {
                 "last_committed_at" => field.read(&mut last_committed_at_),
                 "is_archived" => field.read(&mut is_archived_),
                 "protection_status" => field.read(&mut protection_status_),
-                "access_info" => field.read(&mut access_info_),
+                "access_info" => field.decode(&mut access_info_),
                 "current_live_percentage" => field.read(&mut current_live_percentage_),
                 "parent_branch_id" => field.read(&mut parent_branch_id_),
                 "draft_exists" => field.read(&mut draft_exists_),

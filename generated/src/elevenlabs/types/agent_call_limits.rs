@@ -44,20 +44,22 @@ impl Serialize for AgentCallLimits {
 
 impl<'de> Deserialize<'de> for AgentCallLimits {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentCallLimits {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_concurrency_limit_ = None;
         let mut daily_limit_ = None;
         let mut bursting_enabled_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AgentCallLimits",
-            &[],
-            &mut |key, field| match key {
-                "agent_concurrency_limit" => field.read(&mut agent_concurrency_limit_),
-                "daily_limit" => field.read(&mut daily_limit_),
-                "bursting_enabled" => field.read(&mut bursting_enabled_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("AgentCallLimits", &[], &mut |key, field| match key {
+            "agent_concurrency_limit" => field.read(&mut agent_concurrency_limit_),
+            "daily_limit" => field.read(&mut daily_limit_),
+            "bursting_enabled" => field.read(&mut bursting_enabled_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             agent_concurrency_limit: agent_concurrency_limit_.unwrap_or_default(),
             daily_limit: daily_limit_.unwrap_or_default(),

@@ -74,6 +74,13 @@ impl Serialize for AgentConfigApiModelInput {
 
 impl<'de> Deserialize<'de> for AgentConfigApiModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentConfigApiModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut first_message_ = None;
         let mut language_ = None;
         let mut hinglish_mode_ = None;
@@ -82,23 +89,22 @@ impl<'de> Deserialize<'de> for AgentConfigApiModelInput {
         let mut max_conversation_duration_message_ = None;
         let mut text_behavior_overrides_ = None;
         let mut prompt_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AgentConfigApiModelInput",
             &[],
             &mut |key, field| match key {
                 "first_message" => field.read(&mut first_message_),
                 "language" => field.read(&mut language_),
                 "hinglish_mode" => field.read(&mut hinglish_mode_),
-                "dynamic_variables" => field.read(&mut dynamic_variables_),
+                "dynamic_variables" => field.decode(&mut dynamic_variables_),
                 "disable_first_message_interruptions" => {
                     field.read(&mut disable_first_message_interruptions_)
                 }
                 "max_conversation_duration_message" => {
                     field.read(&mut max_conversation_duration_message_)
                 }
-                "text_behavior_overrides" => field.read(&mut text_behavior_overrides_),
-                "prompt" => field.read(&mut prompt_),
+                "text_behavior_overrides" => field.decode(&mut text_behavior_overrides_),
+                "prompt" => field.decode(&mut prompt_),
                 _ => field.skip(),
             },
         )?;

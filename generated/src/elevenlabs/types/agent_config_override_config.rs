@@ -48,12 +48,18 @@ impl Serialize for AgentConfigOverrideConfig {
 
 impl<'de> Deserialize<'de> for AgentConfigOverrideConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentConfigOverrideConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut first_message_ = None;
         let mut language_ = None;
         let mut max_conversation_duration_message_ = None;
         let mut prompt_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AgentConfigOverrideConfig",
             &[],
             &mut |key, field| match key {
@@ -62,7 +68,7 @@ impl<'de> Deserialize<'de> for AgentConfigOverrideConfig {
                 "max_conversation_duration_message" => {
                     field.read(&mut max_conversation_duration_message_)
                 }
-                "prompt" => field.read(&mut prompt_),
+                "prompt" => field.decode(&mut prompt_),
                 _ => field.skip(),
             },
         )?;

@@ -66,6 +66,13 @@ impl Serialize for AgentConversationTicketResponseModel {
 
 impl<'de> Deserialize<'de> for AgentConversationTicketResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentConversationTicketResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agentqa_ticket_id_ = None;
         let mut workspace_id_ = None;
         let mut owner_user_id_ = None;
@@ -84,8 +91,7 @@ impl<'de> Deserialize<'de> for AgentConversationTicketResponseModel {
         let mut assignee_user_id_ = None;
         let mut created_at_unix_secs_ = None;
         let mut updated_at_unix_secs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentConversationTicketResponseModel",
             &[
                 "agentqa_ticket_id",
@@ -114,8 +120,8 @@ impl<'de> Deserialize<'de> for AgentConversationTicketResponseModel {
                 "first_seen_unix_secs" => field.read(&mut first_seen_unix_secs_),
                 "last_seen_unix_secs" => field.read(&mut last_seen_unix_secs_),
                 "qa_comment" => field.read(&mut qa_comment_),
-                "ticket_comments" => field.read(&mut ticket_comments_),
-                "turn_comments" => field.read(&mut turn_comments_),
+                "ticket_comments" => field.decode(&mut ticket_comments_),
+                "turn_comments" => field.decode(&mut turn_comments_),
                 "status" => field.read(&mut status_),
                 "source" => field.read(&mut source_),
                 "assignee_user_id" => field.read(&mut assignee_user_id_),

@@ -33,10 +33,16 @@ impl Serialize for AgentDeploymentPercentageStrategy {
 
 impl<'de> Deserialize<'de> for AgentDeploymentPercentageStrategy {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentDeploymentPercentageStrategy {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut traffic_percentage_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentDeploymentPercentageStrategy",
             &["traffic_percentage"],
             &mut |key, field| match key {

@@ -28,13 +28,19 @@ impl Serialize for AgentDeploymentRequest {
 
 impl<'de> Deserialize<'de> for AgentDeploymentRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentDeploymentRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut requests_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentDeploymentRequest",
             &["requests"],
             &mut |key, field| match key {
-                "requests" => field.read(&mut requests_),
+                "requests" => field.decode(&mut requests_),
                 _ => field.skip(),
             },
         )?;

@@ -32,15 +32,21 @@ impl Serialize for AgentDeploymentRequestItem {
 
 impl<'de> Deserialize<'de> for AgentDeploymentRequestItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentDeploymentRequestItem {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut branch_id_ = None;
         let mut deployment_strategy_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentDeploymentRequestItem",
             &["branch_id", "deployment_strategy"],
             &mut |key, field| match key {
                 "branch_id" => field.read(&mut branch_id_),
-                "deployment_strategy" => field.read(&mut deployment_strategy_),
+                "deployment_strategy" => field.decode(&mut deployment_strategy_),
                 _ => field.skip(),
             },
         )?;

@@ -31,9 +31,15 @@ impl Serialize for AgentDeploymentResponse {
 
 impl<'de> Deserialize<'de> for AgentDeploymentResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentDeploymentResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut traffic_percentage_branch_id_map_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AgentDeploymentResponse",
             &[],
             &mut |key, field| match key {

@@ -48,6 +48,13 @@ impl Serialize for AgentKnowledgeBaseRagChunkResponseModel {
 
 impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagChunkResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentKnowledgeBaseRagChunkResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut document_id_ = None;
         let mut document_name_ = None;
         let mut chunk_id_ = None;
@@ -55,8 +62,7 @@ impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagChunkResponseModel {
         let mut vector_distance_ = None;
         let mut content_format_ = None;
         let mut document_type_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentKnowledgeBaseRagChunkResponseModel",
             &[
                 "document_id",

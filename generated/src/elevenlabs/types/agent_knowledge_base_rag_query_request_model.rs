@@ -34,10 +34,16 @@ impl Serialize for AgentKnowledgeBaseRagQueryRequestModel {
 
 impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagQueryRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentKnowledgeBaseRagQueryRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut query_ = None;
         let mut use_agent_defaults_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentKnowledgeBaseRagQueryRequestModel",
             &["query"],
             &mut |key, field| match key {

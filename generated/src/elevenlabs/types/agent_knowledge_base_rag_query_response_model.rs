@@ -33,15 +33,21 @@ impl Serialize for AgentKnowledgeBaseRagQueryResponseModel {
 
 impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagQueryResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentKnowledgeBaseRagQueryResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut retrieval_query_ = None;
         let mut chunks_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentKnowledgeBaseRagQueryResponseModel",
             &["retrieval_query", "chunks"],
             &mut |key, field| match key {
                 "retrieval_query" => field.read(&mut retrieval_query_),
-                "chunks" => field.read(&mut chunks_),
+                "chunks" => field.decode(&mut chunks_),
                 _ => field.skip(),
             },
         )?;

@@ -35,12 +35,18 @@ impl Serialize for AgentMetadata {
 
 impl<'de> Deserialize<'de> for AgentMetadata {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentMetadata {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut branch_id_ = None;
         let mut workflow_node_id_ = None;
         let mut version_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentMetadata",
             &["agent_id"],
             &mut |key, field| match key {

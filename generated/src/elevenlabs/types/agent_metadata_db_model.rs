@@ -37,12 +37,18 @@ impl Serialize for AgentMetadataDbModel {
 
 impl<'de> Deserialize<'de> for AgentMetadataDbModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentMetadataDbModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut created_at_unix_secs_ = None;
         let mut updated_at_unix_secs_ = None;
         let mut created_from_ = None;
         let mut last_updated_from_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentMetadataDbModel",
             &["created_at_unix_secs", "updated_at_unix_secs"],
             &mut |key, field| match key {

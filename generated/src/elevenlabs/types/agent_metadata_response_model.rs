@@ -32,10 +32,16 @@ impl Serialize for AgentMetadataResponseModel {
 
 impl<'de> Deserialize<'de> for AgentMetadataResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentMetadataResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut created_at_unix_secs_ = None;
         let mut updated_at_unix_secs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentMetadataResponseModel",
             &["created_at_unix_secs", "updated_at_unix_secs"],
             &mut |key, field| match key {

@@ -106,6 +106,13 @@ impl Serialize for AgentPlatformSettingsResponseModel {
 
 impl<'de> Deserialize<'de> for AgentPlatformSettingsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentPlatformSettingsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut evaluation_ = None;
         let mut widget_ = None;
         let mut data_collection_ = None;
@@ -127,34 +134,33 @@ impl<'de> Deserialize<'de> for AgentPlatformSettingsResponseModel {
         let mut sentiment_analysis_ = None;
         let mut alerting_ = None;
         let mut safety_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AgentPlatformSettingsResponseModel",
             &[],
             &mut |key, field| match key {
-                "evaluation" => field.read(&mut evaluation_),
-                "widget" => field.read(&mut widget_),
-                "data_collection" => field.read(&mut data_collection_),
+                "evaluation" => field.decode(&mut evaluation_),
+                "widget" => field.decode(&mut widget_),
+                "data_collection" => field.decode(&mut data_collection_),
                 "data_collection_scopes" => field.read(&mut data_collection_scopes_),
-                "analysis_items" => field.read(&mut analysis_items_),
-                "overrides" => field.read(&mut overrides_),
-                "workspace_overrides" => field.read(&mut workspace_overrides_),
-                "testing" => field.read(&mut testing_),
+                "analysis_items" => field.decode(&mut analysis_items_),
+                "overrides" => field.decode(&mut overrides_),
+                "workspace_overrides" => field.decode(&mut workspace_overrides_),
+                "testing" => field.decode(&mut testing_),
                 "archived" => field.read(&mut archived_),
-                "guardrails" => field.read(&mut guardrails_),
+                "guardrails" => field.decode(&mut guardrails_),
                 "summary_language" => field.read(&mut summary_language_),
                 "auto_translate_transcript_to_app_language" => {
                     field.read(&mut auto_translate_transcript_to_app_language_)
                 }
-                "auth" => field.read(&mut auth_),
-                "call_limits" => field.read(&mut call_limits_),
-                "privacy" => field.read(&mut privacy_),
+                "auth" => field.decode(&mut auth_),
+                "call_limits" => field.decode(&mut call_limits_),
+                "privacy" => field.decode(&mut privacy_),
                 "trust_context" => field.read(&mut trust_context_),
                 "analysis_llm" => field.read(&mut analysis_llm_),
                 "topic_discovery" => field.read(&mut topic_discovery_),
                 "sentiment_analysis" => field.read(&mut sentiment_analysis_),
-                "alerting" => field.read(&mut alerting_),
-                "safety" => field.read(&mut safety_),
+                "alerting" => field.decode(&mut alerting_),
+                "safety" => field.decode(&mut safety_),
                 _ => field.skip(),
             },
         )?;

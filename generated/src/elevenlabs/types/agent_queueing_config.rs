@@ -36,18 +36,20 @@ impl Serialize for AgentQueueingConfig {
 
 impl<'de> Deserialize<'de> for AgentQueueingConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentQueueingConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enabled_ = None;
         let mut wait_timeout_seconds_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AgentQueueingConfig",
-            &[],
-            &mut |key, field| match key {
-                "enabled" => field.read(&mut enabled_),
-                "wait_timeout_seconds" => field.read(&mut wait_timeout_seconds_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("AgentQueueingConfig", &[], &mut |key, field| match key {
+            "enabled" => field.read(&mut enabled_),
+            "wait_timeout_seconds" => field.read(&mut wait_timeout_seconds_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             enabled: enabled_.unwrap_or_default(),
             wait_timeout_seconds: wait_timeout_seconds_.unwrap_or_default(),

@@ -34,18 +34,20 @@ impl Serialize for AgentResponse {
 
 impl<'de> Deserialize<'de> for AgentResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut agent_response_event_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AgentResponse",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "agent_response_event" => field.read(&mut agent_response_event_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("AgentResponse", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "agent_response_event" => field.decode(&mut agent_response_event_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
             agent_response_event: agent_response_event_.unwrap_or_default(),
@@ -89,9 +91,15 @@ impl Serialize for AgentResponseAgentResponseEvent {
 
 impl<'de> Deserialize<'de> for AgentResponseAgentResponseEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentResponseAgentResponseEvent {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_response_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentResponseAgentResponseEvent",
             &["agent_response"],
             &mut |key, field| match key {

@@ -37,16 +37,22 @@ impl Serialize for AgentResponseCorrection {
 
 impl<'de> Deserialize<'de> for AgentResponseCorrection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentResponseCorrection {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut agent_response_correction_event_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AgentResponseCorrection",
             &[],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
                 "agent_response_correction_event" => {
-                    field.read(&mut agent_response_correction_event_)
+                    field.decode(&mut agent_response_correction_event_)
                 }
                 _ => field.skip(),
             },
@@ -96,10 +102,16 @@ impl Serialize for AgentAgentResponseCorrectionEvent {
 
 impl<'de> Deserialize<'de> for AgentAgentResponseCorrectionEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentAgentResponseCorrectionEvent {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut original_agent_response_ = None;
         let mut corrected_agent_response_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentAgentResponseCorrectionEvent",
             &["original_agent_response", "corrected_agent_response"],
             &mut |key, field| match key {

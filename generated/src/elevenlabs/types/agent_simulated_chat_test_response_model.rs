@@ -31,15 +31,21 @@ impl Serialize for AgentSimulatedChatTestResponseModel {
 
 impl<'de> Deserialize<'de> for AgentSimulatedChatTestResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentSimulatedChatTestResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut simulated_conversation_ = None;
         let mut analysis_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentSimulatedChatTestResponseModel",
             &["simulated_conversation", "analysis"],
             &mut |key, field| match key {
-                "simulated_conversation" => field.read(&mut simulated_conversation_),
-                "analysis" => field.read(&mut analysis_),
+                "simulated_conversation" => field.decode(&mut simulated_conversation_),
+                "analysis" => field.decode(&mut analysis_),
                 _ => field.skip(),
             },
         )?;

@@ -31,10 +31,16 @@ impl Serialize for AgentSuccessfulResponseExample {
 
 impl<'de> Deserialize<'de> for AgentSuccessfulResponseExample {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentSuccessfulResponseExample {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut response_ = None;
         let mut type__ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentSuccessfulResponseExample",
             &["response"],
             &mut |key, field| match key {

@@ -54,6 +54,13 @@ impl Serialize for AgentSummaryResponseModel {
 
 impl<'de> Deserialize<'de> for AgentSummaryResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentSummaryResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut name_ = None;
         let mut tags_ = None;
@@ -61,8 +68,7 @@ impl<'de> Deserialize<'de> for AgentSummaryResponseModel {
         let mut access_info_ = None;
         let mut last_call_time_unix_secs_ = None;
         let mut archived_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentSummaryResponseModel",
             &[
                 "agent_id",
@@ -76,7 +82,7 @@ impl<'de> Deserialize<'de> for AgentSummaryResponseModel {
                 "name" => field.read(&mut name_),
                 "tags" => field.read(&mut tags_),
                 "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
-                "access_info" => field.read(&mut access_info_),
+                "access_info" => field.decode(&mut access_info_),
                 "last_call_time_unix_secs" => field.read(&mut last_call_time_unix_secs_),
                 "archived" => field.read(&mut archived_),
                 _ => field.skip(),

@@ -33,16 +33,18 @@ impl Serialize for AgentTestingSettings {
 
 impl<'de> Deserialize<'de> for AgentTestingSettings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentTestingSettings {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut attached_tests_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AgentTestingSettings",
-            &[],
-            &mut |key, field| match key {
-                "attached_tests" => field.read(&mut attached_tests_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("AgentTestingSettings", &[], &mut |key, field| match key {
+            "attached_tests" => field.decode(&mut attached_tests_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             attached_tests: attached_tests_.unwrap_or_default(),
         })

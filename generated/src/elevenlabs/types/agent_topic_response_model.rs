@@ -47,6 +47,13 @@ impl Serialize for AgentTopicResponseModel {
 
 impl<'de> Deserialize<'de> for AgentTopicResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentTopicResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut topic_id_ = None;
         let mut label_ = None;
         let mut description_ = None;
@@ -56,8 +63,7 @@ impl<'de> Deserialize<'de> for AgentTopicResponseModel {
         let mut y_2d_ = None;
         let mut metrics_ = None;
         let mut success_rate_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentTopicResponseModel",
             &["topic_id", "label", "description", "conversation_count"],
             &mut |key, field| match key {
@@ -68,7 +74,7 @@ impl<'de> Deserialize<'de> for AgentTopicResponseModel {
                 "parent_topic_id" => field.read(&mut parent_topic_id_),
                 "x_2d" => field.read(&mut x_2d_),
                 "y_2d" => field.read(&mut y_2d_),
-                "metrics" => field.read(&mut metrics_),
+                "metrics" => field.decode(&mut metrics_),
                 "success_rate" => field.read(&mut success_rate_),
                 _ => field.skip(),
             },

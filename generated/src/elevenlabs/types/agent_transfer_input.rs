@@ -60,6 +60,13 @@ impl Serialize for AgentTransferInput {
 
 impl<'de> Deserialize<'de> for AgentTransferInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentTransferInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut node_id_ = None;
         let mut condition_ = None;
@@ -68,8 +75,7 @@ impl<'de> Deserialize<'de> for AgentTransferInput {
         let mut enable_transferred_agent_first_message_ = None;
         let mut is_workflow_node_transfer_ = None;
         let mut preserve_client_tts_overrides_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentTransferInput",
             &["condition"],
             &mut |key, field| match key {

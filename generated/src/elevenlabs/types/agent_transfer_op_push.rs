@@ -33,18 +33,20 @@ impl Serialize for AgentTransferOpPush {
 
 impl<'de> Deserialize<'de> for AgentTransferOpPush {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentTransferOpPush {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut return_node_id_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AgentTransferOpPush",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "return_node_id" => field.read(&mut return_node_id_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("AgentTransferOpPush", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "return_node_id" => field.read(&mut return_node_id_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
             return_node_id: return_node_id_.unwrap_or_default(),

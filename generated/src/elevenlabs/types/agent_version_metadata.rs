@@ -44,6 +44,13 @@ impl Serialize for AgentVersionMetadata {
 
 impl<'de> Deserialize<'de> for AgentVersionMetadata {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentVersionMetadata {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut agent_id_ = None;
         let mut branch_id_ = None;
@@ -52,8 +59,7 @@ impl<'de> Deserialize<'de> for AgentVersionMetadata {
         let mut time_committed_secs_ = None;
         let mut parents_ = None;
         let mut access_info_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentVersionMetadata",
             &[
                 "id",
@@ -71,8 +77,8 @@ impl<'de> Deserialize<'de> for AgentVersionMetadata {
                 "version_description" => field.read(&mut version_description_),
                 "seq_no_in_branch" => field.read(&mut seq_no_in_branch_),
                 "time_committed_secs" => field.read(&mut time_committed_secs_),
-                "parents" => field.read(&mut parents_),
-                "access_info" => field.read(&mut access_info_),
+                "parents" => field.decode(&mut parents_),
+                "access_info" => field.decode(&mut access_info_),
                 _ => field.skip(),
             },
         )?;

@@ -45,26 +45,28 @@ impl Serialize for AgentVersionParents {
 
 impl<'de> Deserialize<'de> for AgentVersionParents {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentVersionParents {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut in_branch_parent_id_ = None;
         let mut out_of_branch_parent_id_ = None;
         let mut merged_into_branch_id_ = None;
         let mut merged_from_branch_id_ = None;
         let mut merged_from_version_id_ = None;
         let mut rebased_from_version_id_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AgentVersionParents",
-            &[],
-            &mut |key, field| match key {
-                "in_branch_parent_id" => field.read(&mut in_branch_parent_id_),
-                "out_of_branch_parent_id" => field.read(&mut out_of_branch_parent_id_),
-                "merged_into_branch_id" => field.read(&mut merged_into_branch_id_),
-                "merged_from_branch_id" => field.read(&mut merged_from_branch_id_),
-                "merged_from_version_id" => field.read(&mut merged_from_version_id_),
-                "rebased_from_version_id" => field.read(&mut rebased_from_version_id_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("AgentVersionParents", &[], &mut |key, field| match key {
+            "in_branch_parent_id" => field.read(&mut in_branch_parent_id_),
+            "out_of_branch_parent_id" => field.read(&mut out_of_branch_parent_id_),
+            "merged_into_branch_id" => field.read(&mut merged_into_branch_id_),
+            "merged_from_branch_id" => field.read(&mut merged_from_branch_id_),
+            "merged_from_version_id" => field.read(&mut merged_from_version_id_),
+            "rebased_from_version_id" => field.read(&mut rebased_from_version_id_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             in_branch_parent_id: in_branch_parent_id_.unwrap_or_default(),
             out_of_branch_parent_id: out_of_branch_parent_id_.unwrap_or_default(),

@@ -42,15 +42,21 @@ impl Serialize for AgentWorkflowResponseModel {
 
 impl<'de> Deserialize<'de> for AgentWorkflowResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentWorkflowResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut edges_ = None;
         let mut nodes_ = None;
         let mut prevent_subagent_loops_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentWorkflowResponseModel",
             &["edges", "nodes", "prevent_subagent_loops"],
             &mut |key, field| match key {
-                "edges" => field.read(&mut edges_),
+                "edges" => field.decode(&mut edges_),
                 "nodes" => field.read(&mut nodes_),
                 "prevent_subagent_loops" => field.read(&mut prevent_subagent_loops_),
                 _ => field.skip(),

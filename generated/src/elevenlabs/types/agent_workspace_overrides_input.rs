@@ -39,17 +39,23 @@ impl Serialize for AgentWorkspaceOverridesInput {
 
 impl<'de> Deserialize<'de> for AgentWorkspaceOverridesInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentWorkspaceOverridesInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_initiation_client_data_webhook_ = None;
         let mut webhooks_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AgentWorkspaceOverridesInput",
             &[],
             &mut |key, field| match key {
                 "conversation_initiation_client_data_webhook" => {
-                    field.read(&mut conversation_initiation_client_data_webhook_)
+                    field.decode(&mut conversation_initiation_client_data_webhook_)
                 }
-                "webhooks" => field.read(&mut webhooks_),
+                "webhooks" => field.decode(&mut webhooks_),
                 _ => field.skip(),
             },
         )?;

@@ -49,14 +49,20 @@ impl Serialize for AgentsBranchesCreateRequest {
 
 impl<'de> Deserialize<'de> for AgentsBranchesCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentsBranchesCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut parent_version_id_ = None;
         let mut name_ = None;
         let mut description_ = None;
         let mut conversation_config_ = None;
         let mut platform_settings_ = None;
         let mut workflow_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentsBranchesCreateRequest",
             &["parent_version_id", "name", "description"],
             &mut |key, field| match key {
@@ -65,7 +71,7 @@ impl<'de> Deserialize<'de> for AgentsBranchesCreateRequest {
                 "description" => field.read(&mut description_),
                 "conversation_config" => field.read(&mut conversation_config_),
                 "platform_settings" => field.read(&mut platform_settings_),
-                "workflow" => field.read(&mut workflow_),
+                "workflow" => field.decode(&mut workflow_),
                 _ => field.skip(),
             },
         )?;

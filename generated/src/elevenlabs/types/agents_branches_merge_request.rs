@@ -38,10 +38,16 @@ impl Serialize for AgentsBranchesMergeRequest {
 
 impl<'de> Deserialize<'de> for AgentsBranchesMergeRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentsBranchesMergeRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut archive_source_branch_ = None;
         let mut force_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AgentsBranchesMergeRequest",
             &[],
             &mut |key, field| match key {

@@ -39,11 +39,17 @@ impl Serialize for AgentsBranchesUpdateRequest {
 
 impl<'de> Deserialize<'de> for AgentsBranchesUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentsBranchesUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut is_archived_ = None;
         let mut protection_status_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AgentsBranchesUpdateRequest",
             &[],
             &mut |key, field| match key {

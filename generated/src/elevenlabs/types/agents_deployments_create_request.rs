@@ -33,13 +33,19 @@ impl Serialize for AgentsDeploymentsCreateRequest {
 
 impl<'de> Deserialize<'de> for AgentsDeploymentsCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentsDeploymentsCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut deployment_request_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentsDeploymentsCreateRequest",
             &["deployment_request"],
             &mut |key, field| match key {
-                "deployment_request" => field.read(&mut deployment_request_),
+                "deployment_request" => field.decode(&mut deployment_request_),
                 _ => field.skip(),
             },
         )?;

@@ -46,13 +46,19 @@ impl Serialize for AgentsDraftsCreateRequest {
 
 impl<'de> Deserialize<'de> for AgentsDraftsCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentsDraftsCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_config_ = None;
         let mut platform_settings_ = None;
         let mut workflow_ = None;
         let mut name_ = None;
         let mut tags_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentsDraftsCreateRequest",
             &[
                 "conversation_config",
@@ -63,7 +69,7 @@ impl<'de> Deserialize<'de> for AgentsDraftsCreateRequest {
             &mut |key, field| match key {
                 "conversation_config" => field.read(&mut conversation_config_),
                 "platform_settings" => field.read(&mut platform_settings_),
-                "workflow" => field.read(&mut workflow_),
+                "workflow" => field.decode(&mut workflow_),
                 "name" => field.read(&mut name_),
                 "tags" => field.read(&mut tags_),
                 _ => field.skip(),

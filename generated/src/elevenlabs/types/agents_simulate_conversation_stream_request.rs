@@ -44,16 +44,22 @@ impl Serialize for AgentsSimulateConversationStreamRequest {
 
 impl<'de> Deserialize<'de> for AgentsSimulateConversationStreamRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AgentsSimulateConversationStreamRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut simulation_specification_ = None;
         let mut extra_evaluation_criteria_ = None;
         let mut new_turns_limit_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AgentsSimulateConversationStreamRequest",
             &["simulation_specification"],
             &mut |key, field| match key {
-                "simulation_specification" => field.read(&mut simulation_specification_),
-                "extra_evaluation_criteria" => field.read(&mut extra_evaluation_criteria_),
+                "simulation_specification" => field.decode(&mut simulation_specification_),
+                "extra_evaluation_criteria" => field.decode(&mut extra_evaluation_criteria_),
                 "new_turns_limit" => field.read(&mut new_turns_limit_),
                 _ => field.skip(),
             },

@@ -60,6 +60,13 @@ impl Serialize for AlertingMonitorConfig {
 
 impl<'de> Deserialize<'de> for AlertingMonitorConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AlertingMonitorConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut threshold_ = None;
         let mut relative_increase_threshold_ = None;
         let mut min_failure_count_ = None;
@@ -67,23 +74,18 @@ impl<'de> Deserialize<'de> for AlertingMonitorConfig {
         let mut min_sample_count_ = None;
         let mut suspect_trigger_threshold_ = None;
         let mut auto_resolve_after_inactive_minutes_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AlertingMonitorConfig",
-            &[],
-            &mut |key, field| match key {
-                "threshold" => field.read(&mut threshold_),
-                "relative_increase_threshold" => field.read(&mut relative_increase_threshold_),
-                "min_failure_count" => field.read(&mut min_failure_count_),
-                "min_history_bucket_count" => field.read(&mut min_history_bucket_count_),
-                "min_sample_count" => field.read(&mut min_sample_count_),
-                "suspect_trigger_threshold" => field.read(&mut suspect_trigger_threshold_),
-                "auto_resolve_after_inactive_minutes" => {
-                    field.read(&mut auto_resolve_after_inactive_minutes_)
-                }
-                _ => field.skip(),
-            },
-        )?;
+        input.object("AlertingMonitorConfig", &[], &mut |key, field| match key {
+            "threshold" => field.read(&mut threshold_),
+            "relative_increase_threshold" => field.read(&mut relative_increase_threshold_),
+            "min_failure_count" => field.read(&mut min_failure_count_),
+            "min_history_bucket_count" => field.read(&mut min_history_bucket_count_),
+            "min_sample_count" => field.read(&mut min_sample_count_),
+            "suspect_trigger_threshold" => field.read(&mut suspect_trigger_threshold_),
+            "auto_resolve_after_inactive_minutes" => {
+                field.read(&mut auto_resolve_after_inactive_minutes_)
+            }
+            _ => field.skip(),
+        })?;
         Ok(Self {
             threshold: threshold_.unwrap_or_default(),
             relative_increase_threshold: relative_increase_threshold_.unwrap_or_default(),

@@ -51,22 +51,24 @@ impl Serialize for AlertingSettings {
 
 impl<'de> Deserialize<'de> for AlertingSettings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AlertingSettings {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut monitor_configs_ = None;
         let mut auto_resolve_after_inactive_minutes_ = None;
         let mut notifiers_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AlertingSettings",
-            &[],
-            &mut |key, field| match key {
-                "monitor_configs" => field.read(&mut monitor_configs_),
-                "auto_resolve_after_inactive_minutes" => {
-                    field.read(&mut auto_resolve_after_inactive_minutes_)
-                }
-                "notifiers" => field.read(&mut notifiers_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("AlertingSettings", &[], &mut |key, field| match key {
+            "monitor_configs" => field.decode(&mut monitor_configs_),
+            "auto_resolve_after_inactive_minutes" => {
+                field.read(&mut auto_resolve_after_inactive_minutes_)
+            }
+            "notifiers" => field.read(&mut notifiers_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             monitor_configs: monitor_configs_.unwrap_or_default(),
             auto_resolve_after_inactive_minutes: auto_resolve_after_inactive_minutes_

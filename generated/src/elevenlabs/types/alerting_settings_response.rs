@@ -45,15 +45,21 @@ impl Serialize for AlertingSettingsResponse {
 
 impl<'de> Deserialize<'de> for AlertingSettingsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AlertingSettingsResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut monitor_configs_ = None;
         let mut auto_resolve_after_inactive_minutes_ = None;
         let mut notifiers_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AlertingSettingsResponse",
             &[],
             &mut |key, field| match key {
-                "monitor_configs" => field.read(&mut monitor_configs_),
+                "monitor_configs" => field.decode(&mut monitor_configs_),
                 "auto_resolve_after_inactive_minutes" => {
                     field.read(&mut auto_resolve_after_inactive_minutes_)
                 }

@@ -35,11 +35,17 @@ impl Serialize for AlertingWebhookHeader {
 
 impl<'de> Deserialize<'de> for AlertingWebhookHeader {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AlertingWebhookHeader {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut is_secret_ = None;
         let mut value_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AlertingWebhookHeader",
             &["name"],
             &mut |key, field| match key {

@@ -33,10 +33,16 @@ impl Serialize for AlertingWebhookNotifier {
 
 impl<'de> Deserialize<'de> for AlertingWebhookNotifier {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AlertingWebhookNotifier {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut webhook_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AlertingWebhookNotifier",
             &["webhook_id"],
             &mut |key, field| match key {

@@ -32,10 +32,16 @@ impl Serialize for AlertingWebhookNotifierResponse {
 
 impl<'de> Deserialize<'de> for AlertingWebhookNotifierResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AlertingWebhookNotifierResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut webhook_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AlertingWebhookNotifierResponse",
             &["webhook_id"],
             &mut |key, field| match key {

@@ -34,15 +34,21 @@ impl Serialize for AnalysisCharging {
 
 impl<'de> Deserialize<'de> for AnalysisCharging {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AnalysisCharging {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut total_ = None;
         let mut last_run_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AnalysisCharging",
             &["total", "last_run"],
             &mut |key, field| match key {
-                "total" => field.read(&mut total_),
-                "last_run" => field.read(&mut last_run_),
+                "total" => field.decode(&mut total_),
+                "last_run" => field.decode(&mut last_run_),
                 _ => field.skip(),
             },
         )?;

@@ -75,6 +75,13 @@ impl Serialize for AnalysisProperty {
 
 impl<'de> Deserialize<'de> for AnalysisProperty {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AnalysisProperty {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut description_ = None;
         let mut enum__ = None;
@@ -84,25 +91,18 @@ impl<'de> Deserialize<'de> for AnalysisProperty {
         let mut constant_value_ = None;
         let mut is_omitted_ = None;
         let mut llm_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "AnalysisProperty",
-            &["type"],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "description" => field.read(&mut description_),
-                "enum" => field.read(&mut enum__),
-                "is_system_provided" => field.read(&mut is_system_provided_),
-                "dynamic_variable" => field.read(&mut dynamic_variable_),
-                "allowed_values_dynamic_variable" => {
-                    field.read(&mut allowed_values_dynamic_variable_)
-                }
-                "constant_value" => field.read(&mut constant_value_),
-                "is_omitted" => field.read(&mut is_omitted_),
-                "llm" => field.read(&mut llm_),
-                _ => field.skip(),
-            },
-        )?;
+        let object = input.object("AnalysisProperty", &["type"], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "description" => field.read(&mut description_),
+            "enum" => field.read(&mut enum__),
+            "is_system_provided" => field.read(&mut is_system_provided_),
+            "dynamic_variable" => field.read(&mut dynamic_variable_),
+            "allowed_values_dynamic_variable" => field.read(&mut allowed_values_dynamic_variable_),
+            "constant_value" => field.read(&mut constant_value_),
+            "is_omitted" => field.read(&mut is_omitted_),
+            "llm" => field.read(&mut llm_),
+            _ => field.skip(),
+        })?;
         let Some(type__) = type__ else {
             return Err(object.incomplete());
         };

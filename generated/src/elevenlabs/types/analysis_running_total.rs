@@ -42,24 +42,26 @@ impl Serialize for AnalysisRunningTotal {
 
 impl<'de> Deserialize<'de> for AnalysisRunningTotal {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AnalysisRunningTotal {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut price_ = None;
         let mut charge_ = None;
         let mut runs_ = None;
         let mut price_per_feature_ = None;
         let mut charge_per_feature_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AnalysisRunningTotal",
-            &[],
-            &mut |key, field| match key {
-                "price" => field.read(&mut price_),
-                "charge" => field.read(&mut charge_),
-                "runs" => field.read(&mut runs_),
-                "price_per_feature" => field.read(&mut price_per_feature_),
-                "charge_per_feature" => field.read(&mut charge_per_feature_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("AnalysisRunningTotal", &[], &mut |key, field| match key {
+            "price" => field.read(&mut price_),
+            "charge" => field.read(&mut charge_),
+            "runs" => field.read(&mut runs_),
+            "price_per_feature" => field.read(&mut price_per_feature_),
+            "charge_per_feature" => field.read(&mut charge_per_feature_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             price: price_.unwrap_or_default(),
             charge: charge_.unwrap_or_default(),

@@ -64,6 +64,13 @@ impl Serialize for ApiIntegrationOAuth2AuthCodeResponse {
 
 impl<'de> Deserialize<'de> for ApiIntegrationOAuth2AuthCodeResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ApiIntegrationOAuth2AuthCodeResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
@@ -78,8 +85,7 @@ impl<'de> Deserialize<'de> for ApiIntegrationOAuth2AuthCodeResponse {
         let mut status_ = None;
         let mut status_detail_ = None;
         let mut status_updated_at_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ApiIntegrationOAuth2AuthCodeResponse",
             &[
                 "name",
@@ -101,7 +107,7 @@ impl<'de> Deserialize<'de> for ApiIntegrationOAuth2AuthCodeResponse {
                 "integration_id" => field.read(&mut integration_id_),
                 "credential_id" => field.read(&mut credential_id_),
                 "id" => field.read(&mut id_),
-                "used_by" => field.read(&mut used_by_),
+                "used_by" => field.decode(&mut used_by_),
                 "status" => field.read(&mut status_),
                 "status_detail" => field.read(&mut status_detail_),
                 "status_updated_at" => field.read(&mut status_updated_at_),

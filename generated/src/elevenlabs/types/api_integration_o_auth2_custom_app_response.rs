@@ -67,6 +67,13 @@ impl Serialize for ApiIntegrationOAuth2CustomAppResponse {
 
 impl<'de> Deserialize<'de> for ApiIntegrationOAuth2CustomAppResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ApiIntegrationOAuth2CustomAppResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
@@ -82,8 +89,7 @@ impl<'de> Deserialize<'de> for ApiIntegrationOAuth2CustomAppResponse {
         let mut status_ = None;
         let mut status_detail_ = None;
         let mut status_updated_at_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ApiIntegrationOAuth2CustomAppResponse",
             &[
                 "name",
@@ -107,7 +113,7 @@ impl<'de> Deserialize<'de> for ApiIntegrationOAuth2CustomAppResponse {
                 "credential_id" => field.read(&mut credential_id_),
                 "client_id" => field.read(&mut client_id_),
                 "id" => field.read(&mut id_),
-                "used_by" => field.read(&mut used_by_),
+                "used_by" => field.decode(&mut used_by_),
                 "status" => field.read(&mut status_),
                 "status_detail" => field.read(&mut status_detail_),
                 "status_updated_at" => field.read(&mut status_updated_at_),

@@ -41,12 +41,18 @@ impl Serialize for ApiIntegrationWebhookOverrides {
 
 impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverrides {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ApiIntegrationWebhookOverrides {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut schema_overrides_ = None;
         let mut response_filter_mode_ = None;
         let mut response_filters_ = None;
         let mut request_headers_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ApiIntegrationWebhookOverrides",
             &[],
             &mut |key, field| match key {

@@ -107,6 +107,13 @@ impl Serialize for ApiIntegrationWebhookToolConfigOutput {
 
 impl<'de> Deserialize<'de> for ApiIntegrationWebhookToolConfigOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ApiIntegrationWebhookToolConfigOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut name_ = None;
         let mut description_ = None;
@@ -125,8 +132,7 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookToolConfigOutput {
         let mut api_integration_id_ = None;
         let mut api_integration_connection_id_ = None;
         let mut api_schema_overrides_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ApiIntegrationWebhookToolConfigOutput",
             &[
                 "name",
@@ -154,16 +160,16 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookToolConfigOutput {
                 "interruption_mode" => field.read(&mut interruption_mode_),
                 "force_pre_tool_speech" => field.read(&mut force_pre_tool_speech_),
                 "pre_tool_speech" => field.read(&mut pre_tool_speech_),
-                "assignments" => field.read(&mut assignments_),
+                "assignments" => field.decode(&mut assignments_),
                 "tool_call_sound" => field.read(&mut tool_call_sound_),
                 "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
                 "tool_error_handling_mode" => field.read(&mut tool_error_handling_mode_),
-                "dynamic_variables" => field.read(&mut dynamic_variables_),
+                "dynamic_variables" => field.decode(&mut dynamic_variables_),
                 "execution_mode" => field.read(&mut execution_mode_),
                 "tool_version" => field.read(&mut tool_version_),
                 "api_integration_id" => field.read(&mut api_integration_id_),
                 "api_integration_connection_id" => field.read(&mut api_integration_connection_id_),
-                "api_schema_overrides" => field.read(&mut api_schema_overrides_),
+                "api_schema_overrides" => field.decode(&mut api_schema_overrides_),
                 _ => field.skip(),
             },
         )?;

@@ -58,6 +58,13 @@ impl Serialize for ArrayJsonSchemaPropertyInput {
 
 impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ArrayJsonSchemaPropertyInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut property_kind_ = None;
         let mut description_ = None;
         let mut dynamic_variable_ = None;
@@ -65,8 +72,7 @@ impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyInput {
         let mut is_omitted_ = None;
         let mut type__ = None;
         let mut items_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ArrayJsonSchemaPropertyInput",
             &[],
             &mut |key, field| match key {

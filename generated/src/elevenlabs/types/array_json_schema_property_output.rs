@@ -55,14 +55,20 @@ impl Serialize for ArrayJsonSchemaPropertyOutput {
 
 impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ArrayJsonSchemaPropertyOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut description_ = None;
         let mut dynamic_variable_ = None;
         let mut constant_value_ = None;
         let mut is_omitted_ = None;
         let mut type__ = None;
         let mut items_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ArrayJsonSchemaPropertyOutput",
             &[],
             &mut |key, field| match key {

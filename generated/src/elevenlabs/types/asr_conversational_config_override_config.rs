@@ -29,9 +29,15 @@ impl Serialize for AsrConversationalConfigOverrideConfig {
 
 impl<'de> Deserialize<'de> for AsrConversationalConfigOverrideConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AsrConversationalConfigOverrideConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut keywords_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AsrConversationalConfigOverrideConfig",
             &[],
             &mut |key, field| match key {

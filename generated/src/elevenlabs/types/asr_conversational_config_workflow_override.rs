@@ -43,12 +43,18 @@ impl Serialize for AsrConversationalConfigWorkflowOverride {
 
 impl<'de> Deserialize<'de> for AsrConversationalConfigWorkflowOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AsrConversationalConfigWorkflowOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut quality_ = None;
         let mut provider_ = None;
         let mut user_input_audio_format_ = None;
         let mut keywords_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AsrConversationalConfigWorkflowOverride",
             &[],
             &mut |key, field| match key {

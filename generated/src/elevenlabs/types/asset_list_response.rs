@@ -38,15 +38,21 @@ impl Serialize for AssetListResponse {
 
 impl<'de> Deserialize<'de> for AssetListResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AssetListResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut assets_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AssetListResponse",
             &["assets", "has_more"],
             &mut |key, field| match key {
-                "assets" => field.read(&mut assets_),
+                "assets" => field.decode(&mut assets_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

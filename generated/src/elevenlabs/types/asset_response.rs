@@ -43,13 +43,19 @@ impl Serialize for AssetResponse {
 
 impl<'de> Deserialize<'de> for AssetResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AssetResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut asset_id_ = None;
         let mut name_ = None;
         let mut mime_type_ = None;
         let mut created_at_unix_ = None;
         let mut content_url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AssetResponse",
             &["asset_id", "name", "mime_type", "created_at_unix"],
             &mut |key, field| match key {

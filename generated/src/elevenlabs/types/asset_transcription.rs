@@ -33,16 +33,22 @@ impl Serialize for AssetTranscription {
 
 impl<'de> Deserialize<'de> for AssetTranscription {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AssetTranscription {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut status_ = None;
         let mut data_ = None;
         let mut updated_at_ms_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AssetTranscription",
             &["status"],
             &mut |key, field| match key {
                 "status" => field.read(&mut status_),
-                "data" => field.read(&mut data_),
+                "data" => field.decode(&mut data_),
                 "updated_at_ms" => field.read(&mut updated_at_ms_),
                 _ => field.skip(),
             },

@@ -38,14 +38,20 @@ impl Serialize for AssetTranscriptionData {
 
 impl<'de> Deserialize<'de> for AssetTranscriptionData {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AssetTranscriptionData {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut language_code_ = None;
         let mut text_ = None;
         let mut words_ = None;
         let mut word_start_times_ms_ = None;
         let mut word_end_times_ms_ = None;
         let mut word_speaker_ids_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AssetTranscriptionData",
             &[
                 "language_code",

@@ -35,10 +35,16 @@ impl Serialize for AssetsCreateRequest {
 
 impl<'de> Deserialize<'de> for AssetsCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AssetsCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut asset_ = None;
         let mut name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AssetsCreateRequest",
             &["asset", "name"],
             &mut |key, field| match key {

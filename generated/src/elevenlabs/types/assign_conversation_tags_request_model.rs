@@ -27,9 +27,15 @@ impl Serialize for AssignConversationTagsRequestModel {
 
 impl<'de> Deserialize<'de> for AssignConversationTagsRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AssignConversationTagsRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tag_ids_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AssignConversationTagsRequestModel",
             &["tag_ids"],
             &mut |key, field| match key {

@@ -37,13 +37,19 @@ impl Serialize for AssignableUserResponseModel {
 
 impl<'de> Deserialize<'de> for AssignableUserResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AssignableUserResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut user_id_ = None;
         let mut email_ = None;
         let mut first_name_ = None;
         let mut is_service_account_ = None;
         let mut has_access_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AssignableUserResponseModel",
             &["user_id", "email", "is_service_account", "has_access"],
             &mut |key, field| match key {

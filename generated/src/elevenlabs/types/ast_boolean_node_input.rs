@@ -35,10 +35,16 @@ impl Serialize for AstBooleanNodeInput {
 
 impl<'de> Deserialize<'de> for AstBooleanNodeInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AstBooleanNodeInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut value_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AstBooleanNodeInput",
             &["value"],
             &mut |key, field| match key {

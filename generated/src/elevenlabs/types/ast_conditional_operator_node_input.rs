@@ -41,12 +41,18 @@ impl Serialize for AstConditionalOperatorNodeInput {
 
 impl<'de> Deserialize<'de> for AstConditionalOperatorNodeInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AstConditionalOperatorNodeInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut condition_ = None;
         let mut true_expression_ = None;
         let mut false_expression_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AstConditionalOperatorNodeInput",
             &["condition", "trueExpression", "falseExpression"],
             &mut |key, field| match key {

@@ -38,11 +38,17 @@ impl Serialize for AstEqualsOperatorNodeOutput {
 
 impl<'de> Deserialize<'de> for AstEqualsOperatorNodeOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AstEqualsOperatorNodeOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut left_ = None;
         let mut right_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AstEqualsOperatorNodeOutput",
             &["left", "right"],
             &mut |key, field| match key {

@@ -35,10 +35,16 @@ impl Serialize for AstOrOperatorNodeOutput {
 
 impl<'de> Deserialize<'de> for AstOrOperatorNodeOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AstOrOperatorNodeOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut children_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AstOrOperatorNodeOutput",
             &["children"],
             &mut |key, field| match key {

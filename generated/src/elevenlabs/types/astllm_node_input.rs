@@ -65,15 +65,21 @@ impl Serialize for AstllmNodeInputAstllmNode {
 
 impl<'de> Deserialize<'de> for AstllmNodeInputAstllmNode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AstllmNodeInputAstllmNode {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut value_schema_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AstllmNodeInputAstllmNode",
             &["value_schema"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "value_schema" => field.read(&mut value_schema_),
+                "value_schema" => field.decode(&mut value_schema_),
                 _ => field.skip(),
             },
         )?;
@@ -126,10 +132,16 @@ impl Serialize for AstllmNodeInputAstllmNode2 {
 
 impl<'de> Deserialize<'de> for AstllmNodeInputAstllmNode2 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AstllmNodeInputAstllmNode2 {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut prompt_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AstllmNodeInputAstllmNode2",
             &["prompt"],
             &mut |key, field| match key {

@@ -39,16 +39,22 @@ impl Serialize for AstllmNodeOutput {
 
 impl<'de> Deserialize<'de> for AstllmNodeOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AstllmNodeOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut value_schema_ = None;
         let mut prompt_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AstllmNodeOutput",
             &["value_schema", "prompt"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "value_schema" => field.read(&mut value_schema_),
+                "value_schema" => field.decode(&mut value_schema_),
                 "prompt" => field.read(&mut prompt_),
                 _ => field.skip(),
             },

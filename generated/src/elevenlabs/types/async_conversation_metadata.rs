@@ -51,6 +51,13 @@ impl Serialize for AsyncConversationMetadata {
 
 impl<'de> Deserialize<'de> for AsyncConversationMetadata {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AsyncConversationMetadata {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut delivery_status_ = None;
         let mut delivery_timestamp_ = None;
         let mut delivery_error_ = None;
@@ -60,8 +67,7 @@ impl<'de> Deserialize<'de> for AsyncConversationMetadata {
         let mut retry_count_ = None;
         let mut last_retry_timestamp_ = None;
         let mut last_processed_external_message_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AsyncConversationMetadata",
             &[
                 "delivery_status",

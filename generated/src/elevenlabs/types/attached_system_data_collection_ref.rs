@@ -37,11 +37,17 @@ impl Serialize for AttachedSystemDataCollectionRef {
 
 impl<'de> Deserialize<'de> for AttachedSystemDataCollectionRef {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AttachedSystemDataCollectionRef {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_ = None;
         let mut analysis_item_id_ = None;
         let mut scope_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AttachedSystemDataCollectionRef",
             &[],
             &mut |key, field| match key {

@@ -31,10 +31,16 @@ impl Serialize for AttachedTestModel {
 
 impl<'de> Deserialize<'de> for AttachedTestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AttachedTestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut test_id_ = None;
         let mut workflow_node_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AttachedTestModel",
             &["test_id"],
             &mut |key, field| match key {

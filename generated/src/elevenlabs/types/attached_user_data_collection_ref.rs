@@ -41,12 +41,18 @@ impl Serialize for AttachedUserDataCollectionRef {
 
 impl<'de> Deserialize<'de> for AttachedUserDataCollectionRef {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AttachedUserDataCollectionRef {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_ = None;
         let mut analysis_item_id_ = None;
         let mut version_id_ = None;
         let mut scope_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AttachedUserDataCollectionRef",
             &["analysis_item_id"],
             &mut |key, field| match key {

@@ -47,14 +47,20 @@ impl Serialize for AttachedUserEvaluationRef {
 
 impl<'de> Deserialize<'de> for AttachedUserEvaluationRef {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AttachedUserEvaluationRef {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_ = None;
         let mut analysis_item_id_ = None;
         let mut version_id_ = None;
         let mut additional_version_ids_ = None;
         let mut scope_ = None;
         let mut weight_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AttachedUserEvaluationRef",
             &["analysis_item_id"],
             &mut |key, field| match key {

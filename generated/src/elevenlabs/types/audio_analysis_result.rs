@@ -40,14 +40,20 @@ impl Serialize for AudioAnalysisResult {
 
 impl<'de> Deserialize<'de> for AudioAnalysisResult {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioAnalysisResult {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut title_ = None;
         let mut description_ = None;
         let mut content_type_ = None;
         let mut overall_pacing_ = None;
         let mut segments_ = None;
         let mut key_moments_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AudioAnalysisResult",
             &["title", "description"],
             &mut |key, field| match key {
@@ -55,8 +61,8 @@ impl<'de> Deserialize<'de> for AudioAnalysisResult {
                 "description" => field.read(&mut description_),
                 "content_type" => field.read(&mut content_type_),
                 "overall_pacing" => field.read(&mut overall_pacing_),
-                "segments" => field.read(&mut segments_),
-                "key_moments" => field.read(&mut key_moments_),
+                "segments" => field.decode(&mut segments_),
+                "key_moments" => field.decode(&mut key_moments_),
                 _ => field.skip(),
             },
         )?;

@@ -41,11 +41,17 @@ impl Serialize for AudioIsolationConvertRequest {
 
 impl<'de> Deserialize<'de> for AudioIsolationConvertRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioIsolationConvertRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut audio_ = None;
         let mut file_format_ = None;
         let mut preview_b64_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AudioIsolationConvertRequest",
             &["audio"],
             &mut |key, field| match key {

@@ -50,6 +50,13 @@ impl Serialize for AudioIsolationHistoryItemResponseModel {
 
 impl<'de> Deserialize<'de> for AudioIsolationHistoryItemResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioIsolationHistoryItemResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut title_ = None;
         let mut created_at_unix_ = None;
@@ -62,8 +69,7 @@ impl<'de> Deserialize<'de> for AudioIsolationHistoryItemResponseModel {
         let mut processing_ = None;
         let mut video_processing_failed_ = None;
         let mut preview_b64_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AudioIsolationHistoryItemResponseModel",
             &[
                 "id",

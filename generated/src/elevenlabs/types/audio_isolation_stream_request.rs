@@ -38,10 +38,16 @@ impl Serialize for AudioIsolationStreamRequest {
 
 impl<'de> Deserialize<'de> for AudioIsolationStreamRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioIsolationStreamRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut audio_ = None;
         let mut file_format_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AudioIsolationStreamRequest",
             &["audio"],
             &mut |key, field| match key {

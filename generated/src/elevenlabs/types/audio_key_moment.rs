@@ -32,11 +32,17 @@ impl Serialize for AudioKeyMoment {
 
 impl<'de> Deserialize<'de> for AudioKeyMoment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioKeyMoment {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut timestamp_ms_ = None;
         let mut type__ = None;
         let mut description_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AudioKeyMoment",
             &["timestamp_ms", "type", "description"],
             &mut |key, field| match key {

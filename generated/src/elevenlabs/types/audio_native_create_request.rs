@@ -92,6 +92,13 @@ impl Serialize for AudioNativeCreateRequest {
 
 impl<'de> Deserialize<'de> for AudioNativeCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioNativeCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut image_ = None;
         let mut author_ = None;
@@ -106,30 +113,30 @@ impl<'de> Deserialize<'de> for AudioNativeCreateRequest {
         let mut auto_convert_ = None;
         let mut apply_text_normalization_ = None;
         let mut pronunciation_dictionary_locators_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "AudioNativeCreateRequest",
-            &["name"],
-            &mut |key, field| match key {
-                "name" => field.read(&mut name_),
-                "image" => field.read(&mut image_),
-                "author" => field.read(&mut author_),
-                "title" => field.read(&mut title_),
-                "small" => field.read(&mut small_),
-                "text_color" => field.read(&mut text_color_),
-                "background_color" => field.read(&mut background_color_),
-                "sessionization" => field.read(&mut sessionization_),
-                "voice_id" => field.read(&mut voice_id_),
-                "model_id" => field.read(&mut model_id_),
-                "file" => field.read(&mut file_),
-                "auto_convert" => field.read(&mut auto_convert_),
-                "apply_text_normalization" => field.read(&mut apply_text_normalization_),
-                "pronunciation_dictionary_locators" => {
-                    field.read(&mut pronunciation_dictionary_locators_)
-                }
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "AudioNativeCreateRequest",
+                &["name"],
+                &mut |key, field| match key {
+                    "name" => field.read(&mut name_),
+                    "image" => field.read(&mut image_),
+                    "author" => field.read(&mut author_),
+                    "title" => field.read(&mut title_),
+                    "small" => field.read(&mut small_),
+                    "text_color" => field.read(&mut text_color_),
+                    "background_color" => field.read(&mut background_color_),
+                    "sessionization" => field.read(&mut sessionization_),
+                    "voice_id" => field.read(&mut voice_id_),
+                    "model_id" => field.read(&mut model_id_),
+                    "file" => field.read(&mut file_),
+                    "auto_convert" => field.read(&mut auto_convert_),
+                    "apply_text_normalization" => field.read(&mut apply_text_normalization_),
+                    "pronunciation_dictionary_locators" => {
+                        field.read(&mut pronunciation_dictionary_locators_)
+                    }
+                    _ => field.skip(),
+                },
+            )?;
         let Some(name_) = name_ else {
             return Err(object.incomplete());
         };

@@ -38,12 +38,18 @@ impl Serialize for AudioNativeEditContentResponseModel {
 
 impl<'de> Deserialize<'de> for AudioNativeEditContentResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioNativeEditContentResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut project_id_ = None;
         let mut converting_ = None;
         let mut publishing_ = None;
         let mut html_snippet_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AudioNativeEditContentResponseModel",
             &["project_id", "converting", "publishing", "html_snippet"],
             &mut |key, field| match key {

@@ -59,6 +59,13 @@ impl Serialize for AudioNativeProjectSettingsResponseModel {
 
 impl<'de> Deserialize<'de> for AudioNativeProjectSettingsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioNativeProjectSettingsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut title_ = None;
         let mut image_ = None;
         let mut author_ = None;
@@ -69,8 +76,7 @@ impl<'de> Deserialize<'de> for AudioNativeProjectSettingsResponseModel {
         let mut audio_path_ = None;
         let mut audio_url_ = None;
         let mut status_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AudioNativeProjectSettingsResponseModel",
             &[
                 "title",

@@ -38,11 +38,17 @@ impl Serialize for AudioNativeUpdateContentFromUrlRequest {
 
 impl<'de> Deserialize<'de> for AudioNativeUpdateContentFromUrlRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioNativeUpdateContentFromUrlRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut url_ = None;
         let mut author_ = None;
         let mut title_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AudioNativeUpdateContentFromUrlRequest",
             &["url"],
             &mut |key, field| match key {

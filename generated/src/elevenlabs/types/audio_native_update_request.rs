@@ -42,11 +42,17 @@ impl Serialize for AudioNativeUpdateRequest {
 
 impl<'de> Deserialize<'de> for AudioNativeUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioNativeUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut file_ = None;
         let mut auto_convert_ = None;
         let mut auto_publish_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AudioNativeUpdateRequest",
             &[],
             &mut |key, field| match key {

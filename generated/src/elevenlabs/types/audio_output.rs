@@ -38,20 +38,22 @@ impl Serialize for AudioOutput {
 
 impl<'de> Deserialize<'de> for AudioOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut audio_: Option<api_runtime::realtime::base64_bytes::Decoded> = None;
         let mut normalized_alignment_ = None;
         let mut alignment_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "AudioOutput",
-            &["audio"],
-            &mut |key, field| match key {
-                "audio" => field.read(&mut audio_),
-                "normalizedAlignment" => field.read(&mut normalized_alignment_),
-                "alignment" => field.read(&mut alignment_),
-                _ => field.skip(),
-            },
-        )?;
+        let object = input.object("AudioOutput", &["audio"], &mut |key, field| match key {
+            "audio" => field.read(&mut audio_),
+            "normalizedAlignment" => field.decode(&mut normalized_alignment_),
+            "alignment" => field.decode(&mut alignment_),
+            _ => field.skip(),
+        })?;
         let Some(audio_) = audio_ else {
             return Err(object.incomplete());
         };

@@ -43,18 +43,24 @@ impl Serialize for AudioOutputMulti {
 
 impl<'de> Deserialize<'de> for AudioOutputMulti {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioOutputMulti {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut audio_: Option<api_runtime::realtime::base64_bytes::Decoded> = None;
         let mut normalized_alignment_ = None;
         let mut alignment_ = None;
         let mut context_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AudioOutputMulti",
             &["audio"],
             &mut |key, field| match key {
                 "audio" => field.read(&mut audio_),
-                "normalizedAlignment" => field.read(&mut normalized_alignment_),
-                "alignment" => field.read(&mut alignment_),
+                "normalizedAlignment" => field.decode(&mut normalized_alignment_),
+                "alignment" => field.decode(&mut alignment_),
                 "contextId" => field.read(&mut context_id_),
                 _ => field.skip(),
             },

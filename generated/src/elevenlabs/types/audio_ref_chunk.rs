@@ -33,18 +33,25 @@ impl Serialize for AudioRefChunk {
 
 impl<'de> Deserialize<'de> for AudioRefChunk {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioRefChunk {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut song_id_ = None;
         let mut range_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "AudioRefChunk",
-            &["song_id", "range"],
-            &mut |key, field| match key {
-                "song_id" => field.read(&mut song_id_),
-                "range" => field.read(&mut range_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "AudioRefChunk",
+                &["song_id", "range"],
+                &mut |key, field| match key {
+                    "song_id" => field.read(&mut song_id_),
+                    "range" => field.decode(&mut range_),
+                    _ => field.skip(),
+                },
+            )?;
         let (Some(song_id_), Some(range_)) = (song_id_, range_) else {
             return Err(object.incomplete());
         };

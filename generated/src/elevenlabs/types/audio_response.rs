@@ -34,18 +34,20 @@ impl Serialize for AudioResponse {
 
 impl<'de> Deserialize<'de> for AudioResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut audio_event_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AudioResponse",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "audio_event" => field.read(&mut audio_event_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("AudioResponse", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "audio_event" => field.decode(&mut audio_event_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
             audio_event: audio_event_.unwrap_or_default(),
@@ -94,10 +96,16 @@ impl Serialize for AudioResponseAudioEvent {
 
 impl<'de> Deserialize<'de> for AudioResponseAudioEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioResponseAudioEvent {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut audio_base_64_: Option<Option<api_runtime::realtime::base64_bytes::Decoded>> = None;
         let mut event_id_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AudioResponseAudioEvent",
             &[],
             &mut |key, field| match key {

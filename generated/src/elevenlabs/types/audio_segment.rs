@@ -43,6 +43,13 @@ impl Serialize for AudioSegment {
 
 impl<'de> Deserialize<'de> for AudioSegment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioSegment {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut start_ms_ = None;
         let mut end_ms_ = None;
         let mut description_ = None;
@@ -50,8 +57,7 @@ impl<'de> Deserialize<'de> for AudioSegment {
         let mut has_speech_ = None;
         let mut has_music_ = None;
         let mut pacing_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AudioSegment",
             &["start_ms", "end_ms", "description"],
             &mut |key, field| match key {

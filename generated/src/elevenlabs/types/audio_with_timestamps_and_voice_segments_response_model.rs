@@ -40,19 +40,25 @@ impl Serialize for AudioWithTimestampsAndVoiceSegmentsResponseModel {
 
 impl<'de> Deserialize<'de> for AudioWithTimestampsAndVoiceSegmentsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioWithTimestampsAndVoiceSegmentsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut audio_base64_ = None;
         let mut alignment_ = None;
         let mut normalized_alignment_ = None;
         let mut voice_segments_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AudioWithTimestampsAndVoiceSegmentsResponseModel",
             &["audio_base64", "voice_segments"],
             &mut |key, field| match key {
                 "audio_base64" => field.read(&mut audio_base64_),
-                "alignment" => field.read(&mut alignment_),
-                "normalized_alignment" => field.read(&mut normalized_alignment_),
-                "voice_segments" => field.read(&mut voice_segments_),
+                "alignment" => field.decode(&mut alignment_),
+                "normalized_alignment" => field.decode(&mut normalized_alignment_),
+                "voice_segments" => field.decode(&mut voice_segments_),
                 _ => field.skip(),
             },
         )?;

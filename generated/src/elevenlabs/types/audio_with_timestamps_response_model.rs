@@ -37,17 +37,23 @@ impl Serialize for AudioWithTimestampsResponseModel {
 
 impl<'de> Deserialize<'de> for AudioWithTimestampsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioWithTimestampsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut audio_base64_ = None;
         let mut alignment_ = None;
         let mut normalized_alignment_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AudioWithTimestampsResponseModel",
             &["audio_base64"],
             &mut |key, field| match key {
                 "audio_base64" => field.read(&mut audio_base64_),
-                "alignment" => field.read(&mut alignment_),
-                "normalized_alignment" => field.read(&mut normalized_alignment_),
+                "alignment" => field.decode(&mut alignment_),
+                "normalized_alignment" => field.decode(&mut normalized_alignment_),
                 _ => field.skip(),
             },
         )?;

@@ -46,17 +46,23 @@ impl Serialize for AuthConnectionDependencies {
 
 impl<'de> Deserialize<'de> for AuthConnectionDependencies {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AuthConnectionDependencies {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tools_ = None;
         let mut mcp_servers_ = None;
         let mut integration_connections_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "AuthConnectionDependencies",
             &[],
             &mut |key, field| match key {
                 "tools" => field.read(&mut tools_),
                 "mcp_servers" => field.read(&mut mcp_servers_),
-                "integration_connections" => field.read(&mut integration_connections_),
+                "integration_connections" => field.decode(&mut integration_connections_),
                 _ => field.skip(),
             },
         )?;

@@ -31,9 +31,15 @@ impl Serialize for AuthConnectionLocator {
 
 impl<'de> Deserialize<'de> for AuthConnectionLocator {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AuthConnectionLocator {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut auth_connection_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AuthConnectionLocator",
             &["auth_connection_id"],
             &mut |key, field| match key {

@@ -44,22 +44,24 @@ impl Serialize for AuthSettings {
 
 impl<'de> Deserialize<'de> for AuthSettings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AuthSettings {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enable_auth_ = None;
         let mut allowlist_ = None;
         let mut require_origin_header_ = None;
         let mut shareable_token_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AuthSettings",
-            &[],
-            &mut |key, field| match key {
-                "enable_auth" => field.read(&mut enable_auth_),
-                "allowlist" => field.read(&mut allowlist_),
-                "require_origin_header" => field.read(&mut require_origin_header_),
-                "shareable_token" => field.read(&mut shareable_token_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("AuthSettings", &[], &mut |key, field| match key {
+            "enable_auth" => field.read(&mut enable_auth_),
+            "allowlist" => field.decode(&mut allowlist_),
+            "require_origin_header" => field.read(&mut require_origin_header_),
+            "shareable_token" => field.read(&mut shareable_token_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             enable_auth: enable_auth_.unwrap_or_default(),
             allowlist: allowlist_.unwrap_or_default(),

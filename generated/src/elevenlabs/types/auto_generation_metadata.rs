@@ -50,14 +50,20 @@ impl Serialize for AutoGenerationMetadata {
 
 impl<'de> Deserialize<'de> for AutoGenerationMetadata {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AutoGenerationMetadata {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut stable_topic_id_ = None;
         let mut criteria_id_ = None;
         let mut topic_label_ = None;
         let mut source_conversation_id_ = None;
         let mut generated_at_unix_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "AutoGenerationMetadata",
             &[
                 "agent_id",

@@ -45,22 +45,24 @@ impl Serialize for AutoSyncInfo {
 
 impl<'de> Deserialize<'de> for AutoSyncInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AutoSyncInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut minimum_frequency_days_ = None;
         let mut auto_remove_ = None;
         let mut consec_failures_ = None;
         let mut next_refresh_by_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AutoSyncInfo",
-            &[],
-            &mut |key, field| match key {
-                "minimum_frequency_days" => field.read(&mut minimum_frequency_days_),
-                "auto_remove" => field.read(&mut auto_remove_),
-                "consec_failures" => field.read(&mut consec_failures_),
-                "next_refresh_by" => field.read(&mut next_refresh_by_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("AutoSyncInfo", &[], &mut |key, field| match key {
+            "minimum_frequency_days" => field.read(&mut minimum_frequency_days_),
+            "auto_remove" => field.read(&mut auto_remove_),
+            "consec_failures" => field.read(&mut consec_failures_),
+            "next_refresh_by" => field.read(&mut next_refresh_by_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             minimum_frequency_days: minimum_frequency_days_.unwrap_or_default(),
             auto_remove: auto_remove_.unwrap_or_default(),

@@ -44,22 +44,24 @@ impl Serialize for BackgroundSoundConfig {
 
 impl<'de> Deserialize<'de> for BackgroundSoundConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BackgroundSoundConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_type_ = None;
         let mut source_id_ = None;
         let mut volume_ = None;
         let mut crossfade_loop_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "BackgroundSoundConfig",
-            &[],
-            &mut |key, field| match key {
-                "source_type" => field.read(&mut source_type_),
-                "source_id" => field.read(&mut source_id_),
-                "volume" => field.read(&mut volume_),
-                "crossfade_loop" => field.read(&mut crossfade_loop_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("BackgroundSoundConfig", &[], &mut |key, field| match key {
+            "source_type" => field.read(&mut source_type_),
+            "source_id" => field.read(&mut source_id_),
+            "volume" => field.read(&mut volume_),
+            "crossfade_loop" => field.read(&mut crossfade_loop_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             source_type: source_type_.unwrap_or_default(),
             source_id: source_id_.unwrap_or_default(),

@@ -40,12 +40,18 @@ impl Serialize for BackgroundSoundConfigWorkflowOverride {
 
 impl<'de> Deserialize<'de> for BackgroundSoundConfigWorkflowOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BackgroundSoundConfigWorkflowOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_type_ = None;
         let mut source_id_ = None;
         let mut volume_ = None;
         let mut crossfade_loop_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "BackgroundSoundConfigWorkflowOverride",
             &[],
             &mut |key, field| match key {

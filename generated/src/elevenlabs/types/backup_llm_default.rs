@@ -28,16 +28,18 @@ impl Serialize for BackupLlmDefault {
 
 impl<'de> Deserialize<'de> for BackupLlmDefault {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BackupLlmDefault {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut preference_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "BackupLlmDefault",
-            &[],
-            &mut |key, field| match key {
-                "preference" => field.read(&mut preference_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("BackupLlmDefault", &[], &mut |key, field| match key {
+            "preference" => field.read(&mut preference_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             preference: preference_.unwrap_or_default(),
         })

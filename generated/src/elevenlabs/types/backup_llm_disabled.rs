@@ -28,16 +28,18 @@ impl Serialize for BackupLlmDisabled {
 
 impl<'de> Deserialize<'de> for BackupLlmDisabled {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BackupLlmDisabled {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut preference_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "BackupLlmDisabled",
-            &[],
-            &mut |key, field| match key {
-                "preference" => field.read(&mut preference_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("BackupLlmDisabled", &[], &mut |key, field| match key {
+            "preference" => field.read(&mut preference_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             preference: preference_.unwrap_or_default(),
         })

@@ -32,10 +32,16 @@ impl Serialize for BackupLlmOverride {
 
 impl<'de> Deserialize<'de> for BackupLlmOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BackupLlmOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut preference_ = None;
         let mut order_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "BackupLlmOverride",
             &["order"],
             &mut |key, field| match key {

@@ -103,6 +103,13 @@ impl Serialize for BaseTurnConfig {
 
 impl<'de> Deserialize<'de> for BaseTurnConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BaseTurnConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut turn_timeout_ = None;
         let mut initial_wait_time_ = None;
         let mut silence_end_call_timeout_ = None;
@@ -116,33 +123,26 @@ impl<'de> Deserialize<'de> for BaseTurnConfig {
         let mut interruption_ignore_term_languages_ = None;
         let mut merge_with_default_ignore_terms_ = None;
         let mut transcribe_on_disabled_interruptions_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "BaseTurnConfig",
-            &[],
-            &mut |key, field| match key {
-                "turn_timeout" => field.read(&mut turn_timeout_),
-                "initial_wait_time" => field.read(&mut initial_wait_time_),
-                "silence_end_call_timeout" => field.read(&mut silence_end_call_timeout_),
-                "mode" => field.read(&mut mode_),
-                "turn_eagerness" => field.read(&mut turn_eagerness_),
-                "spelling_patience" => field.read(&mut spelling_patience_),
-                "speculative_turn" => field.read(&mut speculative_turn_),
-                "retranscribe_on_turn_timeout" => field.read(&mut retranscribe_on_turn_timeout_),
-                "turn_model" => field.read(&mut turn_model_),
-                "interruption_ignore_terms" => field.read(&mut interruption_ignore_terms_),
-                "interruption_ignore_term_languages" => {
-                    field.read(&mut interruption_ignore_term_languages_)
-                }
-                "merge_with_default_ignore_terms" => {
-                    field.read(&mut merge_with_default_ignore_terms_)
-                }
-                "transcribe_on_disabled_interruptions" => {
-                    field.read(&mut transcribe_on_disabled_interruptions_)
-                }
-                _ => field.skip(),
-            },
-        )?;
+        input.object("BaseTurnConfig", &[], &mut |key, field| match key {
+            "turn_timeout" => field.read(&mut turn_timeout_),
+            "initial_wait_time" => field.read(&mut initial_wait_time_),
+            "silence_end_call_timeout" => field.read(&mut silence_end_call_timeout_),
+            "mode" => field.read(&mut mode_),
+            "turn_eagerness" => field.read(&mut turn_eagerness_),
+            "spelling_patience" => field.read(&mut spelling_patience_),
+            "speculative_turn" => field.read(&mut speculative_turn_),
+            "retranscribe_on_turn_timeout" => field.read(&mut retranscribe_on_turn_timeout_),
+            "turn_model" => field.read(&mut turn_model_),
+            "interruption_ignore_terms" => field.read(&mut interruption_ignore_terms_),
+            "interruption_ignore_term_languages" => {
+                field.read(&mut interruption_ignore_term_languages_)
+            }
+            "merge_with_default_ignore_terms" => field.read(&mut merge_with_default_ignore_terms_),
+            "transcribe_on_disabled_interruptions" => {
+                field.read(&mut transcribe_on_disabled_interruptions_)
+            }
+            _ => field.skip(),
+        })?;
         Ok(Self {
             turn_timeout: turn_timeout_.unwrap_or_default(),
             initial_wait_time: initial_wait_time_.unwrap_or_default(),

@@ -50,6 +50,13 @@ impl Serialize for BasicAuthResponse {
 
 impl<'de> Deserialize<'de> for BasicAuthResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BasicAuthResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
@@ -59,8 +66,7 @@ impl<'de> Deserialize<'de> for BasicAuthResponse {
         let mut status_ = None;
         let mut status_detail_ = None;
         let mut status_updated_at_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "BasicAuthResponse",
             &["name", "provider", "username", "id"],
             &mut |key, field| match key {
@@ -69,7 +75,7 @@ impl<'de> Deserialize<'de> for BasicAuthResponse {
                 "provider" => field.read(&mut provider_),
                 "username" => field.read(&mut username_),
                 "id" => field.read(&mut id_),
-                "used_by" => field.read(&mut used_by_),
+                "used_by" => field.decode(&mut used_by_),
                 "status" => field.read(&mut status_),
                 "status_detail" => field.read(&mut status_detail_),
                 "status_updated_at" => field.read(&mut status_updated_at_),

@@ -81,6 +81,13 @@ impl Serialize for BatchCallDetailedResponse {
 
 impl<'de> Deserialize<'de> for BatchCallDetailedResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BatchCallDetailedResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut phone_number_id_ = None;
         let mut phone_provider_ = None;
@@ -103,8 +110,7 @@ impl<'de> Deserialize<'de> for BatchCallDetailedResponse {
         let mut agent_name_ = None;
         let mut branch_name_ = None;
         let mut recipients_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "BatchCallDetailedResponse",
             &[
                 "id",
@@ -126,7 +132,7 @@ impl<'de> Deserialize<'de> for BatchCallDetailedResponse {
                 "id" => field.read(&mut id_),
                 "phone_number_id" => field.read(&mut phone_number_id_),
                 "phone_provider" => field.read(&mut phone_provider_),
-                "whatsapp_params" => field.read(&mut whatsapp_params_),
+                "whatsapp_params" => field.decode(&mut whatsapp_params_),
                 "name" => field.read(&mut name_),
                 "agent_id" => field.read(&mut agent_id_),
                 "branch_id" => field.read(&mut branch_id_),
@@ -140,11 +146,11 @@ impl<'de> Deserialize<'de> for BatchCallDetailedResponse {
                 "last_updated_at_unix" => field.read(&mut last_updated_at_unix_),
                 "status" => field.read(&mut status_),
                 "retry_count" => field.read(&mut retry_count_),
-                "telephony_call_config" => field.read(&mut telephony_call_config_),
+                "telephony_call_config" => field.decode(&mut telephony_call_config_),
                 "target_concurrency_limit" => field.read(&mut target_concurrency_limit_),
                 "agent_name" => field.read(&mut agent_name_),
                 "branch_name" => field.read(&mut branch_name_),
-                "recipients" => field.read(&mut recipients_),
+                "recipients" => field.decode(&mut recipients_),
                 _ => field.skip(),
             },
         )?;

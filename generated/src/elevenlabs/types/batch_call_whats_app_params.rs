@@ -42,11 +42,17 @@ impl Serialize for BatchCallWhatsAppParams {
 
 impl<'de> Deserialize<'de> for BatchCallWhatsAppParams {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BatchCallWhatsAppParams {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut whatsapp_phone_number_id_ = None;
         let mut whatsapp_call_permission_request_template_name_ = None;
         let mut whatsapp_call_permission_request_template_language_code_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "BatchCallWhatsAppParams",
             &[
                 "whatsapp_call_permission_request_template_name",

@@ -36,12 +36,18 @@ impl Serialize for BatchFailureResponseModel {
 
 impl<'de> Deserialize<'de> for BatchFailureResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BatchFailureResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut status_ = None;
         let mut error_code_ = None;
         let mut error_status_ = None;
         let mut error_message_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "BatchFailureResponseModel",
             &["error_code", "error_status", "error_message"],
             &mut |key, field| match key {

@@ -48,6 +48,13 @@ impl Serialize for BearerAuthResponse {
 
 impl<'de> Deserialize<'de> for BearerAuthResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BearerAuthResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
@@ -56,8 +63,7 @@ impl<'de> Deserialize<'de> for BearerAuthResponse {
         let mut status_ = None;
         let mut status_detail_ = None;
         let mut status_updated_at_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "BearerAuthResponse",
             &["name", "provider", "id"],
             &mut |key, field| match key {
@@ -65,7 +71,7 @@ impl<'de> Deserialize<'de> for BearerAuthResponse {
                 "auth_type" => field.read(&mut auth_type_),
                 "provider" => field.read(&mut provider_),
                 "id" => field.read(&mut id_),
-                "used_by" => field.read(&mut used_by_),
+                "used_by" => field.decode(&mut used_by_),
                 "status" => field.read(&mut status_),
                 "status_detail" => field.read(&mut status_detail_),
                 "status_updated_at" => field.read(&mut status_updated_at_),

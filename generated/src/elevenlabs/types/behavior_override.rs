@@ -37,20 +37,22 @@ impl Serialize for BehaviorOverride {
 
 impl<'de> Deserialize<'de> for BehaviorOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BehaviorOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut verbosity_ = None;
         let mut output_format_ = None;
         let mut interaction_budget_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "BehaviorOverride",
-            &[],
-            &mut |key, field| match key {
-                "verbosity" => field.read(&mut verbosity_),
-                "output_format" => field.read(&mut output_format_),
-                "interaction_budget" => field.read(&mut interaction_budget_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("BehaviorOverride", &[], &mut |key, field| match key {
+            "verbosity" => field.read(&mut verbosity_),
+            "output_format" => field.read(&mut output_format_),
+            "interaction_budget" => field.read(&mut interaction_budget_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             verbosity: verbosity_.unwrap_or_default(),
             output_format: output_format_.unwrap_or_default(),

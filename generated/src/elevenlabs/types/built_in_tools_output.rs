@@ -54,6 +54,13 @@ impl Serialize for BuiltInToolsOutput {
 
 impl<'de> Deserialize<'de> for BuiltInToolsOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BuiltInToolsOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut transfer_to_agent_ = None;
         let mut end_call_ = None;
         let mut language_detection_ = None;
@@ -61,21 +68,16 @@ impl<'de> Deserialize<'de> for BuiltInToolsOutput {
         let mut skip_turn_ = None;
         let mut play_keypad_touch_tone_ = None;
         let mut voicemail_detection_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "BuiltInToolsOutput",
-            &[],
-            &mut |key, field| match key {
-                "transfer_to_agent" => field.read(&mut transfer_to_agent_),
-                "end_call" => field.read(&mut end_call_),
-                "language_detection" => field.read(&mut language_detection_),
-                "transfer_to_number" => field.read(&mut transfer_to_number_),
-                "skip_turn" => field.read(&mut skip_turn_),
-                "play_keypad_touch_tone" => field.read(&mut play_keypad_touch_tone_),
-                "voicemail_detection" => field.read(&mut voicemail_detection_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("BuiltInToolsOutput", &[], &mut |key, field| match key {
+            "transfer_to_agent" => field.decode(&mut transfer_to_agent_),
+            "end_call" => field.decode(&mut end_call_),
+            "language_detection" => field.decode(&mut language_detection_),
+            "transfer_to_number" => field.decode(&mut transfer_to_number_),
+            "skip_turn" => field.decode(&mut skip_turn_),
+            "play_keypad_touch_tone" => field.decode(&mut play_keypad_touch_tone_),
+            "voicemail_detection" => field.decode(&mut voicemail_detection_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             transfer_to_agent: transfer_to_agent_.unwrap_or_default(),
             end_call: end_call_.unwrap_or_default(),

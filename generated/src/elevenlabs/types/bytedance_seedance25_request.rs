@@ -81,6 +81,13 @@ impl Serialize for BytedanceSeedance25Request {
 
 impl<'de> Deserialize<'de> for BytedanceSeedance25Request {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BytedanceSeedance25Request {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_ = None;
         let mut model_id_ = None;
         let mut prompt_ = None;
@@ -93,8 +100,7 @@ impl<'de> Deserialize<'de> for BytedanceSeedance25Request {
         let mut images_ = None;
         let mut videos_ = None;
         let mut audios_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "BytedanceSeedance25Request",
             &["prompt"],
             &mut |key, field| match key {

@@ -80,6 +80,13 @@ impl Serialize for BytedanceSeedance2Request {
 
 impl<'de> Deserialize<'de> for BytedanceSeedance2Request {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BytedanceSeedance2Request {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_ = None;
         let mut prompt_ = None;
         let mut aspect_ratio_ = None;
@@ -93,8 +100,7 @@ impl<'de> Deserialize<'de> for BytedanceSeedance2Request {
         let mut audios_ = None;
         let mut model_id_ = None;
         let mut resolution_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "BytedanceSeedance2Request",
             &["prompt"],
             &mut |key, field| match key {

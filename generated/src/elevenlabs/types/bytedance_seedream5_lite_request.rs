@@ -58,6 +58,13 @@ impl Serialize for BytedanceSeedream5LiteRequest {
 
 impl<'de> Deserialize<'de> for BytedanceSeedream5LiteRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BytedanceSeedream5LiteRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_ = None;
         let mut prompt_ = None;
         let mut images_ = None;
@@ -65,8 +72,7 @@ impl<'de> Deserialize<'de> for BytedanceSeedream5LiteRequest {
         let mut seed_ = None;
         let mut model_id_ = None;
         let mut resolution_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "BytedanceSeedream5LiteRequest",
             &["prompt"],
             &mut |key, field| match key {

@@ -70,6 +70,13 @@ impl Serialize for CanvasPlacement {
 
 impl<'de> Deserialize<'de> for CanvasPlacement {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CanvasPlacement {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut x_relative_ = None;
         let mut y_relative_ = None;
         let mut scale_x_ = None;
@@ -84,28 +91,23 @@ impl<'de> Deserialize<'de> for CanvasPlacement {
         let mut crop_left_ = None;
         let mut flip_x_ = None;
         let mut flip_y_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "CanvasPlacement",
-            &[],
-            &mut |key, field| match key {
-                "x_relative" => field.read(&mut x_relative_),
-                "y_relative" => field.read(&mut y_relative_),
-                "scale_x" => field.read(&mut scale_x_),
-                "scale_y" => field.read(&mut scale_y_),
-                "pivot_x" => field.read(&mut pivot_x_),
-                "pivot_y" => field.read(&mut pivot_y_),
-                "skew_x" => field.read(&mut skew_x_),
-                "skew_y" => field.read(&mut skew_y_),
-                "crop_top" => field.read(&mut crop_top_),
-                "crop_right" => field.read(&mut crop_right_),
-                "crop_bottom" => field.read(&mut crop_bottom_),
-                "crop_left" => field.read(&mut crop_left_),
-                "flip_x" => field.read(&mut flip_x_),
-                "flip_y" => field.read(&mut flip_y_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("CanvasPlacement", &[], &mut |key, field| match key {
+            "x_relative" => field.read(&mut x_relative_),
+            "y_relative" => field.read(&mut y_relative_),
+            "scale_x" => field.read(&mut scale_x_),
+            "scale_y" => field.read(&mut scale_y_),
+            "pivot_x" => field.read(&mut pivot_x_),
+            "pivot_y" => field.read(&mut pivot_y_),
+            "skew_x" => field.read(&mut skew_x_),
+            "skew_y" => field.read(&mut skew_y_),
+            "crop_top" => field.read(&mut crop_top_),
+            "crop_right" => field.read(&mut crop_right_),
+            "crop_bottom" => field.read(&mut crop_bottom_),
+            "crop_left" => field.read(&mut crop_left_),
+            "flip_x" => field.read(&mut flip_x_),
+            "flip_y" => field.read(&mut flip_y_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             x_relative: x_relative_.unwrap_or_default(),
             y_relative: y_relative_.unwrap_or_default(),

@@ -112,6 +112,13 @@ impl Serialize for CaptionStyleModel {
 
 impl<'de> Deserialize<'de> for CaptionStyleModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CaptionStyleModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut template_ = None;
         let mut text_font_ = None;
         let mut text_scale_ = None;
@@ -144,48 +151,43 @@ impl<'de> Deserialize<'de> for CaptionStyleModel {
         let mut auto_break_enabled_ = None;
         let mut max_lines_per_section_ = None;
         let mut max_words_per_line_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "CaptionStyleModel",
-            &[],
-            &mut |key, field| match key {
-                "template" => field.read(&mut template_),
-                "text_font" => field.read(&mut text_font_),
-                "text_scale" => field.read(&mut text_scale_),
-                "text_color" => field.read(&mut text_color_),
-                "text_align" => field.read(&mut text_align_),
-                "text_style" => field.read(&mut text_style_),
-                "text_weight" => field.read(&mut text_weight_),
-                "text_transform" => field.read(&mut text_transform_),
-                "text_blend_mode" => field.read(&mut text_blend_mode_),
-                "text_shadow" => field.read(&mut text_shadow_),
-                "text_outline" => field.read(&mut text_outline_),
-                "background_enabled" => field.read(&mut background_enabled_),
-                "background_color" => field.read(&mut background_color_),
-                "background_opacity" => field.read(&mut background_opacity_),
-                "background_blur" => field.read(&mut background_blur_),
-                "background_border_radius" => field.read(&mut background_border_radius_),
-                "word_highlights_enabled" => field.read(&mut word_highlights_enabled_),
-                "word_highlights_color" => field.read(&mut word_highlights_color_),
-                "word_highlights_background_color" => {
-                    field.read(&mut word_highlights_background_color_)
-                }
-                "word_highlights_opacity" => field.read(&mut word_highlights_opacity_),
-                "word_highlights_border_radius" => field.read(&mut word_highlights_border_radius_),
-                "word_highlights_blur" => field.read(&mut word_highlights_blur_),
-                "section_animation" => field.read(&mut section_animation_),
-                "word_animation" => field.read(&mut word_animation_),
-                "character_animation" => field.read(&mut character_animation_),
-                "cursor_enabled" => field.read(&mut cursor_enabled_),
-                "width_pct" => field.read(&mut width_pct_),
-                "horizontal_placement" => field.read(&mut horizontal_placement_),
-                "vertical_placement" => field.read(&mut vertical_placement_),
-                "auto_break_enabled" => field.read(&mut auto_break_enabled_),
-                "max_lines_per_section" => field.read(&mut max_lines_per_section_),
-                "max_words_per_line" => field.read(&mut max_words_per_line_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("CaptionStyleModel", &[], &mut |key, field| match key {
+            "template" => field.decode(&mut template_),
+            "text_font" => field.read(&mut text_font_),
+            "text_scale" => field.read(&mut text_scale_),
+            "text_color" => field.read(&mut text_color_),
+            "text_align" => field.read(&mut text_align_),
+            "text_style" => field.read(&mut text_style_),
+            "text_weight" => field.read(&mut text_weight_),
+            "text_transform" => field.read(&mut text_transform_),
+            "text_blend_mode" => field.read(&mut text_blend_mode_),
+            "text_shadow" => field.decode(&mut text_shadow_),
+            "text_outline" => field.decode(&mut text_outline_),
+            "background_enabled" => field.read(&mut background_enabled_),
+            "background_color" => field.read(&mut background_color_),
+            "background_opacity" => field.read(&mut background_opacity_),
+            "background_blur" => field.read(&mut background_blur_),
+            "background_border_radius" => field.read(&mut background_border_radius_),
+            "word_highlights_enabled" => field.read(&mut word_highlights_enabled_),
+            "word_highlights_color" => field.read(&mut word_highlights_color_),
+            "word_highlights_background_color" => {
+                field.read(&mut word_highlights_background_color_)
+            }
+            "word_highlights_opacity" => field.read(&mut word_highlights_opacity_),
+            "word_highlights_border_radius" => field.read(&mut word_highlights_border_radius_),
+            "word_highlights_blur" => field.read(&mut word_highlights_blur_),
+            "section_animation" => field.decode(&mut section_animation_),
+            "word_animation" => field.decode(&mut word_animation_),
+            "character_animation" => field.decode(&mut character_animation_),
+            "cursor_enabled" => field.read(&mut cursor_enabled_),
+            "width_pct" => field.read(&mut width_pct_),
+            "horizontal_placement" => field.decode(&mut horizontal_placement_),
+            "vertical_placement" => field.decode(&mut vertical_placement_),
+            "auto_break_enabled" => field.read(&mut auto_break_enabled_),
+            "max_lines_per_section" => field.read(&mut max_lines_per_section_),
+            "max_words_per_line" => field.read(&mut max_words_per_line_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             template: template_.unwrap_or_default(),
             text_font: text_font_.unwrap_or_default(),

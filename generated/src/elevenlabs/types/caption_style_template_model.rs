@@ -33,11 +33,17 @@ impl Serialize for CaptionStyleTemplateModel {
 
 impl<'de> Deserialize<'de> for CaptionStyleTemplateModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CaptionStyleTemplateModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut key_ = None;
         let mut label_ = None;
         let mut requires_high_fps_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CaptionStyleTemplateModel",
             &["key", "label"],
             &mut |key, field| match key {

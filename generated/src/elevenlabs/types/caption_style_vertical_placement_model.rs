@@ -30,10 +30,16 @@ impl Serialize for CaptionStyleVerticalPlacementModel {
 
 impl<'de> Deserialize<'de> for CaptionStyleVerticalPlacementModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CaptionStyleVerticalPlacementModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut align_ = None;
         let mut translate_pct_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CaptionStyleVerticalPlacementModel",
             &["align", "translate_pct"],
             &mut |key, field| match key {

@@ -30,10 +30,16 @@ impl Serialize for CaptionStyleWordAnimationModel {
 
 impl<'de> Deserialize<'de> for CaptionStyleWordAnimationModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CaptionStyleWordAnimationModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enter_type_ = None;
         let mut exit_type_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CaptionStyleWordAnimationModel",
             &["enter_type", "exit_type"],
             &mut |key, field| match key {

@@ -29,9 +29,15 @@ impl Serialize for ChapterContentBlockExtendableNodeResponseModel {
 
 impl<'de> Deserialize<'de> for ChapterContentBlockExtendableNodeResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ChapterContentBlockExtendableNodeResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ChapterContentBlockExtendableNodeResponseModel",
             &[],
             &mut |key, field| match key {

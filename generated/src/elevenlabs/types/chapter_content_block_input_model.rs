@@ -34,16 +34,22 @@ impl Serialize for ChapterContentBlockInputModel {
 
 impl<'de> Deserialize<'de> for ChapterContentBlockInputModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ChapterContentBlockInputModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut sub_type_ = None;
         let mut nodes_ = None;
         let mut block_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ChapterContentBlockInputModel",
             &["nodes"],
             &mut |key, field| match key {
                 "sub_type" => field.read(&mut sub_type_),
-                "nodes" => field.read(&mut nodes_),
+                "nodes" => field.decode(&mut nodes_),
                 "block_id" => field.read(&mut block_id_),
                 _ => field.skip(),
             },

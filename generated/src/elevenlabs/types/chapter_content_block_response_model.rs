@@ -34,10 +34,16 @@ impl Serialize for ChapterContentBlockResponseModel {
 
 impl<'de> Deserialize<'de> for ChapterContentBlockResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ChapterContentBlockResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut block_id_ = None;
         let mut nodes_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ChapterContentBlockResponseModel",
             &["block_id", "nodes"],
             &mut |key, field| match key {

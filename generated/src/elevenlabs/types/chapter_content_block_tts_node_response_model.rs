@@ -36,12 +36,18 @@ impl Serialize for ChapterContentBlockTtsNodeResponseModel {
 
 impl<'de> Deserialize<'de> for ChapterContentBlockTtsNodeResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ChapterContentBlockTtsNodeResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut project_voice_ref_id_ = None;
         let mut text_ = None;
         let mut voice_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ChapterContentBlockTtsNodeResponseModel",
             &["project_voice_ref_id", "text", "voice_id"],
             &mut |key, field| match key {

@@ -33,11 +33,17 @@ impl Serialize for ChapterContentParagraphTtsNodeInputModel {
 
 impl<'de> Deserialize<'de> for ChapterContentParagraphTtsNodeInputModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ChapterContentParagraphTtsNodeInputModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut text_ = None;
         let mut voice_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ChapterContentParagraphTtsNodeInputModel",
             &["text", "voice_id"],
             &mut |key, field| match key {

@@ -27,13 +27,19 @@ impl Serialize for ChapterContentResponseModel {
 
 impl<'de> Deserialize<'de> for ChapterContentResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ChapterContentResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut blocks_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ChapterContentResponseModel",
             &["blocks"],
             &mut |key, field| match key {
-                "blocks" => field.read(&mut blocks_),
+                "blocks" => field.decode(&mut blocks_),
                 _ => field.skip(),
             },
         )?;

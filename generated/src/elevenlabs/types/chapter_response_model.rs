@@ -64,6 +64,13 @@ impl Serialize for ChapterResponseModel {
 
 impl<'de> Deserialize<'de> for ChapterResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ChapterResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut chapter_id_ = None;
         let mut name_ = None;
         let mut last_conversion_date_unix_ = None;
@@ -75,8 +82,7 @@ impl<'de> Deserialize<'de> for ChapterResponseModel {
         let mut voice_ids_ = None;
         let mut statistics_ = None;
         let mut last_conversion_error_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ChapterResponseModel",
             &["chapter_id", "name", "can_be_downloaded", "state"],
             &mut |key, field| match key {
@@ -89,7 +95,7 @@ impl<'de> Deserialize<'de> for ChapterResponseModel {
                 "has_video" => field.read(&mut has_video_),
                 "has_visual_content" => field.read(&mut has_visual_content_),
                 "voice_ids" => field.read(&mut voice_ids_),
-                "statistics" => field.read(&mut statistics_),
+                "statistics" => field.decode(&mut statistics_),
                 "last_conversion_error" => field.read(&mut last_conversion_error_),
                 _ => field.skip(),
             },

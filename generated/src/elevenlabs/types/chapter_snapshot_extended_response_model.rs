@@ -44,14 +44,20 @@ impl Serialize for ChapterSnapshotExtendedResponseModel {
 
 impl<'de> Deserialize<'de> for ChapterSnapshotExtendedResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ChapterSnapshotExtendedResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut chapter_snapshot_id_ = None;
         let mut project_id_ = None;
         let mut chapter_id_ = None;
         let mut created_at_unix_ = None;
         let mut name_ = None;
         let mut character_alignments_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ChapterSnapshotExtendedResponseModel",
             &[
                 "chapter_snapshot_id",
@@ -67,7 +73,7 @@ impl<'de> Deserialize<'de> for ChapterSnapshotExtendedResponseModel {
                 "chapter_id" => field.read(&mut chapter_id_),
                 "created_at_unix" => field.read(&mut created_at_unix_),
                 "name" => field.read(&mut name_),
-                "character_alignments" => field.read(&mut character_alignments_),
+                "character_alignments" => field.decode(&mut character_alignments_),
                 _ => field.skip(),
             },
         )?;

@@ -41,13 +41,19 @@ impl Serialize for ChapterSnapshotResponseModel {
 
 impl<'de> Deserialize<'de> for ChapterSnapshotResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ChapterSnapshotResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut chapter_snapshot_id_ = None;
         let mut project_id_ = None;
         let mut chapter_id_ = None;
         let mut created_at_unix_ = None;
         let mut name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ChapterSnapshotResponseModel",
             &[
                 "chapter_snapshot_id",

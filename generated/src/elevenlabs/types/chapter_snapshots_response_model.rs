@@ -28,13 +28,19 @@ impl Serialize for ChapterSnapshotsResponseModel {
 
 impl<'de> Deserialize<'de> for ChapterSnapshotsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ChapterSnapshotsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut snapshots_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ChapterSnapshotsResponseModel",
             &["snapshots"],
             &mut |key, field| match key {
-                "snapshots" => field.read(&mut snapshots_),
+                "snapshots" => field.decode(&mut snapshots_),
                 _ => field.skip(),
             },
         )?;

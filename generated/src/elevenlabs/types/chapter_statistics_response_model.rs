@@ -49,14 +49,20 @@ impl Serialize for ChapterStatisticsResponseModel {
 
 impl<'de> Deserialize<'de> for ChapterStatisticsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ChapterStatisticsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut characters_unconverted_ = None;
         let mut characters_converted_ = None;
         let mut paragraphs_converted_ = None;
         let mut paragraphs_unconverted_ = None;
         let mut credits_needed_to_convert_ = None;
         let mut voice_statistics_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ChapterStatisticsResponseModel",
             &[
                 "characters_unconverted",
@@ -70,7 +76,7 @@ impl<'de> Deserialize<'de> for ChapterStatisticsResponseModel {
                 "paragraphs_converted" => field.read(&mut paragraphs_converted_),
                 "paragraphs_unconverted" => field.read(&mut paragraphs_unconverted_),
                 "credits_needed_to_convert" => field.read(&mut credits_needed_to_convert_),
-                "voice_statistics" => field.read(&mut voice_statistics_),
+                "voice_statistics" => field.decode(&mut voice_statistics_),
                 _ => field.skip(),
             },
         )?;

@@ -66,6 +66,13 @@ impl Serialize for ChapterWithContentResponseModel {
 
 impl<'de> Deserialize<'de> for ChapterWithContentResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ChapterWithContentResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut chapter_id_ = None;
         let mut name_ = None;
         let mut last_conversion_date_unix_ = None;
@@ -78,8 +85,7 @@ impl<'de> Deserialize<'de> for ChapterWithContentResponseModel {
         let mut statistics_ = None;
         let mut last_conversion_error_ = None;
         let mut content_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ChapterWithContentResponseModel",
             &[
                 "chapter_id",
@@ -98,9 +104,9 @@ impl<'de> Deserialize<'de> for ChapterWithContentResponseModel {
                 "has_video" => field.read(&mut has_video_),
                 "has_visual_content" => field.read(&mut has_visual_content_),
                 "voice_ids" => field.read(&mut voice_ids_),
-                "statistics" => field.read(&mut statistics_),
+                "statistics" => field.decode(&mut statistics_),
                 "last_conversion_error" => field.read(&mut last_conversion_error_),
-                "content" => field.read(&mut content_),
+                "content" => field.decode(&mut content_),
                 _ => field.skip(),
             },
         )?;

@@ -45,6 +45,13 @@ impl Serialize for CharacterMetadataResponseModel {
 
 impl<'de> Deserialize<'de> for CharacterMetadataResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CharacterMetadataResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut description_ = None;
         let mut sample_message_ = None;
         let mut voice_creation_prompt_suggestion_ = None;
@@ -52,8 +59,7 @@ impl<'de> Deserialize<'de> for CharacterMetadataResponseModel {
         let mut age_ = None;
         let mut accent_ = None;
         let mut role_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "CharacterMetadataResponseModel",
             &[],
             &mut |key, field| match key {

@@ -36,18 +36,24 @@ impl Serialize for CharacterResponseModel {
 
 impl<'de> Deserialize<'de> for CharacterResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CharacterResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut character_id_ = None;
         let mut name_ = None;
         let mut metadata_ = None;
         let mut recommended_voice_ids_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CharacterResponseModel",
             &["character_id", "name"],
             &mut |key, field| match key {
                 "character_id" => field.read(&mut character_id_),
                 "name" => field.read(&mut name_),
-                "metadata" => field.read(&mut metadata_),
+                "metadata" => field.decode(&mut metadata_),
                 "recommended_voice_ids" => field.read(&mut recommended_voice_ids_),
                 _ => field.skip(),
             },

@@ -35,18 +35,20 @@ impl Serialize for ClientToolCall {
 
 impl<'de> Deserialize<'de> for ClientToolCall {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ClientToolCall {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut client_tool_call_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ClientToolCall",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "client_tool_call" => field.read(&mut client_tool_call_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ClientToolCall", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "client_tool_call" => field.decode(&mut client_tool_call_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
             client_tool_call: client_tool_call_.unwrap_or_default(),
@@ -92,11 +94,17 @@ impl Serialize for ClientToolCallClientToolCall {
 
 impl<'de> Deserialize<'de> for ClientToolCallClientToolCall {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ClientToolCallClientToolCall {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tool_name_ = None;
         let mut tool_call_id_ = None;
         let mut parameters_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ClientToolCallClientToolCall",
             &[],
             &mut |key, field| match key {

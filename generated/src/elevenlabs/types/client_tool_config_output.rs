@@ -109,6 +109,13 @@ impl Serialize for ClientToolConfigOutput {
 
 impl<'de> Deserialize<'de> for ClientToolConfigOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ClientToolConfigOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut name_ = None;
         let mut description_ = None;
@@ -125,8 +132,7 @@ impl<'de> Deserialize<'de> for ClientToolConfigOutput {
         let mut expects_response_ = None;
         let mut dynamic_variables_ = None;
         let mut execution_mode_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ClientToolConfigOutput",
             &["name", "description"],
             &mut |key, field| match key {
@@ -138,13 +144,13 @@ impl<'de> Deserialize<'de> for ClientToolConfigOutput {
                 "interruption_mode" => field.read(&mut interruption_mode_),
                 "force_pre_tool_speech" => field.read(&mut force_pre_tool_speech_),
                 "pre_tool_speech" => field.read(&mut pre_tool_speech_),
-                "assignments" => field.read(&mut assignments_),
+                "assignments" => field.decode(&mut assignments_),
                 "tool_call_sound" => field.read(&mut tool_call_sound_),
                 "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
                 "tool_error_handling_mode" => field.read(&mut tool_error_handling_mode_),
-                "parameters" => field.read(&mut parameters_),
+                "parameters" => field.decode(&mut parameters_),
                 "expects_response" => field.read(&mut expects_response_),
-                "dynamic_variables" => field.read(&mut dynamic_variables_),
+                "dynamic_variables" => field.decode(&mut dynamic_variables_),
                 "execution_mode" => field.read(&mut execution_mode_),
                 _ => field.skip(),
             },

@@ -40,22 +40,24 @@ impl Serialize for ClientToolResult {
 
 impl<'de> Deserialize<'de> for ClientToolResult {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ClientToolResult {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut tool_call_id_ = None;
         let mut result_ = None;
         let mut is_error_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ClientToolResult",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "tool_call_id" => field.read(&mut tool_call_id_),
-                "result" => field.read(&mut result_),
-                "is_error" => field.read(&mut is_error_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ClientToolResult", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "tool_call_id" => field.read(&mut tool_call_id_),
+            "result" => field.read(&mut result_),
+            "is_error" => field.read(&mut is_error_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
             tool_call_id: tool_call_id_.unwrap_or_default(),

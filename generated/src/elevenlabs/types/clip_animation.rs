@@ -38,22 +38,24 @@ impl Serialize for ClipAnimation {
 
 impl<'de> Deserialize<'de> for ClipAnimation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ClipAnimation {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enter_effect_ = None;
         let mut enter_duration_ms_ = None;
         let mut exit_effect_ = None;
         let mut exit_duration_ms_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ClipAnimation",
-            &[],
-            &mut |key, field| match key {
-                "enter_effect" => field.read(&mut enter_effect_),
-                "enter_duration_ms" => field.read(&mut enter_duration_ms_),
-                "exit_effect" => field.read(&mut exit_effect_),
-                "exit_duration_ms" => field.read(&mut exit_duration_ms_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ClipAnimation", &[], &mut |key, field| match key {
+            "enter_effect" => field.read(&mut enter_effect_),
+            "enter_duration_ms" => field.read(&mut enter_duration_ms_),
+            "exit_effect" => field.read(&mut exit_effect_),
+            "exit_duration_ms" => field.read(&mut exit_duration_ms_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             enter_effect: enter_effect_.unwrap_or_default(),
             enter_duration_ms: enter_duration_ms_.unwrap_or_default(),

@@ -28,16 +28,18 @@ impl Serialize for CloseConnection {
 
 impl<'de> Deserialize<'de> for CloseConnection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CloseConnection {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "CloseConnection",
-            &[],
-            &mut |key, field| match key {
-                "text" => field.read(&mut text_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("CloseConnection", &[], &mut |key, field| match key {
+            "text" => field.read(&mut text_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             text: text_.unwrap_or_default(),
         })

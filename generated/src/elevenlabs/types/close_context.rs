@@ -36,10 +36,16 @@ impl Serialize for CloseContext {
 
 impl<'de> Deserialize<'de> for CloseContext {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CloseContext {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut context_id_ = None;
         let mut close_context_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CloseContext",
             &["context_id", "close_context"],
             &mut |key, field| match key {

@@ -34,16 +34,18 @@ impl Serialize for CloseSocket {
 
 impl<'de> Deserialize<'de> for CloseSocket {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CloseSocket {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut close_socket_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "CloseSocket",
-            &[],
-            &mut |key, field| match key {
-                "close_socket" => field.read(&mut close_socket_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("CloseSocket", &[], &mut |key, field| match key {
+            "close_socket" => field.read(&mut close_socket_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             close_socket: close_socket_.unwrap_or_default(),
         })

@@ -34,11 +34,17 @@ impl Serialize for ColumnFilter {
 
 impl<'de> Deserialize<'de> for ColumnFilter {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ColumnFilter {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut column_ = None;
         let mut operation_ = None;
         let mut values_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ColumnFilter",
             &["column", "operation", "values"],
             &mut |key, field| match key {

@@ -28,13 +28,19 @@ impl Serialize for CompileProceduresResponseModel {
 
 impl<'de> Deserialize<'de> for CompileProceduresResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CompileProceduresResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut workflow_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CompileProceduresResponseModel",
             &["workflow"],
             &mut |key, field| match key {
-                "workflow" => field.read(&mut workflow_),
+                "workflow" => field.decode(&mut workflow_),
                 _ => field.skip(),
             },
         )?;

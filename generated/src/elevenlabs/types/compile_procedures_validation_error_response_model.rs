@@ -29,13 +29,19 @@ impl Serialize for CompileProceduresValidationErrorResponseModel {
 
 impl<'de> Deserialize<'de> for CompileProceduresValidationErrorResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CompileProceduresValidationErrorResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut errors_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CompileProceduresValidationErrorResponseModel",
             &["errors"],
             &mut |key, field| match key {
-                "errors" => field.read(&mut errors_),
+                "errors" => field.decode(&mut errors_),
                 _ => field.skip(),
             },
         )?;

@@ -31,9 +31,15 @@ impl Serialize for CompositionPlan {
 
 impl<'de> Deserialize<'de> for CompositionPlan {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CompositionPlan {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut chunks_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CompositionPlan",
             &["chunks"],
             &mut |key, field| match key {

@@ -34,18 +34,20 @@ impl Serialize for ConstantSchemaOverride {
 
 impl<'de> Deserialize<'de> for ConstantSchemaOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConstantSchemaOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_ = None;
         let mut constant_value_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ConstantSchemaOverride",
-            &[],
-            &mut |key, field| match key {
-                "source" => field.read(&mut source_),
-                "constant_value" => field.read(&mut constant_value_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ConstantSchemaOverride", &[], &mut |key, field| match key {
+            "source" => field.read(&mut source_),
+            "constant_value" => field.read(&mut constant_value_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             source: source_.unwrap_or_default(),
             constant_value: constant_value_.unwrap_or_default(),

@@ -44,6 +44,13 @@ impl Serialize for ContentConfig {
 
 impl<'de> Deserialize<'de> for ContentConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ContentConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut sexual_ = None;
         let mut violence_ = None;
         let mut harassment_ = None;
@@ -51,21 +58,16 @@ impl<'de> Deserialize<'de> for ContentConfig {
         let mut profanity_ = None;
         let mut religion_or_politics_ = None;
         let mut medical_and_legal_information_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ContentConfig",
-            &[],
-            &mut |key, field| match key {
-                "sexual" => field.read(&mut sexual_),
-                "violence" => field.read(&mut violence_),
-                "harassment" => field.read(&mut harassment_),
-                "self_harm" => field.read(&mut self_harm_),
-                "profanity" => field.read(&mut profanity_),
-                "religion_or_politics" => field.read(&mut religion_or_politics_),
-                "medical_and_legal_information" => field.read(&mut medical_and_legal_information_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ContentConfig", &[], &mut |key, field| match key {
+            "sexual" => field.decode(&mut sexual_),
+            "violence" => field.decode(&mut violence_),
+            "harassment" => field.decode(&mut harassment_),
+            "self_harm" => field.decode(&mut self_harm_),
+            "profanity" => field.decode(&mut profanity_),
+            "religion_or_politics" => field.decode(&mut religion_or_politics_),
+            "medical_and_legal_information" => field.decode(&mut medical_and_legal_information_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             sexual: sexual_.unwrap_or_default(),
             violence: violence_.unwrap_or_default(),

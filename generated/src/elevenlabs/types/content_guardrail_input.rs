@@ -37,20 +37,22 @@ impl Serialize for ContentGuardrailInput {
 
 impl<'de> Deserialize<'de> for ContentGuardrailInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ContentGuardrailInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut execution_mode_ = None;
         let mut config_ = None;
         let mut trigger_action_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ContentGuardrailInput",
-            &[],
-            &mut |key, field| match key {
-                "execution_mode" => field.read(&mut execution_mode_),
-                "config" => field.read(&mut config_),
-                "trigger_action" => field.read(&mut trigger_action_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ContentGuardrailInput", &[], &mut |key, field| match key {
+            "execution_mode" => field.read(&mut execution_mode_),
+            "config" => field.decode(&mut config_),
+            "trigger_action" => field.read(&mut trigger_action_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             execution_mode: execution_mode_.unwrap_or_default(),
             config: config_.unwrap_or_default(),

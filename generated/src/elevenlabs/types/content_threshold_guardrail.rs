@@ -33,10 +33,16 @@ impl Serialize for ContentThresholdGuardrail {
 
 impl<'de> Deserialize<'de> for ContentThresholdGuardrail {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ContentThresholdGuardrail {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_enabled_ = None;
         let mut threshold_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ContentThresholdGuardrail",
             &[],
             &mut |key, field| match key {

@@ -34,18 +34,20 @@ impl Serialize for ContextualUpdate {
 
 impl<'de> Deserialize<'de> for ContextualUpdate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ContextualUpdate {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut text_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "ContextualUpdate",
-            &["text"],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "text" => field.read(&mut text_),
-                _ => field.skip(),
-            },
-        )?;
+        let object = input.object("ContextualUpdate", &["text"], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "text" => field.read(&mut text_),
+            _ => field.skip(),
+        })?;
         let Some(text_) = text_ else {
             return Err(object.incomplete());
         };

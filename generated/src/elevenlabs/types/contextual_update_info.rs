@@ -34,10 +34,16 @@ impl Serialize for ContextualUpdateInfo {
 
 impl<'de> Deserialize<'de> for ContextualUpdateInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ContextualUpdateInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut context_id_ = None;
         let mut is_superseded_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ContextualUpdateInfo",
             &["context_id"],
             &mut |key, field| match key {

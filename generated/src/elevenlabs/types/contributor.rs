@@ -35,12 +35,18 @@ impl Serialize for Contributor {
 
 impl<'de> Deserialize<'de> for Contributor {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Contributor {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut role_ = None;
         let mut bio_ = None;
         let mut profile_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "Contributor",
             &["name", "role"],
             &mut |key, field| match key {

@@ -31,9 +31,15 @@ impl Serialize for ConvAiDynamicVariable {
 
 impl<'de> Deserialize<'de> for ConvAiDynamicVariable {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConvAiDynamicVariable {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut variable_name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConvAiDynamicVariable",
             &["variable_name"],
             &mut |key, field| match key {

@@ -31,9 +31,15 @@ impl Serialize for ConvAiEnvVarLocator {
 
 impl<'de> Deserialize<'de> for ConvAiEnvVarLocator {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConvAiEnvVarLocator {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut env_var_label_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConvAiEnvVarLocator",
             &["env_var_label"],
             &mut |key, field| match key {

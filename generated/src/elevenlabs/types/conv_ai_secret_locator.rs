@@ -28,16 +28,23 @@ impl Serialize for ConvAiSecretLocator {
 
 impl<'de> Deserialize<'de> for ConvAiSecretLocator {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConvAiSecretLocator {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut secret_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "ConvAiSecretLocator",
-            &["secret_id"],
-            &mut |key, field| match key {
-                "secret_id" => field.read(&mut secret_id_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "ConvAiSecretLocator",
+                &["secret_id"],
+                &mut |key, field| match key {
+                    "secret_id" => field.read(&mut secret_id_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(secret_id_) = secret_id_ else {
             return Err(object.incomplete());
         };

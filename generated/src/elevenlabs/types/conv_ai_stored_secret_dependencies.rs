@@ -58,6 +58,13 @@ impl Serialize for ConvAiStoredSecretDependencies {
 
 impl<'de> Deserialize<'de> for ConvAiStoredSecretDependencies {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConvAiStoredSecretDependencies {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tools_ = None;
         let mut tools_has_more_ = None;
         let mut agents_ = None;
@@ -66,8 +73,7 @@ impl<'de> Deserialize<'de> for ConvAiStoredSecretDependencies {
         let mut phone_numbers_has_more_ = None;
         let mut mcp_servers_ = None;
         let mut others_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConvAiStoredSecretDependencies",
             &["tools", "agents", "others"],
             &mut |key, field| match key {
@@ -75,7 +81,7 @@ impl<'de> Deserialize<'de> for ConvAiStoredSecretDependencies {
                 "tools_has_more" => field.read(&mut tools_has_more_),
                 "agents" => field.read(&mut agents_),
                 "agents_has_more" => field.read(&mut agents_has_more_),
-                "phone_numbers" => field.read(&mut phone_numbers_),
+                "phone_numbers" => field.decode(&mut phone_numbers_),
                 "phone_numbers_has_more" => field.read(&mut phone_numbers_has_more_),
                 "mcp_servers" => field.read(&mut mcp_servers_),
                 "others" => field.read(&mut others_),

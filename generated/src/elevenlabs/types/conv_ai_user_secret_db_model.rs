@@ -36,12 +36,18 @@ impl Serialize for ConvAiUserSecretDbModel {
 
 impl<'de> Deserialize<'de> for ConvAiUserSecretDbModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConvAiUserSecretDbModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut encrypted_value_ = None;
         let mut nonce_ = None;
         let mut id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConvAiUserSecretDbModel",
             &["name", "encrypted_value", "nonce", "id"],
             &mut |key, field| match key {

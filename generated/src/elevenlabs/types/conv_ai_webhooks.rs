@@ -42,22 +42,24 @@ impl Serialize for ConvAiWebhooks {
 
 impl<'de> Deserialize<'de> for ConvAiWebhooks {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConvAiWebhooks {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut post_call_webhook_id_ = None;
         let mut events_ = None;
         let mut transcript_format_ = None;
         let mut send_audio_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ConvAiWebhooks",
-            &[],
-            &mut |key, field| match key {
-                "post_call_webhook_id" => field.read(&mut post_call_webhook_id_),
-                "events" => field.read(&mut events_),
-                "transcript_format" => field.read(&mut transcript_format_),
-                "send_audio" => field.read(&mut send_audio_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ConvAiWebhooks", &[], &mut |key, field| match key {
+            "post_call_webhook_id" => field.read(&mut post_call_webhook_id_),
+            "events" => field.read(&mut events_),
+            "transcript_format" => field.read(&mut transcript_format_),
+            "send_audio" => field.read(&mut send_audio_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             post_call_webhook_id: post_call_webhook_id_.unwrap_or_default(),
             events: events_.unwrap_or_default(),

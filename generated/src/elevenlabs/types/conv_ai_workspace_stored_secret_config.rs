@@ -35,19 +35,25 @@ impl Serialize for ConvAiWorkspaceStoredSecretConfig {
 
 impl<'de> Deserialize<'de> for ConvAiWorkspaceStoredSecretConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConvAiWorkspaceStoredSecretConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut secret_id_ = None;
         let mut name_ = None;
         let mut used_by_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConvAiWorkspaceStoredSecretConfig",
             &["secret_id", "name", "used_by"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
                 "secret_id" => field.read(&mut secret_id_),
                 "name" => field.read(&mut name_),
-                "used_by" => field.read(&mut used_by_),
+                "used_by" => field.decode(&mut used_by_),
                 _ => field.skip(),
             },
         )?;

@@ -43,11 +43,17 @@ impl Serialize for ConversationAsrUsageModel {
 
 impl<'de> Deserialize<'de> for ConversationAsrUsageModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationAsrUsageModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut asr_model_ = None;
         let mut total_transcription_calls_ = None;
         let mut total_audio_input_seconds_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationAsrUsageModel",
             &[],
             &mut |key, field| match key {

@@ -68,6 +68,13 @@ impl Serialize for ConversationChargingCommonModel {
 
 impl<'de> Deserialize<'de> for ConversationChargingCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationChargingCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut dev_discount_ = None;
         let mut is_burst_ = None;
         let mut tier_ = None;
@@ -83,26 +90,25 @@ impl<'de> Deserialize<'de> for ConversationChargingCommonModel {
         let mut tts_usage_ = None;
         let mut asr_usage_ = None;
         let mut analysis_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationChargingCommonModel",
             &[],
             &mut |key, field| match key {
                 "dev_discount" => field.read(&mut dev_discount_),
                 "is_burst" => field.read(&mut is_burst_),
                 "tier" => field.read(&mut tier_),
-                "llm_usage" => field.read(&mut llm_usage_),
+                "llm_usage" => field.decode(&mut llm_usage_),
                 "llm_price" => field.read(&mut llm_price_),
                 "llm_charge" => field.read(&mut llm_charge_),
                 "call_charge" => field.read(&mut call_charge_),
                 "platform_charge" => field.read(&mut platform_charge_),
-                "platform_usage" => field.read(&mut platform_usage_),
+                "platform_usage" => field.decode(&mut platform_usage_),
                 "platform_price" => field.read(&mut platform_price_),
                 "free_minutes_consumed" => field.read(&mut free_minutes_consumed_),
                 "free_llm_dollars_consumed" => field.read(&mut free_llm_dollars_consumed_),
-                "tts_usage" => field.read(&mut tts_usage_),
-                "asr_usage" => field.read(&mut asr_usage_),
-                "analysis" => field.read(&mut analysis_),
+                "tts_usage" => field.decode(&mut tts_usage_),
+                "asr_usage" => field.decode(&mut asr_usage_),
+                "analysis" => field.decode(&mut analysis_),
                 _ => field.skip(),
             },
         )?;

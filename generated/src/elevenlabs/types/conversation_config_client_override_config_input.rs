@@ -48,21 +48,27 @@ impl Serialize for ConversationConfigClientOverrideConfigInput {
 
 impl<'de> Deserialize<'de> for ConversationConfigClientOverrideConfigInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationConfigClientOverrideConfigInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut asr_ = None;
         let mut turn_ = None;
         let mut tts_ = None;
         let mut conversation_ = None;
         let mut agent_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationConfigClientOverrideConfigInput",
             &[],
             &mut |key, field| match key {
-                "asr" => field.read(&mut asr_),
-                "turn" => field.read(&mut turn_),
-                "tts" => field.read(&mut tts_),
-                "conversation" => field.read(&mut conversation_),
-                "agent" => field.read(&mut agent_),
+                "asr" => field.decode(&mut asr_),
+                "turn" => field.decode(&mut turn_),
+                "tts" => field.decode(&mut tts_),
+                "conversation" => field.decode(&mut conversation_),
+                "agent" => field.decode(&mut agent_),
                 _ => field.skip(),
             },
         )?;

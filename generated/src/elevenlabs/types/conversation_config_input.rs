@@ -61,6 +61,13 @@ impl Serialize for ConversationConfigInput {
 
 impl<'de> Deserialize<'de> for ConversationConfigInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationConfigInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_only_ = None;
         let mut max_duration_seconds_ = None;
         let mut client_events_ = None;
@@ -69,18 +76,17 @@ impl<'de> Deserialize<'de> for ConversationConfigInput {
         let mut monitoring_events_ = None;
         let mut background_sound_ = None;
         let mut source_attribution_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationConfigInput",
             &[],
             &mut |key, field| match key {
                 "text_only" => field.read(&mut text_only_),
                 "max_duration_seconds" => field.read(&mut max_duration_seconds_),
                 "client_events" => field.read(&mut client_events_),
-                "file_input" => field.read(&mut file_input_),
+                "file_input" => field.decode(&mut file_input_),
                 "monitoring_enabled" => field.read(&mut monitoring_enabled_),
                 "monitoring_events" => field.read(&mut monitoring_events_),
-                "background_sound" => field.read(&mut background_sound_),
+                "background_sound" => field.decode(&mut background_sound_),
                 "source_attribution" => field.read(&mut source_attribution_),
                 _ => field.skip(),
             },

@@ -33,10 +33,16 @@ impl Serialize for ConversationConfigOverride {
 
 impl<'de> Deserialize<'de> for ConversationConfigOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationConfigOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_only_ = None;
         let mut max_duration_seconds_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationConfigOverride",
             &[],
             &mut |key, field| match key {

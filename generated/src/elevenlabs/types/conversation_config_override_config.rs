@@ -36,10 +36,16 @@ impl Serialize for ConversationConfigOverrideConfig {
 
 impl<'de> Deserialize<'de> for ConversationConfigOverrideConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationConfigOverrideConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_only_ = None;
         let mut max_duration_seconds_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationConfigOverrideConfig",
             &[],
             &mut |key, field| match key {

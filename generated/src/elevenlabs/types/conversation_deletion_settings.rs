@@ -56,14 +56,20 @@ impl Serialize for ConversationDeletionSettings {
 
 impl<'de> Deserialize<'de> for ConversationDeletionSettings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationDeletionSettings {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut deletion_time_unix_secs_ = None;
         let mut deleted_logs_at_time_unix_secs_ = None;
         let mut deleted_audio_at_time_unix_secs_ = None;
         let mut deleted_transcript_at_time_unix_secs_ = None;
         let mut delete_transcript_and_pii_ = None;
         let mut delete_audio_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationDeletionSettings",
             &[],
             &mut |key, field| match key {

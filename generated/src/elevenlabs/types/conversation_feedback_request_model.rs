@@ -29,9 +29,15 @@ impl Serialize for ConversationFeedbackRequestModel {
 
 impl<'de> Deserialize<'de> for ConversationFeedbackRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationFeedbackRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut feedback_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationFeedbackRequestModel",
             &[],
             &mut |key, field| match key {

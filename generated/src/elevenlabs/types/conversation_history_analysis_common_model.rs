@@ -64,6 +64,13 @@ impl Serialize for ConversationHistoryAnalysisCommonModel {
 
 impl<'de> Deserialize<'de> for ConversationHistoryAnalysisCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryAnalysisCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut evaluation_criteria_results_ = None;
         let mut data_collection_results_ = None;
         let mut evaluation_criteria_results_list_ = None;
@@ -73,22 +80,21 @@ impl<'de> Deserialize<'de> for ConversationHistoryAnalysisCommonModel {
         let mut transcript_summary_ = None;
         let mut call_summary_title_ = None;
         let mut scoped_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryAnalysisCommonModel",
             &["call_successful", "transcript_summary"],
             &mut |key, field| match key {
-                "evaluation_criteria_results" => field.read(&mut evaluation_criteria_results_),
-                "data_collection_results" => field.read(&mut data_collection_results_),
+                "evaluation_criteria_results" => field.decode(&mut evaluation_criteria_results_),
+                "data_collection_results" => field.decode(&mut data_collection_results_),
                 "evaluation_criteria_results_list" => {
-                    field.read(&mut evaluation_criteria_results_list_)
+                    field.decode(&mut evaluation_criteria_results_list_)
                 }
-                "data_collection_results_list" => field.read(&mut data_collection_results_list_),
+                "data_collection_results_list" => field.decode(&mut data_collection_results_list_),
                 "call_successful" => field.read(&mut call_successful_),
                 "call_success_score" => field.read(&mut call_success_score_),
                 "transcript_summary" => field.read(&mut transcript_summary_),
                 "call_summary_title" => field.read(&mut call_summary_title_),
-                "scoped" => field.read(&mut scoped_),
+                "scoped" => field.decode(&mut scoped_),
                 _ => field.skip(),
             },
         )?;

@@ -30,10 +30,16 @@ impl Serialize for ConversationHistoryBatchCallModel {
 
 impl<'de> Deserialize<'de> for ConversationHistoryBatchCallModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryBatchCallModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut batch_call_id_ = None;
         let mut batch_call_recipient_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryBatchCallModel",
             &["batch_call_id", "batch_call_recipient_id"],
             &mut |key, field| match key {

@@ -30,9 +30,15 @@ impl Serialize for ConversationHistoryElevenAssistantCommonModel {
 
 impl<'de> Deserialize<'de> for ConversationHistoryElevenAssistantCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryElevenAssistantCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_eleven_assistant_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationHistoryElevenAssistantCommonModel",
             &[],
             &mut |key, field| match key {

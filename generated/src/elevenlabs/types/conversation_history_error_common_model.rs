@@ -31,10 +31,16 @@ impl Serialize for ConversationHistoryErrorCommonModel {
 
 impl<'de> Deserialize<'de> for ConversationHistoryErrorCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryErrorCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut code_ = None;
         let mut reason_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryErrorCommonModel",
             &["code"],
             &mut |key, field| match key {

@@ -40,14 +40,20 @@ impl Serialize for ConversationHistoryEvaluationCriteriaResultCommonModel {
 
 impl<'de> Deserialize<'de> for ConversationHistoryEvaluationCriteriaResultCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryEvaluationCriteriaResultCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut criteria_id_ = None;
         let mut result_ = None;
         let mut rationale_ = None;
         let mut scoring_mode_ = None;
         let mut score_ = None;
         let mut max_score_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryEvaluationCriteriaResultCommonModel",
             &["criteria_id", "result", "rationale"],
             &mut |key, field| match key {

@@ -42,14 +42,20 @@ impl Serialize for ConversationHistoryFeedbackCommonModel {
 
 impl<'de> Deserialize<'de> for ConversationHistoryFeedbackCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryFeedbackCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut overall_score_ = None;
         let mut likes_ = None;
         let mut dislikes_ = None;
         let mut rating_ = None;
         let mut comment_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationHistoryFeedbackCommonModel",
             &[],
             &mut |key, field| match key {

@@ -115,6 +115,13 @@ impl Serialize for ConversationHistoryMetadataCommonModel {
 
 impl<'de> Deserialize<'de> for ConversationHistoryMetadataCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryMetadataCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut start_time_unix_secs_ = None;
         let mut accepted_time_unix_secs_ = None;
         let mut call_duration_secs_ = None;
@@ -144,8 +151,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryMetadataCommonModel {
         let mut agent_last_updated_from_ = None;
         let mut voice_rewards_ = None;
         let mut cost_fiat_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryMetadataCommonModel",
             &["start_time_unix_secs", "call_duration_secs"],
             &mut |key, field| match key {
@@ -153,20 +159,20 @@ impl<'de> Deserialize<'de> for ConversationHistoryMetadataCommonModel {
                 "accepted_time_unix_secs" => field.read(&mut accepted_time_unix_secs_),
                 "call_duration_secs" => field.read(&mut call_duration_secs_),
                 "cost" => field.read(&mut cost_),
-                "deletion_settings" => field.read(&mut deletion_settings_),
-                "feedback" => field.read(&mut feedback_),
+                "deletion_settings" => field.decode(&mut deletion_settings_),
+                "feedback" => field.decode(&mut feedback_),
                 "authorization_method" => field.read(&mut authorization_method_),
-                "charging" => field.read(&mut charging_),
+                "charging" => field.decode(&mut charging_),
                 "phone_call" => field.read(&mut phone_call_),
-                "batch_call" => field.read(&mut batch_call_),
+                "batch_call" => field.decode(&mut batch_call_),
                 "termination_reason" => field.read(&mut termination_reason_),
-                "error" => field.read(&mut error_),
+                "error" => field.decode(&mut error_),
                 "warnings" => field.read(&mut warnings_),
                 "main_language" => field.read(&mut main_language_),
-                "rag_usage" => field.read(&mut rag_usage_),
+                "rag_usage" => field.decode(&mut rag_usage_),
                 "text_only" => field.read(&mut text_only_),
-                "features_usage" => field.read(&mut features_usage_),
-                "eleven_assistant" => field.read(&mut eleven_assistant_),
+                "features_usage" => field.decode(&mut features_usage_),
+                "eleven_assistant" => field.decode(&mut eleven_assistant_),
                 "initiator_id" => field.read(&mut initiator_id_),
                 "conversation_initiation_source" => {
                     field.read(&mut conversation_initiation_source_)
@@ -175,12 +181,12 @@ impl<'de> Deserialize<'de> for ConversationHistoryMetadataCommonModel {
                     field.read(&mut conversation_initiation_source_version_)
                 }
                 "timezone" => field.read(&mut timezone_),
-                "async_metadata" => field.read(&mut async_metadata_),
-                "whatsapp" => field.read(&mut whatsapp_),
-                "sms" => field.read(&mut sms_),
+                "async_metadata" => field.decode(&mut async_metadata_),
+                "whatsapp" => field.decode(&mut whatsapp_),
+                "sms" => field.decode(&mut sms_),
                 "agent_created_from" => field.read(&mut agent_created_from_),
                 "agent_last_updated_from" => field.read(&mut agent_last_updated_from_),
-                "voice_rewards" => field.read(&mut voice_rewards_),
+                "voice_rewards" => field.decode(&mut voice_rewards_),
                 "cost_fiat" => field.read(&mut cost_fiat_),
                 _ => field.skip(),
             },

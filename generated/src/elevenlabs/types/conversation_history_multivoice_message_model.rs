@@ -29,13 +29,19 @@ impl Serialize for ConversationHistoryMultivoiceMessageModel {
 
 impl<'de> Deserialize<'de> for ConversationHistoryMultivoiceMessageModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryMultivoiceMessageModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut parts_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryMultivoiceMessageModel",
             &["parts"],
             &mut |key, field| match key {
-                "parts" => field.read(&mut parts_),
+                "parts" => field.decode(&mut parts_),
                 _ => field.skip(),
             },
         )?;

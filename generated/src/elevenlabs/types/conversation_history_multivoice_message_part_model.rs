@@ -34,11 +34,17 @@ impl Serialize for ConversationHistoryMultivoiceMessagePartModel {
 
 impl<'de> Deserialize<'de> for ConversationHistoryMultivoiceMessagePartModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryMultivoiceMessagePartModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut voice_label_ = None;
         let mut time_in_call_secs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryMultivoiceMessagePartModel",
             &["text"],
             &mut |key, field| match key {

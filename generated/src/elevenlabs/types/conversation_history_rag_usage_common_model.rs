@@ -30,10 +30,16 @@ impl Serialize for ConversationHistoryRagUsageCommonModel {
 
 impl<'de> Deserialize<'de> for ConversationHistoryRagUsageCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryRagUsageCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut usage_count_ = None;
         let mut embedding_model_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryRagUsageCommonModel",
             &["usage_count", "embedding_model"],
             &mut |key, field| match key {

@@ -35,10 +35,16 @@ impl Serialize for ConversationHistoryRedactionConfig {
 
 impl<'de> Deserialize<'de> for ConversationHistoryRedactionConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryRedactionConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enabled_ = None;
         let mut entities_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationHistoryRedactionConfig",
             &[],
             &mut |key, field| match key {

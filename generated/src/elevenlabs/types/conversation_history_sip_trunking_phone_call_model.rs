@@ -48,6 +48,13 @@ impl Serialize for ConversationHistorySipTrunkingPhoneCallModel {
 
 impl<'de> Deserialize<'de> for ConversationHistorySipTrunkingPhoneCallModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistorySipTrunkingPhoneCallModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut direction_ = None;
         let mut phone_number_id_ = None;
         let mut agent_number_ = None;
@@ -56,8 +63,7 @@ impl<'de> Deserialize<'de> for ConversationHistorySipTrunkingPhoneCallModel {
         let mut call_id_ = None;
         let mut call_sid_ = None;
         let mut sip_header_dynamic_variables_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistorySipTrunkingPhoneCallModel",
             &[
                 "direction",

@@ -69,6 +69,15 @@ impl<'de> Deserialize<'de>
     for ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode
+    for ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput
+{
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut request_id_ = None;
         let mut tool_name_ = None;
         let mut result_value_ = None;
@@ -83,8 +92,7 @@ impl<'de> Deserialize<'de>
         let mut integration_id_ = None;
         let mut credential_id_ = None;
         let mut integration_connection_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput",
             &[
                 "request_id",
@@ -111,7 +119,7 @@ impl<'de> Deserialize<'de>
                 "tool_latency_secs" => field.read(&mut tool_latency_secs_),
                 "error_type" => field.read(&mut error_type_),
                 "raw_error_message" => field.read(&mut raw_error_message_),
-                "dynamic_variable_updates" => field.read(&mut dynamic_variable_updates_),
+                "dynamic_variable_updates" => field.decode(&mut dynamic_variable_updates_),
                 "type" => field.read(&mut type__),
                 "integration_id" => field.read(&mut integration_id_),
                 "credential_id" => field.read(&mut credential_id_),

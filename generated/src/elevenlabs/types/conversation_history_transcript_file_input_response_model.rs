@@ -34,12 +34,18 @@ impl Serialize for ConversationHistoryTranscriptFileInputResponseModel {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptFileInputResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryTranscriptFileInputResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut file_id_ = None;
         let mut original_filename_ = None;
         let mut mime_type_ = None;
         let mut file_url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryTranscriptFileInputResponseModel",
             &["file_id", "original_filename", "mime_type", "file_url"],
             &mut |key, field| match key {

@@ -57,6 +57,13 @@ impl Serialize for ConversationHistoryTranscriptOtherToolsResultCommonModel {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptOtherToolsResultCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryTranscriptOtherToolsResultCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut request_id_ = None;
         let mut tool_name_ = None;
         let mut result_value_ = None;
@@ -68,8 +75,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptOtherToolsResultComm
         let mut raw_error_message_ = None;
         let mut dynamic_variable_updates_ = None;
         let mut type__ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryTranscriptOtherToolsResultCommonModel",
             &[
                 "request_id",
@@ -88,7 +94,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptOtherToolsResultComm
                 "tool_latency_secs" => field.read(&mut tool_latency_secs_),
                 "error_type" => field.read(&mut error_type_),
                 "raw_error_message" => field.read(&mut raw_error_message_),
-                "dynamic_variable_updates" => field.read(&mut dynamic_variable_updates_),
+                "dynamic_variable_updates" => field.decode(&mut dynamic_variable_updates_),
                 "type" => field.read(&mut type__),
                 _ => field.skip(),
             },

@@ -101,6 +101,13 @@ impl Serialize for ConversationHistoryTranscriptResponseModel {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryTranscriptResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut role_ = None;
         let mut agent_metadata_ = None;
         let mut message_ = None;
@@ -127,36 +134,35 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptResponseModel {
         let mut file_input_ = None;
         let mut contextual_update_info_ = None;
         let mut reasoned_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryTranscriptResponseModel",
             &["role", "time_in_call_secs"],
             &mut |key, field| match key {
                 "role" => field.read(&mut role_),
-                "agent_metadata" => field.read(&mut agent_metadata_),
+                "agent_metadata" => field.decode(&mut agent_metadata_),
                 "message" => field.read(&mut message_),
-                "multivoice_message" => field.read(&mut multivoice_message_),
-                "tool_calls" => field.read(&mut tool_calls_),
+                "multivoice_message" => field.decode(&mut multivoice_message_),
+                "tool_calls" => field.decode(&mut tool_calls_),
                 "tool_results" => field.read(&mut tool_results_),
-                "feedback" => field.read(&mut feedback_),
+                "feedback" => field.decode(&mut feedback_),
                 "llm_override" => field.read(&mut llm_override_),
                 "producing_llm" => field.read(&mut producing_llm_),
                 "time_in_call_secs" => field.read(&mut time_in_call_secs_),
-                "conversation_turn_metrics" => field.read(&mut conversation_turn_metrics_),
-                "rag_retrieval_info" => field.read(&mut rag_retrieval_info_),
-                "llm_usage" => field.read(&mut llm_usage_),
+                "conversation_turn_metrics" => field.decode(&mut conversation_turn_metrics_),
+                "rag_retrieval_info" => field.decode(&mut rag_retrieval_info_),
+                "llm_usage" => field.decode(&mut llm_usage_),
                 "interrupted" => field.read(&mut interrupted_),
                 "ignored_as_backchannel" => field.read(&mut ignored_as_backchannel_),
                 "original_message" => field.read(&mut original_message_),
-                "reasoning" => field.read(&mut reasoning_),
+                "reasoning" => field.decode(&mut reasoning_),
                 "source_medium" => field.read(&mut source_medium_),
                 "source_event_id" => field.read(&mut source_event_id_),
                 "used_static_kb_document_ids" => field.read(&mut used_static_kb_document_ids_),
                 "user_identifier" => field.read(&mut user_identifier_),
                 "id" => field.read(&mut id_),
-                "triggered_guardrails" => field.read(&mut triggered_guardrails_),
-                "file_input" => field.read(&mut file_input_),
-                "contextual_update_info" => field.read(&mut contextual_update_info_),
+                "triggered_guardrails" => field.decode(&mut triggered_guardrails_),
+                "file_input" => field.decode(&mut file_input_),
+                "contextual_update_info" => field.decode(&mut contextual_update_info_),
                 "reasoned" => field.read(&mut reasoned_),
                 _ => field.skip(),
             },

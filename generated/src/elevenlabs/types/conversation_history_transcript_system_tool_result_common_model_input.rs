@@ -70,6 +70,13 @@ impl Serialize for ConversationHistoryTranscriptSystemToolResultCommonModelInput
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptSystemToolResultCommonModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryTranscriptSystemToolResultCommonModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut request_id_ = None;
         let mut tool_name_ = None;
         let mut result_value_ = None;
@@ -82,8 +89,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptSystemToolResultComm
         let mut dynamic_variable_updates_ = None;
         let mut type__ = None;
         let mut result_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryTranscriptSystemToolResultCommonModelInput",
             &[
                 "request_id",
@@ -102,7 +108,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptSystemToolResultComm
                 "tool_latency_secs" => field.read(&mut tool_latency_secs_),
                 "error_type" => field.read(&mut error_type_),
                 "raw_error_message" => field.read(&mut raw_error_message_),
-                "dynamic_variable_updates" => field.read(&mut dynamic_variable_updates_),
+                "dynamic_variable_updates" => field.decode(&mut dynamic_variable_updates_),
                 "type" => field.read(&mut type__),
                 "result" => field.read(&mut result_),
                 _ => field.skip(),

@@ -48,13 +48,21 @@ impl<'de> Deserialize<'de>
     for ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode
+    for ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput
+{
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut integration_id_ = None;
         let mut credential_id_ = None;
         let mut integration_connection_id_ = None;
         let mut webhook_details_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput",
             &["webhook_details"],
             &mut |key, field| match key {
@@ -62,7 +70,7 @@ impl<'de> Deserialize<'de>
                 "integration_id" => field.read(&mut integration_id_),
                 "credential_id" => field.read(&mut credential_id_),
                 "integration_connection_id" => field.read(&mut integration_connection_id_),
-                "webhook_details" => field.read(&mut webhook_details_),
+                "webhook_details" => field.decode(&mut webhook_details_),
                 _ => field.skip(),
             },
         )?;

@@ -32,10 +32,16 @@ impl Serialize for ConversationHistoryTranscriptToolCallClientDetails {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallClientDetails {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryTranscriptToolCallClientDetails {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut parameters_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryTranscriptToolCallClientDetails",
             &["parameters"],
             &mut |key, field| match key {

@@ -48,14 +48,20 @@ impl Serialize for ConversationHistoryTranscriptToolCallCommonModelInput {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallCommonModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryTranscriptToolCallCommonModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut request_id_ = None;
         let mut tool_name_ = None;
         let mut params_as_json_ = None;
         let mut tool_has_been_called_ = None;
         let mut tool_details_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryTranscriptToolCallCommonModelInput",
             &[
                 "request_id",

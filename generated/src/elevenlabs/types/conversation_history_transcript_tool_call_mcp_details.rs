@@ -50,6 +50,13 @@ impl Serialize for ConversationHistoryTranscriptToolCallMcpDetails {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallMcpDetails {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryTranscriptToolCallMcpDetails {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut mcp_server_id_ = None;
         let mut mcp_server_name_ = None;
@@ -59,8 +66,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallMcpDetails {
         let mut requires_approval_ = None;
         let mut mcp_tool_name_ = None;
         let mut mcp_tool_description_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryTranscriptToolCallMcpDetails",
             &[
                 "mcp_server_id",

@@ -44,6 +44,13 @@ impl Serialize for ConversationHistoryTranscriptToolCallWebhookDetails {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallWebhookDetails {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryTranscriptToolCallWebhookDetails {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut method_ = None;
         let mut url_ = None;
@@ -51,8 +58,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallWebhookDetai
         let mut path_params_ = None;
         let mut query_params_ = None;
         let mut body_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryTranscriptToolCallWebhookDetails",
             &["method", "url"],
             &mut |key, field| match key {

@@ -61,6 +61,13 @@ impl Serialize for ConversationHistoryTranscriptWorkflowToolsResultCommonModelIn
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptWorkflowToolsResultCommonModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryTranscriptWorkflowToolsResultCommonModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut request_id_ = None;
         let mut tool_name_ = None;
         let mut result_value_ = None;
@@ -73,8 +80,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptWorkflowToolsResultC
         let mut dynamic_variable_updates_ = None;
         let mut type__ = None;
         let mut result_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryTranscriptWorkflowToolsResultCommonModelInput",
             &[
                 "request_id",
@@ -93,9 +99,9 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptWorkflowToolsResultC
                 "tool_latency_secs" => field.read(&mut tool_latency_secs_),
                 "error_type" => field.read(&mut error_type_),
                 "raw_error_message" => field.read(&mut raw_error_message_),
-                "dynamic_variable_updates" => field.read(&mut dynamic_variable_updates_),
+                "dynamic_variable_updates" => field.decode(&mut dynamic_variable_updates_),
                 "type" => field.read(&mut type__),
-                "result" => field.read(&mut result_),
+                "result" => field.decode(&mut result_),
                 _ => field.skip(),
             },
         )?;

@@ -41,6 +41,13 @@ impl Serialize for ConversationHistoryTwilioPhoneCallModel {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTwilioPhoneCallModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryTwilioPhoneCallModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut direction_ = None;
         let mut phone_number_id_ = None;
         let mut agent_number_ = None;
@@ -48,8 +55,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTwilioPhoneCallModel {
         let mut type__ = None;
         let mut stream_sid_ = None;
         let mut call_sid_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationHistoryTwilioPhoneCallModel",
             &[
                 "direction",

@@ -45,18 +45,24 @@ impl Serialize for ConversationInitiationClientData {
 
 impl<'de> Deserialize<'de> for ConversationInitiationClientData {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationInitiationClientData {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut conversation_config_override_ = None;
         let mut custom_llm_extra_body_ = None;
         let mut dynamic_variables_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationInitiationClientData",
             &[],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "conversation_config_override" => field.read(&mut conversation_config_override_),
-                "custom_llm_extra_body" => field.read(&mut custom_llm_extra_body_),
+                "conversation_config_override" => field.decode(&mut conversation_config_override_),
+                "custom_llm_extra_body" => field.decode(&mut custom_llm_extra_body_),
                 "dynamic_variables" => field.read(&mut dynamic_variables_),
                 _ => field.skip(),
             },
@@ -126,15 +132,21 @@ impl Serialize for ConversationConversationConfigOverride {
 
 impl<'de> Deserialize<'de> for ConversationConversationConfigOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationConversationConfigOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_ = None;
         let mut tts_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationConversationConfigOverride",
             &[],
             &mut |key, field| match key {
-                "agent" => field.read(&mut agent_),
-                "tts" => field.read(&mut tts_),
+                "agent" => field.decode(&mut agent_),
+                "tts" => field.decode(&mut tts_),
                 _ => field.skip(),
             },
         )?;
@@ -189,15 +201,21 @@ impl Serialize for ConversationConfigOverrideAgent {
 
 impl<'de> Deserialize<'de> for ConversationConfigOverrideAgent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationConfigOverrideAgent {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut prompt_ = None;
         let mut first_message_ = None;
         let mut language_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationConfigOverrideAgent",
             &[],
             &mut |key, field| match key {
-                "prompt" => field.read(&mut prompt_),
+                "prompt" => field.decode(&mut prompt_),
                 "first_message" => field.read(&mut first_message_),
                 "language" => field.read(&mut language_),
                 _ => field.skip(),
@@ -253,9 +271,15 @@ impl Serialize for ConversationConfigOverrideAgentPrompt {
 
 impl<'de> Deserialize<'de> for ConversationConfigOverrideAgentPrompt {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationConfigOverrideAgentPrompt {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut prompt_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationConfigOverrideAgentPrompt",
             &[],
             &mut |key, field| match key {
@@ -299,9 +323,15 @@ impl Serialize for ConversationConfigOverrideTts {
 
 impl<'de> Deserialize<'de> for ConversationConfigOverrideTts {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationConfigOverrideTts {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voice_id_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationConfigOverrideTts",
             &[],
             &mut |key, field| match key {
@@ -350,10 +380,16 @@ impl Serialize for ConversationClientDataCustomLlmExtraBody {
 
 impl<'de> Deserialize<'de> for ConversationClientDataCustomLlmExtraBody {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationClientDataCustomLlmExtraBody {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut temperature_ = None;
         let mut max_tokens_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationClientDataCustomLlmExtraBody",
             &[],
             &mut |key, field| match key {

@@ -64,17 +64,23 @@ impl Serialize for ConversationInitiationClientDataConfigInput {
 
 impl<'de> Deserialize<'de> for ConversationInitiationClientDataConfigInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationInitiationClientDataConfigInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_config_override_ = None;
         let mut custom_llm_extra_body_ = None;
         let mut enable_conversation_initiation_client_data_from_webhook_ = None;
         let mut enable_starting_workflow_node_id_from_client_ = None;
         let mut enable_procedure_ids_from_client_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationInitiationClientDataConfigInput",
             &[],
             &mut |key, field| match key {
-                "conversation_config_override" => field.read(&mut conversation_config_override_),
+                "conversation_config_override" => field.decode(&mut conversation_config_override_),
                 "custom_llm_extra_body" => field.read(&mut custom_llm_extra_body_),
                 "enable_conversation_initiation_client_data_from_webhook" => {
                     field.read(&mut enable_conversation_initiation_client_data_from_webhook_)

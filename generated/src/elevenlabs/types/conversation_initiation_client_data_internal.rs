@@ -68,6 +68,13 @@ impl Serialize for ConversationInitiationClientDataInternal {
 
 impl<'de> Deserialize<'de> for ConversationInitiationClientDataInternal {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationInitiationClientDataInternal {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_config_override_ = None;
         let mut custom_llm_extra_body_ = None;
         let mut user_id_ = None;
@@ -79,22 +86,21 @@ impl<'de> Deserialize<'de> for ConversationInitiationClientDataInternal {
         let mut dynamic_variables_ = None;
         let mut tool_mock_config_ = None;
         let mut tool_mock_overrides_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationInitiationClientDataInternal",
             &[],
             &mut |key, field| match key {
-                "conversation_config_override" => field.read(&mut conversation_config_override_),
+                "conversation_config_override" => field.decode(&mut conversation_config_override_),
                 "custom_llm_extra_body" => field.read_json(&mut custom_llm_extra_body_),
                 "user_id" => field.read(&mut user_id_),
-                "source_info" => field.read(&mut source_info_),
+                "source_info" => field.decode(&mut source_info_),
                 "branch_id" => field.read(&mut branch_id_),
                 "environment" => field.read(&mut environment_),
                 "starting_workflow_node_id" => field.read(&mut starting_workflow_node_id_),
                 "procedure_ids" => field.read(&mut procedure_ids_),
                 "dynamic_variables" => field.read_json(&mut dynamic_variables_),
-                "tool_mock_config" => field.read(&mut tool_mock_config_),
-                "tool_mock_overrides" => field.read(&mut tool_mock_overrides_),
+                "tool_mock_config" => field.decode(&mut tool_mock_config_),
+                "tool_mock_overrides" => field.decode(&mut tool_mock_overrides_),
                 _ => field.skip(),
             },
         )?;

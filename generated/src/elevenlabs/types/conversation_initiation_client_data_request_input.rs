@@ -60,6 +60,13 @@ impl Serialize for ConversationInitiationClientDataRequestInput {
 
 impl<'de> Deserialize<'de> for ConversationInitiationClientDataRequestInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationInitiationClientDataRequestInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_config_override_ = None;
         let mut custom_llm_extra_body_ = None;
         let mut user_id_ = None;
@@ -69,15 +76,14 @@ impl<'de> Deserialize<'de> for ConversationInitiationClientDataRequestInput {
         let mut starting_workflow_node_id_ = None;
         let mut procedure_ids_ = None;
         let mut dynamic_variables_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationInitiationClientDataRequestInput",
             &[],
             &mut |key, field| match key {
-                "conversation_config_override" => field.read(&mut conversation_config_override_),
+                "conversation_config_override" => field.decode(&mut conversation_config_override_),
                 "custom_llm_extra_body" => field.read_json(&mut custom_llm_extra_body_),
                 "user_id" => field.read(&mut user_id_),
-                "source_info" => field.read(&mut source_info_),
+                "source_info" => field.decode(&mut source_info_),
                 "branch_id" => field.read(&mut branch_id_),
                 "environment" => field.read(&mut environment_),
                 "starting_workflow_node_id" => field.read(&mut starting_workflow_node_id_),

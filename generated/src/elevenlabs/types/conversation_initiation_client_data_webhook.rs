@@ -35,10 +35,16 @@ impl Serialize for ConversationInitiationClientDataWebhook {
 
 impl<'de> Deserialize<'de> for ConversationInitiationClientDataWebhook {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationInitiationClientDataWebhook {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut url_ = None;
         let mut request_headers_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationInitiationClientDataWebhook",
             &["url", "request_headers"],
             &mut |key, field| match key {

@@ -37,16 +37,22 @@ impl Serialize for ConversationInitiationMetadata {
 
 impl<'de> Deserialize<'de> for ConversationInitiationMetadata {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationInitiationMetadata {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut conversation_initiation_metadata_event_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationInitiationMetadata",
             &[],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
                 "conversation_initiation_metadata_event" => {
-                    field.read(&mut conversation_initiation_metadata_event_)
+                    field.decode(&mut conversation_initiation_metadata_event_)
                 }
                 _ => field.skip(),
             },
@@ -106,11 +112,17 @@ impl Serialize for ConversationInitiationMetadataEvent {
 
 impl<'de> Deserialize<'de> for ConversationInitiationMetadataEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationInitiationMetadataEvent {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_id_ = None;
         let mut agent_output_audio_format_ = None;
         let mut user_input_audio_format_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationInitiationMetadataEvent",
             &[],
             &mut |key, field| match key {

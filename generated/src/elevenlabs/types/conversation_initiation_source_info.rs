@@ -36,10 +36,16 @@ impl Serialize for ConversationInitiationSourceInfo {
 
 impl<'de> Deserialize<'de> for ConversationInitiationSourceInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationInitiationSourceInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_ = None;
         let mut version_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationInitiationSourceInfo",
             &[],
             &mut |key, field| match key {

@@ -32,10 +32,16 @@ impl Serialize for ConversationReasoningModel {
 
 impl<'de> Deserialize<'de> for ConversationReasoningModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationReasoningModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut summary_ = None;
         let mut provider_redact_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationReasoningModel",
             &[],
             &mut |key, field| match key {

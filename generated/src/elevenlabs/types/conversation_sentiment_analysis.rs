@@ -44,14 +44,20 @@ impl Serialize for ConversationSentimentAnalysis {
 
 impl<'de> Deserialize<'de> for ConversationSentimentAnalysis {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationSentimentAnalysis {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut overall_label_ = None;
         let mut overall_sentiment_score_ = None;
         let mut overall_frustration_score_ = None;
         let mut min_user_sentiment_score_ = None;
         let mut max_user_frustration_score_ = None;
         let mut num_scored_user_turns_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationSentimentAnalysis",
             &[
                 "overall_label",

@@ -26,9 +26,15 @@ impl Serialize for ConversationSignedUrlResponseModel {
 
 impl<'de> Deserialize<'de> for ConversationSignedUrlResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationSignedUrlResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut signed_url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationSignedUrlResponseModel",
             &["signed_url"],
             &mut |key, field| match key {

@@ -45,18 +45,24 @@ impl Serialize for ConversationSimulationSpecification {
 
 impl<'de> Deserialize<'de> for ConversationSimulationSpecification {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationSimulationSpecification {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut simulated_user_config_ = None;
         let mut tool_mock_config_ = None;
         let mut partial_conversation_history_ = None;
         let mut dynamic_variables_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationSimulationSpecification",
             &["simulated_user_config"],
             &mut |key, field| match key {
-                "simulated_user_config" => field.read(&mut simulated_user_config_),
-                "tool_mock_config" => field.read(&mut tool_mock_config_),
-                "partial_conversation_history" => field.read(&mut partial_conversation_history_),
+                "simulated_user_config" => field.decode(&mut simulated_user_config_),
+                "tool_mock_config" => field.decode(&mut tool_mock_config_),
+                "partial_conversation_history" => field.decode(&mut partial_conversation_history_),
                 "dynamic_variables" => field.read_json(&mut dynamic_variables_),
                 _ => field.skip(),
             },

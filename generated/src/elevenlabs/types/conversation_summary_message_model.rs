@@ -30,10 +30,16 @@ impl Serialize for ConversationSummaryMessageModel {
 
 impl<'de> Deserialize<'de> for ConversationSummaryMessageModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationSummaryMessageModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut role_ = None;
         let mut message_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationSummaryMessageModel",
             &["role", "message"],
             &mut |key, field| match key {

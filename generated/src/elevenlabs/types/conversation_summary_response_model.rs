@@ -90,6 +90,13 @@ impl Serialize for ConversationSummaryResponseModel {
 
 impl<'de> Deserialize<'de> for ConversationSummaryResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationSummaryResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut branch_id_ = None;
         let mut version_id_ = None;
@@ -113,8 +120,7 @@ impl<'de> Deserialize<'de> for ConversationSummaryResponseModel {
         let mut data_collection_results_ = None;
         let mut evaluation_criteria_results_ = None;
         let mut tag_ids_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationSummaryResponseModel",
             &[
                 "agent_id",
@@ -147,9 +153,9 @@ impl<'de> Deserialize<'de> for ConversationSummaryResponseModel {
                 "tool_names" => field.read(&mut tool_names_),
                 "direction" => field.read(&mut direction_),
                 "rating" => field.read(&mut rating_),
-                "sentiment_analysis" => field.read(&mut sentiment_analysis_),
+                "sentiment_analysis" => field.decode(&mut sentiment_analysis_),
                 "data_collection_results" => field.read(&mut data_collection_results_),
-                "evaluation_criteria_results" => field.read(&mut evaluation_criteria_results_),
+                "evaluation_criteria_results" => field.decode(&mut evaluation_criteria_results_),
                 "tag_ids" => field.read(&mut tag_ids_),
                 _ => field.skip(),
             },

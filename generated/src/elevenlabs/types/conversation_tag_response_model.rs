@@ -38,14 +38,20 @@ impl Serialize for ConversationTagResponseModel {
 
 impl<'de> Deserialize<'de> for ConversationTagResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationTagResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tag_id_ = None;
         let mut workspace_id_ = None;
         let mut owner_user_id_ = None;
         let mut title_ = None;
         let mut description_ = None;
         let mut created_at_unix_secs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationTagResponseModel",
             &[
                 "tag_id",

@@ -52,14 +52,20 @@ impl Serialize for ConversationTokenResponseModel {
 
 impl<'de> Deserialize<'de> for ConversationTokenResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationTokenResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut conversation_token_ = None;
         let mut expiration_time_unix_secs_ = None;
         let mut conversation_id_ = None;
         let mut purpose_ = None;
         let mut token_requester_user_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationTokenResponseModel",
             &["agent_id", "conversation_token", "purpose"],
             &mut |key, field| match key {

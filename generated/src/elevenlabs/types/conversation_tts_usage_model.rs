@@ -43,19 +43,25 @@ impl Serialize for ConversationTtsUsageModel {
 
 impl<'de> Deserialize<'de> for ConversationTtsUsageModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationTtsUsageModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut primary_tts_model_ = None;
         let mut total_audio_output_seconds_ = None;
         let mut total_characters_ = None;
         let mut per_voice_usage_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationTtsUsageModel",
             &[],
             &mut |key, field| match key {
                 "primary_tts_model" => field.read(&mut primary_tts_model_),
                 "total_audio_output_seconds" => field.read(&mut total_audio_output_seconds_),
                 "total_characters" => field.read(&mut total_characters_),
-                "per_voice_usage" => field.read(&mut per_voice_usage_),
+                "per_voice_usage" => field.decode(&mut per_voice_usage_),
                 _ => field.skip(),
             },
         )?;

@@ -37,16 +37,22 @@ impl Serialize for ConversationTurnMetrics {
 
 impl<'de> Deserialize<'de> for ConversationTurnMetrics {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationTurnMetrics {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut metrics_ = None;
         let mut convai_asr_provider_ = None;
         let mut convai_tts_model_ = None;
         let mut convai_tts_cascade_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationTurnMetrics",
             &[],
             &mut |key, field| match key {
-                "metrics" => field.read(&mut metrics_),
+                "metrics" => field.decode(&mut metrics_),
                 "convai_asr_provider" => field.read(&mut convai_asr_provider_),
                 "convai_tts_model" => field.read(&mut convai_tts_model_),
                 "convai_tts_cascade" => field.read(&mut convai_tts_cascade_),

@@ -55,6 +55,13 @@ impl Serialize for ConversationUserResponseModel {
 
 impl<'de> Deserialize<'de> for ConversationUserResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationUserResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut user_id_ = None;
         let mut last_contact_unix_secs_ = None;
         let mut first_contact_unix_secs_ = None;
@@ -64,8 +71,7 @@ impl<'de> Deserialize<'de> for ConversationUserResponseModel {
         let mut last_contact_agent_name_ = None;
         let mut sentiment_ = None;
         let mut most_frustrated_conversations_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationUserResponseModel",
             &[
                 "user_id",
@@ -83,8 +89,10 @@ impl<'de> Deserialize<'de> for ConversationUserResponseModel {
                 "last_contact_agent_id" => field.read(&mut last_contact_agent_id_),
                 "last_contact_conversation_id" => field.read(&mut last_contact_conversation_id_),
                 "last_contact_agent_name" => field.read(&mut last_contact_agent_name_),
-                "sentiment" => field.read(&mut sentiment_),
-                "most_frustrated_conversations" => field.read(&mut most_frustrated_conversations_),
+                "sentiment" => field.decode(&mut sentiment_),
+                "most_frustrated_conversations" => {
+                    field.decode(&mut most_frustrated_conversations_)
+                }
                 _ => field.skip(),
             },
         )?;

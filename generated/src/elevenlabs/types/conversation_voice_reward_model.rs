@@ -30,10 +30,16 @@ impl Serialize for ConversationVoiceRewardModel {
 
 impl<'de> Deserialize<'de> for ConversationVoiceRewardModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationVoiceRewardModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voice_id_ = None;
         let mut reward_usd_cents_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationVoiceRewardModel",
             &["voice_id", "reward_usd_cents"],
             &mut |key, field| match key {

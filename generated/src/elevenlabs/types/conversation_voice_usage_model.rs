@@ -31,10 +31,16 @@ impl Serialize for ConversationVoiceUsageModel {
 
 impl<'de> Deserialize<'de> for ConversationVoiceUsageModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationVoiceUsageModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voice_id_ = None;
         let mut audio_output_seconds_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationVoiceUsageModel",
             &["voice_id"],
             &mut |key, field| match key {

@@ -30,9 +30,15 @@ impl Serialize for ConversationalAiAgentsDuplicateRequest {
 
 impl<'de> Deserialize<'de> for ConversationalAiAgentsDuplicateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationalAiAgentsDuplicateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationalAiAgentsDuplicateRequest",
             &[],
             &mut |key, field| match key {

@@ -53,6 +53,13 @@ impl Serialize for ConversationalAiAgentsUpdateRequest {
 
 impl<'de> Deserialize<'de> for ConversationalAiAgentsUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationalAiAgentsUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_config_ = None;
         let mut platform_settings_ = None;
         let mut workflow_ = None;
@@ -60,18 +67,17 @@ impl<'de> Deserialize<'de> for ConversationalAiAgentsUpdateRequest {
         let mut tags_ = None;
         let mut version_description_ = None;
         let mut procedures_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationalAiAgentsUpdateRequest",
             &[],
             &mut |key, field| match key {
                 "conversation_config" => field.read(&mut conversation_config_),
                 "platform_settings" => field.read(&mut platform_settings_),
-                "workflow" => field.read(&mut workflow_),
+                "workflow" => field.decode(&mut workflow_),
                 "name" => field.read(&mut name_),
                 "tags" => field.read(&mut tags_),
                 "version_description" => field.read(&mut version_description_),
-                "procedures" => field.read(&mut procedures_),
+                "procedures" => field.decode(&mut procedures_),
                 _ => field.skip(),
             },
         )?;

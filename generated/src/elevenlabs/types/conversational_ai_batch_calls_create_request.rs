@@ -57,6 +57,13 @@ impl Serialize for ConversationalAiBatchCallsCreateRequest {
 
 impl<'de> Deserialize<'de> for ConversationalAiBatchCallsCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationalAiBatchCallsCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut call_name_ = None;
         let mut agent_id_ = None;
         let mut recipients_ = None;
@@ -68,21 +75,20 @@ impl<'de> Deserialize<'de> for ConversationalAiBatchCallsCreateRequest {
         let mut environment_ = None;
         let mut telephony_call_config_ = None;
         let mut target_concurrency_limit_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationalAiBatchCallsCreateRequest",
             &["call_name", "agent_id", "recipients"],
             &mut |key, field| match key {
                 "call_name" => field.read(&mut call_name_),
                 "agent_id" => field.read(&mut agent_id_),
-                "recipients" => field.read(&mut recipients_),
+                "recipients" => field.decode(&mut recipients_),
                 "scheduled_time_unix" => field.read(&mut scheduled_time_unix_),
                 "agent_phone_number_id" => field.read(&mut agent_phone_number_id_),
-                "whatsapp_params" => field.read(&mut whatsapp_params_),
+                "whatsapp_params" => field.decode(&mut whatsapp_params_),
                 "timezone" => field.read(&mut timezone_),
                 "branch_id" => field.read(&mut branch_id_),
                 "environment" => field.read(&mut environment_),
-                "telephony_call_config" => field.read(&mut telephony_call_config_),
+                "telephony_call_config" => field.decode(&mut telephony_call_config_),
                 "target_concurrency_limit" => field.read(&mut target_concurrency_limit_),
                 _ => field.skip(),
             },

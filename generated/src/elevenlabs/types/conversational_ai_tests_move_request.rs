@@ -35,10 +35,16 @@ impl Serialize for ConversationalAiTestsMoveRequest {
 
 impl<'de> Deserialize<'de> for ConversationalAiTestsMoveRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationalAiTestsMoveRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut entity_ids_ = None;
         let mut move_to_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationalAiTestsMoveRequest",
             &["entity_ids"],
             &mut |key, field| match key {

@@ -54,6 +54,13 @@ impl Serialize for ConversationalConfigApiModelOutput {
 
 impl<'de> Deserialize<'de> for ConversationalConfigApiModelOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationalConfigApiModelOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut asr_ = None;
         let mut turn_ = None;
         let mut tts_ = None;
@@ -61,18 +68,17 @@ impl<'de> Deserialize<'de> for ConversationalConfigApiModelOutput {
         let mut language_presets_ = None;
         let mut vad_ = None;
         let mut agent_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationalConfigApiModelOutput",
             &[],
             &mut |key, field| match key {
-                "asr" => field.read(&mut asr_),
-                "turn" => field.read(&mut turn_),
-                "tts" => field.read(&mut tts_),
-                "conversation" => field.read(&mut conversation_),
-                "language_presets" => field.read(&mut language_presets_),
-                "vad" => field.read(&mut vad_),
-                "agent" => field.read(&mut agent_),
+                "asr" => field.decode(&mut asr_),
+                "turn" => field.decode(&mut turn_),
+                "tts" => field.decode(&mut tts_),
+                "conversation" => field.decode(&mut conversation_),
+                "language_presets" => field.decode(&mut language_presets_),
+                "vad" => field.decode(&mut vad_),
+                "agent" => field.decode(&mut agent_),
                 _ => field.skip(),
             },
         )?;

@@ -30,9 +30,15 @@ impl Serialize for ConversationsFilesCreateRequest {
 
 impl<'de> Deserialize<'de> for ConversationsFilesCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationsFilesCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut file_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConversationsFilesCreateRequest",
             &["file"],
             &mut |key, field| match key {

@@ -65,6 +65,13 @@ impl Serialize for ConvertWithTimestampsRequest {
 
 impl<'de> Deserialize<'de> for ConvertWithTimestampsRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConvertWithTimestampsRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut inputs_ = None;
         let mut model_id_ = None;
         let mut language_code_ = None;
@@ -72,17 +79,16 @@ impl<'de> Deserialize<'de> for ConvertWithTimestampsRequest {
         let mut pronunciation_dictionary_locators_ = None;
         let mut seed_ = None;
         let mut apply_text_normalization_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ConvertWithTimestampsRequest",
             &["inputs"],
             &mut |key, field| match key {
-                "inputs" => field.read(&mut inputs_),
+                "inputs" => field.decode(&mut inputs_),
                 "model_id" => field.read(&mut model_id_),
                 "language_code" => field.read(&mut language_code_),
-                "settings" => field.read(&mut settings_),
+                "settings" => field.decode(&mut settings_),
                 "pronunciation_dictionary_locators" => {
-                    field.read(&mut pronunciation_dictionary_locators_)
+                    field.decode(&mut pronunciation_dictionary_locators_)
                 }
                 "seed" => field.read(&mut seed_),
                 "apply_text_normalization" => field.read(&mut apply_text_normalization_),

@@ -32,10 +32,16 @@ impl Serialize for CreateAgentBranchResponseModel {
 
 impl<'de> Deserialize<'de> for CreateAgentBranchResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateAgentBranchResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut created_branch_id_ = None;
         let mut created_version_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateAgentBranchResponseModel",
             &["created_branch_id", "created_version_id"],
             &mut |key, field| match key {

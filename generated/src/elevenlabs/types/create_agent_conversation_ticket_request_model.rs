@@ -37,17 +37,23 @@ impl Serialize for CreateAgentConversationTicketRequestModel {
 
 impl<'de> Deserialize<'de> for CreateAgentConversationTicketRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateAgentConversationTicketRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_id_ = None;
         let mut qa_comment_ = None;
         let mut turn_comments_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateAgentConversationTicketRequestModel",
             &["conversation_id"],
             &mut |key, field| match key {
                 "conversation_id" => field.read(&mut conversation_id_),
                 "qa_comment" => field.read(&mut qa_comment_),
-                "turn_comments" => field.read(&mut turn_comments_),
+                "turn_comments" => field.decode(&mut turn_comments_),
                 _ => field.skip(),
             },
         )?;

@@ -27,9 +27,15 @@ impl Serialize for CreateAgentResponseModel {
 
 impl<'de> Deserialize<'de> for CreateAgentResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateAgentResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateAgentResponseModel",
             &["agent_id"],
             &mut |key, field| match key {

@@ -30,10 +30,16 @@ impl Serialize for CreateAgentTestFolderResponseModel {
 
 impl<'de> Deserialize<'de> for CreateAgentTestFolderResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateAgentTestFolderResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateAgentTestFolderResponseModel",
             &["id", "name"],
             &mut |key, field| match key {

@@ -31,16 +31,18 @@ impl Serialize for CreateAssetParams {
 
 impl<'de> Deserialize<'de> for CreateAssetParams {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateAssetParams {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut smb_tool_type_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "CreateAssetParams",
-            &[],
-            &mut |key, field| match key {
-                "smb_tool_type" => field.read(&mut smb_tool_type_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("CreateAssetParams", &[], &mut |key, field| match key {
+            "smb_tool_type" => field.read(&mut smb_tool_type_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             smb_tool_type: smb_tool_type_.unwrap_or_default(),
         })

@@ -40,13 +40,19 @@ impl Serialize for CreateBasicAuthRequest {
 
 impl<'de> Deserialize<'de> for CreateBasicAuthRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateBasicAuthRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
         let mut username_ = None;
         let mut password_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateBasicAuthRequest",
             &["name", "provider", "username", "password"],
             &mut |key, field| match key {

@@ -33,10 +33,16 @@ impl Serialize for CreateConversationTagRequestModel {
 
 impl<'de> Deserialize<'de> for CreateConversationTagRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateConversationTagRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut title_ = None;
         let mut description_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateConversationTagRequestModel",
             &["title"],
             &mut |key, field| match key {

@@ -40,14 +40,20 @@ impl Serialize for CreateCrawlJobResponseModel {
 
 impl<'de> Deserialize<'de> for CreateCrawlJobResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateCrawlJobResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut type__ = None;
         let mut root_folder_id_ = None;
         let mut status_ = None;
         let mut created_at_ = None;
         let mut folder_path_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateCrawlJobResponseModel",
             &["id", "type", "root_folder_id", "status", "created_at"],
             &mut |key, field| match key {
@@ -56,7 +62,7 @@ impl<'de> Deserialize<'de> for CreateCrawlJobResponseModel {
                 "root_folder_id" => field.read(&mut root_folder_id_),
                 "status" => field.read(&mut status_),
                 "created_at" => field.read(&mut created_at_),
-                "folder_path" => field.read(&mut folder_path_),
+                "folder_path" => field.decode(&mut folder_path_),
                 _ => field.skip(),
             },
         )?;

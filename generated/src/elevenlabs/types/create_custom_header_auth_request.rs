@@ -39,13 +39,19 @@ impl Serialize for CreateCustomHeaderAuthRequest {
 
 impl<'de> Deserialize<'de> for CreateCustomHeaderAuthRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateCustomHeaderAuthRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
         let mut header_name_ = None;
         let mut token_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateCustomHeaderAuthRequest",
             &["name", "provider", "header_name", "token"],
             &mut |key, field| match key {

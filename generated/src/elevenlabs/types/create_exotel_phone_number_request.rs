@@ -70,6 +70,13 @@ impl Serialize for CreateExotelPhoneNumberRequest {
 
 impl<'de> Deserialize<'de> for CreateExotelPhoneNumberRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateExotelPhoneNumberRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut phone_number_ = None;
         let mut label_ = None;
         let mut supports_inbound_ = None;
@@ -82,8 +89,7 @@ impl<'de> Deserialize<'de> for CreateExotelPhoneNumberRequest {
         let mut api_subdomain_ = None;
         let mut app_id_ = None;
         let mut applet_url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateExotelPhoneNumberRequest",
             &[
                 "phone_number",

@@ -42,12 +42,18 @@ impl Serialize for CreateFromFileRequest {
 
 impl<'de> Deserialize<'de> for CreateFromFileRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateFromFileRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut file_ = None;
         let mut description_ = None;
         let mut workspace_access_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateFromFileRequest",
             &["name"],
             &mut |key, field| match key {

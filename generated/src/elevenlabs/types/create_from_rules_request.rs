@@ -50,12 +50,18 @@ impl Serialize for CreateFromRulesRequest {
 
 impl<'de> Deserialize<'de> for CreateFromRulesRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateFromRulesRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut rules_ = None;
         let mut name_ = None;
         let mut description_ = None;
         let mut workspace_access_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateFromRulesRequest",
             &["rules", "name"],
             &mut |key, field| match key {

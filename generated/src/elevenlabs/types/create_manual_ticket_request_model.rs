@@ -27,9 +27,15 @@ impl Serialize for CreateManualTicketRequestModel {
 
 impl<'de> Deserialize<'de> for CreateManualTicketRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateManualTicketRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut qa_comment_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateManualTicketRequestModel",
             &["qa_comment"],
             &mut |key, field| match key {

@@ -45,6 +45,13 @@ impl Serialize for CreateMtlsAuthRequest {
 
 impl<'de> Deserialize<'de> for CreateMtlsAuthRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateMtlsAuthRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
@@ -52,8 +59,7 @@ impl<'de> Deserialize<'de> for CreateMtlsAuthRequest {
         let mut client_key_ = None;
         let mut ca_certificate_ = None;
         let mut key_passphrase_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateMtlsAuthRequest",
             &["name", "provider", "client_certificate", "client_key"],
             &mut |key, field| match key {

@@ -57,6 +57,13 @@ impl Serialize for CreateOAuth2ClientCredsRequest {
 
 impl<'de> Deserialize<'de> for CreateOAuth2ClientCredsRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateOAuth2ClientCredsRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
@@ -67,8 +74,7 @@ impl<'de> Deserialize<'de> for CreateOAuth2ClientCredsRequest {
         let mut basic_auth_in_header_ = None;
         let mut client_secret_ = None;
         let mut custom_headers_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateOAuth2ClientCredsRequest",
             &[
                 "name",

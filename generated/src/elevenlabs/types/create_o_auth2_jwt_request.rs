@@ -76,6 +76,13 @@ impl Serialize for CreateOAuth2JwtRequest {
 
 impl<'de> Deserialize<'de> for CreateOAuth2JwtRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateOAuth2JwtRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
@@ -90,8 +97,7 @@ impl<'de> Deserialize<'de> for CreateOAuth2JwtRequest {
         let mut scopes_ = None;
         let mut token_response_field_ = None;
         let mut secret_key_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateOAuth2JwtRequest",
             &[
                 "name",

@@ -29,16 +29,18 @@ impl Serialize for CreateOrderRequest {
 
 impl<'de> Deserialize<'de> for CreateOrderRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateOrderRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut sandbox_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "CreateOrderRequest",
-            &[],
-            &mut |key, field| match key {
-                "sandbox" => field.read(&mut sandbox_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("CreateOrderRequest", &[], &mut |key, field| match key {
+            "sandbox" => field.read(&mut sandbox_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             sandbox: sandbox_.unwrap_or_default(),
         })

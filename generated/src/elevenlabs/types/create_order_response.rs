@@ -35,10 +35,16 @@ impl Serialize for CreateOrderResponse {
 
 impl<'de> Deserialize<'de> for CreateOrderResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateOrderResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut order_id_ = None;
         let mut sandbox_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateOrderResponse",
             &["order_id"],
             &mut |key, field| match key {

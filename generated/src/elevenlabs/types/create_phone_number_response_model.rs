@@ -30,9 +30,15 @@ impl Serialize for CreatePhoneNumberResponseModel {
 
 impl<'de> Deserialize<'de> for CreatePhoneNumberResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreatePhoneNumberResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut phone_number_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreatePhoneNumberResponseModel",
             &["phone_number_id"],
             &mut |key, field| match key {

@@ -65,6 +65,13 @@ impl Serialize for CreatePrivateKeyJwtRequest {
 
 impl<'de> Deserialize<'de> for CreatePrivateKeyJwtRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreatePrivateKeyJwtRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
@@ -76,8 +83,7 @@ impl<'de> Deserialize<'de> for CreatePrivateKeyJwtRequest {
         let mut expiration_seconds_ = None;
         let mut extra_params_ = None;
         let mut secret_key_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreatePrivateKeyJwtRequest",
             &[
                 "name",

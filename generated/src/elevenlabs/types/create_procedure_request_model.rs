@@ -46,12 +46,18 @@ impl Serialize for CreateProcedureRequestModel {
 
 impl<'de> Deserialize<'de> for CreateProcedureRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateProcedureRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut content_ = None;
         let mut type__ = None;
         let mut trigger_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "CreateProcedureRequestModel",
             &[],
             &mut |key, field| match key {

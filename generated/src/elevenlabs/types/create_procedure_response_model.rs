@@ -27,9 +27,15 @@ impl Serialize for CreateProcedureResponseModel {
 
 impl<'de> Deserialize<'de> for CreateProcedureResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateProcedureResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut procedure_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateProcedureResponseModel",
             &["procedure_id"],
             &mut |key, field| match key {

@@ -36,17 +36,23 @@ impl Serialize for CreateSecretEnvironmentVariableRequest {
 
 impl<'de> Deserialize<'de> for CreateSecretEnvironmentVariableRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateSecretEnvironmentVariableRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut label_ = None;
         let mut values_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateSecretEnvironmentVariableRequest",
             &["label", "values"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
                 "label" => field.read(&mut label_),
-                "values" => field.read(&mut values_),
+                "values" => field.decode(&mut values_),
                 _ => field.skip(),
             },
         )?;

@@ -98,6 +98,13 @@ impl Serialize for CreateSimulationTestRequest {
 
 impl<'de> Deserialize<'de> for CreateSimulationTestRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateSimulationTestRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut from_conversation_metadata_ = None;
         let mut dynamic_variables_ = None;
         let mut chat_history_ = None;
@@ -115,14 +122,13 @@ impl<'de> Deserialize<'de> for CreateSimulationTestRequest {
         let mut simulated_user_model_ = None;
         let mut name_ = None;
         let mut parent_folder_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateSimulationTestRequest",
             &["name"],
             &mut |key, field| match key {
-                "from_conversation_metadata" => field.read(&mut from_conversation_metadata_),
+                "from_conversation_metadata" => field.decode(&mut from_conversation_metadata_),
                 "dynamic_variables" => field.read_json(&mut dynamic_variables_),
-                "chat_history" => field.read(&mut chat_history_),
+                "chat_history" => field.decode(&mut chat_history_),
                 "conversation_initiation_source" => {
                     field.read(&mut conversation_initiation_source_)
                 }
@@ -133,8 +139,8 @@ impl<'de> Deserialize<'de> for CreateSimulationTestRequest {
                 "simulation_scenario" => field.read(&mut simulation_scenario_),
                 "simulation_max_turns" => field.read(&mut simulation_max_turns_),
                 "simulation_environment" => field.read(&mut simulation_environment_),
-                "tool_mock_config" => field.read(&mut tool_mock_config_),
-                "tool_mock_overrides" => field.read(&mut tool_mock_overrides_),
+                "tool_mock_config" => field.decode(&mut tool_mock_config_),
+                "tool_mock_overrides" => field.decode(&mut tool_mock_overrides_),
                 "evaluation_model" => field.read(&mut evaluation_model_),
                 "simulated_user_model" => field.read(&mut simulated_user_model_),
                 "name" => field.read(&mut name_),

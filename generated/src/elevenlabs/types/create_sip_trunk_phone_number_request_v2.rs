@@ -56,6 +56,13 @@ impl Serialize for CreateSipTrunkPhoneNumberRequestV2 {
 
 impl<'de> Deserialize<'de> for CreateSipTrunkPhoneNumberRequestV2 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateSipTrunkPhoneNumberRequestV2 {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut phone_number_ = None;
         let mut label_ = None;
         let mut supports_inbound_ = None;
@@ -64,8 +71,7 @@ impl<'de> Deserialize<'de> for CreateSipTrunkPhoneNumberRequestV2 {
         let mut agent_id_ = None;
         let mut inbound_trunk_config_ = None;
         let mut outbound_trunk_config_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateSipTrunkPhoneNumberRequestV2",
             &["phone_number", "label"],
             &mut |key, field| match key {
@@ -75,8 +81,8 @@ impl<'de> Deserialize<'de> for CreateSipTrunkPhoneNumberRequestV2 {
                 "supports_outbound" => field.read(&mut supports_outbound_),
                 "provider" => field.read(&mut provider_),
                 "agent_id" => field.read(&mut agent_id_),
-                "inbound_trunk_config" => field.read(&mut inbound_trunk_config_),
-                "outbound_trunk_config" => field.read(&mut outbound_trunk_config_),
+                "inbound_trunk_config" => field.decode(&mut inbound_trunk_config_),
+                "outbound_trunk_config" => field.decode(&mut outbound_trunk_config_),
                 _ => field.skip(),
             },
         )?;

@@ -71,6 +71,13 @@ impl Serialize for CreateSpeechEngineRequest {
 
 impl<'de> Deserialize<'de> for CreateSpeechEngineRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateSpeechEngineRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut speech_engine_ = None;
         let mut asr_ = None;
@@ -83,23 +90,22 @@ impl<'de> Deserialize<'de> for CreateSpeechEngineRequest {
         let mut language_ = None;
         let mut tags_ = None;
         let mut overrides_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateSpeechEngineRequest",
             &["speech_engine"],
             &mut |key, field| match key {
                 "name" => field.read(&mut name_),
-                "speech_engine" => field.read(&mut speech_engine_),
-                "asr" => field.read(&mut asr_),
-                "tts" => field.read(&mut tts_),
-                "turn" => field.read(&mut turn_),
-                "vad" => field.read(&mut vad_),
-                "conversation" => field.read(&mut conversation_),
-                "privacy" => field.read(&mut privacy_),
-                "call_limits" => field.read(&mut call_limits_),
+                "speech_engine" => field.decode(&mut speech_engine_),
+                "asr" => field.decode(&mut asr_),
+                "tts" => field.decode(&mut tts_),
+                "turn" => field.decode(&mut turn_),
+                "vad" => field.decode(&mut vad_),
+                "conversation" => field.decode(&mut conversation_),
+                "privacy" => field.decode(&mut privacy_),
+                "call_limits" => field.decode(&mut call_limits_),
                 "language" => field.read(&mut language_),
                 "tags" => field.read(&mut tags_),
-                "overrides" => field.read(&mut overrides_),
+                "overrides" => field.decode(&mut overrides_),
                 _ => field.skip(),
             },
         )?;

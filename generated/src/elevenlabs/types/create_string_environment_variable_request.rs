@@ -36,11 +36,17 @@ impl Serialize for CreateStringEnvironmentVariableRequest {
 
 impl<'de> Deserialize<'de> for CreateStringEnvironmentVariableRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateStringEnvironmentVariableRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut label_ = None;
         let mut values_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateStringEnvironmentVariableRequest",
             &["label", "values"],
             &mut |key, field| match key {

@@ -66,6 +66,13 @@ impl Serialize for CreateToolCallUnitTestRequest {
 
 impl<'de> Deserialize<'de> for CreateToolCallUnitTestRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateToolCallUnitTestRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut from_conversation_metadata_ = None;
         let mut dynamic_variables_ = None;
         let mut chat_history_ = None;
@@ -76,20 +83,19 @@ impl<'de> Deserialize<'de> for CreateToolCallUnitTestRequest {
         let mut check_any_tool_matches_ = None;
         let mut name_ = None;
         let mut parent_folder_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateToolCallUnitTestRequest",
             &["name"],
             &mut |key, field| match key {
-                "from_conversation_metadata" => field.read(&mut from_conversation_metadata_),
+                "from_conversation_metadata" => field.decode(&mut from_conversation_metadata_),
                 "dynamic_variables" => field.read_json(&mut dynamic_variables_),
-                "chat_history" => field.read(&mut chat_history_),
+                "chat_history" => field.decode(&mut chat_history_),
                 "conversation_initiation_source" => {
                     field.read(&mut conversation_initiation_source_)
                 }
                 "environment" => field.read(&mut environment_),
                 "type" => field.read(&mut type__),
-                "tool_call_parameters" => field.read(&mut tool_call_parameters_),
+                "tool_call_parameters" => field.decode(&mut tool_call_parameters_),
                 "check_any_tool_matches" => field.read(&mut check_any_tool_matches_),
                 "name" => field.read(&mut name_),
                 "parent_folder_id" => field.read(&mut parent_folder_id_),

@@ -38,10 +38,16 @@ impl Serialize for CreateTransferRuleParams {
 
 impl<'de> Deserialize<'de> for CreateTransferRuleParams {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateTransferRuleParams {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut smb_tool_type_ = None;
         let mut post_dial_digits_enabled_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "CreateTransferRuleParams",
             &[],
             &mut |key, field| match key {

@@ -66,6 +66,13 @@ impl Serialize for CreateTwilioPhoneNumberRequest {
 
 impl<'de> Deserialize<'de> for CreateTwilioPhoneNumberRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateTwilioPhoneNumberRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut phone_number_ = None;
         let mut label_ = None;
         let mut supports_inbound_ = None;
@@ -76,8 +83,7 @@ impl<'de> Deserialize<'de> for CreateTwilioPhoneNumberRequest {
         let mut token_ = None;
         let mut region_config_ = None;
         let mut enable_sms_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateTwilioPhoneNumberRequest",
             &["phone_number", "label", "sid", "token"],
             &mut |key, field| match key {
@@ -89,7 +95,7 @@ impl<'de> Deserialize<'de> for CreateTwilioPhoneNumberRequest {
                 "agent_id" => field.read(&mut agent_id_),
                 "sid" => field.read(&mut sid_),
                 "token" => field.read(&mut token_),
-                "region_config" => field.read(&mut region_config_),
+                "region_config" => field.decode(&mut region_config_),
                 "enable_sms" => field.read(&mut enable_sms_),
                 _ => field.skip(),
             },

@@ -53,6 +53,13 @@ impl Serialize for CreatifyAuroraRequest {
 
 impl<'de> Deserialize<'de> for CreatifyAuroraRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreatifyAuroraRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_ = None;
         let mut model_id_ = None;
         let mut image_ = None;
@@ -60,8 +67,7 @@ impl<'de> Deserialize<'de> for CreatifyAuroraRequest {
         let mut resolution_ = None;
         let mut guidance_scale_ = None;
         let mut audio_guidance_scale_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreatifyAuroraRequest",
             &["image", "audio"],
             &mut |key, field| match key {

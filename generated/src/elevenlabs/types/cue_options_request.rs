@@ -56,26 +56,28 @@ impl Serialize for CueOptionsRequest {
 
 impl<'de> Deserialize<'de> for CueOptionsRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CueOptionsRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut min_duration_ms_ = None;
         let mut max_duration_ms_ = None;
         let mut max_lines_per_cue_ = None;
         let mut max_chars_per_line_ = None;
         let mut max_chars_per_s_ = None;
         let mut min_gap_between_cues_frames_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "CueOptionsRequest",
-            &[],
-            &mut |key, field| match key {
-                "min_duration_ms" => field.read(&mut min_duration_ms_),
-                "max_duration_ms" => field.read(&mut max_duration_ms_),
-                "max_lines_per_cue" => field.read(&mut max_lines_per_cue_),
-                "max_chars_per_line" => field.read(&mut max_chars_per_line_),
-                "max_chars_per_s" => field.read(&mut max_chars_per_s_),
-                "min_gap_between_cues_frames" => field.read(&mut min_gap_between_cues_frames_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("CueOptionsRequest", &[], &mut |key, field| match key {
+            "min_duration_ms" => field.read(&mut min_duration_ms_),
+            "max_duration_ms" => field.read(&mut max_duration_ms_),
+            "max_lines_per_cue" => field.read(&mut max_lines_per_cue_),
+            "max_chars_per_line" => field.read(&mut max_chars_per_line_),
+            "max_chars_per_s" => field.read(&mut max_chars_per_s_),
+            "min_gap_between_cues_frames" => field.read(&mut min_gap_between_cues_frames_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             min_duration_ms: min_duration_ms_.unwrap_or_default(),
             max_duration_ms: max_duration_ms_.unwrap_or_default(),

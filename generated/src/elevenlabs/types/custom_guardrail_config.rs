@@ -70,6 +70,13 @@ impl Serialize for CustomGuardrailConfig {
 
 impl<'de> Deserialize<'de> for CustomGuardrailConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CustomGuardrailConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_enabled_ = None;
         let mut name_ = None;
         let mut prompt_ = None;
@@ -79,8 +86,7 @@ impl<'de> Deserialize<'de> for CustomGuardrailConfig {
         let mut history_include_tool_calls_ = None;
         let mut trigger_action_ = None;
         let mut evaluate_full_response_only_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CustomGuardrailConfig",
             &["name", "prompt"],
             &mut |key, field| match key {

@@ -29,16 +29,18 @@ impl Serialize for CustomGuardrailInput {
 
 impl<'de> Deserialize<'de> for CustomGuardrailInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CustomGuardrailInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut config_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "CustomGuardrailInput",
-            &[],
-            &mut |key, field| match key {
-                "config" => field.read(&mut config_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("CustomGuardrailInput", &[], &mut |key, field| match key {
+            "config" => field.decode(&mut config_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             config: config_.unwrap_or_default(),
         })

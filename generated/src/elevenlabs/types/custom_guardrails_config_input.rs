@@ -29,13 +29,19 @@ impl Serialize for CustomGuardrailsConfigInput {
 
 impl<'de> Deserialize<'de> for CustomGuardrailsConfigInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CustomGuardrailsConfigInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut configs_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "CustomGuardrailsConfigInput",
             &[],
             &mut |key, field| match key {
-                "configs" => field.read(&mut configs_),
+                "configs" => field.decode(&mut configs_),
                 _ => field.skip(),
             },
         )?;

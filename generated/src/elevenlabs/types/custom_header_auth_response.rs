@@ -51,6 +51,13 @@ impl Serialize for CustomHeaderAuthResponse {
 
 impl<'de> Deserialize<'de> for CustomHeaderAuthResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CustomHeaderAuthResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
@@ -60,8 +67,7 @@ impl<'de> Deserialize<'de> for CustomHeaderAuthResponse {
         let mut status_ = None;
         let mut status_detail_ = None;
         let mut status_updated_at_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CustomHeaderAuthResponse",
             &["name", "provider", "header_name", "id"],
             &mut |key, field| match key {
@@ -70,7 +76,7 @@ impl<'de> Deserialize<'de> for CustomHeaderAuthResponse {
                 "provider" => field.read(&mut provider_),
                 "header_name" => field.read(&mut header_name_),
                 "id" => field.read(&mut id_),
-                "used_by" => field.read(&mut used_by_),
+                "used_by" => field.decode(&mut used_by_),
                 "status" => field.read(&mut status_),
                 "status_detail" => field.read(&mut status_detail_),
                 "status_updated_at" => field.read(&mut status_updated_at_),

@@ -56,6 +56,13 @@ impl Serialize for CustomLlm {
 
 impl<'de> Deserialize<'de> for CustomLlm {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CustomLlm {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut url_ = None;
         let mut model_id_ = None;
         let mut api_key_ = None;
@@ -63,21 +70,16 @@ impl<'de> Deserialize<'de> for CustomLlm {
         let mut request_headers_ = None;
         let mut api_version_ = None;
         let mut api_type_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "CustomLlm",
-            &["url"],
-            &mut |key, field| match key {
-                "url" => field.read(&mut url_),
-                "model_id" => field.read(&mut model_id_),
-                "api_key" => field.read(&mut api_key_),
-                "auth_connection" => field.read(&mut auth_connection_),
-                "request_headers" => field.read(&mut request_headers_),
-                "api_version" => field.read(&mut api_version_),
-                "api_type" => field.read(&mut api_type_),
-                _ => field.skip(),
-            },
-        )?;
+        let object = input.object("CustomLlm", &["url"], &mut |key, field| match key {
+            "url" => field.read(&mut url_),
+            "model_id" => field.read(&mut model_id_),
+            "api_key" => field.read(&mut api_key_),
+            "auth_connection" => field.read(&mut auth_connection_),
+            "request_headers" => field.read(&mut request_headers_),
+            "api_version" => field.read(&mut api_version_),
+            "api_type" => field.read(&mut api_type_),
+            _ => field.skip(),
+        })?;
         let Some(url_) = url_ else {
             return Err(object.incomplete());
         };

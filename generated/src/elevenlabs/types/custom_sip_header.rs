@@ -38,11 +38,17 @@ impl Serialize for CustomSipHeader {
 
 impl<'de> Deserialize<'de> for CustomSipHeader {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CustomSipHeader {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut key_ = None;
         let mut value_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CustomSipHeader",
             &["key", "value"],
             &mut |key, field| match key {

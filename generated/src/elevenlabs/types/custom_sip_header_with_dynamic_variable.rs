@@ -39,11 +39,17 @@ impl Serialize for CustomSipHeaderWithDynamicVariable {
 
 impl<'de> Deserialize<'de> for CustomSipHeaderWithDynamicVariable {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CustomSipHeaderWithDynamicVariable {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut key_ = None;
         let mut value_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CustomSipHeaderWithDynamicVariable",
             &["key", "value"],
             &mut |key, field| match key {

@@ -32,10 +32,16 @@ impl Serialize for DashboardCallSuccessChartModel {
 
 impl<'de> Deserialize<'de> for DashboardCallSuccessChartModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DashboardCallSuccessChartModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut type__ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DashboardCallSuccessChartModel",
             &["name"],
             &mut |key, field| match key {

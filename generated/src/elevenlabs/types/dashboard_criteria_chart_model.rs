@@ -34,11 +34,17 @@ impl Serialize for DashboardCriteriaChartModel {
 
 impl<'de> Deserialize<'de> for DashboardCriteriaChartModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DashboardCriteriaChartModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut type__ = None;
         let mut criteria_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DashboardCriteriaChartModel",
             &["name", "criteria_id"],
             &mut |key, field| match key {

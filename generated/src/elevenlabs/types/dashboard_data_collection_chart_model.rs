@@ -34,11 +34,17 @@ impl Serialize for DashboardDataCollectionChartModel {
 
 impl<'de> Deserialize<'de> for DashboardDataCollectionChartModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DashboardDataCollectionChartModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut type__ = None;
         let mut data_collection_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DashboardDataCollectionChartModel",
             &["name", "data_collection_id"],
             &mut |key, field| match key {

@@ -37,18 +37,24 @@ impl Serialize for DataCollectionResultCommonModel {
 
 impl<'de> Deserialize<'de> for DataCollectionResultCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DataCollectionResultCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut data_collection_id_ = None;
         let mut value_ = None;
         let mut json_schema_ = None;
         let mut rationale_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DataCollectionResultCommonModel",
             &["data_collection_id", "rationale"],
             &mut |key, field| match key {
                 "data_collection_id" => field.read(&mut data_collection_id_),
                 "value" => field.read_json(&mut value_),
-                "json_schema" => field.read(&mut json_schema_),
+                "json_schema" => field.decode(&mut json_schema_),
                 "rationale" => field.read(&mut rationale_),
                 _ => field.skip(),
             },

@@ -32,10 +32,16 @@ impl Serialize for DefaultSharingGroupConfig {
 
 impl<'de> Deserialize<'de> for DefaultSharingGroupConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DefaultSharingGroupConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut group_id_ = None;
         let mut permission_level_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DefaultSharingGroupConfig",
             &["group_id", "permission_level"],
             &mut |key, field| match key {

@@ -33,14 +33,20 @@ impl Serialize for DefaultSharingGroupResponseModel {
 
 impl<'de> Deserialize<'de> for DefaultSharingGroupResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DefaultSharingGroupResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut group_ = None;
         let mut permission_level_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DefaultSharingGroupResponseModel",
             &["group", "permission_level"],
             &mut |key, field| match key {
-                "group" => field.read(&mut group_),
+                "group" => field.decode(&mut group_),
                 "permission_level" => field.read(&mut permission_level_),
                 _ => field.skip(),
             },

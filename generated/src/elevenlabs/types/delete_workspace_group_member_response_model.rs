@@ -27,9 +27,15 @@ impl Serialize for DeleteWorkspaceGroupMemberResponseModel {
 
 impl<'de> Deserialize<'de> for DeleteWorkspaceGroupMemberResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DeleteWorkspaceGroupMemberResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut status_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DeleteWorkspaceGroupMemberResponseModel",
             &["status"],
             &mut |key, field| match key {

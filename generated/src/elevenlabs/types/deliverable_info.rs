@@ -40,12 +40,18 @@ impl Serialize for DeliverableInfo {
 
 impl<'de> Deserialize<'de> for DeliverableInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DeliverableInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut signed_url_ = None;
         let mut content_type_ = None;
         let mut name_ = None;
         let mut version_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DeliverableInfo",
             &["signed_url", "content_type", "name"],
             &mut |key, field| match key {

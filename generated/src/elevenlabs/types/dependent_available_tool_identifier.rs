@@ -38,13 +38,19 @@ impl Serialize for DependentAvailableToolIdentifier {
 
 impl<'de> Deserialize<'de> for DependentAvailableToolIdentifier {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DependentAvailableToolIdentifier {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
         let mut type__ = None;
         let mut created_at_unix_secs_ = None;
         let mut access_level_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DependentAvailableToolIdentifier",
             &["id", "name", "created_at_unix_secs", "access_level"],
             &mut |key, field| match key {

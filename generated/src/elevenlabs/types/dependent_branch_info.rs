@@ -36,13 +36,19 @@ impl Serialize for DependentBranchInfo {
 
 impl<'de> Deserialize<'de> for DependentBranchInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DependentBranchInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut agent_name_ = None;
         let mut branch_id_ = None;
         let mut branch_name_ = None;
         let mut is_main_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DependentBranchInfo",
             &[
                 "agent_id",

@@ -35,12 +35,18 @@ impl Serialize for DependentPhoneNumberIdentifier {
 
 impl<'de> Deserialize<'de> for DependentPhoneNumberIdentifier {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DependentPhoneNumberIdentifier {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut phone_number_id_ = None;
         let mut phone_number_ = None;
         let mut label_ = None;
         let mut provider_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DependentPhoneNumberIdentifier",
             &["phone_number_id", "phone_number", "label", "provider"],
             &mut |key, field| match key {

@@ -41,11 +41,17 @@ impl Serialize for DependentUnknownAgentIdentifier {
 
 impl<'de> Deserialize<'de> for DependentUnknownAgentIdentifier {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DependentUnknownAgentIdentifier {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut referenced_resource_ids_ = None;
         let mut id_ = None;
         let mut type__ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DependentUnknownAgentIdentifier",
             &["id"],
             &mut |key, field| match key {

@@ -39,17 +39,23 @@ impl Serialize for DetailedMusicResponse {
 
 impl<'de> Deserialize<'de> for DetailedMusicResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DetailedMusicResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut composition_plan_ = None;
         let mut song_metadata_ = None;
         let mut words_timestamps_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DetailedMusicResponse",
             &["composition_plan", "song_metadata"],
             &mut |key, field| match key {
                 "composition_plan" => field.read(&mut composition_plan_),
-                "song_metadata" => field.read(&mut song_metadata_),
-                "words_timestamps" => field.read(&mut words_timestamps_),
+                "song_metadata" => field.decode(&mut song_metadata_),
+                "words_timestamps" => field.decode(&mut words_timestamps_),
                 _ => field.skip(),
             },
         )?;

@@ -38,12 +38,18 @@ impl Serialize for DetectedEntity {
 
 impl<'de> Deserialize<'de> for DetectedEntity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DetectedEntity {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut entity_type_ = None;
         let mut start_char_ = None;
         let mut end_char_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DetectedEntity",
             &["text", "entity_type", "start_char", "end_char"],
             &mut |key, field| match key {

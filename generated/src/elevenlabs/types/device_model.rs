@@ -42,20 +42,22 @@ impl Serialize for DeviceModel {
 
 impl<'de> Deserialize<'de> for DeviceModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DeviceModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut ip_ = None;
         let mut hostname_ = None;
         let mut type_id_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "DeviceModel",
-            &[],
-            &mut |key, field| match key {
-                "ip" => field.read(&mut ip_),
-                "hostname" => field.read(&mut hostname_),
-                "type_id" => field.read(&mut type_id_),
-                _ => field.undeclared(),
-            },
-        )?;
+        input.object("DeviceModel", &[], &mut |key, field| match key {
+            "ip" => field.read(&mut ip_),
+            "hostname" => field.read(&mut hostname_),
+            "type_id" => field.read(&mut type_id_),
+            _ => field.undeclared(),
+        })?;
         Ok(Self {
             ip: ip_.unwrap_or_default(),
             hostname: hostname_.unwrap_or_default(),

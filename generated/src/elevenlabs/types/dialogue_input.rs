@@ -32,18 +32,25 @@ impl Serialize for DialogueInput {
 
 impl<'de> Deserialize<'de> for DialogueInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DialogueInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut voice_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "DialogueInput",
-            &["text", "voice_id"],
-            &mut |key, field| match key {
-                "text" => field.read(&mut text_),
-                "voice_id" => field.read(&mut voice_id_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "DialogueInput",
+                &["text", "voice_id"],
+                &mut |key, field| match key {
+                    "text" => field.read(&mut text_),
+                    "voice_id" => field.read(&mut voice_id_),
+                    _ => field.skip(),
+                },
+            )?;
         let (Some(text_), Some(voice_id_)) = (text_, voice_id_) else {
             return Err(object.incomplete());
         };

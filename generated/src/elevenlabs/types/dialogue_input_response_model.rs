@@ -35,11 +35,17 @@ impl Serialize for DialogueInputResponseModel {
 
 impl<'de> Deserialize<'de> for DialogueInputResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DialogueInputResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut voice_id_ = None;
         let mut voice_name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DialogueInputResponseModel",
             &["text", "voice_id", "voice_name"],
             &mut |key, field| match key {

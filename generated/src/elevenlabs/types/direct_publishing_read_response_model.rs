@@ -158,6 +158,13 @@ impl Serialize for DirectPublishingReadResponseModel {
 
 impl<'de> Deserialize<'de> for DirectPublishingReadResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DirectPublishingReadResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut read_id_ = None;
         let mut created_at_unix_ = None;
         let mut updated_at_unix_ = None;
@@ -211,8 +218,7 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModel {
         let mut can_use_assistant_ = None;
         let mut is_voice_changer_on_ = None;
         let mut restricted_to_user_email_domains_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DirectPublishingReadResponseModel",
             &[
                 "read_id",
@@ -228,7 +234,7 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModel {
                 "updated_at_unix" => field.read(&mut updated_at_unix_),
                 "word_count" => field.read(&mut word_count_),
                 "char_count" => field.read(&mut char_count_),
-                "chapters" => field.read(&mut chapters_),
+                "chapters" => field.decode(&mut chapters_),
                 "title" => field.read(&mut title_),
                 "author" => field.read(&mut author_),
                 "description" => field.read(&mut description_),
@@ -247,8 +253,8 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModel {
                 "publication_date" => field.read(&mut publication_date_),
                 "isbn" => field.read(&mut isbn_),
                 "ean" => field.read(&mut ean_),
-                "legal_terms" => field.read(&mut legal_terms_),
-                "content_guidelines_terms" => field.read(&mut content_guidelines_terms_),
+                "legal_terms" => field.decode(&mut legal_terms_),
+                "content_guidelines_terms" => field.decode(&mut content_guidelines_terms_),
                 "last_updated_from_project_unix" => {
                     field.read(&mut last_updated_from_project_unix_)
                 }
@@ -261,7 +267,7 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModel {
                 "subtitle" => field.read(&mut subtitle_),
                 "distribution_territories" => field.read(&mut distribution_territories_),
                 "edition" => field.read(&mut edition_),
-                "contributors" => field.read(&mut contributors_),
+                "contributors" => field.decode(&mut contributors_),
                 "payout_type" => field.read(&mut payout_type_),
                 "list_price" => field.read(&mut list_price_),
                 "currency" => field.read(&mut currency_),
@@ -273,9 +279,9 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModel {
                 "volume" => field.read(&mut volume_),
                 "published_at_unix" => field.read(&mut published_at_unix_),
                 "read_slug" => field.read(&mut read_slug_),
-                "preview_audio_object" => field.read(&mut preview_audio_object_),
-                "sample_config" => field.read(&mut sample_config_),
-                "review" => field.read(&mut review_),
+                "preview_audio_object" => field.decode(&mut preview_audio_object_),
+                "sample_config" => field.decode(&mut sample_config_),
+                "review" => field.decode(&mut review_),
                 "voice_id" => field.read(&mut voice_id_),
                 "can_use_assistant" => field.read(&mut can_use_assistant_),
                 "is_voice_changer_on" => field.read(&mut is_voice_changer_on_),

@@ -33,18 +33,20 @@ impl Serialize for DiscountResponseModel {
 
 impl<'de> Deserialize<'de> for DiscountResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DiscountResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut discount_percent_off_ = None;
         let mut discount_amount_off_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "DiscountResponseModel",
-            &[],
-            &mut |key, field| match key {
-                "discount_percent_off" => field.read(&mut discount_percent_off_),
-                "discount_amount_off" => field.read(&mut discount_amount_off_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("DiscountResponseModel", &[], &mut |key, field| match key {
+            "discount_percent_off" => field.read(&mut discount_percent_off_),
+            "discount_amount_off" => field.read(&mut discount_amount_off_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             discount_percent_off: discount_percent_off_.unwrap_or_default(),
             discount_amount_off: discount_amount_off_.unwrap_or_default(),

@@ -32,10 +32,16 @@ impl Serialize for DoDubbingResponseModel {
 
 impl<'de> Deserialize<'de> for DoDubbingResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DoDubbingResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut dubbing_id_ = None;
         let mut expected_duration_sec_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DoDubbingResponseModel",
             &["dubbing_id", "expected_duration_sec"],
             &mut |key, field| match key {

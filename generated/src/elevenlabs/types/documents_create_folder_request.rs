@@ -48,13 +48,19 @@ impl Serialize for DocumentsCreateFolderRequest {
 
 impl<'de> Deserialize<'de> for DocumentsCreateFolderRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DocumentsCreateFolderRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut parent_folder_id_ = None;
         let mut enable_auto_sync_ = None;
         let mut auto_remove_ = None;
         let mut minimum_frequency_days_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DocumentsCreateFolderRequest",
             &["name"],
             &mut |key, field| match key {

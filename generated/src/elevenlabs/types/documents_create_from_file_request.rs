@@ -38,11 +38,17 @@ impl Serialize for DocumentsCreateFromFileRequest {
 
 impl<'de> Deserialize<'de> for DocumentsCreateFromFileRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DocumentsCreateFromFileRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut file_ = None;
         let mut name_ = None;
         let mut parent_folder_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DocumentsCreateFromFileRequest",
             &["file"],
             &mut |key, field| match key {

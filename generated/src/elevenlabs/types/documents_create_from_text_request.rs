@@ -38,11 +38,17 @@ impl Serialize for DocumentsCreateFromTextRequest {
 
 impl<'de> Deserialize<'de> for DocumentsCreateFromTextRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DocumentsCreateFromTextRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut name_ = None;
         let mut parent_folder_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DocumentsCreateFromTextRequest",
             &["text"],
             &mut |key, field| match key {

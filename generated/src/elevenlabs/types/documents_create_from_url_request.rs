@@ -51,14 +51,20 @@ impl Serialize for DocumentsCreateFromUrlRequest {
 
 impl<'de> Deserialize<'de> for DocumentsCreateFromUrlRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DocumentsCreateFromUrlRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut url_ = None;
         let mut name_ = None;
         let mut parent_folder_id_ = None;
         let mut enable_auto_sync_ = None;
         let mut auto_remove_ = None;
         let mut minimum_frequency_days_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DocumentsCreateFromUrlRequest",
             &["url"],
             &mut |key, field| match key {

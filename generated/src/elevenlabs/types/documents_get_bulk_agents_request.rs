@@ -29,9 +29,15 @@ impl Serialize for DocumentsGetBulkAgentsRequest {
 
 impl<'de> Deserialize<'de> for DocumentsGetBulkAgentsRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DocumentsGetBulkAgentsRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut document_ids_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DocumentsGetBulkAgentsRequest",
             &["document_ids"],
             &mut |key, field| match key {

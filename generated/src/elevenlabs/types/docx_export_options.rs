@@ -45,28 +45,30 @@ impl Serialize for DocxExportOptions {
 
 impl<'de> Deserialize<'de> for DocxExportOptions {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DocxExportOptions {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut include_speakers_ = None;
         let mut include_timestamps_ = None;
         let mut format_ = None;
         let mut segment_on_silence_longer_than_s_ = None;
         let mut max_segment_duration_s_ = None;
         let mut max_segment_chars_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "DocxExportOptions",
-            &[],
-            &mut |key, field| match key {
-                "include_speakers" => field.read(&mut include_speakers_),
-                "include_timestamps" => field.read(&mut include_timestamps_),
-                "format" => field.read(&mut format_),
-                "segment_on_silence_longer_than_s" => {
-                    field.read(&mut segment_on_silence_longer_than_s_)
-                }
-                "max_segment_duration_s" => field.read(&mut max_segment_duration_s_),
-                "max_segment_chars" => field.read(&mut max_segment_chars_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("DocxExportOptions", &[], &mut |key, field| match key {
+            "include_speakers" => field.read(&mut include_speakers_),
+            "include_timestamps" => field.read(&mut include_timestamps_),
+            "format" => field.read(&mut format_),
+            "segment_on_silence_longer_than_s" => {
+                field.read(&mut segment_on_silence_longer_than_s_)
+            }
+            "max_segment_duration_s" => field.read(&mut max_segment_duration_s_),
+            "max_segment_chars" => field.read(&mut max_segment_chars_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             include_speakers: include_speakers_.unwrap_or_default(),
             include_timestamps: include_timestamps_.unwrap_or_default(),

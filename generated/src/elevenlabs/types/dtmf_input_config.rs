@@ -43,20 +43,22 @@ impl Serialize for DtmfInputConfig {
 
 impl<'de> Deserialize<'de> for DtmfInputConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DtmfInputConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut dtmf_input_timeout_ = None;
         let mut hash_terminator_ = None;
         let mut redact_input_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "DtmfInputConfig",
-            &[],
-            &mut |key, field| match key {
-                "dtmf_input_timeout" => field.read(&mut dtmf_input_timeout_),
-                "hash_terminator" => field.read(&mut hash_terminator_),
-                "redact_input" => field.read(&mut redact_input_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("DtmfInputConfig", &[], &mut |key, field| match key {
+            "dtmf_input_timeout" => field.read(&mut dtmf_input_timeout_),
+            "hash_terminator" => field.read(&mut hash_terminator_),
+            "redact_input" => field.read(&mut redact_input_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             dtmf_input_timeout: dtmf_input_timeout_.unwrap_or_default(),
             hash_terminator: hash_terminator_.unwrap_or_default(),

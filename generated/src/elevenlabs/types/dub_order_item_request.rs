@@ -54,6 +54,13 @@ impl Serialize for DubOrderItemRequest {
 
 impl<'de> Deserialize<'de> for DubOrderItemRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubOrderItemRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut kind_ = None;
         let mut media_id_ = None;
         let mut source_language_ = None;
@@ -62,8 +69,7 @@ impl<'de> Deserialize<'de> for DubOrderItemRequest {
         let mut include_source_captions_ = None;
         let mut instructions_ = None;
         let mut captions_sdh_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubOrderItemRequest",
             &[
                 "media_id",

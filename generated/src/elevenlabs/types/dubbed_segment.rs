@@ -39,23 +39,29 @@ impl Serialize for DubbedSegment {
 
 impl<'de> Deserialize<'de> for DubbedSegment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbedSegment {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut start_time_ = None;
         let mut end_time_ = None;
         let mut text_ = None;
         let mut subtitles_ = None;
         let mut audio_stale_ = None;
         let mut media_ref_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbedSegment",
             &["start_time", "end_time", "subtitles", "audio_stale"],
             &mut |key, field| match key {
                 "start_time" => field.read(&mut start_time_),
                 "end_time" => field.read(&mut end_time_),
                 "text" => field.read(&mut text_),
-                "subtitles" => field.read(&mut subtitles_),
+                "subtitles" => field.decode(&mut subtitles_),
                 "audio_stale" => field.read(&mut audio_stale_),
-                "media_ref" => field.read(&mut media_ref_),
+                "media_ref" => field.decode(&mut media_ref_),
                 _ => field.skip(),
             },
         )?;

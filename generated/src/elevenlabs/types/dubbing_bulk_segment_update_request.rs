@@ -31,13 +31,19 @@ impl Serialize for DubbingBulkSegmentUpdateRequest {
 
 impl<'de> Deserialize<'de> for DubbingBulkSegmentUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingBulkSegmentUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut segments_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingBulkSegmentUpdateRequest",
             &["segments"],
             &mut |key, field| match key {
-                "segments" => field.read(&mut segments_),
+                "segments" => field.decode(&mut segments_),
                 _ => field.skip(),
             },
         )?;

@@ -35,14 +35,20 @@ impl Serialize for DubbingBulkSourceSegmentUpdateResponse {
 
 impl<'de> Deserialize<'de> for DubbingBulkSourceSegmentUpdateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingBulkSourceSegmentUpdateResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut segments_ = None;
         let mut revision_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingBulkSourceSegmentUpdateResponse",
             &["segments", "revision"],
             &mut |key, field| match key {
-                "segments" => field.read(&mut segments_),
+                "segments" => field.decode(&mut segments_),
                 "revision" => field.read(&mut revision_),
                 _ => field.skip(),
             },

@@ -31,13 +31,19 @@ impl Serialize for DubbingBulkTargetSegmentUpdateRequest {
 
 impl<'de> Deserialize<'de> for DubbingBulkTargetSegmentUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingBulkTargetSegmentUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut segments_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingBulkTargetSegmentUpdateRequest",
             &["segments"],
             &mut |key, field| match key {
-                "segments" => field.read(&mut segments_),
+                "segments" => field.decode(&mut segments_),
                 _ => field.skip(),
             },
         )?;

@@ -105,6 +105,13 @@ impl Serialize for DubbingCreateRequest {
 
 impl<'de> Deserialize<'de> for DubbingCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut file_ = None;
         let mut csv_file_ = None;
         let mut foreground_audio_file_ = None;
@@ -125,34 +132,29 @@ impl<'de> Deserialize<'de> for DubbingCreateRequest {
         let mut disable_voice_cloning_ = None;
         let mut mode_ = None;
         let mut csv_fps_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "DubbingCreateRequest",
-            &[],
-            &mut |key, field| match key {
-                "file" => field.read(&mut file_),
-                "csv_file" => field.read(&mut csv_file_),
-                "foreground_audio_file" => field.read(&mut foreground_audio_file_),
-                "background_audio_file" => field.read(&mut background_audio_file_),
-                "name" => field.read(&mut name_),
-                "source_url" => field.read(&mut source_url_),
-                "source_lang" => field.read(&mut source_lang_),
-                "target_lang" => field.read(&mut target_lang_),
-                "target_accent" => field.read(&mut target_accent_),
-                "num_speakers" => field.read(&mut num_speakers_),
-                "watermark" => field.read(&mut watermark_),
-                "start_time" => field.read(&mut start_time_),
-                "end_time" => field.read(&mut end_time_),
-                "highest_resolution" => field.read(&mut highest_resolution_),
-                "drop_background_audio" => field.read(&mut drop_background_audio_),
-                "use_profanity_filter" => field.read(&mut use_profanity_filter_),
-                "dubbing_studio" => field.read(&mut dubbing_studio_),
-                "disable_voice_cloning" => field.read(&mut disable_voice_cloning_),
-                "mode" => field.read(&mut mode_),
-                "csv_fps" => field.read(&mut csv_fps_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("DubbingCreateRequest", &[], &mut |key, field| match key {
+            "file" => field.read(&mut file_),
+            "csv_file" => field.read(&mut csv_file_),
+            "foreground_audio_file" => field.read(&mut foreground_audio_file_),
+            "background_audio_file" => field.read(&mut background_audio_file_),
+            "name" => field.read(&mut name_),
+            "source_url" => field.read(&mut source_url_),
+            "source_lang" => field.read(&mut source_lang_),
+            "target_lang" => field.read(&mut target_lang_),
+            "target_accent" => field.read(&mut target_accent_),
+            "num_speakers" => field.read(&mut num_speakers_),
+            "watermark" => field.read(&mut watermark_),
+            "start_time" => field.read(&mut start_time_),
+            "end_time" => field.read(&mut end_time_),
+            "highest_resolution" => field.read(&mut highest_resolution_),
+            "drop_background_audio" => field.read(&mut drop_background_audio_),
+            "use_profanity_filter" => field.read(&mut use_profanity_filter_),
+            "dubbing_studio" => field.read(&mut dubbing_studio_),
+            "disable_voice_cloning" => field.read(&mut disable_voice_cloning_),
+            "mode" => field.read(&mut mode_),
+            "csv_fps" => field.read(&mut csv_fps_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             file: file_.unwrap_or_default(),
             csv_file: csv_file_.unwrap_or_default(),

@@ -35,11 +35,17 @@ impl Serialize for DubbingError {
 
 impl<'de> Deserialize<'de> for DubbingError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingError {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut code_ = None;
         let mut message_ = None;
         let mut retryable_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingError",
             &["code", "message", "retryable"],
             &mut |key, field| match key {

@@ -34,14 +34,20 @@ impl Serialize for DubbingLanguageListResponse {
 
 impl<'de> Deserialize<'de> for DubbingLanguageListResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingLanguageListResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut languages_ = None;
         let mut next_cursor_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingLanguageListResponse",
             &["languages"],
             &mut |key, field| match key {
-                "languages" => field.read(&mut languages_),
+                "languages" => field.decode(&mut languages_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 _ => field.skip(),
             },

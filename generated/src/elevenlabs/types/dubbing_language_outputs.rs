@@ -33,16 +33,18 @@ impl Serialize for DubbingLanguageOutputs {
 
 impl<'de> Deserialize<'de> for DubbingLanguageOutputs {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingLanguageOutputs {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut lossless_audio_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "DubbingLanguageOutputs",
-            &[],
-            &mut |key, field| match key {
-                "lossless_audio" => field.read(&mut lossless_audio_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("DubbingLanguageOutputs", &[], &mut |key, field| match key {
+            "lossless_audio" => field.read(&mut lossless_audio_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             lossless_audio: lossless_audio_.unwrap_or_default(),
         })

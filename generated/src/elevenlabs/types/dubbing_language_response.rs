@@ -67,6 +67,13 @@ impl Serialize for DubbingLanguageResponse {
 
 impl<'de> Deserialize<'de> for DubbingLanguageResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingLanguageResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut language_id_ = None;
         let mut project_id_ = None;
         let mut target_language_ = None;
@@ -80,8 +87,7 @@ impl<'de> Deserialize<'de> for DubbingLanguageResponse {
         let mut warnings_ = None;
         let mut created_at_ = None;
         let mut updated_at_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingLanguageResponse",
             &[
                 "language_id",
@@ -98,12 +104,12 @@ impl<'de> Deserialize<'de> for DubbingLanguageResponse {
                 "target_language" => field.read(&mut target_language_),
                 "status" => field.read(&mut status_),
                 "model_id" => field.read(&mut model_id_),
-                "voice_settings" => field.read(&mut voice_settings_),
-                "outputs" => field.read(&mut outputs_),
+                "voice_settings" => field.decode(&mut voice_settings_),
+                "outputs" => field.decode(&mut outputs_),
                 "revision" => field.read(&mut revision_),
                 "output_revision" => field.read(&mut output_revision_),
-                "error" => field.read(&mut error_),
-                "warnings" => field.read(&mut warnings_),
+                "error" => field.decode(&mut error_),
+                "warnings" => field.decode(&mut warnings_),
                 "created_at" => field.read(&mut created_at_),
                 "updated_at" => field.read(&mut updated_at_),
                 _ => field.skip(),

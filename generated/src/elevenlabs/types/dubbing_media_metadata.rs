@@ -32,10 +32,16 @@ impl Serialize for DubbingMediaMetadata {
 
 impl<'de> Deserialize<'de> for DubbingMediaMetadata {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingMediaMetadata {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut content_type_ = None;
         let mut duration_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingMediaMetadata",
             &["content_type", "duration"],
             &mut |key, field| match key {

@@ -40,6 +40,13 @@ impl Serialize for DubbingMediaReference {
 
 impl<'de> Deserialize<'de> for DubbingMediaReference {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingMediaReference {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut src_ = None;
         let mut content_type_ = None;
         let mut bucket_name_ = None;
@@ -47,8 +54,7 @@ impl<'de> Deserialize<'de> for DubbingMediaReference {
         let mut duration_secs_ = None;
         let mut is_audio_ = None;
         let mut url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingMediaReference",
             &[
                 "src",

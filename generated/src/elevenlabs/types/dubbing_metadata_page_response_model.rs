@@ -33,15 +33,21 @@ impl Serialize for DubbingMetadataPageResponseModel {
 
 impl<'de> Deserialize<'de> for DubbingMetadataPageResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingMetadataPageResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut dubs_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingMetadataPageResponseModel",
             &["dubs", "has_more"],
             &mut |key, field| match key {
-                "dubs" => field.read(&mut dubs_),
+                "dubs" => field.decode(&mut dubs_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

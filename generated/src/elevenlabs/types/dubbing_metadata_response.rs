@@ -57,6 +57,13 @@ impl Serialize for DubbingMetadataResponse {
 
 impl<'de> Deserialize<'de> for DubbingMetadataResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingMetadataResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut dubbing_id_ = None;
         let mut name_ = None;
         let mut status_ = None;
@@ -66,8 +73,7 @@ impl<'de> Deserialize<'de> for DubbingMetadataResponse {
         let mut created_at_ = None;
         let mut media_metadata_ = None;
         let mut error_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingMetadataResponse",
             &[
                 "dubbing_id",
@@ -84,7 +90,7 @@ impl<'de> Deserialize<'de> for DubbingMetadataResponse {
                 "target_languages" => field.read(&mut target_languages_),
                 "editable" => field.read(&mut editable_),
                 "created_at" => field.read(&mut created_at_),
-                "media_metadata" => field.read(&mut media_metadata_),
+                "media_metadata" => field.decode(&mut media_metadata_),
                 "error" => field.read(&mut error_),
                 _ => field.skip(),
             },

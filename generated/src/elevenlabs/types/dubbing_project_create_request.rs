@@ -57,6 +57,13 @@ impl Serialize for DubbingProjectCreateRequest {
 
 impl<'de> Deserialize<'de> for DubbingProjectCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingProjectCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut file_ = None;
         let mut source_url_ = None;
         let mut reference_ = None;
@@ -66,8 +73,7 @@ impl<'de> Deserialize<'de> for DubbingProjectCreateRequest {
         let mut webhook_ids_ = None;
         let mut target_language_ = None;
         let mut transcript_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "DubbingProjectCreateRequest",
             &[],
             &mut |key, field| match key {

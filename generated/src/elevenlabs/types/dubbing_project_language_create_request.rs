@@ -40,16 +40,22 @@ impl Serialize for DubbingProjectLanguageCreateRequest {
 
 impl<'de> Deserialize<'de> for DubbingProjectLanguageCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingProjectLanguageCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut target_language_ = None;
         let mut voice_settings_ = None;
         let mut translations_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingProjectLanguageCreateRequest",
             &["target_language"],
             &mut |key, field| match key {
                 "target_language" => field.read(&mut target_language_),
-                "voice_settings" => field.read(&mut voice_settings_),
+                "voice_settings" => field.decode(&mut voice_settings_),
                 "translations" => field.read(&mut translations_),
                 _ => field.skip(),
             },

@@ -34,14 +34,20 @@ impl Serialize for DubbingProjectListResponse {
 
 impl<'de> Deserialize<'de> for DubbingProjectListResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingProjectListResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut projects_ = None;
         let mut next_cursor_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingProjectListResponse",
             &["projects"],
             &mut |key, field| match key {
-                "projects" => field.read(&mut projects_),
+                "projects" => field.decode(&mut projects_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 _ => field.skip(),
             },

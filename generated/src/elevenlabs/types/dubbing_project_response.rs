@@ -71,6 +71,13 @@ impl Serialize for DubbingProjectResponse {
 
 impl<'de> Deserialize<'de> for DubbingProjectResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingProjectResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut project_id_ = None;
         let mut status_ = None;
         let mut reference_ = None;
@@ -84,8 +91,7 @@ impl<'de> Deserialize<'de> for DubbingProjectResponse {
         let mut warnings_ = None;
         let mut created_at_ = None;
         let mut updated_at_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingProjectResponse",
             &[
                 "project_id",
@@ -100,12 +106,12 @@ impl<'de> Deserialize<'de> for DubbingProjectResponse {
                 "reference" => field.read(&mut reference_),
                 "source_language" => field.read(&mut source_language_),
                 "model_id" => field.read(&mut model_id_),
-                "media" => field.read(&mut media_),
+                "media" => field.decode(&mut media_),
                 "language_ids" => field.read(&mut language_ids_),
                 "webhook_ids" => field.read(&mut webhook_ids_),
                 "revision" => field.read(&mut revision_),
-                "error" => field.read(&mut error_),
-                "warnings" => field.read(&mut warnings_),
+                "error" => field.decode(&mut error_),
+                "warnings" => field.decode(&mut warnings_),
                 "created_at" => field.read(&mut created_at_),
                 "updated_at" => field.read(&mut updated_at_),
                 _ => field.skip(),

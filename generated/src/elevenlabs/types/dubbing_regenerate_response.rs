@@ -43,12 +43,18 @@ impl Serialize for DubbingRegenerateResponse {
 
 impl<'de> Deserialize<'de> for DubbingRegenerateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingRegenerateResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut regenerated_segment_ids_ = None;
         let mut regenerated_seconds_ = None;
         let mut charged_seconds_ = None;
         let mut free_regeneration_seconds_remaining_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingRegenerateResponse",
             &[
                 "regenerated_segment_ids",

@@ -30,10 +30,16 @@ impl Serialize for DubbingRenderResponseModel {
 
 impl<'de> Deserialize<'de> for DubbingRenderResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingRenderResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut version_ = None;
         let mut render_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingRenderResponseModel",
             &["version", "render_id"],
             &mut |key, field| match key {

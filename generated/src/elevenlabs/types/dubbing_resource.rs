@@ -48,6 +48,13 @@ impl Serialize for DubbingResource {
 
 impl<'de> Deserialize<'de> for DubbingResource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingResource {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut version_ = None;
         let mut source_language_ = None;
@@ -58,8 +65,7 @@ impl<'de> Deserialize<'de> for DubbingResource {
         let mut speaker_tracks_ = None;
         let mut speaker_segments_ = None;
         let mut renders_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingResource",
             &[
                 "id",
@@ -76,12 +82,12 @@ impl<'de> Deserialize<'de> for DubbingResource {
                 "version" => field.read(&mut version_),
                 "source_language" => field.read(&mut source_language_),
                 "target_languages" => field.read(&mut target_languages_),
-                "input" => field.read(&mut input_),
-                "background" => field.read(&mut background_),
-                "foreground" => field.read(&mut foreground_),
-                "speaker_tracks" => field.read(&mut speaker_tracks_),
-                "speaker_segments" => field.read(&mut speaker_segments_),
-                "renders" => field.read(&mut renders_),
+                "input" => field.decode(&mut input_),
+                "background" => field.decode(&mut background_),
+                "foreground" => field.decode(&mut foreground_),
+                "speaker_tracks" => field.decode(&mut speaker_tracks_),
+                "speaker_segments" => field.decode(&mut speaker_segments_),
+                "renders" => field.decode(&mut renders_),
                 _ => field.skip(),
             },
         )?;

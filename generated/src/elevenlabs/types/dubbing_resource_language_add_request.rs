@@ -29,9 +29,15 @@ impl Serialize for DubbingResourceLanguageAddRequest {
 
 impl<'de> Deserialize<'de> for DubbingResourceLanguageAddRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingResourceLanguageAddRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut language_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "DubbingResourceLanguageAddRequest",
             &[],
             &mut |key, field| match key {

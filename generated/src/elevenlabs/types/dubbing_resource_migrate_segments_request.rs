@@ -32,10 +32,16 @@ impl Serialize for DubbingResourceMigrateSegmentsRequest {
 
 impl<'de> Deserialize<'de> for DubbingResourceMigrateSegmentsRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingResourceMigrateSegmentsRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut segment_ids_ = None;
         let mut speaker_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingResourceMigrateSegmentsRequest",
             &["segment_ids", "speaker_id"],
             &mut |key, field| match key {

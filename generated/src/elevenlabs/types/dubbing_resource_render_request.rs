@@ -38,10 +38,16 @@ impl Serialize for DubbingResourceRenderRequest {
 
 impl<'de> Deserialize<'de> for DubbingResourceRenderRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingResourceRenderRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut render_type_ = None;
         let mut normalize_volume_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingResourceRenderRequest",
             &["render_type"],
             &mut |key, field| match key {

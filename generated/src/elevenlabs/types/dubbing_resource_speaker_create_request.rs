@@ -44,13 +44,19 @@ impl Serialize for DubbingResourceSpeakerCreateRequest {
 
 impl<'de> Deserialize<'de> for DubbingResourceSpeakerCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingResourceSpeakerCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut speaker_name_ = None;
         let mut voice_id_ = None;
         let mut voice_stability_ = None;
         let mut voice_similarity_ = None;
         let mut voice_style_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "DubbingResourceSpeakerCreateRequest",
             &[],
             &mut |key, field| match key {

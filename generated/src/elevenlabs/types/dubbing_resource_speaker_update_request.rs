@@ -47,14 +47,20 @@ impl Serialize for DubbingResourceSpeakerUpdateRequest {
 
 impl<'de> Deserialize<'de> for DubbingResourceSpeakerUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingResourceSpeakerUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut speaker_name_ = None;
         let mut voice_id_ = None;
         let mut voice_stability_ = None;
         let mut voice_similarity_ = None;
         let mut voice_style_ = None;
         let mut languages_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "DubbingResourceSpeakerUpdateRequest",
             &[],
             &mut |key, field| match key {

@@ -34,10 +34,16 @@ impl Serialize for DubbingResourceTranslateRequest {
 
 impl<'de> Deserialize<'de> for DubbingResourceTranslateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingResourceTranslateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut segments_ = None;
         let mut languages_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingResourceTranslateRequest",
             &["segments"],
             &mut |key, field| match key {

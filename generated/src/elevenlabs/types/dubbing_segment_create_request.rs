@@ -40,12 +40,18 @@ impl Serialize for DubbingSegmentCreateRequest {
 
 impl<'de> Deserialize<'de> for DubbingSegmentCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingSegmentCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut speaker_id_ = None;
         let mut start_s_ = None;
         let mut end_s_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingSegmentCreateRequest",
             &["text", "speaker_id", "start_s", "end_s"],
             &mut |key, field| match key {

@@ -41,12 +41,18 @@ impl Serialize for DubbingSegmentUpdateRequest {
 
 impl<'de> Deserialize<'de> for DubbingSegmentUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingSegmentUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut speaker_id_ = None;
         let mut start_s_ = None;
         let mut end_s_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "DubbingSegmentUpdateRequest",
             &[],
             &mut |key, field| match key {

@@ -41,22 +41,24 @@ impl Serialize for DubbingSourceMediaInfo {
 
 impl<'de> Deserialize<'de> for DubbingSourceMediaInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingSourceMediaInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut filename_ = None;
         let mut duration_s_ = None;
         let mut has_video_ = None;
         let mut mime_type_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "DubbingSourceMediaInfo",
-            &[],
-            &mut |key, field| match key {
-                "filename" => field.read(&mut filename_),
-                "duration_s" => field.read(&mut duration_s_),
-                "has_video" => field.read(&mut has_video_),
-                "mime_type" => field.read(&mut mime_type_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("DubbingSourceMediaInfo", &[], &mut |key, field| match key {
+            "filename" => field.read(&mut filename_),
+            "duration_s" => field.read(&mut duration_s_),
+            "has_video" => field.read(&mut has_video_),
+            "mime_type" => field.read(&mut mime_type_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             filename: filename_.unwrap_or_default(),
             duration_s: duration_s_.unwrap_or_default(),

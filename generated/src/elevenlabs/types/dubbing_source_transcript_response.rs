@@ -37,16 +37,22 @@ impl Serialize for DubbingSourceTranscriptResponse {
 
 impl<'de> Deserialize<'de> for DubbingSourceTranscriptResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingSourceTranscriptResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut language_ = None;
         let mut segments_ = None;
         let mut revision_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingSourceTranscriptResponse",
             &["segments", "revision"],
             &mut |key, field| match key {
                 "language" => field.read(&mut language_),
-                "segments" => field.read(&mut segments_),
+                "segments" => field.decode(&mut segments_),
                 "revision" => field.read(&mut revision_),
                 _ => field.skip(),
             },

@@ -31,9 +31,15 @@ impl Serialize for DubbingTargetSegmentUpdateRequest {
 
 impl<'de> Deserialize<'de> for DubbingTargetSegmentUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingTargetSegmentUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut translation_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "DubbingTargetSegmentUpdateRequest",
             &[],
             &mut |key, field| match key {

@@ -35,14 +35,20 @@ impl Serialize for DubbingTargetSegmentUpdateResponse {
 
 impl<'de> Deserialize<'de> for DubbingTargetSegmentUpdateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingTargetSegmentUpdateResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut segment_ = None;
         let mut revision_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingTargetSegmentUpdateResponse",
             &["segment", "revision"],
             &mut |key, field| match key {
-                "segment" => field.read(&mut segment_),
+                "segment" => field.decode(&mut segment_),
                 "revision" => field.read(&mut revision_),
                 _ => field.skip(),
             },

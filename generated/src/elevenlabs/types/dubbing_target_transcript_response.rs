@@ -40,18 +40,24 @@ impl Serialize for DubbingTargetTranscriptResponse {
 
 impl<'de> Deserialize<'de> for DubbingTargetTranscriptResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingTargetTranscriptResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_language_ = None;
         let mut target_language_ = None;
         let mut segments_ = None;
         let mut revision_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingTargetTranscriptResponse",
             &["target_language", "segments", "revision"],
             &mut |key, field| match key {
                 "source_language" => field.read(&mut source_language_),
                 "target_language" => field.read(&mut target_language_),
-                "segments" => field.read(&mut segments_),
+                "segments" => field.decode(&mut segments_),
                 "revision" => field.read(&mut revision_),
                 _ => field.skip(),
             },

@@ -47,14 +47,20 @@ impl Serialize for DubbingTargetTranscriptSegment {
 
 impl<'de> Deserialize<'de> for DubbingTargetTranscriptSegment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingTargetTranscriptSegment {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut speaker_id_ = None;
         let mut start_s_ = None;
         let mut end_s_ = None;
         let mut source_text_ = None;
         let mut translation_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingTargetTranscriptSegment",
             &["id", "speaker_id", "start_s", "end_s", "source_text"],
             &mut |key, field| match key {

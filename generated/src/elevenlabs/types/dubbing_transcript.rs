@@ -31,15 +31,21 @@ impl Serialize for DubbingTranscript {
 
 impl<'de> Deserialize<'de> for DubbingTranscript {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingTranscript {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut language_ = None;
         let mut utterances_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingTranscript",
             &["language", "utterances"],
             &mut |key, field| match key {
                 "language" => field.read(&mut language_),
-                "utterances" => field.read(&mut utterances_),
+                "utterances" => field.decode(&mut utterances_),
                 _ => field.skip(),
             },
         )?;

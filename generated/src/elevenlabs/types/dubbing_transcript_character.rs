@@ -35,11 +35,17 @@ impl Serialize for DubbingTranscriptCharacter {
 
 impl<'de> Deserialize<'de> for DubbingTranscriptCharacter {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingTranscriptCharacter {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut start_s_ = None;
         let mut end_s_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "DubbingTranscriptCharacter",
             &[],
             &mut |key, field| match key {

@@ -29,9 +29,15 @@ impl Serialize for DubbingTranscriptRevisionResponse {
 
 impl<'de> Deserialize<'de> for DubbingTranscriptRevisionResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingTranscriptRevisionResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut revision_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingTranscriptRevisionResponse",
             &["revision"],
             &mut |key, field| match key {

@@ -47,14 +47,20 @@ impl Serialize for DubbingTranscriptSegment {
 
 impl<'de> Deserialize<'de> for DubbingTranscriptSegment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingTranscriptSegment {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut text_ = None;
         let mut speaker_id_ = None;
         let mut start_s_ = None;
         let mut end_s_ = None;
         let mut external_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingTranscriptSegment",
             &["id", "text", "speaker_id", "start_s", "end_s"],
             &mut |key, field| match key {

@@ -41,13 +41,19 @@ impl Serialize for DubbingTranscriptUtterance {
 
 impl<'de> Deserialize<'de> for DubbingTranscriptUtterance {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingTranscriptUtterance {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut speaker_id_ = None;
         let mut start_s_ = None;
         let mut end_s_ = None;
         let mut words_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "DubbingTranscriptUtterance",
             &[],
             &mut |key, field| match key {
@@ -55,7 +61,7 @@ impl<'de> Deserialize<'de> for DubbingTranscriptUtterance {
                 "speaker_id" => field.read(&mut speaker_id_),
                 "start_s" => field.read(&mut start_s_),
                 "end_s" => field.read(&mut end_s_),
-                "words" => field.read(&mut words_),
+                "words" => field.decode(&mut words_),
                 _ => field.skip(),
             },
         )?;

@@ -41,24 +41,26 @@ impl Serialize for DubbingTranscriptWord {
 
 impl<'de> Deserialize<'de> for DubbingTranscriptWord {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingTranscriptWord {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut word_type_ = None;
         let mut start_s_ = None;
         let mut end_s_ = None;
         let mut characters_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "DubbingTranscriptWord",
-            &[],
-            &mut |key, field| match key {
-                "text" => field.read(&mut text_),
-                "word_type" => field.read(&mut word_type_),
-                "start_s" => field.read(&mut start_s_),
-                "end_s" => field.read(&mut end_s_),
-                "characters" => field.read(&mut characters_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("DubbingTranscriptWord", &[], &mut |key, field| match key {
+            "text" => field.read(&mut text_),
+            "word_type" => field.read(&mut word_type_),
+            "start_s" => field.read(&mut start_s_),
+            "end_s" => field.read(&mut end_s_),
+            "characters" => field.decode(&mut characters_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             text: text_.unwrap_or_default(),
             word_type: word_type_.unwrap_or_default(),

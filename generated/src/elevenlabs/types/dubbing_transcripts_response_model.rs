@@ -36,19 +36,25 @@ impl Serialize for DubbingTranscriptsResponseModel {
 
 impl<'de> Deserialize<'de> for DubbingTranscriptsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingTranscriptsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut transcript_format_ = None;
         let mut srt_ = None;
         let mut webvtt_ = None;
         let mut json_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DubbingTranscriptsResponseModel",
             &["transcript_format"],
             &mut |key, field| match key {
                 "transcript_format" => field.read(&mut transcript_format_),
                 "srt" => field.read(&mut srt_),
                 "webvtt" => field.read(&mut webvtt_),
-                "json" => field.read(&mut json_),
+                "json" => field.decode(&mut json_),
                 _ => field.skip(),
             },
         )?;

@@ -28,16 +28,18 @@ impl Serialize for DummyToolResultModel {
 
 impl<'de> Deserialize<'de> for DummyToolResultModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DummyToolResultModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_type_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "DummyToolResultModel",
-            &[],
-            &mut |key, field| match key {
-                "result_type" => field.read(&mut result_type_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("DummyToolResultModel", &[], &mut |key, field| match key {
+            "result_type" => field.read(&mut result_type_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             result_type: result_type_.unwrap_or_default(),
         })

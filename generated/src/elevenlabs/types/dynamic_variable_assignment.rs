@@ -50,13 +50,19 @@ impl Serialize for DynamicVariableAssignment {
 
 impl<'de> Deserialize<'de> for DynamicVariableAssignment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DynamicVariableAssignment {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_ = None;
         let mut dynamic_variable_ = None;
         let mut value_path_ = None;
         let mut sanitize_ = None;
         let mut preserve_native_type_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DynamicVariableAssignment",
             &["dynamic_variable", "value_path"],
             &mut |key, field| match key {

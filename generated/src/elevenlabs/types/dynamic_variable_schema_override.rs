@@ -33,10 +33,16 @@ impl Serialize for DynamicVariableSchemaOverride {
 
 impl<'de> Deserialize<'de> for DynamicVariableSchemaOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DynamicVariableSchemaOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_ = None;
         let mut dynamic_variable_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DynamicVariableSchemaOverride",
             &["dynamic_variable"],
             &mut |key, field| match key {

@@ -40,14 +40,20 @@ impl Serialize for DynamicVariableUpdateCommonModel {
 
 impl<'de> Deserialize<'de> for DynamicVariableUpdateCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DynamicVariableUpdateCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut variable_name_ = None;
         let mut old_value_ = None;
         let mut new_value_ = None;
         let mut updated_at_ = None;
         let mut tool_name_ = None;
         let mut tool_request_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "DynamicVariableUpdateCommonModel",
             &[
                 "variable_name",

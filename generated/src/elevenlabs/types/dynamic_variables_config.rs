@@ -31,18 +31,18 @@ impl Serialize for DynamicVariablesConfig {
 
 impl<'de> Deserialize<'de> for DynamicVariablesConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DynamicVariablesConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut dynamic_variable_placeholders_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "DynamicVariablesConfig",
-            &[],
-            &mut |key, field| match key {
-                "dynamic_variable_placeholders" => {
-                    field.read_json(&mut dynamic_variable_placeholders_)
-                }
-                _ => field.skip(),
-            },
-        )?;
+        input.object("DynamicVariablesConfig", &[], &mut |key, field| match key {
+            "dynamic_variable_placeholders" => field.read_json(&mut dynamic_variable_placeholders_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             dynamic_variable_placeholders: dynamic_variable_placeholders_.unwrap_or_default(),
         })

@@ -32,9 +32,15 @@ impl Serialize for DynamicVariablesConfigWorkflowOverride {
 
 impl<'de> Deserialize<'de> for DynamicVariablesConfigWorkflowOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DynamicVariablesConfigWorkflowOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut dynamic_variable_placeholders_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "DynamicVariablesConfigWorkflowOverride",
             &[],
             &mut |key, field| match key {

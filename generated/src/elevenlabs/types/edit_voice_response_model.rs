@@ -27,16 +27,23 @@ impl Serialize for EditVoiceResponseModel {
 
 impl<'de> Deserialize<'de> for EditVoiceResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for EditVoiceResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut status_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "EditVoiceResponseModel",
-            &["status"],
-            &mut |key, field| match key {
-                "status" => field.read(&mut status_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "EditVoiceResponseModel",
+                &["status"],
+                &mut |key, field| match key {
+                    "status" => field.read(&mut status_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(status_) = status_ else {
             return Err(object.incomplete());
         };

@@ -61,6 +61,13 @@ impl Serialize for ElevenFlashV2_5request {
 
 impl<'de> Deserialize<'de> for ElevenFlashV2_5request {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ElevenFlashV2_5request {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_ = None;
         let mut text_ = None;
         let mut voice_ = None;
@@ -69,8 +76,7 @@ impl<'de> Deserialize<'de> for ElevenFlashV2_5request {
         let mut model_id_ = None;
         let mut language_code_ = None;
         let mut voice_settings_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ElevenFlashV2_5request",
             &["text", "voice"],
             &mut |key, field| match key {
@@ -79,11 +85,11 @@ impl<'de> Deserialize<'de> for ElevenFlashV2_5request {
                 "voice" => field.read(&mut voice_),
                 "output_format" => field.read(&mut output_format_),
                 "pronunciation_dictionary_locators" => {
-                    field.read(&mut pronunciation_dictionary_locators_)
+                    field.decode(&mut pronunciation_dictionary_locators_)
                 }
                 "model_id" => field.read(&mut model_id_),
                 "language_code" => field.read(&mut language_code_),
-                "voice_settings" => field.read(&mut voice_settings_),
+                "voice_settings" => field.decode(&mut voice_settings_),
                 _ => field.undeclared(),
             },
         )?;

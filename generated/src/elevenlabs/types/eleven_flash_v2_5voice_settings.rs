@@ -38,11 +38,17 @@ impl Serialize for ElevenFlashV2_5voiceSettings {
 
 impl<'de> Deserialize<'de> for ElevenFlashV2_5voiceSettings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ElevenFlashV2_5voiceSettings {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut stability_ = None;
         let mut similarity_boost_ = None;
         let mut speed_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ElevenFlashV2_5voiceSettings",
             &[],
             &mut |key, field| match key {

@@ -56,6 +56,13 @@ impl Serialize for ElevenMultilingualV2Request {
 
 impl<'de> Deserialize<'de> for ElevenMultilingualV2Request {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ElevenMultilingualV2Request {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_ = None;
         let mut text_ = None;
         let mut voice_ = None;
@@ -63,8 +70,7 @@ impl<'de> Deserialize<'de> for ElevenMultilingualV2Request {
         let mut pronunciation_dictionary_locators_ = None;
         let mut model_id_ = None;
         let mut voice_settings_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ElevenMultilingualV2Request",
             &["text", "voice"],
             &mut |key, field| match key {
@@ -73,10 +79,10 @@ impl<'de> Deserialize<'de> for ElevenMultilingualV2Request {
                 "voice" => field.read(&mut voice_),
                 "output_format" => field.read(&mut output_format_),
                 "pronunciation_dictionary_locators" => {
-                    field.read(&mut pronunciation_dictionary_locators_)
+                    field.decode(&mut pronunciation_dictionary_locators_)
                 }
                 "model_id" => field.read(&mut model_id_),
-                "voice_settings" => field.read(&mut voice_settings_),
+                "voice_settings" => field.decode(&mut voice_settings_),
                 _ => field.undeclared(),
             },
         )?;

@@ -59,6 +59,13 @@ impl Serialize for ElevenV3Request {
 
 impl<'de> Deserialize<'de> for ElevenV3Request {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ElevenV3Request {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_ = None;
         let mut text_ = None;
         let mut voice_ = None;
@@ -67,24 +74,24 @@ impl<'de> Deserialize<'de> for ElevenV3Request {
         let mut model_id_ = None;
         let mut language_code_ = None;
         let mut voice_settings_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "ElevenV3Request",
-            &["text", "voice"],
-            &mut |key, field| match key {
-                "webhook" => field.read(&mut webhook_),
-                "text" => field.read(&mut text_),
-                "voice" => field.read(&mut voice_),
-                "output_format" => field.read(&mut output_format_),
-                "pronunciation_dictionary_locators" => {
-                    field.read(&mut pronunciation_dictionary_locators_)
-                }
-                "model_id" => field.read(&mut model_id_),
-                "language_code" => field.read(&mut language_code_),
-                "voice_settings" => field.read(&mut voice_settings_),
-                _ => field.undeclared(),
-            },
-        )?;
+        let object =
+            input.object(
+                "ElevenV3Request",
+                &["text", "voice"],
+                &mut |key, field| match key {
+                    "webhook" => field.read(&mut webhook_),
+                    "text" => field.read(&mut text_),
+                    "voice" => field.read(&mut voice_),
+                    "output_format" => field.read(&mut output_format_),
+                    "pronunciation_dictionary_locators" => {
+                        field.decode(&mut pronunciation_dictionary_locators_)
+                    }
+                    "model_id" => field.read(&mut model_id_),
+                    "language_code" => field.read(&mut language_code_),
+                    "voice_settings" => field.decode(&mut voice_settings_),
+                    _ => field.undeclared(),
+                },
+            )?;
         let (Some(text_), Some(voice_)) = (text_, voice_) else {
             return Err(object.incomplete());
         };

@@ -30,16 +30,18 @@ impl Serialize for ElevenV3VoiceSettings {
 
 impl<'de> Deserialize<'de> for ElevenV3VoiceSettings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ElevenV3VoiceSettings {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut stability_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ElevenV3VoiceSettings",
-            &[],
-            &mut |key, field| match key {
-                "stability" => field.read(&mut stability_),
-                _ => field.undeclared(),
-            },
-        )?;
+        input.object("ElevenV3VoiceSettings", &[], &mut |key, field| match key {
+            "stability" => field.read(&mut stability_),
+            _ => field.undeclared(),
+        })?;
         Ok(Self {
             stability: stability_.unwrap_or_default(),
         })

@@ -31,16 +31,18 @@ impl Serialize for EndCallToolConfig {
 
 impl<'de> Deserialize<'de> for EndCallToolConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for EndCallToolConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut system_tool_type_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "EndCallToolConfig",
-            &[],
-            &mut |key, field| match key {
-                "system_tool_type" => field.read(&mut system_tool_type_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("EndCallToolConfig", &[], &mut |key, field| match key {
+            "system_tool_type" => field.read(&mut system_tool_type_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             system_tool_type: system_tool_type_.unwrap_or_default(),
         })

@@ -38,22 +38,24 @@ impl Serialize for EndCallToolResultModel {
 
 impl<'de> Deserialize<'de> for EndCallToolResultModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for EndCallToolResultModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_type_ = None;
         let mut status_ = None;
         let mut reason_ = None;
         let mut message_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "EndCallToolResultModel",
-            &[],
-            &mut |key, field| match key {
-                "result_type" => field.read(&mut result_type_),
-                "status" => field.read(&mut status_),
-                "reason" => field.read(&mut reason_),
-                "message" => field.read(&mut message_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("EndCallToolResultModel", &[], &mut |key, field| match key {
+            "result_type" => field.read(&mut result_type_),
+            "status" => field.read(&mut status_),
+            "reason" => field.read(&mut reason_),
+            "message" => field.read(&mut message_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             result_type: result_type_.unwrap_or_default(),
             status: status_.unwrap_or_default(),

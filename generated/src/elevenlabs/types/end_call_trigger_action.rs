@@ -28,16 +28,18 @@ impl Serialize for EndCallTriggerAction {
 
 impl<'de> Deserialize<'de> for EndCallTriggerAction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for EndCallTriggerAction {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
-        api_runtime::de::object(
-            deserializer,
-            "EndCallTriggerAction",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("EndCallTriggerAction", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
         })

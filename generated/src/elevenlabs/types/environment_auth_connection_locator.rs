@@ -33,9 +33,15 @@ impl Serialize for EnvironmentAuthConnectionLocator {
 
 impl<'de> Deserialize<'de> for EnvironmentAuthConnectionLocator {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for EnvironmentAuthConnectionLocator {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut env_var_label_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "EnvironmentAuthConnectionLocator",
             &["env_var_label"],
             &mut |key, field| match key {

@@ -29,9 +29,15 @@ impl Serialize for EnvironmentVariableAuthConnectionValue {
 
 impl<'de> Deserialize<'de> for EnvironmentVariableAuthConnectionValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for EnvironmentVariableAuthConnectionValue {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut auth_connection_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "EnvironmentVariableAuthConnectionValue",
             &["auth_connection_id"],
             &mut |key, field| match key {

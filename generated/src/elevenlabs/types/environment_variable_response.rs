@@ -46,6 +46,13 @@ impl Serialize for EnvironmentVariableResponse {
 
 impl<'de> Deserialize<'de> for EnvironmentVariableResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for EnvironmentVariableResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut label_ = None;
         let mut created_at_unix_secs_ = None;
         let mut updated_at_unix_secs_ = None;
@@ -54,8 +61,7 @@ impl<'de> Deserialize<'de> for EnvironmentVariableResponse {
         let mut id_ = None;
         let mut workspace_id_ = None;
         let mut values_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "EnvironmentVariableResponse",
             &[
                 "label",

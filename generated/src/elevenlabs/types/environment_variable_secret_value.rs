@@ -26,9 +26,15 @@ impl Serialize for EnvironmentVariableSecretValue {
 
 impl<'de> Deserialize<'de> for EnvironmentVariableSecretValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for EnvironmentVariableSecretValue {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut secret_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "EnvironmentVariableSecretValue",
             &["secret_id"],
             &mut |key, field| match key {

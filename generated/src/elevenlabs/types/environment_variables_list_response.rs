@@ -34,15 +34,21 @@ impl Serialize for EnvironmentVariablesListResponse {
 
 impl<'de> Deserialize<'de> for EnvironmentVariablesListResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for EnvironmentVariablesListResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut environment_variables_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "EnvironmentVariablesListResponse",
             &["environment_variables", "has_more"],
             &mut |key, field| match key {
-                "environment_variables" => field.read(&mut environment_variables_),
+                "environment_variables" => field.decode(&mut environment_variables_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

@@ -34,11 +34,17 @@ impl Serialize for EvaluationCriteriaSummaryResult {
 
 impl<'de> Deserialize<'de> for EvaluationCriteriaSummaryResult {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for EvaluationCriteriaSummaryResult {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_ = None;
         let mut score_ = None;
         let mut max_score_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "EvaluationCriteriaSummaryResult",
             &["result"],
             &mut |key, field| match key {

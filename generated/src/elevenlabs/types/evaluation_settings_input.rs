@@ -31,13 +31,19 @@ impl Serialize for EvaluationSettingsInput {
 
 impl<'de> Deserialize<'de> for EvaluationSettingsInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for EvaluationSettingsInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut criteria_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "EvaluationSettingsInput",
             &[],
             &mut |key, field| match key {
-                "criteria" => field.read(&mut criteria_),
+                "criteria" => field.decode(&mut criteria_),
                 _ => field.skip(),
             },
         )?;

@@ -32,10 +32,16 @@ impl Serialize for ExactParameterEvaluationStrategy {
 
 impl<'de> Deserialize<'de> for ExactParameterEvaluationStrategy {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ExactParameterEvaluationStrategy {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut expected_value_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ExactParameterEvaluationStrategy",
             &["expected_value"],
             &mut |key, field| match key {

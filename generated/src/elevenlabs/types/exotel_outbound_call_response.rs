@@ -35,12 +35,18 @@ impl Serialize for ExotelOutboundCallResponse {
 
 impl<'de> Deserialize<'de> for ExotelOutboundCallResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ExotelOutboundCallResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut success_ = None;
         let mut message_ = None;
         let mut conversation_id_ = None;
         let mut call_sid_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ExotelOutboundCallResponse",
             &["success", "message"],
             &mut |key, field| match key {

@@ -160,6 +160,13 @@ impl Serialize for ExtendedSubscriptionResponseModel {
 
 impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ExtendedSubscriptionResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tier_ = None;
         let mut character_count_ = None;
         let mut character_limit_ = None;
@@ -189,8 +196,7 @@ impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModel {
         let mut pending_change_ = None;
         let mut has_used_starter_coupon_on_account_ = None;
         let mut has_used_creator_coupon_on_account_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ExtendedSubscriptionResponseModel",
             &[
                 "tier",
@@ -241,12 +247,12 @@ impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModel {
                     field.read(&mut can_use_professional_voice_cloning_)
                 }
                 "currency" => field.read(&mut currency_),
-                "current_overage" => field.read(&mut current_overage_),
+                "current_overage" => field.decode(&mut current_overage_),
                 "status" => field.read(&mut status_),
                 "billing_period" => field.read(&mut billing_period_),
                 "character_refresh_period" => field.read(&mut character_refresh_period_),
-                "next_invoice" => field.read(&mut next_invoice_),
-                "open_invoices" => field.read(&mut open_invoices_),
+                "next_invoice" => field.decode(&mut next_invoice_),
+                "open_invoices" => field.decode(&mut open_invoices_),
                 "has_open_invoices" => field.read(&mut has_open_invoices_),
                 "pending_change" => field.read(&mut pending_change_),
                 "has_used_starter_coupon_on_account" => {

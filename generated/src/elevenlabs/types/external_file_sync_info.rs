@@ -54,6 +54,13 @@ impl Serialize for ExternalFileSyncInfo {
 
 impl<'de> Deserialize<'de> for ExternalFileSyncInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ExternalFileSyncInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut source_entity_id_ = None;
         let mut integration_connection_id_ = None;
@@ -61,8 +68,7 @@ impl<'de> Deserialize<'de> for ExternalFileSyncInfo {
         let mut source_mime_type_ = None;
         let mut source_modified_time_ = None;
         let mut root_folder_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ExternalFileSyncInfo",
             &[
                 "type",

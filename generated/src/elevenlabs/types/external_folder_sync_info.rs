@@ -51,14 +51,20 @@ impl Serialize for ExternalFolderSyncInfo {
 
 impl<'de> Deserialize<'de> for ExternalFolderSyncInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ExternalFolderSyncInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut source_entity_id_ = None;
         let mut integration_connection_id_ = None;
         let mut root_folder_id_ = None;
         let mut sync_cursor_ = None;
         let mut last_sync_at_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ExternalFolderSyncInfo",
             &["type", "source_entity_id", "integration_connection_id"],
             &mut |key, field| match key {

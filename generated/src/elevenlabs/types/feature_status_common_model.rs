@@ -32,10 +32,16 @@ impl Serialize for FeatureStatusCommonModel {
 
 impl<'de> Deserialize<'de> for FeatureStatusCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for FeatureStatusCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enabled_ = None;
         let mut used_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "FeatureStatusCommonModel",
             &[],
             &mut |key, field| match key {

@@ -67,6 +67,13 @@ impl Serialize for FeaturesUsageCommonModel {
 
 impl<'de> Deserialize<'de> for FeaturesUsageCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for FeaturesUsageCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut language_detection_ = None;
         let mut transfer_to_agent_ = None;
         let mut transfer_to_number_ = None;
@@ -83,27 +90,28 @@ impl<'de> Deserialize<'de> for FeaturesUsageCommonModel {
         let mut agent_testing_ = None;
         let mut versioning_ = None;
         let mut file_input_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "FeaturesUsageCommonModel",
             &[],
             &mut |key, field| match key {
-                "language_detection" => field.read(&mut language_detection_),
-                "transfer_to_agent" => field.read(&mut transfer_to_agent_),
-                "transfer_to_number" => field.read(&mut transfer_to_number_),
-                "multivoice" => field.read(&mut multivoice_),
-                "dtmf_tones" => field.read(&mut dtmf_tones_),
-                "external_mcp_servers" => field.read(&mut external_mcp_servers_),
+                "language_detection" => field.decode(&mut language_detection_),
+                "transfer_to_agent" => field.decode(&mut transfer_to_agent_),
+                "transfer_to_number" => field.decode(&mut transfer_to_number_),
+                "multivoice" => field.decode(&mut multivoice_),
+                "dtmf_tones" => field.decode(&mut dtmf_tones_),
+                "external_mcp_servers" => field.decode(&mut external_mcp_servers_),
                 "pii_zrm_workspace" => field.read(&mut pii_zrm_workspace_),
                 "pii_zrm_agent" => field.read(&mut pii_zrm_agent_),
-                "tool_dynamic_variable_updates" => field.read(&mut tool_dynamic_variable_updates_),
+                "tool_dynamic_variable_updates" => {
+                    field.decode(&mut tool_dynamic_variable_updates_)
+                }
                 "is_livekit" => field.read(&mut is_livekit_),
-                "voicemail_detection" => field.read(&mut voicemail_detection_),
-                "dtmf_input" => field.read(&mut dtmf_input_),
-                "workflow" => field.read(&mut workflow_),
-                "agent_testing" => field.read(&mut agent_testing_),
-                "versioning" => field.read(&mut versioning_),
-                "file_input" => field.read(&mut file_input_),
+                "voicemail_detection" => field.decode(&mut voicemail_detection_),
+                "dtmf_input" => field.decode(&mut dtmf_input_),
+                "workflow" => field.decode(&mut workflow_),
+                "agent_testing" => field.decode(&mut agent_testing_),
+                "versioning" => field.decode(&mut versioning_),
+                "file_input" => field.decode(&mut file_input_),
                 _ => field.skip(),
             },
         )?;

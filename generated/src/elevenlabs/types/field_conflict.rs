@@ -43,24 +43,31 @@ impl Serialize for FieldConflict {
 
 impl<'de> Deserialize<'de> for FieldConflict {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for FieldConflict {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut path_ = None;
         let mut section_ = None;
         let mut base_value_ = None;
         let mut source_value_ = None;
         let mut target_value_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "FieldConflict",
-            &["path", "section"],
-            &mut |key, field| match key {
-                "path" => field.read(&mut path_),
-                "section" => field.read(&mut section_),
-                "base_value" => field.read_json(&mut base_value_),
-                "source_value" => field.read_json(&mut source_value_),
-                "target_value" => field.read_json(&mut target_value_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "FieldConflict",
+                &["path", "section"],
+                &mut |key, field| match key {
+                    "path" => field.read(&mut path_),
+                    "section" => field.read(&mut section_),
+                    "base_value" => field.read_json(&mut base_value_),
+                    "source_value" => field.read_json(&mut source_value_),
+                    "target_value" => field.read_json(&mut target_value_),
+                    _ => field.skip(),
+                },
+            )?;
         let (Some(path_), Some(section_)) = (path_, section_) else {
             return Err(object.incomplete());
         };

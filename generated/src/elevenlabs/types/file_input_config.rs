@@ -44,20 +44,22 @@ impl Serialize for FileInputConfig {
 
 impl<'de> Deserialize<'de> for FileInputConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for FileInputConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enabled_ = None;
         let mut max_files_in_memory_ = None;
         let mut max_files_per_conversation_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "FileInputConfig",
-            &[],
-            &mut |key, field| match key {
-                "enabled" => field.read(&mut enabled_),
-                "max_files_in_memory" => field.read(&mut max_files_in_memory_),
-                "max_files_per_conversation" => field.read(&mut max_files_per_conversation_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("FileInputConfig", &[], &mut |key, field| match key {
+            "enabled" => field.read(&mut enabled_),
+            "max_files_in_memory" => field.read(&mut max_files_in_memory_),
+            "max_files_per_conversation" => field.read(&mut max_files_per_conversation_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             enabled: enabled_.unwrap_or_default(),
             max_files_in_memory: max_files_in_memory_.unwrap_or_default(),

@@ -39,11 +39,17 @@ impl Serialize for FileInputConfigWorkflowOverride {
 
 impl<'de> Deserialize<'de> for FileInputConfigWorkflowOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for FileInputConfigWorkflowOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enabled_ = None;
         let mut max_files_in_memory_ = None;
         let mut max_files_per_conversation_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "FileInputConfigWorkflowOverride",
             &[],
             &mut |key, field| match key {

@@ -43,26 +43,28 @@ impl Serialize for FileRefreshStatus {
 
 impl<'de> Deserialize<'de> for FileRefreshStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for FileRefreshStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut status_ = None;
         let mut enqueued_at_ = None;
         let mut started_at_ = None;
         let mut completed_at_ = None;
         let mut last_synced_at_ = None;
         let mut error_message_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "FileRefreshStatus",
-            &[],
-            &mut |key, field| match key {
-                "status" => field.read(&mut status_),
-                "enqueued_at" => field.read(&mut enqueued_at_),
-                "started_at" => field.read(&mut started_at_),
-                "completed_at" => field.read(&mut completed_at_),
-                "last_synced_at" => field.read(&mut last_synced_at_),
-                "error_message" => field.read(&mut error_message_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("FileRefreshStatus", &[], &mut |key, field| match key {
+            "status" => field.read(&mut status_),
+            "enqueued_at" => field.read(&mut enqueued_at_),
+            "started_at" => field.read(&mut started_at_),
+            "completed_at" => field.read(&mut completed_at_),
+            "last_synced_at" => field.read(&mut last_synced_at_),
+            "error_message" => field.read(&mut error_message_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             status: status_.unwrap_or_default(),
             enqueued_at: enqueued_at_.unwrap_or_default(),

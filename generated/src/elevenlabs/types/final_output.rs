@@ -27,16 +27,18 @@ impl Serialize for FinalOutput {
 
 impl<'de> Deserialize<'de> for FinalOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for FinalOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_final_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "FinalOutput",
-            &[],
-            &mut |key, field| match key {
-                "isFinal" => field.read(&mut is_final_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("FinalOutput", &[], &mut |key, field| match key {
+            "isFinal" => field.read(&mut is_final_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             is_final: is_final_.unwrap_or_default(),
         })

@@ -34,10 +34,16 @@ impl Serialize for FinalOutputMulti {
 
 impl<'de> Deserialize<'de> for FinalOutputMulti {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for FinalOutputMulti {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_final_ = None;
         let mut context_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "FinalOutputMulti",
             &["isFinal"],
             &mut |key, field| match key {

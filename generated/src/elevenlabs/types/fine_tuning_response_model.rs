@@ -86,6 +86,13 @@ impl Serialize for FineTuningResponseModel {
 
 impl<'de> Deserialize<'de> for FineTuningResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for FineTuningResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_allowed_to_fine_tune_ = None;
         let mut state_ = None;
         let mut verification_failures_ = None;
@@ -100,8 +107,7 @@ impl<'de> Deserialize<'de> for FineTuningResponseModel {
         let mut manual_verification_ = None;
         let mut max_verification_attempts_ = None;
         let mut next_max_verification_attempts_reset_unix_ms_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "FineTuningResponseModel",
             &[
                 "is_allowed_to_fine_tune",
@@ -120,9 +126,9 @@ impl<'de> Deserialize<'de> for FineTuningResponseModel {
                 "progress" => field.read(&mut progress_),
                 "message" => field.read(&mut message_),
                 "dataset_duration_seconds" => field.read(&mut dataset_duration_seconds_),
-                "verification_attempts" => field.read(&mut verification_attempts_),
+                "verification_attempts" => field.decode(&mut verification_attempts_),
                 "slice_ids" => field.read(&mut slice_ids_),
-                "manual_verification" => field.read(&mut manual_verification_),
+                "manual_verification" => field.decode(&mut manual_verification_),
                 "max_verification_attempts" => field.read(&mut max_verification_attempts_),
                 "next_max_verification_attempts_reset_unix_ms" => {
                     field.read(&mut next_max_verification_attempts_reset_unix_ms_)

@@ -39,11 +39,17 @@ impl Serialize for FlushContext {
 
 impl<'de> Deserialize<'de> for FlushContext {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for FlushContext {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut context_id_ = None;
         let mut text_ = None;
         let mut flush_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "FlushContext",
             &["context_id", "flush"],
             &mut |key, field| match key {

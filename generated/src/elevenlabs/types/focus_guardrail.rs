@@ -27,16 +27,18 @@ impl Serialize for FocusGuardrail {
 
 impl<'de> Deserialize<'de> for FocusGuardrail {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for FocusGuardrail {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_enabled_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "FocusGuardrail",
-            &[],
-            &mut |key, field| match key {
-                "is_enabled" => field.read(&mut is_enabled_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("FocusGuardrail", &[], &mut |key, field| match key {
+            "is_enabled" => field.read(&mut is_enabled_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             is_enabled: is_enabled_.unwrap_or_default(),
         })

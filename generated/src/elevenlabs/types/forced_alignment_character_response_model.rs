@@ -37,11 +37,17 @@ impl Serialize for ForcedAlignmentCharacterResponseModel {
 
 impl<'de> Deserialize<'de> for ForcedAlignmentCharacterResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ForcedAlignmentCharacterResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut start_ = None;
         let mut end_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ForcedAlignmentCharacterResponseModel",
             &["text", "start", "end"],
             &mut |key, field| match key {

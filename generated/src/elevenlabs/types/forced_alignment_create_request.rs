@@ -35,10 +35,16 @@ impl Serialize for ForcedAlignmentCreateRequest {
 
 impl<'de> Deserialize<'de> for ForcedAlignmentCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ForcedAlignmentCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut file_ = None;
         let mut text_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ForcedAlignmentCreateRequest",
             &["file", "text"],
             &mut |key, field| match key {

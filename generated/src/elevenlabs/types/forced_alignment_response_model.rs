@@ -38,16 +38,22 @@ impl Serialize for ForcedAlignmentResponseModel {
 
 impl<'de> Deserialize<'de> for ForcedAlignmentResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ForcedAlignmentResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut characters_ = None;
         let mut words_ = None;
         let mut loss_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ForcedAlignmentResponseModel",
             &["characters", "words", "loss"],
             &mut |key, field| match key {
-                "characters" => field.read(&mut characters_),
-                "words" => field.read(&mut words_),
+                "characters" => field.decode(&mut characters_),
+                "words" => field.decode(&mut words_),
                 "loss" => field.read(&mut loss_),
                 _ => field.skip(),
             },

@@ -40,12 +40,18 @@ impl Serialize for ForcedAlignmentWordResponseModel {
 
 impl<'de> Deserialize<'de> for ForcedAlignmentWordResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ForcedAlignmentWordResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut start_ = None;
         let mut end_ = None;
         let mut loss_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ForcedAlignmentWordResponseModel",
             &["text", "start", "end", "loss"],
             &mut |key, field| match key {

@@ -41,14 +41,20 @@ impl Serialize for FrustratedConversationRef {
 
 impl<'de> Deserialize<'de> for FrustratedConversationRef {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for FrustratedConversationRef {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_id_ = None;
         let mut agent_id_ = None;
         let mut start_time_unix_secs_ = None;
         let mut overall_label_ = None;
         let mut overall_sentiment_score_ = None;
         let mut overall_frustration_score_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "FrustratedConversationRef",
             &[
                 "conversation_id",

@@ -47,13 +47,19 @@ impl Serialize for Gemini25FlashImageRequest {
 
 impl<'de> Deserialize<'de> for Gemini25FlashImageRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Gemini25FlashImageRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_ = None;
         let mut prompt_ = None;
         let mut model_id_ = None;
         let mut images_ = None;
         let mut aspect_ratio_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "Gemini25FlashImageRequest",
             &["prompt"],
             &mut |key, field| match key {

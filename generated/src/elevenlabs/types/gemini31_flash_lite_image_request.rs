@@ -52,14 +52,20 @@ impl Serialize for Gemini31FlashLiteImageRequest {
 
 impl<'de> Deserialize<'de> for Gemini31FlashLiteImageRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Gemini31FlashLiteImageRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_ = None;
         let mut prompt_ = None;
         let mut model_id_ = None;
         let mut images_ = None;
         let mut aspect_ratio_ = None;
         let mut resolution_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "Gemini31FlashLiteImageRequest",
             &["prompt"],
             &mut |key, field| match key {

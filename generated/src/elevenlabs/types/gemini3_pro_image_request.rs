@@ -52,26 +52,33 @@ impl Serialize for Gemini3ProImageRequest {
 
 impl<'de> Deserialize<'de> for Gemini3ProImageRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Gemini3ProImageRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_ = None;
         let mut prompt_ = None;
         let mut model_id_ = None;
         let mut images_ = None;
         let mut aspect_ratio_ = None;
         let mut resolution_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "Gemini3ProImageRequest",
-            &["prompt"],
-            &mut |key, field| match key {
-                "webhook" => field.read(&mut webhook_),
-                "prompt" => field.read(&mut prompt_),
-                "model_id" => field.read(&mut model_id_),
-                "images" => field.read(&mut images_),
-                "aspect_ratio" => field.read(&mut aspect_ratio_),
-                "resolution" => field.read(&mut resolution_),
-                _ => field.undeclared(),
-            },
-        )?;
+        let object =
+            input.object(
+                "Gemini3ProImageRequest",
+                &["prompt"],
+                &mut |key, field| match key {
+                    "webhook" => field.read(&mut webhook_),
+                    "prompt" => field.read(&mut prompt_),
+                    "model_id" => field.read(&mut model_id_),
+                    "images" => field.read(&mut images_),
+                    "aspect_ratio" => field.read(&mut aspect_ratio_),
+                    "resolution" => field.read(&mut resolution_),
+                    _ => field.undeclared(),
+                },
+            )?;
         let Some(prompt_) = prompt_ else {
             return Err(object.incomplete());
         };

@@ -53,6 +53,13 @@ impl Serialize for GenerationChunkInput {
 
 impl<'de> Deserialize<'de> for GenerationChunkInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GenerationChunkInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut duration_ms_ = None;
         let mut positive_styles_ = None;
@@ -60,8 +67,7 @@ impl<'de> Deserialize<'de> for GenerationChunkInput {
         let mut context_adherence_ = None;
         let mut conditioning_ref_ = None;
         let mut condition_strength_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GenerationChunkInput",
             &["text", "duration_ms", "positive_styles"],
             &mut |key, field| match key {
@@ -70,7 +76,7 @@ impl<'de> Deserialize<'de> for GenerationChunkInput {
                 "positive_styles" => field.read(&mut positive_styles_),
                 "negative_styles" => field.read(&mut negative_styles_),
                 "context_adherence" => field.read(&mut context_adherence_),
-                "conditioning_ref" => field.read(&mut conditioning_ref_),
+                "conditioning_ref" => field.decode(&mut conditioning_ref_),
                 "condition_strength" => field.read(&mut condition_strength_),
                 _ => field.skip(),
             },

@@ -54,16 +54,18 @@ impl Serialize for GenerationConfig {
 
 impl<'de> Deserialize<'de> for GenerationConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GenerationConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut chunk_length_schedule_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "GenerationConfig",
-            &[],
-            &mut |key, field| match key {
-                "chunk_length_schedule" => field.read(&mut chunk_length_schedule_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("GenerationConfig", &[], &mut |key, field| match key {
+            "chunk_length_schedule" => field.read(&mut chunk_length_schedule_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             chunk_length_schedule: chunk_length_schedule_.unwrap_or_default(),
         })

@@ -32,16 +32,18 @@ impl Serialize for GenerationNode {
 
 impl<'de> Deserialize<'de> for GenerationNode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GenerationNode {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut model_parameters_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "GenerationNode",
-            &[],
-            &mut |key, field| match key {
-                "model_parameters" => field.read(&mut model_parameters_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("GenerationNode", &[], &mut |key, field| match key {
+            "model_parameters" => field.read(&mut model_parameters_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             model_parameters: model_parameters_.unwrap_or_default(),
         })

@@ -34,10 +34,16 @@ impl Serialize for GenerationReference {
 
 impl<'de> Deserialize<'de> for GenerationReference {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GenerationReference {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut generation_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GenerationReference",
             &["generation_id"],
             &mut |key, field| match key {

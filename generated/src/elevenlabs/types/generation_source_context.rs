@@ -48,6 +48,13 @@ impl Serialize for GenerationSourceContext {
 
 impl<'de> Deserialize<'de> for GenerationSourceContext {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GenerationSourceContext {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_type_ = None;
         let mut generation_id_ = None;
         let mut prompt_ = None;
@@ -57,8 +64,7 @@ impl<'de> Deserialize<'de> for GenerationSourceContext {
         let mut session_iteration_id_ = None;
         let mut model_parameters_ = None;
         let mut extend_video_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GenerationSourceContext",
             &["generation_id", "model_id"],
             &mut |key, field| match key {
@@ -70,7 +76,7 @@ impl<'de> Deserialize<'de> for GenerationSourceContext {
                 "generation_session_id" => field.read(&mut generation_session_id_),
                 "session_iteration_id" => field.read(&mut session_iteration_id_),
                 "model_parameters" => field.read(&mut model_parameters_),
-                "extend_video" => field.read(&mut extend_video_),
+                "extend_video" => field.decode(&mut extend_video_),
                 _ => field.skip(),
             },
         )?;

@@ -37,15 +37,21 @@ impl Serialize for GetAgentConversationTicketsPageResponseModel {
 
 impl<'de> Deserialize<'de> for GetAgentConversationTicketsPageResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetAgentConversationTicketsPageResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_conversation_tickets_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetAgentConversationTicketsPageResponseModel",
             &["agent_conversation_tickets", "has_more"],
             &mut |key, field| match key {
-                "agent_conversation_tickets" => field.read(&mut agent_conversation_tickets_),
+                "agent_conversation_tickets" => field.decode(&mut agent_conversation_tickets_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

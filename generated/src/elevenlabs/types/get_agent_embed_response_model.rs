@@ -31,15 +31,21 @@ impl Serialize for GetAgentEmbedResponseModel {
 
 impl<'de> Deserialize<'de> for GetAgentEmbedResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetAgentEmbedResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut widget_config_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetAgentEmbedResponseModel",
             &["agent_id", "widget_config"],
             &mut |key, field| match key {
                 "agent_id" => field.read(&mut agent_id_),
-                "widget_config" => field.read(&mut widget_config_),
+                "widget_config" => field.decode(&mut widget_config_),
                 _ => field.skip(),
             },
         )?;

@@ -29,9 +29,15 @@ impl Serialize for GetAgentKnowledgebaseSizeResponseModel {
 
 impl<'de> Deserialize<'de> for GetAgentKnowledgebaseSizeResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetAgentKnowledgebaseSizeResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut number_of_pages_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetAgentKnowledgebaseSizeResponseModel",
             &["number_of_pages"],
             &mut |key, field| match key {

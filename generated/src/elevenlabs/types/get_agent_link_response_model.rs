@@ -34,15 +34,21 @@ impl Serialize for GetAgentLinkResponseModel {
 
 impl<'de> Deserialize<'de> for GetAgentLinkResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetAgentLinkResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut token_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetAgentLinkResponseModel",
             &["agent_id"],
             &mut |key, field| match key {
                 "agent_id" => field.read(&mut agent_id_),
-                "token" => field.read(&mut token_),
+                "token" => field.decode(&mut token_),
                 _ => field.skip(),
             },
         )?;

@@ -73,6 +73,13 @@ impl Serialize for GetAgentResponseModel {
 
 impl<'de> Deserialize<'de> for GetAgentResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetAgentResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut name_ = None;
         let mut conversation_config_ = None;
@@ -86,20 +93,19 @@ impl<'de> Deserialize<'de> for GetAgentResponseModel {
         let mut version_id_ = None;
         let mut branch_id_ = None;
         let mut main_branch_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetAgentResponseModel",
             &["agent_id", "name", "conversation_config", "metadata"],
             &mut |key, field| match key {
                 "agent_id" => field.read(&mut agent_id_),
                 "name" => field.read(&mut name_),
-                "conversation_config" => field.read(&mut conversation_config_),
-                "metadata" => field.read(&mut metadata_),
-                "platform_settings" => field.read(&mut platform_settings_),
+                "conversation_config" => field.decode(&mut conversation_config_),
+                "metadata" => field.decode(&mut metadata_),
+                "platform_settings" => field.decode(&mut platform_settings_),
                 "phone_numbers" => field.read(&mut phone_numbers_),
-                "whatsapp_accounts" => field.read(&mut whatsapp_accounts_),
-                "workflow" => field.read(&mut workflow_),
-                "access_info" => field.read(&mut access_info_),
+                "whatsapp_accounts" => field.decode(&mut whatsapp_accounts_),
+                "workflow" => field.decode(&mut workflow_),
+                "access_info" => field.decode(&mut access_info_),
                 "tags" => field.read(&mut tags_),
                 "version_id" => field.read(&mut version_id_),
                 "branch_id" => field.read(&mut branch_id_),

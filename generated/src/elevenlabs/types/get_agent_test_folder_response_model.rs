@@ -39,18 +39,24 @@ impl Serialize for GetAgentTestFolderResponseModel {
 
 impl<'de> Deserialize<'de> for GetAgentTestFolderResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetAgentTestFolderResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
         let mut folder_path_ = None;
         let mut children_count_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetAgentTestFolderResponseModel",
             &["id", "name"],
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
                 "name" => field.read(&mut name_),
-                "folder_path" => field.read(&mut folder_path_),
+                "folder_path" => field.decode(&mut folder_path_),
                 "children_count" => field.read(&mut children_count_),
                 _ => field.skip(),
             },

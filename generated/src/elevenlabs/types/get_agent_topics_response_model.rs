@@ -44,18 +44,24 @@ impl Serialize for GetAgentTopicsResponseModel {
 
 impl<'de> Deserialize<'de> for GetAgentTopicsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetAgentTopicsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut topics_ = None;
         let mut window_start_unix_secs_ = None;
         let mut window_end_unix_secs_ = None;
         let mut aggregated_run_count_ = None;
         let mut has_more_ = None;
         let mut next_cursor_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetAgentTopicsResponseModel",
             &["topics", "window_start_unix_secs", "window_end_unix_secs"],
             &mut |key, field| match key {
-                "topics" => field.read(&mut topics_),
+                "topics" => field.decode(&mut topics_),
                 "window_start_unix_secs" => field.read(&mut window_start_unix_secs_),
                 "window_end_unix_secs" => field.read(&mut window_end_unix_secs_),
                 "aggregated_run_count" => field.read(&mut aggregated_run_count_),

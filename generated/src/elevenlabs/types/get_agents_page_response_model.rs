@@ -37,15 +37,21 @@ impl Serialize for GetAgentsPageResponseModel {
 
 impl<'de> Deserialize<'de> for GetAgentsPageResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetAgentsPageResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agents_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetAgentsPageResponseModel",
             &["agents", "has_more"],
             &mut |key, field| match key {
-                "agents" => field.read(&mut agents_),
+                "agents" => field.decode(&mut agents_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

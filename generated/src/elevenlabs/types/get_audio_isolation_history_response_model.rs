@@ -31,14 +31,20 @@ impl Serialize for GetAudioIsolationHistoryResponseModel {
 
 impl<'de> Deserialize<'de> for GetAudioIsolationHistoryResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetAudioIsolationHistoryResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut items_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetAudioIsolationHistoryResponseModel",
             &["items", "has_more"],
             &mut |key, field| match key {
-                "items" => field.read(&mut items_),
+                "items" => field.decode(&mut items_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),
             },

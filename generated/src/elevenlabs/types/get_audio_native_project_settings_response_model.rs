@@ -37,17 +37,23 @@ impl Serialize for GetAudioNativeProjectSettingsResponseModel {
 
 impl<'de> Deserialize<'de> for GetAudioNativeProjectSettingsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetAudioNativeProjectSettingsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enabled_ = None;
         let mut snapshot_id_ = None;
         let mut settings_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetAudioNativeProjectSettingsResponseModel",
             &["enabled"],
             &mut |key, field| match key {
                 "enabled" => field.read(&mut enabled_),
                 "snapshot_id" => field.read(&mut snapshot_id_),
-                "settings" => field.read(&mut settings_),
+                "settings" => field.decode(&mut settings_),
                 _ => field.skip(),
             },
         )?;

@@ -27,13 +27,19 @@ impl Serialize for GetChaptersResponseModel {
 
 impl<'de> Deserialize<'de> for GetChaptersResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetChaptersResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut chapters_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetChaptersResponseModel",
             &["chapters"],
             &mut |key, field| match key {
-                "chapters" => field.read(&mut chapters_),
+                "chapters" => field.decode(&mut chapters_),
                 _ => field.skip(),
             },
         )?;

@@ -33,10 +33,16 @@ impl Serialize for GetClientAppointmentsParams {
 
 impl<'de> Deserialize<'de> for GetClientAppointmentsParams {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetClientAppointmentsParams {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut smb_tool_type_ = None;
         let mut include_cancelled_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "GetClientAppointmentsParams",
             &[],
             &mut |key, field| match key {

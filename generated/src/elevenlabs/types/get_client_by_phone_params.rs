@@ -33,16 +33,18 @@ impl Serialize for GetClientByPhoneParams {
 
 impl<'de> Deserialize<'de> for GetClientByPhoneParams {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetClientByPhoneParams {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut smb_tool_type_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "GetClientByPhoneParams",
-            &[],
-            &mut |key, field| match key {
-                "smb_tool_type" => field.read(&mut smb_tool_type_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("GetClientByPhoneParams", &[], &mut |key, field| match key {
+            "smb_tool_type" => field.read(&mut smb_tool_type_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             smb_tool_type: smb_tool_type_.unwrap_or_default(),
         })

@@ -56,21 +56,27 @@ impl Serialize for GetConvAiSettingsResponseModel {
 
 impl<'de> Deserialize<'de> for GetConvAiSettingsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetConvAiSettingsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_initiation_client_data_webhook_ = None;
         let mut webhooks_ = None;
         let mut can_use_mcp_servers_ = None;
         let mut rag_retention_period_days_ = None;
         let mut conversation_embedding_retention_days_ = None;
         let mut default_livekit_stack_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "GetConvAiSettingsResponseModel",
             &[],
             &mut |key, field| match key {
                 "conversation_initiation_client_data_webhook" => {
-                    field.read(&mut conversation_initiation_client_data_webhook_)
+                    field.decode(&mut conversation_initiation_client_data_webhook_)
                 }
-                "webhooks" => field.read(&mut webhooks_),
+                "webhooks" => field.decode(&mut webhooks_),
                 "can_use_mcp_servers" => field.read(&mut can_use_mcp_servers_),
                 "rag_retention_period_days" => field.read(&mut rag_retention_period_days_),
                 "conversation_embedding_retention_days" => {

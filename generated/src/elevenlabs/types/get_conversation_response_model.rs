@@ -81,6 +81,13 @@ impl Serialize for GetConversationResponseModel {
 
 impl<'de> Deserialize<'de> for GetConversationResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetConversationResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut agent_name_ = None;
         let mut conversation_product_ = None;
@@ -101,8 +108,7 @@ impl<'de> Deserialize<'de> for GetConversationResponseModel {
         let mut transcript_ = None;
         let mut tag_ids_ = None;
         let mut otlp_traces_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetConversationResponseModel",
             &[
                 "agent_id",
@@ -123,11 +129,11 @@ impl<'de> Deserialize<'de> for GetConversationResponseModel {
                 "user_id" => field.read(&mut user_id_),
                 "branch_id" => field.read(&mut branch_id_),
                 "version_id" => field.read(&mut version_id_),
-                "metadata" => field.read(&mut metadata_),
-                "analysis" => field.read(&mut analysis_),
-                "visited_agents" => field.read(&mut visited_agents_),
+                "metadata" => field.decode(&mut metadata_),
+                "analysis" => field.decode(&mut analysis_),
+                "visited_agents" => field.decode(&mut visited_agents_),
                 "conversation_initiation_client_data" => {
-                    field.read(&mut conversation_initiation_client_data_)
+                    field.decode(&mut conversation_initiation_client_data_)
                 }
                 "environment" => field.read(&mut environment_),
                 "conversation_id" => field.read(&mut conversation_id_),
@@ -135,7 +141,7 @@ impl<'de> Deserialize<'de> for GetConversationResponseModel {
                 "has_user_audio" => field.read(&mut has_user_audio_),
                 "has_response_audio" => field.read(&mut has_response_audio_),
                 "has_auxiliary_audio" => field.read(&mut has_auxiliary_audio_),
-                "transcript" => field.read(&mut transcript_),
+                "transcript" => field.decode(&mut transcript_),
                 "tag_ids" => field.read(&mut tag_ids_),
                 "otlp_traces" => field.read(&mut otlp_traces_),
                 _ => field.skip(),

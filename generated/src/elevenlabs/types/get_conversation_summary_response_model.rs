@@ -56,6 +56,13 @@ impl Serialize for GetConversationSummaryResponseModel {
 
 impl<'de> Deserialize<'de> for GetConversationSummaryResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetConversationSummaryResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_id_ = None;
         let mut agent_id_ = None;
         let mut status_ = None;
@@ -66,8 +73,7 @@ impl<'de> Deserialize<'de> for GetConversationSummaryResponseModel {
         let mut messages_ = None;
         let mut messages_omitted_ = None;
         let mut note_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetConversationSummaryResponseModel",
             &[
                 "conversation_id",
@@ -84,7 +90,7 @@ impl<'de> Deserialize<'de> for GetConversationSummaryResponseModel {
                 "transcript_summary" => field.read(&mut transcript_summary_),
                 "call_successful" => field.read(&mut call_successful_),
                 "message_count" => field.read(&mut message_count_),
-                "messages" => field.read(&mut messages_),
+                "messages" => field.decode(&mut messages_),
                 "messages_omitted" => field.read(&mut messages_omitted_),
                 "note" => field.read(&mut note_),
                 _ => field.skip(),

@@ -34,15 +34,21 @@ impl Serialize for GetConversationTagsPageResponseModel {
 
 impl<'de> Deserialize<'de> for GetConversationTagsPageResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetConversationTagsPageResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_tags_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetConversationTagsPageResponseModel",
             &["conversation_tags", "has_more"],
             &mut |key, field| match key {
-                "conversation_tags" => field.read(&mut conversation_tags_),
+                "conversation_tags" => field.decode(&mut conversation_tags_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

@@ -34,15 +34,21 @@ impl Serialize for GetConversationUsersPageResponseModel {
 
 impl<'de> Deserialize<'de> for GetConversationUsersPageResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetConversationUsersPageResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut users_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetConversationUsersPageResponseModel",
             &["users", "has_more"],
             &mut |key, field| match key {
-                "users" => field.read(&mut users_),
+                "users" => field.decode(&mut users_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

@@ -62,6 +62,13 @@ impl Serialize for GetCrawlJobResponseModel {
 
 impl<'de> Deserialize<'de> for GetCrawlJobResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetCrawlJobResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut seed_url_ = None;
         let mut pattern_ = None;
@@ -76,8 +83,7 @@ impl<'de> Deserialize<'de> for GetCrawlJobResponseModel {
         let mut updated_at_ = None;
         let mut id_ = None;
         let mut created_at_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetCrawlJobResponseModel",
             &[
                 "seed_url",

@@ -67,6 +67,13 @@ impl Serialize for GetKnowledgeBaseFileResponseModel {
 
 impl<'de> Deserialize<'de> for GetKnowledgeBaseFileResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetKnowledgeBaseFileResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
         let mut metadata_ = None;
@@ -82,8 +89,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseFileResponseModel {
         let mut auto_sync_info_ = None;
         let mut refresh_status_ = None;
         let mut is_frozen_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetKnowledgeBaseFileResponseModel",
             &[
                 "id",
@@ -97,18 +103,18 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseFileResponseModel {
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
                 "name" => field.read(&mut name_),
-                "metadata" => field.read(&mut metadata_),
+                "metadata" => field.decode(&mut metadata_),
                 "supported_usages" => field.read(&mut supported_usages_),
-                "access_info" => field.read(&mut access_info_),
+                "access_info" => field.decode(&mut access_info_),
                 "folder_parent_id" => field.read(&mut folder_parent_id_),
-                "folder_path" => field.read(&mut folder_path_),
+                "folder_path" => field.decode(&mut folder_path_),
                 "type" => field.read(&mut type__),
                 "extracted_inner_html" => field.read(&mut extracted_inner_html_),
                 "content_format" => field.read(&mut content_format_),
                 "filename" => field.read(&mut filename_),
-                "external_sync_info" => field.read(&mut external_sync_info_),
-                "auto_sync_info" => field.read(&mut auto_sync_info_),
-                "refresh_status" => field.read(&mut refresh_status_),
+                "external_sync_info" => field.decode(&mut external_sync_info_),
+                "auto_sync_info" => field.decode(&mut auto_sync_info_),
+                "refresh_status" => field.decode(&mut refresh_status_),
                 "is_frozen" => field.read(&mut is_frozen_),
                 _ => field.skip(),
             },

@@ -65,6 +65,13 @@ impl Serialize for GetKnowledgeBaseFolderResponseModel {
 
 impl<'de> Deserialize<'de> for GetKnowledgeBaseFolderResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetKnowledgeBaseFolderResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
         let mut metadata_ = None;
@@ -79,8 +86,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseFolderResponseModel {
         let mut external_sync_info_ = None;
         let mut is_frozen_ = None;
         let mut active_sync_job_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetKnowledgeBaseFolderResponseModel",
             &[
                 "id",
@@ -94,18 +100,18 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseFolderResponseModel {
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
                 "name" => field.read(&mut name_),
-                "metadata" => field.read(&mut metadata_),
+                "metadata" => field.decode(&mut metadata_),
                 "supported_usages" => field.read(&mut supported_usages_),
-                "access_info" => field.read(&mut access_info_),
+                "access_info" => field.decode(&mut access_info_),
                 "folder_parent_id" => field.read(&mut folder_parent_id_),
-                "folder_path" => field.read(&mut folder_path_),
+                "folder_path" => field.decode(&mut folder_path_),
                 "type" => field.read(&mut type__),
                 "children_count" => field.read(&mut children_count_),
                 "document_count" => field.read(&mut document_count_),
-                "auto_sync_info" => field.read(&mut auto_sync_info_),
-                "external_sync_info" => field.read(&mut external_sync_info_),
+                "auto_sync_info" => field.decode(&mut auto_sync_info_),
+                "external_sync_info" => field.decode(&mut external_sync_info_),
                 "is_frozen" => field.read(&mut is_frozen_),
-                "active_sync_job" => field.read(&mut active_sync_job_),
+                "active_sync_job" => field.decode(&mut active_sync_job_),
                 _ => field.skip(),
             },
         )?;

@@ -67,6 +67,13 @@ impl Serialize for GetKnowledgeBaseSummaryFolderResponseModel {
 
 impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryFolderResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetKnowledgeBaseSummaryFolderResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
         let mut metadata_ = None;
@@ -81,8 +88,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryFolderResponseModel {
         let mut auto_sync_info_ = None;
         let mut external_sync_info_ = None;
         let mut is_frozen_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetKnowledgeBaseSummaryFolderResponseModel",
             &[
                 "id",
@@ -97,17 +103,17 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryFolderResponseModel {
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
                 "name" => field.read(&mut name_),
-                "metadata" => field.read(&mut metadata_),
+                "metadata" => field.decode(&mut metadata_),
                 "supported_usages" => field.read(&mut supported_usages_),
-                "access_info" => field.read(&mut access_info_),
+                "access_info" => field.decode(&mut access_info_),
                 "folder_parent_id" => field.read(&mut folder_parent_id_),
-                "folder_path" => field.read(&mut folder_path_),
+                "folder_path" => field.decode(&mut folder_path_),
                 "dependent_agents" => field.read(&mut dependent_agents_),
                 "type" => field.read(&mut type__),
                 "children_count" => field.read(&mut children_count_),
                 "document_count" => field.read(&mut document_count_),
-                "auto_sync_info" => field.read(&mut auto_sync_info_),
-                "external_sync_info" => field.read(&mut external_sync_info_),
+                "auto_sync_info" => field.decode(&mut auto_sync_info_),
+                "external_sync_info" => field.decode(&mut external_sync_info_),
                 "is_frozen" => field.read(&mut is_frozen_),
                 _ => field.skip(),
             },

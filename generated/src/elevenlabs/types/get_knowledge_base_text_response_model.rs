@@ -54,6 +54,13 @@ impl Serialize for GetKnowledgeBaseTextResponseModel {
 
 impl<'de> Deserialize<'de> for GetKnowledgeBaseTextResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetKnowledgeBaseTextResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
         let mut metadata_ = None;
@@ -64,8 +71,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseTextResponseModel {
         let mut type__ = None;
         let mut extracted_inner_html_ = None;
         let mut content_format_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetKnowledgeBaseTextResponseModel",
             &[
                 "id",
@@ -78,11 +84,11 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseTextResponseModel {
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
                 "name" => field.read(&mut name_),
-                "metadata" => field.read(&mut metadata_),
+                "metadata" => field.decode(&mut metadata_),
                 "supported_usages" => field.read(&mut supported_usages_),
-                "access_info" => field.read(&mut access_info_),
+                "access_info" => field.decode(&mut access_info_),
                 "folder_parent_id" => field.read(&mut folder_parent_id_),
-                "folder_path" => field.read(&mut folder_path_),
+                "folder_path" => field.decode(&mut folder_path_),
                 "type" => field.read(&mut type__),
                 "extracted_inner_html" => field.read(&mut extracted_inner_html_),
                 "content_format" => field.read(&mut content_format_),

@@ -41,16 +41,22 @@ impl Serialize for GetLibraryVoicesResponseModel {
 
 impl<'de> Deserialize<'de> for GetLibraryVoicesResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetLibraryVoicesResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voices_ = None;
         let mut has_more_ = None;
         let mut total_count_ = None;
         let mut last_sort_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetLibraryVoicesResponseModel",
             &["voices", "has_more"],
             &mut |key, field| match key {
-                "voices" => field.read(&mut voices_),
+                "voices" => field.decode(&mut voices_),
                 "has_more" => field.read(&mut has_more_),
                 "total_count" => field.read(&mut total_count_),
                 "last_sort_id" => field.read(&mut last_sort_id_),

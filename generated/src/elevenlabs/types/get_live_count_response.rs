@@ -27,9 +27,15 @@ impl Serialize for GetLiveCountResponse {
 
 impl<'de> Deserialize<'de> for GetLiveCountResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetLiveCountResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut count_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetLiveCountResponse",
             &["count"],
             &mut |key, field| match key {

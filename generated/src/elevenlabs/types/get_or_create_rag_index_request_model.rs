@@ -36,11 +36,17 @@ impl Serialize for GetOrCreateRagIndexRequestModel {
 
 impl<'de> Deserialize<'de> for GetOrCreateRagIndexRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetOrCreateRagIndexRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut document_id_ = None;
         let mut create_if_missing_ = None;
         let mut model_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetOrCreateRagIndexRequestModel",
             &["document_id", "create_if_missing", "model"],
             &mut |key, field| match key {

@@ -30,13 +30,19 @@ impl Serialize for GetOrCreateRagIndexesRequest {
 
 impl<'de> Deserialize<'de> for GetOrCreateRagIndexesRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetOrCreateRagIndexesRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut items_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetOrCreateRagIndexesRequest",
             &["items"],
             &mut |key, field| match key {
-                "items" => field.read(&mut items_),
+                "items" => field.decode(&mut items_),
                 _ => field.skip(),
             },
         )?;

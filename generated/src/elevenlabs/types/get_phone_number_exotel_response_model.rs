@@ -57,6 +57,13 @@ impl Serialize for GetPhoneNumberExotelResponseModel {
 
 impl<'de> Deserialize<'de> for GetPhoneNumberExotelResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetPhoneNumberExotelResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut phone_number_ = None;
         let mut label_ = None;
         let mut supports_inbound_ = None;
@@ -64,8 +71,7 @@ impl<'de> Deserialize<'de> for GetPhoneNumberExotelResponseModel {
         let mut phone_number_id_ = None;
         let mut assigned_agent_ = None;
         let mut provider_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetPhoneNumberExotelResponseModel",
             &["phone_number", "label", "phone_number_id"],
             &mut |key, field| match key {
@@ -74,7 +80,7 @@ impl<'de> Deserialize<'de> for GetPhoneNumberExotelResponseModel {
                 "supports_inbound" => field.read(&mut supports_inbound_),
                 "supports_outbound" => field.read(&mut supports_outbound_),
                 "phone_number_id" => field.read(&mut phone_number_id_),
-                "assigned_agent" => field.read(&mut assigned_agent_),
+                "assigned_agent" => field.decode(&mut assigned_agent_),
                 "provider" => field.read(&mut provider_),
                 _ => field.skip(),
             },

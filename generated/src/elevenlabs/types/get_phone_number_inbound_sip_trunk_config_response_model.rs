@@ -49,6 +49,13 @@ impl Serialize for GetPhoneNumberInboundSipTrunkConfigResponseModel {
 
 impl<'de> Deserialize<'de> for GetPhoneNumberInboundSipTrunkConfigResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetPhoneNumberInboundSipTrunkConfigResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut allowed_addresses_ = None;
         let mut allowed_numbers_ = None;
         let mut media_encryption_ = None;
@@ -56,8 +63,7 @@ impl<'de> Deserialize<'de> for GetPhoneNumberInboundSipTrunkConfigResponseModel 
         let mut username_ = None;
         let mut remote_domains_ = None;
         let mut attributes_to_headers_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetPhoneNumberInboundSipTrunkConfigResponseModel",
             &[
                 "allowed_addresses",

@@ -60,6 +60,13 @@ impl Serialize for GetPhoneNumberOutboundSipTrunkConfigResponseModel {
 
 impl<'de> Deserialize<'de> for GetPhoneNumberOutboundSipTrunkConfigResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetPhoneNumberOutboundSipTrunkConfigResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut address_ = None;
         let mut transport_ = None;
         let mut media_encryption_ = None;
@@ -69,8 +76,7 @@ impl<'de> Deserialize<'de> for GetPhoneNumberOutboundSipTrunkConfigResponseModel
         let mut username_ = None;
         let mut has_outbound_trunk_ = None;
         let mut enabled_codecs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetPhoneNumberOutboundSipTrunkConfigResponseModel",
             &[
                 "address",

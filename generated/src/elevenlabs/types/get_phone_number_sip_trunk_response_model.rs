@@ -77,6 +77,13 @@ impl Serialize for GetPhoneNumberSipTrunkResponseModel {
 
 impl<'de> Deserialize<'de> for GetPhoneNumberSipTrunkResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetPhoneNumberSipTrunkResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut phone_number_ = None;
         let mut label_ = None;
         let mut supports_inbound_ = None;
@@ -89,8 +96,7 @@ impl<'de> Deserialize<'de> for GetPhoneNumberSipTrunkResponseModel {
         let mut inbound_trunk_ = None;
         let mut livekit_stack_ = None;
         let mut store_sip_messages_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetPhoneNumberSipTrunkResponseModel",
             &["phone_number", "label", "phone_number_id", "livekit_stack"],
             &mut |key, field| match key {
@@ -99,11 +105,11 @@ impl<'de> Deserialize<'de> for GetPhoneNumberSipTrunkResponseModel {
                 "supports_inbound" => field.read(&mut supports_inbound_),
                 "supports_outbound" => field.read(&mut supports_outbound_),
                 "phone_number_id" => field.read(&mut phone_number_id_),
-                "assigned_agent" => field.read(&mut assigned_agent_),
+                "assigned_agent" => field.decode(&mut assigned_agent_),
                 "provider" => field.read(&mut provider_),
-                "provider_config" => field.read(&mut provider_config_),
-                "outbound_trunk" => field.read(&mut outbound_trunk_),
-                "inbound_trunk" => field.read(&mut inbound_trunk_),
+                "provider_config" => field.decode(&mut provider_config_),
+                "outbound_trunk" => field.decode(&mut outbound_trunk_),
+                "inbound_trunk" => field.decode(&mut inbound_trunk_),
                 "livekit_stack" => field.read(&mut livekit_stack_),
                 "store_sip_messages" => field.read(&mut store_sip_messages_),
                 _ => field.skip(),

@@ -28,13 +28,19 @@ impl Serialize for GetProjectsResponseModel {
 
 impl<'de> Deserialize<'de> for GetProjectsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetProjectsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut projects_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetProjectsResponseModel",
             &["projects"],
             &mut |key, field| match key {
-                "projects" => field.read(&mut projects_),
+                "projects" => field.decode(&mut projects_),
                 _ => field.skip(),
             },
         )?;

@@ -40,15 +40,21 @@ impl Serialize for GetPronunciationDictionariesMetadataResponseModel {
 
 impl<'de> Deserialize<'de> for GetPronunciationDictionariesMetadataResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetPronunciationDictionariesMetadataResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut pronunciation_dictionaries_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetPronunciationDictionariesMetadataResponseModel",
             &["pronunciation_dictionaries", "has_more"],
             &mut |key, field| match key {
-                "pronunciation_dictionaries" => field.read(&mut pronunciation_dictionaries_),
+                "pronunciation_dictionaries" => field.decode(&mut pronunciation_dictionaries_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

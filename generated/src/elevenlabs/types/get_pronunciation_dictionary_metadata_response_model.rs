@@ -54,6 +54,13 @@ impl Serialize for GetPronunciationDictionaryMetadataResponseModel {
 
 impl<'de> Deserialize<'de> for GetPronunciationDictionaryMetadataResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetPronunciationDictionaryMetadataResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut latest_version_id_ = None;
         let mut latest_version_rules_num_ = None;
@@ -63,8 +70,7 @@ impl<'de> Deserialize<'de> for GetPronunciationDictionaryMetadataResponseModel {
         let mut creation_time_unix_ = None;
         let mut archived_time_unix_ = None;
         let mut description_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetPronunciationDictionaryMetadataResponseModel",
             &[
                 "id",

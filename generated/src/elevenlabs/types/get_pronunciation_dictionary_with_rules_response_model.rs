@@ -61,6 +61,13 @@ impl Serialize for GetPronunciationDictionaryWithRulesResponseModel {
 
 impl<'de> Deserialize<'de> for GetPronunciationDictionaryWithRulesResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetPronunciationDictionaryWithRulesResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut latest_version_id_ = None;
         let mut latest_version_rules_num_ = None;
@@ -71,8 +78,7 @@ impl<'de> Deserialize<'de> for GetPronunciationDictionaryWithRulesResponseModel 
         let mut archived_time_unix_ = None;
         let mut description_ = None;
         let mut rules_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetPronunciationDictionaryWithRulesResponseModel",
             &[
                 "id",

@@ -36,18 +36,20 @@ impl Serialize for GetScheduleParams {
 
 impl<'de> Deserialize<'de> for GetScheduleParams {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetScheduleParams {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut smb_tool_type_ = None;
         let mut include_location_filter_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "GetScheduleParams",
-            &[],
-            &mut |key, field| match key {
-                "smb_tool_type" => field.read(&mut smb_tool_type_),
-                "include_location_filter" => field.read(&mut include_location_filter_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("GetScheduleParams", &[], &mut |key, field| match key {
+            "smb_tool_type" => field.read(&mut smb_tool_type_),
+            "include_location_filter" => field.read(&mut include_location_filter_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             smb_tool_type: smb_tool_type_.unwrap_or_default(),
             include_location_filter: include_location_filter_.unwrap_or_default(),

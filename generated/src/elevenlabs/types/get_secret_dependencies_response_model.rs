@@ -38,10 +38,16 @@ impl Serialize for GetSecretDependenciesResponseModel {
 
 impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetSecretDependenciesResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut dependencies_ = None;
         let mut next_cursor_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetSecretDependenciesResponseModel",
             &["dependencies"],
             &mut |key, field| match key {

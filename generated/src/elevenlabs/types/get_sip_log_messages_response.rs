@@ -35,15 +35,21 @@ impl Serialize for GetSipLogMessagesResponse {
 
 impl<'de> Deserialize<'de> for GetSipLogMessagesResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetSipLogMessagesResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut sip_messages_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetSipLogMessagesResponse",
             &["sip_messages"],
             &mut |key, field| match key {
-                "sip_messages" => field.read(&mut sip_messages_),
+                "sip_messages" => field.decode(&mut sip_messages_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

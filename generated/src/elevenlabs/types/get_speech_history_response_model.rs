@@ -40,16 +40,22 @@ impl Serialize for GetSpeechHistoryResponseModel {
 
 impl<'de> Deserialize<'de> for GetSpeechHistoryResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetSpeechHistoryResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut history_ = None;
         let mut last_history_item_id_ = None;
         let mut has_more_ = None;
         let mut scanned_until_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetSpeechHistoryResponseModel",
             &["history", "has_more"],
             &mut |key, field| match key {
-                "history" => field.read(&mut history_),
+                "history" => field.decode(&mut history_),
                 "last_history_item_id" => field.read(&mut last_history_item_id_),
                 "has_more" => field.read(&mut has_more_),
                 "scanned_until" => field.read(&mut scanned_until_),

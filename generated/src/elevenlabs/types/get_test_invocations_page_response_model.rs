@@ -39,17 +39,23 @@ impl Serialize for GetTestInvocationsPageResponseModel {
 
 impl<'de> Deserialize<'de> for GetTestInvocationsPageResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetTestInvocationsPageResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut meta_ = None;
         let mut results_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetTestInvocationsPageResponseModel",
             &["results", "has_more"],
             &mut |key, field| match key {
-                "meta" => field.read(&mut meta_),
-                "results" => field.read(&mut results_),
+                "meta" => field.decode(&mut meta_),
+                "results" => field.decode(&mut results_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

@@ -48,6 +48,13 @@ impl Serialize for GetTestSuiteInvocationResponseModel {
 
 impl<'de> Deserialize<'de> for GetTestSuiteInvocationResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetTestSuiteInvocationResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut agent_id_ = None;
         let mut branch_id_ = None;
@@ -57,8 +64,7 @@ impl<'de> Deserialize<'de> for GetTestSuiteInvocationResponseModel {
         let mut bucketing_status_ = None;
         let mut result_groups_ = None;
         let mut test_runs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetTestSuiteInvocationResponseModel",
             &["id", "test_runs"],
             &mut |key, field| match key {
@@ -69,8 +75,8 @@ impl<'de> Deserialize<'de> for GetTestSuiteInvocationResponseModel {
                 "folder_id" => field.read(&mut folder_id_),
                 "repeat_count" => field.read(&mut repeat_count_),
                 "bucketing_status" => field.read(&mut bucketing_status_),
-                "result_groups" => field.read(&mut result_groups_),
-                "test_runs" => field.read(&mut test_runs_),
+                "result_groups" => field.decode(&mut result_groups_),
+                "test_runs" => field.decode(&mut test_runs_),
                 _ => field.skip(),
             },
         )?;

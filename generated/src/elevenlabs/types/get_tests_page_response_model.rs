@@ -34,15 +34,21 @@ impl Serialize for GetTestsPageResponseModel {
 
 impl<'de> Deserialize<'de> for GetTestsPageResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetTestsPageResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tests_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetTestsPageResponseModel",
             &["tests", "has_more"],
             &mut |key, field| match key {
-                "tests" => field.read(&mut tests_),
+                "tests" => field.decode(&mut tests_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

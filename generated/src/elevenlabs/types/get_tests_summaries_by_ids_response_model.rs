@@ -29,13 +29,19 @@ impl Serialize for GetTestsSummariesByIdsResponseModel {
 
 impl<'de> Deserialize<'de> for GetTestsSummariesByIdsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetTestsSummariesByIdsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tests_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetTestsSummariesByIdsResponseModel",
             &["tests"],
             &mut |key, field| match key {
-                "tests" => field.read(&mut tests_),
+                "tests" => field.decode(&mut tests_),
                 _ => field.skip(),
             },
         )?;

@@ -39,17 +39,23 @@ impl Serialize for GetToolDependentAgentsResponseModel {
 
 impl<'de> Deserialize<'de> for GetToolDependentAgentsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetToolDependentAgentsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agents_ = None;
         let mut branches_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetToolDependentAgentsResponseModel",
             &["agents", "has_more"],
             &mut |key, field| match key {
                 "agents" => field.read(&mut agents_),
-                "branches" => field.read(&mut branches_),
+                "branches" => field.decode(&mut branches_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

@@ -34,15 +34,21 @@ impl Serialize for GetToolExecutionsPageResponseModel {
 
 impl<'de> Deserialize<'de> for GetToolExecutionsPageResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetToolExecutionsPageResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut executions_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetToolExecutionsPageResponseModel",
             &["executions", "has_more"],
             &mut |key, field| match key {
-                "executions" => field.read(&mut executions_),
+                "executions" => field.decode(&mut executions_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

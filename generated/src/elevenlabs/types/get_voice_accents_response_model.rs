@@ -28,13 +28,19 @@ impl Serialize for GetVoiceAccentsResponseModel {
 
 impl<'de> Deserialize<'de> for GetVoiceAccentsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetVoiceAccentsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut accents_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetVoiceAccentsResponseModel",
             &["accents"],
             &mut |key, field| match key {
-                "accents" => field.read(&mut accents_),
+                "accents" => field.decode(&mut accents_),
                 _ => field.skip(),
             },
         )?;

@@ -28,16 +28,23 @@ impl Serialize for GetVoicesResponseModel {
 
 impl<'de> Deserialize<'de> for GetVoicesResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetVoicesResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voices_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "GetVoicesResponseModel",
-            &["voices"],
-            &mut |key, field| match key {
-                "voices" => field.read(&mut voices_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "GetVoicesResponseModel",
+                &["voices"],
+                &mut |key, field| match key {
+                    "voices" => field.decode(&mut voices_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(voices_) = voices_ else {
             return Err(object.incomplete());
         };

@@ -40,16 +40,22 @@ impl Serialize for GetVoicesV2ResponseModel {
 
 impl<'de> Deserialize<'de> for GetVoicesV2ResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetVoicesV2ResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voices_ = None;
         let mut has_more_ = None;
         let mut total_count_ = None;
         let mut next_page_token_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetVoicesV2ResponseModel",
             &["voices", "has_more", "total_count"],
             &mut |key, field| match key {
-                "voices" => field.read(&mut voices_),
+                "voices" => field.decode(&mut voices_),
                 "has_more" => field.read(&mut has_more_),
                 "total_count" => field.read(&mut total_count_),
                 "next_page_token" => field.read(&mut next_page_token_),

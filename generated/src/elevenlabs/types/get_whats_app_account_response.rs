@@ -59,6 +59,13 @@ impl Serialize for GetWhatsAppAccountResponse {
 
 impl<'de> Deserialize<'de> for GetWhatsAppAccountResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetWhatsAppAccountResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut business_account_id_ = None;
         let mut phone_number_id_ = None;
         let mut business_account_name_ = None;
@@ -70,8 +77,7 @@ impl<'de> Deserialize<'de> for GetWhatsAppAccountResponse {
         let mut enable_typing_indicator_ = None;
         let mut assigned_agent_name_ = None;
         let mut is_token_expired_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetWhatsAppAccountResponse",
             &[
                 "business_account_id",

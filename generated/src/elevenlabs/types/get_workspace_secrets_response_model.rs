@@ -33,14 +33,20 @@ impl Serialize for GetWorkspaceSecretsResponseModel {
 
 impl<'de> Deserialize<'de> for GetWorkspaceSecretsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetWorkspaceSecretsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut secrets_ = None;
         let mut next_cursor_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GetWorkspaceSecretsResponseModel",
             &["secrets"],
             &mut |key, field| match key {
-                "secrets" => field.read(&mut secrets_),
+                "secrets" => field.decode(&mut secrets_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 _ => field.skip(),
             },

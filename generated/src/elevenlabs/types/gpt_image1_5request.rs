@@ -60,6 +60,13 @@ impl Serialize for GptImage1_5request {
 
 impl<'de> Deserialize<'de> for GptImage1_5request {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GptImage1_5request {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_ = None;
         let mut prompt_ = None;
         let mut images_ = None;
@@ -68,8 +75,7 @@ impl<'de> Deserialize<'de> for GptImage1_5request {
         let mut background_ = None;
         let mut aspect_ratio_ = None;
         let mut model_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GptImage1_5request",
             &["prompt"],
             &mut |key, field| match key {

@@ -60,6 +60,13 @@ impl Serialize for GptImage2Request {
 
 impl<'de> Deserialize<'de> for GptImage2Request {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GptImage2Request {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_ = None;
         let mut prompt_ = None;
         let mut images_ = None;
@@ -68,8 +75,7 @@ impl<'de> Deserialize<'de> for GptImage2Request {
         let mut model_id_ = None;
         let mut aspect_ratio_ = None;
         let mut resolution_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GptImage2Request",
             &["prompt"],
             &mut |key, field| match key {

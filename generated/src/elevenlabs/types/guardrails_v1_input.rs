@@ -46,26 +46,28 @@ impl Serialize for GuardrailsV1Input {
 
 impl<'de> Deserialize<'de> for GuardrailsV1Input {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GuardrailsV1Input {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut version_ = None;
         let mut focus_ = None;
         let mut prompt_injection_ = None;
         let mut content_ = None;
         let mut moderation_ = None;
         let mut custom_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "GuardrailsV1Input",
-            &[],
-            &mut |key, field| match key {
-                "version" => field.read(&mut version_),
-                "focus" => field.read(&mut focus_),
-                "prompt_injection" => field.read(&mut prompt_injection_),
-                "content" => field.read(&mut content_),
-                "moderation" => field.read(&mut moderation_),
-                "custom" => field.read(&mut custom_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("GuardrailsV1Input", &[], &mut |key, field| match key {
+            "version" => field.read(&mut version_),
+            "focus" => field.decode(&mut focus_),
+            "prompt_injection" => field.decode(&mut prompt_injection_),
+            "content" => field.decode(&mut content_),
+            "moderation" => field.decode(&mut moderation_),
+            "custom" => field.decode(&mut custom_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             version: version_.unwrap_or_default(),
             focus: focus_.unwrap_or_default(),

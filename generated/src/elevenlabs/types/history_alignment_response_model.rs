@@ -41,11 +41,17 @@ impl Serialize for HistoryAlignmentResponseModel {
 
 impl<'de> Deserialize<'de> for HistoryAlignmentResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for HistoryAlignmentResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut characters_ = None;
         let mut character_start_times_seconds_ = None;
         let mut character_end_times_seconds_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "HistoryAlignmentResponseModel",
             &[
                 "characters",

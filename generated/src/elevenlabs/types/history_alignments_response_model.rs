@@ -33,15 +33,21 @@ impl Serialize for HistoryAlignmentsResponseModel {
 
 impl<'de> Deserialize<'de> for HistoryAlignmentsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for HistoryAlignmentsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut alignment_ = None;
         let mut normalized_alignment_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "HistoryAlignmentsResponseModel",
             &["alignment", "normalized_alignment"],
             &mut |key, field| match key {
-                "alignment" => field.read(&mut alignment_),
-                "normalized_alignment" => field.read(&mut normalized_alignment_),
+                "alignment" => field.decode(&mut alignment_),
+                "normalized_alignment" => field.decode(&mut normalized_alignment_),
                 _ => field.skip(),
             },
         )?;

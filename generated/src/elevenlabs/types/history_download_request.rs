@@ -35,10 +35,16 @@ impl Serialize for HistoryDownloadRequest {
 
 impl<'de> Deserialize<'de> for HistoryDownloadRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for HistoryDownloadRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut history_item_ids_ = None;
         let mut output_format_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "HistoryDownloadRequest",
             &["history_item_ids"],
             &mut |key, field| match key {

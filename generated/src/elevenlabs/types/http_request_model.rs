@@ -44,17 +44,23 @@ impl Serialize for HttpRequestModel {
 
 impl<'de> Deserialize<'de> for HttpRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for HttpRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut http_method_ = None;
         let mut url_ = None;
         let mut user_agent_ = None;
         let mut x_forwarded_for_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "HttpRequestModel",
             &["http_method", "url"],
             &mut |key, field| match key {
                 "http_method" => field.read(&mut http_method_),
-                "url" => field.read(&mut url_),
+                "url" => field.decode(&mut url_),
                 "user_agent" => field.read(&mut user_agent_),
                 "x_forwarded_for" => field.read(&mut x_forwarded_for_),
                 _ => field.undeclared(),

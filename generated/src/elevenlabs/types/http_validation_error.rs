@@ -27,16 +27,18 @@ impl Serialize for HttpValidationError {
 
 impl<'de> Deserialize<'de> for HttpValidationError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for HttpValidationError {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut detail_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "HttpValidationError",
-            &[],
-            &mut |key, field| match key {
-                "detail" => field.read(&mut detail_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("HttpValidationError", &[], &mut |key, field| match key {
+            "detail" => field.decode(&mut detail_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             detail: detail_.unwrap_or_default(),
         })

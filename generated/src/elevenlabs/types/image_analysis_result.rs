@@ -43,6 +43,13 @@ impl Serialize for ImageAnalysisResult {
 
 impl<'de> Deserialize<'de> for ImageAnalysisResult {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ImageAnalysisResult {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut title_ = None;
         let mut description_ = None;
         let mut content_type_ = None;
@@ -50,8 +57,7 @@ impl<'de> Deserialize<'de> for ImageAnalysisResult {
         let mut composition_notes_ = None;
         let mut visible_text_ = None;
         let mut subjects_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ImageAnalysisResult",
             &["title", "description"],
             &mut |key, field| match key {
@@ -61,7 +67,7 @@ impl<'de> Deserialize<'de> for ImageAnalysisResult {
                 "mood_and_style" => field.read(&mut mood_and_style_),
                 "composition_notes" => field.read(&mut composition_notes_),
                 "visible_text" => field.read(&mut visible_text_),
-                "subjects" => field.read(&mut subjects_),
+                "subjects" => field.decode(&mut subjects_),
                 _ => field.skip(),
             },
         )?;

@@ -37,18 +37,20 @@ impl Serialize for ImageAvatar {
 
 impl<'de> Deserialize<'de> for ImageAvatar {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ImageAvatar {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut url_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ImageAvatar",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "url" => field.read(&mut url_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ImageAvatar", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "url" => field.read(&mut url_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
             url: url_.unwrap_or_default(),

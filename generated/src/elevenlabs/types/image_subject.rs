@@ -30,10 +30,16 @@ impl Serialize for ImageSubject {
 
 impl<'de> Deserialize<'de> for ImageSubject {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ImageSubject {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut description_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ImageSubject",
             &["name", "description"],
             &mut |key, field| match key {

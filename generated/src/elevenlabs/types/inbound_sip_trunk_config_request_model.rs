@@ -49,21 +49,27 @@ impl Serialize for InboundSipTrunkConfigRequestModel {
 
 impl<'de> Deserialize<'de> for InboundSipTrunkConfigRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for InboundSipTrunkConfigRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut allowed_addresses_ = None;
         let mut allowed_numbers_ = None;
         let mut media_encryption_ = None;
         let mut credentials_ = None;
         let mut remote_domains_ = None;
         let mut attributes_to_headers_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "InboundSipTrunkConfigRequestModel",
             &[],
             &mut |key, field| match key {
                 "allowed_addresses" => field.read(&mut allowed_addresses_),
                 "allowed_numbers" => field.read(&mut allowed_numbers_),
                 "media_encryption" => field.read(&mut media_encryption_),
-                "credentials" => field.read(&mut credentials_),
+                "credentials" => field.decode(&mut credentials_),
                 "remote_domains" => field.read(&mut remote_domains_),
                 "attributes_to_headers" => field.read(&mut attributes_to_headers_),
                 _ => field.skip(),

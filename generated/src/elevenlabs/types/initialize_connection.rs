@@ -49,28 +49,30 @@ impl Serialize for InitializeConnection {
 
 impl<'de> Deserialize<'de> for InitializeConnection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for InitializeConnection {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut voice_settings_ = None;
         let mut generation_config_ = None;
         let mut pronunciation_dictionary_locators_ = None;
         let mut xi_api_key_ = None;
         let mut authorization_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "InitializeConnection",
-            &[],
-            &mut |key, field| match key {
-                "text" => field.read(&mut text_),
-                "voice_settings" => field.read(&mut voice_settings_),
-                "generation_config" => field.read(&mut generation_config_),
-                "pronunciation_dictionary_locators" => {
-                    field.read(&mut pronunciation_dictionary_locators_)
-                }
-                "xi-api-key" => field.read(&mut xi_api_key_),
-                "authorization" => field.read(&mut authorization_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("InitializeConnection", &[], &mut |key, field| match key {
+            "text" => field.read(&mut text_),
+            "voice_settings" => field.decode(&mut voice_settings_),
+            "generation_config" => field.decode(&mut generation_config_),
+            "pronunciation_dictionary_locators" => {
+                field.decode(&mut pronunciation_dictionary_locators_)
+            }
+            "xi-api-key" => field.read(&mut xi_api_key_),
+            "authorization" => field.read(&mut authorization_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             text: text_.unwrap_or_default(),
             voice_settings: voice_settings_.unwrap_or_default(),

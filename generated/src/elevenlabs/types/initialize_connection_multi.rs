@@ -51,6 +51,13 @@ impl Serialize for InitializeConnectionMulti {
 
 impl<'de> Deserialize<'de> for InitializeConnectionMulti {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for InitializeConnectionMulti {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut voice_settings_ = None;
         let mut generation_config_ = None;
@@ -58,16 +65,15 @@ impl<'de> Deserialize<'de> for InitializeConnectionMulti {
         let mut xi_api_key_ = None;
         let mut authorization_ = None;
         let mut context_id_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "InitializeConnectionMulti",
             &[],
             &mut |key, field| match key {
                 "text" => field.read(&mut text_),
-                "voice_settings" => field.read(&mut voice_settings_),
-                "generation_config" => field.read(&mut generation_config_),
+                "voice_settings" => field.decode(&mut voice_settings_),
+                "generation_config" => field.decode(&mut generation_config_),
                 "pronunciation_dictionary_locators" => {
-                    field.read(&mut pronunciation_dictionary_locators_)
+                    field.decode(&mut pronunciation_dictionary_locators_)
                 }
                 "xi_api_key" => field.read(&mut xi_api_key_),
                 "authorization" => field.read(&mut authorization_),

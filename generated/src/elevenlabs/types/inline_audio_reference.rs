@@ -41,11 +41,17 @@ impl Serialize for InlineAudioReference {
 
 impl<'de> Deserialize<'de> for InlineAudioReference {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for InlineAudioReference {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut content_base64_ = None;
         let mut mime_type_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "InlineAudioReference",
             &["content_base64", "mime_type"],
             &mut |key, field| match key {

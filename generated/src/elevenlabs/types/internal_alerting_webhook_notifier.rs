@@ -41,19 +41,25 @@ impl Serialize for InternalAlertingWebhookNotifier {
 
 impl<'de> Deserialize<'de> for InternalAlertingWebhookNotifier {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for InternalAlertingWebhookNotifier {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut url_ = None;
         let mut method_ = None;
         let mut headers_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "InternalAlertingWebhookNotifier",
             &["url"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
                 "url" => field.read(&mut url_),
                 "method" => field.read(&mut method_),
-                "headers" => field.read(&mut headers_),
+                "headers" => field.decode(&mut headers_),
                 _ => field.skip(),
             },
         )?;

@@ -37,16 +37,22 @@ impl Serialize for InternalTentativeAgentResponse {
 
 impl<'de> Deserialize<'de> for InternalTentativeAgentResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for InternalTentativeAgentResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut tentative_agent_response_internal_event_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "InternalTentativeAgentResponse",
             &[],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
                 "tentative_agent_response_internal_event" => {
-                    field.read(&mut tentative_agent_response_internal_event_)
+                    field.decode(&mut tentative_agent_response_internal_event_)
                 }
                 _ => field.skip(),
             },
@@ -95,9 +101,15 @@ impl Serialize for TentativeAgentResponseInternalEvent {
 
 impl<'de> Deserialize<'de> for TentativeAgentResponseInternalEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TentativeAgentResponseInternalEvent {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tentative_agent_response_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TentativeAgentResponseInternalEvent",
             &["tentative_agent_response"],
             &mut |key, field| match key {

@@ -34,18 +34,20 @@ impl Serialize for Interruption {
 
 impl<'de> Deserialize<'de> for Interruption {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Interruption {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut interruption_event_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "Interruption",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "interruption_event" => field.read(&mut interruption_event_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("Interruption", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "interruption_event" => field.decode(&mut interruption_event_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
             interruption_event: interruption_event_.unwrap_or_default(),
@@ -83,9 +85,15 @@ impl Serialize for InterruptionInterruptionEvent {
 
 impl<'de> Deserialize<'de> for InterruptionInterruptionEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for InterruptionInterruptionEvent {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut event_id_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "InterruptionInterruptionEvent",
             &[],
             &mut |key, field| match key {

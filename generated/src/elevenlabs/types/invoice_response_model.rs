@@ -58,6 +58,13 @@ impl Serialize for InvoiceResponseModel {
 
 impl<'de> Deserialize<'de> for InvoiceResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for InvoiceResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut amount_due_cents_ = None;
         let mut subtotal_cents_ = None;
         let mut tax_cents_ = None;
@@ -67,8 +74,7 @@ impl<'de> Deserialize<'de> for InvoiceResponseModel {
         let mut next_payment_attempt_unix_ = None;
         let mut payment_intent_status_ = None;
         let mut payment_intent_statusses_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "InvoiceResponseModel",
             &[
                 "amount_due_cents",
@@ -82,7 +88,7 @@ impl<'de> Deserialize<'de> for InvoiceResponseModel {
                 "tax_cents" => field.read(&mut tax_cents_),
                 "discount_percent_off" => field.read(&mut discount_percent_off_),
                 "discount_amount_off" => field.read(&mut discount_amount_off_),
-                "discounts" => field.read(&mut discounts_),
+                "discounts" => field.decode(&mut discounts_),
                 "next_payment_attempt_unix" => field.read(&mut next_payment_attempt_unix_),
                 "payment_intent_status" => field.read(&mut payment_intent_status_),
                 "payment_intent_statusses" => field.read(&mut payment_intent_statusses_),

@@ -35,10 +35,16 @@ impl Serialize for KeepContextAlive {
 
 impl<'de> Deserialize<'de> for KeepContextAlive {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KeepContextAlive {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut context_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "KeepContextAlive",
             &["context_id"],
             &mut |key, field| match key {

@@ -32,14 +32,20 @@ impl Serialize for KnowledgeBaseContentSearchResponseModel {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseContentSearchResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseContentSearchResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut results_ = None;
         let mut next_cursor_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "KnowledgeBaseContentSearchResponseModel",
             &["results"],
             &mut |key, field| match key {
-                "results" => field.read(&mut results_),
+                "results" => field.decode(&mut results_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 _ => field.skip(),
             },

@@ -39,16 +39,22 @@ impl Serialize for KnowledgeBaseContentSearchResult {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseContentSearchResult {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseContentSearchResult {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut document_ = None;
         let mut search_snippet_ = None;
         let mut score_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "KnowledgeBaseContentSearchResult",
             &["document", "score"],
             &mut |key, field| match key {
                 "document" => field.read(&mut document_),
-                "search_snippet" => field.read(&mut search_snippet_),
+                "search_snippet" => field.decode(&mut search_snippet_),
                 "score" => field.read(&mut score_),
                 _ => field.skip(),
             },

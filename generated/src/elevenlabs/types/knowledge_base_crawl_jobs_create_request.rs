@@ -64,6 +64,13 @@ impl Serialize for KnowledgeBaseCrawlJobsCreateRequest {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseCrawlJobsCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseCrawlJobsCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut url_ = None;
         let mut max_depth_ = None;
         let mut max_pages_ = None;
@@ -73,8 +80,7 @@ impl<'de> Deserialize<'de> for KnowledgeBaseCrawlJobsCreateRequest {
         let mut enable_auto_sync_ = None;
         let mut auto_remove_ = None;
         let mut minimum_frequency_days_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "KnowledgeBaseCrawlJobsCreateRequest",
             &["url"],
             &mut |key, field| match key {

@@ -32,11 +32,17 @@ impl Serialize for KnowledgeBaseDocumentChunkResponseModel {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseDocumentChunkResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseDocumentChunkResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
         let mut content_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "KnowledgeBaseDocumentChunkResponseModel",
             &["id", "name", "content"],
             &mut |key, field| match key {

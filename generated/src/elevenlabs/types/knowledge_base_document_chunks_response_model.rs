@@ -32,14 +32,20 @@ impl Serialize for KnowledgeBaseDocumentChunksResponseModel {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseDocumentChunksResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseDocumentChunksResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut chunks_ = None;
         let mut next_cursor_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "KnowledgeBaseDocumentChunksResponseModel",
             &["chunks"],
             &mut |key, field| match key {
-                "chunks" => field.read(&mut chunks_),
+                "chunks" => field.decode(&mut chunks_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 _ => field.skip(),
             },

@@ -35,11 +35,17 @@ impl Serialize for KnowledgeBaseDocumentMetadataResponseModel {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseDocumentMetadataResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseDocumentMetadataResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut created_at_unix_secs_ = None;
         let mut last_updated_at_unix_secs_ = None;
         let mut size_bytes_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "KnowledgeBaseDocumentMetadataResponseModel",
             &[
                 "created_at_unix_secs",

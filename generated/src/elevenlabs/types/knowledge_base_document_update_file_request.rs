@@ -30,9 +30,15 @@ impl Serialize for KnowledgeBaseDocumentUpdateFileRequest {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseDocumentUpdateFileRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseDocumentUpdateFileRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut file_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "KnowledgeBaseDocumentUpdateFileRequest",
             &["file"],
             &mut |key, field| match key {

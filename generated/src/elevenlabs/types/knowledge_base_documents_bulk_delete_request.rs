@@ -36,10 +36,16 @@ impl Serialize for KnowledgeBaseDocumentsBulkDeleteRequest {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseDocumentsBulkDeleteRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseDocumentsBulkDeleteRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut document_ids_ = None;
         let mut force_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "KnowledgeBaseDocumentsBulkDeleteRequest",
             &["document_ids"],
             &mut |key, field| match key {

@@ -35,10 +35,16 @@ impl Serialize for KnowledgeBaseDocumentsBulkMoveRequest {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseDocumentsBulkMoveRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseDocumentsBulkMoveRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut document_ids_ = None;
         let mut move_to_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "KnowledgeBaseDocumentsBulkMoveRequest",
             &["document_ids"],
             &mut |key, field| match key {

@@ -30,9 +30,15 @@ impl Serialize for KnowledgeBaseDocumentsMoveRequest {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseDocumentsMoveRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseDocumentsMoveRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut move_to_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "KnowledgeBaseDocumentsMoveRequest",
             &[],
             &mut |key, field| match key {

@@ -35,10 +35,16 @@ impl Serialize for KnowledgeBaseDocumentsUpdateRequest {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseDocumentsUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseDocumentsUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut content_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "KnowledgeBaseDocumentsUpdateRequest",
             &[],
             &mut |key, field| match key {

@@ -41,12 +41,18 @@ impl Serialize for KnowledgeBaseLocator {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseLocator {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseLocator {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut name_ = None;
         let mut id_ = None;
         let mut usage_mode_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "KnowledgeBaseLocator",
             &["type", "name", "id"],
             &mut |key, field| match key {

@@ -32,11 +32,17 @@ impl Serialize for KnowledgeBaseRagChunkModel {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseRagChunkModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseRagChunkModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut chunk_id_ = None;
         let mut document_id_ = None;
         let mut content_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "KnowledgeBaseRagChunkModel",
             &["chunk_id", "document_id", "content"],
             &mut |key, field| match key {

@@ -46,13 +46,19 @@ impl Serialize for KnowledgeBaseRagToolResultModel {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseRagToolResultModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseRagToolResultModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_type_ = None;
         let mut status_ = None;
         let mut chunk_count_ = None;
         let mut message_ = None;
         let mut chunks_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "KnowledgeBaseRagToolResultModel",
             &[],
             &mut |key, field| match key {
@@ -60,7 +66,7 @@ impl<'de> Deserialize<'de> for KnowledgeBaseRagToolResultModel {
                 "status" => field.read(&mut status_),
                 "chunk_count" => field.read(&mut chunk_count_),
                 "message" => field.read(&mut message_),
-                "chunks" => field.read(&mut chunks_),
+                "chunks" => field.decode(&mut chunks_),
                 _ => field.skip(),
             },
         )?;

@@ -27,9 +27,15 @@ impl Serialize for KnowledgeBaseSourceFileUrlResponseModel {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseSourceFileUrlResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseSourceFileUrlResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut signed_url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "KnowledgeBaseSourceFileUrlResponseModel",
             &["signed_url"],
             &mut |key, field| match key {

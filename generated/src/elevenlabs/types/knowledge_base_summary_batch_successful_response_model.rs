@@ -36,10 +36,16 @@ impl Serialize for KnowledgeBaseSummaryBatchSuccessfulResponseModel {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseSummaryBatchSuccessfulResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseSummaryBatchSuccessfulResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut status_ = None;
         let mut data_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "KnowledgeBaseSummaryBatchSuccessfulResponseModel",
             &["data"],
             &mut |key, field| match key {

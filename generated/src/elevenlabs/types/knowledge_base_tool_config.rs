@@ -32,10 +32,16 @@ impl Serialize for KnowledgeBaseToolConfig {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseToolConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseToolConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut system_tool_type_ = None;
         let mut enabled_strategies_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "KnowledgeBaseToolConfig",
             &[],
             &mut |key, field| match key {

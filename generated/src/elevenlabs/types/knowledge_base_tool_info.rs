@@ -31,16 +31,18 @@ impl Serialize for KnowledgeBaseToolInfo {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseToolInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseToolInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enabled_strategies_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "KnowledgeBaseToolInfo",
-            &[],
-            &mut |key, field| match key {
-                "enabled_strategies" => field.read(&mut enabled_strategies_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("KnowledgeBaseToolInfo", &[], &mut |key, field| match key {
+            "enabled_strategies" => field.read(&mut enabled_strategies_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             enabled_strategies: enabled_strategies_.unwrap_or_default(),
         })

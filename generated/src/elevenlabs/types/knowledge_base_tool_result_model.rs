@@ -39,12 +39,18 @@ impl Serialize for KnowledgeBaseToolResultModel {
 
 impl<'de> Deserialize<'de> for KnowledgeBaseToolResultModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for KnowledgeBaseToolResultModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_type_ = None;
         let mut status_ = None;
         let mut chunk_count_ = None;
         let mut message_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "KnowledgeBaseToolResultModel",
             &[],
             &mut |key, field| match key {

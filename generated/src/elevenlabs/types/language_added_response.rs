@@ -26,16 +26,23 @@ impl Serialize for LanguageAddedResponse {
 
 impl<'de> Deserialize<'de> for LanguageAddedResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LanguageAddedResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut version_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "LanguageAddedResponse",
-            &["version"],
-            &mut |key, field| match key {
-                "version" => field.read(&mut version_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "LanguageAddedResponse",
+                &["version"],
+                &mut |key, field| match key {
+                    "version" => field.read(&mut version_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(version_) = version_ else {
             return Err(object.incomplete());
         };

@@ -38,10 +38,16 @@ impl Serialize for LanguageDetectionToolConfig {
 
 impl<'de> Deserialize<'de> for LanguageDetectionToolConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LanguageDetectionToolConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut system_tool_type_ = None;
         let mut only_at_conversation_start_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "LanguageDetectionToolConfig",
             &[],
             &mut |key, field| match key {

@@ -32,10 +32,16 @@ impl Serialize for LanguageInfo {
 
 impl<'de> Deserialize<'de> for LanguageInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LanguageInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut code_ = None;
         let mut label_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "LanguageInfo",
             &["code", "label"],
             &mut |key, field| match key {

@@ -33,15 +33,21 @@ impl Serialize for LanguagePairInfo {
 
 impl<'de> Deserialize<'de> for LanguagePairInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LanguagePairInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_language_ = None;
         let mut destination_languages_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "LanguagePairInfo",
             &["source_language", "destination_languages"],
             &mut |key, field| match key {
-                "source_language" => field.read(&mut source_language_),
-                "destination_languages" => field.read(&mut destination_languages_),
+                "source_language" => field.decode(&mut source_language_),
+                "destination_languages" => field.decode(&mut destination_languages_),
                 _ => field.skip(),
             },
         )?;

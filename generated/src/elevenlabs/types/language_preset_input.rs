@@ -45,20 +45,27 @@ impl Serialize for LanguagePresetInput {
 
 impl<'de> Deserialize<'de> for LanguagePresetInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LanguagePresetInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut overrides_ = None;
         let mut first_message_translation_ = None;
         let mut soft_timeout_translation_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "LanguagePresetInput",
-            &["overrides"],
-            &mut |key, field| match key {
-                "overrides" => field.read(&mut overrides_),
-                "first_message_translation" => field.read(&mut first_message_translation_),
-                "soft_timeout_translation" => field.read(&mut soft_timeout_translation_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "LanguagePresetInput",
+                &["overrides"],
+                &mut |key, field| match key {
+                    "overrides" => field.decode(&mut overrides_),
+                    "first_message_translation" => field.decode(&mut first_message_translation_),
+                    "soft_timeout_translation" => field.decode(&mut soft_timeout_translation_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(overrides_) = overrides_ else {
             return Err(object.incomplete());
         };

@@ -32,10 +32,16 @@ impl Serialize for LanguageResponseModel {
 
 impl<'de> Deserialize<'de> for LanguageResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LanguageResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut language_id_ = None;
         let mut name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "LanguageResponseModel",
             &["language_id", "name"],
             &mut |key, field| match key {

@@ -127,6 +127,13 @@ impl Serialize for LibraryVoiceResponseModel {
 
 impl<'de> Deserialize<'de> for LibraryVoiceResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LibraryVoiceResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut public_owner_id_ = None;
         let mut voice_id_ = None;
         let mut date_unix_ = None;
@@ -159,8 +166,7 @@ impl<'de> Deserialize<'de> for LibraryVoiceResponseModel {
         let mut image_url_ = None;
         let mut is_added_by_user_ = None;
         let mut is_bookmarked_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "LibraryVoiceResponseModel",
             &[
                 "public_owner_id",
@@ -207,7 +213,7 @@ impl<'de> Deserialize<'de> for LibraryVoiceResponseModel {
                 "free_users_allowed" => field.read(&mut free_users_allowed_),
                 "live_moderation_enabled" => field.read(&mut live_moderation_enabled_),
                 "featured" => field.read(&mut featured_),
-                "verified_languages" => field.read(&mut verified_languages_),
+                "verified_languages" => field.decode(&mut verified_languages_),
                 "notice_period" => field.read(&mut notice_period_),
                 "instagram_username" => field.read(&mut instagram_username_),
                 "twitter_username" => field.read(&mut twitter_username_),

@@ -36,9 +36,15 @@ impl Serialize for ListAuthConnectionsResponse {
 
 impl<'de> Deserialize<'de> for ListAuthConnectionsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ListAuthConnectionsResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut auth_connections_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ListAuthConnectionsResponse",
             &["auth_connections"],
             &mut |key, field| match key {

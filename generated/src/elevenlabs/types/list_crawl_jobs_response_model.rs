@@ -32,14 +32,20 @@ impl Serialize for ListCrawlJobsResponseModel {
 
 impl<'de> Deserialize<'de> for ListCrawlJobsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ListCrawlJobsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut crawl_jobs_ = None;
         let mut next_cursor_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ListCrawlJobsResponseModel",
             &["crawl_jobs"],
             &mut |key, field| match key {
-                "crawl_jobs" => field.read(&mut crawl_jobs_),
+                "crawl_jobs" => field.decode(&mut crawl_jobs_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 _ => field.skip(),
             },

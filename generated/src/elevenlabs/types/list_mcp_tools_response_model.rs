@@ -39,11 +39,17 @@ impl Serialize for ListMcpToolsResponseModel {
 
 impl<'de> Deserialize<'de> for ListMcpToolsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ListMcpToolsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut success_ = None;
         let mut tools_ = None;
         let mut error_message_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ListMcpToolsResponseModel",
             &["success", "tools"],
             &mut |key, field| match key {

@@ -28,13 +28,19 @@ impl Serialize for ListOrdersResponse {
 
 impl<'de> Deserialize<'de> for ListOrdersResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ListOrdersResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut orders_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ListOrdersResponse",
             &["orders"],
             &mut |key, field| match key {
-                "orders" => field.read(&mut orders_),
+                "orders" => field.decode(&mut orders_),
                 _ => field.skip(),
             },
         )?;

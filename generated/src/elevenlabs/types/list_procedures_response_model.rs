@@ -28,13 +28,19 @@ impl Serialize for ListProceduresResponseModel {
 
 impl<'de> Deserialize<'de> for ListProceduresResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ListProceduresResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut procedures_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ListProceduresResponseModel",
             &["procedures"],
             &mut |key, field| match key {
-                "procedures" => field.read(&mut procedures_),
+                "procedures" => field.decode(&mut procedures_),
                 _ => field.skip(),
             },
         )?;

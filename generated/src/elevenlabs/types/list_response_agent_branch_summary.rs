@@ -32,15 +32,21 @@ impl Serialize for ListResponseAgentBranchSummary {
 
 impl<'de> Deserialize<'de> for ListResponseAgentBranchSummary {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ListResponseAgentBranchSummary {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut meta_ = None;
         let mut results_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ListResponseAgentBranchSummary",
             &["results"],
             &mut |key, field| match key {
-                "meta" => field.read(&mut meta_),
-                "results" => field.read(&mut results_),
+                "meta" => field.decode(&mut meta_),
+                "results" => field.decode(&mut results_),
                 _ => field.skip(),
             },
         )?;

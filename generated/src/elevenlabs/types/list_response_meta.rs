@@ -33,20 +33,22 @@ impl Serialize for ListResponseMeta {
 
 impl<'de> Deserialize<'de> for ListResponseMeta {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ListResponseMeta {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut total_ = None;
         let mut page_ = None;
         let mut page_size_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ListResponseMeta",
-            &[],
-            &mut |key, field| match key {
-                "total" => field.read(&mut total_),
-                "page" => field.read(&mut page_),
-                "page_size" => field.read(&mut page_size_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ListResponseMeta", &[], &mut |key, field| match key {
+            "total" => field.read(&mut total_),
+            "page" => field.read(&mut page_),
+            "page_size" => field.read(&mut page_size_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             total: total_.unwrap_or_default(),
             page: page_.unwrap_or_default(),

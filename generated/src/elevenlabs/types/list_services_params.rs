@@ -33,18 +33,20 @@ impl Serialize for ListServicesParams {
 
 impl<'de> Deserialize<'de> for ListServicesParams {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ListServicesParams {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut list_kwargs_ = None;
         let mut smb_tool_type_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ListServicesParams",
-            &[],
-            &mut |key, field| match key {
-                "list_kwargs" => field.read_json(&mut list_kwargs_),
-                "smb_tool_type" => field.read(&mut smb_tool_type_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ListServicesParams", &[], &mut |key, field| match key {
+            "list_kwargs" => field.read_json(&mut list_kwargs_),
+            "smb_tool_type" => field.read(&mut smb_tool_type_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             list_kwargs: list_kwargs_.unwrap_or_default(),
             smb_tool_type: smb_tool_type_.unwrap_or_default(),

@@ -37,15 +37,21 @@ impl Serialize for ListSpeechEnginesResponse {
 
 impl<'de> Deserialize<'de> for ListSpeechEnginesResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ListSpeechEnginesResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut speech_engines_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ListSpeechEnginesResponse",
             &["speech_engines", "has_more"],
             &mut |key, field| match key {
-                "speech_engines" => field.read(&mut speech_engines_),
+                "speech_engines" => field.decode(&mut speech_engines_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

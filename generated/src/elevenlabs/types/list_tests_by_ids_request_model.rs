@@ -27,9 +27,15 @@ impl Serialize for ListTestsByIdsRequestModel {
 
 impl<'de> Deserialize<'de> for ListTestsByIdsRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ListTestsByIdsRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut test_ids_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ListTestsByIdsRequestModel",
             &["test_ids"],
             &mut |key, field| match key {

@@ -27,13 +27,19 @@ impl Serialize for ListWhatsAppAccountsResponse {
 
 impl<'de> Deserialize<'de> for ListWhatsAppAccountsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ListWhatsAppAccountsResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut items_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ListWhatsAppAccountsResponse",
             &["items"],
             &mut |key, field| match key {
-                "items" => field.read(&mut items_),
+                "items" => field.decode(&mut items_),
                 _ => field.skip(),
             },
         )?;

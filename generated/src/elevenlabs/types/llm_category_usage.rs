@@ -34,18 +34,20 @@ impl Serialize for LlmCategoryUsage {
 
 impl<'de> Deserialize<'de> for LlmCategoryUsage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmCategoryUsage {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut irreversible_generation_ = None;
         let mut initiated_generation_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "LlmCategoryUsage",
-            &[],
-            &mut |key, field| match key {
-                "irreversible_generation" => field.read(&mut irreversible_generation_),
-                "initiated_generation" => field.read(&mut initiated_generation_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("LlmCategoryUsage", &[], &mut |key, field| match key {
+            "irreversible_generation" => field.decode(&mut irreversible_generation_),
+            "initiated_generation" => field.decode(&mut initiated_generation_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             irreversible_generation: irreversible_generation_.unwrap_or_default(),
             initiated_generation: initiated_generation_.unwrap_or_default(),

@@ -47,13 +47,19 @@ impl Serialize for LlmDeprecationConfigModel {
 
 impl<'de> Deserialize<'de> for LlmDeprecationConfigModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmDeprecationConfigModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut warning_start_days_ = None;
         let mut fallback_start_days_ = None;
         let mut fallback_complete_days_ = None;
         let mut fallback_start_percentage_ = None;
         let mut fallback_complete_percentage_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "LlmDeprecationConfigModel",
             &[
                 "warning_start_days",

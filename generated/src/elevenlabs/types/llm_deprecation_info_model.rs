@@ -61,6 +61,13 @@ impl Serialize for LlmDeprecationInfoModel {
 
 impl<'de> Deserialize<'de> for LlmDeprecationInfoModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmDeprecationInfoModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut llm_ = None;
         let mut is_deprecated_ = None;
         let mut is_in_warning_period_ = None;
@@ -69,8 +76,7 @@ impl<'de> Deserialize<'de> for LlmDeprecationInfoModel {
         let mut provider_deprecation_date_ = None;
         let mut replacement_model_ = None;
         let mut deprecation_config_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "LlmDeprecationInfoModel",
             &["llm", "is_deprecated"],
             &mut |key, field| match key {
@@ -81,7 +87,7 @@ impl<'de> Deserialize<'de> for LlmDeprecationInfoModel {
                 "fallback_percentage" => field.read(&mut fallback_percentage_),
                 "provider_deprecation_date" => field.read(&mut provider_deprecation_date_),
                 "replacement_model" => field.read(&mut replacement_model_),
-                "deprecation_config" => field.read(&mut deprecation_config_),
+                "deprecation_config" => field.decode(&mut deprecation_config_),
                 _ => field.skip(),
             },
         )?;

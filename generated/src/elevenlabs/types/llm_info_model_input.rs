@@ -69,6 +69,13 @@ impl Serialize for LlmInfoModelInput {
 
 impl<'de> Deserialize<'de> for LlmInfoModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmInfoModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut llm_ = None;
         let mut is_checkpoint_ = None;
         let mut max_tokens_limit_ = None;
@@ -79,8 +86,7 @@ impl<'de> Deserialize<'de> for LlmInfoModelInput {
         let mut available_reasoning_efforts_ = None;
         let mut deprecation_info_ = None;
         let mut regional_processing_surcharge_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "LlmInfoModelInput",
             &[
                 "llm",
@@ -100,8 +106,10 @@ impl<'de> Deserialize<'de> for LlmInfoModelInput {
                 "supports_document_input" => field.read(&mut supports_document_input_),
                 "supports_parallel_tool_calls" => field.read(&mut supports_parallel_tool_calls_),
                 "available_reasoning_efforts" => field.read(&mut available_reasoning_efforts_),
-                "deprecation_info" => field.read(&mut deprecation_info_),
-                "regional_processing_surcharge" => field.read(&mut regional_processing_surcharge_),
+                "deprecation_info" => field.decode(&mut deprecation_info_),
+                "regional_processing_surcharge" => {
+                    field.decode(&mut regional_processing_surcharge_)
+                }
                 _ => field.skip(),
             },
         )?;

@@ -35,19 +35,25 @@ impl Serialize for LlmInputOutputTokensUsage {
 
 impl<'de> Deserialize<'de> for LlmInputOutputTokensUsage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmInputOutputTokensUsage {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut input_ = None;
         let mut input_cache_read_ = None;
         let mut input_cache_write_ = None;
         let mut output_total_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "LlmInputOutputTokensUsage",
             &[],
             &mut |key, field| match key {
-                "input" => field.read(&mut input_),
-                "input_cache_read" => field.read(&mut input_cache_read_),
-                "input_cache_write" => field.read(&mut input_cache_write_),
-                "output_total" => field.read(&mut output_total_),
+                "input" => field.decode(&mut input_),
+                "input_cache_read" => field.decode(&mut input_cache_read_),
+                "input_cache_write" => field.decode(&mut input_cache_write_),
+                "output_total" => field.decode(&mut output_total_),
                 _ => field.skip(),
             },
         )?;

@@ -38,15 +38,21 @@ impl Serialize for LlmListResponseModelInput {
 
 impl<'de> Deserialize<'de> for LlmListResponseModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmListResponseModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut llms_ = None;
         let mut default_deprecation_config_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "LlmListResponseModelInput",
             &["llms", "default_deprecation_config"],
             &mut |key, field| match key {
-                "llms" => field.read(&mut llms_),
-                "default_deprecation_config" => field.read(&mut default_deprecation_config_),
+                "llms" => field.decode(&mut llms_),
+                "default_deprecation_config" => field.decode(&mut default_deprecation_config_),
                 _ => field.skip(),
             },
         )?;

@@ -35,11 +35,17 @@ impl Serialize for LlmLiteralJsonSchemaProperty {
 
 impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaProperty {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmLiteralJsonSchemaProperty {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut description_ = None;
         let mut enum__ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "LlmLiteralJsonSchemaProperty",
             &["type", "description"],
             &mut |key, field| match key {

@@ -32,10 +32,16 @@ impl Serialize for LlmParameterEvaluationStrategy {
 
 impl<'de> Deserialize<'de> for LlmParameterEvaluationStrategy {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmParameterEvaluationStrategy {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut description_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "LlmParameterEvaluationStrategy",
             &["description"],
             &mut |key, field| match key {

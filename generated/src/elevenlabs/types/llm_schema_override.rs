@@ -34,18 +34,20 @@ impl Serialize for LlmSchemaOverride {
 
 impl<'de> Deserialize<'de> for LlmSchemaOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmSchemaOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_ = None;
         let mut prompt_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "LlmSchemaOverride",
-            &[],
-            &mut |key, field| match key {
-                "source" => field.read(&mut source_),
-                "prompt" => field.read(&mut prompt_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("LlmSchemaOverride", &[], &mut |key, field| match key {
+            "source" => field.read(&mut source_),
+            "prompt" => field.read(&mut prompt_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             source: source_.unwrap_or_default(),
             prompt: prompt_.unwrap_or_default(),

@@ -32,18 +32,20 @@ impl Serialize for LlmTokensCategoryUsage {
 
 impl<'de> Deserialize<'de> for LlmTokensCategoryUsage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmTokensCategoryUsage {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tokens_ = None;
         let mut price_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "LlmTokensCategoryUsage",
-            &[],
-            &mut |key, field| match key {
-                "tokens" => field.read(&mut tokens_),
-                "price" => field.read(&mut price_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("LlmTokensCategoryUsage", &[], &mut |key, field| match key {
+            "tokens" => field.read(&mut tokens_),
+            "price" => field.read(&mut price_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             tokens: tokens_.unwrap_or_default(),
             price: price_.unwrap_or_default(),

@@ -31,10 +31,16 @@ impl Serialize for LlmUsageCalculatorLlmResponseModel {
 
 impl<'de> Deserialize<'de> for LlmUsageCalculatorLlmResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmUsageCalculatorLlmResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut llm_ = None;
         let mut price_per_minute_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "LlmUsageCalculatorLlmResponseModel",
             &["llm", "price_per_minute"],
             &mut |key, field| match key {

@@ -35,11 +35,17 @@ impl Serialize for LlmUsageCalculatorPublicRequestModel {
 
 impl<'de> Deserialize<'de> for LlmUsageCalculatorPublicRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmUsageCalculatorPublicRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut prompt_length_ = None;
         let mut number_of_pages_ = None;
         let mut rag_enabled_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "LlmUsageCalculatorPublicRequestModel",
             &["prompt_length", "number_of_pages", "rag_enabled"],
             &mut |key, field| match key {

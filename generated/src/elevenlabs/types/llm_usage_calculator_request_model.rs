@@ -36,11 +36,17 @@ impl Serialize for LlmUsageCalculatorRequestModel {
 
 impl<'de> Deserialize<'de> for LlmUsageCalculatorRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmUsageCalculatorRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut prompt_length_ = None;
         let mut number_of_pages_ = None;
         let mut rag_enabled_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "LlmUsageCalculatorRequestModel",
             &[],
             &mut |key, field| match key {

@@ -27,13 +27,19 @@ impl Serialize for LlmUsageCalculatorResponseModel {
 
 impl<'de> Deserialize<'de> for LlmUsageCalculatorResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmUsageCalculatorResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut llm_prices_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "LlmUsageCalculatorResponseModel",
             &["llm_prices"],
             &mut |key, field| match key {
-                "llm_prices" => field.read(&mut llm_prices_),
+                "llm_prices" => field.decode(&mut llm_prices_),
                 _ => field.skip(),
             },
         )?;

@@ -30,16 +30,18 @@ impl Serialize for LlmUsageInput {
 
 impl<'de> Deserialize<'de> for LlmUsageInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmUsageInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut model_usage_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "LlmUsageInput",
-            &[],
-            &mut |key, field| match key {
-                "model_usage" => field.read(&mut model_usage_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("LlmUsageInput", &[], &mut |key, field| match key {
+            "model_usage" => field.decode(&mut model_usage_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             model_usage: model_usage_.unwrap_or_default(),
         })

@@ -32,11 +32,17 @@ impl Serialize for LoadableMemoryEntry {
 
 impl<'de> Deserialize<'de> for LoadableMemoryEntry {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LoadableMemoryEntry {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut entry_id_ = None;
         let mut summary_ = None;
         let mut text_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "LoadableMemoryEntry",
             &["entry_id", "summary", "text"],
             &mut |key, field| match key {

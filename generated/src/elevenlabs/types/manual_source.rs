@@ -35,11 +35,17 @@ impl Serialize for ManualSource {
 
 impl<'de> Deserialize<'de> for ManualSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ManualSource {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut created_by_user_id_ = None;
         let mut notes_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ManualSource",
             &["created_by_user_id"],
             &mut |key, field| match key {

@@ -41,13 +41,19 @@ impl Serialize for ManualVerificationFileResponseModel {
 
 impl<'de> Deserialize<'de> for ManualVerificationFileResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ManualVerificationFileResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut file_id_ = None;
         let mut file_name_ = None;
         let mut mime_type_ = None;
         let mut size_bytes_ = None;
         let mut upload_date_unix_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ManualVerificationFileResponseModel",
             &[
                 "file_id",

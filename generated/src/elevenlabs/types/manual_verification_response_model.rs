@@ -36,17 +36,23 @@ impl Serialize for ManualVerificationResponseModel {
 
 impl<'de> Deserialize<'de> for ManualVerificationResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ManualVerificationResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut extra_text_ = None;
         let mut request_time_unix_ = None;
         let mut files_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ManualVerificationResponseModel",
             &["extra_text", "request_time_unix", "files"],
             &mut |key, field| match key {
                 "extra_text" => field.read(&mut extra_text_),
                 "request_time_unix" => field.read(&mut request_time_unix_),
-                "files" => field.read(&mut files_),
+                "files" => field.decode(&mut files_),
                 _ => field.skip(),
             },
         )?;

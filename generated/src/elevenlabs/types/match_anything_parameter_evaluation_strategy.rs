@@ -27,9 +27,15 @@ impl Serialize for MatchAnythingParameterEvaluationStrategy {
 
 impl<'de> Deserialize<'de> for MatchAnythingParameterEvaluationStrategy {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MatchAnythingParameterEvaluationStrategy {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "MatchAnythingParameterEvaluationStrategy",
             &[],
             &mut |key, field| match key {

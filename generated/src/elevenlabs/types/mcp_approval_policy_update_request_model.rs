@@ -33,9 +33,15 @@ impl Serialize for McpApprovalPolicyUpdateRequestModel {
 
 impl<'de> Deserialize<'de> for McpApprovalPolicyUpdateRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for McpApprovalPolicyUpdateRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut approval_policy_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "McpApprovalPolicyUpdateRequestModel",
             &["approval_policy"],
             &mut |key, field| match key {

@@ -119,6 +119,13 @@ impl Serialize for McpServerConfigInput {
 
 impl<'de> Deserialize<'de> for McpServerConfigInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for McpServerConfigInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut approval_policy_ = None;
         let mut tool_approval_hashes_ = None;
         let mut transport_ = None;
@@ -139,13 +146,12 @@ impl<'de> Deserialize<'de> for McpServerConfigInput {
         let mut response_timeout_secs_ = None;
         let mut tool_config_overrides_ = None;
         let mut disable_compression_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "McpServerConfigInput",
             &["url", "name"],
             &mut |key, field| match key {
                 "approval_policy" => field.read(&mut approval_policy_),
-                "tool_approval_hashes" => field.read(&mut tool_approval_hashes_),
+                "tool_approval_hashes" => field.decode(&mut tool_approval_hashes_),
                 "transport" => field.read(&mut transport_),
                 "url" => field.read(&mut url_),
                 "secret_token" => field.read(&mut secret_token_),
@@ -162,7 +168,7 @@ impl<'de> Deserialize<'de> for McpServerConfigInput {
                 "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
                 "execution_mode" => field.read(&mut execution_mode_),
                 "response_timeout_secs" => field.read(&mut response_timeout_secs_),
-                "tool_config_overrides" => field.read(&mut tool_config_overrides_),
+                "tool_config_overrides" => field.decode(&mut tool_config_overrides_),
                 "disable_compression" => field.read(&mut disable_compression_),
                 _ => field.skip(),
             },

@@ -83,6 +83,13 @@ impl Serialize for McpServerConfigUpdateRequestModel {
 
 impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for McpServerConfigUpdateRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut approval_policy_ = None;
         let mut force_pre_tool_speech_ = None;
         let mut pre_tool_speech_ = None;
@@ -97,8 +104,7 @@ impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModel {
         let mut disable_compression_ = None;
         let mut secret_token_ = None;
         let mut auth_connection_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "McpServerConfigUpdateRequestModel",
             &[],
             &mut |key, field| match key {
@@ -114,7 +120,7 @@ impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModel {
                 "request_headers" => field.read(&mut request_headers_),
                 "request_meta" => field.read(&mut request_meta_),
                 "disable_compression" => field.read(&mut disable_compression_),
-                "secret_token" => field.read(&mut secret_token_),
+                "secret_token" => field.decode(&mut secret_token_),
                 "auth_connection" => field.read(&mut auth_connection_),
                 _ => field.skip(),
             },

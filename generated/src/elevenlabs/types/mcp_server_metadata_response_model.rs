@@ -31,10 +31,16 @@ impl Serialize for McpServerMetadataResponseModel {
 
 impl<'de> Deserialize<'de> for McpServerMetadataResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for McpServerMetadataResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut created_at_ = None;
         let mut owner_user_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "McpServerMetadataResponseModel",
             &["created_at"],
             &mut |key, field| match key {

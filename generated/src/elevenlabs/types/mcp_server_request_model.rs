@@ -30,13 +30,19 @@ impl Serialize for McpServerRequestModel {
 
 impl<'de> Deserialize<'de> for McpServerRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for McpServerRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut config_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "McpServerRequestModel",
             &["config"],
             &mut |key, field| match key {
-                "config" => field.read(&mut config_),
+                "config" => field.decode(&mut config_),
                 _ => field.skip(),
             },
         )?;

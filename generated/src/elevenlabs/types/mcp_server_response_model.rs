@@ -47,21 +47,27 @@ impl Serialize for McpServerResponseModel {
 
 impl<'de> Deserialize<'de> for McpServerResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for McpServerResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut config_ = None;
         let mut access_info_ = None;
         let mut dependent_agents_ = None;
         let mut metadata_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "McpServerResponseModel",
             &["id", "config", "metadata"],
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
-                "config" => field.read(&mut config_),
-                "access_info" => field.read(&mut access_info_),
+                "config" => field.decode(&mut config_),
+                "access_info" => field.decode(&mut access_info_),
                 "dependent_agents" => field.read(&mut dependent_agents_),
-                "metadata" => field.read(&mut metadata_),
+                "metadata" => field.decode(&mut metadata_),
                 _ => field.skip(),
             },
         )?;

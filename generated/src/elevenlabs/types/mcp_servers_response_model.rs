@@ -29,13 +29,19 @@ impl Serialize for McpServersResponseModel {
 
 impl<'de> Deserialize<'de> for McpServersResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for McpServersResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut mcp_servers_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "McpServersResponseModel",
             &["mcp_servers"],
             &mut |key, field| match key {
-                "mcp_servers" => field.read(&mut mcp_servers_),
+                "mcp_servers" => field.decode(&mut mcp_servers_),
                 _ => field.skip(),
             },
         )?;

@@ -44,12 +44,18 @@ impl Serialize for McpToolAddApprovalRequestModel {
 
 impl<'de> Deserialize<'de> for McpToolAddApprovalRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for McpToolAddApprovalRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tool_name_ = None;
         let mut tool_description_ = None;
         let mut input_schema_ = None;
         let mut approval_policy_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "McpToolAddApprovalRequestModel",
             &["tool_name", "tool_description"],
             &mut |key, field| match key {

@@ -40,11 +40,17 @@ impl Serialize for McpToolApprovalHash {
 
 impl<'de> Deserialize<'de> for McpToolApprovalHash {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for McpToolApprovalHash {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tool_name_ = None;
         let mut tool_hash_ = None;
         let mut approval_policy_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "McpToolApprovalHash",
             &["tool_name", "tool_hash"],
             &mut |key, field| match key {

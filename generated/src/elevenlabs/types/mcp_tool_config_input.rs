@@ -128,6 +128,13 @@ impl Serialize for McpToolConfigInput {
 
 impl<'de> Deserialize<'de> for McpToolConfigInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for McpToolConfigInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut name_ = None;
         let mut description_ = None;
@@ -150,8 +157,7 @@ impl<'de> Deserialize<'de> for McpToolConfigInput {
         let mut mcp_input_schema_ = None;
         let mut execution_mode_ = None;
         let mut input_overrides_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "McpToolConfigInput",
             &[
                 "name",
@@ -171,12 +177,12 @@ impl<'de> Deserialize<'de> for McpToolConfigInput {
                 "interruption_mode" => field.read(&mut interruption_mode_),
                 "force_pre_tool_speech" => field.read(&mut force_pre_tool_speech_),
                 "pre_tool_speech" => field.read(&mut pre_tool_speech_),
-                "assignments" => field.read(&mut assignments_),
+                "assignments" => field.decode(&mut assignments_),
                 "tool_call_sound" => field.read(&mut tool_call_sound_),
                 "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
                 "tool_error_handling_mode" => field.read(&mut tool_error_handling_mode_),
                 "integration_type" => field.read(&mut integration_type_),
-                "parameters" => field.read(&mut parameters_),
+                "parameters" => field.decode(&mut parameters_),
                 "approval_policy" => field.read(&mut approval_policy_),
                 "mcp_tool_name" => field.read(&mut mcp_tool_name_),
                 "mcp_tool_description" => field.read(&mut mcp_tool_description_),

@@ -75,6 +75,13 @@ impl Serialize for McpToolConfigOverrideCreateRequestModel {
 
 impl<'de> Deserialize<'de> for McpToolConfigOverrideCreateRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for McpToolConfigOverrideCreateRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut force_pre_tool_speech_ = None;
         let mut pre_tool_speech_ = None;
         let mut disable_interruptions_ = None;
@@ -87,8 +94,7 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideCreateRequestModel {
         let mut input_overrides_ = None;
         let mut response_mocks_ = None;
         let mut tool_name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "McpToolConfigOverrideCreateRequestModel",
             &["tool_name"],
             &mut |key, field| match key {
@@ -100,9 +106,9 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideCreateRequestModel {
                 "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
                 "execution_mode" => field.read(&mut execution_mode_),
                 "response_timeout_secs" => field.read(&mut response_timeout_secs_),
-                "assignments" => field.read(&mut assignments_),
+                "assignments" => field.decode(&mut assignments_),
                 "input_overrides" => field.read(&mut input_overrides_),
-                "response_mocks" => field.read(&mut response_mocks_),
+                "response_mocks" => field.decode(&mut response_mocks_),
                 "tool_name" => field.read(&mut tool_name_),
                 _ => field.skip(),
             },

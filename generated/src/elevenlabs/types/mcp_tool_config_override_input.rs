@@ -77,6 +77,13 @@ impl Serialize for McpToolConfigOverrideInput {
 
 impl<'de> Deserialize<'de> for McpToolConfigOverrideInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for McpToolConfigOverrideInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tool_name_ = None;
         let mut force_pre_tool_speech_ = None;
         let mut pre_tool_speech_ = None;
@@ -89,8 +96,7 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideInput {
         let mut assignments_ = None;
         let mut input_overrides_ = None;
         let mut response_mocks_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "McpToolConfigOverrideInput",
             &["tool_name"],
             &mut |key, field| match key {
@@ -103,9 +109,9 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideInput {
                 "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
                 "execution_mode" => field.read(&mut execution_mode_),
                 "response_timeout_secs" => field.read(&mut response_timeout_secs_),
-                "assignments" => field.read(&mut assignments_),
+                "assignments" => field.decode(&mut assignments_),
                 "input_overrides" => field.read(&mut input_overrides_),
-                "response_mocks" => field.read(&mut response_mocks_),
+                "response_mocks" => field.decode(&mut response_mocks_),
                 _ => field.skip(),
             },
         )?;

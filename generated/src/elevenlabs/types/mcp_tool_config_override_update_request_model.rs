@@ -72,6 +72,13 @@ impl Serialize for McpToolConfigOverrideUpdateRequestModel {
 
 impl<'de> Deserialize<'de> for McpToolConfigOverrideUpdateRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for McpToolConfigOverrideUpdateRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut force_pre_tool_speech_ = None;
         let mut pre_tool_speech_ = None;
         let mut disable_interruptions_ = None;
@@ -83,8 +90,7 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideUpdateRequestModel {
         let mut assignments_ = None;
         let mut input_overrides_ = None;
         let mut response_mocks_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "McpToolConfigOverrideUpdateRequestModel",
             &[],
             &mut |key, field| match key {
@@ -96,9 +102,9 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideUpdateRequestModel {
                 "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
                 "execution_mode" => field.read(&mut execution_mode_),
                 "response_timeout_secs" => field.read(&mut response_timeout_secs_),
-                "assignments" => field.read(&mut assignments_),
+                "assignments" => field.decode(&mut assignments_),
                 "input_overrides" => field.read(&mut input_overrides_),
-                "response_mocks" => field.read(&mut response_mocks_),
+                "response_mocks" => field.decode(&mut response_mocks_),
                 _ => field.skip(),
             },
         )?;

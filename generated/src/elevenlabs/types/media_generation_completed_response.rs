@@ -41,12 +41,18 @@ impl Serialize for MediaGenerationCompletedResponse {
 
 impl<'de> Deserialize<'de> for MediaGenerationCompletedResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MediaGenerationCompletedResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut status_ = None;
         let mut content_url_ = None;
         let mut content_mime_type_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MediaGenerationCompletedResponse",
             &["id", "content_url", "content_mime_type"],
             &mut |key, field| match key {

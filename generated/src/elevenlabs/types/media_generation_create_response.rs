@@ -35,10 +35,16 @@ impl Serialize for MediaGenerationCreateResponse {
 
 impl<'de> Deserialize<'de> for MediaGenerationCreateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MediaGenerationCreateResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut status_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MediaGenerationCreateResponse",
             &["id"],
             &mut |key, field| match key {

@@ -41,12 +41,18 @@ impl Serialize for MediaGenerationFailedResponse {
 
 impl<'de> Deserialize<'de> for MediaGenerationFailedResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MediaGenerationFailedResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut status_ = None;
         let mut failure_reason_ = None;
         let mut error_message_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MediaGenerationFailedResponse",
             &["id", "failure_reason", "error_message"],
             &mut |key, field| match key {

@@ -34,10 +34,16 @@ impl Serialize for MediaGenerationInProgressResponse {
 
 impl<'de> Deserialize<'de> for MediaGenerationInProgressResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MediaGenerationInProgressResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut status_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MediaGenerationInProgressResponse",
             &["id", "status"],
             &mut |key, field| match key {

@@ -38,11 +38,17 @@ impl Serialize for MediaGenerationListResponse {
 
 impl<'de> Deserialize<'de> for MediaGenerationListResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MediaGenerationListResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut generations_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MediaGenerationListResponse",
             &["generations", "has_more"],
             &mut |key, field| match key {

@@ -39,13 +39,19 @@ impl Serialize for MemoryEntrySearchResult {
 
 impl<'de> Deserialize<'de> for MemoryEntrySearchResult {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MemoryEntrySearchResult {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut entry_id_ = None;
         let mut version_ = None;
         let mut summary_ = None;
         let mut text_ = None;
         let mut source_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MemoryEntrySearchResult",
             &["entry_id", "version"],
             &mut |key, field| match key {

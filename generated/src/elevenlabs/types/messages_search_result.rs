@@ -55,6 +55,13 @@ impl Serialize for MessagesSearchResult {
 
 impl<'de> Deserialize<'de> for MessagesSearchResult {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MessagesSearchResult {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_id_ = None;
         let mut agent_id_ = None;
         let mut agent_name_ = None;
@@ -63,8 +70,7 @@ impl<'de> Deserialize<'de> for MessagesSearchResult {
         let mut chunk_highlights_ = None;
         let mut score_ = None;
         let mut conversation_start_time_unix_secs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MessagesSearchResult",
             &[
                 "conversation_id",
@@ -80,7 +86,7 @@ impl<'de> Deserialize<'de> for MessagesSearchResult {
                 "agent_name" => field.read(&mut agent_name_),
                 "transcript_index" => field.read(&mut transcript_index_),
                 "chunk_text" => field.read(&mut chunk_text_),
-                "chunk_highlights" => field.read(&mut chunk_highlights_),
+                "chunk_highlights" => field.decode(&mut chunk_highlights_),
                 "score" => field.read(&mut score_),
                 "conversation_start_time_unix_secs" => {
                     field.read(&mut conversation_start_time_unix_secs_)

@@ -26,9 +26,15 @@ impl Serialize for MetricRecord {
 
 impl<'de> Deserialize<'de> for MetricRecord {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MetricRecord {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut elapsed_time_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MetricRecord",
             &["elapsed_time"],
             &mut |key, field| match key {

@@ -40,10 +40,16 @@ impl Serialize for ModelRatesResponseModel {
 
 impl<'de> Deserialize<'de> for ModelRatesResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ModelRatesResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut character_cost_multiplier_ = None;
         let mut cost_discount_multiplier_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ModelRatesResponseModel",
             &["character_cost_multiplier"],
             &mut |key, field| match key {

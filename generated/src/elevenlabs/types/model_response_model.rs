@@ -87,6 +87,13 @@ impl Serialize for ModelResponseModel {
 
 impl<'de> Deserialize<'de> for ModelResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ModelResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut model_id_ = None;
         let mut name_ = None;
         let mut can_be_finetuned_ = None;
@@ -104,8 +111,7 @@ impl<'de> Deserialize<'de> for ModelResponseModel {
         let mut languages_ = None;
         let mut model_rates_ = None;
         let mut concurrency_group_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ModelResponseModel",
             &[
                 "model_id",
@@ -147,8 +153,8 @@ impl<'de> Deserialize<'de> for ModelResponseModel {
                 "maximum_text_length_per_request" => {
                     field.read(&mut maximum_text_length_per_request_)
                 }
-                "languages" => field.read(&mut languages_),
-                "model_rates" => field.read(&mut model_rates_),
+                "languages" => field.decode(&mut languages_),
+                "model_rates" => field.decode(&mut model_rates_),
                 "concurrency_group" => field.read(&mut concurrency_group_),
                 _ => field.skip(),
             },

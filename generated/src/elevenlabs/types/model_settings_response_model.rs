@@ -30,9 +30,15 @@ impl Serialize for ModelSettingsResponseModel {
 
 impl<'de> Deserialize<'de> for ModelSettingsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ModelSettingsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut stability_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ModelSettingsResponseModel",
             &[],
             &mut |key, field| match key {

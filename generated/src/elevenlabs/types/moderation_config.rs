@@ -49,6 +49,13 @@ impl Serialize for ModerationConfig {
 
 impl<'de> Deserialize<'de> for ModerationConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ModerationConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut sexual_ = None;
         let mut violence_ = None;
         let mut violence_graphic_ = None;
@@ -60,25 +67,20 @@ impl<'de> Deserialize<'de> for ModerationConfig {
         let mut self_harm_ = None;
         let mut self_harm_intent_ = None;
         let mut sexual_minors_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ModerationConfig",
-            &[],
-            &mut |key, field| match key {
-                "sexual" => field.read(&mut sexual_),
-                "violence" => field.read(&mut violence_),
-                "violence_graphic" => field.read(&mut violence_graphic_),
-                "harassment" => field.read(&mut harassment_),
-                "harassment_threatening" => field.read(&mut harassment_threatening_),
-                "hate" => field.read(&mut hate_),
-                "hate_threatening" => field.read(&mut hate_threatening_),
-                "self_harm_instructions" => field.read(&mut self_harm_instructions_),
-                "self_harm" => field.read(&mut self_harm_),
-                "self_harm_intent" => field.read(&mut self_harm_intent_),
-                "sexual_minors" => field.read(&mut sexual_minors_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ModerationConfig", &[], &mut |key, field| match key {
+            "sexual" => field.decode(&mut sexual_),
+            "violence" => field.decode(&mut violence_),
+            "violence_graphic" => field.decode(&mut violence_graphic_),
+            "harassment" => field.decode(&mut harassment_),
+            "harassment_threatening" => field.decode(&mut harassment_threatening_),
+            "hate" => field.decode(&mut hate_),
+            "hate_threatening" => field.decode(&mut hate_threatening_),
+            "self_harm_instructions" => field.decode(&mut self_harm_instructions_),
+            "self_harm" => field.decode(&mut self_harm_),
+            "self_harm_intent" => field.decode(&mut self_harm_intent_),
+            "sexual_minors" => field.decode(&mut sexual_minors_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             sexual: sexual_.unwrap_or_default(),
             violence: violence_.unwrap_or_default(),

@@ -34,15 +34,21 @@ impl Serialize for ModerationGuardrailInput {
 
 impl<'de> Deserialize<'de> for ModerationGuardrailInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ModerationGuardrailInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut execution_mode_ = None;
         let mut config_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ModerationGuardrailInput",
             &[],
             &mut |key, field| match key {
                 "execution_mode" => field.read(&mut execution_mode_),
-                "config" => field.read(&mut config_),
+                "config" => field.decode(&mut config_),
                 _ => field.skip(),
             },
         )?;

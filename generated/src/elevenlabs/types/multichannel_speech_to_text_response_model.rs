@@ -39,15 +39,21 @@ impl Serialize for MultichannelSpeechToTextResponseModel {
 
 impl<'de> Deserialize<'de> for MultichannelSpeechToTextResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MultichannelSpeechToTextResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut transcripts_ = None;
         let mut transcription_id_ = None;
         let mut audio_duration_secs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MultichannelSpeechToTextResponseModel",
             &["transcripts"],
             &mut |key, field| match key {
-                "transcripts" => field.read(&mut transcripts_),
+                "transcripts" => field.decode(&mut transcripts_),
                 "transcription_id" => field.read(&mut transcription_id_),
                 "audio_duration_secs" => field.read(&mut audio_duration_secs_),
                 _ => field.skip(),

@@ -36,14 +36,20 @@ impl Serialize for MultipartMusicResponse {
 
 impl<'de> Deserialize<'de> for MultipartMusicResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MultipartMusicResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut metadata_ = None;
         let mut audio_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MultipartMusicResponse",
             &["metadata", "audio"],
             &mut |key, field| match key {
-                "metadata" => field.read(&mut metadata_),
+                "metadata" => field.decode(&mut metadata_),
                 "audio" => field.read(&mut audio_),
                 _ => field.skip(),
             },

@@ -102,6 +102,13 @@ impl Serialize for MusicComposeDetailedRequest {
 
 impl<'de> Deserialize<'de> for MusicComposeDetailedRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicComposeDetailedRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut prompt_ = None;
         let mut generation_mode_ = None;
         let mut music_prompt_ = None;
@@ -119,14 +126,13 @@ impl<'de> Deserialize<'de> for MusicComposeDetailedRequest {
         let mut with_timestamps_ = None;
         let mut sign_with_c2pa_ = None;
         let mut model_style_prefix_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "MusicComposeDetailedRequest",
             &[],
             &mut |key, field| match key {
                 "prompt" => field.read(&mut prompt_),
                 "generation_mode" => field.read(&mut generation_mode_),
-                "music_prompt" => field.read(&mut music_prompt_),
+                "music_prompt" => field.decode(&mut music_prompt_),
                 "lyrics_text" => field.read(&mut lyrics_text_),
                 "composition_plan" => field.read(&mut composition_plan_),
                 "music_length_ms" => field.read(&mut music_length_ms_),

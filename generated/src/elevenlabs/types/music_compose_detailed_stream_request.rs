@@ -86,6 +86,13 @@ impl Serialize for MusicComposeDetailedStreamRequest {
 
 impl<'de> Deserialize<'de> for MusicComposeDetailedStreamRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicComposeDetailedStreamRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut prompt_ = None;
         let mut generation_mode_ = None;
         let mut music_prompt_ = None;
@@ -100,14 +107,13 @@ impl<'de> Deserialize<'de> for MusicComposeDetailedStreamRequest {
         let mut use_phonetic_names_ = None;
         let mut store_for_inpainting_ = None;
         let mut with_timestamps_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "MusicComposeDetailedStreamRequest",
             &[],
             &mut |key, field| match key {
                 "prompt" => field.read(&mut prompt_),
                 "generation_mode" => field.read(&mut generation_mode_),
-                "music_prompt" => field.read(&mut music_prompt_),
+                "music_prompt" => field.decode(&mut music_prompt_),
                 "lyrics_text" => field.read(&mut lyrics_text_),
                 "composition_plan" => field.read(&mut composition_plan_),
                 "music_length_ms" => field.read(&mut music_length_ms_),

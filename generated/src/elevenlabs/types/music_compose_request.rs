@@ -94,6 +94,13 @@ impl Serialize for MusicComposeRequest {
 
 impl<'de> Deserialize<'de> for MusicComposeRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicComposeRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut prompt_ = None;
         let mut generation_mode_ = None;
         let mut music_prompt_ = None;
@@ -109,29 +116,24 @@ impl<'de> Deserialize<'de> for MusicComposeRequest {
         let mut respect_sections_durations_ = None;
         let mut store_for_inpainting_ = None;
         let mut sign_with_c2pa_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "MusicComposeRequest",
-            &[],
-            &mut |key, field| match key {
-                "prompt" => field.read(&mut prompt_),
-                "generation_mode" => field.read(&mut generation_mode_),
-                "music_prompt" => field.read(&mut music_prompt_),
-                "lyrics_text" => field.read(&mut lyrics_text_),
-                "composition_plan" => field.read(&mut composition_plan_),
-                "music_length_ms" => field.read(&mut music_length_ms_),
-                "model_id" => field.read(&mut model_id_),
-                "seed" => field.read(&mut seed_),
-                "force_instrumental" => field.read(&mut force_instrumental_),
-                "finetune_id" => field.read(&mut finetune_id_),
-                "finetune_strength" => field.read(&mut finetune_strength_),
-                "use_phonetic_names" => field.read(&mut use_phonetic_names_),
-                "respect_sections_durations" => field.read(&mut respect_sections_durations_),
-                "store_for_inpainting" => field.read(&mut store_for_inpainting_),
-                "sign_with_c2pa" => field.read(&mut sign_with_c2pa_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("MusicComposeRequest", &[], &mut |key, field| match key {
+            "prompt" => field.read(&mut prompt_),
+            "generation_mode" => field.read(&mut generation_mode_),
+            "music_prompt" => field.decode(&mut music_prompt_),
+            "lyrics_text" => field.read(&mut lyrics_text_),
+            "composition_plan" => field.read(&mut composition_plan_),
+            "music_length_ms" => field.read(&mut music_length_ms_),
+            "model_id" => field.read(&mut model_id_),
+            "seed" => field.read(&mut seed_),
+            "force_instrumental" => field.read(&mut force_instrumental_),
+            "finetune_id" => field.read(&mut finetune_id_),
+            "finetune_strength" => field.read(&mut finetune_strength_),
+            "use_phonetic_names" => field.read(&mut use_phonetic_names_),
+            "respect_sections_durations" => field.read(&mut respect_sections_durations_),
+            "store_for_inpainting" => field.read(&mut store_for_inpainting_),
+            "sign_with_c2pa" => field.read(&mut sign_with_c2pa_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             prompt: prompt_.unwrap_or_default(),
             generation_mode: generation_mode_.unwrap_or_default(),

@@ -48,12 +48,18 @@ impl Serialize for MusicCompositionPlanCreateRequest {
 
 impl<'de> Deserialize<'de> for MusicCompositionPlanCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicCompositionPlanCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut prompt_ = None;
         let mut music_length_ms_ = None;
         let mut source_composition_plan_ = None;
         let mut model_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MusicCompositionPlanCreateRequest",
             &["prompt"],
             &mut |key, field| match key {

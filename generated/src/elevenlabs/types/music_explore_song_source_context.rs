@@ -43,6 +43,13 @@ impl Serialize for MusicExploreSongSourceContext {
 
 impl<'de> Deserialize<'de> for MusicExploreSongSourceContext {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicExploreSongSourceContext {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_type_ = None;
         let mut music_explore_song_id_ = None;
         let mut title_ = None;
@@ -50,8 +57,7 @@ impl<'de> Deserialize<'de> for MusicExploreSongSourceContext {
         let mut bpm_ = None;
         let mut vocals_ = None;
         let mut lyrics_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MusicExploreSongSourceContext",
             &["music_explore_song_id"],
             &mut |key, field| match key {

@@ -36,15 +36,21 @@ impl Serialize for MusicFinetunePageResponseModel {
 
 impl<'de> Deserialize<'de> for MusicFinetunePageResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicFinetunePageResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut finetunes_ = None;
         let mut next_cursor_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MusicFinetunePageResponseModel",
             &["finetunes", "has_more"],
             &mut |key, field| match key {
-                "finetunes" => field.read(&mut finetunes_),
+                "finetunes" => field.decode(&mut finetunes_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

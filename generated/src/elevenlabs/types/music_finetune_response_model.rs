@@ -63,6 +63,13 @@ impl Serialize for MusicFinetuneResponseModel {
 
 impl<'de> Deserialize<'de> for MusicFinetuneResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicFinetuneResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
         let mut tags_ = None;
@@ -74,8 +81,7 @@ impl<'de> Deserialize<'de> for MusicFinetuneResponseModel {
         let mut status_ = None;
         let mut training_progress_ = None;
         let mut failure_reason_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MusicFinetuneResponseModel",
             &[
                 "id",

@@ -54,14 +54,20 @@ impl Serialize for MusicFinetunesCreateRequest {
 
 impl<'de> Deserialize<'de> for MusicFinetunesCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicFinetunesCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut primary_genre_ = None;
         let mut files_ = None;
         let mut tags_ = None;
         let mut visibility_ = None;
         let mut model_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MusicFinetunesCreateRequest",
             &["name", "primary_genre"],
             &mut |key, field| match key {

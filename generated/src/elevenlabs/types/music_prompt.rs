@@ -38,11 +38,17 @@ impl Serialize for MusicPrompt {
 
 impl<'de> Deserialize<'de> for MusicPrompt {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicPrompt {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut positive_global_styles_ = None;
         let mut negative_global_styles_ = None;
         let mut sections_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MusicPrompt",
             &[
                 "positive_global_styles",
@@ -52,7 +58,7 @@ impl<'de> Deserialize<'de> for MusicPrompt {
             &mut |key, field| match key {
                 "positive_global_styles" => field.read(&mut positive_global_styles_),
                 "negative_global_styles" => field.read(&mut negative_global_styles_),
-                "sections" => field.read(&mut sections_),
+                "sections" => field.decode(&mut sections_),
                 _ => field.skip(),
             },
         )?;

@@ -42,20 +42,27 @@ impl Serialize for MusicSeparateStemsRequest {
 
 impl<'de> Deserialize<'de> for MusicSeparateStemsRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicSeparateStemsRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut file_ = None;
         let mut stem_variation_id_ = None;
         let mut sign_with_c2pa_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "MusicSeparateStemsRequest",
-            &["file"],
-            &mut |key, field| match key {
-                "file" => field.read(&mut file_),
-                "stem_variation_id" => field.read(&mut stem_variation_id_),
-                "sign_with_c2pa" => field.read(&mut sign_with_c2pa_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "MusicSeparateStemsRequest",
+                &["file"],
+                &mut |key, field| match key {
+                    "file" => field.read(&mut file_),
+                    "stem_variation_id" => field.read(&mut stem_variation_id_),
+                    "sign_with_c2pa" => field.read(&mut sign_with_c2pa_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(file_) = file_ else {
             return Err(object.incomplete());
         };

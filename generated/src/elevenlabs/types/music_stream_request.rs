@@ -81,6 +81,13 @@ impl Serialize for MusicStreamRequest {
 
 impl<'de> Deserialize<'de> for MusicStreamRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicStreamRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut prompt_ = None;
         let mut generation_mode_ = None;
         let mut music_prompt_ = None;
@@ -94,27 +101,22 @@ impl<'de> Deserialize<'de> for MusicStreamRequest {
         let mut finetune_strength_ = None;
         let mut use_phonetic_names_ = None;
         let mut store_for_inpainting_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "MusicStreamRequest",
-            &[],
-            &mut |key, field| match key {
-                "prompt" => field.read(&mut prompt_),
-                "generation_mode" => field.read(&mut generation_mode_),
-                "music_prompt" => field.read(&mut music_prompt_),
-                "lyrics_text" => field.read(&mut lyrics_text_),
-                "composition_plan" => field.read(&mut composition_plan_),
-                "music_length_ms" => field.read(&mut music_length_ms_),
-                "model_id" => field.read(&mut model_id_),
-                "seed" => field.read(&mut seed_),
-                "force_instrumental" => field.read(&mut force_instrumental_),
-                "finetune_id" => field.read(&mut finetune_id_),
-                "finetune_strength" => field.read(&mut finetune_strength_),
-                "use_phonetic_names" => field.read(&mut use_phonetic_names_),
-                "store_for_inpainting" => field.read(&mut store_for_inpainting_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("MusicStreamRequest", &[], &mut |key, field| match key {
+            "prompt" => field.read(&mut prompt_),
+            "generation_mode" => field.read(&mut generation_mode_),
+            "music_prompt" => field.decode(&mut music_prompt_),
+            "lyrics_text" => field.read(&mut lyrics_text_),
+            "composition_plan" => field.read(&mut composition_plan_),
+            "music_length_ms" => field.read(&mut music_length_ms_),
+            "model_id" => field.read(&mut model_id_),
+            "seed" => field.read(&mut seed_),
+            "force_instrumental" => field.read(&mut force_instrumental_),
+            "finetune_id" => field.read(&mut finetune_id_),
+            "finetune_strength" => field.read(&mut finetune_strength_),
+            "use_phonetic_names" => field.read(&mut use_phonetic_names_),
+            "store_for_inpainting" => field.read(&mut store_for_inpainting_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             prompt: prompt_.unwrap_or_default(),
             generation_mode: generation_mode_.unwrap_or_default(),

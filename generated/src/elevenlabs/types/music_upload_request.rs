@@ -47,11 +47,17 @@ impl Serialize for MusicUploadRequest {
 
 impl<'de> Deserialize<'de> for MusicUploadRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicUploadRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut file_ = None;
         let mut extract_composition_plan_ = None;
         let mut with_timestamps_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MusicUploadRequest",
             &["file"],
             &mut |key, field| match key {

@@ -40,17 +40,23 @@ impl Serialize for MusicUploadResponse {
 
 impl<'de> Deserialize<'de> for MusicUploadResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicUploadResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut song_id_ = None;
         let mut composition_plan_ = None;
         let mut words_timestamps_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MusicUploadResponse",
             &["song_id"],
             &mut |key, field| match key {
                 "song_id" => field.read(&mut song_id_),
                 "composition_plan" => field.read(&mut composition_plan_),
-                "words_timestamps" => field.read(&mut words_timestamps_),
+                "words_timestamps" => field.decode(&mut words_timestamps_),
                 _ => field.skip(),
             },
         )?;

@@ -55,13 +55,19 @@ impl Serialize for MusicVideoToMusicRequest {
 
 impl<'de> Deserialize<'de> for MusicVideoToMusicRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicVideoToMusicRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut videos_ = None;
         let mut description_ = None;
         let mut tags_ = None;
         let mut model_id_ = None;
         let mut sign_with_c2pa_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "MusicVideoToMusicRequest",
             &["videos"],
             &mut |key, field| match key {

@@ -45,20 +45,22 @@ impl Serialize for NormalizedAlignment {
 
 impl<'de> Deserialize<'de> for NormalizedAlignment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for NormalizedAlignment {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut char_start_times_ms_ = None;
         let mut chars_durations_ms_ = None;
         let mut chars_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "NormalizedAlignment",
-            &[],
-            &mut |key, field| match key {
-                "charStartTimesMs" => field.read(&mut char_start_times_ms_),
-                "charsDurationsMs" => field.read(&mut chars_durations_ms_),
-                "chars" => field.read(&mut chars_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("NormalizedAlignment", &[], &mut |key, field| match key {
+            "charStartTimesMs" => field.read(&mut char_start_times_ms_),
+            "charsDurationsMs" => field.read(&mut chars_durations_ms_),
+            "chars" => field.read(&mut chars_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             char_start_times_ms: char_start_times_ms_.unwrap_or_default(),
             chars_durations_ms: chars_durations_ms_.unwrap_or_default(),

@@ -37,12 +37,18 @@ impl Serialize for NumericDistributionAggregate {
 
 impl<'de> Deserialize<'de> for NumericDistributionAggregate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for NumericDistributionAggregate {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut count_ = None;
         let mut sum_ = None;
         let mut min_ = None;
         let mut max_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "NumericDistributionAggregate",
             &[],
             &mut |key, field| match key {

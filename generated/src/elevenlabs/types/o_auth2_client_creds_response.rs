@@ -67,6 +67,13 @@ impl Serialize for OAuth2ClientCredsResponse {
 
 impl<'de> Deserialize<'de> for OAuth2ClientCredsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for OAuth2ClientCredsResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
@@ -81,8 +88,7 @@ impl<'de> Deserialize<'de> for OAuth2ClientCredsResponse {
         let mut status_detail_ = None;
         let mut status_updated_at_ = None;
         let mut custom_headers_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "OAuth2ClientCredsResponse",
             &["name", "provider", "client_id", "token_url", "id"],
             &mut |key, field| match key {
@@ -95,7 +101,7 @@ impl<'de> Deserialize<'de> for OAuth2ClientCredsResponse {
                 "extra_params" => field.read(&mut extra_params_),
                 "basic_auth_in_header" => field.read(&mut basic_auth_in_header_),
                 "id" => field.read(&mut id_),
-                "used_by" => field.read(&mut used_by_),
+                "used_by" => field.decode(&mut used_by_),
                 "status" => field.read(&mut status_),
                 "status_detail" => field.read(&mut status_detail_),
                 "status_updated_at" => field.read(&mut status_updated_at_),

@@ -85,6 +85,13 @@ impl Serialize for OAuth2JwtResponse {
 
 impl<'de> Deserialize<'de> for OAuth2JwtResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for OAuth2JwtResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
@@ -103,8 +110,7 @@ impl<'de> Deserialize<'de> for OAuth2JwtResponse {
         let mut status_ = None;
         let mut status_detail_ = None;
         let mut status_updated_at_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "OAuth2JwtResponse",
             &[
                 "name",
@@ -130,7 +136,7 @@ impl<'de> Deserialize<'de> for OAuth2JwtResponse {
                 "scopes" => field.read(&mut scopes_),
                 "token_response_field" => field.read(&mut token_response_field_),
                 "id" => field.read(&mut id_),
-                "used_by" => field.read(&mut used_by_),
+                "used_by" => field.decode(&mut used_by_),
                 "status" => field.read(&mut status_),
                 "status_detail" => field.read(&mut status_detail_),
                 "status_updated_at" => field.read(&mut status_updated_at_),

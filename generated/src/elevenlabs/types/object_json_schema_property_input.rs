@@ -60,6 +60,13 @@ impl Serialize for ObjectJsonSchemaPropertyInput {
 
 impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ObjectJsonSchemaPropertyInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut property_kind_ = None;
         let mut description_ = None;
         let mut dynamic_variable_ = None;
@@ -69,8 +76,7 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyInput {
         let mut required_ = None;
         let mut properties_ = None;
         let mut required_constraints_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ObjectJsonSchemaPropertyInput",
             &[],
             &mut |key, field| match key {
@@ -82,7 +88,7 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyInput {
                 "type" => field.read(&mut type__),
                 "required" => field.read(&mut required_),
                 "properties" => field.read(&mut properties_),
-                "required_constraints" => field.read(&mut required_constraints_),
+                "required_constraints" => field.decode(&mut required_constraints_),
                 _ => field.undeclared(),
             },
         )?;

@@ -59,6 +59,13 @@ impl Serialize for ObjectJsonSchemaPropertyOutput {
 
 impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ObjectJsonSchemaPropertyOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut description_ = None;
         let mut dynamic_variable_ = None;
         let mut constant_value_ = None;
@@ -67,8 +74,7 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyOutput {
         let mut required_ = None;
         let mut properties_ = None;
         let mut required_constraints_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ObjectJsonSchemaPropertyOutput",
             &[],
             &mut |key, field| match key {
@@ -79,7 +85,7 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyOutput {
                 "type" => field.read(&mut type__),
                 "required" => field.read(&mut required_),
                 "properties" => field.read(&mut properties_),
-                "required_constraints" => field.read(&mut required_constraints_),
+                "required_constraints" => field.decode(&mut required_constraints_),
                 _ => field.undeclared(),
             },
         )?;

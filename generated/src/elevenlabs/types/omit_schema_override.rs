@@ -28,16 +28,18 @@ impl Serialize for OmitSchemaOverride {
 
 impl<'de> Deserialize<'de> for OmitSchemaOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for OmitSchemaOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "OmitSchemaOverride",
-            &[],
-            &mut |key, field| match key {
-                "source" => field.read(&mut source_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("OmitSchemaOverride", &[], &mut |key, field| match key {
+            "source" => field.read(&mut source_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             source: source_.unwrap_or_default(),
         })

@@ -28,14 +28,18 @@ impl Serialize for OpenerConfig {
 
 impl<'de> Deserialize<'de> for OpenerConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for OpenerConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut llm_ = None;
-        let object =
-            api_runtime::de::object(deserializer, "OpenerConfig", &["llm"], &mut |key, field| {
-                match key {
-                    "llm" => field.read(&mut llm_),
-                    _ => field.skip(),
-                }
-            })?;
+        let object = input.object("OpenerConfig", &["llm"], &mut |key, field| match key {
+            "llm" => field.read(&mut llm_),
+            _ => field.skip(),
+        })?;
         let Some(llm_) = llm_ else {
             return Err(object.incomplete());
         };

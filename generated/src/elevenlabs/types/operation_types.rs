@@ -795,10 +795,16 @@ impl Serialize for HistoryDownloadError400 {
 
 impl<'de> Deserialize<'de> for HistoryDownloadError400 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for HistoryDownloadError400 {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut error_ = None;
         let mut message_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "HistoryDownloadError400",
             &[],
             &mut |key, field| match key {

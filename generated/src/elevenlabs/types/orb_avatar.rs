@@ -42,20 +42,22 @@ impl Serialize for OrbAvatar {
 
 impl<'de> Deserialize<'de> for OrbAvatar {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for OrbAvatar {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut color_1_ = None;
         let mut color_2_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "OrbAvatar",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "color_1" => field.read(&mut color_1_),
-                "color_2" => field.read(&mut color_2_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("OrbAvatar", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "color_1" => field.read(&mut color_1_),
+            "color_2" => field.read(&mut color_2_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
             color_1: color_1_.unwrap_or_default(),

@@ -42,11 +42,17 @@ impl Serialize for OrchestratorToolMockBehaviorConfig {
 
 impl<'de> Deserialize<'de> for OrchestratorToolMockBehaviorConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for OrchestratorToolMockBehaviorConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut mocking_strategy_ = None;
         let mut fallback_strategy_ = None;
         let mut mocked_tool_names_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "OrchestratorToolMockBehaviorConfig",
             &[],
             &mut |key, field| match key {

@@ -28,13 +28,19 @@ impl Serialize for OrderDeliverablesResponse {
 
 impl<'de> Deserialize<'de> for OrderDeliverablesResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for OrderDeliverablesResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut deliverables_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "OrderDeliverablesResponse",
             &["deliverables"],
             &mut |key, field| match key {
-                "deliverables" => field.read(&mut deliverables_),
+                "deliverables" => field.decode(&mut deliverables_),
                 _ => field.skip(),
             },
         )?;

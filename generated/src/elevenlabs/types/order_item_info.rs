@@ -37,20 +37,27 @@ impl Serialize for OrderItemInfo {
 
 impl<'de> Deserialize<'de> for OrderItemInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for OrderItemInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut item_id_ = None;
         let mut item_ = None;
         let mut quote_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "OrderItemInfo",
-            &["item_id", "item"],
-            &mut |key, field| match key {
-                "item_id" => field.read(&mut item_id_),
-                "item" => field.read(&mut item_),
-                "quote" => field.read(&mut quote_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "OrderItemInfo",
+                &["item_id", "item"],
+                &mut |key, field| match key {
+                    "item_id" => field.read(&mut item_id_),
+                    "item" => field.read(&mut item_),
+                    "quote" => field.decode(&mut quote_),
+                    _ => field.skip(),
+                },
+            )?;
         let (Some(item_id_), Some(item_)) = (item_id_, item_) else {
             return Err(object.incomplete());
         };

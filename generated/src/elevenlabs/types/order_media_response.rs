@@ -43,13 +43,19 @@ impl Serialize for OrderMediaResponse {
 
 impl<'de> Deserialize<'de> for OrderMediaResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for OrderMediaResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut media_id_ = None;
         let mut name_ = None;
         let mut content_type_ = None;
         let mut language_ = None;
         let mut signed_url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "OrderMediaResponse",
             &["media_id", "name", "content_type", "signed_url"],
             &mut |key, field| match key {

@@ -66,6 +66,13 @@ impl Serialize for OrderResponse {
 
 impl<'de> Deserialize<'de> for OrderResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for OrderResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut order_id_ = None;
         let mut name_ = None;
         let mut state_ = None;
@@ -78,15 +85,14 @@ impl<'de> Deserialize<'de> for OrderResponse {
         let mut accepted_at_ = None;
         let mut completed_at_ = None;
         let mut cancel_reason_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "OrderResponse",
             &["order_id", "name", "state", "items", "created_at"],
             &mut |key, field| match key {
                 "order_id" => field.read(&mut order_id_),
                 "name" => field.read(&mut name_),
                 "state" => field.read(&mut state_),
-                "items" => field.read(&mut items_),
+                "items" => field.decode(&mut items_),
                 "total_amount_usd" => field.read(&mut total_amount_usd_),
                 "sandbox" => field.read(&mut sandbox_),
                 "created_at" => field.read(&mut created_at_),

@@ -54,6 +54,13 @@ impl Serialize for OrderSummary {
 
 impl<'de> Deserialize<'de> for OrderSummary {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for OrderSummary {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut order_id_ = None;
         let mut name_ = None;
         let mut state_ = None;
@@ -62,8 +69,7 @@ impl<'de> Deserialize<'de> for OrderSummary {
         let mut submitted_at_ = None;
         let mut updated_at_ = None;
         let mut cancel_reason_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "OrderSummary",
             &["order_id", "name", "state"],
             &mut |key, field| match key {

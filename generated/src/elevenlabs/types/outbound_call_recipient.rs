@@ -39,24 +39,26 @@ impl Serialize for OutboundCallRecipient {
 
 impl<'de> Deserialize<'de> for OutboundCallRecipient {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for OutboundCallRecipient {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut phone_number_ = None;
         let mut whatsapp_user_id_ = None;
         let mut conversation_initiation_client_data_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "OutboundCallRecipient",
-            &[],
-            &mut |key, field| match key {
-                "id" => field.read(&mut id_),
-                "phone_number" => field.read(&mut phone_number_),
-                "whatsapp_user_id" => field.read(&mut whatsapp_user_id_),
-                "conversation_initiation_client_data" => {
-                    field.read(&mut conversation_initiation_client_data_)
-                }
-                _ => field.skip(),
-            },
-        )?;
+        input.object("OutboundCallRecipient", &[], &mut |key, field| match key {
+            "id" => field.read(&mut id_),
+            "phone_number" => field.read(&mut phone_number_),
+            "whatsapp_user_id" => field.read(&mut whatsapp_user_id_),
+            "conversation_initiation_client_data" => {
+                field.decode(&mut conversation_initiation_client_data_)
+            }
+            _ => field.skip(),
+        })?;
         Ok(Self {
             id: id_.unwrap_or_default(),
             phone_number: phone_number_.unwrap_or_default(),

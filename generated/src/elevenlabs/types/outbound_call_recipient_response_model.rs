@@ -47,6 +47,13 @@ impl Serialize for OutboundCallRecipientResponseModel {
 
 impl<'de> Deserialize<'de> for OutboundCallRecipientResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for OutboundCallRecipientResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut phone_number_ = None;
         let mut whatsapp_user_id_ = None;
@@ -55,8 +62,7 @@ impl<'de> Deserialize<'de> for OutboundCallRecipientResponseModel {
         let mut updated_at_unix_ = None;
         let mut conversation_id_ = None;
         let mut conversation_initiation_client_data_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "OutboundCallRecipientResponseModel",
             &["id", "status", "created_at_unix", "updated_at_unix"],
             &mut |key, field| match key {
@@ -68,7 +74,7 @@ impl<'de> Deserialize<'de> for OutboundCallRecipientResponseModel {
                 "updated_at_unix" => field.read(&mut updated_at_unix_),
                 "conversation_id" => field.read(&mut conversation_id_),
                 "conversation_initiation_client_data" => {
-                    field.read(&mut conversation_initiation_client_data_)
+                    field.decode(&mut conversation_initiation_client_data_)
                 }
                 _ => field.skip(),
             },

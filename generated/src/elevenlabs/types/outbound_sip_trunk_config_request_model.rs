@@ -56,6 +56,13 @@ impl Serialize for OutboundSipTrunkConfigRequestModel {
 
 impl<'de> Deserialize<'de> for OutboundSipTrunkConfigRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for OutboundSipTrunkConfigRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut address_ = None;
         let mut transport_ = None;
         let mut media_encryption_ = None;
@@ -63,8 +70,7 @@ impl<'de> Deserialize<'de> for OutboundSipTrunkConfigRequestModel {
         let mut attributes_to_headers_ = None;
         let mut credentials_ = None;
         let mut enabled_codecs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "OutboundSipTrunkConfigRequestModel",
             &["address"],
             &mut |key, field| match key {
@@ -73,7 +79,7 @@ impl<'de> Deserialize<'de> for OutboundSipTrunkConfigRequestModel {
                 "media_encryption" => field.read(&mut media_encryption_),
                 "headers" => field.read(&mut headers_),
                 "attributes_to_headers" => field.read(&mut attributes_to_headers_),
-                "credentials" => field.read(&mut credentials_),
+                "credentials" => field.decode(&mut credentials_),
                 "enabled_codecs" => field.read(&mut enabled_codecs_),
                 _ => field.skip(),
             },

@@ -35,15 +35,21 @@ impl Serialize for PairedLanguagesResponse {
 
 impl<'de> Deserialize<'de> for PairedLanguagesResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PairedLanguagesResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut kind_ = None;
         let mut language_pairs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PairedLanguagesResponse",
             &["language_pairs"],
             &mut |key, field| match key {
                 "kind" => field.read(&mut kind_),
-                "language_pairs" => field.read(&mut language_pairs_),
+                "language_pairs" => field.decode(&mut language_pairs_),
                 _ => field.skip(),
             },
         )?;

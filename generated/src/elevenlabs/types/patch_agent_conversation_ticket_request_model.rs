@@ -34,10 +34,16 @@ impl Serialize for PatchAgentConversationTicketRequestModel {
 
 impl<'de> Deserialize<'de> for PatchAgentConversationTicketRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PatchAgentConversationTicketRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut status_ = None;
         let mut assignee_user_id_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "PatchAgentConversationTicketRequestModel",
             &[],
             &mut |key, field| match key {

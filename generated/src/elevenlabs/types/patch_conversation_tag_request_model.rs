@@ -33,10 +33,16 @@ impl Serialize for PatchConversationTagRequestModel {
 
 impl<'de> Deserialize<'de> for PatchConversationTagRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PatchConversationTagRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut title_ = None;
         let mut description_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "PatchConversationTagRequestModel",
             &[],
             &mut |key, field| match key {

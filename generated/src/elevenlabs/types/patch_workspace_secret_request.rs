@@ -33,11 +33,17 @@ impl Serialize for PatchWorkspaceSecretRequest {
 
 impl<'de> Deserialize<'de> for PatchWorkspaceSecretRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PatchWorkspaceSecretRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut name_ = None;
         let mut value_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PatchWorkspaceSecretRequest",
             &["name", "value"],
             &mut |key, field| match key {

@@ -30,10 +30,16 @@ impl Serialize for PendingBlocksMetadataModel {
 
 impl<'de> Deserialize<'de> for PendingBlocksMetadataModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PendingBlocksMetadataModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut target_global_offset_ms_ = None;
         let mut block_ids_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PendingBlocksMetadataModel",
             &["block_ids"],
             &mut |key, field| match key {

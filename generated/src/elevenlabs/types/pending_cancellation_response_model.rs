@@ -33,10 +33,16 @@ impl Serialize for PendingCancellationResponseModel {
 
 impl<'de> Deserialize<'de> for PendingCancellationResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PendingCancellationResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut kind_ = None;
         let mut timestamp_seconds_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PendingCancellationResponseModel",
             &["timestamp_seconds"],
             &mut |key, field| match key {

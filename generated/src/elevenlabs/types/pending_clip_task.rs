@@ -38,24 +38,26 @@ impl Serialize for PendingClipTask {
 
 impl<'de> Deserialize<'de> for PendingClipTask {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PendingClipTask {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut progress_ = None;
         let mut started_at_ms_ = None;
         let mut updated_at_ms_ = None;
         let mut metadata_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "PendingClipTask",
-            &["type"],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "progress" => field.read(&mut progress_),
-                "started_at_ms" => field.read(&mut started_at_ms_),
-                "updated_at_ms" => field.read(&mut updated_at_ms_),
-                "metadata" => field.read_json(&mut metadata_),
-                _ => field.skip(),
-            },
-        )?;
+        let object = input.object("PendingClipTask", &["type"], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "progress" => field.read(&mut progress_),
+            "started_at_ms" => field.read(&mut started_at_ms_),
+            "updated_at_ms" => field.read(&mut updated_at_ms_),
+            "metadata" => field.read_json(&mut metadata_),
+            _ => field.skip(),
+        })?;
         let Some(type__) = type__ else {
             return Err(object.incomplete());
         };

@@ -30,10 +30,16 @@ impl Serialize for PendingExternalAudiosMetadataModel {
 
 impl<'de> Deserialize<'de> for PendingExternalAudiosMetadataModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PendingExternalAudiosMetadataModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut target_global_offset_ms_ = None;
         let mut external_audio_ids_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PendingExternalAudiosMetadataModel",
             &["external_audio_ids"],
             &mut |key, field| match key {

@@ -39,12 +39,18 @@ impl Serialize for PendingSubscriptionSwitchResponseModel {
 
 impl<'de> Deserialize<'de> for PendingSubscriptionSwitchResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PendingSubscriptionSwitchResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut kind_ = None;
         let mut next_tier_ = None;
         let mut next_billing_period_ = None;
         let mut timestamp_seconds_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PendingSubscriptionSwitchResponseModel",
             &["next_tier", "next_billing_period", "timestamp_seconds"],
             &mut |key, field| match key {

@@ -39,12 +39,18 @@ impl Serialize for PhoneNumberAgentInfo {
 
 impl<'de> Deserialize<'de> for PhoneNumberAgentInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PhoneNumberAgentInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut agent_name_ = None;
         let mut environment_ = None;
         let mut branch_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PhoneNumberAgentInfo",
             &["agent_id", "agent_name"],
             &mut |key, field| match key {

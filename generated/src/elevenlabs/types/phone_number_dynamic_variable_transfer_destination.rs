@@ -32,10 +32,16 @@ impl Serialize for PhoneNumberDynamicVariableTransferDestination {
 
 impl<'de> Deserialize<'de> for PhoneNumberDynamicVariableTransferDestination {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PhoneNumberDynamicVariableTransferDestination {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut phone_number_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PhoneNumberDynamicVariableTransferDestination",
             &["phone_number"],
             &mut |key, field| match key {

@@ -53,6 +53,13 @@ impl Serialize for PhoneNumberTransfer {
 
 impl<'de> Deserialize<'de> for PhoneNumberTransfer {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PhoneNumberTransfer {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut custom_sip_headers_ = None;
         let mut transfer_destination_ = None;
         let mut transfer_type_ = None;
@@ -60,15 +67,14 @@ impl<'de> Deserialize<'de> for PhoneNumberTransfer {
         let mut post_dial_digits_ = None;
         let mut phone_number_ = None;
         let mut condition_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PhoneNumberTransfer",
             &["transfer_destination", "condition"],
             &mut |key, field| match key {
                 "custom_sip_headers" => field.read(&mut custom_sip_headers_),
                 "transfer_destination" => field.read(&mut transfer_destination_),
                 "transfer_type" => field.read(&mut transfer_type_),
-                "uui" => field.read(&mut uui_),
+                "uui" => field.decode(&mut uui_),
                 "post_dial_digits" => field.read(&mut post_dial_digits_),
                 "phone_number" => field.read(&mut phone_number_),
                 "condition" => field.read(&mut condition_),

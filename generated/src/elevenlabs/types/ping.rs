@@ -34,11 +34,18 @@ impl Serialize for Ping {
 
 impl<'de> Deserialize<'de> for Ping {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Ping {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut ping_event_ = None;
-        api_runtime::de::object(deserializer, "Ping", &[], &mut |key, field| match key {
+        input.object("Ping", &[], &mut |key, field| match key {
             "type" => field.read(&mut type__),
-            "ping_event" => field.read(&mut ping_event_),
+            "ping_event" => field.decode(&mut ping_event_),
             _ => field.skip(),
         })?;
         Ok(Self {
@@ -83,18 +90,20 @@ impl Serialize for PingPingEvent {
 
 impl<'de> Deserialize<'de> for PingPingEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PingPingEvent {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut event_id_ = None;
         let mut ping_ms_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "PingPingEvent",
-            &[],
-            &mut |key, field| match key {
-                "event_id" => field.read(&mut event_id_),
-                "ping_ms" => field.read(&mut ping_ms_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("PingPingEvent", &[], &mut |key, field| match key {
+            "event_id" => field.read(&mut event_id_),
+            "ping_ms" => field.read(&mut ping_ms_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             event_id: event_id_.unwrap_or_default(),
             ping_ms: ping_ms_.unwrap_or_default(),

@@ -37,20 +37,22 @@ impl Serialize for PlatformCategoryUsage {
 
 impl<'de> Deserialize<'de> for PlatformCategoryUsage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PlatformCategoryUsage {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut credits_ = None;
         let mut price_ = None;
         let mut quantity_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "PlatformCategoryUsage",
-            &[],
-            &mut |key, field| match key {
-                "credits" => field.read(&mut credits_),
-                "price" => field.read(&mut price_),
-                "quantity" => field.read(&mut quantity_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("PlatformCategoryUsage", &[], &mut |key, field| match key {
+            "credits" => field.read(&mut credits_),
+            "price" => field.read(&mut price_),
+            "quantity" => field.read(&mut quantity_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             credits: credits_.unwrap_or_default(),
             price: price_.unwrap_or_default(),

@@ -33,16 +33,18 @@ impl Serialize for PlatformUsage {
 
 impl<'de> Deserialize<'de> for PlatformUsage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PlatformUsage {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut category_usage_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "PlatformUsage",
-            &[],
-            &mut |key, field| match key {
-                "category_usage" => field.read(&mut category_usage_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("PlatformUsage", &[], &mut |key, field| match key {
+            "category_usage" => field.decode(&mut category_usage_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             category_usage: category_usage_.unwrap_or_default(),
         })

@@ -38,22 +38,29 @@ impl Serialize for PlayDtmfResultErrorModel {
 
 impl<'de> Deserialize<'de> for PlayDtmfResultErrorModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PlayDtmfResultErrorModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_type_ = None;
         let mut status_ = None;
         let mut error_ = None;
         let mut details_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "PlayDtmfResultErrorModel",
-            &["error"],
-            &mut |key, field| match key {
-                "result_type" => field.read(&mut result_type_),
-                "status" => field.read(&mut status_),
-                "error" => field.read(&mut error_),
-                "details" => field.read(&mut details_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "PlayDtmfResultErrorModel",
+                &["error"],
+                &mut |key, field| match key {
+                    "result_type" => field.read(&mut result_type_),
+                    "status" => field.read(&mut status_),
+                    "error" => field.read(&mut error_),
+                    "details" => field.read(&mut details_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(error_) = error_ else {
             return Err(object.incomplete());
         };

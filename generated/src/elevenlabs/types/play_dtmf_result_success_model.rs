@@ -38,12 +38,18 @@ impl Serialize for PlayDtmfResultSuccessModel {
 
 impl<'de> Deserialize<'de> for PlayDtmfResultSuccessModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PlayDtmfResultSuccessModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_type_ = None;
         let mut status_ = None;
         let mut dtmf_tones_ = None;
         let mut reason_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PlayDtmfResultSuccessModel",
             &["dtmf_tones"],
             &mut |key, field| match key {

@@ -48,20 +48,22 @@ impl Serialize for PlayDtmfToolConfig {
 
 impl<'de> Deserialize<'de> for PlayDtmfToolConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PlayDtmfToolConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut system_tool_type_ = None;
         let mut use_out_of_band_dtmf_ = None;
         let mut suppress_turn_after_dtmf_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "PlayDtmfToolConfig",
-            &[],
-            &mut |key, field| match key {
-                "system_tool_type" => field.read(&mut system_tool_type_),
-                "use_out_of_band_dtmf" => field.read(&mut use_out_of_band_dtmf_),
-                "suppress_turn_after_dtmf" => field.read(&mut suppress_turn_after_dtmf_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("PlayDtmfToolConfig", &[], &mut |key, field| match key {
+            "system_tool_type" => field.read(&mut system_tool_type_),
+            "use_out_of_band_dtmf" => field.read(&mut use_out_of_band_dtmf_),
+            "suppress_turn_after_dtmf" => field.read(&mut suppress_turn_after_dtmf_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             system_tool_type: system_tool_type_.unwrap_or_default(),
             use_out_of_band_dtmf: use_out_of_band_dtmf_.unwrap_or_default(),

@@ -33,15 +33,21 @@ impl Serialize for PodcastBulletinMode {
 
 impl<'de> Deserialize<'de> for PodcastBulletinMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PodcastBulletinMode {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut bulletin_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PodcastBulletinMode",
             &["bulletin"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "bulletin" => field.read(&mut bulletin_),
+                "bulletin" => field.decode(&mut bulletin_),
                 _ => field.skip(),
             },
         )?;

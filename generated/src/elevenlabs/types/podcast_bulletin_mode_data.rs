@@ -30,9 +30,15 @@ impl Serialize for PodcastBulletinModeData {
 
 impl<'de> Deserialize<'de> for PodcastBulletinModeData {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PodcastBulletinModeData {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut host_voice_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PodcastBulletinModeData",
             &["host_voice_id"],
             &mut |key, field| match key {

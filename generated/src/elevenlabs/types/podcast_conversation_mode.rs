@@ -33,15 +33,21 @@ impl Serialize for PodcastConversationMode {
 
 impl<'de> Deserialize<'de> for PodcastConversationMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PodcastConversationMode {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut conversation_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PodcastConversationMode",
             &["conversation"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "conversation" => field.read(&mut conversation_),
+                "conversation" => field.decode(&mut conversation_),
                 _ => field.skip(),
             },
         )?;

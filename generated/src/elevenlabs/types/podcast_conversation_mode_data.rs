@@ -32,10 +32,16 @@ impl Serialize for PodcastConversationModeData {
 
 impl<'de> Deserialize<'de> for PodcastConversationModeData {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PodcastConversationModeData {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut host_voice_id_ = None;
         let mut guest_voice_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PodcastConversationModeData",
             &["host_voice_id", "guest_voice_id"],
             &mut |key, field| match key {

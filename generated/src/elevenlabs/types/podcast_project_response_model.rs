@@ -28,13 +28,19 @@ impl Serialize for PodcastProjectResponseModel {
 
 impl<'de> Deserialize<'de> for PodcastProjectResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PodcastProjectResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut project_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PodcastProjectResponseModel",
             &["project"],
             &mut |key, field| match key {
-                "project" => field.read(&mut project_),
+                "project" => field.decode(&mut project_),
                 _ => field.skip(),
             },
         )?;

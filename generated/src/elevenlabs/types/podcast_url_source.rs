@@ -33,18 +33,20 @@ impl Serialize for PodcastUrlSource {
 
 impl<'de> Deserialize<'de> for PodcastUrlSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PodcastUrlSource {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "PodcastUrlSource",
-            &["url"],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "url" => field.read(&mut url_),
-                _ => field.skip(),
-            },
-        )?;
+        let object = input.object("PodcastUrlSource", &["url"], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "url" => field.read(&mut url_),
+            _ => field.skip(),
+        })?;
         let Some(url_) = url_ else {
             return Err(object.incomplete());
         };

@@ -34,9 +34,16 @@ impl Serialize for Pong {
 
 impl<'de> Deserialize<'de> for Pong {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Pong {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut event_id_ = None;
-        api_runtime::de::object(deserializer, "Pong", &[], &mut |key, field| match key {
+        input.object("Pong", &[], &mut |key, field| match key {
             "type" => field.read(&mut type__),
             "event_id" => field.read(&mut event_id_),
             _ => field.skip(),

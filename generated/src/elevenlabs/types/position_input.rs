@@ -34,18 +34,20 @@ impl Serialize for PositionInput {
 
 impl<'de> Deserialize<'de> for PositionInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PositionInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut x_ = None;
         let mut y_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "PositionInput",
-            &[],
-            &mut |key, field| match key {
-                "x" => field.read(&mut x_),
-                "y" => field.read(&mut y_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("PositionInput", &[], &mut |key, field| match key {
+            "x" => field.read(&mut x_),
+            "y" => field.read(&mut y_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             x: x_.unwrap_or_default(),
             y: y_.unwrap_or_default(),

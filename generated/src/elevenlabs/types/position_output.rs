@@ -34,18 +34,20 @@ impl Serialize for PositionOutput {
 
 impl<'de> Deserialize<'de> for PositionOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PositionOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut x_ = None;
         let mut y_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "PositionOutput",
-            &["x", "y"],
-            &mut |key, field| match key {
-                "x" => field.read(&mut x_),
-                "y" => field.read(&mut y_),
-                _ => field.skip(),
-            },
-        )?;
+        let object = input.object("PositionOutput", &["x", "y"], &mut |key, field| match key {
+            "x" => field.read(&mut x_),
+            "y" => field.read(&mut y_),
+            _ => field.skip(),
+        })?;
         let (Some(x_), Some(y_)) = (x_, y_) else {
             return Err(object.incomplete());
         };

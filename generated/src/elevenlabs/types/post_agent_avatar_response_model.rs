@@ -31,10 +31,16 @@ impl Serialize for PostAgentAvatarResponseModel {
 
 impl<'de> Deserialize<'de> for PostAgentAvatarResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PostAgentAvatarResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut avatar_url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PostAgentAvatarResponseModel",
             &["agent_id"],
             &mut |key, field| match key {

@@ -37,11 +37,17 @@ impl Serialize for PostCallAudioWebhook {
 
 impl<'de> Deserialize<'de> for PostCallAudioWebhook {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PostCallAudioWebhook {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut event_timestamp_ = None;
         let mut data_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PostCallAudioWebhook",
             &["event_timestamp", "data"],
             &mut |key, field| match key {

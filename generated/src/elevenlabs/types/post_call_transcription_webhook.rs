@@ -36,17 +36,23 @@ impl Serialize for PostCallTranscriptionWebhook {
 
 impl<'de> Deserialize<'de> for PostCallTranscriptionWebhook {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PostCallTranscriptionWebhook {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut event_timestamp_ = None;
         let mut data_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PostCallTranscriptionWebhook",
             &["event_timestamp", "data"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
                 "event_timestamp" => field.read(&mut event_timestamp_),
-                "data" => field.read(&mut data_),
+                "data" => field.decode(&mut data_),
                 _ => field.skip(),
             },
         )?;

@@ -33,10 +33,16 @@ impl Serialize for PostDialDigitsStatic {
 
 impl<'de> Deserialize<'de> for PostDialDigitsStatic {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PostDialDigitsStatic {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut value_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PostDialDigitsStatic",
             &["value"],
             &mut |key, field| match key {

@@ -33,11 +33,17 @@ impl Serialize for PostWorkspaceSecretResponseModel {
 
 impl<'de> Deserialize<'de> for PostWorkspaceSecretResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PostWorkspaceSecretResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut secret_id_ = None;
         let mut name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PostWorkspaceSecretResponseModel",
             &["secret_id", "name"],
             &mut |key, field| match key {

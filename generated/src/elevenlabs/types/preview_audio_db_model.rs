@@ -42,6 +42,13 @@ impl Serialize for PreviewAudioDbModel {
 
 impl<'de> Deserialize<'de> for PreviewAudioDbModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PreviewAudioDbModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voice_id_ = None;
         let mut text_ = None;
         let mut audio_url_ = None;
@@ -49,21 +56,21 @@ impl<'de> Deserialize<'de> for PreviewAudioDbModel {
         let mut dash_manifest_url_ = None;
         let mut is_auto_generated_ = None;
         let mut generated_at_unix_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "PreviewAudioDbModel",
-            &["audio_url"],
-            &mut |key, field| match key {
-                "voice_id" => field.read(&mut voice_id_),
-                "text" => field.read(&mut text_),
-                "audio_url" => field.read(&mut audio_url_),
-                "hls_manifest_url" => field.read(&mut hls_manifest_url_),
-                "dash_manifest_url" => field.read(&mut dash_manifest_url_),
-                "is_auto_generated" => field.read(&mut is_auto_generated_),
-                "generated_at_unix" => field.read(&mut generated_at_unix_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "PreviewAudioDbModel",
+                &["audio_url"],
+                &mut |key, field| match key {
+                    "voice_id" => field.read(&mut voice_id_),
+                    "text" => field.read(&mut text_),
+                    "audio_url" => field.read(&mut audio_url_),
+                    "hls_manifest_url" => field.read(&mut hls_manifest_url_),
+                    "dash_manifest_url" => field.read(&mut dash_manifest_url_),
+                    "is_auto_generated" => field.read(&mut is_auto_generated_),
+                    "generated_at_unix" => field.read(&mut generated_at_unix_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(audio_url_) = audio_url_ else {
             return Err(object.incomplete());
         };

@@ -33,10 +33,16 @@ impl Serialize for Price {
 
 impl<'de> Deserialize<'de> for Price {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Price {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut amount_ = None;
         let mut currency_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "Price",
             &["amount", "currency"],
             &mut |key, field| match key {

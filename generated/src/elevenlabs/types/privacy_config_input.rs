@@ -71,6 +71,13 @@ impl Serialize for PrivacyConfigInput {
 
 impl<'de> Deserialize<'de> for PrivacyConfigInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PrivacyConfigInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut record_voice_ = None;
         let mut retention_days_ = None;
         let mut delete_transcript_and_pii_ = None;
@@ -78,25 +85,16 @@ impl<'de> Deserialize<'de> for PrivacyConfigInput {
         let mut apply_to_existing_conversations_ = None;
         let mut zero_retention_mode_ = None;
         let mut conversation_history_redaction_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "PrivacyConfigInput",
-            &[],
-            &mut |key, field| match key {
-                "record_voice" => field.read(&mut record_voice_),
-                "retention_days" => field.read(&mut retention_days_),
-                "delete_transcript_and_pii" => field.read(&mut delete_transcript_and_pii_),
-                "delete_audio" => field.read(&mut delete_audio_),
-                "apply_to_existing_conversations" => {
-                    field.read(&mut apply_to_existing_conversations_)
-                }
-                "zero_retention_mode" => field.read(&mut zero_retention_mode_),
-                "conversation_history_redaction" => {
-                    field.read(&mut conversation_history_redaction_)
-                }
-                _ => field.skip(),
-            },
-        )?;
+        input.object("PrivacyConfigInput", &[], &mut |key, field| match key {
+            "record_voice" => field.read(&mut record_voice_),
+            "retention_days" => field.read(&mut retention_days_),
+            "delete_transcript_and_pii" => field.read(&mut delete_transcript_and_pii_),
+            "delete_audio" => field.read(&mut delete_audio_),
+            "apply_to_existing_conversations" => field.read(&mut apply_to_existing_conversations_),
+            "zero_retention_mode" => field.read(&mut zero_retention_mode_),
+            "conversation_history_redaction" => field.decode(&mut conversation_history_redaction_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             record_voice: record_voice_.unwrap_or_default(),
             retention_days: retention_days_.unwrap_or_default(),

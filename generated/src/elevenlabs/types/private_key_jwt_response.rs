@@ -74,6 +74,13 @@ impl Serialize for PrivateKeyJwtResponse {
 
 impl<'de> Deserialize<'de> for PrivateKeyJwtResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PrivateKeyJwtResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
@@ -89,8 +96,7 @@ impl<'de> Deserialize<'de> for PrivateKeyJwtResponse {
         let mut status_ = None;
         let mut status_detail_ = None;
         let mut status_updated_at_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PrivateKeyJwtResponse",
             &["name", "provider", "issuer", "audience", "subject", "id"],
             &mut |key, field| match key {
@@ -105,7 +111,7 @@ impl<'de> Deserialize<'de> for PrivateKeyJwtResponse {
                 "expiration_seconds" => field.read(&mut expiration_seconds_),
                 "extra_params" => field.read(&mut extra_params_),
                 "id" => field.read(&mut id_),
-                "used_by" => field.read(&mut used_by_),
+                "used_by" => field.decode(&mut used_by_),
                 "status" => field.read(&mut status_),
                 "status_detail" => field.read(&mut status_detail_),
                 "status_updated_at" => field.read(&mut status_updated_at_),

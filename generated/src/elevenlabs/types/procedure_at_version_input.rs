@@ -73,6 +73,13 @@ impl Serialize for ProcedureAtVersionInput {
 
 impl<'de> Deserialize<'de> for ProcedureAtVersionInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProcedureAtVersionInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut procedure_id_ = None;
         let mut name_ = None;
         let mut type__ = None;
@@ -85,8 +92,7 @@ impl<'de> Deserialize<'de> for ProcedureAtVersionInput {
         let mut guardrails_ = None;
         let mut agent_id_ = None;
         let mut version_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProcedureAtVersionInput",
             &["procedure_id", "name", "content", "agent_id"],
             &mut |key, field| match key {
@@ -99,7 +105,7 @@ impl<'de> Deserialize<'de> for ProcedureAtVersionInput {
                 "referenced_procedure_ids" => field.read(&mut referenced_procedure_ids_),
                 "referenced_dynamic_variables" => field.read(&mut referenced_dynamic_variables_),
                 "content" => field.read(&mut content_),
-                "guardrails" => field.read(&mut guardrails_),
+                "guardrails" => field.decode(&mut guardrails_),
                 "agent_id" => field.read(&mut agent_id_),
                 "version_id" => field.read(&mut version_id_),
                 _ => field.skip(),

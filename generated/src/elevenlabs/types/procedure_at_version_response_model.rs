@@ -50,14 +50,20 @@ impl Serialize for ProcedureAtVersionResponseModel {
 
 impl<'de> Deserialize<'de> for ProcedureAtVersionResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProcedureAtVersionResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut procedure_id_ = None;
         let mut version_id_ = None;
         let mut name_ = None;
         let mut content_ = None;
         let mut type__ = None;
         let mut trigger_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProcedureAtVersionResponseModel",
             &["procedure_id", "name", "content"],
             &mut |key, field| match key {

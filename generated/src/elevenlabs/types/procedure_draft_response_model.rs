@@ -46,13 +46,19 @@ impl Serialize for ProcedureDraftResponseModel {
 
 impl<'de> Deserialize<'de> for ProcedureDraftResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProcedureDraftResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut procedure_id_ = None;
         let mut name_ = None;
         let mut content_ = None;
         let mut type__ = None;
         let mut trigger_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProcedureDraftResponseModel",
             &["procedure_id", "name", "content"],
             &mut |key, field| match key {

@@ -52,14 +52,20 @@ impl Serialize for ProcedureListItemResponseModel {
 
 impl<'de> Deserialize<'de> for ProcedureListItemResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProcedureListItemResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut procedure_id_ = None;
         let mut version_id_ = None;
         let mut name_ = None;
         let mut type__ = None;
         let mut trigger_ = None;
         let mut has_draft_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProcedureListItemResponseModel",
             &["procedure_id", "has_draft"],
             &mut |key, field| match key {

@@ -67,6 +67,13 @@ impl Serialize for ProcedureRefResponseModel {
 
 impl<'de> Deserialize<'de> for ProcedureRefResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProcedureRefResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut procedure_id_ = None;
         let mut version_id_ = None;
         let mut name_ = None;
@@ -76,8 +83,7 @@ impl<'de> Deserialize<'de> for ProcedureRefResponseModel {
         let mut referenced_kb_ids_ = None;
         let mut referenced_procedure_ids_ = None;
         let mut referenced_dynamic_variables_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProcedureRefResponseModel",
             &["procedure_id"],
             &mut |key, field| match key {

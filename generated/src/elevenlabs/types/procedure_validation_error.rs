@@ -32,10 +32,16 @@ impl Serialize for ProcedureValidationError {
 
 impl<'de> Deserialize<'de> for ProcedureValidationError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProcedureValidationError {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut path_ = None;
         let mut message_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProcedureValidationError",
             &["path", "message"],
             &mut |key, field| match key {

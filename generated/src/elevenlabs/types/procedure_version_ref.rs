@@ -32,10 +32,16 @@ impl Serialize for ProcedureVersionRef {
 
 impl<'de> Deserialize<'de> for ProcedureVersionRef {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProcedureVersionRef {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut procedure_id_ = None;
         let mut version_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProcedureVersionRef",
             &["procedure_id", "version_id"],
             &mut |key, field| match key {

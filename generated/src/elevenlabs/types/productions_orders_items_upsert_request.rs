@@ -29,13 +29,19 @@ impl Serialize for ProductionsOrdersItemsUpsertRequest {
 
 impl<'de> Deserialize<'de> for ProductionsOrdersItemsUpsertRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProductionsOrdersItemsUpsertRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut request_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProductionsOrdersItemsUpsertRequest",
             &["request"],
             &mut |key, field| match key {
-                "request" => field.read(&mut request_),
+                "request" => field.decode(&mut request_),
                 _ => field.skip(),
             },
         )?;

@@ -44,13 +44,19 @@ impl Serialize for ProductionsOrdersMediaRegisterRequest {
 
 impl<'de> Deserialize<'de> for ProductionsOrdersMediaRegisterRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProductionsOrdersMediaRegisterRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut declared_language_ = None;
         let mut media_ = None;
         let mut media_url_ = None;
         let mut media_url_filename_ = None;
         let mut media_url_content_type_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProductionsOrdersMediaRegisterRequest",
             &["declared_language"],
             &mut |key, field| match key {

@@ -36,11 +36,17 @@ impl Serialize for ProjectCreationMetaResponseModel {
 
 impl<'de> Deserialize<'de> for ProjectCreationMetaResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectCreationMetaResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut creation_progress_ = None;
         let mut status_ = None;
         let mut type__ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProjectCreationMetaResponseModel",
             &["creation_progress", "status", "type"],
             &mut |key, field| match key {

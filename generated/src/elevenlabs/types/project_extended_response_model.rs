@@ -212,6 +212,13 @@ impl Serialize for ProjectExtendedResponseModel {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectExtendedResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut project_id_ = None;
         let mut name_ = None;
         let mut create_date_unix_ = None;
@@ -259,8 +266,7 @@ impl<'de> Deserialize<'de> for ProjectExtendedResponseModel {
         let mut publishing_read_ = None;
         let mut default_title_voice_id_ = None;
         let mut default_paragraph_voice_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProjectExtendedResponseModel",
             &[
                 "project_id",
@@ -316,31 +322,31 @@ impl<'de> Deserialize<'de> for ProjectExtendedResponseModel {
                 "quality_check_on_when_bulk_convert" => {
                     field.read(&mut quality_check_on_when_bulk_convert_)
                 }
-                "creation_meta" => field.read(&mut creation_meta_),
+                "creation_meta" => field.decode(&mut creation_meta_),
                 "source_type" => field.read(&mut source_type_),
                 "chapters_enabled" => field.read(&mut chapters_enabled_),
                 "captions_enabled" => field.read(&mut captions_enabled_),
-                "caption_style" => field.read(&mut caption_style_),
+                "caption_style" => field.decode(&mut caption_style_),
                 "caption_style_template_overrides" => {
-                    field.read(&mut caption_style_template_overrides_)
+                    field.decode(&mut caption_style_template_overrides_)
                 }
                 "public_share_id" => field.read(&mut public_share_id_),
                 "aspect_ratio" => field.read(&mut aspect_ratio_),
-                "agent_settings" => field.read(&mut agent_settings_),
+                "agent_settings" => field.decode(&mut agent_settings_),
                 "quality_preset" => field.read(&mut quality_preset_),
-                "chapters" => field.read(&mut chapters_),
+                "chapters" => field.decode(&mut chapters_),
                 "pronunciation_dictionary_versions" => {
-                    field.read(&mut pronunciation_dictionary_versions_)
+                    field.decode(&mut pronunciation_dictionary_versions_)
                 }
                 "pronunciation_dictionary_locators" => {
-                    field.read(&mut pronunciation_dictionary_locators_)
+                    field.decode(&mut pronunciation_dictionary_locators_)
                 }
                 "apply_text_normalization" => field.read(&mut apply_text_normalization_),
                 "experimental" => field.read_json(&mut experimental_),
                 "assets" => field.read(&mut assets_),
-                "voices" => field.read(&mut voices_),
-                "base_voices" => field.read(&mut base_voices_),
-                "publishing_read" => field.read(&mut publishing_read_),
+                "voices" => field.decode(&mut voices_),
+                "base_voices" => field.decode(&mut base_voices_),
+                "publishing_read" => field.decode(&mut publishing_read_),
                 "default_title_voice_id" => field.read(&mut default_title_voice_id_),
                 "default_paragraph_voice_id" => field.read(&mut default_paragraph_voice_id_),
                 _ => field.skip(),

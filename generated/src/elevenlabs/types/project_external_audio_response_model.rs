@@ -109,6 +109,13 @@ impl Serialize for ProjectExternalAudioResponseModel {
 
 impl<'de> Deserialize<'de> for ProjectExternalAudioResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectExternalAudioResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut external_audio_id_ = None;
         let mut filename_ = None;
         let mut signed_url_ = None;
@@ -138,8 +145,7 @@ impl<'de> Deserialize<'de> for ProjectExternalAudioResponseModel {
         let mut transcription_ = None;
         let mut type__ = None;
         let mut import_speech_progress_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProjectExternalAudioResponseModel",
             &[
                 "external_audio_id",
@@ -171,17 +177,17 @@ impl<'de> Deserialize<'de> for ProjectExternalAudioResponseModel {
                 "source_external_audio_id" => field.read(&mut source_external_audio_id_),
                 "source_asset_id" => field.read(&mut source_asset_id_),
                 "source_platform_asset_id" => field.read(&mut source_platform_asset_id_),
-                "pending_blocks_metadata" => field.read(&mut pending_blocks_metadata_),
+                "pending_blocks_metadata" => field.decode(&mut pending_blocks_metadata_),
                 "pending_external_audios_metadata" => {
-                    field.read(&mut pending_external_audios_metadata_)
+                    field.decode(&mut pending_external_audios_metadata_)
                 }
                 "speech_imported" => field.read(&mut speech_imported_),
-                "pending_task" => field.read(&mut pending_task_),
+                "pending_task" => field.decode(&mut pending_task_),
                 "error" => field.read(&mut error_),
                 "current_snapshot_id" => field.read(&mut current_snapshot_id_),
                 "source_context" => field.read(&mut source_context_),
-                "analysis" => field.read(&mut analysis_),
-                "transcription" => field.read(&mut transcription_),
+                "analysis" => field.decode(&mut analysis_),
+                "transcription" => field.decode(&mut transcription_),
                 "type" => field.read(&mut type__),
                 "import_speech_progress" => field.read(&mut import_speech_progress_),
                 _ => field.skip(),

@@ -84,6 +84,13 @@ impl Serialize for ProjectImageResponseModel {
 
 impl<'de> Deserialize<'de> for ProjectImageResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectImageResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut image_id_ = None;
         let mut filename_ = None;
         let mut signed_url_ = None;
@@ -108,8 +115,7 @@ impl<'de> Deserialize<'de> for ProjectImageResponseModel {
         let mut error_ = None;
         let mut pending_task_ = None;
         let mut analysis_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProjectImageResponseModel",
             &[
                 "image_id",
@@ -138,8 +144,8 @@ impl<'de> Deserialize<'de> for ProjectImageResponseModel {
                 "offset_ms" => field.read(&mut offset_ms_),
                 "duration_ms" => field.read(&mut duration_ms_),
                 "order" => field.read(&mut order_),
-                "canvas_placement" => field.read(&mut canvas_placement_),
-                "animation" => field.read(&mut animation_),
+                "canvas_placement" => field.decode(&mut canvas_placement_),
+                "animation" => field.decode(&mut animation_),
                 "opacity" => field.read(&mut opacity_),
                 "created_at_ms" => field.read(&mut created_at_ms_),
                 "updated_at_ms" => field.read(&mut updated_at_ms_),
@@ -147,8 +153,8 @@ impl<'de> Deserialize<'de> for ProjectImageResponseModel {
                 "source_asset_id" => field.read(&mut source_asset_id_),
                 "source_platform_asset_id" => field.read(&mut source_platform_asset_id_),
                 "error" => field.read(&mut error_),
-                "pending_task" => field.read(&mut pending_task_),
-                "analysis" => field.read(&mut analysis_),
+                "pending_task" => field.decode(&mut pending_task_),
+                "analysis" => field.decode(&mut analysis_),
                 _ => field.skip(),
             },
         )?;

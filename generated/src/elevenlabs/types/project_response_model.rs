@@ -169,6 +169,13 @@ impl Serialize for ProjectResponseModel {
 
 impl<'de> Deserialize<'de> for ProjectResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut project_id_ = None;
         let mut name_ = None;
         let mut create_date_unix_ = None;
@@ -206,8 +213,7 @@ impl<'de> Deserialize<'de> for ProjectResponseModel {
         let mut agent_settings_ = None;
         let mut default_title_voice_id_ = None;
         let mut default_paragraph_voice_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProjectResponseModel",
             &[
                 "project_id",
@@ -256,17 +262,17 @@ impl<'de> Deserialize<'de> for ProjectResponseModel {
                 "quality_check_on_when_bulk_convert" => {
                     field.read(&mut quality_check_on_when_bulk_convert_)
                 }
-                "creation_meta" => field.read(&mut creation_meta_),
+                "creation_meta" => field.decode(&mut creation_meta_),
                 "source_type" => field.read(&mut source_type_),
                 "chapters_enabled" => field.read(&mut chapters_enabled_),
                 "captions_enabled" => field.read(&mut captions_enabled_),
-                "caption_style" => field.read(&mut caption_style_),
+                "caption_style" => field.decode(&mut caption_style_),
                 "caption_style_template_overrides" => {
-                    field.read(&mut caption_style_template_overrides_)
+                    field.decode(&mut caption_style_template_overrides_)
                 }
                 "public_share_id" => field.read(&mut public_share_id_),
                 "aspect_ratio" => field.read(&mut aspect_ratio_),
-                "agent_settings" => field.read(&mut agent_settings_),
+                "agent_settings" => field.decode(&mut agent_settings_),
                 "default_title_voice_id" => field.read(&mut default_title_voice_id_),
                 "default_paragraph_voice_id" => field.read(&mut default_paragraph_voice_id_),
                 _ => field.skip(),

@@ -52,6 +52,13 @@ impl Serialize for ProjectSnapshotExtendedResponseModel {
 
 impl<'de> Deserialize<'de> for ProjectSnapshotExtendedResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectSnapshotExtendedResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut project_snapshot_id_ = None;
         let mut project_id_ = None;
         let mut created_at_unix_ = None;
@@ -60,8 +67,7 @@ impl<'de> Deserialize<'de> for ProjectSnapshotExtendedResponseModel {
         let mut zip_upload_ = None;
         let mut character_alignments_ = None;
         let mut audio_duration_secs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProjectSnapshotExtendedResponseModel",
             &[
                 "project_snapshot_id",
@@ -78,7 +84,7 @@ impl<'de> Deserialize<'de> for ProjectSnapshotExtendedResponseModel {
                 "name" => field.read(&mut name_),
                 "audio_upload" => field.read(&mut audio_upload_),
                 "zip_upload" => field.read(&mut zip_upload_),
-                "character_alignments" => field.read(&mut character_alignments_),
+                "character_alignments" => field.decode(&mut character_alignments_),
                 "audio_duration_secs" => field.read(&mut audio_duration_secs_),
                 _ => field.skip(),
             },

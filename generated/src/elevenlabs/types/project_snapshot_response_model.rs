@@ -46,14 +46,20 @@ impl Serialize for ProjectSnapshotResponseModel {
 
 impl<'de> Deserialize<'de> for ProjectSnapshotResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectSnapshotResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut project_snapshot_id_ = None;
         let mut project_id_ = None;
         let mut created_at_unix_ = None;
         let mut name_ = None;
         let mut audio_upload_ = None;
         let mut zip_upload_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProjectSnapshotResponseModel",
             &[
                 "project_snapshot_id",

@@ -144,6 +144,13 @@ impl Serialize for ProjectVideoResponseModel {
 
 impl<'de> Deserialize<'de> for ProjectVideoResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectVideoResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut video_id_ = None;
         let mut filename_ = None;
         let mut signed_url_ = None;
@@ -188,8 +195,7 @@ impl<'de> Deserialize<'de> for ProjectVideoResponseModel {
         let mut track_id_ = None;
         let mut preview_job_progress_ = None;
         let mut import_speech_progress_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProjectVideoResponseModel",
             &[
                 "video_id",
@@ -230,28 +236,28 @@ impl<'de> Deserialize<'de> for ProjectVideoResponseModel {
                 "error" => field.read(&mut error_),
                 "thumbnail_interval_seconds" => field.read(&mut thumbnail_interval_seconds_),
                 "thumbnail_size" => field.read(&mut thumbnail_size_),
-                "thumbnail_sheets" => field.read(&mut thumbnail_sheets_),
+                "thumbnail_sheets" => field.decode(&mut thumbnail_sheets_),
                 "start_time_ms" => field.read(&mut start_time_ms_),
                 "end_time_ms" => field.read(&mut end_time_ms_),
                 "asset_preview_signed_url" => field.read(&mut asset_preview_signed_url_),
                 "source_video_id" => field.read(&mut source_video_id_),
                 "source_asset_id" => field.read(&mut source_asset_id_),
                 "source_platform_asset_id" => field.read(&mut source_platform_asset_id_),
-                "pending_blocks_metadata" => field.read(&mut pending_blocks_metadata_),
+                "pending_blocks_metadata" => field.decode(&mut pending_blocks_metadata_),
                 "pending_external_audios_metadata" => {
-                    field.read(&mut pending_external_audios_metadata_)
+                    field.decode(&mut pending_external_audios_metadata_)
                 }
                 "speech_imported" => field.read(&mut speech_imported_),
-                "pending_task" => field.read(&mut pending_task_),
+                "pending_task" => field.decode(&mut pending_task_),
                 "audio_track_ready" => field.read(&mut audio_track_ready_),
                 "export_format_ready" => field.read(&mut export_format_ready_),
                 "current_snapshot_id" => field.read(&mut current_snapshot_id_),
-                "source_context" => field.read(&mut source_context_),
-                "analysis" => field.read(&mut analysis_),
-                "transcription" => field.read(&mut transcription_),
+                "source_context" => field.decode(&mut source_context_),
+                "analysis" => field.decode(&mut analysis_),
+                "transcription" => field.decode(&mut transcription_),
                 "type" => field.read(&mut type__),
-                "canvas_placement" => field.read(&mut canvas_placement_),
-                "animation" => field.read(&mut animation_),
+                "canvas_placement" => field.decode(&mut canvas_placement_),
+                "animation" => field.decode(&mut animation_),
                 "playback_speed" => field.read(&mut playback_speed_),
                 "opacity" => field.read(&mut opacity_),
                 "track_id" => field.read(&mut track_id_),

@@ -32,11 +32,17 @@ impl Serialize for ProjectVideoThumbnailSheetResponseModel {
 
 impl<'de> Deserialize<'de> for ProjectVideoThumbnailSheetResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectVideoThumbnailSheetResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut start_thumbnail_index_ = None;
         let mut thumbnail_count_ = None;
         let mut signed_cloud_url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProjectVideoThumbnailSheetResponseModel",
             &[
                 "start_thumbnail_index",

@@ -46,6 +46,13 @@ impl Serialize for ProjectVoiceResponseModel {
 
 impl<'de> Deserialize<'de> for ProjectVoiceResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectVoiceResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut project_voice_ref_id_ = None;
         let mut voice_id_ = None;
         let mut alias_ = None;
@@ -56,8 +63,7 @@ impl<'de> Deserialize<'de> for ProjectVoiceResponseModel {
         let mut use_speaker_boost_ = None;
         let mut volume_gain_ = None;
         let mut speed_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ProjectVoiceResponseModel",
             &[
                 "project_voice_ref_id",

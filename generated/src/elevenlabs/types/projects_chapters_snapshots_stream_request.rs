@@ -34,9 +34,15 @@ impl Serialize for ProjectsChaptersSnapshotsStreamRequest {
 
 impl<'de> Deserialize<'de> for ProjectsChaptersSnapshotsStreamRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectsChaptersSnapshotsStreamRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut convert_to_mpeg_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ProjectsChaptersSnapshotsStreamRequest",
             &[],
             &mut |key, field| match key {

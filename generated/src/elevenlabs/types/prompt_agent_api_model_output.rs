@@ -117,6 +117,13 @@ impl Serialize for PromptAgentApiModelOutput {
 
 impl<'de> Deserialize<'de> for PromptAgentApiModelOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PromptAgentApiModelOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut prompt_ = None;
         let mut llm_ = None;
         let mut reasoning_effort_ = None;
@@ -136,8 +143,7 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelOutput {
         let mut backup_llm_config_ = None;
         let mut cascade_timeout_seconds_ = None;
         let mut tools_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "PromptAgentApiModelOutput",
             &[],
             &mut |key, field| match key {
@@ -149,13 +155,13 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelOutput {
                 "temperature" => field.read(&mut temperature_),
                 "max_tokens" => field.read(&mut max_tokens_),
                 "tool_ids" => field.read(&mut tool_ids_),
-                "built_in_tools" => field.read(&mut built_in_tools_),
+                "built_in_tools" => field.decode(&mut built_in_tools_),
                 "mcp_server_ids" => field.read(&mut mcp_server_ids_),
                 "native_mcp_server_ids" => field.read(&mut native_mcp_server_ids_),
-                "knowledge_base" => field.read(&mut knowledge_base_),
-                "custom_llm" => field.read(&mut custom_llm_),
+                "knowledge_base" => field.decode(&mut knowledge_base_),
+                "custom_llm" => field.decode(&mut custom_llm_),
                 "ignore_default_personality" => field.read(&mut ignore_default_personality_),
-                "rag" => field.read(&mut rag_),
+                "rag" => field.decode(&mut rag_),
                 "timezone" => field.read(&mut timezone_),
                 "backup_llm_config" => field.read(&mut backup_llm_config_),
                 "cascade_timeout_seconds" => field.read(&mut cascade_timeout_seconds_),

@@ -51,13 +51,19 @@ impl Serialize for PromptAgentApiModelOverrideConfig {
 
 impl<'de> Deserialize<'de> for PromptAgentApiModelOverrideConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PromptAgentApiModelOverrideConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut prompt_ = None;
         let mut llm_ = None;
         let mut tool_ids_ = None;
         let mut native_mcp_server_ids_ = None;
         let mut knowledge_base_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "PromptAgentApiModelOverrideConfig",
             &[],
             &mut |key, field| match key {

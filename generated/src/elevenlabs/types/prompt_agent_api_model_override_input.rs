@@ -45,13 +45,19 @@ impl Serialize for PromptAgentApiModelOverrideInput {
 
 impl<'de> Deserialize<'de> for PromptAgentApiModelOverrideInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PromptAgentApiModelOverrideInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut prompt_ = None;
         let mut llm_ = None;
         let mut tool_ids_ = None;
         let mut native_mcp_server_ids_ = None;
         let mut knowledge_base_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "PromptAgentApiModelOverrideInput",
             &[],
             &mut |key, field| match key {
@@ -59,7 +65,7 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelOverrideInput {
                 "llm" => field.read(&mut llm_),
                 "tool_ids" => field.read(&mut tool_ids_),
                 "native_mcp_server_ids" => field.read(&mut native_mcp_server_ids_),
-                "knowledge_base" => field.read(&mut knowledge_base_),
+                "knowledge_base" => field.decode(&mut knowledge_base_),
                 _ => field.skip(),
             },
         )?;

@@ -69,6 +69,13 @@ impl Serialize for PromptEvaluationCriteria {
 
 impl<'de> Deserialize<'de> for PromptEvaluationCriteria {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PromptEvaluationCriteria {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
         let mut type__ = None;
@@ -79,8 +86,7 @@ impl<'de> Deserialize<'de> for PromptEvaluationCriteria {
         let mut scoring_mode_ = None;
         let mut max_score_ = None;
         let mut score_instructions_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PromptEvaluationCriteria",
             &["id", "name", "conversation_goal_prompt"],
             &mut |key, field| match key {

@@ -27,9 +27,15 @@ impl Serialize for PromptInjectionGuardrail {
 
 impl<'de> Deserialize<'de> for PromptInjectionGuardrail {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PromptInjectionGuardrail {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_enabled_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "PromptInjectionGuardrail",
             &[],
             &mut |key, field| match key {

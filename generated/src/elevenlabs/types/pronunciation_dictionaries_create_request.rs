@@ -43,15 +43,21 @@ impl Serialize for PronunciationDictionariesCreateRequest {
 
 impl<'de> Deserialize<'de> for PronunciationDictionariesCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PronunciationDictionariesCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut pronunciation_dictionary_locators_ = None;
         let mut invalidate_affected_text_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PronunciationDictionariesCreateRequest",
             &["pronunciation_dictionary_locators"],
             &mut |key, field| match key {
                 "pronunciation_dictionary_locators" => {
-                    field.read(&mut pronunciation_dictionary_locators_)
+                    field.decode(&mut pronunciation_dictionary_locators_)
                 }
                 "invalidate_affected_text" => field.read(&mut invalidate_affected_text_),
                 _ => field.skip(),

@@ -37,9 +37,15 @@ impl Serialize for PronunciationDictionariesRulesAddRequest {
 
 impl<'de> Deserialize<'de> for PronunciationDictionariesRulesAddRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PronunciationDictionariesRulesAddRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut rules_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PronunciationDictionariesRulesAddRequest",
             &["rules"],
             &mut |key, field| match key {

@@ -37,9 +37,15 @@ impl Serialize for PronunciationDictionariesRulesSetRequest {
 
 impl<'de> Deserialize<'de> for PronunciationDictionariesRulesSetRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PronunciationDictionariesRulesSetRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut rules_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PronunciationDictionariesRulesSetRequest",
             &["rules"],
             &mut |key, field| match key {

@@ -34,10 +34,16 @@ impl Serialize for PronunciationDictionariesUpdateRequest {
 
 impl<'de> Deserialize<'de> for PronunciationDictionariesUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PronunciationDictionariesUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut archived_ = None;
         let mut name_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "PronunciationDictionariesUpdateRequest",
             &[],
             &mut |key, field| match key {

@@ -46,13 +46,19 @@ impl Serialize for PronunciationDictionaryAliasRuleRequestModel {
 
 impl<'de> Deserialize<'de> for PronunciationDictionaryAliasRuleRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PronunciationDictionaryAliasRuleRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut string_to_replace_ = None;
         let mut case_sensitive_ = None;
         let mut word_boundaries_ = None;
         let mut type__ = None;
         let mut alias_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PronunciationDictionaryAliasRuleRequestModel",
             &["string_to_replace", "alias"],
             &mut |key, field| match key {

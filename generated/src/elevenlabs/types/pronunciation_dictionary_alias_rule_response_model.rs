@@ -43,13 +43,19 @@ impl Serialize for PronunciationDictionaryAliasRuleResponseModel {
 
 impl<'de> Deserialize<'de> for PronunciationDictionaryAliasRuleResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PronunciationDictionaryAliasRuleResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut string_to_replace_ = None;
         let mut case_sensitive_ = None;
         let mut word_boundaries_ = None;
         let mut type__ = None;
         let mut alias_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PronunciationDictionaryAliasRuleResponseModel",
             &["string_to_replace", "alias"],
             &mut |key, field| match key {

@@ -49,14 +49,20 @@ impl Serialize for PronunciationDictionaryPhonemeRuleRequestModel {
 
 impl<'de> Deserialize<'de> for PronunciationDictionaryPhonemeRuleRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PronunciationDictionaryPhonemeRuleRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut string_to_replace_ = None;
         let mut case_sensitive_ = None;
         let mut word_boundaries_ = None;
         let mut type__ = None;
         let mut phoneme_ = None;
         let mut alphabet_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PronunciationDictionaryPhonemeRuleRequestModel",
             &["string_to_replace", "phoneme", "alphabet"],
             &mut |key, field| match key {

@@ -35,11 +35,17 @@ impl Serialize for PronunciationDictionaryRulesResponseModel {
 
 impl<'de> Deserialize<'de> for PronunciationDictionaryRulesResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PronunciationDictionaryRulesResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut version_id_ = None;
         let mut version_rules_num_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PronunciationDictionaryRulesResponseModel",
             &["id", "version_id", "version_rules_num"],
             &mut |key, field| match key {

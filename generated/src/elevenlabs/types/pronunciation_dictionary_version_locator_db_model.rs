@@ -33,10 +33,16 @@ impl Serialize for PronunciationDictionaryVersionLocatorDbModel {
 
 impl<'de> Deserialize<'de> for PronunciationDictionaryVersionLocatorDbModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PronunciationDictionaryVersionLocatorDbModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut pronunciation_dictionary_id_ = None;
         let mut version_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PronunciationDictionaryVersionLocatorDbModel",
             &["pronunciation_dictionary_id"],
             &mut |key, field| match key {

@@ -48,6 +48,13 @@ impl Serialize for PronunciationDictionaryVersionResponseModel {
 
 impl<'de> Deserialize<'de> for PronunciationDictionaryVersionResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PronunciationDictionaryVersionResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut version_id_ = None;
         let mut version_rules_num_ = None;
         let mut pronunciation_dictionary_id_ = None;
@@ -57,8 +64,7 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryVersionResponseModel {
         let mut created_by_ = None;
         let mut creation_time_unix_ = None;
         let mut archived_time_unix_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PronunciationDictionaryVersionResponseModel",
             &[
                 "version_id",

@@ -30,9 +30,15 @@ impl Serialize for PvcVerificationCaptchaVerifyRequest {
 
 impl<'de> Deserialize<'de> for PvcVerificationCaptchaVerifyRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PvcVerificationCaptchaVerifyRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut recording_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "PvcVerificationCaptchaVerifyRequest",
             &["recording"],
             &mut |key, field| match key {

@@ -32,14 +32,20 @@ impl Serialize for QueryParamsJsonSchema {
 
 impl<'de> Deserialize<'de> for QueryParamsJsonSchema {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for QueryParamsJsonSchema {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut properties_ = None;
         let mut required_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "QueryParamsJsonSchema",
             &["properties"],
             &mut |key, field| match key {
-                "properties" => field.read(&mut properties_),
+                "properties" => field.decode(&mut properties_),
                 "required" => field.read(&mut required_),
                 _ => field.undeclared(),
             },

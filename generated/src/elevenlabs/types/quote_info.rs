@@ -27,16 +27,18 @@ impl Serialize for QuoteInfo {
 
 impl<'de> Deserialize<'de> for QuoteInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for QuoteInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut amount_usd_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "QuoteInfo",
-            &["amount_usd"],
-            &mut |key, field| match key {
-                "amount_usd" => field.read(&mut amount_usd_),
-                _ => field.skip(),
-            },
-        )?;
+        let object = input.object("QuoteInfo", &["amount_usd"], &mut |key, field| match key {
+            "amount_usd" => field.read(&mut amount_usd_),
+            _ => field.skip(),
+        })?;
         let Some(amount_usd_) = amount_usd_ else {
             return Err(object.incomplete());
         };

@@ -32,11 +32,17 @@ impl Serialize for RagChunkMetadata {
 
 impl<'de> Deserialize<'de> for RagChunkMetadata {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RagChunkMetadata {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut document_id_ = None;
         let mut chunk_id_ = None;
         let mut vector_distance_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RagChunkMetadata",
             &["document_id", "chunk_id", "vector_distance"],
             &mut |key, field| match key {

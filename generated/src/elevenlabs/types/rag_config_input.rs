@@ -63,6 +63,13 @@ impl Serialize for RagConfigInput {
 
 impl<'de> Deserialize<'de> for RagConfigInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RagConfigInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enabled_ = None;
         let mut embedding_model_ = None;
         let mut max_vector_distance_ = None;
@@ -70,23 +77,16 @@ impl<'de> Deserialize<'de> for RagConfigInput {
         let mut max_retrieved_rag_chunks_count_ = None;
         let mut num_candidates_ = None;
         let mut query_rewrite_prompt_override_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "RagConfigInput",
-            &[],
-            &mut |key, field| match key {
-                "enabled" => field.read(&mut enabled_),
-                "embedding_model" => field.read(&mut embedding_model_),
-                "max_vector_distance" => field.read(&mut max_vector_distance_),
-                "max_documents_length" => field.read(&mut max_documents_length_),
-                "max_retrieved_rag_chunks_count" => {
-                    field.read(&mut max_retrieved_rag_chunks_count_)
-                }
-                "num_candidates" => field.read(&mut num_candidates_),
-                "query_rewrite_prompt_override" => field.read(&mut query_rewrite_prompt_override_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("RagConfigInput", &[], &mut |key, field| match key {
+            "enabled" => field.read(&mut enabled_),
+            "embedding_model" => field.read(&mut embedding_model_),
+            "max_vector_distance" => field.read(&mut max_vector_distance_),
+            "max_documents_length" => field.read(&mut max_documents_length_),
+            "max_retrieved_rag_chunks_count" => field.read(&mut max_retrieved_rag_chunks_count_),
+            "num_candidates" => field.read(&mut num_candidates_),
+            "query_rewrite_prompt_override" => field.read(&mut query_rewrite_prompt_override_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             enabled: enabled_.unwrap_or_default(),
             embedding_model: embedding_model_.unwrap_or_default(),

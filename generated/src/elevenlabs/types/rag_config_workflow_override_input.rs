@@ -55,6 +55,13 @@ impl Serialize for RagConfigWorkflowOverrideInput {
 
 impl<'de> Deserialize<'de> for RagConfigWorkflowOverrideInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RagConfigWorkflowOverrideInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enabled_ = None;
         let mut embedding_model_ = None;
         let mut max_vector_distance_ = None;
@@ -62,8 +69,7 @@ impl<'de> Deserialize<'de> for RagConfigWorkflowOverrideInput {
         let mut max_retrieved_rag_chunks_count_ = None;
         let mut num_candidates_ = None;
         let mut query_rewrite_prompt_override_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "RagConfigWorkflowOverrideInput",
             &[],
             &mut |key, field| match key {

@@ -40,13 +40,19 @@ impl Serialize for RagDocumentIndexResponseModel {
 
 impl<'de> Deserialize<'de> for RagDocumentIndexResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RagDocumentIndexResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut model_ = None;
         let mut status_ = None;
         let mut progress_percentage_ = None;
         let mut document_model_index_usage_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RagDocumentIndexResponseModel",
             &[
                 "id",
@@ -60,7 +66,7 @@ impl<'de> Deserialize<'de> for RagDocumentIndexResponseModel {
                 "model" => field.read(&mut model_),
                 "status" => field.read(&mut status_),
                 "progress_percentage" => field.read(&mut progress_percentage_),
-                "document_model_index_usage" => field.read(&mut document_model_index_usage_),
+                "document_model_index_usage" => field.decode(&mut document_model_index_usage_),
                 _ => field.skip(),
             },
         )?;

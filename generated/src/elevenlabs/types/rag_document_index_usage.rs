@@ -26,9 +26,15 @@ impl Serialize for RagDocumentIndexUsage {
 
 impl<'de> Deserialize<'de> for RagDocumentIndexUsage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RagDocumentIndexUsage {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut used_bytes_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RagDocumentIndexUsage",
             &["used_bytes"],
             &mut |key, field| match key {

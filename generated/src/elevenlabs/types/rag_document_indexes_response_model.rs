@@ -27,13 +27,19 @@ impl Serialize for RagDocumentIndexesResponseModel {
 
 impl<'de> Deserialize<'de> for RagDocumentIndexesResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RagDocumentIndexesResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut indexes_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RagDocumentIndexesResponseModel",
             &["indexes"],
             &mut |key, field| match key {
-                "indexes" => field.read(&mut indexes_),
+                "indexes" => field.decode(&mut indexes_),
                 _ => field.skip(),
             },
         )?;

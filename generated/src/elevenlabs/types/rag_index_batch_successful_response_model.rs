@@ -32,15 +32,21 @@ impl Serialize for RagIndexBatchSuccessfulResponseModel {
 
 impl<'de> Deserialize<'de> for RagIndexBatchSuccessfulResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RagIndexBatchSuccessfulResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut status_ = None;
         let mut data_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RagIndexBatchSuccessfulResponseModel",
             &["data"],
             &mut |key, field| match key {
                 "status" => field.read(&mut status_),
-                "data" => field.read(&mut data_),
+                "data" => field.decode(&mut data_),
                 _ => field.skip(),
             },
         )?;

@@ -31,10 +31,16 @@ impl Serialize for RagIndexOverviewEmbeddingModelResponseModel {
 
 impl<'de> Deserialize<'de> for RagIndexOverviewEmbeddingModelResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RagIndexOverviewEmbeddingModelResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut model_ = None;
         let mut used_bytes_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RagIndexOverviewEmbeddingModelResponseModel",
             &["model", "used_bytes"],
             &mut |key, field| match key {

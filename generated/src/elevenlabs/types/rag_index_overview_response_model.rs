@@ -33,17 +33,23 @@ impl Serialize for RagIndexOverviewResponseModel {
 
 impl<'de> Deserialize<'de> for RagIndexOverviewResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RagIndexOverviewResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut total_used_bytes_ = None;
         let mut total_max_bytes_ = None;
         let mut models_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RagIndexOverviewResponseModel",
             &["total_used_bytes", "total_max_bytes", "models"],
             &mut |key, field| match key {
                 "total_used_bytes" => field.read(&mut total_used_bytes_),
                 "total_max_bytes" => field.read(&mut total_max_bytes_),
-                "models" => field.read(&mut models_),
+                "models" => field.decode(&mut models_),
                 _ => field.skip(),
             },
         )?;

@@ -27,9 +27,15 @@ impl Serialize for RagIndexRequestModel {
 
 impl<'de> Deserialize<'de> for RagIndexRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RagIndexRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut model_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RagIndexRequestModel",
             &["model"],
             &mut |key, field| match key {

@@ -37,13 +37,19 @@ impl Serialize for RagRetrievalInfo {
 
 impl<'de> Deserialize<'de> for RagRetrievalInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RagRetrievalInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut chunks_ = None;
         let mut embedding_model_ = None;
         let mut retrieval_query_ = None;
         let mut rag_latency_secs_ = None;
         let mut used_chunk_ids_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RagRetrievalInfo",
             &[
                 "chunks",
@@ -52,7 +58,7 @@ impl<'de> Deserialize<'de> for RagRetrievalInfo {
                 "rag_latency_secs",
             ],
             &mut |key, field| match key {
-                "chunks" => field.read(&mut chunks_),
+                "chunks" => field.decode(&mut chunks_),
                 "embedding_model" => field.read(&mut embedding_model_),
                 "retrieval_query" => field.read(&mut retrieval_query_),
                 "rag_latency_secs" => field.read(&mut rag_latency_secs_),

@@ -33,20 +33,22 @@ impl Serialize for ReadLegalTerms {
 
 impl<'de> Deserialize<'de> for ReadLegalTerms {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ReadLegalTerms {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut terms_ = None;
         let mut start_date_ = None;
         let mut end_date_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ReadLegalTerms",
-            &[],
-            &mut |key, field| match key {
-                "terms" => field.read(&mut terms_),
-                "start_date" => field.read(&mut start_date_),
-                "end_date" => field.read(&mut end_date_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ReadLegalTerms", &[], &mut |key, field| match key {
+            "terms" => field.read(&mut terms_),
+            "start_date" => field.read(&mut start_date_),
+            "end_date" => field.read(&mut end_date_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             terms: terms_.unwrap_or_default(),
             start_date: start_date_.unwrap_or_default(),

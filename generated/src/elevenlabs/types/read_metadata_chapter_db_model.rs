@@ -50,6 +50,13 @@ impl Serialize for ReadMetadataChapterDbModel {
 
 impl<'de> Deserialize<'de> for ReadMetadataChapterDbModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ReadMetadataChapterDbModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut chapter_name_ = None;
         let mut word_count_ = None;
         let mut char_count_ = None;
@@ -60,8 +67,7 @@ impl<'de> Deserialize<'de> for ReadMetadataChapterDbModel {
         let mut file_number_ = None;
         let mut is_fallback_name_ = None;
         let mut chapter_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ReadMetadataChapterDbModel",
             &[
                 "chapter_name",

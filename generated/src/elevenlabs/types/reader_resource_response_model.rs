@@ -32,10 +32,16 @@ impl Serialize for ReaderResourceResponseModel {
 
 impl<'de> Deserialize<'de> for ReaderResourceResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ReaderResourceResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut resource_type_ = None;
         let mut resource_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ReaderResourceResponseModel",
             &["resource_type", "resource_id"],
             &mut |key, field| match key {

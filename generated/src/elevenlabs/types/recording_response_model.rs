@@ -41,13 +41,19 @@ impl Serialize for RecordingResponseModel {
 
 impl<'de> Deserialize<'de> for RecordingResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RecordingResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut recording_id_ = None;
         let mut mime_type_ = None;
         let mut size_bytes_ = None;
         let mut upload_date_unix_ = None;
         let mut transcription_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RecordingResponseModel",
             &[
                 "recording_id",

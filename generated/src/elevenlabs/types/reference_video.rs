@@ -36,22 +36,24 @@ impl Serialize for ReferenceVideo {
 
 impl<'de> Deserialize<'de> for ReferenceVideo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ReferenceVideo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut generation_id_ = None;
         let mut content_asset_id_ = None;
         let mut template_node_id_ = None;
         let mut studio_clip_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ReferenceVideo",
-            &[],
-            &mut |key, field| match key {
-                "generation_id" => field.read(&mut generation_id_),
-                "content_asset_id" => field.read(&mut content_asset_id_),
-                "template_node_id" => field.read(&mut template_node_id_),
-                "studio_clip" => field.read(&mut studio_clip_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ReferenceVideo", &[], &mut |key, field| match key {
+            "generation_id" => field.read(&mut generation_id_),
+            "content_asset_id" => field.read(&mut content_asset_id_),
+            "template_node_id" => field.read(&mut template_node_id_),
+            "studio_clip" => field.decode(&mut studio_clip_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             generation_id: generation_id_.unwrap_or_default(),
             content_asset_id: content_asset_id_.unwrap_or_default(),

@@ -34,10 +34,16 @@ impl Serialize for ReferencedToolCommonModel {
 
 impl<'de> Deserialize<'de> for ReferencedToolCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ReferencedToolCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut type__ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ReferencedToolCommonModel",
             &["id", "type"],
             &mut |key, field| match key {

@@ -59,6 +59,13 @@ impl Serialize for RefreshTokenAuthResponse {
 
 impl<'de> Deserialize<'de> for RefreshTokenAuthResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RefreshTokenAuthResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
@@ -71,8 +78,7 @@ impl<'de> Deserialize<'de> for RefreshTokenAuthResponse {
         let mut status_ = None;
         let mut status_detail_ = None;
         let mut status_updated_at_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RefreshTokenAuthResponse",
             &["name", "provider", "client_id", "token_url", "id"],
             &mut |key, field| match key {
@@ -84,7 +90,7 @@ impl<'de> Deserialize<'de> for RefreshTokenAuthResponse {
                 "scopes" => field.read(&mut scopes_),
                 "extra_params" => field.read(&mut extra_params_),
                 "id" => field.read(&mut id_),
-                "used_by" => field.read(&mut used_by_),
+                "used_by" => field.decode(&mut used_by_),
                 "status" => field.read(&mut status_),
                 "status_detail" => field.read(&mut status_detail_),
                 "status_updated_at" => field.read(&mut status_updated_at_),

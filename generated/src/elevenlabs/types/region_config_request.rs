@@ -36,11 +36,17 @@ impl Serialize for RegionConfigRequest {
 
 impl<'de> Deserialize<'de> for RegionConfigRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RegionConfigRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut region_id_ = None;
         let mut token_ = None;
         let mut edge_location_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RegionConfigRequest",
             &["region_id", "token", "edge_location"],
             &mut |key, field| match key {

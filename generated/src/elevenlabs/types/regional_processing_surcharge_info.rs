@@ -27,9 +27,15 @@ impl Serialize for RegionalProcessingSurchargeInfo {
 
 impl<'de> Deserialize<'de> for RegionalProcessingSurchargeInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RegionalProcessingSurchargeInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut multiplier_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RegionalProcessingSurchargeInfo",
             &["multiplier"],
             &mut |key, field| match key {

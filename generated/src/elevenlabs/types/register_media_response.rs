@@ -28,16 +28,23 @@ impl Serialize for RegisterMediaResponse {
 
 impl<'de> Deserialize<'de> for RegisterMediaResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RegisterMediaResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut media_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "RegisterMediaResponse",
-            &["media_id"],
-            &mut |key, field| match key {
-                "media_id" => field.read(&mut media_id_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "RegisterMediaResponse",
+                &["media_id"],
+                &mut |key, field| match key {
+                    "media_id" => field.read(&mut media_id_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(media_id_) = media_id_ else {
             return Err(object.incomplete());
         };

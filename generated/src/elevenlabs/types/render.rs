@@ -39,26 +39,33 @@ impl Serialize for Render {
 
 impl<'de> Deserialize<'de> for Render {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Render {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut version_ = None;
         let mut language_ = None;
         let mut type__ = None;
         let mut media_ref_ = None;
         let mut status_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "Render",
-            &["id", "version", "status"],
-            &mut |key, field| match key {
-                "id" => field.read(&mut id_),
-                "version" => field.read(&mut version_),
-                "language" => field.read(&mut language_),
-                "type" => field.read(&mut type__),
-                "media_ref" => field.read(&mut media_ref_),
-                "status" => field.read(&mut status_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "Render",
+                &["id", "version", "status"],
+                &mut |key, field| match key {
+                    "id" => field.read(&mut id_),
+                    "version" => field.read(&mut version_),
+                    "language" => field.read(&mut language_),
+                    "type" => field.read(&mut type__),
+                    "media_ref" => field.decode(&mut media_ref_),
+                    "status" => field.read(&mut status_),
+                    _ => field.skip(),
+                },
+            )?;
         let (Some(id_), Some(version_), Some(status_)) = (id_, version_, status_) else {
             return Err(object.incomplete());
         };

@@ -34,10 +34,16 @@ impl Serialize for ReplicateVoiceToIsolatedEnvironmentRequestModel {
 
 impl<'de> Deserialize<'de> for ReplicateVoiceToIsolatedEnvironmentRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ReplicateVoiceToIsolatedEnvironmentRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut target_workspace_id_ = None;
         let mut preserve_voice_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ReplicateVoiceToIsolatedEnvironmentRequestModel",
             &["target_workspace_id"],
             &mut |key, field| match key {

@@ -28,9 +28,15 @@ impl Serialize for RequiredConstraint {
 
 impl<'de> Deserialize<'de> for RequiredConstraint {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RequiredConstraint {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut required_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RequiredConstraint",
             &["required"],
             &mut |key, field| match key {

@@ -33,18 +33,20 @@ impl Serialize for RequiredConstraints {
 
 impl<'de> Deserialize<'de> for RequiredConstraints {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RequiredConstraints {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut any_of_ = None;
         let mut all_of_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "RequiredConstraints",
-            &[],
-            &mut |key, field| match key {
-                "any_of" => field.read(&mut any_of_),
-                "all_of" => field.read(&mut all_of_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("RequiredConstraints", &[], &mut |key, field| match key {
+            "any_of" => field.decode(&mut any_of_),
+            "all_of" => field.decode(&mut all_of_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             any_of: any_of_.unwrap_or_default(),
             all_of: all_of_.unwrap_or_default(),

@@ -48,14 +48,20 @@ impl Serialize for ResourceAccessInfo {
 
 impl<'de> Deserialize<'de> for ResourceAccessInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ResourceAccessInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_creator_ = None;
         let mut creator_name_ = None;
         let mut creator_email_ = None;
         let mut role_ = None;
         let mut anonymous_access_level_override_ = None;
         let mut access_source_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ResourceAccessInfo",
             &["is_creator", "creator_name", "creator_email", "role"],
             &mut |key, field| match key {

@@ -52,6 +52,13 @@ impl Serialize for ResourceMetadataResponseModel {
 
 impl<'de> Deserialize<'de> for ResourceMetadataResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ResourceMetadataResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut resource_id_ = None;
         let mut resource_name_ = None;
         let mut resource_type_ = None;
@@ -59,8 +66,7 @@ impl<'de> Deserialize<'de> for ResourceMetadataResponseModel {
         let mut anonymous_access_level_override_ = None;
         let mut role_to_group_ids_ = None;
         let mut share_options_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ResourceMetadataResponseModel",
             &[
                 "resource_id",
@@ -77,7 +83,7 @@ impl<'de> Deserialize<'de> for ResourceMetadataResponseModel {
                     field.read(&mut anonymous_access_level_override_)
                 }
                 "role_to_group_ids" => field.read(&mut role_to_group_ids_),
-                "share_options" => field.read(&mut share_options_),
+                "share_options" => field.decode(&mut share_options_),
                 _ => field.skip(),
             },
         )?;

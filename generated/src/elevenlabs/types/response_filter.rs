@@ -42,20 +42,22 @@ impl Serialize for ResponseFilter {
 
 impl<'de> Deserialize<'de> for ResponseFilter {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ResponseFilter {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut mode_ = None;
         let mut filters_ = None;
         let mut content_type_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ResponseFilter",
-            &[],
-            &mut |key, field| match key {
-                "mode" => field.read(&mut mode_),
-                "filters" => field.read(&mut filters_),
-                "content_type" => field.read(&mut content_type_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ResponseFilter", &[], &mut |key, field| match key {
+            "mode" => field.read(&mut mode_),
+            "filters" => field.read(&mut filters_),
+            "content_type" => field.read(&mut content_type_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             mode: mode_.unwrap_or_default(),
             filters: filters_.unwrap_or_default(),

@@ -67,6 +67,13 @@ impl Serialize for ResponseUnitTestModel {
 
 impl<'de> Deserialize<'de> for ResponseUnitTestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ResponseUnitTestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut from_conversation_metadata_ = None;
         let mut dynamic_variables_ = None;
         let mut chat_history_ = None;
@@ -76,25 +83,18 @@ impl<'de> Deserialize<'de> for ResponseUnitTestModel {
         let mut success_condition_ = None;
         let mut success_examples_ = None;
         let mut failure_examples_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ResponseUnitTestModel",
-            &[],
-            &mut |key, field| match key {
-                "from_conversation_metadata" => field.read(&mut from_conversation_metadata_),
-                "dynamic_variables" => field.read_json(&mut dynamic_variables_),
-                "chat_history" => field.read(&mut chat_history_),
-                "conversation_initiation_source" => {
-                    field.read(&mut conversation_initiation_source_)
-                }
-                "environment" => field.read(&mut environment_),
-                "type" => field.read(&mut type__),
-                "success_condition" => field.read(&mut success_condition_),
-                "success_examples" => field.read(&mut success_examples_),
-                "failure_examples" => field.read(&mut failure_examples_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ResponseUnitTestModel", &[], &mut |key, field| match key {
+            "from_conversation_metadata" => field.decode(&mut from_conversation_metadata_),
+            "dynamic_variables" => field.read_json(&mut dynamic_variables_),
+            "chat_history" => field.decode(&mut chat_history_),
+            "conversation_initiation_source" => field.read(&mut conversation_initiation_source_),
+            "environment" => field.read(&mut environment_),
+            "type" => field.read(&mut type__),
+            "success_condition" => field.read(&mut success_condition_),
+            "success_examples" => field.decode(&mut success_examples_),
+            "failure_examples" => field.decode(&mut failure_examples_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             from_conversation_metadata: from_conversation_metadata_.unwrap_or_default(),
             dynamic_variables: dynamic_variables_.unwrap_or_default(),

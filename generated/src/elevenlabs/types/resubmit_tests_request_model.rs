@@ -40,17 +40,23 @@ impl Serialize for ResubmitTestsRequestModel {
 
 impl<'de> Deserialize<'de> for ResubmitTestsRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ResubmitTestsRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut test_run_ids_ = None;
         let mut agent_config_override_ = None;
         let mut agent_id_ = None;
         let mut branch_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ResubmitTestsRequestModel",
             &["test_run_ids", "agent_id"],
             &mut |key, field| match key {
                 "test_run_ids" => field.read(&mut test_run_ids_),
-                "agent_config_override" => field.read(&mut agent_config_override_),
+                "agent_config_override" => field.decode(&mut agent_config_override_),
                 "agent_id" => field.read(&mut agent_id_),
                 "branch_id" => field.read(&mut branch_id_),
                 _ => field.skip(),

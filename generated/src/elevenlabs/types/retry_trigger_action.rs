@@ -35,18 +35,20 @@ impl Serialize for RetryTriggerAction {
 
 impl<'de> Deserialize<'de> for RetryTriggerAction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RetryTriggerAction {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut feedback_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "RetryTriggerAction",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "feedback" => field.read(&mut feedback_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("RetryTriggerAction", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "feedback" => field.read(&mut feedback_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
             feedback: feedback_.unwrap_or_default(),

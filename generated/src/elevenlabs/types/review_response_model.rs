@@ -42,6 +42,13 @@ impl Serialize for ReviewResponseModel {
 
 impl<'de> Deserialize<'de> for ReviewResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ReviewResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut review_status_ = None;
         let mut reviewed_at_unix_ = None;
         let mut reviewed_by_ = None;
@@ -49,8 +56,7 @@ impl<'de> Deserialize<'de> for ReviewResponseModel {
         let mut scores_breakdown_ = None;
         let mut rejected_details_ = None;
         let mut explanation_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ReviewResponseModel",
             &["review_status", "reviewed_at_unix"],
             &mut |key, field| match key {

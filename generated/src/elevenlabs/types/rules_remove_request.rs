@@ -29,9 +29,15 @@ impl Serialize for RulesRemoveRequest {
 
 impl<'de> Deserialize<'de> for RulesRemoveRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RulesRemoveRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut rule_strings_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RulesRemoveRequest",
             &["rule_strings"],
             &mut |key, field| match key {

@@ -42,17 +42,23 @@ impl Serialize for RunAgentTestsRequestModel {
 
 impl<'de> Deserialize<'de> for RunAgentTestsRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RunAgentTestsRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tests_ = None;
         let mut agent_config_override_ = None;
         let mut branch_id_ = None;
         let mut repeat_count_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RunAgentTestsRequestModel",
             &["tests"],
             &mut |key, field| match key {
-                "tests" => field.read(&mut tests_),
-                "agent_config_override" => field.read(&mut agent_config_override_),
+                "tests" => field.decode(&mut tests_),
+                "agent_config_override" => field.decode(&mut agent_config_override_),
                 "branch_id" => field.read(&mut branch_id_),
                 "repeat_count" => field.read(&mut repeat_count_),
                 _ => field.skip(),

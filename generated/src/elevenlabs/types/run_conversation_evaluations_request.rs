@@ -33,10 +33,16 @@ impl Serialize for RunConversationEvaluationsRequest {
 
 impl<'de> Deserialize<'de> for RunConversationEvaluationsRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RunConversationEvaluationsRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut evaluation_id_ = None;
         let mut scope_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RunConversationEvaluationsRequest",
             &["evaluation_id"],
             &mut |key, field| match key {

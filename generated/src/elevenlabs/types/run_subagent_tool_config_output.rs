@@ -34,15 +34,21 @@ impl Serialize for RunSubagentToolConfigOutput {
 
 impl<'de> Deserialize<'de> for RunSubagentToolConfigOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RunSubagentToolConfigOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut system_tool_type_ = None;
         let mut agents_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RunSubagentToolConfigOutput",
             &["agents"],
             &mut |key, field| match key {
                 "system_tool_type" => field.read(&mut system_tool_type_),
-                "agents" => field.read(&mut agents_),
+                "agents" => field.decode(&mut agents_),
                 _ => field.skip(),
             },
         )?;

@@ -33,18 +33,20 @@ impl Serialize for SafetyCommonModelInput {
 
 impl<'de> Deserialize<'de> for SafetyCommonModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SafetyCommonModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut ivc_ = None;
         let mut non_ivc_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "SafetyCommonModelInput",
-            &[],
-            &mut |key, field| match key {
-                "ivc" => field.read(&mut ivc_),
-                "non_ivc" => field.read(&mut non_ivc_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("SafetyCommonModelInput", &[], &mut |key, field| match key {
+            "ivc" => field.decode(&mut ivc_),
+            "non_ivc" => field.decode(&mut non_ivc_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             ivc: ivc_.unwrap_or_default(),
             non_ivc: non_ivc_.unwrap_or_default(),

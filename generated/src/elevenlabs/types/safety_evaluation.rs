@@ -41,22 +41,24 @@ impl Serialize for SafetyEvaluation {
 
 impl<'de> Deserialize<'de> for SafetyEvaluation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SafetyEvaluation {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_unsafe_ = None;
         let mut llm_reason_ = None;
         let mut safety_prompt_version_ = None;
         let mut matched_rule_id_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "SafetyEvaluation",
-            &[],
-            &mut |key, field| match key {
-                "is_unsafe" => field.read(&mut is_unsafe_),
-                "llm_reason" => field.read(&mut llm_reason_),
-                "safety_prompt_version" => field.read(&mut safety_prompt_version_),
-                "matched_rule_id" => field.read(&mut matched_rule_id_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("SafetyEvaluation", &[], &mut |key, field| match key {
+            "is_unsafe" => field.read(&mut is_unsafe_),
+            "llm_reason" => field.read(&mut llm_reason_),
+            "safety_prompt_version" => field.read(&mut safety_prompt_version_),
+            "matched_rule_id" => field.read(&mut matched_rule_id_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             is_unsafe: is_unsafe_.unwrap_or_default(),
             llm_reason: llm_reason_.unwrap_or_default(),

@@ -38,20 +38,22 @@ impl Serialize for SafetyResponseModel {
 
 impl<'de> Deserialize<'de> for SafetyResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SafetyResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_blocked_ivc_ = None;
         let mut is_blocked_non_ivc_ = None;
         let mut ignore_safety_evaluation_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "SafetyResponseModel",
-            &[],
-            &mut |key, field| match key {
-                "is_blocked_ivc" => field.read(&mut is_blocked_ivc_),
-                "is_blocked_non_ivc" => field.read(&mut is_blocked_non_ivc_),
-                "ignore_safety_evaluation" => field.read(&mut ignore_safety_evaluation_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("SafetyResponseModel", &[], &mut |key, field| match key {
+            "is_blocked_ivc" => field.read(&mut is_blocked_ivc_),
+            "is_blocked_non_ivc" => field.read(&mut is_blocked_non_ivc_),
+            "ignore_safety_evaluation" => field.read(&mut ignore_safety_evaluation_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             is_blocked_ivc: is_blocked_ivc_.unwrap_or_default(),
             is_blocked_non_ivc: is_blocked_non_ivc_.unwrap_or_default(),

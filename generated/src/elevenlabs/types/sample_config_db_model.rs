@@ -36,22 +36,24 @@ impl Serialize for SampleConfigDbModel {
 
 impl<'de> Deserialize<'de> for SampleConfigDbModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SampleConfigDbModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_sample_ = None;
         let mut parent_id_ = None;
         let mut parent_type_ = None;
         let mut chapter_ids_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "SampleConfigDbModel",
-            &[],
-            &mut |key, field| match key {
-                "is_sample" => field.read(&mut is_sample_),
-                "parent_id" => field.read(&mut parent_id_),
-                "parent_type" => field.read(&mut parent_type_),
-                "chapter_ids" => field.read(&mut chapter_ids_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("SampleConfigDbModel", &[], &mut |key, field| match key {
+            "is_sample" => field.read(&mut is_sample_),
+            "parent_id" => field.read(&mut parent_id_),
+            "parent_type" => field.read(&mut parent_type_),
+            "chapter_ids" => field.read(&mut chapter_ids_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             is_sample: is_sample_.unwrap_or_default(),
             parent_id: parent_id_.unwrap_or_default(),

@@ -63,6 +63,13 @@ impl Serialize for SampleResponseModel {
 
 impl<'de> Deserialize<'de> for SampleResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SampleResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut sample_id_ = None;
         let mut file_name_ = None;
         let mut mime_type_ = None;
@@ -75,8 +82,7 @@ impl<'de> Deserialize<'de> for SampleResponseModel {
         let mut speaker_separation_ = None;
         let mut trim_start_ = None;
         let mut trim_end_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SampleResponseModel",
             &["sample_id", "file_name", "mime_type", "size_bytes", "hash"],
             &mut |key, field| match key {
@@ -89,7 +95,7 @@ impl<'de> Deserialize<'de> for SampleResponseModel {
                 "remove_background_noise" => field.read(&mut remove_background_noise_),
                 "has_isolated_audio" => field.read(&mut has_isolated_audio_),
                 "has_isolated_audio_preview" => field.read(&mut has_isolated_audio_preview_),
-                "speaker_separation" => field.read(&mut speaker_separation_),
+                "speaker_separation" => field.decode(&mut speaker_separation_),
                 "trim_start" => field.read(&mut trim_start_),
                 "trim_end" => field.read(&mut trim_end_),
                 _ => field.skip(),

@@ -39,17 +39,23 @@ impl Serialize for SayNodeLiteralMessageOutput {
 
 impl<'de> Deserialize<'de> for SayNodeLiteralMessageOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SayNodeLiteralMessageOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut text_ = None;
         let mut text_translations_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SayNodeLiteralMessageOutput",
             &["text", "text_translations"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
                 "text" => field.read(&mut text_),
-                "text_translations" => field.read(&mut text_translations_),
+                "text_translations" => field.decode(&mut text_translations_),
                 _ => field.skip(),
             },
         )?;

@@ -38,13 +38,19 @@ impl Serialize for ScimGroupResponseModel {
 
 impl<'de> Deserialize<'de> for ScimGroupResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ScimGroupResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut scim_external_id_ = None;
         let mut display_name_ = None;
         let mut created_at_unix_ = None;
         let mut updated_at_unix_ = None;
         let mut seat_type_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ScimGroupResponseModel",
             &["display_name"],
             &mut |key, field| match key {

@@ -55,6 +55,13 @@ impl Serialize for ScopedAnalysisResult {
 
 impl<'de> Deserialize<'de> for ScopedAnalysisResult {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ScopedAnalysisResult {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut scope_ = None;
         let mut source_agent_id_ = None;
         let mut source_branch_id_ = None;
@@ -62,16 +69,15 @@ impl<'de> Deserialize<'de> for ScopedAnalysisResult {
         let mut data_collection_results_ = None;
         let mut successful_ = None;
         let mut success_score_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ScopedAnalysisResult",
             &["scope", "source_agent_id", "successful"],
             &mut |key, field| match key {
                 "scope" => field.read(&mut scope_),
                 "source_agent_id" => field.read(&mut source_agent_id_),
                 "source_branch_id" => field.read(&mut source_branch_id_),
-                "evaluation_criteria_results" => field.read(&mut evaluation_criteria_results_),
-                "data_collection_results" => field.read(&mut data_collection_results_),
+                "evaluation_criteria_results" => field.decode(&mut evaluation_criteria_results_),
+                "data_collection_results" => field.decode(&mut data_collection_results_),
                 "successful" => field.read(&mut successful_),
                 "success_score" => field.read(&mut success_score_),
                 _ => field.skip(),

@@ -30,10 +30,16 @@ impl Serialize for SearchHighlightSegment {
 
 impl<'de> Deserialize<'de> for SearchHighlightSegment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SearchHighlightSegment {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut value_ = None;
         let mut is_hit_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SearchHighlightSegment",
             &["value", "is_hit"],
             &mut |key, field| match key {

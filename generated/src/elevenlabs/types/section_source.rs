@@ -36,20 +36,27 @@ impl Serialize for SectionSource {
 
 impl<'de> Deserialize<'de> for SectionSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SectionSource {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut song_id_ = None;
         let mut range_ = None;
         let mut negative_ranges_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "SectionSource",
-            &["song_id", "range"],
-            &mut |key, field| match key {
-                "song_id" => field.read(&mut song_id_),
-                "range" => field.read(&mut range_),
-                "negative_ranges" => field.read(&mut negative_ranges_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "SectionSource",
+                &["song_id", "range"],
+                &mut |key, field| match key {
+                    "song_id" => field.read(&mut song_id_),
+                    "range" => field.decode(&mut range_),
+                    "negative_ranges" => field.decode(&mut negative_ranges_),
+                    _ => field.skip(),
+                },
+            )?;
         let (Some(song_id_), Some(range_)) = (song_id_, range_) else {
             return Err(object.incomplete());
         };

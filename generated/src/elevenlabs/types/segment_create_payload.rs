@@ -36,12 +36,18 @@ impl Serialize for SegmentCreatePayload {
 
 impl<'de> Deserialize<'de> for SegmentCreatePayload {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SegmentCreatePayload {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut start_time_ = None;
         let mut end_time_ = None;
         let mut text_ = None;
         let mut translations_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SegmentCreatePayload",
             &["start_time", "end_time"],
             &mut |key, field| match key {

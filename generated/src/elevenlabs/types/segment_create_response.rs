@@ -30,10 +30,16 @@ impl Serialize for SegmentCreateResponse {
 
 impl<'de> Deserialize<'de> for SegmentCreateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SegmentCreateResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut version_ = None;
         let mut new_segment_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SegmentCreateResponse",
             &["version", "new_segment"],
             &mut |key, field| match key {

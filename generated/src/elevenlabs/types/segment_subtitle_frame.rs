@@ -32,11 +32,17 @@ impl Serialize for SegmentSubtitleFrame {
 
 impl<'de> Deserialize<'de> for SegmentSubtitleFrame {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SegmentSubtitleFrame {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut start_time_ = None;
         let mut end_time_ = None;
         let mut lines_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SegmentSubtitleFrame",
             &["start_time", "end_time", "lines"],
             &mut |key, field| match key {

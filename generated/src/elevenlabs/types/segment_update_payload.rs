@@ -33,20 +33,22 @@ impl Serialize for SegmentUpdatePayload {
 
 impl<'de> Deserialize<'de> for SegmentUpdatePayload {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SegmentUpdatePayload {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut start_time_ = None;
         let mut end_time_ = None;
         let mut text_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "SegmentUpdatePayload",
-            &[],
-            &mut |key, field| match key {
-                "start_time" => field.read(&mut start_time_),
-                "end_time" => field.read(&mut end_time_),
-                "text" => field.read(&mut text_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("SegmentUpdatePayload", &[], &mut |key, field| match key {
+            "start_time" => field.read(&mut start_time_),
+            "end_time" => field.read(&mut end_time_),
+            "text" => field.read(&mut text_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             start_time: start_time_.unwrap_or_default(),
             end_time: end_time_.unwrap_or_default(),

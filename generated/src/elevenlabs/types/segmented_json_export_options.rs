@@ -45,14 +45,20 @@ impl Serialize for SegmentedJsonExportOptions {
 
 impl<'de> Deserialize<'de> for SegmentedJsonExportOptions {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SegmentedJsonExportOptions {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut include_speakers_ = None;
         let mut include_timestamps_ = None;
         let mut format_ = None;
         let mut segment_on_silence_longer_than_s_ = None;
         let mut max_segment_duration_s_ = None;
         let mut max_segment_chars_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "SegmentedJsonExportOptions",
             &[],
             &mut |key, field| match key {

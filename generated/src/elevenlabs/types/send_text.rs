@@ -58,24 +58,26 @@ impl Serialize for SendText {
 
 impl<'de> Deserialize<'de> for SendText {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SendText {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut try_trigger_generation_ = None;
         let mut voice_settings_ = None;
         let mut generator_config_ = None;
         let mut flush_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "SendText",
-            &["text"],
-            &mut |key, field| match key {
-                "text" => field.read(&mut text_),
-                "try_trigger_generation" => field.read(&mut try_trigger_generation_),
-                "voice_settings" => field.read(&mut voice_settings_),
-                "generator_config" => field.read(&mut generator_config_),
-                "flush" => field.read(&mut flush_),
-                _ => field.skip(),
-            },
-        )?;
+        let object = input.object("SendText", &["text"], &mut |key, field| match key {
+            "text" => field.read(&mut text_),
+            "try_trigger_generation" => field.read(&mut try_trigger_generation_),
+            "voice_settings" => field.decode(&mut voice_settings_),
+            "generator_config" => field.decode(&mut generator_config_),
+            "flush" => field.read(&mut flush_),
+            _ => field.skip(),
+        })?;
         let Some(text_) = text_ else {
             return Err(object.incomplete());
         };

@@ -39,20 +39,22 @@ impl Serialize for SendTextMulti {
 
 impl<'de> Deserialize<'de> for SendTextMulti {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SendTextMulti {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut context_id_ = None;
         let mut flush_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "SendTextMulti",
-            &["text"],
-            &mut |key, field| match key {
-                "text" => field.read(&mut text_),
-                "context_id" => field.read(&mut context_id_),
-                "flush" => field.read(&mut flush_),
-                _ => field.skip(),
-            },
-        )?;
+        let object = input.object("SendTextMulti", &["text"], &mut |key, field| match key {
+            "text" => field.read(&mut text_),
+            "context_id" => field.read(&mut context_id_),
+            "flush" => field.read(&mut flush_),
+            _ => field.skip(),
+        })?;
         let Some(text_) = text_ else {
             return Err(object.incomplete());
         };

@@ -65,6 +65,13 @@ impl Serialize for SentimentAggregate {
 
 impl<'de> Deserialize<'de> for SentimentAggregate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SentimentAggregate {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut scored_conversation_count_ = None;
         let mut positive_count_ = None;
         let mut neutral_count_ = None;
@@ -77,8 +84,7 @@ impl<'de> Deserialize<'de> for SentimentAggregate {
         let mut recent_negative_count_ = None;
         let mut recent_average_sentiment_score_ = None;
         let mut recent_average_frustration_score_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SentimentAggregate",
             &[
                 "scored_conversation_count",

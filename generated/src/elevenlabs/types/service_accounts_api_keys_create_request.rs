@@ -48,13 +48,19 @@ impl Serialize for ServiceAccountsApiKeysCreateRequest {
 
 impl<'de> Deserialize<'de> for ServiceAccountsApiKeysCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ServiceAccountsApiKeysCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut permissions_ = None;
         let mut character_limit_ = None;
         let mut allowed_ips_ = None;
         let mut third_party_disable_allowed_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ServiceAccountsApiKeysCreateRequest",
             &["name", "permissions"],
             &mut |key, field| match key {

@@ -62,14 +62,20 @@ impl Serialize for ServiceAccountsApiKeysUpdateRequest {
 
 impl<'de> Deserialize<'de> for ServiceAccountsApiKeysUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ServiceAccountsApiKeysUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_enabled_ = None;
         let mut name_ = None;
         let mut permissions_ = None;
         let mut character_limit_ = None;
         let mut allowed_ips_ = None;
         let mut third_party_disable_allowed_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ServiceAccountsApiKeysUpdateRequest",
             &[],
             &mut |key, field| match key {

@@ -35,15 +35,21 @@ impl Serialize for ServiceAccountsCreateRequest {
 
 impl<'de> Deserialize<'de> for ServiceAccountsCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ServiceAccountsCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut default_sharing_groups_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ServiceAccountsCreateRequest",
             &["name"],
             &mut |key, field| match key {
                 "name" => field.read(&mut name_),
-                "default_sharing_groups" => field.read(&mut default_sharing_groups_),
+                "default_sharing_groups" => field.decode(&mut default_sharing_groups_),
                 _ => field.skip(),
             },
         )?;

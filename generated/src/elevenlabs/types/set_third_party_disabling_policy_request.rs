@@ -33,9 +33,15 @@ impl Serialize for SetThirdPartyDisablingPolicyRequest {
 
 impl<'de> Deserialize<'de> for SetThirdPartyDisablingPolicyRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SetThirdPartyDisablingPolicyRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut third_party_disable_allowed_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "SetThirdPartyDisablingPolicyRequest",
             &[],
             &mut |key, field| match key {

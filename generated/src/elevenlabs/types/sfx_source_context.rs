@@ -43,24 +43,26 @@ impl Serialize for SfxSourceContext {
 
 impl<'de> Deserialize<'de> for SfxSourceContext {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SfxSourceContext {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_type_ = None;
         let mut sound_generation_history_item_id_ = None;
         let mut text_ = None;
         let mut generation_config_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "SfxSourceContext",
-            &[],
-            &mut |key, field| match key {
-                "source_type" => field.read(&mut source_type_),
-                "sound_generation_history_item_id" => {
-                    field.read(&mut sound_generation_history_item_id_)
-                }
-                "text" => field.read(&mut text_),
-                "generation_config" => field.read(&mut generation_config_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("SfxSourceContext", &[], &mut |key, field| match key {
+            "source_type" => field.read(&mut source_type_),
+            "sound_generation_history_item_id" => {
+                field.read(&mut sound_generation_history_item_id_)
+            }
+            "text" => field.read(&mut text_),
+            "generation_config" => field.read(&mut generation_config_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             source_type: source_type_.unwrap_or_default(),
             sound_generation_history_item_id: sound_generation_history_item_id_.unwrap_or_default(),

@@ -35,11 +35,17 @@ impl Serialize for ShareOptionResponseModel {
 
 impl<'de> Deserialize<'de> for ShareOptionResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ShareOptionResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut id_ = None;
         let mut type__ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ShareOptionResponseModel",
             &["name", "id", "type"],
             &mut |key, field| match key {

@@ -38,13 +38,19 @@ impl Serialize for SimilarVoice {
 
 impl<'de> Deserialize<'de> for SimilarVoice {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SimilarVoice {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voice_id_ = None;
         let mut name_ = None;
         let mut category_ = None;
         let mut description_ = None;
         let mut preview_url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SimilarVoice",
             &["voice_id", "name", "category"],
             &mut |key, field| match key {

@@ -27,13 +27,19 @@ impl Serialize for SimilarVoicesForSpeakerResponse {
 
 impl<'de> Deserialize<'de> for SimilarVoicesForSpeakerResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SimilarVoicesForSpeakerResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voices_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SimilarVoicesForSpeakerResponse",
             &["voices"],
             &mut |key, field| match key {
-                "voices" => field.read(&mut voices_),
+                "voices" => field.decode(&mut voices_),
                 _ => field.skip(),
             },
         )?;

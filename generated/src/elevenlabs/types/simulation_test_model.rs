@@ -93,6 +93,13 @@ impl Serialize for SimulationTestModel {
 
 impl<'de> Deserialize<'de> for SimulationTestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SimulationTestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut from_conversation_metadata_ = None;
         let mut dynamic_variables_ = None;
         let mut chat_history_ = None;
@@ -108,31 +115,24 @@ impl<'de> Deserialize<'de> for SimulationTestModel {
         let mut tool_mock_overrides_ = None;
         let mut evaluation_model_ = None;
         let mut simulated_user_model_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "SimulationTestModel",
-            &[],
-            &mut |key, field| match key {
-                "from_conversation_metadata" => field.read(&mut from_conversation_metadata_),
-                "dynamic_variables" => field.read_json(&mut dynamic_variables_),
-                "chat_history" => field.read(&mut chat_history_),
-                "conversation_initiation_source" => {
-                    field.read(&mut conversation_initiation_source_)
-                }
-                "environment" => field.read(&mut environment_),
-                "type" => field.read(&mut type__),
-                "success_condition" => field.read(&mut success_condition_),
-                "success_conditions" => field.read(&mut success_conditions_),
-                "simulation_scenario" => field.read(&mut simulation_scenario_),
-                "simulation_max_turns" => field.read(&mut simulation_max_turns_),
-                "simulation_environment" => field.read(&mut simulation_environment_),
-                "tool_mock_config" => field.read(&mut tool_mock_config_),
-                "tool_mock_overrides" => field.read(&mut tool_mock_overrides_),
-                "evaluation_model" => field.read(&mut evaluation_model_),
-                "simulated_user_model" => field.read(&mut simulated_user_model_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("SimulationTestModel", &[], &mut |key, field| match key {
+            "from_conversation_metadata" => field.decode(&mut from_conversation_metadata_),
+            "dynamic_variables" => field.read_json(&mut dynamic_variables_),
+            "chat_history" => field.decode(&mut chat_history_),
+            "conversation_initiation_source" => field.read(&mut conversation_initiation_source_),
+            "environment" => field.read(&mut environment_),
+            "type" => field.read(&mut type__),
+            "success_condition" => field.read(&mut success_condition_),
+            "success_conditions" => field.read(&mut success_conditions_),
+            "simulation_scenario" => field.read(&mut simulation_scenario_),
+            "simulation_max_turns" => field.read(&mut simulation_max_turns_),
+            "simulation_environment" => field.read(&mut simulation_environment_),
+            "tool_mock_config" => field.decode(&mut tool_mock_config_),
+            "tool_mock_overrides" => field.decode(&mut tool_mock_overrides_),
+            "evaluation_model" => field.read(&mut evaluation_model_),
+            "simulated_user_model" => field.read(&mut simulated_user_model_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             from_conversation_metadata: from_conversation_metadata_.unwrap_or_default(),
             dynamic_variables: dynamic_variables_.unwrap_or_default(),

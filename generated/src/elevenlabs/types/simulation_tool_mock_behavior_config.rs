@@ -42,11 +42,17 @@ impl Serialize for SimulationToolMockBehaviorConfig {
 
 impl<'de> Deserialize<'de> for SimulationToolMockBehaviorConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SimulationToolMockBehaviorConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut mocking_strategy_ = None;
         let mut fallback_strategy_ = None;
         let mut mocked_tool_ids_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "SimulationToolMockBehaviorConfig",
             &[],
             &mut |key, field| match key {

@@ -35,15 +35,21 @@ impl Serialize for SingleLanguagesResponse {
 
 impl<'de> Deserialize<'de> for SingleLanguagesResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SingleLanguagesResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut kind_ = None;
         let mut languages_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SingleLanguagesResponse",
             &["languages"],
             &mut |key, field| match key {
                 "kind" => field.read(&mut kind_),
-                "languages" => field.read(&mut languages_),
+                "languages" => field.decode(&mut languages_),
                 _ => field.skip(),
             },
         )?;

@@ -39,12 +39,18 @@ impl Serialize for SingleTestRunRequestModel {
 
 impl<'de> Deserialize<'de> for SingleTestRunRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SingleTestRunRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut test_id_ = None;
         let mut workflow_node_id_ = None;
         let mut root_folder_id_ = None;
         let mut root_folder_name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SingleTestRunRequestModel",
             &["test_id"],
             &mut |key, field| match key {

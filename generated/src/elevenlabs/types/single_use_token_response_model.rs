@@ -27,9 +27,15 @@ impl Serialize for SingleUseTokenResponseModel {
 
 impl<'de> Deserialize<'de> for SingleUseTokenResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SingleUseTokenResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut token_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SingleUseTokenResponseModel",
             &["token"],
             &mut |key, field| match key {

@@ -45,6 +45,13 @@ impl Serialize for SipLogMessage {
 
 impl<'de> Deserialize<'de> for SipLogMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SipLogMessage {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut call_id_ = None;
         let mut phone_numbers_ = None;
         let mut local_address_ = None;
@@ -54,8 +61,7 @@ impl<'de> Deserialize<'de> for SipLogMessage {
         let mut error_message_ = None;
         let mut direction_ = None;
         let mut created_at_unix_micro_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SipLogMessage",
             &[
                 "call_id",

@@ -33,10 +33,16 @@ impl Serialize for SipTrunkCredentialsRequestModel {
 
 impl<'de> Deserialize<'de> for SipTrunkCredentialsRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SipTrunkCredentialsRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut username_ = None;
         let mut password_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SipTrunkCredentialsRequestModel",
             &["username"],
             &mut |key, field| match key {

@@ -44,13 +44,19 @@ impl Serialize for SipTrunkOutboundCallRequest {
 
 impl<'de> Deserialize<'de> for SipTrunkOutboundCallRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SipTrunkOutboundCallRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut agent_phone_number_id_ = None;
         let mut to_number_ = None;
         let mut conversation_initiation_client_data_ = None;
         let mut telephony_call_config_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SipTrunkOutboundCallRequest",
             &["agent_id", "agent_phone_number_id", "to_number"],
             &mut |key, field| match key {
@@ -58,9 +64,9 @@ impl<'de> Deserialize<'de> for SipTrunkOutboundCallRequest {
                 "agent_phone_number_id" => field.read(&mut agent_phone_number_id_),
                 "to_number" => field.read(&mut to_number_),
                 "conversation_initiation_client_data" => {
-                    field.read(&mut conversation_initiation_client_data_)
+                    field.decode(&mut conversation_initiation_client_data_)
                 }
-                "telephony_call_config" => field.read(&mut telephony_call_config_),
+                "telephony_call_config" => field.decode(&mut telephony_call_config_),
                 _ => field.skip(),
             },
         )?;

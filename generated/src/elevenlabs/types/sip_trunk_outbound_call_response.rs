@@ -34,12 +34,18 @@ impl Serialize for SipTrunkOutboundCallResponse {
 
 impl<'de> Deserialize<'de> for SipTrunkOutboundCallResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SipTrunkOutboundCallResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut success_ = None;
         let mut message_ = None;
         let mut conversation_id_ = None;
         let mut sip_call_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SipTrunkOutboundCallResponse",
             &["success", "message"],
             &mut |key, field| match key {

@@ -32,10 +32,16 @@ impl Serialize for SipUriDynamicVariableTransferDestination {
 
 impl<'de> Deserialize<'de> for SipUriDynamicVariableTransferDestination {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SipUriDynamicVariableTransferDestination {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut sip_uri_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SipUriDynamicVariableTransferDestination",
             &["sip_uri"],
             &mut |key, field| match key {

@@ -41,16 +41,18 @@ impl Serialize for SkipTurnToolConfig {
 
 impl<'de> Deserialize<'de> for SkipTurnToolConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SkipTurnToolConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut system_tool_type_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "SkipTurnToolConfig",
-            &[],
-            &mut |key, field| match key {
-                "system_tool_type" => field.read(&mut system_tool_type_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("SkipTurnToolConfig", &[], &mut |key, field| match key {
+            "system_tool_type" => field.read(&mut system_tool_type_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             system_tool_type: system_tool_type_.unwrap_or_default(),
         })

@@ -36,11 +36,17 @@ impl Serialize for SkipTurnToolResponseModel {
 
 impl<'de> Deserialize<'de> for SkipTurnToolResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SkipTurnToolResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_type_ = None;
         let mut status_ = None;
         let mut reason_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "SkipTurnToolResponseModel",
             &[],
             &mut |key, field| match key {

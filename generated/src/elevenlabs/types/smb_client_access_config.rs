@@ -47,26 +47,28 @@ impl Serialize for SmbClientAccessConfig {
 
 impl<'de> Deserialize<'de> for SmbClientAccessConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SmbClientAccessConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enable_secure_mode_ = None;
         let mut identity_verification_enabled_ = None;
         let mut identity_verification_email_enabled_ = None;
         let mut identity_verification_sms_enabled_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "SmbClientAccessConfig",
-            &[],
-            &mut |key, field| match key {
-                "enable_secure_mode" => field.read(&mut enable_secure_mode_),
-                "identity_verification_enabled" => field.read(&mut identity_verification_enabled_),
-                "identity_verification_email_enabled" => {
-                    field.read(&mut identity_verification_email_enabled_)
-                }
-                "identity_verification_sms_enabled" => {
-                    field.read(&mut identity_verification_sms_enabled_)
-                }
-                _ => field.skip(),
-            },
-        )?;
+        input.object("SmbClientAccessConfig", &[], &mut |key, field| match key {
+            "enable_secure_mode" => field.read(&mut enable_secure_mode_),
+            "identity_verification_enabled" => field.read(&mut identity_verification_enabled_),
+            "identity_verification_email_enabled" => {
+                field.read(&mut identity_verification_email_enabled_)
+            }
+            "identity_verification_sms_enabled" => {
+                field.read(&mut identity_verification_sms_enabled_)
+            }
+            _ => field.skip(),
+        })?;
         Ok(Self {
             enable_secure_mode: enable_secure_mode_.unwrap_or_default(),
             identity_verification_enabled: identity_verification_enabled_.unwrap_or_default(),

@@ -35,12 +35,18 @@ impl Serialize for SmsConversationInfo {
 
 impl<'de> Deserialize<'de> for SmsConversationInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SmsConversationInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut direction_ = None;
         let mut phone_number_id_ = None;
         let mut sms_user_phone_number_ = None;
         let mut agent_phone_number_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SmsConversationInfo",
             &["direction", "sms_user_phone_number"],
             &mut |key, field| match key {

@@ -80,6 +80,13 @@ impl Serialize for SoftTimeoutConfig {
 
 impl<'de> Deserialize<'de> for SoftTimeoutConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SoftTimeoutConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut timeout_seconds_ = None;
         let mut message_ = None;
         let mut additional_soft_timeout_messages_ = None;
@@ -88,30 +95,25 @@ impl<'de> Deserialize<'de> for SoftTimeoutConfig {
         let mut max_soft_timeouts_per_generation_ = None;
         let mut llm_generated_message_prompt_override_ = None;
         let mut disable_until_first_user_message_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "SoftTimeoutConfig",
-            &[],
-            &mut |key, field| match key {
-                "timeout_seconds" => field.read(&mut timeout_seconds_),
-                "message" => field.read(&mut message_),
-                "additional_soft_timeout_messages" => {
-                    field.read(&mut additional_soft_timeout_messages_)
-                }
-                "use_llm_generated_message" => field.read(&mut use_llm_generated_message_),
-                "randomize_fillers" => field.read(&mut randomize_fillers_),
-                "max_soft_timeouts_per_generation" => {
-                    field.read(&mut max_soft_timeouts_per_generation_)
-                }
-                "llm_generated_message_prompt_override" => {
-                    field.read(&mut llm_generated_message_prompt_override_)
-                }
-                "disable_until_first_user_message" => {
-                    field.read(&mut disable_until_first_user_message_)
-                }
-                _ => field.skip(),
-            },
-        )?;
+        input.object("SoftTimeoutConfig", &[], &mut |key, field| match key {
+            "timeout_seconds" => field.read(&mut timeout_seconds_),
+            "message" => field.read(&mut message_),
+            "additional_soft_timeout_messages" => {
+                field.read(&mut additional_soft_timeout_messages_)
+            }
+            "use_llm_generated_message" => field.read(&mut use_llm_generated_message_),
+            "randomize_fillers" => field.read(&mut randomize_fillers_),
+            "max_soft_timeouts_per_generation" => {
+                field.read(&mut max_soft_timeouts_per_generation_)
+            }
+            "llm_generated_message_prompt_override" => {
+                field.read(&mut llm_generated_message_prompt_override_)
+            }
+            "disable_until_first_user_message" => {
+                field.read(&mut disable_until_first_user_message_)
+            }
+            _ => field.skip(),
+        })?;
         Ok(Self {
             timeout_seconds: timeout_seconds_.unwrap_or_default(),
             message: message_.unwrap_or_default(),

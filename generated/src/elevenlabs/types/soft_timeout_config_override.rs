@@ -36,10 +36,16 @@ impl Serialize for SoftTimeoutConfigOverride {
 
 impl<'de> Deserialize<'de> for SoftTimeoutConfigOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SoftTimeoutConfigOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut message_ = None;
         let mut additional_soft_timeout_messages_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "SoftTimeoutConfigOverride",
             &[],
             &mut |key, field| match key {

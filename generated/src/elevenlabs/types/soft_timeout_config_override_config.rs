@@ -39,10 +39,16 @@ impl Serialize for SoftTimeoutConfigOverrideConfig {
 
 impl<'de> Deserialize<'de> for SoftTimeoutConfigOverrideConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SoftTimeoutConfigOverrideConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut message_ = None;
         let mut additional_soft_timeout_messages_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "SoftTimeoutConfigOverrideConfig",
             &[],
             &mut |key, field| match key {

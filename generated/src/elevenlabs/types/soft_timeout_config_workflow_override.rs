@@ -66,6 +66,13 @@ impl Serialize for SoftTimeoutConfigWorkflowOverride {
 
 impl<'de> Deserialize<'de> for SoftTimeoutConfigWorkflowOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SoftTimeoutConfigWorkflowOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut timeout_seconds_ = None;
         let mut message_ = None;
         let mut additional_soft_timeout_messages_ = None;
@@ -74,8 +81,7 @@ impl<'de> Deserialize<'de> for SoftTimeoutConfigWorkflowOverride {
         let mut max_soft_timeouts_per_generation_ = None;
         let mut llm_generated_message_prompt_override_ = None;
         let mut disable_until_first_user_message_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "SoftTimeoutConfigWorkflowOverride",
             &[],
             &mut |key, field| match key {

@@ -41,13 +41,19 @@ impl Serialize for SongMetadata {
 
 impl<'de> Deserialize<'de> for SongMetadata {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SongMetadata {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut title_ = None;
         let mut description_ = None;
         let mut genres_ = None;
         let mut languages_ = None;
         let mut is_explicit_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SongMetadata",
             &["genres", "languages"],
             &mut |key, field| match key {

@@ -46,14 +46,20 @@ impl Serialize for SongSection {
 
 impl<'de> Deserialize<'de> for SongSection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SongSection {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut section_name_ = None;
         let mut positive_local_styles_ = None;
         let mut negative_local_styles_ = None;
         let mut duration_ms_ = None;
         let mut lines_ = None;
         let mut source_from_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SongSection",
             &[
                 "section_name",
@@ -68,7 +74,7 @@ impl<'de> Deserialize<'de> for SongSection {
                 "negative_local_styles" => field.read(&mut negative_local_styles_),
                 "duration_ms" => field.read(&mut duration_ms_),
                 "lines" => field.read(&mut lines_),
-                "source_from" => field.read(&mut source_from_),
+                "source_from" => field.decode(&mut source_from_),
                 _ => field.skip(),
             },
         )?;

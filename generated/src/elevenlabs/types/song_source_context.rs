@@ -50,6 +50,13 @@ impl Serialize for SongSourceContext {
 
 impl<'de> Deserialize<'de> for SongSourceContext {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SongSourceContext {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_type_ = None;
         let mut song_id_ = None;
         let mut chat_id_ = None;
@@ -60,8 +67,7 @@ impl<'de> Deserialize<'de> for SongSourceContext {
         let mut is_explicit_ = None;
         let mut bpm_ = None;
         let mut generation_settings_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SongSourceContext",
             &["song_id"],
             &mut |key, field| match key {

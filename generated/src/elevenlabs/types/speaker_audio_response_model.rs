@@ -35,11 +35,17 @@ impl Serialize for SpeakerAudioResponseModel {
 
 impl<'de> Deserialize<'de> for SpeakerAudioResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeakerAudioResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut audio_base_64_ = None;
         let mut media_type_ = None;
         let mut duration_secs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeakerAudioResponseModel",
             &["audio_base_64", "media_type", "duration_secs"],
             &mut |key, field| match key {

@@ -30,10 +30,16 @@ impl Serialize for SpeakerCreatedResponse {
 
 impl<'de> Deserialize<'de> for SpeakerCreatedResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeakerCreatedResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut version_ = None;
         let mut speaker_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeakerCreatedResponse",
             &["version", "speaker_id"],
             &mut |key, field| match key {

@@ -37,17 +37,23 @@ impl Serialize for SpeakerResponseModel {
 
 impl<'de> Deserialize<'de> for SpeakerResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeakerResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut speaker_id_ = None;
         let mut duration_secs_ = None;
         let mut utterances_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeakerResponseModel",
             &["speaker_id", "duration_secs"],
             &mut |key, field| match key {
                 "speaker_id" => field.read(&mut speaker_id_),
                 "duration_secs" => field.read(&mut duration_secs_),
-                "utterances" => field.read(&mut utterances_),
+                "utterances" => field.decode(&mut utterances_),
                 _ => field.skip(),
             },
         )?;

@@ -40,14 +40,20 @@ impl Serialize for SpeakerSegment {
 
 impl<'de> Deserialize<'de> for SpeakerSegment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeakerSegment {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut start_time_ = None;
         let mut end_time_ = None;
         let mut text_ = None;
         let mut subtitles_ = None;
         let mut dubs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeakerSegment",
             &["id", "start_time", "end_time", "text", "subtitles", "dubs"],
             &mut |key, field| match key {
@@ -55,8 +61,8 @@ impl<'de> Deserialize<'de> for SpeakerSegment {
                 "start_time" => field.read(&mut start_time_),
                 "end_time" => field.read(&mut end_time_),
                 "text" => field.read(&mut text_),
-                "subtitles" => field.read(&mut subtitles_),
-                "dubs" => field.read(&mut dubs_),
+                "subtitles" => field.decode(&mut subtitles_),
+                "dubs" => field.decode(&mut dubs_),
                 _ => field.skip(),
             },
         )?;

@@ -44,20 +44,26 @@ impl Serialize for SpeakerSeparationResponseModel {
 
 impl<'de> Deserialize<'de> for SpeakerSeparationResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeakerSeparationResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voice_id_ = None;
         let mut sample_id_ = None;
         let mut status_ = None;
         let mut speakers_ = None;
         let mut selected_speaker_ids_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeakerSeparationResponseModel",
             &["voice_id", "sample_id", "status"],
             &mut |key, field| match key {
                 "voice_id" => field.read(&mut voice_id_),
                 "sample_id" => field.read(&mut sample_id_),
                 "status" => field.read(&mut status_),
-                "speakers" => field.read(&mut speakers_),
+                "speakers" => field.decode(&mut speakers_),
                 "selected_speaker_ids" => field.read(&mut selected_speaker_ids_),
                 _ => field.skip(),
             },

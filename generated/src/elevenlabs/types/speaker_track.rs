@@ -38,18 +38,24 @@ impl Serialize for SpeakerTrack {
 
 impl<'de> Deserialize<'de> for SpeakerTrack {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeakerTrack {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut media_ref_ = None;
         let mut speaker_name_ = None;
         let mut voices_ = None;
         let mut segments_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeakerTrack",
             &["id", "media_ref", "speaker_name", "voices", "segments"],
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
-                "media_ref" => field.read(&mut media_ref_),
+                "media_ref" => field.decode(&mut media_ref_),
                 "speaker_name" => field.read(&mut speaker_name_),
                 "voices" => field.read(&mut voices_),
                 "segments" => field.read(&mut segments_),

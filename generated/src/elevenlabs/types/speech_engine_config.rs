@@ -35,10 +35,16 @@ impl Serialize for SpeechEngineConfig {
 
 impl<'de> Deserialize<'de> for SpeechEngineConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechEngineConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut ws_url_ = None;
         let mut request_headers_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeechEngineConfig",
             &["ws_url"],
             &mut |key, field| match key {

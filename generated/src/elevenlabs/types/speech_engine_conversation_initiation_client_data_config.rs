@@ -32,9 +32,15 @@ impl Serialize for SpeechEngineConversationInitiationClientDataConfig {
 
 impl<'de> Deserialize<'de> for SpeechEngineConversationInitiationClientDataConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechEngineConversationInitiationClientDataConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut first_message_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "SpeechEngineConversationInitiationClientDataConfig",
             &[],
             &mut |key, field| match key {

@@ -77,6 +77,13 @@ impl Serialize for SpeechEngineResponse {
 
 impl<'de> Deserialize<'de> for SpeechEngineResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechEngineResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut speech_engine_id_ = None;
         let mut name_ = None;
         let mut speech_engine_ = None;
@@ -92,8 +99,7 @@ impl<'de> Deserialize<'de> for SpeechEngineResponse {
         let mut overrides_ = None;
         let mut metadata_ = None;
         let mut access_info_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeechEngineResponse",
             &[
                 "speech_engine_id",
@@ -114,19 +120,19 @@ impl<'de> Deserialize<'de> for SpeechEngineResponse {
             &mut |key, field| match key {
                 "speech_engine_id" => field.read(&mut speech_engine_id_),
                 "name" => field.read(&mut name_),
-                "speech_engine" => field.read(&mut speech_engine_),
-                "asr" => field.read(&mut asr_),
-                "tts" => field.read(&mut tts_),
-                "turn" => field.read(&mut turn_),
-                "vad" => field.read(&mut vad_),
-                "conversation" => field.read(&mut conversation_),
-                "privacy" => field.read(&mut privacy_),
-                "call_limits" => field.read(&mut call_limits_),
+                "speech_engine" => field.decode(&mut speech_engine_),
+                "asr" => field.decode(&mut asr_),
+                "tts" => field.decode(&mut tts_),
+                "turn" => field.decode(&mut turn_),
+                "vad" => field.decode(&mut vad_),
+                "conversation" => field.decode(&mut conversation_),
+                "privacy" => field.decode(&mut privacy_),
+                "call_limits" => field.decode(&mut call_limits_),
                 "language" => field.read(&mut language_),
                 "tags" => field.read(&mut tags_),
-                "overrides" => field.read(&mut overrides_),
-                "metadata" => field.read(&mut metadata_),
-                "access_info" => field.read(&mut access_info_),
+                "overrides" => field.decode(&mut overrides_),
+                "metadata" => field.decode(&mut metadata_),
+                "access_info" => field.decode(&mut access_info_),
                 _ => field.skip(),
             },
         )?;

@@ -42,13 +42,19 @@ impl Serialize for SpeechEngineSummaryResponse {
 
 impl<'de> Deserialize<'de> for SpeechEngineSummaryResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechEngineSummaryResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut speech_engine_id_ = None;
         let mut name_ = None;
         let mut created_at_unix_secs_ = None;
         let mut tags_ = None;
         let mut access_info_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeechEngineSummaryResponse",
             &[
                 "speech_engine_id",
@@ -62,7 +68,7 @@ impl<'de> Deserialize<'de> for SpeechEngineSummaryResponse {
                 "name" => field.read(&mut name_),
                 "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
                 "tags" => field.read(&mut tags_),
-                "access_info" => field.read(&mut access_info_),
+                "access_info" => field.decode(&mut access_info_),
                 _ => field.skip(),
             },
         )?;

@@ -89,6 +89,13 @@ impl Serialize for SpeechHistoryItemResponseModel {
 
 impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechHistoryItemResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut history_item_id_ = None;
         let mut request_id_ = None;
         let mut voice_id_ = None;
@@ -107,8 +114,7 @@ impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModel {
         let mut alignments_ = None;
         let mut dialogue_ = None;
         let mut output_format_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeechHistoryItemResponseModel",
             &[
                 "history_item_id",
@@ -134,8 +140,8 @@ impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModel {
                 "settings" => field.read(&mut settings_),
                 "share_link_id" => field.read(&mut share_link_id_),
                 "source" => field.read(&mut source_),
-                "alignments" => field.read(&mut alignments_),
-                "dialogue" => field.read(&mut dialogue_),
+                "alignments" => field.decode(&mut alignments_),
+                "dialogue" => field.decode(&mut dialogue_),
                 "output_format" => field.read(&mut output_format_),
                 _ => field.skip(),
             },

@@ -57,14 +57,20 @@ impl Serialize for SpeechToSpeechStreamRequest {
 
 impl<'de> Deserialize<'de> for SpeechToSpeechStreamRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechToSpeechStreamRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut audio_ = None;
         let mut model_id_ = None;
         let mut voice_settings_ = None;
         let mut seed_ = None;
         let mut remove_background_noise_ = None;
         let mut file_format_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeechToSpeechStreamRequest",
             &["audio"],
             &mut |key, field| match key {

@@ -57,6 +57,13 @@ impl Serialize for SpeechToTextChunkResponseModel {
 
 impl<'de> Deserialize<'de> for SpeechToTextChunkResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechToTextChunkResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut language_code_ = None;
         let mut language_probability_ = None;
         let mut text_ = None;
@@ -66,19 +73,18 @@ impl<'de> Deserialize<'de> for SpeechToTextChunkResponseModel {
         let mut transcription_id_ = None;
         let mut entities_ = None;
         let mut audio_duration_secs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeechToTextChunkResponseModel",
             &["language_code", "language_probability", "text", "words"],
             &mut |key, field| match key {
                 "language_code" => field.read(&mut language_code_),
                 "language_probability" => field.read(&mut language_probability_),
                 "text" => field.read(&mut text_),
-                "words" => field.read(&mut words_),
+                "words" => field.decode(&mut words_),
                 "channel_index" => field.read(&mut channel_index_),
-                "additional_formats" => field.read(&mut additional_formats_),
+                "additional_formats" => field.decode(&mut additional_formats_),
                 "transcription_id" => field.read(&mut transcription_id_),
-                "entities" => field.read(&mut entities_),
+                "entities" => field.decode(&mut entities_),
                 "audio_duration_secs" => field.read(&mut audio_duration_secs_),
                 _ => field.skip(),
             },

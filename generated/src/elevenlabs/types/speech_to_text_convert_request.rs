@@ -137,6 +137,13 @@ impl Serialize for SpeechToTextConvertRequest {
 
 impl<'de> Deserialize<'de> for SpeechToTextConvertRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechToTextConvertRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut model_id_ = None;
         let mut file_ = None;
         let mut language_code_ = None;
@@ -163,8 +170,7 @@ impl<'de> Deserialize<'de> for SpeechToTextConvertRequest {
         let mut entity_redaction_ = None;
         let mut entity_redaction_mode_ = None;
         let mut keyterms_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeechToTextConvertRequest",
             &["model_id"],
             &mut |key, field| match key {

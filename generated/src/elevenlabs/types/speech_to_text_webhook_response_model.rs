@@ -36,11 +36,17 @@ impl Serialize for SpeechToTextWebhookResponseModel {
 
 impl<'de> Deserialize<'de> for SpeechToTextWebhookResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechToTextWebhookResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut message_ = None;
         let mut request_id_ = None;
         let mut transcription_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeechToTextWebhookResponseModel",
             &["message", "request_id"],
             &mut |key, field| match key {

@@ -54,6 +54,13 @@ impl Serialize for SpeechToTextWordResponseModel {
 
 impl<'de> Deserialize<'de> for SpeechToTextWordResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechToTextWordResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut start_ = None;
         let mut end_ = None;
@@ -62,8 +69,7 @@ impl<'de> Deserialize<'de> for SpeechToTextWordResponseModel {
         let mut logprob_ = None;
         let mut characters_ = None;
         let mut channel_index_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SpeechToTextWordResponseModel",
             &["text", "type", "logprob"],
             &mut |key, field| match key {
@@ -73,7 +79,7 @@ impl<'de> Deserialize<'de> for SpeechToTextWordResponseModel {
                 "type" => field.read(&mut type__),
                 "speaker_id" => field.read(&mut speaker_id_),
                 "logprob" => field.read(&mut logprob_),
-                "characters" => field.read(&mut characters_),
+                "characters" => field.decode(&mut characters_),
                 "channel_index" => field.read(&mut channel_index_),
                 _ => field.skip(),
             },

@@ -54,6 +54,13 @@ impl Serialize for SrtExportOptions {
 
 impl<'de> Deserialize<'de> for SrtExportOptions {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SrtExportOptions {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut max_characters_per_line_ = None;
         let mut include_speakers_ = None;
         let mut include_timestamps_ = None;
@@ -61,23 +68,18 @@ impl<'de> Deserialize<'de> for SrtExportOptions {
         let mut segment_on_silence_longer_than_s_ = None;
         let mut max_segment_duration_s_ = None;
         let mut max_segment_chars_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "SrtExportOptions",
-            &[],
-            &mut |key, field| match key {
-                "max_characters_per_line" => field.read(&mut max_characters_per_line_),
-                "include_speakers" => field.read(&mut include_speakers_),
-                "include_timestamps" => field.read(&mut include_timestamps_),
-                "format" => field.read(&mut format_),
-                "segment_on_silence_longer_than_s" => {
-                    field.read(&mut segment_on_silence_longer_than_s_)
-                }
-                "max_segment_duration_s" => field.read(&mut max_segment_duration_s_),
-                "max_segment_chars" => field.read(&mut max_segment_chars_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("SrtExportOptions", &[], &mut |key, field| match key {
+            "max_characters_per_line" => field.read(&mut max_characters_per_line_),
+            "include_speakers" => field.read(&mut include_speakers_),
+            "include_timestamps" => field.read(&mut include_timestamps_),
+            "format" => field.read(&mut format_),
+            "segment_on_silence_longer_than_s" => {
+                field.read(&mut segment_on_silence_longer_than_s_)
+            }
+            "max_segment_duration_s" => field.read(&mut max_segment_duration_s_),
+            "max_segment_chars" => field.read(&mut max_segment_chars_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             max_characters_per_line: max_characters_per_line_.unwrap_or_default(),
             include_speakers: include_speakers_.unwrap_or_default(),

@@ -35,15 +35,21 @@ impl Serialize for StartProcedureToolConfigInput {
 
 impl<'de> Deserialize<'de> for StartProcedureToolConfigInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StartProcedureToolConfigInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut system_tool_type_ = None;
         let mut procedures_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "StartProcedureToolConfigInput",
             &[],
             &mut |key, field| match key {
                 "system_tool_type" => field.read(&mut system_tool_type_),
-                "procedures" => field.read(&mut procedures_),
+                "procedures" => field.decode(&mut procedures_),
                 _ => field.skip(),
             },
         )?;

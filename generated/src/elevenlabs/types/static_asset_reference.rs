@@ -34,18 +34,25 @@ impl Serialize for StaticAssetReference {
 
 impl<'de> Deserialize<'de> for StaticAssetReference {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StaticAssetReference {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut asset_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "StaticAssetReference",
-            &["asset_id"],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "asset_id" => field.read(&mut asset_id_),
-                _ => field.undeclared(),
-            },
-        )?;
+        let object =
+            input.object(
+                "StaticAssetReference",
+                &["asset_id"],
+                &mut |key, field| match key {
+                    "type" => field.read(&mut type__),
+                    "asset_id" => field.read(&mut asset_id_),
+                    _ => field.undeclared(),
+                },
+            )?;
         let Some(asset_id_) = asset_id_ else {
             return Err(object.incomplete());
         };

@@ -31,13 +31,19 @@ impl Serialize for StudioAgentSettingsModel {
 
 impl<'de> Deserialize<'de> for StudioAgentSettingsModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioAgentSettingsModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tool_settings_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "StudioAgentSettingsModel",
             &[],
             &mut |key, field| match key {
-                "tool_settings" => field.read(&mut tool_settings_),
+                "tool_settings" => field.decode(&mut tool_settings_),
                 _ => field.skip(),
             },
         )?;

@@ -30,9 +30,15 @@ impl Serialize for StudioAgentToolSettingsModel {
 
 impl<'de> Deserialize<'de> for StudioAgentToolSettingsModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioAgentToolSettingsModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut skip_confirmation_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "StudioAgentToolSettingsModel",
             &[],
             &mut |key, field| match key {

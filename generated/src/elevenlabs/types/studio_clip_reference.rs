@@ -39,14 +39,20 @@ impl Serialize for StudioClipReference {
 
 impl<'de> Deserialize<'de> for StudioClipReference {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioClipReference {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut project_id_ = None;
         let mut chapter_id_ = None;
         let mut clip_type_ = None;
         let mut clip_id_ = None;
         let mut block_id_ = None;
         let mut preview_url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "StudioClipReference",
             &["project_id", "chapter_id", "clip_type", "clip_id"],
             &mut |key, field| match key {

@@ -143,6 +143,13 @@ impl Serialize for StudioCreatePodcastRequest {
 
 impl<'de> Deserialize<'de> for StudioCreatePodcastRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioCreatePodcastRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut model_id_ = None;
         let mut mode_ = None;
         let mut source_ = None;
@@ -155,8 +162,7 @@ impl<'de> Deserialize<'de> for StudioCreatePodcastRequest {
         let mut highlights_ = None;
         let mut callback_url_ = None;
         let mut apply_text_normalization_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "StudioCreatePodcastRequest",
             &["model_id", "mode", "source"],
             &mut |key, field| match key {

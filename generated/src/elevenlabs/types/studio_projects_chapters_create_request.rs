@@ -35,10 +35,16 @@ impl Serialize for StudioProjectsChaptersCreateRequest {
 
 impl<'de> Deserialize<'de> for StudioProjectsChaptersCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioProjectsChaptersCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut from_url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "StudioProjectsChaptersCreateRequest",
             &["name"],
             &mut |key, field| match key {

@@ -36,15 +36,21 @@ impl Serialize for StudioProjectsChaptersUpdateRequest {
 
 impl<'de> Deserialize<'de> for StudioProjectsChaptersUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioProjectsChaptersUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut content_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "StudioProjectsChaptersUpdateRequest",
             &[],
             &mut |key, field| match key {
                 "name" => field.read(&mut name_),
-                "content" => field.read(&mut content_),
+                "content" => field.decode(&mut content_),
                 _ => field.skip(),
             },
         )?;

@@ -48,12 +48,18 @@ impl Serialize for StudioProjectsContentUpdateRequest {
 
 impl<'de> Deserialize<'de> for StudioProjectsContentUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioProjectsContentUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut from_url_ = None;
         let mut from_document_ = None;
         let mut from_content_json_ = None;
         let mut auto_convert_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "StudioProjectsContentUpdateRequest",
             &[],
             &mut |key, field| match key {

@@ -219,6 +219,13 @@ impl Serialize for StudioProjectsCreateRequest {
 
 impl<'de> Deserialize<'de> for StudioProjectsCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioProjectsCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut default_title_voice_id_ = None;
         let mut default_paragraph_voice_id_ = None;
@@ -248,8 +255,7 @@ impl<'de> Deserialize<'de> for StudioProjectsCreateRequest {
         let mut source_type_ = None;
         let mut voice_settings_ = None;
         let mut create_publishing_read_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "StudioProjectsCreateRequest",
             &["name"],
             &mut |key, field| match key {

@@ -34,9 +34,15 @@ impl Serialize for StudioProjectsSnapshotsStreamRequest {
 
 impl<'de> Deserialize<'de> for StudioProjectsSnapshotsStreamRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioProjectsSnapshotsStreamRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut convert_to_mpeg_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "StudioProjectsSnapshotsStreamRequest",
             &[],
             &mut |key, field| match key {

@@ -55,6 +55,13 @@ impl Serialize for StudioProjectsUpdateRequest {
 
 impl<'de> Deserialize<'de> for StudioProjectsUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioProjectsUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut default_title_voice_id_ = None;
         let mut default_paragraph_voice_id_ = None;
@@ -62,8 +69,7 @@ impl<'de> Deserialize<'de> for StudioProjectsUpdateRequest {
         let mut author_ = None;
         let mut isbn_number_ = None;
         let mut volume_normalization_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "StudioProjectsUpdateRequest",
             &[
                 "name",

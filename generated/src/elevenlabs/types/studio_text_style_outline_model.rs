@@ -34,12 +34,18 @@ impl Serialize for StudioTextStyleOutlineModel {
 
 impl<'de> Deserialize<'de> for StudioTextStyleOutlineModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioTextStyleOutlineModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enabled_ = None;
         let mut color_ = None;
         let mut opacity_ = None;
         let mut width_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "StudioTextStyleOutlineModel",
             &["enabled", "color", "opacity", "width"],
             &mut |key, field| match key {

@@ -38,14 +38,20 @@ impl Serialize for StudioTextStyleShadowModel {
 
 impl<'de> Deserialize<'de> for StudioTextStyleShadowModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioTextStyleShadowModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enabled_ = None;
         let mut color_ = None;
         let mut opacity_ = None;
         let mut blur_ = None;
         let mut offset_x_ = None;
         let mut offset_y_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "StudioTextStyleShadowModel",
             &[
                 "enabled", "color", "opacity", "blur", "offset_x", "offset_y",

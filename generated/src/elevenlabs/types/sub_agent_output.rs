@@ -38,19 +38,25 @@ impl Serialize for SubAgentOutput {
 
 impl<'de> Deserialize<'de> for SubAgentOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SubAgentOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut branch_id_ = None;
         let mut description_ = None;
         let mut parameters_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SubAgentOutput",
             &["agent_id", "description"],
             &mut |key, field| match key {
                 "agent_id" => field.read(&mut agent_id_),
                 "branch_id" => field.read(&mut branch_id_),
                 "description" => field.read(&mut description_),
-                "parameters" => field.read(&mut parameters_),
+                "parameters" => field.decode(&mut parameters_),
                 _ => field.skip(),
             },
         )?;

@@ -31,10 +31,16 @@ impl Serialize for SubagentRunResultDetails {
 
 impl<'de> Deserialize<'de> for SubagentRunResultDetails {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SubagentRunResultDetails {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut sub_conversation_id_ = None;
         let mut agent_id_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "SubagentRunResultDetails",
             &[],
             &mut |key, field| match key {

@@ -37,11 +37,17 @@ impl Serialize for SubmitOrderResponse {
 
 impl<'de> Deserialize<'de> for SubmitOrderResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SubmitOrderResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut order_id_ = None;
         let mut state_ = None;
         let mut submitted_at_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SubmitOrderResponse",
             &["order_id", "state", "submitted_at"],
             &mut |key, field| match key {

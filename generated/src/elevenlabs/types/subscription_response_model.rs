@@ -130,6 +130,13 @@ impl Serialize for SubscriptionResponseModel {
 
 impl<'de> Deserialize<'de> for SubscriptionResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SubscriptionResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tier_ = None;
         let mut character_count_ = None;
         let mut character_limit_ = None;
@@ -153,8 +160,7 @@ impl<'de> Deserialize<'de> for SubscriptionResponseModel {
         let mut status_ = None;
         let mut billing_period_ = None;
         let mut character_refresh_period_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SubscriptionResponseModel",
             &[
                 "tier",
@@ -203,7 +209,7 @@ impl<'de> Deserialize<'de> for SubscriptionResponseModel {
                     field.read(&mut can_use_professional_voice_cloning_)
                 }
                 "currency" => field.read(&mut currency_),
-                "current_overage" => field.read(&mut current_overage_),
+                "current_overage" => field.decode(&mut current_overage_),
                 "status" => field.read(&mut status_),
                 "billing_period" => field.read(&mut billing_period_),
                 "character_refresh_period" => field.read(&mut character_refresh_period_),

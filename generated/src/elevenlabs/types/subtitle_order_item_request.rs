@@ -53,6 +53,13 @@ impl Serialize for SubtitleOrderItemRequest {
 
 impl<'de> Deserialize<'de> for SubtitleOrderItemRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SubtitleOrderItemRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut kind_ = None;
         let mut media_ids_ = None;
         let mut source_language_ = None;
@@ -60,8 +67,7 @@ impl<'de> Deserialize<'de> for SubtitleOrderItemRequest {
         let mut cue_options_ = None;
         let mut sdh_ = None;
         let mut instructions_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SubtitleOrderItemRequest",
             &["media_ids", "source_language", "destination_languages"],
             &mut |key, field| match key {
@@ -69,7 +75,7 @@ impl<'de> Deserialize<'de> for SubtitleOrderItemRequest {
                 "media_ids" => field.read(&mut media_ids_),
                 "source_language" => field.read(&mut source_language_),
                 "destination_languages" => field.read(&mut destination_languages_),
-                "cue_options" => field.read(&mut cue_options_),
+                "cue_options" => field.decode(&mut cue_options_),
                 "sdh" => field.read(&mut sdh_),
                 "instructions" => field.read(&mut instructions_),
                 _ => field.skip(),

@@ -33,18 +33,20 @@ impl Serialize for SuggestedAudioTag {
 
 impl<'de> Deserialize<'de> for SuggestedAudioTag {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SuggestedAudioTag {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tag_ = None;
         let mut description_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "SuggestedAudioTag",
-            &["tag"],
-            &mut |key, field| match key {
-                "tag" => field.read(&mut tag_),
-                "description" => field.read(&mut description_),
-                _ => field.skip(),
-            },
-        )?;
+        let object = input.object("SuggestedAudioTag", &["tag"], &mut |key, field| match key {
+            "tag" => field.read(&mut tag_),
+            "description" => field.read(&mut description_),
+            _ => field.skip(),
+        })?;
         let Some(tag_) = tag_ else {
             return Err(object.incomplete());
         };

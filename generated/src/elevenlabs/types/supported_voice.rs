@@ -49,6 +49,13 @@ impl Serialize for SupportedVoice {
 
 impl<'de> Deserialize<'de> for SupportedVoice {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SupportedVoice {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut label_ = None;
         let mut voice_id_ = None;
         let mut description_ = None;
@@ -58,8 +65,7 @@ impl<'de> Deserialize<'de> for SupportedVoice {
         let mut stability_ = None;
         let mut speed_ = None;
         let mut similarity_boost_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SupportedVoice",
             &["label", "voice_id"],
             &mut |key, field| match key {

@@ -30,10 +30,16 @@ impl Serialize for SystemEvaluationCriteria {
 
 impl<'de> Deserialize<'de> for SystemEvaluationCriteria {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SystemEvaluationCriteria {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut user_sentiment_score_ = None;
         let mut user_frustration_score_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SystemEvaluationCriteria",
             &["user_sentiment_score", "user_frustration_score"],
             &mut |key, field| match key {

@@ -101,6 +101,13 @@ impl Serialize for SystemToolConfigOutput {
 
 impl<'de> Deserialize<'de> for SystemToolConfigOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SystemToolConfigOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut name_ = None;
         let mut description_ = None;
@@ -114,8 +121,7 @@ impl<'de> Deserialize<'de> for SystemToolConfigOutput {
         let mut tool_call_sound_behavior_ = None;
         let mut tool_error_handling_mode_ = None;
         let mut params_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "SystemToolConfigOutput",
             &["name", "params"],
             &mut |key, field| match key {
@@ -127,7 +133,7 @@ impl<'de> Deserialize<'de> for SystemToolConfigOutput {
                 "interruption_mode" => field.read(&mut interruption_mode_),
                 "force_pre_tool_speech" => field.read(&mut force_pre_tool_speech_),
                 "pre_tool_speech" => field.read(&mut pre_tool_speech_),
-                "assignments" => field.read(&mut assignments_),
+                "assignments" => field.decode(&mut assignments_),
                 "tool_call_sound" => field.read(&mut tool_call_sound_),
                 "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
                 "tool_error_handling_mode" => field.read(&mut tool_error_handling_mode_),

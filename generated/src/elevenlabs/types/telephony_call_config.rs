@@ -39,18 +39,20 @@ impl Serialize for TelephonyCallConfig {
 
 impl<'de> Deserialize<'de> for TelephonyCallConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TelephonyCallConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut ringing_timeout_secs_ = None;
         let mut twilio_call_recording_enabled_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "TelephonyCallConfig",
-            &[],
-            &mut |key, field| match key {
-                "ringing_timeout_secs" => field.read(&mut ringing_timeout_secs_),
-                "twilio_call_recording_enabled" => field.read(&mut twilio_call_recording_enabled_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("TelephonyCallConfig", &[], &mut |key, field| match key {
+            "ringing_timeout_secs" => field.read(&mut ringing_timeout_secs_),
+            "twilio_call_recording_enabled" => field.read(&mut twilio_call_recording_enabled_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             ringing_timeout_secs: ringing_timeout_secs_.unwrap_or_default(),
             twilio_call_recording_enabled: twilio_call_recording_enabled_.unwrap_or_default(),

@@ -36,10 +36,16 @@ impl Serialize for TestConditionRationaleCommonModel {
 
 impl<'de> Deserialize<'de> for TestConditionRationaleCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TestConditionRationaleCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut messages_ = None;
         let mut summary_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "TestConditionRationaleCommonModel",
             &[],
             &mut |key, field| match key {

@@ -32,15 +32,21 @@ impl Serialize for TestConditionResultCommonModel {
 
 impl<'de> Deserialize<'de> for TestConditionResultCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TestConditionResultCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_ = None;
         let mut rationale_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TestConditionResultCommonModel",
             &["result"],
             &mut |key, field| match key {
                 "result" => field.read(&mut result_),
-                "rationale" => field.read(&mut rationale_),
+                "rationale" => field.decode(&mut rationale_),
                 _ => field.skip(),
             },
         )?;

@@ -41,13 +41,19 @@ impl Serialize for TestFromConversationMetadataInput {
 
 impl<'de> Deserialize<'de> for TestFromConversationMetadataInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TestFromConversationMetadataInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_id_ = None;
         let mut agent_id_ = None;
         let mut branch_id_ = None;
         let mut workflow_node_id_ = None;
         let mut original_agent_reply_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TestFromConversationMetadataInput",
             &["conversation_id", "agent_id"],
             &mut |key, field| match key {
@@ -55,7 +61,7 @@ impl<'de> Deserialize<'de> for TestFromConversationMetadataInput {
                 "agent_id" => field.read(&mut agent_id_),
                 "branch_id" => field.read(&mut branch_id_),
                 "workflow_node_id" => field.read(&mut workflow_node_id_),
-                "original_agent_reply" => field.read(&mut original_agent_reply_),
+                "original_agent_reply" => field.decode(&mut original_agent_reply_),
                 _ => field.skip(),
             },
         )?;

@@ -63,6 +63,13 @@ impl Serialize for TestInvocationSummaryResponseModel {
 
 impl<'de> Deserialize<'de> for TestInvocationSummaryResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TestInvocationSummaryResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut agent_id_ = None;
         let mut branch_id_ = None;
@@ -74,8 +81,7 @@ impl<'de> Deserialize<'de> for TestInvocationSummaryResponseModel {
         let mut title_ = None;
         let mut access_info_ = None;
         let mut repeat_count_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TestInvocationSummaryResponseModel",
             &[
                 "id",
@@ -96,7 +102,7 @@ impl<'de> Deserialize<'de> for TestInvocationSummaryResponseModel {
                 "failed_count" => field.read(&mut failed_count_),
                 "pending_count" => field.read(&mut pending_count_),
                 "title" => field.read(&mut title_),
-                "access_info" => field.read(&mut access_info_),
+                "access_info" => field.decode(&mut access_info_),
                 "repeat_count" => field.read(&mut repeat_count_),
                 _ => field.skip(),
             },

@@ -35,12 +35,18 @@ impl Serialize for TestRunMetadata {
 
 impl<'de> Deserialize<'de> for TestRunMetadata {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TestRunMetadata {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut workspace_id_ = None;
         let mut test_name_ = None;
         let mut ran_by_user_email_ = None;
         let mut test_type_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TestRunMetadata",
             &["workspace_id", "test_name", "ran_by_user_email"],
             &mut |key, field| match key {

@@ -37,12 +37,18 @@ impl Serialize for TestRunResultBucket {
 
 impl<'de> Deserialize<'de> for TestRunResultBucket {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TestRunResultBucket {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut test_run_ids_ = None;
         let mut title_ = None;
         let mut reason_ = None;
         let mut status_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TestRunResultBucket",
             &["test_run_ids", "title", "reason", "status"],
             &mut |key, field| match key {

@@ -36,19 +36,25 @@ impl Serialize for TestRunResultSummary {
 
 impl<'de> Deserialize<'de> for TestRunResultSummary {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TestRunResultSummary {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut test_id_ = None;
         let mut test_name_ = None;
         let mut workflow_node_id_ = None;
         let mut buckets_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TestRunResultSummary",
             &["test_id", "test_name", "buckets"],
             &mut |key, field| match key {
                 "test_id" => field.read(&mut test_id_),
                 "test_name" => field.read(&mut test_name_),
                 "workflow_node_id" => field.read(&mut workflow_node_id_),
-                "buckets" => field.read(&mut buckets_),
+                "buckets" => field.decode(&mut buckets_),
                 _ => field.skip(),
             },
         )?;

@@ -41,11 +41,17 @@ impl Serialize for TestsFeatureUsageCommonModel {
 
 impl<'de> Deserialize<'de> for TestsFeatureUsageCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TestsFeatureUsageCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enabled_ = None;
         let mut tests_ran_after_last_modification_ = None;
         let mut tests_ran_in_last_7_days_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "TestsFeatureUsageCommonModel",
             &[],
             &mut |key, field| match key {

@@ -35,18 +35,25 @@ impl Serialize for TestsFoldersCreateRequest {
 
 impl<'de> Deserialize<'de> for TestsFoldersCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TestsFoldersCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut parent_folder_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "TestsFoldersCreateRequest",
-            &["name"],
-            &mut |key, field| match key {
-                "name" => field.read(&mut name_),
-                "parent_folder_id" => field.read(&mut parent_folder_id_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "TestsFoldersCreateRequest",
+                &["name"],
+                &mut |key, field| match key {
+                    "name" => field.read(&mut name_),
+                    "parent_folder_id" => field.read(&mut parent_folder_id_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(name_) = name_ else {
             return Err(object.incomplete());
         };

@@ -29,16 +29,23 @@ impl Serialize for TestsFoldersUpdateRequest {
 
 impl<'de> Deserialize<'de> for TestsFoldersUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TestsFoldersUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "TestsFoldersUpdateRequest",
-            &["name"],
-            &mut |key, field| match key {
-                "name" => field.read(&mut name_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "TestsFoldersUpdateRequest",
+                &["name"],
+                &mut |key, field| match key {
+                    "name" => field.read(&mut name_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(name_) = name_ else {
             return Err(object.incomplete());
         };

@@ -51,13 +51,19 @@ impl Serialize for TextToSoundEffectsConvertRequest {
 
 impl<'de> Deserialize<'de> for TextToSoundEffectsConvertRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TextToSoundEffectsConvertRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut loop__ = None;
         let mut duration_seconds_ = None;
         let mut prompt_influence_ = None;
         let mut model_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TextToSoundEffectsConvertRequest",
             &["text"],
             &mut |key, field| match key {

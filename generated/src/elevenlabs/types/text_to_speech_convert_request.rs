@@ -91,6 +91,13 @@ impl Serialize for TextToSpeechConvertRequest {
 
 impl<'de> Deserialize<'de> for TextToSpeechConvertRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TextToSpeechConvertRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut model_id_ = None;
         let mut language_code_ = None;
@@ -104,17 +111,16 @@ impl<'de> Deserialize<'de> for TextToSpeechConvertRequest {
         let mut use_pvc_as_ivc_ = None;
         let mut apply_text_normalization_ = None;
         let mut apply_language_text_normalization_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TextToSpeechConvertRequest",
             &["text"],
             &mut |key, field| match key {
                 "text" => field.read(&mut text_),
                 "model_id" => field.read(&mut model_id_),
                 "language_code" => field.read(&mut language_code_),
-                "voice_settings" => field.read(&mut voice_settings_),
+                "voice_settings" => field.decode(&mut voice_settings_),
                 "pronunciation_dictionary_locators" => {
-                    field.read(&mut pronunciation_dictionary_locators_)
+                    field.decode(&mut pronunciation_dictionary_locators_)
                 }
                 "seed" => field.read(&mut seed_),
                 "previous_text" => field.read(&mut previous_text_),

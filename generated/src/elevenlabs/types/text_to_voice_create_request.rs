@@ -48,13 +48,19 @@ impl Serialize for TextToVoiceCreateRequest {
 
 impl<'de> Deserialize<'de> for TextToVoiceCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TextToVoiceCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voice_name_ = None;
         let mut voice_description_ = None;
         let mut generated_voice_id_ = None;
         let mut labels_ = None;
         let mut played_not_selected_voice_ids_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TextToVoiceCreateRequest",
             &["voice_name", "voice_description", "generated_voice_id"],
             &mut |key, field| match key {

@@ -32,18 +32,20 @@ impl Serialize for ThresholdGuardrail {
 
 impl<'de> Deserialize<'de> for ThresholdGuardrail {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ThresholdGuardrail {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_enabled_ = None;
         let mut threshold_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ThresholdGuardrail",
-            &[],
-            &mut |key, field| match key {
-                "is_enabled" => field.read(&mut is_enabled_),
-                "threshold" => field.read(&mut threshold_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ThresholdGuardrail", &[], &mut |key, field| match key {
+            "is_enabled" => field.read(&mut is_enabled_),
+            "threshold" => field.read(&mut threshold_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             is_enabled: is_enabled_.unwrap_or_default(),
             threshold: threshold_.unwrap_or_default(),

@@ -32,11 +32,17 @@ impl Serialize for TicketCommentResponseModel {
 
 impl<'de> Deserialize<'de> for TicketCommentResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TicketCommentResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut comment_ = None;
         let mut created_at_unix_secs_ = None;
         let mut owner_user_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TicketCommentResponseModel",
             &["comment", "created_at_unix_secs"],
             &mut |key, field| match key {

@@ -30,10 +30,16 @@ impl Serialize for TimeRange {
 
 impl<'de> Deserialize<'de> for TimeRange {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TimeRange {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut start_ms_ = None;
         let mut end_ms_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TimeRange",
             &["start_ms", "end_ms"],
             &mut |key, field| match key {

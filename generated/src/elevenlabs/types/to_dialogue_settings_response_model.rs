@@ -34,10 +34,16 @@ impl Serialize for ToDialogueSettingsResponseModel {
 
 impl<'de> Deserialize<'de> for ToDialogueSettingsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ToDialogueSettingsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut stability_ = None;
         let mut speed_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ToDialogueSettingsResponseModel",
             &[],
             &mut |key, field| match key {

@@ -30,10 +30,16 @@ impl Serialize for TokenResponseModel {
 
 impl<'de> Deserialize<'de> for TokenResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TokenResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut token_ = None;
         let mut conversation_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TokenResponseModel",
             &["token", "conversation_id"],
             &mut |key, field| match key {

@@ -61,6 +61,13 @@ impl Serialize for ToolCallUnitTestModel {
 
 impl<'de> Deserialize<'de> for ToolCallUnitTestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ToolCallUnitTestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut from_conversation_metadata_ = None;
         let mut dynamic_variables_ = None;
         let mut chat_history_ = None;
@@ -69,24 +76,17 @@ impl<'de> Deserialize<'de> for ToolCallUnitTestModel {
         let mut type__ = None;
         let mut tool_call_parameters_ = None;
         let mut check_any_tool_matches_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ToolCallUnitTestModel",
-            &[],
-            &mut |key, field| match key {
-                "from_conversation_metadata" => field.read(&mut from_conversation_metadata_),
-                "dynamic_variables" => field.read_json(&mut dynamic_variables_),
-                "chat_history" => field.read(&mut chat_history_),
-                "conversation_initiation_source" => {
-                    field.read(&mut conversation_initiation_source_)
-                }
-                "environment" => field.read(&mut environment_),
-                "type" => field.read(&mut type__),
-                "tool_call_parameters" => field.read(&mut tool_call_parameters_),
-                "check_any_tool_matches" => field.read(&mut check_any_tool_matches_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ToolCallUnitTestModel", &[], &mut |key, field| match key {
+            "from_conversation_metadata" => field.decode(&mut from_conversation_metadata_),
+            "dynamic_variables" => field.read_json(&mut dynamic_variables_),
+            "chat_history" => field.decode(&mut chat_history_),
+            "conversation_initiation_source" => field.read(&mut conversation_initiation_source_),
+            "environment" => field.read(&mut environment_),
+            "type" => field.read(&mut type__),
+            "tool_call_parameters" => field.decode(&mut tool_call_parameters_),
+            "check_any_tool_matches" => field.read(&mut check_any_tool_matches_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             from_conversation_metadata: from_conversation_metadata_.unwrap_or_default(),
             dynamic_variables: dynamic_variables_.unwrap_or_default(),

@@ -76,6 +76,13 @@ impl Serialize for ToolExecutionResponseModel {
 
 impl<'de> Deserialize<'de> for ToolExecutionResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ToolExecutionResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tool_id_ = None;
         let mut tool_request_id_ = None;
         let mut conversation_id_ = None;
@@ -90,8 +97,7 @@ impl<'de> Deserialize<'de> for ToolExecutionResponseModel {
         let mut error_type_ = None;
         let mut id_ = None;
         let mut tool_call_details_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ToolExecutionResponseModel",
             &[
                 "tool_id",

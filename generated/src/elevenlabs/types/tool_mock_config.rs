@@ -32,18 +32,20 @@ impl Serialize for ToolMockConfig {
 
 impl<'de> Deserialize<'de> for ToolMockConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ToolMockConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut default_return_value_ = None;
         let mut default_is_error_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ToolMockConfig",
-            &[],
-            &mut |key, field| match key {
-                "default_return_value" => field.read(&mut default_return_value_),
-                "default_is_error" => field.read(&mut default_is_error_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ToolMockConfig", &[], &mut |key, field| match key {
+            "default_return_value" => field.read(&mut default_return_value_),
+            "default_is_error" => field.read(&mut default_is_error_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             default_return_value: default_return_value_.unwrap_or_default(),
             default_is_error: default_is_error_.unwrap_or_default(),

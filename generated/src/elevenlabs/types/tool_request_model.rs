@@ -38,15 +38,21 @@ impl Serialize for ToolRequestModel {
 
 impl<'de> Deserialize<'de> for ToolRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ToolRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tool_config_ = None;
         let mut response_mocks_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ToolRequestModel",
             &["tool_config"],
             &mut |key, field| match key {
                 "tool_config" => field.read(&mut tool_config_),
-                "response_mocks" => field.read(&mut response_mocks_),
+                "response_mocks" => field.decode(&mut response_mocks_),
                 _ => field.skip(),
             },
         )?;

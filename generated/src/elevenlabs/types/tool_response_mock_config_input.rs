@@ -40,15 +40,21 @@ impl Serialize for ToolResponseMockConfigInput {
 
 impl<'de> Deserialize<'de> for ToolResponseMockConfigInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ToolResponseMockConfigInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut parameter_conditions_ = None;
         let mut mock_result_ = None;
         let mut is_error_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ToolResponseMockConfigInput",
             &["mock_result"],
             &mut |key, field| match key {
-                "parameter_conditions" => field.read(&mut parameter_conditions_),
+                "parameter_conditions" => field.decode(&mut parameter_conditions_),
                 "mock_result" => field.read(&mut mock_result_),
                 "is_error" => field.read(&mut is_error_),
                 _ => field.skip(),

@@ -44,21 +44,27 @@ impl Serialize for ToolResponseModel {
 
 impl<'de> Deserialize<'de> for ToolResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ToolResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut tool_config_ = None;
         let mut access_info_ = None;
         let mut usage_stats_ = None;
         let mut response_mocks_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ToolResponseModel",
             &["id", "tool_config", "access_info", "usage_stats"],
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
                 "tool_config" => field.read(&mut tool_config_),
-                "access_info" => field.read(&mut access_info_),
-                "usage_stats" => field.read(&mut usage_stats_),
-                "response_mocks" => field.read(&mut response_mocks_),
+                "access_info" => field.decode(&mut access_info_),
+                "usage_stats" => field.decode(&mut usage_stats_),
+                "response_mocks" => field.decode(&mut response_mocks_),
                 _ => field.skip(),
             },
         )?;

@@ -33,10 +33,16 @@ impl Serialize for ToolUsageStatsResponseModel {
 
 impl<'de> Deserialize<'de> for ToolUsageStatsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ToolUsageStatsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut total_calls_ = None;
         let mut avg_latency_secs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ToolUsageStatsResponseModel",
             &["avg_latency_secs"],
             &mut |key, field| match key {

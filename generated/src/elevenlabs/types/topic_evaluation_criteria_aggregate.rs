@@ -37,12 +37,18 @@ impl Serialize for TopicEvaluationCriteriaAggregate {
 
 impl<'de> Deserialize<'de> for TopicEvaluationCriteriaAggregate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TopicEvaluationCriteriaAggregate {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut criteria_id_ = None;
         let mut success_count_ = None;
         let mut failure_count_ = None;
         let mut unknown_count_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TopicEvaluationCriteriaAggregate",
             &["criteria_id"],
             &mut |key, field| match key {

@@ -35,20 +35,22 @@ impl Serialize for TopicMetricsAggregate {
 
 impl<'de> Deserialize<'de> for TopicMetricsAggregate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TopicMetricsAggregate {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_count_ = None;
         let mut sentiment_ = None;
         let mut evaluation_criteria_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "TopicMetricsAggregate",
-            &[],
-            &mut |key, field| match key {
-                "conversation_count" => field.read(&mut conversation_count_),
-                "sentiment" => field.read(&mut sentiment_),
-                "evaluation_criteria" => field.read(&mut evaluation_criteria_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("TopicMetricsAggregate", &[], &mut |key, field| match key {
+            "conversation_count" => field.read(&mut conversation_count_),
+            "sentiment" => field.decode(&mut sentiment_),
+            "evaluation_criteria" => field.decode(&mut evaluation_criteria_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             conversation_count: conversation_count_.unwrap_or_default(),
             sentiment: sentiment_.unwrap_or_default(),

@@ -40,18 +40,24 @@ impl Serialize for TopicSentimentAggregate {
 
 impl<'de> Deserialize<'de> for TopicSentimentAggregate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TopicSentimentAggregate {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut sentiment_ = None;
         let mut frustration_ = None;
         let mut positive_count_ = None;
         let mut neutral_count_ = None;
         let mut negative_count_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "TopicSentimentAggregate",
             &[],
             &mut |key, field| match key {
-                "sentiment" => field.read(&mut sentiment_),
-                "frustration" => field.read(&mut frustration_),
+                "sentiment" => field.decode(&mut sentiment_),
+                "frustration" => field.decode(&mut frustration_),
                 "positive_count" => field.read(&mut positive_count_),
                 "neutral_count" => field.read(&mut neutral_count_),
                 "negative_count" => field.read(&mut negative_count_),

@@ -47,13 +47,19 @@ impl Serialize for TranscriptionOrderItemRequest {
 
 impl<'de> Deserialize<'de> for TranscriptionOrderItemRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TranscriptionOrderItemRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut kind_ = None;
         let mut media_ids_ = None;
         let mut source_language_ = None;
         let mut verbatim_ = None;
         let mut instructions_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TranscriptionOrderItemRequest",
             &["media_ids", "source_language"],
             &mut |key, field| match key {

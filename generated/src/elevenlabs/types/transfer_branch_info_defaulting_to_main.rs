@@ -31,10 +31,16 @@ impl Serialize for TransferBranchInfoDefaultingToMain {
 
 impl<'de> Deserialize<'de> for TransferBranchInfoDefaultingToMain {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TransferBranchInfoDefaultingToMain {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut branch_reason_ = None;
         let mut branch_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TransferBranchInfoDefaultingToMain",
             &["branch_id"],
             &mut |key, field| match key {

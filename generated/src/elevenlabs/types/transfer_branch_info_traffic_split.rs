@@ -33,11 +33,17 @@ impl Serialize for TransferBranchInfoTrafficSplit {
 
 impl<'de> Deserialize<'de> for TransferBranchInfoTrafficSplit {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TransferBranchInfoTrafficSplit {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut branch_reason_ = None;
         let mut branch_id_ = None;
         let mut traffic_percentage_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TransferBranchInfoTrafficSplit",
             &["branch_id", "traffic_percentage"],
             &mut |key, field| match key {

@@ -34,15 +34,21 @@ impl Serialize for TransferToAgentToolConfigInput {
 
 impl<'de> Deserialize<'de> for TransferToAgentToolConfigInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TransferToAgentToolConfigInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut system_tool_type_ = None;
         let mut transfers_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TransferToAgentToolConfigInput",
             &["transfers"],
             &mut |key, field| match key {
                 "system_tool_type" => field.read(&mut system_tool_type_),
-                "transfers" => field.read(&mut transfers_),
+                "transfers" => field.decode(&mut transfers_),
                 _ => field.skip(),
             },
         )?;

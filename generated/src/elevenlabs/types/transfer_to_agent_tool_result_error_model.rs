@@ -37,12 +37,18 @@ impl Serialize for TransferToAgentToolResultErrorModel {
 
 impl<'de> Deserialize<'de> for TransferToAgentToolResultErrorModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TransferToAgentToolResultErrorModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_type_ = None;
         let mut status_ = None;
         let mut from_agent_ = None;
         let mut error_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TransferToAgentToolResultErrorModel",
             &["from_agent", "error"],
             &mut |key, field| match key {

@@ -64,6 +64,13 @@ impl Serialize for TransferToAgentToolResultSuccessModelInput {
 
 impl<'de> Deserialize<'de> for TransferToAgentToolResultSuccessModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TransferToAgentToolResultSuccessModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_type_ = None;
         let mut status_ = None;
         let mut from_agent_ = None;
@@ -75,8 +82,7 @@ impl<'de> Deserialize<'de> for TransferToAgentToolResultSuccessModelInput {
         let mut enable_transferred_agent_first_message_ = None;
         let mut branch_info_ = None;
         let mut preserve_client_tts_overrides_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TransferToAgentToolResultSuccessModelInput",
             &["from_agent", "to_agent", "condition"],
             &mut |key, field| match key {

@@ -38,12 +38,18 @@ impl Serialize for TransferToNumberResultErrorModel {
 
 impl<'de> Deserialize<'de> for TransferToNumberResultErrorModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TransferToNumberResultErrorModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_type_ = None;
         let mut status_ = None;
         let mut error_ = None;
         let mut details_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TransferToNumberResultErrorModel",
             &["error"],
             &mut |key, field| match key {

@@ -42,14 +42,20 @@ impl Serialize for TransferToNumberResultExotelSuccessModel {
 
 impl<'de> Deserialize<'de> for TransferToNumberResultExotelSuccessModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TransferToNumberResultExotelSuccessModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_type_ = None;
         let mut status_ = None;
         let mut transfer_number_ = None;
         let mut reason_ = None;
         let mut agent_message_ = None;
         let mut note_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TransferToNumberResultExotelSuccessModel",
             &["transfer_number"],
             &mut |key, field| match key {

@@ -48,6 +48,13 @@ impl Serialize for TransferToNumberResultTwilioSuccessModel {
 
 impl<'de> Deserialize<'de> for TransferToNumberResultTwilioSuccessModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TransferToNumberResultTwilioSuccessModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_type_ = None;
         let mut status_ = None;
         let mut transfer_number_ = None;
@@ -57,8 +64,7 @@ impl<'de> Deserialize<'de> for TransferToNumberResultTwilioSuccessModel {
         let mut conference_name_ = None;
         let mut post_dial_digits_ = None;
         let mut note_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TransferToNumberResultTwilioSuccessModel",
             &["transfer_number", "agent_message", "conference_name"],
             &mut |key, field| match key {

@@ -26,9 +26,15 @@ impl Serialize for TranslatedString {
 
 impl<'de> Deserialize<'de> for TranslatedString {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TranslatedString {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut value_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TranslatedString",
             &["value"],
             &mut |key, field| match key {

@@ -31,9 +31,15 @@ impl Serialize for TriggerUserVerificationParams {
 
 impl<'de> Deserialize<'de> for TriggerUserVerificationParams {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TriggerUserVerificationParams {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut smb_tool_type_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "TriggerUserVerificationParams",
             &[],
             &mut |key, field| match key {

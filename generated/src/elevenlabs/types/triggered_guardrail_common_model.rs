@@ -32,10 +32,16 @@ impl Serialize for TriggeredGuardrailCommonModel {
 
 impl<'de> Deserialize<'de> for TriggeredGuardrailCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TriggeredGuardrailCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut guardrail_type_ = None;
         let mut guardrail_name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TriggeredGuardrailCommonModel",
             &["guardrail_type"],
             &mut |key, field| match key {

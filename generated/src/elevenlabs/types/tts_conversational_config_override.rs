@@ -50,14 +50,20 @@ impl Serialize for TtsConversationalConfigOverride {
 
 impl<'de> Deserialize<'de> for TtsConversationalConfigOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TtsConversationalConfigOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut model_id_ = None;
         let mut voice_id_ = None;
         let mut stability_ = None;
         let mut speed_ = None;
         let mut similarity_boost_ = None;
         let mut pronunciation_dictionary_locators_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "TtsConversationalConfigOverride",
             &[],
             &mut |key, field| match key {
@@ -67,7 +73,7 @@ impl<'de> Deserialize<'de> for TtsConversationalConfigOverride {
                 "speed" => field.read(&mut speed_),
                 "similarity_boost" => field.read(&mut similarity_boost_),
                 "pronunciation_dictionary_locators" => {
-                    field.read(&mut pronunciation_dictionary_locators_)
+                    field.decode(&mut pronunciation_dictionary_locators_)
                 }
                 _ => field.skip(),
             },

@@ -59,14 +59,20 @@ impl Serialize for TtsConversationalConfigOverrideConfig {
 
 impl<'de> Deserialize<'de> for TtsConversationalConfigOverrideConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TtsConversationalConfigOverrideConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut model_id_ = None;
         let mut voice_id_ = None;
         let mut stability_ = None;
         let mut speed_ = None;
         let mut similarity_boost_ = None;
         let mut pronunciation_dictionary_locators_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "TtsConversationalConfigOverrideConfig",
             &[],
             &mut |key, field| match key {

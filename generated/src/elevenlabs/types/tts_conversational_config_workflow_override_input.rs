@@ -85,6 +85,13 @@ impl Serialize for TtsConversationalConfigWorkflowOverrideInput {
 
 impl<'de> Deserialize<'de> for TtsConversationalConfigWorkflowOverrideInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TtsConversationalConfigWorkflowOverrideInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut model_id_ = None;
         let mut voice_id_ = None;
         let mut supported_voices_ = None;
@@ -98,16 +105,15 @@ impl<'de> Deserialize<'de> for TtsConversationalConfigWorkflowOverrideInput {
         let mut text_normalisation_type_ = None;
         let mut pronunciation_dictionary_locators_ = None;
         let mut enable_phoneme_tags_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "TtsConversationalConfigWorkflowOverrideInput",
             &[],
             &mut |key, field| match key {
                 "model_id" => field.read(&mut model_id_),
                 "voice_id" => field.read(&mut voice_id_),
-                "supported_voices" => field.read(&mut supported_voices_),
+                "supported_voices" => field.decode(&mut supported_voices_),
                 "expressive_mode" => field.read(&mut expressive_mode_),
-                "suggested_audio_tags" => field.read(&mut suggested_audio_tags_),
+                "suggested_audio_tags" => field.decode(&mut suggested_audio_tags_),
                 "agent_output_audio_format" => field.read(&mut agent_output_audio_format_),
                 "optimize_streaming_latency" => field.read(&mut optimize_streaming_latency_),
                 "stability" => field.read(&mut stability_),
@@ -115,7 +121,7 @@ impl<'de> Deserialize<'de> for TtsConversationalConfigWorkflowOverrideInput {
                 "similarity_boost" => field.read(&mut similarity_boost_),
                 "text_normalisation_type" => field.read(&mut text_normalisation_type_),
                 "pronunciation_dictionary_locators" => {
-                    field.read(&mut pronunciation_dictionary_locators_)
+                    field.decode(&mut pronunciation_dictionary_locators_)
                 }
                 "enable_phoneme_tags" => field.read(&mut enable_phoneme_tags_),
                 _ => field.skip(),

@@ -44,24 +44,26 @@ impl Serialize for TtsVoiceSettings {
 
 impl<'de> Deserialize<'de> for TtsVoiceSettings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TtsVoiceSettings {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut stability_ = None;
         let mut similarity_boost_ = None;
         let mut style_ = None;
         let mut use_speaker_boost_ = None;
         let mut speed_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "TtsVoiceSettings",
-            &[],
-            &mut |key, field| match key {
-                "stability" => field.read(&mut stability_),
-                "similarity_boost" => field.read(&mut similarity_boost_),
-                "style" => field.read(&mut style_),
-                "use_speaker_boost" => field.read(&mut use_speaker_boost_),
-                "speed" => field.read(&mut speed_),
-                _ => field.undeclared(),
-            },
-        )?;
+        input.object("TtsVoiceSettings", &[], &mut |key, field| match key {
+            "stability" => field.read(&mut stability_),
+            "similarity_boost" => field.read(&mut similarity_boost_),
+            "style" => field.read(&mut style_),
+            "use_speaker_boost" => field.read(&mut use_speaker_boost_),
+            "speed" => field.read(&mut speed_),
+            _ => field.undeclared(),
+        })?;
         Ok(Self {
             stability: stability_.unwrap_or_default(),
             similarity_boost: similarity_boost_.unwrap_or_default(),

@@ -32,10 +32,16 @@ impl Serialize for TurnCommentRequestModel {
 
 impl<'de> Deserialize<'de> for TurnCommentRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TurnCommentRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut turn_index_ = None;
         let mut comment_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TurnCommentRequestModel",
             &["turn_index", "comment"],
             &mut |key, field| match key {

@@ -34,12 +34,18 @@ impl Serialize for TurnCommentResponseModel {
 
 impl<'de> Deserialize<'de> for TurnCommentResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TurnCommentResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut turn_index_ = None;
         let mut comment_ = None;
         let mut created_at_unix_secs_ = None;
         let mut owner_user_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TurnCommentResponseModel",
             &["turn_index", "comment", "created_at_unix_secs"],
             &mut |key, field| match key {

@@ -32,16 +32,18 @@ impl Serialize for TurnConfigOverride {
 
 impl<'de> Deserialize<'de> for TurnConfigOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TurnConfigOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut soft_timeout_config_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "TurnConfigOverride",
-            &[],
-            &mut |key, field| match key {
-                "soft_timeout_config" => field.read(&mut soft_timeout_config_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("TurnConfigOverride", &[], &mut |key, field| match key {
+            "soft_timeout_config" => field.decode(&mut soft_timeout_config_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             soft_timeout_config: soft_timeout_config_.unwrap_or_default(),
         })

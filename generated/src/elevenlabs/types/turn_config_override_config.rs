@@ -31,13 +31,19 @@ impl Serialize for TurnConfigOverrideConfig {
 
 impl<'de> Deserialize<'de> for TurnConfigOverrideConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TurnConfigOverrideConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut soft_timeout_config_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "TurnConfigOverrideConfig",
             &[],
             &mut |key, field| match key {
-                "soft_timeout_config" => field.read(&mut soft_timeout_config_),
+                "soft_timeout_config" => field.decode(&mut soft_timeout_config_),
                 _ => field.skip(),
             },
         )?;

@@ -90,6 +90,13 @@ impl Serialize for TurnConfigWorkflowOverride {
 
 impl<'de> Deserialize<'de> for TurnConfigWorkflowOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TurnConfigWorkflowOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut turn_timeout_ = None;
         let mut initial_wait_time_ = None;
         let mut silence_end_call_timeout_ = None;
@@ -104,8 +111,7 @@ impl<'de> Deserialize<'de> for TurnConfigWorkflowOverride {
         let mut merge_with_default_ignore_terms_ = None;
         let mut transcribe_on_disabled_interruptions_ = None;
         let mut soft_timeout_config_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "TurnConfigWorkflowOverride",
             &[],
             &mut |key, field| match key {
@@ -128,7 +134,7 @@ impl<'de> Deserialize<'de> for TurnConfigWorkflowOverride {
                 "transcribe_on_disabled_interruptions" => {
                     field.read(&mut transcribe_on_disabled_interruptions_)
                 }
-                "soft_timeout_config" => field.read(&mut soft_timeout_config_),
+                "soft_timeout_config" => field.decode(&mut soft_timeout_config_),
                 _ => field.skip(),
             },
         )?;

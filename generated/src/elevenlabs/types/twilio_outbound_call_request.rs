@@ -47,14 +47,20 @@ impl Serialize for TwilioOutboundCallRequest {
 
 impl<'de> Deserialize<'de> for TwilioOutboundCallRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TwilioOutboundCallRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut agent_phone_number_id_ = None;
         let mut to_number_ = None;
         let mut conversation_initiation_client_data_ = None;
         let mut call_recording_enabled_ = None;
         let mut telephony_call_config_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TwilioOutboundCallRequest",
             &["agent_id", "agent_phone_number_id", "to_number"],
             &mut |key, field| match key {
@@ -62,10 +68,10 @@ impl<'de> Deserialize<'de> for TwilioOutboundCallRequest {
                 "agent_phone_number_id" => field.read(&mut agent_phone_number_id_),
                 "to_number" => field.read(&mut to_number_),
                 "conversation_initiation_client_data" => {
-                    field.read(&mut conversation_initiation_client_data_)
+                    field.decode(&mut conversation_initiation_client_data_)
                 }
                 "call_recording_enabled" => field.read(&mut call_recording_enabled_),
-                "telephony_call_config" => field.read(&mut telephony_call_config_),
+                "telephony_call_config" => field.decode(&mut telephony_call_config_),
                 _ => field.skip(),
             },
         )?;

@@ -34,12 +34,18 @@ impl Serialize for TwilioOutboundCallResponse {
 
 impl<'de> Deserialize<'de> for TwilioOutboundCallResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TwilioOutboundCallResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut success_ = None;
         let mut message_ = None;
         let mut conversation_id_ = None;
         let mut call_sid_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TwilioOutboundCallResponse",
             &["success", "message"],
             &mut |key, field| match key {

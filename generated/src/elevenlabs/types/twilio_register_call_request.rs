@@ -44,13 +44,19 @@ impl Serialize for TwilioRegisterCallRequest {
 
 impl<'de> Deserialize<'de> for TwilioRegisterCallRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TwilioRegisterCallRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut from_number_ = None;
         let mut to_number_ = None;
         let mut direction_ = None;
         let mut conversation_initiation_client_data_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "TwilioRegisterCallRequest",
             &["agent_id", "from_number", "to_number"],
             &mut |key, field| match key {
@@ -59,7 +65,7 @@ impl<'de> Deserialize<'de> for TwilioRegisterCallRequest {
                 "to_number" => field.read(&mut to_number_),
                 "direction" => field.read(&mut direction_),
                 "conversation_initiation_client_data" => {
-                    field.read(&mut conversation_initiation_client_data_)
+                    field.decode(&mut conversation_initiation_client_data_)
                 }
                 _ => field.skip(),
             },

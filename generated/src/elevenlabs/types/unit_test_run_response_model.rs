@@ -65,6 +65,13 @@ impl Serialize for UnitTestRunResponseModel {
 
 impl<'de> Deserialize<'de> for UnitTestRunResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UnitTestRunResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut test_run_id_ = None;
         let mut test_info_ = None;
         let mut test_invocation_id_ = None;
@@ -81,8 +88,7 @@ impl<'de> Deserialize<'de> for UnitTestRunResponseModel {
         let mut root_folder_id_ = None;
         let mut root_folder_name_ = None;
         let mut environment_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UnitTestRunResponseModel",
             &[
                 "test_run_id",
@@ -99,12 +105,12 @@ impl<'de> Deserialize<'de> for UnitTestRunResponseModel {
                 "branch_id" => field.read(&mut branch_id_),
                 "workflow_node_id" => field.read(&mut workflow_node_id_),
                 "status" => field.read(&mut status_),
-                "agent_responses" => field.read(&mut agent_responses_),
+                "agent_responses" => field.decode(&mut agent_responses_),
                 "test_id" => field.read(&mut test_id_),
                 "test_name" => field.read(&mut test_name_),
-                "condition_result" => field.read(&mut condition_result_),
+                "condition_result" => field.decode(&mut condition_result_),
                 "last_updated_at_unix" => field.read(&mut last_updated_at_unix_),
-                "metadata" => field.read(&mut metadata_),
+                "metadata" => field.decode(&mut metadata_),
                 "root_folder_id" => field.read(&mut root_folder_id_),
                 "root_folder_name" => field.read(&mut root_folder_name_),
                 "environment" => field.read(&mut environment_),

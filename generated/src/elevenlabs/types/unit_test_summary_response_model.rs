@@ -72,6 +72,13 @@ impl Serialize for UnitTestSummaryResponseModel {
 
 impl<'de> Deserialize<'de> for UnitTestSummaryResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UnitTestSummaryResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut id_ = None;
         let mut name_ = None;
         let mut access_info_ = None;
@@ -83,8 +90,7 @@ impl<'de> Deserialize<'de> for UnitTestSummaryResponseModel {
         let mut folder_path_ = None;
         let mut children_count_ = None;
         let mut conversation_initiation_source_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UnitTestSummaryResponseModel",
             &[
                 "id",
@@ -96,13 +102,13 @@ impl<'de> Deserialize<'de> for UnitTestSummaryResponseModel {
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
                 "name" => field.read(&mut name_),
-                "access_info" => field.read(&mut access_info_),
+                "access_info" => field.decode(&mut access_info_),
                 "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
                 "last_updated_at_unix_secs" => field.read(&mut last_updated_at_unix_secs_),
                 "type" => field.read(&mut type__),
                 "entity_type" => field.read(&mut entity_type_),
                 "folder_parent_id" => field.read(&mut folder_parent_id_),
-                "folder_path" => field.read(&mut folder_path_),
+                "folder_path" => field.decode(&mut folder_path_),
                 "children_count" => field.read(&mut children_count_),
                 "conversation_initiation_source" => {
                     field.read(&mut conversation_initiation_source_)

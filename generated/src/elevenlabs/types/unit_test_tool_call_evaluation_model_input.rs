@@ -50,19 +50,25 @@ impl Serialize for UnitTestToolCallEvaluationModelInput {
 
 impl<'de> Deserialize<'de> for UnitTestToolCallEvaluationModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UnitTestToolCallEvaluationModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut parameters_ = None;
         let mut referenced_tool_ = None;
         let mut verify_absence_ = None;
         let mut workflow_node_transition_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "UnitTestToolCallEvaluationModelInput",
             &[],
             &mut |key, field| match key {
-                "parameters" => field.read(&mut parameters_),
-                "referenced_tool" => field.read(&mut referenced_tool_),
+                "parameters" => field.decode(&mut parameters_),
+                "referenced_tool" => field.decode(&mut referenced_tool_),
                 "verify_absence" => field.read(&mut verify_absence_),
-                "workflow_node_transition" => field.read(&mut workflow_node_transition_),
+                "workflow_node_transition" => field.decode(&mut workflow_node_transition_),
                 _ => field.skip(),
             },
         )?;

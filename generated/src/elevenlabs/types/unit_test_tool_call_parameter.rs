@@ -35,10 +35,16 @@ impl Serialize for UnitTestToolCallParameter {
 
 impl<'de> Deserialize<'de> for UnitTestToolCallParameter {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UnitTestToolCallParameter {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut eval_ = None;
         let mut path_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UnitTestToolCallParameter",
             &["eval", "path"],
             &mut |key, field| match key {

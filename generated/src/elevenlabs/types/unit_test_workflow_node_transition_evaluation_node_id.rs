@@ -36,11 +36,17 @@ impl Serialize for UnitTestWorkflowNodeTransitionEvaluationNodeId {
 
 impl<'de> Deserialize<'de> for UnitTestWorkflowNodeTransitionEvaluationNodeId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UnitTestWorkflowNodeTransitionEvaluationNodeId {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut agent_id_ = None;
         let mut target_node_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UnitTestWorkflowNodeTransitionEvaluationNodeId",
             &["agent_id", "target_node_id"],
             &mut |key, field| match key {

@@ -37,22 +37,24 @@ impl Serialize for UpdateBasicAuthRequest {
 
 impl<'de> Deserialize<'de> for UpdateBasicAuthRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UpdateBasicAuthRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut auth_type_ = None;
         let mut provider_ = None;
         let mut username_ = None;
         let mut password_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "UpdateBasicAuthRequest",
-            &[],
-            &mut |key, field| match key {
-                "auth_type" => field.read(&mut auth_type_),
-                "provider" => field.read(&mut provider_),
-                "username" => field.read(&mut username_),
-                "password" => field.read(&mut password_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("UpdateBasicAuthRequest", &[], &mut |key, field| match key {
+            "auth_type" => field.read(&mut auth_type_),
+            "provider" => field.read(&mut provider_),
+            "username" => field.read(&mut username_),
+            "password" => field.read(&mut password_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             auth_type: auth_type_.unwrap_or_default(),
             provider: provider_.unwrap_or_default(),

@@ -35,11 +35,17 @@ impl Serialize for UpdateBearerAuthRequest {
 
 impl<'de> Deserialize<'de> for UpdateBearerAuthRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UpdateBearerAuthRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut auth_type_ = None;
         let mut provider_ = None;
         let mut token_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "UpdateBearerAuthRequest",
             &[],
             &mut |key, field| match key {

@@ -31,9 +31,15 @@ impl Serialize for UpdateBookingPageAppearanceParams {
 
 impl<'de> Deserialize<'de> for UpdateBookingPageAppearanceParams {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UpdateBookingPageAppearanceParams {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut smb_tool_type_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "UpdateBookingPageAppearanceParams",
             &[],
             &mut |key, field| match key {

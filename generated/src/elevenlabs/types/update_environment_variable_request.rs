@@ -30,9 +30,15 @@ impl Serialize for UpdateEnvironmentVariableRequest {
 
 impl<'de> Deserialize<'de> for UpdateEnvironmentVariableRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UpdateEnvironmentVariableRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut values_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UpdateEnvironmentVariableRequest",
             &["values"],
             &mut |key, field| match key {

@@ -40,12 +40,18 @@ impl Serialize for UpdateMusicFinetuneRequestModel {
 
 impl<'de> Deserialize<'de> for UpdateMusicFinetuneRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UpdateMusicFinetuneRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut tags_ = None;
         let mut primary_genre_ = None;
         let mut visibility_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "UpdateMusicFinetuneRequestModel",
             &[],
             &mut |key, field| match key {

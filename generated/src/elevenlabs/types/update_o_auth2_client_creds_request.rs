@@ -46,6 +46,13 @@ impl Serialize for UpdateOAuth2ClientCredsRequest {
 
 impl<'de> Deserialize<'de> for UpdateOAuth2ClientCredsRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UpdateOAuth2ClientCredsRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut auth_type_ = None;
         let mut provider_ = None;
         let mut client_id_ = None;
@@ -54,8 +61,7 @@ impl<'de> Deserialize<'de> for UpdateOAuth2ClientCredsRequest {
         let mut basic_auth_in_header_ = None;
         let mut client_secret_ = None;
         let mut custom_headers_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "UpdateOAuth2ClientCredsRequest",
             &[],
             &mut |key, field| match key {

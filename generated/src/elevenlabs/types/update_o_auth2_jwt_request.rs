@@ -54,6 +54,13 @@ impl Serialize for UpdateOAuth2JwtRequest {
 
 impl<'de> Deserialize<'de> for UpdateOAuth2JwtRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UpdateOAuth2JwtRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut auth_type_ = None;
         let mut provider_ = None;
         let mut algorithm_ = None;
@@ -66,26 +73,21 @@ impl<'de> Deserialize<'de> for UpdateOAuth2JwtRequest {
         let mut scopes_ = None;
         let mut token_response_field_ = None;
         let mut secret_key_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "UpdateOAuth2JwtRequest",
-            &[],
-            &mut |key, field| match key {
-                "auth_type" => field.read(&mut auth_type_),
-                "provider" => field.read(&mut provider_),
-                "algorithm" => field.read(&mut algorithm_),
-                "key_id" => field.read(&mut key_id_),
-                "issuer" => field.read(&mut issuer_),
-                "audience" => field.read(&mut audience_),
-                "subject" => field.read(&mut subject_),
-                "expiration_seconds" => field.read(&mut expiration_seconds_),
-                "extra_params" => field.read(&mut extra_params_),
-                "scopes" => field.read(&mut scopes_),
-                "token_response_field" => field.read(&mut token_response_field_),
-                "secret_key" => field.read(&mut secret_key_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("UpdateOAuth2JwtRequest", &[], &mut |key, field| match key {
+            "auth_type" => field.read(&mut auth_type_),
+            "provider" => field.read(&mut provider_),
+            "algorithm" => field.read(&mut algorithm_),
+            "key_id" => field.read(&mut key_id_),
+            "issuer" => field.read(&mut issuer_),
+            "audience" => field.read(&mut audience_),
+            "subject" => field.read(&mut subject_),
+            "expiration_seconds" => field.read(&mut expiration_seconds_),
+            "extra_params" => field.read(&mut extra_params_),
+            "scopes" => field.read(&mut scopes_),
+            "token_response_field" => field.read(&mut token_response_field_),
+            "secret_key" => field.read(&mut secret_key_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             auth_type: auth_type_.unwrap_or_default(),
             provider: provider_.unwrap_or_default(),

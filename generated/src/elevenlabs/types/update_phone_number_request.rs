@@ -48,6 +48,13 @@ impl Serialize for UpdatePhoneNumberRequest {
 
 impl<'de> Deserialize<'de> for UpdatePhoneNumberRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UpdatePhoneNumberRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut label_ = None;
         let mut inbound_trunk_config_ = None;
@@ -56,15 +63,14 @@ impl<'de> Deserialize<'de> for UpdatePhoneNumberRequest {
         let mut store_sip_messages_ = None;
         let mut environment_ = None;
         let mut branch_id_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "UpdatePhoneNumberRequest",
             &[],
             &mut |key, field| match key {
                 "agent_id" => field.read(&mut agent_id_),
                 "label" => field.read(&mut label_),
-                "inbound_trunk_config" => field.read(&mut inbound_trunk_config_),
-                "outbound_trunk_config" => field.read(&mut outbound_trunk_config_),
+                "inbound_trunk_config" => field.decode(&mut inbound_trunk_config_),
+                "outbound_trunk_config" => field.decode(&mut outbound_trunk_config_),
                 "livekit_stack" => field.read(&mut livekit_stack_),
                 "store_sip_messages" => field.read(&mut store_sip_messages_),
                 "environment" => field.read(&mut environment_),

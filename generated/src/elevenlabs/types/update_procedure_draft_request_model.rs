@@ -40,12 +40,18 @@ impl Serialize for UpdateProcedureDraftRequestModel {
 
 impl<'de> Deserialize<'de> for UpdateProcedureDraftRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UpdateProcedureDraftRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut content_ = None;
         let mut type__ = None;
         let mut trigger_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UpdateProcedureDraftRequestModel",
             &["name", "content", "type"],
             &mut |key, field| match key {

@@ -72,6 +72,13 @@ impl Serialize for UpdateResponseUnitTestRequest {
 
 impl<'de> Deserialize<'de> for UpdateResponseUnitTestRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UpdateResponseUnitTestRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut from_conversation_metadata_ = None;
         let mut dynamic_variables_ = None;
         let mut chat_history_ = None;
@@ -83,22 +90,21 @@ impl<'de> Deserialize<'de> for UpdateResponseUnitTestRequest {
         let mut failure_examples_ = None;
         let mut name_ = None;
         let mut parent_folder_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UpdateResponseUnitTestRequest",
             &["name"],
             &mut |key, field| match key {
-                "from_conversation_metadata" => field.read(&mut from_conversation_metadata_),
+                "from_conversation_metadata" => field.decode(&mut from_conversation_metadata_),
                 "dynamic_variables" => field.read_json(&mut dynamic_variables_),
-                "chat_history" => field.read(&mut chat_history_),
+                "chat_history" => field.decode(&mut chat_history_),
                 "conversation_initiation_source" => {
                     field.read(&mut conversation_initiation_source_)
                 }
                 "environment" => field.read(&mut environment_),
                 "type" => field.read(&mut type__),
                 "success_condition" => field.read(&mut success_condition_),
-                "success_examples" => field.read(&mut success_examples_),
-                "failure_examples" => field.read(&mut failure_examples_),
+                "success_examples" => field.decode(&mut success_examples_),
+                "failure_examples" => field.decode(&mut failure_examples_),
                 "name" => field.read(&mut name_),
                 "parent_folder_id" => field.read(&mut parent_folder_id_),
                 _ => field.skip(),

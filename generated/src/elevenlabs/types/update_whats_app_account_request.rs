@@ -41,12 +41,18 @@ impl Serialize for UpdateWhatsAppAccountRequest {
 
 impl<'de> Deserialize<'de> for UpdateWhatsAppAccountRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UpdateWhatsAppAccountRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut assigned_agent_id_ = None;
         let mut enable_messaging_ = None;
         let mut enable_audio_message_response_ = None;
         let mut enable_typing_indicator_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "UpdateWhatsAppAccountRequest",
             &[],
             &mut |key, field| match key {

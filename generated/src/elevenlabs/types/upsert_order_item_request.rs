@@ -34,10 +34,16 @@ impl Serialize for UpsertOrderItemRequest {
 
 impl<'de> Deserialize<'de> for UpsertOrderItemRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UpsertOrderItemRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut item_ = None;
         let mut item_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UpsertOrderItemRequest",
             &["item"],
             &mut |key, field| match key {

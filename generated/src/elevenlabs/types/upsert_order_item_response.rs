@@ -34,15 +34,21 @@ impl Serialize for UpsertOrderItemResponse {
 
 impl<'de> Deserialize<'de> for UpsertOrderItemResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UpsertOrderItemResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut item_id_ = None;
         let mut quote_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UpsertOrderItemResponse",
             &["item_id"],
             &mut |key, field| match key {
                 "item_id" => field.read(&mut item_id_),
-                "quote" => field.read(&mut quote_),
+                "quote" => field.decode(&mut quote_),
                 _ => field.skip(),
             },
         )?;

@@ -37,18 +37,20 @@ impl Serialize for UrlAvatar {
 
 impl<'de> Deserialize<'de> for UrlAvatar {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UrlAvatar {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut custom_url_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "UrlAvatar",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "custom_url" => field.read(&mut custom_url_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("UrlAvatar", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "custom_url" => field.read(&mut custom_url_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
             custom_url: custom_url_.unwrap_or_default(),

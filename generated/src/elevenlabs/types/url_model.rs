@@ -49,13 +49,20 @@ impl Serialize for UrlModel {
 
 impl<'de> Deserialize<'de> for UrlModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UrlModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut url_string_ = None;
         let mut scheme_ = None;
         let mut hostname_ = None;
         let mut port_ = None;
         let mut path_ = None;
         let mut query_string_ = None;
-        api_runtime::de::object(deserializer, "UrlModel", &[], &mut |key, field| match key {
+        input.object("UrlModel", &[], &mut |key, field| match key {
             "url_string" => field.read(&mut url_string_),
             "scheme" => field.read(&mut scheme_),
             "hostname" => field.read(&mut hostname_),

@@ -33,10 +33,16 @@ impl Serialize for UsageCharactersResponseModel {
 
 impl<'de> Deserialize<'de> for UsageCharactersResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UsageCharactersResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut time_ = None;
         let mut usage_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UsageCharactersResponseModel",
             &["time", "usage"],
             &mut |key, field| match key {

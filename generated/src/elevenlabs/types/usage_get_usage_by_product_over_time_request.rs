@@ -50,14 +50,20 @@ impl Serialize for UsageGetUsageByProductOverTimeRequest {
 
 impl<'de> Deserialize<'de> for UsageGetUsageByProductOverTimeRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UsageGetUsageByProductOverTimeRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut start_time_ = None;
         let mut end_time_ = None;
         let mut interval_seconds_ = None;
         let mut group_by_ = None;
         let mut filters_ = None;
         let mut time_zone_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UsageGetUsageByProductOverTimeRequest",
             &["start_time", "end_time"],
             &mut |key, field| match key {
@@ -65,7 +71,7 @@ impl<'de> Deserialize<'de> for UsageGetUsageByProductOverTimeRequest {
                 "end_time" => field.read(&mut end_time_),
                 "interval_seconds" => field.read(&mut interval_seconds_),
                 "group_by" => field.read(&mut group_by_),
-                "filters" => field.read(&mut filters_),
+                "filters" => field.decode(&mut filters_),
                 "time_zone" => field.read(&mut time_zone_),
                 _ => field.skip(),
             },

@@ -29,16 +29,18 @@ impl Serialize for UserActivity {
 
 impl<'de> Deserialize<'de> for UserActivity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UserActivity {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
-        api_runtime::de::object(
-            deserializer,
-            "UserActivity",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("UserActivity", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
         })

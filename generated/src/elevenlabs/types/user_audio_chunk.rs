@@ -35,17 +35,19 @@ impl Serialize for UserAudioChunk {
 
 impl<'de> Deserialize<'de> for UserAudioChunk {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UserAudioChunk {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut user_audio_chunk_: Option<Option<api_runtime::realtime::base64_bytes::Decoded>> =
             None;
-        api_runtime::de::object(
-            deserializer,
-            "UserAudioChunk",
-            &[],
-            &mut |key, field| match key {
-                "user_audio_chunk" => field.read(&mut user_audio_chunk_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("UserAudioChunk", &[], &mut |key, field| match key {
+            "user_audio_chunk" => field.read(&mut user_audio_chunk_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             user_audio_chunk: user_audio_chunk_.flatten().map(|bytes| bytes.0),
         })

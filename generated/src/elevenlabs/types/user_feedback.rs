@@ -31,10 +31,16 @@ impl Serialize for UserFeedback {
 
 impl<'de> Deserialize<'de> for UserFeedback {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UserFeedback {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut score_ = None;
         let mut time_in_call_secs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UserFeedback",
             &["score", "time_in_call_secs"],
             &mut |key, field| match key {

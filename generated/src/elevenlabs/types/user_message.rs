@@ -34,18 +34,20 @@ impl Serialize for UserMessage {
 
 impl<'de> Deserialize<'de> for UserMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UserMessage {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut text_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "UserMessage",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "text" => field.read(&mut text_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("UserMessage", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "text" => field.read(&mut text_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
             text: text_.unwrap_or_default(),

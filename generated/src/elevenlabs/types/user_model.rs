@@ -55,6 +55,13 @@ impl Serialize for UserModel {
 
 impl<'de> Deserialize<'de> for UserModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UserModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut uid_ = None;
         let mut type_id_ = None;
@@ -62,21 +69,16 @@ impl<'de> Deserialize<'de> for UserModel {
         let mut email_addr_ = None;
         let mut full_name_ = None;
         let mut domain_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "UserModel",
-            &[],
-            &mut |key, field| match key {
-                "name" => field.read(&mut name_),
-                "uid" => field.read(&mut uid_),
-                "type_id" => field.read(&mut type_id_),
-                "type" => field.read(&mut type__),
-                "email_addr" => field.read(&mut email_addr_),
-                "full_name" => field.read(&mut full_name_),
-                "domain" => field.read(&mut domain_),
-                _ => field.undeclared(),
-            },
-        )?;
+        input.object("UserModel", &[], &mut |key, field| match key {
+            "name" => field.read(&mut name_),
+            "uid" => field.read(&mut uid_),
+            "type_id" => field.read(&mut type_id_),
+            "type" => field.read(&mut type__),
+            "email_addr" => field.read(&mut email_addr_),
+            "full_name" => field.read(&mut full_name_),
+            "domain" => field.read(&mut domain_),
+            _ => field.undeclared(),
+        })?;
         Ok(Self {
             name: name_.unwrap_or_default(),
             uid: uid_.unwrap_or_default(),

@@ -85,6 +85,13 @@ impl Serialize for UserResponseModel {
 
 impl<'de> Deserialize<'de> for UserResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UserResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut user_id_ = None;
         let mut subscription_ = None;
         let mut is_new_user_ = None;
@@ -99,8 +106,7 @@ impl<'de> Deserialize<'de> for UserResponseModel {
         let mut partnerstack_partner_default_link_ = None;
         let mut created_at_ = None;
         let mut seat_type_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UserResponseModel",
             &[
                 "user_id",
@@ -114,7 +120,7 @@ impl<'de> Deserialize<'de> for UserResponseModel {
             ],
             &mut |key, field| match key {
                 "user_id" => field.read(&mut user_id_),
-                "subscription" => field.read(&mut subscription_),
+                "subscription" => field.decode(&mut subscription_),
                 "is_new_user" => field.read(&mut is_new_user_),
                 "can_use_delayed_payment_methods" => {
                     field.read(&mut can_use_delayed_payment_methods_)

@@ -37,18 +37,20 @@ impl Serialize for UserTranscript {
 
 impl<'de> Deserialize<'de> for UserTranscript {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UserTranscript {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut user_transcription_event_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "UserTranscript",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "user_transcription_event" => field.read(&mut user_transcription_event_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("UserTranscript", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "user_transcription_event" => field.decode(&mut user_transcription_event_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
             user_transcription_event: user_transcription_event_.unwrap_or_default(),
@@ -92,9 +94,15 @@ impl Serialize for UserTranscriptUserTranscriptionEvent {
 
 impl<'de> Deserialize<'de> for UserTranscriptUserTranscriptionEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UserTranscriptUserTranscriptionEvent {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut user_transcript_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "UserTranscriptUserTranscriptionEvent",
             &[],
             &mut |key, field| match key {

@@ -32,10 +32,16 @@ impl Serialize for UtteranceResponseModel {
 
 impl<'de> Deserialize<'de> for UtteranceResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UtteranceResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut start_ = None;
         let mut end_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UtteranceResponseModel",
             &["start", "end"],
             &mut |key, field| match key {

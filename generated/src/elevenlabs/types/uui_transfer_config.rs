@@ -49,11 +49,17 @@ impl Serialize for UuiTransferConfig {
 
 impl<'de> Deserialize<'de> for UuiTransferConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UuiTransferConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut data_ = None;
         let mut protocol_discriminator_ = None;
         let mut protocol_discriminator_mode_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "UuiTransferConfig",
             &["data"],
             &mut |key, field| match key {

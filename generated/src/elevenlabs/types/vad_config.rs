@@ -32,16 +32,18 @@ impl Serialize for VadConfig {
 
 impl<'de> Deserialize<'de> for VadConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VadConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut background_voice_detection_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "VadConfig",
-            &[],
-            &mut |key, field| match key {
-                "background_voice_detection" => field.read(&mut background_voice_detection_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("VadConfig", &[], &mut |key, field| match key {
+            "background_voice_detection" => field.read(&mut background_voice_detection_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             background_voice_detection: background_voice_detection_.unwrap_or_default(),
         })

@@ -31,9 +31,15 @@ impl Serialize for VadConfigWorkflowOverride {
 
 impl<'de> Deserialize<'de> for VadConfigWorkflowOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VadConfigWorkflowOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut background_voice_detection_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "VadConfigWorkflowOverride",
             &[],
             &mut |key, field| match key {

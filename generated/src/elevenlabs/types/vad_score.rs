@@ -34,11 +34,18 @@ impl Serialize for VadScore {
 
 impl<'de> Deserialize<'de> for VadScore {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VadScore {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut vad_score_event_ = None;
-        api_runtime::de::object(deserializer, "VadScore", &[], &mut |key, field| match key {
+        input.object("VadScore", &[], &mut |key, field| match key {
             "type" => field.read(&mut type__),
-            "vad_score_event" => field.read(&mut vad_score_event_),
+            "vad_score_event" => field.decode(&mut vad_score_event_),
             _ => field.skip(),
         })?;
         Ok(Self {
@@ -78,9 +85,15 @@ impl Serialize for VadScoreVadScoreEvent {
 
 impl<'de> Deserialize<'de> for VadScoreVadScoreEvent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VadScoreVadScoreEvent {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut vad_score_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VadScoreVadScoreEvent",
             &["vad_score"],
             &mut |key, field| match key {

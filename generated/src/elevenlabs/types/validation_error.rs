@@ -33,11 +33,17 @@ impl Serialize for ValidationError {
 
 impl<'de> Deserialize<'de> for ValidationError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ValidationError {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut loc_ = None;
         let mut msg_ = None;
         let mut type__ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "ValidationError",
             &["loc", "msg", "type"],
             &mut |key, field| match key {

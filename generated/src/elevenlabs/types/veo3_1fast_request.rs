@@ -79,6 +79,13 @@ impl Serialize for Veo3_1fastRequest {
 
 impl<'de> Deserialize<'de> for Veo3_1fastRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Veo3_1fastRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_ = None;
         let mut prompt_ = None;
         let mut negative_prompt_ = None;
@@ -92,8 +99,7 @@ impl<'de> Deserialize<'de> for Veo3_1fastRequest {
         let mut end_frame_ = None;
         let mut images_ = None;
         let mut model_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "Veo3_1fastRequest",
             &["prompt"],
             &mut |key, field| match key {
@@ -108,7 +114,7 @@ impl<'de> Deserialize<'de> for Veo3_1fastRequest {
                 "generate_audio" => field.read(&mut generate_audio_),
                 "start_frame" => field.read(&mut start_frame_),
                 "end_frame" => field.read(&mut end_frame_),
-                "images" => field.read(&mut images_),
+                "images" => field.decode(&mut images_),
                 "model_id" => field.read(&mut model_id_),
                 _ => field.undeclared(),
             },

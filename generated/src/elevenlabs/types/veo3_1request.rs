@@ -79,6 +79,13 @@ impl Serialize for Veo3_1request {
 
 impl<'de> Deserialize<'de> for Veo3_1request {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Veo3_1request {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_ = None;
         let mut prompt_ = None;
         let mut negative_prompt_ = None;
@@ -92,27 +99,22 @@ impl<'de> Deserialize<'de> for Veo3_1request {
         let mut end_frame_ = None;
         let mut images_ = None;
         let mut model_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "Veo3_1request",
-            &["prompt"],
-            &mut |key, field| match key {
-                "webhook" => field.read(&mut webhook_),
-                "prompt" => field.read(&mut prompt_),
-                "negative_prompt" => field.read(&mut negative_prompt_),
-                "seed" => field.read(&mut seed_),
-                "enhance_prompt" => field.read(&mut enhance_prompt_),
-                "duration_secs" => field.read(&mut duration_secs_),
-                "aspect_ratio" => field.read(&mut aspect_ratio_),
-                "resolution" => field.read(&mut resolution_),
-                "generate_audio" => field.read(&mut generate_audio_),
-                "start_frame" => field.read(&mut start_frame_),
-                "end_frame" => field.read(&mut end_frame_),
-                "images" => field.read(&mut images_),
-                "model_id" => field.read(&mut model_id_),
-                _ => field.undeclared(),
-            },
-        )?;
+        let object = input.object("Veo3_1request", &["prompt"], &mut |key, field| match key {
+            "webhook" => field.read(&mut webhook_),
+            "prompt" => field.read(&mut prompt_),
+            "negative_prompt" => field.read(&mut negative_prompt_),
+            "seed" => field.read(&mut seed_),
+            "enhance_prompt" => field.read(&mut enhance_prompt_),
+            "duration_secs" => field.read(&mut duration_secs_),
+            "aspect_ratio" => field.read(&mut aspect_ratio_),
+            "resolution" => field.read(&mut resolution_),
+            "generate_audio" => field.read(&mut generate_audio_),
+            "start_frame" => field.read(&mut start_frame_),
+            "end_frame" => field.read(&mut end_frame_),
+            "images" => field.decode(&mut images_),
+            "model_id" => field.read(&mut model_id_),
+            _ => field.undeclared(),
+        })?;
         let Some(prompt_) = prompt_ else {
             return Err(object.incomplete());
         };

@@ -35,10 +35,16 @@ impl Serialize for VeoImageReference {
 
 impl<'de> Deserialize<'de> for VeoImageReference {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VeoImageReference {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut image_ = None;
         let mut role_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VeoImageReference",
             &["image", "role"],
             &mut |key, field| match key {

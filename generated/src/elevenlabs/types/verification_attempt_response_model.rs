@@ -46,14 +46,20 @@ impl Serialize for VerificationAttemptResponseModel {
 
 impl<'de> Deserialize<'de> for VerificationAttemptResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VerificationAttemptResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut date_unix_ = None;
         let mut accepted_ = None;
         let mut similarity_ = None;
         let mut levenshtein_distance_ = None;
         let mut recording_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VerificationAttemptResponseModel",
             &[
                 "text",
@@ -68,7 +74,7 @@ impl<'de> Deserialize<'de> for VerificationAttemptResponseModel {
                 "accepted" => field.read(&mut accepted_),
                 "similarity" => field.read(&mut similarity_),
                 "levenshtein_distance" => field.read(&mut levenshtein_distance_),
-                "recording" => field.read(&mut recording_),
+                "recording" => field.decode(&mut recording_),
                 _ => field.skip(),
             },
         )?;

@@ -42,13 +42,19 @@ impl Serialize for VerifiedVoiceLanguageResponseModel {
 
 impl<'de> Deserialize<'de> for VerifiedVoiceLanguageResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VerifiedVoiceLanguageResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut language_ = None;
         let mut model_id_ = None;
         let mut accent_ = None;
         let mut locale_ = None;
         let mut preview_url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VerifiedVoiceLanguageResponseModel",
             &["language", "model_id"],
             &mut |key, field| match key {

@@ -42,6 +42,13 @@ impl Serialize for VideoAnalysisResult {
 
 impl<'de> Deserialize<'de> for VideoAnalysisResult {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VideoAnalysisResult {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut title_ = None;
         let mut description_ = None;
         let mut content_type_ = None;
@@ -49,8 +56,7 @@ impl<'de> Deserialize<'de> for VideoAnalysisResult {
         let mut subjects_ = None;
         let mut segments_ = None;
         let mut key_moments_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VideoAnalysisResult",
             &["title", "description"],
             &mut |key, field| match key {
@@ -58,9 +64,9 @@ impl<'de> Deserialize<'de> for VideoAnalysisResult {
                 "description" => field.read(&mut description_),
                 "content_type" => field.read(&mut content_type_),
                 "overall_pacing" => field.read(&mut overall_pacing_),
-                "subjects" => field.read(&mut subjects_),
-                "segments" => field.read(&mut segments_),
-                "key_moments" => field.read(&mut key_moments_),
+                "subjects" => field.decode(&mut subjects_),
+                "segments" => field.decode(&mut segments_),
+                "key_moments" => field.decode(&mut key_moments_),
                 _ => field.skip(),
             },
         )?;

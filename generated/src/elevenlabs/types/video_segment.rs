@@ -49,6 +49,13 @@ impl Serialize for VideoSegment {
 
 impl<'de> Deserialize<'de> for VideoSegment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VideoSegment {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut start_ms_ = None;
         let mut end_ms_ = None;
         let mut description_ = None;
@@ -59,8 +66,7 @@ impl<'de> Deserialize<'de> for VideoSegment {
         let mut has_speech_ = None;
         let mut has_music_ = None;
         let mut pacing_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VideoSegment",
             &["start_ms", "end_ms", "description"],
             &mut |key, field| match key {

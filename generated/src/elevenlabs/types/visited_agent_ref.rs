@@ -33,10 +33,16 @@ impl Serialize for VisitedAgentRef {
 
 impl<'de> Deserialize<'de> for VisitedAgentRef {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VisitedAgentRef {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut agent_id_ = None;
         let mut branch_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VisitedAgentRef",
             &["agent_id"],
             &mut |key, field| match key {

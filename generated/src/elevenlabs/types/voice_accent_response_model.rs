@@ -38,12 +38,18 @@ impl Serialize for VoiceAccentResponseModel {
 
 impl<'de> Deserialize<'de> for VoiceAccentResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceAccentResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut accent_ = None;
         let mut language_ = None;
         let mut code_ = None;
         let mut name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoiceAccentResponseModel",
             &["accent", "language", "code", "name"],
             &mut |key, field| match key {

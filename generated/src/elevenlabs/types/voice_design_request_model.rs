@@ -84,6 +84,13 @@ impl Serialize for VoiceDesignRequestModel {
 
 impl<'de> Deserialize<'de> for VoiceDesignRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceDesignRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voice_description_ = None;
         let mut model_id_ = None;
         let mut text_ = None;
@@ -98,8 +105,7 @@ impl<'de> Deserialize<'de> for VoiceDesignRequestModel {
         let mut quality_ = None;
         let mut reference_audio_base64_ = None;
         let mut prompt_strength_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoiceDesignRequestModel",
             &["voice_description"],
             &mut |key, field| match key {

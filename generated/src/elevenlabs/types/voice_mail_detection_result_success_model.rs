@@ -38,12 +38,18 @@ impl Serialize for VoiceMailDetectionResultSuccessModel {
 
 impl<'de> Deserialize<'de> for VoiceMailDetectionResultSuccessModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceMailDetectionResultSuccessModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut result_type_ = None;
         let mut status_ = None;
         let mut voicemail_message_ = None;
         let mut reason_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "VoiceMailDetectionResultSuccessModel",
             &[],
             &mut |key, field| match key {

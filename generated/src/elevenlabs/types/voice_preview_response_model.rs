@@ -41,13 +41,19 @@ impl Serialize for VoicePreviewResponseModel {
 
 impl<'de> Deserialize<'de> for VoicePreviewResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicePreviewResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut audio_base_64_ = None;
         let mut generated_voice_id_ = None;
         let mut media_type_ = None;
         let mut duration_secs_ = None;
         let mut language_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoicePreviewResponseModel",
             &[
                 "audio_base_64",

@@ -61,6 +61,13 @@ impl Serialize for VoicePreviewsRequestModel {
 
 impl<'de> Deserialize<'de> for VoicePreviewsRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicePreviewsRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voice_description_ = None;
         let mut text_ = None;
         let mut auto_generate_text_ = None;
@@ -69,8 +76,7 @@ impl<'de> Deserialize<'de> for VoicePreviewsRequestModel {
         let mut seed_ = None;
         let mut guidance_scale_ = None;
         let mut should_enhance_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoicePreviewsRequestModel",
             &["voice_description"],
             &mut |key, field| match key {

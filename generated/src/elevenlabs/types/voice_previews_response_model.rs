@@ -33,14 +33,20 @@ impl Serialize for VoicePreviewsResponseModel {
 
 impl<'de> Deserialize<'de> for VoicePreviewsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicePreviewsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut previews_ = None;
         let mut text_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoicePreviewsResponseModel",
             &["previews", "text"],
             &mut |key, field| match key {
-                "previews" => field.read(&mut previews_),
+                "previews" => field.decode(&mut previews_),
                 "text" => field.read(&mut text_),
                 _ => field.skip(),
             },

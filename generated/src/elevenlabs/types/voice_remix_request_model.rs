@@ -68,6 +68,13 @@ impl Serialize for VoiceRemixRequestModel {
 
 impl<'de> Deserialize<'de> for VoiceRemixRequestModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceRemixRequestModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voice_description_ = None;
         let mut text_ = None;
         let mut auto_generate_text_ = None;
@@ -78,8 +85,7 @@ impl<'de> Deserialize<'de> for VoiceRemixRequestModel {
         let mut remixing_session_id_ = None;
         let mut remixing_session_iteration_id_ = None;
         let mut prompt_strength_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoiceRemixRequestModel",
             &["voice_description"],
             &mut |key, field| match key {

@@ -120,6 +120,13 @@ impl Serialize for VoiceResponseModel {
 
 impl<'de> Deserialize<'de> for VoiceResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voice_id_ = None;
         let mut name_ = None;
         let mut samples_ = None;
@@ -146,8 +153,7 @@ impl<'de> Deserialize<'de> for VoiceResponseModel {
         let mut recording_quality_ = None;
         let mut labelling_status_ = None;
         let mut recording_quality_reason_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoiceResponseModel",
             &[
                 "voice_id",
@@ -160,20 +166,20 @@ impl<'de> Deserialize<'de> for VoiceResponseModel {
             &mut |key, field| match key {
                 "voice_id" => field.read(&mut voice_id_),
                 "name" => field.read(&mut name_),
-                "samples" => field.read(&mut samples_),
+                "samples" => field.decode(&mut samples_),
                 "category" => field.read(&mut category_),
-                "fine_tuning" => field.read(&mut fine_tuning_),
+                "fine_tuning" => field.decode(&mut fine_tuning_),
                 "labels" => field.read(&mut labels_),
                 "description" => field.read(&mut description_),
                 "preview_url" => field.read(&mut preview_url_),
                 "available_for_tiers" => field.read(&mut available_for_tiers_),
-                "settings" => field.read(&mut settings_),
-                "sharing" => field.read(&mut sharing_),
+                "settings" => field.decode(&mut settings_),
+                "sharing" => field.decode(&mut sharing_),
                 "high_quality_base_model_ids" => field.read(&mut high_quality_base_model_ids_),
-                "verified_languages" => field.read(&mut verified_languages_),
+                "verified_languages" => field.decode(&mut verified_languages_),
                 "collection_ids" => field.read(&mut collection_ids_),
                 "safety_control" => field.read(&mut safety_control_),
-                "voice_verification" => field.read(&mut voice_verification_),
+                "voice_verification" => field.decode(&mut voice_verification_),
                 "permission_on_resource" => field.read(&mut permission_on_resource_),
                 "is_owner" => field.read(&mut is_owner_),
                 "is_legacy" => field.read(&mut is_legacy_),

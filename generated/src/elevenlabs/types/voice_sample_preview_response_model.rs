@@ -42,13 +42,19 @@ impl Serialize for VoiceSamplePreviewResponseModel {
 
 impl<'de> Deserialize<'de> for VoiceSamplePreviewResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceSamplePreviewResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut audio_base_64_ = None;
         let mut voice_id_ = None;
         let mut sample_id_ = None;
         let mut media_type_ = None;
         let mut duration_secs_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoiceSamplePreviewResponseModel",
             &["audio_base_64", "voice_id", "sample_id", "media_type"],
             &mut |key, field| match key {

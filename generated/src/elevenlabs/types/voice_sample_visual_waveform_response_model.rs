@@ -32,10 +32,16 @@ impl Serialize for VoiceSampleVisualWaveformResponseModel {
 
 impl<'de> Deserialize<'de> for VoiceSampleVisualWaveformResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceSampleVisualWaveformResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut sample_id_ = None;
         let mut visual_waveform_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoiceSampleVisualWaveformResponseModel",
             &["sample_id", "visual_waveform"],
             &mut |key, field| match key {

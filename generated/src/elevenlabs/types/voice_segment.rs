@@ -44,14 +44,20 @@ impl Serialize for VoiceSegment {
 
 impl<'de> Deserialize<'de> for VoiceSegment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceSegment {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut voice_id_ = None;
         let mut start_time_seconds_ = None;
         let mut end_time_seconds_ = None;
         let mut character_start_index_ = None;
         let mut character_end_index_ = None;
         let mut dialogue_input_index_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoiceSegment",
             &[
                 "voice_id",

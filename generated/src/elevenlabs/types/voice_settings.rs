@@ -32,16 +32,18 @@ impl Serialize for VoiceSettings {
 
 impl<'de> Deserialize<'de> for VoiceSettings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceSettings {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut cloning_strength_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "VoiceSettings",
-            &[],
-            &mut |key, field| match key {
-                "cloning_strength" => field.read(&mut cloning_strength_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("VoiceSettings", &[], &mut |key, field| match key {
+            "cloning_strength" => field.read(&mut cloning_strength_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             cloning_strength: cloning_strength_.unwrap_or_default(),
         })

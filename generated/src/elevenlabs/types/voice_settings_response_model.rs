@@ -52,13 +52,19 @@ impl Serialize for VoiceSettingsResponseModel {
 
 impl<'de> Deserialize<'de> for VoiceSettingsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceSettingsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut stability_ = None;
         let mut use_speaker_boost_ = None;
         let mut similarity_boost_ = None;
         let mut style_ = None;
         let mut speed_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "VoiceSettingsResponseModel",
             &[],
             &mut |key, field| match key {

@@ -54,6 +54,13 @@ impl Serialize for VoiceSharingModerationCheckResponseModel {
 
 impl<'de> Deserialize<'de> for VoiceSharingModerationCheckResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceSharingModerationCheckResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut date_checked_unix_ = None;
         let mut name_value_ = None;
         let mut name_check_ = None;
@@ -63,8 +70,7 @@ impl<'de> Deserialize<'de> for VoiceSharingModerationCheckResponseModel {
         let mut sample_checks_ = None;
         let mut captcha_ids_ = None;
         let mut captcha_checks_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "VoiceSharingModerationCheckResponseModel",
             &[],
             &mut |key, field| match key {

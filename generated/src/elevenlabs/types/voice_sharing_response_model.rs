@@ -131,6 +131,13 @@ impl Serialize for VoiceSharingResponseModel {
 
 impl<'de> Deserialize<'de> for VoiceSharingResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceSharingResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut status_ = None;
         let mut history_item_sample_id_ = None;
         let mut date_unix_ = None;
@@ -164,8 +171,7 @@ impl<'de> Deserialize<'de> for VoiceSharingResponseModel {
         let mut tiktok_username_ = None;
         let mut moderation_check_ = None;
         let mut reader_restricted_on_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoiceSharingResponseModel",
             &[
                 "status",
@@ -219,8 +225,8 @@ impl<'de> Deserialize<'de> for VoiceSharingResponseModel {
                 "twitter_username" => field.read(&mut twitter_username_),
                 "youtube_username" => field.read(&mut youtube_username_),
                 "tiktok_username" => field.read(&mut tiktok_username_),
-                "moderation_check" => field.read(&mut moderation_check_),
-                "reader_restricted_on" => field.read(&mut reader_restricted_on_),
+                "moderation_check" => field.decode(&mut moderation_check_),
+                "reader_restricted_on" => field.decode(&mut reader_restricted_on_),
                 _ => field.skip(),
             },
         )?;

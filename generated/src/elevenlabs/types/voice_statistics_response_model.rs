@@ -46,13 +46,19 @@ impl Serialize for VoiceStatisticsResponseModel {
 
 impl<'de> Deserialize<'de> for VoiceStatisticsResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceStatisticsResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut project_voice_ref_id_ = None;
         let mut characters_unconverted_ = None;
         let mut characters_converted_ = None;
         let mut credits_needed_to_convert_ = None;
         let mut voice_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoiceStatisticsResponseModel",
             &[
                 "project_voice_ref_id",

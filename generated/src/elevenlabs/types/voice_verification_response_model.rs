@@ -49,14 +49,20 @@ impl Serialize for VoiceVerificationResponseModel {
 
 impl<'de> Deserialize<'de> for VoiceVerificationResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceVerificationResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut requires_verification_ = None;
         let mut is_verified_ = None;
         let mut verification_failures_ = None;
         let mut verification_attempts_count_ = None;
         let mut language_ = None;
         let mut verification_attempts_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoiceVerificationResponseModel",
             &[
                 "requires_verification",
@@ -70,7 +76,7 @@ impl<'de> Deserialize<'de> for VoiceVerificationResponseModel {
                 "verification_failures" => field.read(&mut verification_failures_),
                 "verification_attempts_count" => field.read(&mut verification_attempts_count_),
                 "language" => field.read(&mut language_),
-                "verification_attempts" => field.read(&mut verification_attempts_),
+                "verification_attempts" => field.decode(&mut verification_attempts_),
                 _ => field.skip(),
             },
         )?;

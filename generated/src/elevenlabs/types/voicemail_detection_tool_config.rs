@@ -40,10 +40,16 @@ impl Serialize for VoicemailDetectionToolConfig {
 
 impl<'de> Deserialize<'de> for VoicemailDetectionToolConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicemailDetectionToolConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut system_tool_type_ = None;
         let mut voicemail_message_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "VoicemailDetectionToolConfig",
             &[],
             &mut |key, field| match key {

@@ -37,11 +37,17 @@ impl Serialize for VoicesFindSimilarVoicesRequest {
 
 impl<'de> Deserialize<'de> for VoicesFindSimilarVoicesRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicesFindSimilarVoicesRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut audio_file_ = None;
         let mut similarity_threshold_ = None;
         let mut top_k_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "VoicesFindSimilarVoicesRequest",
             &[],
             &mut |key, field| match key {

@@ -51,13 +51,19 @@ impl Serialize for VoicesIvcCreateRequest {
 
 impl<'de> Deserialize<'de> for VoicesIvcCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicesIvcCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut files_ = None;
         let mut remove_background_noise_ = None;
         let mut description_ = None;
         let mut labels_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoicesIvcCreateRequest",
             &["name", "files"],
             &mut |key, field| match key {

@@ -36,11 +36,17 @@ impl Serialize for VoicesNotPermittedWarning {
 
 impl<'de> Deserialize<'de> for VoicesNotPermittedWarning {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicesNotPermittedWarning {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut speaker_ids_ = None;
         let mut message_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoicesNotPermittedWarning",
             &["speaker_ids", "message"],
             &mut |key, field| match key {

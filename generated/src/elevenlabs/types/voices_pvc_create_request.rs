@@ -42,12 +42,18 @@ impl Serialize for VoicesPvcCreateRequest {
 
 impl<'de> Deserialize<'de> for VoicesPvcCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicesPvcCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut language_ = None;
         let mut description_ = None;
         let mut labels_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoicesPvcCreateRequest",
             &["name", "language"],
             &mut |key, field| match key {

@@ -40,10 +40,16 @@ impl Serialize for VoicesPvcSamplesCreateRequest {
 
 impl<'de> Deserialize<'de> for VoicesPvcSamplesCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicesPvcSamplesCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut files_ = None;
         let mut remove_background_noise_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoicesPvcSamplesCreateRequest",
             &["files"],
             &mut |key, field| match key {

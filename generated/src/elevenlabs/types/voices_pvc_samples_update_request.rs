@@ -49,13 +49,19 @@ impl Serialize for VoicesPvcSamplesUpdateRequest {
 
 impl<'de> Deserialize<'de> for VoicesPvcSamplesUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicesPvcSamplesUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut remove_background_noise_ = None;
         let mut selected_speaker_ids_ = None;
         let mut trim_start_time_ = None;
         let mut trim_end_time_ = None;
         let mut file_name_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "VoicesPvcSamplesUpdateRequest",
             &[],
             &mut |key, field| match key {

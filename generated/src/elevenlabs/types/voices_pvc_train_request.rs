@@ -30,16 +30,18 @@ impl Serialize for VoicesPvcTrainRequest {
 
 impl<'de> Deserialize<'de> for VoicesPvcTrainRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicesPvcTrainRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut model_id_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "VoicesPvcTrainRequest",
-            &[],
-            &mut |key, field| match key {
-                "model_id" => field.read(&mut model_id_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("VoicesPvcTrainRequest", &[], &mut |key, field| match key {
+            "model_id" => field.read(&mut model_id_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             model_id: model_id_.unwrap_or_default(),
         })

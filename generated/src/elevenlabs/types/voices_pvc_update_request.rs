@@ -42,22 +42,24 @@ impl Serialize for VoicesPvcUpdateRequest {
 
 impl<'de> Deserialize<'de> for VoicesPvcUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicesPvcUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut language_ = None;
         let mut description_ = None;
         let mut labels_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "VoicesPvcUpdateRequest",
-            &[],
-            &mut |key, field| match key {
-                "name" => field.read(&mut name_),
-                "language" => field.read(&mut language_),
-                "description" => field.read(&mut description_),
-                "labels" => field.read(&mut labels_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("VoicesPvcUpdateRequest", &[], &mut |key, field| match key {
+            "name" => field.read(&mut name_),
+            "language" => field.read(&mut language_),
+            "description" => field.read(&mut description_),
+            "labels" => field.read(&mut labels_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             name: name_.unwrap_or_default(),
             language: language_.unwrap_or_default(),

@@ -35,10 +35,16 @@ impl Serialize for VoicesPvcVerificationRequestRequest {
 
 impl<'de> Deserialize<'de> for VoicesPvcVerificationRequestRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicesPvcVerificationRequestRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut files_ = None;
         let mut extra_text_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoicesPvcVerificationRequestRequest",
             &["files"],
             &mut |key, field| match key {

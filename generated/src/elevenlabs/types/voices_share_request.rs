@@ -34,10 +34,16 @@ impl Serialize for VoicesShareRequest {
 
 impl<'de> Deserialize<'de> for VoicesShareRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicesShareRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut new_name_ = None;
         let mut bookmarked_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoicesShareRequest",
             &["new_name"],
             &mut |key, field| match key {

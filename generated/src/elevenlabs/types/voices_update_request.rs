@@ -56,14 +56,20 @@ impl Serialize for VoicesUpdateRequest {
 
 impl<'de> Deserialize<'de> for VoicesUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoicesUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut files_ = None;
         let mut remove_background_noise_ = None;
         let mut description_ = None;
         let mut labels_ = None;
         let mut moderate_metadata_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "VoicesUpdateRequest",
             &["name"],
             &mut |key, field| match key {

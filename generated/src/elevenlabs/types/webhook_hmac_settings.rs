@@ -43,12 +43,18 @@ impl Serialize for WebhookHmacSettings {
 
 impl<'de> Deserialize<'de> for WebhookHmacSettings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WebhookHmacSettings {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut auth_type_ = None;
         let mut name_ = None;
         let mut webhook_url_ = None;
         let mut request_headers_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WebhookHmacSettings",
             &["name", "webhook_url"],
             &mut |key, field| match key {

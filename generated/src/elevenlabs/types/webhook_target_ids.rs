@@ -37,18 +37,20 @@ impl Serialize for WebhookTargetIds {
 
 impl<'de> Deserialize<'de> for WebhookTargetIds {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WebhookTargetIds {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut ids_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "WebhookTargetIds",
-            &["ids"],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "ids" => field.read(&mut ids_),
-                _ => field.skip(),
-            },
-        )?;
+        let object = input.object("WebhookTargetIds", &["ids"], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "ids" => field.read(&mut ids_),
+            _ => field.skip(),
+        })?;
         let Some(ids_) = ids_ else {
             return Err(object.incomplete());
         };

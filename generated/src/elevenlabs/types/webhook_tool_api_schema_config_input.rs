@@ -73,6 +73,13 @@ impl Serialize for WebhookToolApiSchemaConfigInput {
 
 impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WebhookToolApiSchemaConfigInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut request_headers_ = None;
         let mut url_ = None;
         let mut method_ = None;
@@ -84,19 +91,18 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInput {
         let mut content_type_ = None;
         let mut auth_resolved_params_ = None;
         let mut auth_connection_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WebhookToolApiSchemaConfigInput",
             &["url"],
             &mut |key, field| match key {
                 "request_headers" => field.read(&mut request_headers_),
                 "url" => field.read(&mut url_),
                 "method" => field.read(&mut method_),
-                "path_params_schema" => field.read(&mut path_params_schema_),
-                "query_params_schema" => field.read(&mut query_params_schema_),
-                "request_body_schema" => field.read(&mut request_body_schema_),
-                "response_body_schema" => field.read(&mut response_body_schema_),
-                "response_filter" => field.read(&mut response_filter_),
+                "path_params_schema" => field.decode(&mut path_params_schema_),
+                "query_params_schema" => field.decode(&mut query_params_schema_),
+                "request_body_schema" => field.decode(&mut request_body_schema_),
+                "response_body_schema" => field.decode(&mut response_body_schema_),
+                "response_filter" => field.decode(&mut response_filter_),
                 "content_type" => field.read(&mut content_type_),
                 "auth_resolved_params" => field.read(&mut auth_resolved_params_),
                 "auth_connection" => field.read(&mut auth_connection_),

@@ -30,16 +30,23 @@ impl Serialize for WebhooksCreateRequest {
 
 impl<'de> Deserialize<'de> for WebhooksCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WebhooksCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut settings_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "WebhooksCreateRequest",
-            &["settings"],
-            &mut |key, field| match key {
-                "settings" => field.read(&mut settings_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "WebhooksCreateRequest",
+                &["settings"],
+                &mut |key, field| match key {
+                    "settings" => field.decode(&mut settings_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(settings_) = settings_ else {
             return Err(object.incomplete());
         };

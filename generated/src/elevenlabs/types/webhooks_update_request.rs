@@ -46,13 +46,19 @@ impl Serialize for WebhooksUpdateRequest {
 
 impl<'de> Deserialize<'de> for WebhooksUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WebhooksUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut is_disabled_ = None;
         let mut name_ = None;
         let mut retry_enabled_ = None;
         let mut request_headers_ = None;
         let mut events_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WebhooksUpdateRequest",
             &["is_disabled", "name"],
             &mut |key, field| match key {

@@ -72,6 +72,13 @@ impl Serialize for WebsocketTtsClientMessageMulti {
 
 impl<'de> Deserialize<'de> for WebsocketTtsClientMessageMulti {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WebsocketTtsClientMessageMulti {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_ = None;
         let mut voice_settings_ = None;
         let mut generation_config_ = None;
@@ -82,19 +89,18 @@ impl<'de> Deserialize<'de> for WebsocketTtsClientMessageMulti {
         let mut context_id_ = None;
         let mut close_context_ = None;
         let mut close_socket_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "WebsocketTtsClientMessageMulti",
             &[],
             &mut |key, field| match key {
                 "text" => field.read(&mut text_),
-                "voice_settings" => field.read(&mut voice_settings_),
-                "generation_config" => field.read(&mut generation_config_),
+                "voice_settings" => field.decode(&mut voice_settings_),
+                "generation_config" => field.decode(&mut generation_config_),
                 "xi-api-key" => field.read(&mut xi_api_key_),
                 "authorization" => field.read(&mut authorization_),
                 "flush" => field.read(&mut flush_),
                 "pronunciation_dictionary_locators" => {
-                    field.read(&mut pronunciation_dictionary_locators_)
+                    field.decode(&mut pronunciation_dictionary_locators_)
                 }
                 "contextId" => field.read(&mut context_id_),
                 "close_context" => field.read(&mut close_context_),

@@ -43,20 +43,26 @@ impl Serialize for WebsocketTtsServerMessageMulti {
 
 impl<'de> Deserialize<'de> for WebsocketTtsServerMessageMulti {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WebsocketTtsServerMessageMulti {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut audio_ = None;
         let mut is_final_ = None;
         let mut normalized_alignment_ = None;
         let mut alignment_ = None;
         let mut context_id_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "WebsocketTtsServerMessageMulti",
             &[],
             &mut |key, field| match key {
                 "audio" => field.read(&mut audio_),
                 "is_final" => field.read(&mut is_final_),
-                "normalizedAlignment" => field.read(&mut normalized_alignment_),
-                "alignment" => field.read(&mut alignment_),
+                "normalizedAlignment" => field.decode(&mut normalized_alignment_),
+                "alignment" => field.decode(&mut alignment_),
                 "contextId" => field.read(&mut context_id_),
                 _ => field.skip(),
             },

@@ -49,6 +49,13 @@ impl Serialize for WhatsAppAuthResponse {
 
 impl<'de> Deserialize<'de> for WhatsAppAuthResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WhatsAppAuthResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut auth_type_ = None;
         let mut provider_ = None;
@@ -58,8 +65,7 @@ impl<'de> Deserialize<'de> for WhatsAppAuthResponse {
         let mut status_ = None;
         let mut status_detail_ = None;
         let mut status_updated_at_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WhatsAppAuthResponse",
             &["name", "phone_number_id", "id"],
             &mut |key, field| match key {
@@ -68,7 +74,7 @@ impl<'de> Deserialize<'de> for WhatsAppAuthResponse {
                 "provider" => field.read(&mut provider_),
                 "phone_number_id" => field.read(&mut phone_number_id_),
                 "id" => field.read(&mut id_),
-                "used_by" => field.read(&mut used_by_),
+                "used_by" => field.decode(&mut used_by_),
                 "status" => field.read(&mut status_),
                 "status_detail" => field.read(&mut status_detail_),
                 "status_updated_at" => field.read(&mut status_updated_at_),

@@ -42,12 +42,18 @@ impl Serialize for WhatsAppConversationInfo {
 
 impl<'de> Deserialize<'de> for WhatsAppConversationInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WhatsAppConversationInfo {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut direction_ = None;
         let mut whatsapp_phone_number_id_ = None;
         let mut whatsapp_user_id_ = None;
         let mut awaiting_first_user_message_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WhatsAppConversationInfo",
             &["whatsapp_user_id"],
             &mut |key, field| match key {

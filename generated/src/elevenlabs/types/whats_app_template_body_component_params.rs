@@ -32,15 +32,21 @@ impl Serialize for WhatsAppTemplateBodyComponentParams {
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateBodyComponentParams {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WhatsAppTemplateBodyComponentParams {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut parameters_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WhatsAppTemplateBodyComponentParams",
             &["parameters"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "parameters" => field.read(&mut parameters_),
+                "parameters" => field.decode(&mut parameters_),
                 _ => field.skip(),
             },
         )?;

@@ -36,17 +36,23 @@ impl Serialize for WhatsAppTemplateButtonComponentParams {
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateButtonComponentParams {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WhatsAppTemplateButtonComponentParams {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut parameters_ = None;
         let mut index_ = None;
         let mut sub_type_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WhatsAppTemplateButtonComponentParams",
             &["parameters", "index", "sub_type"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "parameters" => field.read(&mut parameters_),
+                "parameters" => field.decode(&mut parameters_),
                 "index" => field.read(&mut index_),
                 "sub_type" => field.read(&mut sub_type_),
                 _ => field.skip(),

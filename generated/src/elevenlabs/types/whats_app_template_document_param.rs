@@ -32,15 +32,21 @@ impl Serialize for WhatsAppTemplateDocumentParam {
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateDocumentParam {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WhatsAppTemplateDocumentParam {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut document_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WhatsAppTemplateDocumentParam",
             &["document"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "document" => field.read(&mut document_),
+                "document" => field.decode(&mut document_),
                 _ => field.skip(),
             },
         )?;

@@ -31,10 +31,16 @@ impl Serialize for WhatsAppTemplateDocumentParamDetails {
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateDocumentParamDetails {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WhatsAppTemplateDocumentParamDetails {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut link_ = None;
         let mut filename_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WhatsAppTemplateDocumentParamDetails",
             &["link"],
             &mut |key, field| match key {

@@ -32,15 +32,21 @@ impl Serialize for WhatsAppTemplateImageParam {
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateImageParam {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WhatsAppTemplateImageParam {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut image_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WhatsAppTemplateImageParam",
             &["image"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "image" => field.read(&mut image_),
+                "image" => field.decode(&mut image_),
                 _ => field.skip(),
             },
         )?;

@@ -26,9 +26,15 @@ impl Serialize for WhatsAppTemplateImageParamDetails {
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateImageParamDetails {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WhatsAppTemplateImageParamDetails {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut link_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WhatsAppTemplateImageParamDetails",
             &["link"],
             &mut |key, field| match key {

@@ -32,15 +32,21 @@ impl Serialize for WhatsAppTemplateLocationParam {
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateLocationParam {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WhatsAppTemplateLocationParam {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut location_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WhatsAppTemplateLocationParam",
             &["location"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "location" => field.read(&mut location_),
+                "location" => field.decode(&mut location_),
                 _ => field.skip(),
             },
         )?;

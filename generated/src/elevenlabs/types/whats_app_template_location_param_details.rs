@@ -34,12 +34,18 @@ impl Serialize for WhatsAppTemplateLocationParamDetails {
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateLocationParamDetails {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WhatsAppTemplateLocationParamDetails {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut latitude_ = None;
         let mut longitude_ = None;
         let mut name_ = None;
         let mut address_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WhatsAppTemplateLocationParamDetails",
             &["latitude", "longitude", "name", "address"],
             &mut |key, field| match key {

@@ -35,20 +35,27 @@ impl Serialize for WhatsAppTemplateTextParam {
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateTextParam {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WhatsAppTemplateTextParam {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut parameter_name_ = None;
         let mut type__ = None;
         let mut text_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "WhatsAppTemplateTextParam",
-            &["text"],
-            &mut |key, field| match key {
-                "parameter_name" => field.read(&mut parameter_name_),
-                "type" => field.read(&mut type__),
-                "text" => field.read(&mut text_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "WhatsAppTemplateTextParam",
+                &["text"],
+                &mut |key, field| match key {
+                    "parameter_name" => field.read(&mut parameter_name_),
+                    "type" => field.read(&mut type__),
+                    "text" => field.read(&mut text_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(text_) = text_ else {
             return Err(object.incomplete());
         };

@@ -51,14 +51,20 @@ impl Serialize for WhatsappOutboundCallRequest {
 
 impl<'de> Deserialize<'de> for WhatsappOutboundCallRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WhatsappOutboundCallRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut whatsapp_phone_number_id_ = None;
         let mut whatsapp_user_id_ = None;
         let mut whatsapp_call_permission_request_template_name_ = None;
         let mut whatsapp_call_permission_request_template_language_code_ = None;
         let mut agent_id_ = None;
         let mut conversation_initiation_client_data_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WhatsappOutboundCallRequest",
             &[
                 "whatsapp_phone_number_id",
@@ -78,7 +84,7 @@ impl<'de> Deserialize<'de> for WhatsappOutboundCallRequest {
                 }
                 "agent_id" => field.read(&mut agent_id_),
                 "conversation_initiation_client_data" => {
-                    field.read(&mut conversation_initiation_client_data_)
+                    field.decode(&mut conversation_initiation_client_data_)
                 }
                 _ => field.skip(),
             },

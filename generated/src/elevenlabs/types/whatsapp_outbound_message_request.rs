@@ -51,6 +51,13 @@ impl Serialize for WhatsappOutboundMessageRequest {
 
 impl<'de> Deserialize<'de> for WhatsappOutboundMessageRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WhatsappOutboundMessageRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut whatsapp_phone_number_id_ = None;
         let mut whatsapp_user_id_ = None;
         let mut template_name_ = None;
@@ -58,8 +65,7 @@ impl<'de> Deserialize<'de> for WhatsappOutboundMessageRequest {
         let mut template_params_ = None;
         let mut agent_id_ = None;
         let mut conversation_initiation_client_data_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WhatsappOutboundMessageRequest",
             &[
                 "whatsapp_phone_number_id",
@@ -77,7 +83,7 @@ impl<'de> Deserialize<'de> for WhatsappOutboundMessageRequest {
                 "template_params" => field.read(&mut template_params_),
                 "agent_id" => field.read(&mut agent_id_),
                 "conversation_initiation_client_data" => {
-                    field.read(&mut conversation_initiation_client_data_)
+                    field.decode(&mut conversation_initiation_client_data_)
                 }
                 _ => field.skip(),
             },

@@ -257,6 +257,13 @@ impl Serialize for WidgetConfigInput {
 
 impl<'de> Deserialize<'de> for WidgetConfigInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WidgetConfigInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut variant_ = None;
         let mut placement_ = None;
         let mut expandable_ = None;
@@ -306,65 +313,60 @@ impl<'de> Deserialize<'de> for WidgetConfigInput {
         let mut supports_text_only_ = None;
         let mut custom_avatar_path_ = None;
         let mut language_presets_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "WidgetConfigInput",
-            &[],
-            &mut |key, field| match key {
-                "variant" => field.read(&mut variant_),
-                "placement" => field.read(&mut placement_),
-                "expandable" => field.read(&mut expandable_),
-                "avatar" => field.read(&mut avatar_),
-                "feedback_mode" => field.read(&mut feedback_mode_),
-                "end_feedback" => field.read(&mut end_feedback_),
-                "bg_color" => field.read(&mut bg_color_),
-                "text_color" => field.read(&mut text_color_),
-                "btn_color" => field.read(&mut btn_color_),
-                "btn_text_color" => field.read(&mut btn_text_color_),
-                "border_color" => field.read(&mut border_color_),
-                "focus_color" => field.read(&mut focus_color_),
-                "border_radius" => field.read(&mut border_radius_),
-                "btn_radius" => field.read(&mut btn_radius_),
-                "action_text" => field.read(&mut action_text_),
-                "start_call_text" => field.read(&mut start_call_text_),
-                "end_call_text" => field.read(&mut end_call_text_),
-                "expand_text" => field.read(&mut expand_text_),
-                "listening_text" => field.read(&mut listening_text_),
-                "speaking_text" => field.read(&mut speaking_text_),
-                "shareable_page_text" => field.read(&mut shareable_page_text_),
-                "shareable_page_show_terms" => field.read(&mut shareable_page_show_terms_),
-                "terms_text" => field.read(&mut terms_text_),
-                "terms_html" => field.read(&mut terms_html_),
-                "terms_key" => field.read(&mut terms_key_),
-                "show_avatar_when_collapsed" => field.read(&mut show_avatar_when_collapsed_),
-                "disable_banner" => field.read(&mut disable_banner_),
-                "override_link" => field.read(&mut override_link_),
-                "markdown_link_allowed_hosts" => field.read(&mut markdown_link_allowed_hosts_),
-                "markdown_link_include_www" => field.read(&mut markdown_link_include_www_),
-                "markdown_link_allow_http" => field.read(&mut markdown_link_allow_http_),
-                "mic_muting_enabled" => field.read(&mut mic_muting_enabled_),
-                "transcript_enabled" => field.read(&mut transcript_enabled_),
-                "text_input_enabled" => field.read(&mut text_input_enabled_),
-                "conversation_mode_toggle_enabled" => {
-                    field.read(&mut conversation_mode_toggle_enabled_)
-                }
-                "default_expanded" => field.read(&mut default_expanded_),
-                "always_expanded" => field.read(&mut always_expanded_),
-                "dismissible" => field.read(&mut dismissible_),
-                "show_agent_status" => field.read(&mut show_agent_status_),
-                "show_conversation_id" => field.read(&mut show_conversation_id_),
-                "strip_audio_tags" => field.read(&mut strip_audio_tags_),
-                "syntax_highlight_theme" => field.read(&mut syntax_highlight_theme_),
-                "text_contents" => field.read(&mut text_contents_),
-                "styles" => field.read(&mut styles_),
-                "show_resize_button" => field.read(&mut show_resize_button_),
-                "language_selector" => field.read(&mut language_selector_),
-                "supports_text_only" => field.read(&mut supports_text_only_),
-                "custom_avatar_path" => field.read(&mut custom_avatar_path_),
-                "language_presets" => field.read(&mut language_presets_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("WidgetConfigInput", &[], &mut |key, field| match key {
+            "variant" => field.read(&mut variant_),
+            "placement" => field.read(&mut placement_),
+            "expandable" => field.read(&mut expandable_),
+            "avatar" => field.read(&mut avatar_),
+            "feedback_mode" => field.read(&mut feedback_mode_),
+            "end_feedback" => field.decode(&mut end_feedback_),
+            "bg_color" => field.read(&mut bg_color_),
+            "text_color" => field.read(&mut text_color_),
+            "btn_color" => field.read(&mut btn_color_),
+            "btn_text_color" => field.read(&mut btn_text_color_),
+            "border_color" => field.read(&mut border_color_),
+            "focus_color" => field.read(&mut focus_color_),
+            "border_radius" => field.read(&mut border_radius_),
+            "btn_radius" => field.read(&mut btn_radius_),
+            "action_text" => field.read(&mut action_text_),
+            "start_call_text" => field.read(&mut start_call_text_),
+            "end_call_text" => field.read(&mut end_call_text_),
+            "expand_text" => field.read(&mut expand_text_),
+            "listening_text" => field.read(&mut listening_text_),
+            "speaking_text" => field.read(&mut speaking_text_),
+            "shareable_page_text" => field.read(&mut shareable_page_text_),
+            "shareable_page_show_terms" => field.read(&mut shareable_page_show_terms_),
+            "terms_text" => field.read(&mut terms_text_),
+            "terms_html" => field.read(&mut terms_html_),
+            "terms_key" => field.read(&mut terms_key_),
+            "show_avatar_when_collapsed" => field.read(&mut show_avatar_when_collapsed_),
+            "disable_banner" => field.read(&mut disable_banner_),
+            "override_link" => field.read(&mut override_link_),
+            "markdown_link_allowed_hosts" => field.decode(&mut markdown_link_allowed_hosts_),
+            "markdown_link_include_www" => field.read(&mut markdown_link_include_www_),
+            "markdown_link_allow_http" => field.read(&mut markdown_link_allow_http_),
+            "mic_muting_enabled" => field.read(&mut mic_muting_enabled_),
+            "transcript_enabled" => field.read(&mut transcript_enabled_),
+            "text_input_enabled" => field.read(&mut text_input_enabled_),
+            "conversation_mode_toggle_enabled" => {
+                field.read(&mut conversation_mode_toggle_enabled_)
+            }
+            "default_expanded" => field.read(&mut default_expanded_),
+            "always_expanded" => field.read(&mut always_expanded_),
+            "dismissible" => field.read(&mut dismissible_),
+            "show_agent_status" => field.read(&mut show_agent_status_),
+            "show_conversation_id" => field.read(&mut show_conversation_id_),
+            "strip_audio_tags" => field.read(&mut strip_audio_tags_),
+            "syntax_highlight_theme" => field.read(&mut syntax_highlight_theme_),
+            "text_contents" => field.decode(&mut text_contents_),
+            "styles" => field.decode(&mut styles_),
+            "show_resize_button" => field.read(&mut show_resize_button_),
+            "language_selector" => field.read(&mut language_selector_),
+            "supports_text_only" => field.read(&mut supports_text_only_),
+            "custom_avatar_path" => field.read(&mut custom_avatar_path_),
+            "language_presets" => field.decode(&mut language_presets_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             variant: variant_.unwrap_or_default(),
             placement: placement_.unwrap_or_default(),

@@ -267,6 +267,13 @@ impl Serialize for WidgetConfigResponseModel {
 
 impl<'de> Deserialize<'de> for WidgetConfigResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WidgetConfigResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut variant_ = None;
         let mut placement_ = None;
         let mut expandable_ = None;
@@ -320,8 +327,7 @@ impl<'de> Deserialize<'de> for WidgetConfigResponseModel {
         let mut first_message_ = None;
         let mut use_rtc_ = None;
         let mut file_input_config_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WidgetConfigResponseModel",
             &["language"],
             &mut |key, field| match key {
@@ -330,7 +336,7 @@ impl<'de> Deserialize<'de> for WidgetConfigResponseModel {
                 "expandable" => field.read(&mut expandable_),
                 "avatar" => field.read(&mut avatar_),
                 "feedback_mode" => field.read(&mut feedback_mode_),
-                "end_feedback" => field.read(&mut end_feedback_),
+                "end_feedback" => field.decode(&mut end_feedback_),
                 "bg_color" => field.read(&mut bg_color_),
                 "text_color" => field.read(&mut text_color_),
                 "btn_color" => field.read(&mut btn_color_),
@@ -353,7 +359,7 @@ impl<'de> Deserialize<'de> for WidgetConfigResponseModel {
                 "show_avatar_when_collapsed" => field.read(&mut show_avatar_when_collapsed_),
                 "disable_banner" => field.read(&mut disable_banner_),
                 "override_link" => field.read(&mut override_link_),
-                "markdown_link_allowed_hosts" => field.read(&mut markdown_link_allowed_hosts_),
+                "markdown_link_allowed_hosts" => field.decode(&mut markdown_link_allowed_hosts_),
                 "markdown_link_include_www" => field.read(&mut markdown_link_include_www_),
                 "markdown_link_allow_http" => field.read(&mut markdown_link_allow_http_),
                 "mic_muting_enabled" => field.read(&mut mic_muting_enabled_),
@@ -369,17 +375,17 @@ impl<'de> Deserialize<'de> for WidgetConfigResponseModel {
                 "show_conversation_id" => field.read(&mut show_conversation_id_),
                 "strip_audio_tags" => field.read(&mut strip_audio_tags_),
                 "syntax_highlight_theme" => field.read(&mut syntax_highlight_theme_),
-                "text_contents" => field.read(&mut text_contents_),
-                "styles" => field.read(&mut styles_),
+                "text_contents" => field.decode(&mut text_contents_),
+                "styles" => field.decode(&mut styles_),
                 "show_resize_button" => field.read(&mut show_resize_button_),
                 "language" => field.read(&mut language_),
                 "supported_language_overrides" => field.read(&mut supported_language_overrides_),
-                "language_presets" => field.read(&mut language_presets_),
+                "language_presets" => field.decode(&mut language_presets_),
                 "text_only" => field.read(&mut text_only_),
                 "supports_text_only" => field.read(&mut supports_text_only_),
                 "first_message" => field.read(&mut first_message_),
                 "use_rtc" => field.read(&mut use_rtc_),
-                "file_input_config" => field.read(&mut file_input_config_),
+                "file_input_config" => field.decode(&mut file_input_config_),
                 _ => field.skip(),
             },
         )?;

@@ -30,9 +30,15 @@ impl Serialize for WidgetEndFeedbackConfig {
 
 impl<'de> Deserialize<'de> for WidgetEndFeedbackConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WidgetEndFeedbackConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "WidgetEndFeedbackConfig",
             &[],
             &mut |key, field| match key {

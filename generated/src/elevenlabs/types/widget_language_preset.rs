@@ -49,26 +49,28 @@ impl Serialize for WidgetLanguagePreset {
 
 impl<'de> Deserialize<'de> for WidgetLanguagePreset {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WidgetLanguagePreset {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut text_contents_ = None;
         let mut text_contents_translation_ = None;
         let mut terms_text_ = None;
         let mut terms_html_ = None;
         let mut terms_key_ = None;
         let mut terms_translation_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "WidgetLanguagePreset",
-            &[],
-            &mut |key, field| match key {
-                "text_contents" => field.read(&mut text_contents_),
-                "text_contents_translation" => field.read(&mut text_contents_translation_),
-                "terms_text" => field.read(&mut terms_text_),
-                "terms_html" => field.read(&mut terms_html_),
-                "terms_key" => field.read(&mut terms_key_),
-                "terms_translation" => field.read(&mut terms_translation_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("WidgetLanguagePreset", &[], &mut |key, field| match key {
+            "text_contents" => field.decode(&mut text_contents_),
+            "text_contents_translation" => field.decode(&mut text_contents_translation_),
+            "terms_text" => field.read(&mut terms_text_),
+            "terms_html" => field.read(&mut terms_html_),
+            "terms_key" => field.read(&mut terms_key_),
+            "terms_translation" => field.decode(&mut terms_translation_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             text_contents: text_contents_.unwrap_or_default(),
             text_contents_translation: text_contents_translation_.unwrap_or_default(),

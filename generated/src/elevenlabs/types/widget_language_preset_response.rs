@@ -42,18 +42,24 @@ impl Serialize for WidgetLanguagePresetResponse {
 
 impl<'de> Deserialize<'de> for WidgetLanguagePresetResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WidgetLanguagePresetResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut first_message_ = None;
         let mut text_contents_ = None;
         let mut terms_text_ = None;
         let mut terms_html_ = None;
         let mut terms_key_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "WidgetLanguagePresetResponse",
             &[],
             &mut |key, field| match key {
                 "first_message" => field.read(&mut first_message_),
-                "text_contents" => field.read(&mut text_contents_),
+                "text_contents" => field.decode(&mut text_contents_),
                 "terms_text" => field.read(&mut terms_text_),
                 "terms_html" => field.read(&mut terms_html_),
                 "terms_key" => field.read(&mut terms_key_),

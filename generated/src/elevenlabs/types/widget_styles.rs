@@ -87,6 +87,13 @@ impl Serialize for WidgetStyles {
 
 impl<'de> Deserialize<'de> for WidgetStyles {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WidgetStyles {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut base_ = None;
         let mut base_hover_ = None;
         let mut base_active_ = None;
@@ -107,34 +114,29 @@ impl<'de> Deserialize<'de> for WidgetStyles {
         let mut sheet_radius_ = None;
         let mut compact_sheet_radius_ = None;
         let mut dropdown_sheet_radius_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "WidgetStyles",
-            &[],
-            &mut |key, field| match key {
-                "base" => field.read(&mut base_),
-                "base_hover" => field.read(&mut base_hover_),
-                "base_active" => field.read(&mut base_active_),
-                "base_border" => field.read(&mut base_border_),
-                "base_subtle" => field.read(&mut base_subtle_),
-                "base_primary" => field.read(&mut base_primary_),
-                "base_error" => field.read(&mut base_error_),
-                "accent" => field.read(&mut accent_),
-                "accent_hover" => field.read(&mut accent_hover_),
-                "accent_active" => field.read(&mut accent_active_),
-                "accent_border" => field.read(&mut accent_border_),
-                "accent_subtle" => field.read(&mut accent_subtle_),
-                "accent_primary" => field.read(&mut accent_primary_),
-                "overlay_padding" => field.read(&mut overlay_padding_),
-                "button_radius" => field.read(&mut button_radius_),
-                "input_radius" => field.read(&mut input_radius_),
-                "bubble_radius" => field.read(&mut bubble_radius_),
-                "sheet_radius" => field.read(&mut sheet_radius_),
-                "compact_sheet_radius" => field.read(&mut compact_sheet_radius_),
-                "dropdown_sheet_radius" => field.read(&mut dropdown_sheet_radius_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("WidgetStyles", &[], &mut |key, field| match key {
+            "base" => field.read(&mut base_),
+            "base_hover" => field.read(&mut base_hover_),
+            "base_active" => field.read(&mut base_active_),
+            "base_border" => field.read(&mut base_border_),
+            "base_subtle" => field.read(&mut base_subtle_),
+            "base_primary" => field.read(&mut base_primary_),
+            "base_error" => field.read(&mut base_error_),
+            "accent" => field.read(&mut accent_),
+            "accent_hover" => field.read(&mut accent_hover_),
+            "accent_active" => field.read(&mut accent_active_),
+            "accent_border" => field.read(&mut accent_border_),
+            "accent_subtle" => field.read(&mut accent_subtle_),
+            "accent_primary" => field.read(&mut accent_primary_),
+            "overlay_padding" => field.read(&mut overlay_padding_),
+            "button_radius" => field.read(&mut button_radius_),
+            "input_radius" => field.read(&mut input_radius_),
+            "bubble_radius" => field.read(&mut bubble_radius_),
+            "sheet_radius" => field.read(&mut sheet_radius_),
+            "compact_sheet_radius" => field.read(&mut compact_sheet_radius_),
+            "dropdown_sheet_radius" => field.read(&mut dropdown_sheet_radius_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             base: base_.unwrap_or_default(),
             base_hover: base_hover_.unwrap_or_default(),

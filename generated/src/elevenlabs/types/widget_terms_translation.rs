@@ -30,10 +30,16 @@ impl Serialize for WidgetTermsTranslation {
 
 impl<'de> Deserialize<'de> for WidgetTermsTranslation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WidgetTermsTranslation {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_hash_ = None;
         let mut text_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WidgetTermsTranslation",
             &["source_hash", "text"],
             &mut |key, field| match key {

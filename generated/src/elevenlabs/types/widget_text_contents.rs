@@ -198,6 +198,13 @@ impl Serialize for WidgetTextContents {
 
 impl<'de> Deserialize<'de> for WidgetTextContents {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WidgetTextContents {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut main_label_ = None;
         let mut start_call_ = None;
         let mut start_chat_ = None;
@@ -248,68 +255,61 @@ impl<'de> Deserialize<'de> for WidgetTextContents {
         let mut file_too_large_ = None;
         let mut file_limit_reached_ = None;
         let mut typing_indicator_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "WidgetTextContents",
-            &[],
-            &mut |key, field| match key {
-                "main_label" => field.read(&mut main_label_),
-                "start_call" => field.read(&mut start_call_),
-                "start_chat" => field.read(&mut start_chat_),
-                "new_call" => field.read(&mut new_call_),
-                "end_call" => field.read(&mut end_call_),
-                "mute_microphone" => field.read(&mut mute_microphone_),
-                "change_language" => field.read(&mut change_language_),
-                "collapse" => field.read(&mut collapse_),
-                "expand" => field.read(&mut expand_),
-                "copied" => field.read(&mut copied_),
-                "accept_terms" => field.read(&mut accept_terms_),
-                "dismiss_terms" => field.read(&mut dismiss_terms_),
-                "listening_status" => field.read(&mut listening_status_),
-                "speaking_status" => field.read(&mut speaking_status_),
-                "connecting_status" => field.read(&mut connecting_status_),
-                "chatting_status" => field.read(&mut chatting_status_),
-                "input_label" => field.read(&mut input_label_),
-                "input_placeholder" => field.read(&mut input_placeholder_),
-                "input_placeholder_text_only" => field.read(&mut input_placeholder_text_only_),
-                "input_placeholder_new_conversation" => {
-                    field.read(&mut input_placeholder_new_conversation_)
-                }
-                "user_ended_conversation" => field.read(&mut user_ended_conversation_),
-                "agent_ended_conversation" => field.read(&mut agent_ended_conversation_),
-                "conversation_id" => field.read(&mut conversation_id_),
-                "error_occurred" => field.read(&mut error_occurred_),
-                "copy_id" => field.read(&mut copy_id_),
-                "initiate_feedback" => field.read(&mut initiate_feedback_),
-                "request_follow_up_feedback" => field.read(&mut request_follow_up_feedback_),
-                "thanks_for_feedback" => field.read(&mut thanks_for_feedback_),
-                "thanks_for_feedback_details" => field.read(&mut thanks_for_feedback_details_),
-                "follow_up_feedback_placeholder" => {
-                    field.read(&mut follow_up_feedback_placeholder_)
-                }
-                "submit" => field.read(&mut submit_),
-                "go_back" => field.read(&mut go_back_),
-                "send_message" => field.read(&mut send_message_),
-                "text_mode" => field.read(&mut text_mode_),
-                "voice_mode" => field.read(&mut voice_mode_),
-                "switched_to_text_mode" => field.read(&mut switched_to_text_mode_),
-                "switched_to_voice_mode" => field.read(&mut switched_to_voice_mode_),
-                "copy" => field.read(&mut copy_),
-                "download" => field.read(&mut download_),
-                "wrap" => field.read(&mut wrap_),
-                "agent_working" => field.read(&mut agent_working_),
-                "agent_done" => field.read(&mut agent_done_),
-                "agent_error" => field.read(&mut agent_error_),
-                "attach_file" => field.read(&mut attach_file_),
-                "remove_file" => field.read(&mut remove_file_),
-                "file_upload_error" => field.read(&mut file_upload_error_),
-                "file_type_unsupported" => field.read(&mut file_type_unsupported_),
-                "file_too_large" => field.read(&mut file_too_large_),
-                "file_limit_reached" => field.read(&mut file_limit_reached_),
-                "typing_indicator" => field.read(&mut typing_indicator_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("WidgetTextContents", &[], &mut |key, field| match key {
+            "main_label" => field.read(&mut main_label_),
+            "start_call" => field.read(&mut start_call_),
+            "start_chat" => field.read(&mut start_chat_),
+            "new_call" => field.read(&mut new_call_),
+            "end_call" => field.read(&mut end_call_),
+            "mute_microphone" => field.read(&mut mute_microphone_),
+            "change_language" => field.read(&mut change_language_),
+            "collapse" => field.read(&mut collapse_),
+            "expand" => field.read(&mut expand_),
+            "copied" => field.read(&mut copied_),
+            "accept_terms" => field.read(&mut accept_terms_),
+            "dismiss_terms" => field.read(&mut dismiss_terms_),
+            "listening_status" => field.read(&mut listening_status_),
+            "speaking_status" => field.read(&mut speaking_status_),
+            "connecting_status" => field.read(&mut connecting_status_),
+            "chatting_status" => field.read(&mut chatting_status_),
+            "input_label" => field.read(&mut input_label_),
+            "input_placeholder" => field.read(&mut input_placeholder_),
+            "input_placeholder_text_only" => field.read(&mut input_placeholder_text_only_),
+            "input_placeholder_new_conversation" => {
+                field.read(&mut input_placeholder_new_conversation_)
+            }
+            "user_ended_conversation" => field.read(&mut user_ended_conversation_),
+            "agent_ended_conversation" => field.read(&mut agent_ended_conversation_),
+            "conversation_id" => field.read(&mut conversation_id_),
+            "error_occurred" => field.read(&mut error_occurred_),
+            "copy_id" => field.read(&mut copy_id_),
+            "initiate_feedback" => field.read(&mut initiate_feedback_),
+            "request_follow_up_feedback" => field.read(&mut request_follow_up_feedback_),
+            "thanks_for_feedback" => field.read(&mut thanks_for_feedback_),
+            "thanks_for_feedback_details" => field.read(&mut thanks_for_feedback_details_),
+            "follow_up_feedback_placeholder" => field.read(&mut follow_up_feedback_placeholder_),
+            "submit" => field.read(&mut submit_),
+            "go_back" => field.read(&mut go_back_),
+            "send_message" => field.read(&mut send_message_),
+            "text_mode" => field.read(&mut text_mode_),
+            "voice_mode" => field.read(&mut voice_mode_),
+            "switched_to_text_mode" => field.read(&mut switched_to_text_mode_),
+            "switched_to_voice_mode" => field.read(&mut switched_to_voice_mode_),
+            "copy" => field.read(&mut copy_),
+            "download" => field.read(&mut download_),
+            "wrap" => field.read(&mut wrap_),
+            "agent_working" => field.read(&mut agent_working_),
+            "agent_done" => field.read(&mut agent_done_),
+            "agent_error" => field.read(&mut agent_error_),
+            "attach_file" => field.read(&mut attach_file_),
+            "remove_file" => field.read(&mut remove_file_),
+            "file_upload_error" => field.read(&mut file_upload_error_),
+            "file_type_unsupported" => field.read(&mut file_type_unsupported_),
+            "file_too_large" => field.read(&mut file_too_large_),
+            "file_limit_reached" => field.read(&mut file_limit_reached_),
+            "typing_indicator" => field.read(&mut typing_indicator_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             main_label: main_label_.unwrap_or_default(),
             start_call: start_call_.unwrap_or_default(),

@@ -33,10 +33,16 @@ impl Serialize for WidgetTextContentsTranslation {
 
 impl<'de> Deserialize<'de> for WidgetTextContentsTranslation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WidgetTextContentsTranslation {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_ = None;
         let mut text_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "WidgetTextContentsTranslation",
             &[],
             &mut |key, field| match key {

@@ -32,11 +32,17 @@ impl Serialize for WordTimestamp {
 
 impl<'de> Deserialize<'de> for WordTimestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WordTimestamp {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut word_ = None;
         let mut start_ms_ = None;
         let mut end_ms_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WordTimestamp",
             &["word", "start_ms", "end_ms"],
             &mut |key, field| match key {

@@ -46,12 +46,18 @@ impl Serialize for WorkflowEdgeModelInput {
 
 impl<'de> Deserialize<'de> for WorkflowEdgeModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowEdgeModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_ = None;
         let mut target_ = None;
         let mut forward_condition_ = None;
         let mut backward_condition_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkflowEdgeModelInput",
             &["source", "target"],
             &mut |key, field| match key {

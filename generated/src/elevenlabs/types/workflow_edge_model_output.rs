@@ -45,12 +45,18 @@ impl Serialize for WorkflowEdgeModelOutput {
 
 impl<'de> Deserialize<'de> for WorkflowEdgeModelOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowEdgeModelOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut source_ = None;
         let mut target_ = None;
         let mut forward_condition_ = None;
         let mut backward_condition_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkflowEdgeModelOutput",
             &["source", "target"],
             &mut |key, field| match key {

@@ -38,16 +38,22 @@ impl Serialize for WorkflowEndNodeModelInput {
 
 impl<'de> Deserialize<'de> for WorkflowEndNodeModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowEndNodeModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut position_ = None;
         let mut edge_order_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "WorkflowEndNodeModelInput",
             &[],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "position" => field.read(&mut position_),
+                "position" => field.decode(&mut position_),
                 "edge_order" => field.read(&mut edge_order_),
                 _ => field.skip(),
             },

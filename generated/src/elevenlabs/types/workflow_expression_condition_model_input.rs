@@ -39,11 +39,17 @@ impl Serialize for WorkflowExpressionConditionModelInput {
 
 impl<'de> Deserialize<'de> for WorkflowExpressionConditionModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowExpressionConditionModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut label_ = None;
         let mut type__ = None;
         let mut expression_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkflowExpressionConditionModelInput",
             &["expression"],
             &mut |key, field| match key {

@@ -38,11 +38,17 @@ impl Serialize for WorkflowExpressionConditionModelOutput {
 
 impl<'de> Deserialize<'de> for WorkflowExpressionConditionModelOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowExpressionConditionModelOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut label_ = None;
         let mut type__ = None;
         let mut expression_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkflowExpressionConditionModelOutput",
             &["expression"],
             &mut |key, field| match key {

@@ -38,21 +38,27 @@ impl Serialize for WorkflowFeaturesUsageCommonModel {
 
 impl<'de> Deserialize<'de> for WorkflowFeaturesUsageCommonModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowFeaturesUsageCommonModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enabled_ = None;
         let mut tool_node_ = None;
         let mut standalone_agent_node_ = None;
         let mut phone_number_node_ = None;
         let mut end_node_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "WorkflowFeaturesUsageCommonModel",
             &[],
             &mut |key, field| match key {
                 "enabled" => field.read(&mut enabled_),
-                "tool_node" => field.read(&mut tool_node_),
-                "standalone_agent_node" => field.read(&mut standalone_agent_node_),
-                "phone_number_node" => field.read(&mut phone_number_node_),
-                "end_node" => field.read(&mut end_node_),
+                "tool_node" => field.decode(&mut tool_node_),
+                "standalone_agent_node" => field.decode(&mut standalone_agent_node_),
+                "phone_number_node" => field.decode(&mut phone_number_node_),
+                "end_node" => field.decode(&mut end_node_),
                 _ => field.skip(),
             },
         )?;

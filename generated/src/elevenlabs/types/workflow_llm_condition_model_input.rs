@@ -39,11 +39,17 @@ impl Serialize for WorkflowLlmConditionModelInput {
 
 impl<'de> Deserialize<'de> for WorkflowLlmConditionModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowLlmConditionModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut label_ = None;
         let mut type__ = None;
         let mut condition_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkflowLlmConditionModelInput",
             &["condition"],
             &mut |key, field| match key {

@@ -64,6 +64,13 @@ impl Serialize for WorkflowOverrideAgentNodeModelOutput {
 
 impl<'de> Deserialize<'de> for WorkflowOverrideAgentNodeModelOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowOverrideAgentNodeModelOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut position_ = None;
         let mut edge_order_ = None;
@@ -73,8 +80,7 @@ impl<'de> Deserialize<'de> for WorkflowOverrideAgentNodeModelOutput {
         let mut additional_tool_ids_ = None;
         let mut label_ = None;
         let mut entry_behavior_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkflowOverrideAgentNodeModelOutput",
             &[
                 "position",
@@ -88,11 +94,11 @@ impl<'de> Deserialize<'de> for WorkflowOverrideAgentNodeModelOutput {
             ],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "position" => field.read(&mut position_),
+                "position" => field.decode(&mut position_),
                 "edge_order" => field.read(&mut edge_order_),
-                "conversation_config" => field.read(&mut conversation_config_),
+                "conversation_config" => field.decode(&mut conversation_config_),
                 "additional_prompt" => field.read(&mut additional_prompt_),
-                "additional_knowledge_base" => field.read(&mut additional_knowledge_base_),
+                "additional_knowledge_base" => field.decode(&mut additional_knowledge_base_),
                 "additional_tool_ids" => field.read(&mut additional_tool_ids_),
                 "label" => field.read(&mut label_),
                 "entry_behavior" => field.read(&mut entry_behavior_),

@@ -58,6 +58,13 @@ impl Serialize for WorkflowPhoneNumberNodeModelOutput {
 
 impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowPhoneNumberNodeModelOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut custom_sip_headers_ = None;
         let mut transfer_destination_ = None;
         let mut transfer_type_ = None;
@@ -66,8 +73,7 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutput {
         let mut type__ = None;
         let mut position_ = None;
         let mut edge_order_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkflowPhoneNumberNodeModelOutput",
             &[
                 "custom_sip_headers",
@@ -80,10 +86,10 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutput {
                 "custom_sip_headers" => field.read(&mut custom_sip_headers_),
                 "transfer_destination" => field.read(&mut transfer_destination_),
                 "transfer_type" => field.read(&mut transfer_type_),
-                "uui" => field.read(&mut uui_),
+                "uui" => field.decode(&mut uui_),
                 "post_dial_digits" => field.read(&mut post_dial_digits_),
                 "type" => field.read(&mut type__),
-                "position" => field.read(&mut position_),
+                "position" => field.decode(&mut position_),
                 "edge_order" => field.read(&mut edge_order_),
                 _ => field.skip(),
             },

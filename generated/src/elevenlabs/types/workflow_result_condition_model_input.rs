@@ -39,11 +39,17 @@ impl Serialize for WorkflowResultConditionModelInput {
 
 impl<'de> Deserialize<'de> for WorkflowResultConditionModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowResultConditionModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut label_ = None;
         let mut type__ = None;
         let mut successful_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkflowResultConditionModelInput",
             &["successful"],
             &mut |key, field| match key {

@@ -69,6 +69,13 @@ impl Serialize for WorkflowStandaloneAgentNodeModelInput {
 
 impl<'de> Deserialize<'de> for WorkflowStandaloneAgentNodeModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowStandaloneAgentNodeModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut position_ = None;
         let mut edge_order_ = None;
@@ -78,13 +85,12 @@ impl<'de> Deserialize<'de> for WorkflowStandaloneAgentNodeModelInput {
         let mut transfer_message_ = None;
         let mut enable_transferred_agent_first_message_ = None;
         let mut preserve_client_tts_overrides_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "WorkflowStandaloneAgentNodeModelInput",
             &[],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "position" => field.read(&mut position_),
+                "position" => field.decode(&mut position_),
                 "edge_order" => field.read(&mut edge_order_),
                 "agent_id" => field.read(&mut agent_id_),
                 "node_id" => field.read(&mut node_id_),

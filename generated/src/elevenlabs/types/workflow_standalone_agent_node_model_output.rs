@@ -68,6 +68,13 @@ impl Serialize for WorkflowStandaloneAgentNodeModelOutput {
 
 impl<'de> Deserialize<'de> for WorkflowStandaloneAgentNodeModelOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowStandaloneAgentNodeModelOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut position_ = None;
         let mut edge_order_ = None;
@@ -77,8 +84,7 @@ impl<'de> Deserialize<'de> for WorkflowStandaloneAgentNodeModelOutput {
         let mut transfer_message_ = None;
         let mut enable_transferred_agent_first_message_ = None;
         let mut preserve_client_tts_overrides_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkflowStandaloneAgentNodeModelOutput",
             &[
                 "position",
@@ -89,7 +95,7 @@ impl<'de> Deserialize<'de> for WorkflowStandaloneAgentNodeModelOutput {
             ],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "position" => field.read(&mut position_),
+                "position" => field.decode(&mut position_),
                 "edge_order" => field.read(&mut edge_order_),
                 "agent_id" => field.read(&mut agent_id_),
                 "node_id" => field.read(&mut node_id_),

@@ -36,12 +36,18 @@ impl Serialize for WorkflowToolEdgeStepModel {
 
 impl<'de> Deserialize<'de> for WorkflowToolEdgeStepModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowToolEdgeStepModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut step_latency_secs_ = None;
         let mut type__ = None;
         let mut edge_id_ = None;
         let mut target_node_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkflowToolEdgeStepModel",
             &["step_latency_secs", "edge_id", "target_node_id"],
             &mut |key, field| match key {

@@ -37,10 +37,16 @@ impl Serialize for WorkflowToolLocator {
 
 impl<'de> Deserialize<'de> for WorkflowToolLocator {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowToolLocator {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tool_id_ = None;
         let mut schema_overrides_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkflowToolLocator",
             &["tool_id"],
             &mut |key, field| match key {

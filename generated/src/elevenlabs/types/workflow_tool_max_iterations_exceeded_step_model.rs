@@ -34,11 +34,17 @@ impl Serialize for WorkflowToolMaxIterationsExceededStepModel {
 
 impl<'de> Deserialize<'de> for WorkflowToolMaxIterationsExceededStepModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowToolMaxIterationsExceededStepModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut step_latency_secs_ = None;
         let mut type__ = None;
         let mut max_iterations_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkflowToolMaxIterationsExceededStepModel",
             &["step_latency_secs", "max_iterations"],
             &mut |key, field| match key {

@@ -49,14 +49,20 @@ impl Serialize for WorkflowToolNestedToolsStepModelInput {
 
 impl<'de> Deserialize<'de> for WorkflowToolNestedToolsStepModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowToolNestedToolsStepModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut step_latency_secs_ = None;
         let mut type__ = None;
         let mut node_id_ = None;
         let mut requests_ = None;
         let mut results_ = None;
         let mut is_successful_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkflowToolNestedToolsStepModelInput",
             &[
                 "step_latency_secs",
@@ -69,7 +75,7 @@ impl<'de> Deserialize<'de> for WorkflowToolNestedToolsStepModelInput {
                 "step_latency_secs" => field.read(&mut step_latency_secs_),
                 "type" => field.read(&mut type__),
                 "node_id" => field.read(&mut node_id_),
-                "requests" => field.read(&mut requests_),
+                "requests" => field.decode(&mut requests_),
                 "results" => field.read(&mut results_),
                 "is_successful" => field.read(&mut is_successful_),
                 _ => field.skip(),

@@ -41,19 +41,25 @@ impl Serialize for WorkflowToolNodeModelInput {
 
 impl<'de> Deserialize<'de> for WorkflowToolNodeModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowToolNodeModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut position_ = None;
         let mut edge_order_ = None;
         let mut tools_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "WorkflowToolNodeModelInput",
             &[],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "position" => field.read(&mut position_),
+                "position" => field.decode(&mut position_),
                 "edge_order" => field.read(&mut edge_order_),
-                "tools" => field.read(&mut tools_),
+                "tools" => field.decode(&mut tools_),
                 _ => field.skip(),
             },
         )?;

@@ -41,19 +41,25 @@ impl Serialize for WorkflowToolNodeModelOutput {
 
 impl<'de> Deserialize<'de> for WorkflowToolNodeModelOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowToolNodeModelOutput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut position_ = None;
         let mut edge_order_ = None;
         let mut tools_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkflowToolNodeModelOutput",
             &["position", "edge_order", "tools"],
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
-                "position" => field.read(&mut position_),
+                "position" => field.decode(&mut position_),
                 "edge_order" => field.read(&mut edge_order_),
-                "tools" => field.read(&mut tools_),
+                "tools" => field.decode(&mut tools_),
                 _ => field.skip(),
             },
         )?;

@@ -33,9 +33,15 @@ impl Serialize for WorkflowToolResponseModelInput {
 
 impl<'de> Deserialize<'de> for WorkflowToolResponseModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowToolResponseModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut steps_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "WorkflowToolResponseModelInput",
             &[],
             &mut |key, field| match key {

@@ -36,10 +36,16 @@ impl Serialize for WorkflowUnconditionalModelInput {
 
 impl<'de> Deserialize<'de> for WorkflowUnconditionalModelInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkflowUnconditionalModelInput {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut label_ = None;
         let mut type__ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "WorkflowUnconditionalModelInput",
             &[],
             &mut |key, field| match key {

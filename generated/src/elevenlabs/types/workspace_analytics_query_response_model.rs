@@ -37,12 +37,18 @@ impl Serialize for WorkspaceAnalyticsQueryResponseModel {
 
 impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceAnalyticsQueryResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut columns_ = None;
         let mut column_types_ = None;
         let mut rows_ = None;
         let mut column_units_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceAnalyticsQueryResponseModel",
             &["columns", "column_types", "rows", "column_units"],
             &mut |key, field| match key {

@@ -46,14 +46,20 @@ impl Serialize for WorkspaceAnalyticsRequestsGetRequest {
 
 impl<'de> Deserialize<'de> for WorkspaceAnalyticsRequestsGetRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceAnalyticsRequestsGetRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut start_time_ = None;
         let mut end_time_ = None;
         let mut limit_ = None;
         let mut sort_ = None;
         let mut filters_ = None;
         let mut search_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "WorkspaceAnalyticsRequestsGetRequest",
             &[],
             &mut |key, field| match key {
@@ -61,7 +67,7 @@ impl<'de> Deserialize<'de> for WorkspaceAnalyticsRequestsGetRequest {
                 "end_time" => field.read(&mut end_time_),
                 "limit" => field.read(&mut limit_),
                 "sort" => field.read(&mut sort_),
-                "filters" => field.read(&mut filters_),
+                "filters" => field.decode(&mut filters_),
                 "search" => field.read(&mut search_),
                 _ => field.skip(),
             },

@@ -27,13 +27,19 @@ impl Serialize for WorkspaceApiKeyListResponseModel {
 
 impl<'de> Deserialize<'de> for WorkspaceApiKeyListResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceApiKeyListResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut api_keys_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceApiKeyListResponseModel",
             &["api-keys"],
             &mut |key, field| match key {
-                "api-keys" => field.read(&mut api_keys_),
+                "api-keys" => field.decode(&mut api_keys_),
                 _ => field.skip(),
             },
         )?;

@@ -60,6 +60,13 @@ impl Serialize for WorkspaceApiKeyResponseModel {
 
 impl<'de> Deserialize<'de> for WorkspaceApiKeyResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceApiKeyResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut hint_ = None;
         let mut key_id_ = None;
@@ -73,8 +80,7 @@ impl<'de> Deserialize<'de> for WorkspaceApiKeyResponseModel {
         let mut hashed_xi_api_key_ = None;
         let mut allowed_ips_ = None;
         let mut third_party_disable_allowed_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceApiKeyResponseModel",
             &[
                 "name",

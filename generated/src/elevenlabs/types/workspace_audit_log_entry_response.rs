@@ -102,6 +102,13 @@ impl Serialize for WorkspaceAuditLogEntryResponse {
 
 impl<'de> Deserialize<'de> for WorkspaceAuditLogEntryResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceAuditLogEntryResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut metadata_ = None;
         let mut time_ = None;
         let mut activity_id_ = None;
@@ -121,8 +128,7 @@ impl<'de> Deserialize<'de> for WorkspaceAuditLogEntryResponse {
         let mut time_dt_ = None;
         let mut type_uid_ = None;
         let mut type_name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceAuditLogEntryResponse",
             &[
                 "activity_id",
@@ -146,9 +152,9 @@ impl<'de> Deserialize<'de> for WorkspaceAuditLogEntryResponse {
                 "class_uid" => field.read(&mut class_uid_),
                 "severity_id" => field.read(&mut severity_id_),
                 "status_id" => field.read(&mut status_id_),
-                "actor" => field.read(&mut actor_),
-                "device" => field.read(&mut device_),
-                "http_request" => field.read(&mut http_request_),
+                "actor" => field.decode(&mut actor_),
+                "device" => field.decode(&mut device_),
+                "http_request" => field.decode(&mut http_request_),
                 "message" => field.read(&mut message_),
                 "unmapped" => field.read_json(&mut unmapped_),
                 "id" => field.read(&mut id_),

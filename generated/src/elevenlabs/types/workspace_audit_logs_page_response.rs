@@ -35,15 +35,21 @@ impl Serialize for WorkspaceAuditLogsPageResponse {
 
 impl<'de> Deserialize<'de> for WorkspaceAuditLogsPageResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceAuditLogsPageResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut entries_ = None;
         let mut has_more_ = None;
         let mut next_cursor_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceAuditLogsPageResponse",
             &["entries", "has_more"],
             &mut |key, field| match key {
-                "entries" => field.read(&mut entries_),
+                "entries" => field.decode(&mut entries_),
                 "has_more" => field.read(&mut has_more_),
                 "next_cursor" => field.read(&mut next_cursor_),
                 _ => field.skip(),

@@ -38,15 +38,21 @@ impl Serialize for WorkspaceBatchCallsResponse {
 
 impl<'de> Deserialize<'de> for WorkspaceBatchCallsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceBatchCallsResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut batch_calls_ = None;
         let mut next_doc_ = None;
         let mut has_more_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceBatchCallsResponse",
             &["batch_calls"],
             &mut |key, field| match key {
-                "batch_calls" => field.read(&mut batch_calls_),
+                "batch_calls" => field.decode(&mut batch_calls_),
                 "next_doc" => field.read(&mut next_doc_),
                 "has_more" => field.read(&mut has_more_),
                 _ => field.skip(),

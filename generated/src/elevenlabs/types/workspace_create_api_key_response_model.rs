@@ -30,10 +30,16 @@ impl Serialize for WorkspaceCreateApiKeyResponseModel {
 
 impl<'de> Deserialize<'de> for WorkspaceCreateApiKeyResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceCreateApiKeyResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut xi_api_key_ = None;
         let mut key_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceCreateApiKeyResponseModel",
             &["xi-api-key", "key_id"],
             &mut |key, field| match key {

@@ -29,9 +29,15 @@ impl Serialize for WorkspaceCreateServiceAccountResponseModel {
 
 impl<'de> Deserialize<'de> for WorkspaceCreateServiceAccountResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceCreateServiceAccountResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut service_account_user_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceCreateServiceAccountResponseModel",
             &["service-account-user-id"],
             &mut |key, field| match key {

@@ -31,10 +31,16 @@ impl Serialize for WorkspaceCreateWebhookResponseModel {
 
 impl<'de> Deserialize<'de> for WorkspaceCreateWebhookResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceCreateWebhookResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhook_id_ = None;
         let mut webhook_secret_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceCreateWebhookResponseModel",
             &["webhook_id"],
             &mut |key, field| match key {

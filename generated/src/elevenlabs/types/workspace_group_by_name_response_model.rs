@@ -35,11 +35,17 @@ impl Serialize for WorkspaceGroupByNameResponseModel {
 
 impl<'de> Deserialize<'de> for WorkspaceGroupByNameResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceGroupByNameResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut id_ = None;
         let mut members_emails_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceGroupByNameResponseModel",
             &["name", "id", "members_emails"],
             &mut |key, field| match key {

@@ -51,6 +51,13 @@ impl Serialize for WorkspaceGroupResponseModel {
 
 impl<'de> Deserialize<'de> for WorkspaceGroupResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceGroupResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut id_ = None;
         let mut members_ = None;
@@ -61,8 +68,7 @@ impl<'de> Deserialize<'de> for WorkspaceGroupResponseModel {
         let mut is_scim_synced_ = None;
         let mut scim_group_ = None;
         let mut scim_frozen_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceGroupResponseModel",
             &["name", "id", "members"],
             &mut |key, field| match key {
@@ -74,7 +80,7 @@ impl<'de> Deserialize<'de> for WorkspaceGroupResponseModel {
                 "group_pvc_limit" => field.read(&mut group_pvc_limit_),
                 "character_count" => field.read(&mut character_count_),
                 "is_scim_synced" => field.read(&mut is_scim_synced_),
-                "scim_group" => field.read(&mut scim_group_),
+                "scim_group" => field.decode(&mut scim_group_),
                 "scim_frozen" => field.read(&mut scim_frozen_),
                 _ => field.skip(),
             },

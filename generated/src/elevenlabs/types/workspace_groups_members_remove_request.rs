@@ -29,9 +29,15 @@ impl Serialize for WorkspaceGroupsMembersRemoveRequest {
 
 impl<'de> Deserialize<'de> for WorkspaceGroupsMembersRemoveRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceGroupsMembersRemoveRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut email_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceGroupsMembersRemoveRequest",
             &["email"],
             &mut |key, field| match key {

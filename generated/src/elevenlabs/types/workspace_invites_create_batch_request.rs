@@ -42,12 +42,18 @@ impl Serialize for WorkspaceInvitesCreateBatchRequest {
 
 impl<'de> Deserialize<'de> for WorkspaceInvitesCreateBatchRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceInvitesCreateBatchRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut emails_ = None;
         let mut seat_type_ = None;
         let mut group_ids_ = None;
         let mut usage_limit_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceInvitesCreateBatchRequest",
             &["emails"],
             &mut |key, field| match key {

@@ -46,13 +46,19 @@ impl Serialize for WorkspaceInvitesCreateRequest {
 
 impl<'de> Deserialize<'de> for WorkspaceInvitesCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceInvitesCreateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut email_ = None;
         let mut workspace_permission_ = None;
         let mut seat_type_ = None;
         let mut group_ids_ = None;
         let mut usage_limit_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceInvitesCreateRequest",
             &["email"],
             &mut |key, field| match key {

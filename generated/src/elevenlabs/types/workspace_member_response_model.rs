@@ -47,14 +47,20 @@ impl Serialize for WorkspaceMemberResponseModel {
 
 impl<'de> Deserialize<'de> for WorkspaceMemberResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceMemberResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut user_id_ = None;
         let mut email_ = None;
         let mut first_name_ = None;
         let mut seat_type_ = None;
         let mut is_owner_ = None;
         let mut is_locked_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceMemberResponseModel",
             &["user_id", "email", "is_owner", "is_locked"],
             &mut |key, field| match key {

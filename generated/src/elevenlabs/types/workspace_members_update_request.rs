@@ -43,12 +43,18 @@ impl Serialize for WorkspaceMembersUpdateRequest {
 
 impl<'de> Deserialize<'de> for WorkspaceMembersUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceMembersUpdateRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut email_ = None;
         let mut is_locked_ = None;
         let mut workspace_role_ = None;
         let mut workspace_seat_type_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceMembersUpdateRequest",
             &["email"],
             &mut |key, field| match key {

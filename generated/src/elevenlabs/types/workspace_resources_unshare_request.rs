@@ -42,12 +42,18 @@ impl Serialize for WorkspaceResourcesUnshareRequest {
 
 impl<'de> Deserialize<'de> for WorkspaceResourcesUnshareRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceResourcesUnshareRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut resource_type_ = None;
         let mut user_email_ = None;
         let mut group_id_ = None;
         let mut workspace_api_key_id_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceResourcesUnshareRequest",
             &["resource_type"],
             &mut |key, field| match key {

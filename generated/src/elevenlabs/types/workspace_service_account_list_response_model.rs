@@ -30,13 +30,19 @@ impl Serialize for WorkspaceServiceAccountListResponseModel {
 
 impl<'de> Deserialize<'de> for WorkspaceServiceAccountListResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceServiceAccountListResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut service_accounts_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceServiceAccountListResponseModel",
             &["service-accounts"],
             &mut |key, field| match key {
-                "service-accounts" => field.read(&mut service_accounts_),
+                "service-accounts" => field.decode(&mut service_accounts_),
                 _ => field.skip(),
             },
         )?;

@@ -39,21 +39,27 @@ impl Serialize for WorkspaceServiceAccountResponseModel {
 
 impl<'de> Deserialize<'de> for WorkspaceServiceAccountResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceServiceAccountResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut service_account_user_id_ = None;
         let mut name_ = None;
         let mut created_at_unix_ = None;
         let mut api_keys_ = None;
         let mut default_sharing_groups_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceServiceAccountResponseModel",
             &["service_account_user_id", "name", "api-keys"],
             &mut |key, field| match key {
                 "service_account_user_id" => field.read(&mut service_account_user_id_),
                 "name" => field.read(&mut name_),
                 "created_at_unix" => field.read(&mut created_at_unix_),
-                "api-keys" => field.read(&mut api_keys_),
-                "default_sharing_groups" => field.read(&mut default_sharing_groups_),
+                "api-keys" => field.decode(&mut api_keys_),
+                "default_sharing_groups" => field.decode(&mut default_sharing_groups_),
                 _ => field.skip(),
             },
         )?;

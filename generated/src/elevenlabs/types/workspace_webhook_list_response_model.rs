@@ -28,13 +28,19 @@ impl Serialize for WorkspaceWebhookListResponseModel {
 
 impl<'de> Deserialize<'de> for WorkspaceWebhookListResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceWebhookListResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut webhooks_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceWebhookListResponseModel",
             &["webhooks"],
             &mut |key, field| match key {
-                "webhooks" => field.read(&mut webhooks_),
+                "webhooks" => field.decode(&mut webhooks_),
                 _ => field.skip(),
             },
         )?;

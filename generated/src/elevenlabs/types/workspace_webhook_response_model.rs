@@ -67,6 +67,13 @@ impl Serialize for WorkspaceWebhookResponseModel {
 
 impl<'de> Deserialize<'de> for WorkspaceWebhookResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceWebhookResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut webhook_id_ = None;
         let mut webhook_url_ = None;
@@ -78,8 +85,7 @@ impl<'de> Deserialize<'de> for WorkspaceWebhookResponseModel {
         let mut events_ = None;
         let mut most_recent_failure_error_code_ = None;
         let mut most_recent_failure_timestamp_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceWebhookResponseModel",
             &[
                 "name",
@@ -98,7 +104,7 @@ impl<'de> Deserialize<'de> for WorkspaceWebhookResponseModel {
                 "is_auto_disabled" => field.read(&mut is_auto_disabled_),
                 "created_at_unix" => field.read(&mut created_at_unix_),
                 "auth_type" => field.read(&mut auth_type_),
-                "usage" => field.read(&mut usage_),
+                "usage" => field.decode(&mut usage_),
                 "events" => field.read(&mut events_),
                 "most_recent_failure_error_code" => {
                     field.read(&mut most_recent_failure_error_code_)

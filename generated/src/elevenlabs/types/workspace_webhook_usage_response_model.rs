@@ -27,9 +27,15 @@ impl Serialize for WorkspaceWebhookUsageResponseModel {
 
 impl<'de> Deserialize<'de> for WorkspaceWebhookUsageResponseModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceWebhookUsageResponseModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut usage_type_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "WorkspaceWebhookUsageResponseModel",
             &["usage_type"],
             &mut |key, field| match key {

@@ -30,18 +30,20 @@ impl Serialize for ConditionalObjective {
 
 impl<'de> Deserialize<'de> for ConditionalObjective {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConditionalObjective {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut condition_ = None;
         let mut objective_id_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ConditionalObjective",
-            &[],
-            &mut |key, field| match key {
-                "condition" => field.read(&mut condition_),
-                "objective_id" => field.read(&mut objective_id_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ConditionalObjective", &[], &mut |key, field| match key {
+            "condition" => field.read(&mut condition_),
+            "objective_id" => field.read(&mut objective_id_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             condition: condition_.unwrap_or_default(),
             objective_id: objective_id_.unwrap_or_default(),

@@ -52,6 +52,13 @@ impl Serialize for Conversation {
 
 impl<'de> Deserialize<'de> for Conversation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Conversation {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_id_ = None;
         let mut conversation_url_ = None;
         let mut conversation_name_ = None;
@@ -64,26 +71,21 @@ impl<'de> Deserialize<'de> for Conversation {
         let mut ended_at_ = None;
         let mut shutdown_reason_ = None;
         let mut transcript_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "Conversation",
-            &[],
-            &mut |key, field| match key {
-                "conversation_id" => field.read(&mut conversation_id_),
-                "conversation_url" => field.read(&mut conversation_url_),
-                "conversation_name" => field.read(&mut conversation_name_),
-                "status" => field.read(&mut status_),
-                "replica_id" => field.read(&mut replica_id_),
-                "persona_id" => field.read(&mut persona_id_),
-                "callback_url" => field.read(&mut callback_url_),
-                "created_at" => field.read(&mut created_at_),
-                "updated_at" => field.read(&mut updated_at_),
-                "ended_at" => field.read(&mut ended_at_),
-                "shutdown_reason" => field.read(&mut shutdown_reason_),
-                "transcript" => field.read(&mut transcript_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("Conversation", &[], &mut |key, field| match key {
+            "conversation_id" => field.read(&mut conversation_id_),
+            "conversation_url" => field.read(&mut conversation_url_),
+            "conversation_name" => field.read(&mut conversation_name_),
+            "status" => field.read(&mut status_),
+            "replica_id" => field.read(&mut replica_id_),
+            "persona_id" => field.read(&mut persona_id_),
+            "callback_url" => field.read(&mut callback_url_),
+            "created_at" => field.read(&mut created_at_),
+            "updated_at" => field.read(&mut updated_at_),
+            "ended_at" => field.read(&mut ended_at_),
+            "shutdown_reason" => field.read(&mut shutdown_reason_),
+            "transcript" => field.decode(&mut transcript_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             conversation_id: conversation_id_.unwrap_or_default(),
             conversation_url: conversation_url_.unwrap_or_default(),

@@ -56,6 +56,13 @@ impl Serialize for ConversationProperties {
 
 impl<'de> Deserialize<'de> for ConversationProperties {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationProperties {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut max_call_duration_ = None;
         let mut participant_left_timeout_ = None;
         let mut participant_absent_timeout_ = None;
@@ -65,23 +72,18 @@ impl<'de> Deserialize<'de> for ConversationProperties {
         let mut language_ = None;
         let mut recording_s3_bucket_region_ = None;
         let mut recording_s3_bucket_name_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ConversationProperties",
-            &[],
-            &mut |key, field| match key {
-                "max_call_duration" => field.read(&mut max_call_duration_),
-                "participant_left_timeout" => field.read(&mut participant_left_timeout_),
-                "participant_absent_timeout" => field.read(&mut participant_absent_timeout_),
-                "enable_recording" => field.read(&mut enable_recording_),
-                "enable_closed_captions" => field.read(&mut enable_closed_captions_),
-                "apply_greenscreen" => field.read(&mut apply_greenscreen_),
-                "language" => field.read(&mut language_),
-                "recording_s3_bucket_region" => field.read(&mut recording_s3_bucket_region_),
-                "recording_s3_bucket_name" => field.read(&mut recording_s3_bucket_name_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ConversationProperties", &[], &mut |key, field| match key {
+            "max_call_duration" => field.read(&mut max_call_duration_),
+            "participant_left_timeout" => field.read(&mut participant_left_timeout_),
+            "participant_absent_timeout" => field.read(&mut participant_absent_timeout_),
+            "enable_recording" => field.read(&mut enable_recording_),
+            "enable_closed_captions" => field.read(&mut enable_closed_captions_),
+            "apply_greenscreen" => field.read(&mut apply_greenscreen_),
+            "language" => field.read(&mut language_),
+            "recording_s3_bucket_region" => field.read(&mut recording_s3_bucket_region_),
+            "recording_s3_bucket_name" => field.read(&mut recording_s3_bucket_name_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             max_call_duration: max_call_duration_.unwrap_or_default(),
             participant_left_timeout: participant_left_timeout_.unwrap_or_default(),

@@ -35,11 +35,17 @@ impl Serialize for ConversationalFlowLayer {
 
 impl<'de> Deserialize<'de> for ConversationalFlowLayer {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationalFlowLayer {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut turn_detection_model_ = None;
         let mut turn_taking_patience_ = None;
         let mut replica_interruptibility_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ConversationalFlowLayer",
             &[],
             &mut |key, field| match key {

@@ -30,18 +30,20 @@ impl Serialize for CrawlConfig {
 
 impl<'de> Deserialize<'de> for CrawlConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CrawlConfig {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut depth_ = None;
         let mut max_pages_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "CrawlConfig",
-            &[],
-            &mut |key, field| match key {
-                "depth" => field.read(&mut depth_),
-                "max_pages" => field.read(&mut max_pages_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("CrawlConfig", &[], &mut |key, field| match key {
+            "depth" => field.read(&mut depth_),
+            "max_pages" => field.read(&mut max_pages_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             depth: depth_.unwrap_or_default(),
             max_pages: max_pages_.unwrap_or_default(),

@@ -101,6 +101,13 @@ impl Serialize for CreateConversationRequest {
 
 impl<'de> Deserialize<'de> for CreateConversationRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateConversationRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut persona_id_ = None;
         let mut replica_id_ = None;
         let mut callback_url_ = None;
@@ -123,8 +130,7 @@ impl<'de> Deserialize<'de> for CreateConversationRequest {
         let mut recording_s3_bucket_name_ = None;
         let mut properties_ = None;
         let mut document_ids_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "CreateConversationRequest",
             &[],
             &mut |key, field| match key {
@@ -148,7 +154,7 @@ impl<'de> Deserialize<'de> for CreateConversationRequest {
                 "enable_recording" => field.read(&mut enable_recording_),
                 "recording_s3_bucket_region" => field.read(&mut recording_s3_bucket_region_),
                 "recording_s3_bucket_name" => field.read(&mut recording_s3_bucket_name_),
-                "properties" => field.read(&mut properties_),
+                "properties" => field.decode(&mut properties_),
                 "document_ids" => field.read(&mut document_ids_),
                 _ => field.skip(),
             },

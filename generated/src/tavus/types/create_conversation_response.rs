@@ -41,6 +41,13 @@ impl Serialize for CreateConversationResponse {
 
 impl<'de> Deserialize<'de> for CreateConversationResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateConversationResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut conversation_id_ = None;
         let mut conversation_url_ = None;
         let mut conversation_name_ = None;
@@ -48,8 +55,7 @@ impl<'de> Deserialize<'de> for CreateConversationResponse {
         let mut callback_url_ = None;
         let mut meeting_token_ = None;
         let mut created_at_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "CreateConversationResponse",
             &[],
             &mut |key, field| match key {

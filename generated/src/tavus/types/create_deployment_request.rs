@@ -49,6 +49,13 @@ impl Serialize for CreateDeploymentRequest {
 
 impl<'de> Deserialize<'de> for CreateDeploymentRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateDeploymentRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut pal_id_ = None;
         let mut channel_ = None;
         let mut name_ = None;
@@ -56,8 +63,7 @@ impl<'de> Deserialize<'de> for CreateDeploymentRequest {
         let mut customization_ = None;
         let mut limits_ = None;
         let mut allowed_origins_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateDeploymentRequest",
             &["pal_id", "channel"],
             &mut |key, field| match key {

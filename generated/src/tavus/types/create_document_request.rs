@@ -40,26 +40,28 @@ impl Serialize for CreateDocumentRequest {
 
 impl<'de> Deserialize<'de> for CreateDocumentRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateDocumentRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut document_name_ = None;
         let mut file_ = None;
         let mut document_url_ = None;
         let mut tags_ = None;
         let mut callback_url_ = None;
         let mut crawl_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "CreateDocumentRequest",
-            &[],
-            &mut |key, field| match key {
-                "document_name" => field.read(&mut document_name_),
-                "file" => field.read(&mut file_),
-                "document_url" => field.read(&mut document_url_),
-                "tags" => field.read(&mut tags_),
-                "callback_url" => field.read(&mut callback_url_),
-                "crawl" => field.read(&mut crawl_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("CreateDocumentRequest", &[], &mut |key, field| match key {
+            "document_name" => field.read(&mut document_name_),
+            "file" => field.read(&mut file_),
+            "document_url" => field.read(&mut document_url_),
+            "tags" => field.read(&mut tags_),
+            "callback_url" => field.read(&mut callback_url_),
+            "crawl" => field.decode(&mut crawl_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             document_name: document_name_.unwrap_or_default(),
             file: file_.unwrap_or_default(),

@@ -34,12 +34,18 @@ impl Serialize for CreateGuardrailsRequest {
 
 impl<'de> Deserialize<'de> for CreateGuardrailsRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateGuardrailsRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut guardrails_name_ = None;
         let mut guardrails_prompt_ = None;
         let mut modality_ = None;
         let mut callback_url_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "CreateGuardrailsRequest",
             &[],
             &mut |key, field| match key {

@@ -49,6 +49,13 @@ impl Serialize for CreateObjectivesRequest {
 
 impl<'de> Deserialize<'de> for CreateObjectivesRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateObjectivesRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut objective_name_ = None;
         let mut objective_prompt_ = None;
         let mut confirmation_mode_ = None;
@@ -57,8 +64,7 @@ impl<'de> Deserialize<'de> for CreateObjectivesRequest {
         let mut next_conditional_objectives_ = None;
         let mut next_required_objective_ = None;
         let mut callback_url_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "CreateObjectivesRequest",
             &[],
             &mut |key, field| match key {
@@ -67,7 +73,7 @@ impl<'de> Deserialize<'de> for CreateObjectivesRequest {
                 "confirmation_mode" => field.read(&mut confirmation_mode_),
                 "output_variables" => field.read(&mut output_variables_),
                 "modality" => field.read(&mut modality_),
-                "next_conditional_objectives" => field.read(&mut next_conditional_objectives_),
+                "next_conditional_objectives" => field.decode(&mut next_conditional_objectives_),
                 "next_required_objective" => field.read(&mut next_required_objective_),
                 "callback_url" => field.read(&mut callback_url_),
                 _ => field.skip(),

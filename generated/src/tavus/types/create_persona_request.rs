@@ -46,6 +46,13 @@ impl Serialize for CreatePersonaRequest {
 
 impl<'de> Deserialize<'de> for CreatePersonaRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreatePersonaRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut persona_name_ = None;
         let mut system_prompt_ = None;
         let mut context_ = None;
@@ -55,23 +62,18 @@ impl<'de> Deserialize<'de> for CreatePersonaRequest {
         let mut guardrails_id_ = None;
         let mut objectives_id_ = None;
         let mut document_ids_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "CreatePersonaRequest",
-            &[],
-            &mut |key, field| match key {
-                "persona_name" => field.read(&mut persona_name_),
-                "system_prompt" => field.read(&mut system_prompt_),
-                "context" => field.read(&mut context_),
-                "default_replica_id" => field.read(&mut default_replica_id_),
-                "pipeline_mode" => field.read(&mut pipeline_mode_),
-                "layers" => field.read(&mut layers_),
-                "guardrails_id" => field.read(&mut guardrails_id_),
-                "objectives_id" => field.read(&mut objectives_id_),
-                "document_ids" => field.read(&mut document_ids_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("CreatePersonaRequest", &[], &mut |key, field| match key {
+            "persona_name" => field.read(&mut persona_name_),
+            "system_prompt" => field.read(&mut system_prompt_),
+            "context" => field.read(&mut context_),
+            "default_replica_id" => field.read(&mut default_replica_id_),
+            "pipeline_mode" => field.read(&mut pipeline_mode_),
+            "layers" => field.decode(&mut layers_),
+            "guardrails_id" => field.read(&mut guardrails_id_),
+            "objectives_id" => field.read(&mut objectives_id_),
+            "document_ids" => field.read(&mut document_ids_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             persona_name: persona_name_.unwrap_or_default(),
             system_prompt: system_prompt_.unwrap_or_default(),

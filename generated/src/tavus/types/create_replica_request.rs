@@ -48,6 +48,13 @@ impl Serialize for CreateReplicaRequest {
 
 impl<'de> Deserialize<'de> for CreateReplicaRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateReplicaRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut train_video_url_ = None;
         let mut consent_video_url_ = None;
         let mut replica_name_ = None;
@@ -56,8 +63,7 @@ impl<'de> Deserialize<'de> for CreateReplicaRequest {
         let mut replica_type_ = None;
         let mut train_audio_url_ = None;
         let mut thumbnail_video_url_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "CreateReplicaRequest",
             &["train_video_url"],
             &mut |key, field| match key {

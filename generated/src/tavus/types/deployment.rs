@@ -71,6 +71,13 @@ impl Serialize for Deployment {
 
 impl<'de> Deserialize<'de> for Deployment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Deployment {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut deployment_id_ = None;
         let mut pal_id_ = None;
         let mut channel_ = None;
@@ -87,30 +94,25 @@ impl<'de> Deserialize<'de> for Deployment {
         let mut usage_today_ = None;
         let mut created_at_ = None;
         let mut updated_at_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "Deployment",
-            &[],
-            &mut |key, field| match key {
-                "deployment_id" => field.read(&mut deployment_id_),
-                "pal_id" => field.read(&mut pal_id_),
-                "channel" => field.read(&mut channel_),
-                "status" => field.read(&mut status_),
-                "name" => field.read(&mut name_),
-                "has_password" => field.read(&mut has_password_),
-                "customization" => field.read_json(&mut customization_),
-                "replica_thumbnail_video_url" => field.read(&mut replica_thumbnail_video_url_),
-                "thumbnail_video_url" => field.read(&mut thumbnail_video_url_),
-                "thumbnail_image_url" => field.read(&mut thumbnail_image_url_),
-                "limits" => field.read_json(&mut limits_),
-                "allowed_origins" => field.read(&mut allowed_origins_),
-                "usage_total" => field.read(&mut usage_total_),
-                "usage_today" => field.read(&mut usage_today_),
-                "created_at" => field.read(&mut created_at_),
-                "updated_at" => field.read(&mut updated_at_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("Deployment", &[], &mut |key, field| match key {
+            "deployment_id" => field.read(&mut deployment_id_),
+            "pal_id" => field.read(&mut pal_id_),
+            "channel" => field.read(&mut channel_),
+            "status" => field.read(&mut status_),
+            "name" => field.read(&mut name_),
+            "has_password" => field.read(&mut has_password_),
+            "customization" => field.read_json(&mut customization_),
+            "replica_thumbnail_video_url" => field.read(&mut replica_thumbnail_video_url_),
+            "thumbnail_video_url" => field.read(&mut thumbnail_video_url_),
+            "thumbnail_image_url" => field.read(&mut thumbnail_image_url_),
+            "limits" => field.read_json(&mut limits_),
+            "allowed_origins" => field.read(&mut allowed_origins_),
+            "usage_total" => field.read(&mut usage_total_),
+            "usage_today" => field.read(&mut usage_today_),
+            "created_at" => field.read(&mut created_at_),
+            "updated_at" => field.read(&mut updated_at_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             deployment_id: deployment_id_.unwrap_or_default(),
             pal_id: pal_id_.unwrap_or_default(),

@@ -48,6 +48,13 @@ impl Serialize for Document {
 
 impl<'de> Deserialize<'de> for Document {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Document {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut document_id_ = None;
         let mut document_name_ = None;
         let mut status_ = None;
@@ -58,13 +65,13 @@ impl<'de> Deserialize<'de> for Document {
         let mut last_crawled_at_ = None;
         let mut created_at_ = None;
         let mut updated_at_ = None;
-        api_runtime::de::object(deserializer, "Document", &[], &mut |key, field| match key {
+        input.object("Document", &[], &mut |key, field| match key {
             "document_id" => field.read(&mut document_id_),
             "document_name" => field.read(&mut document_name_),
             "status" => field.read(&mut status_),
             "document_url" => field.read(&mut document_url_),
             "tags" => field.read(&mut tags_),
-            "crawl" => field.read(&mut crawl_),
+            "crawl" => field.decode(&mut crawl_),
             "crawl_count" => field.read(&mut crawl_count_),
             "last_crawled_at" => field.read(&mut last_crawled_at_),
             "created_at" => field.read(&mut created_at_),

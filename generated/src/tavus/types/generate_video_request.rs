@@ -50,6 +50,13 @@ impl Serialize for GenerateVideoRequest {
 
 impl<'de> Deserialize<'de> for GenerateVideoRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GenerateVideoRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut replica_id_ = None;
         let mut script_ = None;
         let mut audio_url_ = None;
@@ -59,8 +66,7 @@ impl<'de> Deserialize<'de> for GenerateVideoRequest {
         let mut background_source_url_ = None;
         let mut transparent_background_ = None;
         let mut properties_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "GenerateVideoRequest",
             &["replica_id"],
             &mut |key, field| match key {
@@ -72,7 +78,7 @@ impl<'de> Deserialize<'de> for GenerateVideoRequest {
                 "background_url" => field.read(&mut background_url_),
                 "background_source_url" => field.read(&mut background_source_url_),
                 "transparent_background" => field.read(&mut transparent_background_),
-                "properties" => field.read(&mut properties_),
+                "properties" => field.decode(&mut properties_),
                 _ => field.skip(),
             },
         )?;

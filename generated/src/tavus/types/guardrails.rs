@@ -41,6 +41,13 @@ impl Serialize for Guardrails {
 
 impl<'de> Deserialize<'de> for Guardrails {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Guardrails {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut guardrails_id_ = None;
         let mut guardrails_name_ = None;
         let mut guardrails_prompt_ = None;
@@ -48,21 +55,16 @@ impl<'de> Deserialize<'de> for Guardrails {
         let mut callback_url_ = None;
         let mut created_at_ = None;
         let mut updated_at_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "Guardrails",
-            &[],
-            &mut |key, field| match key {
-                "guardrails_id" => field.read(&mut guardrails_id_),
-                "guardrails_name" => field.read(&mut guardrails_name_),
-                "guardrails_prompt" => field.read(&mut guardrails_prompt_),
-                "modality" => field.read(&mut modality_),
-                "callback_url" => field.read(&mut callback_url_),
-                "created_at" => field.read(&mut created_at_),
-                "updated_at" => field.read(&mut updated_at_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("Guardrails", &[], &mut |key, field| match key {
+            "guardrails_id" => field.read(&mut guardrails_id_),
+            "guardrails_name" => field.read(&mut guardrails_name_),
+            "guardrails_prompt" => field.read(&mut guardrails_prompt_),
+            "modality" => field.read(&mut modality_),
+            "callback_url" => field.read(&mut callback_url_),
+            "created_at" => field.read(&mut created_at_),
+            "updated_at" => field.read(&mut updated_at_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             guardrails_id: guardrails_id_.unwrap_or_default(),
             guardrails_name: guardrails_name_.unwrap_or_default(),

@@ -35,22 +35,29 @@ impl Serialize for JsonPatchOperation {
 
 impl<'de> Deserialize<'de> for JsonPatchOperation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for JsonPatchOperation {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut op_ = None;
         let mut path_ = None;
         let mut value_ = None;
         let mut from_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "JsonPatchOperation",
-            &["op", "path"],
-            &mut |key, field| match key {
-                "op" => field.read(&mut op_),
-                "path" => field.read(&mut path_),
-                "value" => field.read_json(&mut value_),
-                "from" => field.read(&mut from_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "JsonPatchOperation",
+                &["op", "path"],
+                &mut |key, field| match key {
+                    "op" => field.read(&mut op_),
+                    "path" => field.read(&mut path_),
+                    "value" => field.read_json(&mut value_),
+                    "from" => field.read(&mut from_),
+                    _ => field.skip(),
+                },
+            )?;
         let (Some(op_), Some(path_)) = (op_, path_) else {
             return Err(object.incomplete());
         };

@@ -27,13 +27,19 @@ impl Serialize for ListConversationsResponse {
 
 impl<'de> Deserialize<'de> for ListConversationsResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ListConversationsResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut data_ = None;
-        api_runtime::de::object(
-            deserializer,
+        input.object(
             "ListConversationsResponse",
             &[],
             &mut |key, field| match key {
-                "data" => field.read(&mut data_),
+                "data" => field.decode(&mut data_),
                 _ => field.skip(),
             },
         )?;

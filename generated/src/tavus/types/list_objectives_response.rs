@@ -27,16 +27,18 @@ impl Serialize for ListObjectivesResponse {
 
 impl<'de> Deserialize<'de> for ListObjectivesResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ListObjectivesResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut data_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ListObjectivesResponse",
-            &[],
-            &mut |key, field| match key {
-                "data" => field.read(&mut data_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ListObjectivesResponse", &[], &mut |key, field| match key {
+            "data" => field.decode(&mut data_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             data: data_.unwrap_or_default(),
         })

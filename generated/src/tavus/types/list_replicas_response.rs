@@ -27,16 +27,18 @@ impl Serialize for ListReplicasResponse {
 
 impl<'de> Deserialize<'de> for ListReplicasResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ListReplicasResponse {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut data_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ListReplicasResponse",
-            &[],
-            &mut |key, field| match key {
-                "data" => field.read(&mut data_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ListReplicasResponse", &[], &mut |key, field| match key {
+            "data" => field.decode(&mut data_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             data: data_.unwrap_or_default(),
         })

@@ -45,6 +45,13 @@ impl Serialize for LlmLayer {
 
 impl<'de> Deserialize<'de> for LlmLayer {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LlmLayer {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut model_ = None;
         let mut base_url_ = None;
         let mut api_key_ = None;
@@ -53,11 +60,11 @@ impl<'de> Deserialize<'de> for LlmLayer {
         let mut headers_ = None;
         let mut extra_body_ = None;
         let mut default_query_ = None;
-        api_runtime::de::object(deserializer, "LlmLayer", &[], &mut |key, field| match key {
+        input.object("LlmLayer", &[], &mut |key, field| match key {
             "model" => field.read(&mut model_),
             "base_url" => field.read(&mut base_url_),
             "api_key" => field.read(&mut api_key_),
-            "tools" => field.read(&mut tools_),
+            "tools" => field.decode(&mut tools_),
             "speculative_inference" => field.read(&mut speculative_inference_),
             "headers" => field.read(&mut headers_),
             "extra_body" => field.read_json(&mut extra_body_),

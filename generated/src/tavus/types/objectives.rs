@@ -56,6 +56,13 @@ impl Serialize for Objectives {
 
 impl<'de> Deserialize<'de> for Objectives {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Objectives {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut objectives_id_ = None;
         let mut objective_name_ = None;
         let mut objective_prompt_ = None;
@@ -67,25 +74,20 @@ impl<'de> Deserialize<'de> for Objectives {
         let mut callback_url_ = None;
         let mut created_at_ = None;
         let mut updated_at_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "Objectives",
-            &[],
-            &mut |key, field| match key {
-                "objectives_id" => field.read(&mut objectives_id_),
-                "objective_name" => field.read(&mut objective_name_),
-                "objective_prompt" => field.read(&mut objective_prompt_),
-                "confirmation_mode" => field.read(&mut confirmation_mode_),
-                "output_variables" => field.read(&mut output_variables_),
-                "modality" => field.read(&mut modality_),
-                "next_conditional_objectives" => field.read(&mut next_conditional_objectives_),
-                "next_required_objective" => field.read(&mut next_required_objective_),
-                "callback_url" => field.read(&mut callback_url_),
-                "created_at" => field.read(&mut created_at_),
-                "updated_at" => field.read(&mut updated_at_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("Objectives", &[], &mut |key, field| match key {
+            "objectives_id" => field.read(&mut objectives_id_),
+            "objective_name" => field.read(&mut objective_name_),
+            "objective_prompt" => field.read(&mut objective_prompt_),
+            "confirmation_mode" => field.read(&mut confirmation_mode_),
+            "output_variables" => field.read(&mut output_variables_),
+            "modality" => field.read(&mut modality_),
+            "next_conditional_objectives" => field.decode(&mut next_conditional_objectives_),
+            "next_required_objective" => field.read(&mut next_required_objective_),
+            "callback_url" => field.read(&mut callback_url_),
+            "created_at" => field.read(&mut created_at_),
+            "updated_at" => field.read(&mut updated_at_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             objectives_id: objectives_id_.unwrap_or_default(),
             objective_name: objective_name_.unwrap_or_default(),

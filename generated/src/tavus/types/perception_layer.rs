@@ -57,6 +57,13 @@ impl Serialize for PerceptionLayer {
 
 impl<'de> Deserialize<'de> for PerceptionLayer {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PerceptionLayer {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut perception_model_ = None;
         let mut ambient_awareness_queries_ = None;
         let mut visual_awareness_queries_ = None;
@@ -66,23 +73,18 @@ impl<'de> Deserialize<'de> for PerceptionLayer {
         let mut visual_tools_ = None;
         let mut audio_tool_prompt_ = None;
         let mut audio_tools_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "PerceptionLayer",
-            &[],
-            &mut |key, field| match key {
-                "perception_model" => field.read(&mut perception_model_),
-                "ambient_awareness_queries" => field.read(&mut ambient_awareness_queries_),
-                "visual_awareness_queries" => field.read(&mut visual_awareness_queries_),
-                "perception_analysis_queries" => field.read(&mut perception_analysis_queries_),
-                "audio_awareness_queries" => field.read(&mut audio_awareness_queries_),
-                "visual_tool_prompt" => field.read(&mut visual_tool_prompt_),
-                "visual_tools" => field.read(&mut visual_tools_),
-                "audio_tool_prompt" => field.read(&mut audio_tool_prompt_),
-                "audio_tools" => field.read(&mut audio_tools_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("PerceptionLayer", &[], &mut |key, field| match key {
+            "perception_model" => field.read(&mut perception_model_),
+            "ambient_awareness_queries" => field.read(&mut ambient_awareness_queries_),
+            "visual_awareness_queries" => field.read(&mut visual_awareness_queries_),
+            "perception_analysis_queries" => field.read(&mut perception_analysis_queries_),
+            "audio_awareness_queries" => field.read(&mut audio_awareness_queries_),
+            "visual_tool_prompt" => field.read(&mut visual_tool_prompt_),
+            "visual_tools" => field.decode(&mut visual_tools_),
+            "audio_tool_prompt" => field.read(&mut audio_tool_prompt_),
+            "audio_tools" => field.decode(&mut audio_tools_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             perception_model: perception_model_.unwrap_or_default(),
             ambient_awareness_queries: ambient_awareness_queries_.unwrap_or_default(),

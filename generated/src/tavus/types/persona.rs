@@ -50,6 +50,13 @@ impl Serialize for Persona {
 
 impl<'de> Deserialize<'de> for Persona {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Persona {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut persona_id_ = None;
         let mut persona_name_ = None;
         let mut system_prompt_ = None;
@@ -61,14 +68,14 @@ impl<'de> Deserialize<'de> for Persona {
         let mut objectives_id_ = None;
         let mut created_at_ = None;
         let mut updated_at_ = None;
-        api_runtime::de::object(deserializer, "Persona", &[], &mut |key, field| match key {
+        input.object("Persona", &[], &mut |key, field| match key {
             "persona_id" => field.read(&mut persona_id_),
             "persona_name" => field.read(&mut persona_name_),
             "system_prompt" => field.read(&mut system_prompt_),
             "context" => field.read(&mut context_),
             "default_replica_id" => field.read(&mut default_replica_id_),
             "pipeline_mode" => field.read(&mut pipeline_mode_),
-            "layers" => field.read(&mut layers_),
+            "layers" => field.decode(&mut layers_),
             "guardrails_id" => field.read(&mut guardrails_id_),
             "objectives_id" => field.read(&mut objectives_id_),
             "created_at" => field.read(&mut created_at_),

@@ -37,24 +37,26 @@ impl Serialize for PersonaLayers {
 
 impl<'de> Deserialize<'de> for PersonaLayers {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PersonaLayers {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut perception_ = None;
         let mut stt_ = None;
         let mut conversational_flow_ = None;
         let mut llm_ = None;
         let mut tts_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "PersonaLayers",
-            &[],
-            &mut |key, field| match key {
-                "perception" => field.read(&mut perception_),
-                "stt" => field.read(&mut stt_),
-                "conversational_flow" => field.read(&mut conversational_flow_),
-                "llm" => field.read(&mut llm_),
-                "tts" => field.read(&mut tts_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("PersonaLayers", &[], &mut |key, field| match key {
+            "perception" => field.decode(&mut perception_),
+            "stt" => field.decode(&mut stt_),
+            "conversational_flow" => field.decode(&mut conversational_flow_),
+            "llm" => field.decode(&mut llm_),
+            "tts" => field.decode(&mut tts_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             perception: perception_.unwrap_or_default(),
             stt: stt_.unwrap_or_default(),

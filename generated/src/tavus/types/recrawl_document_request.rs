@@ -27,16 +27,18 @@ impl Serialize for RecrawlDocumentRequest {
 
 impl<'de> Deserialize<'de> for RecrawlDocumentRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RecrawlDocumentRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut crawl_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "RecrawlDocumentRequest",
-            &[],
-            &mut |key, field| match key {
-                "crawl" => field.read(&mut crawl_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("RecrawlDocumentRequest", &[], &mut |key, field| match key {
+            "crawl" => field.decode(&mut crawl_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             crawl: crawl_.unwrap_or_default(),
         })

@@ -26,9 +26,15 @@ impl Serialize for RenameReplicaRequest {
 
 impl<'de> Deserialize<'de> for RenameReplicaRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RenameReplicaRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut replica_name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
+        let object = input.object(
             "RenameReplicaRequest",
             &["replica_name"],
             &mut |key, field| match key {

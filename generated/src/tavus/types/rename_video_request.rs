@@ -26,16 +26,23 @@ impl Serialize for RenameVideoRequest {
 
 impl<'de> Deserialize<'de> for RenameVideoRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RenameVideoRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut video_name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "RenameVideoRequest",
-            &["video_name"],
-            &mut |key, field| match key {
-                "video_name" => field.read(&mut video_name_),
-                _ => field.skip(),
-            },
-        )?;
+        let object =
+            input.object(
+                "RenameVideoRequest",
+                &["video_name"],
+                &mut |key, field| match key {
+                    "video_name" => field.read(&mut video_name_),
+                    _ => field.skip(),
+                },
+            )?;
         let Some(video_name_) = video_name_ else {
             return Err(object.incomplete());
         };

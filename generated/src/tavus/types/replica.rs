@@ -47,6 +47,13 @@ impl Serialize for Replica {
 
 impl<'de> Deserialize<'de> for Replica {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Replica {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut replica_id_ = None;
         let mut replica_name_ = None;
         let mut status_ = None;
@@ -57,7 +64,7 @@ impl<'de> Deserialize<'de> for Replica {
         let mut error_message_ = None;
         let mut created_at_ = None;
         let mut updated_at_ = None;
-        api_runtime::de::object(deserializer, "Replica", &[], &mut |key, field| match key {
+        input.object("Replica", &[], &mut |key, field| match key {
             "replica_id" => field.read(&mut replica_id_),
             "replica_name" => field.read(&mut replica_name_),
             "status" => field.read(&mut status_),

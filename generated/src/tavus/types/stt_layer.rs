@@ -30,9 +30,16 @@ impl Serialize for SttLayer {
 
 impl<'de> Deserialize<'de> for SttLayer {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SttLayer {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut stt_engine_ = None;
         let mut hotwords_ = None;
-        api_runtime::de::object(deserializer, "SttLayer", &[], &mut |key, field| match key {
+        input.object("SttLayer", &[], &mut |key, field| match key {
             "stt_engine" => field.read(&mut stt_engine_),
             "hotwords" => field.read(&mut hotwords_),
             _ => field.skip(),

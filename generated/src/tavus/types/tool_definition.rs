@@ -31,18 +31,20 @@ impl Serialize for ToolDefinition {
 
 impl<'de> Deserialize<'de> for ToolDefinition {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ToolDefinition {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut type__ = None;
         let mut function_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ToolDefinition",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "function" => field.read(&mut function_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ToolDefinition", &[], &mut |key, field| match key {
+            "type" => field.read(&mut type__),
+            "function" => field.decode(&mut function_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             type_: type__.unwrap_or_default(),
             function: function_.unwrap_or_default(),

@@ -33,20 +33,22 @@ impl Serialize for ToolFunction {
 
 impl<'de> Deserialize<'de> for ToolFunction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ToolFunction {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut name_ = None;
         let mut description_ = None;
         let mut parameters_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ToolFunction",
-            &[],
-            &mut |key, field| match key {
-                "name" => field.read(&mut name_),
-                "description" => field.read(&mut description_),
-                "parameters" => field.read_json(&mut parameters_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("ToolFunction", &[], &mut |key, field| match key {
+            "name" => field.read(&mut name_),
+            "description" => field.read(&mut description_),
+            "parameters" => field.read_json(&mut parameters_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             name: name_.unwrap_or_default(),
             description: description_.unwrap_or_default(),

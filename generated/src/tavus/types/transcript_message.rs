@@ -33,20 +33,22 @@ impl Serialize for TranscriptMessage {
 
 impl<'de> Deserialize<'de> for TranscriptMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TranscriptMessage {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut role_ = None;
         let mut content_ = None;
         let mut timestamp_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "TranscriptMessage",
-            &[],
-            &mut |key, field| match key {
-                "role" => field.read(&mut role_),
-                "content" => field.read(&mut content_),
-                "timestamp" => field.read(&mut timestamp_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("TranscriptMessage", &[], &mut |key, field| match key {
+            "role" => field.read(&mut role_),
+            "content" => field.read(&mut content_),
+            "timestamp" => field.read(&mut timestamp_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             role: role_.unwrap_or_default(),
             content: content_.unwrap_or_default(),

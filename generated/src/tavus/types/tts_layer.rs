@@ -39,19 +39,26 @@ impl Serialize for TtsLayer {
 
 impl<'de> Deserialize<'de> for TtsLayer {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TtsLayer {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut tts_engine_ = None;
         let mut api_key_ = None;
         let mut external_voice_id_ = None;
         let mut tts_model_name_ = None;
         let mut tts_emotion_control_ = None;
         let mut voice_settings_ = None;
-        api_runtime::de::object(deserializer, "TtsLayer", &[], &mut |key, field| match key {
+        input.object("TtsLayer", &[], &mut |key, field| match key {
             "tts_engine" => field.read(&mut tts_engine_),
             "api_key" => field.read(&mut api_key_),
             "external_voice_id" => field.read(&mut external_voice_id_),
             "tts_model_name" => field.read(&mut tts_model_name_),
             "tts_emotion_control" => field.read(&mut tts_emotion_control_),
-            "voice_settings" => field.read(&mut voice_settings_),
+            "voice_settings" => field.decode(&mut voice_settings_),
             _ => field.skip(),
         })?;
         Ok(Self {

@@ -30,18 +30,20 @@ impl Serialize for UpdateDocumentRequest {
 
 impl<'de> Deserialize<'de> for UpdateDocumentRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UpdateDocumentRequest {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut document_name_ = None;
         let mut tags_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "UpdateDocumentRequest",
-            &[],
-            &mut |key, field| match key {
-                "document_name" => field.read(&mut document_name_),
-                "tags" => field.read(&mut tags_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("UpdateDocumentRequest", &[], &mut |key, field| match key {
+            "document_name" => field.read(&mut document_name_),
+            "tags" => field.read(&mut tags_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             document_name: document_name_.unwrap_or_default(),
             tags: tags_.unwrap_or_default(),

@@ -51,6 +51,13 @@ impl Serialize for Video {
 
 impl<'de> Deserialize<'de> for Video {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Video {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut video_id_ = None;
         let mut video_name_ = None;
         let mut status_ = None;
@@ -63,7 +70,7 @@ impl<'de> Deserialize<'de> for Video {
         let mut status_details_ = None;
         let mut created_at_ = None;
         let mut updated_at_ = None;
-        api_runtime::de::object(deserializer, "Video", &[], &mut |key, field| match key {
+        input.object("Video", &[], &mut |key, field| match key {
             "video_id" => field.read(&mut video_id_),
             "video_name" => field.read(&mut video_name_),
             "status" => field.read(&mut status_),

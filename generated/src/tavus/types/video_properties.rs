@@ -40,22 +40,24 @@ impl Serialize for VideoProperties {
 
 impl<'de> Deserialize<'de> for VideoProperties {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VideoProperties {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut background_scroll_ = None;
         let mut background_scroll_type_ = None;
         let mut background_scroll_depth_ = None;
         let mut background_scroll_return_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "VideoProperties",
-            &[],
-            &mut |key, field| match key {
-                "background_scroll" => field.read(&mut background_scroll_),
-                "background_scroll_type" => field.read(&mut background_scroll_type_),
-                "background_scroll_depth" => field.read(&mut background_scroll_depth_),
-                "background_scroll_return" => field.read(&mut background_scroll_return_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("VideoProperties", &[], &mut |key, field| match key {
+            "background_scroll" => field.read(&mut background_scroll_),
+            "background_scroll_type" => field.read(&mut background_scroll_type_),
+            "background_scroll_depth" => field.read(&mut background_scroll_depth_),
+            "background_scroll_return" => field.read(&mut background_scroll_return_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             background_scroll: background_scroll_.unwrap_or_default(),
             background_scroll_type: background_scroll_type_.unwrap_or_default(),

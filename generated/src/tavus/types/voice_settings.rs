@@ -30,18 +30,20 @@ impl Serialize for VoiceSettings {
 
 impl<'de> Deserialize<'de> for VoiceSettings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceSettings {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut speed_ = None;
         let mut emotion_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "VoiceSettings",
-            &[],
-            &mut |key, field| match key {
-                "speed" => field.read(&mut speed_),
-                "emotion" => field.read(&mut emotion_),
-                _ => field.skip(),
-            },
-        )?;
+        input.object("VoiceSettings", &[], &mut |key, field| match key {
+            "speed" => field.read(&mut speed_),
+            "emotion" => field.read(&mut emotion_),
+            _ => field.skip(),
+        })?;
         Ok(Self {
             speed: speed_.unwrap_or_default(),
             emotion: emotion_.unwrap_or_default(),
