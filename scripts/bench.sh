@@ -2,7 +2,9 @@
 # The figures of docs/PERFORMANCE.md, in one run: generation time and memory
 # of the release generator, compile times of the generated crate (all
 # features and single features, debug and release), the no-op build, and
-# progenitor on the Tavus document beside ours (scripts/bench-progenitor.sh).
+# the peers beside ours (scripts/bench-peer.sh): progenitor on the Tavus
+# document, ploidy and openapi-to-rust on the ElevenLabs document, with the
+# ratios of their generation and compile times to ours.
 #
 # Compile times are rebuilds of the generated crate alone: dependencies are
 # built first, then `generated/src/lib.rs` is touched and the crate rebuilt
@@ -12,7 +14,7 @@
 # Usage: scripts/bench.sh            (from anywhere; takes 15-25 minutes)
 # Environment: BENCH_TARGET (target directory, default target/bench),
 #              BENCH_RUNS (compile runs, default 3), BENCH_GEN_RUNS (generation
-#              runs, default 5), BENCH_SKIP_PEERS=1 to skip progenitor.
+#              runs, default 5), BENCH_SKIP_PEERS=1 to skip the peers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -25,6 +27,8 @@ TIME=/usr/bin/time
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 report() { printf '%-58s %s\n' "$1" "$2"; }
+# Our figures by name, for the ratios to the peers' at the end.
+declare -A OURS
 
 # Runs a command GEN_RUNS times under /usr/bin/time; prints "median_s peak_mb".
 timed() {
@@ -75,6 +79,7 @@ for api in elevenlabs tavus; do
     out=$CARGO_TARGET_DIR/gen-$api
     read -r s mb < <(timed bash -c "rm -rf '$out' && '$GEN' generate --spec ../shared/specs/$api.yaml --out '$out'")
     report "$api alone (stand-alone crate, every file written)" "$s s, $mb MB"
+    OURS[generate_$api]=$s
 done
 
 echo
@@ -86,12 +91,16 @@ for profile in dev release; do
     read -r s mb < <(rebuild_figures "${flag[@]}" --all-features)
     report "all features, $profile" "$s s, $mb MB"
 done
-for feature in tavus elevenlabs-text-to-speech elevenlabs-voices elevenlabs-conversational-ai; do
+for feature in tavus elevenlabs elevenlabs-text-to-speech elevenlabs-voices elevenlabs-conversational-ai; do
     read -r s mb < <(rebuild_figures --no-default-features --features "$feature")
     report "--features $feature, dev" "$s s, $mb MB"
+    OURS[debug_$feature]=$s
 done
-read -r s mb < <(rebuild_figures --release --no-default-features --features tavus)
-report "--features tavus, release" "$s s, $mb MB"
+for api in tavus elevenlabs; do
+    read -r s mb < <(rebuild_figures --release --no-default-features --features "$api")
+    report "--features $api, release" "$s s, $mb MB"
+    OURS[release_$api]=$s
+done
 
 echo
 echo "## no-op build of the workspace root (build.rs must not run)"
@@ -108,6 +117,23 @@ fi
 
 if [[ ${BENCH_SKIP_PEERS:-} != 1 ]]; then
     echo
-    echo "## progenitor on the Tavus document (scripts/bench-progenitor.sh)"
-    BENCH_NICE="" BENCH_REBUILD_RUNS=$RUNS bash scripts/bench-progenitor.sh
+    echo "## peers (scripts/bench-peer.sh; ratio = peer / ours, above 1 ours is faster)"
+    ratio() { awk -v p="$1" -v o="$2" 'BEGIN {if (p == "" || o == "" || o == 0) print "n/a"; else printf "%.2fx", p / o}'; }
+    for run in "progenitor tavus" "ploidy elevenlabs" "openapi-to-rust elevenlabs" "ploidy tavus"; do
+        read -r peer api <<<"$run"
+        key=${peer//-/_}
+        results=$(BENCH_NICE="" BENCH_REBUILD_RUNS=$RUNS BENCH_GEN_RUNS=$GEN_RUNS \
+            bash scripts/bench-peer.sh "$peer" "../shared/specs/$api.yaml")
+        value() { sed -n "s/^${key}_$1=//p" <<<"$results"; }
+        status=$(value status)
+        echo "### $peer $(value version) on $api"
+        if [[ $status != ok ]]; then
+            report "status" "$status"
+            continue
+        fi
+        report "generation (ours: $api alone)" "$(value generate_s) s, $(value generate_rss_mb) MB; ratio $(ratio "$(value generate_s)" "${OURS[generate_$api]}")"
+        report "lines of Rust" "$(value lines)"
+        report "rebuild, debug (ours: --features $api)" "$(value rebuild_debug_s) s, $(value rebuild_debug_rss_mb) MB; ratio $(ratio "$(value rebuild_debug_s)" "${OURS[debug_$api]}")"
+        report "rebuild, release (ours: --features $api)" "$(value rebuild_release_s) s, $(value rebuild_release_rss_mb) MB; ratio $(ratio "$(value rebuild_release_s)" "${OURS[release_$api]}")"
+    done
 fi
