@@ -62,8 +62,9 @@ use crate::types::union::{catch_all, Fit};
 
 mod containers;
 
-/// The error a field's decoding fails with; converted into the outer
-/// deserializer's error by [`object`].
+/// The error a field's decoding fails with; converted back into the
+/// outer deserializer's error at each level, where an error that
+/// deserializer raised itself is handed back as it was.
 pub type FieldError = erased_serde::Error;
 
 /// Called once per key of the object, with the key and its value.
