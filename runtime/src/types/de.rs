@@ -203,11 +203,17 @@ impl<'de, D: Deserializer<'de>> Pending<'de, D> {
             .ok_or_else(|| de::Error::custom("a field's value was read twice"))
     }
 
-    /// Keeps `error` for [`with_input`]; its message for the layers between.
-    fn fail(&mut self, error: D::Error) -> FieldError {
-        let message = de::Error::custom(&error);
-        self.error = Some(error);
-        message
+    /// Hands the deserializer to `read`. Its error is kept for
+    /// [`with_input`]; the layers between get its message.
+    fn read_with<R>(
+        &mut self,
+        read: impl FnOnce(D) -> Result<R, D::Error>,
+    ) -> Result<R, FieldError> {
+        read(self.take()?).map_err(|error| {
+            let message = de::Error::custom(&error);
+            self.error = Some(error);
+            message
+        })
     }
 
     /// Decodes into `slot` if it is an `Option<T>`.
@@ -216,18 +222,16 @@ impl<'de, D: Deserializer<'de>> Pending<'de, D> {
         slot: &mut dyn Any,
     ) -> Option<Result<(), FieldError>> {
         let slot = slot.downcast_mut::<Option<T>>()?;
-        Some(self.take().and_then(|deserializer| {
-            *slot = Some(T::deserialize(deserializer).map_err(|error| self.fail(error))?);
-            Ok(())
-        }))
+        Some(
+            self.read_with(T::deserialize)
+                .map(|value| *slot = Some(value)),
+        )
     }
 }
 
 impl<'de, D: Deserializer<'de>> PendingValue<'de> for Pending<'de, D> {
     fn skip(&mut self) -> Result<(), FieldError> {
-        IgnoredAny::deserialize(self.take()?)
-            .map(drop)
-            .map_err(|error| self.fail(error))
+        self.read_with(|deserializer| IgnoredAny::deserialize(deserializer).map(drop))
     }
 
     fn read_common(&mut self, slot: &mut dyn Any) -> Result<bool, FieldError> {
@@ -271,36 +275,19 @@ impl<'de, D: Deserializer<'de>> PendingValue<'de> for Pending<'de, D> {
         required: &'static [&'static str],
         fields: &mut FieldVisitor<'_, 'de>,
     ) -> Result<(), FieldError> {
-        let visitor = ObjectVisitor {
-            name,
-            required,
-            fields,
-        };
-        let deserializer = self.take()?;
-        deserializer
-            .deserialize_map(visitor)
-            .map_err(|error| self.fail(error))
+        self.read_with(|deserializer| object(deserializer, name, required, fields).map(drop))
     }
 
     fn option(&mut self, some: &mut Each<'_, 'de>) -> Result<(), FieldError> {
-        let deserializer = self.take()?;
-        deserializer
-            .deserialize_option(OptionVisitor(some))
-            .map_err(|error| self.fail(error))
+        self.read_with(|deserializer| deserializer.deserialize_option(OptionVisitor(some)))
     }
 
     fn seq(&mut self, item: &mut Each<'_, 'de>) -> Result<(), FieldError> {
-        let deserializer = self.take()?;
-        deserializer
-            .deserialize_seq(SeqVisitor(item))
-            .map_err(|error| self.fail(error))
+        self.read_with(|deserializer| deserializer.deserialize_seq(SeqVisitor(item)))
     }
 
     fn map(&mut self, entry: &mut Entry<'_, 'de>) -> Result<(), FieldError> {
-        let deserializer = self.take()?;
-        deserializer
-            .deserialize_map(MapVisitor(entry))
-            .map_err(|error| self.fail(error))
+        self.read_with(|deserializer| deserializer.deserialize_map(MapVisitor(entry)))
     }
 }
 
@@ -354,6 +341,15 @@ pub struct Object<E> {
     error: PhantomData<E>,
 }
 
+impl<E> Object<E> {
+    fn new(name: &'static str) -> Self {
+        Object {
+            name,
+            error: PhantomData,
+        }
+    }
+}
+
 impl<E: de::Error> Object<E> {
     /// The error for a required slot left empty although its key was
     /// required: a mistake in the struct's `Deserialize`, not in the input.
@@ -386,10 +382,7 @@ pub fn object<'de, D: Deserializer<'de>>(
         required,
         fields,
     })?;
-    Ok(Object {
-        name,
-        error: PhantomData,
-    })
+    Ok(Object::new(name))
 }
 
 struct ObjectVisitor<'f, 'g, 'de> {
@@ -517,10 +510,7 @@ impl<'de> Input<'_, 'de> {
         fields: &mut FieldVisitor<'_, 'de>,
     ) -> Result<Object<FieldError>, FieldError> {
         self.value.object(name, required, fields)?;
-        Ok(Object {
-            name,
-            error: PhantomData,
-        })
+        Ok(Object::new(name))
     }
 }
 
