@@ -29,11 +29,9 @@ cargo fmt --check -p generator -p api-runtime -p openapi-sdks
 echo "== clippy -D warnings (hand-written crates)"
 cargo clippy --workspace --exclude api-clients --exclude api-clients-testing --all-targets -- -D warnings
 
-echo "== docs of the generated crate and the runtime, warnings are errors"
-RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p api-clients -p api-runtime
-
-echo "== each feature of the generated crate builds on its own"
-bash scripts/check-features.sh
+echo "== each feature of the generated crate builds on its own, and the docs of"
+echo "   the generated crate and the runtime build with warnings as errors"
+bash scripts/check-features.sh --docs
 
 echo "== tests"
 cargo test --workspace

@@ -22,8 +22,7 @@ use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-#[path = "support/wire.rs"]
-mod wire;
+use crate::support::wire;
 use wire::header;
 
 const XI_KEY: &str = "xi-test-key-0123456789";

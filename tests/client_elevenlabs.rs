@@ -19,8 +19,7 @@ use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-#[path = "support/wire.rs"]
-mod wire;
+use crate::support::wire;
 use wire::{header, multipart_parts};
 
 const KEY: &str = "test-key-0123456789";

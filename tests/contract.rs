@@ -10,10 +10,10 @@
 //! table.
 //!
 //! Needs the tools installed: `npm ci --prefix tools`. Run with
-//! `cargo test --test contract -- --nocapture` to see the table; see
+//! `cargo test --test end_to_end contract -- --nocapture` to see the table; see
 //! docs/CONTRACT.md.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};

@@ -6,10 +6,8 @@
 //! path: the template's segments, and each parameter as one segment that
 //! decodes back to the value.
 
-#[path = "support/document.rs"]
-mod document;
-#[path = "support/minimal.rs"]
-mod minimal;
+use crate::support::document;
+use crate::support::minimal;
 
 use api_clients::runtime::{BoxFuture, ClientBuilder, FromTransport};
 use api_clients::{elevenlabs, tavus};

@@ -18,10 +18,8 @@
 //! added by encoding. Run with `-- --nocapture` for the figures
 //! (docs/ROBUSTNESS.md, "Response instances").
 
-#[path = "support/document.rs"]
-mod document;
-#[path = "support/normalized.rs"]
-mod normalized;
+use crate::support::document;
+use crate::support::normalized;
 
 use std::io::Write;
 use std::path::Path;

@@ -17,8 +17,7 @@
 //! Examples that contradict their own schema are listed in
 //! `CONTRADICTING` with the reason, and the test checks that they still do.
 
-#[path = "support/normalized.rs"]
-mod normalized;
+use crate::support::normalized;
 
 use std::collections::BTreeMap;
 use std::path::Path;

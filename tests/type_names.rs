@@ -1,7 +1,6 @@
 //! The generated crate's type names: one type per value set.
 
-#[path = "support/document.rs"]
-mod document;
+use crate::support::document;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

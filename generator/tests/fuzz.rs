@@ -5,7 +5,7 @@
 //! a panic fails the test and proptest shrinks it to a small document.
 //!
 //! The suite runs 256 cases; a long run is
-//! `FUZZ_CASES=20000 cargo test --release -p generator --test fuzz -- --nocapture`
+//! `FUZZ_CASES=20000 cargo test --release -p generator --test integration fuzz -- --nocapture`
 //! (docs/ROBUSTNESS.md has the figures). A stack overflow aborts the process
 //! before proptest can shrink, so `FUZZ_DUMP=file` writes each document
 //! before it runs: after an abort, the file holds the culprit.
