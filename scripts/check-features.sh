@@ -4,12 +4,11 @@
 # each with its own target directory (cargo locks one per build). Prints the
 # time of each check.
 #
-# With --docs, the second lane first builds the documentation of the
-# generated crate and the runtime with warnings as errors: rustdoc reads the
-# same dependency metadata as the checks, which that lane compiles anyway,
-# and documenting the generated crate is one long single-threaded job that
-# would otherwise leave a core idle. The two largest features then both go
-# to the first lane; without --docs they go to different lanes.
+# With --docs, the first lane first builds the documentation of the
+# generated crate and the runtime with warnings as errors, on the dependency
+# metadata already in the main target directory, while the second lane
+# compiles that metadata into its own; the two largest features then swap
+# lanes, so that the second one takes the largest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,10 +40,8 @@ docs() {
 # The lane (0 or 1) of the feature at `index` in the list.
 lane_of() {
     local index=$1
-    if $docs; then
-        # The docs take about as long as the two largest features, so the
-        # first lane also takes two of every three of the others.
-        ((index < 2 || index % 3 != 0)) && echo 0 || echo 1
+    if $docs && ((index < 2)); then
+        echo $(((index + 1) % 2))
     else
         echo $((index % 2))
     fi
@@ -53,8 +50,10 @@ lane_of() {
 lane() {
     local lane=$1 index=0
     export CARGO_TARGET_DIR=$2
-    [[ $lane == 0 ]] && check
-    [[ $lane == 1 ]] && $docs && docs
+    if [[ $lane == 0 ]]; then
+        if $docs; then docs; fi
+        check
+    fi
     for feature in $features; do
         if (($(lane_of "$index") == lane)); then
             check --features "$feature"
