@@ -2,6 +2,8 @@
 # The figures of docs/PERFORMANCE.md, in one run: generation time and memory
 # of the release generator, compile times of the generated crate (all
 # features and single features, debug and release), the no-op build, and
+# decoding of three real responses against serde's derive
+# (scripts/bench-decode-responses.sh), and
 # the peers beside ours (scripts/bench-peer.sh): progenitor on the Tavus
 # document, ploidy and openapi-to-rust on the ElevenLabs document, with the
 # ratios of their generation and compile times to ours.
@@ -114,6 +116,12 @@ if grep -q 'Running `.*build-script-build' <<<"$out"; then
 else
     report "build script" "not run (Fresh)"
 fi
+
+echo
+echo "## decoding three real responses, ours / serde's derive (scripts/bench-decode-responses.sh)"
+while IFS='=' read -r key value; do
+    report "$key" "$value"
+done < <(bash scripts/bench-decode-responses.sh --warm-up-time 1 --measurement-time 3 2>/dev/null)
 
 if [[ ${BENCH_SKIP_PEERS:-} != 1 ]]; then
     echo

@@ -20,6 +20,15 @@
 //   (generated structs ignore undeclared keys), except `allOf` members;
 // - arrays hold at most MAX_ITEMS items, so that nested lists stay small.
 //
+// With RESPONSE_INSTANCES_FULL=N in the environment (for
+// scripts/bench-decode-responses.sh, which keeps the largest instance),
+// lists hold N items where their schema allows it, and each instance may be
+// drawn twice as often: larger instances, closer to real responses.
+// (Drawing every optional property instead gives no valid instance of the
+// agent or conversation responses: the faker's deep draws break schemas.)
+// RESPONSE_INSTANCES_ONLY=POINTER,POINTER draws only the schemas of those
+// response pointers.
+//
 // Prints one JSON line per distinct response schema:
 // {"pointers": [...], "instances": [...], "drawn": N}.
 'use strict';
@@ -29,8 +38,9 @@ const { JSONSchemaFaker } = require('json-schema-faker');
 const Ajv2020 = require('ajv/dist/2020').default;
 const addFormats = require('ajv-formats').default;
 
-const ATTEMPTS = 4;
-const MAX_ITEMS = 2;
+const FULL = Number(process.env.RESPONSE_INSTANCES_FULL || 0);
+const ATTEMPTS = FULL > 0 ? 8 : 4;
+const MAX_ITEMS = FULL > 0 ? FULL : 2;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 /** A small seeded generator (mulberry32): the same SEED, the same draws. */
@@ -96,9 +106,11 @@ function fewItems(node) {
   if (node.type !== 'array' && node.items === undefined) return node;
   const least = typeof node.minItems === 'number' ? node.minItems : 0;
   const most = typeof node.maxItems === 'number' ? node.maxItems : Infinity;
+  const upper = Math.max(least, Math.min(most, MAX_ITEMS));
   // `minItems` spelled out: json-schema-faker 0.5.9 draws lengths from
   // its own default minimum (negative) without it, ignoring `maxItems`.
-  return { ...node, minItems: least, maxItems: Math.max(least, Math.min(most, MAX_ITEMS)) };
+  // Full instances fill their lists.
+  return { ...node, minItems: FULL > 0 ? upper : least, maxItems: upper };
 }
 
 /** An object with declared properties and nothing said about others
@@ -194,7 +206,7 @@ function configureFaker(seed) {
     failOnInvalidTypes: false,
     failOnInvalidFormat: false,
     refDepthMax: 4,
-    maxItems: 3,
+    maxItems: Math.max(3, MAX_ITEMS),
     maxLength: 64,
   });
 }
@@ -267,7 +279,9 @@ function main() {
   configureFaker(Number(seedText));
   const compileOriginal = validator(components);
   const compileNarrowed = validator(drawnComponents);
+  const only = (process.env.RESPONSE_INSTANCES_ONLY || '').split(',').filter(Boolean);
   for (const { schema, pointers } of distinctSchemas(doc)) {
+    if (only.length && !pointers.some((pointer) => only.includes(pointer))) continue;
     const original = as31(schema, openapi30);
     const drawnFrom = narrowed(original);
     const [valid, fits] = [compileOriginal(original), compileNarrowed(drawnFrom)];

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use generator::manifest::Manifest;
+use generator::pipeline::SerdeImpls;
 use generator::write::{existing_crate, read_existing, replace_crate, FileSet, WriteOutcome};
 use generator::{generate_crate, generate_from_manifest, standalone_input};
 
@@ -37,6 +38,11 @@ enum Command {
         /// Package name of the stand-alone crate (default: from the file name).
         #[arg(long, requires = "spec")]
         name: Option<String>,
+        /// Every struct of the stand-alone crate derives serde's
+        /// `Serialize` and `Deserialize` instead of going through the
+        /// runtime: the twin the decoding benchmark compares against.
+        #[arg(long, requires = "spec")]
+        derive_serde: bool,
     },
     /// Regenerate in memory and compare with the committed crate; exit 1
     /// and show the differences when they are not identical.
@@ -176,11 +182,17 @@ fn run(cli: Cli) -> Result<(), String> {
             spec,
             out,
             name,
+            derive_serde,
         } => match (spec, out) {
             (Some(spec), Some(out)) => {
-                let (generated, existing) = while_reading(existing_crate, &out, || {
-                    generate_crate(&standalone_input(&spec, name.as_deref()))
-                });
+                let mut input = standalone_input(&spec, name.as_deref());
+                if derive_serde {
+                    for api in &mut input.apis {
+                        api.serde_impls = SerdeImpls::Derived;
+                    }
+                }
+                let (generated, existing) =
+                    while_reading(existing_crate, &out, || generate_crate(&input));
                 finish(&out, generated, existing)
             }
             _ => {

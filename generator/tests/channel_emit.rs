@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use generator::pipeline::{generate_api, ApiInput};
+use generator::pipeline::{generate_api, ApiInput, SerdeImpls};
 
 const OPENAPI: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: x-key}\nsecurity: [{key: []}]\npaths:\n  /v1/speech/{id}:\n    get:\n      x-fern-sdk-group-name: [speech]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n";
 
@@ -80,6 +80,7 @@ fn generate(asyncapi: &str) -> String {
         display_path: "api.yaml".to_owned(),
         overlays: Vec::new(),
         asyncapi: vec![(channels, "rt.asyncapi.yaml".to_owned())],
+        serde_impls: SerdeImpls::Runtime,
     };
     let generated = generate_api(&input, "api_clients").unwrap();
     let group = &generated.files[Path::new("operations/speech.rs")];

@@ -9,10 +9,16 @@ use tempfile::TempDir;
 /// Writes `document` as `file` in a fresh directory and runs
 /// `generator generate --spec file --out out` there.
 fn generate(file: &str, document: &str, out: &str) -> (TempDir, Output) {
+    generate_with(file, document, out, &[])
+}
+
+/// [`generate`] with more arguments.
+fn generate_with(file: &str, document: &str, out: &str, more: &[&str]) -> (TempDir, Output) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(file), document).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_generator"))
         .args(["generate", "--spec", file, "--out", out])
+        .args(more)
         .current_dir(dir.path())
         .output()
         .expect("the generator binary runs");
@@ -52,6 +58,39 @@ fn generates_a_standalone_crate_and_prints_coverage() {
         .path()
         .join("pets-client/src/pets/types/pet.rs")
         .is_file());
+}
+
+#[test]
+fn derive_serde_makes_every_struct_derive_serde_instead_of_the_runtime_decoder() {
+    let document = "openapi: 3.1.0\ninfo: {title: Pets, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Owner:\n      type: object\n      required: [pet]\n      properties:\n        pet: {$ref: '#/components/schemas/Pet'}\n    Pet:\n      type: object\n      properties:\n        name: {type: string}\n";
+    let pet_file = |dir: &TempDir| {
+        std::fs::read_to_string(dir.path().join("pets/src/pets/types/pet.rs")).unwrap()
+    };
+    let (plain, output) = generate("pets.yaml", document, "pets");
+    assert!(output.status.success(), "{}", failure_text(&output));
+    let plain = pet_file(&plain);
+    assert!(
+        plain.contains("impl api_runtime::de::Decode for Pet"),
+        "{plain}"
+    );
+    assert!(!plain.contains("Serialize, Deserialize)]"), "{plain}");
+
+    let (derived, output) = generate_with("pets.yaml", document, "pets", &["--derive-serde"]);
+    assert!(output.status.success(), "{}", failure_text(&output));
+    let derived = pet_file(&derived);
+    assert!(
+        derived.contains("#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]"),
+        "{derived}"
+    );
+    assert!(!derived.contains("api_runtime::de::Decode"), "{derived}");
+    assert!(
+        !derived.contains("impl<'de> Deserialize<'de> for Pet"),
+        "{derived}"
+    );
+}
+
+fn failure_text(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[test]

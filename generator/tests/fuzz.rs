@@ -220,6 +220,7 @@ fn run_pipeline(document: &Value) -> Result<usize, generator::Error> {
         name: "fuzz",
         module: "fuzz",
         krate: "fuzz",
+        serde_impls: generator::emit::SerdeImpls::Runtime,
     };
     let mut files = generator::emit::emit_api(&model, &names, &features, &identity);
     files.extend(generator::emit::emit_indexes(

@@ -29,7 +29,7 @@ mod webhook;
 pub use docs::doc_lines;
 pub use operations::{operation_index_file, OperationFile};
 use tokens::cfg_attr;
-pub use tokens::{type_path, ApiIdentity, EmittedFile};
+pub use tokens::{type_path, ApiIdentity, EmittedFile, SerdeImpls};
 use types::FileEmitter;
 
 /// Emits every file of one API's module.
@@ -137,11 +137,15 @@ impl<'a> ApiEmitter<'a> {
             }
             ApiFile::Types => types_module_file(model, names, features),
             ApiFile::Consts => consts_file(model, names),
-            ApiFile::Home(home, module) => EmittedFile {
-                path: format!("types/{module}.rs"),
-                tokens: FileEmitter::new(model, names, Some(features), home).home_file(),
-                inner_doc: Vec::new(),
-            },
+            ApiFile::Home(home, module) => {
+                let mut emitter = FileEmitter::new(model, names, Some(features), home);
+                emitter.serde_impls = self.api.serde_impls;
+                EmittedFile {
+                    path: format!("types/{module}.rs"),
+                    tokens: emitter.home_file(),
+                    inner_doc: Vec::new(),
+                }
+            }
             ApiFile::SchemaIndex => schema_index_file(model, names, self.api),
             ApiFile::OperationIndex => operation_index_file(model, names, self.api),
             ApiFile::Webhook(webhooks) => webhook::webhook_file(webhooks, names),

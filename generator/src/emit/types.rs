@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use super::conversions::{self, SetterField};
 use super::docs::{doc_attrs, same_words};
 use super::fields::*;
-use super::tokens::{cfg_attr, gate_items, scalar_tokens};
+use super::tokens::{cfg_attr, gate_items, scalar_tokens, SerdeImpls};
 use crate::model::ir::*;
 use crate::naming::features::{Features, Gate};
 use crate::naming::Names;
@@ -30,6 +30,7 @@ pub(super) struct FileEmitter<'a> {
     pub(super) types_path: TokenStream,
     pub(super) imported_types: BTreeMap<String, TypeId>,
     pub(super) uses: BTreeSet<&'static str>,
+    pub(super) serde_impls: SerdeImpls,
 }
 
 impl<'a> FileEmitter<'a> {
@@ -49,6 +50,7 @@ impl<'a> FileEmitter<'a> {
             types_path: quote!(super),
             imported_types: BTreeMap::new(),
             uses: BTreeSet::new(),
+            serde_impls: SerdeImpls::Runtime,
         }
     }
 
@@ -177,10 +179,7 @@ impl<'a> FileEmitter<'a> {
         self.uses.insert("Serialize");
         self.uses.insert("Deserialize");
         let idents = &self.names.fields[&id];
-        // Flattened maps need serde's buffering of unknown keys, so those
-        // structs derive both impls; the rest encode and decode through the
-        // runtime's shared object writer and reader.
-        let derived = def.additional.is_some();
+        let derived = self.derives_serde(def);
         let mut fields: Vec<TokenStream> = def
             .fields
             .iter()
@@ -357,13 +356,21 @@ impl<'a> FileEmitter<'a> {
         }
     }
 
+    /// Whether a struct derives serde's impls. Flattened maps need serde's
+    /// buffering of unknown keys, so those structs always do; the rest
+    /// encode and decode through the runtime's shared object writer and
+    /// reader unless every struct is to derive them.
+    fn derives_serde(&self, def: &StructDef) -> bool {
+        def.additional.is_some() || self.serde_impls == SerdeImpls::Derived
+    }
+
     /// Whether values of `ty` implement `api_runtime::de::Decode`: structs
     /// decoded by the runtime (not those deriving `Deserialize` for a
     /// flattened map), and lists, maps and nullable forms of them.
     fn decodes_directly(&self, ty: &TypeRef) -> bool {
         match ty {
             TypeRef::Named(id) => match &self.model.types[id.0].kind {
-                TypeKind::Struct(def) => def.additional.is_none(),
+                TypeKind::Struct(def) => !self.derives_serde(def),
                 TypeKind::Alias(target) => self.decodes_directly(target),
                 TypeKind::StringEnum(_) | TypeKind::Union(_) => false,
             },

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::emit::SerdeImpls;
 use crate::manifest::Manifest;
 use crate::write::format_cache;
 
@@ -20,6 +21,8 @@ pub struct ApiInput {
     pub overlays: Vec<(PathBuf, String)>,
     /// AsyncAPI documents of the API's channels, with how reports name each.
     pub asyncapi: Vec<(PathBuf, String)>,
+    /// How the API's structs implement `Serialize` and `Deserialize`.
+    pub serde_impls: SerdeImpls,
 }
 
 /// The crate around one or more APIs.
@@ -67,6 +70,7 @@ pub fn crate_input(manifest: &Manifest) -> CrateInput {
                 display_path: display_relative_to_workspace(manifest, &api.spec),
                 overlays: resolved_with_display(manifest, &api.overlays),
                 asyncapi: resolved_with_display(manifest, &api.asyncapi),
+                serde_impls: SerdeImpls::Runtime,
             })
             .collect(),
     }
@@ -134,6 +138,7 @@ pub fn standalone_input(spec: &Path, name: Option<&str>) -> CrateInput {
                 .unwrap_or_default(),
             overlays: Vec::new(),
             asyncapi: Vec::new(),
+            serde_impls: SerdeImpls::Runtime,
         }],
     }
 }

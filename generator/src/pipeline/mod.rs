@@ -13,6 +13,7 @@ mod inputs;
 
 use std::path::{Path, PathBuf};
 
+pub use crate::emit::SerdeImpls;
 pub use inputs::{crate_input, standalone_input, ApiInput, CrateInput};
 
 use crate::emit;
@@ -173,6 +174,7 @@ pub fn generate_api(api: &ApiInput, krate: &str) -> Result<GeneratedApi> {
         name: &api.name,
         module: &api.module,
         krate,
+        serde_impls: api.serde_impls,
     };
     let emitter = emit::ApiEmitter::new(&model, &names, &features, &identity);
     // Each file is emitted and formatted on whichever thread is free: token

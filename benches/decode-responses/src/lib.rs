@@ -1,0 +1,66 @@
+//! The responses the benchmark decodes, and a check that both crates read
+//! them alike.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// One response of the document: the benchmark group's name, which is
+/// also the stem of the instance's file.
+pub struct Response {
+    pub label: &'static str,
+}
+
+/// The three responses of issue #17's decoding target: an agent's
+/// configuration (`GET /v1/convai/agents/{agent_id}`), a conversation with
+/// its transcript (`GET /v1/convai/conversations/{conversation_id}`) and a
+/// page of voices (`GET /v2/voices`).
+pub const RESPONSES: [Response; 3] = [
+    Response { label: "agent" },
+    Response {
+        label: "conversation",
+    },
+    Response { label: "voices" },
+];
+
+/// Where the script wrote the instances.
+pub fn instances_dir() -> PathBuf {
+    std::env::var_os("DECODE_RESPONSES_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../target/bench-decode-responses/instances")
+        })
+}
+
+/// The bytes of one instance; panics with the path when it is missing.
+pub fn instance(response: &Response) -> Vec<u8> {
+    let path = instances_dir().join(format!("{}.json", response.label));
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run scripts/bench-decode-responses.sh)",
+            path.display()
+        )
+    })
+}
+
+/// Decodes `bytes` into both types and panics unless both succeed and
+/// write back the same JSON: the benchmark compares equal work.
+pub fn assert_same_reading<Ours, Derived>(label: &str, bytes: &[u8])
+where
+    Ours: DeserializeOwned + Serialize,
+    Derived: DeserializeOwned + Serialize,
+{
+    let ours: Ours = serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{label}: ours: {e}"));
+    let derived: Derived =
+        serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{label}: derived: {e}"));
+    let (ours, derived) = (
+        serde_json::to_value(ours).expect("ours writes back"),
+        serde_json::to_value(derived).expect("the twin writes back"),
+    );
+    assert_eq!(
+        ours, derived,
+        "{label}: the two crates read the instance differently"
+    );
+}

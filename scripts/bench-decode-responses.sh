@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Decoding three real responses of the ElevenLabs document (an agent's
+# configuration, a conversation with its transcript, a page of voices) into
+# the generated types and into a twin whose structs derive serde's
+# `Deserialize`, in one criterion run (issue #17 target 2).
+#
+#   bash scripts/bench-decode-responses.sh [criterion arguments]
+#
+# Steps:
+#   1. the release generator writes two stand-alone crates of the vendored
+#      document into target/bench-decode-responses/: `ours` as the committed
+#      crate is generated, `derived` with `--derive-serde`;
+#   2. tools/response-instances.js draws 20 valid instances of each of the
+#      three response schemas (fixed seed, BENCH_DECODE_ITEMS items per list
+#      where the schema allows, default 4), and the largest of each is kept;
+#   3. `cargo bench` in benches/decode-responses (its own workspace, offline
+#      against this workspace's lock file) checks that both crates read
+#      each instance to the same JSON, then times both;
+#   4. criterion's medians go to stdout as key=value lines with the ratio
+#      (runtime / derive); everything else goes to stderr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+work=target/bench-decode-responses
+spec=../shared/specs/elevenlabs.yaml
+seed=${BENCH_DECODE_SEED:-17}
+mkdir -p "$work/instances"
+
+echo "== generating both crates from $spec" >&2
+cargo build --quiet --release -p generator
+generator=${CARGO_TARGET_DIR:-target}/release/generator
+"$generator" generate --spec "$spec" --out "$work/ours" --name elevenlabs >/dev/null
+"$generator" generate --spec "$spec" --out "$work/derived" --name elevenlabs-derived --derive-serde >/dev/null
+
+echo "== drawing response instances (seed $seed)" >&2
+if ! cmp -s tools/package-lock.json tools/node_modules/.installed-from-lock 2>/dev/null; then
+    npm ci --prefix tools --no-audit --no-fund >&2
+    cp tools/package-lock.json tools/node_modules/.installed-from-lock
+fi
+node -e 'const fs = require("fs"); const [, module, from, to] = process.argv;
+    fs.writeFileSync(to, JSON.stringify(require(module).load(fs.readFileSync(from, "utf8"))));' \
+    "$PWD/tools/node_modules/js-yaml" "$spec" "$work/instances/elevenlabs.json"
+agent='/paths/~1v1~1convai~1agents~1{agent_id}/get/responses/200/content/application~1json/schema'
+conversation='/paths/~1v1~1convai~1conversations~1{conversation_id}/get/responses/200/content/application~1json/schema'
+voices='/paths/~1v2~1voices/get/responses/200/content/application~1json/schema'
+RESPONSE_INSTANCES_FULL=${BENCH_DECODE_ITEMS:-4} RESPONSE_INSTANCES_ONLY="$agent,$conversation,$voices" \
+    node tools/response-instances.js "$work/instances/elevenlabs.json" "$seed" 20 >"$work/instances/drawn.jsonl"
+# The largest of the 20 valid instances of each.
+node - "$work/instances" "$agent" "$conversation" "$voices" <<'JS'
+const fs = require('fs');
+const [dir, ...pointers] = process.argv.slice(2);
+const files = ['agent.json', 'conversation.json', 'voices.json'];
+const lines = fs.readFileSync(`${dir}/drawn.jsonl`, 'utf8').trim().split('\n').map(JSON.parse);
+pointers.forEach((pointer, i) => {
+  const line = lines.find((l) => l.pointers.includes(pointer));
+  const texts = (line ? line.instances : []).map((instance) => JSON.stringify(instance));
+  if (texts.length === 0) {
+    console.error(`no valid instance of ${pointer}`);
+    process.exit(1);
+  }
+  const largest = texts.reduce((a, b) => (b.length > a.length ? b : a));
+  fs.writeFileSync(`${dir}/${files[i]}`, largest);
+  console.error(`  ${files[i]}: ${largest.length} bytes, the largest of ${texts.length}`);
+});
+JS
+
+echo "== cargo bench" >&2
+cp Cargo.lock benches/decode-responses/Cargo.lock
+rm -rf "$work/target/criterion"
+CARGO_TARGET_DIR="$PWD/$work/target" DECODE_RESPONSES_DIR="$PWD/$work/instances" \
+    cargo bench --offline --manifest-path benches/decode-responses/Cargo.toml --bench decode -- "$@" >&2
+
+# criterion's medians, as key=value lines (microseconds) with the ratio.
+node - "$work/target/criterion" <<'JS'
+const fs = require('fs');
+const dir = process.argv[2];
+const median = (group, bench) =>
+  JSON.parse(fs.readFileSync(`${dir}/${group}/${bench}/new/estimates.json`, 'utf8')).median.point_estimate / 1000;
+for (const group of ['agent', 'conversation', 'voices']) {
+  const [derive, runtime] = [median(group, 'derive'), median(group, 'runtime')];
+  console.log(`decode_${group}_derive_us=${derive.toFixed(1)}`);
+  console.log(`decode_${group}_runtime_us=${runtime.toFixed(1)}`);
+  console.log(`decode_${group}_ratio=${(runtime / derive).toFixed(2)}`);
+}
+JS
