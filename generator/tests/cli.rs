@@ -63,21 +63,21 @@ fn generates_a_standalone_crate_and_prints_coverage() {
 #[test]
 fn derive_serde_makes_every_struct_derive_serde_instead_of_the_runtime_decoder() {
     let document = "openapi: 3.1.0\ninfo: {title: Pets, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Owner:\n      type: object\n      required: [pet]\n      properties:\n        pet: {$ref: '#/components/schemas/Pet'}\n    Pet:\n      type: object\n      properties:\n        name: {type: string}\n";
-    let pet_file = |dir: &TempDir| {
+    // The file of `Pet` in the crate generated with `more` arguments.
+    let pet_file = |more: &[&str]| {
+        let (dir, output) = generate_with("pets.yaml", document, "pets", more);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
         std::fs::read_to_string(dir.path().join("pets/src/pets/types/pet.rs")).unwrap()
     };
-    let (plain, output) = generate("pets.yaml", document, "pets");
-    assert!(output.status.success(), "{}", failure_text(&output));
-    let plain = pet_file(&plain);
+    let plain = pet_file(&[]);
     assert!(
         plain.contains("impl api_runtime::de::Decode for Pet"),
         "{plain}"
     );
     assert!(!plain.contains("Serialize, Deserialize)]"), "{plain}");
 
-    let (derived, output) = generate_with("pets.yaml", document, "pets", &["--derive-serde"]);
-    assert!(output.status.success(), "{}", failure_text(&output));
-    let derived = pet_file(&derived);
+    let derived = pet_file(&["--derive-serde"]);
     assert!(
         derived.contains("#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]"),
         "{derived}"
@@ -87,10 +87,6 @@ fn derive_serde_makes_every_struct_derive_serde_instead_of_the_runtime_decoder()
         !derived.contains("impl<'de> Deserialize<'de> for Pet"),
         "{derived}"
     );
-}
-
-fn failure_text(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[test]
