@@ -33,25 +33,27 @@ generator=${CARGO_TARGET_DIR:-target}/release/generator
 "$generator" generate --spec "$spec" --out "$work/derived" --name elevenlabs-derived --derive-serde >/dev/null
 
 echo "== drawing response instances (seed $seed)" >&2
-if ! cmp -s tools/package-lock.json tools/node_modules/.installed-from-lock 2>/dev/null; then
-    npm ci --prefix tools --no-audit --no-fund >&2
-    cp tools/package-lock.json tools/node_modules/.installed-from-lock
-fi
+bash scripts/install-tools.sh >&2
+# YAML to JSON with the js-yaml that json-schema-faker brings (3.x).
 node -e 'const fs = require("fs"); const [, module, from, to] = process.argv;
     fs.writeFileSync(to, JSON.stringify(require(module).load(fs.readFileSync(from, "utf8"))));' \
     "$PWD/tools/node_modules/js-yaml" "$spec" "$work/instances/elevenlabs.json"
-agent='/paths/~1v1~1convai~1agents~1{agent_id}/get/responses/200/content/application~1json/schema'
-conversation='/paths/~1v1~1convai~1conversations~1{conversation_id}/get/responses/200/content/application~1json/schema'
-voices='/paths/~1v2~1voices/get/responses/200/content/application~1json/schema'
-RESPONSE_INSTANCES_FULL=${BENCH_DECODE_ITEMS:-4} RESPONSE_INSTANCES_ONLY="$agent,$conversation,$voices" \
+# The responses, by the name benches/decode-responses gives each: the
+# largest of 20 valid instances of each is written to NAME.json.
+responses=(
+    'agent=/paths/~1v1~1convai~1agents~1{agent_id}/get/responses/200/content/application~1json/schema'
+    'conversation=/paths/~1v1~1convai~1conversations~1{conversation_id}/get/responses/200/content/application~1json/schema'
+    'voices=/paths/~1v2~1voices/get/responses/200/content/application~1json/schema'
+)
+pointers=$(printf '%s\n' "${responses[@]}" | cut -d= -f2- | paste -sd,)
+RESPONSE_INSTANCES_FULL=${BENCH_DECODE_ITEMS:-4} RESPONSE_INSTANCES_ONLY="$pointers" \
     node tools/response-instances.js "$work/instances/elevenlabs.json" "$seed" 20 >"$work/instances/drawn.jsonl"
-# The largest of the 20 valid instances of each.
-node - "$work/instances" "$agent" "$conversation" "$voices" <<'JS'
+node - "$work/instances" "${responses[@]}" <<'JS'
 const fs = require('fs');
-const [dir, ...pointers] = process.argv.slice(2);
-const files = ['agent.json', 'conversation.json', 'voices.json'];
+const [dir, ...responses] = process.argv.slice(2);
 const lines = fs.readFileSync(`${dir}/drawn.jsonl`, 'utf8').trim().split('\n').map(JSON.parse);
-pointers.forEach((pointer, i) => {
+for (const response of responses) {
+  const [name, pointer] = [response.slice(0, response.indexOf('=')), response.slice(response.indexOf('=') + 1)];
   const line = lines.find((l) => l.pointers.includes(pointer));
   const texts = (line ? line.instances : []).map((instance) => JSON.stringify(instance));
   if (texts.length === 0) {
@@ -59,9 +61,9 @@ pointers.forEach((pointer, i) => {
     process.exit(1);
   }
   const largest = texts.reduce((a, b) => (b.length > a.length ? b : a));
-  fs.writeFileSync(`${dir}/${files[i]}`, largest);
-  console.error(`  ${files[i]}: ${largest.length} bytes, the largest of ${texts.length}`);
-});
+  fs.writeFileSync(`${dir}/${name}.json`, largest);
+  console.error(`  ${name}.json: ${largest.length} bytes, the largest of ${texts.length}`);
+}
 JS
 
 echo "== cargo bench" >&2
@@ -71,12 +73,12 @@ CARGO_TARGET_DIR="$PWD/$work/target" DECODE_RESPONSES_DIR="$PWD/$work/instances"
     cargo bench --offline --manifest-path benches/decode-responses/Cargo.toml --bench decode -- "$@" >&2
 
 # criterion's medians, as key=value lines (microseconds) with the ratio.
-node - "$work/target/criterion" <<'JS'
+node - "$work/target/criterion" "${responses[@]%%=*}" <<'JS'
 const fs = require('fs');
-const dir = process.argv[2];
+const [dir, ...groups] = process.argv.slice(2);
 const median = (group, bench) =>
   JSON.parse(fs.readFileSync(`${dir}/${group}/${bench}/new/estimates.json`, 'utf8')).median.point_estimate / 1000;
-for (const group of ['agent', 'conversation', 'voices']) {
+for (const group of groups) {
   const [derive, runtime] = [median(group, 'derive'), median(group, 'runtime')];
   console.log(`decode_${group}_derive_us=${derive.toFixed(1)}`);
   console.log(`decode_${group}_runtime_us=${runtime.toFixed(1)}`);

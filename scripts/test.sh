@@ -17,11 +17,7 @@ esac
 export CARGO_INCREMENTAL=0
 
 echo "== tools the tests need (tools/package.json: Prism, json-schema-faker, Ajv)"
-# npm ci only when the installed tree is not the one the lock file names.
-if ! cmp -s tools/package-lock.json tools/node_modules/.installed-from-lock 2>/dev/null; then
-    npm ci --prefix tools --no-audit --no-fund
-    cp tools/package-lock.json tools/node_modules/.installed-from-lock
-fi
+bash scripts/install-tools.sh
 
 echo "== rustfmt (hand-written crates)"
 cargo fmt --check -p generator -p api-runtime -p openapi-sdks

@@ -6,23 +6,13 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// One response of the document: the benchmark group's name, which is
-/// also the stem of the instance's file.
-pub struct Response {
-    pub label: &'static str,
-}
-
-/// The three responses of issue #17's decoding target: an agent's
-/// configuration (`GET /v1/convai/agents/{agent_id}`), a conversation with
-/// its transcript (`GET /v1/convai/conversations/{conversation_id}`) and a
-/// page of voices (`GET /v2/voices`).
-pub const RESPONSES: [Response; 3] = [
-    Response { label: "agent" },
-    Response {
-        label: "conversation",
-    },
-    Response { label: "voices" },
-];
+/// The three responses of issue #17's decoding target, by the name the
+/// script gives each instance's file (`agent.json`) and each benchmark
+/// group: an agent's configuration (`GET /v1/convai/agents/{agent_id}`), a
+/// conversation with its transcript
+/// (`GET /v1/convai/conversations/{conversation_id}`) and a page of voices
+/// (`GET /v2/voices`).
+pub const RESPONSES: [&str; 3] = ["agent", "conversation", "voices"];
 
 /// Where the script wrote the instances.
 pub fn instances_dir() -> PathBuf {
@@ -35,8 +25,8 @@ pub fn instances_dir() -> PathBuf {
 }
 
 /// The bytes of one instance; panics with the path when it is missing.
-pub fn instance(response: &Response) -> Vec<u8> {
-    let path = instances_dir().join(format!("{}.json", response.label));
+pub fn instance(name: &str) -> Vec<u8> {
+    let path = instances_dir().join(format!("{name}.json"));
     std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
             "{}: {e} (run scripts/bench-decode-responses.sh)",
