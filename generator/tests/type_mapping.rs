@@ -504,12 +504,20 @@ fn string_enum_becomes_enum_with_renames_and_catch_all() {
     );
     let deserialize = squash(&item(&text, "impl<'de> Deserialize<'de> for VoiceCategory"));
     assert!(
-        deserialize.contains(
-            "match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) { \
+        deserialize.contains("api_runtime::de::deserialize(deserializer)"),
+        "{deserialize}"
+    );
+    let decode = squash(&item(
+        &text,
+        "impl api_runtime::de::Decode for VoiceCategory",
+    ));
+    assert!(
+        decode.contains(
+            "match Self::from_wire(input.string()?) { \
              Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown), \
              known => Ok(known), }"
         ),
-        "{deserialize}"
+        "{decode}"
     );
     let status = squash(&item(&text, "pub enum Status"));
     assert!(status.contains(r#"/// `"unknown"` Unknown,"#), "{status}");
@@ -1573,12 +1581,12 @@ fn identical_input_and_output_schemas_become_one_type() {
     assert!(item(&text, "pub struct PageOutput").contains("pub total: Option<i64>,"));
 }
 
-/// Nested structs, and lists, maps and nullable forms of them, are read
-/// with `field.decode` (the outer deserializer); enums, unions and a
-/// struct that derives for its flattened map with `field.read` (erased).
+/// Nested structs and string enums, and lists, maps and nullable forms of
+/// them, are read with `field.decode` (the outer deserializer); unions and
+/// a struct that derives for its flattened map with `field.read` (erased).
 /// A struct's `Deserialize` only hands over to `api_runtime::de`.
 #[test]
-fn nested_structs_decode_directly_and_the_rest_through_read() {
+fn nested_structs_and_string_enums_decode_directly_and_the_rest_through_read() {
     let yaml = doc31(
         r#"    Owner:
       type: object
@@ -1588,6 +1596,7 @@ fn nested_structs_decode_directly_and_the_rest_through_read() {
         by_name: {type: object, additionalProperties: {$ref: '#/components/schemas/Person'}}
         maybe: {anyOf: [{$ref: '#/components/schemas/Person'}, {type: 'null'}]}
         kind: {type: string, enum: [a, b]}
+        kinds: {type: array, items: {type: string, enum: [a, b]}}
         either: {anyOf: [{type: string}, {$ref: '#/components/schemas/Person'}]}
         open: {$ref: '#/components/schemas/Open'}
     Person:
@@ -1608,7 +1617,8 @@ fn nested_structs_decode_directly_and_the_rest_through_read() {
         r#""pets" => field.decode(&mut pets_),"#,
         r#""by_name" => field.decode(&mut by_name_),"#,
         r#""maybe" => field.decode(&mut maybe_),"#,
-        r#""kind" => field.read(&mut kind_),"#,
+        r#""kind" => field.decode(&mut kind_),"#,
+        r#""kinds" => field.decode(&mut kinds_),"#,
         r#""either" => field.read(&mut either_),"#,
         r#""open" => field.read(&mut open_),"#,
     ] {

@@ -364,15 +364,17 @@ impl<'a> FileEmitter<'a> {
         def.additional.is_some() || self.serde_impls == SerdeImpls::Derived
     }
 
-    /// Whether values of `ty` implement `api_runtime::de::Decode`: structs
-    /// decoded by the runtime (not those deriving `Deserialize` for a
-    /// flattened map), and lists, maps and nullable forms of them.
+    /// Whether values of `ty` implement `api_runtime::de::Decode`: string
+    /// enums, structs decoded by the runtime (not those deriving
+    /// `Deserialize` for a flattened map), and lists, maps and nullable
+    /// forms of them.
     fn decodes_directly(&self, ty: &TypeRef) -> bool {
         match ty {
             TypeRef::Named(id) => match &self.model.types[id.0].kind {
                 TypeKind::Struct(def) => !self.derives_serde(def),
                 TypeKind::Alias(target) => self.decodes_directly(target),
-                TypeKind::StringEnum(_) | TypeKind::Union(_) => false,
+                TypeKind::StringEnum(_) => true,
+                TypeKind::Union(_) => false,
             },
             TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
                 self.decodes_directly(inner)
@@ -587,7 +589,16 @@ impl<'a> FileEmitter<'a> {
 
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+                    api_runtime::de::deserialize(deserializer)
+                }
+            }
+
+            impl api_runtime::de::Decode for #name {
+                #[inline]
+                fn decode(
+                    input: api_runtime::de::Input<'_, '_>,
+                ) -> Result<Self, api_runtime::de::FieldError> {
+                    match Self::from_wire(input.string()?) {
                         Self::#catch_all(value) => {
                             api_runtime::strings::unknown_value(value).map(Self::#catch_all)
                         }

@@ -13,12 +13,12 @@
 //! (`PendingValue`), whose implementation for each deserializer is written
 //! once here. Through it, the values most fields hold (text, numbers,
 //! flags, lists of text, any JSON), skipped values, and nested generated
-//! structs with lists, maps and options of them ([`Field::decode`]) are
-//! read with the map's own deserializer. Only enums, unions and the
-//! structs that derive `Deserialize` go through an erased deserializer
-//! ([`erased_serde`], [`Field::read`]). An error keeps its kind and
-//! position: the value's own deserializer's error is handed back as it
-//! was at each level.
+//! structs and string enums with lists, maps and options of them
+//! ([`Field::decode`]) are read with the map's own deserializer. Only
+//! unions and the structs that derive `Deserialize` go through an erased
+//! deserializer ([`erased_serde`], [`Field::read`]). An error keeps its
+//! kind and position: the value's own deserializer's error is handed back
+//! as it was at each level.
 //!
 //! ```ignore
 //! impl<'de> Deserialize<'de> for Voice {
@@ -152,6 +152,9 @@ trait PendingValue<'de> {
     /// other.
     fn read_common(&mut self, slot: &mut dyn Any) -> Result<bool, FieldError>;
 
+    /// Reads the value as a string.
+    fn string(&mut self) -> Result<String, FieldError>;
+
     /// Hands the value to `read` as a type-erased deserializer.
     fn read_erased(
         &mut self,
@@ -259,6 +262,10 @@ impl<'de, D: Deserializer<'de>> PendingValue<'de> for Pending<'de, D> {
             _ => None,
         };
         read.transpose().map(|read| read.is_some())
+    }
+
+    fn string(&mut self) -> Result<String, FieldError> {
+        self.read_with(String::deserialize)
     }
 
     fn read_erased(
@@ -511,6 +518,12 @@ impl<'de> Input<'_, 'de> {
     ) -> Result<Object<FieldError>, FieldError> {
         self.value.object(name, required, fields)?;
         Ok(Object::new(name))
+    }
+
+    /// Reads a string: what a generated string enum decodes from, read
+    /// with the value's own deserializer rather than an erased one.
+    pub fn string(self) -> Result<String, FieldError> {
+        self.value.string()
     }
 }
 

@@ -84,7 +84,7 @@ impl api_runtime::de::Decode for AddPronunciationDictionaryResponseModel {
                 "version_id" => field.read(&mut version_id_),
                 "version_rules_num" => field.read(&mut version_rules_num_),
                 "description" => field.read(&mut description_),
-                "permission_on_resource" => field.read(&mut permission_on_resource_),
+                "permission_on_resource" => field.decode(&mut permission_on_resource_),
                 _ => field.skip(),
             },
         )?;
@@ -207,7 +207,14 @@ impl Serialize for AddResponsePermissionOnResource {
 
 impl<'de> Deserialize<'de> for AddResponsePermissionOnResource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AddResponsePermissionOnResource {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -120,7 +120,7 @@ impl api_runtime::de::Decode for AgentBranchSummary {
                 "created_at" => field.read(&mut created_at_),
                 "last_committed_at" => field.read(&mut last_committed_at_),
                 "is_archived" => field.read(&mut is_archived_),
-                "protection_status" => field.read(&mut protection_status_),
+                "protection_status" => field.decode(&mut protection_status_),
                 "access_info" => field.decode(&mut access_info_),
                 "current_live_percentage" => field.read(&mut current_live_percentage_),
                 "parent_branch_id" => field.read(&mut parent_branch_id_),

@@ -78,8 +78,8 @@ impl api_runtime::de::Decode for AgentKnowledgeBaseRagChunkResponseModel {
                 "chunk_id" => field.read(&mut chunk_id_),
                 "text" => field.read(&mut text_),
                 "vector_distance" => field.read(&mut vector_distance_),
-                "content_format" => field.read(&mut content_format_),
-                "document_type" => field.read(&mut document_type_),
+                "content_format" => field.decode(&mut content_format_),
+                "document_type" => field.decode(&mut document_type_),
                 _ => field.skip(),
             },
         )?;

@@ -54,8 +54,8 @@ impl api_runtime::de::Decode for AgentMetadataDbModel {
             &mut |key, field| match key {
                 "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
                 "updated_at_unix_secs" => field.read(&mut updated_at_unix_secs_),
-                "created_from" => field.read(&mut created_from_),
-                "last_updated_from" => field.read(&mut last_updated_from_),
+                "created_from" => field.decode(&mut created_from_),
+                "last_updated_from" => field.decode(&mut last_updated_from_),
                 _ => field.skip(),
             },
         )?;

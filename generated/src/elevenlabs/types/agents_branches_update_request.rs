@@ -55,7 +55,7 @@ impl api_runtime::de::Decode for AgentsBranchesUpdateRequest {
             &mut |key, field| match key {
                 "name" => field.read(&mut name_),
                 "is_archived" => field.read(&mut is_archived_),
-                "protection_status" => field.read(&mut protection_status_),
+                "protection_status" => field.decode(&mut protection_status_),
                 _ => field.skip(),
             },
         )?;

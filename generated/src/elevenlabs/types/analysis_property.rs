@@ -92,7 +92,7 @@ impl api_runtime::de::Decode for AnalysisProperty {
         let mut is_omitted_ = None;
         let mut llm_ = None;
         let object = input.object("AnalysisProperty", &["type"], &mut |key, field| match key {
-            "type" => field.read(&mut type__),
+            "type" => field.decode(&mut type__),
             "description" => field.read(&mut description_),
             "enum" => field.read(&mut enum__),
             "is_system_provided" => field.read(&mut is_system_provided_),
@@ -100,7 +100,7 @@ impl api_runtime::de::Decode for AnalysisProperty {
             "allowed_values_dynamic_variable" => field.read(&mut allowed_values_dynamic_variable_),
             "constant_value" => field.read(&mut constant_value_),
             "is_omitted" => field.read(&mut is_omitted_),
-            "llm" => field.read(&mut llm_),
+            "llm" => field.decode(&mut llm_),
             _ => field.skip(),
         })?;
         let Some(type__) = type__ else {
@@ -259,7 +259,14 @@ impl Serialize for AnalysisPropertyType {
 
 impl<'de> Deserialize<'de> for AnalysisPropertyType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AnalysisPropertyType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

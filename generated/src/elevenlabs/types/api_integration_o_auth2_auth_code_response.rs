@@ -102,13 +102,13 @@ impl api_runtime::de::Decode for ApiIntegrationOAuth2AuthCodeResponse {
                 "provider" => field.read(&mut provider_),
                 "token_url" => field.read(&mut token_url_),
                 "scopes" => field.read(&mut scopes_),
-                "scope_separator" => field.read(&mut scope_separator_),
+                "scope_separator" => field.decode(&mut scope_separator_),
                 "expires_at" => field.read(&mut expires_at_),
                 "integration_id" => field.read(&mut integration_id_),
                 "credential_id" => field.read(&mut credential_id_),
                 "id" => field.read(&mut id_),
                 "used_by" => field.decode(&mut used_by_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "status_detail" => field.read(&mut status_detail_),
                 "status_updated_at" => field.read(&mut status_updated_at_),
                 _ => field.skip(),
@@ -290,7 +290,14 @@ impl Serialize for ApiOAuth2AuthCodeResponseScopeSeparator {
 
 impl<'de> Deserialize<'de> for ApiOAuth2AuthCodeResponseScopeSeparator {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ApiOAuth2AuthCodeResponseScopeSeparator {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -57,7 +57,7 @@ impl api_runtime::de::Decode for ApiIntegrationWebhookOverrides {
             &[],
             &mut |key, field| match key {
                 "schema_overrides" => field.read(&mut schema_overrides_),
-                "response_filter_mode" => field.read(&mut response_filter_mode_),
+                "response_filter_mode" => field.decode(&mut response_filter_mode_),
                 "response_filters" => field.read(&mut response_filters_),
                 "request_headers" => field.read(&mut request_headers_),
                 _ => field.skip(),

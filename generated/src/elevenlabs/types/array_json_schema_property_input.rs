@@ -76,7 +76,7 @@ impl api_runtime::de::Decode for ArrayJsonSchemaPropertyInput {
             "ArrayJsonSchemaPropertyInput",
             &[],
             &mut |key, field| match key {
-                "property_kind" => field.read(&mut property_kind_),
+                "property_kind" => field.decode(&mut property_kind_),
                 "description" => field.read(&mut description_),
                 "dynamic_variable" => field.read(&mut dynamic_variable_),
                 "constant_value" => field.read(&mut constant_value_),
@@ -192,7 +192,14 @@ impl Serialize for ArrayJsonSchemaPropertyInputPropertyKind {
 
 impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyInputPropertyKind {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ArrayJsonSchemaPropertyInputPropertyKind {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -58,9 +58,9 @@ impl api_runtime::de::Decode for AsrConversationalConfigWorkflowOverride {
             "AsrConversationalConfigWorkflowOverride",
             &[],
             &mut |key, field| match key {
-                "quality" => field.read(&mut quality_),
-                "provider" => field.read(&mut provider_),
-                "user_input_audio_format" => field.read(&mut user_input_audio_format_),
+                "quality" => field.decode(&mut quality_),
+                "provider" => field.decode(&mut provider_),
+                "user_input_audio_format" => field.decode(&mut user_input_audio_format_),
                 "keywords" => field.read(&mut keywords_),
                 _ => field.skip(),
             },

@@ -76,7 +76,7 @@ impl api_runtime::de::Decode for AsyncConversationMetadata {
                 "external_id",
             ],
             &mut |key, field| match key {
-                "delivery_status" => field.read(&mut delivery_status_),
+                "delivery_status" => field.decode(&mut delivery_status_),
                 "delivery_timestamp" => field.read(&mut delivery_timestamp_),
                 "delivery_error" => field.read(&mut delivery_error_),
                 "external_system" => field.read(&mut external_system_),
@@ -248,7 +248,14 @@ impl Serialize for AsyncConversationMetadataDeliveryStatus {
 
 impl<'de> Deserialize<'de> for AsyncConversationMetadataDeliveryStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AsyncConversationMetadataDeliveryStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -53,7 +53,7 @@ impl api_runtime::de::Decode for AttachedSystemDataCollectionRef {
             &mut |key, field| match key {
                 "source" => field.read(&mut source_),
                 "analysis_item_id" => field.read(&mut analysis_item_id_),
-                "scope" => field.read(&mut scope_),
+                "scope" => field.decode(&mut scope_),
                 _ => field.skip(),
             },
         )?;

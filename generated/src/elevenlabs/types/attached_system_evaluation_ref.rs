@@ -57,8 +57,8 @@ impl api_runtime::de::Decode for AttachedSystemEvaluationRef {
             &["analysis_item_id"],
             &mut |key, field| match key {
                 "source" => field.read(&mut source_),
-                "analysis_item_id" => field.read(&mut analysis_item_id_),
-                "scope" => field.read(&mut scope_),
+                "analysis_item_id" => field.decode(&mut analysis_item_id_),
+                "scope" => field.decode(&mut scope_),
                 "weight" => field.read(&mut weight_),
                 _ => field.skip(),
             },
@@ -151,7 +151,14 @@ impl Serialize for AttachedSystemRefAnalysisItemId {
 
 impl<'de> Deserialize<'de> for AttachedSystemRefAnalysisItemId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AttachedSystemRefAnalysisItemId {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -59,7 +59,7 @@ impl api_runtime::de::Decode for AttachedUserDataCollectionRef {
                 "source" => field.read(&mut source_),
                 "analysis_item_id" => field.read(&mut analysis_item_id_),
                 "version_id" => field.read(&mut version_id_),
-                "scope" => field.read(&mut scope_),
+                "scope" => field.decode(&mut scope_),
                 _ => field.skip(),
             },
         )?;

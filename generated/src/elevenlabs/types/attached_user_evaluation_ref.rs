@@ -68,7 +68,7 @@ impl api_runtime::de::Decode for AttachedUserEvaluationRef {
                 "analysis_item_id" => field.read(&mut analysis_item_id_),
                 "version_id" => field.read(&mut version_id_),
                 "additional_version_ids" => field.read(&mut additional_version_ids_),
-                "scope" => field.read(&mut scope_),
+                "scope" => field.decode(&mut scope_),
                 "weight" => field.read(&mut weight_),
                 _ => field.skip(),
             },

@@ -44,7 +44,7 @@ impl api_runtime::de::Decode for AudioAnalysis {
         let mut data_ = None;
         let mut updated_at_ms_ = None;
         let object = input.object("AudioAnalysis", &["status"], &mut |key, field| match key {
-            "status" => field.read(&mut status_),
+            "status" => field.decode(&mut status_),
             "data" => field.decode(&mut data_),
             "updated_at_ms" => field.read(&mut updated_at_ms_),
             _ => field.skip(),
@@ -129,7 +129,14 @@ impl Serialize for AudioAnalysisStatus {
 
 impl<'de> Deserialize<'de> for AudioAnalysisStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioAnalysisStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -56,7 +56,7 @@ impl api_runtime::de::Decode for AudioIsolationConvertRequest {
             &["audio"],
             &mut |key, field| match key {
                 "audio" => field.read(&mut audio_),
-                "file_format" => field.read(&mut file_format_),
+                "file_format" => field.decode(&mut file_format_),
                 "preview_b64" => field.read(&mut preview_b64_),
                 _ => field.skip(),
             },

@@ -52,7 +52,7 @@ impl api_runtime::de::Decode for AudioIsolationStreamRequest {
             &["audio"],
             &mut |key, field| match key {
                 "audio" => field.read(&mut audio_),
-                "file_format" => field.read(&mut file_format_),
+                "file_format" => field.decode(&mut file_format_),
                 _ => field.skip(),
             },
         )?;

@@ -130,7 +130,7 @@ impl api_runtime::de::Decode for AudioNativeCreateRequest {
                     "model_id" => field.read(&mut model_id_),
                     "file" => field.read(&mut file_),
                     "auto_convert" => field.read(&mut auto_convert_),
-                    "apply_text_normalization" => field.read(&mut apply_text_normalization_),
+                    "apply_text_normalization" => field.decode(&mut apply_text_normalization_),
                     "pronunciation_dictionary_locators" => {
                         field.read(&mut pronunciation_dictionary_locators_)
                     }

@@ -97,7 +97,7 @@ impl api_runtime::de::Decode for AudioNativeProjectSettingsResponseModel {
                 "sessionization" => field.read(&mut sessionization_),
                 "audio_path" => field.read(&mut audio_path_),
                 "audio_url" => field.read(&mut audio_url_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 _ => field.skip(),
             },
         )?;
@@ -241,7 +241,14 @@ impl Serialize for AudioNativeProjectSettingsResponseStatus {
 
 impl<'de> Deserialize<'de> for AudioNativeProjectSettingsResponseStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for AudioNativeProjectSettingsResponseStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -55,8 +55,8 @@ impl api_runtime::de::Decode for BackgroundSoundConfigWorkflowOverride {
             "BackgroundSoundConfigWorkflowOverride",
             &[],
             &mut |key, field| match key {
-                "source_type" => field.read(&mut source_type_),
-                "source_id" => field.read(&mut source_id_),
+                "source_type" => field.decode(&mut source_type_),
+                "source_id" => field.decode(&mut source_id_),
                 "volume" => field.read(&mut volume_),
                 "crossfade_loop" => field.read(&mut crossfade_loop_),
                 _ => field.skip(),

@@ -46,7 +46,7 @@ impl api_runtime::de::Decode for BackupLlmOverride {
             &["order"],
             &mut |key, field| match key {
                 "preference" => field.read(&mut preference_),
-                "order" => field.read(&mut order_),
+                "order" => field.decode(&mut order_),
                 _ => field.skip(),
             },
         )?;

@@ -131,7 +131,7 @@ impl api_runtime::de::Decode for BatchCallDetailedResponse {
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
                 "phone_number_id" => field.read(&mut phone_number_id_),
-                "phone_provider" => field.read(&mut phone_provider_),
+                "phone_provider" => field.decode(&mut phone_provider_),
                 "whatsapp_params" => field.decode(&mut whatsapp_params_),
                 "name" => field.read(&mut name_),
                 "agent_id" => field.read(&mut agent_id_),
@@ -144,7 +144,7 @@ impl api_runtime::de::Decode for BatchCallDetailedResponse {
                 "total_calls_scheduled" => field.read(&mut total_calls_scheduled_),
                 "total_calls_finished" => field.read(&mut total_calls_finished_),
                 "last_updated_at_unix" => field.read(&mut last_updated_at_unix_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "retry_count" => field.read(&mut retry_count_),
                 "telephony_call_config" => field.decode(&mut telephony_call_config_),
                 "target_concurrency_limit" => field.read(&mut target_concurrency_limit_),

@@ -48,9 +48,9 @@ impl api_runtime::de::Decode for BehaviorOverride {
         let mut output_format_ = None;
         let mut interaction_budget_ = None;
         input.object("BehaviorOverride", &[], &mut |key, field| match key {
-            "verbosity" => field.read(&mut verbosity_),
-            "output_format" => field.read(&mut output_format_),
-            "interaction_budget" => field.read(&mut interaction_budget_),
+            "verbosity" => field.decode(&mut verbosity_),
+            "output_format" => field.decode(&mut output_format_),
+            "interaction_budget" => field.decode(&mut interaction_budget_),
             _ => field.skip(),
         })?;
         Ok(Self {

@@ -107,8 +107,8 @@ impl api_runtime::de::Decode for BytedanceSeedance25Request {
                 "webhook" => field.read(&mut webhook_),
                 "model_id" => field.read(&mut model_id_),
                 "prompt" => field.read(&mut prompt_),
-                "aspect_ratio" => field.read(&mut aspect_ratio_),
-                "resolution" => field.read(&mut resolution_),
+                "aspect_ratio" => field.decode(&mut aspect_ratio_),
+                "resolution" => field.decode(&mut resolution_),
                 "duration_secs" => field.read(&mut duration_secs_),
                 "generate_audio" => field.read(&mut generate_audio_),
                 "start_frame" => field.read(&mut start_frame_),
@@ -307,7 +307,14 @@ impl Serialize for BytedanceSeedance25RequestAspectRatio {
 
 impl<'de> Deserialize<'de> for BytedanceSeedance25RequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BytedanceSeedance25RequestAspectRatio {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -366,7 +373,14 @@ impl Serialize for BytedanceSeedance25RequestResolution {
 
 impl<'de> Deserialize<'de> for BytedanceSeedance25RequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BytedanceSeedance25RequestResolution {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -106,7 +106,7 @@ impl api_runtime::de::Decode for BytedanceSeedance2MiniRequest {
             &mut |key, field| match key {
                 "webhook" => field.read(&mut webhook_),
                 "prompt" => field.read(&mut prompt_),
-                "aspect_ratio" => field.read(&mut aspect_ratio_),
+                "aspect_ratio" => field.decode(&mut aspect_ratio_),
                 "duration_secs" => field.read(&mut duration_secs_),
                 "seed" => field.read(&mut seed_),
                 "generate_audio" => field.read(&mut generate_audio_),
@@ -116,7 +116,7 @@ impl api_runtime::de::Decode for BytedanceSeedance2MiniRequest {
                 "videos" => field.read(&mut videos_),
                 "audios" => field.read(&mut audios_),
                 "model_id" => field.read(&mut model_id_),
-                "resolution" => field.read(&mut resolution_),
+                "resolution" => field.decode(&mut resolution_),
                 _ => field.undeclared(),
             },
         )?;
@@ -326,7 +326,14 @@ impl Serialize for BytedanceSeedance2MiniRequestAspectRatio {
 
 impl<'de> Deserialize<'de> for BytedanceSeedance2MiniRequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BytedanceSeedance2MiniRequestAspectRatio {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -381,7 +388,14 @@ impl Serialize for BytedanceSeedance2MiniRequestResolution {
 
 impl<'de> Deserialize<'de> for BytedanceSeedance2MiniRequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BytedanceSeedance2MiniRequestResolution {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

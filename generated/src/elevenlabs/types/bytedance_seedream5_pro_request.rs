@@ -79,10 +79,10 @@ impl api_runtime::de::Decode for BytedanceSeedream5ProRequest {
                 "webhook" => field.read(&mut webhook_),
                 "prompt" => field.read(&mut prompt_),
                 "images" => field.read(&mut images_),
-                "aspect_ratio" => field.read(&mut aspect_ratio_),
+                "aspect_ratio" => field.decode(&mut aspect_ratio_),
                 "seed" => field.read(&mut seed_),
                 "model_id" => field.read(&mut model_id_),
-                "resolution" => field.read(&mut resolution_),
+                "resolution" => field.decode(&mut resolution_),
                 _ => field.undeclared(),
             },
         )?;
@@ -226,7 +226,14 @@ impl Serialize for BytedanceSeedream5ProRequestAspectRatio {
 
 impl<'de> Deserialize<'de> for BytedanceSeedream5ProRequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BytedanceSeedream5ProRequestAspectRatio {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -281,7 +288,14 @@ impl Serialize for BytedanceSeedream5ProRequestResolution {
 
 impl<'de> Deserialize<'de> for BytedanceSeedream5ProRequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for BytedanceSeedream5ProRequestResolution {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

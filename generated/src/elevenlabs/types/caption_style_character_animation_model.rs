@@ -43,8 +43,8 @@ impl api_runtime::de::Decode for CaptionStyleCharacterAnimationModel {
             "CaptionStyleCharacterAnimationModel",
             &["enter_type", "exit_type"],
             &mut |key, field| match key {
-                "enter_type" => field.read(&mut enter_type_),
-                "exit_type" => field.read(&mut exit_type_),
+                "enter_type" => field.decode(&mut enter_type_),
+                "exit_type" => field.decode(&mut exit_type_),
                 _ => field.skip(),
             },
         )?;
@@ -120,7 +120,14 @@ impl Serialize for CaptionStyleCharacterAnimationEnterType {
 
 impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationEnterType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CaptionStyleCharacterAnimationEnterType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -173,7 +180,14 @@ impl Serialize for CaptionStyleCharacterAnimationExitType {
 
 impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationExitType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CaptionStyleCharacterAnimationExitType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -43,7 +43,7 @@ impl api_runtime::de::Decode for CaptionStyleHorizontalPlacementModel {
             "CaptionStyleHorizontalPlacementModel",
             &["align", "translate_pct"],
             &mut |key, field| match key {
-                "align" => field.read(&mut align_),
+                "align" => field.decode(&mut align_),
                 "translate_pct" => field.read(&mut translate_pct_),
                 _ => field.skip(),
             },
@@ -120,7 +120,14 @@ impl Serialize for CaptionStyleHorizontalPlacementAlign {
 
 impl<'de> Deserialize<'de> for CaptionStyleHorizontalPlacementAlign {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CaptionStyleHorizontalPlacementAlign {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -156,11 +156,11 @@ impl api_runtime::de::Decode for CaptionStyleModel {
             "text_font" => field.read(&mut text_font_),
             "text_scale" => field.read(&mut text_scale_),
             "text_color" => field.read(&mut text_color_),
-            "text_align" => field.read(&mut text_align_),
-            "text_style" => field.read(&mut text_style_),
-            "text_weight" => field.read(&mut text_weight_),
-            "text_transform" => field.read(&mut text_transform_),
-            "text_blend_mode" => field.read(&mut text_blend_mode_),
+            "text_align" => field.decode(&mut text_align_),
+            "text_style" => field.decode(&mut text_style_),
+            "text_weight" => field.decode(&mut text_weight_),
+            "text_transform" => field.decode(&mut text_transform_),
+            "text_blend_mode" => field.decode(&mut text_blend_mode_),
             "text_shadow" => field.decode(&mut text_shadow_),
             "text_outline" => field.decode(&mut text_outline_),
             "background_enabled" => field.read(&mut background_enabled_),
@@ -701,7 +701,14 @@ impl Serialize for CaptionStyleModelTextAlign {
 
 impl<'de> Deserialize<'de> for CaptionStyleModelTextAlign {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CaptionStyleModelTextAlign {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -752,7 +759,14 @@ impl Serialize for CaptionStyleModelTextStyle {
 
 impl<'de> Deserialize<'de> for CaptionStyleModelTextStyle {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CaptionStyleModelTextStyle {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -807,7 +821,14 @@ impl Serialize for CaptionStyleModelTextWeight {
 
 impl<'de> Deserialize<'de> for CaptionStyleModelTextWeight {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CaptionStyleModelTextWeight {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -858,7 +879,14 @@ impl Serialize for CaptionStyleModelTextTransform {
 
 impl<'de> Deserialize<'de> for CaptionStyleModelTextTransform {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CaptionStyleModelTextTransform {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -913,7 +941,14 @@ impl Serialize for CaptionStyleModelTextBlendMode {
 
 impl<'de> Deserialize<'de> for CaptionStyleModelTextBlendMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CaptionStyleModelTextBlendMode {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -48,7 +48,7 @@ impl api_runtime::de::Decode for ChapterContentBlockInputModel {
             "ChapterContentBlockInputModel",
             &["nodes"],
             &mut |key, field| match key {
-                "sub_type" => field.read(&mut sub_type_),
+                "sub_type" => field.decode(&mut sub_type_),
                 "nodes" => field.decode(&mut nodes_),
                 "block_id" => field.read(&mut block_id_),
                 _ => field.skip(),
@@ -153,7 +153,14 @@ impl Serialize for ChapterContentBlockInputModelSubType {
 
 impl<'de> Deserialize<'de> for ChapterContentBlockInputModelSubType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ChapterContentBlockInputModelSubType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

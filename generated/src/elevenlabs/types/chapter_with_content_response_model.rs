@@ -100,7 +100,7 @@ impl api_runtime::de::Decode for ChapterWithContentResponseModel {
                 "last_conversion_date_unix" => field.read(&mut last_conversion_date_unix_),
                 "conversion_progress" => field.read(&mut conversion_progress_),
                 "can_be_downloaded" => field.read(&mut can_be_downloaded_),
-                "state" => field.read(&mut state_),
+                "state" => field.decode(&mut state_),
                 "has_video" => field.read(&mut has_video_),
                 "has_visual_content" => field.read(&mut has_visual_content_),
                 "voice_ids" => field.read(&mut voice_ids_),
@@ -299,7 +299,14 @@ impl Serialize for ChapterWithContentResponseModelState {
 
 impl<'de> Deserialize<'de> for ChapterWithContentResponseModelState {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ChapterWithContentResponseModelState {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -68,10 +68,10 @@ impl api_runtime::de::Decode for CharacterMetadataResponseModel {
                 "voice_creation_prompt_suggestion" => {
                     field.read(&mut voice_creation_prompt_suggestion_)
                 }
-                "gender" => field.read(&mut gender_),
-                "age" => field.read(&mut age_),
+                "gender" => field.decode(&mut gender_),
+                "age" => field.decode(&mut age_),
                 "accent" => field.read(&mut accent_),
-                "role" => field.read(&mut role_),
+                "role" => field.decode(&mut role_),
                 _ => field.skip(),
             },
         )?;

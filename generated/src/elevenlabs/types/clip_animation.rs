@@ -50,9 +50,9 @@ impl api_runtime::de::Decode for ClipAnimation {
         let mut exit_effect_ = None;
         let mut exit_duration_ms_ = None;
         input.object("ClipAnimation", &[], &mut |key, field| match key {
-            "enter_effect" => field.read(&mut enter_effect_),
+            "enter_effect" => field.decode(&mut enter_effect_),
             "enter_duration_ms" => field.read(&mut enter_duration_ms_),
-            "exit_effect" => field.read(&mut exit_effect_),
+            "exit_effect" => field.decode(&mut exit_effect_),
             "exit_duration_ms" => field.read(&mut exit_duration_ms_),
             _ => field.skip(),
         })?;
@@ -185,7 +185,14 @@ impl Serialize for ClipAnimationEnterEffect {
 
 impl<'de> Deserialize<'de> for ClipAnimationEnterEffect {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ClipAnimationEnterEffect {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -288,7 +295,14 @@ impl Serialize for ClipAnimationExitEffect {
 
 impl<'de> Deserialize<'de> for ClipAnimationExitEffect {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ClipAnimationExitEffect {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -49,7 +49,7 @@ impl api_runtime::de::Decode for ColumnFilter {
             &["column", "operation", "values"],
             &mut |key, field| match key {
                 "column" => field.read(&mut column_),
-                "operation" => field.read(&mut operation_),
+                "operation" => field.decode(&mut operation_),
                 "values" => field.read(&mut values_),
                 _ => field.skip(),
             },
@@ -150,7 +150,14 @@ impl Serialize for ColumnFilterOperation {
 
 impl<'de> Deserialize<'de> for ColumnFilterOperation {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ColumnFilterOperation {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

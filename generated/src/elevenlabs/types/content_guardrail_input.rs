@@ -48,7 +48,7 @@ impl api_runtime::de::Decode for ContentGuardrailInput {
         let mut config_ = None;
         let mut trigger_action_ = None;
         input.object("ContentGuardrailInput", &[], &mut |key, field| match key {
-            "execution_mode" => field.read(&mut execution_mode_),
+            "execution_mode" => field.decode(&mut execution_mode_),
             "config" => field.decode(&mut config_),
             "trigger_action" => field.read(&mut trigger_action_),
             _ => field.skip(),

@@ -84,7 +84,7 @@ impl api_runtime::de::Decode for ConvAiStoredSecretDependencies {
                 "phone_numbers" => field.decode(&mut phone_numbers_),
                 "phone_numbers_has_more" => field.read(&mut phone_numbers_has_more_),
                 "mcp_servers" => field.read(&mut mcp_servers_),
-                "others" => field.read(&mut others_),
+                "others" => field.decode(&mut others_),
                 _ => field.skip(),
             },
         )?;

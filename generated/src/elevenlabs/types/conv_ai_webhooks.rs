@@ -55,8 +55,8 @@ impl api_runtime::de::Decode for ConvAiWebhooks {
         let mut send_audio_ = None;
         input.object("ConvAiWebhooks", &[], &mut |key, field| match key {
             "post_call_webhook_id" => field.read(&mut post_call_webhook_id_),
-            "events" => field.read(&mut events_),
-            "transcript_format" => field.read(&mut transcript_format_),
+            "events" => field.decode(&mut events_),
+            "transcript_format" => field.decode(&mut transcript_format_),
             "send_audio" => field.read(&mut send_audio_),
             _ => field.skip(),
         })?;

@@ -75,10 +75,10 @@ impl api_runtime::de::Decode for ConversationConfigWorkflowOverrideInput {
             &mut |key, field| match key {
                 "text_only" => field.read(&mut text_only_),
                 "max_duration_seconds" => field.read(&mut max_duration_seconds_),
-                "client_events" => field.read(&mut client_events_),
+                "client_events" => field.decode(&mut client_events_),
                 "file_input" => field.decode(&mut file_input_),
                 "monitoring_enabled" => field.read(&mut monitoring_enabled_),
-                "monitoring_events" => field.read(&mut monitoring_events_),
+                "monitoring_events" => field.decode(&mut monitoring_events_),
                 "background_sound" => field.decode(&mut background_sound_),
                 "source_attribution" => field.read(&mut source_attribution_),
                 _ => field.skip(),

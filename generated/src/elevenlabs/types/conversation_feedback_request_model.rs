@@ -41,7 +41,7 @@ impl api_runtime::de::Decode for ConversationFeedbackRequestModel {
             "ConversationFeedbackRequestModel",
             &[],
             &mut |key, field| match key {
-                "feedback" => field.read(&mut feedback_),
+                "feedback" => field.decode(&mut feedback_),
                 _ => field.skip(),
             },
         )?;

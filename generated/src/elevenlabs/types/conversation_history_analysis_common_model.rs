@@ -90,7 +90,7 @@ impl api_runtime::de::Decode for ConversationHistoryAnalysisCommonModel {
                     field.decode(&mut evaluation_criteria_results_list_)
                 }
                 "data_collection_results_list" => field.decode(&mut data_collection_results_list_),
-                "call_successful" => field.read(&mut call_successful_),
+                "call_successful" => field.decode(&mut call_successful_),
                 "call_success_score" => field.read(&mut call_success_score_),
                 "transcript_summary" => field.read(&mut transcript_summary_),
                 "call_summary_title" => field.read(&mut call_summary_title_),

@@ -58,9 +58,9 @@ impl api_runtime::de::Decode for ConversationHistoryEvaluationCriteriaResultComm
             &["criteria_id", "result", "rationale"],
             &mut |key, field| match key {
                 "criteria_id" => field.read(&mut criteria_id_),
-                "result" => field.read(&mut result_),
+                "result" => field.decode(&mut result_),
                 "rationale" => field.read(&mut rationale_),
-                "scoring_mode" => field.read(&mut scoring_mode_),
+                "scoring_mode" => field.decode(&mut scoring_mode_),
                 "score" => field.read(&mut score_),
                 "max_score" => field.read(&mut max_score_),
                 _ => field.skip(),

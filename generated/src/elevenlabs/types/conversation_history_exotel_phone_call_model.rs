@@ -67,7 +67,7 @@ impl api_runtime::de::Decode for ConversationHistoryExotelPhoneCallModel {
                 "call_sid",
             ],
             &mut |key, field| match key {
-                "direction" => field.read(&mut direction_),
+                "direction" => field.decode(&mut direction_),
                 "phone_number_id" => field.read(&mut phone_number_id_),
                 "agent_number" => field.read(&mut agent_number_),
                 "external_number" => field.read(&mut external_number_),

@@ -59,8 +59,8 @@ impl api_runtime::de::Decode for ConversationHistoryFeedbackCommonModel {
             "ConversationHistoryFeedbackCommonModel",
             &[],
             &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "overall_score" => field.read(&mut overall_score_),
+                "type" => field.decode(&mut type__),
+                "overall_score" => field.decode(&mut overall_score_),
                 "likes" => field.read(&mut likes_),
                 "dislikes" => field.read(&mut dislikes_),
                 "rating" => field.read(&mut rating_),

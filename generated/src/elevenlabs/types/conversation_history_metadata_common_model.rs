@@ -161,7 +161,7 @@ impl api_runtime::de::Decode for ConversationHistoryMetadataCommonModel {
                 "cost" => field.read(&mut cost_),
                 "deletion_settings" => field.decode(&mut deletion_settings_),
                 "feedback" => field.decode(&mut feedback_),
-                "authorization_method" => field.read(&mut authorization_method_),
+                "authorization_method" => field.decode(&mut authorization_method_),
                 "charging" => field.decode(&mut charging_),
                 "phone_call" => field.read(&mut phone_call_),
                 "batch_call" => field.decode(&mut batch_call_),
@@ -175,7 +175,7 @@ impl api_runtime::de::Decode for ConversationHistoryMetadataCommonModel {
                 "eleven_assistant" => field.decode(&mut eleven_assistant_),
                 "initiator_id" => field.read(&mut initiator_id_),
                 "conversation_initiation_source" => {
-                    field.read(&mut conversation_initiation_source_)
+                    field.decode(&mut conversation_initiation_source_)
                 }
                 "conversation_initiation_source_version" => {
                     field.read(&mut conversation_initiation_source_version_)
@@ -184,8 +184,8 @@ impl api_runtime::de::Decode for ConversationHistoryMetadataCommonModel {
                 "async_metadata" => field.decode(&mut async_metadata_),
                 "whatsapp" => field.decode(&mut whatsapp_),
                 "sms" => field.decode(&mut sms_),
-                "agent_created_from" => field.read(&mut agent_created_from_),
-                "agent_last_updated_from" => field.read(&mut agent_last_updated_from_),
+                "agent_created_from" => field.decode(&mut agent_created_from_),
+                "agent_last_updated_from" => field.decode(&mut agent_last_updated_from_),
                 "voice_rewards" => field.decode(&mut voice_rewards_),
                 "cost_fiat" => field.read(&mut cost_fiat_),
                 _ => field.skip(),

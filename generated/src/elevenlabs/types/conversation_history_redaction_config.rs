@@ -49,7 +49,7 @@ impl api_runtime::de::Decode for ConversationHistoryRedactionConfig {
             &[],
             &mut |key, field| match key {
                 "enabled" => field.read(&mut enabled_),
-                "entities" => field.read(&mut entities_),
+                "entities" => field.decode(&mut entities_),
                 _ => field.skip(),
             },
         )?;

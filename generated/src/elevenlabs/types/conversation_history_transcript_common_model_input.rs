@@ -128,7 +128,7 @@ impl api_runtime::de::Decode for ConversationHistoryTranscriptCommonModelInput {
             "ConversationHistoryTranscriptCommonModelInput",
             &["role", "time_in_call_secs"],
             &mut |key, field| match key {
-                "role" => field.read(&mut role_),
+                "role" => field.decode(&mut role_),
                 "agent_metadata" => field.decode(&mut agent_metadata_),
                 "message" => field.read(&mut message_),
                 "multivoice_message" => field.decode(&mut multivoice_message_),
@@ -145,7 +145,7 @@ impl api_runtime::de::Decode for ConversationHistoryTranscriptCommonModelInput {
                 "ignored_as_backchannel" => field.read(&mut ignored_as_backchannel_),
                 "original_message" => field.read(&mut original_message_),
                 "reasoning" => field.decode(&mut reasoning_),
-                "source_medium" => field.read(&mut source_medium_),
+                "source_medium" => field.decode(&mut source_medium_),
                 "source_event_id" => field.read(&mut source_event_id_),
                 "used_static_kb_document_ids" => field.read(&mut used_static_kb_document_ids_),
                 "user_identifier" => field.read(&mut user_identifier_),
@@ -506,7 +506,14 @@ impl Serialize for ConversationHistoryTranscriptInputRole {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptInputRole {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryTranscriptInputRole {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

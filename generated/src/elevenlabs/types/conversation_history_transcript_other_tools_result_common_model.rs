@@ -95,7 +95,7 @@ impl api_runtime::de::Decode for ConversationHistoryTranscriptOtherToolsResultCo
                 "error_type" => field.read(&mut error_type_),
                 "raw_error_message" => field.read(&mut raw_error_message_),
                 "dynamic_variable_updates" => field.decode(&mut dynamic_variable_updates_),
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 _ => field.skip(),
             },
         )?;
@@ -253,7 +253,14 @@ impl Serialize for ConversationHistoryOtherToolsResultType {
 
 impl<'de> Deserialize<'de> for ConversationHistoryOtherToolsResultType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationHistoryOtherToolsResultType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

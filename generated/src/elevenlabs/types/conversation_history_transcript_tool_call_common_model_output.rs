@@ -70,7 +70,7 @@ impl api_runtime::de::Decode for ConversationHistoryTranscriptToolCallCommonMode
                 "tool_has_been_called",
             ],
             &mut |key, field| match key {
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 "request_id" => field.read(&mut request_id_),
                 "tool_name" => field.read(&mut tool_name_),
                 "params_as_json" => field.read(&mut params_as_json_),

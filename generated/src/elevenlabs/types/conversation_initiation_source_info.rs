@@ -49,7 +49,7 @@ impl api_runtime::de::Decode for ConversationInitiationSourceInfo {
             "ConversationInitiationSourceInfo",
             &[],
             &mut |key, field| match key {
-                "source" => field.read(&mut source_),
+                "source" => field.decode(&mut source_),
                 "version" => field.read(&mut version_),
                 _ => field.skip(),
             },

@@ -68,7 +68,7 @@ impl api_runtime::de::Decode for ConversationSentimentAnalysis {
                 "num_scored_user_turns",
             ],
             &mut |key, field| match key {
-                "overall_label" => field.read(&mut overall_label_),
+                "overall_label" => field.decode(&mut overall_label_),
                 "overall_sentiment_score" => field.read(&mut overall_sentiment_score_),
                 "overall_frustration_score" => field.read(&mut overall_frustration_score_),
                 "min_user_sentiment_score" => field.read(&mut min_user_sentiment_score_),
@@ -176,7 +176,14 @@ impl Serialize for ConversationAnalysisOverallLabel {
 
 impl<'de> Deserialize<'de> for ConversationAnalysisOverallLabel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationAnalysisOverallLabel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

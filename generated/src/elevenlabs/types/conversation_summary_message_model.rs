@@ -43,7 +43,7 @@ impl api_runtime::de::Decode for ConversationSummaryMessageModel {
             "ConversationSummaryMessageModel",
             &["role", "message"],
             &mut |key, field| match key {
-                "role" => field.read(&mut role_),
+                "role" => field.decode(&mut role_),
                 "message" => field.read(&mut message_),
                 _ => field.skip(),
             },
@@ -116,7 +116,14 @@ impl Serialize for ConversationSummaryMessageModelRole {
 
 impl<'de> Deserialize<'de> for ConversationSummaryMessageModelRole {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationSummaryMessageModelRole {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

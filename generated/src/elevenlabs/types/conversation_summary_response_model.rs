@@ -140,18 +140,18 @@ impl api_runtime::de::Decode for ConversationSummaryResponseModel {
                 "start_time_unix_secs" => field.read(&mut start_time_unix_secs_),
                 "call_duration_secs" => field.read(&mut call_duration_secs_),
                 "message_count" => field.read(&mut message_count_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "termination_reason" => field.read(&mut termination_reason_),
-                "call_successful" => field.read(&mut call_successful_),
+                "call_successful" => field.decode(&mut call_successful_),
                 "call_success_score" => field.read(&mut call_success_score_),
                 "transcript_summary" => field.read(&mut transcript_summary_),
                 "call_summary_title" => field.read(&mut call_summary_title_),
                 "main_language" => field.read(&mut main_language_),
                 "conversation_initiation_source" => {
-                    field.read(&mut conversation_initiation_source_)
+                    field.decode(&mut conversation_initiation_source_)
                 }
                 "tool_names" => field.read(&mut tool_names_),
-                "direction" => field.read(&mut direction_),
+                "direction" => field.decode(&mut direction_),
                 "rating" => field.read(&mut rating_),
                 "sentiment_analysis" => field.decode(&mut sentiment_analysis_),
                 "data_collection_results" => field.read(&mut data_collection_results_),
@@ -505,7 +505,14 @@ impl Serialize for ConversationSummaryResponseModelStatus {
 
 impl<'de> Deserialize<'de> for ConversationSummaryResponseModelStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationSummaryResponseModelStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

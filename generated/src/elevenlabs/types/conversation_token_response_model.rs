@@ -73,7 +73,7 @@ impl api_runtime::de::Decode for ConversationTokenResponseModel {
                 "conversation_token" => field.read(&mut conversation_token_),
                 "expiration_time_unix_secs" => field.read(&mut expiration_time_unix_secs_),
                 "conversation_id" => field.read(&mut conversation_id_),
-                "purpose" => field.read(&mut purpose_),
+                "purpose" => field.decode(&mut purpose_),
                 "token_requester_user_id" => field.read(&mut token_requester_user_id_),
                 _ => field.skip(),
             },

@@ -58,7 +58,7 @@ impl api_runtime::de::Decode for CreateCrawlJobResponseModel {
             &["id", "type", "root_folder_id", "status", "created_at"],
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 "root_folder_id" => field.read(&mut root_folder_id_),
                 "status" => field.read(&mut status_),
                 "created_at" => field.read(&mut created_at_),

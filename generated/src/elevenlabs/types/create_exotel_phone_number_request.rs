@@ -110,7 +110,7 @@ impl api_runtime::de::Decode for CreateExotelPhoneNumberRequest {
                 "account_sid" => field.read(&mut account_sid_),
                 "api_key" => field.read(&mut api_key_),
                 "api_token" => field.read(&mut api_token_),
-                "api_subdomain" => field.read(&mut api_subdomain_),
+                "api_subdomain" => field.decode(&mut api_subdomain_),
                 "app_id" => field.read(&mut app_id_),
                 "applet_url" => field.read(&mut applet_url_),
                 _ => field.skip(),

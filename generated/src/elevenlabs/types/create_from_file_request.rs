@@ -60,7 +60,7 @@ impl api_runtime::de::Decode for CreateFromFileRequest {
                 "name" => field.read(&mut name_),
                 "file" => field.read(&mut file_),
                 "description" => field.read(&mut description_),
-                "workspace_access" => field.read(&mut workspace_access_),
+                "workspace_access" => field.decode(&mut workspace_access_),
                 _ => field.skip(),
             },
         )?;

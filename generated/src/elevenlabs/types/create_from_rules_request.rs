@@ -68,7 +68,7 @@ impl api_runtime::de::Decode for CreateFromRulesRequest {
                 "rules" => field.read(&mut rules_),
                 "name" => field.read(&mut name_),
                 "description" => field.read(&mut description_),
-                "workspace_access" => field.read(&mut workspace_access_),
+                "workspace_access" => field.decode(&mut workspace_access_),
                 _ => field.skip(),
             },
         )?;

@@ -97,7 +97,7 @@ impl api_runtime::de::Decode for CreatePrivateKeyJwtRequest {
                 "name" => field.read(&mut name_),
                 "auth_type" => field.read(&mut auth_type_),
                 "provider" => field.read(&mut provider_),
-                "algorithm" => field.read(&mut algorithm_),
+                "algorithm" => field.decode(&mut algorithm_),
                 "key_id" => field.read(&mut key_id_),
                 "issuer" => field.read(&mut issuer_),
                 "audience" => field.read(&mut audience_),

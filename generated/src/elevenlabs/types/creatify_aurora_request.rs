@@ -75,7 +75,7 @@ impl api_runtime::de::Decode for CreatifyAuroraRequest {
                 "model_id" => field.read(&mut model_id_),
                 "image" => field.read(&mut image_),
                 "audio" => field.read(&mut audio_),
-                "resolution" => field.read(&mut resolution_),
+                "resolution" => field.decode(&mut resolution_),
                 "guidance_scale" => field.read(&mut guidance_scale_),
                 "audio_guidance_scale" => field.read(&mut audio_guidance_scale_),
                 _ => field.undeclared(),
@@ -203,7 +203,14 @@ impl Serialize for CreatifyAuroraRequestResolution {
 
 impl<'de> Deserialize<'de> for CreatifyAuroraRequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreatifyAuroraRequestResolution {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

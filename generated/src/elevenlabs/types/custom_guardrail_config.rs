@@ -93,8 +93,8 @@ impl api_runtime::de::Decode for CustomGuardrailConfig {
                 "is_enabled" => field.read(&mut is_enabled_),
                 "name" => field.read(&mut name_),
                 "prompt" => field.read(&mut prompt_),
-                "execution_mode" => field.read(&mut execution_mode_),
-                "model" => field.read(&mut model_),
+                "execution_mode" => field.decode(&mut execution_mode_),
+                "model" => field.decode(&mut model_),
                 "history_message_count" => field.read(&mut history_message_count_),
                 "history_include_tool_calls" => field.read(&mut history_include_tool_calls_),
                 "trigger_action" => field.read(&mut trigger_action_),
@@ -249,7 +249,14 @@ impl Serialize for CustomGuardrailConfigModel {
 
 impl<'de> Deserialize<'de> for CustomGuardrailConfigModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CustomGuardrailConfigModel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

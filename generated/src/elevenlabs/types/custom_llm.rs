@@ -77,7 +77,7 @@ impl api_runtime::de::Decode for CustomLlm {
             "auth_connection" => field.read(&mut auth_connection_),
             "request_headers" => field.read(&mut request_headers_),
             "api_version" => field.read(&mut api_version_),
-            "api_type" => field.read(&mut api_type_),
+            "api_type" => field.decode(&mut api_type_),
             _ => field.skip(),
         })?;
         let Some(url_) = url_ else {

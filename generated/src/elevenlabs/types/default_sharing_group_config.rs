@@ -46,7 +46,7 @@ impl api_runtime::de::Decode for DefaultSharingGroupConfig {
             &["group_id", "permission_level"],
             &mut |key, field| match key {
                 "group_id" => field.read(&mut group_id_),
-                "permission_level" => field.read(&mut permission_level_),
+                "permission_level" => field.decode(&mut permission_level_),
                 _ => field.skip(),
             },
         )?;
@@ -122,7 +122,14 @@ impl Serialize for DefaultSharingGroupConfigPermissionLevel {
 
 impl<'de> Deserialize<'de> for DefaultSharingGroupConfigPermissionLevel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DefaultSharingGroupConfigPermissionLevel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -47,7 +47,7 @@ impl api_runtime::de::Decode for DefaultSharingGroupResponseModel {
             &["group", "permission_level"],
             &mut |key, field| match key {
                 "group" => field.decode(&mut group_),
-                "permission_level" => field.read(&mut permission_level_),
+                "permission_level" => field.decode(&mut permission_level_),
                 _ => field.skip(),
             },
         )?;
@@ -123,7 +123,14 @@ impl Serialize for DefaultSharingResponsePermissionLevel {
 
 impl<'de> Deserialize<'de> for DefaultSharingResponsePermissionLevel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DefaultSharingResponsePermissionLevel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

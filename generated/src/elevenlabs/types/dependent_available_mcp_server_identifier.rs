@@ -58,7 +58,7 @@ impl api_runtime::de::Decode for DependentAvailableMcpServerIdentifier {
                 "name" => field.read(&mut name_),
                 "type" => field.read(&mut type__),
                 "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
-                "access_level" => field.read(&mut access_level_),
+                "access_level" => field.decode(&mut access_level_),
                 _ => field.skip(),
             },
         )?;
@@ -148,7 +148,14 @@ impl Serialize for DependentMcpServerIdentifierAccessLevel {
 
 impl<'de> Deserialize<'de> for DependentMcpServerIdentifierAccessLevel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DependentMcpServerIdentifierAccessLevel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -53,7 +53,7 @@ impl api_runtime::de::Decode for DependentPhoneNumberIdentifier {
                 "phone_number_id" => field.read(&mut phone_number_id_),
                 "phone_number" => field.read(&mut phone_number_),
                 "label" => field.read(&mut label_),
-                "provider" => field.read(&mut provider_),
+                "provider" => field.decode(&mut provider_),
                 _ => field.skip(),
             },
         )?;

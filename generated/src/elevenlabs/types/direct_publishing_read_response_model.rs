@@ -241,12 +241,12 @@ impl api_runtime::de::Decode for DirectPublishingReadResponseModel {
                 "article_image_url" => field.read(&mut article_image_url_),
                 "language" => field.read(&mut language_),
                 "locale" => field.read(&mut locale_),
-                "display_mode" => field.read(&mut display_mode_),
-                "genre" => field.read(&mut genre_),
+                "display_mode" => field.decode(&mut display_mode_),
+                "genre" => field.decode(&mut genre_),
                 "fiction" => field.read(&mut fiction_),
                 "content_type" => field.read(&mut content_type_),
                 "original_file_type" => field.read(&mut original_file_type_),
-                "target_audience" => field.read(&mut target_audience_),
+                "target_audience" => field.decode(&mut target_audience_),
                 "mature_content" => field.read(&mut mature_content_),
                 "safesearch_adult" => field.read(&mut safesearch_adult_),
                 "origin" => field.read(&mut origin_),
@@ -268,7 +268,7 @@ impl api_runtime::de::Decode for DirectPublishingReadResponseModel {
                 "distribution_territories" => field.read(&mut distribution_territories_),
                 "edition" => field.read(&mut edition_),
                 "contributors" => field.decode(&mut contributors_),
-                "payout_type" => field.read(&mut payout_type_),
+                "payout_type" => field.decode(&mut payout_type_),
                 "list_price" => field.read(&mut list_price_),
                 "currency" => field.read(&mut currency_),
                 "original_audio_project_export_id" => {
@@ -1089,7 +1089,14 @@ impl Serialize for DirectPublishingReadResponseDisplayMode {
 
 impl<'de> Deserialize<'de> for DirectPublishingReadResponseDisplayMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DirectPublishingReadResponseDisplayMode {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1260,7 +1267,14 @@ impl Serialize for DirectPublishingReadResponseGenreItem {
 
 impl<'de> Deserialize<'de> for DirectPublishingReadResponseGenreItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DirectPublishingReadResponseGenreItem {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1319,7 +1333,14 @@ impl Serialize for DirectPublishingResponseTargetAudience {
 
 impl<'de> Deserialize<'de> for DirectPublishingResponseTargetAudience {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DirectPublishingResponseTargetAudience {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1374,7 +1395,14 @@ impl Serialize for DirectPublishingReadResponsePayoutType {
 
 impl<'de> Deserialize<'de> for DirectPublishingReadResponsePayoutType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DirectPublishingReadResponsePayoutType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

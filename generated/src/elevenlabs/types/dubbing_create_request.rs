@@ -151,7 +151,7 @@ impl api_runtime::de::Decode for DubbingCreateRequest {
             "use_profanity_filter" => field.read(&mut use_profanity_filter_),
             "dubbing_studio" => field.read(&mut dubbing_studio_),
             "disable_voice_cloning" => field.read(&mut disable_voice_cloning_),
-            "mode" => field.read(&mut mode_),
+            "mode" => field.decode(&mut mode_),
             "csv_fps" => field.read(&mut csv_fps_),
             _ => field.skip(),
         })?;
@@ -469,7 +469,14 @@ impl Serialize for DubbingCreateMode {
 
 impl<'de> Deserialize<'de> for DubbingCreateMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingCreateMode {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

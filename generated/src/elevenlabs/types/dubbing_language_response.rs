@@ -102,7 +102,7 @@ impl api_runtime::de::Decode for DubbingLanguageResponse {
                 "language_id" => field.read(&mut language_id_),
                 "project_id" => field.read(&mut project_id_),
                 "target_language" => field.read(&mut target_language_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "model_id" => field.read(&mut model_id_),
                 "voice_settings" => field.decode(&mut voice_settings_),
                 "outputs" => field.decode(&mut outputs_),
@@ -310,7 +310,14 @@ impl Serialize for DubbingLanguageResponseStatus {
 
 impl<'de> Deserialize<'de> for DubbingLanguageResponseStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingLanguageResponseStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -102,7 +102,7 @@ impl api_runtime::de::Decode for DubbingProjectResponse {
             ],
             &mut |key, field| match key {
                 "project_id" => field.read(&mut project_id_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "reference" => field.read(&mut reference_),
                 "source_language" => field.read(&mut source_language_),
                 "model_id" => field.read(&mut model_id_),
@@ -312,7 +312,14 @@ impl Serialize for DubbingProjectResponseStatus {
 
 impl<'de> Deserialize<'de> for DubbingProjectResponseStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingProjectResponseStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

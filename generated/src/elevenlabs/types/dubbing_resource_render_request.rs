@@ -51,7 +51,7 @@ impl api_runtime::de::Decode for DubbingResourceRenderRequest {
             "DubbingResourceRenderRequest",
             &["render_type"],
             &mut |key, field| match key {
-                "render_type" => field.read(&mut render_type_),
+                "render_type" => field.decode(&mut render_type_),
                 "normalize_volume" => field.read(&mut normalize_volume_),
                 _ => field.skip(),
             },

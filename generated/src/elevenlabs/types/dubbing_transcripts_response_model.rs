@@ -51,7 +51,7 @@ impl api_runtime::de::Decode for DubbingTranscriptsResponseModel {
             "DubbingTranscriptsResponseModel",
             &["transcript_format"],
             &mut |key, field| match key {
-                "transcript_format" => field.read(&mut transcript_format_),
+                "transcript_format" => field.decode(&mut transcript_format_),
                 "srt" => field.read(&mut srt_),
                 "webvtt" => field.read(&mut webvtt_),
                 "json" => field.decode(&mut json_),
@@ -170,7 +170,14 @@ impl Serialize for DubbingResponseTranscriptFormat {
 
 impl<'de> Deserialize<'de> for DubbingResponseTranscriptFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for DubbingResponseTranscriptFormat {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -82,7 +82,7 @@ impl api_runtime::de::Decode for ElevenV3Request {
                     "webhook" => field.read(&mut webhook_),
                     "text" => field.read(&mut text_),
                     "voice" => field.read(&mut voice_),
-                    "output_format" => field.read(&mut output_format_),
+                    "output_format" => field.decode(&mut output_format_),
                     "pronunciation_dictionary_locators" => {
                         field.decode(&mut pronunciation_dictionary_locators_)
                     }
@@ -246,7 +246,14 @@ impl Serialize for ElevenV3RequestOutputFormat {
 
 impl<'de> Deserialize<'de> for ElevenV3RequestOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ElevenV3RequestOutputFormat {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

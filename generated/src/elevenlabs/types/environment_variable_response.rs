@@ -77,7 +77,7 @@ impl api_runtime::de::Decode for EnvironmentVariableResponse {
                 "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
                 "updated_at_unix_secs" => field.read(&mut updated_at_unix_secs_),
                 "created_by_user_id" => field.read(&mut created_by_user_id_),
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 "id" => field.read(&mut id_),
                 "workspace_id" => field.read(&mut workspace_id_),
                 "values" => field.read(&mut values_),
@@ -203,7 +203,14 @@ impl Serialize for EnvironmentVariableResponseType {
 
 impl<'de> Deserialize<'de> for EnvironmentVariableResponseType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for EnvironmentVariableResponseType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

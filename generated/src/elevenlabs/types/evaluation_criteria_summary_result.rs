@@ -48,7 +48,7 @@ impl api_runtime::de::Decode for EvaluationCriteriaSummaryResult {
             "EvaluationCriteriaSummaryResult",
             &["result"],
             &mut |key, field| match key {
-                "result" => field.read(&mut result_),
+                "result" => field.decode(&mut result_),
                 "score" => field.read(&mut score_),
                 "max_score" => field.read(&mut max_score_),
                 _ => field.skip(),

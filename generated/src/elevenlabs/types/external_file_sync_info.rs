@@ -79,7 +79,7 @@ impl api_runtime::de::Decode for ExternalFileSyncInfo {
                 "source_modified_time",
             ],
             &mut |key, field| match key {
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 "source_entity_id" => field.read(&mut source_entity_id_),
                 "integration_connection_id" => field.read(&mut integration_connection_id_),
                 "source_parent_entity_id" => field.read(&mut source_parent_entity_id_),

@@ -68,7 +68,7 @@ impl api_runtime::de::Decode for ExternalFolderSyncInfo {
             "ExternalFolderSyncInfo",
             &["type", "source_entity_id", "integration_connection_id"],
             &mut |key, field| match key {
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 "source_entity_id" => field.read(&mut source_entity_id_),
                 "integration_connection_id" => field.read(&mut integration_connection_id_),
                 "root_folder_id" => field.read(&mut root_folder_id_),

@@ -61,7 +61,7 @@ impl api_runtime::de::Decode for FieldConflict {
                 &["path", "section"],
                 &mut |key, field| match key {
                     "path" => field.read(&mut path_),
-                    "section" => field.read(&mut section_),
+                    "section" => field.decode(&mut section_),
                     "base_value" => field.read_json(&mut base_value_),
                     "source_value" => field.read_json(&mut source_value_),
                     "target_value" => field.read_json(&mut target_value_),

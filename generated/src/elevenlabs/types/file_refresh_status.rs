@@ -57,7 +57,7 @@ impl api_runtime::de::Decode for FileRefreshStatus {
         let mut last_synced_at_ = None;
         let mut error_message_ = None;
         input.object("FileRefreshStatus", &[], &mut |key, field| match key {
-            "status" => field.read(&mut status_),
+            "status" => field.decode(&mut status_),
             "enqueued_at" => field.read(&mut enqueued_at_),
             "started_at" => field.read(&mut started_at_),
             "completed_at" => field.read(&mut completed_at_),

@@ -118,7 +118,7 @@ impl api_runtime::de::Decode for FineTuningResponseModel {
             ],
             &mut |key, field| match key {
                 "is_allowed_to_fine_tune" => field.read(&mut is_allowed_to_fine_tune_),
-                "state" => field.read(&mut state_),
+                "state" => field.decode(&mut state_),
                 "verification_failures" => field.read(&mut verification_failures_),
                 "verification_attempts_count" => field.read(&mut verification_attempts_count_),
                 "manual_verification_requested" => field.read(&mut manual_verification_requested_),
@@ -390,7 +390,14 @@ impl Serialize for FineTuningResponseModelStateValue {
 
 impl<'de> Deserialize<'de> for FineTuningResponseModelStateValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for FineTuningResponseModelStateValue {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

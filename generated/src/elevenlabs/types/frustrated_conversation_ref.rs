@@ -68,7 +68,7 @@ impl api_runtime::de::Decode for FrustratedConversationRef {
                 "conversation_id" => field.read(&mut conversation_id_),
                 "agent_id" => field.read(&mut agent_id_),
                 "start_time_unix_secs" => field.read(&mut start_time_unix_secs_),
-                "overall_label" => field.read(&mut overall_label_),
+                "overall_label" => field.decode(&mut overall_label_),
                 "overall_sentiment_score" => field.read(&mut overall_sentiment_score_),
                 "overall_frustration_score" => field.read(&mut overall_frustration_score_),
                 _ => field.skip(),
@@ -173,7 +173,14 @@ impl Serialize for FrustratedConversationRefOverallLabel {
 
 impl<'de> Deserialize<'de> for FrustratedConversationRefOverallLabel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for FrustratedConversationRefOverallLabel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -67,7 +67,7 @@ impl api_runtime::de::Decode for Gemini25FlashImageRequest {
                 "prompt" => field.read(&mut prompt_),
                 "model_id" => field.read(&mut model_id_),
                 "images" => field.read(&mut images_),
-                "aspect_ratio" => field.read(&mut aspect_ratio_),
+                "aspect_ratio" => field.decode(&mut aspect_ratio_),
                 _ => field.undeclared(),
             },
         )?;
@@ -205,7 +205,14 @@ impl Serialize for Gemini25FlashImageRequestAspectRatio {
 
 impl<'de> Deserialize<'de> for Gemini25FlashImageRequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Gemini25FlashImageRequestAspectRatio {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -73,8 +73,8 @@ impl api_runtime::de::Decode for Gemini31FlashImageRequest {
                 "prompt" => field.read(&mut prompt_),
                 "model_id" => field.read(&mut model_id_),
                 "images" => field.read(&mut images_),
-                "aspect_ratio" => field.read(&mut aspect_ratio_),
-                "resolution" => field.read(&mut resolution_),
+                "aspect_ratio" => field.decode(&mut aspect_ratio_),
+                "resolution" => field.decode(&mut resolution_),
                 _ => field.undeclared(),
             },
         )?;
@@ -236,7 +236,14 @@ impl Serialize for Gemini31FlashImageRequestAspectRatio {
 
 impl<'de> Deserialize<'de> for Gemini31FlashImageRequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Gemini31FlashImageRequestAspectRatio {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -299,7 +306,14 @@ impl Serialize for Gemini31FlashImageRequestResolution {
 
 impl<'de> Deserialize<'de> for Gemini31FlashImageRequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Gemini31FlashImageRequestResolution {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -73,7 +73,7 @@ impl api_runtime::de::Decode for Gemini31FlashLiteImageRequest {
                 "prompt" => field.read(&mut prompt_),
                 "model_id" => field.read(&mut model_id_),
                 "images" => field.read(&mut images_),
-                "aspect_ratio" => field.read(&mut aspect_ratio_),
+                "aspect_ratio" => field.decode(&mut aspect_ratio_),
                 "resolution" => field.read(&mut resolution_),
                 _ => field.undeclared(),
             },
@@ -217,7 +217,14 @@ impl Serialize for Gemini31FlashLiteImageRequestAspectRatio {
 
 impl<'de> Deserialize<'de> for Gemini31FlashLiteImageRequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Gemini31FlashLiteImageRequestAspectRatio {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -74,8 +74,8 @@ impl api_runtime::de::Decode for Gemini3ProImageRequest {
                     "prompt" => field.read(&mut prompt_),
                     "model_id" => field.read(&mut model_id_),
                     "images" => field.read(&mut images_),
-                    "aspect_ratio" => field.read(&mut aspect_ratio_),
-                    "resolution" => field.read(&mut resolution_),
+                    "aspect_ratio" => field.decode(&mut aspect_ratio_),
+                    "resolution" => field.decode(&mut resolution_),
                     _ => field.undeclared(),
                 },
             )?;
@@ -221,7 +221,14 @@ impl Serialize for Gemini3ProImageRequestAspectRatio {
 
 impl<'de> Deserialize<'de> for Gemini3ProImageRequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Gemini3ProImageRequestAspectRatio {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -280,7 +287,14 @@ impl Serialize for Gemini3ProImageRequestResolution {
 
 impl<'de> Deserialize<'de> for Gemini3ProImageRequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Gemini3ProImageRequestResolution {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

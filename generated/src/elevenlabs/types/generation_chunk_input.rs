@@ -75,9 +75,9 @@ impl api_runtime::de::Decode for GenerationChunkInput {
                 "duration_ms" => field.read(&mut duration_ms_),
                 "positive_styles" => field.read(&mut positive_styles_),
                 "negative_styles" => field.read(&mut negative_styles_),
-                "context_adherence" => field.read(&mut context_adherence_),
+                "context_adherence" => field.decode(&mut context_adherence_),
                 "conditioning_ref" => field.decode(&mut conditioning_ref_),
-                "condition_strength" => field.read(&mut condition_strength_),
+                "condition_strength" => field.decode(&mut condition_strength_),
                 _ => field.skip(),
             },
         )?;
@@ -212,7 +212,14 @@ impl Serialize for GenerationChunkInputContextAdherence {
 
 impl<'de> Deserialize<'de> for GenerationChunkInputContextAdherence {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GenerationChunkInputContextAdherence {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -271,7 +278,14 @@ impl Serialize for GenerationChunkInputConditionStrength {
 
 impl<'de> Deserialize<'de> for GenerationChunkInputConditionStrength {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GenerationChunkInputConditionStrength {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -82,7 +82,7 @@ impl api_runtime::de::Decode for GetConvAiSettingsResponseModel {
                 "conversation_embedding_retention_days" => {
                     field.read(&mut conversation_embedding_retention_days_)
                 }
-                "default_livekit_stack" => field.read(&mut default_livekit_stack_),
+                "default_livekit_stack" => field.decode(&mut default_livekit_stack_),
                 _ => field.skip(),
             },
         )?;

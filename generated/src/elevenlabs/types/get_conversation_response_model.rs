@@ -125,7 +125,7 @@ impl api_runtime::de::Decode for GetConversationResponseModel {
                 "agent_id" => field.read(&mut agent_id_),
                 "agent_name" => field.read(&mut agent_name_),
                 "conversation_product" => field.read(&mut conversation_product_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "user_id" => field.read(&mut user_id_),
                 "branch_id" => field.read(&mut branch_id_),
                 "version_id" => field.read(&mut version_id_),
@@ -404,7 +404,14 @@ impl Serialize for GetConversationResponseModelStatus {
 
 impl<'de> Deserialize<'de> for GetConversationResponseModelStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetConversationResponseModelStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

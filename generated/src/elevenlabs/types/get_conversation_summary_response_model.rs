@@ -85,10 +85,10 @@ impl api_runtime::de::Decode for GetConversationSummaryResponseModel {
             &mut |key, field| match key {
                 "conversation_id" => field.read(&mut conversation_id_),
                 "agent_id" => field.read(&mut agent_id_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "call_summary_title" => field.read(&mut call_summary_title_),
                 "transcript_summary" => field.read(&mut transcript_summary_),
-                "call_successful" => field.read(&mut call_successful_),
+                "call_successful" => field.decode(&mut call_successful_),
                 "message_count" => field.read(&mut message_count_),
                 "messages" => field.decode(&mut messages_),
                 "messages_omitted" => field.read(&mut messages_omitted_),
@@ -263,7 +263,14 @@ impl Serialize for GetConversationSummaryResponseStatus {
 
 impl<'de> Deserialize<'de> for GetConversationSummaryResponseStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetConversationSummaryResponseStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

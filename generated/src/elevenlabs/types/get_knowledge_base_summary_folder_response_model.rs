@@ -104,7 +104,7 @@ impl api_runtime::de::Decode for GetKnowledgeBaseSummaryFolderResponseModel {
                 "id" => field.read(&mut id_),
                 "name" => field.read(&mut name_),
                 "metadata" => field.decode(&mut metadata_),
-                "supported_usages" => field.read(&mut supported_usages_),
+                "supported_usages" => field.decode(&mut supported_usages_),
                 "access_info" => field.decode(&mut access_info_),
                 "folder_parent_id" => field.read(&mut folder_parent_id_),
                 "folder_path" => field.decode(&mut folder_path_),

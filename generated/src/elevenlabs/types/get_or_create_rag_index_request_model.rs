@@ -52,7 +52,7 @@ impl api_runtime::de::Decode for GetOrCreateRagIndexRequestModel {
             &mut |key, field| match key {
                 "document_id" => field.read(&mut document_id_),
                 "create_if_missing" => field.read(&mut create_if_missing_),
-                "model" => field.read(&mut model_),
+                "model" => field.decode(&mut model_),
                 _ => field.skip(),
             },
         )?;

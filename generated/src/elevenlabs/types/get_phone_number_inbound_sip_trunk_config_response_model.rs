@@ -73,7 +73,7 @@ impl api_runtime::de::Decode for GetPhoneNumberInboundSipTrunkConfigResponseMode
             &mut |key, field| match key {
                 "allowed_addresses" => field.read(&mut allowed_addresses_),
                 "allowed_numbers" => field.read(&mut allowed_numbers_),
-                "media_encryption" => field.read(&mut media_encryption_),
+                "media_encryption" => field.decode(&mut media_encryption_),
                 "has_auth_credentials" => field.read(&mut has_auth_credentials_),
                 "username" => field.read(&mut username_),
                 "remote_domains" => field.read(&mut remote_domains_),

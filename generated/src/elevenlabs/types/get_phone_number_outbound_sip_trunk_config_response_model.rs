@@ -86,14 +86,14 @@ impl api_runtime::de::Decode for GetPhoneNumberOutboundSipTrunkConfigResponseMod
             ],
             &mut |key, field| match key {
                 "address" => field.read(&mut address_),
-                "transport" => field.read(&mut transport_),
-                "media_encryption" => field.read(&mut media_encryption_),
+                "transport" => field.decode(&mut transport_),
+                "media_encryption" => field.decode(&mut media_encryption_),
                 "headers" => field.read(&mut headers_),
                 "attributes_to_headers" => field.read(&mut attributes_to_headers_),
                 "has_auth_credentials" => field.read(&mut has_auth_credentials_),
                 "username" => field.read(&mut username_),
                 "has_outbound_trunk" => field.read(&mut has_outbound_trunk_),
-                "enabled_codecs" => field.read(&mut enabled_codecs_),
+                "enabled_codecs" => field.decode(&mut enabled_codecs_),
                 _ => field.skip(),
             },
         )?;

@@ -110,7 +110,7 @@ impl api_runtime::de::Decode for GetPhoneNumberSipTrunkResponseModel {
                 "provider_config" => field.decode(&mut provider_config_),
                 "outbound_trunk" => field.decode(&mut outbound_trunk_),
                 "inbound_trunk" => field.decode(&mut inbound_trunk_),
-                "livekit_stack" => field.read(&mut livekit_stack_),
+                "livekit_stack" => field.decode(&mut livekit_stack_),
                 "store_sip_messages" => field.read(&mut store_sip_messages_),
                 _ => field.skip(),
             },

@@ -85,7 +85,7 @@ impl api_runtime::de::Decode for GetPronunciationDictionaryMetadataResponseModel
                 "latest_version_id" => field.read(&mut latest_version_id_),
                 "latest_version_rules_num" => field.read(&mut latest_version_rules_num_),
                 "name" => field.read(&mut name_),
-                "permission_on_resource" => field.read(&mut permission_on_resource_),
+                "permission_on_resource" => field.decode(&mut permission_on_resource_),
                 "created_by" => field.read(&mut created_by_),
                 "creation_time_unix" => field.read(&mut creation_time_unix_),
                 "archived_time_unix" => field.read(&mut archived_time_unix_),
@@ -227,7 +227,14 @@ impl Serialize for GetMetadataResponsePermissionOnResource {
 
 impl<'de> Deserialize<'de> for GetMetadataResponsePermissionOnResource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetMetadataResponsePermissionOnResource {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -74,7 +74,7 @@ impl api_runtime::de::Decode for GetTestSuiteInvocationResponseModel {
                 "created_at" => field.read(&mut created_at_),
                 "folder_id" => field.read(&mut folder_id_),
                 "repeat_count" => field.read(&mut repeat_count_),
-                "bucketing_status" => field.read(&mut bucketing_status_),
+                "bucketing_status" => field.decode(&mut bucketing_status_),
                 "result_groups" => field.decode(&mut result_groups_),
                 "test_runs" => field.decode(&mut test_runs_),
                 _ => field.skip(),

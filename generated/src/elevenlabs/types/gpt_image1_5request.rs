@@ -83,9 +83,9 @@ impl api_runtime::de::Decode for GptImage1_5request {
                 "prompt" => field.read(&mut prompt_),
                 "images" => field.read(&mut images_),
                 "mask" => field.read(&mut mask_),
-                "quality" => field.read(&mut quality_),
-                "background" => field.read(&mut background_),
-                "aspect_ratio" => field.read(&mut aspect_ratio_),
+                "quality" => field.decode(&mut quality_),
+                "background" => field.decode(&mut background_),
+                "aspect_ratio" => field.decode(&mut aspect_ratio_),
                 "model_id" => field.read(&mut model_id_),
                 _ => field.undeclared(),
             },
@@ -223,7 +223,14 @@ impl Serialize for GptImage15requestQuality {
 
 impl<'de> Deserialize<'de> for GptImage15requestQuality {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GptImage15requestQuality {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -282,7 +289,14 @@ impl Serialize for GptImage15requestBackground {
 
 impl<'de> Deserialize<'de> for GptImage15requestBackground {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GptImage15requestBackground {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -341,7 +355,14 @@ impl Serialize for GptImage15requestAspectRatio {
 
 impl<'de> Deserialize<'de> for GptImage15requestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GptImage15requestAspectRatio {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -83,10 +83,10 @@ impl api_runtime::de::Decode for GptImage2Request {
                 "prompt" => field.read(&mut prompt_),
                 "images" => field.read(&mut images_),
                 "mask" => field.read(&mut mask_),
-                "quality" => field.read(&mut quality_),
+                "quality" => field.decode(&mut quality_),
                 "model_id" => field.read(&mut model_id_),
-                "aspect_ratio" => field.read(&mut aspect_ratio_),
-                "resolution" => field.read(&mut resolution_),
+                "aspect_ratio" => field.decode(&mut aspect_ratio_),
+                "resolution" => field.decode(&mut resolution_),
                 _ => field.undeclared(),
             },
         )?;
@@ -223,7 +223,14 @@ impl Serialize for GptImage2RequestQuality {
 
 impl<'de> Deserialize<'de> for GptImage2RequestQuality {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GptImage2RequestQuality {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -330,7 +337,14 @@ impl Serialize for GptImage2RequestAspectRatio {
 
 impl<'de> Deserialize<'de> for GptImage2RequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GptImage2RequestAspectRatio {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -389,7 +403,14 @@ impl Serialize for GptImage2RequestResolution {
 
 impl<'de> Deserialize<'de> for GptImage2RequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GptImage2RequestResolution {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -68,7 +68,7 @@ impl api_runtime::de::Decode for InboundSipTrunkConfigRequestModel {
             &mut |key, field| match key {
                 "allowed_addresses" => field.read(&mut allowed_addresses_),
                 "allowed_numbers" => field.read(&mut allowed_numbers_),
-                "media_encryption" => field.read(&mut media_encryption_),
+                "media_encryption" => field.decode(&mut media_encryption_),
                 "credentials" => field.decode(&mut credentials_),
                 "remote_domains" => field.read(&mut remote_domains_),
                 "attributes_to_headers" => field.read(&mut attributes_to_headers_),

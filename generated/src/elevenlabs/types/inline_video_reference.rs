@@ -57,7 +57,7 @@ impl api_runtime::de::Decode for InlineVideoReference {
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
                 "content_base64" => field.read(&mut content_base64_),
-                "mime_type" => field.read(&mut mime_type_),
+                "mime_type" => field.decode(&mut mime_type_),
                 _ => field.undeclared(),
             },
         )?;
@@ -135,7 +135,14 @@ impl Serialize for InlineVideoReferenceMimeType {
 
 impl<'de> Deserialize<'de> for InlineVideoReferenceMimeType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for InlineVideoReferenceMimeType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

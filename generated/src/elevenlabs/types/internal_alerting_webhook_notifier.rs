@@ -58,7 +58,7 @@ impl api_runtime::de::Decode for InternalAlertingWebhookNotifier {
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
                 "url" => field.read(&mut url_),
-                "method" => field.read(&mut method_),
+                "method" => field.decode(&mut method_),
                 "headers" => field.decode(&mut headers_),
                 _ => field.skip(),
             },

@@ -90,8 +90,8 @@ impl api_runtime::de::Decode for InvoiceResponseModel {
                 "discount_amount_off" => field.read(&mut discount_amount_off_),
                 "discounts" => field.decode(&mut discounts_),
                 "next_payment_attempt_unix" => field.read(&mut next_payment_attempt_unix_),
-                "payment_intent_status" => field.read(&mut payment_intent_status_),
-                "payment_intent_statusses" => field.read(&mut payment_intent_statusses_),
+                "payment_intent_status" => field.decode(&mut payment_intent_status_),
+                "payment_intent_statusses" => field.decode(&mut payment_intent_statusses_),
                 _ => field.skip(),
             },
         )?;
@@ -261,7 +261,14 @@ impl Serialize for InvoiceResponseModelPaymentIntentStatus {
 
 impl<'de> Deserialize<'de> for InvoiceResponseModelPaymentIntentStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for InvoiceResponseModelPaymentIntentStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -332,7 +339,14 @@ impl Serialize for InvoicePaymentIntentStatussesItem {
 
 impl<'de> Deserialize<'de> for InvoicePaymentIntentStatussesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for InvoicePaymentIntentStatussesItem {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -56,10 +56,10 @@ impl api_runtime::de::Decode for KnowledgeBaseLocator {
             "KnowledgeBaseLocator",
             &["type", "name", "id"],
             &mut |key, field| match key {
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 "name" => field.read(&mut name_),
                 "id" => field.read(&mut id_),
-                "usage_mode" => field.read(&mut usage_mode_),
+                "usage_mode" => field.decode(&mut usage_mode_),
                 _ => field.skip(),
             },
         )?;

@@ -63,7 +63,7 @@ impl api_runtime::de::Decode for KnowledgeBaseRagToolResultModel {
             &[],
             &mut |key, field| match key {
                 "result_type" => field.read(&mut result_type_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "chunk_count" => field.read(&mut chunk_count_),
                 "message" => field.read(&mut message_),
                 "chunks" => field.decode(&mut chunks_),

@@ -46,7 +46,7 @@ impl api_runtime::de::Decode for KnowledgeBaseToolConfig {
             &[],
             &mut |key, field| match key {
                 "system_tool_type" => field.read(&mut system_tool_type_),
-                "enabled_strategies" => field.read(&mut enabled_strategies_),
+                "enabled_strategies" => field.decode(&mut enabled_strategies_),
                 _ => field.skip(),
             },
         )?;

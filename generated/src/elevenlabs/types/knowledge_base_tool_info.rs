@@ -40,7 +40,7 @@ impl api_runtime::de::Decode for KnowledgeBaseToolInfo {
     fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut enabled_strategies_ = None;
         input.object("KnowledgeBaseToolInfo", &[], &mut |key, field| match key {
-            "enabled_strategies" => field.read(&mut enabled_strategies_),
+            "enabled_strategies" => field.decode(&mut enabled_strategies_),
             _ => field.skip(),
         })?;
         Ok(Self {

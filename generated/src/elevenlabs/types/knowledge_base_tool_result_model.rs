@@ -55,7 +55,7 @@ impl api_runtime::de::Decode for KnowledgeBaseToolResultModel {
             &[],
             &mut |key, field| match key {
                 "result_type" => field.read(&mut result_type_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "chunk_count" => field.read(&mut chunk_count_),
                 "message" => field.read(&mut message_),
                 _ => field.skip(),

@@ -197,7 +197,7 @@ impl api_runtime::de::Decode for LibraryVoiceResponseModel {
                 "age" => field.read(&mut age_),
                 "descriptive" => field.read(&mut descriptive_),
                 "use_case" => field.read(&mut use_case_),
-                "category" => field.read(&mut category_),
+                "category" => field.decode(&mut category_),
                 "language" => field.read(&mut language_),
                 "locale" => field.read(&mut locale_),
                 "description" => field.read(&mut description_),
@@ -620,7 +620,14 @@ impl Serialize for LibraryVoiceResponseModelCategory {
 
 impl<'de> Deserialize<'de> for LibraryVoiceResponseModelCategory {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for LibraryVoiceResponseModelCategory {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -98,14 +98,14 @@ impl api_runtime::de::Decode for LlmInfoModelInput {
                 "supports_parallel_tool_calls",
             ],
             &mut |key, field| match key {
-                "llm" => field.read(&mut llm_),
+                "llm" => field.decode(&mut llm_),
                 "is_checkpoint" => field.read(&mut is_checkpoint_),
                 "max_tokens_limit" => field.read(&mut max_tokens_limit_),
                 "max_context_limit" => field.read(&mut max_context_limit_),
                 "supports_image_input" => field.read(&mut supports_image_input_),
                 "supports_document_input" => field.read(&mut supports_document_input_),
                 "supports_parallel_tool_calls" => field.read(&mut supports_parallel_tool_calls_),
-                "available_reasoning_efforts" => field.read(&mut available_reasoning_efforts_),
+                "available_reasoning_efforts" => field.decode(&mut available_reasoning_efforts_),
                 "deprecation_info" => field.decode(&mut deprecation_info_),
                 "regional_processing_surcharge" => {
                     field.decode(&mut regional_processing_surcharge_)

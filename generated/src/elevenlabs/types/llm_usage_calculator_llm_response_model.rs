@@ -44,7 +44,7 @@ impl api_runtime::de::Decode for LlmUsageCalculatorLlmResponseModel {
             "LlmUsageCalculatorLlmResponseModel",
             &["llm", "price_per_minute"],
             &mut |key, field| match key {
-                "llm" => field.read(&mut llm_),
+                "llm" => field.decode(&mut llm_),
                 "price_per_minute" => field.read(&mut price_per_minute_),
                 _ => field.skip(),
             },

@@ -45,7 +45,7 @@ impl api_runtime::de::Decode for McpApprovalPolicyUpdateRequestModel {
             "McpApprovalPolicyUpdateRequestModel",
             &["approval_policy"],
             &mut |key, field| match key {
-                "approval_policy" => field.read(&mut approval_policy_),
+                "approval_policy" => field.decode(&mut approval_policy_),
                 _ => field.skip(),
             },
         )?;

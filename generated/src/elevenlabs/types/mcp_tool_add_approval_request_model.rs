@@ -62,7 +62,7 @@ impl api_runtime::de::Decode for McpToolAddApprovalRequestModel {
                 "tool_name" => field.read(&mut tool_name_),
                 "tool_description" => field.read(&mut tool_description_),
                 "input_schema" => field.read_json(&mut input_schema_),
-                "approval_policy" => field.read(&mut approval_policy_),
+                "approval_policy" => field.decode(&mut approval_policy_),
                 _ => field.skip(),
             },
         )?;

@@ -56,7 +56,7 @@ impl api_runtime::de::Decode for McpToolApprovalHash {
             &mut |key, field| match key {
                 "tool_name" => field.read(&mut tool_name_),
                 "tool_hash" => field.read(&mut tool_hash_),
-                "approval_policy" => field.read(&mut approval_policy_),
+                "approval_policy" => field.decode(&mut approval_policy_),
                 _ => field.skip(),
             },
         )?;

@@ -58,7 +58,7 @@ impl api_runtime::de::Decode for MediaGenerationFailedResponse {
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
                 "status" => field.read(&mut status_),
-                "failure_reason" => field.read(&mut failure_reason_),
+                "failure_reason" => field.decode(&mut failure_reason_),
                 "error_message" => field.read(&mut error_message_),
                 _ => field.skip(),
             },
@@ -158,7 +158,14 @@ impl Serialize for MediaGenerationResponseFailureReason {
 
 impl<'de> Deserialize<'de> for MediaGenerationResponseFailureReason {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MediaGenerationResponseFailureReason {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -48,7 +48,7 @@ impl api_runtime::de::Decode for MediaGenerationInProgressResponse {
             &["id", "status"],
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 _ => field.skip(),
             },
         )?;
@@ -120,7 +120,14 @@ impl Serialize for MediaGenerationInProgressResponseStatus {
 
 impl<'de> Deserialize<'de> for MediaGenerationInProgressResponseStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MediaGenerationInProgressResponseStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -47,7 +47,7 @@ impl api_runtime::de::Decode for ModerationGuardrailInput {
             "ModerationGuardrailInput",
             &[],
             &mut |key, field| match key {
-                "execution_mode" => field.read(&mut execution_mode_),
+                "execution_mode" => field.decode(&mut execution_mode_),
                 "config" => field.decode(&mut config_),
                 _ => field.skip(),
             },

@@ -72,7 +72,7 @@ impl api_runtime::de::Decode for MtlsAuthResponse {
                 "provider" => field.read(&mut provider_),
                 "id" => field.read(&mut id_),
                 "used_by" => field.decode(&mut used_by_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "status_detail" => field.read(&mut status_detail_),
                 "status_updated_at" => field.read(&mut status_updated_at_),
                 _ => field.skip(),

@@ -131,12 +131,12 @@ impl api_runtime::de::Decode for MusicComposeDetailedRequest {
             &[],
             &mut |key, field| match key {
                 "prompt" => field.read(&mut prompt_),
-                "generation_mode" => field.read(&mut generation_mode_),
+                "generation_mode" => field.decode(&mut generation_mode_),
                 "music_prompt" => field.decode(&mut music_prompt_),
                 "lyrics_text" => field.read(&mut lyrics_text_),
                 "composition_plan" => field.read(&mut composition_plan_),
                 "music_length_ms" => field.read(&mut music_length_ms_),
-                "model_id" => field.read(&mut model_id_),
+                "model_id" => field.decode(&mut model_id_),
                 "seed" => field.read(&mut seed_),
                 "force_instrumental" => field.read(&mut force_instrumental_),
                 "finetune_id" => field.read(&mut finetune_id_),
@@ -146,7 +146,7 @@ impl api_runtime::de::Decode for MusicComposeDetailedRequest {
                 "store_for_inpainting" => field.read(&mut store_for_inpainting_),
                 "with_timestamps" => field.read(&mut with_timestamps_),
                 "sign_with_c2pa" => field.read(&mut sign_with_c2pa_),
-                "model_style_prefix" => field.read(&mut model_style_prefix_),
+                "model_style_prefix" => field.decode(&mut model_style_prefix_),
                 _ => field.skip(),
             },
         )?;
@@ -411,7 +411,14 @@ impl Serialize for MusicComposeDetailedModelStylePrefix {
 
 impl<'de> Deserialize<'de> for MusicComposeDetailedModelStylePrefix {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicComposeDetailedModelStylePrefix {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

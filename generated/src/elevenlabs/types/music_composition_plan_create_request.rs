@@ -66,7 +66,7 @@ impl api_runtime::de::Decode for MusicCompositionPlanCreateRequest {
                 "prompt" => field.read(&mut prompt_),
                 "music_length_ms" => field.read(&mut music_length_ms_),
                 "source_composition_plan" => field.read(&mut source_composition_plan_),
-                "model_id" => field.read(&mut model_id_),
+                "model_id" => field.decode(&mut model_id_),
                 _ => field.skip(),
             },
         )?;

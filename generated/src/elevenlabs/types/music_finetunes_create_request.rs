@@ -75,8 +75,8 @@ impl api_runtime::de::Decode for MusicFinetunesCreateRequest {
                 "primary_genre" => field.read(&mut primary_genre_),
                 "files" => field.read(&mut files_),
                 "tags" => field.read(&mut tags_),
-                "visibility" => field.read(&mut visibility_),
-                "model_id" => field.read(&mut model_id_),
+                "visibility" => field.decode(&mut visibility_),
+                "model_id" => field.decode(&mut model_id_),
                 _ => field.skip(),
             },
         )?;

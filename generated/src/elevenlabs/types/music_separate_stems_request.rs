@@ -58,7 +58,7 @@ impl api_runtime::de::Decode for MusicSeparateStemsRequest {
                 &["file"],
                 &mut |key, field| match key {
                     "file" => field.read(&mut file_),
-                    "stem_variation_id" => field.read(&mut stem_variation_id_),
+                    "stem_variation_id" => field.decode(&mut stem_variation_id_),
                     "sign_with_c2pa" => field.read(&mut sign_with_c2pa_),
                     _ => field.skip(),
                 },
@@ -159,7 +159,14 @@ impl Serialize for MusicSeparateStemsStemVariationId {
 
 impl<'de> Deserialize<'de> for MusicSeparateStemsStemVariationId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for MusicSeparateStemsStemVariationId {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -103,12 +103,12 @@ impl api_runtime::de::Decode for MusicStreamRequest {
         let mut store_for_inpainting_ = None;
         input.object("MusicStreamRequest", &[], &mut |key, field| match key {
             "prompt" => field.read(&mut prompt_),
-            "generation_mode" => field.read(&mut generation_mode_),
+            "generation_mode" => field.decode(&mut generation_mode_),
             "music_prompt" => field.decode(&mut music_prompt_),
             "lyrics_text" => field.read(&mut lyrics_text_),
             "composition_plan" => field.read(&mut composition_plan_),
             "music_length_ms" => field.read(&mut music_length_ms_),
-            "model_id" => field.read(&mut model_id_),
+            "model_id" => field.decode(&mut model_id_),
             "seed" => field.read(&mut seed_),
             "force_instrumental" => field.read(&mut force_instrumental_),
             "finetune_id" => field.read(&mut finetune_id_),

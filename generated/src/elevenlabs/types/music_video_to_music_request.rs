@@ -74,7 +74,7 @@ impl api_runtime::de::Decode for MusicVideoToMusicRequest {
                 "videos" => field.read(&mut videos_),
                 "description" => field.read(&mut description_),
                 "tags" => field.read(&mut tags_),
-                "model_id" => field.read(&mut model_id_),
+                "model_id" => field.decode(&mut model_id_),
                 "sign_with_c2pa" => field.read(&mut sign_with_c2pa_),
                 _ => field.skip(),
             },

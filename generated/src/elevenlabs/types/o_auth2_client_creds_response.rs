@@ -102,7 +102,7 @@ impl api_runtime::de::Decode for OAuth2ClientCredsResponse {
                 "basic_auth_in_header" => field.read(&mut basic_auth_in_header_),
                 "id" => field.read(&mut id_),
                 "used_by" => field.decode(&mut used_by_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "status_detail" => field.read(&mut status_detail_),
                 "status_updated_at" => field.read(&mut status_updated_at_),
                 "custom_headers" => field.read(&mut custom_headers_),

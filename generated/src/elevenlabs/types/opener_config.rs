@@ -37,7 +37,7 @@ impl api_runtime::de::Decode for OpenerConfig {
     fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
         let mut llm_ = None;
         let object = input.object("OpenerConfig", &["llm"], &mut |key, field| match key {
-            "llm" => field.read(&mut llm_),
+            "llm" => field.decode(&mut llm_),
             _ => field.skip(),
         })?;
         let Some(llm_) = llm_ else {

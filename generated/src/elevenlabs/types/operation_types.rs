@@ -235,7 +235,15 @@ impl Serialize for WorkspaceAccess {
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 impl<'de> Deserialize<'de> for WorkspaceAccess {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
+impl api_runtime::de::Decode for WorkspaceAccess {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -309,7 +317,19 @@ impl Serialize for FileFormat {
 ))]
 impl<'de> Deserialize<'de> for FileFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(
+    feature = "elevenlabs-audio-isolation",
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-speech-to-text"
+))]
+impl api_runtime::de::Decode for FileFormat {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -369,7 +389,15 @@ impl Serialize for MusicFinetunesCreateVisibility {
 #[cfg(feature = "elevenlabs-music")]
 impl<'de> Deserialize<'de> for MusicFinetunesCreateVisibility {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
+impl api_runtime::de::Decode for MusicFinetunesCreateVisibility {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -433,7 +461,15 @@ impl Serialize for ProjectsCreateApplyTextNormalization {
 #[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
 impl<'de> Deserialize<'de> for ProjectsCreateApplyTextNormalization {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
+impl api_runtime::de::Decode for ProjectsCreateApplyTextNormalization {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -509,7 +545,18 @@ impl Serialize for StreamApplyTextNormalization {
 ))]
 impl<'de> Deserialize<'de> for StreamApplyTextNormalization {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
+impl api_runtime::de::Decode for StreamApplyTextNormalization {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -586,7 +633,15 @@ impl Serialize for CreateOAuth2JwtRequestAlgorithm {
 #[cfg(feature = "elevenlabs-workspace")]
 impl<'de> Deserialize<'de> for CreateOAuth2JwtRequestAlgorithm {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-workspace")]
+impl api_runtime::de::Decode for CreateOAuth2JwtRequestAlgorithm {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -644,7 +699,15 @@ impl Serialize for CreateOAuth2JwtRequestTokenResponseField {
 #[cfg(feature = "elevenlabs-workspace")]
 impl<'de> Deserialize<'de> for CreateOAuth2JwtRequestTokenResponseField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-workspace")]
+impl api_runtime::de::Decode for CreateOAuth2JwtRequestTokenResponseField {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -702,7 +765,15 @@ impl Serialize for HistoryListSortDirection {
 #[cfg(any(feature = "elevenlabs-history", feature = "elevenlabs-music"))]
 impl<'de> Deserialize<'de> for HistoryListSortDirection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(feature = "elevenlabs-history", feature = "elevenlabs-music"))]
+impl api_runtime::de::Decode for HistoryListSortDirection {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -762,7 +833,15 @@ impl Serialize for HistoryListSource {
 #[cfg(feature = "elevenlabs-history")]
 impl<'de> Deserialize<'de> for HistoryListSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-history")]
+impl api_runtime::de::Decode for HistoryListSource {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1004,7 +1083,19 @@ impl Serialize for TextToSpeechConvertOutputFormat {
 ))]
 impl<'de> Deserialize<'de> for TextToSpeechConvertOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
+impl api_runtime::de::Decode for TextToSpeechConvertOutputFormat {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1156,7 +1247,18 @@ impl Serialize for TextToSpeechStreamOutputFormat {
 ))]
 impl<'de> Deserialize<'de> for TextToSpeechStreamOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(any(
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-text-to-speech"
+))]
+impl api_runtime::de::Decode for TextToSpeechStreamOutputFormat {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1219,7 +1321,15 @@ impl Serialize for DubbingProjectListSortDirection {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingProjectListSortDirection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl api_runtime::de::Decode for DubbingProjectListSortDirection {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1281,7 +1391,15 @@ impl Serialize for DubbingListDubbingStatus {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingListDubbingStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl api_runtime::de::Decode for DubbingListDubbingStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1349,7 +1467,15 @@ impl Serialize for DubbingListDubbingStatusesItem {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingListDubbingStatusesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl api_runtime::de::Decode for DubbingListDubbingStatusesItem {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1405,7 +1531,15 @@ impl Serialize for DubbingListDubbingModelsItem {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingListDubbingModelsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl api_runtime::de::Decode for DubbingListDubbingModelsItem {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1465,7 +1599,15 @@ impl Serialize for DubbingListCreationSourcesItem {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingListCreationSourcesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl api_runtime::de::Decode for DubbingListCreationSourcesItem {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1529,7 +1671,15 @@ impl Serialize for DubbingListFilterByCreator {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingListFilterByCreator {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl api_runtime::de::Decode for DubbingListFilterByCreator {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1589,7 +1739,15 @@ impl Serialize for DubbingListOrderBy {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingListOrderBy {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl api_runtime::de::Decode for DubbingListOrderBy {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1649,7 +1807,15 @@ impl Serialize for DubbingListOrderDirection {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingListOrderDirection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl api_runtime::de::Decode for DubbingListOrderDirection {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1711,7 +1877,15 @@ impl Serialize for FormatType {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for FormatType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl api_runtime::de::Decode for FormatType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1802,7 +1976,15 @@ impl Serialize for PronunciationDictionariesListSort {
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 impl<'de> Deserialize<'de> for PronunciationDictionariesListSort {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
+impl api_runtime::de::Decode for PronunciationDictionariesListSort {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -2358,7 +2540,15 @@ impl Serialize for ConversationalAiTestsListSortMode {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiTestsListSortMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl api_runtime::de::Decode for ConversationalAiTestsListSortMode {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -2418,7 +2608,15 @@ impl Serialize for SummaryMode {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for SummaryMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl api_runtime::de::Decode for SummaryMode {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -2486,7 +2684,15 @@ impl Serialize for ExcludeStatusesItem {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ExcludeStatusesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl api_runtime::de::Decode for ExcludeStatusesItem {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -2546,7 +2752,15 @@ impl Serialize for ConversationalAiConversationsGetFormat {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiConversationsGetFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl api_runtime::de::Decode for ConversationalAiConversationsGetFormat {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -3056,7 +3270,15 @@ impl Serialize for EnvironmentVariablesListType {
 #[cfg(feature = "elevenlabs-environment-variables")]
 impl<'de> Deserialize<'de> for EnvironmentVariablesListType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-environment-variables")]
+impl api_runtime::de::Decode for EnvironmentVariablesListType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -3286,7 +3508,15 @@ impl Serialize for MusicComposeOutputFormat {
 #[cfg(feature = "elevenlabs-music")]
 impl<'de> Deserialize<'de> for MusicComposeOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
+impl api_runtime::de::Decode for MusicComposeOutputFormat {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -3346,7 +3576,15 @@ impl Serialize for MusicFinetunesListSort {
 #[cfg(feature = "elevenlabs-music")]
 impl<'de> Deserialize<'de> for MusicFinetunesListSort {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
+impl api_runtime::de::Decode for MusicFinetunesListSort {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -3410,7 +3648,15 @@ impl Serialize for FlowsVideoListStatus {
 #[cfg(feature = "elevenlabs-flows")]
 impl<'de> Deserialize<'de> for FlowsVideoListStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "elevenlabs-flows")]
+impl api_runtime::de::Decode for FlowsVideoListStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -91,7 +91,7 @@ impl api_runtime::de::Decode for OrderResponse {
             &mut |key, field| match key {
                 "order_id" => field.read(&mut order_id_),
                 "name" => field.read(&mut name_),
-                "state" => field.read(&mut state_),
+                "state" => field.decode(&mut state_),
                 "items" => field.decode(&mut items_),
                 "total_amount_usd" => field.read(&mut total_amount_usd_),
                 "sandbox" => field.read(&mut sandbox_),

@@ -69,7 +69,7 @@ impl api_runtime::de::Decode for OutboundCallRecipientResponseModel {
                 "id" => field.read(&mut id_),
                 "phone_number" => field.read(&mut phone_number_),
                 "whatsapp_user_id" => field.read(&mut whatsapp_user_id_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "created_at_unix" => field.read(&mut created_at_unix_),
                 "updated_at_unix" => field.read(&mut updated_at_unix_),
                 "conversation_id" => field.read(&mut conversation_id_),

@@ -75,12 +75,12 @@ impl api_runtime::de::Decode for OutboundSipTrunkConfigRequestModel {
             &["address"],
             &mut |key, field| match key {
                 "address" => field.read(&mut address_),
-                "transport" => field.read(&mut transport_),
-                "media_encryption" => field.read(&mut media_encryption_),
+                "transport" => field.decode(&mut transport_),
+                "media_encryption" => field.decode(&mut media_encryption_),
                 "headers" => field.read(&mut headers_),
                 "attributes_to_headers" => field.read(&mut attributes_to_headers_),
                 "credentials" => field.decode(&mut credentials_),
-                "enabled_codecs" => field.read(&mut enabled_codecs_),
+                "enabled_codecs" => field.decode(&mut enabled_codecs_),
                 _ => field.skip(),
             },
         )?;

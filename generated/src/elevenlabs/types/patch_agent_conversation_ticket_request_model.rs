@@ -47,7 +47,7 @@ impl api_runtime::de::Decode for PatchAgentConversationTicketRequestModel {
             "PatchAgentConversationTicketRequestModel",
             &[],
             &mut |key, field| match key {
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "assignee_user_id" => field.read(&mut assignee_user_id_),
                 _ => field.skip(),
             },

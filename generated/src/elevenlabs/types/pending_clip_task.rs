@@ -51,7 +51,7 @@ impl api_runtime::de::Decode for PendingClipTask {
         let mut updated_at_ms_ = None;
         let mut metadata_ = None;
         let object = input.object("PendingClipTask", &["type"], &mut |key, field| match key {
-            "type" => field.read(&mut type__),
+            "type" => field.decode(&mut type__),
             "progress" => field.read(&mut progress_),
             "started_at_ms" => field.read(&mut started_at_ms_),
             "updated_at_ms" => field.read(&mut updated_at_ms_),
@@ -165,7 +165,14 @@ impl Serialize for PendingClipTaskType {
 
 impl<'de> Deserialize<'de> for PendingClipTaskType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PendingClipTaskType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

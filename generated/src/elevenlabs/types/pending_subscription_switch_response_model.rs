@@ -55,8 +55,8 @@ impl api_runtime::de::Decode for PendingSubscriptionSwitchResponseModel {
             &["next_tier", "next_billing_period", "timestamp_seconds"],
             &mut |key, field| match key {
                 "kind" => field.read(&mut kind_),
-                "next_tier" => field.read(&mut next_tier_),
-                "next_billing_period" => field.read(&mut next_billing_period_),
+                "next_tier" => field.decode(&mut next_tier_),
+                "next_billing_period" => field.decode(&mut next_billing_period_),
                 "timestamp_seconds" => field.read(&mut timestamp_seconds_),
                 _ => field.skip(),
             },
@@ -172,7 +172,14 @@ impl Serialize for PendingSubscriptionResponseNextTier {
 
 impl<'de> Deserialize<'de> for PendingSubscriptionResponseNextTier {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PendingSubscriptionResponseNextTier {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -47,7 +47,7 @@ impl api_runtime::de::Decode for Price {
             &["amount", "currency"],
             &mut |key, field| match key {
                 "amount" => field.read(&mut amount_),
-                "currency" => field.read(&mut currency_),
+                "currency" => field.decode(&mut currency_),
                 _ => field.skip(),
             },
         )?;

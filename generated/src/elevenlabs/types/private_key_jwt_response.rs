@@ -103,7 +103,7 @@ impl api_runtime::de::Decode for PrivateKeyJwtResponse {
                 "name" => field.read(&mut name_),
                 "auth_type" => field.read(&mut auth_type_),
                 "provider" => field.read(&mut provider_),
-                "algorithm" => field.read(&mut algorithm_),
+                "algorithm" => field.decode(&mut algorithm_),
                 "key_id" => field.read(&mut key_id_),
                 "issuer" => field.read(&mut issuer_),
                 "audience" => field.read(&mut audience_),
@@ -112,7 +112,7 @@ impl api_runtime::de::Decode for PrivateKeyJwtResponse {
                 "extra_params" => field.read(&mut extra_params_),
                 "id" => field.read(&mut id_),
                 "used_by" => field.decode(&mut used_by_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "status_detail" => field.read(&mut status_detail_),
                 "status_updated_at" => field.read(&mut status_updated_at_),
                 _ => field.skip(),
@@ -326,7 +326,14 @@ impl Serialize for PrivateKeyJwtResponseAlgorithm {
 
 impl<'de> Deserialize<'de> for PrivateKeyJwtResponseAlgorithm {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PrivateKeyJwtResponseAlgorithm {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

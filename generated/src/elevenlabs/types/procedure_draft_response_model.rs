@@ -65,7 +65,7 @@ impl api_runtime::de::Decode for ProcedureDraftResponseModel {
                 "procedure_id" => field.read(&mut procedure_id_),
                 "name" => field.read(&mut name_),
                 "content" => field.read(&mut content_),
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 "trigger" => field.read(&mut trigger_),
                 _ => field.skip(),
             },

@@ -72,7 +72,7 @@ impl api_runtime::de::Decode for ProcedureListItemResponseModel {
                 "procedure_id" => field.read(&mut procedure_id_),
                 "version_id" => field.read(&mut version_id_),
                 "name" => field.read(&mut name_),
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 "trigger" => field.read(&mut trigger_),
                 "has_draft" => field.read(&mut has_draft_),
                 _ => field.skip(),

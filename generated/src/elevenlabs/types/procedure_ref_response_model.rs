@@ -90,7 +90,7 @@ impl api_runtime::de::Decode for ProcedureRefResponseModel {
                 "procedure_id" => field.read(&mut procedure_id_),
                 "version_id" => field.read(&mut version_id_),
                 "name" => field.read(&mut name_),
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 "trigger" => field.read(&mut trigger_),
                 "referenced_tool_ids" => field.read(&mut referenced_tool_ids_),
                 "referenced_kb_ids" => field.read(&mut referenced_kb_ids_),

@@ -51,8 +51,8 @@ impl api_runtime::de::Decode for ProjectCreationMetaResponseModel {
             &["creation_progress", "status", "type"],
             &mut |key, field| match key {
                 "creation_progress" => field.read(&mut creation_progress_),
-                "status" => field.read(&mut status_),
-                "type" => field.read(&mut type__),
+                "status" => field.decode(&mut status_),
+                "type" => field.decode(&mut type__),
                 _ => field.skip(),
             },
         )?;
@@ -141,7 +141,14 @@ impl Serialize for ProjectCreationMetaResponseModelStatus {
 
 impl<'de> Deserialize<'de> for ProjectCreationMetaResponseModelStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectCreationMetaResponseModelStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -308,22 +308,22 @@ impl api_runtime::de::Decode for ProjectExtendedResponseModel {
                 "description" => field.read(&mut description_),
                 "genres" => field.read(&mut genres_),
                 "cover_image_url" => field.read(&mut cover_image_url_),
-                "target_audience" => field.read(&mut target_audience_),
+                "target_audience" => field.decode(&mut target_audience_),
                 "language" => field.read(&mut language_),
                 "content_type" => field.read(&mut content_type_),
                 "original_publication_date" => field.read(&mut original_publication_date_),
                 "mature_content" => field.read(&mut mature_content_),
                 "isbn_number" => field.read(&mut isbn_number_),
                 "volume_normalization" => field.read(&mut volume_normalization_),
-                "state" => field.read(&mut state_),
-                "access_level" => field.read(&mut access_level_),
-                "fiction" => field.read(&mut fiction_),
+                "state" => field.decode(&mut state_),
+                "access_level" => field.decode(&mut access_level_),
+                "fiction" => field.decode(&mut fiction_),
                 "quality_check_on" => field.read(&mut quality_check_on_),
                 "quality_check_on_when_bulk_convert" => {
                     field.read(&mut quality_check_on_when_bulk_convert_)
                 }
                 "creation_meta" => field.decode(&mut creation_meta_),
-                "source_type" => field.read(&mut source_type_),
+                "source_type" => field.decode(&mut source_type_),
                 "chapters_enabled" => field.read(&mut chapters_enabled_),
                 "captions_enabled" => field.read(&mut captions_enabled_),
                 "caption_style" => field.decode(&mut caption_style_),
@@ -331,9 +331,9 @@ impl api_runtime::de::Decode for ProjectExtendedResponseModel {
                     field.decode(&mut caption_style_template_overrides_)
                 }
                 "public_share_id" => field.read(&mut public_share_id_),
-                "aspect_ratio" => field.read(&mut aspect_ratio_),
+                "aspect_ratio" => field.decode(&mut aspect_ratio_),
                 "agent_settings" => field.decode(&mut agent_settings_),
-                "quality_preset" => field.read(&mut quality_preset_),
+                "quality_preset" => field.decode(&mut quality_preset_),
                 "chapters" => field.decode(&mut chapters_),
                 "pronunciation_dictionary_versions" => {
                     field.decode(&mut pronunciation_dictionary_versions_)
@@ -341,7 +341,7 @@ impl api_runtime::de::Decode for ProjectExtendedResponseModel {
                 "pronunciation_dictionary_locators" => {
                     field.decode(&mut pronunciation_dictionary_locators_)
                 }
-                "apply_text_normalization" => field.read(&mut apply_text_normalization_),
+                "apply_text_normalization" => field.decode(&mut apply_text_normalization_),
                 "experimental" => field.read_json(&mut experimental_),
                 "assets" => field.read(&mut assets_),
                 "voices" => field.decode(&mut voices_),
@@ -918,7 +918,14 @@ impl Serialize for ProjectExtendedResponseTargetAudience {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseTargetAudience {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectExtendedResponseTargetAudience {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -979,7 +986,14 @@ impl Serialize for ProjectExtendedResponseModelState {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseModelState {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectExtendedResponseModelState {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1040,7 +1054,14 @@ impl Serialize for ProjectExtendedResponseModelAccessLevel {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseModelAccessLevel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectExtendedResponseModelAccessLevel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1091,7 +1112,14 @@ impl Serialize for ProjectExtendedResponseModelFiction {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseModelFiction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectExtendedResponseModelFiction {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1158,7 +1186,14 @@ impl Serialize for ProjectExtendedResponseModelSourceType {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseModelSourceType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectExtendedResponseModelSourceType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1217,7 +1252,14 @@ impl Serialize for ProjectExtendedResponseModelAspectRatio {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseModelAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectExtendedResponseModelAspectRatio {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1278,7 +1320,14 @@ impl Serialize for ProjectResponseApplyTextNormalization {
 
 impl<'de> Deserialize<'de> for ProjectResponseApplyTextNormalization {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectResponseApplyTextNormalization {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

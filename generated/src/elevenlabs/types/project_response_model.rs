@@ -248,22 +248,22 @@ impl api_runtime::de::Decode for ProjectResponseModel {
                 "description" => field.read(&mut description_),
                 "genres" => field.read(&mut genres_),
                 "cover_image_url" => field.read(&mut cover_image_url_),
-                "target_audience" => field.read(&mut target_audience_),
+                "target_audience" => field.decode(&mut target_audience_),
                 "language" => field.read(&mut language_),
                 "content_type" => field.read(&mut content_type_),
                 "original_publication_date" => field.read(&mut original_publication_date_),
                 "mature_content" => field.read(&mut mature_content_),
                 "isbn_number" => field.read(&mut isbn_number_),
                 "volume_normalization" => field.read(&mut volume_normalization_),
-                "state" => field.read(&mut state_),
-                "access_level" => field.read(&mut access_level_),
-                "fiction" => field.read(&mut fiction_),
+                "state" => field.decode(&mut state_),
+                "access_level" => field.decode(&mut access_level_),
+                "fiction" => field.decode(&mut fiction_),
                 "quality_check_on" => field.read(&mut quality_check_on_),
                 "quality_check_on_when_bulk_convert" => {
                     field.read(&mut quality_check_on_when_bulk_convert_)
                 }
                 "creation_meta" => field.decode(&mut creation_meta_),
-                "source_type" => field.read(&mut source_type_),
+                "source_type" => field.decode(&mut source_type_),
                 "chapters_enabled" => field.read(&mut chapters_enabled_),
                 "captions_enabled" => field.read(&mut captions_enabled_),
                 "caption_style" => field.decode(&mut caption_style_),
@@ -271,7 +271,7 @@ impl api_runtime::de::Decode for ProjectResponseModel {
                     field.decode(&mut caption_style_template_overrides_)
                 }
                 "public_share_id" => field.read(&mut public_share_id_),
-                "aspect_ratio" => field.read(&mut aspect_ratio_),
+                "aspect_ratio" => field.decode(&mut aspect_ratio_),
                 "agent_settings" => field.decode(&mut agent_settings_),
                 "default_title_voice_id" => field.read(&mut default_title_voice_id_),
                 "default_paragraph_voice_id" => field.read(&mut default_paragraph_voice_id_),
@@ -757,7 +757,14 @@ impl Serialize for ProjectResponseModelTargetAudience {
 
 impl<'de> Deserialize<'de> for ProjectResponseModelTargetAudience {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectResponseModelTargetAudience {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -818,7 +825,14 @@ impl Serialize for ProjectResponseModelState {
 
 impl<'de> Deserialize<'de> for ProjectResponseModelState {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectResponseModelState {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -879,7 +893,14 @@ impl Serialize for ProjectResponseModelAccessLevel {
 
 impl<'de> Deserialize<'de> for ProjectResponseModelAccessLevel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectResponseModelAccessLevel {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -930,7 +951,14 @@ impl Serialize for ProjectResponseModelFiction {
 
 impl<'de> Deserialize<'de> for ProjectResponseModelFiction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectResponseModelFiction {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -997,7 +1025,14 @@ impl Serialize for ProjectResponseModelSourceType {
 
 impl<'de> Deserialize<'de> for ProjectResponseModelSourceType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectResponseModelSourceType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -1056,7 +1091,14 @@ impl Serialize for ProjectResponseModelAspectRatio {
 
 impl<'de> Deserialize<'de> for ProjectResponseModelAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ProjectResponseModelAspectRatio {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -62,7 +62,7 @@ impl api_runtime::de::Decode for PromptAgentApiModelOverrideInput {
             &[],
             &mut |key, field| match key {
                 "prompt" => field.read(&mut prompt_),
-                "llm" => field.read(&mut llm_),
+                "llm" => field.decode(&mut llm_),
                 "tool_ids" => field.read(&mut tool_ids_),
                 "native_mcp_server_ids" => field.read(&mut native_mcp_server_ids_),
                 "knowledge_base" => field.decode(&mut knowledge_base_),

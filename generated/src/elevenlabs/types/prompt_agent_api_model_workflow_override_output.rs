@@ -133,8 +133,8 @@ impl api_runtime::de::Decode for PromptAgentApiModelWorkflowOverrideOutput {
             &[],
             &mut |key, field| match key {
                 "prompt" => field.read(&mut prompt_),
-                "llm" => field.read(&mut llm_),
-                "reasoning_effort" => field.read(&mut reasoning_effort_),
+                "llm" => field.decode(&mut llm_),
+                "reasoning_effort" => field.decode(&mut reasoning_effort_),
                 "thinking_budget" => field.read(&mut thinking_budget_),
                 "enable_reasoning_summary" => field.read(&mut enable_reasoning_summary_),
                 "temperature" => field.read(&mut temperature_),

@@ -81,7 +81,7 @@ impl api_runtime::de::Decode for PronunciationDictionaryVersionResponseModel {
                 "pronunciation_dictionary_id" => field.read(&mut pronunciation_dictionary_id_),
                 "dictionary_name" => field.read(&mut dictionary_name_),
                 "version_name" => field.read(&mut version_name_),
-                "permission_on_resource" => field.read(&mut permission_on_resource_),
+                "permission_on_resource" => field.decode(&mut permission_on_resource_),
                 "created_by" => field.read(&mut created_by_),
                 "creation_time_unix" => field.read(&mut creation_time_unix_),
                 "archived_time_unix" => field.read(&mut archived_time_unix_),
@@ -213,7 +213,14 @@ impl Serialize for PronunciationPermissionOnResource {
 
 impl<'de> Deserialize<'de> for PronunciationPermissionOnResource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for PronunciationPermissionOnResource {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

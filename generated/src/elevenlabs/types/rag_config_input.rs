@@ -79,7 +79,7 @@ impl api_runtime::de::Decode for RagConfigInput {
         let mut query_rewrite_prompt_override_ = None;
         input.object("RagConfigInput", &[], &mut |key, field| match key {
             "enabled" => field.read(&mut enabled_),
-            "embedding_model" => field.read(&mut embedding_model_),
+            "embedding_model" => field.decode(&mut embedding_model_),
             "max_vector_distance" => field.read(&mut max_vector_distance_),
             "max_documents_length" => field.read(&mut max_documents_length_),
             "max_retrieved_rag_chunks_count" => field.read(&mut max_retrieved_rag_chunks_count_),

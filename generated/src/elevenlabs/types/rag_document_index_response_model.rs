@@ -63,8 +63,8 @@ impl api_runtime::de::Decode for RagDocumentIndexResponseModel {
             ],
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
-                "model" => field.read(&mut model_),
-                "status" => field.read(&mut status_),
+                "model" => field.decode(&mut model_),
+                "status" => field.decode(&mut status_),
                 "progress_percentage" => field.read(&mut progress_percentage_),
                 "document_model_index_usage" => field.decode(&mut document_model_index_usage_),
                 _ => field.skip(),

@@ -44,7 +44,7 @@ impl api_runtime::de::Decode for RagIndexOverviewEmbeddingModelResponseModel {
             "RagIndexOverviewEmbeddingModelResponseModel",
             &["model", "used_bytes"],
             &mut |key, field| match key {
-                "model" => field.read(&mut model_),
+                "model" => field.decode(&mut model_),
                 "used_bytes" => field.read(&mut used_bytes_),
                 _ => field.skip(),
             },

@@ -39,7 +39,7 @@ impl api_runtime::de::Decode for RagIndexRequestModel {
             "RagIndexRequestModel",
             &["model"],
             &mut |key, field| match key {
-                "model" => field.read(&mut model_),
+                "model" => field.decode(&mut model_),
                 _ => field.skip(),
             },
         )?;

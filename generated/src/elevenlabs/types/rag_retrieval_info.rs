@@ -59,7 +59,7 @@ impl api_runtime::de::Decode for RagRetrievalInfo {
             ],
             &mut |key, field| match key {
                 "chunks" => field.decode(&mut chunks_),
-                "embedding_model" => field.read(&mut embedding_model_),
+                "embedding_model" => field.decode(&mut embedding_model_),
                 "retrieval_query" => field.read(&mut retrieval_query_),
                 "rag_latency_secs" => field.read(&mut rag_latency_secs_),
                 "used_chunk_ids" => field.read(&mut used_chunk_ids_),

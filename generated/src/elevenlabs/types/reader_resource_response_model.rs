@@ -45,7 +45,7 @@ impl api_runtime::de::Decode for ReaderResourceResponseModel {
             "ReaderResourceResponseModel",
             &["resource_type", "resource_id"],
             &mut |key, field| match key {
-                "resource_type" => field.read(&mut resource_type_),
+                "resource_type" => field.decode(&mut resource_type_),
                 "resource_id" => field.read(&mut resource_id_),
                 _ => field.skip(),
             },
@@ -118,7 +118,14 @@ impl Serialize for ReaderResourceResponseModelResourceType {
 
 impl<'de> Deserialize<'de> for ReaderResourceResponseModelResourceType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ReaderResourceResponseModelResourceType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

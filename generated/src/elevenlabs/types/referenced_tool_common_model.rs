@@ -48,7 +48,7 @@ impl api_runtime::de::Decode for ReferencedToolCommonModel {
             &["id", "type"],
             &mut |key, field| match key {
                 "id" => field.read(&mut id_),
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 _ => field.skip(),
             },
         )?;
@@ -137,7 +137,14 @@ impl Serialize for ReferencedToolCommonModelType {
 
 impl<'de> Deserialize<'de> for ReferencedToolCommonModelType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ReferencedToolCommonModelType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

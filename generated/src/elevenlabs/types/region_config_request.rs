@@ -50,9 +50,9 @@ impl api_runtime::de::Decode for RegionConfigRequest {
             "RegionConfigRequest",
             &["region_id", "token", "edge_location"],
             &mut |key, field| match key {
-                "region_id" => field.read(&mut region_id_),
+                "region_id" => field.decode(&mut region_id_),
                 "token" => field.read(&mut token_),
-                "edge_location" => field.read(&mut edge_location_),
+                "edge_location" => field.decode(&mut edge_location_),
                 _ => field.skip(),
             },
         )?;

@@ -60,9 +60,9 @@ impl api_runtime::de::Decode for Render {
                     "id" => field.read(&mut id_),
                     "version" => field.read(&mut version_),
                     "language" => field.read(&mut language_),
-                    "type" => field.read(&mut type__),
+                    "type" => field.decode(&mut type__),
                     "media_ref" => field.decode(&mut media_ref_),
-                    "status" => field.read(&mut status_),
+                    "status" => field.decode(&mut status_),
                     _ => field.skip(),
                 },
             )?;
@@ -150,7 +150,14 @@ impl Serialize for RenderStatus {
 
 impl<'de> Deserialize<'de> for RenderStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for RenderStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

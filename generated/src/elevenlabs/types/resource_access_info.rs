@@ -68,11 +68,11 @@ impl api_runtime::de::Decode for ResourceAccessInfo {
                 "is_creator" => field.read(&mut is_creator_),
                 "creator_name" => field.read(&mut creator_name_),
                 "creator_email" => field.read(&mut creator_email_),
-                "role" => field.read(&mut role_),
+                "role" => field.decode(&mut role_),
                 "anonymous_access_level_override" => {
-                    field.read(&mut anonymous_access_level_override_)
+                    field.decode(&mut anonymous_access_level_override_)
                 }
-                "access_source" => field.read(&mut access_source_),
+                "access_source" => field.decode(&mut access_source_),
                 _ => field.skip(),
             },
         )?;
@@ -193,7 +193,14 @@ impl Serialize for ResourceAccessInfoRole {
 
 impl<'de> Deserialize<'de> for ResourceAccessInfoRole {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ResourceAccessInfoRole {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -252,7 +259,14 @@ impl Serialize for ResourceInfoAnonymousAccessLevelOverride {
 
 impl<'de> Deserialize<'de> for ResourceInfoAnonymousAccessLevelOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ResourceInfoAnonymousAccessLevelOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -311,7 +325,14 @@ impl Serialize for ResourceAccessInfoAccessSource {
 
 impl<'de> Deserialize<'de> for ResourceAccessInfoAccessSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ResourceAccessInfoAccessSource {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

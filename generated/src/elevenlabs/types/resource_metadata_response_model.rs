@@ -77,10 +77,10 @@ impl api_runtime::de::Decode for ResourceMetadataResponseModel {
             &mut |key, field| match key {
                 "resource_id" => field.read(&mut resource_id_),
                 "resource_name" => field.read(&mut resource_name_),
-                "resource_type" => field.read(&mut resource_type_),
+                "resource_type" => field.decode(&mut resource_type_),
                 "creator_user_id" => field.read(&mut creator_user_id_),
                 "anonymous_access_level_override" => {
-                    field.read(&mut anonymous_access_level_override_)
+                    field.decode(&mut anonymous_access_level_override_)
                 }
                 "role_to_group_ids" => field.read(&mut role_to_group_ids_),
                 "share_options" => field.decode(&mut share_options_),
@@ -190,7 +190,14 @@ impl Serialize for ResourceAnonymousAccessLevelOverride {
 
 impl<'de> Deserialize<'de> for ResourceAnonymousAccessLevelOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ResourceAnonymousAccessLevelOverride {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

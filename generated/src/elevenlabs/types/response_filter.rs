@@ -53,7 +53,7 @@ impl api_runtime::de::Decode for ResponseFilter {
         let mut filters_ = None;
         let mut content_type_ = None;
         input.object("ResponseFilter", &[], &mut |key, field| match key {
-            "mode" => field.read(&mut mode_),
+            "mode" => field.decode(&mut mode_),
             "filters" => field.read(&mut filters_),
             "content_type" => field.read(&mut content_type_),
             _ => field.skip(),

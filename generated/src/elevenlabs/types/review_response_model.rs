@@ -60,10 +60,10 @@ impl api_runtime::de::Decode for ReviewResponseModel {
             "ReviewResponseModel",
             &["review_status", "reviewed_at_unix"],
             &mut |key, field| match key {
-                "review_status" => field.read(&mut review_status_),
+                "review_status" => field.decode(&mut review_status_),
                 "reviewed_at_unix" => field.read(&mut reviewed_at_unix_),
                 "reviewed_by" => field.read(&mut reviewed_by_),
-                "reject_reasons" => field.read(&mut reject_reasons_),
+                "reject_reasons" => field.decode(&mut reject_reasons_),
                 "scores_breakdown" => field.read(&mut scores_breakdown_),
                 "rejected_details" => field.read(&mut rejected_details_),
                 "explanation" => field.read(&mut explanation_),
@@ -225,7 +225,14 @@ impl Serialize for ReviewResponseModelReviewStatus {
 
 impl<'de> Deserialize<'de> for ReviewResponseModelReviewStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ReviewResponseModelReviewStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -340,7 +347,14 @@ impl Serialize for ReviewResponseModelRejectReasonsItem {
 
 impl<'de> Deserialize<'de> for ReviewResponseModelRejectReasonsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ReviewResponseModelRejectReasonsItem {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

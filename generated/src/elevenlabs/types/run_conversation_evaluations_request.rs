@@ -47,7 +47,7 @@ impl api_runtime::de::Decode for RunConversationEvaluationsRequest {
             &["evaluation_id"],
             &mut |key, field| match key {
                 "evaluation_id" => field.read(&mut evaluation_id_),
-                "scope" => field.read(&mut scope_),
+                "scope" => field.decode(&mut scope_),
                 _ => field.skip(),
             },
         )?;

@@ -56,7 +56,7 @@ impl api_runtime::de::Decode for SafetyEvaluation {
             "is_unsafe" => field.read(&mut is_unsafe_),
             "llm_reason" => field.read(&mut llm_reason_),
             "safety_prompt_version" => field.read(&mut safety_prompt_version_),
-            "matched_rule_id" => field.read(&mut matched_rule_id_),
+            "matched_rule_id" => field.decode(&mut matched_rule_id_),
             _ => field.skip(),
         })?;
         Ok(Self {

@@ -50,7 +50,7 @@ impl api_runtime::de::Decode for SampleConfigDbModel {
         input.object("SampleConfigDbModel", &[], &mut |key, field| match key {
             "is_sample" => field.read(&mut is_sample_),
             "parent_id" => field.read(&mut parent_id_),
-            "parent_type" => field.read(&mut parent_type_),
+            "parent_type" => field.decode(&mut parent_type_),
             "chapter_ids" => field.read(&mut chapter_ids_),
             _ => field.skip(),
         })?;
@@ -152,7 +152,14 @@ impl Serialize for SampleConfigDbModelParentType {
 
 impl<'de> Deserialize<'de> for SampleConfigDbModelParentType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SampleConfigDbModelParentType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -58,7 +58,7 @@ impl api_runtime::de::Decode for ScimGroupResponseModel {
                 "display_name" => field.read(&mut display_name_),
                 "created_at_unix" => field.read(&mut created_at_unix_),
                 "updated_at_unix" => field.read(&mut updated_at_unix_),
-                "seat_type" => field.read(&mut seat_type_),
+                "seat_type" => field.decode(&mut seat_type_),
                 _ => field.skip(),
             },
         )?;

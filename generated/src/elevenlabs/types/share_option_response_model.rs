@@ -51,7 +51,7 @@ impl api_runtime::de::Decode for ShareOptionResponseModel {
             &mut |key, field| match key {
                 "name" => field.read(&mut name_),
                 "id" => field.read(&mut id_),
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 _ => field.skip(),
             },
         )?;
@@ -130,7 +130,14 @@ impl Serialize for ShareOptionResponseModelType {
 
 impl<'de> Deserialize<'de> for ShareOptionResponseModelType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ShareOptionResponseModelType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

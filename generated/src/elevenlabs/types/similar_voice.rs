@@ -56,7 +56,7 @@ impl api_runtime::de::Decode for SimilarVoice {
             &mut |key, field| match key {
                 "voice_id" => field.read(&mut voice_id_),
                 "name" => field.read(&mut name_),
-                "category" => field.read(&mut category_),
+                "category" => field.decode(&mut category_),
                 "description" => field.read(&mut description_),
                 "preview_url" => field.read(&mut preview_url_),
                 _ => field.skip(),

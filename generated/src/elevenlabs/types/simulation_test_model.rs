@@ -119,7 +119,7 @@ impl api_runtime::de::Decode for SimulationTestModel {
             "from_conversation_metadata" => field.decode(&mut from_conversation_metadata_),
             "dynamic_variables" => field.read_json(&mut dynamic_variables_),
             "chat_history" => field.decode(&mut chat_history_),
-            "conversation_initiation_source" => field.read(&mut conversation_initiation_source_),
+            "conversation_initiation_source" => field.decode(&mut conversation_initiation_source_),
             "environment" => field.read(&mut environment_),
             "type" => field.read(&mut type__),
             "success_condition" => field.read(&mut success_condition_),
@@ -129,8 +129,8 @@ impl api_runtime::de::Decode for SimulationTestModel {
             "simulation_environment" => field.read(&mut simulation_environment_),
             "tool_mock_config" => field.decode(&mut tool_mock_config_),
             "tool_mock_overrides" => field.decode(&mut tool_mock_overrides_),
-            "evaluation_model" => field.read(&mut evaluation_model_),
-            "simulated_user_model" => field.read(&mut simulated_user_model_),
+            "evaluation_model" => field.decode(&mut evaluation_model_),
+            "simulated_user_model" => field.decode(&mut simulated_user_model_),
             _ => field.skip(),
         })?;
         Ok(Self {

@@ -56,8 +56,8 @@ impl api_runtime::de::Decode for SimulationToolMockBehaviorConfig {
             "SimulationToolMockBehaviorConfig",
             &[],
             &mut |key, field| match key {
-                "mocking_strategy" => field.read(&mut mocking_strategy_),
-                "fallback_strategy" => field.read(&mut fallback_strategy_),
+                "mocking_strategy" => field.decode(&mut mocking_strategy_),
+                "fallback_strategy" => field.decode(&mut fallback_strategy_),
                 "mocked_tool_ids" => field.read(&mut mocked_tool_ids_),
                 _ => field.skip(),
             },

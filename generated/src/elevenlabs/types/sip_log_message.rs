@@ -82,7 +82,7 @@ impl api_runtime::de::Decode for SipLogMessage {
                 "transport" => field.read(&mut transport_),
                 "raw_message" => field.read(&mut raw_message_),
                 "error_message" => field.read(&mut error_message_),
-                "direction" => field.read(&mut direction_),
+                "direction" => field.decode(&mut direction_),
                 "created_at_unix_micro" => field.read(&mut created_at_unix_micro_),
                 _ => field.skip(),
             },

@@ -50,7 +50,7 @@ impl api_runtime::de::Decode for SmsConversationInfo {
             "SmsConversationInfo",
             &["direction", "sms_user_phone_number"],
             &mut |key, field| match key {
-                "direction" => field.read(&mut direction_),
+                "direction" => field.decode(&mut direction_),
                 "phone_number_id" => field.read(&mut phone_number_id_),
                 "sms_user_phone_number" => field.read(&mut sms_user_phone_number_),
                 "agent_phone_number" => field.read(&mut agent_phone_number_),
@@ -156,7 +156,14 @@ impl Serialize for SmsConversationInfoDirection {
 
 impl<'de> Deserialize<'de> for SmsConversationInfoDirection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SmsConversationInfoDirection {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

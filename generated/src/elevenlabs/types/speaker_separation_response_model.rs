@@ -62,7 +62,7 @@ impl api_runtime::de::Decode for SpeakerSeparationResponseModel {
             &mut |key, field| match key {
                 "voice_id" => field.read(&mut voice_id_),
                 "sample_id" => field.read(&mut sample_id_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "speakers" => field.decode(&mut speakers_),
                 "selected_speaker_ids" => field.read(&mut selected_speaker_ids_),
                 _ => field.skip(),
@@ -184,7 +184,14 @@ impl Serialize for SpeakerSeparationResponseModelStatus {
 
 impl<'de> Deserialize<'de> for SpeakerSeparationResponseModelStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeakerSeparationResponseModelStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -130,16 +130,16 @@ impl api_runtime::de::Decode for SpeechHistoryItemResponseModel {
                 "voice_id" => field.read(&mut voice_id_),
                 "model_id" => field.read(&mut model_id_),
                 "voice_name" => field.read(&mut voice_name_),
-                "voice_category" => field.read(&mut voice_category_),
+                "voice_category" => field.decode(&mut voice_category_),
                 "text" => field.read(&mut text_),
                 "date_unix" => field.read(&mut date_unix_),
                 "character_count_change_from" => field.read(&mut character_count_change_from_),
                 "character_count_change_to" => field.read(&mut character_count_change_to_),
                 "content_type" => field.read(&mut content_type_),
-                "state" => field.read(&mut state_),
+                "state" => field.decode(&mut state_),
                 "settings" => field.read(&mut settings_),
                 "share_link_id" => field.read(&mut share_link_id_),
-                "source" => field.read(&mut source_),
+                "source" => field.decode(&mut source_),
                 "alignments" => field.decode(&mut alignments_),
                 "dialogue" => field.decode(&mut dialogue_),
                 "output_format" => field.read(&mut output_format_),
@@ -430,7 +430,14 @@ impl Serialize for SpeechHistoryItemResponseVoiceCategory {
 
 impl<'de> Deserialize<'de> for SpeechHistoryItemResponseVoiceCategory {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechHistoryItemResponseVoiceCategory {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -487,7 +494,14 @@ impl Serialize for SpeechHistoryItemResponseModelState {
 
 impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModelState {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechHistoryItemResponseModelState {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -574,7 +588,14 @@ impl Serialize for SpeechHistoryItemResponseModelSource {
 
 impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModelSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechHistoryItemResponseModelSource {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

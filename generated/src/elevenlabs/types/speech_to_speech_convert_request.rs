@@ -79,7 +79,7 @@ impl api_runtime::de::Decode for SpeechToSpeechConvertRequest {
                 "voice_settings" => field.read(&mut voice_settings_),
                 "seed" => field.read(&mut seed_),
                 "remove_background_noise" => field.read(&mut remove_background_noise_),
-                "file_format" => field.read(&mut file_format_),
+                "file_format" => field.decode(&mut file_format_),
                 _ => field.skip(),
             },
         )?;

@@ -174,16 +174,16 @@ impl api_runtime::de::Decode for SpeechToTextConvertRequest {
             "SpeechToTextConvertRequest",
             &["model_id"],
             &mut |key, field| match key {
-                "model_id" => field.read(&mut model_id_),
+                "model_id" => field.decode(&mut model_id_),
                 "file" => field.read(&mut file_),
                 "language_code" => field.read(&mut language_code_),
                 "tag_audio_events" => field.read(&mut tag_audio_events_),
                 "num_speakers" => field.read(&mut num_speakers_),
-                "timestamps_granularity" => field.read(&mut timestamps_granularity_),
+                "timestamps_granularity" => field.decode(&mut timestamps_granularity_),
                 "diarize" => field.read(&mut diarize_),
                 "diarization_threshold" => field.read(&mut diarization_threshold_),
                 "additional_formats" => field.read(&mut additional_formats_),
-                "file_format" => field.read(&mut file_format_),
+                "file_format" => field.decode(&mut file_format_),
                 "cloud_storage_url" => field.read(&mut cloud_storage_url_),
                 "source_url" => field.read(&mut source_url_),
                 "webhook" => field.read(&mut webhook_),
@@ -191,7 +191,7 @@ impl api_runtime::de::Decode for SpeechToTextConvertRequest {
                 "temperature" => field.read(&mut temperature_),
                 "seed" => field.read(&mut seed_),
                 "use_multi_channel" => field.read(&mut use_multi_channel_),
-                "multichannel_output_style" => field.read(&mut multichannel_output_style_),
+                "multichannel_output_style" => field.decode(&mut multichannel_output_style_),
                 "webhook_metadata" => field.read(&mut webhook_metadata_),
                 "entity_detection" => field.read(&mut entity_detection_),
                 "no_verbatim" => field.read(&mut no_verbatim_),
@@ -602,7 +602,14 @@ impl Serialize for SpeechToTextConvertModelId {
 
 impl<'de> Deserialize<'de> for SpeechToTextConvertModelId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechToTextConvertModelId {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -661,7 +668,14 @@ impl Serialize for SpeechToTextConvertTimestampsGranularity {
 
 impl<'de> Deserialize<'de> for SpeechToTextConvertTimestampsGranularity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechToTextConvertTimestampsGranularity {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -716,7 +730,14 @@ impl Serialize for ConvertMultichannelOutputStyle {
 
 impl<'de> Deserialize<'de> for ConvertMultichannelOutputStyle {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConvertMultichannelOutputStyle {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

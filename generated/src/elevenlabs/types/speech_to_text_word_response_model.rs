@@ -76,7 +76,7 @@ impl api_runtime::de::Decode for SpeechToTextWordResponseModel {
                 "text" => field.read(&mut text_),
                 "start" => field.read(&mut start_),
                 "end" => field.read(&mut end_),
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 "speaker_id" => field.read(&mut speaker_id_),
                 "logprob" => field.read(&mut logprob_),
                 "characters" => field.decode(&mut characters_),
@@ -237,7 +237,14 @@ impl Serialize for SpeechToTextWordResponseModelType {
 
 impl<'de> Deserialize<'de> for SpeechToTextWordResponseModelType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for SpeechToTextWordResponseModelType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -58,7 +58,7 @@ impl api_runtime::de::Decode for StudioClipReference {
             &mut |key, field| match key {
                 "project_id" => field.read(&mut project_id_),
                 "chapter_id" => field.read(&mut chapter_id_),
-                "clip_type" => field.read(&mut clip_type_),
+                "clip_type" => field.decode(&mut clip_type_),
                 "clip_id" => field.read(&mut clip_id_),
                 "block_id" => field.read(&mut block_id_),
                 "preview_url" => field.read(&mut preview_url_),
@@ -179,7 +179,14 @@ impl Serialize for StudioClipReferenceClipType {
 
 impl<'de> Deserialize<'de> for StudioClipReferenceClipType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioClipReferenceClipType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

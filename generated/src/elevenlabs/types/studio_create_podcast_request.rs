@@ -169,15 +169,15 @@ impl api_runtime::de::Decode for StudioCreatePodcastRequest {
                 "model_id" => field.read(&mut model_id_),
                 "mode" => field.read(&mut mode_),
                 "source" => field.read(&mut source_),
-                "quality_preset" => field.read(&mut quality_preset_),
-                "duration_scale" => field.read(&mut duration_scale_),
+                "quality_preset" => field.decode(&mut quality_preset_),
+                "duration_scale" => field.decode(&mut duration_scale_),
                 "language" => field.read(&mut language_),
                 "intro" => field.read(&mut intro_),
                 "outro" => field.read(&mut outro_),
                 "instructions_prompt" => field.read(&mut instructions_prompt_),
                 "highlights" => field.read(&mut highlights_),
                 "callback_url" => field.read(&mut callback_url_),
-                "apply_text_normalization" => field.read(&mut apply_text_normalization_),
+                "apply_text_normalization" => field.decode(&mut apply_text_normalization_),
                 _ => field.skip(),
             },
         )?;
@@ -474,7 +474,14 @@ impl Serialize for StudioCreatePodcastDurationScale {
 
 impl<'de> Deserialize<'de> for StudioCreatePodcastDurationScale {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioCreatePodcastDurationScale {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

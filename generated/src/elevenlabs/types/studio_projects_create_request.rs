@@ -266,12 +266,12 @@ impl api_runtime::de::Decode for StudioProjectsCreateRequest {
                 "from_url" => field.read(&mut from_url_),
                 "from_document" => field.read(&mut from_document_),
                 "from_content_json" => field.read(&mut from_content_json_),
-                "quality_preset" => field.read(&mut quality_preset_),
+                "quality_preset" => field.decode(&mut quality_preset_),
                 "title" => field.read(&mut title_),
                 "author" => field.read(&mut author_),
                 "description" => field.read(&mut description_),
                 "genres" => field.read(&mut genres_),
-                "target_audience" => field.read(&mut target_audience_),
+                "target_audience" => field.decode(&mut target_audience_),
                 "language" => field.read(&mut language_),
                 "content_type" => field.read(&mut content_type_),
                 "original_publication_date" => field.read(&mut original_publication_date_),
@@ -283,11 +283,11 @@ impl api_runtime::de::Decode for StudioProjectsCreateRequest {
                     field.read(&mut pronunciation_dictionary_locators_)
                 }
                 "callback_url" => field.read(&mut callback_url_),
-                "fiction" => field.read(&mut fiction_),
-                "apply_text_normalization" => field.read(&mut apply_text_normalization_),
+                "fiction" => field.decode(&mut fiction_),
+                "apply_text_normalization" => field.decode(&mut apply_text_normalization_),
                 "auto_convert" => field.read(&mut auto_convert_),
                 "auto_assign_voices" => field.read(&mut auto_assign_voices_),
-                "source_type" => field.read(&mut source_type_),
+                "source_type" => field.decode(&mut source_type_),
                 "voice_settings" => field.read(&mut voice_settings_),
                 "create_publishing_read" => field.read(&mut create_publishing_read_),
                 _ => field.skip(),
@@ -779,7 +779,14 @@ impl Serialize for StudioProjectsCreateTargetAudience {
 
 impl<'de> Deserialize<'de> for StudioProjectsCreateTargetAudience {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioProjectsCreateTargetAudience {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -830,7 +837,14 @@ impl Serialize for StudioProjectsCreateFiction {
 
 impl<'de> Deserialize<'de> for StudioProjectsCreateFiction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioProjectsCreateFiction {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -897,7 +911,14 @@ impl Serialize for StudioProjectsCreateSourceType {
 
 impl<'de> Deserialize<'de> for StudioProjectsCreateSourceType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for StudioProjectsCreateSourceType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

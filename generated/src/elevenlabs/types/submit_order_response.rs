@@ -52,7 +52,7 @@ impl api_runtime::de::Decode for SubmitOrderResponse {
             &["order_id", "state", "submitted_at"],
             &mut |key, field| match key {
                 "order_id" => field.read(&mut order_id_),
-                "state" => field.read(&mut state_),
+                "state" => field.decode(&mut state_),
                 "submitted_at" => field.read(&mut submitted_at_),
                 _ => field.skip(),
             },

@@ -208,11 +208,11 @@ impl api_runtime::de::Decode for SubscriptionResponseModel {
                 "can_use_professional_voice_cloning" => {
                     field.read(&mut can_use_professional_voice_cloning_)
                 }
-                "currency" => field.read(&mut currency_),
+                "currency" => field.decode(&mut currency_),
                 "current_overage" => field.decode(&mut current_overage_),
-                "status" => field.read(&mut status_),
-                "billing_period" => field.read(&mut billing_period_),
-                "character_refresh_period" => field.read(&mut character_refresh_period_),
+                "status" => field.decode(&mut status_),
+                "billing_period" => field.decode(&mut billing_period_),
+                "character_refresh_period" => field.decode(&mut character_refresh_period_),
                 _ => field.skip(),
             },
         )?;

@@ -73,7 +73,7 @@ impl api_runtime::de::Decode for SupportedVoice {
                 "voice_id" => field.read(&mut voice_id_),
                 "description" => field.read(&mut description_),
                 "language" => field.read(&mut language_),
-                "model_family" => field.read(&mut model_family_),
+                "model_family" => field.decode(&mut model_family_),
                 "optimize_streaming_latency" => field.read(&mut optimize_streaming_latency_),
                 "stability" => field.read(&mut stability_),
                 "speed" => field.read(&mut speed_),

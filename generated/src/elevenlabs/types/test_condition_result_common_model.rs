@@ -45,7 +45,7 @@ impl api_runtime::de::Decode for TestConditionResultCommonModel {
             "TestConditionResultCommonModel",
             &["result"],
             &mut |key, field| match key {
-                "result" => field.read(&mut result_),
+                "result" => field.decode(&mut result_),
                 "rationale" => field.decode(&mut rationale_),
                 _ => field.skip(),
             },

@@ -53,7 +53,7 @@ impl api_runtime::de::Decode for TestRunMetadata {
                 "workspace_id" => field.read(&mut workspace_id_),
                 "test_name" => field.read(&mut test_name_),
                 "ran_by_user_email" => field.read(&mut ran_by_user_email_),
-                "test_type" => field.read(&mut test_type_),
+                "test_type" => field.decode(&mut test_type_),
                 _ => field.skip(),
             },
         )?;
@@ -144,7 +144,14 @@ impl Serialize for TestRunMetadataTestType {
 
 impl<'de> Deserialize<'de> for TestRunMetadataTestType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for TestRunMetadataTestType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

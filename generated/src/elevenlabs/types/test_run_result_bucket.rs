@@ -55,7 +55,7 @@ impl api_runtime::de::Decode for TestRunResultBucket {
                 "test_run_ids" => field.read(&mut test_run_ids_),
                 "title" => field.read(&mut title_),
                 "reason" => field.read(&mut reason_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 _ => field.skip(),
             },
         )?;

@@ -91,7 +91,7 @@ impl api_runtime::de::Decode for TextToDialogueConvertRequest {
                     field.decode(&mut pronunciation_dictionary_locators_)
                 }
                 "seed" => field.read(&mut seed_),
-                "apply_text_normalization" => field.read(&mut apply_text_normalization_),
+                "apply_text_normalization" => field.decode(&mut apply_text_normalization_),
                 _ => field.skip(),
             },
         )?;

@@ -71,7 +71,7 @@ impl api_runtime::de::Decode for TextToSoundEffectsConvertRequest {
                 "loop" => field.read(&mut loop__),
                 "duration_seconds" => field.read(&mut duration_seconds_),
                 "prompt_influence" => field.read(&mut prompt_influence_),
-                "model_id" => field.read(&mut model_id_),
+                "model_id" => field.decode(&mut model_id_),
                 _ => field.skip(),
             },
         )?;

@@ -128,7 +128,7 @@ impl api_runtime::de::Decode for TextToSpeechConvertWithTimestampsRequest {
                 "previous_request_ids" => field.read(&mut previous_request_ids_),
                 "next_request_ids" => field.read(&mut next_request_ids_),
                 "use_pvc_as_ivc" => field.read(&mut use_pvc_as_ivc_),
-                "apply_text_normalization" => field.read(&mut apply_text_normalization_),
+                "apply_text_normalization" => field.decode(&mut apply_text_normalization_),
                 "apply_language_text_normalization" => {
                     field.read(&mut apply_language_text_normalization_)
                 }

@@ -80,7 +80,7 @@ impl api_runtime::de::Decode for ToolCallUnitTestModel {
             "from_conversation_metadata" => field.decode(&mut from_conversation_metadata_),
             "dynamic_variables" => field.read_json(&mut dynamic_variables_),
             "chat_history" => field.decode(&mut chat_history_),
-            "conversation_initiation_source" => field.read(&mut conversation_initiation_source_),
+            "conversation_initiation_source" => field.decode(&mut conversation_initiation_source_),
             "environment" => field.read(&mut environment_),
             "type" => field.read(&mut type__),
             "tool_call_parameters" => field.decode(&mut tool_call_parameters_),

@@ -45,7 +45,7 @@ impl api_runtime::de::Decode for TriggeredGuardrailCommonModel {
             "TriggeredGuardrailCommonModel",
             &["guardrail_type"],
             &mut |key, field| match key {
-                "guardrail_type" => field.read(&mut guardrail_type_),
+                "guardrail_type" => field.decode(&mut guardrail_type_),
                 "guardrail_name" => field.read(&mut guardrail_name_),
                 _ => field.skip(),
             },

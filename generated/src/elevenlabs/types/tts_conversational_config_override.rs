@@ -67,7 +67,7 @@ impl api_runtime::de::Decode for TtsConversationalConfigOverride {
             "TtsConversationalConfigOverride",
             &[],
             &mut |key, field| match key {
-                "model_id" => field.read(&mut model_id_),
+                "model_id" => field.decode(&mut model_id_),
                 "voice_id" => field.read(&mut voice_id_),
                 "stability" => field.read(&mut stability_),
                 "speed" => field.read(&mut speed_),

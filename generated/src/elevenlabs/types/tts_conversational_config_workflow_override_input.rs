@@ -109,17 +109,17 @@ impl api_runtime::de::Decode for TtsConversationalConfigWorkflowOverrideInput {
             "TtsConversationalConfigWorkflowOverrideInput",
             &[],
             &mut |key, field| match key {
-                "model_id" => field.read(&mut model_id_),
+                "model_id" => field.decode(&mut model_id_),
                 "voice_id" => field.read(&mut voice_id_),
                 "supported_voices" => field.decode(&mut supported_voices_),
                 "expressive_mode" => field.read(&mut expressive_mode_),
                 "suggested_audio_tags" => field.decode(&mut suggested_audio_tags_),
-                "agent_output_audio_format" => field.read(&mut agent_output_audio_format_),
+                "agent_output_audio_format" => field.decode(&mut agent_output_audio_format_),
                 "optimize_streaming_latency" => field.read(&mut optimize_streaming_latency_),
                 "stability" => field.read(&mut stability_),
                 "speed" => field.read(&mut speed_),
                 "similarity_boost" => field.read(&mut similarity_boost_),
-                "text_normalisation_type" => field.read(&mut text_normalisation_type_),
+                "text_normalisation_type" => field.decode(&mut text_normalisation_type_),
                 "pronunciation_dictionary_locators" => {
                     field.decode(&mut pronunciation_dictionary_locators_)
                 }

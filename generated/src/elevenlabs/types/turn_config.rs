@@ -131,12 +131,12 @@ impl api_runtime::de::Decode for TurnConfig {
             "turn_timeout" => field.read(&mut turn_timeout_),
             "initial_wait_time" => field.read(&mut initial_wait_time_),
             "silence_end_call_timeout" => field.read(&mut silence_end_call_timeout_),
-            "mode" => field.read(&mut mode_),
-            "turn_eagerness" => field.read(&mut turn_eagerness_),
-            "spelling_patience" => field.read(&mut spelling_patience_),
+            "mode" => field.decode(&mut mode_),
+            "turn_eagerness" => field.decode(&mut turn_eagerness_),
+            "spelling_patience" => field.decode(&mut spelling_patience_),
             "speculative_turn" => field.read(&mut speculative_turn_),
             "retranscribe_on_turn_timeout" => field.read(&mut retranscribe_on_turn_timeout_),
-            "turn_model" => field.read(&mut turn_model_),
+            "turn_model" => field.decode(&mut turn_model_),
             "interruption_ignore_terms" => field.read(&mut interruption_ignore_terms_),
             "interruption_ignore_term_languages" => {
                 field.read(&mut interruption_ignore_term_languages_)

@@ -63,7 +63,7 @@ impl api_runtime::de::Decode for TwilioRegisterCallRequest {
                 "agent_id" => field.read(&mut agent_id_),
                 "from_number" => field.read(&mut from_number_),
                 "to_number" => field.read(&mut to_number_),
-                "direction" => field.read(&mut direction_),
+                "direction" => field.decode(&mut direction_),
                 "conversation_initiation_client_data" => {
                     field.decode(&mut conversation_initiation_client_data_)
                 }

@@ -104,7 +104,7 @@ impl api_runtime::de::Decode for UnitTestRunResponseModel {
                 "agent_id" => field.read(&mut agent_id_),
                 "branch_id" => field.read(&mut branch_id_),
                 "workflow_node_id" => field.read(&mut workflow_node_id_),
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "agent_responses" => field.decode(&mut agent_responses_),
                 "test_id" => field.read(&mut test_id_),
                 "test_name" => field.read(&mut test_name_),

@@ -105,13 +105,13 @@ impl api_runtime::de::Decode for UnitTestSummaryResponseModel {
                 "access_info" => field.decode(&mut access_info_),
                 "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
                 "last_updated_at_unix_secs" => field.read(&mut last_updated_at_unix_secs_),
-                "type" => field.read(&mut type__),
-                "entity_type" => field.read(&mut entity_type_),
+                "type" => field.decode(&mut type__),
+                "entity_type" => field.decode(&mut entity_type_),
                 "folder_parent_id" => field.read(&mut folder_parent_id_),
                 "folder_path" => field.decode(&mut folder_path_),
                 "children_count" => field.read(&mut children_count_),
                 "conversation_initiation_source" => {
-                    field.read(&mut conversation_initiation_source_)
+                    field.decode(&mut conversation_initiation_source_)
                 }
                 _ => field.skip(),
             },

@@ -58,7 +58,7 @@ impl api_runtime::de::Decode for UpdateMusicFinetuneRequestModel {
                 "name" => field.read(&mut name_),
                 "tags" => field.read(&mut tags_),
                 "primary_genre" => field.read(&mut primary_genre_),
-                "visibility" => field.read(&mut visibility_),
+                "visibility" => field.decode(&mut visibility_),
                 _ => field.skip(),
             },
         )?;

@@ -76,7 +76,7 @@ impl api_runtime::de::Decode for UpdateOAuth2JwtRequest {
         input.object("UpdateOAuth2JwtRequest", &[], &mut |key, field| match key {
             "auth_type" => field.read(&mut auth_type_),
             "provider" => field.read(&mut provider_),
-            "algorithm" => field.read(&mut algorithm_),
+            "algorithm" => field.decode(&mut algorithm_),
             "key_id" => field.read(&mut key_id_),
             "issuer" => field.read(&mut issuer_),
             "audience" => field.read(&mut audience_),
@@ -84,7 +84,7 @@ impl api_runtime::de::Decode for UpdateOAuth2JwtRequest {
             "expiration_seconds" => field.read(&mut expiration_seconds_),
             "extra_params" => field.read(&mut extra_params_),
             "scopes" => field.read(&mut scopes_),
-            "token_response_field" => field.read(&mut token_response_field_),
+            "token_response_field" => field.decode(&mut token_response_field_),
             "secret_key" => field.read(&mut secret_key_),
             _ => field.skip(),
         })?;

@@ -71,7 +71,7 @@ impl api_runtime::de::Decode for UpdatePhoneNumberRequest {
                 "label" => field.read(&mut label_),
                 "inbound_trunk_config" => field.decode(&mut inbound_trunk_config_),
                 "outbound_trunk_config" => field.decode(&mut outbound_trunk_config_),
-                "livekit_stack" => field.read(&mut livekit_stack_),
+                "livekit_stack" => field.decode(&mut livekit_stack_),
                 "store_sip_messages" => field.read(&mut store_sip_messages_),
                 "environment" => field.read(&mut environment_),
                 "branch_id" => field.read(&mut branch_id_),

@@ -57,7 +57,7 @@ impl api_runtime::de::Decode for UpdateProcedureDraftRequestModel {
             &mut |key, field| match key {
                 "name" => field.read(&mut name_),
                 "content" => field.read(&mut content_),
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 "trigger" => field.read(&mut trigger_),
                 _ => field.skip(),
             },

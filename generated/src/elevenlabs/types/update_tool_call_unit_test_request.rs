@@ -91,7 +91,7 @@ impl api_runtime::de::Decode for UpdateToolCallUnitTestRequest {
                 "dynamic_variables" => field.read_json(&mut dynamic_variables_),
                 "chat_history" => field.decode(&mut chat_history_),
                 "conversation_initiation_source" => {
-                    field.read(&mut conversation_initiation_source_)
+                    field.decode(&mut conversation_initiation_source_)
                 }
                 "environment" => field.read(&mut environment_),
                 "type" => field.read(&mut type__),

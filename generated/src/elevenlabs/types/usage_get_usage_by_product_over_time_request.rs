@@ -70,7 +70,7 @@ impl api_runtime::de::Decode for UsageGetUsageByProductOverTimeRequest {
                 "start_time" => field.read(&mut start_time_),
                 "end_time" => field.read(&mut end_time_),
                 "interval_seconds" => field.read(&mut interval_seconds_),
-                "group_by" => field.read(&mut group_by_),
+                "group_by" => field.decode(&mut group_by_),
                 "filters" => field.decode(&mut filters_),
                 "time_zone" => field.read(&mut time_zone_),
                 _ => field.skip(),
@@ -248,7 +248,14 @@ impl Serialize for GetUsageByProductOverTimeGroupByItem {
 
 impl<'de> Deserialize<'de> for GetUsageByProductOverTimeGroupByItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for GetUsageByProductOverTimeGroupByItem {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

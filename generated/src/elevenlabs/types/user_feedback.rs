@@ -44,7 +44,7 @@ impl api_runtime::de::Decode for UserFeedback {
             "UserFeedback",
             &["score", "time_in_call_secs"],
             &mut |key, field| match key {
-                "score" => field.read(&mut score_),
+                "score" => field.decode(&mut score_),
                 "time_in_call_secs" => field.read(&mut time_in_call_secs_),
                 _ => field.skip(),
             },

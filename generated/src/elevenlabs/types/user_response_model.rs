@@ -138,7 +138,7 @@ impl api_runtime::de::Decode for UserResponseModel {
                     field.read(&mut partnerstack_partner_default_link_)
                 }
                 "created_at" => field.read(&mut created_at_),
-                "seat_type" => field.read(&mut seat_type_),
+                "seat_type" => field.decode(&mut seat_type_),
                 _ => field.skip(),
             },
         )?;

@@ -65,7 +65,7 @@ impl api_runtime::de::Decode for UuiTransferConfig {
             &mut |key, field| match key {
                 "data" => field.read(&mut data_),
                 "protocol_discriminator" => field.read(&mut protocol_discriminator_),
-                "protocol_discriminator_mode" => field.read(&mut protocol_discriminator_mode_),
+                "protocol_discriminator_mode" => field.decode(&mut protocol_discriminator_mode_),
                 _ => field.skip(),
             },
         )?;
@@ -160,7 +160,14 @@ impl Serialize for UuiConfigProtocolDiscriminatorMode {
 
 impl<'de> Deserialize<'de> for UuiConfigProtocolDiscriminatorMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for UuiConfigProtocolDiscriminatorMode {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

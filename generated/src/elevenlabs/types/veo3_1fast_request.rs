@@ -109,8 +109,8 @@ impl api_runtime::de::Decode for Veo3_1fastRequest {
                 "seed" => field.read(&mut seed_),
                 "enhance_prompt" => field.read(&mut enhance_prompt_),
                 "duration_secs" => field.read(&mut duration_secs_),
-                "aspect_ratio" => field.read(&mut aspect_ratio_),
-                "resolution" => field.read(&mut resolution_),
+                "aspect_ratio" => field.decode(&mut aspect_ratio_),
+                "resolution" => field.decode(&mut resolution_),
                 "generate_audio" => field.read(&mut generate_audio_),
                 "start_frame" => field.read(&mut start_frame_),
                 "end_frame" => field.read(&mut end_frame_),
@@ -309,7 +309,14 @@ impl Serialize for Veo31fastRequestAspectRatio {
 
 impl<'de> Deserialize<'de> for Veo31fastRequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Veo31fastRequestAspectRatio {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -368,7 +375,14 @@ impl Serialize for Veo31fastRequestResolution {
 
 impl<'de> Deserialize<'de> for Veo31fastRequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for Veo31fastRequestResolution {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -49,7 +49,7 @@ impl api_runtime::de::Decode for VeoImageReference {
             &["image", "role"],
             &mut |key, field| match key {
                 "image" => field.read(&mut image_),
-                "role" => field.read(&mut role_),
+                "role" => field.decode(&mut role_),
                 _ => field.undeclared(),
             },
         )?;
@@ -118,7 +118,14 @@ impl Serialize for VeoImageReferenceRole {
 
 impl<'de> Deserialize<'de> for VeoImageReferenceRole {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VeoImageReferenceRole {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -110,7 +110,7 @@ impl api_runtime::de::Decode for VoiceDesignRequestModel {
             &["voice_description"],
             &mut |key, field| match key {
                 "voice_description" => field.read(&mut voice_description_),
-                "model_id" => field.read(&mut model_id_),
+                "model_id" => field.decode(&mut model_id_),
                 "text" => field.read(&mut text_),
                 "auto_generate_text" => field.read(&mut auto_generate_text_),
                 "loudness" => field.read(&mut loudness_),
@@ -344,7 +344,14 @@ impl Serialize for VoiceDesignRequestModelModelId {
 
 impl<'de> Deserialize<'de> for VoiceDesignRequestModelModelId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceDesignRequestModelModelId {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

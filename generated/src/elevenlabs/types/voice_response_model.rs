@@ -167,7 +167,7 @@ impl api_runtime::de::Decode for VoiceResponseModel {
                 "voice_id" => field.read(&mut voice_id_),
                 "name" => field.read(&mut name_),
                 "samples" => field.decode(&mut samples_),
-                "category" => field.read(&mut category_),
+                "category" => field.decode(&mut category_),
                 "fine_tuning" => field.decode(&mut fine_tuning_),
                 "labels" => field.read(&mut labels_),
                 "description" => field.read(&mut description_),
@@ -178,7 +178,7 @@ impl api_runtime::de::Decode for VoiceResponseModel {
                 "high_quality_base_model_ids" => field.read(&mut high_quality_base_model_ids_),
                 "verified_languages" => field.decode(&mut verified_languages_),
                 "collection_ids" => field.read(&mut collection_ids_),
-                "safety_control" => field.read(&mut safety_control_),
+                "safety_control" => field.decode(&mut safety_control_),
                 "voice_verification" => field.decode(&mut voice_verification_),
                 "permission_on_resource" => field.read(&mut permission_on_resource_),
                 "is_owner" => field.read(&mut is_owner_),
@@ -187,8 +187,8 @@ impl api_runtime::de::Decode for VoiceResponseModel {
                 "favorited_at_unix" => field.read(&mut favorited_at_unix_),
                 "created_at_unix" => field.read(&mut created_at_unix_),
                 "is_bookmarked" => field.read(&mut is_bookmarked_),
-                "recording_quality" => field.read(&mut recording_quality_),
-                "labelling_status" => field.read(&mut labelling_status_),
+                "recording_quality" => field.decode(&mut recording_quality_),
+                "labelling_status" => field.decode(&mut labelling_status_),
                 "recording_quality_reason" => field.read(&mut recording_quality_reason_),
                 _ => field.skip(),
             },
@@ -602,7 +602,14 @@ impl Serialize for VoiceResponseModelCategory {
 
 impl<'de> Deserialize<'de> for VoiceResponseModelCategory {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceResponseModelCategory {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -665,7 +672,14 @@ impl Serialize for VoiceResponseModelSafetyControl {
 
 impl<'de> Deserialize<'de> for VoiceResponseModelSafetyControl {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceResponseModelSafetyControl {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -728,7 +742,14 @@ impl Serialize for VoiceResponseModelRecordingQuality {
 
 impl<'de> Deserialize<'de> for VoiceResponseModelRecordingQuality {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceResponseModelRecordingQuality {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -779,7 +800,14 @@ impl Serialize for VoiceResponseModelLabellingStatus {
 
 impl<'de> Deserialize<'de> for VoiceResponseModelLabellingStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceResponseModelLabellingStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

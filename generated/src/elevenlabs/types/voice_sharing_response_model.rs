@@ -194,7 +194,7 @@ impl api_runtime::de::Decode for VoiceSharingResponseModel {
                 "enabled_in_library",
             ],
             &mut |key, field| match key {
-                "status" => field.read(&mut status_),
+                "status" => field.decode(&mut status_),
                 "history_item_sample_id" => field.read(&mut history_item_sample_id_),
                 "date_unix" => field.read(&mut date_unix_),
                 "whitelisted_emails" => field.read(&mut whitelisted_emails_),
@@ -209,7 +209,7 @@ impl api_runtime::de::Decode for VoiceSharingResponseModel {
                 "disable_at_unix" => field.read(&mut disable_at_unix_),
                 "voice_mixing_allowed" => field.read(&mut voice_mixing_allowed_),
                 "featured" => field.read(&mut featured_),
-                "category" => field.read(&mut category_),
+                "category" => field.decode(&mut category_),
                 "reader_app_enabled" => field.read(&mut reader_app_enabled_),
                 "image_url" => field.read(&mut image_url_),
                 "ban_reason" => field.read(&mut ban_reason_),
@@ -218,7 +218,7 @@ impl api_runtime::de::Decode for VoiceSharingResponseModel {
                 "name" => field.read(&mut name_),
                 "description" => field.read(&mut description_),
                 "labels" => field.read(&mut labels_),
-                "review_status" => field.read(&mut review_status_),
+                "review_status" => field.decode(&mut review_status_),
                 "review_message" => field.read(&mut review_message_),
                 "enabled_in_library" => field.read(&mut enabled_in_library_),
                 "instagram_username" => field.read(&mut instagram_username_),
@@ -628,7 +628,14 @@ impl Serialize for VoiceSharingResponseModelStatus {
 
 impl<'de> Deserialize<'de> for VoiceSharingResponseModelStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceSharingResponseModelStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -697,7 +704,14 @@ impl Serialize for VoiceSharingResponseModelCategory {
 
 impl<'de> Deserialize<'de> for VoiceSharingResponseModelCategory {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceSharingResponseModelCategory {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -762,7 +776,14 @@ impl Serialize for VoiceSharingResponseModelReviewStatus {
 
 impl<'de> Deserialize<'de> for VoiceSharingResponseModelReviewStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceSharingResponseModelReviewStatus {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

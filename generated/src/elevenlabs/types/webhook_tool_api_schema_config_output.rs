@@ -97,13 +97,13 @@ impl api_runtime::de::Decode for WebhookToolApiSchemaConfigOutput {
             &mut |key, field| match key {
                 "request_headers" => field.read(&mut request_headers_),
                 "url" => field.read(&mut url_),
-                "method" => field.read(&mut method_),
+                "method" => field.decode(&mut method_),
                 "path_params_schema" => field.decode(&mut path_params_schema_),
                 "query_params_schema" => field.decode(&mut query_params_schema_),
                 "request_body_schema" => field.decode(&mut request_body_schema_),
                 "response_body_schema" => field.decode(&mut response_body_schema_),
                 "response_filter" => field.decode(&mut response_filter_),
-                "content_type" => field.read(&mut content_type_),
+                "content_type" => field.decode(&mut content_type_),
                 "auth_resolved_params" => field.read(&mut auth_resolved_params_),
                 "auth_connection" => field.read(&mut auth_connection_),
                 _ => field.skip(),
@@ -352,7 +352,14 @@ impl Serialize for WebhookToolApiSchemaConfigOutputMethod {
 
 impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutputMethod {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WebhookToolApiSchemaConfigOutputMethod {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -407,7 +414,14 @@ impl Serialize for WebhookToolApiSchemaOutputContentType {
 
 impl<'de> Deserialize<'de> for WebhookToolApiSchemaOutputContentType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WebhookToolApiSchemaOutputContentType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

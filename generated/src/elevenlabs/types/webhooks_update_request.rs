@@ -66,7 +66,7 @@ impl api_runtime::de::Decode for WebhooksUpdateRequest {
                 "name" => field.read(&mut name_),
                 "retry_enabled" => field.read(&mut retry_enabled_),
                 "request_headers" => field.read(&mut request_headers_),
-                "events" => field.read(&mut events_),
+                "events" => field.decode(&mut events_),
                 _ => field.skip(),
             },
         )?;

@@ -57,7 +57,7 @@ impl api_runtime::de::Decode for WhatsAppConversationInfo {
             "WhatsAppConversationInfo",
             &["whatsapp_user_id"],
             &mut |key, field| match key {
-                "direction" => field.read(&mut direction_),
+                "direction" => field.decode(&mut direction_),
                 "whatsapp_phone_number_id" => field.read(&mut whatsapp_phone_number_id_),
                 "whatsapp_user_id" => field.read(&mut whatsapp_user_id_),
                 "awaiting_first_user_message" => field.read(&mut awaiting_first_user_message_),
@@ -171,7 +171,14 @@ impl Serialize for WhatsAppConversationInfoDirection {
 
 impl<'de> Deserialize<'de> for WhatsAppConversationInfoDirection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WhatsAppConversationInfoDirection {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Other(value) => api_runtime::strings::unknown_value(value).map(Self::Other),
             known => Ok(known),
         }

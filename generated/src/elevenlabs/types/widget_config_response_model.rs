@@ -331,11 +331,11 @@ impl api_runtime::de::Decode for WidgetConfigResponseModel {
             "WidgetConfigResponseModel",
             &["language"],
             &mut |key, field| match key {
-                "variant" => field.read(&mut variant_),
-                "placement" => field.read(&mut placement_),
-                "expandable" => field.read(&mut expandable_),
+                "variant" => field.decode(&mut variant_),
+                "placement" => field.decode(&mut placement_),
+                "expandable" => field.decode(&mut expandable_),
                 "avatar" => field.read(&mut avatar_),
-                "feedback_mode" => field.read(&mut feedback_mode_),
+                "feedback_mode" => field.decode(&mut feedback_mode_),
                 "end_feedback" => field.decode(&mut end_feedback_),
                 "bg_color" => field.read(&mut bg_color_),
                 "text_color" => field.read(&mut text_color_),
@@ -374,7 +374,7 @@ impl api_runtime::de::Decode for WidgetConfigResponseModel {
                 "show_agent_status" => field.read(&mut show_agent_status_),
                 "show_conversation_id" => field.read(&mut show_conversation_id_),
                 "strip_audio_tags" => field.read(&mut strip_audio_tags_),
-                "syntax_highlight_theme" => field.read(&mut syntax_highlight_theme_),
+                "syntax_highlight_theme" => field.decode(&mut syntax_highlight_theme_),
                 "text_contents" => field.decode(&mut text_contents_),
                 "styles" => field.decode(&mut styles_),
                 "show_resize_button" => field.read(&mut show_resize_button_),
@@ -1044,7 +1044,14 @@ impl Serialize for WidgetConfigResponseSyntaxHighlightTheme {
 
 impl<'de> Deserialize<'de> for WidgetConfigResponseSyntaxHighlightTheme {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WidgetConfigResponseSyntaxHighlightTheme {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

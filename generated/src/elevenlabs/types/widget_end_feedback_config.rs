@@ -42,7 +42,7 @@ impl api_runtime::de::Decode for WidgetEndFeedbackConfig {
             "WidgetEndFeedbackConfig",
             &[],
             &mut |key, field| match key {
-                "type" => field.read(&mut type__),
+                "type" => field.decode(&mut type__),
                 _ => field.skip(),
             },
         )?;

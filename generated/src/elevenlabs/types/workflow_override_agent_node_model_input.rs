@@ -92,7 +92,7 @@ impl api_runtime::de::Decode for WorkflowOverrideAgentNodeModelInput {
                 "additional_knowledge_base" => field.decode(&mut additional_knowledge_base_),
                 "additional_tool_ids" => field.read(&mut additional_tool_ids_),
                 "label" => field.read(&mut label_),
-                "entry_behavior" => field.read(&mut entry_behavior_),
+                "entry_behavior" => field.decode(&mut entry_behavior_),
                 _ => field.skip(),
             },
         )?;

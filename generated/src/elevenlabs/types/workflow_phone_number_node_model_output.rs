@@ -85,7 +85,7 @@ impl api_runtime::de::Decode for WorkflowPhoneNumberNodeModelOutput {
             &mut |key, field| match key {
                 "custom_sip_headers" => field.read(&mut custom_sip_headers_),
                 "transfer_destination" => field.read(&mut transfer_destination_),
-                "transfer_type" => field.read(&mut transfer_type_),
+                "transfer_type" => field.decode(&mut transfer_type_),
                 "uui" => field.decode(&mut uui_),
                 "post_dial_digits" => field.read(&mut post_dial_digits_),
                 "type" => field.read(&mut type__),

@@ -53,9 +53,9 @@ impl api_runtime::de::Decode for WorkspaceAnalyticsQueryResponseModel {
             &["columns", "column_types", "rows", "column_units"],
             &mut |key, field| match key {
                 "columns" => field.read(&mut columns_),
-                "column_types" => field.read(&mut column_types_),
+                "column_types" => field.decode(&mut column_types_),
                 "rows" => field.read(&mut rows_),
-                "column_units" => field.read(&mut column_units_),
+                "column_units" => field.decode(&mut column_units_),
                 _ => field.skip(),
             },
         )?;
@@ -157,7 +157,14 @@ impl Serialize for WorkspaceQueryResponseColumnTypesItem {
 
 impl<'de> Deserialize<'de> for WorkspaceQueryResponseColumnTypesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceQueryResponseColumnTypesItem {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

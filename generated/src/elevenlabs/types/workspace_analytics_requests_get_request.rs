@@ -66,7 +66,7 @@ impl api_runtime::de::Decode for WorkspaceAnalyticsRequestsGetRequest {
                 "start_time" => field.read(&mut start_time_),
                 "end_time" => field.read(&mut end_time_),
                 "limit" => field.read(&mut limit_),
-                "sort" => field.read(&mut sort_),
+                "sort" => field.decode(&mut sort_),
                 "filters" => field.decode(&mut filters_),
                 "search" => field.read(&mut search_),
                 _ => field.skip(),
@@ -198,7 +198,14 @@ impl Serialize for WorkspaceAnalyticsRequestsGetSort {
 
 impl<'de> Deserialize<'de> for WorkspaceAnalyticsRequestsGetSort {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceAnalyticsRequestsGetSort {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

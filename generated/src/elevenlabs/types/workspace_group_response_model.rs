@@ -75,7 +75,7 @@ impl api_runtime::de::Decode for WorkspaceGroupResponseModel {
                 "name" => field.read(&mut name_),
                 "id" => field.read(&mut id_),
                 "members" => field.read(&mut members_),
-                "permissions" => field.read(&mut permissions_),
+                "permissions" => field.decode(&mut permissions_),
                 "group_usage_limit" => field.read(&mut group_usage_limit_),
                 "group_pvc_limit" => field.read(&mut group_pvc_limit_),
                 "character_count" => field.read(&mut character_count_),

@@ -58,7 +58,7 @@ impl api_runtime::de::Decode for WorkspaceInvitesCreateBatchRequest {
             &["emails"],
             &mut |key, field| match key {
                 "emails" => field.read(&mut emails_),
-                "seat_type" => field.read(&mut seat_type_),
+                "seat_type" => field.decode(&mut seat_type_),
                 "group_ids" => field.read(&mut group_ids_),
                 "usage_limit" => field.read(&mut usage_limit_),
                 _ => field.skip(),

@@ -64,7 +64,7 @@ impl api_runtime::de::Decode for WorkspaceInvitesCreateRequest {
             &mut |key, field| match key {
                 "email" => field.read(&mut email_),
                 "workspace_permission" => field.read(&mut workspace_permission_),
-                "seat_type" => field.read(&mut seat_type_),
+                "seat_type" => field.decode(&mut seat_type_),
                 "group_ids" => field.read(&mut group_ids_),
                 "usage_limit" => field.read(&mut usage_limit_),
                 _ => field.skip(),

@@ -67,7 +67,7 @@ impl api_runtime::de::Decode for WorkspaceMemberResponseModel {
                 "user_id" => field.read(&mut user_id_),
                 "email" => field.read(&mut email_),
                 "first_name" => field.read(&mut first_name_),
-                "seat_type" => field.read(&mut seat_type_),
+                "seat_type" => field.decode(&mut seat_type_),
                 "is_owner" => field.read(&mut is_owner_),
                 "is_locked" => field.read(&mut is_locked_),
                 _ => field.skip(),

@@ -60,8 +60,8 @@ impl api_runtime::de::Decode for WorkspaceMembersUpdateRequest {
             &mut |key, field| match key {
                 "email" => field.read(&mut email_),
                 "is_locked" => field.read(&mut is_locked_),
-                "workspace_role" => field.read(&mut workspace_role_),
-                "workspace_seat_type" => field.read(&mut workspace_seat_type_),
+                "workspace_role" => field.decode(&mut workspace_role_),
+                "workspace_seat_type" => field.decode(&mut workspace_seat_type_),
                 _ => field.skip(),
             },
         )?;

@@ -61,8 +61,8 @@ impl api_runtime::de::Decode for WorkspaceResourcesShareRequest {
             "WorkspaceResourcesShareRequest",
             &["role", "resource_type"],
             &mut |key, field| match key {
-                "role" => field.read(&mut role_),
-                "resource_type" => field.read(&mut resource_type_),
+                "role" => field.decode(&mut role_),
+                "resource_type" => field.decode(&mut resource_type_),
                 "user_email" => field.read(&mut user_email_),
                 "group_id" => field.read(&mut group_id_),
                 "workspace_api_key_id" => field.read(&mut workspace_api_key_id_),
@@ -190,7 +190,14 @@ impl Serialize for WorkspaceResourcesShareRole {
 
 impl<'de> Deserialize<'de> for WorkspaceResourcesShareRole {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for WorkspaceResourcesShareRole {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

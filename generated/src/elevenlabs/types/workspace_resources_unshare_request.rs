@@ -57,7 +57,7 @@ impl api_runtime::de::Decode for WorkspaceResourcesUnshareRequest {
             "WorkspaceResourcesUnshareRequest",
             &["resource_type"],
             &mut |key, field| match key {
-                "resource_type" => field.read(&mut resource_type_),
+                "resource_type" => field.decode(&mut resource_type_),
                 "user_email" => field.read(&mut user_email_),
                 "group_id" => field.read(&mut group_id_),
                 "workspace_api_key_id" => field.read(&mut workspace_api_key_id_),

@@ -103,9 +103,9 @@ impl api_runtime::de::Decode for WorkspaceWebhookResponseModel {
                 "is_disabled" => field.read(&mut is_disabled_),
                 "is_auto_disabled" => field.read(&mut is_auto_disabled_),
                 "created_at_unix" => field.read(&mut created_at_unix_),
-                "auth_type" => field.read(&mut auth_type_),
+                "auth_type" => field.decode(&mut auth_type_),
                 "usage" => field.decode(&mut usage_),
-                "events" => field.read(&mut events_),
+                "events" => field.decode(&mut events_),
                 "most_recent_failure_error_code" => {
                     field.read(&mut most_recent_failure_error_code_)
                 }

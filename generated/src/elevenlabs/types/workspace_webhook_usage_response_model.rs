@@ -39,7 +39,7 @@ impl api_runtime::de::Decode for WorkspaceWebhookUsageResponseModel {
             "WorkspaceWebhookUsageResponseModel",
             &["usage_type"],
             &mut |key, field| match key {
-                "usage_type" => field.read(&mut usage_type_),
+                "usage_type" => field.decode(&mut usage_type_),
                 _ => field.skip(),
             },
         )?;

@@ -50,8 +50,8 @@ impl api_runtime::de::Decode for ConversationalFlowLayer {
             &[],
             &mut |key, field| match key {
                 "turn_detection_model" => field.read(&mut turn_detection_model_),
-                "turn_taking_patience" => field.read(&mut turn_taking_patience_),
-                "replica_interruptibility" => field.read(&mut replica_interruptibility_),
+                "turn_taking_patience" => field.decode(&mut turn_taking_patience_),
+                "replica_interruptibility" => field.decode(&mut replica_interruptibility_),
                 _ => field.skip(),
             },
         )?;
@@ -135,7 +135,14 @@ impl Serialize for ConversationalLayerTurnTakingPatience {
 
 impl<'de> Deserialize<'de> for ConversationalLayerTurnTakingPatience {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationalLayerTurnTakingPatience {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -190,7 +197,14 @@ impl Serialize for ConversationalReplicaInterruptibility {
 
 impl<'de> Deserialize<'de> for ConversationalReplicaInterruptibility {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ConversationalReplicaInterruptibility {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

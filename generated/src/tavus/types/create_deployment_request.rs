@@ -68,7 +68,7 @@ impl api_runtime::de::Decode for CreateDeploymentRequest {
             &["pal_id", "channel"],
             &mut |key, field| match key {
                 "pal_id" => field.read(&mut pal_id_),
-                "channel" => field.read(&mut channel_),
+                "channel" => field.decode(&mut channel_),
                 "name" => field.read(&mut name_),
                 "password" => field.read(&mut password_),
                 "customization" => field.read_json(&mut customization_),

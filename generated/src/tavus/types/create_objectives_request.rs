@@ -70,7 +70,7 @@ impl api_runtime::de::Decode for CreateObjectivesRequest {
             &mut |key, field| match key {
                 "objective_name" => field.read(&mut objective_name_),
                 "objective_prompt" => field.read(&mut objective_prompt_),
-                "confirmation_mode" => field.read(&mut confirmation_mode_),
+                "confirmation_mode" => field.decode(&mut confirmation_mode_),
                 "output_variables" => field.read(&mut output_variables_),
                 "modality" => field.read(&mut modality_),
                 "next_conditional_objectives" => field.decode(&mut next_conditional_objectives_),
@@ -190,7 +190,14 @@ impl Serialize for CreateObjectivesRequestConfirmationMode {
 
 impl<'de> Deserialize<'de> for CreateObjectivesRequestConfirmationMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateObjectivesRequestConfirmationMode {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -67,7 +67,7 @@ impl api_runtime::de::Decode for CreatePersonaRequest {
             "system_prompt" => field.read(&mut system_prompt_),
             "context" => field.read(&mut context_),
             "default_replica_id" => field.read(&mut default_replica_id_),
-            "pipeline_mode" => field.read(&mut pipeline_mode_),
+            "pipeline_mode" => field.decode(&mut pipeline_mode_),
             "layers" => field.decode(&mut layers_),
             "guardrails_id" => field.read(&mut guardrails_id_),
             "objectives_id" => field.read(&mut objectives_id_),
@@ -186,7 +186,14 @@ impl Serialize for CreatePersonaRequestPipelineMode {
 
 impl<'de> Deserialize<'de> for CreatePersonaRequestPipelineMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreatePersonaRequestPipelineMode {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

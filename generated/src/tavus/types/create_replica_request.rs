@@ -71,8 +71,8 @@ impl api_runtime::de::Decode for CreateReplicaRequest {
                 "consent_video_url" => field.read(&mut consent_video_url_),
                 "replica_name" => field.read(&mut replica_name_),
                 "callback_url" => field.read(&mut callback_url_),
-                "model_name" => field.read(&mut model_name_),
-                "replica_type" => field.read(&mut replica_type_),
+                "model_name" => field.decode(&mut model_name_),
+                "replica_type" => field.decode(&mut replica_type_),
                 "train_audio_url" => field.read(&mut train_audio_url_),
                 "thumbnail_video_url" => field.read(&mut thumbnail_video_url_),
                 _ => field.skip(),
@@ -197,7 +197,14 @@ impl Serialize for CreateReplicaRequestModelName {
 
 impl<'de> Deserialize<'de> for CreateReplicaRequestModelName {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateReplicaRequestModelName {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -250,7 +257,14 @@ impl Serialize for CreateReplicaRequestReplicaType {
 
 impl<'de> Deserialize<'de> for CreateReplicaRequestReplicaType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for CreateReplicaRequestReplicaType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -97,8 +97,8 @@ impl api_runtime::de::Decode for Deployment {
         input.object("Deployment", &[], &mut |key, field| match key {
             "deployment_id" => field.read(&mut deployment_id_),
             "pal_id" => field.read(&mut pal_id_),
-            "channel" => field.read(&mut channel_),
-            "status" => field.read(&mut status_),
+            "channel" => field.decode(&mut channel_),
+            "status" => field.decode(&mut status_),
             "name" => field.read(&mut name_),
             "has_password" => field.read(&mut has_password_),
             "customization" => field.read_json(&mut customization_),

@@ -51,7 +51,7 @@ impl api_runtime::de::Decode for JsonPatchOperation {
                 "JsonPatchOperation",
                 &["op", "path"],
                 &mut |key, field| match key {
-                    "op" => field.read(&mut op_),
+                    "op" => field.decode(&mut op_),
                     "path" => field.read(&mut path_),
                     "value" => field.read_json(&mut value_),
                     "from" => field.read(&mut from_),
@@ -153,7 +153,14 @@ impl Serialize for JsonPatchOperationOp {
 
 impl<'de> Deserialize<'de> for JsonPatchOperationOp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for JsonPatchOperationOp {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -41,7 +41,7 @@ impl api_runtime::de::Decode for ToolDefinition {
         let mut type__ = None;
         let mut function_ = None;
         input.object("ToolDefinition", &[], &mut |key, field| match key {
-            "type" => field.read(&mut type__),
+            "type" => field.decode(&mut type__),
             "function" => field.decode(&mut function_),
             _ => field.skip(),
         })?;
@@ -104,7 +104,14 @@ impl Serialize for ToolDefinitionType {
 
 impl<'de> Deserialize<'de> for ToolDefinitionType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for ToolDefinitionType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

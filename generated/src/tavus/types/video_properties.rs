@@ -53,9 +53,9 @@ impl api_runtime::de::Decode for VideoProperties {
         let mut background_scroll_return_ = None;
         input.object("VideoProperties", &[], &mut |key, field| match key {
             "background_scroll" => field.read(&mut background_scroll_),
-            "background_scroll_type" => field.read(&mut background_scroll_type_),
-            "background_scroll_depth" => field.read(&mut background_scroll_depth_),
-            "background_scroll_return" => field.read(&mut background_scroll_return_),
+            "background_scroll_type" => field.decode(&mut background_scroll_type_),
+            "background_scroll_depth" => field.decode(&mut background_scroll_depth_),
+            "background_scroll_return" => field.decode(&mut background_scroll_return_),
             _ => field.skip(),
         })?;
         Ok(Self {
@@ -144,7 +144,14 @@ impl Serialize for VideoPropertiesBackgroundScrollType {
 
 impl<'de> Deserialize<'de> for VideoPropertiesBackgroundScrollType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VideoPropertiesBackgroundScrollType {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -195,7 +202,14 @@ impl Serialize for VideoPropertiesBackgroundScrollDepth {
 
 impl<'de> Deserialize<'de> for VideoPropertiesBackgroundScrollDepth {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VideoPropertiesBackgroundScrollDepth {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }
@@ -246,7 +260,14 @@ impl Serialize for VideoPropertiesBackgroundScrollReturn {
 
 impl<'de> Deserialize<'de> for VideoPropertiesBackgroundScrollReturn {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VideoPropertiesBackgroundScrollReturn {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -40,7 +40,7 @@ impl api_runtime::de::Decode for VoiceSettings {
         let mut speed_ = None;
         let mut emotion_ = None;
         input.object("VoiceSettings", &[], &mut |key, field| match key {
-            "speed" => field.read(&mut speed_),
+            "speed" => field.decode(&mut speed_),
             "emotion" => field.read(&mut emotion_),
             _ => field.skip(),
         })?;
@@ -119,7 +119,14 @@ impl Serialize for VoiceSettingsSpeed {
 
 impl<'de> Deserialize<'de> for VoiceSettingsSpeed {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+        api_runtime::de::deserialize(deserializer)
+    }
+}
+
+impl api_runtime::de::Decode for VoiceSettingsSpeed {
+    #[inline]
+    fn decode(input: api_runtime::de::Input<'_, '_>) -> Result<Self, api_runtime::de::FieldError> {
+        match Self::from_wire(input.string()?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
             known => Ok(known),
         }

@@ -258,3 +258,68 @@ fn a_slot_left_empty_is_an_error_naming_the_struct() {
     );
     assert!(serde_json::from_str::<Mismatched>(r#"{"id": "x"}"#).is_ok());
 }
+
+#[derive(Debug, PartialEq)]
+enum Codec {
+    Mp3,
+    Unknown(String),
+}
+
+impl Decode for Codec {
+    fn decode(input: Input<'_, '_>) -> Result<Self, FieldError> {
+        Ok(match input.string()?.as_str() {
+            "mp3" => Codec::Mp3,
+            other => Codec::Unknown(other.to_owned()),
+        })
+    }
+}
+
+#[derive(Debug, PartialEq)]
+struct Output {
+    codec: Option<Codec>,
+    fallbacks: Vec<Codec>,
+}
+
+impl<'de> Deserialize<'de> for Output {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        super::deserialize(deserializer)
+    }
+}
+
+impl Decode for Output {
+    fn decode(input: Input<'_, '_>) -> Result<Self, FieldError> {
+        let (mut codec_, mut fallbacks_) = (None, None);
+        input.object("Output", &[], &mut |key, field| match key {
+            "codec" => field.decode(&mut codec_),
+            "fallbacks" => field.decode(&mut fallbacks_),
+            _ => field.skip(),
+        })?;
+        Ok(Output {
+            codec: codec_.unwrap_or_default(),
+            fallbacks: fallbacks_.unwrap_or_default(),
+        })
+    }
+}
+
+/// String enums read their text with the outer deserializer: known and
+/// unknown values alike, and a value that is not text fails with its path,
+/// position and kind.
+#[test]
+fn string_enums_decode_through_input_string() {
+    let decoded: Output =
+        serde_json::from_str(r#"{"codec": "mp3", "fallbacks": ["opus", "mp3"]}"#).unwrap();
+    assert_eq!(decoded.codec, Some(Codec::Mp3));
+    assert_eq!(
+        decoded.fallbacks,
+        [Codec::Unknown("opus".into()), Codec::Mp3]
+    );
+    let text = r#"{"codec": null, "fallbacks": ["mp3", 7]}"#;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let error = serde_path_to_error::deserialize::<_, Output>(&mut deserializer).unwrap_err();
+    assert_eq!(
+        format!("{}: {}", error.path(), error.inner()),
+        "fallbacks[1]: invalid type: integer `7`, expected a string at line 1 column 38"
+    );
+    let untracked = serde_json::from_str::<Output>(text).unwrap_err();
+    assert!(untracked.is_data(), "{untracked}");
+}
