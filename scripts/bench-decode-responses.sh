@@ -17,7 +17,10 @@
 #      against this workspace's lock file) checks that both crates read
 #      each instance to the same JSON, then times both;
 #   4. criterion's medians go to stdout as key=value lines with the ratio
-#      (runtime / derive); everything else goes to stderr.
+#      (runtime / derive); everything else goes to stderr;
+#   5. the `paired` benchmark times both crates in alternating batches
+#      (201 rounds per response) and prints the median of the per-round
+#      ratios with its quartiles: the figure a noisy machine moves least.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -85,3 +88,6 @@ for (const group of groups) {
   console.log(`decode_${group}_ratio=${(runtime / derive).toFixed(2)}`);
 }
 JS
+
+CARGO_TARGET_DIR="$PWD/$work/target" DECODE_RESPONSES_DIR="$PWD/$work/instances" \
+    cargo bench --quiet --offline --manifest-path benches/decode-responses/Cargo.toml --bench paired

@@ -2,8 +2,8 @@
 # The figures of docs/PERFORMANCE.md, in one run: generation time and memory
 # of the release generator, compile times of the generated crate (all
 # features and single features, debug and release), the no-op build, and
-# decoding of three real responses against serde's derive
-# (scripts/bench-decode-responses.sh), and
+# decoding against serde's derive (three real responses,
+# scripts/bench-decode-responses.sh, and the runtime's decode bench), and
 # the peers beside ours (scripts/bench-peer.sh): progenitor on the Tavus
 # document, ploidy and openapi-to-rust on the ElevenLabs document, with the
 # ratios of their generation and compile times to ours.
@@ -122,6 +122,11 @@ echo "## decoding three real responses, ours / serde's derive (scripts/bench-dec
 while IFS='=' read -r key value; do
     report "$key" "$value"
 done < <(bash scripts/bench-decode-responses.sh --warm-up-time 1 --measurement-time 3 2>/dev/null)
+echo
+echo "## decoding 200 voice-like objects, ours / serde's derive in paired rounds (cargo bench -p api-runtime --bench decode)"
+while IFS='=' read -r key value; do
+    report "$key" "$value"
+done < <(cargo bench --quiet -p api-runtime --bench decode -- --warm-up-time 1 --measurement-time 3 2>/dev/null | grep '^paired_')
 
 if [[ ${BENCH_SKIP_PEERS:-} != 1 ]]; then
     echo

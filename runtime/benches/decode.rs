@@ -5,7 +5,7 @@
 
 use api_runtime::de::{Decode, FieldError, Input};
 use api_runtime::Nullable;
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, Criterion};
 use serde::{Deserialize, Deserializer};
 use std::hint::black_box;
 
@@ -150,5 +150,28 @@ fn decode(c: &mut Criterion) {
     group.finish();
 }
 
+#[path = "support/paired_rounds.rs"]
+mod paired_rounds;
+
+/// The derive and the runtime on the same 200 voices in paired rounds
+/// (`benches/support/paired_rounds.rs`): the ratio a noisy machine moves least.
+fn paired() {
+    let body = voices_json();
+    let derive = || {
+        black_box(serde_json::from_slice::<Vec<DerivedVoice>>(black_box(&body)).unwrap());
+    };
+    let runtime = || {
+        black_box(serde_json::from_slice::<Vec<Voice>>(black_box(&body)).unwrap());
+    };
+    paired_rounds::measure(derive, runtime).print("decode_200_voices");
+}
+
 criterion_group!(benches, decode);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    if paired_rounds::benchmarking() {
+        paired();
+    }
+}
