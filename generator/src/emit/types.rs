@@ -333,27 +333,15 @@ impl<'a> FileEmitter<'a> {
         });
         let object = (!required.is_empty()).then(|| quote!(let object =));
         let unwrap_required = unwrap_required_slots(&required_slots);
-        quote! {
-            impl<'de> Deserialize<'de> for #name {
-                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    api_runtime::de::deserialize(deserializer)
-                }
-            }
-
-            impl api_runtime::de::Decode for #name {
-                // Left to the crates that decode the type: compiled here,
-                // 1,300 of these added 5 s and 350 MB to the crate's build.
-                #[inline]
-                fn decode(
-                    input: api_runtime::de::Input<'_, '_>,
-                ) -> Result<Self, api_runtime::de::FieldError> {
-                    #(#declarations)*
-                    #object input.object(#title, &[#(#required),*], #visit)?;
-                    #unwrap_required
-                    Ok(Self { #(#inits),* })
-                }
-            }
-        }
+        decode_impls(
+            name,
+            quote! {
+                #(#declarations)*
+                #object input.object(#title, &[#(#required),*], #visit)?;
+                #unwrap_required
+                Ok(Self { #(#inits),* })
+            },
+        )
     }
 
     /// Whether a struct derives serde's impls. Flattened maps need serde's
@@ -549,6 +537,17 @@ impl<'a> FileEmitter<'a> {
         let catch_all = &catch_all[0];
         let value_docs = values.iter().map(|value| format!(" `{value:?}`"));
         let conversions = conversions::string_enum_conversions(name);
+        let decode = decode_impls(
+            name,
+            quote! {
+                match Self::from_wire(input.string()?) {
+                    Self::#catch_all(value) => {
+                        api_runtime::strings::unknown_value(value).map(Self::#catch_all)
+                    }
+                    known => Ok(known),
+                }
+            },
+        );
         quote! {
             #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
             #[non_exhaustive]
@@ -587,25 +586,7 @@ impl<'a> FileEmitter<'a> {
                 }
             }
 
-            impl<'de> Deserialize<'de> for #name {
-                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    api_runtime::de::deserialize(deserializer)
-                }
-            }
-
-            impl api_runtime::de::Decode for #name {
-                #[inline]
-                fn decode(
-                    input: api_runtime::de::Input<'_, '_>,
-                ) -> Result<Self, api_runtime::de::FieldError> {
-                    match Self::from_wire(input.string()?) {
-                        Self::#catch_all(value) => {
-                            api_runtime::strings::unknown_value(value).map(Self::#catch_all)
-                        }
-                        known => Ok(known),
-                    }
-                }
-            }
+            #decode
 
             #conversions
         }
