@@ -1,19 +1,14 @@
 //! Support for string enums and string constants.
 //!
 //! A generated string enum states its wire values twice, in `as_str` and
-//! `from_wire`, and serializes through them; decoding reads one string and
-//! maps it. That is much less code per type than serde's derive, which for an
+//! `from_wire`, and serializes through them; decoding reads one string
+//! (`api_runtime::de::Input::string`) and maps it. That is much less code per type than serde's derive, which for an
 //! enum with a catch-all variant buffers the input and tries each form in
 //! turn, and it keeps the same behaviour: known values become their variant,
 //! any other string is kept, anything but a string is an error.
 
 use serde::de::{Error as _, Unexpected};
 use serde::{Deserialize, Deserializer};
-
-/// Reads the string a string enum decodes from.
-pub fn deserialize_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    String::deserialize(deserializer)
-}
 
 /// The catch-all of a string enum: keeps a value the enum does not know,
 /// unless a union requires a valid fit ([`crate::types::union::first_fit`]).
@@ -65,10 +60,22 @@ mod tests {
         assert!(serde_json::from_str::<Const>("1").is_err());
     }
 
+    /// What a string enum's `Decode` reads, before `from_wire` maps it.
+    struct Text(String);
+
+    impl crate::types::de::Decode for Text {
+        fn decode(
+            input: crate::types::de::Input<'_, '_>,
+        ) -> Result<Self, crate::types::de::FieldError> {
+            input.string().map(Text)
+        }
+    }
+
     #[test]
     fn an_enum_reads_a_string_and_nothing_else() {
         let read = |json: &str| {
-            deserialize_string(&mut serde_json::Deserializer::from_str(json))
+            crate::types::de::deserialize::<Text, _>(&mut serde_json::Deserializer::from_str(json))
+                .map(|Text(text)| text)
                 .map_err(|e| e.to_string())
         };
         assert_eq!(read("\"pcm_16000\"").unwrap(), "pcm_16000");

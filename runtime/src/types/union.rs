@@ -292,7 +292,15 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Kind {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            match crate::types::strings::deserialize_string(deserializer)?.as_str() {
+            crate::types::de::deserialize(deserializer)
+        }
+    }
+
+    impl crate::types::de::Decode for Kind {
+        fn decode(
+            input: crate::types::de::Input<'_, '_>,
+        ) -> Result<Self, crate::types::de::FieldError> {
+            match input.string()?.as_str() {
                 "tool" => Ok(Kind::Tool),
                 other => crate::types::strings::unknown_value(other.to_owned()).map(Kind::Unknown),
             }
