@@ -72,8 +72,8 @@ JS
 echo "== cargo bench" >&2
 cp Cargo.lock benches/decode-responses/Cargo.lock
 rm -rf "$work/target/criterion"
-CARGO_TARGET_DIR="$PWD/$work/target" DECODE_RESPONSES_DIR="$PWD/$work/instances" \
-    cargo bench --offline --manifest-path benches/decode-responses/Cargo.toml --bench decode -- "$@" >&2
+export CARGO_TARGET_DIR="$PWD/$work/target" DECODE_RESPONSES_DIR="$PWD/$work/instances"
+cargo bench --offline --manifest-path benches/decode-responses/Cargo.toml --bench decode -- "$@" >&2
 
 # criterion's medians, as key=value lines (microseconds) with the ratio.
 node - "$work/target/criterion" "${responses[@]%%=*}" <<'JS'
@@ -89,5 +89,4 @@ for (const group of groups) {
 }
 JS
 
-CARGO_TARGET_DIR="$PWD/$work/target" DECODE_RESPONSES_DIR="$PWD/$work/instances" \
-    cargo bench --quiet --offline --manifest-path benches/decode-responses/Cargo.toml --bench paired
+cargo bench --quiet --offline --manifest-path benches/decode-responses/Cargo.toml --bench paired

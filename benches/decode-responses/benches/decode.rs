@@ -8,39 +8,32 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use decode_responses::{assert_same_reading, instance, RESPONSES};
+use decode_responses::{each_response, Comparison};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use derived::elevenlabs_derived::types as twin;
-use ours::elevenlabs::types as generated;
+struct Groups<'c>(&'c mut Criterion);
 
-fn compare<Ours, Derived>(c: &mut Criterion, name: &str)
-where
-    Ours: DeserializeOwned + Serialize,
-    Derived: DeserializeOwned + Serialize,
-{
-    let bytes = instance(name);
-    assert_same_reading::<Ours, Derived>(name, &bytes);
-    let mut group = c.benchmark_group(name);
-    group.throughput(Throughput::Bytes(bytes.len() as u64));
-    group.bench_function("derive", |b| {
-        b.iter(|| serde_json::from_slice::<Derived>(black_box(&bytes)).expect("decodes"))
-    });
-    group.bench_function("runtime", |b| {
-        b.iter(|| serde_json::from_slice::<Ours>(black_box(&bytes)).expect("decodes"))
-    });
-    group.finish();
+impl Comparison for Groups<'_> {
+    fn compare<Ours, Derived>(&mut self, name: &str, bytes: &[u8])
+    where
+        Ours: DeserializeOwned + Serialize,
+        Derived: DeserializeOwned + Serialize,
+    {
+        let mut group = self.0.benchmark_group(name);
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_function("derive", |b| {
+            b.iter(|| serde_json::from_slice::<Derived>(black_box(bytes)).expect("decodes"))
+        });
+        group.bench_function("runtime", |b| {
+            b.iter(|| serde_json::from_slice::<Ours>(black_box(bytes)).expect("decodes"))
+        });
+        group.finish();
+    }
 }
 
 fn responses(c: &mut Criterion) {
-    let [agent, conversation, voices] = RESPONSES;
-    compare::<generated::GetAgentResponseModel, twin::GetAgentResponseModel>(c, agent);
-    compare::<generated::GetConversationResponseModel, twin::GetConversationResponseModel>(
-        c,
-        conversation,
-    );
-    compare::<generated::GetVoicesV2ResponseModel, twin::GetVoicesV2ResponseModel>(c, voices);
+    each_response(&mut Groups(c));
 }
 
 criterion_group!(benches, responses);

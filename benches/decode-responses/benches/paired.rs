@@ -4,12 +4,9 @@
 
 use std::hint::black_box;
 
-use decode_responses::{assert_same_reading, instance, RESPONSES};
+use decode_responses::{each_response, Comparison};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-
-use derived::elevenlabs_derived::types as twin;
-use ours::elevenlabs::types as generated;
 
 #[path = "../../../runtime/benches/support/paired_rounds.rs"]
 mod paired_rounds;
@@ -20,24 +17,20 @@ fn decoder<T: DeserializeOwned>(bytes: &[u8]) -> impl FnMut() + '_ {
     }
 }
 
-fn paired<Ours, Derived>(name: &str)
-where
-    Ours: DeserializeOwned + Serialize,
-    Derived: DeserializeOwned + Serialize,
-{
-    let bytes = instance(name);
-    assert_same_reading::<Ours, Derived>(name, &bytes);
-    paired_rounds::measure(decoder::<Derived>(&bytes), decoder::<Ours>(&bytes)).print(name);
+struct Paired;
+
+impl Comparison for Paired {
+    fn compare<Ours, Derived>(&mut self, name: &str, bytes: &[u8])
+    where
+        Ours: DeserializeOwned + Serialize,
+        Derived: DeserializeOwned + Serialize,
+    {
+        paired_rounds::measure(decoder::<Derived>(bytes), decoder::<Ours>(bytes)).print(name);
+    }
 }
 
 fn main() {
-    if !paired_rounds::benchmarking() {
-        return;
+    if paired_rounds::benchmarking() {
+        each_response(&mut Paired);
     }
-    let [agent, conversation, voices] = RESPONSES;
-    paired::<generated::GetAgentResponseModel, twin::GetAgentResponseModel>(agent);
-    paired::<generated::GetConversationResponseModel, twin::GetConversationResponseModel>(
-        conversation,
-    );
-    paired::<generated::GetVoicesV2ResponseModel, twin::GetVoicesV2ResponseModel>(voices);
 }

@@ -14,8 +14,43 @@ use serde::Serialize;
 /// (`GET /v2/voices`).
 pub const RESPONSES: [&str; 3] = ["agent", "conversation", "voices"];
 
+/// What a benchmark does with one response: its name, its bytes, and its
+/// type in both crates.
+pub trait Comparison {
+    fn compare<Ours, Derived>(&mut self, name: &str, bytes: &[u8])
+    where
+        Ours: DeserializeOwned + Serialize,
+        Derived: DeserializeOwned + Serialize;
+}
+
+/// Runs `comparison` on each of [`RESPONSES`], once both crates are seen
+/// to read its instance alike.
+pub fn each_response(comparison: &mut impl Comparison) {
+    use derived::elevenlabs_derived::types as twin;
+    use ours::elevenlabs::types as generated;
+    let [agent, conversation, voices] = RESPONSES;
+    compare::<generated::GetAgentResponseModel, twin::GetAgentResponseModel>(comparison, agent);
+    compare::<generated::GetConversationResponseModel, twin::GetConversationResponseModel>(
+        comparison,
+        conversation,
+    );
+    compare::<generated::GetVoicesV2ResponseModel, twin::GetVoicesV2ResponseModel>(
+        comparison, voices,
+    );
+}
+
+fn compare<Ours, Derived>(comparison: &mut impl Comparison, name: &str)
+where
+    Ours: DeserializeOwned + Serialize,
+    Derived: DeserializeOwned + Serialize,
+{
+    let bytes = instance(name);
+    assert_same_reading::<Ours, Derived>(name, &bytes);
+    comparison.compare::<Ours, Derived>(name, &bytes);
+}
+
 /// Where the script wrote the instances.
-pub fn instances_dir() -> PathBuf {
+fn instances_dir() -> PathBuf {
     std::env::var_os("DECODE_RESPONSES_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -25,7 +60,7 @@ pub fn instances_dir() -> PathBuf {
 }
 
 /// The bytes of one instance; panics with the path when it is missing.
-pub fn instance(name: &str) -> Vec<u8> {
+fn instance(name: &str) -> Vec<u8> {
     let path = instances_dir().join(format!("{name}.json"));
     std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
@@ -37,7 +72,7 @@ pub fn instance(name: &str) -> Vec<u8> {
 
 /// Decodes `bytes` into both types and panics unless both succeed and
 /// write back the same JSON: the benchmark compares equal work.
-pub fn assert_same_reading<Ours, Derived>(label: &str, bytes: &[u8])
+fn assert_same_reading<Ours, Derived>(label: &str, bytes: &[u8])
 where
     Ours: DeserializeOwned + Serialize,
     Derived: DeserializeOwned + Serialize,

@@ -15,11 +15,11 @@ const BATCH_TARGET: Duration = Duration::from_millis(2);
 
 /// The rounds' ratios (measured / baseline): median and quartiles.
 pub struct PairedRatio {
-    pub median: f64,
-    pub first_quartile: f64,
-    pub third_quartile: f64,
+    median: f64,
+    first_quartile: f64,
+    third_quartile: f64,
     /// Runs of each side per batch.
-    pub batch: u32,
+    batch: u32,
 }
 
 impl PairedRatio {
